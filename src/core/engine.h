@@ -1,0 +1,105 @@
+/*
+ * engine.h - the live roll-up and pace engine.
+ *
+ * The engine holds the current plan, the org tree and every approved
+ * report in memory, arranged so that the figures of any target at any org
+ * unit as of any day of the plan come out in microseconds:
+ *
+ *   - each (target, org) cell keeps its own reports as a sorted step
+ *     function (latest cumulative value as of a day);
+ *   - each cell that has reporting descendants keeps a Fenwick tree over
+ *     the days of the plan holding the deltas of all of them, so the
+ *     subtree's sum as of day d is one prefix sum.
+ *
+ * A new approved report changes its own cell and adds its delta to each
+ * ancestor's Fenwick tree: every ancestor's figures move at once, with no
+ * batch job. ss_engine_refresh pulls reports approved since the last seq,
+ * so a server sees what another process wrote.
+ *
+ * Thread safety: none inside; the server wraps the engine in a rwlock
+ * (readers call figure functions, refresh takes the write side).
+ *
+ * Memory: the engine owns everything it returns pointers to; those stay
+ * valid until the next refresh that reloads the plan, or ss_engine_free.
+ */
+#ifndef SS_ENGINE_H
+#define SS_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/model.h"
+#include "store/store.h"
+
+struct ss_engine;
+
+enum ss_status {
+    SS_ST_DONE = 0,         /* met (>=) or kept to the end (<=) */
+    SS_ST_ON_TRACK = 1,
+    SS_ST_LAGGING = 2,      /* yellow: more than yellow_pp behind time */
+    SS_ST_SERIOUS = 3,      /* red: more than red_pp behind time, or <= breached */
+    SS_ST_NOT_REPORTED = 4, /* red: nothing reported in this subtree yet */
+    SS_ST_UNASSIGNED = 5    /* reported, but this unit has no planned share */
+};
+
+const char *ss_status_str(enum ss_status s);   /* "done", "on_track", ... */
+const char *ss_status_label(enum ss_status s); /* Chinese label */
+int ss_status_colour(enum ss_status s);        /* 0 green, 1 yellow, 2 red, 3 grey */
+
+/* The figures of one target at one org unit as of one day. */
+struct ss_figure {
+    double value;          /* planned value here (NAN when no share is set) */
+    double actual;         /* cumulative / rate / change reached here */
+    double numerator;      /* rate & change: sums behind `actual` */
+    double denominator;
+    double expected_value; /* value * due share (NAN when value is) */
+    double expected;       /* share of the value due by the date, in % */
+    double progress;       /* actual / value in % (NAN when value is) */
+    double time;           /* share of the plan period elapsed, in % */
+    double projection;     /* year-end value at the recent pace (NAN if none) */
+    enum ss_status status;
+    int32_t as_of;         /* the day the figures are for */
+    int32_t last_report;   /* latest report day in the subtree, or SS_NO_DATE */
+    int reporters;         /* org units in the subtree that have reported */
+};
+
+/* Build an engine for plan_id (0: the current plan) from the store. */
+int ss_engine_open(struct ss_store *st, int64_t plan_id, struct ss_engine **out,
+                   struct ss_err *err);
+void ss_engine_free(struct ss_engine *e);
+
+/* Apply reports approved since the last refresh. Cheap when nothing
+ * changed (one PRAGMA). Returns 1 if figures changed, 0 if not, <0 on error. */
+int ss_engine_refresh(struct ss_engine *e, struct ss_store *st);
+
+const struct ss_plan *ss_engine_plan(const struct ss_engine *e);
+
+/* Org units: index-based, 0 .. ss_engine_org_count()-1. */
+size_t ss_engine_org_count(const struct ss_engine *e);
+long ss_engine_org_find(const struct ss_engine *e, const char *code); /* -1 if unknown */
+long ss_engine_org_by_id(const struct ss_engine *e, int64_t id);      /* -1 if unknown */
+const struct ss_org *ss_engine_org(const struct ss_engine *e, long idx);
+long ss_engine_org_parent(const struct ss_engine *e, long idx); /* -1 at a root */
+/* Children of idx in code order; *n receives the count. */
+const long *ss_engine_org_children(const struct ss_engine *e, long idx, size_t *n);
+/* The plan's top org unit (its issuer), or -1 if not loaded. */
+long ss_engine_top_org(const struct ss_engine *e);
+/* 1 if org `a` is `b` or inside b's subtree. */
+int ss_engine_org_within(const struct ss_engine *e, long a, long b);
+
+/* Figures of target ti (index in plan->targets) at org idx as of day. */
+void ss_engine_figure(const struct ss_engine *e, size_t ti, long org, int32_t day,
+                      struct ss_figure *out);
+
+/* Share of the target due by `day` (0..1) per its schedule. */
+double ss_engine_due_share(const struct ss_engine *e, size_t ti, int32_t day);
+
+/* Apply one report row (already stored) to the in-memory figures. Used by
+ * refresh and by bulk loaders; exposed for tests. */
+int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r);
+
+/* Bytes the engine holds (for the benchmark). */
+size_t ss_engine_memory(const struct ss_engine *e);
+
+#endif

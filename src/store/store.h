@@ -1,0 +1,130 @@
+/*
+ * store.h - the only door to the database.
+ *
+ * All SQL in shishi lives under src/store/. Callers see records
+ * (store/model.h) and functions; they never see a statement. Today the
+ * store is SQLite in WAL mode; PostgreSQL comes later behind this same
+ * interface.
+ *
+ * Schema changes are numbered migrations (store_schema.c) applied at open,
+ * so a database written by an older build opens in a newer one. Every
+ * multi-row write runs in one transaction: it lands whole or not at all.
+ *
+ * Threading: one struct ss_store per thread (SQLite connections are not
+ * shared). Memory: functions that return records say who frees them.
+ */
+#ifndef SS_STORE_H
+#define SS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/model.h"
+
+struct ss_store;
+
+enum { SS_STORE_CREATE = 1, SS_STORE_READONLY = 2 };
+
+int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_err *err);
+void ss_store_close(struct ss_store *st);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int ss_store_begin(struct ss_store *st);
+int ss_store_commit(struct ss_store *st);
+void ss_store_rollback(struct ss_store *st);
+
+/* SQLite's PRAGMA data_version: changes when another connection commits. */
+int64_t ss_store_data_version(struct ss_store *st);
+/* Schema version the database is at (number of migrations applied). */
+int ss_store_schema_version(struct ss_store *st);
+
+/* --- org units ------------------------------------------------------- */
+
+struct ss_org_rec {
+    const char *code;
+    const char *name;
+    int level;
+    const char *parent_code; /* NULL or "" for a root */
+};
+
+/* Insert or update org units by code, in one transaction. Parents must
+ * exist already or come earlier in recs. */
+int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, size_t n,
+                         struct ss_err *err);
+/* All org units, ordered by code. Caller frees with ss_orgs_free. */
+int ss_store_orgs_load(struct ss_store *st, struct ss_org **out, size_t *n);
+/* One org unit by code; out->name is malloc'd (caller frees).
+ * SS_ENOTFOUND if absent. */
+int ss_store_org_get(struct ss_store *st, const char *code, struct ss_org *out);
+int64_t ss_store_org_count(struct ss_store *st);
+
+/* --- plans ----------------------------------------------------------- */
+
+/* Insert a whole plan (projects, targets, parents by parent_index) in one
+ * transaction; ids in p are ignored and *id receives the plan id. */
+int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *id,
+                         struct ss_err *err);
+/* Load a plan with its projects and targets. plan_id 0 means the current
+ * plan: the active plan with the latest year (then the latest id).
+ * Caller frees with ss_plan_free. SS_ENOTFOUND if there is none. */
+int ss_store_plan_load(struct ss_store *st, int64_t plan_id, struct ss_plan **out,
+                       struct ss_err *err);
+/* The newest draft plan's id, or 0. */
+int64_t ss_store_plan_latest_draft(struct ss_store *st);
+int ss_store_plan_set_state(struct ss_store *st, int64_t plan_id, enum ss_plan_state state,
+                            struct ss_err *err);
+
+/* --- reports --------------------------------------------------------- */
+
+struct ss_report_in {
+    int64_t target_id;
+    int64_t org_id;
+    int32_t as_of;
+    double value;       /* cumulative value, or current value for change */
+    double numerator;   /* rate only */
+    double denominator; /* rate: denominator; change: baseline */
+    const char *note;
+    const char *status; /* "draft" "submitted" "approved" "returned" */
+    const char *by;     /* who entered it */
+};
+
+/* Insert a report; an approved one gets the next approval seq.
+ * *id receives the new id. */
+int ss_store_report_insert(struct ss_store *st, const struct ss_report_in *r, int64_t *id,
+                           struct ss_err *err);
+
+/* The approved report for (target, org) nearest to `date`: the latest with
+ * as_of <= date (dir < 0) or the earliest with as_of > date (dir > 0).
+ * SS_ENOTFOUND if none. */
+int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t date,
+                         int dir, struct ss_report_row *out);
+
+/* Call fn for every approved report of the plan with seq > since_seq, in
+ * seq order. fn returning non-zero stops the walk and is returned. */
+typedef int (*ss_report_fn)(void *ctx, const struct ss_report_row *r);
+int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq,
+                           ss_report_fn fn, void *ctx);
+/* Highest approval seq so far (0 if none). */
+int64_t ss_store_report_max_seq(struct ss_store *st);
+
+/* --- assignments ----------------------------------------------------- */
+
+int ss_store_assign(struct ss_store *st, int64_t target_id, int64_t org_id, double value,
+                    struct ss_err *err);
+struct ss_assignment_row {
+    int64_t target_id;
+    int64_t org_id;
+    double value;
+};
+typedef int (*ss_assignment_fn)(void *ctx, const struct ss_assignment_row *a);
+int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment_fn fn,
+                             void *ctx);
+
+/* --- meta ------------------------------------------------------------ */
+
+/* Small key/value settings. *out is malloc'd (caller frees) or NULL. */
+int ss_store_meta_get(struct ss_store *st, const char *key, char **out);
+int ss_store_meta_set(struct ss_store *st, const char *key, const char *value);
+
+#endif

@@ -380,14 +380,17 @@ static int get_str(const json_t *rec, const char *file, size_t i, const char *ke
     const json_t *v = json_object_get(rec, key);
     char field[64];
 
+    const char *why = v ? "is not a string" : "is missing";
+
     if (json_is_string(v)) {
         *s = json_string_value(v);
         *len = json_string_length(v);
         if (strlen(*s) == *len)
             return SS_OK;
+        why = "holds a NUL character";
     }
     snprintf(field, sizeof field, "%s[%zu].%s", file, i, key);
-    return ss_err_set(err, SS_EINVAL, field, "%s", v ? "is not a string" : "is missing");
+    return ss_err_set(err, SS_EINVAL, field, "%s", why);
 }
 
 static int get_code(const json_t *rec, const char *file, size_t i, const char *key,

@@ -40,11 +40,11 @@ build/shishi: $(OBJ)
 
 build/obj/%.o: src/%.c $(wildcard src/*/*.h) | build/gen/embedded.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 build/gen/embedded.c build/gen/embedded.h: $(EMBED) scripts/embed.sh
 	@mkdir -p build/gen
@@ -53,11 +53,11 @@ build/gen/embedded.c build/gen/embedded.h: $(EMBED) scripts/embed.sh
 # ---- sanitizer build for tests ----
 build/asan/%.o: src/%.c $(wildcard src/*/*.h) | build/gen/embedded.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+	@echo "  CC(asan) $<"; $(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
 
 build/asan/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+	@echo "  CC(asan) $<"; $(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
 
 build/asan/libshishi.a: $(ASANOBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -34,7 +34,9 @@ int ss_store_begin(struct ss_store *st);
 int ss_store_commit(struct ss_store *st);
 void ss_store_rollback(struct ss_store *st);
 
-/* SQLite's PRAGMA data_version: changes when another connection commits. */
+/* A number that changes whenever the database changes, by this connection
+ * or another process (SQLite's data_version plus this connection's change
+ * count). Compare with the last value to know whether to reload. */
 int64_t ss_store_data_version(struct ss_store *st);
 /* Schema version the database is at (number of migrations applied). */
 int ss_store_schema_version(struct ss_store *st);

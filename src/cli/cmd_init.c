@@ -1,0 +1,90 @@
+/*
+ * cmd_init.c - `shishi init`: a database holding the default plan (the
+ * seed announcement's ten projects and 51 targets) and the default
+ * region's divisions, both embedded in the binary.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "cli/cli.h"
+#include "cli/opts.h"
+#include "core/divisions.h"
+#include "core/plan_json.h"
+#include "embedded.h"
+#include "store/store.h"
+
+static const char USAGE[] =
+    "usage: shishi init [--db FILE]\n\n"
+    "Create a database holding the default plan (the 2026 ten livelihood projects\n"
+    "of the default region, 51 targets) and the region's divisions (GB/T 2260).\n"
+    "Refuses to touch a database that already holds a plan.\n";
+
+static const struct ss_embedded_file *embedded(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < ss_embedded_count; i++)
+        if (strcmp(ss_embedded[i].name, name) == 0)
+            return &ss_embedded[i];
+    return NULL;
+}
+
+int cmd_init(int argc, char **argv)
+{
+    const char *db = NULL;
+    const char *pos[1];
+    int npos, rc, existed;
+    struct cli_opt opts[] = {{"db", 1, &db, NULL}, {NULL, 0, NULL, NULL}};
+    struct ss_store *st = NULL;
+    struct ss_plan *plan = NULL, *have = NULL;
+    const struct ss_embedded_file *f;
+    struct ss_err err;
+    int64_t plan_id;
+
+    if (cli_wants_help(argc, argv)) {
+        fputs(USAGE, stdout);
+        return SS_EXIT_OK;
+    }
+    if ((rc = cli_parse("init", argc, argv, opts, pos, 0, &npos)))
+        return rc;
+    ss_err_clear(&err);
+    db = cli_db_path(db);
+    existed = access(db, F_OK) == 0;
+    if (ss_store_open(db, SS_STORE_CREATE, &st, &err))
+        return cli_fail("init", &err);
+    if (ss_store_plan_load(st, 0, &have, NULL) == SS_OK) {
+        ss_err_set(&err, SS_ECONFLICT, "db", "%s already holds a plan (%s); nothing changed", db,
+                   have->title);
+        ss_plan_free(have);
+        rc = cli_fail("init", &err);
+        goto out;
+    }
+    f = embedded("plan-default.json");
+    if (!f) {
+        ss_err_set(&err, SS_EIO, "plan", "this build carries no default plan");
+        rc = cli_fail("init", &err);
+        goto out;
+    }
+    if (ss_plan_from_json((const char *)f->data, f->len, &plan, &err) ||
+        ss_divisions_load_default(st, &err) || ss_store_plan_insert(st, plan, &plan_id, &err)) {
+        rc = cli_fail("init", &err);
+        goto out;
+    }
+    printf("initialised %s: plan \"%s\" (%zu projects, %zu targets), %lld org units\n", db,
+           plan->title, plan->nprojects, plan->ntargets, (long long)ss_store_org_count(st));
+    rc = SS_EXIT_OK;
+out:
+    ss_plan_free(plan);
+    ss_store_close(st);
+    if (rc && !existed) {
+        char side[1024];
+        unlink(db); /* leave nothing half-made behind */
+        snprintf(side, sizeof side, "%s-wal", db);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", db);
+        unlink(side);
+    }
+    return rc;
+}

@@ -1,0 +1,505 @@
+/*
+ * engine.c - building and updating the live roll-up (see engine.h).
+ *
+ * Invariants:
+ *   - for every cell, pts is sorted by day with at most one point per day;
+ *   - for every ancestor A of org o, A's sub_* trees hold exactly the sum
+ *     of the step functions of o's own points (and those of every other
+ *     strict descendant of A);
+ *   - last_seq is the highest approval seq applied; every approved report
+ *     with seq <= last_seq of this plan's targets has been applied once.
+ *
+ * Reports arrive by approval order, not by day, so a report may land
+ * between two existing ones: applying it adds its delta from its day up to
+ * the next point's day, which is two Fenwick updates per ancestor.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/util.h"
+#include "core/engine_int.h"
+
+static void *track(struct ss_engine *e, void *p, size_t n)
+{
+    e->bytes += n;
+    return p;
+}
+
+int kind_is_ratio(enum ss_kind k)
+{
+    return k == SS_KIND_RATE || k == SS_KIND_CHANGE;
+}
+
+/* ---- Fenwick trees over the days of the plan (1-based inside) ---- */
+
+static void fen_add(double *f, int32_t n, int32_t d, double v)
+{
+    for (int32_t i = d + 1; i <= n; i += i & -i)
+        f[i - 1] += v;
+}
+
+double fen_sum(const double *f, int32_t n, int32_t d)
+{
+    double s = 0;
+
+    if (d >= n)
+        d = n - 1;
+    for (int32_t i = d + 1; i > 0; i -= i & -i)
+        s += f[i - 1];
+    return s;
+}
+
+static void fen_add_n(int32_t *f, int32_t n, int32_t d, int32_t v)
+{
+    for (int32_t i = d + 1; i <= n; i += i & -i)
+        f[i - 1] += v;
+}
+
+int32_t fen_count(const int32_t *f, int32_t n, int32_t d)
+{
+    int32_t s = 0;
+
+    if (d >= n)
+        d = n - 1;
+    for (int32_t i = d + 1; i > 0; i -= i & -i)
+        s += f[i - 1];
+    return s;
+}
+
+int32_t bits_last(const uint64_t *bits, int32_t d)
+{
+    int32_t w = d / 64;
+    uint64_t word;
+
+    if (d < 0)
+        return -1;
+    word = bits[w] & (d % 64 == 63 ? ~0ULL : ((1ULL << (d % 64 + 1)) - 1));
+    for (;;) {
+        if (word)
+            return w * 64 + 63 - __builtin_clzll(word);
+        if (--w < 0)
+            return -1;
+        word = bits[w];
+    }
+}
+
+/* ---- cells ---- */
+
+int cell_own_at(const struct cell *c, int32_t d, double *a, double *b)
+{
+    uint32_t lo = 0, hi = c->npts;
+
+    /* first point with day > d */
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (c->pts[mid].day <= d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0) {
+        *a = *b = 0;
+        return 0;
+    }
+    *a = c->pts[lo - 1].a;
+    *b = c->pts[lo - 1].b;
+    return 1;
+}
+
+static struct cell *cell_at(struct ss_engine *e, size_t t, long org)
+{
+    if (!e->cells[t]) {
+        size_t n = e->norgs ? e->norgs : 1;
+        e->cells[t] = track(e, ss_xcalloc(n, sizeof(struct cell)), n * sizeof(struct cell));
+        for (size_t i = 0; i < e->norgs; i++)
+            e->cells[t][i].planned = NAN;
+    }
+    return &e->cells[t][org];
+}
+
+static void cell_ensure_sub(struct ss_engine *e, struct cell *c, int ratio)
+{
+    size_t n = (size_t)e->ndays;
+
+    if (!c->sub_a) {
+        c->sub_a = track(e, ss_xcalloc(n, sizeof(double)), n * sizeof(double));
+        c->sub_n = track(e, ss_xcalloc(n, sizeof(int32_t)), n * sizeof(int32_t));
+        c->sub_days = track(e, ss_xcalloc((n + 63) / 64, 8), (n + 63) / 64 * 8);
+    }
+    if (ratio && !c->sub_b)
+        c->sub_b = track(e, ss_xcalloc(n, sizeof(double)), n * sizeof(double));
+}
+
+static void cell_free(struct cell *c)
+{
+    free(c->pts);
+    free(c->sub_a);
+    free(c->sub_b);
+    free(c->sub_n);
+    free(c->sub_days);
+}
+
+static long target_index(const struct ss_engine *e, int64_t id)
+{
+    size_t lo = 0, hi = e->plan->ntargets;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (e->tid_sorted[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < e->plan->ntargets && e->tid_sorted[lo] == id)
+        return (long)e->tidx_sorted[lo];
+    return -1;
+}
+
+long ss_engine_org_by_id(const struct ss_engine *e, int64_t id)
+{
+    if (id <= 0 || id > e->max_org_id)
+        return -1;
+    return e->id_to_idx[id];
+}
+
+int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
+{
+    long t = target_index(e, r->target_id), org = ss_engine_org_by_id(e, r->org_id);
+    int ratio;
+    struct cell *c;
+    uint32_t pos, lo, hi;
+    double pa = 0, pb = 0, da, db;
+    int32_t d, next = -1, old_first;
+    int replaced = 0;
+
+    if (r->seq > e->last_seq)
+        e->last_seq = r->seq;
+    if (t < 0 || org < 0 || r->as_of == SS_NO_DATE)
+        return 0; /* another plan's target, or an org unit not loaded */
+    ratio = kind_is_ratio(e->plan->targets[t].kind);
+    d = r->as_of - e->plan->start;
+    if (d < 0)
+        d = 0;
+    if (d >= e->ndays)
+        d = e->ndays - 1;
+    c = cell_at(e, (size_t)t, org);
+    old_first = c->npts ? c->pts[0].day : -1;
+
+    lo = 0;
+    hi = c->npts;
+    while (lo < hi) { /* first point with day >= d */
+        uint32_t mid = (lo + hi) / 2;
+        if (c->pts[mid].day < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    pos = lo;
+    if (pos < c->npts && c->pts[pos].day == d) {
+        replaced = 1;
+        pa = c->pts[pos].a;
+        pb = c->pts[pos].b;
+        if (pos + 1 < c->npts)
+            next = c->pts[pos + 1].day;
+    } else {
+        if (pos > 0) {
+            pa = c->pts[pos - 1].a;
+            pb = c->pts[pos - 1].b;
+        }
+        if (pos < c->npts)
+            next = c->pts[pos].day;
+    }
+    da = r->a - pa;
+    db = ratio ? r->b - pb : 0;
+    if (!replaced) {
+        if (c->npts == c->cap) {
+            uint32_t cap = c->cap ? c->cap * 2 : 4;
+            c->pts = ss_xrealloc(c->pts, cap * sizeof *c->pts);
+            e->bytes += (cap - c->cap) * sizeof *c->pts;
+            c->cap = cap;
+        }
+        memmove(c->pts + pos + 1, c->pts + pos, (c->npts - pos) * sizeof *c->pts);
+        c->npts++;
+    }
+    c->pts[pos].day = d;
+    c->pts[pos].a = r->a;
+    c->pts[pos].b = ratio ? r->b : 0;
+
+    for (long anc = e->parent[org]; anc >= 0; anc = e->parent[anc]) {
+        struct cell *ac = cell_at(e, (size_t)t, anc);
+
+        cell_ensure_sub(e, ac, ratio);
+        fen_add(ac->sub_a, e->ndays, d, da);
+        if (next >= 0)
+            fen_add(ac->sub_a, e->ndays, next, -da);
+        if (ratio) {
+            fen_add(ac->sub_b, e->ndays, d, db);
+            if (next >= 0)
+                fen_add(ac->sub_b, e->ndays, next, -db);
+        }
+        if (old_first < 0) {
+            fen_add_n(ac->sub_n, e->ndays, d, 1);
+        } else if (d < old_first) {
+            fen_add_n(ac->sub_n, e->ndays, old_first, -1);
+            fen_add_n(ac->sub_n, e->ndays, d, 1);
+        }
+        ac->sub_days[d / 64] |= 1ULL << (d % 64);
+    }
+    return 0;
+}
+
+static int apply_cb(void *ctx, const struct ss_report_row *r)
+{
+    return ss_engine_apply(ctx, r);
+}
+
+static int assign_cb(void *ctx, const struct ss_assignment_row *a)
+{
+    struct ss_engine *e = ctx;
+    long t = target_index(e, a->target_id), org = ss_engine_org_by_id(e, a->org_id);
+
+    if (t >= 0 && org >= 0)
+        cell_at(e, (size_t)t, org)->planned = a->value;
+    return 0;
+}
+
+static int cmp_org_code(const void *a, const void *b)
+{
+    return strcmp(((const struct ss_org *)a)->code, ((const struct ss_org *)b)->code);
+}
+
+static void build_tree(struct ss_engine *e)
+{
+    size_t i, n = e->norgs;
+    size_t *fill;
+
+    qsort(e->orgs, n, sizeof *e->orgs, cmp_org_code);
+    e->max_org_id = 0;
+    for (i = 0; i < n; i++)
+        if (e->orgs[i].id > e->max_org_id)
+            e->max_org_id = e->orgs[i].id;
+    e->id_to_idx = track(e, ss_xmalloc((size_t)(e->max_org_id + 1) * sizeof(int32_t)),
+                         (size_t)(e->max_org_id + 1) * sizeof(int32_t));
+    for (i = 0; i <= (size_t)e->max_org_id; i++)
+        e->id_to_idx[i] = -1;
+    for (i = 0; i < n; i++)
+        e->id_to_idx[e->orgs[i].id] = (int32_t)i;
+    e->parent = track(e, ss_xmalloc((n + 1) * sizeof(long)), (n + 1) * sizeof(long));
+    e->kid_start = track(e, ss_xcalloc(n + 2, sizeof(size_t)), (n + 2) * sizeof(size_t));
+    e->kids = track(e, ss_xmalloc((n + 1) * sizeof(long)), (n + 1) * sizeof(long));
+    for (i = 0; i < n; i++) {
+        e->parent[i] = ss_engine_org_by_id(e, e->orgs[i].parent_id);
+        if (e->parent[i] >= 0)
+            e->kid_start[e->parent[i] + 1]++;
+    }
+    for (i = 0; i < n; i++)
+        e->kid_start[i + 1] += e->kid_start[i];
+    fill = ss_xcalloc(n + 1, sizeof *fill);
+    for (i = 0; i < n; i++) /* in code order, so children come out sorted */
+        if (e->parent[i] >= 0) {
+            long p = e->parent[i];
+            e->kids[e->kid_start[p] + fill[p]++] = (long)i;
+        }
+    free(fill);
+}
+
+static int cmp_i64_pair(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static void build_targets(struct ss_engine *e)
+{
+    size_t n = e->plan->ntargets, i;
+    int64_t *pairs = ss_xmalloc((n + 1) * 2 * sizeof(int64_t));
+
+    for (i = 0; i < n; i++) {
+        pairs[2 * i] = e->plan->targets[i].id;
+        pairs[2 * i + 1] = (int64_t)i;
+    }
+    qsort(pairs, n, 2 * sizeof(int64_t), cmp_i64_pair);
+    e->tid_sorted = track(e, ss_xmalloc((n + 1) * sizeof(int64_t)), (n + 1) * sizeof(int64_t));
+    e->tidx_sorted = track(e, ss_xmalloc((n + 1) * sizeof(size_t)), (n + 1) * sizeof(size_t));
+    for (i = 0; i < n; i++) {
+        e->tid_sorted[i] = pairs[2 * i];
+        e->tidx_sorted[i] = (size_t)pairs[2 * i + 1];
+    }
+    free(pairs);
+    e->cells = track(e, ss_xcalloc(n + 1, sizeof(struct cell *)), (n + 1) * sizeof(struct cell *));
+}
+
+static void engine_clear(struct ss_engine *e)
+{
+    size_t t, o;
+
+    if (e->cells && e->plan)
+        for (t = 0; t < e->plan->ntargets; t++) {
+            if (!e->cells[t])
+                continue;
+            for (o = 0; o < e->norgs; o++)
+                cell_free(&e->cells[t][o]);
+            free(e->cells[t]);
+        }
+    free(e->cells);
+    free(e->tid_sorted);
+    free(e->tidx_sorted);
+    free(e->parent);
+    free(e->kid_start);
+    free(e->kids);
+    free(e->id_to_idx);
+    ss_orgs_free(e->orgs, e->norgs);
+    ss_plan_free(e->plan);
+    memset(e, 0, sizeof *e);
+}
+
+static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id,
+                       struct ss_err *err)
+{
+    int rc;
+
+    e->generation = ss_store_data_version(st);
+    if ((rc = ss_store_plan_load(st, plan_id, &e->plan, err)))
+        return rc;
+    if (e->plan->start == SS_NO_DATE || e->plan->end == SS_NO_DATE ||
+        e->plan->end < e->plan->start)
+        return ss_err_set(err, SS_EINVAL, "plan", "the plan has no valid period");
+    e->ndays = e->plan->end - e->plan->start + 1;
+    if ((rc = ss_store_orgs_load(st, &e->orgs, &e->norgs)))
+        return ss_err_set(err, rc, "org_unit", "cannot read the org units");
+    e->bytes += e->norgs * sizeof(struct ss_org);
+    build_tree(e);
+    build_targets(e);
+    e->top = e->plan->top_org ? ss_engine_org_find(e, e->plan->top_org) : -1;
+    if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
+        return ss_err_set(err, rc, "assignment", "cannot read the assignments");
+    if ((rc = ss_store_each_approved(st, e->plan->id, 0, apply_cb, e)))
+        return ss_err_set(err, rc, "report", "cannot read the reports");
+    return SS_OK;
+}
+
+int ss_engine_open(struct ss_store *st, int64_t plan_id, struct ss_engine **out,
+                   struct ss_err *err)
+{
+    struct ss_engine *e = ss_xcalloc(1, sizeof *e);
+    int rc = engine_load(e, st, plan_id, err);
+
+    if (rc) {
+        ss_engine_free(e);
+        *out = NULL;
+        return rc;
+    }
+    *out = e;
+    return SS_OK;
+}
+
+void ss_engine_free(struct ss_engine *e)
+{
+    if (!e)
+        return;
+    engine_clear(e);
+    free(e);
+}
+
+int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
+{
+    int64_t gen = ss_store_data_version(st), seq;
+    int64_t plan_id = e->plan->id;
+    struct ss_plan *probe = NULL;
+    int rc, reload;
+
+    if (gen == e->generation)
+        return 0;
+    /* A different current plan, or different org units: rebuild. */
+    reload = ss_store_plan_load(st, 0, &probe, NULL) != SS_OK || probe->id != plan_id ||
+             probe->ntargets != e->plan->ntargets ||
+             ss_store_org_count(st) != (int64_t)e->norgs;
+    if (probe && !reload)
+        plan_id = probe->id;
+    ss_plan_free(probe);
+    seq = ss_store_report_max_seq(st);
+    if (reload || seq < e->last_seq) {
+        struct ss_engine fresh;
+        memset(&fresh, 0, sizeof fresh);
+        if ((rc = engine_load(&fresh, st, reload ? 0 : plan_id, NULL))) {
+            engine_clear(&fresh);
+            return rc;
+        }
+        engine_clear(e);
+        *e = fresh;
+        return 1;
+    }
+    e->generation = gen;
+    if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
+        return rc;
+    if ((rc = ss_store_each_approved(st, e->plan->id, e->last_seq, apply_cb, e)))
+        return rc;
+    return 1;
+}
+
+const struct ss_plan *ss_engine_plan(const struct ss_engine *e)
+{
+    return e->plan;
+}
+
+size_t ss_engine_org_count(const struct ss_engine *e)
+{
+    return e->norgs;
+}
+
+long ss_engine_org_find(const struct ss_engine *e, const char *code)
+{
+    size_t lo = 0, hi = e->norgs;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(e->orgs[mid].code, code);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+const struct ss_org *ss_engine_org(const struct ss_engine *e, long idx)
+{
+    return idx >= 0 && (size_t)idx < e->norgs ? &e->orgs[idx] : NULL;
+}
+
+long ss_engine_org_parent(const struct ss_engine *e, long idx)
+{
+    return idx >= 0 && (size_t)idx < e->norgs ? e->parent[idx] : -1;
+}
+
+const long *ss_engine_org_children(const struct ss_engine *e, long idx, size_t *n)
+{
+    if (idx < 0 || (size_t)idx >= e->norgs) {
+        *n = 0;
+        return NULL;
+    }
+    *n = e->kid_start[idx + 1] - e->kid_start[idx];
+    return e->kids + e->kid_start[idx];
+}
+
+long ss_engine_top_org(const struct ss_engine *e)
+{
+    return e->top;
+}
+
+int ss_engine_org_within(const struct ss_engine *e, long a, long b)
+{
+    for (; a >= 0; a = e->parent[a])
+        if (a == b)
+            return 1;
+    return 0;
+}
+
+size_t ss_engine_memory(const struct ss_engine *e)
+{
+    return e->bytes + sizeof *e;
+}

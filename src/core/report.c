@@ -1,0 +1,171 @@
+/*
+ * report.c - validating and storing one progress report (see report.h).
+ */
+#include "core/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/escape.h"
+#include "base/limits.h"
+#include "base/util.h"
+
+static int check_number(double v, const char *field, struct ss_err *err)
+{
+    if (isnan(v))
+        return ss_err_set(err, SS_EINVAL, field, "a value is required");
+    if (!isfinite(v) || fabs(v) > 1e15)
+        return ss_err_set(err, SS_EINVAL, field, "value %g is out of range", v);
+    if (v < 0)
+        return ss_err_set(err, SS_EINVAL, field, "value %g is negative; progress is counted from 0",
+                          v);
+    return SS_OK;
+}
+
+int ss_report_add(struct ss_store *st, const struct ss_report_req *req, int64_t *id,
+                  struct ss_err *err)
+{
+    struct ss_plan *plan = NULL;
+    struct ss_org org = {0};
+    struct ss_report_in in;
+    struct ss_report_row near;
+    const struct ss_target *t;
+    long ti;
+    int32_t day, today;
+    char d1[11], d2[11];
+    int rc;
+
+    memset(&in, 0, sizeof in);
+    if ((rc = ss_store_plan_load(st, 0, &plan, err)))
+        return rc;
+    ti = ss_plan_target_index(plan, req->target_id);
+    if (ti < 0) {
+        rc = ss_err_set(err, SS_ENOTFOUND, "target",
+                        "no target with id %lld in the current plan (%s); see shishi plan show",
+                        (long long)req->target_id, plan->title);
+        goto out;
+    }
+    t = &plan->targets[ti];
+    if (!req->org || strlen(req->org) > SS_MAX_ORG_CODE ||
+        ss_store_org_get(st, req->org, &org) != SS_OK) {
+        rc = ss_err_set(err, SS_ENOTFOUND, "org", "no org unit with code '%s'",
+                        req->org ? req->org : "");
+        goto out;
+    }
+    if (!req->date || ss_date_parse(req->date, &day)) {
+        rc = ss_err_set(err, SS_EINVAL, "date", "'%s' is not a date YYYY-MM-DD",
+                        req->date ? req->date : "");
+        goto out;
+    }
+    if (day < plan->start || day > plan->end) {
+        ss_date_fmt(plan->start, d1);
+        ss_date_fmt(plan->end, d2);
+        rc = ss_err_set(err, SS_EINVAL, "date", "%s is outside the plan period %s to %s",
+                        req->date, d1, d2);
+        goto out;
+    }
+    today = ss_date_today();
+    if (day > today) {
+        ss_date_fmt(today, d1);
+        rc = ss_err_set(err, SS_EINVAL, "date", "%s is in the future (today is %s)", req->date, d1);
+        goto out;
+    }
+    if (req->note && (strlen(req->note) > SS_MAX_NOTE ||
+                      !ss_utf8_valid(req->note, strlen(req->note)))) {
+        rc = ss_err_set(err, SS_EINVAL, "note", "the note must be UTF-8 of at most %d bytes",
+                        SS_MAX_NOTE);
+        goto out;
+    }
+    if (req->correction && (!req->note || !*req->note)) {
+        rc = ss_err_set(err, SS_EINVAL, "note", "a correction needs a note saying why");
+        goto out;
+    }
+
+    in.value = in.numerator = in.denominator = NAN;
+    switch (t->kind) {
+    case SS_KIND_RATE:
+        if (!isnan(req->numerator) || !isnan(req->denominator)) {
+            if ((rc = check_number(req->numerator, "numerator", err)) ||
+                (rc = check_number(req->denominator, "denominator", err)))
+                goto out;
+            if (req->denominator <= 0) {
+                rc = ss_err_set(err, SS_EINVAL, "denominator", "the denominator must be above 0");
+                goto out;
+            }
+            if (req->numerator > req->denominator) {
+                rc = ss_err_set(err, SS_EINVAL, "numerator",
+                                "numerator %g is above its denominator %g", req->numerator,
+                                req->denominator);
+                goto out;
+            }
+            in.numerator = req->numerator;
+            in.denominator = req->denominator;
+        } else {
+            if ((rc = check_number(req->value, "value", err)))
+                goto out;
+            if (req->value > 100) {
+                rc = ss_err_set(err, SS_EINVAL, "value", "rate %g%% is above 100%%", req->value);
+                goto out;
+            }
+            in.numerator = req->value; /* a bare percent counts as n of 100 */
+            in.denominator = 100;
+        }
+        in.value = in.numerator / in.denominator * 100;
+        break;
+    case SS_KIND_CHANGE:
+        if ((rc = check_number(req->value, "value", err)) ||
+            (rc = check_number(req->baseline, "baseline", err)))
+            goto out;
+        if (req->baseline <= 0) {
+            rc = ss_err_set(err, SS_EINVAL, "baseline",
+                            "a change target needs the last year's level above 0 as --baseline");
+            goto out;
+        }
+        in.value = req->value;
+        in.denominator = req->baseline;
+        break;
+    default:
+        if ((rc = check_number(req->value, "value", err)))
+            goto out;
+        if (t->kind == SS_KIND_MILESTONE && req->value > t->value) {
+            rc = ss_err_set(err, SS_EINVAL, "value", "stage %g is beyond the last stage %g",
+                            req->value, t->value);
+            goto out;
+        }
+        in.value = req->value;
+        /* Cumulative values never go down without a correction. */
+        if (!req->correction &&
+            ss_store_report_near(st, t->id, org.id, day, -1, &near) == SS_OK &&
+            near.a > req->value) {
+            ss_date_fmt(near.as_of, d1);
+            rc = ss_err_set(err, SS_EINVAL, "value",
+                            "%g is lower than %g reported as of %s; cumulative values only grow "
+                            "(use --correction with a --note to correct an error)",
+                            req->value, near.a, d1);
+            goto out;
+        }
+        if (!req->correction &&
+            ss_store_report_near(st, t->id, org.id, day, 1, &near) == SS_OK &&
+            near.a < req->value) {
+            ss_date_fmt(near.as_of, d1);
+            rc = ss_err_set(err, SS_EINVAL, "value",
+                            "%g is higher than %g reported later, as of %s; cumulative values "
+                            "only grow (use --correction with a --note)",
+                            req->value, near.a, d1);
+            goto out;
+        }
+    }
+    in.target_id = t->id;
+    in.org_id = org.id;
+    in.as_of = day;
+    in.note = req->note;
+    in.status = req->status ? req->status : "submitted";
+    in.by = req->by;
+    rc = ss_store_report_insert(st, &in, id, err);
+out:
+    free(org.name);
+    ss_plan_free(plan);
+    return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * store_int.h - private to src/store/: the connection and statement
+ * helpers shared by the store's files. Nothing outside src/store/ includes
+ * this header, so no SQL type leaks past the store.
+ */
+#ifndef SS_STORE_INT_H
+#define SS_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "base/err.h"
+#include "store/store.h"
+
+struct ss_store {
+    sqlite3 *db;
+    char *path;
+};
+
+/* Prepare sql or fill err (with the SQLite message) and return NULL. */
+sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err *err);
+/* Run a statement with no result rows and no parameters. */
+int store_exec(struct ss_store *st, const char *sql, struct ss_err *err);
+/* Bind a string or NULL. */
+void store_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Bind a date (day number) as YYYY-MM-DD, or NULL for SS_NO_DATE. */
+void store_bind_date(sqlite3_stmt *s, int i, int32_t day);
+/* Column as malloc'd string (NULL stays NULL). */
+char *store_col_strdup(sqlite3_stmt *s, int i);
+/* Column as a day number; SS_NO_DATE if NULL or malformed. */
+int32_t store_col_date(sqlite3_stmt *s, int i);
+/* Fill err from the connection's last error. Returns SS_EDB. */
+int store_db_error(struct ss_store *st, struct ss_err *err, const char *what);
+/* Look up or create a department by name; 0 for NULL/empty name. */
+int64_t store_department_id(struct ss_store *st, const char *name, struct ss_err *err);
+
+/* Migrations (store_schema.c). */
+int store_migrate(struct ss_store *st, struct ss_err *err);
+
+#endif

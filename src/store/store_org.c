@@ -1,0 +1,135 @@
+/*
+ * store_org.c - org units (administrative divisions, GB/T 2260 codes).
+ */
+#include <string.h>
+
+#include "base/util.h"
+#include "store/store_int.h"
+
+int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, size_t n,
+                         struct ss_err *err)
+{
+    sqlite3_stmt *s = NULL, *chk = NULL;
+    size_t i;
+    int rc;
+
+    if ((rc = store_exec(st, "BEGIN IMMEDIATE", err)))
+        return rc;
+    s = store_prepare(st,
+                      "INSERT INTO org_unit(code, name, level, parent_id) "
+                      "VALUES (?1, ?2, ?3, (SELECT id FROM org_unit WHERE code = ?4)) "
+                      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+                      "level = excluded.level, parent_id = excluded.parent_id",
+                      err);
+    chk = store_prepare(st, "SELECT 1 FROM org_unit WHERE code = ?", err);
+    if (!s || !chk) {
+        rc = SS_EDB;
+        goto fail;
+    }
+    for (i = 0; i < n; i++) {
+        const struct ss_org_rec *r = &recs[i];
+        int has_parent = r->parent_code && *r->parent_code;
+
+        if (has_parent) {
+            /* The parent subquery would yield NULL for an unknown parent:
+             * refuse instead of storing an orphan. */
+            int found;
+            sqlite3_reset(chk);
+            sqlite3_bind_text(chk, 1, r->parent_code, -1, SQLITE_STATIC);
+            found = sqlite3_step(chk) == SQLITE_ROW;
+            if (!found) {
+                rc = ss_err_set(err, SS_EINVAL, "parent",
+                                "org unit %s names parent %s, which is not loaded", r->code,
+                                r->parent_code);
+                goto fail;
+            }
+        }
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, r->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, r->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 3, r->level);
+        store_bind_text(s, 4, has_parent ? r->parent_code : NULL);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+            rc = ss_err_set(err, SS_EDB, "code", "org unit %s: %s", r->code,
+                            sqlite3_errmsg(st->db));
+            goto fail;
+        }
+    }
+    sqlite3_finalize(s);
+    sqlite3_finalize(chk);
+    return store_exec(st, "COMMIT", err);
+fail:
+    sqlite3_finalize(s);
+    sqlite3_finalize(chk);
+    store_exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
+static void org_from_row(sqlite3_stmt *s, struct ss_org *o)
+{
+    const char *code = (const char *)sqlite3_column_text(s, 1);
+
+    o->id = sqlite3_column_int64(s, 0);
+    memset(o->code, 0, sizeof o->code);
+    if (code)
+        memcpy(o->code, code, strnlen(code, sizeof o->code - 1));
+    o->name = store_col_strdup(s, 2);
+    o->level = sqlite3_column_int(s, 3);
+    o->parent_id = sqlite3_column_int64(s, 4);
+}
+
+int ss_store_orgs_load(struct ss_store *st, struct ss_org **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    struct ss_org *v = NULL;
+    size_t len = 0, cap = 0;
+
+    *out = NULL;
+    *n = 0;
+    s = store_prepare(st, "SELECT id, code, name, level, coalesce(parent_id, 0) "
+                          "FROM org_unit ORDER BY code", NULL);
+    if (!s)
+        return SS_EDB;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 256;
+            v = ss_xrealloc(v, cap * sizeof *v);
+        }
+        org_from_row(s, &v[len++]);
+    }
+    sqlite3_finalize(s);
+    *out = v;
+    *n = len;
+    return SS_OK;
+}
+
+int ss_store_org_get(struct ss_store *st, const char *code, struct ss_org *out)
+{
+    sqlite3_stmt *s;
+    int rc = SS_ENOTFOUND;
+
+    s = store_prepare(st, "SELECT id, code, name, level, coalesce(parent_id, 0) "
+                          "FROM org_unit WHERE code = ?", NULL);
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        org_from_row(s, out);
+        rc = SS_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int64_t ss_store_org_count(struct ss_store *st)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM org_unit", NULL);
+    int64_t n = -1;
+
+    if (!s)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}

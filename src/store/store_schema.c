@@ -1,0 +1,133 @@
+/*
+ * store_schema.c - the schema as numbered migrations.
+ *
+ * MIGRATIONS[i] takes a database from version i to i+1 (PRAGMA
+ * user_version). Open applies the missing ones in one transaction each, so a
+ * database from an older build opens in a newer one. Never edit a migration
+ * that has shipped: append a new one.
+ *
+ * Conventions: dates are TEXT 'YYYY-MM-DD', timestamps TEXT ISO-8601 UTC;
+ * no SQLite-only types, so the same DDL ports to PostgreSQL.
+ */
+#include <stdio.h>
+
+#include "base/util.h"
+#include "store/store_int.h"
+
+static const char *const MIGRATIONS[] = {
+    /* 1: plans, targets, org units, assignments, reports */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE org_unit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 5),"
+    "  parent_id INTEGER REFERENCES org_unit(id));"
+    "CREATE INDEX org_unit_parent ON org_unit(parent_id);"
+    "CREATE TABLE department ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE plan ("
+    "  id INTEGER PRIMARY KEY,"
+    "  title TEXT NOT NULL,"
+    "  issuer TEXT,"
+    "  year INTEGER NOT NULL,"
+    "  period_start TEXT NOT NULL,"
+    "  period_end TEXT NOT NULL,"
+    "  published TEXT,"
+    "  state TEXT NOT NULL CHECK (state IN ('active','draft','archived')),"
+    "  top_org TEXT,"
+    "  yellow_pp REAL NOT NULL DEFAULT 10,"
+    "  red_pp REAL NOT NULL DEFAULT 30,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE TABLE project ("
+    "  id INTEGER PRIMARY KEY,"
+    "  plan_id INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,"
+    "  no INTEGER NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  lead_dept_id INTEGER REFERENCES department(id),"
+    "  UNIQUE (plan_id, no));"
+    "CREATE TABLE target ("
+    "  id INTEGER PRIMARY KEY,"
+    "  plan_id INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,"
+    "  project_id INTEGER NOT NULL REFERENCES project(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  metric TEXT NOT NULL,"
+    "  value REAL NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  op TEXT NOT NULL CHECK (op IN ('>=','<=','=')),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('count','amount','rate','change','milestone')),"
+    "  parent_id INTEGER REFERENCES target(id),"
+    "  dept_id INTEGER REFERENCES department(id),"
+    "  profile TEXT);"
+    "CREATE INDEX target_project ON target(project_id, seq);"
+    "CREATE INDEX target_plan ON target(plan_id);"
+    "CREATE TABLE assignment ("
+    "  id INTEGER PRIMARY KEY,"
+    "  target_id INTEGER NOT NULL REFERENCES target(id) ON DELETE CASCADE,"
+    "  org_id INTEGER REFERENCES org_unit(id),"
+    "  dept_id INTEGER REFERENCES department(id),"
+    "  value REAL NOT NULL,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE UNIQUE INDEX assignment_org ON assignment(target_id, org_id) WHERE dept_id IS NULL;"
+    "CREATE UNIQUE INDEX assignment_dept ON assignment(target_id, dept_id) WHERE org_id IS NULL;"
+    "CREATE TABLE report ("
+    "  id INTEGER PRIMARY KEY,"
+    "  target_id INTEGER NOT NULL REFERENCES target(id) ON DELETE CASCADE,"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  as_of TEXT NOT NULL,"
+    "  value REAL,"
+    "  numerator REAL,"
+    "  denominator REAL,"
+    "  note TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('draft','submitted','approved','returned')),"
+    "  seq INTEGER UNIQUE,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE INDEX report_cell ON report(target_id, org_id, as_of);",
+};
+
+int store_migrate(struct ss_store *st, struct ss_err *err)
+{
+    sqlite3_stmt *s;
+    int version, i, rc;
+
+    s = store_prepare(st, "PRAGMA user_version", err);
+    if (!s)
+        return SS_EDB;
+    version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    sqlite3_finalize(s);
+    if (version > (int)SS_ARRAY_LEN(MIGRATIONS))
+        return ss_err_set(err, SS_EDB, "db",
+                          "the database is at schema version %d, newer than this build "
+                          "knows (%d): use a newer shishi",
+                          version, (int)SS_ARRAY_LEN(MIGRATIONS));
+    for (i = version; i < (int)SS_ARRAY_LEN(MIGRATIONS); i++) {
+        char pragma[64];
+
+        if ((rc = store_exec(st, "BEGIN IMMEDIATE", err)))
+            return rc;
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+        if ((rc = store_exec(st, MIGRATIONS[i], err)) || (rc = store_exec(st, pragma, err))) {
+            store_exec(st, "ROLLBACK", NULL);
+            return rc;
+        }
+        if ((rc = store_exec(st, "COMMIT", err)))
+            return rc;
+    }
+    return SS_OK;
+}
+
+int ss_store_schema_version(struct ss_store *st)
+{
+    sqlite3_stmt *s = store_prepare(st, "PRAGMA user_version", NULL);
+    int v = 0;
+
+    if (!s)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}

@@ -98,9 +98,12 @@ static int divisions_load(int argc, char **argv)
     const char *province = NULL, *from = NULL, *db = NULL, *dir;
     int all = 0, streets = 0, json = 0, npos, rc;
     const struct cli_opt opts[] = {
-        {"province", 1, &province, NULL}, {"all", 0, NULL, &all},
-        {"streets", 0, NULL, &streets},   {"from", 1, &from, NULL},
-        {"db", 1, &db, NULL},             {"json", 0, NULL, &json},
+        {"province", 1, &province, NULL},
+        {"all", 0, NULL, &all},
+        {"streets", 0, NULL, &streets},
+        {"from", 1, &from, NULL},
+        {"db", 1, &db, NULL},
+        {"json", 0, NULL, &json},
         {NULL, 0, NULL, NULL},
     };
     struct ss_org_list l;

@@ -273,17 +273,16 @@ static int tsv_line(const char *line, size_t len, long lineno, struct code_map *
     parent[0] = '\0';
     if (flen[3] > 0) {
         if (flen[3] > SS_MAX_ORG_CODE)
-            return ss_err_set(err, SS_EINVAL, where, "parent code '%.16s...' is too long",
-                              f[3]);
+            return ss_err_set(err, SS_EINVAL, where, "parent code '%.*s...' is too long",
+                              SS_MAX_ORG_CODE, f[3]);
         snprintf(parent, sizeof parent, "%.*s", (int)flen[3], f[3]);
         ps = map_get(map, parent);
         if (!ps)
-            return ss_err_set(err, SS_EINVAL, where,
-                              "parent %s of %s is not on an earlier line", parent, code);
+            return ss_err_set(err, SS_EINVAL, where, "parent %s of %s is not on an earlier line",
+                              parent, code);
         if (ps->level >= level)
-            return ss_err_set(err, SS_EINVAL, where,
-                              "parent %s is a %s, not above %s (a %s)", parent,
-                              LEVEL_NAMES[ps->level], code, LEVEL_NAMES[level]);
+            return ss_err_set(err, SS_EINVAL, where, "parent %s is a %s, not above %s (a %s)",
+                              parent, LEVEL_NAMES[ps->level], code, LEVEL_NAMES[level]);
         if (ps->level > SS_LEVEL_NATION && strncmp(code, parent, strlen(parent)) != 0)
             return ss_err_set(err, SS_EINVAL, where, "code %s does not start with its parent %s",
                               code, parent);
@@ -302,11 +301,12 @@ int ss_divisions_parse_tsv(const char *text, size_t len, struct ss_org_list *out
     struct code_map map;
     const char *p = text, *end = text + len;
     long lineno = 0;
+    size_t i;
     int rc = SS_OK;
 
     map_init(&map);
     /* Parents must be known, so seed the map with what out already holds. */
-    for (size_t i = 0; i < out->n; i++)
+    for (i = 0; i < out->n; i++)
         map_put(&map, out->units[i].code, out->units[i].code, out->units[i].level, 0);
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -320,7 +320,7 @@ int ss_divisions_parse_tsv(const char *text, size_t len, struct ss_org_list *out
             if (rc)
                 goto out;
         }
-        p += (size_t)((nl ? nl + 1 : end) - p);
+        p = nl ? nl + 1 : end;
     }
     list_sort(out);
 out:
@@ -359,8 +359,8 @@ static int load_json(const char *dir, const char *file, json_t **out, struct ss_
     if (!S_ISREG(sb.st_mode))
         return ss_err_set(err, SS_EIO, NULL, "%s is not a regular file", path);
     if ((uintmax_t)sb.st_size > SS_MAX_DIVISION_FILE)
-        return ss_err_set(err, SS_EINVAL, file, "%s is %jd bytes, more than the limit of %u",
-                          path, (intmax_t)sb.st_size, SS_MAX_DIVISION_FILE);
+        return ss_err_set(err, SS_EINVAL, file, "%s is %jd bytes, more than the limit of %u", path,
+                          (intmax_t)sb.st_size, SS_MAX_DIVISION_FILE);
     root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
         return ss_err_set(err, SS_EINVAL, file, "%s, line %d, column %d: %s", path, jerr.line,
@@ -374,13 +374,12 @@ static int load_json(const char *dir, const char *file, json_t **out, struct ss_
 }
 
 /* The string field key of rec[i], or an error naming file[i].key. */
-static int get_str(const json_t *rec, const char *file, size_t i, const char *key,
-                   const char **s, size_t *len, struct ss_err *err)
+static int get_str(const json_t *rec, const char *file, size_t i, const char *key, const char **s,
+                   size_t *len, struct ss_err *err)
 {
     const json_t *v = json_object_get(rec, key);
-    char field[64];
-
     const char *why = v ? "is not a string" : "is missing";
+    char field[64];
 
     if (json_is_string(v)) {
         *s = json_string_value(v);
@@ -393,8 +392,8 @@ static int get_str(const json_t *rec, const char *file, size_t i, const char *ke
     return ss_err_set(err, SS_EINVAL, field, "%s", why);
 }
 
-static int get_code(const json_t *rec, const char *file, size_t i, const char *key,
-                    size_t digits, const char **code, struct ss_err *err)
+static int get_code(const json_t *rec, const char *file, size_t i, const char *key, size_t digits,
+                    const char **code, struct ss_err *err)
 {
     char field[64];
     size_t len;
@@ -409,9 +408,8 @@ static int get_code(const json_t *rec, const char *file, size_t i, const char *k
 }
 
 /* One record of a source: validate, filter, resolve its parent, add it. */
-static int load_record(const struct source *src, const json_t *rec, size_t i,
-                       const char *province, struct code_map *map, struct ss_org_list *out,
-                       struct ss_err *err)
+static int load_record(const struct source *src, const json_t *rec, size_t i, const char *province,
+                       struct code_map *map, struct ss_org_list *out, struct ss_err *err)
 {
     const size_t digits = CODE_DIGITS[src->level];
     const char *code, *name, *pcode = NULL, *why;
@@ -433,8 +431,7 @@ static int load_record(const struct source *src, const json_t *rec, size_t i,
         return ss_err_set(err, SS_EINVAL, field, "the name of %s %s", code, why);
     }
     if (src->parent_key) {
-        rc = get_code(rec, src->file, i, src->parent_key, CODE_DIGITS[src->level - 1], &pcode,
-                      err);
+        rc = get_code(rec, src->file, i, src->parent_key, CODE_DIGITS[src->level - 1], &pcode, err);
         if (rc)
             return rc;
         if (strncmp(code, pcode, strlen(pcode)) != 0) {
@@ -483,8 +480,7 @@ int ss_divisions_load_dir(const char *dir, const char *province, int streets,
         goto out;
     }
     if (!province)
-        list_add(out, SS_NATION_CODE, SS_NATION_NAME, strlen(SS_NATION_NAME), SS_LEVEL_NATION,
-                 "");
+        list_add(out, SS_NATION_CODE, SS_NATION_NAME, strlen(SS_NATION_NAME), SS_LEVEL_NATION, "");
     for (s = 0; s < SS_ARRAY_LEN(SOURCES); s++) {
         const struct source *src = &SOURCES[s];
 
@@ -500,8 +496,8 @@ int ss_divisions_load_dir(const char *dir, const char *province, int streets,
         json_decref(root);
         root = NULL;
         if (src->level == SS_LEVEL_PROVINCE && province && out->nlevel[SS_LEVEL_PROVINCE] == 0) {
-            rc = ss_err_set(err, SS_ENOTFOUND, "province",
-                            "no province has the code %s in %s/%s", province, dir, src->file);
+            rc = ss_err_set(err, SS_ENOTFOUND, "province", "no province has the code %s in %s/%s",
+                            province, dir, src->file);
             goto out;
         }
     }
@@ -562,8 +558,7 @@ int ss_divisions_load_default(struct ss_store *st, struct ss_err *err)
         if (strcmp(ss_embedded[i].name, SS_DIVISIONS_EMBED) == 0)
             break;
     if (i == ss_embedded_count)
-        return ss_err_set(err, SS_ENOTFOUND, NULL, "this build carries no %s",
-                          SS_DIVISIONS_EMBED);
+        return ss_err_set(err, SS_ENOTFOUND, NULL, "this build carries no %s", SS_DIVISIONS_EMBED);
     rc = ss_divisions_parse_tsv((const char *)ss_embedded[i].data, ss_embedded[i].len, &l, err);
     if (rc == SS_OK)
         rc = ss_divisions_store(st, &l, err);

@@ -1,0 +1,91 @@
+#!/bin/sh
+# core.sh - issue 2's acceptance checks and bad-input refusals, through the
+# real binary ($SHISHI, the sanitizer build) on a temporary database.
+set -u
+S=${SHISHI:-build/shishi}
+T=${SHISHI_TMP:-$(mktemp -d)}
+SHARED=${SHARED:-../shared}
+DB=$T/core.db
+export SHISHI_TODAY=2026-11-29
+fails=0
+ok() { echo "ok - $*"; }
+no() { echo "not ok - $*"; fails=$((fails + 1)); }
+# expect CODE DESCRIPTION -- command...: exit status must be CODE
+expect() {
+    want=$1; shift; what=$1; shift
+    "$@" > "$T/out" 2> "$T/err"; got=$?
+    if [ "$got" -eq "$want" ]; then ok "$what"; else no "$what (exit $got, wanted $want)"; cat "$T/err"; fi
+}
+json() { python3 -c "import json,sys; d=json.load(open('$T/out')); $1"; }
+
+rm -f "$DB"*
+expect 0 "init creates the default database" "$S" init --db "$DB"
+expect 1 "init refuses a database that holds a plan" "$S" init --db "$DB"
+expect 0 "status --json" "$S" status --db "$DB" --json
+json "
+t = json.load(open('$SHARED/truth/xinjiang-2026-ten-livelihood-projects.truth.json'))
+assert len(d['projects']) == 10, len(d['projects'])
+got = [(p['no'], x['value'], x['unit'], x['op']) for p in d['projects'] for x in p['targets']]
+want = [(p['no'], x['value'], x['unit'], x['op']) for p in t['projects'] for x in p['targets']]
+assert len(got) == 51, len(got)
+assert got == want, [a for a in zip(got, want) if a[0] != a[1]]
+for p in d['projects']:
+    for x in p['targets']:
+        for k in ('id','text','metric','value','unit','op','actual','expected','progress','status','as_of'):
+            assert k in x, k
+" && ok "10 projects, 51 targets equal to the truth file" || no "status --json against the truth"
+
+# The 7,000 km rural road target, by its text.
+ROAD=$(json "print([x['id'] for p in d['projects'] for x in p['targets'] if x['value'] == 7000 and x['unit'] == '公里'][0])")
+expect 0 "report 10 km for 650102" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-11-01 --value 10
+expect 0 "report 5 km for 650103" "$S" report add --db "$DB" --target "$ROAD" --org 650103 --date 2026-11-02 --value 5
+for org in 6501 65; do
+    expect 0 "status --org $org" "$S" status --db "$DB" --json --org "$org"
+    json "
+x = [x for p in d['projects'] for x in p['targets'] if x['id'] == $ROAD][0]
+assert x['actual'] == 15, x
+assert x['expected'] is not None and x['status'], x
+assert d['org']['code'] == '$org'
+" && ok "actual 15 at $org, with expected and status" || no "roll-up at $org"
+done
+"$S" status --db "$DB" --org 65 > "$T/table" 2>&1 && grep -q "15/7000公里" "$T/table" \
+    && ok "the table shows 15/7000公里" || no "status table"
+
+# Bad input: refused with a reason, nothing stored changes.
+"$S" status --db "$DB" --json > "$T/before"
+RATE=$(json "print([x['id'] for p in d['projects'] for x in p['targets'] if x['kind'] == 'rate'][0])")
+expect 3 "unknown target" "$S" report add --db "$DB" --target 9999 --org 650102 --date 2026-11-01 --value 1
+grep -q "target" "$T/err" && ok "error names the target" || no "error names the target"
+expect 3 "unknown org unit" "$S" report add --db "$DB" --target "$ROAD" --org 659999 --date 2026-11-01 --value 1
+grep -q "659999" "$T/err" && ok "error names the org code" || no "error names the org"
+expect 1 "negative count" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-11-03 --value -4
+expect 1 "date outside the plan" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2025-12-31 --value 20
+grep -q "outside the plan period" "$T/err" && ok "error says outside the plan" || no "outside message"
+expect 1 "date in the future" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-12-01 --value 20
+expect 1 "malformed date" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-02-30 --value 20
+expect 1 "not a number" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-11-03 --value 1e
+expect 1 "rate above 100%" "$S" report add --db "$DB" --target "$RATE" --org 650102 --date 2026-11-03 --value 101
+expect 1 "numerator above denominator" "$S" report add --db "$DB" --target "$RATE" --org 650102 --date 2026-11-03 --numerator 11 --denominator 10
+grep -q "numerator" "$T/err" && ok "error names the numerator" || no "numerator message"
+expect 1 "cumulative value going down" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-11-03 --value 8
+expect 1 "correction without a note" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-11-03 --value 8 --correction
+expect 2 "unknown option" "$S" report add --db "$DB" --target "$ROAD" --bogus 1
+"$S" status --db "$DB" --json > "$T/after"
+cmp -s "$T/before" "$T/after" && ok "refusals left the figures as they were" || no "figures changed after refusals"
+expect 0 "a correction with a note" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-11-03 --value 8 --correction --note "复核后更正"
+expect 0 "status after the correction" "$S" status --db "$DB" --json --org 65
+json "
+x = [x for p in d['projects'] for x in p['targets'] if x['id'] == $ROAD][0]
+assert x['actual'] == 13, x" && ok "the correction counts: 8 + 5" || no "correction roll-up"
+expect 0 "a rate as numerator/denominator" "$S" report add --db "$DB" --target "$RATE" --org 650102 --date 2026-11-03 --numerator 9 --denominator 10
+expect 3 "status for an unknown org" "$S" status --db "$DB" --org 123
+expect 3 "status without a database" "$S" status --db "$T/none.db"
+expect 0 "plan show" "$S" plan show --db "$DB"
+expect 0 "plan show --json" "$S" plan show --db "$DB" --json
+json "assert sum(len(p['targets']) for p in d['projects']) == 51" && ok "plan show lists 51 targets" || no "plan show"
+for c in init status plan report divisions; do
+    expect 0 "$c --help" "$S" $c --help
+done
+
+echo "# $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,69 @@
+/*
+ * extract.h - from a published announcement of livelihood commitments
+ * (民生实事, Chinese text, possibly inside the noise of a web page) to a
+ * plan: its title, issuer, year and date, its numbered projects, and the
+ * quantified targets of each project.
+ *
+ * The output schema and the labelling rules are in docs/EXTRACTION.md of the
+ * shared docs. The extractor knows the grammar of such texts (heading
+ * markers, numerals, measure words, comparison words, what is not a target)
+ * and nothing about any particular announcement.
+ *
+ * Input is UTF-8 or GB18030 (detected; UTF-16 with a BOM is accepted too).
+ * Text with NUL bytes or bytes that are neither is refused with SS_EINVAL.
+ *
+ * Ownership: ss_extract allocates the whole plan; every string in it belongs
+ * to the plan and is released by ss_xplan_free. Nothing points into the
+ * caller's input.
+ */
+#ifndef SS_EXTRACT_H
+#define SS_EXTRACT_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "base/json.h"
+
+struct ss_xtarget {
+    char *text;   /* the clause stating the target, verbatim */
+    char *metric; /* what is counted, a short noun phrase */
+    char *unit;   /* measure word after the number ("人" when none is written) */
+    double value; /* in base units: 47万 -> 470000, 90% -> 90 */
+    char op[3];   /* ">=", "<=" or "=" */
+    long parent;  /* index of the total within the project's targets, or -1 */
+};
+
+struct ss_xproject {
+    int no;      /* as numbered in the text, else 1, 2, ... in order */
+    char *title; /* the item's heading; its whole text when it has none */
+    size_t ntargets;
+    struct ss_xtarget *targets;
+};
+
+struct ss_xplan {
+    char *title;     /* e.g. "自治区2026年十件民生实事"; "" when not found */
+    char *issuer;    /* the signature line; "" when not found */
+    char *published; /* YYYY-MM-DD, or NULL when no date was found */
+    int year;        /* 0 when unknown */
+    size_t nprojects;
+    struct ss_xproject *projects;
+    size_t nwarnings;
+    char **warnings; /* sentences for a person, e.g. "no targets found" */
+};
+
+/*
+ * Extract the plan from text[0..len). On success *out is a new plan (free it
+ * with ss_xplan_free) and 0 is returned; a text without any target is not a
+ * failure: it gives a plan with no projects and a warning. On failure
+ * returns SS_EINVAL (text refused: binary, undecodable or too large) with
+ * err filled in, and *out is NULL.
+ */
+int ss_extract(const char *text, size_t len, struct ss_xplan **out, struct ss_err *err);
+
+void ss_xplan_free(struct ss_xplan *p);
+
+/* Write the plan as {"plan":{...},"projects":[...]} (warnings are not part
+ * of the schema and are left out). */
+void ss_xplan_json(const struct ss_xplan *p, struct ss_json *j);
+
+#endif

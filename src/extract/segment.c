@@ -1,0 +1,865 @@
+/*
+ * segment.c - finding the announcement in a page and cutting its list into
+ * items.
+ *
+ * An announcement reads: title (…关于发布…民生实事的公告), an intro
+ * (…实施以下十件民生实事:), the list, a closing paragraph (…对以上十件民生实事
+ * 跟踪督办…), 特此公告, the issuer and the date. Around it a web page puts
+ * navigation, share buttons and related headlines.
+ *
+ * The list is found by its heading markers. Every marker of every style
+ * (1. 1、 一、 (一) (1) 1) ① 第一件 一是) at a line start, or after ; 。 : inside
+ * a line, is collected; for each style the chains 1, 2, 3, … are followed,
+ * and the chain kept is the one as long as the count the text states
+ * (十件), else the longest. Sub-lists inside items use another style or
+ * restart at 1, so they lose. Without markers, the lines after the intro are
+ * the items (one per line), or the intro's own paragraph is, split at ;.
+ *
+ * The last item ends where the closing begins: a line that refers to the
+ * list as a whole (以上…实事), 特此…, a request for public supervision, page
+ * furniture (相关推荐, 责任编辑 …), a signature or a date.
+ */
+#include <stdlib.h>
+
+#include "base/util.h"
+#include "extract/xint.h"
+
+struct line {
+    size_t b, e; /* trimmed */
+};
+
+enum style {
+    ST_ARABIC,   /* 1. 1、 */
+    ST_CN_DUN,   /* 一、 */
+    ST_CN_PAREN, /* (一) */
+    ST_AR_PAREN, /* (1) */
+    ST_AR_HALF,  /* 1) */
+    ST_CIRCLED,  /* ① */
+    ST_DI,       /* 第一件 第一项 第一, */
+    ST_SHI,      /* 一是 */
+    ST_COUNT
+};
+
+struct marker {
+    int style, value;
+    size_t pos, content;
+    size_t line;
+    int line_start;
+};
+
+struct markers {
+    struct marker *v;
+    size_t n, cap;
+};
+
+static const char *const CN_SMALL = "一二三四五六七八九十";
+
+/* ---- lines ---- */
+
+static size_t split_lines(const char *s, size_t n, struct line **out)
+{
+    size_t i = 0, nl = 0, cap = 64;
+    struct line *v = ss_xmalloc(cap * sizeof *v);
+
+    while (i <= n) {
+        size_t b = i, e;
+        const char *nlp = memchr(s + i, '\n', n - i);
+        e = nlp ? (size_t)(nlp - s) : n;
+        i = e + 1;
+        while (b < e) {
+            size_t len;
+            uint32_t c = xcp(s, b, e, &len);
+            if (!xis_space(c))
+                break;
+            b += len;
+        }
+        while (e > b && xis_space((unsigned char)s[e - 1]))
+            e--;
+        if (nl == cap) {
+            cap *= 2;
+            v = ss_xrealloc(v, cap * sizeof *v);
+        }
+        v[nl].b = b;
+        v[nl].e = e;
+        nl++;
+        if (!nlp)
+            break;
+    }
+    *out = v;
+    return nl;
+}
+
+static size_t nchars(const char *s, size_t b, size_t e)
+{
+    size_t n = 0, len;
+
+    while (b < e) {
+        xcp(s, b, e, &len);
+        b += len;
+        n++;
+    }
+    return n;
+}
+
+static int has_clause_punct(const char *s, size_t b, size_t e)
+{
+    size_t len;
+
+    while (b < e) {
+        uint32_t c = xcp(s, b, e, &len);
+        if (xis_clause_end(c) || c == 0x3001 /* 、 */)
+            return 1;
+        b += len;
+    }
+    return 0;
+}
+
+static int has_digit(const char *s, size_t b, size_t e)
+{
+    for (; b < e; b++)
+        if (xis_digit((unsigned char)s[b]))
+            return 1;
+    return 0;
+}
+
+/* ---- small numerals in markers ---- */
+
+/* 一 .. 九十九 at i; returns its value (1..99) and *len, or 0. */
+static int cn_small(const char *s, size_t i, size_t end, size_t *len)
+{
+    size_t j = i, n;
+    double v;
+
+    while (j < end && j - i < 9) {
+        const char *p = CN_SMALL;
+        int hit = 0;
+        for (; *p; p += 3)
+            if (j + 3 <= end && memcmp(s + j, p, 3) == 0)
+                hit = 1;
+        if (!hit)
+            break;
+        j += 3;
+    }
+    if (j == i)
+        return 0;
+    v = ss_xnum_chinese(s, i, j);
+    n = j - i;
+    if (v < 1 || v > 99)
+        return 0;
+    *len = n;
+    return (int)v;
+}
+
+static int ar_small(const char *s, size_t i, size_t end, size_t *len)
+{
+    size_t j = i;
+    int v = 0;
+
+    while (j < end && j - i < 2 && xis_digit((unsigned char)s[j]))
+        v = v * 10 + (s[j++] - '0');
+    if (j == i || (j < end && xis_digit((unsigned char)s[j])) || v < 1)
+        return 0;
+    *len = j - i;
+    return v;
+}
+
+/* A heading marker at s[i]; fills m (style, value, content). */
+static int marker_at(const char *s, size_t i, size_t end, struct marker *m)
+{
+    size_t n, k, len;
+    int v;
+    uint32_t c;
+
+    m->pos = i;
+    if ((v = ar_small(s, i, end, &n))) {
+        k = i + n;
+        if ((len = xat(s, k, end, "、")) ||
+            (k < end && s[k] == '.' && !(k + 1 < end && xis_digit((unsigned char)s[k + 1])) &&
+             (len = 1))) {
+            m->style = ST_ARABIC;
+            m->value = v;
+            m->content = k + len;
+            return 1;
+        }
+        if (k < end && s[k] == ')') {
+            m->style = ST_AR_HALF;
+            m->value = v;
+            m->content = k + 1;
+            return 1;
+        }
+        return 0;
+    }
+    if (i < end && s[i] == '(') {
+        if ((v = ar_small(s, i + 1, end, &n)) && i + 1 + n < end && s[i + 1 + n] == ')') {
+            m->style = ST_AR_PAREN;
+            m->value = v;
+            m->content = i + 2 + n;
+            return 1;
+        }
+        if ((v = cn_small(s, i + 1, end, &n)) && i + 1 + n < end && s[i + 1 + n] == ')') {
+            m->style = ST_CN_PAREN;
+            m->value = v;
+            m->content = i + 2 + n;
+            return 1;
+        }
+        return 0;
+    }
+    c = xcp(s, i, end, &len);
+    if (c >= 0x2460 && c <= 0x2473) {
+        m->style = ST_CIRCLED;
+        m->value = (int)(c - 0x2460) + 1;
+        m->content = i + len;
+        return 1;
+    }
+    if ((len = xat(s, i, end, "第"))) {
+        k = i + len;
+        if (!(v = cn_small(s, k, end, &n)) && !(v = ar_small(s, k, end, &n)))
+            return 0;
+        k += n;
+        if ((len = xat(s, k, end, "件")) || (len = xat(s, k, end, "项")))
+            k += len;
+        else if (!(k < end && (s[k] == ',' || s[k] == ':' || xat(s, k, end, "、"))))
+            return 0;
+        m->style = ST_DI;
+        m->value = v;
+        m->content = k;
+        return 1;
+    }
+    if ((v = cn_small(s, i, end, &n))) {
+        k = i + n;
+        if ((len = xat(s, k, end, "、"))) {
+            m->style = ST_CN_DUN;
+        } else if ((len = xat(s, k, end, "是")) && !xat(s, k + len, end, "否")) {
+            m->style = ST_SHI;
+        } else {
+            return 0;
+        }
+        m->value = v;
+        m->content = k + len;
+        return 1;
+    }
+    return 0;
+}
+
+static void add_marker(struct markers *ms, const struct marker *m)
+{
+    if (ms->n == ms->cap) {
+        ms->cap = ms->cap ? ms->cap * 2 : 32;
+        ms->v = ss_xrealloc(ms->v, ms->cap * sizeof *ms->v);
+    }
+    ms->v[ms->n++] = *m;
+}
+
+/* Skip spaces and one punctuation mark after a marker. */
+static size_t skip_after_marker(const char *s, size_t i, size_t end)
+{
+    size_t n;
+
+    while (i < end && s[i] == ' ')
+        i++;
+    if (i < end && (s[i] == ':' || s[i] == ',' || s[i] == '.'))
+        i++;
+    else if ((n = xat(s, i, end, "、")))
+        i += n;
+    while (i < end && s[i] == ' ')
+        i++;
+    return i;
+}
+
+static void collect_markers(const char *s, const struct line *lines, size_t from, size_t to,
+                            struct markers *ms)
+{
+    size_t l, i, len;
+    struct marker m;
+
+    for (l = from; l < to; l++) {
+        size_t b = lines[l].b, e = lines[l].e;
+        if (b < e && marker_at(s, b, e, &m)) {
+            m.line = l;
+            m.line_start = 1;
+            m.content = skip_after_marker(s, m.content, e);
+            add_marker(ms, &m);
+        }
+        for (i = b; i < e; i += len) {
+            uint32_t c = xcp(s, i, e, &len);
+            size_t j;
+            if (!(c == ';' || c == 0x3002 || c == ':' || c == ','))
+                continue;
+            j = i + len;
+            while (j < e && s[j] == ' ')
+                j++;
+            if (j < e && marker_at(s, j, e, &m) && (c != ',' || m.style == ST_SHI)) {
+                m.line = l;
+                m.line_start = 0;
+                m.content = skip_after_marker(s, m.content, e);
+                add_marker(ms, &m);
+            }
+        }
+    }
+}
+
+/* ---- end of the list ---- */
+
+static int find_date(const char *s, size_t b, size_t e, int *y, int *mo, int *d, size_t *db,
+                     size_t *de);
+
+static int refers_to_list(const char *s, size_t b, size_t e)
+{
+    static const char *const HEAD[] = {"以上", "上述", NULL};
+    static const char *const NOUN[] = {"实事", "项目", "工程", "事项", "民生", NULL};
+    size_t i, n, len;
+
+    for (i = b; i < e; i += len) {
+        xcp(s, i, e, &len);
+        if (!(n = xat_any(s, i, e, HEAD)))
+            continue;
+        {
+            size_t j = i + n, k;
+            for (k = 0; k < 6 && j < e && !xat_any(s, j, e, NOUN); k++) {
+                size_t l2;
+                uint32_t c = xcp(s, j, e, &l2);
+                if (!xis_cjk(c) && !xis_digit(c))
+                    break;
+                j += l2;
+            }
+            if (j < e && xat_any(s, j, e, NOUN))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int is_signature(const char *s, size_t b, size_t e)
+{
+    static const char *const ORG[] = {"政府", "委员会", "办公室", "办公厅", "常委会", "人大",
+                                      "政协", "局", "厅", "委", "办", NULL};
+    size_t k;
+
+    if (b >= e || nchars(s, b, e) > 30 || has_digit(s, b, e) || has_clause_punct(s, b, e))
+        return 0;
+    for (k = 0; ORG[k]; k++)
+        if (xbefore(s, b, e, ORG[k]))
+            return 1;
+    return 0;
+}
+
+static int is_date_line(const char *s, size_t b, size_t e)
+{
+    int y, mo, d;
+    size_t db, de;
+
+    if (!find_date(s, b, e, &y, &mo, &d, &db, &de))
+        return 0;
+    return nchars(s, b, db) + nchars(s, de, e) <= 2;
+}
+
+static int is_end_line(const char *s, size_t b, size_t e)
+{
+    static const char *const JUNK[] = {
+        "特此", "相关", "热点", "推荐", "责任编辑", "编辑", "来源", "特别声明", "声明", "版权",
+        "Copyright", "分享", "扫一扫", "打印", "关闭", "上一篇", "下一篇", "返回", "附件",
+        "延伸阅读", "原标题", "网友评论", "评论", "【相关", "阅读", "点击", NULL};
+
+    if (b >= e)
+        return 0;
+    if (xat_any(s, b, e, JUNK) || refers_to_list(s, b, e) || xhas(s, b, e, "社会各界"))
+        return 1;
+    if (xhas(s, b, e, "监督") && (xhas(s, b, e, "欢迎") || xhas(s, b, e, "希望") ||
+                                 xhas(s, b, e, "接受")))
+        return 1;
+    return is_date_line(s, b, e) || is_signature(s, b, e);
+}
+
+/* ---- dates ---- */
+
+/* A numeral at i: Arabic digits or Chinese (二〇二六, 十二); value and end. */
+static int date_num(const char *s, size_t i, size_t e, int *v, size_t *end)
+{
+    size_t j = i;
+    static const char *const CN[] = {"〇", "零", "一", "二", "三", "四", "五", "六",
+                                     "七", "八", "九", "十", NULL};
+    double d;
+
+    if (i < e && xis_digit((unsigned char)s[i])) {
+        int x = 0;
+        while (j < e && xis_digit((unsigned char)s[j]) && j - i < 4)
+            x = x * 10 + (s[j++] - '0');
+        *v = x;
+        *end = j;
+        return 1;
+    }
+    while (j < e && xat_any(s, j, e, CN))
+        j += 3;
+    if (j == i || (d = ss_xnum_chinese(s, i, j)) < 0)
+        return 0;
+    *v = (int)d;
+    *end = j;
+    return 1;
+}
+
+static int find_date(const char *s, size_t b, size_t e, int *y, int *mo, int *d, size_t *db,
+                     size_t *de)
+{
+    size_t i, len;
+
+    for (i = b; i < e; i += len) {
+        size_t j, k;
+        int yy, mm, dd;
+        xcp(s, i, e, &len);
+        if (!date_num(s, i, e, &yy, &j) || yy < 1990 || yy > 2100)
+            continue;
+        if ((k = xat(s, j, e, "年"))) {
+            j += k;
+            if (!date_num(s, j, e, &mm, &j) || !(k = xat(s, j, e, "月")))
+                continue;
+            j += k;
+            if (!date_num(s, j, e, &dd, &j) || !((k = xat(s, j, e, "日")) ||
+                                                 (k = xat(s, j, e, "号"))))
+                continue;
+            j += k;
+        } else if (j < e && (s[j] == '-' || s[j] == '/' || s[j] == '.')) {
+            char sep = s[j];
+            if (!date_num(s, j + 1, e, &mm, &j) || j >= e || s[j] != sep ||
+                !date_num(s, j + 1, e, &dd, &j))
+                continue;
+        } else {
+            continue;
+        }
+        if (mm < 1 || mm > 12 || dd < 1 || dd > 31)
+            continue;
+        *y = yy;
+        *mo = mm;
+        *d = dd;
+        *db = i;
+        *de = j;
+        return 1;
+    }
+    return 0;
+}
+
+/* First year (19xx/20xx followed by 年) in s[b..e), or 0. */
+static int find_year(const char *s, size_t b, size_t e)
+{
+    size_t i, j, len;
+    int v;
+
+    for (i = b; i < e; i += len) {
+        xcp(s, i, e, &len);
+        if (date_num(s, i, e, &v, &j) && v >= 1990 && v <= 2100 && xat(s, j, e, "年"))
+            return v;
+    }
+    return 0;
+}
+
+/* ---- the plan's title ---- */
+
+static void plan_title(const char *s, size_t b, size_t e, size_t *tb, size_t *te)
+{
+    static const char *const VERBS[] = {"发布", "公布", "印发", "下达", "实施", "做好",
+                                        "办好", "确定", "公开", "推进", "征集", NULL};
+    static const char *const TAILS[] = {"的公告", "的通知", "的决定", "的意见", "的通告",
+                                        "的报告", "的函",   "的批复", "公告",   "通知",
+                                        "通告",   "公布",   "出炉",   "发布",   NULL};
+    size_t i, n, k;
+
+    for (i = b; i + 6 <= e; i++)
+        if (xat(s, i, e, "关于")) {
+            b = i + 6;
+            break;
+        }
+    for (;;) {
+        if ((n = xat_any(s, b, e, VERBS)))
+            b += n;
+        else if ((n = xat(s, b, e, "《")) || (n = xat(s, b, e, "“")))
+            b += n;
+        else
+            break;
+    }
+    for (;;) {
+        int cut = 0;
+        for (k = 0; TAILS[k] && !cut; k++)
+            if ((n = xbefore(s, b, e, TAILS[k]))) {
+                e -= n;
+                cut = 1;
+            }
+        if (!cut && ((n = xbefore(s, b, e, "》")) || (n = xbefore(s, b, e, "”"))))
+            e -= n, cut = 1;
+        if (!cut)
+            break;
+    }
+    *tb = b;
+    *te = e;
+}
+
+static size_t find_title_line(const char *s, const struct line *lines, size_t nl)
+{
+    size_t l;
+
+    for (l = 0; l < nl; l++) {
+        size_t b = lines[l].b, e = lines[l].e;
+        if (b < e && xhas(s, b, e, "关于") && nchars(s, b, e) <= 100 &&
+            !xhas(s, b, e, "\xE3\x80\x82") &&
+            (xhas(s, b, e, "实事") || xhas(s, b, e, "民生") || xhas(s, b, e, "项目") ||
+             xhas(s, b, e, "工程")))
+            return l;
+    }
+    for (l = 0; l < nl; l++) {
+        size_t b = lines[l].b, e = lines[l].e;
+        if (b < e && (xhas(s, b, e, "实事") || xhas(s, b, e, "民生工程")) &&
+            nchars(s, b, e) <= 50 && !has_clause_punct(s, b, e))
+            return l;
+    }
+    return (size_t)-1;
+}
+
+/* "十件民生实事" / "10项民生实事" in s[b..e): the count, or 0. */
+static int stated_count(const char *s, size_t b, size_t e)
+{
+    static const char *const NOUN[] = {"实事", "民生", "工程", "项目", NULL};
+    size_t i, len;
+
+    for (i = b; i < e; i += len) {
+        struct xqty q;
+        xcp(s, i, e, &len);
+        if (!ss_xnum_starts(s, i, e) || !ss_xqty_read(s, i, e, &q)) {
+            continue;
+        }
+        if (q.value >= 1 && q.value <= 99 && q.value == (int)q.value) {
+            size_t j = q.ue > q.ub ? q.ue : q.ne, k;
+            int unit_ok = xat(s, q.ub, q.ue, "件") || xat(s, q.ub, q.ue, "项") ||
+                          (q.ue - q.ub == 3 && xat(s, q.ub, q.ue, "个")) ||
+                          (q.ue == q.ub && xat(s, j, e, "大"));
+            if (q.ue == q.ub && xat(s, j, e, "大"))
+                j += 3;
+            for (k = 0; unit_ok && k < 4 && j < e; k++) {
+                if (xat_any(s, j, e, NOUN))
+                    return (int)q.value;
+                xcp(s, j, e, &len);
+                j += len;
+            }
+        }
+        if (q.ne > i)
+            len = q.ne - i;
+    }
+    return 0;
+}
+
+/* ---- items ---- */
+
+static void add_item(struct xseg *seg, size_t *cap, int no, size_t b, size_t e,
+                     const char *s)
+{
+    while (b < e && (s[b] == ' ' || s[b] == '\n'))
+        b++;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\n'))
+        e--;
+    if (b >= e)
+        return;
+    if (seg->nitems == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        seg->items = ss_xrealloc(seg->items, *cap * sizeof *seg->items);
+    }
+    seg->items[seg->nitems].no = no;
+    seg->items[seg->nitems].b = b;
+    seg->items[seg->nitems].e = e;
+    seg->nitems++;
+}
+
+/* The item's heading: its first line when it has several, else its first
+ * sentence when that states no target, else the whole item. */
+static void item_title(const char *s, struct xitem *it)
+{
+    const char *nl = memchr(s + it->b, '\n', it->e - it->b);
+    size_t b = it->b, e = it->e, i, len;
+
+    if (nl) {
+        e = (size_t)(nl - s);
+    } else {
+        for (i = b; i < e; i += len) {
+            uint32_t c = xcp(s, i, e, &len);
+            if (c == 0x3002 || c == ':')
+                break;
+        }
+        if (i < e && nchars(s, b, i) <= 40 && ss_xtargets_count(s, b, i) == 0)
+            e = i;
+    }
+    for (;;) {
+        size_t p = xprev(s, b, e);
+        uint32_t c = e > b ? xcp(s, p, e, &len) : 0;
+        if (e > b && (c == 0x3002 || c == ';' || c == ',' || c == ':' || c == ' '))
+            e = p;
+        else
+            break;
+    }
+    it->hb = b;
+    it->he = e;
+}
+
+static int chain_better(size_t len, size_t starts, size_t pos, size_t blen, size_t bstarts,
+                        size_t bpos, int want)
+{
+    int fit = want > 0 && len == (size_t)want, bfit = want > 0 && blen == (size_t)want;
+
+    if (fit != bfit)
+        return fit;
+    if (len != blen)
+        return len > blen;
+    if (starts != bstarts)
+        return starts > bstarts;
+    return pos < bpos;
+}
+
+/* Best chain of markers; returns its length and fills idx (indexes into ms). */
+static size_t best_chain(const struct markers *ms, int want, size_t **idx)
+{
+    size_t a, j, best = 0, bstarts = 0, bpos = 0;
+    size_t *cur = ss_xmalloc((ms->n + 1) * sizeof *cur);
+
+    *idx = ss_xmalloc((ms->n + 1) * sizeof **idx);
+    for (a = 0; a < ms->n; a++) {
+        size_t len = 1, starts;
+        int st = ms->v[a].style;
+        if (ms->v[a].value != 1)
+            continue;
+        cur[0] = a;
+        starts = ms->v[a].line_start;
+        for (j = a + 1; j < ms->n; j++) {
+            if (ms->v[j].style != st)
+                continue;
+            if (ms->v[j].value == (int)len + 1) {
+                cur[len++] = j;
+                starts += ms->v[j].line_start;
+            } else if (ms->v[j].value == 1) {
+                break;
+            }
+        }
+        if (len >= 2 && chain_better(len, starts, ms->v[a].pos, best, bstarts, bpos, want)) {
+            best = len;
+            bstarts = starts;
+            bpos = ms->v[a].pos;
+            memcpy(*idx, cur, len * sizeof *cur);
+        }
+    }
+    free(cur);
+    return best;
+}
+
+/* End of the last item: its line, and the lines after it that continue it. */
+static size_t last_item_end(const char *s, const struct line *lines, size_t l, size_t stop)
+{
+    size_t end = lines[l].e;
+    struct marker m;
+
+    for (l = l + 1; l < stop; l++) {
+        size_t b = lines[l].b, e = lines[l].e;
+        if (b >= e)
+            continue;
+        if (is_end_line(s, b, e))
+            break;
+        if (nchars(s, b, e) < 12 && !has_clause_punct(s, b, e) && !marker_at(s, b, e, &m))
+            break;
+        end = e;
+    }
+    return end;
+}
+
+static void split_inline(const char *s, size_t b, size_t e, int want, struct xseg *seg,
+                         size_t *cap)
+{
+    size_t i, start = b, len, parts = 1;
+    uint32_t sep = ';';
+    int no = 1;
+
+    for (i = b; i < e; i += len)
+        parts += xcp(s, i, e, &len) == ';';
+    if (parts < 2 && want > 1)
+        sep = 0x3002;
+    for (i = b; i <= e; i += len) {
+        uint32_t c = i < e ? xcp(s, i, e, &len) : 0;
+        if (i == e)
+            len = 1;
+        if (i == e || c == sep) {
+            size_t before = seg->nitems;
+            add_item(seg, cap, no, start, i < e ? i : e, s);
+            if (seg->nitems > before)
+                no++;
+            start = i + (i < e ? len : 0);
+        }
+    }
+}
+
+static void unnumbered(const char *s, const struct line *lines, size_t from, size_t stop,
+                       int want, struct xseg *seg, size_t *cap)
+{
+    size_t l, intro = (size_t)-1, i, len;
+
+    for (l = from; l < stop && intro == (size_t)-1; l++) {
+        size_t b = lines[l].b, e = lines[l].e;
+        if (b < e && ((xhas(s, b, e, "以下") || xhas(s, b, e, "如下")) &&
+                      (xhas(s, b, e, "实事") || xhas(s, b, e, "项目") || xhas(s, b, e, "工程"))))
+            intro = l;
+    }
+    for (l = from; l < stop && intro == (size_t)-1; l++)
+        if (lines[l].e > lines[l].b && s[lines[l].e - 1] == ':')
+            intro = l;
+    if (intro != (size_t)-1) {
+        size_t b = lines[intro].b, e = lines[intro].e, colon = 0;
+        for (i = b; i < e; i += len)
+            if (xcp(s, i, e, &len) == ':')
+                colon = i + 1;
+        if (colon && nchars(s, colon, e) > 10) {
+            split_inline(s, colon, e, want, seg, cap);
+            return;
+        }
+        {
+            size_t first = intro + 1, last = first, taken = 0;
+            for (l = first; l < stop; l++) {
+                if (lines[l].b >= lines[l].e)
+                    continue;
+                if (is_end_line(s, lines[l].b, lines[l].e) || (want > 0 && taken == (size_t)want))
+                    break;
+                taken++;
+                last = l + 1;
+            }
+            if (taken == 1) {
+                for (l = first; l < last; l++)
+                    if (lines[l].b < lines[l].e)
+                        split_inline(s, lines[l].b, lines[l].e, want, seg, cap);
+                return;
+            }
+            for (l = first; l < last; l++)
+                add_item(seg, cap, (int)seg->nitems + 1, lines[l].b, lines[l].e, s);
+            return;
+        }
+    }
+    /* no intro: lines that state a target */
+    for (l = from; l < stop; l++) {
+        size_t b = lines[l].b, e = lines[l].e;
+        if (b >= e)
+            continue;
+        if (seg->nitems && is_end_line(s, b, e))
+            break;
+        if (ss_xtargets_count(s, b, e) > 0)
+            add_item(seg, cap, (int)seg->nitems + 1, b, e, s);
+    }
+}
+
+/* Issuer and date: the signature and date lines after the list. */
+static void signature(const char *s, const struct line *lines, size_t nl, size_t from,
+                      struct xseg *seg)
+{
+    size_t l, seen = 0, prev = (size_t)-1;
+    int y, mo, d;
+    size_t db, de;
+
+    for (l = from; l < nl && seen < 12; l++) {
+        size_t b = lines[l].b, e = lines[l].e;
+        if (b >= e)
+            continue;
+        seen++;
+        if (find_date(s, b, e, &y, &mo, &d, &db, &de) &&
+            (is_date_line(s, b, e) || (db > b && is_signature(s, b, db)))) {
+            struct ss_buf buf;
+            ss_buf_init(&buf, 16);
+            ss_buf_printf(&buf, "%04d-%02d-%02d", y, mo, d);
+            if (!buf.err && buf.len == 10)
+                memcpy(seg->published, buf.data, 11);
+            ss_buf_cleanup(&buf);
+            if (db > b && is_signature(s, b, db)) {
+                seg->issuer_b = b;
+                seg->issuer_e = db;
+                while (seg->issuer_e > b && s[seg->issuer_e - 1] == ' ')
+                    seg->issuer_e--;
+            } else if (prev != (size_t)-1) {
+                seg->issuer_b = lines[prev].b;
+                seg->issuer_e = lines[prev].e;
+            }
+            return;
+        }
+        if (nchars(s, b, e) <= 40 && !has_clause_punct(s, b, e) && !xat(s, b, e, "特此") &&
+            !xat(s, b, e, "("))
+            prev = l;
+        else
+            prev = (size_t)-1;
+    }
+}
+
+void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
+{
+    struct line *lines = NULL;
+    struct markers ms = {NULL, 0, 0};
+    size_t nl, l, title = (size_t)-1, from = 0, stop, cap = 0, *idx = NULL, nchain, k;
+    size_t list_end = 0;
+
+    memset(seg, 0, sizeof *seg);
+    nl = split_lines(s, n, &lines);
+    title = find_title_line(s, lines, nl);
+    if (title != (size_t)-1) {
+        from = title + 1;
+        plan_title(s, lines[title].b, lines[title].e, &seg->title_b, &seg->title_e);
+        seg->stated_count = stated_count(s, lines[title].b, lines[title].e);
+    }
+    for (stop = from; stop < nl; stop++)
+        if (xat(s, lines[stop].b, lines[stop].e, "特此"))
+            break;
+    if (!seg->stated_count) {
+        for (l = from; l < stop && l < from + 12; l++) {
+            if ((seg->stated_count = stated_count(s, lines[l].b, lines[l].e)))
+                break;
+        }
+    }
+    collect_markers(s, lines, from, stop, &ms);
+    nchain = best_chain(&ms, seg->stated_count, &idx);
+    if (nchain >= 2) {
+        seg->numbered = 1;
+        for (k = 0; k < nchain; k++) {
+            const struct marker *m = &ms.v[idx[k]];
+            size_t e = k + 1 < nchain ? ms.v[idx[k + 1]].pos
+                                      : last_item_end(s, lines, m->line, stop);
+            add_item(seg, &cap, m->value, m->content, e, s);
+            list_end = e;
+        }
+    } else {
+        unnumbered(s, lines, from, stop, seg->stated_count, seg, &cap);
+        if (seg->nitems)
+            list_end = seg->items[seg->nitems - 1].e;
+    }
+    for (k = 0; k < seg->nitems; k++)
+        item_title(s, &seg->items[k]);
+    /* year: the title's, else the intro's */
+    if (seg->title_e > seg->title_b)
+        seg->year = find_year(s, seg->title_b, seg->title_e);
+    if (!seg->year && seg->nitems)
+        seg->year = find_year(s, lines[from < nl ? from : 0].b, seg->items[0].b);
+    if (list_end) {
+        for (l = 0; l < nl && lines[l].e < list_end; l++)
+            ;
+        signature(s, lines, nl, l + 1 < nl ? l + 1 : nl, seg);
+    }
+    if (!seg->published[0] && seg->nitems == 0)
+        signature(s, lines, nl, from, seg);
+    if (!seg->year && seg->published[0])
+        seg->year = (seg->published[0] - '0') * 1000 + (seg->published[1] - '0') * 100 +
+                    (seg->published[2] - '0') * 10 + (seg->published[3] - '0');
+    if (seg->issuer_e <= seg->issuer_b && title != (size_t)-1) {
+        /* 自治区人民政府关于…: the issuer named in the title */
+        size_t b = lines[title].b, e = lines[title].e, i;
+        for (i = b; i + 6 <= e; i++)
+            if (xat(s, i, e, "关于")) {
+                if (is_signature(s, b, i)) {
+                    seg->issuer_b = b;
+                    seg->issuer_e = i;
+                }
+                break;
+            }
+    }
+    free(idx);
+    free(ms.v);
+    free(lines);
+}
+
+void ss_xseg_cleanup(struct xseg *seg)
+{
+    free(seg->items);
+    memset(seg, 0, sizeof *seg);
+}

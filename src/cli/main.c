@@ -18,6 +18,7 @@ static const struct command COMMANDS[] = {
     {"plan", cmd_plan, "show the plan (plan show [--json])"},
     {"report", cmd_report, "record progress (report add ...)"},
     {"divisions", cmd_divisions, "load administrative divisions (divisions load ...)"},
+    {"serve", cmd_serve, "serve the public progress pages and JSON API (serve --listen ...)"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,306 @@
+/*
+ * page_target.c - one target (/targets/{id}?org=CODE): its figures at an
+ * org unit, progress over the months against the due line (chart + table)
+ * and the breakdown by the unit's children (chart + table).
+ *
+ * The series is shared with the API: ss_web_series() gives the month ends
+ * of the plan period up to the as-of day, and the day itself.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/util.h"
+#include "web/page.h"
+#include "web/render.h"
+#include "web/svg.h"
+
+size_t ss_web_series(const struct ss_plan *p, int32_t day, int32_t out[SS_WEB_MAX_SERIES])
+{
+    size_t n = 0;
+    int y, m, d;
+    int32_t t;
+
+    if (p->start == SS_NO_DATE)
+        return 0;
+    ss_civil_from_days(p->start, &y, &m, &d);
+    for (;;) {
+        t = ss_days_from_civil(y, m, ss_days_in_month(y, m));
+        if (t > day || n + 1 >= SS_WEB_MAX_SERIES)
+            break;
+        if (t >= p->start)
+            out[n++] = t;
+        if (++m > 12)
+            m = 1, y++;
+    }
+    if (n == 0 || out[n - 1] != day)
+        out[n++] = day;
+    return n;
+}
+
+long ss_web_target_param(struct ss_wreq *r)
+{
+    long id;
+
+    if (ss_parse_long(r->param, &id) != 0 || id <= 0)
+        return -1;
+    return ss_plan_target_index(r->plan, id);
+}
+
+long ss_web_org_param(struct ss_wreq *r, const char *code)
+{
+    if (!code || !*code)
+        return ss_engine_top_org(r->e);
+    return ss_engine_org_find(r->e, code);
+}
+
+static void org_crumbs(struct ss_wreq *r, size_t ti, long org)
+{
+    struct ss_buf *b = &r->resp->body;
+    long chain[8], top = ss_engine_top_org(r->e), o = org;
+    int n = 0, i;
+
+    while (o >= 0 && n < 8) {
+        chain[n++] = o;
+        if (o == top)
+            break;
+        o = ss_engine_org_parent(r->e, o);
+    }
+    raw(b, "<nav class=\"crumbs\" aria-label=\"");
+    raw(b, T(r, "地区", "Place"));
+    raw(b, "\"><ol><li><a href=\"/\">");
+    raw(b, T(r, "全部实事", "All projects"));
+    raw(b, "</a></li>");
+    for (i = n - 1; i >= 0; i--) {
+        const struct ss_org *g = ss_engine_org(r->e, chain[i]);
+        raw(b, "<li>");
+        if (i == 0) {
+            raw(b, "<span aria-current=\"page\">");
+        } else {
+            ss_buf_printf(b, "<a href=\"/targets/%lld?org=", (long long)r->plan->targets[ti].id);
+            ss_attr(b, g->code);
+            raw(b, "\">");
+        }
+        ss_zh_open(r, "span");
+        ss_html(b, g->name);
+        ss_zh_close(r, "span");
+        raw(b, i == 0 ? "</span>" : "</a>");
+        raw(b, "</li>");
+    }
+    raw(b, "</ol></nav>\n");
+}
+
+static void series_section(struct ss_wreq *r, size_t ti, long org)
+{
+    struct ss_buf *b = &r->resp->body;
+    int32_t days[SS_WEB_MAX_SERIES];
+    double act[SS_WEB_MAX_SERIES], due[SS_WEB_MAX_SERIES];
+    struct ss_figure fs[SS_WEB_MAX_SERIES];
+    size_t n = ss_web_series(r->plan, r->day, days), i;
+    const struct ss_target *t = &r->plan->targets[ti];
+    struct ss_buf desc;
+
+    for (i = 0; i < n; i++) {
+        ss_engine_figure(r->e, ti, org, days[i], &fs[i]);
+        act[i] = fs[i].actual;
+        due[i] = fs[i].expected_value;
+    }
+    raw(b, "<section aria-labelledby=\"h-series\"><h2 id=\"h-series\">");
+    raw(b, T(r, "逐月进度与应完成线", "Progress by month against the due line"));
+    raw(b, "</h2><div class=\"chart-wrap\">");
+    ss_buf_init(&desc, 1024);
+    ss_buf_puts(&desc, T(r, "实线为累计完成，虚线为按进度安排应完成的数量；单位：",
+                         "Solid line: reached so far; dashed line: due by each date; unit: "));
+    ss_buf_puts(&desc, t->unit);
+    ss_buf_puts(&desc, T(r, "。数据见下表。", ". The table below has the numbers."));
+    ss_svg_series(b, "series", T(r, "逐月完成情况", "Monthly progress"),
+                  desc.data ? desc.data : "", n, days, act, due, r->plan->start, r->plan->end,
+                  T(r, "累计完成", "Reached"), T(r, "应完成", "Due"));
+    ss_buf_cleanup(&desc);
+    raw(b, "</div><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\""
+           "cap-series\"><table><caption id=\"cap-series\">");
+    raw(b, T(r, "逐月数据", "Monthly figures"));
+    raw(b, "</caption><thead><tr><th scope=\"col\">");
+    raw(b, T(r, "日期", "Date"));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "累计完成", "Reached"));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "应完成", "Due"));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "完成进度", "Progress"));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "状态", "Status"));
+    raw(b, "</th></tr></thead><tbody>");
+    for (i = 0; i < n; i++) {
+        raw(b, "<tr><th scope=\"row\">");
+        ss_day(b, days[i]);
+        raw(b, "</th><td>");
+        ss_num(b, fs[i].actual);
+        raw(b, "</td><td>");
+        ss_num(b, fs[i].expected_value);
+        raw(b, "</td><td>");
+        ss_pct(b, fs[i].progress);
+        raw(b, "</td><td>");
+        ss_status_badge(r, (int)fs[i].status);
+        raw(b, "</td></tr>");
+    }
+    raw(b, "</tbody></table></div></section>\n");
+}
+
+static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
+{
+    struct ss_buf *b = &r->resp->body;
+    size_t nkids, i;
+    const long *kids = ss_engine_org_children(r->e, org, &nkids);
+    const struct ss_target *t = &r->plan->targets[ti];
+    const char **labels;
+    double *prog, *due;
+    int *col;
+    struct ss_figure *fs;
+
+    if (!nkids)
+        return;
+    labels = ss_xcalloc(nkids, sizeof *labels);
+    prog = ss_xcalloc(nkids, sizeof *prog);
+    due = ss_xcalloc(nkids, sizeof *due);
+    col = ss_xcalloc(nkids, sizeof *col);
+    fs = ss_xcalloc(nkids, sizeof *fs);
+    for (i = 0; i < nkids; i++) {
+        ss_engine_figure(r->e, ti, kids[i], r->day, &fs[i]);
+        labels[i] = ss_engine_org(r->e, kids[i])->name;
+        prog[i] = fs[i].progress;
+        due[i] = fs[i].expected;
+        col[i] = ss_status_colour(fs[i].status);
+    }
+    raw(b, "<section aria-labelledby=\"h-break\"><h2 id=\"h-break\">");
+    raw(b, T(r, "下级地区完成情况", "By place below"));
+    raw(b, "</h2><div class=\"chart-wrap\">");
+    ss_svg_bars(b, "bars", T(r, "下级地区完成进度", "Progress by place"),
+                T(r, "每条为一个下级地区的完成进度（%），竖线为应完成进度；数据见下表。",
+                  "Each bar is one place's progress in %, the tick is what is due; the "
+                  "table below has the numbers."),
+                nkids, labels, prog, due, col);
+    raw(b, "</div><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\""
+           "cap-break\"><table><caption id=\"cap-break\">");
+    raw(b, T(r, "下级地区数据", "Figures by place"));
+    raw(b, "</caption><thead><tr><th scope=\"col\">");
+    raw(b, T(r, "地区", "Place"));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "分解任务", "Assigned"));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "完成", "Reached"));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "完成进度", "Progress"));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "应完成", "Due"));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "状态", "Status"));
+    raw(b, "</th></tr></thead><tbody>");
+    for (i = 0; i < nkids; i++) {
+        const struct ss_org *g = ss_engine_org(r->e, kids[i]);
+        ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);
+        ss_attr(b, g->code);
+        raw(b, "\">");
+        ss_zh_open(r, "span");
+        ss_html(b, g->name);
+        ss_zh_close(r, "span");
+        raw(b, "</a></th><td>");
+        ss_num(b, fs[i].value);
+        raw(b, "</td><td>");
+        ss_num(b, fs[i].actual);
+        raw(b, "</td><td>");
+        ss_pct(b, fs[i].progress);
+        raw(b, "</td><td>");
+        ss_pct(b, fs[i].expected);
+        raw(b, "</td><td>");
+        ss_status_badge(r, (int)fs[i].status);
+        raw(b, "</td></tr>");
+    }
+    raw(b, "</tbody></table></div></section>\n");
+    free(labels);
+    free(prog);
+    free(due);
+    free(col);
+    free(fs);
+}
+
+void ss_page_target(struct ss_wreq *r)
+{
+    struct ss_buf *b = &r->resp->body;
+    long ti = ss_web_target_param(r);
+    long org;
+    const struct ss_target *t;
+    const struct ss_org *g;
+    struct ss_figure f;
+
+    org = ti >= 0 ? ss_web_org_param(r, ss_http_arg(r->http, "org")) : -1;
+    if (ti < 0 || org < 0) {
+        ss_page_not_found(r);
+        return;
+    }
+    t = &r->plan->targets[ti];
+    g = ss_engine_org(r->e, org);
+    ss_engine_figure(r->e, (size_t)ti, org, r->day, &f);
+    ss_page_begin(r, t->metric);
+    org_crumbs(r, (size_t)ti, org);
+    raw(b, "<h1>");
+    ss_zh_open(r, "span");
+    ss_html(b, t->metric);
+    ss_zh_close(r, "span");
+    raw(b, " <small>");
+    ss_zh_open(r, "span");
+    ss_html(b, g->name);
+    ss_zh_close(r, "span");
+    raw(b, "</small></h1>\n<p class=\"src\">");
+    ss_buf_printf(b, "<a href=\"/projects/%d\">", t->project_no);
+    ss_buf_printf(b, T(r, "第%d件实事", "Project %d"), t->project_no);
+    raw(b, "</a>：");
+    ss_zh_open(r, "span");
+    ss_html(b, t->text);
+    ss_zh_close(r, "span");
+    raw(b, "</p>\n");
+    ss_as_of_line(r, r->day);
+    ss_progress_bar(r, f.progress, f.expected);
+    raw(b, "<dl class=\"figs\"><div><dt>");
+    raw(b, T(r, "计划", "Planned"));
+    raw(b, "</dt><dd>");
+    ss_buf_puts(b, ss_op_str(t->op));
+    raw(b, " ");
+    ss_num(b, isnan(f.value) ? t->value : f.value);
+    raw(b, " ");
+    ss_html(b, t->unit);
+    raw(b, "</dd></div><div><dt>");
+    raw(b, T(r, "完成", "Reached"));
+    raw(b, "</dt><dd>");
+    ss_num(b, f.actual);
+    raw(b, "</dd></div><div><dt>");
+    raw(b, T(r, "完成进度", "Progress"));
+    raw(b, "</dt><dd>");
+    ss_pct(b, f.progress);
+    raw(b, "</dd></div><div><dt>");
+    raw(b, T(r, "应完成", "Due by now"));
+    raw(b, "</dt><dd>");
+    ss_pct(b, f.expected);
+    raw(b, "</dd></div><div><dt>");
+    raw(b, T(r, "年底预计", "Year-end at this pace"));
+    raw(b, "</dt><dd>");
+    ss_num(b, f.projection);
+    raw(b, "</dd></div><div><dt>");
+    raw(b, T(r, "状态", "Status"));
+    raw(b, "</dt><dd>");
+    ss_status_badge(r, (int)f.status);
+    raw(b, "</dd></div><div><dt>");
+    raw(b, T(r, "最近填报", "Last report"));
+    raw(b, "</dt><dd>");
+    ss_day(b, f.last_report);
+    raw(b, "</dd></div></dl>\n");
+    series_section(r, (size_t)ti, org);
+    breakdown_section(r, (size_t)ti, org);
+    raw(b, "<p><a href=\"/orgs/");
+    ss_attr(b, g->code);
+    raw(b, "\">");
+    raw(b, T(r, "查看本地区全部指标", "Every target in this place"));
+    raw(b, "</a></p>");
+    ss_page_end(r);
+}

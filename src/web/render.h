@@ -1,0 +1,56 @@
+/*
+ * render.h - the HTML template layer: page frame, escaping shorthands,
+ * numbers, status badges and small progress bars.
+ *
+ * Every string from data goes through ss_html() (text) or ss_attr() (attribute
+ * value); raw() is the visible mark of pre-escaped markup. The UI speaks
+ * Chinese or English (T picks); plan content (titles, target text, org
+ * names) stays in Chinese and is marked lang="zh-CN" on English pages.
+ *
+ * CSP forbids inline style and script, so nothing here writes a style
+ * attribute: sizes are SVG attributes, colours CSS classes.
+ */
+#ifndef SS_WEB_RENDER_H
+#define SS_WEB_RENDER_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "web/web.h"
+
+#define T(r, zh, en) ((r)->lang == SS_LANG_EN ? (en) : (zh))
+
+struct ss_buf;
+
+void ss_html(struct ss_buf *b, const char *s);    /* HTML text */
+void ss_attr(struct ss_buf *b, const char *s); /* HTML attribute value */
+#define raw(b, s) ss_buf_puts((b), (s))
+
+/* A number as people read it (up to 2 decimals); "—" when unknown. */
+void ss_num(struct ss_buf *b, double v);
+/* A percentage with one decimal and "%"; "—" when unknown. */
+void ss_pct(struct ss_buf *b, double v);
+/* YYYY-MM-DD */
+void ss_day(struct ss_buf *b, int32_t day);
+
+/* Open the page: doctype, head, skip link, header with language and text
+ * size switches and the search form, then <main>. title is plain text. */
+void ss_page_begin(struct ss_wreq *r, const char *title);
+/* Close <main>, write the footer with "as of" and the method link. */
+void ss_page_end(struct ss_wreq *r);
+
+/* Status: a coloured dot (aria-hidden) and the label in words. */
+void ss_status_badge(struct ss_wreq *r, int status);
+const char *ss_status_text(const struct ss_wreq *r, int status);
+/* A small SVG bar: progress filled, a tick at the time line (expected). */
+void ss_progress_bar(struct ss_wreq *r, double progress, double expected);
+/* Opening tag for plan content: <span lang="zh-CN"> on English pages. */
+void ss_zh_open(struct ss_wreq *r, const char *tag);
+void ss_zh_close(struct ss_wreq *r, const char *tag);
+/* "数据截至 …" line with the link to the method page. */
+void ss_as_of_line(struct ss_wreq *r, int32_t day);
+/* Link to the current path with the known query (org, date, q) and one
+ * key=value replaced (for the language and text size switches). */
+void ss_self_link(struct ss_wreq *r, const char *key, const char *value);
+
+#endif

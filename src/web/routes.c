@@ -1,0 +1,294 @@
+/*
+ * routes.c - the route table, path matching, and the OpenAPI 3 document
+ * generated from the table.
+ *
+ * docs/openapi.json is this document as `shishi serve --openapi` prints it;
+ * tests/api/openapi.test.mjs checks that the file, the served copy and the
+ * live routes agree.
+ */
+#include "web/routes.h"
+
+#include <string.h>
+
+#include "base/json.h"
+
+const struct ss_route ss_routes[] = {
+    {"/", ss_page_plan, SS_CACHE_HOME, 0, "The plan: every project's progress", NULL, NULL,
+     NULL, {{0}}},
+    {"/projects/{no}", ss_page_project, 0, 0, "One project", "integer", "project number",
+     NULL, {{0}}},
+    {"/targets/{id}", ss_page_target, 0, 0, "One target", "integer", "target id", NULL,
+     {{"org", "org unit code", NULL}}},
+    {"/orgs/{code}", ss_page_org, 0, 0, "One org unit", "string", "org unit code", NULL,
+     {{0}}},
+    {"/search", ss_page_search, 0, 0, "Search targets", NULL, NULL, NULL,
+     {{"q", "search terms", NULL}}},
+    {"/about/method", ss_page_method, 0, 0, "How progress is counted", NULL, NULL, NULL,
+     {{0}}},
+    {"/api/v1/plan", ss_api_plan, SS_CACHE_PLAN, 1,
+     "The current plan with every target's figures at the plan's top org unit, as of today",
+     NULL, NULL, "Plan", {{0}}},
+    {"/api/v1/targets/{id}", ss_api_target, 0, 1,
+     "One target as seen at an org unit: figures, monthly series and breakdown by child units",
+     "integer", "Target id (from /api/v1/plan).", "TargetDetail",
+     {{"org", "Org unit code (GB/T 2260); default: the plan's top org unit.", NULL},
+      {"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}},
+    {"/api/v1/orgs/{code}", ss_api_org, 0, 1,
+     "An org unit, its children, and every target's figures there", "string",
+     "Org unit code (GB/T 2260).", "OrgDetail",
+     {{"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}},
+    {"/api/v1/openapi.json", ss_api_openapi, 0, 1, "This document", NULL, NULL, NULL,
+     {{0}}},
+};
+const size_t ss_nroutes = sizeof ss_routes / sizeof ss_routes[0];
+
+const struct ss_route *ss_route_match(const char *path, char *param, size_t cap)
+{
+    size_t i;
+
+    param[0] = '\0';
+    for (i = 0; i < ss_nroutes; i++) {
+        const char *pat = ss_routes[i].pattern;
+        const char *brace = strchr(pat, '{');
+        size_t pre, n;
+
+        if (!brace) {
+            if (strcmp(pat, path) == 0)
+                return &ss_routes[i];
+            continue;
+        }
+        pre = (size_t)(brace - pat);
+        if (strncmp(pat, path, pre) != 0)
+            continue;
+        n = strlen(path + pre);
+        if (n == 0 || n >= cap || strchr(path + pre, '/'))
+            continue;
+        memcpy(param, path + pre, n + 1);
+        return &ss_routes[i];
+    }
+    return NULL;
+}
+
+/* ---- OpenAPI ------------------------------------------------------------------ */
+
+/* A property list "name:type" separated by spaces; type is integer, number,
+ * string, date, or one of them with a trailing '?' for nullable, or
+ * "@Name" / "[@Name]" for a reference / an array of references. */
+static void props(struct ss_json *j, const char *spec)
+{
+    const char *p = spec;
+
+    ss_json_key(j, "properties");
+    ss_json_obj(j);
+    while (*p) {
+        const char *colon = strchr(p, ':'), *end = strchr(p, ' ');
+        char name[48], type[48];
+        size_t nl, tl;
+        int nullable;
+
+        if (!end)
+            end = p + strlen(p);
+        nl = (size_t)(colon - p);
+        tl = (size_t)(end - colon - 1);
+        if (nl >= sizeof name || tl >= sizeof type)
+            break;
+        memcpy(name, p, nl);
+        name[nl] = '\0';
+        memcpy(type, colon + 1, tl);
+        type[tl] = '\0';
+        nullable = tl && type[tl - 1] == '?';
+        if (nullable)
+            type[--tl] = '\0';
+        ss_json_key(j, name);
+        ss_json_obj(j);
+        if (type[0] == '@' || type[0] == '[') {
+            char ref[96];
+            const char *nm = type[0] == '[' ? type + 2 : type + 1;
+            size_t rl = strcspn(nm, "]");
+            memcpy(ref, "#/components/schemas/", 21);
+            memcpy(ref + 21, nm, rl);
+            ref[21 + rl] = '\0';
+            if (type[0] == '[') {
+                ss_json_kstr(j, "type", "array");
+                ss_json_key(j, "items");
+                ss_json_obj(j);
+                ss_json_kstr(j, "$ref", ref);
+                ss_json_obj_end(j);
+            } else {
+                ss_json_kstr(j, "$ref", ref);
+            }
+        } else if (strcmp(type, "date") == 0) {
+            ss_json_kstr(j, "type", "string");
+            ss_json_kstr(j, "format", "date");
+        } else {
+            ss_json_kstr(j, "type", type);
+        }
+        if (nullable)
+            ss_json_kbool(j, "nullable", 1);
+        ss_json_obj_end(j);
+        p = *end ? end + 1 : end;
+    }
+    ss_json_obj_end(j);
+}
+
+static void schema(struct ss_json *j, const char *name, const char *desc, const char *spec)
+{
+    ss_json_key(j, name);
+    ss_json_obj(j);
+    ss_json_kstr(j, "type", "object");
+    if (desc)
+        ss_json_kstr(j, "description", desc);
+    props(j, spec);
+    ss_json_obj_end(j);
+}
+
+#define FIGURES                                                                             \
+    "id:integer project:integer text:string metric:string value:number unit:string "      \
+    "op:string kind:string parent:integer? dept:string? org_value:number? actual:number? " \
+    "expected:number? expected_value:number? progress:number? time:number? "              \
+    "projection:number? status:string status_label:string as_of:date last_report:date? "  \
+    "reporters:integer"
+
+static void components(struct ss_json *j)
+{
+    ss_json_key(j, "components");
+    ss_json_obj(j);
+    ss_json_key(j, "schemas");
+    ss_json_obj(j);
+    schema(j, "Target",
+           "A target and its figures at one org unit as of one day. expected is the share "
+           "due by the date in %, progress is actual / planned value in %, time is the share "
+           "of the plan period elapsed in %; unknown numbers are null.",
+           FIGURES);
+    schema(j, "OrgRef", NULL, "code:string name:string level:integer");
+    schema(j, "Project", NULL, "no:integer title:string lead_dept:string? targets:[@Target]");
+    schema(j, "PlanInfo", NULL,
+           "id:integer title:string issuer:string? year:integer start:date end:date "
+           "top_org:@OrgRef");
+    schema(j, "Plan", "The plan, its projects and every target with figures (also flat).",
+           "plan:@PlanInfo as_of:date projects:[@Project] targets:[@Target]");
+    schema(j, "Point", "The figures at one day of the series.",
+           "date:date actual:number? expected:number? expected_value:number? "
+           "progress:number? status:string");
+    schema(j, "Share", "A child org unit's figures.", "org:@OrgRef figures:@Target");
+    schema(j, "TargetDetail", NULL,
+           "target:@Target org:@OrgRef as_of:date series:[@Point] breakdown:[@Share]");
+    schema(j, "OrgDetail", NULL,
+           "org:@OrgRef parent:@OrgRef children:[@OrgRef] as_of:date targets:[@Target]");
+    schema(j, "ErrorBody", NULL, "code:string message:string");
+    schema(j, "Error", "Every error: a code and a sentence.", "error:@ErrorBody");
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+}
+
+static void response_ref(struct ss_json *j, const char *status, const char *desc,
+                         const char *schema_name)
+{
+    ss_json_key(j, status);
+    ss_json_obj(j);
+    ss_json_kstr(j, "description", desc);
+    ss_json_key(j, "content");
+    ss_json_obj(j);
+    ss_json_key(j, "application/json");
+    ss_json_obj(j);
+    ss_json_key(j, "schema");
+    ss_json_obj(j);
+    if (schema_name) {
+        char ref[96];
+        size_t n = strlen(schema_name);
+        if (n > 64)
+            n = 64;
+        memcpy(ref, "#/components/schemas/", 21);
+        memcpy(ref + 21, schema_name, n);
+        ref[21 + n] = '\0';
+        ss_json_kstr(j, "$ref", ref);
+    } else {
+        ss_json_kstr(j, "type", "object");
+    }
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+}
+
+static void param(struct ss_json *j, const char *name, const char *in, const char *type,
+                  const char *format, const char *desc, int required)
+{
+    ss_json_obj(j);
+    ss_json_kstr(j, "name", name);
+    ss_json_kstr(j, "in", in);
+    ss_json_kbool(j, "required", required);
+    ss_json_kstr(j, "description", desc);
+    ss_json_key(j, "schema");
+    ss_json_obj(j);
+    ss_json_kstr(j, "type", type);
+    if (format)
+        ss_json_kstr(j, "format", format);
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+}
+
+void ss_web_openapi(struct ss_buf *b)
+{
+    struct ss_json j;
+    size_t i, k;
+
+    ss_json_init(&j, b, 1);
+    ss_json_obj(&j);
+    ss_json_kstr(&j, "openapi", "3.0.3");
+    ss_json_key(&j, "info");
+    ss_json_obj(&j);
+    ss_json_kstr(&j, "title", "shishi public progress API");
+    ss_json_kstr(&j, "version", "1");
+    ss_json_kstr(&j, "description",
+                 "Read-only figures of the annual livelihood commitments (民生实事): the "
+                 "plan, each target's progress against time at any org unit, as of any day. "
+                 "Only approved reports count.");
+    ss_json_obj_end(&j);
+    ss_json_key(&j, "paths");
+    ss_json_obj(&j);
+    for (i = 0; i < ss_nroutes; i++) {
+        const struct ss_route *rt = &ss_routes[i];
+        const char *brace;
+
+        if (!rt->api)
+            continue;
+        ss_json_key(&j, rt->pattern);
+        ss_json_obj(&j);
+        ss_json_key(&j, "get");
+        ss_json_obj(&j);
+        ss_json_kstr(&j, "summary", rt->summary);
+        ss_json_key(&j, "parameters");
+        ss_json_arr(&j);
+        brace = strchr(rt->pattern, '{');
+        if (brace) {
+            char name[32];
+            size_t n = strcspn(brace + 1, "}");
+            if (n >= sizeof name)
+                n = sizeof name - 1;
+            memcpy(name, brace + 1, n);
+            name[n] = '\0';
+            param(&j, name, "path", rt->param_type, NULL, rt->param_desc, 1);
+        }
+        for (k = 0; k < sizeof rt->query / sizeof rt->query[0] && rt->query[k].name; k++)
+            param(&j, rt->query[k].name, "query", "string", rt->query[k].format,
+                  rt->query[k].desc, 0);
+        ss_json_arr_end(&j);
+        ss_json_key(&j, "responses");
+        ss_json_obj(&j);
+        response_ref(&j, "200", "OK", rt->schema);
+        if (brace || rt->query[0].name) {
+            response_ref(&j, "400", "A parameter is malformed.", "Error");
+            if (brace)
+                response_ref(&j, "404", "No such item.", "Error");
+        }
+        response_ref(&j, "405", "Only GET and HEAD are allowed.", "Error");
+        ss_json_obj_end(&j);
+        ss_json_obj_end(&j);
+        ss_json_obj_end(&j);
+    }
+    ss_json_obj_end(&j);
+    components(&j);
+    ss_json_obj_end(&j);
+    ss_buf_putc(b, '\n');
+}

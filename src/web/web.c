@@ -1,0 +1,370 @@
+/*
+ * web.c - routes, the shared engine and its freshness, and the cache.
+ *
+ * Freshness: before a request touches figures, its worker thread asks its
+ * own read-only connection for the data_version (at most once a
+ * millisecond per thread: the check is a statement, and a CLI write
+ * followed by a request takes far longer than that). When the version
+ * moved, the thread takes the engine's write lock and calls
+ * ss_engine_refresh on the one refresh connection; a refresh that changed
+ * figures bumps `gen`, which stales every cache slot at once.
+ *
+ * Cache slots hold a blob, the generation and the day it was rendered for.
+ * A slot is read under its mutex only long enough to take a reference; a
+ * stale slot is re-rendered under the engine's read lock (gen cannot move
+ * while that lock is held, so the blob is tagged with the right one).
+ */
+#include "web/web.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/date.h"
+#include "base/util.h"
+#include "embedded.h"
+#include "store/store.h"
+#include "web/routes.h"
+
+#define MAX_THREAD_STORES 256
+#define FRESH_NS 1000000ull /* re-check data_version at most this often per thread */
+#define COOKIE_AGE (365L * 86400)
+
+enum { SLOT_HOME = 0, SLOT_PLAN = 4, NSLOTS = 5 };
+
+struct slot {
+    pthread_mutex_t mu;
+    struct ss_http_blob *blob;
+    uint64_t gen;
+    int32_t day;
+};
+
+struct asset {
+    const char *path; /* "/static/site.css" */
+    struct ss_http_blob *blob;
+};
+
+struct ss_web {
+    char *db_path;
+    struct ss_engine *engine;
+    pthread_rwlock_t lock;
+    struct ss_store *refresh_st; /* used under the write lock only */
+    atomic_uint_fast64_t gen;
+    pthread_mutex_t stores_mu;
+    struct ss_store *stores[MAX_THREAD_STORES];
+    size_t nstores;
+    struct slot slots[NSLOTS];
+    struct asset assets[8];
+    size_t nassets;
+    char asset_path[8][64];
+};
+
+struct tls {
+    struct ss_web *w;
+    struct ss_store *st;
+    int64_t dv;
+    uint64_t checked_ns;
+    int32_t today;
+};
+
+static _Thread_local struct tls tls;
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+int32_t ss_web_clamp_day(const struct ss_plan *p, int32_t day)
+{
+    if (p->start != SS_NO_DATE && day < p->start)
+        return p->start;
+    if (p->end != SS_NO_DATE && day > p->end)
+        return p->end;
+    return day;
+}
+
+/* ---- set-up ---------------------------------------------------------------- */
+
+static const char *asset_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+
+    if (!dot)
+        return NULL;
+    if (strcmp(dot, ".css") == 0)
+        return "text/css; charset=utf-8";
+    if (strcmp(dot, ".js") == 0)
+        return "text/javascript; charset=utf-8";
+    if (strcmp(dot, ".svg") == 0)
+        return "image/svg+xml";
+    return NULL; /* other embedded data (plans, divisions) is not served */
+}
+
+static void load_assets(struct ss_web *w)
+{
+    size_t i;
+
+    for (i = 0; i < ss_embedded_count && w->nassets < SS_ARRAY_LEN(w->assets); i++) {
+        const struct ss_embedded_file *f = &ss_embedded[i];
+        const char *ct = asset_type(f->name);
+        char *copy;
+
+        if (!ct)
+            continue;
+        copy = ss_xmalloc(f->len + 1);
+        memcpy(copy, f->data, f->len);
+        snprintf(w->asset_path[w->nassets], sizeof w->asset_path[0], "/static/%s", f->name);
+        w->assets[w->nassets].path = w->asset_path[w->nassets];
+        w->assets[w->nassets].blob =
+            ss_http_blob_new(200, ct, "public, max-age=86400", copy, f->len);
+        w->nassets++;
+    }
+}
+
+const char *ss_web_asset_etag(const struct ss_web *w, const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < w->nassets; i++)
+        if (strcmp(w->assets[i].path, path) == 0)
+            return ss_http_blob_etag(w->assets[i].blob);
+    return "";
+}
+
+int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err)
+{
+    struct ss_web *w = ss_xcalloc(1, sizeof *w);
+    int rc, i;
+
+    *out = NULL;
+    w->db_path = ss_xstrdup(db_path);
+    pthread_rwlock_init(&w->lock, NULL);
+    pthread_mutex_init(&w->stores_mu, NULL);
+    for (i = 0; i < NSLOTS; i++)
+        pthread_mutex_init(&w->slots[i].mu, NULL);
+    atomic_init(&w->gen, 1);
+    if ((rc = ss_store_open(db_path, 0, &w->refresh_st, err)))
+        goto fail;
+    if ((rc = ss_engine_open(w->refresh_st, 0, &w->engine, err)))
+        goto fail;
+    load_assets(w);
+    *out = w;
+    return 0;
+fail:
+    ss_web_free(w);
+    return rc;
+}
+
+void ss_web_free(struct ss_web *w)
+{
+    size_t i;
+
+    if (!w)
+        return;
+    for (i = 0; i < NSLOTS; i++) {
+        ss_http_blob_unref(w->slots[i].blob);
+        pthread_mutex_destroy(&w->slots[i].mu);
+    }
+    for (i = 0; i < w->nassets; i++)
+        ss_http_blob_unref(w->assets[i].blob);
+    for (i = 0; i < w->nstores; i++)
+        ss_store_close(w->stores[i]);
+    ss_engine_free(w->engine);
+    ss_store_close(w->refresh_st);
+    pthread_rwlock_destroy(&w->lock);
+    pthread_mutex_destroy(&w->stores_mu);
+    free(w->db_path);
+    free(w);
+}
+
+/* ---- freshness ---------------------------------------------------------------- */
+
+/* This thread's connection, opened on first use. NULL if it cannot open. */
+static struct ss_store *thread_store(struct ss_web *w)
+{
+    struct ss_err err;
+
+    if (tls.w == w && tls.st)
+        return tls.st;
+    memset(&tls, 0, sizeof tls);
+    tls.w = w;
+    tls.dv = -2;
+    pthread_mutex_lock(&w->stores_mu);
+    if (w->nstores < MAX_THREAD_STORES &&
+        ss_store_open(w->db_path, SS_STORE_READONLY, &tls.st, &err) == 0)
+        w->stores[w->nstores++] = tls.st;
+    else
+        fprintf(stderr, "shishi serve: cannot open a connection for a worker thread\n");
+    pthread_mutex_unlock(&w->stores_mu);
+    return tls.st;
+}
+
+/* Bring the engine up to date if the database moved; returns today. */
+static int32_t freshen(struct ss_web *w)
+{
+    uint64_t now = now_ns();
+    int64_t dv;
+
+    if (!thread_store(w))
+        return ss_date_today();
+    if (tls.checked_ns && now - tls.checked_ns < FRESH_NS)
+        return tls.today;
+    tls.checked_ns = now;
+    tls.today = ss_date_today();
+    dv = ss_store_data_version(tls.st);
+    if (dv != tls.dv) {
+        int rc;
+
+        tls.dv = dv;
+        pthread_rwlock_wrlock(&w->lock);
+        rc = ss_engine_refresh(w->engine, w->refresh_st);
+        if (rc > 0)
+            atomic_fetch_add(&w->gen, 1);
+        else if (rc < 0)
+            fprintf(stderr, "shishi serve: refresh failed (%d); serving the last figures\n",
+                    rc);
+        pthread_rwlock_unlock(&w->lock);
+    }
+    return tls.today;
+}
+
+/* ---- dispatch ------------------------------------------------------------------- */
+
+static void not_allowed(struct ss_http_resp *resp, int api)
+{
+    resp->status = 405;
+    resp->allow = "GET, HEAD";
+    if (api) {
+        resp->ctype = "application/json; charset=utf-8";
+        ss_buf_puts(&resp->body, "{\"error\":{\"code\":\"method_not_allowed\","
+                                 "\"message\":\"Only GET and HEAD are allowed here.\"}}\n");
+    } else {
+        resp->ctype = "text/plain; charset=utf-8";
+        ss_buf_puts(&resp->body, "Method not allowed: use GET.\n");
+    }
+}
+
+/* Language and text size: ?lang= / ?care= set them (and a cookie), else the
+ * cookies, else Chinese at normal size. */
+static void read_prefs(const struct ss_http_req *req, struct ss_http_resp *resp, int *lang,
+                       int *care)
+{
+    const char *q = ss_http_arg(req, "lang"), *c;
+
+    if (q && (strcmp(q, "en") == 0 || strcmp(q, "zh") == 0)) {
+        *lang = strcmp(q, "en") == 0 ? SS_LANG_EN : SS_LANG_ZH;
+        ss_http_resp_cookie(resp, "lang", q, COOKIE_AGE);
+    } else {
+        c = ss_http_cookie(req, "lang");
+        *lang = c && strcmp(c, "en") == 0 ? SS_LANG_EN : SS_LANG_ZH;
+    }
+    q = ss_http_arg(req, "care");
+    if (q && (strcmp(q, "1") == 0 || strcmp(q, "0") == 0)) {
+        *care = q[0] == '1';
+        ss_http_resp_cookie(resp, "care", q, COOKIE_AGE);
+    } else {
+        c = ss_http_cookie(req, "care");
+        *care = c && strcmp(c, "1") == 0;
+    }
+}
+
+/* Look up a fresh cached blob (a new reference) or NULL. */
+static struct ss_http_blob *slot_get(struct ss_web *w, int k, int32_t day)
+{
+    struct slot *s = &w->slots[k];
+    struct ss_http_blob *b = NULL;
+    uint64_t gen = atomic_load(&w->gen);
+
+    pthread_mutex_lock(&s->mu);
+    if (s->blob && s->gen == gen && s->day == day)
+        b = ss_http_blob_ref(s->blob);
+    pthread_mutex_unlock(&s->mu);
+    return b;
+}
+
+static void slot_put(struct ss_web *w, int k, struct ss_http_blob *b, uint64_t gen, int32_t day)
+{
+    struct slot *s = &w->slots[k];
+    struct ss_http_blob *old;
+
+    pthread_mutex_lock(&s->mu);
+    old = s->blob;
+    s->blob = ss_http_blob_ref(b);
+    s->gen = gen;
+    s->day = day;
+    pthread_mutex_unlock(&s->mu);
+    ss_http_blob_unref(old);
+}
+
+void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp *resp)
+{
+    struct ss_web *w = ctx;
+    const struct ss_route *rt;
+    struct ss_wreq r;
+    int slot = -1, api = strncmp(req->path, "/api/", 5) == 0;
+    int32_t today;
+    size_t i;
+
+    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+        not_allowed(resp, api);
+        return;
+    }
+    for (i = 0; i < w->nassets; i++)
+        if (strcmp(req->path, w->assets[i].path) == 0) {
+            resp->blob = ss_http_blob_ref(w->assets[i].blob);
+            return;
+        }
+
+    memset(&r, 0, sizeof r);
+    r.web = w;
+    r.http = req;
+    r.resp = resp;
+    rt = ss_route_match(req->path, r.param, sizeof r.param);
+    read_prefs(req, resp, &r.lang, &r.care);
+    today = freshen(w);
+    r.st = tls.st;
+    if (rt && rt->cache == SS_CACHE_HOME)
+        slot = SLOT_HOME + r.lang * 2 + r.care;
+    else if (rt && rt->cache == SS_CACHE_PLAN)
+        slot = SLOT_PLAN;
+
+    if (slot >= 0) {
+        /* slots are tagged with today itself: the clamped day follows from
+         * it and the plan, and a new plan bumps gen */
+        struct ss_http_blob *b = slot_get(w, slot, today);
+        if (b) {
+            resp->blob = b;
+            return;
+        }
+    }
+
+    pthread_rwlock_rdlock(&w->lock);
+    r.e = w->engine;
+    r.plan = ss_engine_plan(w->engine);
+    r.day = ss_web_clamp_day(r.plan, today);
+    if (!rt) {
+        if (api)
+            ss_api_error(&r, 404, "not_found", "No such API route.");
+        else
+            ss_page_not_found(&r);
+    } else {
+        rt->fn(&r);
+    }
+    if (slot >= 0 && (resp->status == 0 || resp->status == 200) && !resp->body.err) {
+        uint64_t gen = atomic_load(&w->gen);
+        size_t len;
+        char *data = ss_buf_detach(&resp->body, &len);
+        struct ss_http_blob *b = ss_http_blob_new(
+            200, resp->ctype ? resp->ctype : "text/html; charset=utf-8", "no-cache", data, len);
+
+        slot_put(w, slot, b, gen, today);
+        resp->blob = b; /* our reference goes to the response */
+    }
+    pthread_rwlock_unlock(&w->lock);
+}

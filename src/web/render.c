@@ -24,11 +24,33 @@ void ss_attr(struct ss_buf *b, const char *s)
 
 void ss_num(struct ss_buf *b, double v)
 {
+    char tmp[64];
+    struct ss_buf t;
+    size_t i, int_len, lead;
+
     if (isnan(v)) {
         raw(b, "—");
         return;
     }
-    ss_buf_num(b, round(v * 100) / 100, 2);
+    /* big numbers to the unit, small ones to 2 decimals; thousands grouped */
+    v = fabs(v) >= 1000 ? round(v) : round(v * 100) / 100;
+    ss_buf_init(&t, sizeof tmp);
+    ss_buf_num(&t, v, 2);
+    if (t.err || !t.data) {
+        ss_buf_cleanup(&t);
+        return;
+    }
+    lead = t.data[0] == '-';
+    int_len = strcspn(t.data + lead, ".");
+    if (lead)
+        ss_buf_putc(b, '-');
+    for (i = 0; i < int_len; i++) {
+        if (i && (int_len - i) % 3 == 0)
+            ss_buf_putc(b, ',');
+        ss_buf_putc(b, t.data[lead + i]);
+    }
+    ss_buf_puts(b, t.data + lead + int_len);
+    ss_buf_cleanup(&t);
 }
 
 void ss_pct(struct ss_buf *b, double v)

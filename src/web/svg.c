@@ -26,7 +26,7 @@ static void esc(struct ss_buf *b, const char *s) { ss_esc_html(b, s, strlen(s));
 static void head(struct ss_buf *b, const char *id, const char *title, const char *desc,
                  double w, double hgt)
 {
-    ss_buf_puts(b, "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 ");
+    ss_buf_printf(b, "<svg class=\"chart %s\" role=\"img\" viewBox=\"0 0 ", w < W ? "bars" : "line");
     n1(b, w);
     ss_buf_putc(b, ' ');
     n1(b, hgt);
@@ -90,7 +90,7 @@ void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const ch
         int y0, m0, d0;
         ss_civil_from_days(start, &y0, &m0, &d0);
         for (k = 1; k <= 12; k++) {
-            int32_t day = ss_days_from_civil(y0, k, 1);
+            int32_t day = ss_days_from_civil(y0, k, ss_days_in_month(y0, k));
             double x;
             if (day < start || day > end)
                 continue;
@@ -149,7 +149,7 @@ void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char
                  const double *expected, const int *colour)
 {
     static const char *const cls[] = {"c-green", "c-yellow", "c-red", "c-grey"};
-    const double row = 26, label_w = 150, bar_w = W - label_w - 70;
+    const double bw = 420, row = 24, label_w = 120, bar_w = bw - label_w - 56;
     double top = 100, hgt = PAD_T + row * (double)n + 8;
     size_t i;
 
@@ -157,7 +157,7 @@ void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char
         if (!isnan(progress[i]))
             top = fmax(top, progress[i]);
     top = fmin(nice_max(top), 1000);
-    head(b, id, title, desc, W, hgt);
+    head(b, id, title, desc, bw, hgt);
     for (i = 0; i < n; i++) {
         double y = PAD_T + row * (double)i;
         double p = isnan(progress[i]) ? 0 : fmax(0, fmin(top, progress[i]));

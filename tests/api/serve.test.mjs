@@ -1,0 +1,245 @@
+// serve.test.mjs - `shishi serve` against a fresh database: routes and
+// fields, JSON errors, security headers, HTTP strictness, keep-alive,
+// ETag/304, gzip, and live updates from another process.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import zlib from 'node:zlib';
+import { startServer, request, getJson, shishi } from './server.mjs';
+
+let srv;
+before(async () => { srv = await startServer(); });
+after(async () => {
+  const code = await srv.stop();
+  assert.equal(code, 0, 'server exits cleanly on SIGTERM:\n' + srv.log().slice(-3000));
+});
+
+const FIELDS = ['id', 'text', 'metric', 'value', 'unit', 'op', 'kind', 'actual', 'expected',
+                'expected_value', 'progress', 'time', 'projection', 'status', 'as_of'];
+
+test('/ lists the ten projects, with security headers', async () => {
+  const plan = (await getJson(srv.base, '/api/v1/plan')).json;
+  const r = await request(srv.base, '/');
+  assert.equal(r.status, 200);
+  assert.match(r.headers['content-type'], /^text\/html; charset=utf-8/);
+  const html = r.body.toString('utf8');
+  assert.equal(plan.projects.length, 10);
+  for (const p of plan.projects) assert.ok(html.includes(p.title), p.title);
+  const csp = r.headers['content-security-policy'];
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.equal(r.headers['x-content-type-options'], 'nosniff');
+  assert.equal(r.headers['x-frame-options'], 'DENY');
+  assert.equal(r.headers['referrer-policy'], 'no-referrer');
+  assert.match(r.headers.vary, /Accept-Encoding/);
+  assert.match(html, /数据截至/);
+  assert.match(html, /href="\/about\/method"/);
+  assert.doesNotMatch(html, /<script|style="/, 'no inline script or style');
+});
+
+test('/api/v1/plan: 51 targets with their figures', async () => {
+  const r = await getJson(srv.base, '/api/v1/plan');
+  assert.equal(r.status, 200);
+  assert.match(r.headers['content-type'], /^application\/json/);
+  assert.equal(r.json.targets.length, 51);
+  for (const t of r.json.targets) for (const f of FIELDS) assert.ok(f in t, `target ${t.id} has ${f}`);
+  assert.match(r.json.as_of, /^\d{4}-\d\d-\d\d$/);
+  assert.equal(r.json.plan.year, 2026);
+  const ids = r.json.projects.flatMap((p) => p.targets);
+  assert.equal(ids.length, 51);
+});
+
+test('pages and API answer 200', async () => {
+  for (const p of ['/projects/1', '/targets/1', '/targets/1?org=6501', '/orgs/65', '/orgs/6501',
+                   '/about/method', '/search?q=%E5%B0%B1%E4%B8%9A', '/search', '/api/v1/orgs/6501',
+                   '/api/v1/targets/1', '/api/v1/openapi.json', '/?lang=en', '/?care=1']) {
+    const r = await request(srv.base, p);
+    assert.equal(r.status, 200, p);
+  }
+});
+
+test('/api/v1/targets/{id}: figures at an org, series and breakdown', async () => {
+  const r = await getJson(srv.base, '/api/v1/targets/1?org=65&date=2026-06-30');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.target.id, 1);
+  assert.equal(r.json.org.code, '65');
+  assert.equal(r.json.as_of, '2026-06-30');
+  assert.deepEqual(r.json.series.map((p) => p.date),
+                   ['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30', '2026-05-31', '2026-06-30']);
+  const org = (await getJson(srv.base, '/api/v1/orgs/65')).json;
+  assert.equal(r.json.breakdown.length, org.children.length);
+  assert.ok(r.json.breakdown.every((b) => b.org.code && 'actual' in b.figures));
+});
+
+test('/api/v1/orgs/{code}: the unit, its children and its targets', async () => {
+  const r = await getJson(srv.base, '/api/v1/orgs/6501');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.org.code, '6501');
+  assert.equal(r.json.parent.code, '65');
+  assert.ok(r.json.children.length > 0);
+  assert.equal(r.json.targets.length, 51);
+});
+
+test('errors are JSON with the right status', async () => {
+  const cases = [
+    ['/api/v1/targets/999999', 404, 'not_found'],
+    ['/api/v1/targets/abc', 400, 'bad_parameter'],
+    ['/api/v1/targets/1?org=9999', 404, 'not_found'],
+    ['/api/v1/targets/1?org=65x', 400, 'bad_parameter'],
+    ['/api/v1/targets/1?date=2026-02-30', 400, 'bad_parameter'],
+    ['/api/v1/targets/1?date=2025-12-31', 400, 'bad_parameter'],
+    ['/api/v1/orgs/1234', 404, 'not_found'],
+    ['/api/v1/orgs/abc', 400, 'bad_parameter'],
+    ['/api/v1/nothing', 404, 'not_found'],
+  ];
+  for (const [p, status, code] of cases) {
+    const r = await getJson(srv.base, p);
+    assert.equal(r.status, status, p);
+    assert.equal(r.json.error.code, code, p);
+    assert.equal(typeof r.json.error.message, 'string');
+  }
+  const post = await request(srv.base, '/api/v1/plan', { method: 'POST' });
+  assert.equal(post.status, 405);
+  assert.equal(post.headers.allow, 'GET, HEAD');
+  assert.equal(JSON.parse(post.body).error.code, 'method_not_allowed');
+  assert.equal((await request(srv.base, '/targets/999999')).status, 404);
+  assert.equal((await request(srv.base, '/no/such/page')).status, 404);
+});
+
+test('HEAD answers headers only', async () => {
+  const r = await request(srv.base, '/api/v1/plan', { method: 'HEAD' });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.length, 0);
+  assert.ok(Number(r.headers['content-length']) > 1000);
+});
+
+// Read one whole HTTP response (Content-Length framed) from the data so far.
+function responses(data) {
+  const out = [];
+  let rest = data;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) break;
+    const head = rest.slice(0, end);
+    const m = /content-length: (\d+)/i.exec(head);
+    const len = m ? Number(m[1]) : 0;
+    if (rest.length < end + 4 + len) break;
+    out.push(head);
+    rest = rest.slice(end + 4 + len);
+  }
+  return out;
+}
+
+test('keep-alive: two requests, one after the other, on one socket', async () => {
+  const s = net.connect(srv.port, '127.0.0.1');
+  let data = '';
+  let closed = false;
+  s.on('data', (d) => { data += d.toString('latin1'); });
+  s.on('close', () => { closed = true; });
+  await new Promise((r) => s.on('connect', r));
+  const wait = async (n) => {
+    for (let i = 0; i < 200 && responses(data).length < n; i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  s.write('GET /api/v1/plan HTTP/1.1\r\nHost: x\r\n\r\n');
+  await wait(1);
+  assert.equal(responses(data).length, 1);
+  assert.doesNotMatch(responses(data)[0], /connection: close/i);
+  s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  await wait(2);
+  const rs = responses(data);
+  assert.equal(rs.length, 2);
+  assert.match(rs[1], /^HTTP\/1\.1 200/);
+  assert.equal(closed, false);
+  s.destroy();
+});
+
+async function rawOnce(text) {
+  const s = net.connect(srv.port, '127.0.0.1');
+  let data = '';
+  s.on('data', (d) => { data += d.toString('latin1'); });
+  await new Promise((r) => s.on('connect', r));
+  s.write(text);
+  for (let i = 0; i < 100 && responses(data).length < 1; i++) await new Promise((r) => setTimeout(r, 20));
+  s.destroy();
+  return data;
+}
+
+test('Content-Length with Transfer-Encoding is refused', async () => {
+  const d = await rawOnce('POST /api/v1/plan HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n' +
+                          'Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n');
+  assert.match(d, /^HTTP\/1\.1 400/);
+});
+
+test('HTTP/1.1 without Host is refused', async () => {
+  assert.match(await rawOnce('GET / HTTP/1.1\r\n\r\n'), /^HTTP\/1\.1 400/);
+});
+
+test('oversized headers and bodies are refused', async () => {
+  const big = await rawOnce(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`);
+  assert.match(big, /^HTTP\/1\.1 (431|413)/);
+  const body = await rawOnce('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n');
+  assert.match(body, /^HTTP\/1\.1 413/);
+});
+
+test('ETag and If-None-Match give 304', async () => {
+  for (const p of ['/', '/api/v1/plan', '/targets/1', '/static/site.css']) {
+    const a = await request(srv.base, p);
+    assert.ok(a.headers.etag, p);
+    const b = await request(srv.base, p, { headers: { 'If-None-Match': a.headers.etag } });
+    assert.equal(b.status, 304, p);
+    assert.equal(b.body.length, 0);
+    assert.equal(b.headers.etag, a.headers.etag);
+  }
+});
+
+test('gzip when the client accepts it', async () => {
+  for (const p of ['/', '/api/v1/plan', '/targets/1']) {
+    const plain = await request(srv.base, p);
+    const gz = await request(srv.base, p, { headers: { 'Accept-Encoding': 'gzip, deflate' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip', p);
+    assert.ok(gz.body.length < plain.body.length);
+    assert.equal(zlib.gunzipSync(gz.body).toString('utf8'), plain.body.toString('utf8'), p);
+    const no = await request(srv.base, p, { headers: { 'Accept-Encoding': 'gzip;q=0' } });
+    assert.equal(no.headers['content-encoding'], undefined, p);
+  }
+});
+
+test('a report added by another process shows at once', async () => {
+  const before1 = (await getJson(srv.base, '/api/v1/plan')).json.targets.find((t) => t.id === 1);
+  const home1 = await request(srv.base, '/');
+  const page1 = await request(srv.base, '/targets/1');
+  shishi('report', 'add', '--db', srv.db, '--target', '1', '--org', '6501',
+         '--date', '2026-03-31', '--value', '12345');
+  const after1 = (await getJson(srv.base, '/api/v1/plan')).json.targets.find((t) => t.id === 1);
+  assert.equal(after1.actual, (before1.actual ?? 0) + 12345);
+  const home2 = await request(srv.base, '/');
+  assert.notEqual(home2.headers.etag, home1.headers.etag, 'the cached / was re-rendered');
+  assert.ok(home2.body.toString('utf8').includes('12,345'));
+  const page2 = await request(srv.base, '/targets/1', { headers: { 'If-None-Match': page1.headers.etag } });
+  assert.equal(page2.status, 200);
+});
+
+test('language and text size: query sets a cookie, the cookie is honoured', async () => {
+  const en = await request(srv.base, '/?lang=en');
+  assert.match(en.body.toString('utf8'), /<html lang="en"/);
+  assert.match(String(en.headers['set-cookie']), /lang=en/);
+  const again = await request(srv.base, '/projects/1', { headers: { Cookie: 'lang=en; care=1' } });
+  const html = again.body.toString('utf8');
+  assert.match(html, /<html lang="en" class="care"/);
+  const zh = await request(srv.base, '/');
+  assert.match(zh.body.toString('utf8'), /<html lang="zh-CN"/);
+});
+
+test('search finds targets by substring (FTS5 trigram, and short terms)', async () => {
+  const three = (await request(srv.base, '/search?q=' + encodeURIComponent('新增就业'))).body.toString('utf8');
+  assert.match(three, /href="\/targets\/1"/);
+  const two = (await request(srv.base, '/search?q=' + encodeURIComponent('就业'))).body.toString('utf8');
+  assert.match(two, /href="\/targets\/1"/);
+  const none = (await request(srv.base, '/search?q=zzzzqqq')).body.toString('utf8');
+  assert.doesNotMatch(none, /href="\/targets\/\d+"/);
+  const esc = (await request(srv.base, '/search?q=' + encodeURIComponent('<script>"x'))).body.toString('utf8');
+  assert.doesNotMatch(esc, /<script>"x/);
+  const long = await request(srv.base, '/search?q=' + 'a'.repeat(400));
+  assert.equal(long.status, 400);
+});

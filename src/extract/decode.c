@@ -268,7 +268,8 @@ static void normalise(struct xdoc *d)
             utf8proc_int32_t dst[4];
             int last = 0;
             utf8proc_ssize_t k = utf8proc_decompose_char((utf8proc_int32_t)cp, dst, 4,
-                                                          UTF8PROC_COMPAT, &last);
+                                                          UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE,
+                                                          &last);
             put_cp(&b, k == 1 ? (uint32_t)dst[0] : cp);
         } else {
             ss_buf_put(&b, s + i, len);

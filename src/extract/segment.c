@@ -458,7 +458,7 @@ static void plan_title(const char *s, size_t b, size_t e, size_t *tb, size_t *te
     static const char *const VERBS[] = {"发布", "公布", "印发", "下达", "实施", "做好",
                                         "办好", "确定", "公开", "推进", "征集", NULL};
     static const char *const TAILS[] = {"的公告", "的通知", "的决定", "的意见", "的通告",
-                                        "的报告", "的函",   "的批复", "公告",   "通知",
+                                        "的报告", "的函",   "的批复", "的公示", "公示", "公告",   "通知",
                                         "通告",   "公布",   "出炉",   "发布",   NULL};
     size_t i, n, k;
 

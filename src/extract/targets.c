@@ -134,6 +134,31 @@ static const char *pre_op(const char *s, size_t cb, size_t nb)
     return NULL;
 }
 
+/* 1 if position i sits between “ and ” within the clause cb..ce. */
+static int in_quotes(const char *s, size_t cb, size_t i, size_t ce)
+{
+    size_t p, len;
+    int open = 0;
+
+    for (p = cb; p < i; p += len) {
+        uint32_t c = xcp(s, p, i, &len);
+        if (c == 0x201C)
+            open = 1;
+        else if (c == 0x201D)
+            open = 0;
+    }
+    if (!open)
+        return 0;
+    for (p = i; p < ce; p += len) {
+        uint32_t c = xcp(s, p, ce, &len);
+        if (c == 0x201D)
+            return 1;
+        if (c == 0x201C)
+            return 0;
+    }
+    return 0;
+}
+
 static int unit_is(const char *s, const struct xqty *q, const char *u)
 {
     size_t n = strlen(u);
@@ -197,10 +222,13 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
         (xbefore(s, b, q->b, "届") || xat(s, q->ue, e, "全会") || xat(s, q->ue, e, "会议") ||
          xat(s, q->ue, e, "全体") || xat(s, q->ue, e, "常委") || xat(s, q->ue, e, "代表")))
         return 0;
-    /* per-unit specifications: 每户安装1个 */
-    for (p = q->b; p > cb && nchars(s, p, q->b) <= 8; p = xprev(s, cb, p))
-        if (xbefore(s, cb, p, "每"))
+    /* per-unit specifications: 每户安装1个, 每个县(市、区)至少建成1家 */
+    for (p = q->b; p > cb; p = xprev(s, cb, p))
+        if (xbefore(s, cb, p, "每") && !xat(s, p, q->b, "年"))
             return 0;
+    /* inside quotation marks: a name (“一件事一次办”) */
+    if (in_quotes(s, cb, q->b, ce))
+        return 0;
     /* scope: 在14个地(州、市)46个县(市、区)实施…193处 */
     if ((unit_is(s, q, "个") || !has_unit) && xat_any(s, q->ue, e, PLACE_WORDS)) {
         if (later_quantity(s, q->e, ce))
@@ -256,6 +284,29 @@ static char *unit_text(const char *s, size_t cb, const struct xqty *q)
     return ss_xstrdup("人");
 }
 
+/* A sub-list marker opening a clause: (1) 一是 ②; its length or 0. */
+static size_t sub_marker(const char *s, size_t b, size_t e)
+{
+    size_t i = b, len;
+    uint32_t c;
+
+    if (b >= e)
+        return 0;
+    c = xcp(s, b, e, &len);
+    if (c >= 0x2460 && c <= 0x2473)
+        return len;
+    if (c == '(') {
+        for (i = b + 1; i < e && i < b + 8 && s[i] != ')'; i++)
+            ;
+        return i < e && s[i] == ')' ? i + 1 - b : 0;
+    }
+    while (i < e && is_cn_numeral_char(s, i, e) && i < b + 6)
+        i += 3;
+    if (i > b && (len = xat(s, i, e, "是")))
+        return i + len - b;
+    return 0;
+}
+
 /* Split clauses shared by several targets, then trim the texts. */
 static void cut_texts(const char *s, struct xtgts *t, size_t first)
 {
@@ -286,7 +337,7 @@ static void cut_texts(const char *s, struct xtgts *t, size_t first)
         size_t n;
         for (;;) {
             if ((n = xat(s, x->tb, x->te, "其中")) || (n = xat(s, x->tb, x->te, " ")) ||
-                (n = xat(s, x->tb, x->te, "、")))
+                (n = xat(s, x->tb, x->te, "、")) || (n = sub_marker(s, x->tb, x->q.b)))
                 x->tb += n;
             else
                 break;

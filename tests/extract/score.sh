@@ -1,0 +1,106 @@
+#!/bin/sh
+# score.sh - extraction quality: the seed announcement against its labelled
+# truth, and our own announcements (other provinces' styles: 一、 headings,
+# (一) headings, one item per line, one paragraph split at ；, 第一件, ①,
+# HTML, GB18030) against the targets stated in tests/extract/*.expected.json.
+# Then the refusals: binary input, undecodable bytes, a missing file.
+#
+# Env: SHISHI (binary), SHARED (../shared), SHISHI_TMP (scratch dir).
+# Prints "F1 x" for the seed; exits non-zero when the seed's F1 < 0.95, when
+# one of our texts is not extracted exactly, or when a refusal misbehaves.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+SHISHI=${SHISHI:-$top/build/shishi}
+SHARED=${SHARED:-$top/../shared}
+tmp=${SHISHI_TMP:-$(mktemp -d)}
+score="$SHARED/tools/score-extraction"
+seed="$SHARED/seeds/xinjiang-2026-ten-livelihood-projects.txt"
+truth="$SHARED/truth/xinjiang-2026-ten-livelihood-projects.truth.json"
+fail=0
+
+# 1. the seed
+if ! "$SHISHI" extract "$seed" > "$tmp/seed.json"; then
+    echo "extract failed on the seed"; exit 1
+fi
+"$score" "$tmp/seed.json" "$truth" --verbose > "$tmp/seed.score"
+cat "$tmp/seed.score" | sed 's/^/# seed: /'
+f1=$(sed -n 's/^F1 //p' "$tmp/seed.score")
+echo "F1 $f1"
+python3 -c "import sys; sys.exit(0 if float('$f1') >= 0.95 else 1)" || {
+    echo "seed F1 $f1 < 0.95"; fail=1; }
+
+# stdin gives the same plan
+"$SHISHI" extract - < "$seed" > "$tmp/seed-stdin.json" &&
+    cmp -s "$tmp/seed.json" "$tmp/seed-stdin.json" || { echo "stdin differs"; fail=1; }
+
+# 2. our texts: every target, unit, title, the year, issuer and date exact
+for exp in "$here"/*.expected.json; do
+    name=$(basename "$exp" .expected.json)
+    src=$(ls "$here/$name".txt "$here/$name".html 2>/dev/null | head -n 1)
+    if ! "$SHISHI" extract "$src" > "$tmp/$name.json" 2> "$tmp/$name.err"; then
+        echo "extract failed on $name"; cat "$tmp/$name.err"; fail=1; continue
+    fi
+    "$score" "$tmp/$name.json" "$exp" --verbose > "$tmp/$name.score"
+    python3 - "$tmp/$name.json" "$exp" "$tmp/$name.score" "$name" <<'PY' || fail=1
+import json, sys
+got, exp = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+score, name = open(sys.argv[3]).read(), sys.argv[4]
+bad = [l for l in score.splitlines() if l.startswith(("missed", "extra"))]
+f1 = [l for l in score.splitlines() if l.startswith("F1 ")][0]
+print(f"# {name}: {f1}")
+for k in ("title", "issuer", "year", "published"):
+    if got["plan"].get(k) != exp["plan"].get(k):
+        bad.append(f"plan.{k}: got {got['plan'].get(k)!r}, want {exp['plan'].get(k)!r}")
+gp = {p["no"]: p for p in got["projects"]}
+for p in exp["projects"]:
+    g = gp.get(p["no"])
+    if g is None:
+        bad.append(f"project {p['no']} missing"); continue
+    if g["title"] != p["title"]:
+        bad.append(f"project {p['no']} title: got {g['title']!r}, want {p['title']!r}")
+    gt = {(t["value"], t["op"]): t for t in g["targets"]}
+    for t in p["targets"]:
+        h = gt.get((t["value"], t["op"]))
+        if h and h["unit"] != t["unit"]:
+            bad.append(f"project {p['no']} {t['value']}: unit {h['unit']!r}, want {t['unit']!r}")
+        if h and h.get("parent") != t.get("parent"):
+            bad.append(f"project {p['no']} {t['value']}: parent {h.get('parent')}, want {t.get('parent')}")
+if len(got["projects"]) != len(exp["projects"]):
+    bad.append(f"{len(got['projects'])} projects, want {len(exp['projects'])}")
+for b in bad:
+    print(f"{name}: {b}")
+sys.exit(1 if bad else 0)
+PY
+done
+
+# 3. a text without targets: empty plan, a warning, exit 0
+printf '关于做好春节期间安全工作的通知\n各单位：请加强值班值守，确保节日平安。\n' > "$tmp/none.txt"
+if "$SHISHI" extract "$tmp/none.txt" > "$tmp/none.json" 2> "$tmp/none.err" &&
+    grep -q warning "$tmp/none.err" &&
+    python3 -c "import json,sys; sys.exit(0 if json.load(open('$tmp/none.json'))['projects'] == [] else 1)"; then
+    echo "# no targets: empty plan and a warning"
+else
+    echo "no-target text: want exit 0, empty projects and a warning"; fail=1
+fi
+
+# 4. refusals
+expect_exit() { # want-code description file
+    want=$1; what=$2; f=$3
+    "$SHISHI" extract "$f" > "$tmp/out" 2> "$tmp/err"; got=$?
+    if [ "$got" -ne "$want" ] || [ ! -s "$tmp/err" ]; then
+        echo "$what: exit $got (want $want) stderr: $(cat "$tmp/err")"; fail=1
+    else
+        echo "# $what: exit $got: $(head -n 1 "$tmp/err")"
+    fi
+}
+printf 'ELF\000\001\002\003binary\000data' > "$tmp/nul.bin"
+expect_exit 1 "NUL bytes" "$tmp/nul.bin"
+printf 'abc \200\200\377\376 invalid \377' > "$tmp/bad.txt"
+expect_exit 1 "neither UTF-8 nor GB18030" "$tmp/bad.txt"
+expect_exit 4 "missing file" "$tmp/no-such-file.txt"
+grep -q "no-such-file.txt" "$tmp/err" || { echo "missing file: message lacks the name"; fail=1; }
+"$SHISHI" extract > /dev/null 2>&1; [ $? -eq 2 ] || { echo "no FILE: want exit 2"; fail=1; }
+"$SHISHI" extract --help | grep -q "usage: shishi extract" || { echo "--help"; fail=1; }
+
+exit $fail

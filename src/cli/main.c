@@ -18,6 +18,7 @@ static const struct command COMMANDS[] = {
     {"plan", cmd_plan, "show the plan (plan show [--json])"},
     {"report", cmd_report, "record progress (report add ...)"},
     {"divisions", cmd_divisions, "load administrative divisions (divisions load ...)"},
+    {"extract", cmd_extract, "read an announcement (text, web page, GB18030) into a plan as JSON"},
     {"serve", cmd_serve, "serve the public progress pages and JSON API (serve --listen ...)"},
 };
 

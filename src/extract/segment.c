@@ -666,7 +666,7 @@ static size_t last_item_end(const char *s, const struct line *lines, size_t l, s
 static void split_inline(const char *s, size_t b, size_t e, int want, struct xseg *seg,
                          size_t *cap)
 {
-    size_t i, start = b, len, parts = 1;
+    size_t i, start = b, len = 1, parts = 1;
     uint32_t sep = ';';
     int no = 1;
 

@@ -170,7 +170,7 @@ static int unit_is(const char *s, const struct xqty *q, const char *u)
 static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
                      const struct xqty *q, const char *op)
 {
-    size_t len, p;
+    size_t len = 0, alen = 0, p;
     uint32_t prev = 0, next = 0, after_num = 0;
     int has_unit = q->ue > q->ub;
 
@@ -179,7 +179,7 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
     if (q->e < e)
         next = xcp(s, q->e, e, &len);
     if (q->ne < e)
-        after_num = xcp(s, q->ne, e, &len);
+        after_num = xcp(s, q->ne, e, &alen);
     if (q->value <= 0)
         return 0;
     if (xbefore(s, b, q->b, "第") || prev == 0x201C /* “ */ || prev == 0x300A /* 《 */ ||
@@ -193,7 +193,7 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
     /* first end of a range: 0—14岁, 3-5年 */
     if (after_num == 0x2014 || after_num == '-' || after_num == '~' || after_num == 0x2013 ||
         xat(s, q->ne, e, "至") || xat(s, q->ne, e, "到")) {
-        size_t r = q->ne + len;
+        size_t r = q->ne + alen;
         if (r < e && ss_xnum_starts(s, r, e))
             return 0;
     }

@@ -198,7 +198,8 @@ void ss_page_begin(struct ss_wreq *r, const char *title)
             if (*etag != '"')
                 ss_buf_putc(b, *etag);
     }
-    raw(b, "\"></head>\n<body>\n<a class=\"skip\" href=\"#main\">");
+    raw(b, "\"><link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
+           "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
     raw(b, T(r, "跳到正文", "Skip to content"));
     raw(b, "</a>\n<header class=\"site\"><div class=\"wrap\">"
            "<a class=\"brand\" href=\"/\">");

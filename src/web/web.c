@@ -316,7 +316,9 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
         return;
     }
     for (i = 0; i < w->nassets; i++)
-        if (strcmp(req->path, w->assets[i].path) == 0) {
+        if (strcmp(req->path, w->assets[i].path) == 0 ||
+            (strcmp(req->path, "/favicon.ico") == 0 &&
+             strcmp(w->assets[i].path, "/static/favicon.svg") == 0)) {
             resp->blob = ss_http_blob_ref(w->assets[i].blob);
             return;
         }

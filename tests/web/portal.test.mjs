@@ -1,0 +1,155 @@
+// portal.test.mjs - the public pages in Chromium: every page passes axe
+// (WCAG 2.1 AA) with zero violations in Chinese, English and large text;
+// links work; the language and text-size switches stick; the keyboard
+// reaches the skip link first and it moves focus to the content; and the
+// pages run under the real CSP without a violation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../api/server.mjs';
+
+const AXE = path.resolve('node_modules/axe-core/axe.min.js');
+const TMP = process.env.SHISHI_TMP || os.tmpdir();
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+              '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PAGES = ['/', '/projects/1', '/projects/10', '/targets/1', '/targets/1?org=6501', '/orgs/65',
+               '/orgs/6501', '/search?q=%E5%B0%B1%E4%B8%9A', '/search', '/about/method', '/nowhere'];
+
+let srv;
+const open = [];
+
+async function browser(opts = {}) {
+  const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+    viewport: { width: 390, height: 844 }, ...opts,
+  });
+  open.push({ ctx, dir });
+  return ctx;
+}
+
+before(async () => { srv = await startServer(); });
+after(async () => {
+  for (const { ctx, dir } of open) {
+    await ctx.close().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(await srv.stop(), 0);
+});
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const res = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  return res.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+test('every page: zero axe violations, in Chinese, English and large text', async () => {
+  const ctx = await browser({ bypassCSP: true });
+  const page = await ctx.newPage();
+  for (const variant of ['', 'lang=en', 'care=1', 'lang=zh', 'care=0']) {
+    if (variant) await page.goto(srv.base + '/?' + variant);
+    for (const p of PAGES) {
+      const resp = await page.goto(srv.base + p);
+      assert.equal(resp.status(), p === '/nowhere' ? 404 : 200, p);
+      const v = await axe(page);
+      assert.deepEqual(v, [], `${variant || 'zh'} ${p}:\n${v.join('\n')}`);
+    }
+  }
+  for (const w of [1280]) {
+    await page.setViewportSize({ width: w, height: 900 });
+    for (const p of ['/', '/targets/1']) {
+      await page.goto(srv.base + p);
+      assert.deepEqual(await axe(page), [], `desktop ${p}`);
+    }
+  }
+  await page.close();
+});
+
+test('links from the plan page all work', async () => {
+  const ctx = await browser();
+  const page = await ctx.newPage();
+  await page.goto(srv.base + '/');
+  const links = await page.$$eval('a[href]', (as) => [...new Set(as.map((a) => a.href))]);
+  const seen = new Set();
+  const queue = links.filter((h) => h.startsWith(srv.base));
+  assert.ok(queue.length > 60, 'projects and targets are linked');
+  // one level deep from /, and the links of a target page
+  await page.goto(srv.base + '/targets/1');
+  queue.push(...(await page.$$eval('a[href]', (as) => as.map((a) => a.href))).filter((h) => h.startsWith(srv.base)));
+  for (const h of queue) {
+    if (seen.has(h)) continue;
+    seen.add(h);
+    const r = await page.goto(h);
+    assert.equal(r.status(), 200, h);
+  }
+  await page.close();
+});
+
+test('language and large-text switches stick across pages', async () => {
+  const ctx = await browser();
+  const page = await ctx.newPage();
+  await page.goto(srv.base + '/');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await page.click('a[hreflang="en"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.goto(srv.base + '/projects/1');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en', 'cookie keeps English');
+  assert.match(await page.textContent('main'), /Planned|Progress/);
+  const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  await page.click('text=Large text');
+  const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  assert.ok(after >= before * 1.25, `large text: ${before} -> ${after}`);
+  await page.goto(srv.base + '/targets/1');
+  assert.match(await page.getAttribute('html', 'class'), /care/);
+  await page.click('a[hreflang="zh-CN"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.match(page.url(), /\/targets\/1/);
+  await page.click('text=标准字号');
+  assert.equal(await page.getAttribute('html', 'class'), null);
+  await page.close();
+});
+
+test('keyboard: skip link first, focus visible, search by keyboard', async () => {
+  const ctx = await browser();
+  const page = await ctx.newPage();
+  await page.goto(srv.base + '/');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  await page.goto(srv.base + '/');
+  const order = [];
+  for (let i = 0; i < 7; i++) {
+    await page.keyboard.press('Tab');
+    order.push(await page.evaluate(() => document.activeElement.tagName + (document.activeElement.id ? '#' + document.activeElement.id : '')));
+  }
+  assert.ok(order.includes('INPUT#q'), order.join(','));
+  await page.focus('#q');
+  await page.keyboard.type('就业');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/search\?q=/);
+  assert.ok(await page.$('a[href="/targets/1"]'));
+  await page.close();
+});
+
+test('pages run under the real CSP with no violation', async () => {
+  const ctx = await browser();
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  for (const p of PAGES.filter((x) => x !== '/nowhere')) {
+    await page.goto(srv.base + p);
+    const css = await page.evaluate(() => getComputedStyle(document.querySelector('header.site')).backgroundColor);
+    assert.equal(css, 'rgb(11, 61, 110)', 'the stylesheet loaded');
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});

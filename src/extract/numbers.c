@@ -41,7 +41,7 @@ static const char *const UNITS[] = {
     "艘", "架", "支", "只", "头", "匹", "棵", "株", "亩", "公顷", "平方公里", "平方米",
     "立方米", "公里", "千米", "延米", "米", "千瓦时", "千瓦", "兆瓦", "吨", "公斤", "千克",
     "元", "块", "份", "册", "盏", "口", "眼", "课时", "学时", "笔", "例", "人份", "剂",
-    "个点", "%", "‰", "m²", "㎡", "km", NULL};
+    "个点", "微克/立方米", "毫克/升", "%", "‰", "m²", "㎡", "km", NULL};
 
 /* Durations: a target only with a comparison (控制在15分钟以内). */
 static const char *const TIME_UNITS[] = {"分钟", "小时", "天", "个工作日", "工作日", "个月",
@@ -300,6 +300,17 @@ int ss_xqty_read(const char *s, size_t i, size_t end, struct xqty *q)
     q->value = ss_xnum_tidy(v);
     q->ub = q->ue = j;
     if ((n = unit_at(s, j, end, &time)) > 0) {
+        size_t per;
+        int t2;
+        /* 元/人, 元/月: a rate's unit goes on after the slash */
+        if (j + n < end && s[j + n] == '/' && (per = unit_at(s, j + n + 1, end, &t2)) == 0) {
+            static const char *const PER[] = {"人", "月", "年", "天", "日", "次", "户", "亩", NULL};
+            per = xat_any(s, j + n + 1, end, PER);
+            if (per)
+                n += 1 + per;
+        } else if (j + n < end && s[j + n] == '/' && per > 0) {
+            n += 1 + per;
+        }
         q->ue = j + n;
         q->time_unit = time;
         q->percent = xat(s, j, end, "%") || xat(s, j, end, "‰");

@@ -34,6 +34,7 @@ enum style {
     ST_CN_PAREN, /* (一) */
     ST_AR_PAREN, /* (1) */
     ST_AR_HALF,  /* 1) */
+    ST_AR_SPACE, /* "1 新建…" at a line start (tables copied as text) */
     ST_CIRCLED,  /* ① */
     ST_DI,       /* 第一件 第一项 第一, */
     ST_SHI,      /* 一是 */
@@ -45,6 +46,7 @@ struct marker {
     size_t pos, content;
     size_t line;
     int line_start;
+    int weak; /* "9.12345…": a marker only where the chain expects 9 */
 };
 
 struct markers {
@@ -171,15 +173,26 @@ static int marker_at(const char *s, size_t i, size_t end, struct marker *m)
     uint32_t c;
 
     m->pos = i;
+    m->weak = 0;
     if ((v = ar_small(s, i, end, &n))) {
         k = i + n;
-        if ((len = xat(s, k, end, "、")) ||
-            (k < end && s[k] == '.' && !(k + 1 < end && xis_digit((unsigned char)s[k + 1])) &&
-             (len = 1))) {
+        m->weak = 0;
+        if ((len = xat(s, k, end, "、")) || (k < end && s[k] == '.' && (len = 1))) {
             m->style = ST_ARABIC;
             m->value = v;
             m->content = k + len;
+            m->weak = s[k] == '.' && k + 1 < end && xis_digit((unsigned char)s[k + 1]);
             return 1;
+        }
+        if (k < end && (s[k] == ' ' || s[k] == '\t') && k + 1 < end && s[k + 1] != ' ' &&
+            !xis_digit((unsigned char)s[k + 1])) {
+            size_t l2;
+            if (xis_cjk(xcp(s, k + 1, end, &l2))) {
+                m->style = ST_AR_SPACE;
+                m->value = v;
+                m->content = k + 1;
+                return 1;
+            }
         }
         if (k < end && s[k] == ')') {
             m->style = ST_AR_HALF;
@@ -227,7 +240,9 @@ static int marker_at(const char *s, size_t i, size_t end, struct marker *m)
     }
     if ((v = cn_small(s, i, end, &n))) {
         k = i + n;
-        if ((len = xat(s, k, end, "、"))) {
+        if ((len = xat(s, k, end, "、")) ||
+            (k < end && s[k] == '.' && !(k + 1 < end && xis_digit((unsigned char)s[k + 1])) &&
+             (len = 1))) {
             m->style = ST_CN_DUN;
         } else if ((len = xat(s, k, end, "是")) && !xat(s, k + len, end, "否")) {
             m->style = ST_SHI;
@@ -288,7 +303,8 @@ static void collect_markers(const char *s, const struct line *lines, size_t from
             j = i + len;
             while (j < e && s[j] == ' ')
                 j++;
-            if (j < e && marker_at(s, j, e, &m) && (c != ',' || m.style == ST_SHI)) {
+            if (j < e && marker_at(s, j, e, &m) && m.style != ST_AR_SPACE && !m.weak &&
+                (c != ',' || m.style == ST_SHI)) {
                 m.line = l;
                 m.line_start = 0;
                 m.content = skip_after_marker(s, m.content, e);
@@ -362,10 +378,14 @@ static int is_end_line(const char *s, size_t b, size_t e)
 
     if (b >= e)
         return 0;
-    if (xat_any(s, b, e, JUNK) || refers_to_list(s, b, e) || xhas(s, b, e, "社会各界"))
+    if (xat_any(s, b, e, JUNK))
         return 1;
-    if (xhas(s, b, e, "监督") && (xhas(s, b, e, "欢迎") || xhas(s, b, e, "希望") ||
-                                 xhas(s, b, e, "接受")))
+    /* the closing paragraph speaks of the list as a whole and of the public,
+     * and quantifies nothing */
+    if (!has_digit(s, b, e) &&
+        (refers_to_list(s, b, e) || xhas(s, b, e, "社会各界") ||
+         (xhas(s, b, e, "监督") &&
+          (xhas(s, b, e, "欢迎") || xhas(s, b, e, "希望") || xhas(s, b, e, "接受")))))
         return 1;
     return is_date_line(s, b, e) || is_signature(s, b, e);
 }
@@ -455,6 +475,13 @@ static int find_year(const char *s, size_t b, size_t e)
 
 static void plan_title(const char *s, size_t b, size_t e, size_t *tb, size_t *te)
 {
+    size_t j;
+
+    for (j = b; j < e; j++)
+        if ((s[j] == '!' || s[j] == ':' || s[j] == '?') && !xhas(s, b, j, "关于"))
+            b = j + 1;
+    while (b < e && s[b] == ' ')
+        b++;
     static const char *const VERBS[] = {"发布", "公布", "印发", "下达", "实施", "做好",
                                         "办好", "确定", "公开", "推进", "征集", NULL};
     static const char *const TAILS[] = {"的公告", "的通知", "的决定", "的意见", "的通告",
@@ -491,11 +518,11 @@ static void plan_title(const char *s, size_t b, size_t e, size_t *tb, size_t *te
     *te = e;
 }
 
-static size_t find_title_line(const char *s, const struct line *lines, size_t nl)
+static size_t find_title_line(const char *s, const struct line *lines, size_t from, size_t nl)
 {
     size_t l;
 
-    for (l = 0; l < nl; l++) {
+    for (l = from; l < nl; l++) {
         size_t b = lines[l].b, e = lines[l].e;
         if (b < e && xhas(s, b, e, "关于") && nchars(s, b, e) <= 100 &&
             !xhas(s, b, e, "\xE3\x80\x82") &&
@@ -503,10 +530,11 @@ static size_t find_title_line(const char *s, const struct line *lines, size_t nl
              xhas(s, b, e, "工程")))
             return l;
     }
-    for (l = 0; l < nl; l++) {
+    for (l = from; l < nl && from == 0; l++) {
         size_t b = lines[l].b, e = lines[l].e;
         if (b < e && (xhas(s, b, e, "实事") || xhas(s, b, e, "民生工程")) &&
-            nchars(s, b, e) <= 50 && !has_clause_punct(s, b, e))
+            nchars(s, b, e) <= 50 && !xhas(s, b, e, "\xE3\x80\x82") && !xhas(s, b, e, ";") &&
+            !xhas(s, b, e, ","))
             return l;
     }
     return (size_t)-1;
@@ -531,6 +559,11 @@ static int stated_count(const char *s, size_t b, size_t e)
                           (q.ue == q.ub && xat(s, j, e, "大"));
             if (q.ue == q.ub && xat(s, j, e, "大"))
                 j += 3;
+            /* 民生实事项目8项: the noun comes first */
+            if ((xat(s, q.ub, q.ue, "件") || xat(s, q.ub, q.ue, "项")) && q.b >= b + 6 &&
+                (xbefore(s, b, q.b, "实事") || xbefore(s, b, q.b, "项目") ||
+                 xbefore(s, b, q.b, "工程")))
+                return (int)q.value;
             for (k = 0; unit_ok && k < 4 && j < e; k++) {
                 if (xat_any(s, j, e, NOUN))
                     return (int)q.value;
@@ -609,30 +642,40 @@ static int chain_better(size_t len, size_t starts, size_t pos, size_t blen, size
     return pos < bpos;
 }
 
+/* Follow the chain 1, 2, 3, … of marker a's style; fills cur, returns its
+ * length. A restart at 1 ends it. */
+static size_t follow_chain(const struct markers *ms, size_t a, size_t *cur, size_t *starts)
+{
+    size_t j, len = 1;
+    int st = ms->v[a].style;
+
+    cur[0] = a;
+    *starts = ms->v[a].line_start;
+    for (j = a + 1; j < ms->n; j++) {
+        if (ms->v[j].style != st)
+            continue;
+        if (ms->v[j].value == (int)len + 1) {
+            cur[len++] = j;
+            *starts += ms->v[j].line_start;
+        } else if (ms->v[j].value == 1 && !ms->v[j].weak) {
+            break;
+        }
+    }
+    return len;
+}
+
 /* Best chain of markers; returns its length and fills idx (indexes into ms). */
 static size_t best_chain(const struct markers *ms, int want, size_t **idx)
 {
-    size_t a, j, best = 0, bstarts = 0, bpos = 0;
+    size_t a, best = 0, bstarts = 0, bpos = 0;
     size_t *cur = ss_xmalloc((ms->n + 1) * sizeof *cur);
 
     *idx = ss_xmalloc((ms->n + 1) * sizeof **idx);
     for (a = 0; a < ms->n; a++) {
-        size_t len = 1, starts;
-        int st = ms->v[a].style;
-        if (ms->v[a].value != 1)
+        size_t len, starts;
+        if (ms->v[a].value != 1 || ms->v[a].weak)
             continue;
-        cur[0] = a;
-        starts = ms->v[a].line_start;
-        for (j = a + 1; j < ms->n; j++) {
-            if (ms->v[j].style != st)
-                continue;
-            if (ms->v[j].value == (int)len + 1) {
-                cur[len++] = j;
-                starts += ms->v[j].line_start;
-            } else if (ms->v[j].value == 1) {
-                break;
-            }
-        }
+        len = follow_chain(ms, a, cur, &starts);
         if (len >= 2 && chain_better(len, starts, ms->v[a].pos, best, bstarts, bpos, want)) {
             best = len;
             bstarts = starts;
@@ -642,6 +685,53 @@ static size_t best_chain(const struct markers *ms, int want, size_t **idx)
     }
     free(cur);
     return best;
+}
+
+static size_t item_of(const struct xseg *seg, size_t pos)
+{
+    size_t k;
+
+    for (k = 0; k < seg->nitems; k++)
+        if (pos >= seg->items[k].b && pos < seg->items[k].e)
+            return k;
+    return (size_t)-1;
+}
+
+/* Category headings (一、养老托育 between items 3 and 4 of a list numbered
+ * 1-12) are a chain of another style whose markers sit in different items:
+ * each one ends the item it sits in. Sub-lists stay inside one item. */
+static void cut_categories(struct xseg *seg, const struct markers *ms, int style)
+{
+    size_t a, k, len, starts;
+    size_t *cur = ss_xmalloc((ms->n + 1) * sizeof *cur);
+
+    for (a = 0; a < ms->n; a++) {
+        size_t first_item = (size_t)-1;
+        int spread = 0;
+        if (ms->v[a].style == style || ms->v[a].value != 1 || ms->v[a].weak ||
+            !ms->v[a].line_start)
+            continue;
+        len = follow_chain(ms, a, cur, &starts);
+        if (len < 2)
+            continue;
+        for (k = 0; k < len; k++) {
+            size_t it = item_of(seg, ms->v[cur[k]].pos);
+            if (it == (size_t)-1)
+                continue;
+            if (first_item == (size_t)-1)
+                first_item = it;
+            else if (it != first_item)
+                spread = 1;
+        }
+        if (!spread)
+            continue;
+        for (k = 0; k < len; k++) {
+            size_t it = item_of(seg, ms->v[cur[k]].pos);
+            if (it != (size_t)-1 && ms->v[cur[k]].line_start && ms->v[cur[k]].pos > seg->items[it].b)
+                seg->items[it].e = ms->v[cur[k]].pos;
+        }
+    }
+    free(cur);
 }
 
 /* End of the last item: its line, and the lines after it that continue it. */
@@ -793,7 +883,7 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
 
     memset(seg, 0, sizeof *seg);
     nl = split_lines(s, n, &lines);
-    title = find_title_line(s, lines, nl);
+    title = find_title_line(s, lines, 0, nl);
     if (title != (size_t)-1) {
         from = title + 1;
         plan_title(s, lines[title].b, lines[title].e, &seg->title_b, &seg->title_e);
@@ -810,6 +900,19 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
     }
     collect_markers(s, lines, from, stop, &ms);
     nchain = best_chain(&ms, seg->stated_count, &idx);
+    if (nchain >= 2 && title != (size_t)-1) {
+        /* a headline above the real title (a sidebar): take the title
+         * nearest above the list */
+        size_t first_line = ms.v[idx[0]].line, t = title, c;
+        while ((c = find_title_line(s, lines, t + 1, first_line)) != (size_t)-1 &&
+               xhas(s, lines[c].b, lines[c].e, "关于"))
+            t = c;
+        if (t != title) {
+            title = t;
+            from = t + 1;
+            plan_title(s, lines[t].b, lines[t].e, &seg->title_b, &seg->title_e);
+        }
+    }
     if (nchain >= 2) {
         seg->numbered = 1;
         for (k = 0; k < nchain; k++) {
@@ -818,6 +921,12 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
                                       : last_item_end(s, lines, m->line, stop);
             add_item(seg, &cap, m->value, m->content, e, s);
             list_end = e;
+        }
+        cut_categories(seg, &ms, ms.v[idx[0]].style);
+        for (k = 0; k < seg->nitems; k++) {
+            struct xitem *it = &seg->items[k];
+            while (it->e > it->b && (s[it->e - 1] == ' ' || s[it->e - 1] == '\n'))
+                it->e--;
         }
     } else {
         unnumbered(s, lines, from, stop, seg->stated_count, seg, &cap);
@@ -838,6 +947,21 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
     }
     if (!seg->published[0] && seg->nitems == 0)
         signature(s, lines, nl, from, seg);
+    if (!seg->published[0] && seg->nitems) {
+        /* a news page: the date under its headline */
+        int y, mo, d;
+        size_t db, de;
+        for (l = title != (size_t)-1 ? title : 0; l < nl && lines[l].b < seg->items[0].b; l++)
+            if (find_date(s, lines[l].b, lines[l].e, &y, &mo, &d, &db, &de)) {
+                struct ss_buf buf;
+                ss_buf_init(&buf, 16);
+                ss_buf_printf(&buf, "%04d-%02d-%02d", y, mo, d);
+                if (!buf.err && buf.len == 10)
+                    memcpy(seg->published, buf.data, 11);
+                ss_buf_cleanup(&buf);
+                break;
+            }
+    }
     if (!seg->year && seg->published[0])
         seg->year = (seg->published[0] - '0') * 1000 + (seg->published[1] - '0') * 100 +
                     (seg->published[2] - '0') * 10 + (seg->published[3] - '0');

@@ -134,6 +134,16 @@ static const char *pre_op(const char *s, size_t cb, size_t nb)
     return NULL;
 }
 
+/* 每千人口/每万人…: a rate being defined (每千人口托位数达到4.5个), not a
+ * per-unit specification. p is just after 每. */
+static int per_capita_rate(const char *s, size_t p, size_t e)
+{
+    static const char *const M[] = {"十万", "百", "千", "万", NULL};
+    size_t n = xat_any(s, p, e, M);
+
+    return n && xat(s, p + n, e, "人");
+}
+
 /* 1 if position i sits between “ and ” within the clause cb..ce. */
 static int in_quotes(const char *s, size_t cb, size_t i, size_t ce)
 {
@@ -209,7 +219,9 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
             return 0;
     }
     if (q->time_unit) {
-        if (!op || unit_is(s, q, "周") || xat(s, q->ue, e, "岁") || xat(s, q->ue, e, "年"))
+        /* 控制在12分钟以内 ends its clause; 6个月以下婴儿 is an age */
+        if (!op || unit_is(s, q, "周") || xat(s, q->ue, e, "岁") || xat(s, q->ue, e, "年") ||
+            (q->e < e && !xis_clause_end(next)))
             return 0;
     }
     /* the list's own count: 十件民生实事, 10项实事 */
@@ -224,7 +236,7 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
         return 0;
     /* per-unit specifications: 每户安装1个, 每个县(市、区)至少建成1家 */
     for (p = q->b; p > cb; p = xprev(s, cb, p))
-        if (xbefore(s, cb, p, "每") && !xat(s, p, q->b, "年"))
+        if (xbefore(s, cb, p, "每") && !xat(s, p, q->b, "年") && !per_capita_rate(s, p, q->b))
             return 0;
     /* inside quotation marks: a name (“一件事一次办”) */
     if (in_quotes(s, cb, q->b, ce))

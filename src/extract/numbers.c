@@ -300,16 +300,15 @@ int ss_xqty_read(const char *s, size_t i, size_t end, struct xqty *q)
     q->value = ss_xnum_tidy(v);
     q->ub = q->ue = j;
     if ((n = unit_at(s, j, end, &time)) > 0) {
-        size_t per;
         int t2;
         /* 元/人, 元/月: a rate's unit goes on after the slash */
-        if (j + n < end && s[j + n] == '/' && (per = unit_at(s, j + n + 1, end, &t2)) == 0) {
+        if (j + n < end && s[j + n] == '/') {
             static const char *const PER[] = {"人", "月", "年", "天", "日", "次", "户", "亩", NULL};
-            per = xat_any(s, j + n + 1, end, PER);
+            size_t per = unit_at(s, j + n + 1, end, &t2);
+            if (!per)
+                per = xat_any(s, j + n + 1, end, PER);
             if (per)
                 n += 1 + per;
-        } else if (j + n < end && s[j + n] == '/' && per > 0) {
-            n += 1 + per;
         }
         q->ue = j + n;
         q->time_unit = time;

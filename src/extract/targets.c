@@ -182,7 +182,7 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
 {
     size_t len = 0, alen = 0, p;
     uint32_t prev = 0, next = 0, after_num = 0;
-    int has_unit = q->ue > q->ub;
+    int has_unit = q->ue > q->ub || q->percent;
 
     if (q->b > b)
         prev = xcp(s, xprev(s, b, q->b), q->b, &len);

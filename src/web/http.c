@@ -212,7 +212,7 @@ struct ss_http_blob *ss_http_blob_new(int status, const char *ctype, const char 
     }
     add_headers(b->plain, ctype, cache_control, b->etag, 0);
     if (len >= GZIP_MIN)
-        gz = gzip_bytes(body, len, 9, &b->gzlen);
+        gz = gzip_bytes(body, len, 6, &b->gzlen);
     if (gz && b->gzlen < len) {
         b->gz = MHD_create_response_from_buffer(b->gzlen, gz, MHD_RESPMEM_MUST_FREE);
         add_headers(b->gz, ctype, cache_control, b->etag_gz, 0);

@@ -95,8 +95,12 @@ build/clang/shishi: $(SRC) $(GEN_SRC)
 	@mkdir -p build/clang
 	clang $(ALL_CFLAGS) -o $@ $(SRC) $(GEN_SRC) $(PKG_LIBS)
 
-bench: deps all
+bench: deps all build/bench/bench_core
 	@sh bench/run.sh
+
+build/bench/bench_core: bench/bench_core.c $(LIBOBJ)
+	@mkdir -p build/bench
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIBOBJ) $(PKG_LIBS)
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h) $(TESTSRC)
@@ -106,3 +110,21 @@ lint:
 
 clean:
 	rm -rf build
+
+# ---- fuzz (extract) ----
+# make fuzz [FUZZ_TIME=seconds]: libFuzzer on the extractor, starting from
+# the committed corpus; new inputs go to build/fuzz/corpus-extract (copy
+# the interesting ones into fuzz/corpus/extract by hand).
+FUZZ_TIME ?= 60
+FUZZ_SAN  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz: build/fuzz/extract_fuzz
+	@mkdir -p build/fuzz/corpus-extract
+	build/fuzz/extract_fuzz -max_total_time=$(FUZZ_TIME) -max_len=8192 \
+	    build/fuzz/corpus-extract fuzz/corpus/extract
+
+build/fuzz/extract_fuzz: fuzz/extract_fuzz.c $(wildcard src/base/*.c src/base/*.h src/extract/*.c src/extract/*.h)
+	@mkdir -p build/fuzz
+	clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Isrc $(PKG_CFLAGS) \
+	    -g -O1 $(FUZZ_SAN) -o $@ fuzz/extract_fuzz.c $(wildcard src/base/*.c) \
+	    $(wildcard src/extract/*.c) $(PKG_LIBS)
+# ---- fuzz (extract) ----

@@ -31,7 +31,8 @@ void ss_buf_puts(struct ss_buf *b, const char *s);
 void ss_buf_putc(struct ss_buf *b, char c);
 void ss_buf_printf(struct ss_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void ss_buf_vprintf(struct ss_buf *b, const char *fmt, va_list ap);
+void ss_buf_vprintf(struct ss_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Append a number the way people read it: integers without ".0", others
  * with up to `prec` decimals and no trailing zeros. */
 void ss_buf_num(struct ss_buf *b, double v, int prec);

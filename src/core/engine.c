@@ -12,10 +12,17 @@
  * Reports arrive by approval order, not by day, so a report may land
  * between two existing ones: applying it adds its delta from its day up to
  * the next point's day, which is two Fenwick updates per ancestor.
+ *
+ * A full load (millions of rows) runs in bulk mode: the sub_* arrays
+ * collect plain per-day deltas (one add each instead of a log-n walk) and
+ * are turned into Fenwick trees in place, in linear time, at the end. The
+ * rows then come in storage order, so two approved rows for the same day
+ * are settled by seq: the later approval wins.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/date.h"
 #include "base/util.h"
@@ -34,10 +41,33 @@ int kind_is_ratio(enum ss_kind k)
 
 /* ---- Fenwick trees over the days of the plan (1-based inside) ---- */
 
-static void fen_add(double *f, int32_t n, int32_t d, double v)
+static void fen_add(double *f, int32_t n, int32_t d, double v, int bulk)
 {
+    if (bulk) {
+        f[d] += v;
+        return;
+    }
     for (int32_t i = d + 1; i <= n; i += i & -i)
         f[i - 1] += v;
+}
+
+/* Turn per-day values into a Fenwick tree in place. */
+static void fen_build(double *f, int32_t n)
+{
+    for (int32_t i = 1; i <= n; i++) {
+        int32_t j = i + (i & -i);
+        if (j <= n)
+            f[j - 1] += f[i - 1];
+    }
+}
+
+static void fen_build_n(int32_t *f, int32_t n)
+{
+    for (int32_t i = 1; i <= n; i++) {
+        int32_t j = i + (i & -i);
+        if (j <= n)
+            f[j - 1] += f[i - 1];
+    }
 }
 
 double fen_sum(const double *f, int32_t n, int32_t d)
@@ -51,8 +81,12 @@ double fen_sum(const double *f, int32_t n, int32_t d)
     return s;
 }
 
-static void fen_add_n(int32_t *f, int32_t n, int32_t d, int32_t v)
+static void fen_add_n(int32_t *f, int32_t n, int32_t d, int32_t v, int bulk)
 {
+    if (bulk) {
+        f[d] += v;
+        return;
+    }
     for (int32_t i = d + 1; i <= n; i += i & -i)
         f[i - 1] += v;
 }
@@ -198,6 +232,8 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
     }
     pos = lo;
     if (pos < c->npts && c->pts[pos].day == d) {
+        if (e->bulk && c->pts[pos].seq > (uint32_t)r->seq)
+            return 0; /* an earlier approval of the same day: superseded */
         replaced = 1;
         pa = c->pts[pos].a;
         pb = c->pts[pos].b;
@@ -224,6 +260,7 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
         c->npts++;
     }
     c->pts[pos].day = d;
+    c->pts[pos].seq = (uint32_t)r->seq;
     c->pts[pos].a = r->a;
     c->pts[pos].b = ratio ? r->b : 0;
 
@@ -231,19 +268,19 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
         struct cell *ac = cell_at(e, (size_t)t, anc);
 
         cell_ensure_sub(e, ac, ratio);
-        fen_add(ac->sub_a, e->ndays, d, da);
+        fen_add(ac->sub_a, e->ndays, d, da, e->bulk);
         if (next >= 0)
-            fen_add(ac->sub_a, e->ndays, next, -da);
+            fen_add(ac->sub_a, e->ndays, next, -da, e->bulk);
         if (ratio) {
-            fen_add(ac->sub_b, e->ndays, d, db);
+            fen_add(ac->sub_b, e->ndays, d, db, e->bulk);
             if (next >= 0)
-                fen_add(ac->sub_b, e->ndays, next, -db);
+                fen_add(ac->sub_b, e->ndays, next, -db, e->bulk);
         }
         if (old_first < 0) {
-            fen_add_n(ac->sub_n, e->ndays, d, 1);
+            fen_add_n(ac->sub_n, e->ndays, d, 1, e->bulk);
         } else if (d < old_first) {
-            fen_add_n(ac->sub_n, e->ndays, old_first, -1);
-            fen_add_n(ac->sub_n, e->ndays, d, 1);
+            fen_add_n(ac->sub_n, e->ndays, old_first, -1, e->bulk);
+            fen_add_n(ac->sub_n, e->ndays, d, 1, e->bulk);
         }
         ac->sub_days[d / 64] |= 1ULL << (d % 64);
     }
@@ -355,6 +392,25 @@ static void engine_clear(struct ss_engine *e)
     memset(e, 0, sizeof *e);
 }
 
+static void finish_bulk(struct ss_engine *e)
+{
+    size_t t, o;
+
+    for (t = 0; t < e->plan->ntargets; t++) {
+        if (!e->cells[t])
+            continue;
+        for (o = 0; o < e->norgs; o++) {
+            struct cell *c = &e->cells[t][o];
+            if (c->sub_a)
+                fen_build(c->sub_a, e->ndays);
+            if (c->sub_b)
+                fen_build(c->sub_b, e->ndays);
+            if (c->sub_n)
+                fen_build_n(c->sub_n, e->ndays);
+        }
+    }
+}
+
 static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id,
                        struct ss_err *err)
 {
@@ -375,8 +431,20 @@ static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id
     e->top = e->plan->top_org ? ss_engine_org_find(e, e->plan->top_org) : -1;
     if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
         return ss_err_set(err, rc, "assignment", "cannot read the assignments");
-    if ((rc = ss_store_each_approved(st, e->plan->id, 0, apply_cb, e)))
-        return ss_err_set(err, rc, "report", "cannot read the reports");
+    {
+        struct ss_report_row *rows;
+        size_t n, i;
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+        if ((rc = ss_store_load_approved(st, ncpu > 1 ? (int)ncpu : 1, &rows, &n, err)))
+            return rc;
+        e->bulk = 1;
+        for (i = 0; i < n; i++)
+            ss_engine_apply(e, &rows[i]);
+        e->bulk = 0;
+        free(rows);
+        finish_bulk(e);
+    }
     return SS_OK;
 }
 

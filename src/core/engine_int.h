@@ -12,7 +12,8 @@
 
 /* One report of a cell: the cumulative values in effect from `day` on. */
 struct point {
-    int32_t day; /* index from the plan's start */
+    int32_t day;  /* index from the plan's start */
+    uint32_t seq; /* low bits of the approval seq (fills padding) */
     double a, b;
 };
 
@@ -52,6 +53,7 @@ struct ss_engine {
     int64_t *tid_sorted; /* target ids sorted, with tidx_sorted their indexes */
     size_t *tidx_sorted;
 
+    int bulk; /* during a full load: sub_* hold raw deltas, see engine.c */
     int64_t last_seq;
     int64_t generation;
     size_t bytes;

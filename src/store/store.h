@@ -96,17 +96,44 @@ struct ss_report_in {
 int ss_store_report_insert(struct ss_store *st, const struct ss_report_in *r, int64_t *id,
                            struct ss_err *err);
 
+/* Insert many reports in one transaction (all or none); approved ones get
+ * consecutive seqs in array order. For bulk loads and ledger imports whose
+ * rows are already validated. */
+int ss_store_report_insert_many(struct ss_store *st, const struct ss_report_in *r, size_t n,
+                                struct ss_err *err);
+
+/* Reference roll-up in one SQL query (recursive org CTE + GROUP BY): for
+ * each target with approved reports in org `code`'s subtree as of `date`,
+ * the sums of the latest values. Used by the benchmark to check and time
+ * the engine against plain SQL. */
+struct ss_sql_sum {
+    int64_t target_id;
+    double a, b;
+    int64_t reporters;
+};
+typedef int (*ss_sql_sum_fn)(void *ctx, const struct ss_sql_sum *s);
+int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_sql_sum_fn fn,
+                        void *ctx);
+
 /* The approved report for (target, org) nearest to `date`: the latest with
  * as_of <= date (dir < 0) or the earliest with as_of > date (dir > 0).
  * SS_ENOTFOUND if none. */
 int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t date,
                          int dir, struct ss_report_row *out);
 
-/* Call fn for every approved report of the plan with seq > since_seq, in
- * seq order. fn returning non-zero stops the walk and is returned. */
+/* Call fn for every approved report of the plan with seq > since_seq: in
+ * seq order when since_seq > 0, in storage order for a full load (0). fn returning non-zero stops the walk and is returned. */
 typedef int (*ss_report_fn)(void *ctx, const struct ss_report_row *r);
 int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq,
                            ss_report_fn fn, void *ctx);
+/* Every approved report, read by `threads` connections in parallel (each
+ * scans a range of row ids), into one malloc'd array the caller frees.
+ * Storage order, not seq order: a full load settles same-day duplicates by
+ * seq itself. This is the engine's start-up path, where SQLite's per-row
+ * decoding is most of the cost. */
+int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_row **out,
+                           size_t *n, struct ss_err *err);
+
 /* Highest approval seq so far (0 if none). */
 int64_t ss_store_report_max_seq(struct ss_store *st);
 

@@ -7,6 +7,8 @@
  * picks up what another process approved.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -105,7 +107,14 @@ int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_s
     int rc = SS_OK, step;
 
     (void)plan_id; /* the engine drops rows of other plans' targets itself */
-    s = store_prepare(st, "SELECT " REPORT_COLS " FROM report WHERE seq > ? ORDER BY seq", NULL);
+    /* A full load scans the table in storage order, which is much faster
+     * than walking the seq index; the engine then keeps, per day, the row
+     * with the highest seq. Incremental loads go in seq order. */
+    s = store_prepare(st,
+                      since_seq > 0
+                          ? "SELECT " REPORT_COLS " FROM report WHERE seq > ? ORDER BY seq"
+                          : "SELECT " REPORT_COLS " FROM report WHERE seq > ?",
+                      NULL);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, since_seq);
@@ -178,5 +187,196 @@ int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment
             break;
     }
     sqlite3_finalize(s);
+    return rc;
+}
+
+int ss_store_report_insert_many(struct ss_store *st, const struct ss_report_in *r, size_t n,
+                                struct ss_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t seq;
+    size_t i;
+    int rc;
+
+    if ((rc = store_exec(st, "BEGIN IMMEDIATE", err)))
+        return rc;
+    seq = ss_store_report_max_seq(st);
+    s = store_prepare(st,
+                      "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
+                      " note, status, seq, created_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                      err);
+    if (!s || seq < 0) {
+        rc = SS_EDB;
+        goto fail;
+    }
+    for (i = 0; i < n; i++) {
+        const struct ss_report_in *x = &r[i];
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        sqlite3_bind_int64(s, 1, x->target_id);
+        sqlite3_bind_int64(s, 2, x->org_id);
+        store_bind_date(s, 3, x->as_of);
+        if (!isnan(x->value))
+            sqlite3_bind_double(s, 4, x->value);
+        if (!isnan(x->numerator))
+            sqlite3_bind_double(s, 5, x->numerator);
+        if (!isnan(x->denominator))
+            sqlite3_bind_double(s, 6, x->denominator);
+        store_bind_text(s, 7, x->note && *x->note ? x->note : NULL);
+        sqlite3_bind_text(s, 8, x->status, -1, SQLITE_STATIC);
+        if (strcmp(x->status, "approved") == 0)
+            sqlite3_bind_int64(s, 9, ++seq);
+        store_bind_text(s, 10, x->by);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+            rc = ss_err_set(err, SS_EDB, "report", "row %zu: %s", i + 1, sqlite3_errmsg(st->db));
+            goto fail;
+        }
+    }
+    sqlite3_finalize(s);
+    return store_exec(st, "COMMIT", err);
+fail:
+    sqlite3_finalize(s);
+    store_exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
+int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_sql_sum_fn fn,
+                        void *ctx)
+{
+    sqlite3_stmt *s;
+    struct ss_sql_sum row;
+    int rc = SS_OK;
+
+    s = store_prepare(
+        st,
+        "WITH RECURSIVE sub(id) AS ("
+        "  SELECT id FROM org_unit WHERE code = ?1"
+        "  UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id),"
+        " latest AS ("
+        "  SELECT r.target_id, r.org_id, max(r.as_of) AS as_of FROM sub"
+        "  JOIN report r ON r.org_id = sub.id"
+        "  WHERE r.status = 'approved' AND r.as_of <= ?2"
+        "  GROUP BY r.target_id, r.org_id),"
+        " pick AS ("
+        "  SELECT l.target_id, (SELECT max(x.seq) FROM report x WHERE x.target_id = l.target_id"
+        "   AND x.org_id = l.org_id AND x.as_of = l.as_of AND x.status = 'approved') AS seq"
+        "  FROM latest l)"
+        " SELECT p.target_id, sum(coalesce(r.numerator, r.value, 0)),"
+        "  sum(coalesce(r.denominator, 0)), count(*)"
+        " FROM pick p JOIN report r ON r.seq = p.seq"
+        " GROUP BY p.target_id ORDER BY p.target_id",
+        NULL);
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+    store_bind_date(s, 2, date);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        row.target_id = sqlite3_column_int64(s, 0);
+        row.a = sqlite3_column_double(s, 1);
+        row.b = sqlite3_column_double(s, 2);
+        row.reporters = sqlite3_column_int64(s, 3);
+        if ((rc = fn(ctx, &row)))
+            break;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+struct scan_job {
+    const char *path;
+    int64_t lo, hi; /* row id range [lo, hi) */
+    struct ss_report_row *rows;
+    size_t n, cap;
+    int rc;
+};
+
+static void *scan_range(void *arg)
+{
+    struct scan_job *j = arg;
+    struct ss_store *st = NULL;
+    sqlite3_stmt *s = NULL;
+
+    j->rc = SS_EDB;
+    if (ss_store_open(j->path, SS_STORE_READONLY, &st, NULL))
+        return NULL;
+    s = store_prepare(st,
+                      "SELECT " REPORT_COLS " FROM report NOT INDEXED"
+                      " WHERE id >= ? AND id < ? AND seq IS NOT NULL",
+                      NULL);
+    if (!s)
+        goto out;
+    sqlite3_bind_int64(s, 1, j->lo);
+    sqlite3_bind_int64(s, 2, j->hi);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (j->n == j->cap) {
+            j->cap = j->cap ? j->cap * 2 : 65536;
+            j->rows = ss_xrealloc(j->rows, j->cap * sizeof *j->rows);
+        }
+        row_from_stmt(s, &j->rows[j->n++]);
+    }
+    j->rc = SS_OK;
+out:
+    sqlite3_finalize(s);
+    ss_store_close(st);
+    return NULL;
+}
+
+int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_row **out,
+                           size_t *n, struct ss_err *err)
+{
+    struct scan_job jobs[8];
+    pthread_t tid[8];
+    sqlite3_stmt *s;
+    int64_t lo = 0, hi = 0, step;
+    size_t total = 0;
+    int i, rc = SS_OK;
+
+    *out = NULL;
+    *n = 0;
+    if (threads < 1)
+        threads = 1;
+    if (threads > 8)
+        threads = 8;
+    s = store_prepare(st, "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM report", err);
+    if (!s)
+        return SS_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        lo = sqlite3_column_int64(s, 0);
+        hi = sqlite3_column_int64(s, 1) + 1;
+    }
+    sqlite3_finalize(s);
+    if (hi - lo < 100000) /* not worth a second connection */
+        threads = 1;
+    step = (hi - lo) / threads + 1;
+    memset(jobs, 0, sizeof jobs);
+    for (i = 0; i < threads; i++) {
+        jobs[i].path = st->path;
+        jobs[i].lo = lo + step * i;
+        jobs[i].hi = i == threads - 1 ? hi : lo + step * (i + 1);
+        if (i > 0 && pthread_create(&tid[i], NULL, scan_range, &jobs[i]) != 0)
+            scan_range(&jobs[i]), tid[i] = 0;
+    }
+    scan_range(&jobs[0]);
+    for (i = 1; i < threads; i++)
+        if (tid[i])
+            pthread_join(tid[i], NULL);
+    for (i = 0; i < threads; i++) {
+        if (jobs[i].rc)
+            rc = ss_err_set(err, SS_EDB, "report", "cannot read the reports of %s", st->path);
+        total += jobs[i].n;
+    }
+    if (!rc) {
+        /* Reuse the first job's array for the whole result. */
+        jobs[0].rows = ss_xrealloc(jobs[0].rows, (total + 1) * sizeof *jobs[0].rows);
+        for (i = 1; i < threads; i++) {
+            memcpy(jobs[0].rows + jobs[0].n, jobs[i].rows, jobs[i].n * sizeof *jobs[i].rows);
+            jobs[0].n += jobs[i].n;
+        }
+        *out = jobs[0].rows;
+        *n = total;
+        jobs[0].rows = NULL;
+    }
+    for (i = 0; i < threads; i++)
+        free(jobs[i].rows);
     return rc;
 }

@@ -85,7 +85,8 @@ static const char *const MIGRATIONS[] = {
     "  seq INTEGER UNIQUE,"
     "  created_by TEXT,"
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
-    "CREATE INDEX report_cell ON report(target_id, org_id, as_of);",
+    "CREATE INDEX report_cell ON report(target_id, org_id, as_of);"
+    "CREATE INDEX report_org ON report(org_id, target_id, as_of);",
 };
 
 int store_migrate(struct ss_store *st, struct ss_err *err)

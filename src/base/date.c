@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "base/util.h"
@@ -66,7 +67,7 @@ int ss_date_parse(const char *s, int32_t *out)
 {
     int y, m, d;
 
-    if (!s || s[4] != '-' || s[7] != '-' || s[10] != '\0')
+    if (!s || strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-')
         return SS_EINVAL;
     if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
         return SS_EINVAL;

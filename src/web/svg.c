@@ -149,7 +149,7 @@ void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char
                  const double *expected, const int *colour)
 {
     static const char *const cls[] = {"c-green", "c-yellow", "c-red", "c-grey"};
-    const double bw = 420, row = 24, label_w = 120, bar_w = bw - label_w - 56;
+    const double bw = 440, row = 24, label_w = 150, bar_w = bw - label_w - 56;
     double top = 100, hgt = PAD_T + row * (double)n + 8;
     size_t i;
 

@@ -95,7 +95,8 @@ build/clang/shishi: $(SRC) $(GEN_SRC)
 	@mkdir -p build/clang
 	clang $(ALL_CFLAGS) -o $@ $(SRC) $(GEN_SRC) $(PKG_LIBS)
 
-bench: deps all build/bench/bench_core
+bench: all build/bench/bench_core
+	@SHISHI_BENCH=1 sh scripts/deps.sh
 	@sh bench/run.sh
 
 build/bench/bench_core: bench/bench_core.c $(LIBOBJ)

@@ -20,6 +20,8 @@ int cmd_report(int argc, char **argv);
 int cmd_divisions(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+/* plan target set|add|split|merge|drop: correct a draft plan (cmd_plan_edit.c). */
+int cmd_plan_target(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */

@@ -17,7 +17,8 @@
 
 static const char USAGE[] =
     "usage: shishi plan show [--draft | --id N] [--json] [--db FILE]\n"
-    "       shishi plan activate [--id N] [--db FILE]\n\n"
+    "       shishi plan activate [--id N] [--db FILE]\n"
+    "       shishi plan target (set|add|split|merge|drop) ...   (see plan target --help)\n\n"
     "show      the current plan (or the newest draft, or plan N): projects and\n"
     "          targets with their source clauses, value, unit, op and kind.\n"
     "activate  make the newest draft (or plan N) the current plan; the plan it\n"
@@ -180,10 +181,12 @@ int cmd_plan(int argc, char **argv)
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? SS_EXIT_USAGE : SS_EXIT_OK;
     }
-    if (cli_wants_help(argc, argv)) {
+    if (strcmp(argv[1], "target") != 0 && cli_wants_help(argc, argv)) {
         fputs(USAGE, stdout);
         return SS_EXIT_OK;
     }
+    if (strcmp(argv[1], "target") == 0)
+        return cmd_plan_target(argc - 1, argv + 1);
     if (strcmp(argv[1], "show") == 0)
         return plan_show(argc - 1, argv + 1);
     if (strcmp(argv[1], "activate") == 0)

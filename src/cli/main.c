@@ -19,6 +19,7 @@ static const struct command COMMANDS[] = {
     {"report", cmd_report, "record progress (report add ...)"},
     {"divisions", cmd_divisions, "load administrative divisions (divisions load ...)"},
     {"extract", cmd_extract, "read an announcement (text, web page, GB18030) into a plan as JSON"},
+    {"import", cmd_import, "read an announcement into a draft plan to review (import FILE)"},
     {"serve", cmd_serve, "serve the public progress pages and JSON API (serve --listen ...)"},
 };
 

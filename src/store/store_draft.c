@@ -25,11 +25,6 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
-/* Bytes in a unit ("公里", "%"); the same bound plan_json.c applies. */
-#define UNIT_MAX 32
-/* Parts one split may make. */
-#define SPLIT_MAX 100
-
 static const char JOIN[] = "；";
 
 struct row {
@@ -193,7 +188,7 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id,
     memset(&r, 0, sizeof r);
     if ((rc = check_text("text", e->text, SS_MAX_TARGET_TEXT, 1, err)) ||
         (rc = check_text("metric", e->metric, SS_MAX_NAME, 1, err)) ||
-        (rc = check_text("unit", e->unit, UNIT_MAX, 0, err)) ||
+        (rc = check_text("unit", e->unit, SS_MAX_UNIT, 0, err)) ||
         (rc = check_text("dept", e->dept, SS_MAX_NAME, 0, err)) ||
         (e->set_value && (rc = check_value("value", e->value, err))))
         return rc;
@@ -255,7 +250,7 @@ int ss_store_target_add(struct ss_store *st, int64_t plan_id, int project_no,
         return ss_err_set(err, SS_EINVAL, "text", "is required");
     if ((rc = check_text("text", t->text, SS_MAX_TARGET_TEXT, 1, err)) ||
         (rc = check_text("metric", metric, SS_MAX_NAME, 1, err)) ||
-        (rc = check_text("unit", t->unit, UNIT_MAX, 0, err)) ||
+        (rc = check_text("unit", t->unit, SS_MAX_UNIT, 0, err)) ||
         (rc = check_text("dept", t->dept, SS_MAX_NAME, 0, err)) ||
         (rc = check_value("value", t->value, err)))
         return rc;
@@ -383,9 +378,9 @@ int ss_store_target_split(struct ss_store *st, int64_t target_id, const double *
     int rc;
 
     memset(&r, 0, sizeof r);
-    if (n < 2 || n > SPLIT_MAX)
+    if (n < 2 || n > SS_MAX_SPLIT)
         return ss_err_set(err, SS_EINVAL, "values",
-                          "a split makes 2 to %d parts; %zu were given", SPLIT_MAX, n);
+                          "a split makes 2 to %d parts; %zu were given", SS_MAX_SPLIT, n);
     for (i = 0; i < n; i++) {
         if (!metrics[i])
             return ss_err_set(err, SS_EINVAL, "metrics", "part %zu has no metric", i + 1);

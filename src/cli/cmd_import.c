@@ -1,0 +1,420 @@
+/*
+ * cmd_import.c - `shishi import FILE|-`: read a published announcement
+ * into a draft plan, to be reviewed (plan show --draft), corrected (plan
+ * target ...) and activated (plan activate).
+ *
+ * The plan's year is the one the text names, else --year; without either
+ * nothing is stored. The issuing government's org unit is --top-org, else
+ * guessed from the issuer's name by a generic rule (drop the trailing
+ * 人民政府 / 政府 / 办公厅 ..., then match an org unit's name, walking down
+ * the tree for names like 乌鲁木齐市天山区); when nothing matches it stays
+ * empty with a warning. A text without any target is refused: there would
+ * be nothing to review.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "base/util.h"
+#include "cli/cli.h"
+#include "cli/opts.h"
+#include "core/plan_json.h"
+#include "extract/extract.h"
+#include "store/store.h"
+
+static const char USAGE[] =
+    "usage: shishi import FILE|- [--db FILE] [--year Y] [--top-org CODE] [--json]\n\n"
+    "Read a published announcement of livelihood commitments (the text `shishi\n"
+    "extract` reads; - is stdin) and store the plan it describes as a draft:\n"
+    "projects and targets, each target's kind guessed from its unit and wording,\n"
+    "the calendar year as its period, thresholds yellow 10 / red 30 points.\n\n"
+    "  --year Y         the plan's year when the text does not name one\n"
+    "  --top-org CODE   the issuing government's org unit (default: guessed from\n"
+    "                   the issuer's name among the loaded divisions)\n"
+    "  --json           print {\"plan_id\",\"projects\",\"targets\",\"warnings\"}\n\n"
+    "Then: review with `shishi plan show --draft`, correct with `shishi plan\n"
+    "target set|add|split|merge|drop`, and make it current with `shishi plan activate`.\n\n"
+    "Exit status: 0 ok, 1 refused (not text, no targets, no year), 2 usage,\n"
+    "3 --top-org unknown, 4 the file or database cannot be read.\n";
+
+/* Warnings: the extractor's and this command's own. */
+struct notes {
+    size_t n, cap;
+    char **v;
+};
+
+static void note_add(struct notes *w, const char *s)
+{
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 8;
+        w->v = ss_xrealloc(w->v, w->cap * sizeof *w->v);
+    }
+    w->v[w->n++] = ss_xstrdup(s);
+}
+
+static void notes_free(struct notes *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n; i++)
+        free(w->v[i]);
+    free(w->v);
+}
+
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* The place an issuer names: "新疆维吾尔自治区人民政府" -> "新疆维吾尔自治区".
+ * Strips the longest office suffix, once; returns the length kept. */
+static size_t issuer_place(const char *issuer)
+{
+    static const char *const SUFFIXES[] = {
+        "人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室", "人民政府",
+        "行政公署",       "管理委员会",     "管委会",     "办公厅",     "办公室",
+        "政府",
+    };
+    size_t n = strlen(issuer), i;
+
+    while (n && (issuer[n - 1] == ' ' || issuer[n - 1] == '\t'))
+        n--;
+    for (i = 0; i < SS_ARRAY_LEN(SUFFIXES); i++) /* longest first */
+        if (ends_with(issuer, n, SUFFIXES[i]))
+            return n - strlen(SUFFIXES[i]);
+    return n;
+}
+
+/* Among orgs with parent `parent` (0: any), the one whose name equals
+ * place[0..n) (*exact = 1) or is the longest prefix of it. Ambiguous
+ * exact matches give -2; no match -1. */
+static long org_match(const struct ss_org *orgs, size_t norgs, int64_t parent, const char *place,
+                      size_t n, int *exact)
+{
+    long best = -1;
+    size_t i, best_len = 0;
+    int nexact = 0;
+
+    *exact = 0;
+    for (i = 0; i < norgs; i++) {
+        size_t k = orgs[i].name ? strlen(orgs[i].name) : 0;
+        if (!k || k > n || (parent && orgs[i].parent_id != parent) ||
+            memcmp(orgs[i].name, place, k) != 0)
+            continue;
+        if (k == n) {
+            nexact++;
+            best = (long)i;
+            best_len = n;
+            *exact = 1;
+        } else if (!*exact && k > best_len) {
+            best = (long)i;
+            best_len = k;
+        }
+    }
+    return nexact > 1 ? -2 : best;
+}
+
+/* Guess the top org's code from the issuer; NULL and a note when none. */
+static char *guess_top_org(struct ss_store *st, const char *issuer, struct notes *w)
+{
+    struct ss_org *orgs = NULL;
+    size_t norgs = 0, n, off = 0;
+    struct ss_buf msg;
+    long at = -1, found = -1;
+    char *code = NULL;
+    int exact = 0, depth;
+
+    ss_buf_init(&msg, 1024);
+    if (!issuer || !*issuer) {
+        note_add(w, "the text names no issuer, so the plan has no top org unit; "
+                    "import again with --top-org CODE");
+        goto out;
+    }
+    if (ss_store_orgs_load(st, &orgs, &norgs) || norgs == 0) {
+        note_add(w, "no divisions are loaded, so the plan has no top org unit "
+                    "(shishi divisions load, then import again with --top-org CODE)");
+        goto out;
+    }
+    n = issuer_place(issuer);
+    /* Walk down: 乌鲁木齐市天山区 matches 乌鲁木齐市, then its child 天山区. */
+    for (depth = 0; depth < 6 && off < n; depth++) {
+        at = org_match(orgs, norgs, found >= 0 ? orgs[found].id : 0, issuer + off, n - off,
+                       &exact);
+        if (at == -2 && found < 0) {
+            found = -2;
+            break;
+        }
+        if (at < 0)
+            break;
+        found = at;
+        off += strlen(orgs[at].name);
+        if (exact)
+            break;
+    }
+    if (found == -2) {
+        ss_buf_printf(&msg,
+                      "several org units are named like the issuer \"%s\"; the plan has no top "
+                      "org unit: import again with --top-org CODE",
+                      issuer);
+        note_add(w, msg.data);
+    } else if (found < 0) {
+        ss_buf_printf(&msg,
+                      "no org unit matches the issuer \"%s\"; the plan has no top org unit: "
+                      "import again with --top-org CODE",
+                      issuer);
+        note_add(w, msg.data);
+    } else {
+        code = ss_xstrdup(orgs[found].code);
+    }
+out:
+    ss_buf_cleanup(&msg);
+    ss_orgs_free(orgs, norgs);
+    return code;
+}
+
+/* The draft plan of an extraction (top_org left to the caller). */
+static struct ss_plan *plan_from_x(const struct ss_xplan *x, int year)
+{
+    struct ss_plan *p = ss_xcalloc(1, sizeof *p);
+    size_t i, j, total = 0;
+
+    for (i = 0; i < x->nprojects; i++)
+        total += x->projects[i].ntargets;
+    p->year = year;
+    p->start = ss_days_from_civil(year, 1, 1);
+    p->end = ss_days_from_civil(year, 12, 31);
+    if (!x->published || ss_date_parse(x->published, &p->published))
+        p->published = SS_NO_DATE;
+    if (x->title && *x->title) {
+        p->title = ss_xstrdup(x->title);
+    } else {
+        struct ss_buf b;
+        ss_buf_init(&b, 64);
+        ss_buf_printf(&b, "%d年民生实事", year);
+        p->title = ss_buf_detach(&b, NULL);
+    }
+    p->issuer = x->issuer && *x->issuer ? ss_xstrdup(x->issuer) : NULL;
+    p->state = SS_PLAN_DRAFT;
+    p->yellow_pp = 10;
+    p->red_pp = 30;
+    p->projects = ss_xcalloc(x->nprojects + 1, sizeof *p->projects);
+    p->targets = ss_xcalloc(total + 1, sizeof *p->targets);
+    for (i = 0; i < x->nprojects; i++) {
+        const struct ss_xproject *xp = &x->projects[i];
+        size_t first = p->ntargets;
+
+        p->projects[p->nprojects].no = xp->no;
+        p->projects[p->nprojects].title = ss_xstrdup(xp->title ? xp->title : "");
+        p->nprojects++;
+        for (j = 0; j < xp->ntargets; j++) {
+            const struct ss_xtarget *xt = &xp->targets[j];
+            struct ss_target *t = &p->targets[p->ntargets++];
+
+            t->project_no = xp->no;
+            t->seq = (int)j;
+            t->text = ss_xstrdup(xt->text ? xt->text : "");
+            t->metric = ss_xstrdup(xt->metric && *xt->metric ? xt->metric : t->text);
+            t->unit = ss_xstrdup(xt->unit ? xt->unit : "");
+            t->value = xt->value;
+            if (ss_op_parse(xt->op, &t->op))
+                t->op = SS_OP_EQ;
+            t->kind = ss_kind_guess(t->unit, t->text);
+            /* Project-relative parent -> plan-wide index; only earlier ones. */
+            t->parent_index = xt->parent >= 0 && (size_t)xt->parent < j
+                                  ? (long)(first + (size_t)xt->parent)
+                                  : -1;
+        }
+    }
+    return p;
+}
+
+static void print_json(int64_t id, const struct ss_plan *p, const struct notes *w)
+{
+    struct ss_buf b;
+    struct ss_json j;
+    size_t i;
+
+    ss_buf_init(&b, SS_MAX_OUTPUT);
+    ss_json_init(&j, &b, 0);
+    ss_json_obj(&j);
+    ss_json_kint(&j, "plan_id", id);
+    ss_json_kint(&j, "projects", (long long)p->nprojects);
+    ss_json_kint(&j, "targets", (long long)p->ntargets);
+    ss_json_kstr(&j, "top_org", p->top_org);
+    ss_json_kint(&j, "year", p->year);
+    ss_json_key(&j, "warnings");
+    ss_json_arr(&j);
+    for (i = 0; i < w->n; i++)
+        ss_json_str(&j, w->v[i]);
+    ss_json_arr_end(&j);
+    ss_json_obj_end(&j);
+    ss_buf_putc(&b, '\n');
+    fwrite(b.data, 1, b.len, stdout);
+    ss_buf_cleanup(&b);
+}
+
+static void print_text(struct ss_store *st, int64_t id, const struct ss_plan *p,
+                       const char *path, const struct notes *w, const char *db)
+{
+    struct ss_org org;
+    size_t i;
+
+    memset(&org, 0, sizeof org);
+    for (i = 0; i < w->n; i++)
+        fprintf(stderr, "shishi import: %s: warning: %s\n", path, w->v[i]);
+    if (p->top_org)
+        ss_store_org_get(st, p->top_org, &org);
+    printf("imported draft plan %lld \"%s\" (%d, top org %s%s%s): %zu projects, %zu targets\n",
+           (long long)id, p->title, p->year, p->top_org ? p->top_org : "none",
+           org.name ? " " : "", org.name ? org.name : "", p->nprojects, p->ntargets);
+    free(org.name);
+    printf("next:\n"
+           "  review:   shishi plan show --draft%s%s\n"
+           "  correct:  shishi plan target set|add|split|merge|drop ...%s%s"
+           "   (shishi plan target --help)\n"
+           "  activate: shishi plan activate%s%s\n",
+           db ? " --db " : "", db ? db : "", db ? " --db " : "", db ? db : "",
+           db ? " --db " : "", db ? db : "");
+}
+
+int cmd_import(int argc, char **argv)
+{
+    const char *db = NULL, *year_s = NULL, *top = NULL, *path;
+    const char *pos[1];
+    int npos = 0, json = 0, rc;
+    const struct cli_opt opts[] = {{"db", 1, &db, NULL},
+                                   {"year", 1, &year_s, NULL},
+                                   {"top-org", 1, &top, NULL},
+                                   {"json", 0, NULL, &json},
+                                   {NULL, 0, NULL, NULL}};
+    struct ss_store *st = NULL;
+    struct ss_xplan *x = NULL;
+    struct ss_plan *p = NULL;
+    struct ss_err err;
+    struct ss_org org;
+    struct notes w = {0, 0, NULL};
+    struct ss_buf msg;
+    char *text = NULL;
+    size_t len = 0, i;
+    long year = 0;
+    int64_t id = 0;
+
+    if (cli_wants_help(argc, argv)) {
+        fputs(USAGE, stdout);
+        return SS_EXIT_OK;
+    }
+    if ((rc = cli_parse("import", argc, argv, opts, pos, 1, &npos)))
+        return rc;
+    if (npos != 1) {
+        fprintf(stderr, "shishi import: which file? (shishi import FILE, - for stdin)\n");
+        return SS_EXIT_USAGE;
+    }
+    path = pos[0];
+    ss_err_clear(&err);
+    ss_buf_init(&msg, 1024);
+    memset(&org, 0, sizeof org);
+    if (year_s && (ss_parse_long(year_s, &year) || year < 1949 || year > 2200)) {
+        ss_err_set(&err, SS_EINVAL, "--year", "'%s' is not a year such as 2026", year_s);
+        goto out;
+    }
+    if (top && (!*top || strlen(top) > SS_MAX_ORG_CODE || strspn(top, "0123456789") != strlen(top))) {
+        ss_err_set(&err, SS_EINVAL, "--top-org", "'%s' is not an org unit code (digits, e.g. 65)",
+                   top);
+        goto out;
+    }
+    errno = 0;
+    rc = ss_read_file(path, SS_MAX_TEXT_FILE, &text, &len);
+    if (rc == SS_EINVAL) {
+        ss_err_set(&err, SS_EINVAL, path, "larger than %u bytes", (unsigned)SS_MAX_TEXT_FILE);
+        goto out;
+    }
+    if (rc != SS_OK) {
+        ss_err_set(&err, SS_EIO, path, "cannot read the file: %s",
+                   errno ? strerror(errno) : "read error");
+        goto out;
+    }
+    if (ss_extract(text, len, &x, &err) != SS_OK) {
+        if (!err.code)
+            err.code = SS_EINVAL;
+        if (!err.field[0]) {
+            char m[sizeof err.msg];
+            memcpy(m, err.msg, sizeof m);
+            ss_err_set(&err, err.code, path, "%s", m);
+        }
+        goto out;
+    }
+    for (i = 0; i < x->nwarnings; i++)
+        note_add(&w, x->warnings[i]);
+    {
+        size_t total = 0;
+        for (i = 0; i < x->nprojects; i++)
+            total += x->projects[i].ntargets;
+        if (total == 0) {
+            for (i = 0; i < w.n; i++)
+                fprintf(stderr, "shishi import: %s: warning: %s\n", path, w.v[i]);
+            ss_err_set(&err, SS_EINVAL, path,
+                       "no targets found, so there is nothing to review; no plan was stored");
+            goto out;
+        }
+    }
+    if (x->year) {
+        if (year && year != x->year) {
+            ss_buf_printf(&msg, "the text names the year %d; --year %ld was ignored", x->year,
+                          year);
+            note_add(&w, msg.data);
+        }
+        year = x->year;
+    }
+    if (!year) {
+        ss_err_set(&err, SS_EINVAL, "--year",
+                   "the text names no year: pass the plan's year with --year Y");
+        goto out;
+    }
+    if (ss_store_open(cli_db_path(db), 0, &st, &err)) {
+        if (!err.code)
+            err.code = SS_EIO;
+        goto out;
+    }
+    p = plan_from_x(x, (int)year);
+    if (top) {
+        rc = ss_store_org_get(st, top, &org);
+        if (rc == SS_ENOTFOUND) {
+            ss_err_set(&err, SS_ENOTFOUND, "--top-org",
+                       "there is no org unit %s (shishi divisions list shows them)", top);
+            goto out;
+        }
+        if (rc) {
+            ss_err_set(&err, SS_EDB, "db", "could not read org unit %s", top);
+            goto out;
+        }
+        p->top_org = ss_xstrdup(org.code);
+    } else {
+        p->top_org = guess_top_org(st, p->issuer, &w);
+    }
+    if (ss_store_plan_insert(st, p, &id, &err)) {
+        if (!err.code)
+            err.code = SS_EDB;
+        goto out;
+    }
+    if (json)
+        print_json(id, p, &w);
+    else
+        print_text(st, id, p, path, &w, db);
+out:
+    /* Every failure above filled err (codes are negative). */
+    rc = err.code ? cli_fail("import", &err) : SS_EXIT_OK;
+    free(org.name);
+    free(text);
+    ss_buf_cleanup(&msg);
+    notes_free(&w);
+    ss_plan_free(p);
+    ss_xplan_free(x);
+    ss_store_close(st);
+    return rc;
+}

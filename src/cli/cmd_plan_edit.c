@@ -1,0 +1,537 @@
+/*
+ * cmd_plan_edit.c - `shishi plan target set|add|split|merge|drop`: correct
+ * the targets of a draft plan (one made by `shishi import`) before it is
+ * activated.
+ *
+ * Every flag is checked here first, and errors name the flag and its value;
+ * the store then checks again, refuses unless the plan is a draft, and
+ * makes each edit in one transaction (store/store_draft.h). Each command
+ * prints what it changed.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/escape.h"
+#include "base/limits.h"
+#include "base/util.h"
+#include "cli/cli.h"
+#include "cli/opts.h"
+#include "core/plan_json.h"
+#include "store/store.h"
+#include "store/store_draft.h"
+
+static const char USAGE[] =
+    "usage: shishi plan target set ID [--value V] [--unit U] [--op OP] [--metric M]\n"
+    "                              [--text T] [--kind K] [--dept D] [--db FILE]\n"
+    "       shishi plan target add --project N --text T --value V [--unit U] [--op OP]\n"
+    "                              [--metric M] [--kind K] [--plan ID] [--db FILE]\n"
+    "       shishi plan target split ID --values V1,V2[,...] --metrics M1,M2[,...] [--db FILE]\n"
+    "       shishi plan target merge ID1 ID2 [--db FILE]\n"
+    "       shishi plan target drop ID [--db FILE]\n\n"
+    "Correct a draft plan's targets (shishi plan show --draft lists them with\n"
+    "their ids). Only a draft plan can be edited; each edit is saved whole or\n"
+    "not at all. OP is >=, <= or =; K is count, amount, rate, change or milestone.\n"
+    "shishi plan target COMMAND --help says more about each.\n";
+
+static const char USAGE_SET[] =
+    "usage: shishi plan target set ID [--value V] [--unit U] [--op OP] [--metric M]\n"
+    "                              [--text T] [--kind K] [--dept D] [--db FILE]\n\n"
+    "Correct target ID of a draft plan: its value (a number >= 0), unit, op\n"
+    "(>=, <= or =), metric (what is counted), source text, kind (count, amount,\n"
+    "rate, change, milestone) or responsible department (\"\" removes it).\n"
+    "Prints each field that changed, old -> new.\n";
+
+static const char USAGE_ADD[] =
+    "usage: shishi plan target add --project N --text T --value V [--unit U] [--op OP]\n"
+    "                              [--metric M] [--kind K] [--plan ID] [--db FILE]\n\n"
+    "Add a target the extractor missed to project N of the newest draft plan\n"
+    "(or plan ID), after the project's last target. Defaults: op =, metric the\n"
+    "text, no unit, kind guessed from unit and text.\n";
+
+static const char USAGE_SPLIT[] =
+    "usage: shishi plan target split ID --values V1,V2[,...] --metrics M1,M2[,...]\n"
+    "                                [--db FILE]\n\n"
+    "Split target ID into parts: ID keeps the first value and metric; each\n"
+    "further pair becomes a new target right after it, with the same project,\n"
+    "text, unit, op and kind. Both lists are separated by ASCII commas and must\n"
+    "have the same length (2 or more).\n";
+
+static const char USAGE_MERGE[] =
+    "usage: shishi plan target merge ID1 ID2 [--db FILE]\n\n"
+    "Merge ID2 into ID1 (same project and unit): ID1's value becomes the sum,\n"
+    "the texts are joined with \"；\", ID2 is dropped and its parts become ID1's.\n";
+
+static const char USAGE_DROP[] =
+    "usage: shishi plan target drop ID [--db FILE]\n\n"
+    "Drop target ID (not a target after all). Targets that were its parts stay,\n"
+    "without a parent.\n";
+
+/* --- flag checks: each names the flag and its value -------------------- */
+
+static int parse_id(const char *flag, const char *s, int64_t *out, struct ss_err *err)
+{
+    long v;
+
+    if (ss_parse_long(s, &v) || v < 1)
+        return ss_err_set(err, SS_EINVAL, flag, "'%s' is not a target id", s);
+    *out = v;
+    return SS_OK;
+}
+
+static int parse_value(const char *flag, const char *s, double *out, struct ss_err *err)
+{
+    if (ss_parse_double(s, out) || !isfinite(*out) || *out < 0)
+        return ss_err_set(err, SS_EINVAL, flag, "'%s' is not a number >= 0", s);
+    return SS_OK;
+}
+
+static int check_str(const char *flag, const char *s, size_t max, int required,
+                     struct ss_err *err)
+{
+    size_t n;
+
+    if (!s)
+        return SS_OK;
+    n = strlen(s);
+    if (!ss_utf8_valid(s, n))
+        return ss_err_set(err, SS_EINVAL, flag, "the value is not valid UTF-8");
+    if (required && n == 0)
+        return ss_err_set(err, SS_EINVAL, flag, "must not be empty");
+    if (n > max)
+        return ss_err_set(err, SS_EINVAL, flag, "'%.40s...' is %zu bytes long; at most %zu", s,
+                          n, max);
+    return SS_OK;
+}
+
+static int parse_op(const char *s, enum ss_op *out, struct ss_err *err)
+{
+    if (ss_op_parse(s, out))
+        return ss_err_set(err, SS_EINVAL, "--op", "'%s' is not one of >=, <=, =", s);
+    return SS_OK;
+}
+
+static int parse_kind(const char *s, enum ss_kind *out, struct ss_err *err)
+{
+    if (ss_kind_parse(s, out))
+        return ss_err_set(err, SS_EINVAL, "--kind",
+                          "'%s' is not one of count, amount, rate, change, milestone", s);
+    return SS_OK;
+}
+
+/* Split "a,b,c" on ASCII commas into a malloc'd copy and pointers into it. */
+static int split_list(const char *flag, const char *s, char **copy, char ***parts, size_t *n,
+                      struct ss_err *err)
+{
+    size_t cap = 1, i;
+    const char *q;
+    char *p;
+
+    for (q = s; *q; q++)
+        cap += *q == ',';
+    if (cap > SS_MAX_SPLIT)
+        return ss_err_set(err, SS_EINVAL, flag, "at most %d parts", SS_MAX_SPLIT);
+    *copy = ss_xstrdup(s);
+    *parts = ss_xcalloc(cap, sizeof **parts);
+    *n = 0;
+    for (p = *copy;;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        (*parts)[(*n)++] = p;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    for (i = 0; i < *n; i++)
+        if (!*(*parts)[i])
+            return ss_err_set(err, SS_EINVAL, flag, "'%s': part %zu is empty", s, i + 1);
+    return SS_OK;
+}
+
+/* --- shared steps ------------------------------------------------------ */
+
+/* Open the store and load the plan holding target id; *t points into it. */
+static int open_target(const char *db, int64_t id, struct ss_store **st, struct ss_plan **p,
+                       const struct ss_target **t, struct ss_err *err)
+{
+    struct ss_target_home home;
+    long i;
+    int rc;
+
+    if ((rc = ss_store_open(cli_db_path(db), 0, st, err)))
+        return rc;
+    if ((rc = ss_store_target_home(*st, id, &home, err)))
+        return rc;
+    if (home.state != SS_PLAN_DRAFT)
+        return ss_err_set(err, SS_ECONFLICT, "ID",
+                          "only a draft plan can be edited: target #%lld belongs to plan %lld, "
+                          "which is %s",
+                          (long long)id, (long long)home.plan_id,
+                          home.state == SS_PLAN_ACTIVE ? "active" : "archived");
+    if ((rc = ss_store_plan_load(*st, home.plan_id, p, err)))
+        return rc;
+    i = ss_plan_target_index(*p, id);
+    if (i < 0)
+        return ss_err_set(err, SS_ENOTFOUND, "ID", "there is no target #%lld", (long long)id);
+    *t = &(*p)->targets[i];
+    return SS_OK;
+}
+
+static void put_target(struct ss_buf *b, const struct ss_target *t)
+{
+    ss_buf_printf(b, "%s %s ", t->metric, ss_op_str(t->op));
+    ss_buf_num(b, t->value, 4);
+    ss_buf_printf(b, " %s [%s]", t->unit, ss_kind_str(t->kind));
+}
+
+static void put_change(struct ss_buf *b, const char *field, const char *from, const char *to)
+{
+    if (to && strcmp(from ? from : "", to) != 0)
+        ss_buf_printf(b, "  %s: %s -> %s\n", field, from && *from ? from : "(none)",
+                      *to ? to : "(none)");
+}
+
+static int finish(const char *cmd, struct ss_buf *out, struct ss_err *err, struct ss_plan *p,
+                  struct ss_store *st)
+{
+    int rc = SS_EXIT_OK;
+
+    if (err->code)
+        rc = cli_fail(cmd, err);
+    else
+        fwrite(out->data, 1, out->len, stdout);
+    ss_buf_cleanup(out);
+    ss_plan_free(p);
+    ss_store_close(st);
+    return rc;
+}
+
+/* --- the commands ------------------------------------------------------ */
+
+static int target_set(int argc, char **argv)
+{
+    const char *db = NULL, *value = NULL, *unit = NULL, *op = NULL, *metric = NULL,
+               *text = NULL, *kind = NULL, *dept = NULL;
+    const struct cli_opt opts[] = {
+        {"db", 1, &db, NULL},         {"value", 1, &value, NULL}, {"unit", 1, &unit, NULL},
+        {"op", 1, &op, NULL},         {"metric", 1, &metric, NULL}, {"text", 1, &text, NULL},
+        {"kind", 1, &kind, NULL},     {"dept", 1, &dept, NULL},   {NULL, 0, NULL, NULL}};
+    const char *pos[1];
+    struct ss_target_edit e;
+    struct ss_store *st = NULL;
+    struct ss_plan *p = NULL;
+    const struct ss_target *t = NULL;
+    struct ss_err err;
+    struct ss_buf out;
+    int64_t id = 0;
+    int npos, rc;
+
+    if (cli_wants_help(argc, argv)) {
+        fputs(USAGE_SET, stdout);
+        return SS_EXIT_OK;
+    }
+    if ((rc = cli_parse("plan target set", argc, argv, opts, pos, 1, &npos)))
+        return rc;
+    if (npos != 1 || !(value || unit || op || metric || text || kind || dept)) {
+        fprintf(stderr, "shishi plan target set: which target, and what to change?\n%s",
+                USAGE_SET);
+        return SS_EXIT_USAGE;
+    }
+    ss_err_clear(&err);
+    ss_buf_init(&out, SS_MAX_OUTPUT);
+    memset(&e, 0, sizeof e);
+    e.text = text;
+    e.metric = metric;
+    e.unit = unit;
+    e.dept = dept;
+    e.set_value = value != NULL;
+    e.set_op = op != NULL;
+    e.set_kind = kind != NULL;
+    if (parse_id("ID", pos[0], &id, &err) || (value && parse_value("--value", value, &e.value, &err)) ||
+        (op && parse_op(op, &e.op, &err)) || (kind && parse_kind(kind, &e.kind, &err)) ||
+        check_str("--text", text, SS_MAX_TARGET_TEXT, 1, &err) ||
+        check_str("--metric", metric, SS_MAX_NAME, 1, &err) ||
+        check_str("--unit", unit, SS_MAX_UNIT, 0, &err) ||
+        check_str("--dept", dept, SS_MAX_NAME, 0, &err))
+        goto out;
+    if (open_target(db, id, &st, &p, &t, &err) || ss_store_target_update(st, id, &e, &err))
+        goto out;
+    ss_buf_printf(&out, "target #%lld (project %d) corrected:\n", (long long)id, t->project_no);
+    if (value && e.value != t->value) {
+        ss_buf_puts(&out, "  value: ");
+        ss_buf_num(&out, t->value, 6);
+        ss_buf_puts(&out, " -> ");
+        ss_buf_num(&out, e.value, 6);
+        ss_buf_putc(&out, '\n');
+    }
+    put_change(&out, "unit", t->unit, unit);
+    put_change(&out, "op", ss_op_str(t->op), op ? ss_op_str(e.op) : NULL);
+    put_change(&out, "kind", ss_kind_str(t->kind), kind ? ss_kind_str(e.kind) : NULL);
+    put_change(&out, "metric", t->metric, metric);
+    put_change(&out, "text", t->text, text);
+    put_change(&out, "dept", t->dept, dept);
+    if (!strchr(out.data, '\n') || !strchr(strchr(out.data, '\n') + 1, ':'))
+        ss_buf_puts(&out, "  (nothing changed: the values given are the ones it had)\n");
+out:
+    return finish("plan target set", &out, &err, p, st);
+}
+
+static int target_add(int argc, char **argv)
+{
+    const char *db = NULL, *project = NULL, *text = NULL, *value = NULL, *unit = NULL,
+               *op = NULL, *metric = NULL, *kind = NULL, *plan = NULL;
+    const struct cli_opt opts[] = {
+        {"db", 1, &db, NULL},     {"project", 1, &project, NULL}, {"text", 1, &text, NULL},
+        {"value", 1, &value, NULL}, {"unit", 1, &unit, NULL},     {"op", 1, &op, NULL},
+        {"metric", 1, &metric, NULL}, {"kind", 1, &kind, NULL},   {"plan", 1, &plan, NULL},
+        {NULL, 0, NULL, NULL}};
+    const char *pos[1];
+    struct ss_target t;
+    struct ss_store *st = NULL;
+    struct ss_err err;
+    struct ss_buf out;
+    int64_t plan_id = 0, id = 0;
+    long no = 0;
+    int npos, rc;
+
+    if (cli_wants_help(argc, argv)) {
+        fputs(USAGE_ADD, stdout);
+        return SS_EXIT_OK;
+    }
+    if ((rc = cli_parse("plan target add", argc, argv, opts, pos, 0, &npos)))
+        return rc;
+    if (!project || !text || !value) {
+        fprintf(stderr, "shishi plan target add: --project, --text and --value are required\n%s",
+                USAGE_ADD);
+        return SS_EXIT_USAGE;
+    }
+    ss_err_clear(&err);
+    ss_buf_init(&out, SS_MAX_OUTPUT);
+    memset(&t, 0, sizeof t);
+    t.op = SS_OP_EQ;
+    t.text = (char *)text;
+    t.metric = (char *)(metric ? metric : text);
+    t.unit = (char *)(unit ? unit : "");
+    if (ss_parse_long(project, &no) || no < 1 || no > 10000) {
+        ss_err_set(&err, SS_EINVAL, "--project", "'%s' is not a project number", project);
+        goto out;
+    }
+    if ((plan && parse_id("--plan", plan, &plan_id, &err)) ||
+        parse_value("--value", value, &t.value, &err) || (op && parse_op(op, &t.op, &err)) ||
+        check_str("--text", text, SS_MAX_TARGET_TEXT, 1, &err) ||
+        check_str("--metric", metric, SS_MAX_NAME, 1, &err) ||
+        check_str("--unit", unit, SS_MAX_UNIT, 0, &err))
+        goto out;
+    if (kind) {
+        if (parse_kind(kind, &t.kind, &err))
+            goto out;
+    } else {
+        t.kind = ss_kind_guess(t.unit, t.text);
+    }
+    if (ss_store_open(cli_db_path(db), 0, &st, &err))
+        goto out;
+    if (!plan_id && !(plan_id = ss_store_plan_latest_draft(st))) {
+        ss_err_set(&err, SS_ENOTFOUND, "--plan",
+                   "there is no draft plan (shishi import FILE makes one)");
+        goto out;
+    }
+    if (ss_store_target_add(st, plan_id, (int)no, &t, &id, &err))
+        goto out;
+    t.id = id;
+    ss_buf_printf(&out, "added target #%lld to project %ld of plan %lld: ", (long long)id, no,
+                  (long long)plan_id);
+    put_target(&out, &t);
+    ss_buf_putc(&out, '\n');
+out:
+    return finish("plan target add", &out, &err, NULL, st);
+}
+
+static int target_split(int argc, char **argv)
+{
+    const char *db = NULL, *values = NULL, *metrics = NULL;
+    const struct cli_opt opts[] = {{"db", 1, &db, NULL},
+                                   {"values", 1, &values, NULL},
+                                   {"metrics", 1, &metrics, NULL},
+                                   {NULL, 0, NULL, NULL}};
+    const char *pos[1];
+    struct ss_store *st = NULL;
+    struct ss_plan *p = NULL;
+    const struct ss_target *t = NULL;
+    struct ss_err err;
+    struct ss_buf out;
+    char *vcopy = NULL, *mcopy = NULL, **vparts = NULL, **mparts = NULL;
+    double *v = NULL;
+    int64_t id = 0, *ids = NULL;
+    size_t nv = 0, nm = 0, i;
+    int npos, rc;
+
+    if (cli_wants_help(argc, argv)) {
+        fputs(USAGE_SPLIT, stdout);
+        return SS_EXIT_OK;
+    }
+    if ((rc = cli_parse("plan target split", argc, argv, opts, pos, 1, &npos)))
+        return rc;
+    if (npos != 1 || !values || !metrics) {
+        fprintf(stderr, "shishi plan target split: ID, --values and --metrics are required\n%s",
+                USAGE_SPLIT);
+        return SS_EXIT_USAGE;
+    }
+    ss_err_clear(&err);
+    ss_buf_init(&out, SS_MAX_OUTPUT);
+    if (parse_id("ID", pos[0], &id, &err) ||
+        split_list("--values", values, &vcopy, &vparts, &nv, &err) ||
+        split_list("--metrics", metrics, &mcopy, &mparts, &nm, &err))
+        goto out;
+    if (nv < 2) {
+        ss_err_set(&err, SS_EINVAL, "--values", "'%s': a split needs 2 or more values", values);
+        goto out;
+    }
+    if (nv != nm) {
+        ss_err_set(&err, SS_EINVAL, "--metrics",
+                   "%zu metrics for %zu values; give one metric per value", nm, nv);
+        goto out;
+    }
+    v = ss_xcalloc(nv, sizeof *v);
+    ids = ss_xcalloc(nv, sizeof *ids);
+    for (i = 0; i < nv; i++)
+        if (parse_value("--values", vparts[i], &v[i], &err) ||
+            check_str("--metrics", mparts[i], SS_MAX_NAME, 1, &err))
+            goto out;
+    if (open_target(db, id, &st, &p, &t, &err) ||
+        ss_store_target_split(st, id, v, (const char *const *)mparts, nv, ids, &err))
+        goto out;
+    ss_buf_printf(&out, "target #%lld (project %d) split in %zu:\n  #%lld ", (long long)id,
+                  t->project_no, nv, (long long)id);
+    ss_buf_printf(&out, "%s ", t->metric);
+    ss_buf_num(&out, t->value, 6);
+    ss_buf_printf(&out, " -> %s ", mparts[0]);
+    ss_buf_num(&out, v[0], 6);
+    ss_buf_printf(&out, " %s\n", t->unit);
+    for (i = 1; i < nv; i++) {
+        ss_buf_printf(&out, "  #%lld (new) %s %s ", (long long)ids[i - 1], mparts[i],
+                      ss_op_str(t->op));
+        ss_buf_num(&out, v[i], 6);
+        ss_buf_printf(&out, " %s\n", t->unit);
+    }
+out:
+    free(vcopy);
+    free(mcopy);
+    free(vparts);
+    free(mparts);
+    free(v);
+    free(ids);
+    return finish("plan target split", &out, &err, p, st);
+}
+
+static int target_merge(int argc, char **argv)
+{
+    const char *db = NULL;
+    const struct cli_opt opts[] = {{"db", 1, &db, NULL}, {NULL, 0, NULL, NULL}};
+    const char *pos[2];
+    struct ss_store *st = NULL;
+    struct ss_plan *p = NULL;
+    const struct ss_target *ta = NULL;
+    struct ss_err err;
+    struct ss_buf out;
+    int64_t a = 0, b = 0;
+    long ib;
+    int npos, rc, moved = 0;
+
+    if (cli_wants_help(argc, argv)) {
+        fputs(USAGE_MERGE, stdout);
+        return SS_EXIT_OK;
+    }
+    if ((rc = cli_parse("plan target merge", argc, argv, opts, pos, 2, &npos)))
+        return rc;
+    if (npos != 2) {
+        fprintf(stderr, "shishi plan target merge: which two targets?\n%s", USAGE_MERGE);
+        return SS_EXIT_USAGE;
+    }
+    ss_err_clear(&err);
+    ss_buf_init(&out, SS_MAX_OUTPUT);
+    if (parse_id("ID1", pos[0], &a, &err) || parse_id("ID2", pos[1], &b, &err))
+        goto out;
+    if (open_target(db, a, &st, &p, &ta, &err))
+        goto out;
+    ib = ss_plan_target_index(p, b);
+    if (ss_store_target_merge(st, a, b, &moved, &err))
+        goto out;
+    /* Merge succeeded, so b was in a's project (and plan): ib >= 0. */
+    ss_buf_printf(&out, "merged target #%lld into #%lld (project %d):\n  value: ", (long long)b,
+                  (long long)a, ta->project_no);
+    ss_buf_num(&out, ta->value, 6);
+    ss_buf_puts(&out, " + ");
+    ss_buf_num(&out, ib >= 0 ? p->targets[ib].value : 0, 6);
+    ss_buf_puts(&out, " -> ");
+    ss_buf_num(&out, ta->value + (ib >= 0 ? p->targets[ib].value : 0), 6);
+    ss_buf_printf(&out, " %s\n  text: %s；%s\n  #%lld dropped", ta->unit, ta->text,
+                  ib >= 0 ? p->targets[ib].text : "", (long long)b);
+    if (moved)
+        ss_buf_printf(&out, "; %d of its parts now belong to #%lld", moved, (long long)a);
+    ss_buf_putc(&out, '\n');
+out:
+    return finish("plan target merge", &out, &err, p, st);
+}
+
+static int target_drop(int argc, char **argv)
+{
+    const char *db = NULL;
+    const struct cli_opt opts[] = {{"db", 1, &db, NULL}, {NULL, 0, NULL, NULL}};
+    const char *pos[1];
+    struct ss_store *st = NULL;
+    struct ss_plan *p = NULL;
+    const struct ss_target *t = NULL;
+    struct ss_err err;
+    struct ss_buf out;
+    int64_t id = 0;
+    int npos, rc, orphans = 0;
+
+    if (cli_wants_help(argc, argv)) {
+        fputs(USAGE_DROP, stdout);
+        return SS_EXIT_OK;
+    }
+    if ((rc = cli_parse("plan target drop", argc, argv, opts, pos, 1, &npos)))
+        return rc;
+    if (npos != 1) {
+        fprintf(stderr, "shishi plan target drop: which target?\n%s", USAGE_DROP);
+        return SS_EXIT_USAGE;
+    }
+    ss_err_clear(&err);
+    ss_buf_init(&out, SS_MAX_OUTPUT);
+    if (parse_id("ID", pos[0], &id, &err) || open_target(db, id, &st, &p, &t, &err) ||
+        ss_store_target_drop(st, id, &orphans, &err))
+        goto out;
+    ss_buf_printf(&out, "dropped target #%lld from project %d: ", (long long)id, t->project_no);
+    put_target(&out, t);
+    ss_buf_putc(&out, '\n');
+    if (orphans)
+        ss_buf_printf(&out, "  %d of its parts are now targets without a parent\n", orphans);
+out:
+    return finish("plan target drop", &out, &err, p, st);
+}
+
+int cmd_plan_target(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } SUBS[] = {{"set", target_set},
+                {"add", target_add},
+                {"split", target_split},
+                {"merge", target_merge},
+                {"drop", target_drop}};
+    size_t i;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(USAGE, argc < 2 ? stderr : stdout);
+        return argc < 2 ? SS_EXIT_USAGE : SS_EXIT_OK;
+    }
+    for (i = 0; i < SS_ARRAY_LEN(SUBS); i++)
+        if (strcmp(argv[1], SUBS[i].name) == 0)
+            return SUBS[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "shishi plan target: unknown subcommand '%s'\n%s", argv[1], USAGE);
+    return SS_EXIT_USAGE;
+}

@@ -23,6 +23,9 @@ int cmd_import(int argc, char **argv);
 /* plan target set|add|split|merge|drop: correct a draft plan (cmd_plan_edit.c). */
 int cmd_plan_target(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */

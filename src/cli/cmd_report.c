@@ -15,6 +15,7 @@
 #include "cli/opts.h"
 #include "core/report.h"
 #include "store/store.h"
+#include "store/store_audit.h"
 
 static const char USAGE[] =
     "usage: shishi report add --target ID --org CODE --date YYYY-MM-DD\n"
@@ -83,7 +84,7 @@ static int report_add(int argc, char **argv)
     req.status = "approved";
     req.by = by;
     if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)) ||
-        (rc = ss_report_add(st, &req, &id, &err))) {
+        (ss_store_set_actor(st, by), 0) || (rc = ss_report_add(st, &req, &id, &err))) {
         ss_store_close(st);
         return cli_fail("report add", &err);
     }

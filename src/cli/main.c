@@ -21,6 +21,9 @@ static const struct command COMMANDS[] = {
     {"extract", cmd_extract, "read an announcement (text, web page, GB18030) into a plan as JSON"},
     {"import", cmd_import, "read an announcement into a draft plan to review (import FILE)"},
     {"serve", cmd_serve, "serve the public progress pages and JSON API (serve --listen ...)"},
+    {"audit", cmd_audit, "check the tamper-evident audit log (audit verify)"},
+    {"backup", cmd_backup, "copy the database while in use (backup FILE)"},
+    {"restore", cmd_restore, "restore the database from a backup (restore FILE)"},
 };
 
 static void usage(FILE *f)

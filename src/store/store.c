@@ -33,9 +33,64 @@ sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err 
     return s;
 }
 
+int store_tx_begin(struct ss_store *st, struct ss_err *err)
+{
+    if (st->tx_depth == 0 && sqlite3_get_autocommit(st->db)) {
+        char *msg = NULL;
+        if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK) {
+            ss_err_set(err, SS_EDB, "db", "%s", msg ? msg : sqlite3_errmsg(st->db));
+            sqlite3_free(msg);
+            return SS_EDB;
+        }
+    }
+    st->tx_depth++;
+    return SS_OK;
+}
+
+int store_tx_commit(struct ss_store *st, struct ss_err *err)
+{
+    char *msg = NULL;
+    int rc;
+
+    if (st->tx_depth > 1) {
+        st->tx_depth--;
+        return SS_OK;
+    }
+    st->tx_depth = 0;
+    if (sqlite3_get_autocommit(st->db))
+        return ss_err_set(err, SS_EDB, "db", "no transaction to commit (it was rolled back)");
+    if ((rc = store_audit_seal(st, err))) {
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+        ss_err_set(err, SS_EDB, "db", "%s", msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return SS_EDB;
+    }
+    return SS_OK;
+}
+
+void store_tx_rollback(struct ss_store *st)
+{
+    st->tx_depth = 0;
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int store_exec(struct ss_store *st, const char *sql, struct ss_err *err)
 {
     char *msg = NULL;
+
+    if (strcmp(sql, "BEGIN IMMEDIATE") == 0)
+        return store_tx_begin(st, err);
+    if (strcmp(sql, "COMMIT") == 0)
+        return store_tx_commit(st, err);
+    if (strcmp(sql, "ROLLBACK") == 0) {
+        store_tx_rollback(st);
+        return SS_OK;
+    }
 
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         ss_err_set(err, SS_EDB, "db", "%s", msg ? msg : sqlite3_errmsg(st->db));
@@ -95,6 +150,7 @@ int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_
                                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     st = ss_xcalloc(1, sizeof *st);
     st->path = ss_xstrdup(path);
+    snprintf(st->actor, sizeof st->actor, "system");
     if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
         rc = ss_err_set(err, SS_EIO, "db", "cannot open '%s': %s", path,
                         st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -132,18 +188,17 @@ void ss_store_close(struct ss_store *st)
 
 int ss_store_begin(struct ss_store *st)
 {
-    return store_exec(st, "BEGIN IMMEDIATE", NULL);
+    return store_tx_begin(st, NULL);
 }
 
 int ss_store_commit(struct ss_store *st)
 {
-    return store_exec(st, "COMMIT", NULL);
+    return store_tx_commit(st, NULL);
 }
 
 void ss_store_rollback(struct ss_store *st)
 {
-    if (!sqlite3_get_autocommit(st->db))
-        store_exec(st, "ROLLBACK", NULL);
+    store_tx_rollback(st);
 }
 
 int64_t ss_store_data_version(struct ss_store *st)

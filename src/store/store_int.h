@@ -14,7 +14,26 @@
 struct ss_store {
     sqlite3 *db;
     char *path;
+    int tx_depth;    /* nesting of store_tx_begin */
+    char actor[128]; /* who the writes are by, for the audit log */
 };
+
+struct ss_buf;
+
+/* Transactions nest: only the outermost begin/commit reach SQLite, and the
+ * outermost commit seals the audit log first. A rollback at any depth rolls
+ * back the whole transaction. store_exec routes the literal statements
+ * "BEGIN IMMEDIATE", "COMMIT" and "ROLLBACK" here, so every write path of
+ * the store seals its audit entries. */
+int store_tx_begin(struct ss_store *st, struct ss_err *err);
+int store_tx_commit(struct ss_store *st, struct ss_err *err);
+void store_tx_rollback(struct ss_store *st);
+
+/* Audit (store_audit.c): seal unsealed entries; the trigger DDL. */
+int store_audit_seal(struct ss_store *st, struct ss_err *err);
+void store_audit_triggers_sql(struct ss_buf *b);
+/* One insert entry per existing row of every audited table. */
+int store_audit_backfill(struct ss_store *st, struct ss_err *err);
 
 /* Prepare sql or fill err (with the SQLite message) and return NULL. */
 sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err *err);

@@ -340,11 +340,16 @@ db_fail:
 int ss_store_plan_set_state(struct ss_store *st, int64_t plan_id, enum ss_plan_state state,
                             struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(st, "UPDATE plan SET state = ? WHERE id = ?", err);
+    sqlite3_stmt *s;
     int rc;
 
-    if (!s)
+    if ((rc = store_tx_begin(st, err)))
+        return rc;
+    s = store_prepare(st, "UPDATE plan SET state = ? WHERE id = ?", err);
+    if (!s) {
+        store_tx_rollback(st);
         return SS_EDB;
+    }
     sqlite3_bind_text(s, 1, state_str(state), -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, plan_id);
     if (sqlite3_step(s) != SQLITE_DONE)
@@ -354,5 +359,9 @@ int ss_store_plan_set_state(struct ss_store *st, int64_t plan_id, enum ss_plan_s
     else
         rc = SS_OK;
     sqlite3_finalize(s);
-    return rc;
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
 }

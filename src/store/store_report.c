@@ -21,13 +21,17 @@ int ss_store_report_insert(struct ss_store *st, const struct ss_report_in *r, in
     int approved = strcmp(r->status, "approved") == 0;
     int rc;
 
+    if ((rc = store_tx_begin(st, err)))
+        return rc;
     s = store_prepare(st,
                       "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
                       " note, status, seq, created_by) VALUES (?,?,?,?,?,?,?,?,"
                       " CASE WHEN ?9 THEN (SELECT coalesce(max(seq), 0) + 1 FROM report) END, ?10)",
                       err);
-    if (!s)
+    if (!s) {
+        store_tx_rollback(st);
         return SS_EDB;
+    }
     sqlite3_bind_int64(s, 1, r->target_id);
     sqlite3_bind_int64(s, 2, r->org_id);
     store_bind_date(s, 3, r->as_of);
@@ -54,7 +58,11 @@ int ss_store_report_insert(struct ss_store *st, const struct ss_report_in *r, in
         rc = SS_OK;
     }
     sqlite3_finalize(s);
-    return rc;
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
 }
 
 static void row_from_stmt(sqlite3_stmt *s, struct ss_report_row *o)
@@ -148,20 +156,29 @@ int ss_store_assign(struct ss_store *st, int64_t target_id, int64_t org_id, doub
     sqlite3_stmt *s;
     int rc = SS_OK;
 
+    if ((rc = store_tx_begin(st, err)))
+        return rc;
     s = store_prepare(st,
-                      "INSERT INTO assignment(target_id, org_id, value) VALUES (?,?,?) "
-                      "ON CONFLICT(target_id, org_id) WHERE dept_id IS NULL "
-                      "DO UPDATE SET value = excluded.value",
+                      "INSERT INTO assignment(target_id, org_id, value, created_by) "
+                      "VALUES (?,?,?,?) ON CONFLICT(target_id, org_id) WHERE dept_id IS NULL "
+                      "DO UPDATE SET value = excluded.value, created_by = excluded.created_by",
                       err);
-    if (!s)
+    if (!s) {
+        store_tx_rollback(st);
         return SS_EDB;
+    }
     sqlite3_bind_int64(s, 1, target_id);
     sqlite3_bind_int64(s, 2, org_id);
     sqlite3_bind_double(s, 3, value);
+    sqlite3_bind_text(s, 4, st->actor, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_db_error(st, err, "saving the assignment");
     sqlite3_finalize(s);
-    return rc;
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
 }
 
 int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment_fn fn,

@@ -11,6 +11,8 @@
  */
 #include <stdio.h>
 
+#include "base/buf.h"
+
 #include "base/util.h"
 #include "store/store_int.h"
 
@@ -87,7 +89,80 @@ static const char *const MIGRATIONS[] = {
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
     "CREATE INDEX report_cell ON report(target_id, org_id, as_of);"
     "CREATE INDEX report_org ON report(org_id, target_id, as_of);",
+
+    /* 2: accounts, sessions, review, evidence, and the audit log (its
+     * triggers are generated from store_audit.c's table list and appended
+     * at run time, see store_migrate) */
+    "ALTER TABLE plan ADD COLUMN deadline_day INTEGER NOT NULL DEFAULT 5"
+    "  CHECK (deadline_day BETWEEN 1 AND 28);"
+    "CREATE TABLE account ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','reviewer','reporter','viewer')),"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  dept_id INTEGER REFERENCES department(id),"
+    "  pw_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE TABLE session ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  expires_at TEXT NOT NULL);"
+    "CREATE TABLE login_attempt ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  ip TEXT,"
+    "  ok INTEGER NOT NULL,"
+    "  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE INDEX login_attempt_name ON login_attempt(name, at);"
+    "ALTER TABLE report ADD COLUMN reviewed_by TEXT;"
+    "ALTER TABLE report ADD COLUMN reviewed_at TEXT;"
+    "ALTER TABLE report ADD COLUMN review_comment TEXT;"
+    "ALTER TABLE report ADD COLUMN flags TEXT;"
+    "ALTER TABLE report ADD COLUMN user_id INTEGER REFERENCES account(id);"
+    "CREATE INDEX report_status ON report(status, org_id);"
+    "ALTER TABLE assignment ADD COLUMN reason TEXT;"
+    "ALTER TABLE assignment ADD COLUMN created_by TEXT;"
+    "CREATE TABLE evidence ("
+    "  id INTEGER PRIMARY KEY,"
+    "  report_id INTEGER NOT NULL REFERENCES report(id),"
+    "  sha256 TEXT NOT NULL,"
+    "  mime TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  name TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE INDEX evidence_report ON evidence(report_id);"
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+    "  actor TEXT,"
+    "  action TEXT NOT NULL,"
+    "  tbl TEXT NOT NULL,"
+    "  row_id INTEGER NOT NULL,"
+    "  row_json TEXT,"
+    "  prev TEXT,"
+    "  hash TEXT);"
+    "CREATE INDEX audit_row ON audit_log(tbl, row_id, id);",
 };
+
+/* Migration 2's second half: the audit triggers, then one "insert" entry
+ * per row that already exists, so an older database starts its chain
+ * complete. */
+static int audit_backfill(struct ss_store *st, struct ss_err *err)
+{
+    struct ss_buf b;
+    int rc;
+
+    ss_buf_init(&b, 1 << 20);
+    store_audit_triggers_sql(&b);
+    rc = b.err ? ss_err_set(err, SS_EDB, "db", "audit triggers too long") : store_exec(st, b.data, err);
+    ss_buf_cleanup(&b);
+    if (!rc)
+        rc = store_audit_backfill(st, err);
+    return rc;
+}
 
 int store_migrate(struct ss_store *st, struct ss_err *err)
 {
@@ -110,7 +185,8 @@ int store_migrate(struct ss_store *st, struct ss_err *err)
         if ((rc = store_exec(st, "BEGIN IMMEDIATE", err)))
             return rc;
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
-        if ((rc = store_exec(st, MIGRATIONS[i], err)) || (rc = store_exec(st, pragma, err))) {
+        if ((rc = store_exec(st, MIGRATIONS[i], err)) || (rc = store_exec(st, pragma, err)) ||
+            (i == 1 && (rc = audit_backfill(st, err)))) {
             store_exec(st, "ROLLBACK", NULL);
             return rc;
         }

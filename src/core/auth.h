@@ -1,0 +1,61 @@
+/*
+ * auth.h - accounts, passwords and sessions.
+ *
+ * An account has a role scoped to an org unit (and optionally a
+ * department). Passwords are hashed with argon2id (libsodium
+ * crypto_pwhash_str). A session is a random 256-bit token: the client
+ * holds it in an HttpOnly, SameSite=Strict cookie, the database holds only
+ * its hash, and it expires. Each session carries its own CSRF token, which
+ * every state-changing request must echo (header X-CSRF-Token, or a form
+ * field csrf). Repeated failed logins for a name are throttled.
+ *
+ * Every account change and every login (ok or failed) is in the audit log.
+ */
+#ifndef SS_AUTH_H
+#define SS_AUTH_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/store.h"
+
+enum ss_role { SS_ROLE_ADMIN = 0, SS_ROLE_REVIEWER = 1, SS_ROLE_REPORTER = 2, SS_ROLE_VIEWER = 3 };
+
+struct ss_user {
+    int64_t id;
+    char name[64];
+    enum ss_role role;
+    int64_t org_id;
+    char org[16];   /* org unit code */
+    char dept[128]; /* department name, "" when none */
+};
+
+#define SS_TOKEN_HEX 65 /* 64 hex digits and a NUL */
+#define SS_SESSION_SECONDS (8 * 3600)
+
+const char *ss_role_str(enum ss_role r); /* "admin", "reviewer", "reporter", "viewer" */
+int ss_role_parse(const char *s, enum ss_role *out);
+
+/* Create an account. The password must be 8..128 bytes. */
+int ss_auth_user_add(struct ss_store *st, const char *name, const char *role,
+                     const char *org_code, const char *dept, const char *password, int64_t *id,
+                     struct ss_err *err);
+
+/* Check a password and open a session: token (for the cookie) and csrf
+ * receive hex strings. SS_EFORBIDDEN for a wrong name or password (the
+ * message does not say which) or while the name is throttled. */
+int ss_auth_login(struct ss_store *st, const char *name, const char *password, const char *ip,
+                  char token[SS_TOKEN_HEX], char csrf[SS_TOKEN_HEX], struct ss_user *u,
+                  struct ss_err *err);
+
+/* The account behind a session token; csrf (may be NULL) receives the
+ * session's CSRF token. SS_ENOTFOUND if unknown or expired. */
+int ss_auth_session(struct ss_store *st, const char *token, struct ss_user *u,
+                    char csrf[SS_TOKEN_HEX]);
+
+int ss_auth_logout(struct ss_store *st, const char *token);
+
+/* Constant-time comparison of two tokens; 1 when equal and non-empty. */
+int ss_auth_token_equal(const char *a, const char *b);
+
+#endif

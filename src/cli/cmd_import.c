@@ -77,9 +77,8 @@ static int ends_with(const char *s, size_t n, const char *suffix)
 static size_t issuer_place(const char *issuer)
 {
     static const char *const SUFFIXES[] = {
-        "人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室", "人民政府",
-        "行政公署",       "管理委员会",     "管委会",     "办公厅",     "办公室",
-        "政府",
+        "人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室", "人民政府", "行政公署",
+        "管理委员会",     "管委会",         "办公厅",     "办公室",     "政府",
     };
     size_t n = strlen(issuer), i;
 
@@ -144,8 +143,7 @@ static char *guess_top_org(struct ss_store *st, const char *issuer, struct notes
     n = issuer_place(issuer);
     /* Walk down: 乌鲁木齐市天山区 matches 乌鲁木齐市, then its child 天山区. */
     for (depth = 0; depth < 6 && off < n; depth++) {
-        at = org_match(orgs, norgs, found >= 0 ? orgs[found].id : 0, issuer + off, n - off,
-                       &exact);
+        at = org_match(orgs, norgs, found >= 0 ? orgs[found].id : 0, issuer + off, n - off, &exact);
         if (at == -2 && found < 0) {
             found = -2;
             break;
@@ -226,9 +224,8 @@ static struct ss_plan *plan_from_x(const struct ss_xplan *x, int year)
                 t->op = SS_OP_EQ;
             t->kind = ss_kind_guess(t->unit, t->text);
             /* Project-relative parent -> plan-wide index; only earlier ones. */
-            t->parent_index = xt->parent >= 0 && (size_t)xt->parent < j
-                                  ? (long)(first + (size_t)xt->parent)
-                                  : -1;
+            t->parent_index =
+                xt->parent >= 0 && (size_t)xt->parent < j ? (long)(first + (size_t)xt->parent) : -1;
         }
     }
     return p;
@@ -259,8 +256,8 @@ static void print_json(int64_t id, const struct ss_plan *p, const struct notes *
     ss_buf_cleanup(&b);
 }
 
-static void print_text(struct ss_store *st, int64_t id, const struct ss_plan *p,
-                       const char *path, const struct notes *w, const char *db)
+static void print_text(struct ss_store *st, int64_t id, const struct ss_plan *p, const char *path,
+                       const struct notes *w, const char *db)
 {
     struct ss_org org;
     size_t i;
@@ -271,16 +268,16 @@ static void print_text(struct ss_store *st, int64_t id, const struct ss_plan *p,
     if (p->top_org)
         ss_store_org_get(st, p->top_org, &org);
     printf("imported draft plan %lld \"%s\" (%d, top org %s%s%s): %zu projects, %zu targets\n",
-           (long long)id, p->title, p->year, p->top_org ? p->top_org : "none",
-           org.name ? " " : "", org.name ? org.name : "", p->nprojects, p->ntargets);
+           (long long)id, p->title, p->year, p->top_org ? p->top_org : "none", org.name ? " " : "",
+           org.name ? org.name : "", p->nprojects, p->ntargets);
     free(org.name);
     printf("next:\n"
            "  review:   shishi plan show --draft%s%s\n"
            "  correct:  shishi plan target set|add|split|merge|drop ...%s%s"
            "   (shishi plan target --help)\n"
            "  activate: shishi plan activate%s%s\n",
-           db ? " --db " : "", db ? db : "", db ? " --db " : "", db ? db : "",
-           db ? " --db " : "", db ? db : "");
+           db ? " --db " : "", db ? db : "", db ? " --db " : "", db ? db : "", db ? " --db " : "",
+           db ? db : "");
 }
 
 int cmd_import(int argc, char **argv)
@@ -323,7 +320,8 @@ int cmd_import(int argc, char **argv)
         ss_err_set(&err, SS_EINVAL, "--year", "'%s' is not a year such as 2026", year_s);
         goto out;
     }
-    if (top && (!*top || strlen(top) > SS_MAX_ORG_CODE || strspn(top, "0123456789") != strlen(top))) {
+    if (top &&
+        (!*top || strlen(top) > SS_MAX_ORG_CODE || strspn(top, "0123456789") != strlen(top))) {
         ss_err_set(&err, SS_EINVAL, "--top-org", "'%s' is not an org unit code (digits, e.g. 65)",
                    top);
         goto out;

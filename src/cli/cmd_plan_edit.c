@@ -88,8 +88,7 @@ static int parse_value(const char *flag, const char *s, double *out, struct ss_e
     return SS_OK;
 }
 
-static int check_str(const char *flag, const char *s, size_t max, int required,
-                     struct ss_err *err)
+static int check_str(const char *flag, const char *s, size_t max, int required, struct ss_err *err)
 {
     size_t n;
 
@@ -101,8 +100,8 @@ static int check_str(const char *flag, const char *s, size_t max, int required,
     if (required && n == 0)
         return ss_err_set(err, SS_EINVAL, flag, "must not be empty");
     if (n > max)
-        return ss_err_set(err, SS_EINVAL, flag, "'%.40s...' is %zu bytes long; at most %zu", s,
-                          n, max);
+        return ss_err_set(err, SS_EINVAL, flag, "'%.40s...' is %zu bytes long; at most %zu", s, n,
+                          max);
     return SS_OK;
 }
 
@@ -213,12 +212,12 @@ static int finish(const char *cmd, struct ss_buf *out, struct ss_err *err, struc
 
 static int target_set(int argc, char **argv)
 {
-    const char *db = NULL, *value = NULL, *unit = NULL, *op = NULL, *metric = NULL,
-               *text = NULL, *kind = NULL, *dept = NULL;
+    const char *db = NULL, *value = NULL, *unit = NULL, *op = NULL, *metric = NULL, *text = NULL,
+               *kind = NULL, *dept = NULL;
     const struct cli_opt opts[] = {
-        {"db", 1, &db, NULL},         {"value", 1, &value, NULL}, {"unit", 1, &unit, NULL},
-        {"op", 1, &op, NULL},         {"metric", 1, &metric, NULL}, {"text", 1, &text, NULL},
-        {"kind", 1, &kind, NULL},     {"dept", 1, &dept, NULL},   {NULL, 0, NULL, NULL}};
+        {"db", 1, &db, NULL},     {"value", 1, &value, NULL},   {"unit", 1, &unit, NULL},
+        {"op", 1, &op, NULL},     {"metric", 1, &metric, NULL}, {"text", 1, &text, NULL},
+        {"kind", 1, &kind, NULL}, {"dept", 1, &dept, NULL},     {NULL, 0, NULL, NULL}};
     const char *pos[1];
     struct ss_target_edit e;
     struct ss_store *st = NULL;
@@ -236,8 +235,7 @@ static int target_set(int argc, char **argv)
     if ((rc = cli_parse("plan target set", argc, argv, opts, pos, 1, &npos)))
         return rc;
     if (npos != 1 || !(value || unit || op || metric || text || kind || dept)) {
-        fprintf(stderr, "shishi plan target set: which target, and what to change?\n%s",
-                USAGE_SET);
+        fprintf(stderr, "shishi plan target set: which target, and what to change?\n%s", USAGE_SET);
         return SS_EXIT_USAGE;
     }
     ss_err_clear(&err);
@@ -250,7 +248,8 @@ static int target_set(int argc, char **argv)
     e.set_value = value != NULL;
     e.set_op = op != NULL;
     e.set_kind = kind != NULL;
-    if (parse_id("ID", pos[0], &id, &err) || (value && parse_value("--value", value, &e.value, &err)) ||
+    if (parse_id("ID", pos[0], &id, &err) ||
+        (value && parse_value("--value", value, &e.value, &err)) ||
         (op && parse_op(op, &e.op, &err)) || (kind && parse_kind(kind, &e.kind, &err)) ||
         check_str("--text", text, SS_MAX_TARGET_TEXT, 1, &err) ||
         check_str("--metric", metric, SS_MAX_NAME, 1, &err) ||
@@ -281,13 +280,13 @@ out:
 
 static int target_add(int argc, char **argv)
 {
-    const char *db = NULL, *project = NULL, *text = NULL, *value = NULL, *unit = NULL,
-               *op = NULL, *metric = NULL, *kind = NULL, *plan = NULL;
-    const struct cli_opt opts[] = {
-        {"db", 1, &db, NULL},     {"project", 1, &project, NULL}, {"text", 1, &text, NULL},
-        {"value", 1, &value, NULL}, {"unit", 1, &unit, NULL},     {"op", 1, &op, NULL},
-        {"metric", 1, &metric, NULL}, {"kind", 1, &kind, NULL},   {"plan", 1, &plan, NULL},
-        {NULL, 0, NULL, NULL}};
+    const char *db = NULL, *project = NULL, *text = NULL, *value = NULL, *unit = NULL, *op = NULL,
+               *metric = NULL, *kind = NULL, *plan = NULL;
+    const struct cli_opt opts[] = {{"db", 1, &db, NULL},         {"project", 1, &project, NULL},
+                                   {"text", 1, &text, NULL},     {"value", 1, &value, NULL},
+                                   {"unit", 1, &unit, NULL},     {"op", 1, &op, NULL},
+                                   {"metric", 1, &metric, NULL}, {"kind", 1, &kind, NULL},
+                                   {"plan", 1, &plan, NULL},     {NULL, 0, NULL, NULL}};
     const char *pos[1];
     struct ss_target t;
     struct ss_store *st = NULL;

@@ -97,8 +97,7 @@ static int load_row(struct ss_store *st, int64_t id, struct row *r, struct ss_er
     sqlite3_bind_int64(s, 1, id);
     if (sqlite3_step(s) != SQLITE_ROW) {
         sqlite3_finalize(s);
-        return ss_err_set(err, SS_ENOTFOUND, "target", "there is no target #%lld",
-                          (long long)id);
+        return ss_err_set(err, SS_ENOTFOUND, "target", "there is no target #%lld", (long long)id);
     }
     r->id = sqlite3_column_int64(s, 0);
     r->plan_id = sqlite3_column_int64(s, 1);
@@ -164,7 +163,7 @@ int ss_store_target_home(struct ss_store *st, int64_t target_id, struct ss_targe
     if (sqlite3_step(s) == SQLITE_ROW) {
         const char *state = (const char *)sqlite3_column_text(s, 1);
         out->plan_id = sqlite3_column_int64(s, 0);
-        out->state = !state                         ? SS_PLAN_ACTIVE
+        out->state = !state                           ? SS_PLAN_ACTIVE
                      : strcmp(state, "draft") == 0    ? SS_PLAN_DRAFT
                      : strcmp(state, "archived") == 0 ? SS_PLAN_ARCHIVED
                                                       : SS_PLAN_ACTIVE;
@@ -177,8 +176,8 @@ int ss_store_target_home(struct ss_store *st, int64_t target_id, struct ss_targe
     return rc;
 }
 
-int ss_store_target_update(struct ss_store *st, int64_t target_id,
-                           const struct ss_target_edit *e, struct ss_err *err)
+int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct ss_target_edit *e,
+                           struct ss_err *err)
 {
     sqlite3_stmt *s = NULL;
     struct row r;
@@ -277,8 +276,8 @@ int ss_store_target_add(struct ss_store *st, int64_t plan_id, int project_no,
         const char *state = (const char *)sqlite3_column_text(s, 0);
         if (!state || strcmp(state, "draft") != 0) {
             rc = ss_err_set(err, SS_ECONFLICT, "plan",
-                            "only a draft plan can be edited: plan %lld is %s",
-                            (long long)plan_id, state_name(state));
+                            "only a draft plan can be edited: plan %lld is %s", (long long)plan_id,
+                            state_name(state));
             goto fail;
         }
     }
@@ -379,8 +378,8 @@ int ss_store_target_split(struct ss_store *st, int64_t target_id, const double *
 
     memset(&r, 0, sizeof r);
     if (n < 2 || n > SS_MAX_SPLIT)
-        return ss_err_set(err, SS_EINVAL, "values",
-                          "a split makes 2 to %d parts; %zu were given", SS_MAX_SPLIT, n);
+        return ss_err_set(err, SS_EINVAL, "values", "a split makes 2 to %d parts; %zu were given",
+                          SS_MAX_SPLIT, n);
     for (i = 0; i < n; i++) {
         if (!metrics[i])
             return ss_err_set(err, SS_EINVAL, "metrics", "part %zu has no metric", i + 1);
@@ -440,8 +439,8 @@ fail:
 /* 1 if target `id` has `anc` among its ancestors. */
 static int descends_from(struct ss_store *st, int64_t id, int64_t anc)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT coalesce(parent_id, 0) FROM target WHERE id = ?",
-                                    NULL);
+    sqlite3_stmt *s =
+        store_prepare(st, "SELECT coalesce(parent_id, 0) FROM target WHERE id = ?", NULL);
     int depth, found = 0;
 
     if (!s)
@@ -463,8 +462,7 @@ static int precedes(const struct row *x, const struct row *y)
     return x->seq < y->seq || (x->seq == y->seq && x->id < y->id);
 }
 
-int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, int *moved,
-                          struct ss_err *err)
+int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, int *moved, struct ss_err *err)
 {
     sqlite3_stmt *s = NULL;
     struct row ra, rb, rp;
@@ -581,8 +579,7 @@ out:
     return rc;
 }
 
-int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned,
-                         struct ss_err *err)
+int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, struct ss_err *err)
 {
     sqlite3_stmt *s = NULL;
     struct row r;

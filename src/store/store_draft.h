@@ -58,8 +58,8 @@ struct ss_target_edit {
     enum ss_op op;
     enum ss_kind kind;
 };
-int ss_store_target_update(struct ss_store *st, int64_t target_id,
-                           const struct ss_target_edit *e, struct ss_err *err);
+int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct ss_target_edit *e,
+                           struct ss_err *err);
 
 /* Append a target to project `project_no` of draft plan `plan_id` (after
  * the project's last target). Uses t's text, metric (NULL: the text),
@@ -86,7 +86,6 @@ int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, int *moved,
 
 /* Delete a target; its parts lose their parent (they stay as targets).
  * *orphaned (may be NULL) receives how many did. */
-int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned,
-                         struct ss_err *err);
+int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, struct ss_err *err);
 
 #endif

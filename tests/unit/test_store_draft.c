@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+
+#include <cmocka.h> /* after the headers it needs */
 #include <sqlite3.h>
 
 #include "base/buf.h"
@@ -31,7 +32,8 @@
 static const char PLAN[] =
     "{\"plan\":{\"title\":\"草案\",\"year\":2026},"
     "\"projects\":[{\"no\":1,\"title\":\"管网\",\"targets\":["
-    "{\"text\":\"改造管网100公里\",\"metric\":\"管网\",\"value\":100,\"unit\":\"公里\",\"op\":\"=\"},"
+    "{\"text\":\"改造管网100公里\",\"metric\":\"管网\",\"value\":100,\"unit\":\"公里\",\"op\":\"="
+    "\"},"
     "{\"text\":\"供热管网40公里\",\"metric\":\"供热\",\"value\":40,\"unit\":\"公里\",\"parent\":0},"
     "{\"text\":\"燃气管网60公里\",\"metric\":\"燃气\",\"value\":60,\"unit\":\"公里\",\"parent\":0},"
     "{\"text\":\"新建学校5所\",\"metric\":\"学校\",\"value\":5,\"unit\":\"所\",\"op\":\">=\"}]},"
@@ -148,8 +150,7 @@ static void fault(struct fixture *f, const char *sql)
     sqlite3 *db = NULL;
 
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql ? sql : "DROP TRIGGER IF EXISTS fault", NULL, NULL,
-                                  NULL),
+    assert_int_equal(sqlite3_exec(db, sql ? sql : "DROP TRIGGER IF EXISTS fault", NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
 }
@@ -405,8 +406,7 @@ static void test_merge_refused(void **state)
     assert_string_equal(err.field, "unit");
     assert_int_equal(ss_store_target_merge(f->st, f->t[0], f->t[0], NULL, &err), SS_EINVAL);
     assert_int_equal(ss_store_target_merge(f->st, f->t[0], 99999, NULL, &err), SS_ENOTFOUND);
-    assert_int_equal(ss_store_target_merge(f->st, f->active_t0, f->t[0], NULL, &err),
-                     SS_ECONFLICT);
+    assert_int_equal(ss_store_target_merge(f->st, f->active_t0, f->t[0], NULL, &err), SS_ECONFLICT);
     /* Fails at the delete, after updating both: all rolled back. */
     fault(f, "CREATE TRIGGER fault BEFORE DELETE ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
     assert_int_equal(ss_store_target_merge(f->st, f->t[1], f->t[0], NULL, &err), SS_EDB);

@@ -217,7 +217,7 @@ int main(int argc, char **argv)
     struct ss_engine *e;
     struct ss_err err;
     long sample[NSAMPLE], rss0, rss1;
-    double lat[NSAMPLE], eng_sub[NSQL], sql[NSQL], t0, open_ms, sink = 0;
+    double lat[NSAMPLE], eng_sub[NSQL], sql[NSQL], t0, open_ms, cold_ms, sink = 0;
     size_t i, k, norgs, nprov = 0;
     int32_t day = ss_days_from_civil(2026, 10, 15);
     struct check c;
@@ -225,6 +225,24 @@ int main(int argc, char **argv)
     if (access(db, F_OK) != 0)
         build(db, dir);
     rss0 = rss_kb();
+    /* Cold: no snapshot, every report read from the store (the load then
+     * leaves a snapshot behind). Warm: from that snapshot. */
+    if (ss_store_open(db, 0, &st, &err))
+        die("open", &err);
+    {
+        struct ss_plan *p;
+        if (ss_store_plan_load(st, 0, &p, &err))
+            die("plan", &err);
+        ss_store_snapshot_put(st, p->id, 0, "", 0, NULL, NULL, NULL, NULL);
+        ss_plan_free(p);
+    }
+    ss_store_close(st);
+    t0 = now_ms();
+    if (ss_store_open(db, 0, &st, &err) || ss_engine_open(st, 0, &e, &err))
+        die("open", &err);
+    cold_ms = now_ms() - t0;
+    ss_engine_free(e);
+    ss_store_close(st);
     t0 = now_ms();
     if (ss_store_open(db, 0, &st, &err) || ss_engine_open(st, 0, &e, &err))
         die("open", &err);
@@ -270,7 +288,8 @@ int main(int argc, char **argv)
     }
     printf("core: national dataset: %zu org units, %zu targets, %lld reports (sink %.0f)\n", norgs,
            ss_engine_plan(e)->ntargets, (long long)ss_store_report_max_seq(st), sink);
-    printf("core: ready to answer after %.0f ms (goal <= 2000 ms)\n", open_ms);
+    printf("core: ready to answer after %.0f ms from the start-up snapshot (goal <= 2000 ms); "
+           "%.0f ms cold, reading every report and writing the snapshot\n", open_ms, cold_ms);
     printf("core: resident memory %.0f MB (engine %.0f MB; goal <= 1024 MB)\n",
            (double)rss1 / 1024, (double)ss_engine_memory(e) / 1048576);
     (void)rss0;

@@ -21,7 +21,9 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/date.h"
@@ -411,9 +413,152 @@ static void finish_bulk(struct ss_engine *e)
     }
 }
 
-static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id,
+/* What a snapshot must have been taken over to be usable here: the format,
+ * the plan and its period, and the org tree (ids and parents). */
+static void engine_sig(const struct ss_engine *e, char *out, size_t cap)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a over (id, parent id) */
+    size_t i;
+
+    for (i = 0; i < e->norgs; i++) {
+        uint64_t v[2] = {(uint64_t)e->orgs[i].id, (uint64_t)e->orgs[i].parent_id};
+        const unsigned char *b = (const unsigned char *)v;
+        for (size_t k = 0; k < sizeof v; k++)
+            h = (h ^ b[k]) * 1099511628211ULL;
+    }
+    snprintf(out, cap, "v1:%zu:%u:%lld:%d:%d:%zu:%llx", sizeof(struct point),
+             (unsigned)(*(const unsigned char *)&(uint16_t){1}), (long long)e->plan->id,
+             (int)e->plan->start, (int)e->ndays, e->norgs, (unsigned long long)h);
+}
+
+/* Bulk-mode propagation of a cell's whole series to its ancestors. */
+static void cell_propagate(struct ss_engine *e, size_t t, long org)
+{
+    int ratio = kind_is_ratio(e->plan->targets[t].kind);
+    struct cell *c = &e->cells[t][org];
+    double pa = 0, pb = 0;
+    uint32_t i;
+
+    for (long anc = e->parent[org]; anc >= 0; anc = e->parent[anc]) {
+        struct cell *ac = cell_at(e, t, anc);
+        c = &e->cells[t][org];
+        cell_ensure_sub(e, ac, ratio);
+        ac->sub_n[c->pts[0].day] += 1;
+        pa = pb = 0;
+        for (i = 0; i < c->npts; i++) {
+            int32_t d = c->pts[i].day;
+            ac->sub_a[d] += c->pts[i].a - pa;
+            if (ratio)
+                ac->sub_b[d] += c->pts[i].b - pb;
+            ac->sub_days[d / 64] |= 1ULL << (d % 64);
+            pa = c->pts[i].a;
+            pb = c->pts[i].b;
+        }
+    }
+}
+
+/* Snapshot blob of one target: records of
+ *   int64 org id, uint32 npts, uint32 0, npts x struct point. */
+static int snapshot_cb(void *ctx, int64_t target_id, const void *blob, size_t len)
+{
+    struct ss_engine *e = ctx;
+    const unsigned char *p = blob;
+    long t = target_index(e, target_id);
+    size_t off = 0;
+
+    if (t < 0)
+        return SS_EINVAL;
+    while (off < len) {
+        int64_t org_id;
+        uint32_t npts;
+        long org;
+        struct cell *c;
+
+        if (len - off < 16)
+            return SS_EINVAL;
+        memcpy(&org_id, p + off, 8);
+        memcpy(&npts, p + off + 8, 4);
+        off += 16;
+        org = ss_engine_org_by_id(e, org_id);
+        if (org < 0 || npts == 0 || (len - off) / sizeof(struct point) < npts)
+            return SS_EINVAL;
+        c = cell_at(e, (size_t)t, org);
+        if (c->npts)
+            return SS_EINVAL;
+        c->pts = ss_xmalloc(npts * sizeof *c->pts);
+        memcpy(c->pts, p + off, npts * sizeof *c->pts);
+        c->npts = c->cap = npts;
+        e->bytes += npts * sizeof *c->pts;
+        off += npts * sizeof *c->pts;
+        for (uint32_t i = 0; i < npts; i++)
+            if (c->pts[i].day < 0 || c->pts[i].day >= e->ndays ||
+                (i && c->pts[i].day <= c->pts[i - 1].day))
+                return SS_EINVAL;
+        cell_propagate(e, (size_t)t, org);
+    }
+    return SS_OK;
+}
+
+static void snapshot_save(struct ss_engine *e, struct ss_store *st, const char *sig)
+{
+    size_t nt = e->plan->ntargets, t, o, k = 0;
+    int64_t *ids = ss_xcalloc(nt + 1, sizeof *ids);
+    void **blobs = ss_xcalloc(nt + 1, sizeof *blobs);
+    size_t *lens = ss_xcalloc(nt + 1, sizeof *lens);
+
+    for (t = 0; t < nt; t++) {
+        size_t len = 0, off = 0;
+        unsigned char *b;
+        if (!e->cells[t])
+            continue;
+        for (o = 0; o < e->norgs; o++)
+            if (e->cells[t][o].npts)
+                len += 16 + e->cells[t][o].npts * sizeof(struct point);
+        if (!len)
+            continue;
+        b = ss_xmalloc(len);
+        for (o = 0; o < e->norgs; o++) {
+            const struct cell *c = &e->cells[t][o];
+            uint32_t zero = 0;
+            if (!c->npts)
+                continue;
+            memcpy(b + off, &e->orgs[o].id, 8);
+            memcpy(b + off + 8, &c->npts, 4);
+            memcpy(b + off + 12, &zero, 4);
+            memcpy(b + off + 16, c->pts, c->npts * sizeof(struct point));
+            off += 16 + c->npts * sizeof(struct point);
+        }
+        ids[k] = e->plan->targets[t].id;
+        blobs[k] = b;
+        lens[k++] = len;
+    }
+    /* Best effort: a read-only file or a busy writer just means no cache. */
+    ss_store_snapshot_put(st, e->plan->id, e->last_seq, sig, k, ids, (const void *const *)blobs,
+                          lens, NULL);
+    for (t = 0; t < k; t++)
+        free(blobs[t]);
+    free(blobs);
+    free(ids);
+    free(lens);
+}
+
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Full load. use_snapshot: start from the stored snapshot when it fits
+ * (SS_ECONFLICT if it turned out unusable: the caller clears and retries
+ * without). A load that took long leaves a fresh snapshot behind. */
+static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id, int use_snapshot,
                        struct ss_err *err)
 {
+    char sig[160];
+    int64_t snap_seq = 0;
+    size_t nsnap = 0, n = 0, i;
+    double t0 = mono_ms();
     int rc;
 
     e->generation = ss_store_data_version(st);
@@ -431,28 +576,69 @@ static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id
     e->top = e->plan->top_org ? ss_engine_org_find(e, e->plan->top_org) : -1;
     if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
         return ss_err_set(err, rc, "assignment", "cannot read the assignments");
+    engine_sig(e, sig, sizeof sig);
+
+    e->bulk = 1;
+    if (use_snapshot) {
+        rc = ss_store_snapshot_get(st, e->plan->id, sig, &snap_seq, &nsnap, snapshot_cb, e);
+        if (rc == SS_OK && snap_seq <= ss_store_report_max_seq(st)) {
+            e->bulk = 0;
+            e->last_seq = snap_seq;
+            finish_bulk(e);
+            return ss_store_each_approved(st, e->plan->id, snap_seq, apply_cb, e)
+                       ? ss_err_set(err, SS_EDB, "report", "cannot read the reports")
+                       : SS_OK;
+        }
+        if (rc != SS_ENOTFOUND) {
+            e->bulk = 0;
+            return SS_ECONFLICT;
+        }
+    }
     {
         struct ss_report_row *rows;
-        size_t n, i;
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-        if ((rc = ss_store_load_approved(st, ncpu > 1 ? (int)ncpu : 1, &rows, &n, err)))
+        if ((rc = ss_store_load_approved(st, ncpu > 1 ? (int)ncpu : 1, &rows, &n, err))) {
+            e->bulk = 0;
             return rc;
-        e->bulk = 1;
+        }
         for (i = 0; i < n; i++)
             ss_engine_apply(e, &rows[i]);
-        e->bulk = 0;
         free(rows);
-        finish_bulk(e);
     }
+    e->bulk = 0;
+    finish_bulk(e);
+    if (n > 100000 && mono_ms() - t0 > 200)
+        snapshot_save(e, st, sig);
     return SS_OK;
+}
+
+int ss_engine_save_snapshot(struct ss_engine *e, struct ss_store *st)
+{
+    char sig[160];
+
+    engine_sig(e, sig, sizeof sig);
+    snapshot_save(e, st, sig);
+    return SS_OK;
+}
+
+static int engine_load_any(struct ss_engine *e, struct ss_store *st, int64_t plan_id,
+                           struct ss_err *err)
+{
+    int rc = engine_load(e, st, plan_id, 1, err);
+
+    if (rc == SS_ECONFLICT) { /* an unusable snapshot: start again without */
+        engine_clear(e);
+        rc = engine_load(e, st, plan_id, 0, err);
+    }
+    return rc;
 }
 
 int ss_engine_open(struct ss_store *st, int64_t plan_id, struct ss_engine **out,
                    struct ss_err *err)
 {
     struct ss_engine *e = ss_xcalloc(1, sizeof *e);
-    int rc = engine_load(e, st, plan_id, err);
+    int rc = engine_load_any(e, st, plan_id, err);
 
     if (rc) {
         ss_engine_free(e);
@@ -491,7 +677,7 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
     if (reload || seq < e->last_seq) {
         struct ss_engine fresh;
         memset(&fresh, 0, sizeof fresh);
-        if ((rc = engine_load(&fresh, st, reload ? 0 : plan_id, NULL))) {
+        if ((rc = engine_load_any(&fresh, st, reload ? 0 : plan_id, NULL))) {
             engine_clear(&fresh);
             return rc;
         }

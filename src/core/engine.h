@@ -99,6 +99,11 @@ double ss_engine_due_share(const struct ss_engine *e, size_t ti, int32_t day);
  * refresh and by bulk loaders; exposed for tests. */
 int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r);
 
+/* Store a start-up snapshot of the engine's report points (best effort).
+ * A full load of many reports does this by itself; opening then starts
+ * from the snapshot and reads only reports approved after it. */
+int ss_engine_save_snapshot(struct ss_engine *e, struct ss_store *st);
+
 /* Bytes the engine holds (for the benchmark). */
 size_t ss_engine_memory(const struct ss_engine *e);
 

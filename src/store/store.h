@@ -134,6 +134,19 @@ int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_s
 int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_row **out,
                            size_t *n, struct ss_err *err);
 
+/* Engine snapshots: per target of a plan, an opaque blob of its approved
+ * report points as of approval seq `seq`, valid while `sig` (the engine's
+ * description of the org tree and format) matches. A cache: losing it only
+ * costs start-up time. put replaces the plan's snapshot in one transaction. */
+int ss_store_snapshot_put(struct ss_store *st, int64_t plan_id, int64_t seq, const char *sig,
+                          size_t n, const int64_t *target_ids, const void *const *blobs,
+                          const size_t *lens, struct ss_err *err);
+typedef int (*ss_snapshot_fn)(void *ctx, int64_t target_id, const void *blob, size_t len);
+/* Calls fn per target blob; *seq receives the snapshot's seq and *n the
+ * number of blobs. SS_ENOTFOUND when there is none with this sig. */
+int ss_store_snapshot_get(struct ss_store *st, int64_t plan_id, const char *sig, int64_t *seq,
+                          size_t *n, ss_snapshot_fn fn, void *ctx);
+
 /* Highest approval seq so far (0 if none). */
 int64_t ss_store_report_max_seq(struct ss_store *st);
 

@@ -397,3 +397,74 @@ int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_ro
         free(jobs[i].rows);
     return rc;
 }
+
+int ss_store_snapshot_put(struct ss_store *st, int64_t plan_id, int64_t seq, const char *sig,
+                          size_t n, const int64_t *target_ids, const void *const *blobs,
+                          const size_t *lens, struct ss_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    size_t i;
+    int rc;
+
+    if ((rc = store_tx_begin(st, err)))
+        return rc;
+    s = store_prepare(st, "DELETE FROM engine_snapshot WHERE plan_id = ?", err);
+    if (!s)
+        goto fail;
+    sqlite3_bind_int64(s, 1, plan_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        goto fail;
+    sqlite3_finalize(s);
+    s = store_prepare(st, "INSERT INTO engine_snapshot(plan_id, target_id, seq, sig, data) "
+                          "VALUES (?,?,?,?,?)", err);
+    if (!s)
+        goto fail;
+    for (i = 0; i < n; i++) {
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, plan_id);
+        sqlite3_bind_int64(s, 2, target_ids[i]);
+        sqlite3_bind_int64(s, 3, seq);
+        sqlite3_bind_text(s, 4, sig, -1, SQLITE_STATIC);
+        sqlite3_bind_blob64(s, 5, blobs[i], lens[i], SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            goto fail;
+    }
+    sqlite3_finalize(s);
+    return store_tx_commit(st, err);
+fail:
+    rc = store_db_error(st, err, "saving the engine snapshot");
+    sqlite3_finalize(s);
+    store_tx_rollback(st);
+    return rc;
+}
+
+int ss_store_snapshot_get(struct ss_store *st, int64_t plan_id, const char *sig, int64_t *seq,
+                          size_t *n, ss_snapshot_fn fn, void *ctx)
+{
+    sqlite3_stmt *s;
+    int rc = SS_ENOTFOUND;
+
+    *n = 0;
+    *seq = 0;
+    s = store_prepare(st, "SELECT target_id, seq, data FROM engine_snapshot "
+                          "WHERE plan_id = ? AND sig = ? ORDER BY target_id", NULL);
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_int64(s, 1, plan_id);
+    sqlite3_bind_text(s, 2, sig, -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t sq = sqlite3_column_int64(s, 1);
+        if (*n && sq != *seq) { /* a torn snapshot cannot happen, but refuse one */
+            rc = SS_ENOTFOUND;
+            break;
+        }
+        *seq = sq;
+        (*n)++;
+        rc = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 2),
+                (size_t)sqlite3_column_bytes(s, 2));
+        if (rc)
+            break;
+    }
+    sqlite3_finalize(s);
+    return *n ? rc : SS_ENOTFOUND;
+}

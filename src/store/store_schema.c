@@ -145,6 +145,15 @@ static const char *const MIGRATIONS[] = {
     "  prev TEXT,"
     "  hash TEXT);"
     "CREATE INDEX audit_row ON audit_log(tbl, row_id, id);",
+
+    /* 3: the engine's start-up snapshot (derived data, not audited) */
+    "CREATE TABLE engine_snapshot ("
+    "  plan_id INTEGER NOT NULL,"
+    "  target_id INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  sig TEXT NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  PRIMARY KEY (plan_id, target_id));",
 };
 
 /* Migration 2's second half: the audit triggers, then one "insert" entry

@@ -368,6 +368,67 @@ static void test_bad_input_changes_nothing(void **state)
     assert_int_equal(ss_store_report_max_seq(f->st), 0);
 }
 
+/* Figures from a snapshot (plus reports approved after it) equal the
+ * figures of a full load, for every target, org unit and month end. */
+static void test_snapshot_equals_full_load(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_engine *a, *b;
+    struct ss_err err;
+    struct ss_report_req r;
+    int64_t id;
+    size_t t;
+    long o;
+    int m;
+
+    assert_int_equal(add(f, 0, "990101", "2026-03-31", 10), 0);
+    assert_int_equal(add(f, 0, "990102", "2026-04-30", 5), 0);
+    assert_int_equal(add(f, 0, "99", "2026-04-30", 2), 0);
+    memset(&r, 0, sizeof r);
+    r.target_id = f->tid[1];
+    r.org = "990201";
+    r.date = "2026-06-30";
+    r.value = r.baseline = NAN;
+    r.numerator = 40;
+    r.denominator = 50;
+    r.status = "approved";
+    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &a, &err), 0);
+    assert_int_equal(ss_engine_save_snapshot(a, f->st), 0);
+    ss_engine_free(a);
+    /* after the snapshot: a new report and a same-day correction */
+    assert_int_equal(add(f, 0, "990201", "2026-05-31", 7), 0);
+    r.target_id = f->tid[0];
+    r.org = "990101";
+    r.date = "2026-03-31";
+    r.value = 9;
+    r.numerator = r.denominator = NAN;
+    r.correction = 1;
+    r.note = "更正";
+    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+
+    assert_int_equal(ss_engine_open(f->st, 0, &a, &err), 0); /* from the snapshot */
+    assert_int_equal(ss_store_snapshot_put(f->st, ss_engine_plan(a)->id, 0, "", 0, NULL, NULL,
+                                           NULL, &err), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &b, &err), 0); /* full load */
+    for (t = 0; t < ss_engine_plan(a)->ntargets; t++)
+        for (o = 0; o < (long)ss_engine_org_count(a); o++)
+            for (m = 1; m <= 12; m++) {
+                struct ss_figure fa, fb;
+                int32_t day = ss_days_from_civil(2026, m, 28);
+                ss_engine_figure(a, t, o, day, &fa);
+                ss_engine_figure(b, t, o, day, &fb);
+                assert_true(fa.numerator == fb.numerator);
+                assert_true(fa.denominator == fb.denominator);
+                assert_int_equal(fa.reporters, fb.reporters);
+                assert_int_equal(fa.last_report, fb.last_report);
+                assert_int_equal(fa.status, fb.status);
+            }
+    assert_true(actual(a, 0, "99", "2026-12-31") == 9 + 5 + 2 + 7);
+    ss_engine_free(a);
+    ss_engine_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +439,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_le_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_sees_other_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_equals_full_load, setup, teardown),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

@@ -25,4 +25,14 @@
 #define SS_HTTP_MAX_CONN 1024
 #define SS_HTTP_MAX_CONN_PER_IP 64
 
+/* Reporting workflow */
+#define SS_MAX_COMMENT 2000               /* bytes in a reviewer's comment */
+#define SS_MAX_REASON 500                 /* bytes in a forced assignment's reason */
+#define SS_MAX_INBOX 500                  /* reports listed in one inbox page */
+#define SS_MAX_LEDGER_ROWS 5000           /* data rows in one uploaded ledger */
+#define SS_MAX_LEDGER_COLS 32             /* columns read from a ledger row */
+#define SS_MAX_LEDGER_CELL 4000           /* bytes in one ledger cell */
+#define SS_MAX_SHEET_XML (32u << 20)      /* uncompressed bytes of one xlsx part */
+#define SS_MAX_EVIDENCE (10u << 20)       /* one evidence file (photo or PDF) */
+
 #endif

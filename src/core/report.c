@@ -24,10 +24,12 @@ static int check_number(double v, const char *field, struct ss_err *err)
     return SS_OK;
 }
 
-int ss_report_add(struct ss_store *st, const struct ss_report_req *req, int64_t *id,
-                  struct ss_err *err)
+int ss_report_check(struct ss_store *st, const struct ss_plan *plan_in,
+                    const struct ss_report_req *req, struct ss_report_in *out, long *ti_out,
+                    struct ss_err *err)
 {
-    struct ss_plan *plan = NULL;
+    struct ss_plan *loaded = NULL;
+    const struct ss_plan *plan = plan_in;
     struct ss_org org = {0};
     struct ss_report_in in;
     struct ss_report_row near;
@@ -38,8 +40,11 @@ int ss_report_add(struct ss_store *st, const struct ss_report_req *req, int64_t 
     int rc;
 
     memset(&in, 0, sizeof in);
-    if ((rc = ss_store_plan_load(st, 0, &plan, err)))
-        return rc;
+    if (!plan) {
+        if ((rc = ss_store_plan_load(st, 0, &loaded, err)))
+            return rc;
+        plan = loaded;
+    }
     ti = ss_plan_target_index(plan, req->target_id);
     if (ti < 0) {
         rc = ss_err_set(err, SS_ENOTFOUND, "target",
@@ -163,9 +168,23 @@ int ss_report_add(struct ss_store *st, const struct ss_report_req *req, int64_t 
     in.note = req->note;
     in.status = req->status ? req->status : "submitted";
     in.by = req->by;
-    rc = ss_store_report_insert(st, &in, id, err);
+    *out = in;
+    if (ti_out)
+        *ti_out = ti;
+    rc = SS_OK;
 out:
     free(org.name);
-    ss_plan_free(plan);
+    ss_plan_free(loaded);
     return rc;
+}
+
+int ss_report_add(struct ss_store *st, const struct ss_report_req *req, int64_t *id,
+                  struct ss_err *err)
+{
+    struct ss_report_in in;
+    int rc;
+
+    if ((rc = ss_report_check(st, NULL, req, &in, NULL, err)))
+        return rc;
+    return ss_store_report_insert(st, &in, id, err);
 }

@@ -31,6 +31,13 @@ struct ss_report_req {
     const char *by;
 };
 
+/* Validate without writing, against plan (NULL: the current plan, loaded
+ * here). On success *in holds the row to store (its note and by point into
+ * req) and *ti (may be NULL) the target's index in the plan. */
+int ss_report_check(struct ss_store *st, const struct ss_plan *plan,
+                    const struct ss_report_req *req, struct ss_report_in *in, long *ti,
+                    struct ss_err *err);
+
 /* Validate and store. *id receives the report id. */
 int ss_report_add(struct ss_store *st, const struct ss_report_req *req, int64_t *id,
                   struct ss_err *err);

@@ -1,0 +1,151 @@
+/*
+ * assign.c - the share-sum check and storing a share (see assign.h).
+ */
+#include "core/assign.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/escape.h"
+#include "base/limits.h"
+#include "base/util.h"
+#include "core/access.h"
+#include "store/store_audit.h"
+#include "store/store_workflow.h"
+
+#define EPS 1e-9
+
+/* The whole the share of org comes from, and the other shares of its
+ * level. whole is NAN when the parent has no share yet. */
+static int level_of(struct ss_store *st, const struct ss_plan *p, const struct ss_target *t,
+                    const struct ss_org *org, double *whole, double *others, int *n)
+{
+    int rc;
+
+    *whole = NAN;
+    if (p->top_org && strcmp(org->code, p->top_org) == 0) {
+        *whole = t->value;
+        *others = 0;
+        *n = 0;
+        return SS_OK;
+    }
+    if ((rc = ss_store_assignment_children_sum(st, t->id, org->parent_id, org->id, others, n)))
+        return rc;
+    if (org->parent_id == 0) {
+        *whole = t->value;
+        return SS_OK;
+    }
+    if (ss_store_assignment_get(st, t->id, org->parent_id, whole) == SS_OK)
+        return SS_OK;
+    /* The parent has no share: the whole is the target's value when the
+     * parent is the plan's top unit. */
+    if (p->top_org) {
+        struct ss_org top = {0};
+        if (ss_store_org_get(st, p->top_org, &top) == SS_OK && top.id == org->parent_id)
+            *whole = t->value;
+        free(top.name);
+    }
+    return SS_OK;
+}
+
+int ss_assign(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
+              const struct ss_assign_req *req, struct ss_assign_result *res, struct ss_err *err)
+{
+    struct ss_plan *loaded = NULL;
+    const struct ss_plan *p;
+    const struct ss_target *t;
+    struct ss_org org = {0};
+    double whole, others = 0;
+    const char *dept = req->dept && *req->dept ? req->dept : NULL;
+    long ti;
+    int rc, n = 0;
+
+    memset(res, 0, sizeof *res);
+    res->whole = NAN;
+    if (e) {
+        p = ss_engine_plan(e);
+    } else {
+        if ((rc = ss_store_plan_load(st, 0, &loaded, err)))
+            return rc;
+        p = loaded;
+    }
+    if ((ti = ss_plan_target_index(p, req->target_id)) < 0) {
+        rc = ss_err_set(err, SS_ENOTFOUND, "target", "no target with id %lld in the current plan",
+                        (long long)req->target_id);
+        goto out;
+    }
+    t = &p->targets[ti];
+    if (!dept && (!req->org || strlen(req->org) > SS_MAX_ORG_CODE ||
+                  ss_store_org_get(st, req->org, &org) != SS_OK)) {
+        rc = ss_err_set(err, SS_ENOTFOUND, "org", "no org unit with code '%s'",
+                        req->org ? req->org : "");
+        goto out;
+    }
+    if (dept && (strlen(dept) > SS_MAX_NAME || !ss_utf8_valid(dept, strlen(dept)))) {
+        rc = ss_err_set(err, SS_EINVAL, "dept", "a department name is UTF-8 of at most %d bytes",
+                        SS_MAX_NAME);
+        goto out;
+    }
+    if (e && u && (rc = ss_access_assign(e, u, dept ? -1 : ss_engine_org_by_id(e, org.id), err)))
+        goto out;
+    if (isnan(req->value) || !isfinite(req->value) || req->value < 0 || req->value > 1e15) {
+        rc = ss_err_set(err, SS_EINVAL, "value", "a share is a number of 0 or more");
+        goto out;
+    }
+    if (req->reason && (strlen(req->reason) > SS_MAX_REASON ||
+                        !ss_utf8_valid(req->reason, strlen(req->reason)))) {
+        rc = ss_err_set(err, SS_EINVAL, "reason", "the reason is UTF-8 of at most %d bytes",
+                        SS_MAX_REASON);
+        goto out;
+    }
+    if (req->force && (!req->reason || !*req->reason)) {
+        rc = ss_err_set(err, SS_EINVAL, "reason", "forcing a share over the whole needs a reason");
+        goto out;
+    }
+
+    if (t->kind == SS_KIND_COUNT || t->kind == SS_KIND_AMOUNT) {
+        if (dept) {
+            whole = t->value;
+            rc = ss_store_assignment_dept_sum(st, t->id, dept, &others, &n);
+        } else {
+            rc = level_of(st, p, t, &org, &whole, &others, &n);
+        }
+        if (rc)
+            goto out;
+        res->whole = whole;
+        res->sum = others + req->value;
+        res->siblings = n;
+        if (isnan(whole)) {
+            res->warning = 3;
+            snprintf(res->message, sizeof res->message,
+                     "the unit above has no share of this target yet, so the sum is not checked");
+        } else if (res->sum > whole + EPS * (1 + fabs(whole))) {
+            if (!req->force) {
+                rc = ss_err_set(err, SS_ECONFLICT, "value",
+                                "the shares would add up to %g, over the whole of %g by %g; "
+                                "lower a share, or force it with a reason",
+                                res->sum, whole, res->sum - whole);
+                goto out;
+            }
+            res->warning = 2;
+            snprintf(res->message, sizeof res->message,
+                     "the shares add up to %g, over the whole of %g (forced: %s)", res->sum,
+                     whole, req->reason);
+        } else if (res->sum < whole - EPS * (1 + fabs(whole))) {
+            res->warning = 1;
+            snprintf(res->message, sizeof res->message,
+                     "the shares add up to %g, short of the whole of %g by %g", res->sum, whole,
+                     whole - res->sum);
+        }
+    }
+    if (u)
+        ss_store_set_actor(st, u->name);
+    rc = ss_store_assign_set(st, t->id, org.id, dept, req->value,
+                             req->force ? req->reason : NULL, err);
+out:
+    free(org.name);
+    ss_plan_free(loaded);
+    return rc;
+}

@@ -24,6 +24,7 @@ static const struct command COMMANDS[] = {
     {"audit", cmd_audit, "check the tamper-evident audit log (audit verify)"},
     {"backup", cmd_backup, "copy the database while in use (backup FILE)"},
     {"restore", cmd_restore, "restore the database from a backup (restore FILE)"},
+    {"assign", cmd_assign, "break a target down: give an org unit its share (assign ...)"},
 };
 
 static void usage(FILE *f)

@@ -10,9 +10,9 @@
 # with ASan + UBSan into build/asan/.
 
 CC      ?= cc
-PKGS    := sqlite3 jansson libsodium libmicrohttpd libutf8proc libpcre2-8 zlib
+PKGS    := sqlite3 jansson libsodium libmicrohttpd libutf8proc libpcre2-8 zlib xlsxwriter libzip expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Werror

@@ -1,0 +1,546 @@
+/*
+ * sheet.c - xlsx and CSV into rows of text cells (see sheet.h).
+ *
+ * xlsx: a zip holding XML parts. We read xl/sharedStrings.xml (the strings
+ * cells point at by index) and xl/worksheets/sheet1.xml, each unzipped
+ * into memory under SS_MAX_SHEET_XML (the size in the zip directory is not
+ * trusted: reading stops at the cap), then parse them with expat, which
+ * never fetches external entities and refuses entity expansion bombs.
+ * Only the elements we need are looked at: <si>/<t> (rich-text runs
+ * joined, phonetic <rPh> skipped) and <row r>/<c r t>/<v>/<is><t>.
+ *
+ * CSV: a UTF-8 BOM is dropped; text that is valid UTF-8 is taken as it is,
+ * anything else is converted from GB18030 with iconv (GB18030 is a superset
+ * of GBK and GB2312, so every Chinese Excel's "CSV" is covered); UTF-16
+ * (Excel's "Unicode text") is refused with a hint.
+ */
+#include "base/sheet.h"
+
+#include <errno.h>
+#include <expat.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include <csv.h>
+
+#include "base/buf.h"
+#include "base/escape.h"
+#include "base/limits.h"
+#include "base/util.h"
+
+void ss_sheet_free(struct ss_sheet *s)
+{
+    size_t i, k;
+
+    if (!s)
+        return;
+    for (i = 0; i < s->nrows; i++) {
+        for (k = 0; k < s->rows[i].ncells; k++)
+            free(s->rows[i].cells[k]);
+        free(s->rows[i].cells);
+    }
+    free(s->rows);
+    s->rows = NULL;
+    s->nrows = 0;
+}
+
+const char *ss_sheet_cell(const struct ss_sheet_row *r, size_t col)
+{
+    return col < r->ncells ? r->cells[col] : NULL;
+}
+
+void ss_sheet_col_name(size_t col, char out[4])
+{
+    if (col < 26) {
+        out[0] = (char)('A' + col);
+        out[1] = '\0';
+    } else if (col < 26 * 27) {
+        out[0] = (char)('A' + col / 26 - 1);
+        out[1] = (char)('A' + col % 26);
+        out[2] = '\0';
+    } else {
+        memcpy(out, "ZZZ", 4);
+    }
+}
+
+/* Append a row (sheet row number rn) and return it. */
+static struct ss_sheet_row *add_row(struct ss_sheet *s, size_t *cap, int rn)
+{
+    struct ss_sheet_row *r;
+
+    if (s->nrows == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        s->rows = ss_xrealloc(s->rows, *cap * sizeof *s->rows);
+    }
+    r = &s->rows[s->nrows++];
+    r->row = rn;
+    r->ncells = 0;
+    r->cells = NULL;
+    return r;
+}
+
+/* Set cell col of r to a copy of text (n bytes, valid UTF-8 assumed). */
+static void set_cell(struct ss_sheet_row *r, size_t col, const char *text, size_t n)
+{
+    if (col >= SS_MAX_LEDGER_COLS)
+        return;
+    if (col >= r->ncells) {
+        r->cells = ss_xrealloc(r->cells, (col + 1) * sizeof *r->cells);
+        memset(r->cells + r->ncells, 0, (col + 1 - r->ncells) * sizeof *r->cells);
+        r->ncells = col + 1;
+    }
+    free(r->cells[col]);
+    r->cells[col] = n ? ss_xstrndup(text, n) : NULL;
+}
+
+/* ---- xlsx ---------------------------------------------------------------------- */
+
+/* Unzip one part into *out (NUL-terminated); SS_ENOTFOUND if absent. */
+static int unzip_part(zip_t *z, const char *name, char **out, size_t *len, struct ss_err *err)
+{
+    zip_file_t *f;
+    size_t cap = 1 << 16, n = 0;
+    char *buf;
+    zip_int64_t got;
+
+    *out = NULL;
+    *len = 0;
+    if (zip_name_locate(z, name, 0) < 0)
+        return SS_ENOTFOUND;
+    if (!(f = zip_fopen(z, name, 0)))
+        return ss_err_set(err, SS_EINVAL, "file", "the xlsx part %s cannot be read: %s", name,
+                          zip_strerror(z));
+    buf = ss_xmalloc(cap + 1);
+    for (;;) {
+        if (n == cap) {
+            if (cap >= SS_MAX_SHEET_XML) {
+                free(buf);
+                zip_fclose(f);
+                return ss_err_set(err, SS_EINVAL, "file",
+                                  "the xlsx part %s is larger than %u MiB unzipped", name,
+                                  SS_MAX_SHEET_XML >> 20);
+            }
+            cap *= 2;
+            buf = ss_xrealloc(buf, cap + 1);
+        }
+        got = zip_fread(f, buf + n, cap - n);
+        if (got < 0) {
+            free(buf);
+            zip_fclose(f);
+            return ss_err_set(err, SS_EINVAL, "file", "the xlsx part %s is corrupt", name);
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    zip_fclose(f);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return SS_OK;
+}
+
+struct xml_ctx {
+    XML_Parser p;
+    struct ss_err *err;
+    int rc;
+    /* shared strings */
+    char **strs;
+    size_t nstrs, cap_strs;
+    int in_si, in_rph;
+    /* sheet */
+    struct ss_sheet *sheet;
+    size_t cap_rows;
+    struct ss_sheet_row *row;
+    int next_row;
+    long col, next_col;
+    char ctype[12];
+    int in_c;
+    /* text being collected (<t> or <v>) */
+    int collecting;
+    struct ss_buf text;
+};
+
+static void xml_fail(struct xml_ctx *c, const char *msg)
+{
+    if (!c->rc)
+        c->rc = ss_err_set(c->err, SS_EINVAL, "file", "%s", msg);
+    XML_StopParser(c->p, XML_FALSE);
+}
+
+/* Local name of a possibly prefixed element. */
+static const char *local(const char *name)
+{
+    const char *colon = strrchr(name, ':');
+    return colon ? colon + 1 : name;
+}
+
+static const char *attr(const char **atts, const char *name)
+{
+    size_t i;
+
+    for (i = 0; atts[i]; i += 2)
+        if (strcmp(local(atts[i]), name) == 0)
+            return atts[i + 1];
+    return NULL;
+}
+
+static void on_text(void *ud, const char *s, int n)
+{
+    struct xml_ctx *c = ud;
+
+    if (!c->collecting)
+        return;
+    ss_buf_put(&c->text, s, (size_t)n);
+    if (c->text.err)
+        xml_fail(c, "a cell holds more text than a ledger allows");
+}
+
+static void ss_start(void *ud, const char *name, const char **atts)
+{
+    struct xml_ctx *c = ud;
+    const char *n = local(name);
+
+    (void)atts;
+    if (strcmp(n, "si") == 0) {
+        c->in_si = 1;
+        ss_buf_reset(&c->text);
+    } else if (strcmp(n, "rPh") == 0) {
+        c->in_rph = 1;
+    } else if (strcmp(n, "t") == 0 && c->in_si && !c->in_rph) {
+        c->collecting = 1;
+    }
+}
+
+static void ss_end(void *ud, const char *name)
+{
+    struct xml_ctx *c = ud;
+    const char *n = local(name);
+
+    if (strcmp(n, "t") == 0) {
+        c->collecting = 0;
+    } else if (strcmp(n, "rPh") == 0) {
+        c->in_rph = 0;
+    } else if (strcmp(n, "si") == 0 && c->in_si) {
+        c->in_si = 0;
+        if (c->nstrs >= 1000000) {
+            xml_fail(c, "the workbook has too many strings");
+            return;
+        }
+        if (c->nstrs == c->cap_strs) {
+            c->cap_strs = c->cap_strs ? c->cap_strs * 2 : 256;
+            c->strs = ss_xrealloc(c->strs, c->cap_strs * sizeof *c->strs);
+        }
+        c->strs[c->nstrs++] = ss_xstrndup(c->text.data ? c->text.data : "", c->text.len);
+    }
+}
+
+/* "G7" -> column 6 (and the row, ignored); -1 when malformed. */
+static long col_of_ref(const char *ref)
+{
+    long col = 0;
+    int k = 0;
+
+    while (*ref >= 'A' && *ref <= 'Z' && k < 3) {
+        col = col * 26 + (*ref - 'A' + 1);
+        ref++;
+        k++;
+    }
+    if (k == 0 || (*ref < '0' || *ref > '9'))
+        return -1;
+    return col - 1;
+}
+
+static void sh_start(void *ud, const char *name, const char **atts)
+{
+    struct xml_ctx *c = ud;
+    const char *n = local(name), *a;
+
+    if (strcmp(n, "row") == 0) {
+        long rn = c->next_row;
+        if ((a = attr(atts, "r")) && (ss_parse_long(a, &rn) || rn < 1 || rn > 1048576)) {
+            xml_fail(c, "a row of the sheet has a malformed number");
+            return;
+        }
+        if (rn < c->next_row) {
+            xml_fail(c, "the rows of the sheet are out of order");
+            return;
+        }
+        if (c->sheet->nrows > SS_MAX_LEDGER_ROWS) {
+            xml_fail(c, "the sheet has more rows than a ledger allows");
+            return;
+        }
+        c->row = add_row(c->sheet, &c->cap_rows, (int)rn);
+        c->next_row = (int)rn + 1;
+        c->next_col = 0;
+    } else if (strcmp(n, "c") == 0) {
+        if (!c->row) {
+            xml_fail(c, "a cell of the sheet is outside any row");
+            return;
+        }
+        c->col = c->next_col;
+        if ((a = attr(atts, "r")) && (c->col = col_of_ref(a)) < 0) {
+            xml_fail(c, "a cell of the sheet has a malformed reference");
+            return;
+        }
+        c->next_col = c->col + 1;
+        a = attr(atts, "t");
+        snprintf(c->ctype, sizeof c->ctype, "%s", a ? a : "n");
+        c->in_c = 1;
+        ss_buf_reset(&c->text);
+    } else if (c->in_c && (strcmp(n, "v") == 0 || strcmp(n, "t") == 0)) {
+        c->collecting = 1;
+    }
+}
+
+static void sh_end(void *ud, const char *name)
+{
+    struct xml_ctx *c = ud;
+    const char *n = local(name);
+    const char *v;
+
+    if (strcmp(n, "v") == 0 || strcmp(n, "t") == 0) {
+        c->collecting = 0;
+    } else if (strcmp(n, "c") == 0 && c->in_c) {
+        c->in_c = 0;
+        v = c->text.data ? c->text.data : "";
+        if (strcmp(c->ctype, "s") == 0) {
+            long idx;
+            if (ss_parse_long(v, &idx) || idx < 0 || (size_t)idx >= c->nstrs) {
+                xml_fail(c, "a cell points at a shared string that does not exist");
+                return;
+            }
+            set_cell(c->row, (size_t)c->col, c->strs[idx], strlen(c->strs[idx]));
+        } else if (strcmp(c->ctype, "b") == 0) {
+            set_cell(c->row, (size_t)c->col, v[0] == '1' ? "TRUE" : "FALSE", v[0] ? 4 + (v[0] != '1') : 0);
+        } else {
+            set_cell(c->row, (size_t)c->col, v, c->text.len);
+        }
+    } else if (strcmp(n, "row") == 0) {
+        c->row = NULL;
+    }
+}
+
+static int parse_xml(struct xml_ctx *c, const char *data, size_t len, XML_StartElementHandler s,
+                     XML_EndElementHandler e, const char *part)
+{
+    enum XML_Status st;
+
+    c->p = XML_ParserCreate("UTF-8");
+    if (!c->p)
+        return ss_err_set(c->err, SS_EIO, "file", "out of memory for the XML parser");
+    XML_SetUserData(c->p, c);
+    XML_SetElementHandler(c->p, s, e);
+    XML_SetCharacterDataHandler(c->p, on_text);
+    XML_SetParamEntityParsing(c->p, XML_PARAM_ENTITY_PARSING_NEVER);
+    st = XML_Parse(c->p, data, (int)len, 1);
+    if (st != XML_STATUS_OK && !c->rc)
+        c->rc = ss_err_set(c->err, SS_EINVAL, "file", "%s is not well-formed XML (line %lu: %s)",
+                           part, (unsigned long)XML_GetCurrentLineNumber(c->p),
+                           XML_ErrorString(XML_GetErrorCode(c->p)));
+    XML_ParserFree(c->p);
+    c->p = NULL;
+    return c->rc;
+}
+
+int ss_sheet_read_xlsx(const char *data, size_t len, struct ss_sheet *out, struct ss_err *err)
+{
+    struct xml_ctx c;
+    zip_source_t *src;
+    zip_error_t zerr;
+    zip_t *z = NULL;
+    char *part = NULL;
+    size_t plen, i;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    memset(&c, 0, sizeof c);
+    out->format = "xlsx";
+    c.err = err;
+    c.sheet = out;
+    c.next_row = 1;
+    ss_buf_init(&c.text, SS_MAX_LEDGER_CELL);
+    zip_error_init(&zerr);
+    if (len > SS_HTTP_MAX_UPLOAD || !(src = zip_source_buffer_create(data, len, 0, &zerr))) {
+        rc = ss_err_set(err, SS_EINVAL, "file", "the file is too large or cannot be read");
+        goto out;
+    }
+    if (!(z = zip_open_from_source(src, ZIP_RDONLY, &zerr))) {
+        zip_source_free(src);
+        rc = ss_err_set(err, SS_EINVAL, "file",
+                        "the file is not a valid .xlsx workbook (the zip is damaged: %s)",
+                        zip_error_strerror(&zerr));
+        goto out;
+    }
+    rc = unzip_part(z, "xl/sharedStrings.xml", &part, &plen, err);
+    if (rc == SS_OK)
+        rc = parse_xml(&c, part, plen, ss_start, ss_end, "xl/sharedStrings.xml");
+    else if (rc == SS_ENOTFOUND)
+        rc = SS_OK; /* a sheet of numbers only has no shared strings */
+    free(part);
+    part = NULL;
+    if (rc)
+        goto out;
+    rc = unzip_part(z, "xl/worksheets/sheet1.xml", &part, &plen, err);
+    if (rc == SS_ENOTFOUND)
+        rc = ss_err_set(err, SS_EINVAL, "file", "the workbook has no first worksheet "
+                                                "(xl/worksheets/sheet1.xml)");
+    if (!rc)
+        rc = parse_xml(&c, part, plen, sh_start, sh_end, "the worksheet");
+    free(part);
+    if (!rc && out->nrows > SS_MAX_LEDGER_ROWS + 1)
+        rc = ss_err_set(err, SS_EINVAL, "file", "the sheet has more than %d rows",
+                        SS_MAX_LEDGER_ROWS);
+out:
+    if (z)
+        zip_discard(z);
+    zip_error_fini(&zerr);
+    for (i = 0; i < c.nstrs; i++)
+        free(c.strs[i]);
+    free(c.strs);
+    ss_buf_cleanup(&c.text);
+    if (rc)
+        ss_sheet_free(out);
+    return rc;
+}
+
+/* ---- CSV ------------------------------------------------------------------------ */
+
+struct csv_ctx {
+    struct ss_sheet *sheet;
+    size_t cap;
+    struct ss_sheet_row *row;
+    size_t col;
+    int rn;
+    int rc;
+    struct ss_err *err;
+};
+
+static void csv_field(void *s, size_t n, void *ud)
+{
+    struct csv_ctx *c = ud;
+
+    if (c->rc)
+        return;
+    if (!c->row) {
+        if (c->sheet->nrows > SS_MAX_LEDGER_ROWS) {
+            c->rc = ss_err_set(c->err, SS_EINVAL, "file", "the file has more than %d rows",
+                               SS_MAX_LEDGER_ROWS);
+            return;
+        }
+        c->row = add_row(c->sheet, &c->cap, ++c->rn);
+        c->col = 0;
+    }
+    if (n > SS_MAX_LEDGER_CELL) {
+        c->rc = ss_err_set(c->err, SS_EINVAL, "file", "row %d: a cell is longer than %d bytes",
+                           c->rn, SS_MAX_LEDGER_CELL);
+        return;
+    }
+    set_cell(c->row, c->col++, s, n);
+}
+
+static void csv_row(int ch, void *ud)
+{
+    struct csv_ctx *c = ud;
+
+    (void)ch;
+    if (!c->row) /* a blank line still counts as a row the user sees */
+        ++c->rn;
+    c->row = NULL;
+}
+
+/* Convert GB18030 to UTF-8 (malloc'd). */
+static int from_gb18030(const char *in, size_t n, char **out, size_t *outlen)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    size_t cap = n * 2 + 16, left = cap;
+    char *buf, *ip = (char *)(uintptr_t)in, *op;
+    size_t ileft = n;
+
+    if (cd == (iconv_t)-1)
+        return SS_EIO;
+    buf = ss_xmalloc(cap + 1);
+    op = buf;
+    if (iconv(cd, &ip, &ileft, &op, &left) == (size_t)-1) {
+        iconv_close(cd);
+        free(buf);
+        return SS_EINVAL;
+    }
+    iconv_close(cd);
+    *op = '\0';
+    *out = buf;
+    *outlen = (size_t)(op - buf);
+    return SS_OK;
+}
+
+int ss_sheet_read_csv(const char *data, size_t len, struct ss_sheet *out, struct ss_err *err)
+{
+    struct csv_parser p;
+    struct csv_ctx c;
+    char *conv = NULL;
+    size_t clen;
+    int rc = SS_OK;
+
+    memset(out, 0, sizeof *out);
+    memset(&c, 0, sizeof c);
+    c.sheet = out;
+    c.err = err;
+    if (len > SS_HTTP_MAX_UPLOAD)
+        return ss_err_set(err, SS_EINVAL, "file", "the file is larger than %u MiB",
+                          SS_HTTP_MAX_UPLOAD >> 20);
+    if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
+                     ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)))
+        return ss_err_set(err, SS_EINVAL, "file",
+                          "the file is UTF-16 (Excel's \"Unicode text\"); save it as CSV "
+                          "(UTF-8 or the default Chinese encoding) or as .xlsx");
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+        out->format = "csv (UTF-8)";
+    } else if (ss_utf8_valid(data, len)) {
+        out->format = "csv (UTF-8)";
+    } else {
+        rc = from_gb18030(data, len, &conv, &clen);
+        if (rc == SS_EINVAL || (rc == SS_OK && !ss_utf8_valid(conv, clen))) {
+            free(conv);
+            return ss_err_set(err, SS_EINVAL, "file",
+                              "the file is neither UTF-8 nor GB18030 text; save it as CSV or "
+                              ".xlsx");
+        }
+        if (rc) {
+            free(conv);
+            return ss_err_set(err, SS_EIO, "file", "GB18030 conversion is not available");
+        }
+        data = conv;
+        len = clen;
+        out->format = "csv (GB18030)";
+    }
+    if (memchr(data, '\0', len)) {
+        free(conv);
+        return ss_err_set(err, SS_EINVAL, "file", "the file holds NUL bytes: it is not CSV text");
+    }
+    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+        free(conv);
+        return ss_err_set(err, SS_EIO, "file", "out of memory for the CSV parser");
+    }
+    if (csv_parse(&p, data, len, csv_field, csv_row, &c) != len && !c.rc)
+        c.rc = ss_err_set(err, SS_EINVAL, "file", "the CSV is malformed: %s",
+                          csv_strerror(csv_error(&p)));
+    if (!c.rc)
+        csv_fini(&p, csv_field, csv_row, &c);
+    csv_free(&p);
+    free(conv);
+    rc = c.rc;
+    if (rc)
+        ss_sheet_free(out);
+    return rc;
+}
+
+int ss_sheet_read(const char *data, size_t len, struct ss_sheet *out, struct ss_err *err)
+{
+    if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0)
+        return ss_sheet_read_xlsx(data, len, out, err);
+    return ss_sheet_read_csv(data, len, out, err);
+}

@@ -123,9 +123,10 @@ fuzz: build/fuzz/extract_fuzz
 	build/fuzz/extract_fuzz -max_total_time=$(FUZZ_TIME) -max_len=8192 \
 	    build/fuzz/corpus-extract fuzz/corpus/extract
 
-build/fuzz/extract_fuzz: fuzz/extract_fuzz.c $(wildcard src/base/*.c src/base/*.h src/extract/*.c src/extract/*.h)
+FUZZ_BASE := src/base/buf.c src/base/err.c src/base/escape.c src/base/json.c src/base/util.c
+build/fuzz/extract_fuzz: fuzz/extract_fuzz.c $(FUZZ_BASE) $(wildcard src/base/*.h src/extract/*.c src/extract/*.h)
 	@mkdir -p build/fuzz
 	clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Isrc $(PKG_CFLAGS) \
-	    -g -O1 $(FUZZ_SAN) -o $@ fuzz/extract_fuzz.c $(wildcard src/base/*.c) \
-	    $(wildcard src/extract/*.c) $(PKG_LIBS)
+	    -g -O1 $(FUZZ_SAN) -o $@ fuzz/extract_fuzz.c $(FUZZ_BASE) \
+	    $(wildcard src/extract/*.c) $$(pkg-config --libs libutf8proc) -lm
 # ---- fuzz (extract) ----

@@ -408,7 +408,7 @@ static int date_num(const char *s, size_t i, size_t e, int *v, size_t *end)
         *end = j;
         return 1;
     }
-    while (j < e && xat_any(s, j, e, CN))
+    while (j < e && j - i < 18 && xat_any(s, j, e, CN))
         j += 3;
     if (j == i || (d = ss_xnum_chinese(s, i, j)) < 0)
         return 0;
@@ -549,7 +549,11 @@ static int stated_count(const char *s, size_t b, size_t e)
     for (i = b; i < e; i += len) {
         struct xqty q;
         xcp(s, i, e, &len);
-        if (!ss_xnum_starts(s, i, e) || !ss_xqty_read(s, i, e, &q)) {
+        if (!ss_xnum_starts(s, i, e))
+            continue;
+        if (!ss_xqty_read(s, i, e, &q)) {
+            if (q.ne > i)
+                len = q.ne - i;
             continue;
         }
         if (q.value >= 1 && q.value <= 99 && q.value == (int)q.value) {

@@ -27,6 +27,8 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_assign(int argc, char **argv);
+/* user add|list: console accounts (cmd_user.c). */
+int cmd_user(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */

@@ -25,6 +25,7 @@ static const struct command COMMANDS[] = {
     {"backup", cmd_backup, "copy the database while in use (backup FILE)"},
     {"restore", cmd_restore, "restore the database from a backup (restore FILE)"},
     {"assign", cmd_assign, "break a target down: give an org unit its share (assign ...)"},
+    {"user", cmd_user, "console accounts: user add NAME --role R --org CODE, user list"},
 };
 
 static void usage(FILE *f)

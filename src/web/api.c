@@ -7,6 +7,7 @@
  * are {"error":{"code","message"}} with 400 (bad parameter), 404 (unknown
  * id or code) or 405 (method).
  */
+#include <jansson.h>
 #include <string.h>
 
 #include "base/date.h"
@@ -18,6 +19,29 @@
 #include "web/routes.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
+
+struct json_t *ss_api_json_body(struct ss_wreq *r)
+{
+    json_error_t je;
+    json_t *v;
+
+    if (!ss_http_body_is(r->http, "application/json")) {
+        ss_api_error(r, 415, "unsupported_media_type", "The body must be application/json.");
+        return NULL;
+    }
+    v = json_loadb(r->http->body ? r->http->body : "", r->http->body_len,
+                   JSON_REJECT_DUPLICATES, &je);
+    if (!v) {
+        ss_api_error(r, 400, "bad_json", "The body is not valid JSON.");
+        return NULL;
+    }
+    if (!json_is_object(v)) {
+        json_decref(v);
+        ss_api_error(r, 400, "bad_json", "The body must be a JSON object.");
+        return NULL;
+    }
+    return v;
+}
 
 void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msg)
 {

@@ -10,6 +10,13 @@
  * log line and frees the context: the context is the request's one
  * allocation, freed once.
  *
+ * Bodies: every call with upload data appends to the context's body buffer,
+ * capped at the limit the first call chose from the Content-Type
+ * (multipart: SS_HTTP_MAX_UPLOAD, else SS_HTTP_MAX_BODY); the last call
+ * parses form bodies and checks JSON depth before the handler runs. The
+ * body, its parsed copy and the field array belong to the context and are
+ * freed with it.
+ *
  * Blobs hold libmicrohttpd responses built once; libmicrohttpd counts its
  * own references to a response, so a blob can be dropped by the cache
  * while a slow client is still being sent its bytes.
@@ -60,7 +67,12 @@ struct reqctx {
     struct timespec t0;
     int status;     /* 0 until answered */
     size_t bytes;   /* body bytes queued */
-    size_t body_in; /* request body bytes drained */
+    size_t body_in; /* request body bytes received */
+    size_t limit;   /* most body bytes accepted */
+    struct ss_buf body;
+    struct ss_http_field *fields;
+    size_t nfields;
+    char *fstore; /* parsed copy the fields point into */
     char method[12];
     char path[]; /* copy of the URL path, for the log */
 };
@@ -268,13 +280,68 @@ const char *ss_http_cookie(const struct ss_http_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
-void ss_http_resp_cookie(struct ss_http_resp *r, const char *name, const char *value,
-                         long max_age)
+const char *ss_http_field(const struct ss_http_req *r, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < r->nfields; i++)
+        if (!r->fields[i].filename && strcmp(r->fields[i].name, name) == 0)
+            return r->fields[i].value;
+    return NULL;
+}
+
+const struct ss_http_field *ss_http_file(const struct ss_http_req *r, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < r->nfields; i++)
+        if (r->fields[i].filename && strcmp(r->fields[i].name, name) == 0)
+            return &r->fields[i];
+    return NULL;
+}
+
+static int ctype_is(const char *ct, const char *type)
+{
+    size_t n = strlen(type);
+
+    if (!ct)
+        return 0;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    return strncasecmp(ct, type, n) == 0 &&
+           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
+}
+
+int ss_http_body_is(const struct ss_http_req *r, const char *type)
+{
+    return ctype_is(r->ctype, type);
+}
+
+void ss_http_resp_cookie_ex(struct ss_http_resp *r, const char *name, const char *value,
+                            long max_age, int flags)
 {
     if (r->ncookies >= SS_HTTP_MAX_COOKIES)
         return;
     snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
-             "%s=%s; Path=/; Max-Age=%ld; SameSite=Lax; HttpOnly", name, value, max_age);
+             "%s=%s; Path=/; Max-Age=%ld; SameSite=%s%s%s", name, value, max_age,
+             (flags & SS_COOKIE_STRICT) ? "Strict" : "Lax",
+             (flags & SS_COOKIE_SCRIPT) ? "" : "; HttpOnly",
+             (flags & SS_COOKIE_SECURE) ? "; Secure" : "");
+}
+
+void ss_http_resp_cookie(struct ss_http_resp *r, const char *name, const char *value,
+                         long max_age)
+{
+    ss_http_resp_cookie_ex(r, name, value, max_age, 0);
+}
+
+void ss_http_redirect(struct ss_http_resp *r, const char *path)
+{
+    /* local paths only: "//host" would leave the site */
+    if (path[0] != '/' || path[1] == '/' || path[1] == '\\')
+        path = "/";
+    r->status = 303;
+    snprintf(r->location, sizeof r->location, "%s", path);
 }
 
 /* ---- answering ---------------------------------------------------------------- */
@@ -372,12 +439,16 @@ static int check_request(struct MHD_Connection *conn, const char *version, struc
         *res = refuse(conn, rc, 400, "bad_request", "HTTP/1.1 requests need a Host header.");
         return -1;
     }
+    rc->limit = ctype_is(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type"),
+                         "multipart/form-data")
+                    ? SS_HTTP_MAX_UPLOAD
+                    : SS_HTTP_MAX_BODY;
     cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl && (ss_parse_long(cl, &n) != 0 || n < 0)) {
         *res = refuse(conn, rc, 400, "bad_request", "Content-Length is not a number.");
         return -1;
     }
-    if (cl && (unsigned long)n > SS_HTTP_MAX_BODY) {
+    if (cl && (unsigned long)n > rc->limit) {
         *res = refuse(conn, rc, 413, "too_large", "The request body is too large.");
         return -1;
     }
@@ -473,9 +544,69 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
         MHD_add_response_header(r, "Allow", resp->allow);
     for (i = 0; i < resp->ncookies; i++)
         MHD_add_response_header(r, "Set-Cookie", resp->cookies[i]);
+    if (resp->location[0])
+        MHD_add_response_header(r, "Location", resp->location);
     ok = queue(conn, rc, status, r, len);
     MHD_destroy_response(r);
     return ok;
+}
+
+static void peer_addr(struct MHD_Connection *conn, char addr[INET6_ADDRSTRLEN])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+    snprintf(addr, INET6_ADDRSTRLEN, "-");
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
+                      INET6_ADDRSTRLEN);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                      addr, INET6_ADDRSTRLEN);
+    }
+}
+
+/* Fill the body part of req: raw bytes, and fields for form bodies.
+ * Returns 0, or -1 after refusing a malformed body. */
+static int read_body(struct MHD_Connection *conn, struct reqctx *rc, struct ss_http_req *req,
+                     enum MHD_Result *res)
+{
+    const char *xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+
+    req->ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+    req->https = xfp && strcasecmp(xfp, "https") == 0;
+    if (rc->body.err) { /* cannot happen below the limit; be safe */
+        *res = refuse(conn, rc, 413, "too_large", "The request body is too large.");
+        return -1;
+    }
+    if (rc->body_in == 0)
+        return 0;
+    req->body = rc->body.data;
+    req->body_len = rc->body.len;
+    if (ctype_is(req->ctype, "application/x-www-form-urlencoded")) {
+        if (ss_http_parse_urlencoded(req->body, req->body_len, &rc->fields, &rc->nfields,
+                                     &rc->fstore)) {
+            *res = refuse(conn, rc, 400, "bad_body", "The form body is malformed.");
+            return -1;
+        }
+    } else if (ctype_is(req->ctype, "multipart/form-data")) {
+        if (ss_http_parse_multipart(req->ctype, req->body, req->body_len, &rc->fields,
+                                    &rc->nfields, &rc->fstore)) {
+            *res = refuse(conn, rc, 400, "bad_body", "The multipart body is malformed.");
+            return -1;
+        }
+    } else if (ctype_is(req->ctype, "application/json")) {
+        if (ss_http_json_depth(req->body, req->body_len, SS_MAX_JSON_DEPTH) >
+            SS_MAX_JSON_DEPTH) {
+            *res = refuse(conn, rc, 400, "bad_json", "The JSON body is nested too deeply.");
+            return -1;
+        }
+    }
+    req->fields = rc->fields;
+    req->nfields = rc->nfields;
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -488,8 +619,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct ss_http_req req;
     struct ss_http_resp resp;
     enum MHD_Result res;
+    char addr[INET6_ADDRSTRLEN];
 
-    (void)upload_data;
     if (!rc) {
         size_t n = strnlen(url, 2048);
 
@@ -497,25 +628,36 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         clock_gettime(CLOCK_MONOTONIC, &rc->t0);
         memcpy(rc->path, url, n);
         snprintf(rc->method, sizeof rc->method, "%s", method);
+        rc->limit = SS_HTTP_MAX_BODY;
+        ss_buf_init(&rc->body, SS_HTTP_MAX_UPLOAD);
         *con_cls = rc;
         if (check_request(conn, version, rc, &res))
             return res;
         return MHD_YES; /* answer on the next call: keeps the connection alive */
     }
     if (*upload_data_size) {
-        /* no route takes a body: drain it within the limit */
-        rc->body_in += *upload_data_size;
+        size_t n = *upload_data_size;
+
         *upload_data_size = 0;
-        if (rc->body_in > SS_HTTP_MAX_BODY && !rc->status)
+        if (rc->status) /* refused already: drain */
+            return MHD_YES;
+        rc->body_in += n;
+        if (rc->body_in > rc->limit)
             return refuse(conn, rc, 413, "too_large", "The request body is too large.");
+        ss_buf_put(&rc->body, upload_data, n);
         return MHD_YES;
     }
     if (rc->status)
         return MHD_YES;
 
+    memset(&req, 0, sizeof req);
     req.conn = conn;
     req.method = method;
     req.path = url;
+    if (read_body(conn, rc, &req, &res))
+        return res;
+    peer_addr(conn, addr);
+    req.ip = addr;
     memset(&resp, 0, sizeof resp);
     ss_buf_init(&resp.body, SS_MAX_OUTPUT);
     s->handler(s->ctx, &req, &resp);
@@ -529,8 +671,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     struct reqctx *rc = *con_cls;
-    const union MHD_ConnectionInfo *ci;
-    char addr[INET6_ADDRSTRLEN] = "-";
+    char addr[INET6_ADDRSTRLEN];
     struct timespec t1;
     struct ss_buf b;
     char line[1024];
@@ -540,16 +681,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!rc)
         return;
     *con_cls = NULL;
-    ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
-                      sizeof addr);
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                      addr, sizeof addr);
-    }
+    peer_addr(conn, addr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ms = (double)(t1.tv_sec - rc->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - rc->t0.tv_nsec) / 1e6;
     /* one write per line, so lines from many threads never interleave */
@@ -570,6 +702,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         /* nowhere to report a failing log */
     }
     ss_buf_cleanup(&b);
+    ss_buf_cleanup(&rc->body);
+    free(rc->fields);
+    free(rc->fstore);
     free(rc);
 }
 
@@ -664,4 +799,288 @@ void ss_http_stop(struct ss_http_server *s)
         return;
     MHD_stop_daemon(s->d);
     free(s);
+}
+
+/* ---- body parsers ---------------------------------------------------------------- */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decode s in place (+ is a space, %XX a byte); returns the new length,
+ * or (size_t)-1 for a bad escape. */
+static size_t url_decode(char *s, size_t n)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            s[o++] = ' ';
+        } else if (s[i] == '%') {
+            int hi, lo;
+            if (i + 2 >= n + 0 && i + 2 > n - 1 + 1)
+                return (size_t)-1;
+            hi = hexval((unsigned char)s[i + 1]);
+            lo = hexval((unsigned char)s[i + 2]);
+            if (hi < 0 || lo < 0)
+                return (size_t)-1;
+            s[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            s[o++] = s[i];
+        }
+    }
+    s[o] = '\0';
+    return o;
+}
+
+static struct ss_http_field *add_field(struct ss_http_field **fields, size_t *n, size_t *cap)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        *fields = ss_xrealloc(*fields, *cap * sizeof **fields);
+    }
+    memset(&(*fields)[*n], 0, sizeof **fields);
+    return &(*fields)[(*n)++];
+}
+
+int ss_http_parse_urlencoded(const char *body, size_t len, struct ss_http_field **fields,
+                             size_t *n, char **store)
+{
+    char *copy = ss_xmalloc(len + 1), *p, *end;
+    size_t cap = 0;
+
+    memcpy(copy, body, len);
+    copy[len] = '\0';
+    *fields = NULL;
+    *n = 0;
+    p = copy;
+    end = copy + len;
+    while (p < end) {
+        char *amp = memchr(p, '&', (size_t)(end - p)), *eq;
+        size_t plen, klen, vlen;
+        struct ss_http_field *f;
+
+        if (!amp)
+            amp = end;
+        *amp = '\0';
+        plen = (size_t)(amp - p);
+        if (plen) {
+            if (*n >= SS_HTTP_MAX_FIELDS)
+                goto bad;
+            eq = memchr(p, '=', plen);
+            klen = eq ? (size_t)(eq - p) : plen;
+            if ((klen = url_decode(p, klen)) == (size_t)-1)
+                goto bad;
+            f = add_field(fields, n, &cap);
+            f->name = p;
+            if (eq) {
+                vlen = (size_t)(amp - eq - 1);
+                if ((vlen = url_decode(eq + 1, vlen)) == (size_t)-1)
+                    goto bad;
+                f->value = eq + 1;
+                f->len = vlen;
+            } else {
+                f->value = amp; /* the NUL just written */
+                f->len = 0;
+            }
+            if (strlen(f->name) != klen) /* a NUL byte in a name */
+                goto bad;
+        }
+        p = amp + 1;
+    }
+    *store = copy;
+    return SS_OK;
+bad:
+    free(copy);
+    free(*fields);
+    *fields = NULL;
+    *n = 0;
+    *store = NULL;
+    return SS_EINVAL;
+}
+
+/* The value of parameter `key` in a header value like
+ * `form-data; name="a"; filename="b.xlsx"` (quoted or a token), copied
+ * into out; 0 if found. */
+static int header_param(const char *h, const char *hend, const char *key, char *out,
+                        size_t cap)
+{
+    size_t klen = strlen(key);
+    const char *p = h;
+
+    while (p < hend) {
+        const char *semi = memchr(p, ';', (size_t)(hend - p));
+        const char *q;
+        if (!semi)
+            return -1;
+        p = semi + 1;
+        while (p < hend && (*p == ' ' || *p == '\t'))
+            p++;
+        if ((size_t)(hend - p) <= klen || strncasecmp(p, key, klen) != 0 || p[klen] != '=')
+            continue;
+        p += klen + 1;
+        if (p < hend && *p == '"') {
+            q = memchr(p + 1, '"', (size_t)(hend - p - 1));
+            if (!q)
+                return -1;
+            p++;
+        } else {
+            q = p;
+            while (q < hend && *q != ';' && *q != ' ' && *q != '\t')
+                q++;
+        }
+        if ((size_t)(q - p) >= cap)
+            return -1;
+        memcpy(out, p, (size_t)(q - p));
+        out[q - p] = '\0';
+        return 0;
+    }
+    return -1;
+}
+
+/* Parse the headers of one part, [h, hend): name, filename, type. Writes
+ * NULs into the copy. Returns 0 or -1. */
+static int part_headers(char *h, char *hend, struct ss_http_field *f)
+{
+    char *line = h;
+
+    while (line < hend) {
+        char *eol = memmem(line, (size_t)(hend - line), "\r\n", 2);
+        char *colon;
+        if (!eol)
+            eol = hend;
+        colon = memchr(line, ':', (size_t)(eol - line));
+        if (colon) {
+            char *v = colon + 1;
+            size_t nlen = (size_t)(colon - line);
+            while (v < eol && (*v == ' ' || *v == '\t'))
+                v++;
+            if (nlen == 19 && strncasecmp(line, "Content-Disposition", 19) == 0) {
+                /* name and filename are copied over the header value, which
+                 * is longer than either */
+                char name[256], file[256];
+                size_t room = (size_t)(eol - v);
+                if (header_param(v, eol, "name", name, sizeof name))
+                    return -1;
+                if (header_param(v, eol, "filename", file, sizeof file) == 0) {
+                    const char *base = file, *s;
+                    for (s = file; *s; s++)
+                        if (*s == '/' || *s == '\\')
+                            base = s + 1;
+                    if (strlen(name) + strlen(base) + 2 > room)
+                        return -1;
+                    memcpy(v, name, strlen(name) + 1);
+                    f->name = v;
+                    memmove(v + strlen(name) + 1, base, strlen(base) + 1);
+                    f->filename = v + strlen(name) + 1;
+                } else {
+                    if (strlen(name) + 1 > room)
+                        return -1;
+                    memcpy(v, name, strlen(name) + 1);
+                    f->name = v;
+                }
+            } else if (nlen == 12 && strncasecmp(line, "Content-Type", 12) == 0) {
+                *eol = '\0';
+                f->ctype = v;
+            }
+        }
+        line = eol + 2;
+    }
+    return f->name ? 0 : -1;
+}
+
+int ss_http_parse_multipart(const char *ctype, const char *body, size_t len,
+                            struct ss_http_field **fields, size_t *n, char **store)
+{
+    char bnd[80], delim[84];
+    size_t dlen, cap = 0;
+    char *copy = NULL, *p, *end;
+
+    *fields = NULL;
+    *n = 0;
+    *store = NULL;
+    if (!ctype || header_param(ctype, ctype + strlen(ctype), "boundary", bnd, sizeof bnd - 4) ||
+        !bnd[0] || strlen(bnd) > 70)
+        return SS_EINVAL;
+    dlen = (size_t)snprintf(delim, sizeof delim, "\r\n--%s", bnd);
+    copy = ss_xmalloc(len + 3);
+    /* a leading CRLF lets the first delimiter match like the others */
+    copy[0] = '\r';
+    copy[1] = '\n';
+    memcpy(copy + 2, body, len);
+    copy[len + 2] = '\0';
+    end = copy + len + 2;
+    p = memmem(copy, len + 2, delim, dlen);
+    if (!p)
+        goto bad;
+    p += dlen;
+    for (;;) {
+        char *hend, *next;
+        struct ss_http_field *f;
+
+        if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+            break; /* the close delimiter; the epilogue is ignored */
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+            goto bad;
+        p += 2;
+        hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+        if (!hend && end - p >= 2 && p[0] == '\r' && p[1] == '\n')
+            hend = p - 2; /* no headers at all */
+        if (!hend)
+            goto bad;
+        next = memmem(hend + 4, (size_t)(end - hend - 4), delim, dlen);
+        if (!next)
+            goto bad;
+        if (*n >= SS_HTTP_MAX_FIELDS)
+            goto bad;
+        f = add_field(fields, n, &cap);
+        if (hend < p || part_headers(p, hend, f))
+            goto bad;
+        f->value = hend + 4;
+        f->len = (size_t)(next - hend - 4);
+        *next = '\0'; /* over the delimiter's CR */
+        p = next + dlen;
+    }
+    *store = copy;
+    return SS_OK;
+bad:
+    free(copy);
+    free(*fields);
+    *fields = NULL;
+    *n = 0;
+    return SS_EINVAL;
+}
+
+int ss_http_json_depth(const char *s, size_t n, int max)
+{
+    int depth = 0, most = 0, in_str = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > most && (most = depth) > max)
+                return most;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return most;
 }

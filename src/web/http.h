@@ -7,6 +7,14 @@
  * rendered into resp->body, or a reference to a pre-encoded blob (a cached
  * response held in plain and gzip form with its ETag, see below).
  *
+ * Request bodies: the core reads the whole body into memory before the
+ * handler runs, up to SS_HTTP_MAX_BODY, or SS_HTTP_MAX_UPLOAD for
+ * multipart/form-data (more is 413, refused before the handler sees it).
+ * It parses application/x-www-form-urlencoded and multipart/form-data
+ * bodies into fields and files (400 when malformed), and refuses JSON
+ * bodies nested deeper than SS_MAX_JSON_DEPTH (400); the handler parses
+ * JSON itself (jansson, see ss_api_json_body in web.h).
+ *
  * The core, not the handler, owns HTTP policy:
  *   - strictness: a request with both Content-Length and Transfer-Encoding,
  *     or an HTTP/1.1 request without Host, is refused with 400; headers,
@@ -45,10 +53,30 @@ const char *ss_http_blob_etag(const struct ss_http_blob *b);
 size_t ss_http_blob_len(const struct ss_http_blob *b);
 size_t ss_http_blob_gzip_len(const struct ss_http_blob *b);
 
+/* A field of a form body: a plain field (filename NULL) or an uploaded
+ * file of a multipart body. value is NUL-terminated, but a file may hold
+ * NUL bytes: use len. */
+struct ss_http_field {
+    const char *name;
+    const char *value;
+    size_t len;
+    const char *filename; /* multipart file: the client's name, without any path */
+    const char *ctype;    /* multipart part's Content-Type, or NULL */
+};
+
+#define SS_HTTP_MAX_FIELDS 1000 /* fields and files in one form body */
+
 struct ss_http_req {
     void *conn;         /* the libmicrohttpd connection (private to http.c) */
-    const char *method; /* "GET", "HEAD", ... */
+    const char *method; /* "GET", "HEAD", "POST", "PUT", "DELETE" ... */
     const char *path;   /* URL path, percent-decoded, without the query */
+    const char *ctype;  /* Content-Type of the body, or NULL */
+    const char *body;   /* the raw body, NUL-terminated (NULL when there is none) */
+    size_t body_len;
+    const struct ss_http_field *fields; /* parsed form body, in order */
+    size_t nfields;
+    const char *ip;     /* the peer's address */
+    int https;          /* 1 if the client came over HTTPS (X-Forwarded-Proto) */
 };
 
 /* Query argument, request header or cookie by name; NULL when absent. The
@@ -56,24 +84,41 @@ struct ss_http_req {
 const char *ss_http_arg(const struct ss_http_req *r, const char *key);
 const char *ss_http_header(const struct ss_http_req *r, const char *name);
 const char *ss_http_cookie(const struct ss_http_req *r, const char *name);
+/* The first plain (non-file) form field called name, or NULL. */
+const char *ss_http_field(const struct ss_http_req *r, const char *name);
+/* The first uploaded file of the form field called name, or NULL. */
+const struct ss_http_field *ss_http_file(const struct ss_http_req *r, const char *name);
+/* 1 if the body's media type is `type` ("application/json"), parameters
+ * (charset ...) and case ignored. */
+int ss_http_body_is(const struct ss_http_req *r, const char *type);
 
-#define SS_HTTP_MAX_COOKIES 2
+#define SS_HTTP_MAX_COOKIES 4
 
 struct ss_http_resp {
     int status;                /* 200 unless set */
     const char *ctype;         /* static string; default text/html */
     const char *cache_control; /* static string; default "no-cache" */
-    const char *allow;         /* static string: Allow header (405) */
+    const char *allow;         /* Allow header (405); must live until the handler returns */
     struct ss_buf body;        /* rendered body (capped at SS_MAX_OUTPUT) */
     struct ss_http_blob *blob; /* if set: a reference sent instead of body */
     int ncookies;
-    char cookies[SS_HTTP_MAX_COOKIES][96]; /* Set-Cookie values */
+    char cookies[SS_HTTP_MAX_COOKIES][160]; /* Set-Cookie values */
+    char location[512];                     /* Location header when not "" (redirects) */
 };
+
+enum { SS_COOKIE_STRICT = 1, SS_COOKIE_SECURE = 2, SS_COOKIE_SCRIPT = 4 };
 
 /* Add a Set-Cookie (name=value; Path=/; SameSite=Lax; HttpOnly, Max-Age).
  * name and value must be plain tokens. */
 void ss_http_resp_cookie(struct ss_http_resp *r, const char *name, const char *value,
                          long max_age);
+/* The same with flags: SS_COOKIE_STRICT (SameSite=Strict instead of Lax),
+ * SS_COOKIE_SECURE (Secure), SS_COOKIE_SCRIPT (no HttpOnly). max_age 0
+ * deletes the cookie. */
+void ss_http_resp_cookie_ex(struct ss_http_resp *r, const char *name, const char *value,
+                            long max_age, int flags);
+/* Answer 303 See Other to path (a local path starting with "/"). */
+void ss_http_redirect(struct ss_http_resp *r, const char *path);
 
 typedef void (*ss_http_handler)(void *ctx, const struct ss_http_req *req,
                                 struct ss_http_resp *resp);
@@ -95,5 +140,18 @@ int ss_http_accepts_gzip(const char *accept_encoding);
 /* 1 if the If-None-Match value lists etag (or is "*"); weak prefixes are
  * ignored, as RFC 9110 asks for If-None-Match. */
 int ss_http_etag_match(const char *if_none_match, const char *etag);
+
+/* Body parsers, exposed for tests and fuzzing. Each parses body[0..len)
+ * into a malloc'd copy (*store, caller frees) that the malloc'd array
+ * *fields (caller frees) points into. Returns 0, or SS_EINVAL when the
+ * body is malformed or has more than SS_HTTP_MAX_FIELDS fields. */
+int ss_http_parse_urlencoded(const char *body, size_t len, struct ss_http_field **fields,
+                             size_t *n, char **store);
+/* ctype is the Content-Type header, which carries the boundary. */
+int ss_http_parse_multipart(const char *ctype, const char *body, size_t len,
+                            struct ss_http_field **fields, size_t *n, char **store);
+/* Nesting depth of the JSON text (brackets outside strings); stops
+ * counting past max + 1. */
+int ss_http_json_depth(const char *s, size_t n, int max);
 
 #endif

@@ -8,37 +8,51 @@
  */
 #include "web/routes.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/json.h"
 
 const struct ss_route ss_routes[] = {
     {"/", ss_page_plan, SS_CACHE_HOME, 0, "The plan: every project's progress", NULL, NULL,
-     NULL, {{0}}},
+     NULL, {{0}}, 0, {{0}}},
     {"/projects/{no}", ss_page_project, 0, 0, "One project", "integer", "project number",
-     NULL, {{0}}},
+     NULL, {{0}}, 0, {{0}}},
     {"/targets/{id}", ss_page_target, 0, 0, "One target", "integer", "target id", NULL,
-     {{"org", "org unit code", NULL}}},
+     {{"org", "org unit code", NULL}}, 0, {{0}}},
     {"/orgs/{code}", ss_page_org, 0, 0, "One org unit", "string", "org unit code", NULL,
-     {{0}}},
+     {{0}}, 0, {{0}}},
     {"/search", ss_page_search, 0, 0, "Search targets", NULL, NULL, NULL,
-     {{"q", "search terms", NULL}}},
+     {{"q", "search terms", NULL}}, 0, {{0}}},
     {"/about/method", ss_page_method, 0, 0, "How progress is counted", NULL, NULL, NULL,
-     {{0}}},
+     {{0}}, 0, {{0}}},
+    {"/login", ss_page_login, 0, 0, "Sign in", NULL, NULL, NULL, {{0}}, 0,
+     {{"POST", ss_page_login_post, "Sign in (form)", NULL, NULL, 303, 0, NULL}}},
+    {"/logout", NULL, 0, 0, "Sign out", NULL, NULL, NULL, {{0}}, 0,
+     {{"POST", ss_page_logout_post, "Sign out (form)", NULL, NULL, 303, 1, NULL}}},
+    {"/console", ss_page_console, 0, 0, "The signed-in user's console", NULL, NULL, NULL,
+     {{0}}, 1, {{0}}},
     {"/api/v1/plan", ss_api_plan, SS_CACHE_PLAN, 1,
      "The current plan with every target's figures at the plan's top org unit, as of today",
-     NULL, NULL, "Plan", {{0}}},
+     NULL, NULL, "Plan", {{0}}, 0, {{0}}},
     {"/api/v1/targets/{id}", ss_api_target, 0, 1,
      "One target as seen at an org unit: figures, monthly series and breakdown by child units",
      "integer", "Target id (from /api/v1/plan).", "TargetDetail",
      {{"org", "Org unit code (GB/T 2260); default: the plan's top org unit.", NULL},
-      {"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}},
+      {"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}, 0, {{0}}},
     {"/api/v1/orgs/{code}", ss_api_org, 0, 1,
      "An org unit, its children, and every target's figures there", "string",
      "Org unit code (GB/T 2260).", "OrgDetail",
-     {{"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}},
+     {{"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}, 0, {{0}}},
+    {"/api/v1/session", ss_api_session_get, 0, 1,
+     "The signed-in user and the session's CSRF token", NULL, NULL, "Session", {{0}}, 1,
+     {{"POST", ss_api_session_post, "Sign in: sets the HttpOnly, SameSite=Strict session "
+       "cookie ss_session and returns the user and the CSRF token that every state-changing "
+       "request must send in the X-CSRF-Token header", "Login", "Session", 200, 0, "401 429"},
+      {"DELETE", ss_api_session_delete, "Sign out: ends the session and clears the cookie",
+       NULL, NULL, 204, 1, NULL}}},
     {"/api/v1/openapi.json", ss_api_openapi, 0, 1, "This document", NULL, NULL, NULL,
-     {{0}}},
+     {{0}}, 0, {{0}}},
 };
 const size_t ss_nroutes = sizeof ss_routes / sizeof ss_routes[0];
 
@@ -175,8 +189,29 @@ static void components(struct ss_json *j)
            "target:@Target org:@OrgRef as_of:date series:[@Point] breakdown:[@Share]");
     schema(j, "OrgDetail", NULL,
            "org:@OrgRef parent:@OrgRef children:[@OrgRef] as_of:date targets:[@Target]");
+    schema(j, "Login", "Credentials.", "user:string password:string");
+    schema(j, "SessionUser", "An account: role is admin, reviewer, reporter or viewer, "
+           "scoped to the org unit org (and the department dept, \"\" when none).",
+           "name:string role:string org:string dept:string");
+    schema(j, "Session", "The signed-in user and the session's CSRF token.",
+           "user:@SessionUser csrf:string");
     schema(j, "ErrorBody", NULL, "code:string message:string");
     schema(j, "Error", "Every error: a code and a sentence.", "error:@ErrorBody");
+    ss_json_obj_end(j);
+    ss_json_key(j, "securitySchemes");
+    ss_json_obj(j);
+    ss_json_key(j, "session");
+    ss_json_obj(j);
+    ss_json_kstr(j, "type", "apiKey");
+    ss_json_kstr(j, "in", "cookie");
+    ss_json_kstr(j, "name", "ss_session");
+    ss_json_obj_end(j);
+    ss_json_key(j, "csrf");
+    ss_json_obj(j);
+    ss_json_kstr(j, "type", "apiKey");
+    ss_json_kstr(j, "in", "header");
+    ss_json_kstr(j, "name", "X-CSRF-Token");
+    ss_json_obj_end(j);
     ss_json_obj_end(j);
     ss_json_obj_end(j);
 }
@@ -228,6 +263,129 @@ static void param(struct ss_json *j, const char *name, const char *in, const cha
     ss_json_obj_end(j);
 }
 
+static const char *status_text(const char *code)
+{
+    static const char *const t[][2] = {
+        {"400", "The request is malformed."},
+        {"401", "Not signed in, or the credentials are wrong."},
+        {"403", "The CSRF token is missing or wrong, or the action is outside the user's "
+                "scope."},
+        {"404", "No such item."},
+        {"409", "The request contradicts the stored state."},
+        {"413", "The body is too large."},
+        {"415", "The body is not application/json."},
+        {"422", "The values do not validate."},
+        {"429", "Too many failed sign-ins for this name: wait and retry."},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(t[i][0], code) == 0)
+            return t[i][1];
+    return "Refused.";
+}
+
+static void security(struct ss_json *j, int csrf)
+{
+    ss_json_key(j, "security");
+    ss_json_arr(j);
+    ss_json_obj(j);
+    ss_json_key(j, "session");
+    ss_json_arr(j);
+    ss_json_arr_end(j);
+    if (csrf) {
+        ss_json_key(j, "csrf");
+        ss_json_arr(j);
+        ss_json_arr_end(j);
+    }
+    ss_json_obj_end(j);
+    ss_json_arr_end(j);
+}
+
+static void operation(struct ss_json *j, const struct ss_route *rt, const struct ss_route_op *op)
+{
+    char key[16], code[8];
+    const char *brace = strchr(rt->pattern, '{'), *e;
+    size_t i;
+
+    for (i = 0; op->method[i] && i < sizeof key - 1; i++)
+        key[i] = (char)(op->method[i] | 0x20);
+    key[i] = '\0';
+    ss_json_key(j, key);
+    ss_json_obj(j);
+    ss_json_kstr(j, "summary", op->summary);
+    if (op->auth)
+        security(j, 1);
+    ss_json_key(j, "parameters");
+    ss_json_arr(j);
+    if (brace) {
+        char name[32];
+        size_t n = strcspn(brace + 1, "}");
+        if (n >= sizeof name)
+            n = sizeof name - 1;
+        memcpy(name, brace + 1, n);
+        name[n] = '\0';
+        param(j, name, "path", rt->param_type, NULL, rt->param_desc, 1);
+    }
+    ss_json_arr_end(j);
+    if (op->body) {
+        char ref[96];
+        size_t n = strlen(op->body);
+        if (n > 64)
+            n = 64;
+        memcpy(ref, "#/components/schemas/", 21);
+        memcpy(ref + 21, op->body, n);
+        ref[21 + n] = '\0';
+        ss_json_key(j, "requestBody");
+        ss_json_obj(j);
+        ss_json_kbool(j, "required", 1);
+        ss_json_key(j, "content");
+        ss_json_obj(j);
+        ss_json_key(j, "application/json");
+        ss_json_obj(j);
+        ss_json_key(j, "schema");
+        ss_json_obj(j);
+        ss_json_kstr(j, "$ref", ref);
+        ss_json_obj_end(j);
+        ss_json_obj_end(j);
+        ss_json_obj_end(j);
+        ss_json_obj_end(j);
+    }
+    ss_json_key(j, "responses");
+    ss_json_obj(j);
+    snprintf(code, sizeof code, "%d", op->status);
+    if (op->status == 204) {
+        ss_json_key(j, code);
+        ss_json_obj(j);
+        ss_json_kstr(j, "description", "Done; no content.");
+        ss_json_obj_end(j);
+    } else {
+        response_ref(j, code, "OK", op->schema);
+    }
+    if (op->body)
+        response_ref(j, "400", status_text("400"), "Error");
+    if (op->auth) {
+        response_ref(j, "401", status_text("401"), "Error");
+        response_ref(j, "403", status_text("403"), "Error");
+    }
+    for (e = op->errors; e && *e;) {
+        size_t n = strcspn(e, " ");
+        if (n && n < sizeof code) {
+            memcpy(code, e, n);
+            code[n] = '\0';
+            response_ref(j, code, status_text(code), "Error");
+        }
+        e += n;
+        e += strspn(e, " ");
+    }
+    if (op->body) {
+        response_ref(j, "413", status_text("413"), "Error");
+        response_ref(j, "415", status_text("415"), "Error");
+    }
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+}
+
 void ss_web_openapi(struct ss_buf *b)
 {
     struct ss_json j;
@@ -241,9 +399,11 @@ void ss_web_openapi(struct ss_buf *b)
     ss_json_kstr(&j, "title", "shishi public progress API");
     ss_json_kstr(&j, "version", "1");
     ss_json_kstr(&j, "description",
-                 "Read-only figures of the annual livelihood commitments (民生实事): the "
-                 "plan, each target's progress against time at any org unit, as of any day. "
-                 "Only approved reports count.");
+                 "Figures of the annual livelihood commitments (民生实事): the plan, each "
+                 "target's progress against time at any org unit, as of any day. Only "
+                 "approved reports count. Reading figures needs no account; sessions "
+                 "(/api/v1/session) sign in the units that report and review, and every "
+                 "state-changing request needs the session cookie and its CSRF token.");
     ss_json_obj_end(&j);
     ss_json_key(&j, "paths");
     ss_json_obj(&j);
@@ -255,9 +415,17 @@ void ss_web_openapi(struct ss_buf *b)
             continue;
         ss_json_key(&j, rt->pattern);
         ss_json_obj(&j);
+        for (k = 0; k < SS_ROUTE_MAX_OPS && rt->ops[k].method; k++)
+            operation(&j, rt, &rt->ops[k]);
+        if (!rt->fn) {
+            ss_json_obj_end(&j);
+            continue;
+        }
         ss_json_key(&j, "get");
         ss_json_obj(&j);
         ss_json_kstr(&j, "summary", rt->summary);
+        if (rt->get_auth)
+            security(&j, 0);
         ss_json_key(&j, "parameters");
         ss_json_arr(&j);
         brace = strchr(rt->pattern, '{');
@@ -277,12 +445,15 @@ void ss_web_openapi(struct ss_buf *b)
         ss_json_key(&j, "responses");
         ss_json_obj(&j);
         response_ref(&j, "200", "OK", rt->schema);
+        if (rt->get_auth)
+            response_ref(&j, "401", status_text("401"), "Error");
         if (brace || rt->query[0].name) {
             response_ref(&j, "400", "A parameter is malformed.", "Error");
             if (brace)
                 response_ref(&j, "404", "No such item.", "Error");
         }
-        response_ref(&j, "405", "Only GET and HEAD are allowed.", "Error");
+        if (!rt->ops[0].method)
+            response_ref(&j, "405", "Only GET and HEAD are allowed.", "Error");
         ss_json_obj_end(&j);
         ss_json_obj_end(&j);
         ss_json_obj_end(&j);

@@ -18,9 +18,26 @@ struct ss_qparam {
     const char *format; /* OpenAPI string format ("date") or NULL */
 };
 
+/* A state-changing operation on a route: POST, PUT, PATCH or DELETE. The
+ * handler must call ss_web_auth(r, 1, ...) first (login is the one
+ * exception). For API routes the OpenAPI document lists it with its
+ * request body schema, success status and the errors below. */
+struct ss_route_op {
+    const char *method;
+    void (*fn)(struct ss_wreq *r);
+    const char *summary;
+    const char *body;   /* component schema of the JSON request body, or NULL */
+    const char *schema; /* component schema of the success body, or NULL */
+    int status;         /* success status: 200, 201, 204 */
+    int auth;           /* 1: needs a session and the CSRF token (401, 403) */
+    const char *errors; /* other documented error statuses, "404 409" (or NULL) */
+};
+
+#define SS_ROUTE_MAX_OPS 3
+
 struct ss_route {
     const char *pattern; /* "/targets/{id}": at most one {param}, as the last segment */
-    void (*fn)(struct ss_wreq *r);
+    void (*fn)(struct ss_wreq *r); /* GET and HEAD; NULL: not allowed */
     int cache;       /* SS_CACHE_* */
     int api;         /* 1: JSON API route, listed in the OpenAPI document */
     const char *summary;
@@ -28,6 +45,8 @@ struct ss_route {
     const char *param_desc;
     const char *schema;     /* component schema of the 200 body */
     struct ss_qparam query[3];
+    int get_auth; /* 1: GET needs a session (401 without one) */
+    struct ss_route_op ops[SS_ROUTE_MAX_OPS];
 };
 
 extern const struct ss_route ss_routes[];

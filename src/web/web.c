@@ -9,6 +9,16 @@
  * ss_engine_refresh on the one refresh connection; a refresh that changed
  * figures bumps `gen`, which stales every cache slot at once.
  *
+ * Writes: a handler that writes (login, reports) asks for this thread's
+ * read-write connection (ss_web_store_rw), opened on first use; SQLite's
+ * WAL and busy timeout queue the writers. A write moves data_version, so
+ * the next request refreshes the engine like after a CLI write.
+ *
+ * Methods: GET and HEAD run the route's fn; POST, PUT, PATCH and DELETE run
+ * the route's matching op, never cached. A state-changing request that
+ * carries an Origin header from another site is refused (403) before any
+ * handler runs; authentication and CSRF are the handler's (ss_web_auth).
+ *
  * Cache slots hold a blob, the generation and the day it was rendered for.
  * A slot is read under its mutex only long enough to take a reference; a
  * stale slot is re-rendered under the engine's read lock (gen cannot move
@@ -21,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/date.h"
@@ -54,7 +65,7 @@ struct ss_web {
     struct ss_store *refresh_st; /* used under the write lock only */
     atomic_uint_fast64_t gen;
     pthread_mutex_t stores_mu;
-    struct ss_store *stores[MAX_THREAD_STORES];
+    struct ss_store *stores[MAX_THREAD_STORES]; /* read-only and read-write, to close */
     size_t nstores;
     struct slot slots[NSLOTS];
     struct asset assets[8];
@@ -65,6 +76,7 @@ struct ss_web {
 struct tls {
     struct ss_web *w;
     struct ss_store *st;
+    struct ss_store *rw; /* opened on first write */
     int64_t dv;
     uint64_t checked_ns;
     int32_t today;
@@ -205,6 +217,25 @@ static struct ss_store *thread_store(struct ss_web *w)
     return tls.st;
 }
 
+struct ss_store *ss_web_store_rw(struct ss_wreq *r)
+{
+    struct ss_web *w = r->web;
+    struct ss_err err;
+
+    if (tls.w != w)
+        return NULL;
+    if (tls.rw)
+        return tls.rw;
+    pthread_mutex_lock(&w->stores_mu);
+    if (w->nstores < MAX_THREAD_STORES &&
+        ss_store_open(w->db_path, 0, &tls.rw, &err) == 0)
+        w->stores[w->nstores++] = tls.rw;
+    else
+        fprintf(stderr, "shishi serve: cannot open a read-write connection for a worker thread\n");
+    pthread_mutex_unlock(&w->stores_mu);
+    return tls.rw;
+}
+
 /* Bring the engine up to date if the database moved; returns today. */
 static int32_t freshen(struct ss_web *w)
 {
@@ -236,18 +267,79 @@ static int32_t freshen(struct ss_web *w)
 
 /* ---- dispatch ------------------------------------------------------------------- */
 
-static void not_allowed(struct ss_http_resp *resp, int api)
+/* The methods a route answers, as an Allow header value. */
+static const char *route_allow(const struct ss_route *rt)
 {
+    static _Thread_local char allow[64];
+    struct ss_buf b;
+    size_t i;
+
+    if (!rt)
+        return "GET, HEAD";
+    ss_buf_init(&b, sizeof allow - 1);
+    if (rt->fn)
+        ss_buf_puts(&b, "GET, HEAD");
+    for (i = 0; i < SS_ROUTE_MAX_OPS && rt->ops[i].method; i++) {
+        if (b.len)
+            ss_buf_puts(&b, ", ");
+        ss_buf_puts(&b, rt->ops[i].method);
+    }
+    snprintf(allow, sizeof allow, "%s", b.data ? b.data : "");
+    ss_buf_cleanup(&b);
+    return allow;
+}
+
+static void not_allowed(struct ss_http_resp *resp, int api, const struct ss_route *rt)
+{
+    const char *allow = route_allow(rt);
+
     resp->status = 405;
-    resp->allow = "GET, HEAD";
+    resp->allow = allow;
+    resp->cache_control = "no-store";
     if (api) {
         resp->ctype = "application/json; charset=utf-8";
         ss_buf_puts(&resp->body, "{\"error\":{\"code\":\"method_not_allowed\","
-                                 "\"message\":\"Only GET and HEAD are allowed here.\"}}\n");
+                                 "\"message\":\"Only ");
+        ss_buf_puts(&resp->body, allow);
+        ss_buf_puts(&resp->body, " are allowed here.\"}}\n");
     } else {
         resp->ctype = "text/plain; charset=utf-8";
-        ss_buf_puts(&resp->body, "Method not allowed: use GET.\n");
+        ss_buf_puts(&resp->body, "Method not allowed: use ");
+        ss_buf_puts(&resp->body, allow);
+        ss_buf_puts(&resp->body, ".\n");
     }
+}
+
+/* A state-changing request from another site's page: its Origin (when the
+ * browser sent one) must name this host. */
+static int cross_origin(const struct ss_http_req *req)
+{
+    const char *origin = ss_http_header(req, "Origin");
+    const char *host = ss_http_header(req, "Host");
+    const char *p;
+
+    if (!origin)
+        return 0;
+    if (!host || strcmp(origin, "null") == 0)
+        return 1;
+    if (strncmp(origin, "http://", 7) == 0)
+        p = origin + 7;
+    else if (strncmp(origin, "https://", 8) == 0)
+        p = origin + 8;
+    else
+        return 1;
+    return strcasecmp(p, host) != 0;
+}
+
+/* The op of rt for a state-changing method, or NULL. */
+static const struct ss_route_op *route_op(const struct ss_route *rt, const char *method)
+{
+    size_t i;
+
+    for (i = 0; rt && i < SS_ROUTE_MAX_OPS && rt->ops[i].method; i++)
+        if (strcmp(rt->ops[i].method, method) == 0)
+            return &rt->ops[i];
+    return NULL;
 }
 
 /* Language and text size: ?lang= / ?care= set them (and a cookie), else the
@@ -306,16 +398,36 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
 {
     struct ss_web *w = ctx;
     const struct ss_route *rt;
+    const struct ss_route_op *op = NULL;
     struct ss_wreq r;
     int slot = -1, api = strncmp(req->path, "/api/", 5) == 0;
+    int get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
     int32_t today;
     size_t i;
 
-    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-        not_allowed(resp, api);
+    memset(&r, 0, sizeof r);
+    rt = ss_route_match(req->path, r.param, sizeof r.param);
+    if (!get) {
+        op = route_op(rt, req->method);
+        if (!op) {
+            not_allowed(resp, api, rt);
+            return;
+        }
+        if (cross_origin(req)) {
+            resp->status = 403;
+            resp->cache_control = "no-store";
+            resp->ctype = api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
+            ss_buf_puts(&resp->body,
+                        api ? "{\"error\":{\"code\":\"cross_origin\",\"message\":"
+                              "\"Requests from another site's pages are refused.\"}}\n"
+                            : "Requests from another site's pages are refused.\n");
+            return;
+        }
+    } else if (rt && !rt->fn) {
+        not_allowed(resp, api, rt);
         return;
     }
-    for (i = 0; i < w->nassets; i++)
+    for (i = 0; get && i < w->nassets; i++)
         if (strcmp(req->path, w->assets[i].path) == 0 ||
             (strcmp(req->path, "/favicon.ico") == 0 &&
              strcmp(w->assets[i].path, "/static/favicon.svg") == 0)) {
@@ -323,15 +435,15 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
             return;
         }
 
-    memset(&r, 0, sizeof r);
     r.web = w;
     r.http = req;
     r.resp = resp;
-    rt = ss_route_match(req->path, r.param, sizeof r.param);
     read_prefs(req, resp, &r.lang, &r.care);
     today = freshen(w);
     r.st = tls.st;
-    if (rt && rt->cache == SS_CACHE_HOME)
+    if (!get)
+        ; /* never cached */
+    else if (rt && rt->cache == SS_CACHE_HOME)
         slot = SLOT_HOME + r.lang * 2 + r.care;
     else if (rt && rt->cache == SS_CACHE_PLAN)
         slot = SLOT_PLAN;
@@ -356,7 +468,7 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
         else
             ss_page_not_found(&r);
     } else {
-        rt->fn(&r);
+        (op ? op->fn : rt->fn)(&r);
     }
     if (slot >= 0 && (resp->status == 0 || resp->status == 200) && !resp->body.err) {
         uint64_t gen = atomic_load(&w->gen);

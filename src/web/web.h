@@ -22,6 +22,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "core/auth.h"
 #include "core/engine.h"
 #include "web/http.h"
 
@@ -68,6 +69,48 @@ void ss_api_org(struct ss_wreq *r);
 void ss_api_openapi(struct ss_wreq *r);
 /* {"error":{"code","message"}} with status. */
 void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msg);
+/* The request's JSON body as a jansson object (the caller json_decref's
+ * it). NULL after answering 415 (not application/json) or 400 (malformed,
+ * not an object); the core already refused bodies over SS_HTTP_MAX_BODY
+ * (413) and deeper than SS_MAX_JSON_DEPTH (400). */
+struct json_t *ss_api_json_body(struct ss_wreq *r);
+
+/* Sessions and accounts (auth_web.c, page_login.c). */
+void ss_api_session_get(struct ss_wreq *r);
+void ss_api_session_post(struct ss_wreq *r);
+void ss_api_session_delete(struct ss_wreq *r);
+void ss_page_login(struct ss_wreq *r);
+void ss_page_login_post(struct ss_wreq *r);
+void ss_page_logout_post(struct ss_wreq *r);
+void ss_page_console(struct ss_wreq *r);
+
+/* The signed-in user of this request, for any handler that needs one:
+ *   - no valid session cookie (ss_session): answers 401 and returns
+ *     SS_EFORBIDDEN (JSON {"error":{"code":"unauthorized",...}} under
+ *     /api/, else a redirect to /login);
+ *   - write = 1 (every POST, PUT, PATCH and DELETE): the X-CSRF-Token
+ *     header, or else the form field `csrf`, must equal the session's CSRF
+ *     token (constant time); when missing or wrong it answers 403
+ *     {"error":{"code":"csrf",...}} and returns SS_EFORBIDDEN;
+ *   - otherwise fills u and returns 0.
+ * Write with ss_web_store_rw(r), after ss_store_set_actor(st, u->name).
+ * Usage: `struct ss_user u; if (ss_web_auth(r, 1, &u)) return;` */
+int ss_web_auth(struct ss_wreq *r, int write, struct ss_user *u);
+/* The session token cookie's name. */
+#define SS_SESSION_COOKIE "ss_session"
+/* Check credentials and open a session (ss_auth_login on this thread's
+ * read-write connection, with the peer's address), setting the session
+ * cookie on success. Errors as ss_auth_login's. */
+int ss_web_login(struct ss_wreq *r, const char *name, const char *password, struct ss_user *u,
+                 char csrf[SS_TOKEN_HEX], struct ss_err *err);
+/* Set the session cookie to token, or clear it (NULL). */
+void ss_web_session_cookie(struct ss_wreq *r, const char *token);
+
+/* This worker thread's read-write store connection, opened on first use;
+ * NULL if it cannot be opened (answer 500). For handlers that write. Set
+ * the actor (ss_store_set_actor) before writing: the connection is reused
+ * by the thread's next request. */
+struct ss_store *ss_web_store_rw(struct ss_wreq *r);
 
 /* Helpers shared by handlers (web.c). */
 /* The day the figures are for: today clamped to the plan period. */

@@ -24,6 +24,8 @@ test('every documented path answers, with the documented fields', async () => {
   const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
   const schemas = doc.components.schemas;
   for (const [p, item] of Object.entries(doc.paths)) {
+    // routes that need a session are checked by session.test.mjs
+    if (!item.get || item.get.security) continue;
     const url = p.replace(/\{(\w+)\}/g, (_, k) => EXAMPLE[k]);
     const r = await getJson(srv.base, url);
     assert.equal(r.status, 200, url);

@@ -1,0 +1,201 @@
+/*
+ * cmd_user.c - `shishi user add|list`: the accounts of the console.
+ *
+ * The password is read from standard input, one line, never from the
+ * command line (where `ps` and shell history would show it); on a terminal
+ * echo is turned off while it is typed. The account is created by the
+ * actor "cli" in the audit log.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/util.h"
+#include "cli/cli.h"
+#include "cli/opts.h"
+#include "core/auth.h"
+#include "store/store.h"
+#include "store/store_account.h"
+#include "store/store_audit.h"
+
+static const char USAGE[] =
+    "usage: shishi user add NAME --role ROLE --org CODE [--dept DEPT] [--db FILE]\n"
+    "       shishi user list [--json] [--db FILE]\n\n"
+    "add   create an account; the password is read from standard input (one\n"
+    "      line, 8 to 128 bytes), e.g. from a terminal prompt or a pipe\n"
+    "      ROLE is admin, reviewer, reporter or viewer; CODE the org unit the\n"
+    "      account acts for (GB/T 2260); DEPT a department of the plan\n"
+    "list  every account with its role and scope\n";
+
+/* Read one line from stdin into pw (without the newline); echo off on a
+ * terminal. Returns the length, or -1 when the line is too long or
+ * missing. */
+static long read_password(char *pw, size_t cap)
+{
+    struct termios old, quiet;
+    int tty = isatty(STDIN_FILENO);
+    size_t n;
+
+    if (tty) {
+        fputs("password: ", stderr);
+        fflush(stderr);
+        if (tcgetattr(STDIN_FILENO, &old) == 0) {
+            quiet = old;
+            quiet.c_lflag &= ~(tcflag_t)ECHO;
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        } else {
+            tty = 0;
+        }
+    }
+    if (!fgets(pw, (int)cap, stdin))
+        pw[0] = '\0';
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    n = strlen(pw);
+    if (n && pw[n - 1] == '\n')
+        pw[--n] = '\0';
+    else if (n == cap - 1)
+        return -1; /* no newline within the buffer: too long */
+    if (n && pw[n - 1] == '\r')
+        pw[--n] = '\0';
+    return (long)n;
+}
+
+static void print_account(const struct ss_account_rec *a, int json, struct ss_json *j)
+{
+    if (json) {
+        ss_json_obj(j);
+        ss_json_kint(j, "id", a->id);
+        ss_json_kstr(j, "name", a->name);
+        ss_json_kstr(j, "role", a->role);
+        ss_json_kstr(j, "org", a->org);
+        ss_json_kstr(j, "dept", a->dept);
+        ss_json_kbool(j, "disabled", a->disabled);
+        ss_json_kstr(j, "created_at", a->created_at);
+        ss_json_obj_end(j);
+        return;
+    }
+    printf("%-20s %-9s %-12s %s%s\n", a->name, a->role, a->org, a->dept[0] ? a->dept : "-",
+           a->disabled ? "  (disabled)" : "");
+}
+
+static int user_add(int argc, char **argv)
+{
+    const char *db = NULL, *role = NULL, *org = NULL, *dept = NULL, *pos[1];
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},     {"role", 1, &role, NULL},
+                             {"org", 1, &org, NULL},   {"dept", 1, &dept, NULL},
+                             {NULL, 0, NULL, NULL}};
+    struct ss_store *st = NULL;
+    struct ss_account_rec a;
+    struct ss_err err;
+    char pw[SS_PASSWORD_MAX + 3];
+    int64_t id = 0;
+    long n;
+    int npos, rc;
+
+    if ((rc = cli_parse("user add", argc, argv, opts, pos, 1, &npos)))
+        return rc;
+    if (npos != 1 || !role || !org) {
+        fputs(USAGE, stderr);
+        return SS_EXIT_USAGE;
+    }
+    ss_err_clear(&err);
+    n = read_password(pw, sizeof pw);
+    if (n < 0 || n > SS_PASSWORD_MAX || n < SS_PASSWORD_MIN) {
+        memset(pw, 0, sizeof pw);
+        ss_err_set(&err, SS_EINVAL, "password",
+                   n <= 0 ? "no password on standard input (one line, %d to %d bytes)"
+                          : "a password is %d to %d bytes long",
+                   SS_PASSWORD_MIN, SS_PASSWORD_MAX);
+        return cli_fail("user add", &err);
+    }
+    if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)))
+        goto out;
+    ss_store_set_actor(st, "cli");
+    if ((rc = ss_auth_user_add(st, pos[0], role, org, dept, pw, &id, &err)))
+        goto out;
+    if ((rc = ss_store_account_get(st, pos[0], &a))) {
+        ss_err_set(&err, rc, "", "the new account cannot be read back");
+        goto out;
+    }
+    printf("added ");
+    print_account(&a, 0, NULL);
+out:
+    memset(pw, 0, sizeof pw);
+    ss_store_close(st);
+    return rc ? cli_fail("user add", &err) : SS_EXIT_OK;
+}
+
+struct list_ctx {
+    int json;
+    struct ss_json j;
+};
+
+static int list_one(void *ctx, const struct ss_account_rec *a)
+{
+    struct list_ctx *c = ctx;
+
+    print_account(a, c->json, &c->j);
+    return 0;
+}
+
+static int user_list(int argc, char **argv)
+{
+    const char *db = NULL;
+    int json = 0, npos, rc;
+    struct cli_opt opts[] = {{"db", 1, &db, NULL}, {"json", 0, NULL, &json}, {NULL, 0, NULL, NULL}};
+    struct ss_store *st = NULL;
+    struct ss_err err;
+    struct list_ctx c;
+    struct ss_buf b;
+
+    if ((rc = cli_parse("user list", argc, argv, opts, NULL, 0, &npos)))
+        return rc;
+    ss_err_clear(&err);
+    if ((rc = ss_store_open(cli_db_path(db), SS_STORE_READONLY, &st, &err)))
+        return cli_fail("user list", &err);
+    memset(&c, 0, sizeof c);
+    c.json = json;
+    ss_buf_init(&b, 64u << 20);
+    if (json) {
+        ss_json_init(&c.j, &b, 0);
+        ss_json_obj(&c.j);
+        ss_json_key(&c.j, "users");
+        ss_json_arr(&c.j);
+    }
+    rc = ss_store_account_each(st, list_one, &c);
+    ss_store_close(st);
+    if (json) {
+        ss_json_arr_end(&c.j);
+        ss_json_obj_end(&c.j);
+        ss_buf_putc(&b, '\n');
+        if (!rc && b.data)
+            fwrite(b.data, 1, b.len, stdout);
+    }
+    ss_buf_cleanup(&b);
+    if (rc) {
+        ss_err_set(&err, SS_EDB, "", "cannot read the accounts");
+        return cli_fail("user list", &err);
+    }
+    return SS_EXIT_OK;
+}
+
+int cmd_user(int argc, char **argv)
+{
+    if (argc < 2 || cli_wants_help(argc, argv)) {
+        int help = cli_wants_help(argc, argv);
+        fputs(USAGE, help ? stdout : stderr);
+        return help ? SS_EXIT_OK : SS_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "add") == 0)
+        return user_add(argc - 1, argv + 1);
+    if (strcmp(argv[1], "list") == 0)
+        return user_list(argc - 1, argv + 1);
+    fputs(USAGE, stderr);
+    return SS_EXIT_USAGE;
+}

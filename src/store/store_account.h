@@ -1,0 +1,66 @@
+/*
+ * store_account.h - accounts, sessions and login attempts.
+ *
+ * The store keeps what core/auth.c decides: it never sees a password or a
+ * session token, only the argon2id string and the token's SHA-256. Times
+ * are Unix seconds from the caller (so tests can move the clock), stored
+ * as UTC text 'YYYY-MM-DDTHH:MM:SSZ', which sorts like the time.
+ *
+ * Account rows are audited by the store's triggers (call
+ * ss_store_set_actor first); sessions and login attempts are not rows of
+ * the record, so they are not, and logins are audited as events instead.
+ */
+#ifndef SS_STORE_ACCOUNT_H
+#define SS_STORE_ACCOUNT_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/store.h"
+
+struct ss_account_rec {
+    int64_t id;
+    char name[64];
+    char role[16];
+    int64_t org_id;
+    char org[16];
+    char dept[128];
+    char pw_hash[160]; /* crypto_pwhash_STRBYTES is 128 */
+    int disabled;
+    char created_at[24];
+};
+
+/* Insert an account; org_code must name an org unit, dept (NULL or "" for
+ * none) an existing department. SS_ECONFLICT if the name is taken,
+ * SS_ENOTFOUND for an unknown org unit or department. */
+int ss_store_account_add(struct ss_store *st, const char *name, const char *role,
+                         const char *org_code, const char *dept, const char *pw_hash,
+                         int64_t *id, struct ss_err *err);
+/* One account by name; SS_ENOTFOUND if none. */
+int ss_store_account_get(struct ss_store *st, const char *name, struct ss_account_rec *out);
+/* Every account by name; fn returning non-zero stops the walk and is returned. */
+typedef int (*ss_account_fn)(void *ctx, const struct ss_account_rec *a);
+int ss_store_account_each(struct ss_store *st, ss_account_fn fn, void *ctx);
+
+/* Record a login attempt: result 1 ok, 0 wrong credentials, -1 refused
+ * while throttled. */
+int ss_store_login_attempt(struct ss_store *st, const char *name, const char *ip, int result,
+                           int64_t now, struct ss_err *err);
+/* Failed attempts for name at or after `since` and after its last
+ * successful login: *count, and *oldest the time of the earliest of the
+ * latest `last` of them (0 if none). */
+int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since, int last,
+                            int *count, int64_t *oldest);
+
+/* Open a session: token_hash and csrf are hex; expired sessions are
+ * purged on the way. */
+int ss_store_session_add(struct ss_store *st, const char *token_hash, int64_t account_id,
+                         const char *csrf, int64_t expires, int64_t now, struct ss_err *err);
+/* The account of a live session (expires > now, account not disabled),
+ * and its csrf (may be NULL; 65 bytes). SS_ENOTFOUND if none. */
+int ss_store_session_get(struct ss_store *st, const char *token_hash, int64_t now,
+                         struct ss_account_rec *out, char *csrf);
+/* End a session; SS_ENOTFOUND if there was none. */
+int ss_store_session_delete(struct ss_store *st, const char *token_hash);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * page_login.c - the console's door: the sign-in page (/login), sign-out
+ * (POST /logout) and the console's landing page (/console).
+ *
+ * Login CSRF: SameSite=Strict keeps the session cookie away from other
+ * sites' requests, but a sign-in form posted from another site could
+ * still sign a person in as someone else (the attacker's account). So the
+ * sign-in form carries a pre-session token: GET /login sets it in the
+ * cookie ss_login (HttpOnly, SameSite=Strict, one hour) and in a hidden
+ * field, and POST /login accepts only when the two match; another site's
+ * form cannot read the field nor send the cookie. The core also refuses a
+ * POST whose Origin names another site.
+ *
+ * Pages are server-rendered without script (the CSP forbids inline
+ * script); each form has labels, the errors are announced (role=alert),
+ * and everything works on a phone.
+ */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "core/engine.h"
+#include "web/render.h"
+#include "web/web.h"
+
+#define LOGIN_COOKIE "ss_login"
+#define LOGIN_COOKIE_AGE 3600
+
+static const char *role_text(const struct ss_wreq *r, enum ss_role role)
+{
+    static const char *const zh[] = {"管理员", "审核员", "填报员", "查看者"};
+    static const char *const en[] = {"Administrator", "Reviewer", "Reporter", "Viewer"};
+
+    if ((unsigned)role > SS_ROLE_VIEWER)
+        role = SS_ROLE_VIEWER;
+    return r->lang == SS_LANG_EN ? en[role] : zh[role];
+}
+
+static void hidden_csrf(struct ss_buf *b, const char *csrf)
+{
+    raw(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    ss_attr(b, csrf);
+    raw(b, "\">");
+}
+
+/* The sign-in form; error (plain text) is shown above it when not NULL. */
+static void login_form(struct ss_wreq *r, const char *form_token, const char *name,
+                       const char *error)
+{
+    struct ss_buf *b = &r->resp->body;
+
+    r->resp->cache_control = "no-store";
+    ss_page_begin(r, T(r, "登录", "Sign in"));
+    raw(b, "<h1>");
+    raw(b, T(r, "工作人员登录", "Staff sign-in"));
+    raw(b, "</h1>\n<p>");
+    raw(b, T(r, "供承担民生实事任务的单位填报进度、审核和督办使用。公众查看进展无需登录。",
+             "For the units that report, review and supervise the commitments. Following the "
+             "progress needs no account."));
+    raw(b, "</p>\n");
+    if (error) {
+        raw(b, "<p class=\"form-error\" role=\"alert\" id=\"login-error\">");
+        ss_html(b, error);
+        raw(b, "</p>\n");
+    }
+    raw(b, "<form class=\"stack\" method=\"post\" action=\"/login\">");
+    hidden_csrf(b, form_token);
+    raw(b, "<p><label for=\"user\">");
+    raw(b, T(r, "用户名", "User name"));
+    raw(b, "</label><input id=\"user\" name=\"user\" type=\"text\" required maxlength=\"63\" "
+           "autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\"");
+    if (error)
+        raw(b, " aria-describedby=\"login-error\"");
+    if (name) {
+        raw(b, " value=\"");
+        ss_attr(b, name);
+        raw(b, "\"");
+    }
+    raw(b, "></p>\n<p><label for=\"password\">");
+    raw(b, T(r, "密码", "Password"));
+    raw(b, "</label><input id=\"password\" name=\"password\" type=\"password\" required "
+           "maxlength=\"128\" autocomplete=\"current-password\"></p>\n<p><button "
+           "type=\"submit\">");
+    raw(b, T(r, "登录", "Sign in"));
+    raw(b, "</button></p></form>\n");
+    ss_page_end(r);
+}
+
+void ss_page_login(struct ss_wreq *r)
+{
+    struct ss_user u;
+    char token[SS_TOKEN_HEX];
+
+    if (ss_http_cookie(r->http, SS_SESSION_COOKIE) &&
+        ss_auth_session(r->st, ss_http_cookie(r->http, SS_SESSION_COOKIE), &u, NULL) == 0) {
+        ss_http_redirect(r->resp, "/console");
+        return;
+    }
+    ss_auth_random_token(token);
+    ss_http_resp_cookie_ex(r->resp, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE,
+                           SS_COOKIE_STRICT | (r->http->https ? SS_COOKIE_SECURE : 0));
+    login_form(r, token, NULL, NULL);
+}
+
+void ss_page_login_post(struct ss_wreq *r)
+{
+    const char *cookie = ss_http_cookie(r->http, LOGIN_COOKIE);
+    const char *sent = ss_http_field(r->http, "csrf");
+    const char *name = ss_http_field(r->http, "user");
+    const char *password = ss_http_field(r->http, "password");
+    struct ss_user u;
+    struct ss_err err;
+    char csrf[SS_TOKEN_HEX];
+
+    if (!ss_auth_token_equal(cookie, sent)) {
+        /* a stale or foreign form: start again with a fresh token */
+        char token[SS_TOKEN_HEX];
+        ss_auth_random_token(token);
+        ss_http_resp_cookie_ex(r->resp, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE,
+                               SS_COOKIE_STRICT | (r->http->https ? SS_COOKIE_SECURE : 0));
+        r->resp->status = 403;
+        login_form(r, token, NULL,
+                   T(r, "登录表单已过期，请重新输入。", "The sign-in form expired: please sign in again."));
+        return;
+    }
+    if (!name || !password || !*name || !*password) {
+        r->resp->status = 400;
+        login_form(r, cookie, name, T(r, "请输入用户名和密码。", "Enter a user name and a password."));
+        return;
+    }
+    ss_err_clear(&err);
+    if (ss_web_login(r, name, password, &u, csrf, &err)) {
+        if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_THROTTLED) == 0) {
+            r->resp->status = 429;
+            login_form(r, cookie, name,
+                       T(r, "该用户名连续登录失败次数过多，请 15 分钟后再试。",
+                         "Too many failed sign-ins for this name: wait 15 minutes and try "
+                         "again."));
+        } else if (err.code == SS_EFORBIDDEN) {
+            r->resp->status = 401;
+            login_form(r, cookie, name,
+                       T(r, "用户名或密码不正确。", "Wrong user name or password."));
+        } else {
+            r->resp->status = 500;
+            login_form(r, cookie, name,
+                       T(r, "暂时无法登录，请稍后再试。", "Signing in failed: try again shortly."));
+        }
+        return;
+    }
+    ss_http_resp_cookie_ex(r->resp, LOGIN_COOKIE, "", 0, SS_COOKIE_STRICT);
+    ss_http_redirect(r->resp, "/console");
+}
+
+void ss_page_logout_post(struct ss_wreq *r)
+{
+    struct ss_user u;
+    struct ss_store *st;
+
+    if (ss_web_auth(r, 1, &u))
+        return;
+    st = ss_web_store_rw(r);
+    if (st)
+        ss_auth_logout(st, ss_http_cookie(r->http, SS_SESSION_COOKIE));
+    ss_web_session_cookie(r, NULL);
+    ss_http_redirect(r->resp, "/");
+}
+
+void ss_page_console(struct ss_wreq *r)
+{
+    struct ss_buf *b = &r->resp->body;
+    struct ss_user u;
+    char csrf[SS_TOKEN_HEX];
+    long org;
+
+    if (ss_web_auth(r, 0, &u))
+        return;
+    if (ss_auth_session(r->st, ss_http_cookie(r->http, SS_SESSION_COOKIE), &u, csrf)) {
+        ss_http_redirect(r->resp, "/login");
+        return;
+    }
+    r->resp->cache_control = "no-store";
+    ss_page_begin(r, T(r, "工作台", "Console"));
+    raw(b, "<h1>");
+    raw(b, T(r, "工作台", "Console"));
+    raw(b, "</h1>\n<section aria-labelledby=\"me\"><h2 id=\"me\">");
+    raw(b, T(r, "当前账号", "Signed in as"));
+    raw(b, "</h2>\n<dl class=\"me\"><dt>");
+    raw(b, T(r, "用户名", "User name"));
+    raw(b, "</dt><dd>");
+    ss_html(b, u.name);
+    raw(b, "</dd><dt>");
+    raw(b, T(r, "角色", "Role"));
+    raw(b, "</dt><dd>");
+    raw(b, role_text(r, u.role));
+    raw(b, "</dd><dt>");
+    raw(b, T(r, "所属区划", "Org unit"));
+    raw(b, "</dt><dd>");
+    org = ss_engine_org_find(r->e, u.org);
+    if (org >= 0) {
+        raw(b, "<a href=\"/orgs/");
+        ss_attr(b, u.org);
+        raw(b, "\">");
+        ss_zh_open(r, "span");
+        ss_html(b, ss_engine_org(r->e, org)->name);
+        ss_zh_close(r, "span");
+        raw(b, "</a> (");
+        ss_html(b, u.org);
+        raw(b, ")");
+    } else {
+        ss_html(b, u.org);
+    }
+    raw(b, "</dd>");
+    if (u.dept[0]) {
+        raw(b, "<dt>");
+        raw(b, T(r, "部门", "Department"));
+        raw(b, "</dt><dd>");
+        ss_zh_open(r, "span");
+        ss_html(b, u.dept);
+        ss_zh_close(r, "span");
+        raw(b, "</dd>");
+    }
+    raw(b, "</dl></section>\n<nav aria-label=\"");
+    raw(b, T(r, "工作台", "Console"));
+    raw(b, "\"><ul class=\"console-links\"><li><a href=\"/console/report\">");
+    raw(b, T(r, "我的填报任务", "My assignments"));
+    raw(b, "</a></li><li><a href=\"/console/inbox\">");
+    raw(b, T(r, "待我审核", "Inbox"));
+    raw(b, "</a></li></ul></nav>\n<form class=\"stack\" method=\"post\" action=\"/logout\">");
+    hidden_csrf(b, csrf);
+    raw(b, "<p><button type=\"submit\">");
+    raw(b, T(r, "退出登录", "Sign out"));
+    raw(b, "</button></p></form>\n");
+    ss_page_end(r);
+}

@@ -83,7 +83,7 @@ static int parse_target(json_t *jt, struct ss_target *t, size_t first, size_t co
         return ss_err_set(err, SS_EINVAL, path, "a target must be an object");
     if ((rc = get_str(jt, "text", 1, SS_MAX_TARGET_TEXT, &t->text, path, err)) ||
         (rc = get_str(jt, "metric", 0, SS_MAX_NAME, &t->metric, path, err)) ||
-        (rc = get_str(jt, "unit", 0, 32, &t->unit, path, err)) ||
+        (rc = get_str(jt, "unit", 0, SS_MAX_UNIT, &t->unit, path, err)) ||
         (rc = get_str(jt, "dept", 0, SS_MAX_NAME, &t->dept, path, err)))
         return rc;
     if (!t->metric)

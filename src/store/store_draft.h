@@ -29,13 +29,9 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/limits.h"
 #include "store/model.h"
 #include "store/store.h"
-
-/* Bytes in a unit ("公里", "%"), the bound plan_json.c applies too. */
-#define SS_MAX_UNIT 32
-/* Parts one split may make. */
-#define SS_MAX_SPLIT 100
 
 /* Where a target lives. SS_ENOTFOUND if there is no target with this id. */
 struct ss_target_home {

@@ -45,7 +45,7 @@ static const struct {
 } PRE_OPS[] = {
     {"不少于", ">="}, {"不低于", ">="}, {"不超过", "<="}, {"不多于", "<="}, {"不高于", "<="},
     {"控制在", "<="}, {"至少", ">="},   {"超过", ">="},   {"多于", ">="},   {"高于", ">="},
-    {"大于", ">="},   {"低于", "<="},   {"少于", "<="},   {"小于", "<="},   {"不到", "<="},
+    {"大于", ">="},   {"逾", ">="},     {"低于", "<="},   {"少于", "<="},   {"小于", "<="},   {"不到", "<="},
 };
 
 /* Words a metric does not start with. */
@@ -177,6 +177,19 @@ static int in_quotes(const char *s, size_t cb, size_t i, size_t ce)
     return 0;
 }
 
+/* 压缩至, 缩短到 …: a duration being brought down to a figure. */
+static int reduced_to(const char *s, size_t cb, size_t nb)
+{
+    static const char *const V[] = {"压缩至", "压缩到", "压减至", "缩短至", "缩短到", "减少至",
+                                    "减少到", "降至", "降低至", "降低到", "缩减至", NULL};
+    size_t k;
+
+    for (k = 0; V[k]; k++)
+        if (xbefore(s, cb, nb, V[k]))
+            return 1;
+    return 0;
+}
+
 static int unit_is(const char *s, const struct xqty *q, const char *u)
 {
     size_t n = strlen(u);
@@ -215,9 +228,14 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
         if (r < e && ss_xnum_starts(s, r, e))
             return 0;
     }
-    if (q->chinese && q->single_yi &&
-        !(unit_is(s, q, "次") || unit_is(s, q, "期") || unit_is(s, q, "场") ||
-          unit_is(s, q, "轮")))
+    /* a lone 一 is an article or a slogan (一次办好, 跑一次, 一批), not a count */
+    if (q->chinese && q->single_yi)
+        return 0;
+    /* a Chinese count summing up names (“A”“B”三项工程, A、B等三个行动) and
+     * vague counts (数十万, 几百) */
+    if (q->chinese && (prev == 0x201D || prev == 0x2019 || prev == 0x7B49 /* 等 */))
+        return 0;
+    if (prev == 0x6570 /* 数 */ || prev == 0x51E0 /* 几 */)
         return 0;
     if (!has_unit) {
         if (!q->mult)
@@ -227,8 +245,9 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
             return 0;
     }
     if (q->time_unit) {
-        /* 控制在12分钟以内 ends its clause; 6个月以下婴儿 is an age */
-        if (!op || unit_is(s, q, "周") || xat(s, q->ue, e, "岁") || xat(s, q->ue, e, "年") ||
+        /* 控制在12分钟以内 and 压缩至3个工作日 end their clause; 6个月以下婴儿 is
+         * an age, 15分钟生活圈 a name */
+        if ((!op && !reduced_to(s, cb, q->b)) || unit_is(s, q, "周") || xat(s, q->ue, e, "岁") || xat(s, q->ue, e, "年") ||
             (q->e < e && !xis_clause_end(next)))
             return 0;
     }
@@ -458,23 +477,45 @@ static void find_metric(const char *s, struct xtgt *x)
     x->me = e > b ? e : b;
 }
 
+/* 1 if a breakdown word at i can refer to a total ending at from: a few
+ * words apart, at most one sentence end between. */
+static int near_enough(const char *s, size_t from, size_t i)
+{
+    size_t p, len, chars = 0, ends = 0;
+
+    for (p = from; p < i; p += len) {
+        uint32_t c = xcp(s, p, i, &len);
+        ends += c == 0x3002 || c == ';' || c == '\n';
+        chars++;
+    }
+    return chars <= 16 && ends <= 1;
+}
+
 void ss_xtargets_find(const char *s, size_t b, size_t e, struct xtgts *out)
 {
     size_t i = b, first = out->n, len;
     long parent = -1;
+    int in_paren = 0;
 
     while (i < e) {
         uint32_t c = xcp(s, i, e, &len);
         struct xqty q;
         size_t n;
 
-        if ((n = xat(s, i, e, "其中"))) {
-            parent = out->n > first ? (long)(out->n - 1 - first) : -1;
+        if ((n = xat(s, i, e, "其中")) || (n = xat(s, i, e, "(含"))) {
+            /* the parts of the target just stated (in this sentence or
+             * the one before, a few words back) */
+            parent = -1;
+            in_paren = s[i] == '(';
+            if (out->n > first && near_enough(s, out->v[out->n - 1].q.e, i))
+                parent = (long)(out->n - 1 - first);
             i += n;
             continue;
         }
-        if (c == 0x3002 || c == '\n')
+        if (c == 0x3002 || c == '\n' || (c == ')' && in_paren)) {
             parent = -1;
+            in_paren = 0;
+        }
         if (ss_xnum_starts(s, i, e)) {
             size_t pl;
             uint32_t pc = i > b ? xcp(s, xprev(s, b, i), i, &pl) : 0;

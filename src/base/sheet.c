@@ -414,6 +414,7 @@ struct csv_ctx {
     struct ss_sheet_row *row;
     size_t col;
     int rn;
+    int last_term; /* the character that ended the last line */
     int rc;
     struct ss_err *err;
 };
@@ -445,9 +446,17 @@ static void csv_row(int ch, void *ud)
 {
     struct csv_ctx *c = ud;
 
-    (void)ch;
-    if (!c->row) /* a blank line still counts as a row the user sees */
-        ++c->rn;
+    /* Called at every line end (CSV_REPALL_NL): a blank line still counts
+     * as a row the user sees, but the \n of a \r\n does not. */
+    if (!c->row) {
+        if (ch == '\n' && c->last_term == '\r') {
+            c->last_term = 0;
+            return;
+        }
+        if (ch != -1)
+            ++c->rn;
+    }
+    c->last_term = ch;
     c->row = NULL;
 }
 
@@ -521,7 +530,7 @@ int ss_sheet_read_csv(const char *data, size_t len, struct ss_sheet *out, struct
         free(conv);
         return ss_err_set(err, SS_EINVAL, "file", "the file holds NUL bytes: it is not CSV text");
     }
-    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+    if (csv_init(&p, CSV_APPEND_NULL | CSV_REPALL_NL) != 0) {
         free(conv);
         return ss_err_set(err, SS_EIO, "file", "out of memory for the CSV parser");
     }

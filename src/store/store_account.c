@@ -180,7 +180,7 @@ int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since
      * latest `last` of them */
     sqlite3_stmt *s = store_prepare(
         st,
-        "WITH f AS (SELECT at FROM login_attempt WHERE name = ?1 AND ok = 0 AND at >= " TS(2)
+        "WITH f AS (SELECT at FROM login_attempt WHERE name = ?1 AND ok = 0 AND at > " TS(2)
         " AND id > coalesce((SELECT max(id) FROM login_attempt WHERE name = ?1 AND ok = 1), 0)"
         " ORDER BY at DESC, id DESC LIMIT ?3) "
         "SELECT count(*), coalesce(CAST(strftime('%s', min(at)) AS INTEGER), 0) FROM f",

@@ -47,7 +47,7 @@ int ss_store_account_each(struct ss_store *st, ss_account_fn fn, void *ctx);
 int ss_store_login_attempt(struct ss_store *st, const char *name, const char *ip, int result,
                            int64_t now, struct ss_err *err);
 /* Failed attempts for name at or after `since` and after its last
- * successful login: *count, and *oldest the time of the earliest of the
+ * successful login (strictly after `since`): *count, and *oldest the time of the earliest of the
  * latest `last` of them (0 if none). */
 int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since, int last,
                             int *count, int64_t *oldest);

@@ -825,7 +825,7 @@ static size_t url_decode(char *s, size_t n)
             s[o++] = ' ';
         } else if (s[i] == '%') {
             int hi, lo;
-            if (i + 2 >= n + 0 && i + 2 > n - 1 + 1)
+            if (i + 2 >= n)
                 return (size_t)-1;
             hi = hexval((unsigned char)s[i + 1]);
             lo = hexval((unsigned char)s[i + 2]);

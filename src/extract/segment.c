@@ -632,18 +632,22 @@ static void item_title(const char *s, struct xitem *it)
     it->he = e;
 }
 
-static int chain_better(size_t len, size_t starts, size_t pos, size_t blen, size_t bstarts,
-                        size_t bpos, int want)
+/* Items of the chain cur[0..len) that state at least one target: the list
+ * of commitments is where the numbers are. */
+static size_t chain_targets(const char *s, const struct line *lines, const struct markers *ms,
+                            const size_t *cur, size_t len)
 {
-    int fit = want > 0 && len == (size_t)want, bfit = want > 0 && blen == (size_t)want;
+    size_t k, n = 0;
 
-    if (fit != bfit)
-        return fit;
-    if (len != blen)
-        return len > blen;
-    if (starts != bstarts)
-        return starts > bstarts;
-    return pos < bpos;
+    for (k = 0; k < len; k++) {
+        const struct marker *m = &ms->v[cur[k]];
+        size_t e = k + 1 < len ? ms->v[cur[k + 1]].pos : lines[m->line].e;
+        if (e > m->content + 3000)
+            e = m->content + 3000;
+        if (e > m->content && ss_xtargets_count(s, m->content, e) > 0)
+            n++;
+    }
+    return n;
 }
 
 /* Follow the chain 1, 2, 3, … of marker a's style; fills cur, returns its
@@ -668,22 +672,43 @@ static size_t follow_chain(const struct markers *ms, size_t a, size_t *cur, size
     return len;
 }
 
-/* Best chain of markers; returns its length and fills idx (indexes into ms). */
-static size_t best_chain(const struct markers *ms, int want, size_t **idx)
+/* Best chain of markers; returns its length and fills idx (indexes into ms).
+ * Ranking: as long as the stated count, then longest, then the one whose
+ * items carry targets (a few ties only), then line-start markers, then the
+ * earliest. */
+static size_t best_chain(const char *s, const struct line *lines, const struct markers *ms,
+                         int want, size_t **idx)
 {
-    size_t a, best = 0, bstarts = 0, bpos = 0;
+    size_t a, best = 0, bstarts = 0, btargets = 0, ties = 0;
+    int bfit = 0;
     size_t *cur = ss_xmalloc((ms->n + 1) * sizeof *cur);
 
     *idx = ss_xmalloc((ms->n + 1) * sizeof **idx);
     for (a = 0; a < ms->n; a++) {
-        size_t len, starts;
+        size_t len, starts, tg = 0;
+        int fit, better;
         if (ms->v[a].value != 1 || ms->v[a].weak)
             continue;
         len = follow_chain(ms, a, cur, &starts);
-        if (len >= 2 && chain_better(len, starts, ms->v[a].pos, best, bstarts, bpos, want)) {
+        if (len < 2)
+            continue;
+        fit = want > 0 && len == (size_t)want;
+        if (best && fit == bfit && len == best) {
+            if (ties++ > 8)
+                continue;
+            tg = chain_targets(s, lines, ms, cur, len);
+            if (btargets == (size_t)-1)
+                btargets = chain_targets(s, lines, ms, *idx, best);
+            better = tg != btargets ? tg > btargets : starts > bstarts;
+        } else {
+            better = !best || (fit != bfit ? fit : len > best);
+            tg = (size_t)-1;
+        }
+        if (better) {
             best = len;
+            bfit = fit;
             bstarts = starts;
-            bpos = ms->v[a].pos;
+            btargets = tg;
             memcpy(*idx, cur, len * sizeof *cur);
         }
     }
@@ -739,18 +764,26 @@ static void cut_categories(struct xseg *seg, const struct markers *ms, int style
 }
 
 /* End of the last item: its line, and the lines after it that continue it. */
-static size_t last_item_end(const char *s, const struct line *lines, size_t l, size_t stop)
+static size_t last_item_end(const char *s, const struct line *lines, size_t l, size_t stop,
+                            int style)
 {
     size_t end = lines[l].e;
     struct marker m;
 
     for (l = l + 1; l < stop; l++) {
         size_t b = lines[l].b, e = lines[l].e;
+        int is_marker;
         if (b >= e)
             continue;
         if (is_end_line(s, b, e))
             break;
-        if (nchars(s, b, e) < 12 && !has_clause_punct(s, b, e) && !marker_at(s, b, e, &m))
+        is_marker = marker_at(s, b, e, &m);
+        if (nchars(s, b, e) < 12 && !has_clause_punct(s, b, e) && !is_marker)
+            break;
+        /* the next section of the document (三、保障措施) or the same
+         * numbering starting over: the list is done */
+        if (is_marker && ((m.style == ST_CN_DUN && style != ST_CN_DUN) ||
+                          (m.style == style && m.value == 1)))
             break;
         end = e;
     }
@@ -903,7 +936,7 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
         }
     }
     collect_markers(s, lines, from, stop, &ms);
-    nchain = best_chain(&ms, seg->stated_count, &idx);
+    nchain = best_chain(s, lines, &ms, seg->stated_count, &idx);
     if (nchain >= 2 && title != (size_t)-1) {
         /* a headline above the real title (a sidebar): take the title
          * nearest above the list */
@@ -922,7 +955,7 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
         for (k = 0; k < nchain; k++) {
             const struct marker *m = &ms.v[idx[k]];
             size_t e = k + 1 < nchain ? ms.v[idx[k + 1]].pos
-                                      : last_item_end(s, lines, m->line, stop);
+                                      : last_item_end(s, lines, m->line, stop, m->style);
             add_item(seg, &cap, m->value, m->content, e, s);
             list_end = e;
         }

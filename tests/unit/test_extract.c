@@ -256,6 +256,24 @@ static void test_plan_metadata(void **state)
     ss_xplan_free(p);
 }
 
+static void test_sections(void **state)
+{
+    struct ss_xplan *p;
+
+    (void)state;
+    /* the list is section 二 of a longer document; section 三 follows */
+    p = extract("某省人民政府关于印发2025年民生实事实施方案的通知\n"
+                "一、总体要求\n坚持以人民为中心，办好3件民生实事。\n"
+                "二、民生实事项目\n（一）新建幼儿园10所。\n（二）新增床位500张。\n"
+                "（三）改造管网20公里。\n三、保障措施\n（一）加强组织领导。建立2个专班。\n"
+                "（二）强化资金保障。\n");
+    assert_int_equal(p->nprojects, 3);
+    assert_int_equal(p->projects[2].ntargets, 1);
+    assert_true(p->projects[2].targets[0].value == 20);
+    assert_string_equal(p->title, "2025年民生实事实施方案");
+    ss_xplan_free(p);
+}
+
 static void test_unnumbered(void **state)
 {
     struct ss_xplan *p;
@@ -341,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_target_rules),     cmocka_unit_test(test_headings),
         cmocka_unit_test(test_plan_metadata),    cmocka_unit_test(test_unnumbered),
         cmocka_unit_test(test_encodings),        cmocka_unit_test(test_empty_and_json),
+        cmocka_unit_test(test_sections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

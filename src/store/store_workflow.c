@@ -540,3 +540,8 @@ int64_t ss_store_evidence_count(struct ss_store *st, int64_t report_id)
     sqlite3_finalize(s);
     return v;
 }
+
+const char *ss_store_wf_path(const struct ss_store *st)
+{
+    return st->path;
+}

@@ -107,6 +107,8 @@ int ss_store_wf_history(struct ss_store *st, int64_t target_id, int64_t org_id, 
 
 int ss_store_evidence_add(struct ss_store *st, int64_t report_id, const char *sha256,
                           const char *mime, int64_t size, const char *name, struct ss_err *err);
+/* The database file's path (evidence lives next to it). */
+const char *ss_store_wf_path(const struct ss_store *st);
 /* Number of evidence files of a report. */
 int64_t ss_store_evidence_count(struct ss_store *st, int64_t report_id);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "web/workflow_web.h"
 
 const struct ss_route ss_routes[] = {
     {"/", ss_page_plan, SS_CACHE_HOME, 0, "The plan: every project's progress", NULL, NULL,
@@ -51,6 +52,62 @@ const struct ss_route ss_routes[] = {
        "request must send in the X-CSRF-Token header", "Login", "Session", 200, 0, "401 429"},
       {"DELETE", ss_api_session_delete, "Sign out: ends the session and clears the cookie",
        NULL, NULL, 204, 1, NULL}}},
+    {"/console/report", ss_page_report, 0, 0, "A reporter's assignments for the period",
+     NULL, NULL, NULL, {{"period", "month YYYY-MM", NULL}}, 1,
+     {{"POST", ss_page_report_post, "Save or submit the period's reports (form)", NULL, NULL,
+       303, 1, NULL}}},
+    {"/console/inbox", ss_page_inbox, 0, 0, "A reviewer's inbox", NULL, NULL, NULL, {{0}}, 1,
+     {{"POST", ss_page_inbox_post, "Approve or return a report (form)", NULL, NULL, 303, 1,
+       NULL}}},
+    {"/api/v1/reports", NULL, 0, 1, "Progress reports", NULL, NULL, NULL, {{0}}, 0,
+     {{"POST", ss_api_report_post,
+       "Report the cumulative value of an assigned target at an org unit as of a date "
+       "(a reporter, for its own unit): stored as submitted (or a draft), counted only once "
+       "the level above approves it; flags mark implausible jumps for the reviewer",
+       "ReportNew", "ReportCreated", 201, 1, NULL}}},
+    {"/api/v1/reports/{id}/approve", NULL, 0, 1, "Approve a report", "integer", "Report id.",
+     NULL, {{0}}, 0,
+     {{"POST", ss_api_report_approve,
+       "Approve a submitted report (a reviewer of a unit above it): it counts from now on",
+       NULL, "ReportState", 200, 1, "404 409"}}},
+    {"/api/v1/reports/{id}/return", NULL, 0, 1, "Return a report", "integer", "Report id.",
+     NULL, {{0}}, 0,
+     {{"POST", ss_api_report_return,
+       "Return a submitted report to its reporter with a comment saying why", "Comment",
+       "ReportState", 200, 1, "404 409"}}},
+    {"/api/v1/reports/{id}/submit", NULL, 0, 1, "Submit a draft", "integer", "Report id.",
+     NULL, {{0}}, 0,
+     {{"POST", ss_api_report_submit,
+       "Submit a draft (from a ledger upload) or a returned report for review", NULL,
+       "ReportState", 200, 1, "404 409"}}},
+    {"/api/v1/reports/{id}/evidence", NULL, 0, 1, "Evidence of a report", "integer",
+     "Report id.", NULL, {{0}}, 0,
+     {{"POST", ss_api_report_evidence,
+       "Attach a photo (JPEG, PNG, WebP) or PDF as multipart field file; kept by content hash",
+       NULL, "EvidenceAdded", 201, 1, "404 409 413"}}},
+    {"/api/v1/inbox", ss_api_inbox, 0, 1,
+     "The signed-in reviewer's inbox: submitted reports of the units below, oldest first",
+     NULL, NULL, "Inbox", {{0}}, 1, {{0}}},
+    {"/api/v1/assignments", NULL, 0, 1, "Task breakdown", NULL, NULL, NULL, {{0}}, 0,
+     {{"POST", ss_api_assign_post,
+       "Give an org unit (or a department) its share of a target; the level's shares are "
+       "checked against the whole: short is a warning, over is refused (409) unless forced "
+       "with a reason",
+       "AssignmentNew", "Assignment", 200, 1, "409"}}},
+    {"/api/v1/me/assignments", ss_api_my_assignments, 0, 1,
+     "The signed-in user's assignments for a monthly period, with the last approved values",
+     NULL, NULL, "MyAssignments", {{"period", "Month YYYY-MM; default: this month.", NULL}}, 1,
+     {{0}}},
+    {"/api/v1/ledger.xlsx", ss_api_ledger_get, 0, 1,
+     "The period's ledger (台账) as an .xlsx workbook (not JSON): target id (hidden), project, "
+     "metric, unit, assigned value, last approved value, then this value, numerator, "
+     "denominator and note to fill in",
+     NULL, NULL, NULL, {{"period", "Month YYYY-MM; default: this month.", NULL}}, 1,
+     {{"POST", ss_api_ledger_post,
+       "Upload the filled ledger (.xlsx, or CSV in UTF-8 or GB18030) as multipart field file: "
+       "every row is validated, each error named by row and column, valid rows kept as "
+       "drafts in one transaction (422 when some rows were refused)",
+       NULL, "LedgerResult", 200, 1, "422 413"}}},
     {"/api/v1/openapi.json", ss_api_openapi, 0, 1, "This document", NULL, NULL, NULL,
      {{0}}, 0, {{0}}},
 };
@@ -74,10 +131,13 @@ const struct ss_route *ss_route_match(const char *path, char *param, size_t cap)
         pre = (size_t)(brace - pat);
         if (strncmp(pat, path, pre) != 0)
             continue;
-        n = strlen(path + pre);
-        if (n == 0 || n >= cap || strchr(path + pre, '/'))
+        /* the segment runs to the next '/', and the rest of the pattern
+         * ("/approve" or "") must match the rest of the path exactly */
+        n = strcspn(path + pre, "/");
+        if (n == 0 || n >= cap || strcmp(path + pre + n, strchr(brace, '}') + 1) != 0)
             continue;
-        memcpy(param, path + pre, n + 1);
+        memcpy(param, path + pre, n);
+        param[n] = '\0';
         return &ss_routes[i];
     }
     return NULL;
@@ -195,6 +255,37 @@ static void components(struct ss_json *j)
            "name:string role:string org:string dept:string");
     schema(j, "Session", "The signed-in user and the session's CSRF token.",
            "user:@SessionUser csrf:string");
+    schema(j, "ReportNew",
+           "A report: value (counts, amounts, milestones; this year's level for changes), or "
+           "numerator and denominator (rates), baseline (changes); date defaults to today, "
+           "org to the user's unit; status submitted (default) or draft; correction with a "
+           "note allows a lower cumulative value.",
+           "target:integer org:string date:date value:number numerator:number "
+           "denominator:number baseline:number note:string status:string correction:boolean");
+    schema(j, "ReportCreated",
+           "Also flags: an array of plausibility flags for the reviewer (over_3x_share, jump).",
+           "id:integer status:string");
+    schema(j, "ReportState", NULL, "id:integer status:string");
+    schema(j, "Comment", NULL, "comment:string");
+    schema(j, "EvidenceAdded", NULL, "report:integer files:integer");
+    schema(j, "InboxReport", NULL,
+           "id:integer target:integer metric:string unit:string org:@OrgRef date:date "
+           "value:number? numerator:number? denominator:number? note:string? status:string "
+           "created_by:string? created_at:string review_comment:string?");
+    schema(j, "Inbox", NULL, "reports:[@InboxReport]");
+    schema(j, "AssignmentNew", "Either org or dept.",
+           "target:integer org:string dept:string value:number force:boolean reason:string");
+    schema(j, "Assignment", "whole: what the level's shares should add up to.",
+           "target:integer org:string value:number whole:number? sum:number warning:string?");
+    schema(j, "MyAssignment", NULL,
+           "target:integer project:integer metric:string unit:string kind:string value:number "
+           "last:number? last_date:date?");
+    schema(j, "MyAssignments", NULL,
+           "period:string org:@OrgRef date:date deadline:date assignments:[@MyAssignment]");
+    schema(j, "LedgerError", NULL, "row:integer column:string? field:string message:string");
+    schema(j, "LedgerResult", NULL,
+           "format:string status:string stored:integer skipped:integer error_count:integer "
+           "errors:[@LedgerError]");
     schema(j, "ErrorBody", NULL, "code:string message:string");
     schema(j, "Error", "Every error: a code and a sentence.", "error:@ErrorBody");
     ss_json_obj_end(j);

@@ -36,7 +36,8 @@ struct ss_route_op {
 #define SS_ROUTE_MAX_OPS 3
 
 struct ss_route {
-    const char *pattern; /* "/targets/{id}": at most one {param}, as the last segment */
+    const char *pattern; /* "/targets/{id}", "/reports/{id}/approve": at most one {param},
+                            a whole segment */
     void (*fn)(struct ss_wreq *r); /* GET and HEAD; NULL: not allowed */
     int cache;       /* SS_CACHE_* */
     int api;         /* 1: JSON API route, listed in the OpenAPI document */

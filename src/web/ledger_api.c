@@ -1,0 +1,272 @@
+/*
+ * ledger_api.c - the ledger (台账) over HTTP, and evidence files.
+ *
+ * GET /api/v1/ledger.xlsx?period=YYYY-MM: the signed-in reporter's
+ * assignments for the period as a workbook (core/ledger.h).
+ * POST /api/v1/ledger?period=YYYY-MM: the filled workbook or a CSV, as the
+ * multipart field "file" (or as the raw body). Every row is validated;
+ * the answer lists each error with row, column and field, and the valid
+ * rows are kept as DRAFTS in one transaction (422 when some rows were
+ * refused, 200 when none).
+ *
+ * Evidence: photos (JPEG, PNG, WebP) and PDFs up to SS_MAX_EVIDENCE,
+ * recognised by their first bytes (the client's Content-Type is not
+ * trusted), stored once per content under <db>.evidence/<sha256>.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/json.h"
+#include "base/limits.h"
+#include "base/sheet.h"
+#include "base/util.h"
+#include "core/access.h"
+#include "core/ledger.h"
+#include "store/store_audit.h"
+#include "web/workflow_web.h"
+
+#define JSON_TYPE "application/json; charset=utf-8"
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static int own_org(struct ss_wreq *r, const struct ss_user *u, long *org)
+{
+    if ((*org = ss_access_user_org(r->e, u)) < 0) {
+        ss_api_error(r, 403, "forbidden", "The account's org unit is unknown.");
+        return -1;
+    }
+    return 0;
+}
+
+void ss_api_ledger_get(struct ss_wreq *r)
+{
+    struct ss_user u;
+    struct ss_ledger l;
+    struct ss_err err;
+    char *data = NULL;
+    size_t len = 0;
+    long org;
+
+    if (ss_web_auth(r, 0, &u) || own_org(r, &u, &org))
+        return;
+    ss_err_clear(&err);
+    if (ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u.org,
+                       ss_http_arg(r->http, "period"), &l, &err)) {
+        ss_wf_error(r, &err, 0);
+        return;
+    }
+    if (ss_ledger_xlsx(&l, &data, &len, &err)) {
+        ss_ledger_cleanup(&l);
+        ss_wf_error(r, &err, 0);
+        return;
+    }
+    ss_ledger_cleanup(&l);
+    r->resp->ctype = XLSX_TYPE;
+    r->resp->cache_control = "no-store";
+    ss_buf_put(&r->resp->body, data, len);
+    free(data);
+}
+
+void ss_api_ledger_post(struct ss_wreq *r)
+{
+    const struct ss_http_field *f;
+    struct ss_user u;
+    struct ss_sheet sh;
+    struct ss_ledger_result res;
+    struct ss_store *st;
+    struct ss_err err;
+    struct ss_json j;
+    const char *data;
+    size_t len, i;
+    long org;
+
+    if (ss_web_auth(r, 1, &u) || own_org(r, &u, &org))
+        return;
+    ss_err_clear(&err);
+    if ((f = ss_http_file(r->http, "file"))) {
+        data = f->value;
+        len = f->len;
+    } else if (!ss_http_body_is(r->http, "multipart/form-data") && r->http->body_len) {
+        data = r->http->body;
+        len = r->http->body_len;
+    } else {
+        ss_err_set(&err, SS_EINVAL, "file", "send the ledger as the multipart field \"file\"");
+        ss_wf_error(r, &err, 0);
+        return;
+    }
+    if (ss_sheet_read(data, len, &sh, &err)) {
+        ss_wf_error(r, &err, 0);
+        return;
+    }
+    if (!(st = ss_web_store_rw(r))) {
+        ss_sheet_free(&sh);
+        ss_api_error(r, 500, "internal", "The database cannot be opened for writing.");
+        return;
+    }
+    if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"), "draft", &res,
+                         &err)) {
+        ss_sheet_free(&sh);
+        ss_ledger_result_cleanup(&res);
+        ss_wf_error(r, &err, 0);
+        return;
+    }
+    r->resp->status = res.nerrors ? 422 : 200;
+    r->resp->ctype = JSON_TYPE;
+    r->resp->cache_control = "no-store";
+    ss_json_init(&j, &r->resp->body, 0);
+    ss_json_obj(&j);
+    ss_json_kstr(&j, "format", sh.format);
+    ss_json_kstr(&j, "status", "draft");
+    ss_json_kint(&j, "stored", (long long)res.stored);
+    ss_json_kint(&j, "skipped", (long long)res.skipped);
+    ss_json_key(&j, "ids");
+    ss_json_arr(&j);
+    for (i = 0; i < res.stored; i++)
+        ss_json_int(&j, res.ids[i]);
+    ss_json_arr_end(&j);
+    ss_json_kint(&j, "error_count", (long long)res.nerrors);
+    ss_json_key(&j, "errors");
+    ss_json_arr(&j);
+    for (i = 0; i < res.nerrors && i < 1000; i++) {
+        const struct ss_ledger_error *e = &res.errors[i];
+        ss_json_obj(&j);
+        ss_json_kint(&j, "row", e->row);
+        ss_json_kstr(&j, "column", e->column[0] ? e->column : NULL);
+        ss_json_kstr(&j, "field", e->field);
+        ss_json_kstr(&j, "message", e->message);
+        ss_json_obj_end(&j);
+    }
+    ss_json_arr_end(&j);
+    ss_json_obj_end(&j);
+    ss_buf_putc(&r->resp->body, '\n');
+    ss_ledger_result_cleanup(&res);
+    ss_sheet_free(&sh);
+}
+
+/* ---- evidence ------------------------------------------------------------------ */
+
+static const char *sniff(const unsigned char *p, size_t n)
+{
+    if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+        return "image/jpeg";
+    if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return "image/png";
+    if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+        return "image/webp";
+    if (n >= 5 && memcmp(p, "%PDF-", 5) == 0)
+        return "application/pdf";
+    return NULL;
+}
+
+static int write_blob(const char *dir, const char *name, const char *data, size_t len)
+{
+    char path[1200], tmp[1200];
+    size_t off = 0;
+    int fd;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (access(path, F_OK) == 0)
+        return SS_OK; /* same content already kept */
+    snprintf(tmp, sizeof tmp, "%s/.upload-XXXXXX", dir);
+    if ((fd = mkstemp(tmp)) < 0)
+        return SS_EIO;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            close(fd);
+            unlink(tmp);
+            return SS_EIO;
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return SS_EIO;
+    }
+    return SS_OK;
+}
+
+int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_user *u,
+                        int64_t id, const struct ss_http_field *file, struct ss_err *err)
+{
+    struct ss_wf_report rep;
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    char hex[crypto_hash_sha256_BYTES * 2 + 1], dir[1100];
+    const char *mime;
+    long ti, org;
+    int rc;
+
+    if (ss_store_wf_get(st, id, &rep) != SS_OK)
+        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
+    ti = ss_plan_target_index(r->plan, rep.target_id);
+    org = ss_engine_org_by_id(r->e, rep.org_id);
+    rc = ti < 0 ? ss_err_set(err, SS_EINVAL, "id", "the report is not on the current plan")
+                : ss_access_report(r->e, u, (size_t)ti, org, err);
+    if (!rc && strcmp(rep.status, "approved") == 0)
+        rc = ss_err_set(err, SS_ECONFLICT, "id", "the report is approved; evidence is closed");
+    ss_wf_report_cleanup(&rep);
+    if (rc)
+        return rc;
+    if (file->len == 0 || file->len > SS_MAX_EVIDENCE)
+        return ss_err_set(err, SS_EINVAL, "file", "evidence files are 1 byte to %u MiB",
+                          SS_MAX_EVIDENCE >> 20);
+    if (!(mime = sniff((const unsigned char *)file->value, file->len)))
+        return ss_err_set(err, SS_EINVAL, "file",
+                          "evidence must be a photo (JPEG, PNG, WebP) or a PDF");
+    crypto_hash_sha256(hash, (const unsigned char *)file->value, file->len);
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    snprintf(dir, sizeof dir, "%s.evidence", ss_store_wf_path(st));
+    if ((mkdir(dir, 0750) != 0 && errno != EEXIST) ||
+        write_blob(dir, hex, file->value, file->len))
+        return ss_err_set(err, SS_EIO, "file", "the evidence file cannot be stored");
+    ss_store_set_actor(st, u->name);
+    return ss_store_evidence_add(st, id, hex, mime, (int64_t)file->len,
+                                 file->filename && *file->filename ? file->filename : NULL, err);
+}
+
+void ss_api_report_evidence(struct ss_wreq *r)
+{
+    const struct ss_http_field *f;
+    struct ss_user u;
+    struct ss_store *st;
+    struct ss_err err;
+    struct ss_json j;
+    long id;
+
+    if (ss_web_auth(r, 1, &u))
+        return;
+    if (ss_parse_long(r->param, &id) || id < 1) {
+        ss_api_error(r, 400, "bad_parameter", "The report id must be a positive integer.");
+        return;
+    }
+    ss_err_clear(&err);
+    if (!(f = ss_http_file(r->http, "file"))) {
+        ss_err_set(&err, SS_EINVAL, "file", "send the file as the multipart field \"file\"");
+        ss_wf_error(r, &err, 0);
+        return;
+    }
+    if (!(st = ss_web_store_rw(r))) {
+        ss_api_error(r, 500, "internal", "The database cannot be opened for writing.");
+        return;
+    }
+    if (ss_wf_evidence_save(r, st, &u, id, f, &err)) {
+        ss_wf_error(r, &err, 1);
+        return;
+    }
+    r->resp->status = 201;
+    r->resp->ctype = JSON_TYPE;
+    r->resp->cache_control = "no-store";
+    ss_json_init(&j, &r->resp->body, 0);
+    ss_json_obj(&j);
+    ss_json_kint(&j, "report", id);
+    ss_json_kint(&j, "files", ss_store_evidence_count(st, id));
+    ss_json_obj_end(&j);
+    ss_buf_putc(&r->resp->body, '\n');
+}

@@ -318,9 +318,12 @@ static int cross_origin(const struct ss_http_req *req)
     const char *host = ss_http_header(req, "Host");
     const char *p;
 
-    if (!origin)
+    /* "null" is what a browser sends under Referrer-Policy: no-referrer
+     * (ours): it says nothing, so the session's SameSite cookie and CSRF
+     * token decide */
+    if (!origin || strcmp(origin, "null") == 0)
         return 0;
-    if (!host || strcmp(origin, "null") == 0)
+    if (!host)
         return 1;
     if (strncmp(origin, "http://", 7) == 0)
         p = origin + 7;

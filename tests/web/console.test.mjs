@@ -1,0 +1,103 @@
+// console.test.mjs - the sign-in page and the console in Chromium: zero
+// axe violations (WCAG 2.1 AA) in Chinese, English and large text, also
+// with an error shown; and the whole flow by keyboard-free clicks under
+// the real CSP: sign in, land on /console, sign out.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, SHISHI } from '../api/server.mjs';
+
+process.env.SHISHI_PWHASH_FAST = '1';
+const AXE = path.resolve('node_modules/axe-core/axe.min.js');
+const TMP = process.env.SHISHI_TMP || os.tmpdir();
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+              '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+let srv;
+const open = [];
+
+async function browser(opts = {}) {
+  const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+    viewport: { width: 390, height: 844 }, ...opts,
+  });
+  open.push({ ctx, dir });
+  return ctx;
+}
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const res = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  return res.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+async function signIn(page, user, password) {
+  await page.goto(srv.base + '/login');
+  await page.fill('#user', user);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+}
+
+before(async () => {
+  srv = await startServer();
+  const r = spawnSync(SHISHI, ['user', 'add', '审核员', '--role', 'reviewer', '--org', '6501', '--db', srv.db],
+                      { input: 'a good password\n', encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+after(async () => {
+  for (const { ctx, dir } of open) {
+    await ctx.close().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(await srv.stop(), 0);
+});
+
+test('login and console pages: zero axe violations in every variant', async () => {
+  const ctx = await browser({ bypassCSP: true });
+  const page = await ctx.newPage();
+  for (const variant of ['', 'lang=en', 'care=1', 'lang=zh', 'care=0']) {
+    if (variant) await page.goto(srv.base + '/?' + variant);
+    await page.goto(srv.base + '/login');
+    assert.deepEqual(await axe(page), [], `${variant || 'zh'} /login`);
+    await signIn(page, '审核员', 'wrong password');
+    assert.ok(await page.$('[role=alert]'), 'the error is shown');
+    assert.deepEqual(await axe(page), [], `${variant || 'zh'} /login with an error`);
+    await signIn(page, '审核员', 'a good password');
+    assert.match(page.url(), /\/console$/);
+    assert.deepEqual(await axe(page), [], `${variant || 'zh'} /console`);
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button')]);
+  }
+  await page.close();
+});
+
+test('sign in, console, sign out under the real CSP', async () => {
+  const ctx = await browser();
+  const page = await ctx.newPage();
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  await page.goto(srv.base + '/console');
+  assert.match(page.url(), /\/login$/, 'signed out: sent to the sign-in page');
+  await signIn(page, '审核员', 'a good password');
+  assert.match(page.url(), /\/console$/);
+  const main = await page.textContent('main');
+  assert.match(main, /审核员/);
+  assert.match(main, /乌鲁木齐市|6501/);
+  assert.ok(await page.$('a[href="/console/report"]'));
+  assert.ok(await page.$('a[href="/console/inbox"]'));
+  const cookies = await ctx.cookies();
+  const s = cookies.find((c) => c.name === 'ss_session');
+  assert.ok(s.httpOnly);
+  assert.equal(s.sameSite, 'Strict');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button')]);
+  assert.equal(new URL(page.url()).pathname, '/');
+  await page.goto(srv.base + '/console');
+  assert.match(page.url(), /\/login$/);
+  assert.deepEqual(violations, []);
+  await page.close();
+});

@@ -33,6 +33,19 @@ sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err 
     return s;
 }
 
+int64_t store_int64(struct ss_store *st, const char *sql, int64_t dflt)
+{
+    sqlite3_stmt *s = store_prepare(st, sql, NULL);
+    int64_t v = dflt;
+
+    if (!s)
+        return dflt;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
 int store_tx_begin(struct ss_store *st, struct ss_err *err)
 {
     if (st->tx_depth == 0 && sqlite3_get_autocommit(st->db)) {

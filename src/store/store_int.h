@@ -37,6 +37,9 @@ int store_audit_backfill(struct ss_store *st, struct ss_err *err);
 
 /* Prepare sql or fill err (with the SQLite message) and return NULL. */
 sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err *err);
+/* The first column of the first row of a parameterless query, or dflt
+ * when there is no row or the query fails. */
+int64_t store_int64(struct ss_store *st, const char *sql, int64_t dflt);
 /* Run a statement with no result rows and no parameters. */
 int store_exec(struct ss_store *st, const char *sql, struct ss_err *err);
 /* Bind a string or NULL. */

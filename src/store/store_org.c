@@ -123,13 +123,5 @@ int ss_store_org_get(struct ss_store *st, const char *code, struct ss_org *out)
 
 int64_t ss_store_org_count(struct ss_store *st)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM org_unit", NULL);
-    int64_t n = -1;
-
-    if (!s)
-        return -1;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
+    return store_int64(st, "SELECT count(*) FROM org_unit", -1);
 }

@@ -196,30 +196,14 @@ fail:
 
 static int64_t current_plan_id(struct ss_store *st)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT id FROM plan WHERE state = 'active' "
-                                        "ORDER BY year DESC, id DESC LIMIT 1", NULL);
-    int64_t id = 0;
-
-    if (!s)
-        return 0;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return id;
+    return store_int64(st, "SELECT id FROM plan WHERE state = 'active' "
+                           "ORDER BY year DESC, id DESC LIMIT 1", 0);
 }
 
 int64_t ss_store_plan_latest_draft(struct ss_store *st)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT id FROM plan WHERE state = 'draft' "
-                                        "ORDER BY id DESC LIMIT 1", NULL);
-    int64_t id = 0;
-
-    if (!s)
-        return 0;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return id;
+    return store_int64(st, "SELECT id FROM plan WHERE state = 'draft' ORDER BY id DESC LIMIT 1",
+                       0);
 }
 
 int ss_store_plan_load(struct ss_store *st, int64_t plan_id, struct ss_plan **out,

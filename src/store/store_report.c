@@ -139,15 +139,7 @@ int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_s
 
 int64_t ss_store_report_max_seq(struct ss_store *st)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT coalesce(max(seq), 0) FROM report", NULL);
-    int64_t v = 0;
-
-    if (!s)
-        return -1;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return v;
+    return store_int64(st, "SELECT coalesce(max(seq), 0) FROM report", -1);
 }
 
 int ss_store_assign(struct ss_store *st, int64_t target_id, int64_t org_id, double value,

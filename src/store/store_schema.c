@@ -207,13 +207,5 @@ int store_migrate(struct ss_store *st, struct ss_err *err)
 
 int ss_store_schema_version(struct ss_store *st)
 {
-    sqlite3_stmt *s = store_prepare(st, "PRAGMA user_version", NULL);
-    int v = 0;
-
-    if (!s)
-        return -1;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    return v;
+    return (int)store_int64(st, "PRAGMA user_version", -1);
 }

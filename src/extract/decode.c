@@ -66,8 +66,7 @@ out:
 
 static int is_ctrl(unsigned char c)
 {
-    return (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v') ||
-           c == 0x7F;
+    return (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v') || c == 0x7F;
 }
 
 /* Text, not data: a stray control character is tolerated, many are not. */
@@ -114,8 +113,8 @@ static int looks_html(const char *s, size_t n)
 
     while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
         i++;
-    if (i < n && s[i] == '<' && (ieq_prefix(s + i, n - i, "<!doctype") ||
-                                 ieq_prefix(s + i, n - i, "<html")))
+    if (i < n && s[i] == '<' &&
+        (ieq_prefix(s + i, n - i, "<!doctype") || ieq_prefix(s + i, n - i, "<html")))
         return 1;
     return find_ci(s, n, "<p>") || find_ci(s, n, "<br") || find_ci(s, n, "</p>") ||
            find_ci(s, n, "</div>");
@@ -125,9 +124,16 @@ static const struct {
     const char *name;
     const char *utf8;
 } ENTITIES[] = {
-    {"nbsp;", "\xC2\xA0"}, {"amp;", "&"},      {"lt;", "<"},   {"gt;", ">"},
-    {"quot;", "\""},       {"apos;", "'"},     {"ldquo;", "\xE2\x80\x9C"},
-    {"rdquo;", "\xE2\x80\x9D"}, {"mdash;", "\xE2\x80\x94"}, {"hellip;", "\xE2\x80\xA6"},
+    {"nbsp;", "\xC2\xA0"},
+    {"amp;", "&"},
+    {"lt;", "<"},
+    {"gt;", ">"},
+    {"quot;", "\""},
+    {"apos;", "'"},
+    {"ldquo;", "\xE2\x80\x9C"},
+    {"rdquo;", "\xE2\x80\x9D"},
+    {"mdash;", "\xE2\x80\x94"},
+    {"hellip;", "\xE2\x80\xA6"},
     {"middot;", "\xC2\xB7"},
 };
 
@@ -152,9 +158,10 @@ static size_t entity(const char *s, size_t n, struct ss_buf *b)
         int hex = n > 3 && (s[2] == 'x' || s[2] == 'X');
         for (i = hex ? 3 : 2; i < n && i < 12 && s[i] != ';'; i++) {
             char c = s[i];
-            int d = (c >= '0' && c <= '9') ? c - '0'
+            int d = (c >= '0' && c <= '9')        ? c - '0'
                     : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                  : -1;
             if (d < 0)
                 return 0;
             cp = cp * (hex ? 16u : 10u) + (uint32_t)d;
@@ -174,8 +181,8 @@ static size_t entity(const char *s, size_t n, struct ss_buf *b)
     return 0;
 }
 
-static const char *const BLOCK_TAGS[] = {"p",  "br", "div", "li", "tr",  "h1",      "h2",
-                                         "h3", "h4", "h5",  "h6", "td",  "table",   "ul",
+static const char *const BLOCK_TAGS[] = {"p",  "br",      "div",     "li",    "tr", "h1",    "h2",
+                                         "h3", "h4",      "h5",      "h6",    "td", "table", "ul",
                                          "ol", "section", "article", "title", NULL};
 
 /* Tag at s[0] == '<': returns bytes to skip; writes "\n" for block tags. */
@@ -259,17 +266,16 @@ static void normalise(struct xdoc *d)
             ss_buf_putc(&b, '\n');
             if (i + 1 < d->norig && s[i + 1] == '\n')
                 len = 2;
-        } else if (cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0xFEFF ||
-                   cp == 0x2060 || cp == 0xAD) {
+        } else if (cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0xFEFF || cp == 0x2060 ||
+                   cp == 0xAD) {
             /* invisible: dropped */
         } else if (cp < 0x80 && is_ctrl((unsigned char)cp)) {
             ss_buf_putc(&b, ' ');
         } else if (foldable(cp)) {
             utf8proc_int32_t dst[4];
             int last = 0;
-            utf8proc_ssize_t k = utf8proc_decompose_char((utf8proc_int32_t)cp, dst, 4,
-                                                          UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE,
-                                                          &last);
+            utf8proc_ssize_t k = utf8proc_decompose_char(
+                (utf8proc_int32_t)cp, dst, 4, UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE, &last);
             put_cp(&b, k == 1 ? (uint32_t)dst[0] : cp);
         } else {
             ss_buf_put(&b, s + i, len);
@@ -300,17 +306,20 @@ int ss_xdoc_load(struct xdoc *d, const char *text, size_t len, struct ss_err *er
         return ss_err_set(err, SS_EINVAL, "", "the text is larger than %u bytes",
                           (unsigned)SS_MAX_TEXT_FILE);
     if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-        if (convert(u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE", text + 2, len - 2, &d->orig,
-                    &d->norig, &bad))
-            return ss_err_set(err, SS_EINVAL, "", "the text has a UTF-16 mark but is not "
-                              "valid UTF-16 (byte %zu)", bad + 2);
+        if (convert(u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE", text + 2, len - 2, &d->orig, &d->norig,
+                    &bad))
+            return ss_err_set(err, SS_EINVAL, "",
+                              "the text has a UTF-16 mark but is not "
+                              "valid UTF-16 (byte %zu)",
+                              bad + 2);
     } else {
         if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
             text += 3;
             len -= 3;
         }
         if (memchr(text, '\0', len))
-            return ss_err_set(err, SS_EINVAL, "", "the input holds NUL bytes (byte %zu): "
+            return ss_err_set(err, SS_EINVAL, "",
+                              "the input holds NUL bytes (byte %zu): "
                               "binary data, not text",
                               (size_t)((const char *)memchr(text, '\0', len) - text));
         if (ss_utf8_valid(text, len)) {
@@ -319,12 +328,15 @@ int ss_xdoc_load(struct xdoc *d, const char *text, size_t len, struct ss_err *er
         } else if (convert("GB18030", text, len, &d->orig, &d->norig, &bad) == SS_OK) {
             d->from_gb = 1;
         } else {
-            return ss_err_set(err, SS_EINVAL, "", "the input is neither UTF-8 nor GB18030 "
-                              "text (undecodable byte at offset %zu)", bad);
+            return ss_err_set(err, SS_EINVAL, "",
+                              "the input is neither UTF-8 nor GB18030 "
+                              "text (undecodable byte at offset %zu)",
+                              bad);
         }
     }
     if (memchr(d->orig, '\0', d->norig) || looks_binary(d->orig, d->norig)) {
-        rc = ss_err_set(err, SS_EINVAL, "", "the input holds control characters: binary "
+        rc = ss_err_set(err, SS_EINVAL, "",
+                        "the input holds control characters: binary "
                         "data, not text");
         ss_xdoc_cleanup(d);
         return rc;

@@ -24,10 +24,6 @@
 #include "base/util.h"
 #include "extract/xint.h"
 
-struct line {
-    size_t b, e; /* trimmed */
-};
-
 enum style {
     ST_ARABIC,   /* 1. 1、 */
     ST_CN_DUN,   /* 一、 */
@@ -58,10 +54,10 @@ static const char *const CN_SMALL = "一二三四五六七八九十";
 
 /* ---- lines ---- */
 
-static size_t split_lines(const char *s, size_t n, struct line **out)
+static size_t split_lines(const char *s, size_t n, struct xline **out)
 {
     size_t i = 0, nl = 0, cap = 64;
-    struct line *v = ss_xmalloc(cap * sizeof *v);
+    struct xline *v = ss_xmalloc(cap * sizeof *v);
 
     while (i <= n) {
         size_t b = i, e;
@@ -89,39 +85,6 @@ static size_t split_lines(const char *s, size_t n, struct line **out)
     }
     *out = v;
     return nl;
-}
-
-static size_t nchars(const char *s, size_t b, size_t e)
-{
-    size_t n = 0, len;
-
-    while (b < e) {
-        xcp(s, b, e, &len);
-        b += len;
-        n++;
-    }
-    return n;
-}
-
-static int has_clause_punct(const char *s, size_t b, size_t e)
-{
-    size_t len;
-
-    while (b < e) {
-        uint32_t c = xcp(s, b, e, &len);
-        if (xis_clause_end(c) || c == 0x3001 /* 、 */)
-            return 1;
-        b += len;
-    }
-    return 0;
-}
-
-static int has_digit(const char *s, size_t b, size_t e)
-{
-    for (; b < e; b++)
-        if (xis_digit((unsigned char)s[b]))
-            return 1;
-    return 0;
 }
 
 /* ---- small numerals in markers ---- */
@@ -281,7 +244,7 @@ static size_t skip_after_marker(const char *s, size_t i, size_t end)
     return i;
 }
 
-static void collect_markers(const char *s, const struct line *lines, size_t from, size_t to,
+static void collect_markers(const char *s, const struct xline *lines, size_t from, size_t to,
                             struct markers *ms)
 {
     size_t l, i, len;
@@ -316,9 +279,6 @@ static void collect_markers(const char *s, const struct line *lines, size_t from
 
 /* ---- end of the list ---- */
 
-static int find_date(const char *s, size_t b, size_t e, int *y, int *mo, int *d, size_t *db,
-                     size_t *de);
-
 static int refers_to_list(const char *s, size_t b, size_t e)
 {
     static const char *const HEAD[] = {"以上", "上述", NULL};
@@ -345,36 +305,13 @@ static int refers_to_list(const char *s, size_t b, size_t e)
     return 0;
 }
 
-static int is_signature(const char *s, size_t b, size_t e)
-{
-    static const char *const ORG[] = {"政府", "委员会", "办公室", "办公厅", "常委会", "人大",
-                                      "政协", "局", "厅", "委", "办", NULL};
-    size_t k;
-
-    if (b >= e || nchars(s, b, e) > 30 || has_digit(s, b, e) || has_clause_punct(s, b, e))
-        return 0;
-    for (k = 0; ORG[k]; k++)
-        if (xbefore(s, b, e, ORG[k]))
-            return 1;
-    return 0;
-}
-
-static int is_date_line(const char *s, size_t b, size_t e)
-{
-    int y, mo, d;
-    size_t db, de;
-
-    if (!find_date(s, b, e, &y, &mo, &d, &db, &de))
-        return 0;
-    return nchars(s, b, db) + nchars(s, de, e) <= 2;
-}
-
 static int is_end_line(const char *s, size_t b, size_t e)
 {
     static const char *const JUNK[] = {
-        "特此", "相关", "热点", "推荐", "责任编辑", "编辑", "来源", "特别声明", "声明", "版权",
-        "Copyright", "分享", "扫一扫", "打印", "关闭", "上一篇", "下一篇", "返回", "附件",
-        "延伸阅读", "原标题", "网友评论", "评论", "【相关", "阅读", "点击", NULL};
+        "特此",     "相关",   "热点",   "推荐",      "责任编辑", "编辑",     "来源",
+        "特别声明", "声明",   "版权",   "Copyright", "分享",     "扫一扫",   "打印",
+        "关闭",     "上一篇", "下一篇", "返回",      "附件",     "延伸阅读", "原标题",
+        "网友评论", "评论",   "【相关", "阅读",      "点击",     NULL};
 
     if (b >= e)
         return 0;
@@ -382,209 +319,17 @@ static int is_end_line(const char *s, size_t b, size_t e)
         return 1;
     /* the closing paragraph speaks of the list as a whole and of the public,
      * and quantifies nothing */
-    if (!has_digit(s, b, e) &&
+    if (!xhas_digit(s, b, e) &&
         (refers_to_list(s, b, e) || xhas(s, b, e, "社会各界") ||
          (xhas(s, b, e, "监督") &&
           (xhas(s, b, e, "欢迎") || xhas(s, b, e, "希望") || xhas(s, b, e, "接受")))))
         return 1;
-    return is_date_line(s, b, e) || is_signature(s, b, e);
-}
-
-/* ---- dates ---- */
-
-/* A numeral at i: Arabic digits or Chinese (二〇二六, 十二); value and end. */
-static int date_num(const char *s, size_t i, size_t e, int *v, size_t *end)
-{
-    size_t j = i;
-    static const char *const CN[] = {"〇", "零", "一", "二", "三", "四", "五", "六",
-                                     "七", "八", "九", "十", NULL};
-    double d;
-
-    if (i < e && xis_digit((unsigned char)s[i])) {
-        int x = 0;
-        while (j < e && xis_digit((unsigned char)s[j]) && j - i < 4)
-            x = x * 10 + (s[j++] - '0');
-        *v = x;
-        *end = j;
-        return 1;
-    }
-    while (j < e && j - i < 18 && xat_any(s, j, e, CN))
-        j += 3;
-    if (j == i || (d = ss_xnum_chinese(s, i, j)) < 0)
-        return 0;
-    *v = (int)d;
-    *end = j;
-    return 1;
-}
-
-static int find_date(const char *s, size_t b, size_t e, int *y, int *mo, int *d, size_t *db,
-                     size_t *de)
-{
-    size_t i, len;
-
-    for (i = b; i < e; i += len) {
-        size_t j, k;
-        int yy, mm, dd;
-        xcp(s, i, e, &len);
-        if (!date_num(s, i, e, &yy, &j) || yy < 1990 || yy > 2100)
-            continue;
-        if ((k = xat(s, j, e, "年"))) {
-            j += k;
-            if (!date_num(s, j, e, &mm, &j) || !(k = xat(s, j, e, "月")))
-                continue;
-            j += k;
-            if (!date_num(s, j, e, &dd, &j) || !((k = xat(s, j, e, "日")) ||
-                                                 (k = xat(s, j, e, "号"))))
-                continue;
-            j += k;
-        } else if (j < e && (s[j] == '-' || s[j] == '/' || s[j] == '.')) {
-            char sep = s[j];
-            if (!date_num(s, j + 1, e, &mm, &j) || j >= e || s[j] != sep ||
-                !date_num(s, j + 1, e, &dd, &j))
-                continue;
-        } else {
-            continue;
-        }
-        if (mm < 1 || mm > 12 || dd < 1 || dd > 31)
-            continue;
-        *y = yy;
-        *mo = mm;
-        *d = dd;
-        *db = i;
-        *de = j;
-        return 1;
-    }
-    return 0;
-}
-
-/* First year (19xx/20xx followed by 年) in s[b..e), or 0. */
-static int find_year(const char *s, size_t b, size_t e)
-{
-    size_t i, j, len;
-    int v;
-
-    for (i = b; i < e; i += len) {
-        xcp(s, i, e, &len);
-        if (date_num(s, i, e, &v, &j) && v >= 1990 && v <= 2100 && xat(s, j, e, "年"))
-            return v;
-    }
-    return 0;
-}
-
-/* ---- the plan's title ---- */
-
-static void plan_title(const char *s, size_t b, size_t e, size_t *tb, size_t *te)
-{
-    size_t j;
-
-    for (j = b; j < e; j++)
-        if ((s[j] == '!' || s[j] == ':' || s[j] == '?') && !xhas(s, b, j, "关于"))
-            b = j + 1;
-    while (b < e && s[b] == ' ')
-        b++;
-    static const char *const VERBS[] = {"发布", "公布", "印发", "下达", "实施", "做好",
-                                        "办好", "确定", "公开", "推进", "征集", NULL};
-    static const char *const TAILS[] = {"的公告", "的通知", "的决定", "的意见", "的通告",
-                                        "的报告", "的函",   "的批复", "的公示", "公示", "公告",   "通知",
-                                        "通告",   "公布",   "出炉",   "发布",   NULL};
-    size_t i, n, k;
-
-    for (i = b; i + 6 <= e; i++)
-        if (xat(s, i, e, "关于")) {
-            b = i + 6;
-            break;
-        }
-    for (;;) {
-        if ((n = xat_any(s, b, e, VERBS)))
-            b += n;
-        else if ((n = xat(s, b, e, "《")) || (n = xat(s, b, e, "“")))
-            b += n;
-        else
-            break;
-    }
-    for (;;) {
-        int cut = 0;
-        for (k = 0; TAILS[k] && !cut; k++)
-            if ((n = xbefore(s, b, e, TAILS[k]))) {
-                e -= n;
-                cut = 1;
-            }
-        if (!cut && ((n = xbefore(s, b, e, "》")) || (n = xbefore(s, b, e, "”"))))
-            e -= n, cut = 1;
-        if (!cut)
-            break;
-    }
-    *tb = b;
-    *te = e;
-}
-
-static size_t find_title_line(const char *s, const struct line *lines, size_t from, size_t nl)
-{
-    size_t l;
-
-    for (l = from; l < nl; l++) {
-        size_t b = lines[l].b, e = lines[l].e;
-        if (b < e && xhas(s, b, e, "关于") && nchars(s, b, e) <= 100 &&
-            !xhas(s, b, e, "\xE3\x80\x82") &&
-            (xhas(s, b, e, "实事") || xhas(s, b, e, "民生") || xhas(s, b, e, "项目") ||
-             xhas(s, b, e, "工程")))
-            return l;
-    }
-    for (l = from; l < nl && from == 0; l++) {
-        size_t b = lines[l].b, e = lines[l].e;
-        if (b < e && (xhas(s, b, e, "实事") || xhas(s, b, e, "民生工程")) &&
-            nchars(s, b, e) <= 50 && !xhas(s, b, e, "\xE3\x80\x82") && !xhas(s, b, e, ";") &&
-            !xhas(s, b, e, ","))
-            return l;
-    }
-    return (size_t)-1;
-}
-
-/* "十件民生实事" / "10项民生实事" in s[b..e): the count, or 0. */
-static int stated_count(const char *s, size_t b, size_t e)
-{
-    static const char *const NOUN[] = {"实事", "民生", "工程", "项目", NULL};
-    size_t i, len;
-
-    for (i = b; i < e; i += len) {
-        struct xqty q;
-        xcp(s, i, e, &len);
-        if (!ss_xnum_starts(s, i, e))
-            continue;
-        if (!ss_xqty_read(s, i, e, &q)) {
-            if (q.ne > i)
-                len = q.ne - i;
-            continue;
-        }
-        if (q.value >= 1 && q.value <= 99 && q.value == (int)q.value) {
-            size_t j = q.ue > q.ub ? q.ue : q.ne, k;
-            int unit_ok = xat(s, q.ub, q.ue, "件") || xat(s, q.ub, q.ue, "项") ||
-                          (q.ue - q.ub == 3 && xat(s, q.ub, q.ue, "个")) ||
-                          (q.ue == q.ub && xat(s, j, e, "大"));
-            if (q.ue == q.ub && xat(s, j, e, "大"))
-                j += 3;
-            /* 民生实事项目8项: the noun comes first */
-            if ((xat(s, q.ub, q.ue, "件") || xat(s, q.ub, q.ue, "项")) && q.b >= b + 6 &&
-                (xbefore(s, b, q.b, "实事") || xbefore(s, b, q.b, "项目") ||
-                 xbefore(s, b, q.b, "工程")))
-                return (int)q.value;
-            for (k = 0; unit_ok && k < 4 && j < e; k++) {
-                if (xat_any(s, j, e, NOUN))
-                    return (int)q.value;
-                xcp(s, j, e, &len);
-                j += len;
-            }
-        }
-        if (q.ne > i)
-            len = q.ne - i;
-    }
-    return 0;
+    return ss_xis_date_line(s, b, e) || ss_xis_signature(s, b, e);
 }
 
 /* ---- items ---- */
 
-static void add_item(struct xseg *seg, size_t *cap, int no, size_t b, size_t e,
-                     const char *s)
+static void add_item(struct xseg *seg, size_t *cap, int no, size_t b, size_t e, const char *s)
 {
     while (b < e && (s[b] == ' ' || s[b] == '\n'))
         b++;
@@ -617,7 +362,7 @@ static void item_title(const char *s, struct xitem *it)
             if (c == 0x3002 || c == ':')
                 break;
         }
-        if (i < e && nchars(s, b, i) <= 40 && ss_xtargets_count(s, b, i) == 0)
+        if (i < e && xnchars(s, b, i) <= 40 && ss_xtargets_count(s, b, i) == 0)
             e = i;
     }
     for (;;) {
@@ -634,7 +379,7 @@ static void item_title(const char *s, struct xitem *it)
 
 /* Items of the chain cur[0..len) that state at least one target: the list
  * of commitments is where the numbers are. */
-static size_t chain_targets(const char *s, const struct line *lines, const struct markers *ms,
+static size_t chain_targets(const char *s, const struct xline *lines, const struct markers *ms,
                             const size_t *cur, size_t len)
 {
     size_t k, n = 0;
@@ -676,7 +421,7 @@ static size_t follow_chain(const struct markers *ms, size_t a, size_t *cur, size
  * Ranking: as long as the stated count, then longest, then the one whose
  * items carry targets (a few ties only), then line-start markers, then the
  * earliest. */
-static size_t best_chain(const char *s, const struct line *lines, const struct markers *ms,
+static size_t best_chain(const char *s, const struct xline *lines, const struct markers *ms,
                          int want, size_t **idx)
 {
     size_t a, best = 0, bstarts = 0, btargets = 0, ties = 0;
@@ -737,8 +482,7 @@ static void cut_categories(struct xseg *seg, const struct markers *ms, int style
     for (a = 0; a < ms->n; a++) {
         size_t first_item = (size_t)-1;
         int spread = 0;
-        if (ms->v[a].style == style || ms->v[a].value != 1 || ms->v[a].weak ||
-            !ms->v[a].line_start)
+        if (ms->v[a].style == style || ms->v[a].value != 1 || ms->v[a].weak || !ms->v[a].line_start)
             continue;
         len = follow_chain(ms, a, cur, &starts);
         if (len < 2)
@@ -756,7 +500,8 @@ static void cut_categories(struct xseg *seg, const struct markers *ms, int style
             continue;
         for (k = 0; k < len; k++) {
             size_t it = item_of(seg, ms->v[cur[k]].pos);
-            if (it != (size_t)-1 && ms->v[cur[k]].line_start && ms->v[cur[k]].pos > seg->items[it].b)
+            if (it != (size_t)-1 && ms->v[cur[k]].line_start &&
+                ms->v[cur[k]].pos > seg->items[it].b)
                 seg->items[it].e = ms->v[cur[k]].pos;
         }
     }
@@ -764,7 +509,7 @@ static void cut_categories(struct xseg *seg, const struct markers *ms, int style
 }
 
 /* End of the last item: its line, and the lines after it that continue it. */
-static size_t last_item_end(const char *s, const struct line *lines, size_t l, size_t stop,
+static size_t last_item_end(const char *s, const struct xline *lines, size_t l, size_t stop,
                             int style)
 {
     size_t end = lines[l].e;
@@ -778,20 +523,19 @@ static size_t last_item_end(const char *s, const struct line *lines, size_t l, s
         if (is_end_line(s, b, e))
             break;
         is_marker = marker_at(s, b, e, &m);
-        if (nchars(s, b, e) < 12 && !has_clause_punct(s, b, e) && !is_marker)
+        if (xnchars(s, b, e) < 12 && !xhas_clause_punct(s, b, e) && !is_marker)
             break;
         /* the next section of the document (三、保障措施) or the same
          * numbering starting over: the list is done */
-        if (is_marker && ((m.style == ST_CN_DUN && style != ST_CN_DUN) ||
-                          (m.style == style && m.value == 1)))
+        if (is_marker &&
+            ((m.style == ST_CN_DUN && style != ST_CN_DUN) || (m.style == style && m.value == 1)))
             break;
         end = e;
     }
     return end;
 }
 
-static void split_inline(const char *s, size_t b, size_t e, int want, struct xseg *seg,
-                         size_t *cap)
+static void split_inline(const char *s, size_t b, size_t e, int want, struct xseg *seg, size_t *cap)
 {
     size_t i, start = b, len = 1, parts = 1;
     uint32_t sep = ';';
@@ -815,8 +559,8 @@ static void split_inline(const char *s, size_t b, size_t e, int want, struct xse
     }
 }
 
-static void unnumbered(const char *s, const struct line *lines, size_t from, size_t stop,
-                       int want, struct xseg *seg, size_t *cap)
+static void unnumbered(const char *s, const struct xline *lines, size_t from, size_t stop, int want,
+                       struct xseg *seg, size_t *cap)
 {
     size_t l, intro = (size_t)-1, i, len;
 
@@ -834,7 +578,7 @@ static void unnumbered(const char *s, const struct line *lines, size_t from, siz
         for (i = b; i < e; i += len)
             if (xcp(s, i, e, &len) == ':')
                 colon = i + 1;
-        if (colon && nchars(s, colon, e) > 10) {
+        if (colon && xnchars(s, colon, e) > 10) {
             split_inline(s, colon, e, want, seg, cap);
             return;
         }
@@ -871,67 +615,27 @@ static void unnumbered(const char *s, const struct line *lines, size_t from, siz
     }
 }
 
-/* Issuer and date: the signature and date lines after the list. */
-static void signature(const char *s, const struct line *lines, size_t nl, size_t from,
-                      struct xseg *seg)
-{
-    size_t l, seen = 0, prev = (size_t)-1;
-    int y, mo, d;
-    size_t db, de;
-
-    for (l = from; l < nl && seen < 12; l++) {
-        size_t b = lines[l].b, e = lines[l].e;
-        if (b >= e)
-            continue;
-        seen++;
-        if (find_date(s, b, e, &y, &mo, &d, &db, &de) &&
-            (is_date_line(s, b, e) || (db > b && is_signature(s, b, db)))) {
-            struct ss_buf buf;
-            ss_buf_init(&buf, 16);
-            ss_buf_printf(&buf, "%04d-%02d-%02d", y, mo, d);
-            if (!buf.err && buf.len == 10)
-                memcpy(seg->published, buf.data, 11);
-            ss_buf_cleanup(&buf);
-            if (db > b && is_signature(s, b, db)) {
-                seg->issuer_b = b;
-                seg->issuer_e = db;
-                while (seg->issuer_e > b && s[seg->issuer_e - 1] == ' ')
-                    seg->issuer_e--;
-            } else if (prev != (size_t)-1) {
-                seg->issuer_b = lines[prev].b;
-                seg->issuer_e = lines[prev].e;
-            }
-            return;
-        }
-        if (nchars(s, b, e) <= 40 && !has_clause_punct(s, b, e) && !xat(s, b, e, "特此") &&
-            !xat(s, b, e, "("))
-            prev = l;
-        else
-            prev = (size_t)-1;
-    }
-}
-
 void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
 {
-    struct line *lines = NULL;
+    struct xline *lines = NULL;
     struct markers ms = {NULL, 0, 0};
     size_t nl, l, title = (size_t)-1, from = 0, stop, cap = 0, *idx = NULL, nchain, k;
     size_t list_end = 0;
 
     memset(seg, 0, sizeof *seg);
     nl = split_lines(s, n, &lines);
-    title = find_title_line(s, lines, 0, nl);
+    title = ss_xfind_title_line(s, lines, 0, nl);
     if (title != (size_t)-1) {
         from = title + 1;
-        plan_title(s, lines[title].b, lines[title].e, &seg->title_b, &seg->title_e);
-        seg->stated_count = stated_count(s, lines[title].b, lines[title].e);
+        ss_xplan_title(s, lines[title].b, lines[title].e, &seg->title_b, &seg->title_e);
+        seg->stated_count = ss_xstated_count(s, lines[title].b, lines[title].e);
     }
     for (stop = from; stop < nl; stop++)
         if (xat(s, lines[stop].b, lines[stop].e, "特此"))
             break;
     if (!seg->stated_count) {
         for (l = from; l < stop && l < from + 12; l++) {
-            if ((seg->stated_count = stated_count(s, lines[l].b, lines[l].e)))
+            if ((seg->stated_count = ss_xstated_count(s, lines[l].b, lines[l].e)))
                 break;
         }
     }
@@ -941,13 +645,13 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
         /* a headline above the real title (a sidebar): take the title
          * nearest above the list */
         size_t first_line = ms.v[idx[0]].line, t = title, c;
-        while ((c = find_title_line(s, lines, t + 1, first_line)) != (size_t)-1 &&
+        while ((c = ss_xfind_title_line(s, lines, t + 1, first_line)) != (size_t)-1 &&
                xhas(s, lines[c].b, lines[c].e, "关于"))
             t = c;
         if (t != title) {
             title = t;
             from = t + 1;
-            plan_title(s, lines[t].b, lines[t].e, &seg->title_b, &seg->title_e);
+            ss_xplan_title(s, lines[t].b, lines[t].e, &seg->title_b, &seg->title_e);
         }
     }
     if (nchain >= 2) {
@@ -974,22 +678,22 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
         item_title(s, &seg->items[k]);
     /* year: the title's, else the intro's */
     if (seg->title_e > seg->title_b)
-        seg->year = find_year(s, seg->title_b, seg->title_e);
+        seg->year = ss_xfind_year(s, seg->title_b, seg->title_e);
     if (!seg->year && seg->nitems)
-        seg->year = find_year(s, lines[from < nl ? from : 0].b, seg->items[0].b);
+        seg->year = ss_xfind_year(s, lines[from < nl ? from : 0].b, seg->items[0].b);
     if (list_end) {
         for (l = 0; l < nl && lines[l].e < list_end; l++)
             ;
-        signature(s, lines, nl, l + 1 < nl ? l + 1 : nl, seg);
+        ss_xsignature(s, lines, nl, l + 1 < nl ? l + 1 : nl, seg);
     }
     if (!seg->published[0] && seg->nitems == 0)
-        signature(s, lines, nl, from, seg);
+        ss_xsignature(s, lines, nl, from, seg);
     if (!seg->published[0] && seg->nitems) {
         /* a news page: the date under its headline */
         int y, mo, d;
         size_t db, de;
         for (l = title != (size_t)-1 ? title : 0; l < nl && lines[l].b < seg->items[0].b; l++)
-            if (find_date(s, lines[l].b, lines[l].e, &y, &mo, &d, &db, &de)) {
+            if (ss_xfind_date(s, lines[l].b, lines[l].e, &y, &mo, &d, &db, &de)) {
                 struct ss_buf buf;
                 ss_buf_init(&buf, 16);
                 ss_buf_printf(&buf, "%04d-%02d-%02d", y, mo, d);
@@ -1007,7 +711,7 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
         size_t b = lines[title].b, e = lines[title].e, i;
         for (i = b; i + 6 <= e; i++)
             if (xat(s, i, e, "关于")) {
-                if (is_signature(s, b, i)) {
+                if (ss_xis_signature(s, b, i)) {
                     seg->issuer_b = b;
                     seg->issuer_e = i;
                 }

@@ -27,8 +27,8 @@
 #include "base/util.h"
 #include "extract/xint.h"
 
-static const char *const PLACE_WORDS[] = {"地", "州", "市", "县", "区", "旗", "盟", "省",
-                                          "乡", "镇", "街道", "师", "团场", NULL};
+static const char *const PLACE_WORDS[] = {"地", "州", "市", "县",   "区", "旗",   "盟",
+                                          "省", "乡", "镇", "街道", "师", "团场", NULL};
 
 static const char *const POLICY_NOUNS[] = {"贴息", "补贴", "补助", "奖励", "利率", "费率",
                                            "比例", "配套", "资金", "奖补", "折扣", "优惠",
@@ -36,25 +36,26 @@ static const char *const POLICY_NOUNS[] = {"贴息", "补贴", "补助", "奖励
 
 static const char *const POLICY_BEFORE[] = {"本金", "按照", "按", "给予", "利率", "费率", NULL};
 
-static const char *const MONEY_WORDS[] = {"资金", "投资", "投入", "补助", "补贴", "经费", "金额",
-                                          "款", NULL};
+static const char *const MONEY_WORDS[] = {"资金", "投资", "投入", "补助", "补贴",
+                                          "经费", "金额", "款",   NULL};
 
 static const struct {
     const char *w;
     const char *op;
 } PRE_OPS[] = {
-    {"不少于", ">="}, {"不低于", ">="}, {"不超过", "<="}, {"不多于", "<="}, {"不高于", "<="},
-    {"控制在", "<="}, {"至少", ">="},   {"超过", ">="},   {"多于", ">="},   {"高于", ">="},
-    {"大于", ">="},   {"逾", ">="},     {"低于", "<="},   {"少于", "<="},   {"小于", "<="},   {"不到", "<="},
+    {"不少于", ">="}, {"不低于", ">="}, {"不超过", "<="}, {"不多于", "<="},
+    {"不高于", "<="}, {"控制在", "<="}, {"至少", ">="},   {"超过", ">="},
+    {"多于", ">="},   {"高于", ">="},   {"大于", ">="},   {"逾", ">="},
+    {"低于", "<="},   {"少于", "<="},   {"小于", "<="},   {"不到", "<="},
 };
 
 /* Words a metric does not start with. */
-static const char *const METRIC_LEAD[] = {"全年", "年内", "今年", "当年", "力争", "累计", "实现",
-                                          "完成", "其中", "全部", "共", NULL};
+static const char *const METRIC_LEAD[] = {"全年", "年内", "今年", "当年", "力争", "累计",
+                                          "实现", "完成", "其中", "全部", "共",   NULL};
 /* Words that end the noun phrase after a quantity. */
-static const char *const METRIC_CUT[] = {"开展", "实施", "提供", "建设", "进行", "接入", "向",
-                                         "等", "上门", "纳入", "参加", "享受", "深入", "完成",
-                                         "免费", "(", NULL};
+static const char *const METRIC_CUT[] = {"开展", "实施", "提供", "建设", "进行", "接入",
+                                         "向",   "等",   "上门", "纳入", "参加", "享受",
+                                         "深入", "完成", "免费", "(",    NULL};
 /* Verbs a metric taken from before the number does not start with. */
 static const char *const METRIC_VERB[] = {"实施", "开展", "举办", "推动", "组织", "择优", NULL};
 
@@ -94,19 +95,6 @@ static size_t clause_end(const char *s, size_t i, size_t hi)
         i += len;
     }
     return i;
-}
-
-/* Number of characters in s[b..e). */
-static size_t nchars(const char *s, size_t b, size_t e)
-{
-    size_t n = 0, len;
-
-    while (b < e) {
-        xcp(s, b, e, &len);
-        b += len;
-        n++;
-    }
-    return n;
 }
 
 /* 1 if a quantity with a unit starts somewhere in s[b..e). */
@@ -181,7 +169,7 @@ static int in_quotes(const char *s, size_t cb, size_t i, size_t ce)
 static int reduced_to(const char *s, size_t cb, size_t nb)
 {
     static const char *const V[] = {"压缩至", "压缩到", "压减至", "缩短至", "缩短到", "减少至",
-                                    "减少到", "降至", "降低至", "降低到", "缩减至", NULL};
+                                    "减少到", "降至",   "降低至", "降低到", "缩减至", NULL};
     size_t k;
 
     for (k = 0; V[k]; k++)
@@ -198,8 +186,8 @@ static int unit_is(const char *s, const struct xqty *q, const char *u)
 }
 
 /* The context rules of the file comment. cb..ce is the clause. */
-static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
-                     const struct xqty *q, const char *op)
+static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce, const struct xqty *q,
+                     const char *op)
 {
     size_t len = 0, alen = 0, p;
     uint32_t prev = 0, next = 0, after_num = 0;
@@ -214,8 +202,8 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
     if (q->value <= 0)
         return 0;
     if (xbefore(s, b, q->b, "第") || prev == 0x201C /* “ */ || prev == 0x300A /* 《 */ ||
-        prev == 0x2018 || prev == 0x300C || next == 0x201D || next == 0x300B ||
-        next == 0x2019 || next == 0x300D)
+        prev == 0x2018 || prev == 0x300C || next == 0x201D || next == 0x300B || next == 0x2019 ||
+        next == 0x300D)
         return 0;
     if (!q->chinese && (xis_alpha(prev) || prev == '.' || prev == '-' || prev == '/'))
         return 0;
@@ -247,8 +235,8 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
     if (q->time_unit) {
         /* 控制在12分钟以内 and 压缩至3个工作日 end their clause; 6个月以下婴儿 is
          * an age, 15分钟生活圈 a name */
-        if ((!op && !reduced_to(s, cb, q->b)) || unit_is(s, q, "周") || xat(s, q->ue, e, "岁") || xat(s, q->ue, e, "年") ||
-            (q->e < e && !xis_clause_end(next)))
+        if ((!op && !reduced_to(s, cb, q->b)) || unit_is(s, q, "周") || xat(s, q->ue, e, "岁") ||
+            xat(s, q->ue, e, "年") || (q->e < e && !xis_clause_end(next)))
             return 0;
     }
     /* the list's own count: 十件民生实事, 10项实事 */
@@ -272,21 +260,21 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce,
     if ((unit_is(s, q, "个") || !has_unit) && xat_any(s, q->ue, e, PLACE_WORDS)) {
         if (later_quantity(s, q->e, ce))
             return 0;
-        for (p = q->b; p > cb && nchars(s, p, q->b) <= 6; p = xprev(s, cb, p))
+        for (p = q->b; p > cb && xnchars(s, p, q->b) <= 6; p = xprev(s, cb, p))
             if (xbefore(s, cb, p, "在"))
                 return 0;
     }
     if (q->percent) {
         /* 给予本金1%, 按3%: a rate applied, within six characters before */
-        for (p = q->b; p > cb && nchars(s, p, q->b) < 6;) {
+        for (p = q->b; p > cb && xnchars(s, p, q->b) < 6;) {
             p = xprev(s, cb, p);
             if (xat_any(s, p, q->b, POLICY_BEFORE))
                 return 0;
         }
         if (next == 0x7684 /* 的 */ && xat_any(s, q->e + 3, e, POLICY_NOUNS))
             return 0;
-        if (xis_cjk(next) && next != 0x7684 && next != 0x53CA /* 及 */ &&
-            next != 0x548C /* 和 */ && next != 0x6216 /* 或 */ && next != 0x3001 /* 、 */)
+        if (xis_cjk(next) && next != 0x7684 && next != 0x53CA /* 及 */ && next != 0x548C /* 和 */ &&
+            next != 0x6216 /* 或 */ && next != 0x3001 /* 、 */)
             return 0;
     }
     return 1;
@@ -520,8 +508,8 @@ void ss_xtargets_find(const char *s, size_t b, size_t e, struct xtgts *out)
             size_t pl;
             uint32_t pc = i > b ? xcp(s, xprev(s, b, i), i, &pl) : 0;
             int chinese = !xis_digit(c);
-            int blocked = xis_digit(pc) || (chinese && i > b &&
-                                            is_cn_numeral_char(s, xprev(s, b, i), i));
+            int blocked =
+                xis_digit(pc) || (chinese && i > b && is_cn_numeral_char(s, xprev(s, b, i), i));
             if (blocked) {
                 i += len;
                 continue;

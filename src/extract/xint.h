@@ -22,12 +22,12 @@
 #include "base/err.h"
 
 struct xdoc {
-    char *s;      /* normalised UTF-8, NUL-terminated */
+    char *s; /* normalised UTF-8, NUL-terminated */
     size_t n;
-    char *orig;   /* decoded UTF-8 before normalisation */
+    char *orig; /* decoded UTF-8 before normalisation */
     size_t norig;
-    size_t *map;  /* map[i]: offset in orig of s[i]; map[n] == norig */
-    int from_gb;  /* decoded from GB18030 */
+    size_t *map; /* map[i]: offset in orig of s[i]; map[n] == norig */
+    int from_gb; /* decoded from GB18030 */
     int from_html;
 };
 
@@ -85,6 +85,11 @@ void ss_xtgts_cleanup(struct xtgts *t);
 /* Number of targets in s[b..e) (used to tell a heading from a sentence). */
 size_t ss_xtargets_count(const char *s, size_t b, size_t e);
 
+/* A line of the text, trimmed of spaces at both ends. */
+struct xline {
+    size_t b, e;
+};
+
 /* segment.c */
 struct xitem {
     int no;
@@ -105,6 +110,26 @@ struct xseg {
 
 void ss_xseg_find(const char *s, size_t n, struct xseg *seg);
 void ss_xseg_cleanup(struct xseg *seg);
+
+/* meta.c: the plan's own facts */
+/* A date in s[b..e): fills y/mo/d and its extent; 0 when none. */
+int ss_xfind_date(const char *s, size_t b, size_t e, int *y, int *mo, int *d, size_t *db,
+                  size_t *de);
+/* The first year (2026年) in s[b..e), or 0. */
+int ss_xfind_year(const char *s, size_t b, size_t e);
+/* A line that is only a date (allowing brackets). */
+int ss_xis_date_line(const char *s, size_t b, size_t e);
+/* A short line naming an organisation (…人民政府, …委员会). */
+int ss_xis_signature(const char *s, size_t b, size_t e);
+/* The plan title inside a heading line: 关于发布X的公告 -> X. */
+void ss_xplan_title(const char *s, size_t b, size_t e, size_t *tb, size_t *te);
+/* The heading line among lines[from..nl), or (size_t)-1. */
+size_t ss_xfind_title_line(const char *s, const struct xline *lines, size_t from, size_t nl);
+/* The count of projects stated in s[b..e) (十件民生实事), or 0. */
+int ss_xstated_count(const char *s, size_t b, size_t e);
+/* Issuer and date from the signature block after lines[from]. */
+void ss_xsignature(const char *s, const struct xline *lines, size_t nl, size_t from,
+                   struct xseg *seg);
 
 /* ---- small UTF-8 helpers, shared by the files above ---- */
 
@@ -214,6 +239,40 @@ static inline int xis_clause_end(uint32_t c)
 static inline int xis_space(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Number of characters in s[b..e). */
+static inline size_t xnchars(const char *s, size_t b, size_t e)
+{
+    size_t n = 0, len;
+
+    while (b < e) {
+        xcp(s, b, e, &len);
+        b += len;
+        n++;
+    }
+    return n;
+}
+
+static inline int xhas_clause_punct(const char *s, size_t b, size_t e)
+{
+    size_t len;
+
+    while (b < e) {
+        uint32_t c = xcp(s, b, e, &len);
+        if (xis_clause_end(c) || c == 0x3001 /* 、 */)
+            return 1;
+        b += len;
+    }
+    return 0;
+}
+
+static inline int xhas_digit(const char *s, size_t b, size_t e)
+{
+    for (; b < e; b++)
+        if (xis_digit((unsigned char)s[b]))
+            return 1;
+    return 0;
 }
 
 #endif

@@ -103,6 +103,9 @@ const struct ss_route ss_routes[] = {
      "metric, unit, assigned value, last approved value, then this value, numerator, "
      "denominator and note to fill in",
      NULL, NULL, NULL, {{"period", "Month YYYY-MM; default: this month.", NULL}}, 1,
+     {{0}}},
+    {"/api/v1/ledger", NULL, 0, 1, "Ledger upload", NULL, NULL, NULL,
+     {{"period", "Month YYYY-MM; default: this month.", NULL}}, 0,
      {{"POST", ss_api_ledger_post,
        "Upload the filled ledger (.xlsx, or CSV in UTF-8 or GB18030) as multipart field file: "
        "every row is validated, each error named by row and column, valid rows kept as "

@@ -158,8 +158,8 @@ const ENDPOINTS = {
     in: '650103', out: '650202',
     allow: { admin: [1, 1], reviewer: [1, 0], reporter: [0, 0], viewer: [0, 0] },
   },
-  'POST /api/v1/ledger.xlsx': { // the ledger is always the user's own unit: no out of scope
-    call: (u) => u.upload('/api/v1/ledger.xlsx?period=2026-06', 'file', 'l.csv', 'text/csv',
+  'POST /api/v1/ledger': { // the ledger is always the user's own unit: no out of scope
+    call: (u) => u.upload('/api/v1/ledger?period=2026-06', 'file', 'l.csv', 'text/csv',
                           Buffer.from('id,p,m,u,a,l,v,n,d,note\n')),
     in: null, out: null,
     allow: { admin: [1, 1], reviewer: [0, 0], reporter: [1, 1], viewer: [0, 0] },
@@ -188,7 +188,7 @@ test('every state-changing endpoint refuses a write without the CSRF token', asy
   const id = await fresh('650102');
   for (const p of ['/api/v1/reports', `/api/v1/reports/${id}/approve`,
                    `/api/v1/reports/${id}/return`, `/api/v1/reports/${id}/submit`,
-                   '/api/v1/assignments', '/api/v1/ledger.xlsx']) {
+                   '/api/v1/assignments', '/api/v1/ledger']) {
     const r = await as.admin.post(p, { target: T, org: '650102', value: 1, comment: 'x' },
                                   { csrf: false });
     assert.equal(r.status, 403, p);

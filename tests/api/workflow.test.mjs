@@ -195,3 +195,42 @@ test('every state-changing endpoint refuses a write without the CSRF token', asy
     assert.equal(r.json.error.code, 'csrf', p);
   }
 });
+
+test('console pages: the reporter form and the reviewer inbox, no inline script, CSRF in forms',
+     async () => {
+  const { send } = await import('./wfclient.mjs');
+  let r = await as.reporter.get('/console/report?period=2026-06');
+  assert.equal(r.status, 200);
+  let html = r.buf.toString('utf8');
+  assert.match(html, /<form class="stack" method="post" enctype="multipart\/form-data"/);
+  assert.ok(html.includes(`name="csrf" value="${as.reporter.csrf}"`));
+  assert.match(html, new RegExp(`name="v_${T}"`));
+  assert.match(html, /accept="image\/jpeg,image\/png,image\/webp,application\/pdf"/);
+  assert.doesNotMatch(html, /<script(?! src)|style="/);
+  // a form post: a bad number is shown again with what was typed
+  const form = (o) => new URLSearchParams(o).toString();
+  const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  r = await send(srv.base, '/console/report', { method: 'POST',
+    headers: { ...FORM, Cookie: as.reporter.cookie },
+    body: form({ csrf: as.reporter.csrf, period: '2026-06', [`v_${T}`]: 'abc', action: 'submit' }) });
+  assert.equal(r.status, 400);
+  assert.match(r.buf.toString('utf8'), /value="abc"/);
+  r = await send(srv.base, '/console/report', { method: 'POST',
+    headers: { ...FORM, Cookie: as.reporter.cookie },
+    body: form({ csrf: as.reporter.csrf, period: '2026-06', [`v_${T}`]: '45', action: 'submit' }) });
+  assert.equal(r.status, 303);
+  // the reviewer sees it (and the flagged one) and approves by form
+  r = await as.reviewer.get('/console/inbox');
+  assert.equal(r.status, 200);
+  html = r.buf.toString('utf8');
+  assert.match(html, /累计值超过任务值的3倍/);
+  assert.doesNotMatch(html, /<script(?! src)|style="/);
+  const id = /name="id" value="(\d+)"/.exec(html)[1];
+  r = await send(srv.base, '/console/inbox', { method: 'POST',
+    headers: { ...FORM, Cookie: as.reviewer.cookie },
+    body: form({ csrf: as.reviewer.csrf, id, action: 'return', comment: '请附照片' }) });
+  assert.equal(r.status, 303);
+  r = await send(srv.base, '/console/inbox', { method: 'POST',
+    headers: { ...FORM, Cookie: as.reviewer.cookie }, body: form({ id, action: 'approve' }) });
+  assert.equal(r.status, 403, 'no CSRF token in the form');
+});

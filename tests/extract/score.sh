@@ -24,7 +24,7 @@ if ! "$SHISHI" extract "$seed" > "$tmp/seed.json"; then
     echo "extract failed on the seed"; exit 1
 fi
 "$score" "$tmp/seed.json" "$truth" --verbose > "$tmp/seed.score"
-cat "$tmp/seed.score" | sed 's/^/# seed: /'
+grep -v '^F1 ' "$tmp/seed.score" | sed 's/^/# seed: /'
 f1=$(sed -n 's/^F1 //p' "$tmp/seed.score")
 echo "F1 $f1"
 python3 -c "import sys; sys.exit(0 if float('$f1') >= 0.95 else 1)" || {
@@ -33,6 +33,27 @@ python3 -c "import sys; sys.exit(0 if float('$f1') >= 0.95 else 1)" || {
 # stdin gives the same plan
 "$SHISHI" extract - < "$seed" > "$tmp/seed-stdin.json" &&
     cmp -s "$tmp/seed.json" "$tmp/seed-stdin.json" || { echo "stdin differs"; fail=1; }
+
+# the seed again as GB18030, UTF-16, CRLF lines, full-width digits and
+# punctuation, and an HTML page: the same plan each time
+python3 - "$seed" "$tmp" <<'PY'
+import sys
+s = open(sys.argv[1], encoding="utf-8").read()
+t = sys.argv[2]
+open(f"{t}/v-gb18030.txt", "wb").write(s.encode("gb18030"))
+open(f"{t}/v-utf16.txt", "wb").write(b"\xff\xfe" + s.encode("utf-16-le"))
+open(f"{t}/v-crlf.txt", "wb").write(s.replace("\n", "\r\n").encode())
+fw = s.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789%,:;()"})
+open(f"{t}/v-fullwidth.txt", "w", encoding="utf-8").write(fw)
+html = "<html><body>" + "".join("<p>" + l.replace("&", "&amp;") + "</p>\n" for l in s.split("\n"))
+open(f"{t}/v-page.html", "w", encoding="utf-8").write(html + "</body></html>")
+PY
+for v in v-gb18030.txt v-utf16.txt v-crlf.txt v-fullwidth.txt v-page.html; do
+    "$SHISHI" extract "$tmp/$v" > "$tmp/$v.json" 2>/dev/null || { echo "extract failed on seed $v"; fail=1; continue; }
+    vf1=$("$score" "$tmp/$v.json" "$truth" | sed -n 's/^F1 //p')
+    echo "# seed as $v: F1 $vf1"
+    [ "$vf1" = "$f1" ] || { echo "seed as $v: F1 $vf1, plain seed $f1"; fail=1; }
+done
 
 # 2. our texts: every target, unit, title, the year, issuer and date exact
 for exp in "$here"/*.expected.json; do

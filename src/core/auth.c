@@ -131,16 +131,15 @@ static int name_ok(const char *name)
         return 0;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)name[i];
-        if (c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '\\' || c == '<' ||
-            c == '>' || c == '&')
+        if (c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '\\' || c == '<' || c == '>' ||
+            c == '&')
             return 0;
     }
     return 1;
 }
 
-int ss_auth_user_add(struct ss_store *st, const char *name, const char *role,
-                     const char *org_code, const char *dept, const char *password, int64_t *id,
-                     struct ss_err *err)
+int ss_auth_user_add(struct ss_store *st, const char *name, const char *role, const char *org_code,
+                     const char *dept, const char *password, int64_t *id, struct ss_err *err)
 {
     enum ss_role r;
     char hash[128];
@@ -244,9 +243,9 @@ static int audit(struct ss_store *st, const char *action, const char *name, cons
 
 /* Record an attempt and its audit event, plus the session when ok, in one
  * transaction. */
-static int record(struct ss_store *st, const char *name, const char *ip, int result,
-                  int64_t now, const struct ss_account_rec *a, const char *thash,
-                  const char *csrf, struct ss_err *err)
+static int record(struct ss_store *st, const char *name, const char *ip, int result, int64_t now,
+                  const struct ss_account_rec *a, const char *thash, const char *csrf,
+                  struct ss_err *err)
 {
     static const char *const words[] = {"throttled", "failed", "ok"};
     int rc;
@@ -301,9 +300,9 @@ int ss_auth_login(struct ss_store *st, const char *name, const char *password, c
     if (rc && rc != SS_ENOTFOUND)
         return ss_err_set(err, SS_EDB, "", "cannot read the account");
     found = rc == SS_OK;
-    ok = crypto_pwhash_str_verify(found ? a.pw_hash : dummy_hash, password, strlen(password)) ==
-             0 &&
-         found && !a.disabled;
+    ok =
+        crypto_pwhash_str_verify(found ? a.pw_hash : dummy_hash, password, strlen(password)) == 0 &&
+        found && !a.disabled;
     if (ok) {
         random_hex(token);
         random_hex(csrf);

@@ -12,9 +12,9 @@
 
 #define TS(i) "strftime('%Y-%m-%dT%H:%M:%SZ', ?" #i ", 'unixepoch')"
 
-#define ACCOUNT_COLS                                                                          \
-    "a.id, a.name, a.role, a.org_id, o.code, coalesce(d.name, ''), a.pw_hash, a.disabled, "  \
-    "a.created_at FROM account a JOIN org_unit o ON o.id = a.org_id "                         \
+#define ACCOUNT_COLS                                                                               \
+    "a.id, a.name, a.role, a.org_id, o.code, coalesce(d.name, ''), a.pw_hash, a.disabled, "        \
+    "a.created_at FROM account a JOIN org_unit o ON o.id = a.org_id "                              \
     "LEFT JOIN department d ON d.id = a.dept_id"
 
 static void copy_col(sqlite3_stmt *s, int i, char *out, size_t cap)
@@ -54,8 +54,8 @@ static int64_t lookup_id(struct ss_store *st, const char *sql, const char *val)
 }
 
 int ss_store_account_add(struct ss_store *st, const char *name, const char *role,
-                         const char *org_code, const char *dept, const char *pw_hash,
-                         int64_t *id, struct ss_err *err)
+                         const char *org_code, const char *dept, const char *pw_hash, int64_t *id,
+                         struct ss_err *err)
 {
     sqlite3_stmt *s = NULL;
     int64_t org_id, dept_id = 0;
@@ -82,8 +82,7 @@ int ss_store_account_add(struct ss_store *st, const char *name, const char *role
         }
     }
     if (lookup_id(st, "SELECT id FROM account WHERE name = ?", name) > 0) {
-        rc = ss_err_set(err, SS_ECONFLICT, "NAME", "an account called '%s' exists already",
-                        name);
+        rc = ss_err_set(err, SS_ECONFLICT, "NAME", "an account called '%s' exists already", name);
         goto out;
     }
     s = store_prepare(st,
@@ -180,10 +179,11 @@ int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since
      * latest `last` of them */
     sqlite3_stmt *s = store_prepare(
         st,
-        "WITH f AS (SELECT at FROM login_attempt WHERE name = ?1 AND ok = 0 AND at > " TS(2)
-        " AND id > coalesce((SELECT max(id) FROM login_attempt WHERE name = ?1 AND ok = 1), 0)"
-        " ORDER BY at DESC, id DESC LIMIT ?3) "
-        "SELECT count(*), coalesce(CAST(strftime('%s', min(at)) AS INTEGER), 0) FROM f",
+        "WITH f AS (SELECT at FROM login_attempt WHERE name = ?1 AND ok = 0 AND at > " TS(
+            2) " AND id > coalesce((SELECT max(id) FROM login_attempt WHERE name = ?1 AND ok = 1), "
+               "0)"
+               " ORDER BY at DESC, id DESC LIMIT ?3) "
+               "SELECT count(*), coalesce(CAST(strftime('%s', min(at)) AS INTEGER), 0) FROM f",
         NULL);
     int rc = SS_EDB;
 
@@ -249,11 +249,11 @@ out:
 int ss_store_session_get(struct ss_store *st, const char *token_hash, int64_t now,
                          struct ss_account_rec *out, char *csrf)
 {
-    sqlite3_stmt *s = store_prepare(
-        st,
-        "SELECT " ACCOUNT_COLS ", session ss WHERE ss.account_id = a.id AND ss.token_hash = ?1"
-        " AND ss.expires_at > " TS(2) " AND a.disabled = 0",
-        NULL);
+    sqlite3_stmt *s = store_prepare(st,
+                                    "SELECT " ACCOUNT_COLS
+                                    ", session ss WHERE ss.account_id = a.id AND ss.token_hash = ?1"
+                                    " AND ss.expires_at > " TS(2) " AND a.disabled = 0",
+                                    NULL);
     sqlite3_stmt *c = NULL;
     int rc;
 

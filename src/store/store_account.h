@@ -34,8 +34,8 @@ struct ss_account_rec {
  * none) an existing department. SS_ECONFLICT if the name is taken,
  * SS_ENOTFOUND for an unknown org unit or department. */
 int ss_store_account_add(struct ss_store *st, const char *name, const char *role,
-                         const char *org_code, const char *dept, const char *pw_hash,
-                         int64_t *id, struct ss_err *err);
+                         const char *org_code, const char *dept, const char *pw_hash, int64_t *id,
+                         struct ss_err *err);
 /* One account by name; SS_ENOTFOUND if none. */
 int ss_store_account_get(struct ss_store *st, const char *name, struct ss_account_rec *out);
 /* Every account by name; fn returning non-zero stops the walk and is returned. */

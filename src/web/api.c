@@ -5,7 +5,8 @@
  * Every target object is written by ss_figure_json_members, the same
  * writer as `shishi status --json`, so the CLI and the API agree. Errors
  * are {"error":{"code","message"}} with 400 (bad parameter), 404 (unknown
- * id or code) or 405 (method).
+ * id or code) or 405 (method); writes add 401/403 (ss_web_auth) and
+ * 415 (ss_api_json_body).
  */
 #include <jansson.h>
 #include <string.h>

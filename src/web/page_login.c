@@ -120,12 +120,14 @@ void ss_page_login_post(struct ss_wreq *r)
                                SS_COOKIE_STRICT | (r->http->https ? SS_COOKIE_SECURE : 0));
         r->resp->status = 403;
         login_form(r, token, NULL,
-                   T(r, "登录表单已过期，请重新输入。", "The sign-in form expired: please sign in again."));
+                   T(r, "登录表单已过期，请重新输入。",
+                     "The sign-in form expired: please sign in again."));
         return;
     }
     if (!name || !password || !*name || !*password) {
         r->resp->status = 400;
-        login_form(r, cookie, name, T(r, "请输入用户名和密码。", "Enter a user name and a password."));
+        login_form(r, cookie, name,
+                   T(r, "请输入用户名和密码。", "Enter a user name and a password."));
         return;
     }
     ss_err_clear(&err);

@@ -236,20 +236,18 @@ static void test_user_add(void **state)
     struct ss_err err;
     int64_t id = 0;
 
-    assert_int_equal(ss_auth_user_add(f->st, "bob", "reviewer", "9901", NULL, "1234567", NULL,
-                                      &err),
-                     SS_EINVAL);
+    assert_int_equal(
+        ss_auth_user_add(f->st, "bob", "reviewer", "9901", NULL, "1234567", NULL, &err), SS_EINVAL);
     assert_string_equal(err.field, "password");
-    assert_int_equal(
-        ss_auth_user_add(f->st, "bob", "boss", "9901", NULL, "12345678", NULL, &err), SS_EINVAL);
+    assert_int_equal(ss_auth_user_add(f->st, "bob", "boss", "9901", NULL, "12345678", NULL, &err),
+                     SS_EINVAL);
     assert_string_equal(err.field, "--role");
-    assert_int_equal(
-        ss_auth_user_add(f->st, "bob", "reviewer", "77", NULL, "12345678", NULL, &err),
-        SS_ENOTFOUND);
-    assert_string_equal(err.field, "--org");
-    assert_int_equal(ss_auth_user_add(f->st, "bob", "reviewer", "9901", "没有的部门", "12345678",
-                                      NULL, &err),
+    assert_int_equal(ss_auth_user_add(f->st, "bob", "reviewer", "77", NULL, "12345678", NULL, &err),
                      SS_ENOTFOUND);
+    assert_string_equal(err.field, "--org");
+    assert_int_equal(
+        ss_auth_user_add(f->st, "bob", "reviewer", "9901", "没有的部门", "12345678", NULL, &err),
+        SS_ENOTFOUND);
     assert_string_equal(err.field, "--dept");
     assert_int_equal(
         ss_auth_user_add(f->st, "b ob", "reviewer", "9901", NULL, "12345678", NULL, &err),

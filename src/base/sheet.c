@@ -314,7 +314,8 @@ static void sh_end(void *ud, const char *name)
             }
             set_cell(c->row, (size_t)c->col, c->strs[idx], strlen(c->strs[idx]));
         } else if (strcmp(c->ctype, "b") == 0) {
-            set_cell(c->row, (size_t)c->col, v[0] == '1' ? "TRUE" : "FALSE", v[0] ? 4 + (v[0] != '1') : 0);
+            set_cell(c->row, (size_t)c->col, v[0] == '1' ? "TRUE" : "FALSE",
+                     v[0] ? 4 + (v[0] != '1') : 0);
         } else {
             set_cell(c->row, (size_t)c->col, v, c->text.len);
         }
@@ -385,8 +386,9 @@ int ss_sheet_read_xlsx(const char *data, size_t len, struct ss_sheet *out, struc
         goto out;
     rc = unzip_part(z, "xl/worksheets/sheet1.xml", &part, &plen, err);
     if (rc == SS_ENOTFOUND)
-        rc = ss_err_set(err, SS_EINVAL, "file", "the workbook has no first worksheet "
-                                                "(xl/worksheets/sheet1.xml)");
+        rc = ss_err_set(err, SS_EINVAL, "file",
+                        "the workbook has no first worksheet "
+                        "(xl/worksheets/sheet1.xml)");
     if (!rc)
         rc = parse_xml(&c, part, plen, sh_start, sh_end, "the worksheet");
     free(part);

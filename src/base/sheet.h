@@ -30,7 +30,7 @@ struct ss_sheet_row {
 struct ss_sheet {
     struct ss_sheet_row *rows; /* in sheet order; empty rows may be absent */
     size_t nrows;
-    const char *format;        /* "xlsx", "csv (UTF-8)", "csv (GB18030)" */
+    const char *format; /* "xlsx", "csv (UTF-8)", "csv (GB18030)" */
 };
 
 /* Read data as xlsx when it starts like a zip file, else as CSV. */

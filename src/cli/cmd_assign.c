@@ -30,15 +30,13 @@ static const char USAGE[] =
 
 int cmd_assign(int argc, char **argv)
 {
-    const char *db = NULL, *target = NULL, *org = NULL, *dept = NULL, *value = NULL,
-               *reason = NULL;
+    const char *db = NULL, *target = NULL, *org = NULL, *dept = NULL, *value = NULL, *reason = NULL;
     int json = 0, force = 0, npos, rc;
     const char *pos[1];
-    struct cli_opt opts[] = {{"db", 1, &db, NULL},         {"target", 1, &target, NULL},
-                             {"org", 1, &org, NULL},       {"dept", 1, &dept, NULL},
-                             {"value", 1, &value, NULL},   {"reason", 1, &reason, NULL},
-                             {"force", 0, NULL, &force},   {"json", 0, NULL, &json},
-                             {NULL, 0, NULL, NULL}};
+    struct cli_opt opts[] = {
+        {"db", 1, &db, NULL},       {"target", 1, &target, NULL}, {"org", 1, &org, NULL},
+        {"dept", 1, &dept, NULL},   {"value", 1, &value, NULL},   {"reason", 1, &reason, NULL},
+        {"force", 0, NULL, &force}, {"json", 0, NULL, &json},     {NULL, 0, NULL, NULL}};
     struct ss_assign_req req;
     struct ss_assign_result res;
     struct ss_store *st = NULL;
@@ -55,8 +53,9 @@ int cmd_assign(int argc, char **argv)
         return rc;
     ss_err_clear(&err);
     if (!target || !value || (!org == !dept)) {
-        fprintf(stderr, "shishi assign: --target, --value and one of --org or --dept are "
-                        "required\n%s",
+        fprintf(stderr,
+                "shishi assign: --target, --value and one of --org or --dept are "
+                "required\n%s",
                 USAGE);
         return SS_EXIT_USAGE;
     }

@@ -94,8 +94,8 @@ int ss_assign(struct ss_store *st, const struct ss_engine *e, const struct ss_us
         rc = ss_err_set(err, SS_EINVAL, "value", "a share is a number of 0 or more");
         goto out;
     }
-    if (req->reason && (strlen(req->reason) > SS_MAX_REASON ||
-                        !ss_utf8_valid(req->reason, strlen(req->reason)))) {
+    if (req->reason &&
+        (strlen(req->reason) > SS_MAX_REASON || !ss_utf8_valid(req->reason, strlen(req->reason)))) {
         rc = ss_err_set(err, SS_EINVAL, "reason", "the reason is UTF-8 of at most %d bytes",
                         SS_MAX_REASON);
         goto out;
@@ -131,8 +131,8 @@ int ss_assign(struct ss_store *st, const struct ss_engine *e, const struct ss_us
             }
             res->warning = 2;
             snprintf(res->message, sizeof res->message,
-                     "the shares add up to %g, over the whole of %g (forced: %s)", res->sum,
-                     whole, req->reason);
+                     "the shares add up to %g, over the whole of %g (forced: %s)", res->sum, whole,
+                     req->reason);
         } else if (res->sum < whole - EPS * (1 + fabs(whole))) {
             res->warning = 1;
             snprintf(res->message, sizeof res->message,
@@ -142,8 +142,8 @@ int ss_assign(struct ss_store *st, const struct ss_engine *e, const struct ss_us
     }
     if (u)
         ss_store_set_actor(st, u->name);
-    rc = ss_store_assign_set(st, t->id, org.id, dept, req->value,
-                             req->force ? req->reason : NULL, err);
+    rc = ss_store_assign_set(st, t->id, org.id, dept, req->value, req->force ? req->reason : NULL,
+                             err);
 out:
     free(org.name);
     ss_plan_free(loaded);

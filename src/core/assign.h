@@ -22,8 +22,8 @@
 
 struct ss_assign_req {
     int64_t target_id;
-    const char *org;    /* org unit code, or NULL with dept */
-    const char *dept;   /* department name, or NULL */
+    const char *org;  /* org unit code, or NULL with dept */
+    const char *dept; /* department name, or NULL */
     double value;
     int force;          /* allow the sum to exceed the whole */
     const char *reason; /* required with force */

@@ -63,8 +63,7 @@ int ss_ledger_load(struct ss_store *st, const struct ss_plan *plan, int64_t org_
     }
     ss_period_fmt(out->start, out->period);
     if (out->end < plan->start || out->start > plan->end)
-        return ss_err_set(err, SS_EINVAL, "period", "%s is outside the plan's period",
-                          out->period);
+        return ss_err_set(err, SS_EINVAL, "period", "%s is outside the plan's period", out->period);
     out->day = ss_period_report_day(out->start, out->end);
     out->deadline = ss_period_deadline(out->end, ss_store_plan_deadline_day(st, plan->id));
     if ((rc = ss_store_my_assignments(st, plan->id, org_id, out->start, out->end, &out->rows,
@@ -94,8 +93,10 @@ int ss_ledger_load(struct ss_store *st, const struct ss_plan *plan, int64_t org_
 /* ---- out: xlsx ------------------------------------------------------------------ */
 
 static const char *const HEADERS[SS_LCOL_COUNT] = {
-    "指标ID target id", "项目 project", "指标 metric", "单位 unit", "任务值 assigned",
-    "上次审核值 last approved", "本期累计值 this value", "分子 numerator",
+    "指标ID target id",      "项目 project",
+    "指标 metric",           "单位 unit",
+    "任务值 assigned",       "上次审核值 last approved",
+    "本期累计值 this value", "分子 numerator",
     "分母/基数 denominator", "说明 note"};
 
 static void num_or_blank(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f)
@@ -181,8 +182,7 @@ int ss_ledger_xlsx(const struct ss_ledger *l, char **data, size_t *len, struct s
     xe = workbook_close(wb);
     if (xe != LXW_NO_ERROR) {
         unlink(path);
-        return ss_err_set(err, SS_EIO, "file", "cannot write the workbook: %s",
-                          lxw_strerror(xe));
+        return ss_err_set(err, SS_EIO, "file", "cannot write the workbook: %s", lxw_strerror(xe));
     }
     rc = ss_read_file(path, SS_HTTP_MAX_UPLOAD, data, len);
     unlink(path);

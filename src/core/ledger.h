@@ -30,8 +30,19 @@
 #include "store/store.h"
 #include "store/store_workflow.h"
 
-enum { SS_LCOL_ID = 0, SS_LCOL_PROJECT, SS_LCOL_METRIC, SS_LCOL_UNIT, SS_LCOL_ASSIGNED,
-       SS_LCOL_LAST, SS_LCOL_VALUE, SS_LCOL_NUM, SS_LCOL_DEN, SS_LCOL_NOTE, SS_LCOL_COUNT };
+enum {
+    SS_LCOL_ID = 0,
+    SS_LCOL_PROJECT,
+    SS_LCOL_METRIC,
+    SS_LCOL_UNIT,
+    SS_LCOL_ASSIGNED,
+    SS_LCOL_LAST,
+    SS_LCOL_VALUE,
+    SS_LCOL_NUM,
+    SS_LCOL_DEN,
+    SS_LCOL_NOTE,
+    SS_LCOL_COUNT
+};
 
 /* A period's ledger for one org unit: the assignments (store rows) with the
  * plan's targets they refer to. */

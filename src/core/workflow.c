@@ -83,8 +83,8 @@ int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const str
 }
 
 /* Load report id and its org index; SS_ENOTFOUND with err set if absent. */
-static int load(struct ss_store *st, const struct ss_engine *e, int64_t id,
-                struct ss_wf_report *r, long *org, struct ss_err *err)
+static int load(struct ss_store *st, const struct ss_engine *e, int64_t id, struct ss_wf_report *r,
+                long *org, struct ss_err *err)
 {
     *org = -1;
     if (ss_store_wf_get(st, id, r) != SS_OK)
@@ -140,10 +140,11 @@ int ss_workflow_return(struct ss_store *st, const struct ss_engine *e, const str
     if ((rc = ss_access_review(e, u, org, err)))
         return rc;
     if (!comment || !*comment)
-        return ss_err_set(err, SS_EINVAL, "comment", "a returned report needs a comment saying why");
+        return ss_err_set(err, SS_EINVAL, "comment",
+                          "a returned report needs a comment saying why");
     if (strlen(comment) > SS_MAX_COMMENT || !ss_utf8_valid(comment, strlen(comment)))
-        return ss_err_set(err, SS_EINVAL, "comment", "the comment must be UTF-8 of at most %d bytes",
-                          SS_MAX_COMMENT);
+        return ss_err_set(err, SS_EINVAL, "comment",
+                          "the comment must be UTF-8 of at most %d bytes", SS_MAX_COMMENT);
     ss_store_set_actor(st, u->name);
     return ss_store_wf_return(st, id, u->name, comment, err);
 }

@@ -177,7 +177,8 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
     s = store_prepare(
         st,
         "SELECT a.target_id, a.value,"
-        " l.value, l.denominator, l.as_of, p.id, p.status, p.value, p.numerator, p.denominator, p.note,"
+        " l.value, l.denominator, l.as_of, p.id, p.status, p.value, p.numerator, p.denominator, "
+        "p.note,"
         " p.review_comment"
         " FROM assignment a JOIN target t ON t.id = a.target_id"
         " LEFT JOIN report l ON l.id = (SELECT x.id FROM report x WHERE x.target_id = a.target_id"
@@ -243,9 +244,8 @@ int ss_store_plan_deadline_day(struct ss_store *st, int64_t plan_id)
 
 /* ---- reports ------------------------------------------------------------------ */
 
-int ss_store_wf_insert(struct ss_store *st, const struct ss_report_in *r,
-                       const char *const *flags, int64_t user_id, size_t n, int64_t *ids,
-                       struct ss_err *err)
+int ss_store_wf_insert(struct ss_store *st, const struct ss_report_in *r, const char *const *flags,
+                       int64_t user_id, size_t n, int64_t *ids, struct ss_err *err)
 {
     sqlite3_stmt *s = NULL;
     size_t i;
@@ -282,8 +282,7 @@ int ss_store_wf_insert(struct ss_store *st, const struct ss_report_in *r,
         if (user_id > 0)
             sqlite3_bind_int64(s, 11, user_id);
         if (sqlite3_step(s) != SQLITE_DONE) {
-            rc = ss_err_set(err, SS_EDB, "report", "report %zu: %s", i + 1,
-                            sqlite3_errmsg(st->db));
+            rc = ss_err_set(err, SS_EDB, "report", "report %zu: %s", i + 1, sqlite3_errmsg(st->db));
             goto fail;
         }
         if (ids)
@@ -308,9 +307,9 @@ void ss_wf_report_cleanup(struct ss_wf_report *r)
     memset(r, 0, sizeof *r);
 }
 
-#define WF_COLS                                                                              \
-    "r.id, r.target_id, r.org_id, coalesce(r.seq, 0), coalesce(r.user_id, 0), o.code, r.as_of," \
-    " r.value, r.numerator, r.denominator, r.status, r.note, r.flags, r.created_by,"          \
+#define WF_COLS                                                                                    \
+    "r.id, r.target_id, r.org_id, coalesce(r.seq, 0), coalesce(r.user_id, 0), o.code, r.as_of,"    \
+    " r.value, r.numerator, r.denominator, r.status, r.note, r.flags, r.created_by,"               \
     " r.created_at, r.reviewed_by, r.review_comment"
 
 static void wf_from_stmt(sqlite3_stmt *s, struct ss_wf_report *o)
@@ -371,8 +370,7 @@ static int not_changed(struct ss_store *st, int64_t id, const char *verb, const 
 }
 
 static int transition(struct ss_store *st, const char *sql, int64_t id, const char *by,
-                      const char *comment, const char *verb, const char *from,
-                      struct ss_err *err)
+                      const char *comment, const char *verb, const char *from, struct ss_err *err)
 {
     sqlite3_stmt *s;
     int rc;
@@ -413,12 +411,14 @@ int ss_store_wf_return(struct ss_store *st, int64_t id, const char *by, const ch
                        struct ss_err *err)
 {
     if (!comment || !*comment)
-        return ss_err_set(err, SS_EINVAL, "comment", "a returned report needs a comment saying why");
-    return transition(st,
-                      "UPDATE report SET status = 'returned', reviewed_by = ?2, review_comment = ?3,"
-                      " reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-                      " WHERE id = ?1 AND status = 'submitted'",
-                      id, by, comment, "returned", "submitted", err);
+        return ss_err_set(err, SS_EINVAL, "comment",
+                          "a returned report needs a comment saying why");
+    return transition(
+        st,
+        "UPDATE report SET status = 'returned', reviewed_by = ?2, review_comment = ?3,"
+        " reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+        " WHERE id = ?1 AND status = 'submitted'",
+        id, by, comment, "returned", "submitted", err);
 }
 
 int ss_store_wf_submit(struct ss_store *st, int64_t id, struct ss_err *err)

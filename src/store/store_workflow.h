@@ -30,8 +30,7 @@
 int ss_store_assign_set(struct ss_store *st, int64_t target_id, int64_t org_id, const char *dept,
                         double value, const char *reason, struct ss_err *err);
 /* The share of target at org_id; SS_ENOTFOUND if none. */
-int ss_store_assignment_get(struct ss_store *st, int64_t target_id, int64_t org_id,
-                            double *value);
+int ss_store_assignment_get(struct ss_store *st, int64_t target_id, int64_t org_id, double *value);
 /* Sum and count of the shares of target given to the children of
  * parent_id (0: org units without a parent), leaving out except_org. */
 int ss_store_assignment_children_sum(struct ss_store *st, int64_t target_id, int64_t parent_id,
@@ -50,7 +49,7 @@ struct ss_my_assignment {
     int64_t pending_id; /* this period's draft/submitted/returned report, or 0 */
     char pending_status[12];
     double pending_value, pending_num, pending_den; /* NAN when NULL */
-    char *pending_note;   /* malloc'd or NULL */
+    char *pending_note;                             /* malloc'd or NULL */
     char *pending_comment; /* the reviewer's comment on a returned report */
 };
 /* The org unit's assignments in plan_id, with the last approved value as
@@ -69,9 +68,8 @@ int ss_store_plan_deadline_day(struct ss_store *st, int64_t plan_id);
  * one transaction: every row or none. flags[i] may be NULL. ids (may be
  * NULL) receives the new ids. Status must not be "approved" (use
  * ss_store_report_insert for the administrator's path). */
-int ss_store_wf_insert(struct ss_store *st, const struct ss_report_in *r,
-                       const char *const *flags, int64_t user_id, size_t n, int64_t *ids,
-                       struct ss_err *err);
+int ss_store_wf_insert(struct ss_store *st, const struct ss_report_in *r, const char *const *flags,
+                       int64_t user_id, size_t n, int64_t *ids, struct ss_err *err);
 
 /* A report with everything the workflow shows. Strings are malloc'd: free
  * with ss_wf_report_cleanup. Numbers are NAN when NULL. */

@@ -108,8 +108,7 @@ void ss_api_ledger_post(struct ss_wreq *r)
         ss_api_error(r, 500, "internal", "The database cannot be opened for writing.");
         return;
     }
-    if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"), "draft", &res,
-                         &err)) {
+    if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"), "draft", &res, &err)) {
         ss_sheet_free(&sh);
         ss_ledger_result_cleanup(&res);
         ss_wf_error(r, &err, 0);
@@ -193,8 +192,8 @@ static int write_blob(const char *dir, const char *name, const char *data, size_
     return SS_OK;
 }
 
-int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_user *u,
-                        int64_t id, const struct ss_http_field *file, struct ss_err *err)
+int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_user *u, int64_t id,
+                        const struct ss_http_field *file, struct ss_err *err)
 {
     struct ss_wf_report rep;
     unsigned char hash[crypto_hash_sha256_BYTES];
@@ -223,8 +222,7 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
     crypto_hash_sha256(hash, (const unsigned char *)file->value, file->len);
     sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
     snprintf(dir, sizeof dir, "%s.evidence", ss_store_wf_path(st));
-    if ((mkdir(dir, 0750) != 0 && errno != EEXIST) ||
-        write_blob(dir, hex, file->value, file->len))
+    if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || write_blob(dir, hex, file->value, file->len))
         return ss_err_set(err, SS_EIO, "file", "the evidence file cannot be stored");
     ss_store_set_actor(st, u->name);
     return ss_store_evidence_add(st, id, hex, mime, (int64_t)file->len,

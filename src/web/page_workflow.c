@@ -56,7 +56,8 @@ static void flag_words(struct ss_wreq *r, struct ss_buf *b, const char *flags)
         if (n == 13 && strncmp(p, "over_3x_share", 13) == 0)
             raw(b, T(r, "累计值超过任务值的3倍", "More than 3x the unit's share"));
         else if (n == 4 && strncmp(p, "jump", 4) == 0)
-            raw(b, T(r, "增幅超过以往最大月增幅的3倍", "A jump over 3x the largest earlier increase"));
+            raw(b,
+                T(r, "增幅超过以往最大月增幅的3倍", "A jump over 3x the largest earlier increase"));
         else
             ss_esc_html(b, p, n);
         raw(b, "</li>");
@@ -107,11 +108,11 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     raw(b, T(r, "我的填报任务", "My assignments"));
     raw(b, "</h1>\n");
     ss_err_clear(&err);
-    if (org < 0 || ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u->org, period,
-                                  &l, &err)) {
+    if (org < 0 ||
+        ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u->org, period, &l, &err)) {
         raw(b, "<p role=\"alert\">");
-        ss_html(b, org < 0 ? T(r, "账号的区划未知。", "The account's org unit is unknown.")
-                           : err.msg);
+        ss_html(b,
+                org < 0 ? T(r, "账号的区划未知。", "The account's org unit is unknown.") : err.msg);
         raw(b, "</p>\n");
         ss_page_end(r);
         return;
@@ -139,7 +140,8 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     }
     if (l.n == 0) {
         raw(b, "<p>");
-        raw(b, T(r, "本期没有分配给本单位的任务。", "No assignments for this unit in this period."));
+        raw(b,
+            T(r, "本期没有分配给本单位的任务。", "No assignments for this unit in this period."));
         raw(b, "</p>\n");
     } else {
         raw(b, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
@@ -190,11 +192,11 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
                 ss_html(b, msg);
                 raw(b, "</p>\n");
             }
-#define TYPED(prefix, fallback)                                                   \
-    (snprintf(key, sizeof key, prefix "_%lld", tid),                              \
-     (typed = ss_http_field(r->http, key)) ? typed                                \
-     : isnan(fallback)                      ? ""                                  \
-                                            : (snprintf(vbuf, sizeof vbuf, "%.15g", fallback), vbuf))
+#define TYPED(prefix, fallback)                                                                    \
+    (snprintf(key, sizeof key, prefix "_%lld", tid),                                               \
+     (typed = ss_http_field(r->http, key)) ? typed                                                 \
+     : isnan(fallback)                     ? ""                                                    \
+                                           : (snprintf(vbuf, sizeof vbuf, "%.15g", fallback), vbuf))
             if (t->kind == SS_KIND_RATE) {
                 num_input(b, T(r, "分子", "Numerator"), "n", tid, TYPED("n", a->pending_num));
                 num_input(b, T(r, "分母", "Denominator"), "d", tid, TYPED("d", a->pending_den));
@@ -507,5 +509,6 @@ void ss_page_inbox_post(struct ss_wreq *r)
         inbox_page(r, &u, csrf, err.msg);
         return;
     }
-    ss_http_redirect(r->resp, ret ? "/console/inbox?done=returned" : "/console/inbox?done=approved");
+    ss_http_redirect(r->resp,
+                     ret ? "/console/inbox?done=returned" : "/console/inbox?done=approved");
 }

@@ -37,14 +37,22 @@ void ss_wf_error(struct ss_wreq *r, const struct ss_err *err, int path_id)
     const char *code;
 
     switch (err->code) {
-    case SS_EFORBIDDEN: status = 403, code = "forbidden"; break;
-    case SS_ECONFLICT: status = 409, code = "conflict"; break;
+    case SS_EFORBIDDEN:
+        status = 403, code = "forbidden";
+        break;
+    case SS_ECONFLICT:
+        status = 409, code = "conflict";
+        break;
     case SS_ENOTFOUND:
         status = path_id && strcmp(err->field, "id") == 0 ? 404 : 400;
         code = status == 404 ? "not_found" : "bad_input";
         break;
-    case SS_EINVAL: status = 400, code = "bad_input"; break;
-    default: status = 500, code = "internal"; break;
+    case SS_EINVAL:
+        status = 400, code = "bad_input";
+        break;
+    default:
+        status = 500, code = "internal";
+        break;
     }
     ss_buf_reset(&r->resp->body);
     r->resp->status = status;
@@ -55,7 +63,8 @@ void ss_wf_error(struct ss_wreq *r, const struct ss_err *err, int path_id)
     ss_json_key(&j, "error");
     ss_json_obj(&j);
     ss_json_kstr(&j, "code", code);
-    ss_json_kstr(&j, "message", status == 500 ? "The store failed; nothing was changed." : err->msg);
+    ss_json_kstr(&j, "message",
+                 status == 500 ? "The store failed; nothing was changed." : err->msg);
     if (err->field[0])
         ss_json_kstr(&j, "field", err->field);
     ss_json_obj_end(&j);
@@ -242,9 +251,18 @@ out:
     json_decref(body);
 }
 
-void ss_api_report_approve(struct ss_wreq *r) { transition(r, 0); }
-void ss_api_report_return(struct ss_wreq *r) { transition(r, 1); }
-void ss_api_report_submit(struct ss_wreq *r) { transition(r, 2); }
+void ss_api_report_approve(struct ss_wreq *r)
+{
+    transition(r, 0);
+}
+void ss_api_report_return(struct ss_wreq *r)
+{
+    transition(r, 1);
+}
+void ss_api_report_submit(struct ss_wreq *r)
+{
+    transition(r, 2);
+}
 
 static void org_json(struct ss_json *j, const struct ss_engine *e, long org)
 {

@@ -40,7 +40,7 @@ void ss_wf_report_json(struct ss_json *j, const struct ss_wreq *r, const struct 
 
 /* Store an evidence file for report id (access as for writing the report;
  * type and size checked, kept by SHA-256 under <db>.evidence/). */
-int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_user *u,
-                        int64_t id, const struct ss_http_field *file, struct ss_err *err);
+int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_user *u, int64_t id,
+                        const struct ss_http_field *file, struct ss_err *err);
 
 #endif

@@ -58,8 +58,9 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     struct ss_org_rec orgs[] = {
-        {"99", "省", 1, NULL},           {"9901", "甲市", 2, "99"},       {"9902", "乙市", 2, "99"},
-        {"990101", "甲一县", 3, "9901"}, {"990102", "甲二县", 3, "9901"}, {"990201", "乙一县", 3, "9902"},
+        {"99", "省", 1, NULL},           {"9901", "甲市", 2, "99"},
+        {"9902", "乙市", 2, "99"},       {"990101", "甲一县", 3, "9901"},
+        {"990102", "甲二县", 3, "9901"}, {"990201", "乙一县", 3, "9902"},
     };
     struct ss_plan *p = NULL;
     struct ss_err err;
@@ -150,8 +151,8 @@ static void test_access_rules(void **state)
     assert_int_equal(ss_access_assign(f->e, &f->rev9901, -1, &err), SS_EFORBIDDEN);
 }
 
-static int share(struct fixture *f, const struct ss_user *u, const char *org, double v,
-                 int force, const char *reason, struct ss_assign_result *res)
+static int share(struct fixture *f, const struct ss_user *u, const char *org, double v, int force,
+                 const char *reason, struct ss_assign_result *res)
 {
     struct ss_assign_req req = {f->tid[0], org, NULL, v, force, reason};
     struct ss_err err;
@@ -190,8 +191,8 @@ static void test_assign_sums(void **state)
     assert_true(fabs(res.whole - 50) < 1e-9);
 }
 
-static struct ss_report_req req_of(struct fixture *f, const char *org, const char *date,
-                                   double v, const char *status)
+static struct ss_report_req req_of(struct fixture *f, const char *org, const char *date, double v,
+                                   const char *status)
 {
     struct ss_report_req r;
 
@@ -373,8 +374,8 @@ static void test_ledger_round_trip(void **state)
         struct ss_assign_req q = {f->tid[1], "990101", NULL, 90, 0, NULL};
         assert_int_equal(ss_assign(f->st, NULL, NULL, &q, &res, &err), 0);
     }
-    assert_int_equal(ss_ledger_load(f->st, ss_engine_plan(f->e), 4, "990101", "2026-05", &l,
-                                    &err), 0);
+    assert_int_equal(ss_ledger_load(f->st, ss_engine_plan(f->e), 4, "990101", "2026-05", &l, &err),
+                     0);
     assert_int_equal(l.n, 2);
     assert_int_equal(ss_ledger_xlsx(&l, &data, &len, &err), 0);
     ss_ledger_cleanup(&l);
@@ -409,8 +410,8 @@ static void test_ledger_round_trip(void **state)
     /* the department-scoped reporter may only write the 培训 target */
     assert_int_equal(lr.stored, 1);
     ss_ledger_result_cleanup(&lr);
-    assert_int_equal(ss_ledger_import(f->st, f->e, &f->rep990101, &sh, "2026-05", NULL, &lr,
-                                      &err), 0);
+    assert_int_equal(ss_ledger_import(f->st, f->e, &f->rep990101, &sh, "2026-05", NULL, &lr, &err),
+                     0);
     assert_int_equal(lr.nerrors, 2);
     assert_int_equal(lr.errors[0].row, 3);
     assert_string_equal(lr.errors[0].column, "H");
@@ -438,7 +439,8 @@ static void test_sheet_formats(void **state)
 {
     /* 修路 in GB18030, and no BOM */
     static const char gb[] = "id,\xd0\xde\xc2\xb7\r\n1,\xd0\xde\xc2\xb7\r\n";
-    static const char bom[] = "\xEF\xBB\xBF" "a,b\n\n3,4\n";
+    static const char bom[] = "\xEF\xBB\xBF"
+                              "a,b\n\n3,4\n";
     static const char bad_zip[] = "PK\x03\x04garbage that is not a zip at all";
     struct ss_sheet sh;
     struct ss_err err;

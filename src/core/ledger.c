@@ -392,6 +392,11 @@ int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struc
         ss_period_fmt(plan_today(plan), pr);
         ss_period_parse(pr, &start, &end);
     }
+    if (start > ss_date_today()) {
+        char pr[8];
+        ss_period_fmt(start, pr);
+        return ss_err_set(err, SS_EINVAL, "period", "%s has not started yet", pr);
+    }
     ss_date_fmt(ss_period_report_day(start, end), date);
     for (i = 0; i < sheet->nrows; i++) {
         const struct ss_sheet_row *row = &sheet->rows[i];

@@ -138,6 +138,13 @@ test('a CSV in GB18030 (as Chinese Excel saves it) is accepted', async () => {
   assert.equal(mine.json.assignments.find((a) => a.target === T[1]).pending.note, '修路');
 });
 
+test('a period that has not started is refused', async () => {
+  const up = await clerk.upload('/api/v1/ledger?period=2026-09', 'file', 'l.csv', 'text/csv',
+                                Buffer.from('id\n'));
+  assert.equal(up.status, 400);
+  assert.equal(up.json.error.field, 'period');
+});
+
 test('malformed workbooks are refused cleanly', async () => {
   for (const bad of [Buffer.from('PK\x03\x04 this is not a zip'),
                      zip({ 'xl/other.xml': '<x/>' }),

@@ -169,18 +169,10 @@ int ss_period_parse(const char *s, int32_t *start, int32_t *end)
 
 void ss_period_fmt(int32_t day, char out[8])
 {
-    int y, m, d;
+    char d[11];
 
-    ss_civil_from_days(day, &y, &m, &d);
-    if (y < 0 || y > 9999)
-        y = 0;
-    out[0] = (char)('0' + y / 1000);
-    out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10);
-    out[3] = (char)('0' + y % 10);
-    out[4] = '-';
-    out[5] = (char)('0' + m / 10);
-    out[6] = (char)('0' + m % 10);
+    ss_date_fmt(day, d); /* YYYY-MM-DD: the period is its first 7 bytes */
+    memcpy(out, d, 7);
     out[7] = '\0';
 }
 

@@ -46,6 +46,27 @@ static int session_csrf(struct ss_wreq *r, struct ss_user *u, char csrf[SS_TOKEN
     return ss_auth_session(r->st, ss_http_cookie(r->http, SS_SESSION_COOKIE), u, csrf);
 }
 
+/* A report's state in words, for the row it belongs to. */
+static const char *status_words(struct ss_wreq *r, const char *status)
+{
+    if (strcmp(status, "submitted") == 0)
+        return T(r, "本期已提交，待上级审核", "Submitted this period, awaiting review");
+    if (strcmp(status, "draft") == 0)
+        return T(r, "本期有草稿，尚未提交", "A draft this period, not yet submitted");
+    if (strcmp(status, "approved") == 0)
+        return T(r, "本期已审核通过", "Approved this period");
+    if (strcmp(status, "returned") == 0)
+        return T(r, "本期被退回，请修改后重新提交", "Returned this period: correct and resubmit");
+    return status;
+}
+
+static void notice_p(struct ss_buf *b, const char *notice)
+{
+    raw(b, "<p class=\"notice\" role=\"status\">");
+    ss_html(b, notice);
+    raw(b, "</p>\n");
+}
+
 static void flag_words(struct ss_wreq *r, struct ss_buf *b, const char *flags)
 {
     const char *p = flags ? flags : "";
@@ -133,11 +154,8 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     raw(b, "\">");
     raw(b, T(r, "下载本期台账（Excel）", "Download the period's ledger (Excel)"));
     raw(b, "</a></p>\n");
-    if (notice) {
-        raw(b, "<p role=\"status\">");
-        ss_html(b, notice);
-        raw(b, "</p>\n");
-    }
+    if (notice)
+        notice_p(b, notice);
     if (l.n == 0) {
         raw(b, "<p>");
         raw(b,
@@ -158,7 +176,7 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
             for (k = 0; k < nmsgs; k++)
                 if (msgs[k].tid == t->id)
                     msg = msgs[k].msg;
-            raw(b, "<fieldset><legend>");
+            raw(b, "<fieldset class=\"row\"><legend>");
             ss_zh_open(r, "span");
             ss_html(b, t->metric);
             ss_zh_close(r, "span");
@@ -175,12 +193,14 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
                 ss_day(b, a->last_day);
                 raw(b, ")");
             }
-            if (a->pending_id) {
-                raw(b, " · ");
-                raw(b, T(r, "本期已有", "This period: "));
-                ss_html(b, a->pending_status);
-            }
             raw(b, "</p>\n");
+            if (a->pending_id) {
+                raw(b, "<p class=\"state st-");
+                ss_attr(b, a->pending_status);
+                raw(b, "\">");
+                ss_html(b, status_words(r, a->pending_status));
+                raw(b, "</p>\n");
+            }
             if (a->pending_comment && strcmp(a->pending_status, "returned") == 0) {
                 raw(b, "<p>");
                 raw(b, T(r, "退回意见：", "Returned: "));
@@ -188,7 +208,7 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
                 raw(b, "</p>\n");
             }
             if (msg) {
-                raw(b, "<p role=\"alert\">");
+                raw(b, "<p class=\"form-error\" role=\"alert\">");
                 ss_html(b, msg);
                 raw(b, "</p>\n");
             }
@@ -233,9 +253,10 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
             raw(b, "\" accept=\"image/jpeg,image/png,image/webp,application/pdf\"></p>");
             raw(b, "</fieldset>\n");
         }
-        raw(b, "<p><button type=\"submit\" name=\"action\" value=\"submit\">");
+        raw(b, "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">");
         raw(b, T(r, "提交审核", "Submit for review"));
-        raw(b, "</button> <button type=\"submit\" name=\"action\" value=\"draft\">");
+        raw(b, "</button> <button class=\"secondary\" type=\"submit\" name=\"action\" "
+               "value=\"draft\">");
         raw(b, T(r, "存为草稿", "Save as drafts"));
         raw(b, "</button></p></form>\n");
     }
@@ -250,12 +271,26 @@ void ss_page_report(struct ss_wreq *r)
 {
     struct ss_user u;
     char csrf[SS_TOKEN_HEX];
-    const char *saved = ss_http_arg(r->http, "saved");
+    const char *saved = ss_http_arg(r->http, "saved"), *as = ss_http_arg(r->http, "as");
+    char notice[128];
+    long n = 0;
 
     if (ss_web_auth(r, 0, &u) || session_csrf(r, &u, csrf))
         return;
-    report_page(r, &u, csrf, ss_http_arg(r->http, "period"), NULL, 0,
-                saved ? T(r, "已保存。", "Saved.") : NULL);
+    if (saved && (ss_parse_long(saved, &n) || n < 0))
+        n = 0;
+    if (saved && n == 0)
+        snprintf(notice, sizeof notice, "%s",
+                 T(r, "没有填写数值，未保存任何条目。", "No value was filled in: nothing saved."));
+    else if (saved && as && strcmp(as, "draft") == 0)
+        snprintf(notice, sizeof notice,
+                 T(r, "已存为草稿 %ld 条，尚未提交。", "Saved %ld as drafts, not yet submitted."),
+                 n);
+    else if (saved)
+        snprintf(notice, sizeof notice,
+                 T(r, "已保存并提交 %ld 条，等待上级审核。", "Saved and submitted %ld for review."),
+                 n);
+    report_page(r, &u, csrf, ss_http_arg(r->http, "period"), NULL, 0, saved ? notice : NULL);
 }
 
 /* A form number: NAN when blank; -1 when not a number. */
@@ -275,7 +310,7 @@ void ss_page_report_post(struct ss_wreq *r)
     struct ss_store *st;
     struct row_msg msgs[MAX_ROWS];
     char msgtext[64][sizeof(((struct ss_err *)0)->msg)];
-    char csrf[SS_TOKEN_HEX], date[11], url[64];
+    char csrf[SS_TOKEN_HEX], date[11], url[96];
     const char *period = ss_http_field(r->http, "period");
     const char *action = ss_http_field(r->http, "action");
     const char *status = action && strcmp(action, "draft") == 0 ? "draft" : "submitted";
@@ -348,7 +383,8 @@ void ss_page_report_post(struct ss_wreq *r)
         }
     }
     if (nmsgs == 0) {
-        snprintf(url, sizeof url, "/console/report?period=%s&saved=%zu", l.period, saved);
+        snprintf(url, sizeof url, "/console/report?period=%s&saved=%zu&as=%s", l.period, saved,
+                 status);
         ss_ledger_cleanup(&l);
         ss_http_redirect(r->resp, url);
         return;
@@ -376,11 +412,8 @@ static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *c
     raw(b, "<h1>");
     raw(b, T(r, "待我审核", "Inbox"));
     raw(b, "</h1>\n");
-    if (notice) {
-        raw(b, "<p role=\"status\">");
-        ss_html(b, notice);
-        raw(b, "</p>\n");
-    }
+    if (notice)
+        notice_p(b, notice);
     if ((u->role != SS_ROLE_REVIEWER && u->role != SS_ROLE_ADMIN) || mine < 0 ||
         ss_store_wf_inbox(r->st, u->role == SS_ROLE_ADMIN ? 0 : ss_engine_org(r->e, mine)->id,
                           SS_MAX_INBOX, &list, &n)) {
@@ -391,11 +424,17 @@ static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *c
         raw(b, "<p>");
         raw(b, T(r, "没有待审核的填报。", "Nothing waits for review."));
         raw(b, "</p>\n");
+    } else {
+        raw(b, "<p>");
+        ss_buf_printf(b, T(r, "共 %zu 条待审核，最早提交的在前。", "%zu waiting, oldest first."),
+                      n);
+        raw(b, "</p>\n");
     }
     for (i = 0; i < n; i++) {
         const struct ss_wf_report *x = &list[i];
         long ti = ss_plan_target_index(r->plan, x->target_id);
         long org = ss_engine_org_by_id(r->e, x->org_id);
+        int64_t nev;
 
         snprintf(idbuf, sizeof idbuf, "%lld", (long long)x->id);
         raw(b, "<article class=\"inbox-item\" aria-labelledby=\"r");
@@ -410,14 +449,15 @@ static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *c
         if (ti >= 0)
             ss_html(b, r->plan->targets[ti].metric);
         ss_zh_close(r, "span");
-        raw(b, "</h2>\n<p>");
-        raw(b, T(r, "截至 ", "As of "));
-        ss_day(b, x->as_of);
-        raw(b, "：");
+        raw(b, "</h2>\n<p class=\"value\">");
         if (!isnan(x->numerator) && ti >= 0 && r->plan->targets[ti].kind == SS_KIND_RATE) {
             ss_num(b, x->numerator);
             raw(b, " / ");
             ss_num(b, x->denominator);
+            if (x->denominator > 0) {
+                raw(b, " = ");
+                ss_num(b, 100.0 * x->numerator / x->denominator);
+            }
         } else {
             ss_num(b, x->value);
         }
@@ -425,20 +465,41 @@ static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *c
             raw(b, " ");
             ss_html(b, r->plan->targets[ti].unit);
         }
-        raw(b, " · ");
-        ss_html(b, x->created_by ? x->created_by : "");
-        raw(b, "</p>\n");
-        if (x->note) {
-            raw(b, "<p>");
+        raw(b, "</p>\n<dl class=\"facts\"><dt>");
+        raw(b, T(r, "截至", "As of"));
+        raw(b, "</dt><dd>");
+        ss_day(b, x->as_of);
+        raw(b, "</dd><dt>");
+        raw(b, T(r, "填报人", "Reported by"));
+        raw(b, "</dt><dd>");
+        ss_html(b, x->created_by ? x->created_by : "—");
+        raw(b, "</dd>");
+        if (x->note && *x->note) {
+            raw(b, "<dt>");
+            raw(b, T(r, "说明", "Note"));
+            raw(b, "</dt><dd>");
             ss_html(b, x->note);
-            raw(b, "</p>\n");
+            raw(b, "</dd>");
         }
+        raw(b, "<dt>");
+        raw(b, T(r, "佐证材料", "Evidence"));
+        raw(b, "</dt><dd>");
+        nev = ss_store_evidence_count(r->st, x->id);
+        if (nev < 0)
+            raw(b, "—");
+        else
+            ss_buf_printf(b, T(r, "%lld 份", "%lld file(s)"), (long long)nev);
+        raw(b, "</dd></dl>\n");
         if (x->flags && *x->flags) {
-            raw(b, "<ul class=\"flags\" aria-label=\"");
-            raw(b, T(r, "需留意", "Flags"));
+            raw(b, "<div class=\"flags\"><p id=\"f");
+            raw(b, idbuf);
+            raw(b, "\">");
+            raw(b, T(r, "请留意：", "Check:"));
+            raw(b, "</p><ul aria-labelledby=\"f");
+            raw(b, idbuf);
             raw(b, "\">");
             flag_words(r, b, x->flags);
-            raw(b, "</ul>\n");
+            raw(b, "</ul></div>\n");
         }
         raw(b, "<form class=\"stack\" method=\"post\" action=\"/console/inbox\">");
         hidden(b, "csrf", csrf);
@@ -456,7 +517,8 @@ static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *c
         raw(b, "</label><textarea id=\"c");
         raw(b, idbuf);
         raw(b, "\" name=\"comment\" rows=\"2\" required maxlength=\"2000\"></textarea></p>"
-               "<p><button type=\"submit\" name=\"action\" value=\"return\">");
+               "<p><button class=\"secondary\" type=\"submit\" name=\"action\" "
+               "value=\"return\">");
         raw(b, T(r, "退回", "Return"));
         raw(b, "</button></p></form></article>\n");
     }

@@ -1,0 +1,201 @@
+// workflow.test.mjs - the reporting workflow in Chromium, by keyboard
+// alone: a county reporter (650102) signs in at /login, opens the console
+// and the report form, types a value and a note and submits with Enter; the
+// figure stays off the public page until the prefecture's reviewer (6501)
+// signs in, opens the inbox and approves with the keyboard, and then the
+// public /targets/{id} page shows it. The console pages (/login, /console,
+// /console/report and /console/inbox, the last two with data in them) pass
+// axe (WCAG 2.1 A/AA) with zero violations in Chinese, English and large
+// text, at phone and desktop widths.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, shishi, getJson } from '../api/server.mjs';
+import { userAdd } from '../api/wfclient.mjs';
+
+process.env.SHISHI_TODAY = '2026-06-30';
+process.env.SHISHI_PWHASH_FAST = '1';
+const AXE = path.resolve('node_modules/axe-core/axe.min.js');
+const TMP = process.env.SHISHI_TMP || os.tmpdir();
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+              '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PASSWORD = 'a long password'; // what userAdd gives every account
+const VARIANTS = ['', 'lang=en', 'care=1', 'lang=zh', 'care=0']; // zh, en, en+care, zh+care, zh
+const WIDTHS = [390, 1280];
+const VALUE = 42;
+
+let srv, T, ctx, dir;
+
+before(async () => {
+  srv = await startServer();
+  const plan = (await getJson(srv.base, '/api/v1/plan')).json;
+  T = plan.targets.find((t) => t.kind === 'count' && t.value >= 1000).id;
+  shishi('assign', '--db', srv.db, '--target', String(T), '--org', '6501', '--value', '500');
+  shishi('assign', '--db', srv.db, '--target', String(T), '--org', '650102', '--value', '100');
+  userAdd(srv.db, '天山区填报员', 'reporter', '650102');
+  userAdd(srv.db, '乌鲁木齐审核员', 'reviewer', '6501');
+  dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
+  ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+    viewport: { width: 390, height: 844 },
+  });
+});
+after(async () => {
+  await ctx?.close().catch(() => {});
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  const code = await srv.stop();
+  assert.equal(code, 0, 'server exits cleanly:\n' + srv.log().slice(-3000));
+});
+
+// axe under the real CSP: the script is injected by the DevTools protocol,
+// which the CSP does not govern.
+async function axe(page) {
+  await page.evaluate(fs.readFileSync(AXE, 'utf8'));
+  const res = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  return res.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ` +
+    v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
+}
+
+// Every console page, in every variant and width: zero violations.
+async function axeAll(page, paths) {
+  for (const variant of VARIANTS) {
+    if (variant) await page.goto(srv.base + '/?' + variant);
+    for (const w of WIDTHS) {
+      await page.setViewportSize({ width: w, height: 900 });
+      for (const p of paths) {
+        const r = await page.goto(srv.base + p);
+        assert.equal(r.status(), 200, p);
+        const v = await axe(page);
+        assert.deepEqual(v, [], `${variant || 'zh'} ${w}px ${p}:\n${v.join('\n')}`);
+      }
+    }
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+}
+
+const focused = (page) => page.evaluate(() => {
+  const a = document.activeElement;
+  return a ? a.outerHTML.slice(0, 120) : '';
+});
+
+// Press Tab until the element matching sel has the focus; fail if it never
+// does within max presses (it is not reachable by keyboard).
+async function tabTo(page, sel, max = 60) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, sel)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`${sel} not reached by Tab; focus is on ${await focused(page)}`);
+}
+
+async function pressEnterAndWait(page) {
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+}
+
+async function keyboardSignIn(page, user) {
+  await page.goto(srv.base + '/login');
+  await tabTo(page, '#user');
+  await page.keyboard.type(user);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
+  await page.keyboard.type(PASSWORD);
+  await pressEnterAndWait(page);
+  assert.equal(new URL(page.url()).pathname, '/console', 'signed in: on the console');
+}
+
+async function keyboardSignOut(page) {
+  await page.goto(srv.base + '/console');
+  await tabTo(page, 'form[action="/logout"] button');
+  await pressEnterAndWait(page);
+  assert.equal(new URL(page.url()).pathname, '/');
+  await page.goto(srv.base + '/console');
+  assert.equal(new URL(page.url()).pathname, '/login', 'signed out');
+}
+
+// The "完成" (actual) figure on the public target page.
+async function publicActual(page, query = '') {
+  await page.goto(srv.base + `/targets/${T}${query}`);
+  return page.evaluate(() => [...document.querySelectorAll('dl.figs div')]
+    .find((d) => d.querySelector('dt').textContent === '完成')?.querySelector('dd').textContent);
+}
+
+test('keyboard only: report, review, and the public figure moves; axe on every console page',
+     async () => {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 400/.test(m.text())) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  assert.equal(await publicActual(page), '0', 'nothing reported yet');
+  await axeAll(page, ['/login']);
+
+  // the county reporter
+  await keyboardSignIn(page, '天山区填报员');
+  await axeAll(page, ['/console', '/console/report']);
+  await page.goto(srv.base + '/console');
+  await tabTo(page, 'a[href="/console/report"]');
+  await pressEnterAndWait(page);
+  assert.equal(new URL(page.url()).pathname, '/console/report');
+  // a typo first: Enter in the field submits; the row comes back with why
+  await tabTo(page, `#v_${T}`);
+  await page.keyboard.type('4二');
+  const [bad] = await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.equal(bad.status(), 400);
+  assert.match(await page.textContent('[role=alert]'), /请填写数字/);
+  assert.equal(await page.inputValue(`#v_${T}`), '4二', 'what was typed is kept');
+  const v = await axe(page);
+  assert.deepEqual(v, [], `/console/report with an error:\n${v.join('\n')}`);
+  await tabTo(page, `#v_${T}`);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(String(VALUE));
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), `note_${T}`,
+               'the note follows the value');
+  await page.keyboard.type('六月累计，含高校毕业生');
+  await tabTo(page, 'button[value=submit]');
+  await pressEnterAndWait(page);
+  const url = new URL(page.url());
+  assert.equal(url.pathname, '/console/report');
+  assert.equal(url.searchParams.get('saved'), '1', 'one row saved');
+  assert.match(await page.textContent('[role=status]'), /已保存并提交 1 条/);
+  assert.equal(await page.inputValue(`#v_${T}`), String(VALUE), 'the form shows what waits');
+  assert.match(await page.textContent('main'), /本期已提交，待上级审核/, 'the row says it waits');
+  assert.equal(await publicActual(page), '0', 'a submitted report does not count');
+  await keyboardSignOut(page);
+
+  // the prefecture's reviewer
+  await keyboardSignIn(page, '乌鲁木齐审核员');
+  await axeAll(page, ['/console', '/console/inbox']);
+  await page.goto(srv.base + '/console');
+  await tabTo(page, 'a[href="/console/inbox"]');
+  await pressEnterAndWait(page);
+  assert.equal(new URL(page.url()).pathname, '/console/inbox');
+  const items = await page.$$('article.inbox-item');
+  assert.equal(items.length, 1, 'one report waits');
+  const item = await items[0].textContent();
+  assert.match(item, /天山区/);
+  assert.match(item, new RegExp(`${VALUE} 人`));
+  assert.match(item, /六月累计/);
+  assert.match(item, /天山区填报员/);
+  await tabTo(page, 'article.inbox-item button[value=approve]');
+  await pressEnterAndWait(page);
+  assert.equal(new URL(page.url()).searchParams.get('done'), 'approved');
+  assert.match(await page.textContent('[role=status]'), /已审核通过/);
+  assert.equal(await page.$('article.inbox-item'), null, 'the inbox is empty');
+  await axeAll(page, ['/console/inbox']);
+  await keyboardSignOut(page);
+
+  // the public pages now count it, at the county and all the way up
+  assert.equal(await publicActual(page, '?org=650102'), String(VALUE));
+  assert.equal(await publicActual(page, '?org=6501'), String(VALUE));
+  assert.equal(await publicActual(page), String(VALUE));
+  assert.deepEqual(errors, [], 'no CSP violation or script error');
+  await page.close();
+});

@@ -14,81 +14,86 @@
 #include "base/json.h"
 #include "web/workflow_web.h"
 
+#define SS_MEDIA_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* A table: one route a line or three, so not clang-formatted (which would
+ * put each field on its own line). */
+// clang-format off
 const struct ss_route ss_routes[] = {
     {"/", ss_page_plan, SS_CACHE_HOME, 0, "The plan: every project's progress", NULL, NULL,
-     NULL, {{0}}, 0, {{0}}},
+     NULL, NULL, {{0}}, 0, {{0}}},
     {"/projects/{no}", ss_page_project, 0, 0, "One project", "integer", "project number",
-     NULL, {{0}}, 0, {{0}}},
+     NULL, NULL, {{0}}, 0, {{0}}},
     {"/targets/{id}", ss_page_target, 0, 0, "One target", "integer", "target id", NULL,
-     {{"org", "org unit code", NULL}}, 0, {{0}}},
+     NULL, {{"org", "org unit code", NULL}}, 0, {{0}}},
     {"/orgs/{code}", ss_page_org, 0, 0, "One org unit", "string", "org unit code", NULL,
-     {{0}}, 0, {{0}}},
+     NULL, {{0}}, 0, {{0}}},
     {"/search", ss_page_search, 0, 0, "Search targets", NULL, NULL, NULL,
-     {{"q", "search terms", NULL}}, 0, {{0}}},
+     NULL, {{"q", "search terms", NULL}}, 0, {{0}}},
     {"/about/method", ss_page_method, 0, 0, "How progress is counted", NULL, NULL, NULL,
-     {{0}}, 0, {{0}}},
-    {"/login", ss_page_login, 0, 0, "Sign in", NULL, NULL, NULL, {{0}}, 0,
+     NULL, {{0}}, 0, {{0}}},
+    {"/login", ss_page_login, 0, 0, "Sign in", NULL, NULL, NULL, NULL, {{0}}, 0,
      {{"POST", ss_page_login_post, "Sign in (form)", NULL, NULL, 303, 0, NULL}}},
-    {"/logout", NULL, 0, 0, "Sign out", NULL, NULL, NULL, {{0}}, 0,
+    {"/logout", NULL, 0, 0, "Sign out", NULL, NULL, NULL, NULL, {{0}}, 0,
      {{"POST", ss_page_logout_post, "Sign out (form)", NULL, NULL, 303, 1, NULL}}},
     {"/console", ss_page_console, 0, 0, "The signed-in user's console", NULL, NULL, NULL,
-     {{0}}, 1, {{0}}},
+     NULL, {{0}}, 1, {{0}}},
     {"/api/v1/plan", ss_api_plan, SS_CACHE_PLAN, 1,
      "The current plan with every target's figures at the plan's top org unit, as of today",
-     NULL, NULL, "Plan", {{0}}, 0, {{0}}},
+     NULL, NULL, "Plan", NULL, {{0}}, 0, {{0}}},
     {"/api/v1/targets/{id}", ss_api_target, 0, 1,
      "One target as seen at an org unit: figures, monthly series and breakdown by child units",
      "integer", "Target id (from /api/v1/plan).", "TargetDetail",
-     {{"org", "Org unit code (GB/T 2260); default: the plan's top org unit.", NULL},
+     NULL, {{"org", "Org unit code (GB/T 2260); default: the plan's top org unit.", NULL},
       {"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}, 0, {{0}}},
     {"/api/v1/orgs/{code}", ss_api_org, 0, 1,
      "An org unit, its children, and every target's figures there", "string",
      "Org unit code (GB/T 2260).", "OrgDetail",
-     {{"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}, 0, {{0}}},
+     NULL, {{"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}, 0, {{0}}},
     {"/api/v1/session", ss_api_session_get, 0, 1,
-     "The signed-in user and the session's CSRF token", NULL, NULL, "Session", {{0}}, 1,
+     "The signed-in user and the session's CSRF token", NULL, NULL, "Session", NULL, {{0}}, 1,
      {{"POST", ss_api_session_post, "Sign in: sets the HttpOnly, SameSite=Strict session "
        "cookie ss_session and returns the user and the CSRF token that every state-changing "
        "request must send in the X-CSRF-Token header", "Login", "Session", 200, 0, "401 429"},
       {"DELETE", ss_api_session_delete, "Sign out: ends the session and clears the cookie",
        NULL, NULL, 204, 1, NULL}}},
     {"/console/report", ss_page_report, 0, 0, "A reporter's assignments for the period",
-     NULL, NULL, NULL, {{"period", "month YYYY-MM", NULL}}, 1,
+     NULL, NULL, NULL, NULL, {{"period", "month YYYY-MM", NULL}}, 1,
      {{"POST", ss_page_report_post, "Save or submit the period's reports (form)", NULL, NULL,
        303, 1, NULL}}},
-    {"/console/inbox", ss_page_inbox, 0, 0, "A reviewer's inbox", NULL, NULL, NULL, {{0}}, 1,
+    {"/console/inbox", ss_page_inbox, 0, 0, "A reviewer's inbox", NULL, NULL, NULL, NULL, {{0}}, 1,
      {{"POST", ss_page_inbox_post, "Approve or return a report (form)", NULL, NULL, 303, 1,
        NULL}}},
-    {"/api/v1/reports", NULL, 0, 1, "Progress reports", NULL, NULL, NULL, {{0}}, 0,
+    {"/api/v1/reports", NULL, 0, 1, "Progress reports", NULL, NULL, NULL, NULL, {{0}}, 0,
      {{"POST", ss_api_report_post,
        "Report the cumulative value of an assigned target at an org unit as of a date "
        "(a reporter, for its own unit): stored as submitted (or a draft), counted only once "
        "the level above approves it; flags mark implausible jumps for the reviewer",
        "ReportNew", "ReportCreated", 201, 1, NULL}}},
     {"/api/v1/reports/{id}/approve", NULL, 0, 1, "Approve a report", "integer", "Report id.",
-     NULL, {{0}}, 0,
+     NULL, NULL, {{0}}, 0,
      {{"POST", ss_api_report_approve,
        "Approve a submitted report (a reviewer of a unit above it): it counts from now on",
        NULL, "ReportState", 200, 1, "404 409"}}},
     {"/api/v1/reports/{id}/return", NULL, 0, 1, "Return a report", "integer", "Report id.",
-     NULL, {{0}}, 0,
+     NULL, NULL, {{0}}, 0,
      {{"POST", ss_api_report_return,
        "Return a submitted report to its reporter with a comment saying why", "Comment",
        "ReportState", 200, 1, "404 409"}}},
     {"/api/v1/reports/{id}/submit", NULL, 0, 1, "Submit a draft", "integer", "Report id.",
-     NULL, {{0}}, 0,
+     NULL, NULL, {{0}}, 0,
      {{"POST", ss_api_report_submit,
        "Submit a draft (from a ledger upload) or a returned report for review", NULL,
        "ReportState", 200, 1, "404 409"}}},
     {"/api/v1/reports/{id}/evidence", NULL, 0, 1, "Evidence of a report", "integer",
-     "Report id.", NULL, {{0}}, 0,
+     "Report id.", NULL, NULL, {{0}}, 0,
      {{"POST", ss_api_report_evidence,
        "Attach a photo (JPEG, PNG, WebP) or PDF as multipart field file; kept by content hash",
        NULL, "EvidenceAdded", 201, 1, "404 409 413"}}},
     {"/api/v1/inbox", ss_api_inbox, 0, 1,
      "The signed-in reviewer's inbox: submitted reports of the units below, oldest first",
-     NULL, NULL, "Inbox", {{0}}, 1, {{0}}},
-    {"/api/v1/assignments", NULL, 0, 1, "Task breakdown", NULL, NULL, NULL, {{0}}, 0,
+     NULL, NULL, "Inbox", NULL, {{0}}, 1, {{0}}},
+    {"/api/v1/assignments", NULL, 0, 1, "Task breakdown", NULL, NULL, NULL, NULL, {{0}}, 0,
      {{"POST", ss_api_assign_post,
        "Give an org unit (or a department) its share of a target; the level's shares are "
        "checked against the whole: short is a warning, over is refused (409) unless forced "
@@ -96,24 +101,26 @@ const struct ss_route ss_routes[] = {
        "AssignmentNew", "Assignment", 200, 1, "409"}}},
     {"/api/v1/me/assignments", ss_api_my_assignments, 0, 1,
      "The signed-in user's assignments for a monthly period, with the last approved values",
-     NULL, NULL, "MyAssignments", {{"period", "Month YYYY-MM; default: this month.", NULL}}, 1,
+     NULL, NULL, "MyAssignments", NULL, {{"period", "Month YYYY-MM; default: this month.", NULL}}, 1,
      {{0}}},
     {"/api/v1/ledger.xlsx", ss_api_ledger_get, 0, 1,
      "The period's ledger (台账) as an .xlsx workbook (not JSON): target id (hidden), project, "
      "metric, unit, assigned value, last approved value, then this value, numerator, "
      "denominator and note to fill in",
-     NULL, NULL, NULL, {{"period", "Month YYYY-MM; default: this month.", NULL}}, 1,
+     NULL, NULL, NULL, SS_MEDIA_XLSX,
+     {{"period", "Month YYYY-MM; default: this month.", NULL}}, 1,
      {{0}}},
     {"/api/v1/ledger", NULL, 0, 1, "Ledger upload", NULL, NULL, NULL,
-     {{"period", "Month YYYY-MM; default: this month.", NULL}}, 0,
+     NULL, {{"period", "Month YYYY-MM; default: this month.", NULL}}, 0,
      {{"POST", ss_api_ledger_post,
        "Upload the filled ledger (.xlsx, or CSV in UTF-8 or GB18030) as multipart field file: "
        "every row is validated, each error named by row and column, valid rows kept as "
        "drafts in one transaction (422 when some rows were refused)",
        NULL, "LedgerResult", 200, 1, "422 413"}}},
     {"/api/v1/openapi.json", ss_api_openapi, 0, 1, "This document", NULL, NULL, NULL,
-     {{0}}, 0, {{0}}},
+     NULL, {{0}}, 0, {{0}}},
 };
+// clang-format on
 const size_t ss_nroutes = sizeof ss_routes / sizeof ss_routes[0];
 
 const struct ss_route *ss_route_match(const char *path, char *param, size_t cap)
@@ -340,6 +347,27 @@ static void response_ref(struct ss_json *j, const char *status, const char *desc
     ss_json_obj_end(j);
 }
 
+/* A binary body of the given media type (a download). */
+static void response_binary(struct ss_json *j, const char *status, const char *desc,
+                            const char *media)
+{
+    ss_json_key(j, status);
+    ss_json_obj(j);
+    ss_json_kstr(j, "description", desc);
+    ss_json_key(j, "content");
+    ss_json_obj(j);
+    ss_json_key(j, media);
+    ss_json_obj(j);
+    ss_json_key(j, "schema");
+    ss_json_obj(j);
+    ss_json_kstr(j, "type", "string");
+    ss_json_kstr(j, "format", "binary");
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+}
+
 static void param(struct ss_json *j, const char *name, const char *in, const char *type,
                   const char *format, const char *desc, int required)
 {
@@ -421,6 +449,10 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
         name[n] = '\0';
         param(j, name, "path", rt->param_type, NULL, rt->param_desc, 1);
     }
+    if (!rt->fn)
+        for (i = 0; i < sizeof rt->query / sizeof rt->query[0] && rt->query[i].name; i++)
+            param(j, rt->query[i].name, "query", "string", rt->query[i].format,
+                  rt->query[i].desc, 0);
     ss_json_arr_end(j);
     if (op->body) {
         char ref[96];
@@ -456,7 +488,7 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
     } else {
         response_ref(j, code, "OK", op->schema);
     }
-    if (op->body)
+    if (op->body || (!rt->fn && rt->query[0].name))
         response_ref(j, "400", status_text("400"), "Error");
     if (op->auth) {
         response_ref(j, "401", status_text("401"), "Error");
@@ -538,7 +570,10 @@ void ss_web_openapi(struct ss_buf *b)
         ss_json_arr_end(&j);
         ss_json_key(&j, "responses");
         ss_json_obj(&j);
-        response_ref(&j, "200", "OK", rt->schema);
+        if (rt->media)
+            response_binary(&j, "200", "OK", rt->media);
+        else
+            response_ref(&j, "200", "OK", rt->schema);
         if (rt->get_auth)
             response_ref(&j, "401", status_text("401"), "Error");
         if (brace || rt->query[0].name) {

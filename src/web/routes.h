@@ -36,17 +36,20 @@ struct ss_route_op {
 #define SS_ROUTE_MAX_OPS 3
 
 struct ss_route {
-    const char *pattern; /* "/targets/{id}", "/reports/{id}/approve": at most one {param},
-                            a whole segment */
+    const char *pattern;           /* "/targets/{id}", "/reports/{id}/approve": at most one {param},
+                                      a whole segment */
     void (*fn)(struct ss_wreq *r); /* GET and HEAD; NULL: not allowed */
-    int cache;       /* SS_CACHE_* */
-    int api;         /* 1: JSON API route, listed in the OpenAPI document */
+    int cache;                     /* SS_CACHE_* */
+    int api;                       /* 1: JSON API route, listed in the OpenAPI document */
     const char *summary;
     const char *param_type; /* "integer" or "string" for the {param} */
     const char *param_desc;
-    const char *schema;     /* component schema of the 200 body */
-    struct ss_qparam query[3];
-    int get_auth; /* 1: GET needs a session (401 without one) */
+    const char *schema;        /* component schema of the 200 body */
+    const char *media;         /* media type of the 200 body when it is a binary download
+                                  (the handler sets the same Content-Type); NULL: JSON */
+    struct ss_qparam query[3]; /* query parameters of GET; of the operations when the
+                                  route has no GET (fn NULL) */
+    int get_auth;              /* 1: GET needs a session (401 without one) */
     struct ss_route_op ops[SS_ROUTE_MAX_OPS];
 };
 

@@ -1,13 +1,31 @@
 // openapi.test.mjs - docs/openapi.json, the served document and the live
 // routes agree (the document is generated from the route table:
-// `shishi serve --openapi > docs/openapi.json`).
+// `shishi serve --openapi > docs/openapi.json`): every documented
+// operation, called for real, answers with its documented success status
+// and media type (a binary .xlsx download included), and its documented
+// errors come back as JSON.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startServer, getJson, request, shishi } from './server.mjs';
+import { userAdd, signIn, send } from './wfclient.mjs';
 
-let srv;
-before(async () => { srv = await startServer(); });
+process.env.SHISHI_TODAY = '2026-06-30';
+process.env.SHISHI_PWHASH_FAST = '1';
+let srv, T;
+const as = {};
+before(async () => {
+  srv = await startServer();
+  T = (await getJson(srv.base, '/api/v1/plan')).json.targets
+    .find((t) => t.kind === 'count' && t.value >= 1000).id;
+  shishi('assign', '--db', srv.db, '--target', String(T), '--org', '6501', '--value', '500');
+  shishi('assign', '--db', srv.db, '--target', String(T), '--org', '650102', '--value', '100');
+  for (const [n, role, org] of [['admin', 'admin', '65'], ['reviewer', 'reviewer', '6501'],
+                                ['reporter', 'reporter', '650102']]) {
+    userAdd(srv.db, n, role, org);
+    as[n] = await signIn(srv.base, n);
+  }
+});
 after(async () => { assert.equal(await srv.stop(), 0); });
 
 const EXAMPLE = { id: '1', code: '65', no: '1' };
@@ -42,5 +60,121 @@ test('no API route outside the document', async () => {
   for (const p of ['/api/v1/plans', '/api/v1/target/1', '/api/v2/plan', '/api/v1/orgs']) {
     assert.ok(!(p in doc.paths));
     assert.equal((await request(srv.base, p)).status, 404, p);
+  }
+});
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+async function report(date, status = 'submitted') {
+  const r = await as.reporter.post('/api/v1/reports', { target: T, org: '650102', date, value: 10,
+                                                        status });
+  assert.equal(r.status, 201, String(r.buf));
+  return r.json.id;
+}
+
+// One real call per documented operation that should succeed. A new route
+// must add its call here, or the test below fails.
+const CALLS = {
+  'get /api/v1/plan': () => send(srv.base, '/api/v1/plan'),
+  'get /api/v1/targets/{id}': () => send(srv.base, `/api/v1/targets/${T}?org=6501`),
+  'get /api/v1/orgs/{code}': () => send(srv.base, '/api/v1/orgs/6501'),
+  'get /api/v1/openapi.json': () => send(srv.base, '/api/v1/openapi.json'),
+  'get /api/v1/session': () => as.reporter.get('/api/v1/session'),
+  'post /api/v1/session': () => send(srv.base, '/api/v1/session', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user: 'reporter', password: 'a long password' }) }),
+  'delete /api/v1/session': async () => {
+    const u = await signIn(srv.base, 'reporter');
+    return send(srv.base, '/api/v1/session', { method: 'DELETE',
+      headers: { Cookie: u.cookie, 'X-CSRF-Token': u.csrf } });
+  },
+  'get /api/v1/inbox': () => as.reviewer.get('/api/v1/inbox'),
+  'get /api/v1/me/assignments': () => as.reporter.get('/api/v1/me/assignments?period=2026-06'),
+  'get /api/v1/ledger.xlsx': () => as.reporter.get('/api/v1/ledger.xlsx?period=2026-06'),
+  'post /api/v1/ledger': async () => {
+    const x = await as.reporter.get('/api/v1/ledger.xlsx?period=2026-06');
+    return as.reporter.upload('/api/v1/ledger?period=2026-06', 'file', 'l.xlsx', XLSX, x.buf);
+  },
+  'post /api/v1/reports': () => as.reporter.post('/api/v1/reports',
+    { target: T, org: '650102', date: '2026-02-28', value: 5 }),
+  'post /api/v1/reports/{id}/approve': async () =>
+    as.reviewer.post(`/api/v1/reports/${await report('2026-03-31')}/approve`),
+  'post /api/v1/reports/{id}/return': async () =>
+    as.reviewer.post(`/api/v1/reports/${await report('2026-04-30')}/return`, { comment: '请补充' }),
+  'post /api/v1/reports/{id}/submit': async () =>
+    as.reporter.post(`/api/v1/reports/${await report('2026-05-31', 'draft')}/submit`),
+  'post /api/v1/reports/{id}/evidence': async () =>
+    as.reporter.upload(`/api/v1/reports/${await report('2026-01-31')}/evidence`, 'file',
+                       'proof.pdf', 'application/pdf', PDF),
+  'post /api/v1/assignments': () => as.admin.post('/api/v1/assignments',
+    { target: T, org: '650103', value: 10 }),
+};
+
+const mediaOf = (h) => (h['content-type'] || '').split(';')[0].trim();
+
+test('every documented operation answers with its documented status and media type',
+     async () => {
+  const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
+  const seen = new Set();
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const key = `${method} ${p}`;
+      assert.ok(CALLS[key], `${key} has a call in CALLS`);
+      seen.add(key);
+      const ok = Object.keys(op.responses).filter((c) => /^2/.test(c));
+      assert.equal(ok.length, 1, key);
+      const r = await CALLS[key]();
+      assert.equal(String(r.status), ok[0], `${key}: ${r.buf}`);
+      const content = op.responses[ok[0]].content;
+      if (!content) {
+        assert.equal(r.buf.length, 0, `${key}: no content documented, none sent`);
+        continue;
+      }
+      const types = Object.keys(content);
+      assert.equal(types.length, 1, key);
+      assert.equal(mediaOf(r.headers), types[0], `${key}: Content-Type`);
+      const schema = content[types[0]].schema;
+      if (types[0] === 'application/json') {
+        assert.notEqual(r.json, undefined, `${key}: the body is JSON`);
+      } else {
+        assert.deepEqual(schema, { type: 'string', format: 'binary' }, key);
+        if (types[0] === XLSX) assert.equal(r.buf.subarray(0, 2).toString(), 'PK', key);
+      }
+    }
+  }
+  assert.deepEqual(Object.keys(CALLS).filter((k) => !seen.has(k)), [], 'no stale calls');
+  const xlsx = doc.paths['/api/v1/ledger.xlsx'].get.responses['200'].content;
+  assert.deepEqual(Object.keys(xlsx), [XLSX]);
+});
+
+test('query parameters are documented on write routes too', () => {
+  const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
+  const names = (op) => op.parameters.filter((x) => x.in === 'query').map((x) => x.name);
+  assert.deepEqual(names(doc.paths['/api/v1/ledger'].post), ['period']);
+  assert.deepEqual(names(doc.paths['/api/v1/ledger.xlsx'].get), ['period']);
+  assert.ok('400' in doc.paths['/api/v1/ledger'].post.responses);
+});
+
+test('documented errors are JSON: 401 without a session, 404 for an unknown id', async () => {
+  const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const url = p.replace(/\{(\w+)\}/g, (_, k) => (k === 'code' ? '99' : '999999'));
+      const errs = [];
+      if (op.security)
+        errs.push(['401', () => send(srv.base, url, { method: method.toUpperCase() })]);
+      if (p.includes('{') && method === 'get')
+        errs.push(['404', () => send(srv.base, url)]);
+      for (const [code, call] of errs) {
+        if (!(code in op.responses)) continue;
+        const r = await call();
+        assert.equal(String(r.status), code, `${method} ${url}`);
+        const types = Object.keys(op.responses[code].content);
+        assert.deepEqual(types, ['application/json'], `${method} ${p} ${code}`);
+        assert.equal(mediaOf(r.headers), 'application/json', `${method} ${url} ${code}`);
+        assert.equal(typeof r.json.error.code, 'string', `${method} ${url} ${code}`);
+      }
+    }
   }
 });

@@ -7,8 +7,13 @@
  * reqctx) and runs the strictness checks; answering then would make
  * libmicrohttpd close the connection, so a good request is answered on a
  * later call, after any body was drained. on_completed() writes the access
- * log line and frees the context: the context is the request's one
- * allocation, freed once.
+ * log line, runs the handler's after-response work (resp->after) and frees
+ * the context: the context is the request's one allocation, freed once.
+ *
+ * Cost of a cached answer: the blob's responses are queued as they are, so
+ * what is left per request is libmicrohttpd's (it zeroes a connection's
+ * memory pool after every request: the pool is sized to the header limit,
+ * not more) and the access log (buffered per thread, see below).
  *
  * Bodies: every call with upload data appends to the context's body buffer,
  * capped at the limit the first call chose from the Content-Type
@@ -27,6 +32,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,22 +49,45 @@
 #include "base/util.h"
 
 #define GZIP_MIN 1024 /* smaller bodies are not worth compressing */
+#define LOG_BUF (32u << 10) /* access log bytes buffered per worker thread */
+#define LOG_LINE 1024       /* longest access log line (cut beyond) */
+#define LOG_FLUSH_MS 250    /* buffered lines reach the log within this */
 #define CSP                                                                                   \
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "         \
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+/* A worker thread's access log buffer: whole lines only, written out when
+ * the next line would not fit, by the flusher thread at least every
+ * LOG_FLUSH_MS, and on stop. */
+struct logbuf {
+    pthread_mutex_t mu; /* owner appends, flusher writes */
+    struct logbuf *next;
+    struct ss_buf line; /* the owner's scratch for one line, reused */
+    size_t len;
+    char data[LOG_BUF];
+};
 
 struct ss_http_server {
     struct MHD_Daemon *d;
     ss_http_handler handler;
     void *ctx;
     unsigned port;
+    uint64_t id; /* tells this server's thread buffers from an earlier server's */
+    pthread_mutex_t log_mu; /* guards logs and stopping */
+    pthread_cond_t log_cv;
+    struct logbuf *logs;
+    int stopping;
+    pthread_t flusher;
 };
 
 struct ss_http_blob {
     atomic_int refs;
     int status;
-    char *body; /* owned by `plain` (freed with it) */
+    int gzlevel;                      /* 0 when there is no gzip form */
+    const char *ctype, *cache_control; /* static strings */
+    char *body;                        /* owned by `plain` (freed with it) */
     size_t len, gzlen;
+    uint64_t gz_ns; /* time spent compressing */
     char etag[24], etag_gz[28];
     struct MHD_Response *plain, *gz, *nm, *nm_gz; /* gz, nm_gz may be NULL */
 };
@@ -73,7 +102,10 @@ struct reqctx {
     struct ss_http_field *fields;
     size_t nfields;
     char *fstore; /* parsed copy the fields point into */
+    void (*after)(void *arg); /* the handler's after-response work */
+    void *after_arg;
     char method[12];
+    char addr[INET6_ADDRSTRLEN]; /* the peer, "" until looked up */
     char path[]; /* copy of the URL path, for the log */
 };
 
@@ -91,12 +123,19 @@ static uint64_t fnv1a(const char *s, size_t n)
     return h;
 }
 
-static void make_etags(const char *body, size_t len, char etag[24], char etag_gz[28])
+/* ETags of body and of its gzip form. Two gzip forms of one body differ
+ * in their bytes, so a fast one (level < SS_HTTP_GZIP_BEST) names its
+ * level: "…-gz1". */
+static void make_etags(const char *body, size_t len, int gzlevel, char etag[24],
+                       char etag_gz[28])
 {
     uint64_t h = fnv1a(body, len);
 
     snprintf(etag, 24, "\"%016llx\"", (unsigned long long)h);
-    snprintf(etag_gz, 28, "\"%016llx-gz\"", (unsigned long long)h);
+    if (gzlevel > 0 && gzlevel < SS_HTTP_GZIP_BEST)
+        snprintf(etag_gz, 28, "\"%016llx-gz%d\"", (unsigned long long)h, gzlevel);
+    else
+        snprintf(etag_gz, 28, "\"%016llx-gz\"", (unsigned long long)h);
 }
 
 /* gzip in[0..n) at `level`; returns a malloc'd buffer or NULL. */
@@ -206,26 +245,42 @@ static void add_headers(struct MHD_Response *r, const char *ctype, const char *c
 
 /* ---- blobs ---------------------------------------------------------------- */
 
-struct ss_http_blob *ss_http_blob_new(int status, const char *ctype, const char *cache_control,
-                                      char *body, size_t len)
+static uint64_t mono_ns(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+struct ss_http_blob *ss_http_blob_new_level(int status, const char *ctype,
+                                            const char *cache_control, char *body, size_t len,
+                                            int level)
 {
     struct ss_http_blob *b = ss_xcalloc(1, sizeof *b);
     char *gz = NULL;
 
     atomic_init(&b->refs, 1);
     b->status = status;
+    b->ctype = ctype;
+    b->cache_control = cache_control;
     b->body = body;
     b->len = len;
-    make_etags(body, len, b->etag, b->etag_gz);
+    if (level < SS_HTTP_GZIP_FAST || level > 9)
+        level = SS_HTTP_GZIP_BEST;
     b->plain = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (!b->plain) {
         fprintf(stderr, "shishi: out of memory (response)\n");
         abort();
     }
-    add_headers(b->plain, ctype, cache_control, b->etag, 0);
-    if (len >= GZIP_MIN)
-        gz = gzip_bytes(body, len, 6, &b->gzlen);
+    if (len >= GZIP_MIN) {
+        uint64_t t0 = mono_ns();
+        gz = gzip_bytes(body, len, level, &b->gzlen);
+        b->gz_ns = mono_ns() - t0;
+    }
     if (gz && b->gzlen < len) {
+        b->gzlevel = level;
+        make_etags(body, len, level, b->etag, b->etag_gz);
         b->gz = MHD_create_response_from_buffer(b->gzlen, gz, MHD_RESPMEM_MUST_FREE);
         add_headers(b->gz, ctype, cache_control, b->etag_gz, 0);
         MHD_add_response_header(b->gz, "Content-Encoding", "gzip");
@@ -234,10 +289,31 @@ struct ss_http_blob *ss_http_blob_new(int status, const char *ctype, const char 
     } else {
         free(gz);
         b->gzlen = 0;
+        make_etags(body, len, 0, b->etag, b->etag_gz);
     }
+    add_headers(b->plain, ctype, cache_control, b->etag, 0);
     b->nm = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     add_headers(b->nm, ctype, cache_control, b->etag, 0);
     return b;
+}
+
+struct ss_http_blob *ss_http_blob_new(int status, const char *ctype, const char *cache_control,
+                                      char *body, size_t len)
+{
+    return ss_http_blob_new_level(status, ctype, cache_control, body, len, SS_HTTP_GZIP_BEST);
+}
+
+struct ss_http_blob *ss_http_blob_recompress(const struct ss_http_blob *b)
+{
+    char *copy;
+
+    if (b->gzlevel == 0 || b->gzlevel >= SS_HTTP_GZIP_BEST)
+        return NULL;
+    copy = ss_xmalloc(b->len + 1);
+    memcpy(copy, b->body, b->len);
+    copy[b->len] = '\0';
+    return ss_http_blob_new_level(b->status, b->ctype, b->cache_control, copy, b->len,
+                                  SS_HTTP_GZIP_BEST);
 }
 
 struct ss_http_blob *ss_http_blob_ref(struct ss_http_blob *b)
@@ -262,6 +338,8 @@ void ss_http_blob_unref(struct ss_http_blob *b)
 const char *ss_http_blob_etag(const struct ss_http_blob *b) { return b->etag; }
 size_t ss_http_blob_len(const struct ss_http_blob *b) { return b->len; }
 size_t ss_http_blob_gzip_len(const struct ss_http_blob *b) { return b->gzlen; }
+int ss_http_blob_gzip_level(const struct ss_http_blob *b) { return b->gzlevel; }
+uint64_t ss_http_blob_gzip_ns(const struct ss_http_blob *b) { return b->gz_ns; }
 
 /* ---- request accessors ------------------------------------------------------ */
 
@@ -499,7 +577,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
             body = resp->body.data ? resp->body.data : "";
             len = resp->body.len;
         }
-        make_etags(body, len, etag, etag_gz);
+        make_etags(body, len, SS_HTTP_GZIP_BEST, etag, etag_gz);
         if (len >= GZIP_MIN && gz_ok) {
             gzdata = gzip_bytes(body, len, 5, &gzlen);
             if (gzdata && gzlen >= len) {
@@ -609,6 +687,182 @@ static int read_body(struct MHD_Connection *conn, struct reqctx *rc, struct ss_h
     return 0;
 }
 
+/* ---- access log ------------------------------------------------------------------
+ *
+ * One line per request: peer "METHOD path" status bytes time, values
+ * escaped. A write(2) per line cost as much as the rest of a cached answer,
+ * so each worker thread appends whole lines to its own buffer and the
+ * buffer goes out in one write when full, from the flusher thread every
+ * LOG_FLUSH_MS, and on ss_http_stop. Lines never interleave; lines from
+ * different threads may come out of time order, by up to LOG_FLUSH_MS.
+ */
+
+static atomic_uint_fast64_t server_ids;
+
+static _Thread_local struct {
+    uint64_t server; /* id of the server lb belongs to */
+    struct logbuf *lb;
+} tlog;
+
+static void log_out(const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(STDERR_FILENO, p, n);
+        if (w <= 0)
+            return; /* nowhere to report a failing log */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Write out lb's lines; lb->mu held. */
+static void log_drain(struct logbuf *lb)
+{
+    log_out(lb->data, lb->len);
+    lb->len = 0;
+}
+
+/* This thread's buffer for server s, made and listed on first use. */
+static struct logbuf *log_thread_buf(struct ss_http_server *s)
+{
+    struct logbuf *lb;
+
+    if (tlog.server == s->id)
+        return tlog.lb;
+    lb = ss_xcalloc(1, sizeof *lb);
+    pthread_mutex_init(&lb->mu, NULL);
+    ss_buf_init(&lb->line, LOG_LINE - 1);
+    pthread_mutex_lock(&s->log_mu);
+    lb->next = s->logs;
+    s->logs = lb;
+    pthread_mutex_unlock(&s->log_mu);
+    tlog.server = s->id;
+    tlog.lb = lb;
+    return lb;
+}
+
+/* Decimal digits of v into b. */
+static void put_u64(struct ss_buf *b, uint64_t v)
+{
+    char d[24];
+    size_t i = sizeof d;
+
+    do
+        d[--i] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    ss_buf_put(b, d + i, sizeof d - i);
+}
+
+static void log_request(struct ss_http_server *s, const struct reqctx *rc, uint64_t us,
+                        int aborted)
+{
+    struct logbuf *lb = log_thread_buf(s);
+    struct ss_buf *b = &lb->line;
+    char frac[4];
+
+    ss_buf_reset(b);
+    ss_buf_puts(b, rc->addr);
+    ss_buf_puts(b, " \"");
+    ss_esc_log(b, rc->method, strlen(rc->method));
+    ss_buf_putc(b, ' ');
+    ss_esc_log(b, rc->path, strlen(rc->path));
+    ss_buf_puts(b, "\" ");
+    put_u64(b, (uint64_t)rc->status);
+    ss_buf_putc(b, ' ');
+    put_u64(b, rc->bytes);
+    ss_buf_putc(b, ' ');
+    put_u64(b, us / 1000);
+    frac[0] = '.';
+    frac[1] = (char)('0' + us / 100 % 10);
+    frac[2] = (char)('0' + us / 10 % 10);
+    frac[3] = (char)('0' + us % 10);
+    ss_buf_put(b, frac, 4);
+    ss_buf_puts(b, aborted ? "ms aborted\n" : "ms\n");
+    if (b->err) { /* cut, but still one line */
+        b->err = 0;
+        b->len = b->len > 2 ? b->len - 2 : 0;
+        ss_buf_puts(b, "\n");
+    }
+    if (!b->data)
+        return;
+    pthread_mutex_lock(&lb->mu);
+    if (lb->len + b->len > sizeof lb->data)
+        log_drain(lb);
+    memcpy(lb->data + lb->len, b->data, b->len);
+    lb->len += b->len;
+    pthread_mutex_unlock(&lb->mu);
+}
+
+/* Write out every thread's buffer; s->log_mu held. */
+static void log_flush_all(struct ss_http_server *s)
+{
+    struct logbuf *lb;
+
+    for (lb = s->logs; lb; lb = lb->next) {
+        pthread_mutex_lock(&lb->mu);
+        if (lb->len)
+            log_drain(lb);
+        pthread_mutex_unlock(&lb->mu);
+    }
+}
+
+static void *log_flusher(void *arg)
+{
+    struct ss_http_server *s = arg;
+    struct timespec until;
+
+    pthread_mutex_lock(&s->log_mu);
+    while (!s->stopping) {
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += LOG_FLUSH_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->log_cv, &s->log_mu, &until);
+        log_flush_all(s);
+    }
+    pthread_mutex_unlock(&s->log_mu);
+    return NULL;
+}
+
+static void log_start(struct ss_http_server *s)
+{
+    pthread_condattr_t ca;
+
+    s->id = atomic_fetch_add(&server_ids, 1) + 1;
+    pthread_mutex_init(&s->log_mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->log_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&s->flusher, NULL, log_flusher, s) != 0) {
+        fprintf(stderr, "shishi: cannot start the access log thread\n");
+        abort();
+    }
+}
+
+/* After the daemon stopped: the last lines out, the buffers freed. */
+static void log_stop(struct ss_http_server *s)
+{
+    struct logbuf *lb, *next;
+
+    pthread_mutex_lock(&s->log_mu);
+    s->stopping = 1;
+    pthread_cond_signal(&s->log_cv);
+    pthread_mutex_unlock(&s->log_mu);
+    pthread_join(s->flusher, NULL);
+    log_flush_all(s);
+    for (lb = s->logs; lb; lb = next) {
+        next = lb->next;
+        ss_buf_cleanup(&lb->line);
+        pthread_mutex_destroy(&lb->mu);
+        free(lb);
+    }
+    pthread_cond_destroy(&s->log_cv);
+    pthread_mutex_destroy(&s->log_mu);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -619,7 +873,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct ss_http_req req;
     struct ss_http_resp resp;
     enum MHD_Result res;
-    char addr[INET6_ADDRSTRLEN];
 
     if (!rc) {
         size_t n = strnlen(url, 2048);
@@ -627,7 +880,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rc = ss_xcalloc(1, sizeof *rc + n + 1);
         clock_gettime(CLOCK_MONOTONIC, &rc->t0);
         memcpy(rc->path, url, n);
-        snprintf(rc->method, sizeof rc->method, "%s", method);
+        memcpy(rc->method, method, strnlen(method, sizeof rc->method - 1));
         rc->limit = SS_HTTP_MAX_BODY;
         ss_buf_init(&rc->body, SS_HTTP_MAX_UPLOAD);
         *con_cls = rc;
@@ -656,12 +909,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req.path = url;
     if (read_body(conn, rc, &req, &res))
         return res;
-    peer_addr(conn, addr);
-    req.ip = addr;
+    peer_addr(conn, rc->addr);
+    req.ip = rc->addr;
     memset(&resp, 0, sizeof resp);
     ss_buf_init(&resp.body, SS_MAX_OUTPUT);
     s->handler(s->ctx, &req, &resp);
     res = send_resp(conn, rc, &resp);
+    rc->after = resp.after;
+    rc->after_arg = resp.after_arg;
     ss_http_blob_unref(resp.blob);
     ss_buf_cleanup(&resp.body);
     return res;
@@ -671,37 +926,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     struct reqctx *rc = *con_cls;
-    char addr[INET6_ADDRSTRLEN];
     struct timespec t1;
-    struct ss_buf b;
-    char line[1024];
-    double ms;
+    uint64_t us;
 
-    (void)cls;
     if (!rc)
         return;
     *con_cls = NULL;
-    peer_addr(conn, addr);
+    if (!rc->addr[0])
+        peer_addr(conn, rc->addr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    ms = (double)(t1.tv_sec - rc->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - rc->t0.tv_nsec) / 1e6;
-    /* one write per line, so lines from many threads never interleave */
-    ss_buf_init(&b, sizeof line - 1);
-    ss_buf_puts(&b, addr);
-    ss_buf_puts(&b, " \"");
-    ss_esc_log(&b, rc->method, strlen(rc->method));
-    ss_buf_putc(&b, ' ');
-    ss_esc_log(&b, rc->path, strlen(rc->path));
-    ss_buf_printf(&b, "\" %d %zu %.3fms%s\n", rc->status, rc->bytes, ms,
-                  toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
-    if (b.err) { /* cut, but still one line */
-        b.err = 0;
-        b.len = b.len > 2 ? b.len - 2 : 0;
-        ss_buf_puts(&b, "\n");
-    }
-    if (b.data && write(STDERR_FILENO, b.data, b.len) < 0) {
-        /* nowhere to report a failing log */
-    }
-    ss_buf_cleanup(&b);
+    us = (uint64_t)((t1.tv_sec - rc->t0.tv_sec) * 1000000000LL + (t1.tv_nsec - rc->t0.tv_nsec)) /
+         1000;
+    log_request(cls, rc, us, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    if (rc->after)
+        rc->after(rc->after_arg);
     ss_buf_cleanup(&rc->body);
     free(rc->fields);
     free(rc->fstore);
@@ -772,16 +1010,20 @@ int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void 
     s = ss_xcalloc(1, sizeof *s);
     s->handler = h;
     s->ctx = ctx;
+    log_start(s);
+    /* the memory limit: the largest header block we accept, and room for the
+     * response headers; libmicrohttpd clears the whole pool per request */
     s->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)SS_HTTP_MAX_CONN, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)SS_HTTP_MAX_CONN_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)SS_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(2 * SS_HTTP_MAX_HEADER + 8192), MHD_OPTION_STRICT_FOR_CLIENT, 0,
+        (size_t)(SS_HTTP_MAX_HEADER + 8192), MHD_OPTION_STRICT_FOR_CLIENT, 0,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_END);
     if (!s->d) {
+        log_stop(s);
         free(s);
         return ss_err_set(err, SS_EIO, "--listen", "cannot listen on %s", listen);
     }
@@ -798,6 +1040,7 @@ void ss_http_stop(struct ss_http_server *s)
     if (!s)
         return;
     MHD_stop_daemon(s->d);
+    log_stop(s);
     free(s);
 }
 

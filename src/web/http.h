@@ -25,7 +25,8 @@
  *     no-referrer, frame denial), Vary, Cache-Control and ETag go on every
  *     response; If-None-Match answers 304; bodies of 1 KiB or more go out
  *     gzip'd when Accept-Encoding allows it;
- *   - an access log line per request on stderr, values escaped.
+ *   - an access log line per request on stderr, values escaped, buffered
+ *     per thread and written out at least every quarter second and on stop.
  *
  * Threads: the handler runs on any of the pool's threads at once; it must
  * be thread-safe. Blobs are immutable and reference counted, so one blob
@@ -35,6 +36,7 @@
 #define SS_WEB_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -52,6 +54,22 @@ void ss_http_blob_unref(struct ss_http_blob *b);
 const char *ss_http_blob_etag(const struct ss_http_blob *b);
 size_t ss_http_blob_len(const struct ss_http_blob *b);
 size_t ss_http_blob_gzip_len(const struct ss_http_blob *b);
+
+/* zlib levels: FAST for a blob a request is waiting for (a cache miss),
+ * BEST (what ss_http_blob_new uses) once nobody waits. */
+#define SS_HTTP_GZIP_FAST 1
+#define SS_HTTP_GZIP_BEST 6
+/* ss_http_blob_new with its gzip form at `level`. The gzip ETag of a fast
+ * level names the level, so a recompressed blob has a different one. */
+struct ss_http_blob *ss_http_blob_new_level(int status, const char *ctype,
+                                            const char *cache_control, char *body, size_t len,
+                                            int level);
+/* A new blob (one reference) with b's bytes, its gzip form at
+ * SS_HTTP_GZIP_BEST; NULL when b's already is (or b has none). */
+struct ss_http_blob *ss_http_blob_recompress(const struct ss_http_blob *b);
+/* The gzip level of b (0: no gzip form) and the time compressing took. */
+int ss_http_blob_gzip_level(const struct ss_http_blob *b);
+uint64_t ss_http_blob_gzip_ns(const struct ss_http_blob *b);
 
 /* A field of a form body: a plain field (filename NULL) or an uploaded
  * file of a multipart body. value is NUL-terminated, but a file may hold
@@ -104,6 +122,10 @@ struct ss_http_resp {
     int ncookies;
     char cookies[SS_HTTP_MAX_COOKIES][160]; /* Set-Cookie values */
     char location[512];                     /* Location header when not "" (redirects) */
+    /* if set: after(after_arg) runs on the same worker thread once the
+     * response went out (or the client left), off the request's latency */
+    void (*after)(void *arg);
+    void *after_arg;
 };
 
 enum { SS_COOKIE_STRICT = 1, SS_COOKIE_SECURE = 2, SS_COOKIE_SCRIPT = 4 };

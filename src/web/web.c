@@ -62,7 +62,11 @@ struct ss_web {
     char *db_path;
     struct ss_engine *engine;
     pthread_rwlock_t lock;
-    struct ss_store *refresh_st; /* used under the write lock only */
+    pthread_mutex_t check_mu;    /* one thread at a time checks and refreshes */
+    struct ss_store *refresh_st; /* used under check_mu only */
+    int64_t dv;                  /* refresh_st's data_version when last checked */
+    atomic_uint_fast64_t checked_ns; /* when last checked; 0: check on the next request */
+    atomic_int_fast32_t today;       /* ss_date_today() as of that check */
     atomic_uint_fast64_t gen;
     pthread_mutex_t stores_mu;
     struct ss_store *stores[MAX_THREAD_STORES]; /* read-only and read-write, to close */
@@ -76,10 +80,8 @@ struct ss_web {
 struct tls {
     struct ss_web *w;
     struct ss_store *st;
-    struct ss_store *rw; /* opened on first write */
-    int64_t dv;
-    uint64_t checked_ns;
-    int32_t today;
+    struct ss_store *rw;  /* opened on first write */
+    uint64_t refresh_ns; /* this request's engine refresh, for the miss log */
 };
 
 static _Thread_local struct tls tls;
@@ -158,9 +160,13 @@ int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err)
     w->db_path = ss_xstrdup(db_path);
     pthread_rwlock_init(&w->lock, NULL);
     pthread_mutex_init(&w->stores_mu, NULL);
+    pthread_mutex_init(&w->check_mu, NULL);
+    w->dv = -2;
     for (i = 0; i < NSLOTS; i++)
         pthread_mutex_init(&w->slots[i].mu, NULL);
     atomic_init(&w->gen, 1);
+    atomic_init(&w->checked_ns, 0);
+    atomic_init(&w->today, ss_date_today());
     if ((rc = ss_store_open(db_path, 0, &w->refresh_st, err)))
         goto fail;
     if ((rc = ss_engine_open(w->refresh_st, 0, &w->engine, err)))
@@ -191,6 +197,7 @@ void ss_web_free(struct ss_web *w)
     ss_store_close(w->refresh_st);
     pthread_rwlock_destroy(&w->lock);
     pthread_mutex_destroy(&w->stores_mu);
+    pthread_mutex_destroy(&w->check_mu);
     free(w->db_path);
     free(w);
 }
@@ -206,7 +213,6 @@ static struct ss_store *thread_store(struct ss_web *w)
         return tls.st;
     memset(&tls, 0, sizeof tls);
     tls.w = w;
-    tls.dv = -2;
     pthread_mutex_lock(&w->stores_mu);
     if (w->nstores < MAX_THREAD_STORES &&
         ss_store_open(w->db_path, SS_STORE_READONLY, &tls.st, &err) == 0)
@@ -236,23 +242,30 @@ struct ss_store *ss_web_store_rw(struct ss_wreq *r)
     return tls.rw;
 }
 
-/* Bring the engine up to date if the database moved; returns today. */
+/* Bring the engine up to date if the database moved; returns today. At
+ * most one check a millisecond for the whole server, by whichever thread
+ * comes first; the others go on with the figures as they are meanwhile. */
 static int32_t freshen(struct ss_web *w)
 {
-    uint64_t now = now_ns();
+    uint64_t now = now_ns(), last = atomic_load_explicit(&w->checked_ns, memory_order_relaxed);
     int64_t dv;
+    int32_t today;
 
-    if (!thread_store(w))
-        return ss_date_today();
-    if (tls.checked_ns && now - tls.checked_ns < FRESH_NS)
-        return tls.today;
-    tls.checked_ns = now;
-    tls.today = ss_date_today();
-    dv = ss_store_data_version(tls.st);
-    if (dv != tls.dv) {
+    tls.refresh_ns = 0;
+    if ((last && now - last < FRESH_NS) || pthread_mutex_trylock(&w->check_mu) != 0)
+        return (int32_t)atomic_load_explicit(&w->today, memory_order_relaxed);
+    last = atomic_load_explicit(&w->checked_ns, memory_order_relaxed);
+    if (last && now - last < FRESH_NS) { /* checked while we were getting here */
+        pthread_mutex_unlock(&w->check_mu);
+        return (int32_t)atomic_load_explicit(&w->today, memory_order_relaxed);
+    }
+    today = ss_date_today();
+    atomic_store_explicit(&w->today, today, memory_order_relaxed);
+    dv = ss_store_data_version(w->refresh_st);
+    if (dv != w->dv) {
         int rc;
 
-        tls.dv = dv;
+        w->dv = dv;
         pthread_rwlock_wrlock(&w->lock);
         rc = ss_engine_refresh(w->engine, w->refresh_st);
         if (rc > 0)
@@ -261,8 +274,11 @@ static int32_t freshen(struct ss_web *w)
             fprintf(stderr, "shishi serve: refresh failed (%d); serving the last figures\n",
                     rc);
         pthread_rwlock_unlock(&w->lock);
+        tls.refresh_ns = now_ns() - now;
     }
-    return tls.today;
+    atomic_store_explicit(&w->checked_ns, now, memory_order_relaxed);
+    pthread_mutex_unlock(&w->check_mu);
+    return today;
 }
 
 /* ---- dispatch ------------------------------------------------------------------- */
@@ -383,6 +399,35 @@ static struct ss_http_blob *slot_get(struct ss_web *w, int k, int32_t day)
     return b;
 }
 
+/* After the answer to a miss went out: the slot's blob, compressed fast
+ * while the client waited, again at the best level (if it is still the
+ * slot's blob; a newer one replaced it otherwise). */
+static void slot_recompress(void *arg)
+{
+    struct slot *s = arg;
+    struct ss_http_blob *b = NULL, *better, *old = NULL;
+
+    pthread_mutex_lock(&s->mu);
+    if (s->blob)
+        b = ss_http_blob_ref(s->blob);
+    pthread_mutex_unlock(&s->mu);
+    if (!b)
+        return;
+    better = ss_http_blob_recompress(b);
+    if (better) {
+        pthread_mutex_lock(&s->mu);
+        if (s->blob == b) {
+            old = s->blob;
+            s->blob = better; /* our reference goes to the slot */
+            better = NULL;
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    ss_http_blob_unref(better);
+    ss_http_blob_unref(old);
+    ss_http_blob_unref(b);
+}
+
 static void slot_put(struct ss_web *w, int k, struct ss_http_blob *b, uint64_t gen, int32_t day)
 {
     struct slot *s = &w->slots[k];
@@ -397,6 +442,19 @@ static void slot_put(struct ss_web *w, int k, struct ss_http_blob *b, uint64_t g
     ss_http_blob_unref(old);
 }
 
+/* One line per cache miss: what the re-render cost, part by part (the
+ * engine refresh only if this request made it). */
+static void miss_log(const struct ss_http_req *req, uint64_t refresh_ns, uint64_t render_ns,
+                     const struct ss_http_blob *b, uint64_t total_ns)
+{
+    fprintf(stderr,
+            "shishi serve: cache miss %s: refresh %.3f ms, render %.3f ms, gzip %.3f ms "
+            "(level %d, %zu -> %zu bytes), total %.3f ms\n",
+            req->path, (double)refresh_ns / 1e6, (double)render_ns / 1e6,
+            (double)ss_http_blob_gzip_ns(b) / 1e6, ss_http_blob_gzip_level(b),
+            ss_http_blob_len(b), ss_http_blob_gzip_len(b), (double)total_ns / 1e6);
+}
+
 void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp *resp)
 {
     struct ss_web *w = ctx;
@@ -406,6 +464,7 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     int slot = -1, api = strncmp(req->path, "/api/", 5) == 0;
     int get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
     int32_t today;
+    uint64_t t_render;
     size_t i;
 
     memset(&r, 0, sizeof r);
@@ -442,8 +501,8 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     r.http = req;
     r.resp = resp;
     read_prefs(req, resp, &r.lang, &r.care);
+    r.st = thread_store(w);
     today = freshen(w);
-    r.st = tls.st;
     if (!get)
         ; /* never cached */
     else if (rt && rt->cache == SS_CACHE_HOME)
@@ -462,6 +521,7 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     }
 
     pthread_rwlock_rdlock(&w->lock);
+    t_render = now_ns();
     r.e = w->engine;
     r.plan = ss_engine_plan(w->engine);
     r.day = ss_web_clamp_day(r.plan, today);
@@ -473,15 +533,22 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     } else {
         (op ? op->fn : rt->fn)(&r);
     }
+    if (op) /* a write: the next request checks the database at once */
+        atomic_store(&w->checked_ns, 0);
     if (slot >= 0 && (resp->status == 0 || resp->status == 200) && !resp->body.err) {
-        uint64_t gen = atomic_load(&w->gen);
+        uint64_t gen = atomic_load(&w->gen), t1 = now_ns(), t2;
         size_t len;
         char *data = ss_buf_detach(&resp->body, &len);
-        struct ss_http_blob *b = ss_http_blob_new(
-            200, resp->ctype ? resp->ctype : "text/html; charset=utf-8", "no-cache", data, len);
+        struct ss_http_blob *b =
+            ss_http_blob_new_level(200, resp->ctype ? resp->ctype : "text/html; charset=utf-8",
+                                   "no-cache", data, len, SS_HTTP_GZIP_FAST);
 
         slot_put(w, slot, b, gen, today);
         resp->blob = b; /* our reference goes to the response */
+        resp->after = slot_recompress;
+        resp->after_arg = &w->slots[slot];
+        t2 = now_ns();
+        miss_log(req, tls.refresh_ns, t1 - t_render, b, t2 - t_render + tls.refresh_ns);
     }
     pthread_rwlock_unlock(&w->lock);
 }

@@ -52,17 +52,20 @@
 #define LOG_BUF (32u << 10) /* access log bytes buffered per worker thread */
 #define LOG_LINE 1024       /* longest access log line (cut beyond) */
 #define LOG_FLUSH_MS 250    /* buffered lines reach the log within this */
+#define RC_PATH 256         /* contexts for paths up to this long are reused */
 #define CSP                                                                                   \
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "         \
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-/* A worker thread's access log buffer: whole lines only, written out when
- * the next line would not fit, by the flusher thread at least every
- * LOG_FLUSH_MS, and on stop. */
-struct logbuf {
+/* A worker thread's own state, made on its first request and freed on
+ * stop: its access log buffer (whole lines only, written out when the next
+ * line would not fit, by the flusher thread at least every LOG_FLUSH_MS,
+ * and on stop) and a spare request context. */
+struct worker {
     pthread_mutex_t mu; /* owner appends, flusher writes */
-    struct logbuf *next;
-    struct ss_buf line; /* the owner's scratch for one line, reused */
+    struct worker *next;
+    struct ss_buf line;   /* the owner's scratch for one line, reused */
+    struct reqctx *spare; /* a finished context for the next request (owner only) */
     size_t len;
     char data[LOG_BUF];
 };
@@ -75,7 +78,7 @@ struct ss_http_server {
     uint64_t id; /* tells this server's thread buffers from an earlier server's */
     pthread_mutex_t log_mu; /* guards logs and stopping */
     pthread_cond_t log_cv;
-    struct logbuf *logs;
+    struct worker *logs;
     int stopping;
     pthread_t flusher;
 };
@@ -106,7 +109,8 @@ struct reqctx {
     void *after_arg;
     char method[12];
     char addr[INET6_ADDRSTRLEN]; /* the peer, "" until looked up */
-    char path[]; /* copy of the URL path, for the log */
+    size_t path_cap;             /* room in path[] */
+    char path[];                 /* copy of the URL path, for the log */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -629,21 +633,37 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
     return ok;
 }
 
+/* The peer's address as text: IPv4 by hand (inet_ntop formats it with
+ * sprintf, a visible cost per request), IPv6 by inet_ntop, else "-". */
 static void peer_addr(struct MHD_Connection *conn, char addr[INET6_ADDRSTRLEN])
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
-    snprintf(addr, INET6_ADDRSTRLEN, "-");
-    if (ci && ci->client_addr) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
-                      INET6_ADDRSTRLEN);
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                      addr, INET6_ADDRSTRLEN);
+    if (sa && sa->sa_family == AF_INET) {
+        const unsigned char *a =
+            (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+        char *p = addr;
+        int i;
+
+        for (i = 0; i < 4; i++) {
+            if (i)
+                *p++ = '.';
+            if (a[i] >= 100)
+                *p++ = (char)('0' + a[i] / 100);
+            if (a[i] >= 10)
+                *p++ = (char)('0' + a[i] / 10 % 10);
+            *p++ = (char)('0' + a[i] % 10);
+        }
+        *p = '\0';
+        return;
     }
+    if (sa && sa->sa_family == AF_INET6 &&
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
+                  INET6_ADDRSTRLEN))
+        return;
+    memcpy(addr, "-", 2);
 }
 
 /* Fill the body part of req: raw bytes, and fields for form bodies.
@@ -701,7 +721,7 @@ static atomic_uint_fast64_t server_ids;
 
 static _Thread_local struct {
     uint64_t server; /* id of the server lb belongs to */
-    struct logbuf *lb;
+    struct worker *lb;
 } tlog;
 
 static void log_out(const char *p, size_t n)
@@ -716,16 +736,16 @@ static void log_out(const char *p, size_t n)
 }
 
 /* Write out lb's lines; lb->mu held. */
-static void log_drain(struct logbuf *lb)
+static void log_drain(struct worker *lb)
 {
     log_out(lb->data, lb->len);
     lb->len = 0;
 }
 
 /* This thread's buffer for server s, made and listed on first use. */
-static struct logbuf *log_thread_buf(struct ss_http_server *s)
+static struct worker *worker_of(struct ss_http_server *s)
 {
-    struct logbuf *lb;
+    struct worker *lb;
 
     if (tlog.server == s->id)
         return tlog.lb;
@@ -756,7 +776,7 @@ static void put_u64(struct ss_buf *b, uint64_t v)
 static void log_request(struct ss_http_server *s, const struct reqctx *rc, uint64_t us,
                         int aborted)
 {
-    struct logbuf *lb = log_thread_buf(s);
+    struct worker *lb = worker_of(s);
     struct ss_buf *b = &lb->line;
     char frac[4];
 
@@ -796,7 +816,7 @@ static void log_request(struct ss_http_server *s, const struct reqctx *rc, uint6
 /* Write out every thread's buffer; s->log_mu held. */
 static void log_flush_all(struct ss_http_server *s)
 {
-    struct logbuf *lb;
+    struct worker *lb;
 
     for (lb = s->logs; lb; lb = lb->next) {
         pthread_mutex_lock(&lb->mu);
@@ -845,7 +865,7 @@ static void log_start(struct ss_http_server *s)
 /* After the daemon stopped: the last lines out, the buffers freed. */
 static void log_stop(struct ss_http_server *s)
 {
-    struct logbuf *lb, *next;
+    struct worker *lb, *next;
 
     pthread_mutex_lock(&s->log_mu);
     s->stopping = 1;
@@ -855,6 +875,7 @@ static void log_stop(struct ss_http_server *s)
     log_flush_all(s);
     for (lb = s->logs; lb; lb = next) {
         next = lb->next;
+        free(lb->spare);
         ss_buf_cleanup(&lb->line);
         pthread_mutex_destroy(&lb->mu);
         free(lb);
@@ -875,9 +896,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     enum MHD_Result res;
 
     if (!rc) {
-        size_t n = strnlen(url, 2048);
+        size_t n = strnlen(url, 2048), cap = n < RC_PATH ? RC_PATH : n + 1;
+        struct worker *wk = worker_of(s);
 
-        rc = ss_xcalloc(1, sizeof *rc + n + 1);
+        if (cap == RC_PATH && wk->spare) {
+            rc = wk->spare;
+            wk->spare = NULL;
+            memset(rc, 0, sizeof *rc + RC_PATH);
+        } else {
+            rc = ss_xcalloc(1, sizeof *rc + cap);
+        }
+        rc->path_cap = cap;
         clock_gettime(CLOCK_MONOTONIC, &rc->t0);
         memcpy(rc->path, url, n);
         memcpy(rc->method, method, strnlen(method, sizeof rc->method - 1));
@@ -926,6 +955,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     struct reqctx *rc = *con_cls;
+    struct worker *wk;
     struct timespec t1;
     uint64_t us;
 
@@ -943,7 +973,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     ss_buf_cleanup(&rc->body);
     free(rc->fields);
     free(rc->fstore);
-    free(rc);
+    wk = worker_of(cls);
+    if (rc->path_cap == RC_PATH && !wk->spare)
+        wk->spare = rc;
+    else
+        free(rc);
 }
 
 /* ---- start and stop ------------------------------------------------------------- */

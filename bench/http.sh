@@ -6,15 +6,19 @@
 #
 # Both servers run on loopback with 2 workers (nginx: open_file_cache, no
 # access log; shishi: its thread pool, access log to a file). wrk runs
-# 5 s per URL with 2 threads and 50 connections, on the same machine: the
-# load average printed first says how busy it was (the figures move with
-# it). A cache miss is the first GET after a report changed the figures;
-# the server logs what it cost, part by part ("cache miss / : refresh …,
+# with 2 threads and 50 connections on the same machine: after a 1 s
+# warm-up of each, 3 rounds of 3 s per URL alternate between the two
+# servers, so a change in the machine's load hits both; the ratio is the
+# median of the rounds'. The load average printed first says how busy the
+# machine was (the figures move with it).
+#
+# A cache miss is the first GET after a report changed the figures; the
+# server logs what it cost, part by part ("cache miss /: refresh …,
 # render …, gzip …, total …"): the engine refresh that pulled the report
 # in, the HTML/JSON render, the gzip of the new blob (at the fast level:
 # the best one is redone after the answer went out) and their sum. Province
 # scale: the default region (123 org units, 51 targets), reports from many
-# units. Loopback only, bounded run time (about 40 s).
+# units. Loopback only, bounded run time (about 50 s).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SHISHI_BIN:-$top/build/shishi}
@@ -90,15 +94,24 @@ N=http://127.0.0.1:$nport
 sleep 0.3
 curl -sf "$N/" -o /dev/null || { echo "nginx did not serve"; cat "$tmp/nginx-error.log"; exit 1; }
 
-rate() { # URL -> requests/s
-    wrk -t2 -c50 -d5s "$1" | awk '/Requests\/sec/ { print $2 }'
+rate() { # URL SECONDS -> requests/s
+    wrk -t2 -c50 -d"$2"s "$1" | awk '/Requests\/sec/ { print $2 }'
 }
-echo "HTTP throughput, loopback, 2 workers each, wrk -t2 -c50 -d5s ($(nproc) CPUs, load average$(uptime | sed 's/.*load average//'))"
-printf '%-16s %12s %12s %8s\n' path shishi nginx ratio
+rounds=3
+echo "HTTP throughput, loopback, 2 workers each, wrk -t2 -c50, $rounds rounds of 3 s per server and URL, servers alternating ($(nproc) CPUs, load average$(uptime | sed 's/.*load average//'))"
+printf '%-16s %6s %12s %12s %8s\n' path round shishi nginx ratio
 for p in / /api/v1/plan; do
-    a=$(rate "$S$p")
-    b=$(rate "$N$p")
-    printf '%-16s %12s %12s %8s\n' "$p" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2fx", a / b }')"
+    rate "$S$p" 1 >/dev/null # warm-up: connections, pools, caches, for both
+    rate "$N$p" 1 >/dev/null
+    : > "$tmp/ratios"
+    for r in $(seq 1 $rounds); do
+        a=$(rate "$S$p" 3)
+        b=$(rate "$N$p" 3)
+        q=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')
+        echo "$q" >> "$tmp/ratios"
+        printf '%-16s %6s %12s %12s %7sx\n' "$p" "$r" "$a" "$b" "$q"
+    done
+    printf '%-16s %6s %12s %12s %7sx\n' "$p" median "" "" "$(sort -n "$tmp/ratios" | sed -n "$(( (rounds + 1) / 2 ))p")"
 done
 size=$(wc -c < "$tmp/www/index.html")
 echo "(/ is $size bytes, /api/v1/plan $(wc -c < "$tmp/www/api/v1/plan") bytes, uncompressed)"
@@ -106,15 +119,14 @@ echo "(/ is $size bytes, /api/v1/plan $(wc -c < "$tmp/www/api/v1/plan") bytes, u
 # cache miss: a report changes the figures, the next GET / re-renders (and
 # refreshes the engine), the GET /api/v1/plan after it only re-renders
 runs=5
-: > "$tmp/miss.log"
+before=$(grep -ac 'cache miss' "$tmp/serve.log" || true)
 for i in $(seq 1 $runs); do
     "$bin" report add --db "$tmp/b.db" --target 1 --org 6501 --date 2026-07-0$i \
         --value $((5000 + i)) >/dev/null
-    : > "$tmp/serve.log"
     curl -s "$S/" -o /dev/null
     curl -s -H 'Accept-Encoding: gzip' "$S/api/v1/plan" -o /dev/null
-    grep 'cache miss' "$tmp/serve.log" >> "$tmp/miss.log" || true
 done
+grep -a 'cache miss' "$tmp/serve.log" | tail -n +$((before + 1)) > "$tmp/miss.log"
 echo "cache miss after a report, server-side, mean (max) of $runs, ms:"
 printf '%-16s %14s %14s %14s %14s\n' path refresh render gzip total
 for p in / /api/v1/plan; do

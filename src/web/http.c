@@ -105,6 +105,9 @@ struct reqctx {
     struct ss_http_field *fields;
     size_t nfields;
     char *fstore; /* parsed copy the fields point into */
+    /* request headers the core reads, found by the one scan of them in
+     * check_request (first values; they live in libmicrohttpd's pool) */
+    const char *ctype, *clen, *ae, *inm, *xfp;
     void (*after)(void *arg); /* the handler's after-response work */
     void *after_arg;
     char method[12];
@@ -477,6 +480,7 @@ static enum MHD_Result refuse(struct MHD_Connection *conn, struct reqctx *rc, in
 struct hdrscan {
     size_t bytes;
     int host, clen, te;
+    struct reqctx *rc; /* gets the first value of the headers it keeps */
 };
 
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -488,10 +492,18 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
     s->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
     if (strcasecmp(key, "Host") == 0)
         s->host++;
-    else if (strcasecmp(key, "Content-Length") == 0)
-        s->clen++;
+    else if (strcasecmp(key, "Content-Length") == 0 && s->clen++ == 0)
+        s->rc->clen = value;
     else if (strcasecmp(key, "Transfer-Encoding") == 0)
         s->te++;
+    else if (strcasecmp(key, "Content-Type") == 0 && !s->rc->ctype)
+        s->rc->ctype = value;
+    else if (strcasecmp(key, "Accept-Encoding") == 0 && !s->rc->ae)
+        s->rc->ae = value;
+    else if (strcasecmp(key, "If-None-Match") == 0 && !s->rc->inm)
+        s->rc->inm = value;
+    else if (strcasecmp(key, "X-Forwarded-Proto") == 0 && !s->rc->xfp)
+        s->rc->xfp = value;
     return MHD_YES;
 }
 
@@ -499,7 +511,7 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 static int check_request(struct MHD_Connection *conn, const char *version, struct reqctx *rc,
                          enum MHD_Result *res)
 {
-    struct hdrscan s = {0, 0, 0, 0};
+    struct hdrscan s = {0, 0, 0, 0, rc};
     const char *cl;
     long n;
 
@@ -521,11 +533,10 @@ static int check_request(struct MHD_Connection *conn, const char *version, struc
         *res = refuse(conn, rc, 400, "bad_request", "HTTP/1.1 requests need a Host header.");
         return -1;
     }
-    rc->limit = ctype_is(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type"),
-                         "multipart/form-data")
+    rc->limit = ctype_is(rc->ctype, "multipart/form-data")
                     ? SS_HTTP_MAX_UPLOAD
                     : SS_HTTP_MAX_BODY;
-    cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    cl = rc->clen;
     if (cl && (ss_parse_long(cl, &n) != 0 || n < 0)) {
         *res = refuse(conn, rc, 400, "bad_request", "Content-Length is not a number.");
         return -1;
@@ -541,8 +552,7 @@ static int check_request(struct MHD_Connection *conn, const char *version, struc
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
                                  struct ss_http_resp *resp)
 {
-    const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
-    const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+    const char *ae = rc->ae, *inm = rc->inm;
     int gz_ok = ae && ss_http_accepts_gzip(ae);
     struct MHD_Response *r;
     enum MHD_Result ok;
@@ -671,9 +681,9 @@ static void peer_addr(struct MHD_Connection *conn, char addr[INET6_ADDRSTRLEN])
 static int read_body(struct MHD_Connection *conn, struct reqctx *rc, struct ss_http_req *req,
                      enum MHD_Result *res)
 {
-    const char *xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    const char *xfp = rc->xfp;
 
-    req->ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+    req->ctype = rc->ctype;
     req->https = xfp && strcasecmp(xfp, "https") == 0;
     if (rc->body.err) { /* cannot happen below the limit; be safe */
         *res = refuse(conn, rc, 413, "too_large", "The request body is too large.");

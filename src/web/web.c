@@ -1,18 +1,20 @@
 /*
  * web.c - routes, the shared engine and its freshness, and the cache.
  *
- * Freshness: before a request touches figures, its worker thread asks its
- * own read-only connection for the data_version (at most once a
- * millisecond per thread: the check is a statement, and a CLI write
- * followed by a request takes far longer than that). When the version
- * moved, the thread takes the engine's write lock and calls
- * ss_engine_refresh on the one refresh connection; a refresh that changed
- * figures bumps `gen`, which stales every cache slot at once.
+ * Freshness: before a request touches figures, the refresh connection is
+ * asked for its data_version, at most once a millisecond for the whole
+ * server (the check is a statement, about as costly as the rest of a
+ * cached answer, and a CLI write followed by a request takes far longer
+ * than a millisecond). The first thread due takes check_mu (trylock: the
+ * others go on meanwhile); when the version moved it takes the engine's
+ * write lock and calls ss_engine_refresh; a refresh that changed figures
+ * bumps `gen`, which stales every cache slot at once.
  *
  * Writes: a handler that writes (login, reports) asks for this thread's
  * read-write connection (ss_web_store_rw), opened on first use; SQLite's
- * WAL and busy timeout queue the writers. A write moves data_version, so
- * the next request refreshes the engine like after a CLI write.
+ * WAL and busy timeout queue the writers. A write moves data_version, and
+ * a write request clears the last check's time, so the very next request
+ * refreshes the engine.
  *
  * Methods: GET and HEAD run the route's fn; POST, PUT, PATCH and DELETE run
  * the route's matching op, never cached. A state-changing request that
@@ -22,7 +24,10 @@
  * Cache slots hold a blob, the generation and the day it was rendered for.
  * A slot is read under its mutex only long enough to take a reference; a
  * stale slot is re-rendered under the engine's read lock (gen cannot move
- * while that lock is held, so the blob is tagged with the right one).
+ * while that lock is held, so the blob is tagged with the right one). The
+ * client waiting for a re-render gets gzip at the fast level; once its
+ * answer went out, slot_recompress swaps in the same bytes compressed at
+ * the best level. Each miss logs its cost: refresh, render, gzip, total.
  */
 #include "web/web.h"
 

@@ -4,10 +4,10 @@
  *
  * State: one engine behind a pthread rwlock (pages and API hold the read
  * side while they render; refresh takes the write side), one store
- * connection used only for refresh (the engine remembers that connection's
- * data_version, so it must always see the same one), and one read-only
- * connection per worker thread for search and for the cheap "did anything
- * change?" check made before each request.
+ * connection used only for refresh and for the cheap "did anything
+ * change?" check (at most once a millisecond; the engine remembers that
+ * connection's data_version, so it must always see the same one), and one
+ * read-only connection per worker thread for search.
  *
  * Caching: `/` (per language and text size) and /api/v1/plan are kept as
  * pre-encoded blobs tagged with the figures generation and the day; a

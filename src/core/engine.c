@@ -562,6 +562,12 @@ static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id
     int rc;
 
     e->generation = ss_store_data_version(st);
+    {
+        int64_t current;
+        if ((rc = ss_store_versions(st, &current, &e->structure_version,
+                                    &e->assignment_version)))
+            return ss_err_set(err, rc, "db", "cannot read the change counters");
+    }
     if ((rc = ss_store_plan_load(st, plan_id, &e->plan, err)))
         return rc;
     if (e->plan->start == SS_NO_DATE || e->plan->end == SS_NO_DATE ||
@@ -659,25 +665,20 @@ void ss_engine_free(struct ss_engine *e)
 
 int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
 {
-    int64_t gen = ss_store_data_version(st), seq;
-    int64_t plan_id = e->plan->id;
-    struct ss_plan *probe = NULL;
-    int rc, reload;
+    int64_t gen = ss_store_data_version(st), seq, plan_id, structure, assignments;
+    int rc;
 
     if (gen == e->generation)
         return 0;
-    /* A different current plan, or different org units: rebuild. */
-    reload = ss_store_plan_load(st, 0, &probe, NULL) != SS_OK || probe->id != plan_id ||
-             probe->ntargets != e->plan->ntargets ||
-             ss_store_org_count(st) != (int64_t)e->norgs;
-    if (probe && !reload)
-        plan_id = probe->id;
-    ss_plan_free(probe);
+    /* A different current plan, or a changed structure: rebuild. So does a
+     * lower approval seq (a restored backup). */
+    if ((rc = ss_store_versions(st, &plan_id, &structure, &assignments)))
+        return rc;
     seq = ss_store_report_max_seq(st);
-    if (reload || seq < e->last_seq) {
+    if (plan_id != e->plan->id || structure != e->structure_version || seq < e->last_seq) {
         struct ss_engine fresh;
         memset(&fresh, 0, sizeof fresh);
-        if ((rc = engine_load_any(&fresh, st, reload ? 0 : plan_id, NULL))) {
+        if ((rc = engine_load_any(&fresh, st, 0, NULL))) {
             engine_clear(&fresh);
             return rc;
         }
@@ -686,8 +687,15 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
         return 1;
     }
     e->generation = gen;
-    if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
-        return rc;
+    if (assignments != e->assignment_version) {
+        size_t t, o;
+        for (t = 0; t < e->plan->ntargets; t++)
+            for (o = 0; e->cells[t] && o < e->norgs; o++)
+                e->cells[t][o].planned = NAN;
+        if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
+            return rc;
+        e->assignment_version = assignments;
+    }
     if ((rc = ss_store_each_approved(st, e->plan->id, e->last_seq, apply_cb, e)))
         return rc;
     return 1;

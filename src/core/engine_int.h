@@ -56,6 +56,8 @@ struct ss_engine {
     int bulk; /* during a full load: sub_* hold raw deltas, see engine.c */
     int64_t last_seq;
     int64_t generation;
+    int64_t structure_version;  /* ss_store_versions at load */
+    int64_t assignment_version;
     size_t bytes;
 };
 

@@ -194,6 +194,7 @@ void ss_store_close(struct ss_store *st)
 {
     if (!st)
         return;
+    sqlite3_finalize(st->dv);
     sqlite3_close_v2(st->db);
     free(st->path);
     free(st);
@@ -216,17 +217,40 @@ void ss_store_rollback(struct ss_store *st)
 
 int64_t ss_store_data_version(struct ss_store *st)
 {
-    sqlite3_stmt *s = store_prepare(st, "PRAGMA data_version", NULL);
     int64_t v = -1;
 
-    if (!s)
+    if (!st->dv && !(st->dv = store_prepare(st, "PRAGMA data_version", NULL)))
         return -1;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    if (sqlite3_step(st->dv) == SQLITE_ROW)
+        v = sqlite3_column_int64(st->dv, 0);
+    sqlite3_reset(st->dv);
     /* data_version moves on other connections' commits only; adding this
      * connection's own change count makes one number that moves on both. */
     return v + (int64_t)sqlite3_total_changes64(st->db);
+}
+
+int ss_store_versions(struct ss_store *st, int64_t *plan_id, int64_t *structure,
+                      int64_t *assignments)
+{
+    sqlite3_stmt *s = store_prepare(
+        st,
+        "SELECT (SELECT id FROM plan WHERE state = 'active' ORDER BY year DESC, id DESC LIMIT 1),"
+        " (SELECT value FROM meta WHERE key = 'structure_version'),"
+        " (SELECT value FROM meta WHERE key = 'assignment_version')",
+        NULL);
+    int rc = SS_EDB;
+
+    *plan_id = *structure = *assignments = 0;
+    if (!s)
+        return SS_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *plan_id = sqlite3_column_int64(s, 0);
+        *structure = sqlite3_column_int64(s, 1);
+        *assignments = sqlite3_column_int64(s, 2);
+        rc = SS_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
 }
 
 int ss_store_meta_get(struct ss_store *st, const char *key, char **out)

@@ -38,6 +38,12 @@ void ss_store_rollback(struct ss_store *st);
  * or another process (SQLite's data_version plus this connection's change
  * count). Compare with the last value to know whether to reload. */
 int64_t ss_store_data_version(struct ss_store *st);
+/* Cheap probe for a running engine: the current plan's id (0 if none) and
+ * two counters that move on every change to the plan structure (plans,
+ * projects, targets, org units) and to assignments. */
+int ss_store_versions(struct ss_store *st, int64_t *plan_id, int64_t *structure,
+                      int64_t *assignments);
+
 /* Schema version the database is at (number of migrations applied). */
 int ss_store_schema_version(struct ss_store *st);
 

@@ -16,6 +16,7 @@ struct ss_store {
     char *path;
     int tx_depth;    /* nesting of store_tx_begin */
     char actor[128]; /* who the writes are by, for the audit log */
+    sqlite3_stmt *dv; /* PRAGMA data_version, prepared once */
 };
 
 struct ss_buf;

@@ -16,6 +16,14 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
+/* Three triggers that count every change to table T in meta key K. */
+#define VERSION_TRIGGER(T, K, EV, NAME)                                                         \
+    "CREATE TRIGGER version_" T "_" NAME " AFTER " EV " ON " T " BEGIN "                          \
+    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = '" K "'; END;"
+#define VERSION_TRIGGERS(T, K)                                                                  \
+    VERSION_TRIGGER(T, K, "INSERT", "ins")                                                      \
+    VERSION_TRIGGER(T, K, "UPDATE", "upd") VERSION_TRIGGER(T, K, "DELETE", "del")
+
 static const char *const MIGRATIONS[] = {
     /* 1: plans, targets, org units, assignments, reports */
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -154,6 +162,16 @@ static const char *const MIGRATIONS[] = {
     "  sig TEXT NOT NULL,"
     "  data BLOB NOT NULL,"
     "  PRIMARY KEY (plan_id, target_id));",
+
+    /* 4: change counters, so a running engine knows cheaply whether the
+     * plan's structure or its breakdown changed (see ss_store_versions) */
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('structure_version', '0'),"
+    "  ('assignment_version', '0');"
+    VERSION_TRIGGERS("plan", "structure_version")
+    VERSION_TRIGGERS("project", "structure_version")
+    VERSION_TRIGGERS("target", "structure_version")
+    VERSION_TRIGGERS("org_unit", "structure_version")
+    VERSION_TRIGGERS("assignment", "assignment_version"),
 };
 
 /* Migration 2's second half: the audit triggers, then one "insert" entry

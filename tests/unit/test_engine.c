@@ -429,6 +429,45 @@ static void test_snapshot_equals_full_load(void **state)
     ss_engine_free(b);
 }
 
+/* A share assigned while the engine runs shows at the next refresh, and a
+ * new current plan rebuilds the engine. */
+static void test_refresh_sees_assignments_and_plans(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_engine *e;
+    struct ss_store *other;
+    struct ss_plan *p = NULL;
+    struct ss_figure fig;
+    struct ss_err err;
+    struct ss_org o;
+    int64_t id;
+
+    assert_int_equal(add(f, 0, "9901", "2026-03-31", 10), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
+    ss_engine_figure(e, 0, ss_engine_org_find(e, "9901"), D("2026-04-01"), &fig);
+    assert_true(isnan(fig.value));
+    assert_int_equal(ss_store_open(f->path, 0, &other, &err), 0);
+    assert_int_equal(ss_store_org_get(other, "9901", &o), 0);
+    free(o.name);
+    assert_int_equal(ss_store_assign(other, f->tid[0], o.id, 40, &err), 0);
+    assert_int_equal(ss_engine_refresh(e, f->st), 1);
+    ss_engine_figure(e, 0, ss_engine_org_find(e, "9901"), D("2026-04-01"), &fig);
+    assert_true(fig.value == 40);
+    assert_true(fig.progress == 25);
+
+    /* a second plan becomes current: the engine follows it */
+    assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
+    free(p->title);
+    p->title = strdup("第二个计划");
+    assert_int_equal(ss_store_plan_insert(other, p, &id, &err), 0);
+    ss_plan_free(p);
+    ss_store_close(other);
+    assert_int_equal(ss_engine_refresh(e, f->st), 1);
+    assert_string_equal(ss_engine_plan(e)->title, "第二个计划");
+    assert_true(actual(e, 0, "99", "2026-12-31") == 0);
+    ss_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +479,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refresh_sees_other_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_equals_full_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refresh_sees_assignments_and_plans, setup, teardown),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

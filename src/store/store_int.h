@@ -30,6 +30,13 @@ int store_tx_begin(struct ss_store *st, struct ss_err *err);
 int store_tx_commit(struct ss_store *st, struct ss_err *err);
 void store_tx_rollback(struct ss_store *st);
 
+/* Insert reports in one transaction (store_report.c): approved ones get
+ * consecutive seqs; flags[i] (may be NULL) and user_id (0: none) are stored
+ * with each; ids (may be NULL) receive the new ids. */
+int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
+                         const char *const *flags, int64_t user_id, size_t n, int64_t *ids,
+                         struct ss_err *err);
+
 /* Audit (store_audit.c): seal unsealed entries; the trigger DDL. */
 int store_audit_seal(struct ss_store *st, struct ss_err *err);
 void store_audit_triggers_sql(struct ss_buf *b);

@@ -17,52 +17,7 @@
 int ss_store_report_insert(struct ss_store *st, const struct ss_report_in *r, int64_t *id,
                            struct ss_err *err)
 {
-    sqlite3_stmt *s;
-    int approved = strcmp(r->status, "approved") == 0;
-    int rc;
-
-    if ((rc = store_tx_begin(st, err)))
-        return rc;
-    s = store_prepare(st,
-                      "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
-                      " note, status, seq, created_by) VALUES (?,?,?,?,?,?,?,?,"
-                      " CASE WHEN ?9 THEN (SELECT coalesce(max(seq), 0) + 1 FROM report) END, ?10)",
-                      err);
-    if (!s) {
-        store_tx_rollback(st);
-        return SS_EDB;
-    }
-    sqlite3_bind_int64(s, 1, r->target_id);
-    sqlite3_bind_int64(s, 2, r->org_id);
-    store_bind_date(s, 3, r->as_of);
-    if (isnan(r->value))
-        sqlite3_bind_null(s, 4);
-    else
-        sqlite3_bind_double(s, 4, r->value);
-    if (isnan(r->numerator))
-        sqlite3_bind_null(s, 5);
-    else
-        sqlite3_bind_double(s, 5, r->numerator);
-    if (isnan(r->denominator))
-        sqlite3_bind_null(s, 6);
-    else
-        sqlite3_bind_double(s, 6, r->denominator);
-    store_bind_text(s, 7, r->note && *r->note ? r->note : NULL);
-    sqlite3_bind_text(s, 8, r->status, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 9, approved);
-    store_bind_text(s, 10, r->by);
-    if (sqlite3_step(s) != SQLITE_DONE) {
-        rc = store_db_error(st, err, "saving the report");
-    } else {
-        *id = sqlite3_last_insert_rowid(st->db);
-        rc = SS_OK;
-    }
-    sqlite3_finalize(s);
-    if (rc) {
-        store_tx_rollback(st);
-        return rc;
-    }
-    return store_tx_commit(st, err);
+    return store_reports_insert(st, r, NULL, 0, 1, id, err);
 }
 
 static void row_from_stmt(sqlite3_stmt *s, struct ss_report_row *o)
@@ -199,20 +154,22 @@ int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment
     return rc;
 }
 
-int ss_store_report_insert_many(struct ss_store *st, const struct ss_report_in *r, size_t n,
-                                struct ss_err *err)
+int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
+                         const char *const *flags, int64_t user_id, size_t n, int64_t *ids,
+                         struct ss_err *err)
 {
     sqlite3_stmt *s = NULL;
     int64_t seq;
     size_t i;
     int rc;
 
-    if ((rc = store_exec(st, "BEGIN IMMEDIATE", err)))
+    if ((rc = store_tx_begin(st, err)))
         return rc;
     seq = ss_store_report_max_seq(st);
     s = store_prepare(st,
                       "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
-                      " note, status, seq, created_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                      " note, status, seq, created_by, flags, user_id)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                       err);
     if (!s || seq < 0) {
         rc = SS_EDB;
@@ -233,20 +190,32 @@ int ss_store_report_insert_many(struct ss_store *st, const struct ss_report_in *
             sqlite3_bind_double(s, 6, x->denominator);
         store_bind_text(s, 7, x->note && *x->note ? x->note : NULL);
         sqlite3_bind_text(s, 8, x->status, -1, SQLITE_STATIC);
-        if (strcmp(x->status, "approved") == 0)
+        if (strcmp(x->status, "approved") == 0) /* approval order */
             sqlite3_bind_int64(s, 9, ++seq);
         store_bind_text(s, 10, x->by);
+        store_bind_text(s, 11, flags && flags[i] && *flags[i] ? flags[i] : NULL);
+        if (user_id > 0)
+            sqlite3_bind_int64(s, 12, user_id);
         if (sqlite3_step(s) != SQLITE_DONE) {
-            rc = ss_err_set(err, SS_EDB, "report", "row %zu: %s", i + 1, sqlite3_errmsg(st->db));
+            rc = ss_err_set(err, SS_EDB, "report", "report %zu: %s", i + 1,
+                            sqlite3_errmsg(st->db));
             goto fail;
         }
+        if (ids)
+            ids[i] = sqlite3_last_insert_rowid(st->db);
     }
     sqlite3_finalize(s);
-    return store_exec(st, "COMMIT", err);
+    return store_tx_commit(st, err);
 fail:
     sqlite3_finalize(s);
-    store_exec(st, "ROLLBACK", NULL);
+    store_tx_rollback(st);
     return rc;
+}
+
+int ss_store_report_insert_many(struct ss_store *st, const struct ss_report_in *r, size_t n,
+                                struct ss_err *err)
+{
+    return store_reports_insert(st, r, NULL, 0, n, NULL, err);
 }
 
 int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_sql_sum_fn fn,

@@ -16,14 +16,6 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
-static void bind_num(sqlite3_stmt *s, int i, double v)
-{
-    if (isnan(v))
-        sqlite3_bind_null(s, i);
-    else
-        sqlite3_bind_double(s, i, v);
-}
-
 static double col_num(sqlite3_stmt *s, int i)
 {
     return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
@@ -247,53 +239,12 @@ int ss_store_plan_deadline_day(struct ss_store *st, int64_t plan_id)
 int ss_store_wf_insert(struct ss_store *st, const struct ss_report_in *r, const char *const *flags,
                        int64_t user_id, size_t n, int64_t *ids, struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
     size_t i;
-    int rc;
 
     for (i = 0; i < n; i++)
         if (strcmp(r[i].status, "draft") != 0 && strcmp(r[i].status, "submitted") != 0)
             return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
-    if ((rc = store_tx_begin(st, err)))
-        return rc;
-    s = store_prepare(st,
-                      "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
-                      " note, status, created_by, flags, user_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                      err);
-    if (!s) {
-        rc = SS_EDB;
-        goto fail;
-    }
-    for (i = 0; i < n; i++) {
-        const struct ss_report_in *x = &r[i];
-
-        sqlite3_reset(s);
-        sqlite3_clear_bindings(s);
-        sqlite3_bind_int64(s, 1, x->target_id);
-        sqlite3_bind_int64(s, 2, x->org_id);
-        store_bind_date(s, 3, x->as_of);
-        bind_num(s, 4, x->value);
-        bind_num(s, 5, x->numerator);
-        bind_num(s, 6, x->denominator);
-        store_bind_text(s, 7, x->note && *x->note ? x->note : NULL);
-        sqlite3_bind_text(s, 8, x->status, -1, SQLITE_STATIC);
-        store_bind_text(s, 9, x->by);
-        store_bind_text(s, 10, flags && flags[i] && *flags[i] ? flags[i] : NULL);
-        if (user_id > 0)
-            sqlite3_bind_int64(s, 11, user_id);
-        if (sqlite3_step(s) != SQLITE_DONE) {
-            rc = ss_err_set(err, SS_EDB, "report", "report %zu: %s", i + 1, sqlite3_errmsg(st->db));
-            goto fail;
-        }
-        if (ids)
-            ids[i] = sqlite3_last_insert_rowid(st->db);
-    }
-    sqlite3_finalize(s);
-    return store_tx_commit(st, err);
-fail:
-    sqlite3_finalize(s);
-    store_tx_rollback(st);
-    return rc;
+    return store_reports_insert(st, r, flags, user_id, n, ids, err);
 }
 
 void ss_wf_report_cleanup(struct ss_wf_report *r)

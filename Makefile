@@ -126,7 +126,7 @@ fuzz: build/fuzz/extract_fuzz
 FUZZ_BASE := src/base/buf.c src/base/err.c src/base/escape.c src/base/json.c src/base/util.c
 build/fuzz/extract_fuzz: fuzz/extract_fuzz.c $(FUZZ_BASE) $(wildcard src/base/*.h src/extract/*.c src/extract/*.h)
 	@mkdir -p build/fuzz
-	clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Isrc $(PKG_CFLAGS) \
+	clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) -Isrc $(PKG_CFLAGS) \
 	    -g -O1 $(FUZZ_SAN) -o $@ fuzz/extract_fuzz.c $(FUZZ_BASE) \
 	    $(wildcard src/extract/*.c) $$(pkg-config --libs libutf8proc) -lm
 # ---- fuzz (extract) ----

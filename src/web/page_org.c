@@ -156,22 +156,14 @@ void ss_page_org(struct ss_wreq *r)
     ss_as_of_line(r, r->day);
     raw(b, "<section aria-labelledby=\"h-tg\"><h2 id=\"h-tg\">");
     raw(b, T(r, "本地区各项指标", "Every target here"));
-    raw(b, "</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\""
-           "cap-tg\"><table><caption id=\"cap-tg\">");
-    raw(b, T(r, "各项指标在本地区的完成情况", "Targets in this place"));
-    raw(b, "</caption><thead><tr><th scope=\"col\">");
-    raw(b, T(r, "指标", "Target"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "分解任务", "Assigned"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "完成", "Reached"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "完成进度", "Progress"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "应完成", "Due"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "状态", "Status"));
-    raw(b, "</th></tr></thead><tbody>");
+    raw(b, "</h2>");
+    {
+        const char *heads[] = {T(r, "指标", "Target"),       T(r, "分解任务", "Assigned"),
+                               T(r, "完成", "Reached"),      T(r, "完成进度", "Progress"),
+                               T(r, "应完成", "Due"),        T(r, "状态", "Status")};
+        ss_table_open(r, "tg", T(r, "各项指标在本地区的完成情况", "Targets in this place"),
+                      heads, SS_ARRAY_LEN(heads));
+    }
     for (k = 0; k < r->plan->ntargets; k++) {
         const struct ss_target *t = &r->plan->targets[k];
         struct ss_figure f;

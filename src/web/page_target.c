@@ -118,20 +118,14 @@ static void series_section(struct ss_wreq *r, size_t ti, long org)
                   desc.data ? desc.data : "", n, days, act, due, r->plan->start, r->plan->end,
                   T(r, "累计完成", "Reached"), T(r, "应完成", "Due"));
     ss_buf_cleanup(&desc);
-    raw(b, "</div><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\""
-           "cap-series\"><table><caption id=\"cap-series\">");
-    raw(b, T(r, "逐月数据", "Monthly figures"));
-    raw(b, "</caption><thead><tr><th scope=\"col\">");
-    raw(b, T(r, "日期", "Date"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "累计完成", "Reached"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "应完成", "Due"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "完成进度", "Progress"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "状态", "Status"));
-    raw(b, "</th></tr></thead><tbody>");
+    raw(b, "</div>");
+    {
+        const char *heads[] = {T(r, "日期", "Date"), T(r, "累计完成", "Reached"),
+                               T(r, "应完成", "Due"), T(r, "完成进度", "Progress"),
+                               T(r, "状态", "Status")};
+        ss_table_open(r, "series", T(r, "逐月数据", "Monthly figures"), heads,
+                      SS_ARRAY_LEN(heads));
+    }
     for (i = 0; i < n; i++) {
         raw(b, "<tr><th scope=\"row\">");
         ss_day(b, days[i]);
@@ -181,22 +175,14 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
                   "Each bar is one place's progress in %, the tick is what is due; the "
                   "table below has the numbers."),
                 nkids, labels, prog, due, col);
-    raw(b, "</div><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\""
-           "cap-break\"><table><caption id=\"cap-break\">");
-    raw(b, T(r, "下级地区数据", "Figures by place"));
-    raw(b, "</caption><thead><tr><th scope=\"col\">");
-    raw(b, T(r, "地区", "Place"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "分解任务", "Assigned"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "完成", "Reached"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "完成进度", "Progress"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "应完成", "Due"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "状态", "Status"));
-    raw(b, "</th></tr></thead><tbody>");
+    raw(b, "</div>");
+    {
+        const char *heads[] = {T(r, "地区", "Place"),       T(r, "分解任务", "Assigned"),
+                               T(r, "完成", "Reached"),     T(r, "完成进度", "Progress"),
+                               T(r, "应完成", "Due"),       T(r, "状态", "Status")};
+        ss_table_open(r, "break", T(r, "下级地区数据", "Figures by place"), heads,
+                      SS_ARRAY_LEN(heads));
+    }
     for (i = 0; i < nkids; i++) {
         const struct ss_org *g = ss_engine_org(r->e, kids[i]);
         ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);

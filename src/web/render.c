@@ -158,6 +158,27 @@ void ss_self_link(struct ss_wreq *r, const char *key, const char *value)
     raw(b, value);
 }
 
+void ss_table_open(struct ss_wreq *r, const char *id, const char *caption,
+                   const char *const *heads, size_t nheads)
+{
+    struct ss_buf *b = &r->resp->body;
+    size_t i;
+
+    raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"cap-");
+    ss_attr(b, id);
+    raw(b, "\"><table><caption id=\"cap-");
+    ss_attr(b, id);
+    raw(b, "\">");
+    ss_html(b, caption);
+    raw(b, "</caption><thead><tr>");
+    for (i = 0; i < nheads; i++) {
+        raw(b, "<th scope=\"col\">");
+        ss_html(b, heads[i]);
+        raw(b, "</th>");
+    }
+    raw(b, "</tr></thead><tbody>");
+}
+
 void ss_as_of_line(struct ss_wreq *r, int32_t day)
 {
     struct ss_buf *b = &r->resp->body;

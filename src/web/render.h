@@ -49,6 +49,13 @@ void ss_zh_open(struct ss_wreq *r, const char *tag);
 void ss_zh_close(struct ss_wreq *r, const char *tag);
 /* "数据截至 …" line with the link to the method page. */
 void ss_as_of_line(struct ss_wreq *r, int32_t day);
+
+/* Open a data table the accessible way every page uses: a scrollable,
+ * focusable region labelled by the table's caption, then the column
+ * headings (already in the page's language), up to the opening <tbody>.
+ * id names the caption ("cap-" is prefixed). */
+void ss_table_open(struct ss_wreq *r, const char *id, const char *caption,
+                   const char *const *heads, size_t nheads);
 /* Link to the current path with the known query (org, date, q) and one
  * key=value replaced (for the language and text size switches). */
 void ss_self_link(struct ss_wreq *r, const char *key, const char *value);

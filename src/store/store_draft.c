@@ -136,6 +136,22 @@ static int step_done(struct ss_store *st, sqlite3_stmt *s, int *changes, struct 
     return SS_OK;
 }
 
+/* Run one statement whose only parameter is an id; *changes (may be NULL)
+ * receives the rows it touched. */
+static int run_with_id(struct ss_store *st, const char *sql, int64_t id, int *changes,
+                       struct ss_err *err)
+{
+    sqlite3_stmt *s = store_prepare(st, sql, err);
+    int rc;
+
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    rc = step_done(st, s, changes, err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 static int commit(struct ss_store *st, struct ss_err *err)
 {
     return store_exec(st, "COMMIT", err);
@@ -558,13 +574,9 @@ int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, int *moved,
     if ((rc = step_done(st, s, NULL, err)))
         goto out;
     sqlite3_finalize(s);
-    s = store_prepare(st, "DELETE FROM target WHERE id = ?", err);
-    if (!s) {
-        rc = SS_EDB;
-        goto out;
-    }
-    sqlite3_bind_int64(s, 1, b);
-    if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err)))
+    s = NULL;
+    if ((rc = run_with_id(st, "DELETE FROM target WHERE id = ?", b, NULL, err)) ||
+        (rc = commit(st, err)))
         goto out;
     if (moved)
         *moved = nmoved;
@@ -581,39 +593,22 @@ out:
 
 int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
     struct row r;
     int n = 0, rc;
 
     if ((rc = begin(st, err)))
         return rc;
-    if ((rc = load_row(st, target_id, &r, err)))
-        goto fail;
-    s = store_prepare(st, "UPDATE target SET parent_id = NULL WHERE parent_id = ?", err);
-    if (!s) {
-        rc = SS_EDB;
-        goto fail;
+    if ((rc = load_row(st, target_id, &r, err)) ||
+        (rc = run_with_id(st, "UPDATE target SET parent_id = NULL WHERE parent_id = ?",
+                          target_id, &n, err)) ||
+        (rc = run_with_id(st, "DELETE FROM target WHERE id = ?", target_id, NULL, err)) ||
+        (rc = commit(st, err))) {
+        rollback(st);
+        row_cleanup(&r);
+        return rc;
     }
-    sqlite3_bind_int64(s, 1, target_id);
-    if ((rc = step_done(st, s, &n, err)))
-        goto fail;
-    sqlite3_finalize(s);
-    s = store_prepare(st, "DELETE FROM target WHERE id = ?", err);
-    if (!s) {
-        rc = SS_EDB;
-        goto fail;
-    }
-    sqlite3_bind_int64(s, 1, target_id);
-    if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err)))
-        goto fail;
-    sqlite3_finalize(s);
     row_cleanup(&r);
     if (orphaned)
         *orphaned = n;
     return SS_OK;
-fail:
-    sqlite3_finalize(s);
-    rollback(st);
-    row_cleanup(&r);
-    return rc;
 }

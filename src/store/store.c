@@ -96,14 +96,6 @@ int store_exec(struct ss_store *st, const char *sql, struct ss_err *err)
 {
     char *msg = NULL;
 
-    if (strcmp(sql, "BEGIN IMMEDIATE") == 0)
-        return store_tx_begin(st, err);
-    if (strcmp(sql, "COMMIT") == 0)
-        return store_tx_commit(st, err);
-    if (strcmp(sql, "ROLLBACK") == 0) {
-        store_tx_rollback(st);
-        return SS_OK;
-    }
 
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         ss_err_set(err, SS_EDB, "db", "%s", msg ? msg : sqlite3_errmsg(st->db));

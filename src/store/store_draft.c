@@ -68,7 +68,7 @@ static int check_value(const char *field, double v, struct ss_err *err)
 
 static int begin(struct ss_store *st, struct ss_err *err)
 {
-    if (store_exec(st, "BEGIN IMMEDIATE", NULL))
+    if (store_tx_begin(st, NULL))
         return store_db_error(st, err, "starting the edit (is the database busy?)");
     return SS_OK;
 }
@@ -154,12 +154,12 @@ static int run_with_id(struct ss_store *st, const char *sql, int64_t id, int *ch
 
 static int commit(struct ss_store *st, struct ss_err *err)
 {
-    return store_exec(st, "COMMIT", err);
+    return store_tx_commit(st, err);
 }
 
 static void rollback(struct ss_store *st)
 {
-    store_exec(st, "ROLLBACK", NULL);
+    store_tx_rollback(st);
 }
 
 int ss_store_target_home(struct ss_store *st, int64_t target_id, struct ss_target_home *out,

@@ -23,9 +23,9 @@ struct ss_buf;
 
 /* Transactions nest: only the outermost begin/commit reach SQLite, and the
  * outermost commit seals the audit log first. A rollback at any depth rolls
- * back the whole transaction. store_exec routes the literal statements
- * "BEGIN IMMEDIATE", "COMMIT" and "ROLLBACK" here, so every write path of
- * the store seals its audit entries. */
+ * back the whole transaction. Every write path of the store goes through
+ * these (never a literal BEGIN or COMMIT), so every commit seals its audit
+ * entries. */
 int store_tx_begin(struct ss_store *st, struct ss_err *err);
 int store_tx_commit(struct ss_store *st, struct ss_err *err);
 void store_tx_rollback(struct ss_store *st);

@@ -13,7 +13,7 @@ int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, siz
     size_t i;
     int rc;
 
-    if ((rc = store_exec(st, "BEGIN IMMEDIATE", err)))
+    if ((rc = store_tx_begin(st, err)))
         return rc;
     s = store_prepare(st,
                       "INSERT INTO org_unit(code, name, level, parent_id) "
@@ -57,11 +57,11 @@ int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, siz
     }
     sqlite3_finalize(s);
     sqlite3_finalize(chk);
-    return store_exec(st, "COMMIT", err);
+    return store_tx_commit(st, err);
 fail:
     sqlite3_finalize(s);
     sqlite3_finalize(chk);
-    store_exec(st, "ROLLBACK", NULL);
+    store_tx_rollback(st);
     return rc;
 }
 

@@ -65,7 +65,7 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
     size_t i, j;
     int rc;
 
-    if ((rc = store_exec(st, "BEGIN IMMEDIATE", err)))
+    if ((rc = store_tx_begin(st, err)))
         return rc;
     s = store_prepare(st,
                       "INSERT INTO plan(title, issuer, year, period_start, period_end, published,"
@@ -178,7 +178,7 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
     }
     sqlite3_finalize(s);
     s = NULL;
-    if ((rc = store_exec(st, "COMMIT", err)))
+    if ((rc = store_tx_commit(st, err)))
         goto fail;
     *id = plan_id;
     free(project_ids);
@@ -188,7 +188,7 @@ db_fail:
     rc = store_db_error(st, err, "saving the plan");
 fail:
     sqlite3_finalize(s);
-    store_exec(st, "ROLLBACK", NULL);
+    store_tx_rollback(st);
     free(project_ids);
     free(target_ids);
     return rc;

@@ -209,15 +209,15 @@ int store_migrate(struct ss_store *st, struct ss_err *err)
     for (i = version; i < (int)SS_ARRAY_LEN(MIGRATIONS); i++) {
         char pragma[64];
 
-        if ((rc = store_exec(st, "BEGIN IMMEDIATE", err)))
+        if ((rc = store_tx_begin(st, err)))
             return rc;
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
         if ((rc = store_exec(st, MIGRATIONS[i], err)) || (rc = store_exec(st, pragma, err)) ||
             (i == 1 && (rc = audit_backfill(st, err)))) {
-            store_exec(st, "ROLLBACK", NULL);
+            store_tx_rollback(st);
             return rc;
         }
-        if ((rc = store_exec(st, "COMMIT", err)))
+        if ((rc = store_tx_commit(st, err)))
             return rc;
     }
     return SS_OK;

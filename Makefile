@@ -95,13 +95,17 @@ build/clang/shishi: $(SRC) $(GEN_SRC)
 	@mkdir -p build/clang
 	clang $(ALL_CFLAGS) -o $@ $(SRC) $(GEN_SRC) $(PKG_LIBS)
 
-bench: all build/bench/bench_core
+bench: all build/bench/bench_core build/bench/bare_mhd
 	@SHISHI_BENCH=1 sh scripts/deps.sh
 	@sh bench/run.sh
 
 build/bench/bench_core: bench/bench_core.c $(LIBOBJ)
 	@mkdir -p build/bench
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIBOBJ) $(PKG_LIBS)
+
+build/bench/bare_mhd: bench/bare_mhd.c
+	@mkdir -p build/bench
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h) $(TESTSRC)

@@ -4,13 +4,18 @@
 #
 #   sh bench/http.sh            (after make; needs wrk and nginx-light)
 #
-# Both servers run on loopback with 2 workers (nginx: open_file_cache, no
-# access log; shishi: its thread pool, access log to a file). wrk runs
-# with 2 threads and 50 connections on the same machine: after a 1 s
-# warm-up of each, 3 rounds of 3 s per URL alternate between the two
-# servers, so a change in the machine's load hits both; the ratio is the
-# median of the rounds'. The load average printed first says how busy the
-# machine was (the figures move with it).
+# Three servers run on loopback, each with 2 workers: shishi serve (its
+# thread pool, access log to a file), nginx (open_file_cache, sendfile,
+# gzip_static, no access log) serving the same bytes as static files, and
+# bench/bare_mhd.c, libmicrohttpd alone answering the same bytes from
+# memory. wrk runs with 2 threads and 50 connections on the same machine,
+# so client and servers share its cores. After a 1 s warm-up of each, every
+# round runs each server once for HTTP_SECS (1) second, in an order that
+# rotates from round to round; the ratio is the median of HTTP_ROUNDS (11)
+# rounds' ratios, with their range beside it. The rows marked gzip send
+# Accept-Encoding: gzip, as browsers do (shishi's cached gzip bytes; nginx
+# gzip_static with the same bytes). The load average printed first says how
+# busy the machine was (the figures move with it).
 #
 # A cache miss is the first GET after a report changed the figures; the
 # server logs what it cost, part by part ("cache miss /: refresh …,
@@ -18,10 +23,12 @@
 # in, the HTML/JSON render, the gzip of the new blob (at the fast level:
 # the best one is redone after the answer went out) and their sum. Province
 # scale: the default region (123 org units, 51 targets), reports from many
-# units. Loopback only, bounded run time (about 50 s).
+# units. Loopback only, bounded run time (about 2 minutes).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SHISHI_BIN:-$top/build/shishi}
+bare=$top/build/bench/bare_mhd
+[ -x "$bare" ] || { echo "bench/http.sh: build/bench/bare_mhd is missing (make bench builds it)" >&2; exit 1; }
 for c in wrk nginx curl; do
     command -v $c >/dev/null 2>&1 || [ -x /usr/sbin/$c ] || {
         echo "bench/http.sh: $c is missing (apt-get install -y wrk nginx-light curl)" >&2; exit 1; }
@@ -30,8 +37,10 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 spid=""
+bpid=""
 cleanup() {
     [ -n "$spid" ] && kill "$spid" 2>/dev/null || true
+    [ -n "$bpid" ] && kill "$bpid" 2>/dev/null || true
     [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
     sleep 0.2
     rm -rf "$tmp"
@@ -62,8 +71,14 @@ S=http://127.0.0.1:$port
 mkdir -p "$tmp/www/api/v1"
 curl -s "$S/" > "$tmp/www/index.html"
 curl -s "$S/api/v1/plan" > "$tmp/www/api/v1/plan"
+# the gzip bytes shishi sends once the best level replaced the fast one
+for u in / /api/v1/plan; do curl -s -H 'Accept-Encoding: gzip' "$S$u" -o /dev/null; done
+sleep 0.5
+curl -s -H 'Accept-Encoding: gzip' "$S/" > "$tmp/www/index.html.gz"
+curl -s -H 'Accept-Encoding: gzip' "$S/api/v1/plan" > "$tmp/www/api/v1/plan.gz"
 nport=$((port + 1))
 [ "$nport" -gt 65000 ] && nport=18081
+bport=$((nport + 1))
 cat > "$tmp/nginx.conf" <<NGX
 worker_processes 2;
 pid $tmp/nginx.pid;
@@ -76,6 +91,7 @@ http {
     open_file_cache_valid 60s;
     sendfile on;
     tcp_nopush on;
+    gzip_static on;
     client_body_temp_path $tmp/nginx-body;
     proxy_temp_path $tmp/nginx-proxy;
     fastcgi_temp_path $tmp/nginx-fcgi;
@@ -85,36 +101,93 @@ http {
         listen 127.0.0.1:$nport;
         root $tmp/www;
         location = / { default_type "text/html; charset=utf-8"; rewrite ^ /index.html break; }
-        location = /api/v1/plan { default_type "application/json"; }
+        location = /api/v1/plan { default_type "application/json; charset=utf-8"; }
     }
 }
 NGX
 "$NGINX" -c "$tmp/nginx.conf" -p "$tmp" 2>/dev/null || "$NGINX" -c "$tmp/nginx.conf" -p "$tmp"
 N=http://127.0.0.1:$nport
+"$bare" $bport "/=$tmp/www/index.html:text/html; charset=utf-8" \
+    "/api/v1/plan=$tmp/www/api/v1/plan:application/json; charset=utf-8" &
+bpid=$!
+B=http://127.0.0.1:$bport
 sleep 0.3
 curl -sf "$N/" -o /dev/null || { echo "nginx did not serve"; cat "$tmp/nginx-error.log"; exit 1; }
-
-rate() { # URL SECONDS -> requests/s
-    wrk -t2 -c50 -d"$2"s "$1" | awk '/Requests\/sec/ { print $2 }'
-}
-rounds=3
-echo "HTTP throughput, loopback, 2 workers each, wrk -t2 -c50, $rounds rounds of 3 s per server and URL, servers alternating ($(nproc) CPUs, load average$(uptime | sed 's/.*load average//'))"
-printf '%-16s %6s %12s %12s %8s\n' path round shishi nginx ratio
-for p in / /api/v1/plan; do
-    rate "$S$p" 1 >/dev/null # warm-up: connections, pools, caches, for both
-    rate "$N$p" 1 >/dev/null
-    : > "$tmp/ratios"
-    for r in $(seq 1 $rounds); do
-        a=$(rate "$S$p" 3)
-        b=$(rate "$N$p" 3)
-        q=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')
-        echo "$q" >> "$tmp/ratios"
-        printf '%-16s %6s %12s %12s %7sx\n' "$p" "$r" "$a" "$b" "$q"
-    done
-    printf '%-16s %6s %12s %12s %7sx\n' "$p" median "" "" "$(sort -n "$tmp/ratios" | sed -n "$(( (rounds + 1) / 2 ))p")"
+curl -sf "$B/" -o /dev/null || { echo "bare_mhd did not serve"; exit 1; }
+for u in / /api/v1/plan; do # the same bytes from all three
+    a=$(curl -s "$S$u" | cksum); b=$(curl -s "$N$u" | cksum); c=$(curl -s "$B$u" | cksum)
+    [ "$a" = "$b" ] && [ "$a" = "$c" ] || { echo "the servers do not send the same bytes for $u"; exit 1; }
+    a=$(curl -s -H 'Accept-Encoding: gzip' "$S$u" | cksum)
+    b=$(curl -s -H 'Accept-Encoding: gzip' "$N$u" | cksum)
+    [ "$a" = "$b" ] || { echo "shishi and nginx do not send the same gzip bytes for $u"; exit 1; }
 done
-size=$(wc -c < "$tmp/www/index.html")
-echo "(/ is $size bytes, /api/v1/plan $(wc -c < "$tmp/www/api/v1/plan") bytes, uncompressed)"
+
+rate() { # URL SECONDS [wrk options] -> requests/s
+    u=$1 d=$2
+    shift 2
+    wrk -t2 -c50 -d"$d"s "$@" "$u" | awk '/Requests\/sec/ { print $2 }'
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }'; }
+range() { sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }'; }
+
+# Each round runs every server once, in an order that rotates from round to
+# round, so drift in the machine's load does not favour whoever goes first.
+# $1 path, $2 label, then wrk options; servers in $servers (S N [B]).
+measure() {
+    p=$1 label=$2
+    shift 2
+    for v in $servers; do eval "rate \"\$$v\$p\" 1 \"\$@\"" >/dev/null; done # warm-up
+    : > "$tmp/sn"
+    : > "$tmp/bn"
+    for r in $(seq 1 $rounds); do
+        order=$servers
+        k=0
+        while [ $k -lt $(( r % $(echo $servers | wc -w) )) ]; do
+            order="$(echo $order | cut -d' ' -f2-) $(echo $order | cut -d' ' -f1)"
+            k=$((k + 1))
+        done
+        rs="" rn="" rb="-"
+        for v in $order; do
+            x=$(eval "rate \"\$$v\$p\" $secs \"\$@\"")
+            case $v in S) rs=$x ;; N) rn=$x ;; B) rb=$x ;; esac
+        done
+        q=$(awk -v a="$rs" -v b="$rn" 'BEGIN { printf "%.2f", a / b }')
+        echo "$q" >> "$tmp/sn"
+        qb=-
+        if [ "$rb" != - ]; then
+            qb=$(awk -v a="$rb" -v b="$rn" 'BEGIN { printf "%.2f", a / b }')
+            echo "$qb" >> "$tmp/bn"
+        fi
+        [ "$rb" != - ] && rb=$(printf '%.0f' "$rb")
+        printf '%-18s %5s %10.0f %10.0f %10s %8sx %8sx\n' "$label" "$r" "$rs" "$rn" "$rb" "$q" "$qb"
+    done
+    if [ -s "$tmp/bn" ]; then
+        printf '%-18s %5s %32s %8sx %8sx   (range %s, bare %s)\n' "$label" median "" \
+            "$(median < "$tmp/sn")" "$(median < "$tmp/bn")" "$(range < "$tmp/sn")" \
+            "$(range < "$tmp/bn")"
+    else
+        printf '%-18s %5s %32s %8sx %9s   (range %s)\n' "$label" median "" \
+            "$(median < "$tmp/sn")" "" "$(range < "$tmp/sn")"
+    fi
+}
+
+rounds=${HTTP_ROUNDS:-11}
+secs=${HTTP_SECS:-1}
+echo "HTTP throughput, requests/s, loopback, wrk -t2 -c50, $rounds rounds of $secs s per server, the order rotating ($(nproc) CPUs, load average$(uptime | sed 's/.*load average//'))"
+echo "  shishi: serve --threads 2, from its cache, access log on; nginx: 2 workers, open_file_cache, sendfile,"
+echo "  the same bytes as static files (gzip_static for the gzip rows); bare: libmicrohttpd alone answering"
+echo "  the same bytes from memory (bench/bare_mhd.c), the floor for any server built on it"
+printf '%-18s %5s %10s %10s %10s %9s %9s\n' path round shishi nginx bare shishi/ng bare/ng
+servers="S N B"
+for p in / /api/v1/plan; do
+    measure "$p" "$p"
+done
+servers="S N"
+for p in / /api/v1/plan; do
+    measure "$p" "$p (gzip)" -H 'Accept-Encoding: gzip'
+done
+echo "(/ is $(wc -c < "$tmp/www/index.html") bytes, $(wc -c < "$tmp/www/index.html.gz") gzipped;" \
+    "/api/v1/plan $(wc -c < "$tmp/www/api/v1/plan") bytes, $(wc -c < "$tmp/www/api/v1/plan.gz") gzipped)"
 
 # cache miss: a report changes the figures, the next GET / re-renders (and
 # refreshes the engine), the GET /api/v1/plan after it only re-renders

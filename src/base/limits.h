@@ -20,7 +20,7 @@
 #define SS_MAX_OUTPUT (64u << 20)         /* any one rendered response */
 
 /* HTTP */
-#define SS_HTTP_MAX_HEADER (16u << 10)   /* all request headers together */
+#define SS_HTTP_MAX_HEADER (8u << 10)    /* all request headers together */
 #define SS_HTTP_MAX_BODY (1u << 20)      /* JSON request bodies */
 #define SS_HTTP_MAX_UPLOAD (20u << 20)   /* evidence files and ledgers */
 #define SS_HTTP_TIMEOUT_S 30             /* idle / slow-client timeout */

@@ -469,8 +469,16 @@ static enum MHD_Result refuse(struct MHD_Connection *conn, struct reqctx *rc, in
     }
     data = ss_buf_detach(&b, &len);
     r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-    add_headers(r, api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
-                "no-store", NULL, 0);
+    if (status == 431) {
+        /* the request filled most of the connection's memory: the fewest
+         * headers, or libmicrohttpd cannot build them and just hangs up */
+        MHD_add_response_header(r, "Content-Type", api ? "application/json; charset=utf-8"
+                                                       : "text/plain; charset=utf-8");
+        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    } else {
+        add_headers(r, api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
+                    "no-store", NULL, 0);
+    }
     MHD_add_response_header(r, "Connection", "close");
     ok = queue(conn, rc, status, r, len);
     MHD_destroy_response(r);
@@ -1055,15 +1063,17 @@ int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void 
     s->handler = h;
     s->ctx = ctx;
     log_start(s);
-    /* the memory limit: the largest header block we accept, and room for the
-     * response headers; libmicrohttpd clears the whole pool per request */
+    /* the memory limit: libmicrohttpd lets the request grow to half of it
+     * and needs the rest for header records and the response headers, so
+     * three times the header block we accept leaves room to answer 431
+     * (it clears the whole pool after every request, so no bigger) */
     s->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)SS_HTTP_MAX_CONN, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)SS_HTTP_MAX_CONN_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)SS_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(SS_HTTP_MAX_HEADER + 8192), MHD_OPTION_STRICT_FOR_CLIENT, 0,
+        (size_t)(3 * SS_HTTP_MAX_HEADER), MHD_OPTION_STRICT_FOR_CLIENT, 0,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_END);
     if (!s->d) {

@@ -41,7 +41,8 @@ export async function startServer() {
   });
   proc.stderr.removeAllListeners('data');
   proc.stderr.on('data', (d) => { log += d; });
-  const exited = new Promise((resolve) => proc.on('exit', (code, sig) => resolve(code ?? sig)));
+  // 'close', not 'exit': by then everything the server wrote to stderr is in log
+  const exited = new Promise((resolve) => proc.on('close', (code, sig) => resolve(code ?? sig)));
   return {
     db, dir, port, base: `http://127.0.0.1:${port}`,
     log: () => log,

@@ -23,6 +23,7 @@
 #define SS_HTTP_MAX_HEADER (8u << 10)    /* all request headers together */
 #define SS_HTTP_MAX_BODY (1u << 20)      /* JSON request bodies */
 #define SS_HTTP_MAX_UPLOAD (20u << 20)   /* evidence files and ledgers */
+#define SS_HTTP_MAX_FIELDS 1000          /* fields and files in one form body */
 #define SS_HTTP_TIMEOUT_S 30             /* idle / slow-client timeout */
 #define SS_HTTP_MAX_CONN 1024
 #define SS_HTTP_MAX_CONN_PER_IP 64

@@ -82,8 +82,6 @@ struct ss_http_field {
     const char *ctype;    /* multipart part's Content-Type, or NULL */
 };
 
-#define SS_HTTP_MAX_FIELDS 1000 /* fields and files in one form body */
-
 struct ss_http_req {
     void *conn;         /* the libmicrohttpd connection (private to http.c) */
     const char *method; /* "GET", "HEAD", "POST", "PUT", "DELETE" ... */

@@ -89,7 +89,7 @@ const struct ss_route ss_routes[] = {
      "Report id.", NULL, NULL, {{0}}, 0,
      {{"POST", ss_api_report_evidence,
        "Attach a photo (JPEG, PNG, WebP) or PDF as multipart field file; kept by content hash",
-       NULL, "EvidenceAdded", 201, 1, "404 409 413"}}},
+       "multipart:file", "EvidenceAdded", 201, 1, "404 409 413"}}},
     {"/api/v1/inbox", ss_api_inbox, 0, 1,
      "The signed-in reviewer's inbox: submitted reports of the units below, oldest first",
      NULL, NULL, "Inbox", NULL, {{0}}, 1, {{0}}},
@@ -116,7 +116,7 @@ const struct ss_route ss_routes[] = {
        "Upload the filled ledger (.xlsx, or CSV in UTF-8 or GB18030) as multipart field file: "
        "every row is validated, each error named by row and column, valid rows kept as "
        "drafts in one transaction (422 when some rows were refused)",
-       NULL, "LedgerResult", 200, 1, "422 413"}}},
+       "multipart:file", "LedgerResult", 200, 1, "422 413"}}},
     {"/api/v1/openapi.json", ss_api_openapi, 0, 1, "This document", NULL, NULL, NULL,
      NULL, {{0}}, 0, {{0}}},
 };
@@ -454,7 +454,36 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
             param(j, rt->query[i].name, "query", "string", rt->query[i].format,
                   rt->query[i].desc, 0);
     ss_json_arr_end(j);
-    if (op->body) {
+    if (op->body && strncmp(op->body, "multipart:", 10) == 0) {
+        /* an upload: one file in the named form field */
+        const char *field = op->body + 10;
+        ss_json_key(j, "requestBody");
+        ss_json_obj(j);
+        ss_json_kbool(j, "required", 1);
+        ss_json_key(j, "content");
+        ss_json_obj(j);
+        ss_json_key(j, "multipart/form-data");
+        ss_json_obj(j);
+        ss_json_key(j, "schema");
+        ss_json_obj(j);
+        ss_json_kstr(j, "type", "object");
+        ss_json_key(j, "required");
+        ss_json_arr(j);
+        ss_json_str(j, field);
+        ss_json_arr_end(j);
+        ss_json_key(j, "properties");
+        ss_json_obj(j);
+        ss_json_key(j, field);
+        ss_json_obj(j);
+        ss_json_kstr(j, "type", "string");
+        ss_json_kstr(j, "format", "binary");
+        ss_json_obj_end(j);
+        ss_json_obj_end(j);
+        ss_json_obj_end(j);
+        ss_json_obj_end(j);
+        ss_json_obj_end(j);
+        ss_json_obj_end(j);
+    } else if (op->body) {
         char ref[96];
         size_t n = strlen(op->body);
         if (n > 64)

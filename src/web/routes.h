@@ -26,7 +26,8 @@ struct ss_route_op {
     const char *method;
     void (*fn)(struct ss_wreq *r);
     const char *summary;
-    const char *body;   /* component schema of the JSON request body, or NULL */
+    const char *body;   /* component schema of the JSON request body, "multipart:FIELD"
+                           for a file upload in form field FIELD, or NULL */
     const char *schema; /* component schema of the success body, or NULL */
     int status;         /* success status: 200, 201, 204 */
     int auth;           /* 1: needs a session and the CSRF token (401, 403) */

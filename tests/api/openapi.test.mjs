@@ -156,6 +156,38 @@ test('query parameters are documented on write routes too', () => {
   assert.ok('400' in doc.paths['/api/v1/ledger'].post.responses);
 });
 
+test('request bodies: JSON ones name a schema, uploads name the form field read', async () => {
+  const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
+  const uploads = [];
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!op.requestBody) continue;
+      const content = op.requestBody.content;
+      const [type] = Object.keys(content);
+      if (type === 'application/json') {
+        const name = content[type].schema.$ref.split('/').pop();
+        assert.ok(doc.components.schemas[name], `${method} ${p}: ${name}`);
+        continue;
+      }
+      assert.equal(type, 'multipart/form-data', `${method} ${p}`);
+      const { required, properties } = content[type].schema;
+      assert.deepEqual(properties[required[0]], { type: 'string', format: 'binary' });
+      uploads.push([p, required[0]]);
+    }
+  }
+  assert.deepEqual(uploads.map(([p]) => p).sort(),
+                   ['/api/v1/ledger', '/api/v1/reports/{id}/evidence']);
+  // an upload under another field name is refused with that name in the error
+  for (const [p, field] of uploads) {
+    const url = p.endsWith('ledger') ? `${p}?period=2026-06`
+      : p.replace('{id}', String(await report('2026-06-15', 'draft')));
+    const r = await as.reporter.upload(url, 'other', 'x.pdf', 'application/pdf', PDF);
+    assert.equal(r.status, 400, `${p}: ${r.buf}`);
+    assert.equal(r.json.error.field ?? field, field);
+    assert.match(r.json.error.message, new RegExp(`"${field}"`));
+  }
+});
+
 test('documented errors are JSON: 401 without a session, 404 for an unknown id', async () => {
   const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
   for (const [p, item] of Object.entries(doc.paths)) {

@@ -168,8 +168,11 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
     seq = ss_store_report_max_seq(st);
     s = store_prepare(st,
                       "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
-                      " note, status, seq, created_by, flags, user_id)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                      " note, status, seq, created_by, flags, user_id, reviewed_by, reviewed_at)"
+                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+                      /* entered as approved: whoever entered it approved it, now */
+                      " CASE WHEN ?8 = 'approved' THEN ?10 END,"
+                      " CASE WHEN ?8 = 'approved' THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') END)",
                       err);
     if (!s || seq < 0) {
         rc = SS_EDB;

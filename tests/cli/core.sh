@@ -39,6 +39,14 @@ for p in d['projects']:
 ROAD=$(json "print([x['id'] for p in d['projects'] for x in p['targets'] if x['value'] == 7000 and x['unit'] == '公里'][0])")
 expect 0 "report 10 km for 650102" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-11-01 --value 10
 expect 0 "report 5 km for 650103" "$S" report add --db "$DB" --target "$ROAD" --org 650103 --date 2026-11-02 --value 5
+python3 -c "
+import sqlite3
+rows = sqlite3.connect('$DB').execute(
+    'SELECT status, created_by, reviewed_by, reviewed_at FROM report WHERE target_id = $ROAD').fetchall()
+assert len(rows) == 2, rows
+for st, by, rby, rat in rows:
+    assert st == 'approved' and rby == by and rat and rat.endswith('Z'), rows
+" && ok "reports entered as approved say who approved them and when" || no "reviewed_by/at on CLI reports"
 for org in 6501 65; do
     expect 0 "status --org $org" "$S" status --db "$DB" --json --org "$org"
     json "

@@ -14,11 +14,15 @@
 #include "store/store_audit.h"
 
 static const char AUDIT_USAGE[] =
-    "usage: shishi audit verify [--db FILE] [--json]\n\n"
+    "usage: shishi audit verify [--db FILE] [--json] [--anchor ENTRY:HASH]\n\n"
     "Walk the audit log's hash chain and compare every audited table (plans,\n"
     "targets, org units, assignments, reports, accounts, evidence) with the last\n"
     "image the log holds of each row. Exit 0 with the count when everything\n"
-    "matches; exit 1 naming the first entry or row that does not.\n";
+    "matches; exit 1 naming the first entry or row that does not.\n\n"
+    "The last line gives the head of the chain (entry and hash). Publish it\n"
+    "somewhere the database cannot reach (a bulletin, a letter); later,\n"
+    "--anchor ENTRY:HASH also checks that the entry still has that hash, so a\n"
+    "log rewritten from end to end with fresh hashes is found too.\n";
 
 static const char BACKUP_USAGE[] =
     "usage: shishi backup FILE [--db FILE]\n"
@@ -29,10 +33,14 @@ static const char BACKUP_USAGE[] =
 
 int cmd_audit(int argc, char **argv)
 {
-    const char *db = NULL, *pos[1];
+    const char *db = NULL, *anchor_arg = NULL, *pos[1];
     int json = 0, npos, rc;
-    struct cli_opt opts[] = {{"db", 1, &db, NULL}, {"json", 0, NULL, &json}, {NULL, 0, NULL, NULL}};
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},
+                             {"json", 0, NULL, &json},
+                             {"anchor", 1, &anchor_arg, NULL},
+                             {NULL, 0, NULL, NULL}};
     struct ss_store *st = NULL;
+    struct ss_audit_anchor anchor;
     struct ss_audit_result r;
     struct ss_err err;
 
@@ -44,22 +52,32 @@ int cmd_audit(int argc, char **argv)
     if ((rc = cli_parse("audit verify", argc - 1, argv + 1, opts, pos, 0, &npos)))
         return rc;
     ss_err_clear(&err);
-    if (ss_store_open(cli_db_path(db), 0, &st, &err) || ss_store_audit_verify(st, &r, &err)) {
+    if (anchor_arg && ss_audit_anchor_parse(anchor_arg, &anchor, &err))
+        return cli_fail("audit verify", &err);
+    if (ss_store_open(cli_db_path(db), 0, &st, &err) ||
+        ss_store_audit_verify(st, anchor_arg ? &anchor : NULL, &r, &err)) {
         ss_store_close(st);
         return cli_fail("audit verify", &err);
     }
     ss_store_close(st);
     if (json)
-        printf("{\"ok\":%s,\"entries\":%lld,\"rows\":%lld,\"bad_entry\":%lld}\n",
+        printf("{\"ok\":%s,\"entries\":%lld,\"rows\":%lld,\"bad_entry\":%lld,"
+               "\"anchored\":%s,\"head\":\"%lld:%s\"}\n",
                r.bad_entry ? "false" : "true", (long long)r.entries, (long long)r.rows,
-               (long long)r.bad_entry);
+               (long long)r.bad_entry, anchor_arg ? "true" : "false", (long long)r.head_entry,
+               r.head_hash);
     if (r.bad_entry) {
         fprintf(stderr, "shishi audit verify: %s\n", r.what);
         return SS_EXIT_INPUT;
     }
-    if (!json)
+    if (!json) {
         printf("audit log intact: %lld entries chained, %lld rows match their last image\n",
                (long long)r.entries, (long long)r.rows);
+        if (anchor_arg)
+            printf("anchored: entry %lld still has the published hash\n",
+                   (long long)anchor.entry);
+        printf("head: %lld:%s\n", (long long)r.head_entry, r.head_hash);
+    }
     return SS_EXIT_OK;
 }
 

@@ -181,14 +181,43 @@ int ss_store_audit_event(struct ss_store *st, const char *action, const char *de
     return store_tx_commit(st, err);
 }
 
-static int verify_chain(struct ss_store *st, struct ss_audit_result *r)
+int ss_audit_anchor_parse(const char *s, struct ss_audit_anchor *a, struct ss_err *err)
+{
+    const char *colon = s ? strchr(s, ':') : NULL;
+    char num[24];
+    long n;
+    size_t i, len;
+
+    memset(a, 0, sizeof *a);
+    if (!colon || (size_t)(colon - s) >= sizeof num || strlen(colon + 1) != 64)
+        return ss_err_set(err, SS_EINVAL, "anchor", "an anchor is ENTRY:HASH (64 hex digits), not '%.80s'",
+                          s ? s : "");
+    memcpy(num, s, (size_t)(colon - s));
+    num[colon - s] = '\0';
+    if (ss_parse_long(num, &n) || n <= 0)
+        return ss_err_set(err, SS_EINVAL, "anchor", "the anchor's entry '%s' is not a positive number",
+                          num);
+    len = 64;
+    for (i = 0; i < len; i++) {
+        char c = colon[1 + i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return ss_err_set(err, SS_EINVAL, "anchor", "the anchor's hash is not hexadecimal");
+        a->hash[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+    }
+    a->hash[len] = '\0';
+    a->entry = n;
+    return SS_OK;
+}
+
+static int verify_chain(struct ss_store *st, const struct ss_audit_anchor *anchor,
+                        struct ss_audit_result *r)
 {
     sqlite3_stmt *s = store_prepare(st,
                                     "SELECT id, at, action, tbl, row_id, row_json, actor, prev, "
                                     "hash FROM audit_log ORDER BY id",
                                     NULL);
     char prev[65] = "", hash[65];
-    int step;
+    int step, anchored = 0;
 
     if (!s)
         return SS_EDB;
@@ -222,9 +251,27 @@ static int verify_chain(struct ss_store *st, struct ss_audit_result *r)
                      (long long)sqlite3_column_int64(s, 4));
             break;
         }
+        if (anchor && id == anchor->entry) {
+            anchored = 1;
+            if (strcmp(hash, anchor->hash) != 0) {
+                r->bad_entry = id;
+                snprintf(r->what, sizeof r->what,
+                         "entry %lld does not have the anchored hash: the log was rewritten at "
+                         "or before it", (long long)id);
+                break;
+            }
+        }
         memcpy(prev, hash, sizeof prev);
+        r->head_entry = id;
+        memcpy(r->head_hash, hash, sizeof r->head_hash);
     }
     sqlite3_finalize(s);
+    if (anchor && !anchored && !r->bad_entry && (step == SQLITE_DONE)) {
+        r->bad_entry = anchor->entry;
+        snprintf(r->what, sizeof r->what,
+                 "the anchored entry %lld is not in the log: entries were removed",
+                 (long long)anchor->entry);
+    }
     return step == SQLITE_ROW || step == SQLITE_DONE ? SS_OK : SS_EDB;
 }
 
@@ -302,14 +349,15 @@ out:
     return rc;
 }
 
-int ss_store_audit_verify(struct ss_store *st, struct ss_audit_result *r, struct ss_err *err)
+int ss_store_audit_verify(struct ss_store *st, const struct ss_audit_anchor *anchor,
+                          struct ss_audit_result *r, struct ss_err *err)
 {
     size_t i;
 
     memset(r, 0, sizeof *r);
     if (ss_store_schema_version(st) < 2)
         return ss_err_set(err, SS_EDB, "db", "this database has no audit log (schema too old)");
-    if (verify_chain(st, r))
+    if (verify_chain(st, anchor, r))
         return store_db_error(st, err, "reading the audit log");
     for (i = 0; i < SS_ARRAY_LEN(AUDITED) && !r->bad_entry; i++)
         if (verify_table(st, &AUDITED[i], r))

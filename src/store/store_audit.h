@@ -36,12 +36,28 @@ struct ss_audit_result {
     int64_t entries;     /* entries checked */
     int64_t rows;        /* audited rows compared with their last image */
     int64_t bad_entry;   /* first entry that does not match, or 0 */
+    int64_t head_entry;  /* the last entry, and its hash: publish them (a bulletin, */
+    char head_hash[65];  /* a letter) and a later verify can be anchored to them */
     char what[256];      /* what is wrong, in words ("" when all is well) */
 };
 
-/* Walk the chain and compare the tables. Returns 0 when the walk ran
- * (look at r->bad_entry and r->what), <0 if it could not run. */
-int ss_store_audit_verify(struct ss_store *st, struct ss_audit_result *r, struct ss_err *err);
+/* An entry's hash as published earlier. Without one, someone who can write
+ * the database file and recomputes every hash from the first entry they
+ * change onwards leaves a chain that verifies; with one, the entry must
+ * still be there with the same hash, so nothing up to it was rewritten. */
+struct ss_audit_anchor {
+    int64_t entry;
+    char hash[65];
+};
+
+/* Parse "ENTRY:HASH" (a positive entry number, 64 hex digits). */
+int ss_audit_anchor_parse(const char *s, struct ss_audit_anchor *a, struct ss_err *err);
+
+/* Walk the chain (checking the anchor when one is given) and compare the
+ * tables. Returns 0 when the walk ran (look at r->bad_entry and r->what),
+ * <0 if it could not run. */
+int ss_store_audit_verify(struct ss_store *st, const struct ss_audit_anchor *anchor,
+                          struct ss_audit_result *r, struct ss_err *err);
 
 /* Online backup to a new file (SQLite's backup API). */
 int ss_store_backup(struct ss_store *st, const char *dest, struct ss_err *err);

@@ -44,7 +44,7 @@ static const char *const UNITS[] = {
     "千米", "延米", "米", "千瓦时", "千瓦", "兆瓦",     "吨",          "公斤",    "千克",   "元",
     "块",   "份",   "册", "盏",     "口",   "眼",       "课时",        "学时",    "笔",     "例",
     "人份", "剂",   "斤", "床",     "趟",   "个点",     "微克/立方米", "毫克/升", "%",      "‰",
-    "m²",   "㎡",   "km", NULL};
+    "m²",   "㎡",   "km", "部", "把", "双", "根", "盒", "箱", "瓶", "袋", "篇", NULL};
 
 /* Durations: a target only with a comparison (控制在15分钟以内). */
 static const char *const TIME_UNITS[] = {"分钟", "小时", "天", "个工作日", "工作日",
@@ -52,6 +52,9 @@ static const char *const TIME_UNITS[] = {"分钟", "小时", "天", "个工作�
 
 /* Words that follow a unit character but make it another word (支持, 次性). */
 static const char *const NOT_AFTER_UNIT[] = {"持", "付", "出", "援", "撑", "性", NULL};
+/* 部 is a measure word (电梯1000部) except in 部门, 部分, 部署 … (10部门联合). */
+static const char *const NOT_AFTER_BU[] = {"门", "分", "署", "队", "委", "长", "属",
+                                           "件", "落", "位", "级", NULL};
 
 static int cn_digit(const char *s, size_t i, size_t end, size_t *len)
 {
@@ -233,6 +236,8 @@ static size_t unit_at(const char *s, size_t i, size_t end, int *time)
     }
     if (n && xat_any(s, i + n, end, NOT_AFTER_UNIT) &&
         (xat(s, i, end, "支") || xat(s, i, end, "次")))
+        return 0;
+    if (n && xat(s, i, end, "部") && xat_any(s, i + n, end, NOT_AFTER_BU))
         return 0;
     return n;
 }

@@ -359,7 +359,7 @@ static void item_title(const char *s, struct xitem *it)
     } else {
         for (i = b; i < e; i += len) {
             uint32_t c = xcp(s, i, e, &len);
-            if (c == 0x3002 || c == ':')
+            if (c == 0x3002 || c == ':' || c == '\t') /* 。 : or a table's next cell */
                 break;
         }
         if (i < e && xnchars(s, b, i) <= 40 && ss_xtargets_count(s, b, i) == 0)
@@ -368,7 +368,7 @@ static void item_title(const char *s, struct xitem *it)
     for (;;) {
         size_t p = xprev(s, b, e);
         uint32_t c = e > b ? xcp(s, p, e, &len) : 0;
-        if (e > b && (c == 0x3002 || c == ';' || c == ',' || c == ':' || c == ' '))
+        if (e > b && (c == 0x3002 || c == ';' || c == ',' || c == ':' || c == ' ' || c == '\t'))
             e = p;
         else
             break;

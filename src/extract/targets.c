@@ -456,7 +456,8 @@ static void find_metric(const char *s, struct xtgt *x)
                 break;
             }
         if (!cut && ((n = xbefore(s, b, e, "达到")) || (n = xbefore(s, b, e, "达")) ||
-                     (n = xbefore(s, b, e, "为")) || (n = xbefore(s, b, e, "到"))))
+                     (n = xbefore(s, b, e, "为")) || (n = xbefore(s, b, e, "到")) ||
+                     (n = xbefore(s, b, e, "力争")) || (n = xbefore(s, b, e, "确保"))))
             e -= n, cut = 1;
         if (!cut)
             break;

@@ -233,7 +233,7 @@ static inline int xis_cjk(uint32_t c)
 static inline int xis_clause_end(uint32_t c)
 {
     return c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n' ||
-           c == 0x3002 /* 。 */;
+           c == '\t' /* a table's cells, copied as text */ || c == 0x3002 /* 。 */;
 }
 
 static inline int xis_space(uint32_t c)

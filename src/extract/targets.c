@@ -457,7 +457,8 @@ static void find_metric(const char *s, struct xtgt *x)
             }
         if (!cut && ((n = xbefore(s, b, e, "达到")) || (n = xbefore(s, b, e, "达")) ||
                      (n = xbefore(s, b, e, "为")) || (n = xbefore(s, b, e, "到")) ||
-                     (n = xbefore(s, b, e, "力争")) || (n = xbefore(s, b, e, "确保"))))
+                     (n = xbefore(s, b, e, "力争")) || (n = xbefore(s, b, e, "确保")) ||
+                     (n = xbefore(s, b, e, "保持")) || (n = xbefore(s, b, e, "稳定在"))))
             e -= n, cut = 1;
         if (!cut)
             break;

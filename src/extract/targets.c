@@ -384,7 +384,9 @@ static size_t skip_qualifier(const char *s, size_t b, size_t e)
     size_t i = b, n;
     struct xqty q;
 
-    while (i < e && ss_xnum_starts(s, i, e) && ss_xqty_read(s, i, e, &q) && q.ue == q.ub) {
+    /* the number's own end: "60周岁" must not read as 60 周 (weeks) */
+    while (i < e && ss_xnum_starts(s, i, e) && ss_xqty_read(s, i, e, &q) &&
+           (q.ue == q.ub || xat_any(s, q.ne, e, TAIL))) {
         i = q.ne;
         if (xat(s, i, e, "\xE2\x80\x94") || xat(s, i, e, "-")) {
             i += xat(s, i, e, "-") ? 1 : 3;

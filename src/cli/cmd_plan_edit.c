@@ -208,6 +208,28 @@ static int finish(const char *cmd, struct ss_buf *out, struct ss_err *err, struc
     return rc;
 }
 
+/* --help, then the options: -1 to go on, else the exit status to return. */
+static int parse_args(const char *cmd, const char *usage, int argc, char **argv,
+                      const struct cli_opt *opts, const char **pos, int maxpos, int *npos)
+{
+    int rc;
+
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return SS_EXIT_OK;
+    }
+    if ((rc = cli_parse(cmd, argc, argv, opts, pos, maxpos, npos)))
+        return rc;
+    return -1;
+}
+
+/* A call missing what it needs: say what, then the usage. */
+static int usage_error(const char *cmd, const char *what, const char *usage)
+{
+    fprintf(stderr, "shishi %s: %s\n%s", cmd, what, usage);
+    return SS_EXIT_USAGE;
+}
+
 /* --- the commands ------------------------------------------------------ */
 
 static int target_set(int argc, char **argv)
@@ -228,16 +250,10 @@ static int target_set(int argc, char **argv)
     int64_t id = 0;
     int npos, rc;
 
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE_SET, stdout);
-        return SS_EXIT_OK;
-    }
-    if ((rc = cli_parse("plan target set", argc, argv, opts, pos, 1, &npos)))
+    if ((rc = parse_args("plan target set", USAGE_SET, argc, argv, opts, pos, 1, &npos)) >= 0)
         return rc;
-    if (npos != 1 || !(value || unit || op || metric || text || kind || dept)) {
-        fprintf(stderr, "shishi plan target set: which target, and what to change?\n%s", USAGE_SET);
-        return SS_EXIT_USAGE;
-    }
+    if (npos != 1 || !(value || unit || op || metric || text || kind || dept))
+        return usage_error("plan target set", "which target, and what to change?", USAGE_SET);
     ss_err_clear(&err);
     ss_buf_init(&out, SS_MAX_OUTPUT);
     memset(&e, 0, sizeof e);
@@ -296,17 +312,11 @@ static int target_add(int argc, char **argv)
     long no = 0;
     int npos, rc;
 
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE_ADD, stdout);
-        return SS_EXIT_OK;
-    }
-    if ((rc = cli_parse("plan target add", argc, argv, opts, pos, 0, &npos)))
+    if ((rc = parse_args("plan target add", USAGE_ADD, argc, argv, opts, pos, 0, &npos)) >= 0)
         return rc;
-    if (!project || !text || !value) {
-        fprintf(stderr, "shishi plan target add: --project, --text and --value are required\n%s",
-                USAGE_ADD);
-        return SS_EXIT_USAGE;
-    }
+    if (!project || !text || !value)
+        return usage_error("plan target add", "--project, --text and --value are required",
+                           USAGE_ADD);
     ss_err_clear(&err);
     ss_buf_init(&out, SS_MAX_OUTPUT);
     memset(&t, 0, sizeof t);
@@ -367,17 +377,11 @@ static int target_split(int argc, char **argv)
     size_t nv = 0, nm = 0, i;
     int npos, rc;
 
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE_SPLIT, stdout);
-        return SS_EXIT_OK;
-    }
-    if ((rc = cli_parse("plan target split", argc, argv, opts, pos, 1, &npos)))
+    if ((rc = parse_args("plan target split", USAGE_SPLIT, argc, argv, opts, pos, 1, &npos)) >= 0)
         return rc;
-    if (npos != 1 || !values || !metrics) {
-        fprintf(stderr, "shishi plan target split: ID, --values and --metrics are required\n%s",
-                USAGE_SPLIT);
-        return SS_EXIT_USAGE;
-    }
+    if (npos != 1 || !values || !metrics)
+        return usage_error("plan target split", "ID, --values and --metrics are required",
+                           USAGE_SPLIT);
     ss_err_clear(&err);
     ss_buf_init(&out, SS_MAX_OUTPUT);
     if (parse_id("ID", pos[0], &id, &err) ||
@@ -439,16 +443,10 @@ static int target_merge(int argc, char **argv)
     long ib;
     int npos, rc, moved = 0;
 
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE_MERGE, stdout);
-        return SS_EXIT_OK;
-    }
-    if ((rc = cli_parse("plan target merge", argc, argv, opts, pos, 2, &npos)))
+    if ((rc = parse_args("plan target merge", USAGE_MERGE, argc, argv, opts, pos, 2, &npos)) >= 0)
         return rc;
-    if (npos != 2) {
-        fprintf(stderr, "shishi plan target merge: which two targets?\n%s", USAGE_MERGE);
-        return SS_EXIT_USAGE;
-    }
+    if (npos != 2)
+        return usage_error("plan target merge", "which two targets?", USAGE_MERGE);
     ss_err_clear(&err);
     ss_buf_init(&out, SS_MAX_OUTPUT);
     if (parse_id("ID1", pos[0], &a, &err) || parse_id("ID2", pos[1], &b, &err))
@@ -488,16 +486,10 @@ static int target_drop(int argc, char **argv)
     int64_t id = 0;
     int npos, rc, orphans = 0;
 
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE_DROP, stdout);
-        return SS_EXIT_OK;
-    }
-    if ((rc = cli_parse("plan target drop", argc, argv, opts, pos, 1, &npos)))
+    if ((rc = parse_args("plan target drop", USAGE_DROP, argc, argv, opts, pos, 1, &npos)) >= 0)
         return rc;
-    if (npos != 1) {
-        fprintf(stderr, "shishi plan target drop: which target?\n%s", USAGE_DROP);
-        return SS_EXIT_USAGE;
-    }
+    if (npos != 1)
+        return usage_error("plan target drop", "which target?", USAGE_DROP);
     ss_err_clear(&err);
     ss_buf_init(&out, SS_MAX_OUTPUT);
     if (parse_id("ID", pos[0], &id, &err) || open_target(db, id, &st, &p, &t, &err) ||

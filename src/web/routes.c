@@ -430,7 +430,7 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
     const char *brace = strchr(rt->pattern, '{'), *e;
     size_t i;
 
-    for (i = 0; op->method[i] && i < sizeof key - 1; i++)
+    for (i = 0; i < sizeof key - 1 && op->method[i]; i++)
         key[i] = (char)(op->method[i] | 0x20);
     key[i] = '\0';
     ss_json_key(j, key);

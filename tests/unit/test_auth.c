@@ -25,11 +25,12 @@
 #include "store/store_account.h"
 #include "store/store_audit.h"
 #include "web/http.h"
+#include "tmpdb.h"
 
 #define T0 1780000000 /* 2026-05-28 */
 
 struct fixture {
-    char path[64];
+    char path[TMPDB_PATH];
     struct ss_store *st;
 };
 
@@ -39,14 +40,9 @@ static int setup(void **state)
     struct ss_org_rec orgs[] = {
         {"99", "省", 1, NULL}, {"9901", "甲市", 2, "99"}, {"990101", "甲一县", 3, "9901"}};
     struct ss_err err;
-    int fd;
 
     setenv("SHISHI_PWHASH_FAST", "1", 1);
-    snprintf(f->path, sizeof f->path, "/tmp/ss-auth-XXXXXX");
-    fd = mkstemp(f->path);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(f->path);
+    assert_int_equal(tmpdb_name(f->path, "auth"), 0);
     assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
     assert_int_equal(ss_store_orgs_upsert(f->st, orgs, 3, &err), 0);
     assert_int_equal(
@@ -60,15 +56,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char side[80];
 
     ss_auth_set_clock(0);
     ss_store_close(f->st);
-    unlink(f->path);
-    snprintf(side, sizeof side, "%s-wal", f->path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", f->path);
-    unlink(side);
+    tmpdb_remove(f->path);
     free(f);
     return 0;
 }

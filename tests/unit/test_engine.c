@@ -19,6 +19,7 @@
 #include "core/plan_json.h"
 #include "core/report.h"
 #include "store/store.h"
+#include "tmpdb.h"
 
 static const char PLAN[] =
     "{\"plan\":{\"title\":\"测试计划\",\"year\":2026,\"top_org\":\"99\"},"
@@ -32,7 +33,7 @@ static const char PLAN[] =
     "]}]}";
 
 struct fixture {
-    char path[64];
+    char path[TMPDB_PATH];
     struct ss_store *st;
     int64_t tid[5];
 };
@@ -49,13 +50,8 @@ static int setup(void **state)
     struct ss_err err;
     int64_t id;
     size_t i;
-    int fd;
 
-    snprintf(f->path, sizeof f->path, "/tmp/ss-engine-XXXXXX");
-    fd = mkstemp(f->path);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(f->path);
+    assert_int_equal(tmpdb_name(f->path, "engine"), 0);
     assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
     assert_int_equal(ss_store_orgs_upsert(f->st, orgs, 6, &err), 0);
     assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
@@ -75,14 +71,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char side[80];
 
     ss_store_close(f->st);
-    unlink(f->path);
-    snprintf(side, sizeof side, "%s-wal", f->path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", f->path);
-    unlink(side);
+    tmpdb_remove(f->path);
     free(f);
     return 0;
 }

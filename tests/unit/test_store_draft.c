@@ -27,6 +27,7 @@
 #include "core/plan_json.h"
 #include "store/store.h"
 #include "store/store_draft.h"
+#include "tmpdb.h"
 
 /* Project 1: a total with two parts, then a count; project 2: one target. */
 static const char PLAN[] =
@@ -41,7 +42,7 @@ static const char PLAN[] =
     "{\"text\":\"新建医院3家\",\"metric\":\"医院\",\"value\":3,\"unit\":\"家\"}]}]}";
 
 struct fixture {
-    char path[64];
+    char path[TMPDB_PATH];
     struct ss_store *st;
     int64_t draft, active;
     int64_t t[5];      /* the draft's targets in order */
@@ -106,13 +107,8 @@ static int setup(void **state)
     struct ss_plan *p;
     struct ss_err err;
     size_t i;
-    int fd;
 
-    snprintf(f->path, sizeof f->path, "/tmp/ss-draft-XXXXXX");
-    fd = mkstemp(f->path);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(f->path);
+    assert_int_equal(tmpdb_name(f->path, "draft"), 0);
     assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
     f->active = insert(f->st, SS_PLAN_ACTIVE);
     f->draft = insert(f->st, SS_PLAN_DRAFT);
@@ -132,14 +128,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char side[80];
 
     ss_store_close(f->st);
-    unlink(f->path);
-    snprintf(side, sizeof side, "%s-wal", f->path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", f->path);
-    unlink(side);
+    tmpdb_remove(f->path);
     free(f);
     return 0;
 }

@@ -26,6 +26,7 @@
 #include "core/workflow.h"
 #include "store/store.h"
 #include "store/store_workflow.h"
+#include "tmpdb.h"
 
 static const char PLAN[] =
     "{\"plan\":{\"title\":\"测试计划\",\"year\":2026,\"top_org\":\"99\"},"
@@ -37,7 +38,7 @@ static const char PLAN[] =
     "]}]}";
 
 struct fixture {
-    char path[64];
+    char path[TMPDB_PATH];
     struct ss_store *st;
     struct ss_engine *e;
     int64_t tid[3];
@@ -66,13 +67,8 @@ static int setup(void **state)
     struct ss_err err;
     int64_t id;
     size_t i;
-    int fd;
 
-    snprintf(f->path, sizeof f->path, "/tmp/ss-workflow-XXXXXX");
-    fd = mkstemp(f->path);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(f->path);
+    assert_int_equal(tmpdb_name(f->path, "workflow"), 0);
     setenv("SHISHI_TODAY", "2026-12-31", 1);
     assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
     assert_int_equal(ss_store_orgs_upsert(f->st, orgs, 6, &err), 0);
@@ -98,15 +94,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char side[80];
 
     ss_engine_free(f->e);
     ss_store_close(f->st);
-    unlink(f->path);
-    snprintf(side, sizeof side, "%s-wal", f->path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", f->path);
-    unlink(side);
+    tmpdb_remove(f->path);
     free(f);
     return 0;
 }

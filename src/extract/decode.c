@@ -185,8 +185,20 @@ static const char *const BLOCK_TAGS[] = {"p",  "br",      "div",     "li",    "t
                                          "h3", "h4",      "h5",      "h6",    "td", "table", "ul",
                                          "ol", "section", "article", "title", NULL};
 
-/* Tag at s[0] == '<': returns bytes to skip; writes "\n" for block tags. */
-static size_t tag(const char *s, size_t n, struct ss_buf *b)
+static int is_tag(const char *s, size_t i, size_t n, const char *name)
+{
+    size_t len = strlen(name);
+
+    return ieq_prefix(s + i, n - i, name) &&
+           (i + len >= n || s[i + len] == '>' || s[i + len] == ' ' || s[i + len] == '/');
+}
+
+/* Tag at s[0] == '<': returns bytes to skip; writes "\n" for block tags.
+ * A table keeps its rows: <tr> starts a line (*row is where), and each
+ * cell after the row's first is set off by a tab, the whitespace of the
+ * page's indentation between cells dropped; the extractor reads tabs as a
+ * table's columns. */
+static size_t tag(const char *s, size_t n, struct ss_buf *b, size_t *row)
 {
     const char *end;
     size_t i = 1, k;
@@ -195,8 +207,31 @@ static size_t tag(const char *s, size_t n, struct ss_buf *b)
         end = find_ci(s + 4, n - 4, "-->");
         return end ? (size_t)(end - s) + 3 : n;
     }
+    if (i < n && s[i] != '/' && (is_tag(s, i, n, "td") || is_tag(s, i, n, "th"))) {
+        if (*row != (size_t)-1 && *row <= b->len) {
+            while (b->len > *row && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n' ||
+                                     b->data[b->len - 1] == '\r' || b->data[b->len - 1] == '\t'))
+                b->len--;
+            if (b->len > *row)
+                ss_buf_putc(b, '\t');
+        } else {
+            ss_buf_putc(b, '\n');
+        }
+        end = memchr(s, '>', n);
+        return end ? (size_t)(end - s) + 1 : n;
+    }
+    if (i < n && s[i] != '/' && is_tag(s, i, n, "tr")) {
+        ss_buf_putc(b, '\n');
+        *row = b->len;
+        end = memchr(s, '>', n);
+        return end ? (size_t)(end - s) + 1 : n;
+    }
+    if (is_tag(s, 2, n, "table") && s[1] == '/')
+        *row = (size_t)-1;
     if (i < n && s[i] == '/')
         i++;
+    if (is_tag(s, i, n, "td") || is_tag(s, i, n, "th"))
+        goto skip; /* a cell's end: the next cell or row says what follows */
     for (k = 0; BLOCK_TAGS[k]; k++) {
         size_t len = strlen(BLOCK_TAGS[k]);
         if (ieq_prefix(s + i, n - i, BLOCK_TAGS[k]) &&
@@ -205,6 +240,7 @@ static size_t tag(const char *s, size_t n, struct ss_buf *b)
             break;
         }
     }
+skip:
     end = memchr(s, '>', n);
     return end ? (size_t)(end - s) + 1 : n;
 }
@@ -212,7 +248,7 @@ static size_t tag(const char *s, size_t n, struct ss_buf *b)
 static char *strip_html(const char *s, size_t n, size_t *outlen)
 {
     struct ss_buf b;
-    size_t i = 0, run = 0, k;
+    size_t i = 0, run = 0, k, row = (size_t)-1;
 
     ss_buf_init(&b, n + 16);
     while (i < n) {
@@ -225,7 +261,7 @@ static char *strip_html(const char *s, size_t n, size_t *outlen)
                 i = end ? (size_t)(end - s) : n;
             }
             if (i < n)
-                i += tag(s + i, n - i, &b);
+                i += tag(s + i, n - i, &b, &row);
             run = i;
         } else if (s[i] == '&') {
             ss_buf_put(&b, s + run, i - run);

@@ -50,8 +50,9 @@ static const struct {
 };
 
 /* Words a metric does not start with. */
-static const char *const METRIC_LEAD[] = {"全年", "年内", "今年", "当年", "力争", "累计",
-                                          "实现", "完成", "其中", "全部", "共",   NULL};
+static const char *const METRIC_LEAD[] = {"全年", "年内", "今年", "当年", "年底前", "底前",
+                                          "力争", "累计", "实现", "完成", "其中", "全部",
+                                          "共",   NULL};
 /* Words that end the noun phrase after a quantity. */
 static const char *const METRIC_CUT[] = {"开展", "实施", "提供", "建设", "进行", "接入",
                                          "向",   "等",   "上门", "纳入", "参加", "享受",
@@ -487,7 +488,7 @@ void ss_xtargets_find(const char *s, size_t b, size_t e, struct xtgts *out)
 {
     size_t i = b, first = out->n, len;
     long parent = -1;
-    int in_paren = 0;
+    int in_paren = 0, semi = 0;
 
     while (i < e) {
         uint32_t c = xcp(s, i, e, &len);
@@ -498,6 +499,7 @@ void ss_xtargets_find(const char *s, size_t b, size_t e, struct xtgts *out)
             /* the parts of the target just stated (in this sentence or
              * the one before, a few words back) */
             parent = -1;
+            semi = 0;
             in_paren = s[i] == '(';
             if (out->n > first && near_enough(s, out->v[out->n - 1].q.e, i))
                 parent = (long)(out->n - 1 - first);
@@ -508,6 +510,8 @@ void ss_xtargets_find(const char *s, size_t b, size_t e, struct xtgts *out)
             parent = -1;
             in_paren = 0;
         }
+        if (c == ';')
+            semi = 1;
         if (ss_xnum_starts(s, i, e)) {
             size_t pl;
             uint32_t pc = i > b ? xcp(s, xprev(s, b, i), i, &pl) : 0;
@@ -532,8 +536,13 @@ void ss_xtargets_find(const char *s, size_t b, size_t e, struct xtgts *out)
                     x.cb = x.tb = cb;
                     x.te = ce;
                     memcpy(x.op, op ? op : "=", strlen(op ? op : "=") + 1);
-                    x.parent = parent;
                     x.unit = unit_text(s, cb, &q);
+                    /* past a ；the breakdown goes on only in the total's unit
+                     * (其中：A 2个、B 3个；每千人口…3.2人 is a new target) */
+                    if (parent >= 0 && semi &&
+                        strcmp(x.unit, out->v[first + (size_t)parent].unit) != 0)
+                        parent = -1;
+                    x.parent = parent;
                     push(out, &x);
                     i = q.e > i ? q.e : i + len;
                     continue;

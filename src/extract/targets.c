@@ -354,6 +354,10 @@ static void cut_texts(const char *s, struct xtgts *t, size_t first)
                     cut = p;
                     cutlen = strlen(SEPS[k]);
                 }
+        if (!cut) /* 组织100家以上企业开展招聘活动200场: at the verb of the second */
+            for (p = a->q.e; p < z->q.b && !cut; p++)
+                if (xat_any(s, p, z->q.b, METRIC_CUT))
+                    cut = p;
         if (cut) {
             a->te = cut;
             z->tb = cut + cutlen;

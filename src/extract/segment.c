@@ -352,7 +352,14 @@ static void add_item(struct xseg *seg, size_t *cap, int no, size_t b, size_t e, 
 static void item_title(const char *s, struct xitem *it)
 {
     const char *nl = memchr(s + it->b, '\n', it->e - it->b);
-    size_t b = it->b, e = it->e, i, len;
+    size_t b = it->b, e = it->e, i, len, hb, he;
+
+    b += xbullet(s, b, e);
+    if (xbracket_head(s, b, e, &hb, &he)) { /* ● 【托育】新增…: the heading */
+        it->hb = hb;
+        it->he = he;
+        return;
+    }
 
     if (nl) {
         e = (size_t)(nl - s);

@@ -370,8 +370,10 @@ static void cut_texts(const char *s, struct xtgts *t, size_t first)
         struct xtgt *x = &t->v[i];
         size_t n;
         for (;;) {
+            size_t hb, he;
             if ((n = xat(s, x->tb, x->te, "其中")) || (n = xat(s, x->tb, x->te, " ")) ||
-                (n = xat(s, x->tb, x->te, "、")) || (n = sub_marker(s, x->tb, x->q.b)))
+                (n = xat(s, x->tb, x->te, "、")) || (n = sub_marker(s, x->tb, x->q.b)) ||
+                (n = xbullet(s, x->tb, x->q.b)) || (n = xbracket_head(s, x->tb, x->q.b, &hb, &he)))
                 x->tb += n;
             else
                 break;
@@ -465,7 +467,8 @@ static void find_metric(const char *s, struct xtgt *x)
         if (!cut && ((n = xbefore(s, b, e, "达到")) || (n = xbefore(s, b, e, "达")) ||
                      (n = xbefore(s, b, e, "为")) || (n = xbefore(s, b, e, "到")) ||
                      (n = xbefore(s, b, e, "力争")) || (n = xbefore(s, b, e, "确保")) ||
-                     (n = xbefore(s, b, e, "保持")) || (n = xbefore(s, b, e, "稳定在"))))
+                     (n = xbefore(s, b, e, "保持")) || (n = xbefore(s, b, e, "稳定在")) ||
+                     (n = xbefore(s, b, e, "惠及"))))
             e -= n, cut = 1;
         if (!cut)
             break;

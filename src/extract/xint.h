@@ -241,6 +241,47 @@ static inline int xis_space(uint32_t c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* A bullet (● ■ ◆ ★ • …) and the spaces after it at s[b], or 0. */
+static inline size_t xbullet(const char *s, size_t b, size_t e)
+{
+    static const uint32_t B[] = {0x25CF, 0x25CB, 0x25A0, 0x25A1, 0x25C6, 0x25C7, 0x25B2,
+                                 0x25B3, 0x25BA, 0x25B6, 0x2022, 0x00B7, 0x2605, 0x2606,
+                                 0x203B, 0x2714, 0x221A};
+    size_t len, i, k;
+    uint32_t c;
+
+    if (b >= e)
+        return 0;
+    c = xcp(s, b, e, &len);
+    for (k = 0; k < sizeof B / sizeof B[0]; k++)
+        if (c == B[k])
+            break;
+    if (k == sizeof B / sizeof B[0])
+        return 0;
+    for (i = b + len; i < e && (s[i] == ' ' || s[i] == '\t'); i++)
+        ;
+    return i - b;
+}
+
+/* A bracketed heading 【托育】 at s[b] (at most 12 characters inside): its
+ * length with the brackets, the inside in [*hb, *he); else 0. */
+static inline size_t xbracket_head(const char *s, size_t b, size_t e, size_t *hb, size_t *he)
+{
+    size_t i, len, n = 0;
+
+    if (b + 3 > e || xcp(s, b, e, &len) != 0x3010 /* 【 */)
+        return 0;
+    for (i = b + len; i < e && n <= 12; i += len, n++)
+        if (xcp(s, i, e, &len) == 0x3011 /* 】 */) {
+            *hb = b + 3;
+            *he = i;
+            for (i += len; i < e && s[i] == ' '; i++)
+                ;
+            return i - b;
+        }
+    return 0;
+}
+
 /* Number of characters in s[b..e). */
 static inline size_t xnchars(const char *s, size_t b, size_t e)
 {

@@ -360,6 +360,17 @@ static void item_title(const char *s, struct xitem *it)
         it->he = he;
         return;
     }
+    for (i = b; i < e; i += len) { /* 教育方面，新建…: a short lead naming the field */
+        uint32_t c = xcp(s, i, e, &len);
+        if (c == ',' || c == 0x3002 || c == '\n' || c == ';')
+            break;
+    }
+    if (i < e && s[i] == ',' && xnchars(s, b, i) <= 8 &&
+        (xbefore(s, b, i, "方面") || xbefore(s, b, i, "领域"))) {
+        it->hb = b;
+        it->he = i;
+        return;
+    }
 
     if (nl) {
         e = (size_t)(nl - s);

@@ -155,6 +155,43 @@ const struct ss_route *ss_route_match(const char *path, char *param, size_t cap)
 
 /* ---- OpenAPI ------------------------------------------------------------------ */
 
+/* "$ref": "#/components/schemas/NAME" (the first len bytes of name). */
+static void schema_ref(struct ss_json *j, const char *name, size_t len)
+{
+    char ref[96];
+
+    if (len > 64)
+        len = 64;
+    memcpy(ref, "#/components/schemas/", 21);
+    memcpy(ref + 21, name, len);
+    ref[21 + len] = '\0';
+    ss_json_kstr(j, "$ref", ref);
+}
+
+/* "content": {MEDIA: {"schema": { ... — content_close ends all three. */
+static void content_open(struct ss_json *j, const char *media)
+{
+    ss_json_key(j, "content");
+    ss_json_obj(j);
+    ss_json_key(j, media);
+    ss_json_obj(j);
+    ss_json_key(j, "schema");
+    ss_json_obj(j);
+}
+
+static void content_close(struct ss_json *j)
+{
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+    ss_json_obj_end(j);
+}
+
+static void binary_schema(struct ss_json *j)
+{
+    ss_json_kstr(j, "type", "string");
+    ss_json_kstr(j, "format", "binary");
+}
+
 /* A property list "name:type" separated by spaces; type is integer, number,
  * string, date, or one of them with a trailing '?' for nullable, or
  * "@Name" / "[@Name]" for a reference / an array of references. */
@@ -186,20 +223,16 @@ static void props(struct ss_json *j, const char *spec)
         ss_json_key(j, name);
         ss_json_obj(j);
         if (type[0] == '@' || type[0] == '[') {
-            char ref[96];
             const char *nm = type[0] == '[' ? type + 2 : type + 1;
             size_t rl = strcspn(nm, "]");
-            memcpy(ref, "#/components/schemas/", 21);
-            memcpy(ref + 21, nm, rl);
-            ref[21 + rl] = '\0';
             if (type[0] == '[') {
                 ss_json_kstr(j, "type", "array");
                 ss_json_key(j, "items");
                 ss_json_obj(j);
-                ss_json_kstr(j, "$ref", ref);
+                schema_ref(j, nm, rl);
                 ss_json_obj_end(j);
             } else {
-                ss_json_kstr(j, "$ref", ref);
+                schema_ref(j, nm, rl);
             }
         } else if (strcmp(type, "date") == 0) {
             ss_json_kstr(j, "type", "string");
@@ -323,27 +356,12 @@ static void response_ref(struct ss_json *j, const char *status, const char *desc
     ss_json_key(j, status);
     ss_json_obj(j);
     ss_json_kstr(j, "description", desc);
-    ss_json_key(j, "content");
-    ss_json_obj(j);
-    ss_json_key(j, "application/json");
-    ss_json_obj(j);
-    ss_json_key(j, "schema");
-    ss_json_obj(j);
-    if (schema_name) {
-        char ref[96];
-        size_t n = strlen(schema_name);
-        if (n > 64)
-            n = 64;
-        memcpy(ref, "#/components/schemas/", 21);
-        memcpy(ref + 21, schema_name, n);
-        ref[21 + n] = '\0';
-        ss_json_kstr(j, "$ref", ref);
-    } else {
+    content_open(j, "application/json");
+    if (schema_name)
+        schema_ref(j, schema_name, strlen(schema_name));
+    else
         ss_json_kstr(j, "type", "object");
-    }
-    ss_json_obj_end(j);
-    ss_json_obj_end(j);
-    ss_json_obj_end(j);
+    content_close(j);
     ss_json_obj_end(j);
 }
 
@@ -354,17 +372,9 @@ static void response_binary(struct ss_json *j, const char *status, const char *d
     ss_json_key(j, status);
     ss_json_obj(j);
     ss_json_kstr(j, "description", desc);
-    ss_json_key(j, "content");
-    ss_json_obj(j);
-    ss_json_key(j, media);
-    ss_json_obj(j);
-    ss_json_key(j, "schema");
-    ss_json_obj(j);
-    ss_json_kstr(j, "type", "string");
-    ss_json_kstr(j, "format", "binary");
-    ss_json_obj_end(j);
-    ss_json_obj_end(j);
-    ss_json_obj_end(j);
+    content_open(j, media);
+    binary_schema(j);
+    content_close(j);
     ss_json_obj_end(j);
 }
 
@@ -428,6 +438,7 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
 {
     char key[16], code[8];
     const char *brace = strchr(rt->pattern, '{'), *e;
+    int multipart = op->body && strncmp(op->body, "multipart:", 10) == 0;
     size_t i;
 
     for (i = 0; i < sizeof key - 1 && op->method[i]; i++)
@@ -454,56 +465,30 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
             param(j, rt->query[i].name, "query", "string", rt->query[i].format,
                   rt->query[i].desc, 0);
     ss_json_arr_end(j);
-    if (op->body && strncmp(op->body, "multipart:", 10) == 0) {
-        /* an upload: one file in the named form field */
-        const char *field = op->body + 10;
+    if (op->body) {
         ss_json_key(j, "requestBody");
         ss_json_obj(j);
         ss_json_kbool(j, "required", 1);
-        ss_json_key(j, "content");
-        ss_json_obj(j);
-        ss_json_key(j, "multipart/form-data");
-        ss_json_obj(j);
-        ss_json_key(j, "schema");
-        ss_json_obj(j);
-        ss_json_kstr(j, "type", "object");
-        ss_json_key(j, "required");
-        ss_json_arr(j);
-        ss_json_str(j, field);
-        ss_json_arr_end(j);
-        ss_json_key(j, "properties");
-        ss_json_obj(j);
-        ss_json_key(j, field);
-        ss_json_obj(j);
-        ss_json_kstr(j, "type", "string");
-        ss_json_kstr(j, "format", "binary");
-        ss_json_obj_end(j);
-        ss_json_obj_end(j);
-        ss_json_obj_end(j);
-        ss_json_obj_end(j);
-        ss_json_obj_end(j);
-        ss_json_obj_end(j);
-    } else if (op->body) {
-        char ref[96];
-        size_t n = strlen(op->body);
-        if (n > 64)
-            n = 64;
-        memcpy(ref, "#/components/schemas/", 21);
-        memcpy(ref + 21, op->body, n);
-        ref[21 + n] = '\0';
-        ss_json_key(j, "requestBody");
-        ss_json_obj(j);
-        ss_json_kbool(j, "required", 1);
-        ss_json_key(j, "content");
-        ss_json_obj(j);
-        ss_json_key(j, "application/json");
-        ss_json_obj(j);
-        ss_json_key(j, "schema");
-        ss_json_obj(j);
-        ss_json_kstr(j, "$ref", ref);
-        ss_json_obj_end(j);
-        ss_json_obj_end(j);
-        ss_json_obj_end(j);
+        if (multipart) { /* an upload: one file in the named form field */
+            const char *field = op->body + 10;
+            content_open(j, "multipart/form-data");
+            ss_json_kstr(j, "type", "object");
+            ss_json_key(j, "required");
+            ss_json_arr(j);
+            ss_json_str(j, field);
+            ss_json_arr_end(j);
+            ss_json_key(j, "properties");
+            ss_json_obj(j);
+            ss_json_key(j, field);
+            ss_json_obj(j);
+            binary_schema(j);
+            ss_json_obj_end(j);
+            ss_json_obj_end(j);
+        } else {
+            content_open(j, "application/json");
+            schema_ref(j, op->body, strlen(op->body));
+        }
+        content_close(j);
         ss_json_obj_end(j);
     }
     ss_json_key(j, "responses");
@@ -533,7 +518,7 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
         e += n;
         e += strspn(e, " ");
     }
-    if (op->body) {
+    if (op->body && !multipart) { /* uploads list their own 413 */
         response_ref(j, "413", status_text("413"), "Error");
         response_ref(j, "415", status_text("415"), "Error");
     }

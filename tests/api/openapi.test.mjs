@@ -156,6 +156,41 @@ test('query parameters are documented on write routes too', () => {
   assert.ok('400' in doc.paths['/api/v1/ledger'].post.responses);
 });
 
+// Keys repeated inside one JSON object (JSON.parse keeps the last silently).
+function duplicateKeys(text) {
+  const stack = [];
+  const dups = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const str = text.slice(i + 1, j);
+      let k = j + 1;
+      while (/\s/.test(text[k])) k++;
+      if (text[k] === ':' && stack.length && stack.at(-1)) {
+        const keys = stack.at(-1);
+        if (keys.has(str)) dups.push(str); else keys.add(str);
+      }
+      i = j;
+    } else if (c === '{') stack.push(new Set());
+    else if (c === '[') stack.push(null);
+    else if (c === '}' || c === ']') stack.pop();
+  }
+  return dups;
+}
+
+test('no key is repeated in the document; only JSON bodies can get 415', () => {
+  const text = fs.readFileSync('docs/openapi.json', 'utf8');
+  assert.deepEqual(duplicateKeys(text), []);
+  const doc = JSON.parse(text);
+  for (const [p, item] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(item)) {
+      const json = op.requestBody && 'application/json' in op.requestBody.content;
+      assert.equal('415' in op.responses, Boolean(json), `${method} ${p}`);
+    }
+});
+
 test('request bodies: JSON ones name a schema, uploads name the form field read', async () => {
   const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
   const uploads = [];

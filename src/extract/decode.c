@@ -181,9 +181,9 @@ static size_t entity(const char *s, size_t n, struct ss_buf *b)
     return 0;
 }
 
-static const char *const BLOCK_TAGS[] = {"p",  "br",      "div",     "li",    "tr", "h1",    "h2",
-                                         "h3", "h4",      "h5",      "h6",    "td", "table", "ul",
-                                         "ol", "section", "article", "title", NULL};
+static const char *const BLOCK_TAGS[] = {"p",  "br", "div",     "li",      "tr",    "h1",
+                                         "h2", "h3", "h4",      "h5",      "h6",    "table",
+                                         "ul", "ol", "section", "article", "title", NULL};
 
 static int is_tag(const char *s, size_t i, size_t n, const char *name)
 {
@@ -193,54 +193,51 @@ static int is_tag(const char *s, size_t i, size_t n, const char *name)
            (i + len >= n || s[i + len] == '>' || s[i + len] == ' ' || s[i + len] == '/');
 }
 
+/* A table cell starts: a tab after the row's earlier cells (the page's
+ * indentation between them dropped), nothing before its first. */
+static void cell(struct ss_buf *b, size_t row)
+{
+    if (row == (size_t)-1) { /* a cell outside any row */
+        ss_buf_putc(b, '\n');
+        return;
+    }
+    while (b->len > row && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n' ||
+                            b->data[b->len - 1] == '\r' || b->data[b->len - 1] == '\t'))
+        b->len--;
+    if (b->len > row)
+        ss_buf_putc(b, '\t');
+}
+
 /* Tag at s[0] == '<': returns bytes to skip; writes "\n" for block tags.
- * A table keeps its rows: <tr> starts a line (*row is where), and each
- * cell after the row's first is set off by a tab, the whitespace of the
- * page's indentation between cells dropped; the extractor reads tabs as a
- * table's columns. */
+ * A table keeps its rows: <tr> starts a line (*row is where) and cells
+ * are set off by tabs, which the extractor reads as a table's columns. */
 static size_t tag(const char *s, size_t n, struct ss_buf *b, size_t *row)
 {
     const char *end;
     size_t i = 1, k;
+    int closing;
 
     if (ieq_prefix(s, n, "<!--")) {
         end = find_ci(s + 4, n - 4, "-->");
         return end ? (size_t)(end - s) + 3 : n;
     }
-    if (i < n && s[i] != '/' && (is_tag(s, i, n, "td") || is_tag(s, i, n, "th"))) {
-        if (*row != (size_t)-1 && *row <= b->len) {
-            while (b->len > *row && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n' ||
-                                     b->data[b->len - 1] == '\r' || b->data[b->len - 1] == '\t'))
-                b->len--;
-            if (b->len > *row)
-                ss_buf_putc(b, '\t');
-        } else {
-            ss_buf_putc(b, '\n');
-        }
-        end = memchr(s, '>', n);
-        return end ? (size_t)(end - s) + 1 : n;
-    }
-    if (i < n && s[i] != '/' && is_tag(s, i, n, "tr")) {
+    closing = i < n && s[i] == '/';
+    i += (size_t)closing;
+    if (is_tag(s, i, n, "td") || is_tag(s, i, n, "th")) {
+        if (!closing) /* a cell's end says nothing: the next cell or row does */
+            cell(b, *row);
+    } else if (is_tag(s, i, n, "tr") && !closing) {
         ss_buf_putc(b, '\n');
         *row = b->len;
-        end = memchr(s, '>', n);
-        return end ? (size_t)(end - s) + 1 : n;
+    } else {
+        if (closing && is_tag(s, i, n, "table"))
+            *row = (size_t)-1;
+        for (k = 0; BLOCK_TAGS[k]; k++)
+            if (is_tag(s, i, n, BLOCK_TAGS[k])) {
+                ss_buf_putc(b, '\n');
+                break;
+            }
     }
-    if (is_tag(s, 2, n, "table") && s[1] == '/')
-        *row = (size_t)-1;
-    if (i < n && s[i] == '/')
-        i++;
-    if (is_tag(s, i, n, "td") || is_tag(s, i, n, "th"))
-        goto skip; /* a cell's end: the next cell or row says what follows */
-    for (k = 0; BLOCK_TAGS[k]; k++) {
-        size_t len = strlen(BLOCK_TAGS[k]);
-        if (ieq_prefix(s + i, n - i, BLOCK_TAGS[k]) &&
-            (i + len >= n || s[i + len] == '>' || s[i + len] == ' ' || s[i + len] == '/')) {
-            ss_buf_putc(b, '\n');
-            break;
-        }
-    }
-skip:
     end = memchr(s, '>', n);
     return end ? (size_t)(end - s) + 1 : n;
 }

@@ -58,6 +58,10 @@ static const char *const METRIC_CUT[] = {"开展", "实施", "提供", "建设",
                                          "向",   "等",   "上门", "纳入", "参加", "享受",
                                          "深入", "完成", "免费", "(",    NULL};
 /* Verbs a metric taken from before the number does not start with. */
+/* Words that end the words before a number but are not the metric
+ * (…达到95%, 力争控制在…, 惠及6万户); 达到 before 达. */
+static const char *const METRIC_TAIL[] = {"达到", "达",   "为",     "到",   "力争",
+                                          "确保", "保持", "稳定在", "惠及", NULL};
 static const char *const METRIC_VERB[] = {"实施", "开展", "举办", "推动", "组织", "择优", NULL};
 
 static int is_cn_numeral_char(const char *s, size_t i, size_t end)
@@ -464,12 +468,11 @@ static void find_metric(const char *s, struct xtgt *x)
                 cut = 1;
                 break;
             }
-        if (!cut && ((n = xbefore(s, b, e, "达到")) || (n = xbefore(s, b, e, "达")) ||
-                     (n = xbefore(s, b, e, "为")) || (n = xbefore(s, b, e, "到")) ||
-                     (n = xbefore(s, b, e, "力争")) || (n = xbefore(s, b, e, "确保")) ||
-                     (n = xbefore(s, b, e, "保持")) || (n = xbefore(s, b, e, "稳定在")) ||
-                     (n = xbefore(s, b, e, "惠及"))))
-            e -= n, cut = 1;
+        for (m = 0; !cut && METRIC_TAIL[m]; m++)
+            if ((n = xbefore(s, b, e, METRIC_TAIL[m]))) {
+                e -= n;
+                cut = 1;
+            }
         if (!cut)
             break;
     }

@@ -267,13 +267,13 @@ static inline size_t xbullet(const char *s, size_t b, size_t e)
  * length with the brackets, the inside in [*hb, *he); else 0. */
 static inline size_t xbracket_head(const char *s, size_t b, size_t e, size_t *hb, size_t *he)
 {
-    size_t i, len, n = 0;
+    size_t i, len, open, n = 0;
 
-    if (b + 3 > e || xcp(s, b, e, &len) != 0x3010 /* 【 */)
+    if (b >= e || xcp(s, b, e, &open) != 0x3010 /* 【 */)
         return 0;
-    for (i = b + len; i < e && n <= 12; i += len, n++)
+    for (i = b + open; i < e && n <= 12; i += len, n++)
         if (xcp(s, i, e, &len) == 0x3011 /* 】 */) {
-            *hb = b + 3;
+            *hb = b + open;
             *he = i;
             for (i += len; i < e && s[i] == ' '; i++)
                 ;

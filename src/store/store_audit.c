@@ -186,25 +186,24 @@ int ss_audit_anchor_parse(const char *s, struct ss_audit_anchor *a, struct ss_er
     const char *colon = s ? strchr(s, ':') : NULL;
     char num[24];
     long n;
-    size_t i, len;
+    size_t i;
 
     memset(a, 0, sizeof *a);
     if (!colon || (size_t)(colon - s) >= sizeof num || strlen(colon + 1) != 64)
-        return ss_err_set(err, SS_EINVAL, "anchor", "an anchor is ENTRY:HASH (64 hex digits), not '%.80s'",
-                          s ? s : "");
+        return ss_err_set(err, SS_EINVAL, "anchor",
+                          "an anchor is ENTRY:HASH (64 hex digits), not '%.80s'", s ? s : "");
     memcpy(num, s, (size_t)(colon - s));
     num[colon - s] = '\0';
     if (ss_parse_long(num, &n) || n <= 0)
-        return ss_err_set(err, SS_EINVAL, "anchor", "the anchor's entry '%s' is not a positive number",
-                          num);
-    len = 64;
-    for (i = 0; i < len; i++) {
+        return ss_err_set(err, SS_EINVAL, "anchor",
+                          "the anchor's entry '%s' is not a positive number", num);
+    for (i = 0; i < 64; i++) {
         char c = colon[1 + i];
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
             return ss_err_set(err, SS_EINVAL, "anchor", "the anchor's hash is not hexadecimal");
         a->hash[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
     }
-    a->hash[len] = '\0';
+    a->hash[64] = '\0';
     a->entry = n;
     return SS_OK;
 }

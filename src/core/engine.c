@@ -1,27 +1,43 @@
 /*
  * engine.c - building and updating the live roll-up (see engine.h).
  *
+ * The rule (PRODUCT.md): a unit's figure as of day d is its effective
+ * value E(d) = its own latest report as of d when it has one, else the sum
+ * of its children's effective values. A unit's own report is its whole
+ * figure; where its children also report, their sum is kept beside it as a
+ * check and the two are never added.
+ *
  * Invariants:
  *   - for every cell, pts is sorted by day with at most one point per day;
- *   - for every ancestor A of org o, A's sub_* trees hold exactly the sum
- *     of the step functions of o's own points (and those of every other
- *     strict descendant of A);
+ *   - for every org A, A's sub_* trees hold exactly the sum over A's
+ *     children c of E_c (values, denominators, reporting units), where E_c
+ *     follows c's own points from c's first own report on and c's own
+ *     sub_* sum before it;
+ *   - sub_days of A has a bit for every day a strict descendant reported;
  *   - last_seq is the highest approval seq applied; every approved report
  *     with seq <= last_seq of this plan's targets has been applied once.
  *
  * Reports arrive by approval order, not by day, so a report may land
- * between two existing ones: applying it adds its delta from its day up to
- * the next point's day, which is two Fenwick updates per ancestor.
+ * between two existing ones. Applying one computes how E of its own unit
+ * changes, as a short list of point deltas ("from day x on, add v"), and
+ * hands the list up the tree: each ancestor adds it to its sub_* trees and
+ * passes on only the part before its own first report (E of a unit with
+ * its own report no longer follows its children), closed by one
+ * compensating delta at that first report. A later report of a unit that
+ * already reports is two deltas (its day, and the next point's); a unit's
+ * first own report over children that already reported replaces their sum
+ * up to the next own point, one delta per day their sum changed on.
  *
- * A full load (millions of rows) runs in bulk mode: the sub_* arrays
- * collect plain per-day deltas (one add each instead of a log-n walk) and
- * are turned into Fenwick trees in place, in linear time, at the end. The
- * rows then come in storage order, so two approved rows for the same day
- * are settled by seq: the later approval wins.
+ * A full load (millions of rows) runs in bulk mode: the rows only fill
+ * the cells' own points, in storage order, so two approved rows for the
+ * same day are settled by seq (the later approval wins). finish_bulk then
+ * walks the org tree deepest level first, adds each unit's E as plain
+ * per-day deltas into its parent's arrays, and turns every array into a
+ * Fenwick tree in place: linear in the number of points and cells.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -150,7 +166,7 @@ static struct cell *cell_at(struct ss_engine *e, size_t t, long org)
         size_t n = e->norgs ? e->norgs : 1;
         e->cells[t] = track(e, ss_xcalloc(n, sizeof(struct cell)), n * sizeof(struct cell));
         for (size_t i = 0; i < e->norgs; i++)
-            e->cells[t][i].planned = NAN;
+            e->cells[t][i].planned = e->cells[t][i].plan_eff = NAN;
     }
     return &e->cells[t][org];
 }
@@ -200,15 +216,73 @@ long ss_engine_org_by_id(const struct ss_engine *e, int64_t id)
     return e->id_to_idx[id];
 }
 
+static void set_day(uint64_t *bits, int32_t d)
+{
+    bits[d / 64] |= 1ULL << (d % 64);
+}
+
+static size_t push(struct delta *out, size_t n, int32_t day, double a, double b, int32_t cnt)
+{
+    if (a == 0 && b == 0 && cnt == 0)
+        return n;
+    out[n].day = day;
+    out[n].a = a;
+    out[n].b = b;
+    out[n].n = cnt;
+    return n + 1;
+}
+
+/*
+ * How E of cell c changes when its first own point becomes (a, b) at day d,
+ * replacing its children's sum on [d, end): one delta at d, one at each day
+ * the children's sum changed on inside the range, one closing at `end`
+ * (unless end is past the period). Written to out (ndays + 2 entries).
+ */
+static size_t first_own_change(const struct ss_engine *e, const struct cell *c, int32_t d,
+                               int32_t end, double a, double b, struct delta *out)
+{
+    double sa = 0, sb = 0;
+    int32_t sn = 0, x;
+    size_t n = 0;
+
+    if (c->sub_a) {
+        sa = fen_sum(c->sub_a, e->ndays, d);
+        sb = c->sub_b ? fen_sum(c->sub_b, e->ndays, d) : 0;
+        sn = fen_count(c->sub_n, e->ndays, d);
+    }
+    n = push(out, n, d, a - sa, b - sb, 1 - sn);
+    for (x = d + 1; c->sub_a && x < end; x++) {
+        double na, nb;
+        int32_t nn;
+
+        if (!(c->sub_days[x / 64] >> (x % 64) & 1)) {
+            if (!(c->sub_days[x / 64] >> (x % 64)))
+                x |= 63; /* nothing more in this word */
+            continue;
+        }
+        na = fen_sum(c->sub_a, e->ndays, x);
+        nb = c->sub_b ? fen_sum(c->sub_b, e->ndays, x) : 0;
+        nn = fen_count(c->sub_n, e->ndays, x);
+        n = push(out, n, x, -(na - sa), -(nb - sb), -(nn - sn));
+        sa = na;
+        sb = nb;
+        sn = nn;
+    }
+    if (end < e->ndays)
+        n = push(out, n, end, -(a - sa), -(b - sb), -(1 - sn));
+    return n;
+}
+
 int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
 {
     long t = target_index(e, r->target_id), org = ss_engine_org_by_id(e, r->org_id);
     int ratio;
     struct cell *c;
     uint32_t pos, lo, hi;
-    double pa = 0, pb = 0, da, db;
+    double pa = 0, pb = 0, na, nb;
     int32_t d, next = -1, old_first;
     int replaced = 0;
+    size_t nd = 0;
 
     if (r->seq > e->last_seq)
         e->last_seq = r->seq;
@@ -249,8 +323,18 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
         if (pos < c->npts)
             next = c->pts[pos].day;
     }
-    da = r->a - pa;
-    db = ratio ? r->b - pb : 0;
+    na = r->a;
+    nb = ratio ? r->b : 0;
+    if (!e->bulk) { /* E of this unit: how it moves (before the point changes) */
+        if (old_first >= 0 && d >= old_first) {
+            nd = push(e->scratch, nd, d, na - pa, nb - pb, 0);
+            if (next >= 0)
+                nd = push(e->scratch, nd, next, -(na - pa), -(nb - pb), 0);
+        } else {
+            nd = first_own_change(e, c, d, old_first >= 0 ? old_first : e->ndays, na, nb,
+                                  e->scratch);
+        }
+    }
     if (!replaced) {
         if (c->npts == c->cap) {
             uint32_t cap = c->cap ? c->cap * 2 : 4;
@@ -263,28 +347,37 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
     }
     c->pts[pos].day = d;
     c->pts[pos].seq = (uint32_t)r->seq;
-    c->pts[pos].a = r->a;
-    c->pts[pos].b = ratio ? r->b : 0;
+    c->pts[pos].a = na;
+    c->pts[pos].b = nb;
+    if (e->bulk)
+        return 0;
 
     for (long anc = e->parent[org]; anc >= 0; anc = e->parent[anc]) {
         struct cell *ac = cell_at(e, (size_t)t, anc);
+        size_t i, kept = 0;
+        double ka = 0, kb = 0;
+        int32_t kn = 0, first = ac->npts ? ac->pts[0].day : INT32_MAX;
 
         cell_ensure_sub(e, ac, ratio);
-        fen_add(ac->sub_a, e->ndays, d, da, e->bulk);
-        if (next >= 0)
-            fen_add(ac->sub_a, e->ndays, next, -da, e->bulk);
-        if (ratio) {
-            fen_add(ac->sub_b, e->ndays, d, db, e->bulk);
-            if (next >= 0)
-                fen_add(ac->sub_b, e->ndays, next, -db, e->bulk);
+        set_day(ac->sub_days, d);
+        for (i = 0; i < nd; i++) {
+            const struct delta *x = &e->scratch[i];
+            if (x->a != 0)
+                fen_add(ac->sub_a, e->ndays, x->day, x->a, 0);
+            if (ratio && x->b != 0)
+                fen_add(ac->sub_b, e->ndays, x->day, x->b, 0);
+            if (x->n)
+                fen_add_n(ac->sub_n, e->ndays, x->day, x->n, 0);
+            if (x->day < first) { /* E of anc follows its children only here */
+                e->scratch[kept++] = *x;
+                ka += x->a;
+                kb += x->b;
+                kn += x->n;
+            }
         }
-        if (old_first < 0) {
-            fen_add_n(ac->sub_n, e->ndays, d, 1, e->bulk);
-        } else if (d < old_first) {
-            fen_add_n(ac->sub_n, e->ndays, old_first, -1, e->bulk);
-            fen_add_n(ac->sub_n, e->ndays, d, 1, e->bulk);
-        }
-        ac->sub_days[d / 64] |= 1ULL << (d % 64);
+        nd = kept;
+        if (first != INT32_MAX)
+            nd = push(e->scratch, nd, first, -ka, -kb, -kn);
     }
     return 0;
 }
@@ -342,6 +435,29 @@ static void build_tree(struct ss_engine *e)
             e->kids[e->kid_start[p] + fill[p]++] = (long)i;
         }
     free(fill);
+
+    /* deepest first: counting sort by depth */
+    {
+        int32_t *depth = ss_xcalloc(n + 1, sizeof *depth), maxd = 0;
+        size_t *at;
+
+        for (i = 0; i < n; i++) {
+            for (long a = e->parent[i]; a >= 0 && depth[i] <= (int32_t)n; a = e->parent[a])
+                depth[i]++;
+            if (depth[i] > maxd)
+                maxd = depth[i];
+        }
+        at = ss_xcalloc((size_t)maxd + 2, sizeof *at);
+        for (i = 0; i < n; i++)
+            at[maxd - depth[i] + 1]++;
+        for (int32_t k = 1; k <= maxd + 1; k++)
+            at[k] += at[k - 1];
+        e->by_depth = track(e, ss_xmalloc((n + 1) * sizeof(long)), (n + 1) * sizeof(long));
+        for (i = 0; i < n; i++)
+            e->by_depth[at[maxd - depth[i]]++] = (long)i;
+        free(at);
+        free(depth);
+    }
 }
 
 static int cmp_i64_pair(const void *a, const void *b)
@@ -368,6 +484,67 @@ static void build_targets(struct ss_engine *e)
     }
     free(pairs);
     e->cells = track(e, ss_xcalloc(n + 1, sizeof(struct cell *)), (n + 1) * sizeof(struct cell *));
+    e->nassigned = track(e, ss_xcalloc(n + 1, sizeof(int32_t)), (n + 1) * sizeof(int32_t));
+    e->scratch = track(e, ss_xmalloc(((size_t)e->ndays + 2) * sizeof(struct delta)),
+                       ((size_t)e->ndays + 2) * sizeof(struct delta));
+}
+
+/*
+ * What is planned at each unit, from the assigned shares (cell.planned):
+ *   - counts and amounts: the unit's own share; else the sum of its
+ *     children's planned values where any has one; at the plan's top unit
+ *     without a share, the whole target; else nothing (NAN);
+ *   - rates, changes and milestones are levels: the unit's own share; else
+ *     that of its nearest ancestor holding one; else the target's value at
+ *     the top, at units with shares below them, and everywhere when the
+ *     target is not broken down at all; else nothing.
+ * expect_n counts the units expected to report: those holding a share with
+ * no share below them.
+ */
+static void plan_rollup(struct ss_engine *e)
+{
+    for (size_t t = 0; t < e->plan->ntargets; t++) {
+        const struct ss_target *tg = &e->plan->targets[t];
+        int additive = !kind_is_ratio(tg->kind) && tg->kind != SS_KIND_MILESTONE;
+        struct cell *cs = e->cells[t];
+        size_t k;
+
+        e->nassigned[t] = 0;
+        if (!cs)
+            continue;
+        for (k = 0; k < e->norgs; k++) {
+            cs[k].expect_n = 0;
+            cs[k].plan_eff = NAN;
+            e->nassigned[t] += !isnan(cs[k].planned);
+        }
+        for (k = 0; k < e->norgs; k++) { /* bottom-up */
+            long o = e->by_depth[k], p = e->parent[o];
+            struct cell *c = &cs[o];
+
+            if (!isnan(c->planned)) {
+                c->plan_eff = c->planned;
+                if (!c->expect_n)
+                    c->expect_n = 1;
+            } else if (o == e->top && additive) {
+                c->plan_eff = tg->value;
+            }
+            if (p >= 0) {
+                cs[p].expect_n += c->expect_n;
+                if (additive && !isnan(c->plan_eff) && isnan(cs[p].planned) && p != e->top)
+                    cs[p].plan_eff = (isnan(cs[p].plan_eff) ? 0 : cs[p].plan_eff) + c->plan_eff;
+            }
+        }
+        if (additive)
+            continue;
+        for (k = e->norgs; k-- > 0;) { /* top-down: a share holds below */
+            long o = e->by_depth[k], p = e->parent[o];
+            if (isnan(cs[o].planned) && p >= 0)
+                cs[o].plan_eff = cs[p].plan_eff;
+        }
+        for (k = 0; k < e->norgs; k++)
+            if (isnan(cs[k].plan_eff) && ((long)k == e->top || cs[k].expect_n || !e->nassigned[t]))
+                cs[k].plan_eff = tg->value;
+    }
 }
 
 static void engine_clear(struct ss_engine *e)
@@ -389,20 +566,61 @@ static void engine_clear(struct ss_engine *e)
     free(e->kid_start);
     free(e->kids);
     free(e->id_to_idx);
+    free(e->by_depth);
+    free(e->nassigned);
+    free(e->scratch);
     ss_orgs_free(e->orgs, e->norgs);
     ss_plan_free(e->plan);
     memset(e, 0, sizeof *e);
 }
 
+/*
+ * Bulk build: cells hold only their own points (and plain, zeroed sub_*
+ * arrays). Deepest units first, add each unit's E as per-day deltas into
+ * its parent's arrays, then make the unit's own arrays Fenwick trees.
+ */
 static void finish_bulk(struct ss_engine *e)
 {
-    size_t t, o;
+    size_t t, k;
 
     for (t = 0; t < e->plan->ntargets; t++) {
+        int ratio = kind_is_ratio(e->plan->targets[t].kind);
+
         if (!e->cells[t])
             continue;
-        for (o = 0; o < e->norgs; o++) {
-            struct cell *c = &e->cells[t][o];
+        for (k = 0; k < e->norgs; k++) {
+            long o = e->by_depth[k], p = e->parent[o];
+            struct cell *c = &e->cells[t][o], *pc;
+            int32_t first = c->npts ? c->pts[0].day : e->ndays, d;
+            double sa = 0, sb = 0;
+            int32_t sn = 0;
+            size_t w, nw = ((size_t)e->ndays + 63) / 64;
+
+            if (p >= 0 && (c->npts || c->sub_a)) {
+                pc = cell_at(e, t, p);
+                cell_ensure_sub(e, pc, ratio);
+                for (d = 0; c->sub_a && d < first; d++) {
+                    pc->sub_a[d] += c->sub_a[d];
+                    sa += c->sub_a[d];
+                    if (ratio) {
+                        pc->sub_b[d] += c->sub_b[d];
+                        sb += c->sub_b[d];
+                    }
+                    pc->sub_n[d] += c->sub_n[d];
+                    sn += c->sub_n[d];
+                }
+                for (uint32_t i = 0; i < c->npts; i++) {
+                    d = c->pts[i].day;
+                    pc->sub_a[d] += c->pts[i].a - (i ? c->pts[i - 1].a : sa);
+                    if (ratio)
+                        pc->sub_b[d] += c->pts[i].b - (i ? c->pts[i - 1].b : sb);
+                    if (i == 0)
+                        pc->sub_n[d] += 1 - sn;
+                    set_day(pc->sub_days, d);
+                }
+                for (w = 0; c->sub_days && w < nw; w++)
+                    pc->sub_days[w] |= c->sub_days[w];
+            }
             if (c->sub_a)
                 fen_build(c->sub_a, e->ndays);
             if (c->sub_b)
@@ -429,32 +647,6 @@ static void engine_sig(const struct ss_engine *e, char *out, size_t cap)
     snprintf(out, cap, "v1:%zu:%u:%lld:%d:%d:%zu:%llx", sizeof(struct point),
              (unsigned)(*(const unsigned char *)&(uint16_t){1}), (long long)e->plan->id,
              (int)e->plan->start, (int)e->ndays, e->norgs, (unsigned long long)h);
-}
-
-/* Bulk-mode propagation of a cell's whole series to its ancestors. */
-static void cell_propagate(struct ss_engine *e, size_t t, long org)
-{
-    int ratio = kind_is_ratio(e->plan->targets[t].kind);
-    struct cell *c = &e->cells[t][org];
-    double pa = 0, pb = 0;
-    uint32_t i;
-
-    for (long anc = e->parent[org]; anc >= 0; anc = e->parent[anc]) {
-        struct cell *ac = cell_at(e, t, anc);
-        c = &e->cells[t][org];
-        cell_ensure_sub(e, ac, ratio);
-        ac->sub_n[c->pts[0].day] += 1;
-        pa = pb = 0;
-        for (i = 0; i < c->npts; i++) {
-            int32_t d = c->pts[i].day;
-            ac->sub_a[d] += c->pts[i].a - pa;
-            if (ratio)
-                ac->sub_b[d] += c->pts[i].b - pb;
-            ac->sub_days[d / 64] |= 1ULL << (d % 64);
-            pa = c->pts[i].a;
-            pb = c->pts[i].b;
-        }
-    }
 }
 
 /* Snapshot blob of one target: records of
@@ -494,7 +686,6 @@ static int snapshot_cb(void *ctx, int64_t target_id, const void *blob, size_t le
             if (c->pts[i].day < 0 || c->pts[i].day >= e->ndays ||
                 (i && c->pts[i].day <= c->pts[i - 1].day))
                 return SS_EINVAL;
-        cell_propagate(e, (size_t)t, org);
     }
     return SS_OK;
 }
@@ -564,14 +755,12 @@ static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id
     e->generation = ss_store_data_version(st);
     {
         int64_t current;
-        if ((rc = ss_store_versions(st, &current, &e->structure_version,
-                                    &e->assignment_version)))
+        if ((rc = ss_store_versions(st, &current, &e->structure_version, &e->assignment_version)))
             return ss_err_set(err, rc, "db", "cannot read the change counters");
     }
     if ((rc = ss_store_plan_load(st, plan_id, &e->plan, err)))
         return rc;
-    if (e->plan->start == SS_NO_DATE || e->plan->end == SS_NO_DATE ||
-        e->plan->end < e->plan->start)
+    if (e->plan->start == SS_NO_DATE || e->plan->end == SS_NO_DATE || e->plan->end < e->plan->start)
         return ss_err_set(err, SS_EINVAL, "plan", "the plan has no valid period");
     e->ndays = e->plan->end - e->plan->start + 1;
     if ((rc = ss_store_orgs_load(st, &e->orgs, &e->norgs)))
@@ -582,6 +771,7 @@ static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id
     e->top = e->plan->top_org ? ss_engine_org_find(e, e->plan->top_org) : -1;
     if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
         return ss_err_set(err, rc, "assignment", "cannot read the assignments");
+    plan_rollup(e);
     engine_sig(e, sig, sizeof sig);
 
     e->bulk = 1;
@@ -640,8 +830,7 @@ static int engine_load_any(struct ss_engine *e, struct ss_store *st, int64_t pla
     return rc;
 }
 
-int ss_engine_open(struct ss_store *st, int64_t plan_id, struct ss_engine **out,
-                   struct ss_err *err)
+int ss_engine_open(struct ss_store *st, int64_t plan_id, struct ss_engine **out, struct ss_err *err)
 {
     struct ss_engine *e = ss_xcalloc(1, sizeof *e);
     int rc = engine_load_any(e, st, plan_id, err);
@@ -694,6 +883,7 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
                 e->cells[t][o].planned = NAN;
         if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
             return rc;
+        plan_rollup(e);
         e->assignment_version = assignments;
     }
     if ((rc = ss_store_each_approved(st, e->plan->id, e->last_seq, apply_cb, e)))

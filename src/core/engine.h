@@ -35,33 +35,50 @@
 struct ss_engine;
 
 enum ss_status {
-    SS_ST_DONE = 0,         /* met (>=) or kept to the end (<=) */
+    SS_ST_DONE = 0, /* met (>=) or kept to the end (<=) */
     SS_ST_ON_TRACK = 1,
     SS_ST_LAGGING = 2,      /* yellow: more than yellow_pp behind time */
     SS_ST_SERIOUS = 3,      /* red: more than red_pp behind time, or <= breached */
     SS_ST_NOT_REPORTED = 4, /* red: nothing reported in this subtree yet */
-    SS_ST_UNASSIGNED = 5    /* reported, but this unit has no planned share */
+    SS_ST_UNASSIGNED = 5,   /* reported, but this unit has no planned share */
+    SS_ST_NO_TASK = 6       /* no share here and nothing reported: no task here;
+                               counts nowhere (summaries, rankings) */
 };
+#define SS_ST_COUNT 7
 
 const char *ss_status_str(enum ss_status s);   /* "done", "on_track", ... */
 const char *ss_status_label(enum ss_status s); /* Chinese label */
 int ss_status_colour(enum ss_status s);        /* 0 green, 1 yellow, 2 red, 3 grey */
 
-/* The figures of one target at one org unit as of one day. */
+/*
+ * The figures of one target at one org unit as of one day.
+ *
+ * A unit's own report is its whole figure (`own`): where its children
+ * report too, their sum is in `children` as a check, never added. Counts,
+ * amounts and milestones are running totals, judged against the share due
+ * by the date. Rates and changes are levels: `progress`, `expected` and
+ * `expected_value` are NAN for them; a level at or beyond its target is on
+ * track, and met (done) or not (seriously lagging) at the plan's end.
+ */
 struct ss_figure {
-    double value;          /* planned value here (NAN when no share is set) */
-    double actual;         /* cumulative / rate / change reached here */
-    double numerator;      /* rate & change: sums behind `actual` */
+    double value;     /* planned value here (NAN when this unit has no task) */
+    double actual;    /* cumulative / rate / change reached here */
+    double numerator; /* rate & change: sums behind `actual` */
     double denominator;
-    double expected_value; /* value * due share (NAN when value is) */
-    double expected;       /* share of the value due by the date, in % */
-    double progress;       /* actual / value in % (NAN when value is) */
+    double expected_value; /* value * due share (NAN when value is, and for levels) */
+    double expected;       /* share of the value due by the date, in % (NAN for levels) */
+    double progress;       /* actual / value in % (NAN when value is, and for levels) */
     double time;           /* share of the plan period elapsed, in % */
     double projection;     /* year-end value at the recent pace (NAN if none) */
     enum ss_status status;
-    int32_t as_of;         /* the day the figures are for */
-    int32_t last_report;   /* latest report day in the subtree, or SS_NO_DATE */
-    int reporters;         /* org units in the subtree that have reported */
+    int32_t as_of;          /* the day the figures are for */
+    int32_t last_report;    /* latest report day in the subtree, or SS_NO_DATE */
+    int reporters;          /* units whose reports make `actual` (1 when `own`) */
+    int expected_reporters; /* units below holding a share (0: none assigned) */
+    int own;                /* 1: this unit's own report stands */
+    double children;        /* the children's sum as the same figure, NAN if none */
+    int children_reporters;
+    int differs; /* own and children both reported and disagree */
 };
 
 /* Build an engine for plan_id (0: the current plan) from the store. */

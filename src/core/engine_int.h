@@ -17,13 +17,26 @@ struct point {
     double a, b;
 };
 
+/* A change of a unit's effective value from `day` on. */
+struct delta {
+    int32_t day;
+    int32_t n;
+    double a, b;
+};
+
 /*
  * A (target, org) cell. `pts` are this org's own reports, sorted by day,
- * one per day. The sub_* fields cover strict descendants only and exist
- * once any descendant has reported:
- *   sub_a / sub_b  Fenwick trees of deltas: prefix(d) = their sum as of d
- *   sub_n          Fenwick tree of first-report days: reporters as of d
- *   sub_days       bitset of days on which some descendant reported
+ * one per day. A unit's figure as of day d is its *effective* value E(d):
+ * its own latest report when it has one as of d, else the sum of its
+ * children's effective values (PRODUCT.md: a unit's own report is its
+ * whole figure; it is never added to its children's). The sub_* fields
+ * hold that children's sum and exist once any descendant has reported:
+ *   sub_a / sub_b  Fenwick trees of deltas: prefix(d) = the sum over the
+ *                  children c of E_c(d) (b: denominators / baselines)
+ *   sub_n          likewise for the count of reporting units: a unit with
+ *                  its own report counts 1, else its children's count
+ *   sub_days       bitset of days on which some strict descendant reported
+ *                  (raw: every such day, shadowed or not)
  */
 struct cell {
     struct point *pts;
@@ -31,7 +44,10 @@ struct cell {
     double *sub_a, *sub_b;
     int32_t *sub_n;
     uint64_t *sub_days;
-    double planned; /* assigned share here, NAN if none */
+    double planned;   /* assigned share here, NAN if none */
+    double plan_eff;  /* what is planned here: see plan_rollup() in engine.c */
+    int32_t expect_n; /* units in the subtree that hold a share and have no
+                         share below them: those that should report */
 };
 
 struct ss_engine {
@@ -41,22 +57,27 @@ struct ss_engine {
     /* org tree, sorted by code */
     struct ss_org *orgs;
     size_t norgs;
-    long *parent;       /* index or -1 */
-    size_t *kid_start;  /* children of i: kids[kid_start[i] .. kid_start[i+1]) */
+    long *parent;      /* index or -1 */
+    size_t *kid_start; /* children of i: kids[kid_start[i] .. kid_start[i+1]) */
     long *kids;
     int32_t *id_to_idx; /* by org id; -1 for holes */
     int64_t max_org_id;
-    long top;           /* the plan's top org unit, or -1 */
+    long top; /* the plan's top org unit, or -1 */
 
     /* targets: cells[t] is NULL until target t has data */
     struct cell **cells;
     int64_t *tid_sorted; /* target ids sorted, with tidx_sorted their indexes */
     size_t *tidx_sorted;
 
-    int bulk; /* during a full load: sub_* hold raw deltas, see engine.c */
+    long *by_depth;     /* org indexes, deepest first */
+    int32_t *nassigned; /* per target: how many units hold a share */
+
+    int bulk;              /* during a full load: only own points are kept; finish_bulk
+                              builds the sub_* trees bottom-up, see engine.c */
+    struct delta *scratch; /* ndays + 2 point deltas for ss_engine_apply */
     int64_t last_seq;
     int64_t generation;
-    int64_t structure_version;  /* ss_store_versions at load */
+    int64_t structure_version; /* ss_store_versions at load */
     int64_t assignment_version;
     size_t bytes;
 };

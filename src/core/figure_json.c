@@ -58,4 +58,26 @@ void ss_figure_json_members(struct ss_json *j, const struct ss_engine *e, size_t
         ss_json_knull(j, "last_report");
     }
     ss_json_kint(j, "reporters", f->reporters);
+    /* coverage: of the units holding a share below, how many reported */
+    ss_json_key(j, "coverage");
+    if (f->expected_reporters) {
+        ss_json_obj(j);
+        ss_json_kint(j, "reported", f->reporters);
+        ss_json_kint(j, "expected", f->expected_reporters);
+        ss_json_obj_end(j);
+    } else {
+        ss_json_null(j);
+    }
+    ss_json_kbool(j, "own", f->own);
+    /* the children's sum beside a unit's own report, as a check */
+    ss_json_key(j, "children");
+    if (f->own && f->children_reporters) {
+        ss_json_obj(j);
+        num_or_null(j, "actual", f->children);
+        ss_json_kint(j, "reporters", f->children_reporters);
+        ss_json_kbool(j, "differs", f->differs);
+        ss_json_obj_end(j);
+    } else {
+        ss_json_null(j);
+    }
 }

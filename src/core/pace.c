@@ -10,6 +10,7 @@
  * the period, scaled by how much of the schedule those days covered.
  */
 #include <math.h>
+#include <string.h>
 
 #include "base/date.h"
 #include "core/engine_int.h"
@@ -18,26 +19,32 @@
 
 const char *ss_status_str(enum ss_status s)
 {
-    static const char *const names[] = {"done",         "on_track",    "lagging",
-                                        "seriously_lagging", "not_reported", "unassigned"};
-    return (unsigned)s < 6 ? names[s] : "?";
+    static const char *const names[SS_ST_COUNT] = {
+        "done",         "on_track",   "lagging", "seriously_lagging",
+        "not_reported", "unassigned", "no_task"};
+    return (unsigned)s < SS_ST_COUNT ? names[s] : "?";
 }
 
 const char *ss_status_label(enum ss_status s)
 {
-    static const char *const names[] = {"已完成", "正常推进", "滞后", "严重滞后", "未填报", "未分解"};
-    return (unsigned)s < 6 ? names[s] : "?";
+    static const char *const names[SS_ST_COUNT] = {"已完成", "正常推进", "滞后",      "严重滞后",
+                                                   "未填报", "未分解",   "本级无任务"};
+    return (unsigned)s < SS_ST_COUNT ? names[s] : "?";
 }
 
 int ss_status_colour(enum ss_status s)
 {
     switch (s) {
     case SS_ST_DONE:
-    case SS_ST_ON_TRACK: return 0;
-    case SS_ST_LAGGING: return 1;
+    case SS_ST_ON_TRACK:
+        return 0;
+    case SS_ST_LAGGING:
+        return 1;
     case SS_ST_SERIOUS:
-    case SS_ST_NOT_REPORTED: return 2;
-    default: return 3;
+    case SS_ST_NOT_REPORTED:
+        return 2;
+    default:
+        return 3;
     }
 }
 
@@ -74,20 +81,34 @@ double ss_engine_due_share(const struct ss_engine *e, size_t ti, int32_t day)
     return before + (at - before) * dd / ss_days_in_month(y, m);
 }
 
-/* Subtree sums of (a, b) as of day index d; *reporters and *last filled. */
-static void sums_at(const struct ss_engine *e, const struct cell *c, int32_t d, double *a,
-                    double *b, int *reporters, int32_t *last)
+/* The effective sums of cell c as of day index d (see engine_int.h): the
+ * unit's own latest report, else its children's sum. */
+struct sums {
+    double a, b; /* what the figure is made of */
+    int reporters;
+    int own;       /* a, b are the unit's own report */
+    double ca, cb; /* the children's sum */
+    int cn;        /* children's reporting units (0: none) */
+    int32_t last;  /* latest report day in the subtree, or -1 */
+};
+
+static void sums_at(const struct ss_engine *e, const struct cell *c, int32_t d, struct sums *s)
 {
     double oa, ob;
-    int own;
 
-    *a = *b = 0;
-    *reporters = 0;
-    *last = -1;
+    memset(s, 0, sizeof *s);
+    s->last = -1;
     if (!c || d < 0)
         return;
-    own = cell_own_at(c, d, &oa, &ob);
-    if (own) {
+    if (c->sub_a) {
+        int32_t sl = bits_last(c->sub_days, d < e->ndays ? d : e->ndays - 1);
+        s->ca = fen_sum(c->sub_a, e->ndays, d);
+        s->cb = c->sub_b ? fen_sum(c->sub_b, e->ndays, d) : 0;
+        s->cn = fen_count(c->sub_n, e->ndays, d);
+        s->last = sl;
+    }
+    s->own = cell_own_at(c, d, &oa, &ob);
+    if (s->own) {
         uint32_t lo = 0, hi = c->npts;
         while (lo < hi) {
             uint32_t mid = (lo + hi) / 2;
@@ -96,19 +117,15 @@ static void sums_at(const struct ss_engine *e, const struct cell *c, int32_t d, 
             else
                 hi = mid;
         }
-        *last = c->pts[lo - 1].day;
-        *a = oa;
-        *b = ob;
-        *reporters = 1;
-    }
-    if (c->sub_a) {
-        int32_t sl = bits_last(c->sub_days, d < e->ndays ? d : e->ndays - 1);
-        *a += fen_sum(c->sub_a, e->ndays, d);
-        if (c->sub_b)
-            *b += fen_sum(c->sub_b, e->ndays, d);
-        *reporters += fen_count(c->sub_n, e->ndays, d);
-        if (sl > *last)
-            *last = sl;
+        if (c->pts[lo - 1].day > s->last)
+            s->last = c->pts[lo - 1].day;
+        s->a = oa;
+        s->b = ob;
+        s->reporters = 1;
+    } else {
+        s->a = s->ca;
+        s->b = s->cb;
+        s->reporters = s->cn;
     }
 }
 
@@ -123,65 +140,107 @@ static double actual_of(enum ss_kind k, double a, double b, int reporters)
     return a;
 }
 
+static int is_level(enum ss_kind k)
+{
+    return k == SS_KIND_RATE || k == SS_KIND_CHANGE;
+}
+
+/* What is planned at a unit (engine.c, plan_rollup). */
+static double planned_at(const struct ss_engine *e, size_t ti, const struct cell *c, long org)
+{
+    const struct ss_target *t = &e->plan->targets[ti];
+    int additive = !kind_is_ratio(t->kind) && t->kind != SS_KIND_MILESTONE;
+
+    if (c && e->nassigned[ti])
+        return c->plan_eff;
+    /* not broken down: the whole target at the top; levels hold everywhere */
+    return org == e->top || !additive ? t->value : NAN;
+}
+
+/* A level (rate, change) against its target: met or not at the plan's
+ * end; before it, at or beyond the target is on track, short of it
+ * lagging, and short by more than red_pp points seriously lagging. */
+static enum ss_status level_status(const struct ss_engine *e, const struct ss_target *t,
+                                   const struct ss_figure *f, int32_t day)
+{
+    int ended = day >= e->plan->end;
+
+    if (t->op == SS_OP_LE) {
+        if (f->actual > f->value)
+            return SS_ST_SERIOUS;
+        return ended ? SS_ST_DONE : SS_ST_ON_TRACK;
+    }
+    if (f->actual >= f->value)
+        return ended ? SS_ST_DONE : SS_ST_ON_TRACK;
+    if (ended || f->value - f->actual > e->plan->red_pp)
+        return SS_ST_SERIOUS;
+    return SS_ST_LAGGING;
+}
+
 void ss_engine_figure(const struct ss_engine *e, size_t ti, long org, int32_t day,
                       struct ss_figure *f)
 {
     const struct ss_target *t = &e->plan->targets[ti];
     const struct cell *c = e->cells[ti] && org >= 0 ? &e->cells[ti][org] : NULL;
     int32_t d = day - e->plan->start;
-    double a, b, due;
-    int32_t last;
+    double due;
+    struct sums s;
     int additive = !kind_is_ratio(t->kind) && t->kind != SS_KIND_MILESTONE;
+    int level = is_level(t->kind);
 
     if (d >= e->ndays)
         d = e->ndays - 1;
-    sums_at(e, c, d, &a, &b, &f->reporters, &last);
+    sums_at(e, c, d, &s);
     f->as_of = day;
-    f->last_report = last >= 0 ? e->plan->start + last : SS_NO_DATE;
-    f->numerator = a;
-    f->denominator = b;
-    f->actual = f->reporters ? actual_of(t->kind, a, b, f->reporters) : 0;
-
-    /* What is planned here: an assigned share; else the whole value at the
-     * plan's top unit; rates, changes and milestones hold everywhere. */
-    if (c && !isnan(c->planned))
-        f->value = c->planned;
-    else if (org == e->top || !additive)
-        f->value = t->value;
-    else
-        f->value = NAN;
+    f->last_report = s.last >= 0 ? e->plan->start + s.last : SS_NO_DATE;
+    f->numerator = s.a;
+    f->denominator = s.b;
+    f->reporters = s.reporters;
+    f->own = s.own;
+    f->actual = f->reporters ? actual_of(t->kind, s.a, s.b, f->reporters) : 0;
+    f->children_reporters = s.cn;
+    f->children = s.cn ? actual_of(t->kind, s.ca, s.cb, s.cn) : NAN;
+    f->differs =
+        s.own && s.cn && !(fabs(f->children - f->actual) <= 1e-9 * fmax(1, fabs(f->actual)));
+    f->expected_reporters = c ? c->expect_n : 0;
+    f->value = planned_at(e, ti, c, org);
 
     due = ss_engine_due_share(e, ti, day);
     f->time = linear_share(e, d) * 100;
-    f->expected = due * 100;
-    f->expected_value = f->value * due;
-    f->progress = f->value > 0 ? f->actual / f->value * 100 : NAN;
-    if (isnan(f->actual))
-        f->progress = NAN;
+    if (level) {
+        f->expected = f->expected_value = f->progress = NAN;
+    } else {
+        f->expected = due * 100;
+        f->expected_value = f->value * due;
+        f->progress = f->value > 0 ? f->actual / f->value * 100 : NAN;
+        if (isnan(f->actual))
+            f->progress = NAN;
+    }
 
     /* Projection: additive targets extend the recent pace; others hold. */
     f->projection = NAN;
     if (f->reporters && additive) {
-        double pa, pb, due_then, dshare;
-        int pr;
-        int32_t pl;
+        struct sums p;
+        double due_then, dshare;
         int32_t back = d - PACE_WINDOW;
 
-        sums_at(e, c, back, &pa, &pb, &pr, &pl);
+        sums_at(e, c, back, &p);
         due_then = ss_engine_due_share(e, ti, e->plan->start + back);
         dshare = due - due_then;
         if (dshare > 0.01)
-            f->projection = a + (a - pa) * (1 - due) / dshare;
+            f->projection = s.a + (s.a - p.a) * (1 - due) / dshare;
         else if (due > 0)
-            f->projection = a / due;
+            f->projection = s.a / due;
     } else if (f->reporters) {
         f->projection = f->actual;
     }
 
     if (!f->reporters) {
-        f->status = SS_ST_NOT_REPORTED;
+        f->status = isnan(f->value) ? SS_ST_NO_TASK : SS_ST_NOT_REPORTED;
     } else if (isnan(f->value) || isnan(f->actual)) {
         f->status = SS_ST_UNASSIGNED;
+    } else if (level) {
+        f->status = level_status(e, t, f, day);
     } else if (t->op == SS_OP_LE) {
         if (f->actual > f->value)
             f->status = SS_ST_SERIOUS;

@@ -108,10 +108,12 @@ int ss_store_report_insert(struct ss_store *st, const struct ss_report_in *r, in
 int ss_store_report_insert_many(struct ss_store *st, const struct ss_report_in *r, size_t n,
                                 struct ss_err *err);
 
-/* Reference roll-up in one SQL query (recursive org CTE + GROUP BY): for
+/* Reference roll-up in one SQL query (recursive org CTEs + GROUP BY): for
  * each target with approved reports in org `code`'s subtree as of `date`,
- * the sums of the latest values. Used by the benchmark to check and time
- * the engine against plain SQL. */
+ * the sums of the latest values of the units whose report stands: a unit's
+ * own report is its whole figure, so a report below a unit that has its own
+ * is left out (PRODUCT.md). Used by the benchmark and the engine's tests to
+ * check and time the engine against plain SQL. */
 struct ss_sql_sum {
     int64_t target_id;
     double a, b;

@@ -230,21 +230,33 @@ int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_
 
     s = store_prepare(
         st,
-        "WITH RECURSIVE sub(id) AS ("
-        "  SELECT id FROM org_unit WHERE code = ?1"
+        "WITH RECURSIVE root(id) AS (SELECT id FROM org_unit WHERE code = ?1),"
+        " sub(id) AS ("
+        "  SELECT id FROM root"
         "  UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id),"
+        /* every unit below the root with each of its ancestors up to the root */
+        " anc(org_id, anc_id) AS ("
+        "  SELECT o.id, o.parent_id FROM sub JOIN org_unit o ON o.id = sub.id"
+        "  WHERE o.id NOT IN (SELECT id FROM root)"
+        "  UNION ALL SELECT anc.org_id, o.parent_id FROM anc JOIN org_unit o ON o.id = anc.anc_id"
+        "  WHERE o.id NOT IN (SELECT id FROM root)),"
         " latest AS ("
         "  SELECT r.target_id, r.org_id, max(r.as_of) AS as_of FROM sub"
         "  JOIN report r ON r.org_id = sub.id"
         "  WHERE r.status = 'approved' AND r.as_of <= ?2"
         "  GROUP BY r.target_id, r.org_id),"
         " pick AS ("
-        "  SELECT l.target_id, (SELECT max(x.seq) FROM report x WHERE x.target_id = l.target_id"
-        "   AND x.org_id = l.org_id AND x.as_of = l.as_of AND x.status = 'approved') AS seq"
+        "  SELECT l.target_id, l.org_id, (SELECT max(x.seq) FROM report x"
+        "   WHERE x.target_id = l.target_id AND x.org_id = l.org_id AND x.as_of = l.as_of"
+        "   AND x.status = 'approved') AS seq"
         "  FROM latest l)"
+        /* a unit's own report is its whole figure: a report counts unless a
+         * unit above it (up to the root) has its own for the target */
         " SELECT p.target_id, sum(coalesce(r.numerator, r.value, 0)),"
         "  sum(coalesce(r.denominator, 0)), count(*)"
         " FROM pick p JOIN report r ON r.seq = p.seq"
+        " WHERE NOT EXISTS (SELECT 1 FROM anc JOIN latest q ON q.org_id = anc.anc_id"
+        "  AND q.target_id = p.target_id WHERE anc.org_id = p.org_id)"
         " GROUP BY p.target_id ORDER BY p.target_id",
         NULL);
     if (!s)

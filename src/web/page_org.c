@@ -19,7 +19,7 @@
 struct ranked {
     long org;
     double score;
-    int counts[6];
+    int counts[SS_ST_COUNT];
 };
 
 static int by_score(const void *a, const void *b)
@@ -50,7 +50,7 @@ static void rank_children(struct ss_wreq *r, long org)
         for (k = 0; k < r->plan->ntargets; k++) {
             struct ss_figure f;
             ss_engine_figure(r->e, k, kids[i], r->day, &f);
-            rk[i].counts[f.status < 6 ? f.status : 5]++;
+            rk[i].counts[f.status]++;
             if (!isnan(f.progress) && !isnan(f.expected)) {
                 sum += fmin(100, f.progress) - f.expected;
                 n++;

@@ -16,14 +16,14 @@
 /* Order of concern: higher is worse. */
 static int concern(int st)
 {
-    static const int rank[] = {0, 1, 2, 4, 3, -1};
-    return (unsigned)st < 6 ? rank[st] : -1;
+    static const int rank[SS_ST_COUNT] = {0, 1, 2, 4, 3, -1, -2};
+    return (unsigned)st < SS_ST_COUNT ? rank[st] : -2;
 }
 
 struct proj_sum {
     int status;
     double progress, expected;
-    int counts[6];
+    int counts[SS_ST_COUNT];
     int ntargets;
 };
 
@@ -34,14 +34,14 @@ static void project_sum(struct ss_wreq *r, int no, struct proj_sum *s)
     int np = 0, ne = 0;
 
     memset(s, 0, sizeof *s);
-    s->status = SS_ST_UNASSIGNED;
+    s->status = SS_ST_NO_TASK;
     for (i = 0; i < r->plan->ntargets; i++) {
         struct ss_figure f;
         if (r->plan->targets[i].project_no != no)
             continue;
         ss_engine_figure(r->e, i, ss_engine_top_org(r->e), r->day, &f);
         s->ntargets++;
-        s->counts[f.status < 6 ? f.status : 5]++;
+        s->counts[f.status]++;
         if (concern((int)f.status) > concern(s->status))
             s->status = (int)f.status;
         if (!isnan(f.progress))
@@ -73,8 +73,8 @@ static void status_counts(struct ss_wreq *r, const struct proj_sum *s)
     int k, first = 1;
 
     raw(b, "<p class=\"counts\">");
-    for (k = 0; k < 6; k++) {
-        if (!s->counts[k])
+    for (k = 0; k < SS_ST_COUNT; k++) {
+        if (!s->counts[k] || k == SS_ST_NO_TASK)
             continue;
         if (!first)
             raw(b, T(r, "，", ", "));
@@ -282,8 +282,22 @@ void ss_page_method(struct ss_wreq *r)
             "<li>Counts and amounts (people, km, events …) add up: a target's actual is the "
             "sum of the latest approved cumulative values reported by the units it was "
             "assigned to; a region's figure is the sum of its prefectures and counties.</li>"
+            "<li>A unit's own report is its whole figure. Where a prefecture (or a department "
+            "for the whole region) reports its own figure and its counties report too, the "
+            "prefecture's own figure stands and the counties' sum is shown beside it as a "
+            "check, flagged to its reviewer when the two differ; the two are never added. "
+            "Above it, the prefecture counts once, with its own figure.</li>"
+            "<li>What is planned at a place is its assigned share, or the sum of the shares "
+            "of the places below it. A place with no share and no report has no task for that "
+            "target (“no task here”) and counts in no summary or ranking; a report from a "
+            "place with no share is shown as unassigned.</li>"
             "<li>Rates (e.g. 90% placement) do not add up: each report carries a numerator and "
-            "a denominator, and a roll-up divides the sums.</li>"
+            "a denominator, and a roll-up divides the sums, with its coverage (how many of the "
+            "places holding a share have reported). A rate is a level, not a running total: "
+            "the latest level is shown against the target, never as a share of it; at or "
+            "beyond the target it is on track, short of it lagging (seriously, when short by "
+            "more than the red threshold), and at the plan's end it is met (done) or not "
+            "(seriously lagging).</li>"
             "<li>Relative changes (e.g. 5% more than last year) are measured against the "
             "baseline; milestones are stages reached, with evidence.</li>"
             "<li>“≥” targets are met at or above the value; “≤” targets while at or "
@@ -301,7 +315,17 @@ void ss_page_method(struct ss_wreq *r)
             "<ul class=\"prose\">"
             "<li>人数、公里、场次、金额等可累加的指标：完成数是各责任单位最新一次审核通过的"
             "累计填报值之和；上级地区的数字是其所辖地州市、县市区之和。</li>"
-            "<li>比率（如落实率90%）不能相加：每次填报包含分子和分母，汇总时分别求和再相除。</li>"
+            "<li>本级填报即本级完成数：地州市（或负责全区的厅局）填报了本级数字、所辖县市区"
+            "也填报时，以本级数字为准，下级合计作为核对数并列显示，两者不一致时提示审核人；"
+            "两者绝不相加。再往上汇总时，该地州市只按本级数字计一次。</li>"
+            "<li>各地的计划数是分解给本地的任务数，未直接分解的取下级任务数之和。既无分解任务"
+            "又无填报的地区显示“本级无任务”，不参加任何统计和排名；没有分解任务却有填报的，"
+            "显示为“未分解”。</li>"
+            "<li>比率（如落实率90%）不能相加：每次填报包含分子和分母，汇总时分别求和再相除，"
+            "并显示填报覆盖面（有分解任务的单位中已填报的个数）。比率是水平值，不是累计数："
+            "显示最新水平与目标值的对比，不折算为完成百分比；达到或超过目标为正常推进，"
+            "未达到为滞后（差距超过红色预警线为严重滞后）；到计划期末，达到即已完成，"
+            "未达到即严重滞后。</li>"
             "<li>相对变化（如较上年增加5%）以上年基数为准；里程碑类指标（如推行“一件事”）"
             "按完成的阶段和佐证材料计。</li>"
             "<li>“≥”类指标达到或超过目标值即完成；“≤”类指标不超过目标值即达标。</li>"

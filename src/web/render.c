@@ -77,11 +77,12 @@ void ss_day(struct ss_buf *b, int32_t day)
 
 const char *ss_status_text(const struct ss_wreq *r, int status)
 {
-    static const char *const en[] = {"Done", "On track", "Lagging", "Seriously lagging",
-                                     "Not reported", "Unassigned"};
+    static const char *const en[SS_ST_COUNT] = {"Done",         "On track",   "Lagging",
+                                                "Seriously lagging", "Not reported",
+                                                "Unassigned", "No task here"};
 
     if (r->lang == SS_LANG_EN)
-        return (unsigned)status < 6 ? en[status] : "?";
+        return (unsigned)status < SS_ST_COUNT ? en[status] : "?";
     return ss_status_label((enum ss_status)status);
 }
 

@@ -44,6 +44,19 @@ expect 3 "unknown org" "$S" assign --db "$DB" --target "$TID" --org 999999 --val
 expect 3 "unknown target" "$S" assign --db "$DB" --target 99999 --org 6501 --value 1
 expect 1 "negative share" "$S" assign --db "$DB" --target "$TID" --org 6501 --value -1
 expect 0 "a department's share" "$S" assign --db "$DB" --target "$TID" --dept "人社厅" --value 1
+# shares fit their target's kind and unit (issue 9)
+RATE=$(python3 -c "
+import json; d = json.load(open('$T/plan.json'))
+print([x['id'] for p in d['projects'] for x in p['targets'] if x['kind'] == 'rate'][0])")
+KM=$(python3 -c "
+import json; d = json.load(open('$T/plan.json'))
+print([x['id'] for p in d['projects'] for x in p['targets'] if x['kind'] == 'count' and x['unit'] == '公里'][0])")
+expect 1 "a rate share of 150% is refused" "$S" assign --db "$DB" --target "$RATE" --org 6501 --value 150
+grep -q "percentage from 0 to 100" "$T/err" && ok "the refusal names the range" || { no "the refusal names the range"; cat "$T/err"; }
+expect 0 "a rate share of 95%" "$S" assign --db "$DB" --target "$RATE" --org 6501 --value 95
+expect 1 "half a person is refused" "$S" assign --db "$DB" --target "$TID" --org 650103 --value 0.5
+grep -q "whole number" "$T/err" && ok "the refusal says whole number" || { no "the refusal says whole number"; cat "$T/err"; }
+expect 0 "12.5 km is a share" "$S" assign --db "$DB" --target "$KM" --org 6501 --value 12.5
 expect 0 "audit verify after the shares" "$S" audit verify --db "$DB"
 
 echo "# $fails failed"

@@ -3,6 +3,7 @@
  * arriving out of order, corrections, rates and changes, pace and status,
  * and refresh from another connection.
  */
+#include <cmocka.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include "base/date.h"
 #include "base/util.h"
@@ -42,9 +42,9 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     struct ss_org_rec orgs[] = {
-        {"99", "省", 1, NULL},         {"9901", "甲市", 2, "99"},   {"9902", "乙市", 2, "99"},
-        {"990101", "甲一县", 3, "9901"}, {"990102", "甲二县", 3, "9901"},
-        {"990201", "乙一县", 3, "9902"},
+        {"99", "省", 1, NULL},           {"9901", "甲市", 2, "99"},
+        {"9902", "乙市", 2, "99"},       {"990101", "甲一县", 3, "9901"},
+        {"990102", "甲二县", 3, "9901"}, {"990201", "乙一县", 3, "9902"},
     };
     struct ss_plan *p = NULL;
     struct ss_err err;
@@ -227,6 +227,11 @@ static void test_rate_and_change(void **state)
     /* changes compare summed levels: (105 + 330) / (100 + 300) - 1 */
     ss_engine_figure(e, 2, ss_engine_org_find(e, "99"), D("2026-07-01"), &fig);
     assert_true(fabs(fig.actual - 8.75) < 1e-9);
+    /* a change is a level: beyond its target it is on track, and done only
+     * at the plan's end; never a share of the target */
+    assert_int_equal(fig.status, SS_ST_ON_TRACK);
+    assert_true(isnan(fig.progress) && isnan(fig.expected));
+    ss_engine_figure(e, 2, ss_engine_org_find(e, "99"), D("2026-12-31"), &fig);
     assert_int_equal(fig.status, SS_ST_DONE);
     ss_engine_free(e);
 }
@@ -399,8 +404,8 @@ static void test_snapshot_equals_full_load(void **state)
     assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
 
     assert_int_equal(ss_engine_open(f->st, 0, &a, &err), 0); /* from the snapshot */
-    assert_int_equal(ss_store_snapshot_put(f->st, ss_engine_plan(a)->id, 0, "", 0, NULL, NULL,
-                                           NULL, &err), 0);
+    assert_int_equal(
+        ss_store_snapshot_put(f->st, ss_engine_plan(a)->id, 0, "", 0, NULL, NULL, NULL, &err), 0);
     assert_int_equal(ss_engine_open(f->st, 0, &b, &err), 0); /* full load */
     for (t = 0; t < ss_engine_plan(a)->ntargets; t++)
         for (o = 0; o < (long)ss_engine_org_count(a); o++)
@@ -415,7 +420,14 @@ static void test_snapshot_equals_full_load(void **state)
                 assert_int_equal(fa.last_report, fb.last_report);
                 assert_int_equal(fa.status, fb.status);
             }
-    assert_true(actual(a, 0, "99", "2026-12-31") == 9 + 5 + 2 + 7);
+    /* 99's own report stands; its children's sum is beside it, not added */
+    assert_true(actual(a, 0, "99", "2026-12-31") == 2);
+    {
+        struct ss_figure fig;
+        ss_engine_figure(a, 0, ss_engine_org_find(a, "99"), D("2026-12-31"), &fig);
+        assert_true(fig.own && fig.children == 9 + 5 + 7 && fig.differs);
+        assert_int_equal(fig.children_reporters, 3);
+    }
     ss_engine_free(a);
     ss_engine_free(b);
 }
@@ -459,6 +471,390 @@ static void test_refresh_sees_assignments_and_plans(void **state)
     ss_engine_free(e);
 }
 
+/* Issue 9: a unit's own report is its whole figure. Counties of 9901
+ * report 40,450; 9901 itself reports 50,000: 9901 shows 50,000 (not
+ * 90,450) with 40,450 beside it as a check, and 99 adds 50,000 once. A
+ * report at the top changes no prefecture's or county's figure. */
+static void test_own_report_stands(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_engine *e;
+    struct ss_err err;
+    struct ss_figure fig;
+
+    assert_int_equal(add(f, 0, "990101", "2026-06-30", 30000), 0);
+    assert_int_equal(add(f, 0, "990102", "2026-06-30", 10450), 0);
+    assert_int_equal(add(f, 0, "990201", "2026-06-30", 700), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0); /* before 9901's own */
+    assert_true(actual(e, 0, "9901", "2026-07-01") == 40450);
+    assert_true(actual(e, 0, "99", "2026-07-01") == 41150);
+    assert_int_equal(add(f, 0, "9901", "2026-06-30", 50000), 0);
+    assert_int_equal(ss_engine_refresh(e, f->st), 1);
+    for (int pass = 0; pass < 2; pass++) { /* applied live, then loaded whole */
+        ss_engine_figure(e, 0, ss_engine_org_find(e, "9901"), D("2026-07-01"), &fig);
+        assert_true(fig.actual == 50000);
+        assert_true(fig.own && fig.children == 40450 && fig.differs);
+        assert_int_equal(fig.reporters, 1);
+        assert_int_equal(fig.children_reporters, 2);
+        assert_true(actual(e, 0, "99", "2026-07-01") == 50700);
+        ss_engine_figure(e, 0, ss_engine_org_find(e, "99"), D("2026-07-01"), &fig);
+        assert_int_equal(fig.reporters, 2);
+        assert_false(fig.own);
+        assert_false(fig.differs);
+        assert_true(actual(e, 0, "990101", "2026-07-01") == 30000);
+        ss_engine_free(e);
+        assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
+    }
+    /* a region-wide report at the top: the top's own figure, nobody else's */
+    assert_int_equal(add(f, 0, "99", "2026-08-31", 60000), 0);
+    assert_int_equal(ss_engine_refresh(e, f->st), 1);
+    assert_true(actual(e, 0, "99", "2026-09-01") == 60000);
+    assert_true(actual(e, 0, "99", "2026-08-30") == 50700);
+    assert_true(actual(e, 0, "9901", "2026-09-01") == 50000);
+    assert_true(actual(e, 0, "9902", "2026-09-01") == 700);
+    assert_true(actual(e, 0, "990201", "2026-09-01") == 700);
+    /* same figures agree when they match: no flag */
+    ss_engine_figure(e, 0, ss_engine_org_find(e, "9902"), D("2026-09-01"), &fig);
+    assert_false(fig.own);
+    ss_engine_free(e);
+}
+
+/* The own report stands from its date on; before it, the children's sum. */
+static void test_own_report_from_its_date(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_engine *e;
+    struct ss_err err;
+
+    assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
+    assert_int_equal(add(f, 0, "990101", "2026-03-31", 10), 0);
+    assert_int_equal(add(f, 0, "990101", "2026-09-30", 40), 0);
+    assert_int_equal(ss_engine_refresh(e, f->st), 1);
+    assert_int_equal(add(f, 0, "9901", "2026-06-30", 25), 0);
+    assert_int_equal(ss_engine_refresh(e, f->st), 1);
+    assert_int_equal(add(f, 0, "990102", "2026-04-30", 3), 0); /* before 9901's own */
+    assert_int_equal(ss_engine_refresh(e, f->st), 1);
+    assert_true(actual(e, 0, "9901", "2026-03-31") == 10);
+    assert_true(actual(e, 0, "9901", "2026-05-01") == 13);
+    assert_true(actual(e, 0, "9901", "2026-06-30") == 25);
+    assert_true(actual(e, 0, "9901", "2026-10-01") == 25); /* 40 + 3 is only the check */
+    assert_true(actual(e, 0, "99", "2026-05-01") == 13);
+    assert_true(actual(e, 0, "99", "2026-10-01") == 25);
+    /* an earlier own report moves where the own figure starts */
+    assert_int_equal(add(f, 0, "9901", "2026-04-15", 11), 0);
+    assert_int_equal(ss_engine_refresh(e, f->st), 1);
+    assert_true(actual(e, 0, "99", "2026-04-14") == 10);
+    assert_true(actual(e, 0, "99", "2026-05-01") == 11);
+    assert_true(actual(e, 0, "99", "2026-07-01") == 25);
+    ss_engine_free(e);
+}
+
+/* The reference: E(u, d) = own latest as of d, else the children's sum. */
+struct ref_rep {
+    long org;
+    int32_t day;
+    double a, b;
+};
+
+static void ref_eff(const struct ss_engine *e, const struct ref_rep *r, size_t n, long org,
+                    int32_t day, double *a, double *b, int *cnt)
+{
+    int32_t best = -1;
+    size_t i, nk;
+    const long *kids;
+
+    *a = *b = 0;
+    *cnt = 0;
+    for (i = 0; i < n; i++)
+        if (r[i].org == org && r[i].day <= day && r[i].day > best) {
+            best = r[i].day;
+            *a = r[i].a;
+            *b = r[i].b;
+            *cnt = 1;
+        }
+    if (best >= 0)
+        return;
+    kids = ss_engine_org_children(e, org, &nk);
+    for (i = 0; i < nk; i++) {
+        double ka, kb;
+        int kc;
+        ref_eff(e, r, n, kids[i], day, &ka, &kb, &kc);
+        *a += ka;
+        *b += kb;
+        *cnt += kc;
+    }
+}
+
+struct sql_pick {
+    int64_t target_id;
+    struct ss_sql_sum got;
+    int found;
+};
+
+static int sql_pick_cb(void *ctx, const struct ss_sql_sum *s)
+{
+    struct sql_pick *p = ctx;
+    if (s->target_id == p->target_id) {
+        p->got = *s;
+        p->found = 1;
+    }
+    return 0;
+}
+
+static uint32_t rnd(uint32_t *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return *s >> 8;
+}
+
+/* Reports at random units (leaves and their parents alike), approved in a
+ * random order: the live engine, a full load and a load from a snapshot
+ * taken half way all agree with the reference on every unit and day. */
+static void test_random_order_matches_reference(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_org_rec more[] = {
+        {"990103", "甲三县", 3, "9901"},     {"990202", "乙二县", 3, "9902"},
+        {"9903", "丙市", 2, "99"},           {"990301", "丙一县", 3, "9903"},
+        {"99030101", "丙一乡", 4, "990301"}, {"99030102", "丙二乡", 4, "990301"},
+    };
+    static const char *const codes[] = {"99",     "9901",   "9902",     "9903",
+                                        "990101", "990102", "990103",   "990201",
+                                        "990202", "990301", "99030101", "99030102"};
+    enum { NC = sizeof codes / sizeof codes[0], PER = 4 };
+    struct ss_err err;
+
+    assert_int_equal(ss_store_orgs_upsert(f->st, more, 6, &err), 0);
+    for (uint32_t seed = 1; seed <= 6; seed++) {
+        struct ss_engine *live, *full, *snap;
+        struct ss_report_in in[NC * PER];
+        struct ref_rep ref[NC * PER];
+        int64_t org_id[NC];
+        size_t n = 0, i;
+        uint32_t s = seed;
+        int ti = seed % 2 ? 0 : 1; /* a count, or a rate */
+
+        /* a fresh plan per seed, so no report of another seed counts */
+        {
+            struct ss_plan *p = NULL;
+            int64_t id;
+            assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
+            assert_int_equal(ss_store_plan_insert(f->st, p, &id, &err), 0);
+            ss_plan_free(p);
+        }
+        assert_int_equal(ss_engine_open(f->st, 0, &live, &err), 0);
+        for (i = 0; i < NC; i++)
+            org_id[i] = ss_engine_org(live, ss_engine_org_find(live, codes[i]))->id;
+        for (i = 0; i < NC; i++) {
+            int k, npts = (int)(rnd(&s) % (PER + 1));
+            int32_t day = 0;
+            double v = 0, den = 0;
+            if (rnd(&s) % 3 == 0)
+                npts = 0; /* some units never report */
+            for (k = 0; k < npts; k++) {
+                day += 1 + (int32_t)(rnd(&s) % 80);
+                v += rnd(&s) % 50;
+                den += 50 + rnd(&s) % 50;
+                if (day > 364)
+                    break;
+                memset(&in[n], 0, sizeof in[n]);
+                in[n].target_id = ss_engine_plan(live)->targets[ti].id;
+                in[n].org_id = org_id[i];
+                in[n].as_of = ss_engine_plan(live)->start + day;
+                in[n].status = "approved";
+                in[n].by = "test";
+                if (ti == 1) {
+                    in[n].value = NAN;
+                    in[n].numerator = v < den ? v : den;
+                    in[n].denominator = den;
+                } else {
+                    in[n].value = v;
+                    in[n].numerator = in[n].denominator = NAN;
+                }
+                ref[n].org = ss_engine_org_find(live, codes[i]);
+                ref[n].day = day;
+                ref[n].a = ti == 1 ? in[n].numerator : v;
+                ref[n].b = ti == 1 ? den : 0;
+                n++;
+            }
+        }
+        for (i = n; i > 1; i--) { /* approval order: shuffled */
+            size_t j = rnd(&s) % i;
+            struct ss_report_in t = in[i - 1];
+            struct ref_rep u = ref[i - 1];
+            in[i - 1] = in[j];
+            in[j] = t;
+            ref[i - 1] = ref[j];
+            ref[j] = u;
+        }
+        for (i = 0; i < n; i++) {
+            assert_int_equal(ss_store_report_insert_many(f->st, &in[i], 1, &err), 0);
+            assert_true(ss_engine_refresh(live, f->st) >= 0);
+            if (i == n / 2) {
+                struct ss_engine *half;
+                assert_int_equal(ss_engine_open(f->st, 0, &half, &err), 0);
+                assert_int_equal(ss_engine_save_snapshot(half, f->st), 0);
+                ss_engine_free(half);
+            }
+        }
+        assert_int_equal(ss_engine_open(f->st, 0, &snap, &err), 0);
+        assert_int_equal(ss_store_snapshot_put(f->st, ss_engine_plan(snap)->id, 0, "", 0, NULL,
+                                               NULL, NULL, &err),
+                         0);
+        assert_int_equal(ss_engine_open(f->st, 0, &full, &err), 0);
+        for (i = 0; i < NC; i++) {
+            long o = ss_engine_org_find(live, codes[i]);
+            for (int32_t day = 0; day < 365; day += 3) {
+                struct ss_engine *es[3] = {live, full, snap};
+                double ra, rb;
+                int rc;
+                ref_eff(live, ref, n, o, day, &ra, &rb, &rc);
+                if (day % 30 == 0) { /* the benchmark's SQL says the same */
+                    struct sql_pick q = {ss_engine_plan(live)->targets[ti].id, {0, 0, 0, 0}, 0};
+                    assert_int_equal(ss_store_sql_rollup(f->st, codes[i],
+                                                         ss_engine_plan(live)->start + day,
+                                                         sql_pick_cb, &q),
+                                     0);
+                    if (fabs(q.got.a - ra) > 1e-6 || fabs(q.got.b - rb) > 1e-6 ||
+                        q.got.reporters != rc)
+                        fail_msg("seed %u SQL at %s day %d: %g/%g (%lld) want %g/%g (%d)", seed,
+                                 codes[i], day, q.got.a, q.got.b, (long long)q.got.reporters, ra,
+                                 rb, rc);
+                }
+                for (int k = 0; k < 3; k++) {
+                    struct ss_figure fg;
+                    ss_engine_figure(es[k], (size_t)ti, o, ss_engine_plan(live)->start + day, &fg);
+                    if (fabs(fg.numerator - ra) > 1e-6 || fabs(fg.denominator - rb) > 1e-6 ||
+                        fg.reporters != rc)
+                        fail_msg("seed %u engine %d at %s day %d: %g/%g (%d) want %g/%g (%d)", seed,
+                                 k, codes[i], day, fg.numerator, fg.denominator, fg.reporters, ra,
+                                 rb, rc);
+                }
+            }
+        }
+        ss_engine_free(live);
+        ss_engine_free(full);
+        ss_engine_free(snap);
+    }
+}
+
+/* Rates are levels (issue 9): 85% against ">= 90%" on 31 December is not
+ * met, whatever share of 90 it is; before the end it is lagging, and a
+ * level at or beyond the target is on track until the end, then done. */
+static void test_rate_is_a_level(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_engine *e;
+    struct ss_err err;
+    struct ss_report_req r;
+    struct ss_figure fig;
+    int64_t id;
+    long top;
+
+    memset(&r, 0, sizeof r);
+    r.target_id = f->tid[1];
+    r.org = "99";
+    r.date = "2026-12-31";
+    r.value = r.baseline = NAN;
+    r.status = "approved";
+    r.numerator = 85;
+    r.denominator = 100;
+    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
+    top = ss_engine_top_org(e);
+    ss_engine_figure(e, 1, top, D("2026-12-31"), &fig);
+    assert_true(fabs(fig.actual - 85) < 1e-9);
+    assert_true(fig.status != SS_ST_ON_TRACK && fig.status != SS_ST_DONE);
+    assert_int_equal(fig.status, SS_ST_SERIOUS);
+    assert_true(isnan(fig.progress));
+    assert_true(isnan(fig.expected) && isnan(fig.expected_value));
+    ss_engine_free(e);
+
+    r.date = "2026-06-30";
+    r.numerator = 80;
+    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    r.date = "2026-09-30";
+    r.numerator = 93;
+    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
+    ss_engine_figure(e, 1, top, D("2026-07-01"), &fig);
+    assert_int_equal(fig.status, SS_ST_LAGGING); /* 80 < 90, 10 points short */
+    ss_engine_figure(e, 1, top, D("2026-10-01"), &fig);
+    assert_int_equal(fig.status, SS_ST_ON_TRACK); /* at the level, not yet the end */
+    ss_engine_figure(e, 1, top, D("2026-12-31"), &fig);
+    assert_int_equal(fig.status, SS_ST_SERIOUS); /* fell back to 85: not met */
+    ss_engine_free(e);
+}
+
+static int share(struct fixture *f, int t, const char *code, double v)
+{
+    struct ss_org o;
+    struct ss_err err;
+    int rc;
+
+    if ((rc = ss_store_org_get(f->st, code, &o)))
+        return rc;
+    free(o.name);
+    return ss_store_assign(f->st, f->tid[t], o.id, v, &err);
+}
+
+/* Places with no share (issue 9): a target assigned only to the south
+ * shows "no task here" in the north, not the region's plan; a county with
+ * no share of an assigned prefecture has none of its own either. Planned
+ * values add up from the counties' shares; levels hold below a share. */
+static void test_no_task_here(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_engine *e;
+    struct ss_err err;
+    struct ss_figure fig;
+
+    assert_int_equal(share(f, 0, "9902", 60), 0);
+    assert_int_equal(share(f, 1, "990201", 95), 0);
+    assert_int_equal(share(f, 1, "990101", 92), 0);
+    assert_int_equal(share(f, 3, "990101", 4), 0);
+    assert_int_equal(share(f, 3, "990102", 3), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
+#define FIG(t, code) ss_engine_figure(e, t, ss_engine_org_find(e, code), D("2026-07-01"), &fig)
+    FIG(0, "9901");
+    assert_true(isnan(fig.value));
+    assert_int_equal(fig.status, SS_ST_NO_TASK);
+    FIG(0, "990101");
+    assert_int_equal(fig.status, SS_ST_NO_TASK);
+    FIG(0, "9902");
+    assert_true(fig.value == 60);
+    assert_int_equal(fig.status, SS_ST_NOT_REPORTED);
+    FIG(0, "99");
+    assert_true(fig.value == 100);
+    /* counts: a prefecture's plan is its counties' shares */
+    FIG(3, "9901");
+    assert_true(fig.value == 7);
+    assert_int_equal(fig.expected_reporters, 2);
+    FIG(3, "9902");
+    assert_int_equal(fig.status, SS_ST_NO_TASK);
+    /* rates: a share holds below it; coverage counts the units with one */
+    FIG(1, "9902");
+    assert_true(fig.value == 90); /* a share below it: the target's level */
+    FIG(1, "99");
+    assert_int_equal(fig.expected_reporters, 2);
+    FIG(1, "9901");
+    assert_true(fig.value == 90);
+    FIG(1, "990102");
+    assert_int_equal(fig.status, SS_ST_NO_TASK);
+    FIG(1, "990201");
+    assert_true(fig.value == 95);
+    ss_engine_free(e);
+    /* a report where there is no share: unassigned, not hidden */
+    assert_int_equal(add(f, 0, "990101", "2026-06-30", 5), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
+    FIG(0, "9901");
+    assert_int_equal(fig.status, SS_ST_UNASSIGNED);
+    FIG(0, "99");
+    assert_true(fig.actual == 5);
+#undef FIG
+    ss_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -471,6 +867,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_equals_full_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_sees_assignments_and_plans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_own_report_stands, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_own_report_from_its_date, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_random_order_matches_reference, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_is_a_level, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_task_here, setup, teardown),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

@@ -3,7 +3,6 @@
  * arriving out of order, corrections, rates and changes, pace and status,
  * and refresh from another connection.
  */
-#include <cmocka.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "base/date.h"
 #include "base/util.h"

@@ -264,7 +264,7 @@ static void schema(struct ss_json *j, const char *name, const char *desc, const 
     "op:string kind:string parent:integer? dept:string? org_value:number? actual:number? " \
     "expected:number? expected_value:number? progress:number? time:number? "              \
     "projection:number? status:string status_label:string as_of:date last_report:date? "  \
-    "reporters:integer"
+    "reporters:integer coverage:@Coverage? own:boolean children:@ChildrenCheck?"
 
 static void components(struct ss_json *j)
 {
@@ -275,8 +275,16 @@ static void components(struct ss_json *j)
     schema(j, "Target",
            "A target and its figures at one org unit as of one day. expected is the share "
            "due by the date in %, progress is actual / planned value in %, time is the share "
-           "of the plan period elapsed in %; unknown numbers are null.",
+           "of the plan period elapsed in %; unknown numbers are null. Rates and changes are "
+           "levels: their progress, expected and expected_value are null. own: the unit's "
+           "own report is its figure (children then holds its children's sum as a check). "
+           "status no_task: no share here and nothing reported.",
            FIGURES);
+    schema(j, "Coverage", "Of the units below holding a share, how many reported.",
+           "reported:integer expected:integer");
+    schema(j, "ChildrenCheck",
+           "The children's sum beside a unit's own report; never added to it.",
+           "actual:number? reporters:integer differs:boolean");
     schema(j, "OrgRef", NULL, "code:string name:string level:integer");
     schema(j, "Project", NULL, "no:integer title:string lead_dept:string? targets:[@Target]");
     schema(j, "PlanInfo", NULL,

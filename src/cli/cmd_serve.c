@@ -21,6 +21,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "core/auth.h"
 #include "web/http.h"
 #include "web/web.h"
 
@@ -142,6 +143,9 @@ int cmd_serve(int argc, char **argv)
         (rc = trusted_proxies(argc, argv, proxies, &lim.ntrusted)))
         return rc;
     lim.trusted = proxies;
+    /* password checks take about half the threads at most: the rest keep
+     * answering while sign-ins queue */
+    ss_auth_set_hash_slots((unsigned)(threads / 2));
 
     ss_err_clear(&err);
     if ((rc = ss_web_new(cli_db_path(db), &web, &err)))

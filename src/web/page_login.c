@@ -138,6 +138,17 @@ void ss_page_login_post(struct ss_wreq *r)
                        T(r, "该用户名连续登录失败次数过多，请 15 分钟后再试。",
                          "Too many failed sign-ins for this name: wait 15 minutes and try "
                          "again."));
+        } else if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_THROTTLED_CLIENT) == 0) {
+            r->resp->status = 429;
+            login_form(r, cookie, name,
+                       T(r, "从您的网络登录失败次数过多，请 15 分钟后再试。",
+                         "Too many failed sign-ins from your network: wait 15 minutes and try "
+                         "again."));
+        } else if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_LOGIN_BUSY) == 0) {
+            r->resp->status = 503;
+            login_form(
+                r, cookie, name,
+                T(r, "服务器正忙，请稍后再试。", "The server is busy: try again in a moment."));
         } else if (err.code == SS_EFORBIDDEN) {
             r->resp->status = 401;
             login_form(r, cookie, name,

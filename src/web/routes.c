@@ -61,6 +61,10 @@ const struct ss_route ss_routes[] = {
      NULL, NULL, NULL, NULL, {{"period", "month YYYY-MM", NULL}}, 1,
      {{"POST", ss_page_report_post, "Save or submit the period's reports (form)", NULL, NULL,
        303, 1, NULL}}},
+    {"/console/users", ss_page_users, 0, 0, "An administrator's accounts", NULL, NULL, NULL,
+     NULL, {{0}}, 1,
+     {{"POST", ss_page_users_post, "Disable, enable or unlock an account, or reset its password "
+       "(form)", NULL, NULL, 303, 1, NULL}}},
     {"/console/inbox", ss_page_inbox, 0, 0, "A reviewer's inbox", NULL, NULL, NULL, NULL, {{0}}, 1,
      {{"POST", ss_page_inbox_post, "Approve or return a report (form)", NULL, NULL, 303, 1,
        NULL}}},

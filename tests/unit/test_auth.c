@@ -25,8 +25,8 @@
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
-#include "web/http.h"
 #include "tmpdb.h"
+#include "web/http.h"
 
 #define T0 1780000000 /* 2026-05-28 */
 
@@ -261,9 +261,8 @@ static void test_throttle_race(void **state)
     ss_auth_set_hash_slots(SS_LOGIN_HASH_SLOTS);
     assert_int_equal(failed, SS_LOGIN_MAX_FAILURES);
     assert_int_equal(throttled, N - SS_LOGIN_MAX_FAILURES);
-    assert_int_equal(ss_store_login_failures(f->st, "alice", T0 - SS_LOGIN_WINDOW, 100, &count,
-                                             &oldest),
-                     0);
+    assert_int_equal(
+        ss_store_login_failures(f->st, "alice", T0 - SS_LOGIN_WINDOW, 100, &count, &oldest), 0);
     assert_int_equal(count, SS_LOGIN_MAX_FAILURES);
     assert_int_equal(count_rows(f, "SELECT count(*) FROM login_attempt"), SS_LOGIN_MAX_FAILURES);
 }
@@ -282,9 +281,9 @@ static void test_throttle_client(void **state)
     for (i = 0; i < SS_LOGIN_MAX_FAILURES_IP; i++) {
         snprintf(name, sizeof name, "guess%d", i);
         ss_err_clear(&err);
-        assert_int_equal(ss_auth_login(f->st, name, "wrong horse", "192.0.2.7", token, csrf, &u,
-                                       &err),
-                         SS_EFORBIDDEN);
+        assert_int_equal(
+            ss_auth_login(f->st, name, "wrong horse", "192.0.2.7", token, csrf, &u, &err),
+            SS_EFORBIDDEN);
         assert_string_equal(err.field, "user");
     }
     rows = count_rows(f, "SELECT count(*) FROM login_attempt");
@@ -294,22 +293,21 @@ static void test_throttle_client(void **state)
     for (i = 0; i < 10; i++) {
         snprintf(name, sizeof name, "other%d", i);
         ss_err_clear(&err);
-        assert_int_equal(ss_auth_login(f->st, name, "wrong horse", "192.0.2.7", token, csrf, &u,
-                                       &err),
-                         SS_EFORBIDDEN);
+        assert_int_equal(
+            ss_auth_login(f->st, name, "wrong horse", "192.0.2.7", token, csrf, &u, &err),
+            SS_EFORBIDDEN);
         assert_string_equal(err.field, SS_THROTTLED_CLIENT);
         assert_non_null(strstr(err.msg, "from this address"));
     }
-    assert_int_equal(ss_auth_login(f->st, "alice", "correct horse", "192.0.2.7", token, csrf, &u,
-                                   &err),
-                     SS_EFORBIDDEN);
+    assert_int_equal(
+        ss_auth_login(f->st, "alice", "correct horse", "192.0.2.7", token, csrf, &u, &err),
+        SS_EFORBIDDEN);
     assert_string_equal(err.field, SS_THROTTLED_CLIENT);
     assert_int_equal(count_rows(f, "SELECT count(*) FROM login_attempt"), rows);
     assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_log"), entries);
     /* another client */
-    assert_int_equal(ss_auth_login(f->st, "alice", "correct horse", "192.0.2.8", token, csrf, &u,
-                                   &err),
-                     0);
+    assert_int_equal(
+        ss_auth_login(f->st, "alice", "correct horse", "192.0.2.8", token, csrf, &u, &err), 0);
     /* a throttled name writes nothing more either */
     for (i = 0; i < SS_LOGIN_MAX_FAILURES; i++)
         assert_int_equal(login(f, "alice", "nope nope", token, &err), SS_EFORBIDDEN);
@@ -324,9 +322,9 @@ static void test_throttle_client(void **state)
     /* the window passes */
     ss_auth_set_clock(T0 + SS_LOGIN_WINDOW + 1);
     ss_err_clear(&err);
-    assert_int_equal(ss_auth_login(f->st, "guess0", "wrong horse", "192.0.2.7", token, csrf, &u,
-                                   &err),
-                     SS_EFORBIDDEN);
+    assert_int_equal(
+        ss_auth_login(f->st, "guess0", "wrong horse", "192.0.2.7", token, csrf, &u, &err),
+        SS_EFORBIDDEN);
     assert_string_equal(err.field, "user");
 }
 
@@ -454,8 +452,7 @@ static void test_admin_changes(void **state)
     assert_string_equal(err.field, "NAME");
     assert_non_null(strstr(err.msg, "'nobody'"));
     assert_int_equal(ss_auth_user_unlock(f->st, "nobody", &err), SS_ENOTFOUND);
-    assert_int_equal(ss_auth_user_set_password(f->st, "nobody", "long enough", &err),
-                     SS_ENOTFOUND);
+    assert_int_equal(ss_auth_user_set_password(f->st, "nobody", "long enough", &err), SS_ENOTFOUND);
     assert_int_equal(ss_store_audit_verify(f->st, NULL, &ar, &err), 0);
     assert_int_equal(ar.bad_entry, 0);
 }
@@ -469,19 +466,32 @@ static void test_name_rules(void **state)
         const char *name;
         const char *says; /* in the message */
     } bad[] = {
-        {"ali\xe2\x80\x8b" "ce", "U+200B ZERO WIDTH SPACE at character 4"},
-        {"\xe2\x80\xae" "ecila", "U+202E RIGHT-TO-LEFT OVERRIDE at character 1"},
+        {"ali\xe2\x80\x8b"
+         "ce",
+         "U+200B ZERO WIDTH SPACE at character 4"},
+        {"\xe2\x80\xae"
+         "ecila",
+         "U+202E RIGHT-TO-LEFT OVERRIDE at character 1"},
         {"bob\xe2\x81\xa6", "U+2066 LEFT-TO-RIGHT ISOLATE at character 4"},
-        {"a\xe2\x80\x8d" "b", "U+200D ZERO WIDTH JOINER at character 2"},
-        {"\xef\xbb\xbf" "bob", "U+FEFF ZERO WIDTH NO-BREAK SPACE at character 1"},
-        {"bo\xc2\xad" "b", "U+00AD SOFT HYPHEN at character 3"},
+        {"a\xe2\x80\x8d"
+         "b",
+         "U+200D ZERO WIDTH JOINER at character 2"},
+        {"\xef\xbb\xbf"
+         "bob",
+         "U+FEFF ZERO WIDTH NO-BREAK SPACE at character 1"},
+        {"bo\xc2\xad"
+         "b",
+         "U+00AD SOFT HYPHEN at character 3"},
         {"\xe3\x85\xa4", "U+3164 HANGUL FILLER at character 1"},
         {"\xd0\xb0lice", "'l' at character 2 is a Latin letter, but U+0430 at character 1 is "
                          "Cyrillic"},
         {"p\xce\xbfst", "is a Greek letter"},
-        {"a\xcc\xb6" "lice", "U+0336 on 'a' (character 2 of the normalised name)"},
+        {"a\xcc\xb6"
+         "lice",
+         "U+0336 on 'a' (character 2 of the normalised name)"},
         {"tab\there", "at character 4"},
-        {"\xe5\xbc\xa0\xe3\x80\x80\xe4\xb8\x89", "U+3000 IDEOGRAPHIC SPACE at character 2 (it reads as"},
+        {"\xe5\xbc\xa0\xe3\x80\x80\xe4\xb8\x89",
+         "U+3000 IDEOGRAPHIC SPACE at character 2 (it reads as"},
         {"\xee\x80\x80x", "private-use"},
         {"a<b", "quotes, backslashes and <>&"},
         {"\xff", "not UTF-8 at byte 1"},
@@ -496,13 +506,14 @@ static void test_name_rules(void **state)
         if (!strstr(err.msg, bad[i].says))
             fail_msg("name %zu: '%s' does not say '%s'", i, err.msg, bad[i].says);
         /* user add refuses them the same way, and stores nothing */
-        assert_int_equal(ss_auth_user_add(f->st, bad[i].name, "viewer", "99", NULL,
-                                          "long enough", NULL, &err),
-                         SS_EINVAL);
+        assert_int_equal(
+            ss_auth_user_add(f->st, bad[i].name, "viewer", "99", NULL, "long enough", NULL, &err),
+            SS_EINVAL);
     }
     assert_int_equal(count_rows(f, "SELECT count(*) FROM account"), 1);
     /* what is fine: Chinese, digits, marks that belong to the letter */
-    assert_int_equal(ss_auth_name_normalize("\xe5\xa4\xa9\xe5\xb1\xb1\xe5\x8c\xba-01", out, &err), 0);
+    assert_int_equal(ss_auth_name_normalize("\xe5\xa4\xa9\xe5\xb1\xb1\xe5\x8c\xba-01", out, &err),
+                     0);
     /* a mark that composes with its letter is that letter */
     assert_int_equal(ss_auth_name_normalize("Jose\xcc\x81", out, &err), 0);
     assert_string_equal(out, "Jos\xc3\xa9");
@@ -510,17 +521,18 @@ static void test_name_rules(void **state)
     /* fullwidth letters are the ASCII ones */
     assert_int_equal(ss_auth_name_normalize("\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", out, &err), 0);
     assert_string_equal(out, "bob");
-    assert_int_equal(ss_auth_user_add(f->st, "\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", "viewer",
-                                      "99", NULL, "long enough", NULL, &err),
+    assert_int_equal(ss_auth_user_add(f->st, "\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", "viewer", "99",
+                                      NULL, "long enough", NULL, &err),
                      0);
     assert_int_equal(login(f, "bob", "long enough", token, &err), 0);
-    assert_int_equal(login(f, "\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", "long enough", token, &err), 0);
+    assert_int_equal(login(f, "\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", "long enough", token, &err),
+                     0);
     /* names that read like an existing one */
     for (i = 0; i < 4; i++) {
         static const char *const alike[] = {"Alice", "aIice", "a1ice", "B0B"};
-        assert_int_equal(ss_auth_user_add(f->st, alike[i], "viewer", "99", NULL, "long enough",
-                                          NULL, &err),
-                         SS_ECONFLICT);
+        assert_int_equal(
+            ss_auth_user_add(f->st, alike[i], "viewer", "99", NULL, "long enough", NULL, &err),
+            SS_ECONFLICT);
         assert_string_equal(err.field, "NAME");
         assert_non_null(strstr(err.msg, "reads like the existing account"));
     }

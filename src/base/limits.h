@@ -24,9 +24,15 @@
 #define SS_HTTP_MAX_BODY (1u << 20)      /* JSON request bodies */
 #define SS_HTTP_MAX_UPLOAD (20u << 20)   /* evidence files and ledgers */
 #define SS_HTTP_MAX_FIELDS 1000          /* fields and files in one form body */
-#define SS_HTTP_TIMEOUT_S 30             /* idle / slow-client timeout */
-#define SS_HTTP_MAX_CONN 1024
-#define SS_HTTP_MAX_CONN_PER_IP 64
+#define SS_HTTP_TIMEOUT_S 30             /* idle timeout (restarts on every byte) */
+#define SS_HTTP_REQUEST_TIMEOUT_S 60     /* a whole request (line, headers, body) must
+                                            arrive within this (serve --request-timeout) */
+#define SS_HTTP_MAX_REQUEST_TIMEOUT_S 3600
+#define SS_HTTP_MAX_CONN 1024            /* connections at once, in all */
+#define SS_HTTP_MAX_CONN_PER_IP 64       /* ... from one client address (serve --per-ip) */
+#define SS_HTTP_MAX_PER_IP (SS_HTTP_MAX_CONN / 2) /* the most --per-ip may allow, so that
+                                                     one address never holds them all */
+#define SS_HTTP_MAX_TRUSTED 16           /* serve --trusted-proxy addresses */
 
 /* Reporting workflow */
 #define SS_MAX_COMMENT 2000               /* bytes in a reviewer's comment */

@@ -5,6 +5,10 @@
  * the worker threads inherit the mask), then waits for one of them in
  * sigwait and stops the server gracefully: in-flight requests finish, the
  * engine and connections are freed.
+ *
+ * A port in use is refused (exit 4, the message names the port): two
+ * servers on one port would each answer part of the requests from their
+ * own database.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -17,32 +21,94 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "core/auth.h"
 #include "web/http.h"
 #include "web/web.h"
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: shishi serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
-               "       shishi serve --openapi\n\n"
-               "Serve the public progress pages and the JSON API (/api/v1/...).\n"
-               "  --listen   address and port (default 127.0.0.1:8080; port 0 picks one)\n"
-               "  --threads  worker threads (default: one per CPU)\n"
-               "  --openapi  print the OpenAPI document of the API and exit\n"
-               "Figures follow the database as it changes, also when another process\n"
-               "writes it. SIGINT or SIGTERM stops the server.\n");
+    fprintf(f,
+            "usage: shishi serve [--db FILE] [--listen ADDR:PORT] [--threads N] [--per-ip N]\n"
+            "                    [--request-timeout S] [--trusted-proxy ADDR]...\n"
+            "       shishi serve --openapi\n\n"
+            "Serve the public progress pages and the JSON API (/api/v1/...).\n"
+            "  --listen           address and port (default 127.0.0.1:8080; port 0 picks\n"
+            "                     one); a port in use is refused\n"
+            "  --threads          worker threads (default: one per CPU)\n"
+            "  --per-ip           connections at once from one client address (default %u,\n"
+            "                     at most %u of the %u in all)\n"
+            "  --request-timeout  seconds a request's line, headers and body may take to\n"
+            "                     arrive (default %u); a slower client is disconnected\n"
+            "  --trusted-proxy    a reverse proxy (ADDR or ADDR/PREFIX; repeat for more):\n"
+            "                     its connections are not counted per address, and its\n"
+            "                     X-Forwarded-For names the client for login throttling\n"
+            "                     and the access log (nobody else's is believed)\n"
+            "  --openapi          print the OpenAPI document of the API and exit\n"
+            "Figures follow the database as it changes, also when another process\n"
+            "writes it. SIGINT or SIGTERM stops the server.\n",
+            (unsigned)SS_HTTP_MAX_CONN_PER_IP, (unsigned)SS_HTTP_MAX_PER_IP,
+            (unsigned)SS_HTTP_MAX_CONN, (unsigned)SS_HTTP_REQUEST_TIMEOUT_S);
+}
+
+/* Every --trusted-proxy value (the option parser keeps only the last). */
+static int trusted_proxies(int argc, char **argv, const char **out, size_t *n)
+{
+    int i;
+
+    *n = 0;
+    for (i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--trusted-proxy") == 0 && i + 1 < argc)
+            v = argv[++i];
+        else if (strncmp(argv[i], "--trusted-proxy=", 16) == 0)
+            v = argv[i] + 16;
+        else if (strncmp(argv[i], "--", 2) == 0 && strchr(argv[i], '=') == NULL && i + 1 < argc &&
+                 strcmp(argv[i], "--openapi") != 0)
+            i++; /* another option's value */
+        if (!v)
+            continue;
+        if (*n >= SS_HTTP_MAX_TRUSTED) {
+            fprintf(stderr, "shishi serve: --trusted-proxy: at most %u proxies\n",
+                    (unsigned)SS_HTTP_MAX_TRUSTED);
+            return SS_EXIT_USAGE;
+        }
+        out[(*n)++] = v;
+    }
+    return 0;
+}
+
+/* A number option in 1..max, or the default when absent. */
+static int count_opt(const char *name, const char *s, long max, unsigned *out)
+{
+    long v;
+
+    if (!s)
+        return 0;
+    if (ss_parse_long(s, &v) != 0 || v < 1 || v > max) {
+        fprintf(stderr, "shishi serve: --%s must be a whole number from 1 to %ld, not '%s'\n", name,
+                max, s);
+        return SS_EXIT_USAGE;
+    }
+    *out = (unsigned)v;
+    return 0;
 }
 
 int cmd_serve(int argc, char **argv)
 {
-    const char *db = NULL, *listen = "127.0.0.1:8080", *threads_s = NULL;
+    const char *db = NULL, *listen = "127.0.0.1:8080", *threads_s = NULL, *per_ip = NULL;
+    const char *timeout = NULL, *proxy = NULL, *proxies[SS_HTTP_MAX_TRUSTED];
     int openapi = 0, npos, rc, sig;
     const struct cli_opt opts[] = {
         {"db", 1, &db, NULL},
         {"listen", 1, &listen, NULL},
         {"threads", 1, &threads_s, NULL},
+        {"per-ip", 1, &per_ip, NULL},
+        {"request-timeout", 1, &timeout, NULL},
+        {"trusted-proxy", 1, &proxy, NULL},
         {"openapi", 0, NULL, &openapi},
         {NULL, 0, NULL, NULL},
     };
+    struct ss_http_limits lim;
     struct ss_http_server *srv = NULL;
     struct ss_web *web = NULL;
     struct ss_err err;
@@ -70,6 +136,16 @@ int cmd_serve(int argc, char **argv)
     }
     if (threads < 1)
         threads = 1;
+    memset(&lim, 0, sizeof lim);
+    if ((rc = count_opt("per-ip", per_ip, SS_HTTP_MAX_PER_IP, &lim.per_ip)) ||
+        (rc = count_opt("request-timeout", timeout, SS_HTTP_MAX_REQUEST_TIMEOUT_S,
+                        &lim.request_timeout_s)) ||
+        (rc = trusted_proxies(argc, argv, proxies, &lim.ntrusted)))
+        return rc;
+    lim.trusted = proxies;
+    /* password checks take about half the threads at most: the rest keep
+     * answering while sign-ins queue */
+    ss_auth_set_hash_slots((unsigned)(threads / 2));
 
     ss_err_clear(&err);
     if ((rc = ss_web_new(cli_db_path(db), &web, &err)))
@@ -80,7 +156,7 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if ((rc = ss_http_start(listen, (unsigned)threads, ss_web_handle, web, &srv, &err))) {
+    if ((rc = ss_http_start(listen, (unsigned)threads, &lim, ss_web_handle, web, &srv, &err))) {
         ss_web_free(web);
         return cli_fail("serve", &err);
     }

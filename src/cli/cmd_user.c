@@ -1,10 +1,11 @@
 /*
- * cmd_user.c - `shishi user add|list`: the accounts of the console.
+ * cmd_user.c - `shishi user add|list|disable|enable|reset-password|unlock`:
+ * the accounts of the console.
  *
- * The password is read from standard input, one line, never from the
+ * A password is read from standard input, one line, never from the
  * command line (where `ps` and shell history would show it); on a terminal
- * echo is turned off while it is typed. The account is created by the
- * actor "cli" in the audit log.
+ * echo is turned off while it is typed. Every change is made by the actor
+ * "cli" in the audit log.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,12 +24,20 @@
 
 static const char USAGE[] =
     "usage: shishi user add NAME --role ROLE --org CODE [--dept DEPT] [--db FILE]\n"
-    "       shishi user list [--json] [--db FILE]\n\n"
-    "add   create an account; the password is read from standard input (one\n"
-    "      line, 8 to 128 bytes), e.g. from a terminal prompt or a pipe\n"
-    "      ROLE is admin, reviewer, reporter or viewer; CODE the org unit the\n"
-    "      account acts for (GB/T 2260); DEPT a department of the plan\n"
-    "list  every account with its role and scope\n";
+    "       shishi user list [--json] [--db FILE]\n"
+    "       shishi user disable|enable|reset-password|unlock NAME [--db FILE]\n\n"
+    "add             create an account; the password is read from standard input\n"
+    "                (one line, 8 to 128 bytes), e.g. from a terminal prompt or a pipe\n"
+    "                ROLE is admin, reviewer, reporter or viewer; CODE the org unit\n"
+    "                the account acts for (GB/T 2260); DEPT a department of the plan.\n"
+    "                NAME is stored in Unicode NFKC form; invisible or direction\n"
+    "                characters, mixed look-alike alphabets and names that read like\n"
+    "                an existing one are refused\n"
+    "list            every account with its role and scope\n"
+    "disable         the account can no longer sign in; its sessions end\n"
+    "enable          it can sign in again\n"
+    "reset-password  a new password from standard input; all its sessions end\n"
+    "unlock          its failed sign-ins no longer throttle the name\n";
 
 /* Read one line from stdin into pw (without the newline); echo off on a
  * terminal. Returns the length, or -1 when the line is too long or
@@ -95,7 +104,7 @@ static int user_add(int argc, char **argv)
     struct ss_store *st = NULL;
     struct ss_account_rec a;
     struct ss_err err;
-    char pw[SS_PASSWORD_MAX + 3];
+    char pw[SS_PASSWORD_MAX + 3], name[SS_NAME_MAX + 1];
     int64_t id = 0;
     long n;
     int npos, rc;
@@ -103,6 +112,11 @@ static int user_add(int argc, char **argv)
     if ((rc = cli_parse("user add", argc, argv, opts, pos, 1, &npos)))
         return rc;
     if (npos != 1 || !role || !org) {
+        fprintf(stderr, "shishi user add: %s\n",
+                npos != 1 ? "NAME is missing: the new account's user name"
+                : !role   ? "--role is missing: admin, reviewer, reporter or viewer"
+                          : "--org is missing: the code of the org unit the account acts "
+                            "for (GB/T 2260, e.g. --org 650102)");
         fputs(USAGE, stderr);
         return SS_EXIT_USAGE;
     }
@@ -121,7 +135,8 @@ static int user_add(int argc, char **argv)
     ss_store_set_actor(st, "cli");
     if ((rc = ss_auth_user_add(st, pos[0], role, org, dept, pw, &id, &err)))
         goto out;
-    if ((rc = ss_store_account_get(st, pos[0], &a))) {
+    if ((rc = ss_auth_name_normalize(pos[0], name, &err)) ||
+        (rc = ss_store_account_get(st, name, &a))) {
         ss_err_set(&err, rc, "", "the new account cannot be read back");
         goto out;
     }
@@ -187,6 +202,61 @@ static int user_list(int argc, char **argv)
     return SS_EXIT_OK;
 }
 
+enum { DISABLE, ENABLE, RESET, UNLOCK };
+
+/* user disable|enable|reset-password|unlock NAME */
+static int user_change(int argc, char **argv, int what)
+{
+    static const char *const cmds[] = {"user disable", "user enable", "user reset-password",
+                                       "user unlock"};
+    static const char *const done[] = {"disabled (its sessions ended)", "enabled",
+                                       "has a new password (its sessions ended)",
+                                       "unlocked (its failed sign-ins no longer count)"};
+    const char *cmd = cmds[what], *db = NULL, *pos[1];
+    struct cli_opt opts[] = {{"db", 1, &db, NULL}, {NULL, 0, NULL, NULL}};
+    struct ss_store *st = NULL;
+    struct ss_err err;
+    char pw[SS_PASSWORD_MAX + 3];
+    long n = 0;
+    int npos, rc;
+
+    if ((rc = cli_parse(cmd, argc, argv, opts, pos, 1, &npos)))
+        return rc;
+    if (npos != 1) {
+        fprintf(stderr, "shishi %s: NAME is missing: the account's user name\n", cmd);
+        fputs(USAGE, stderr);
+        return SS_EXIT_USAGE;
+    }
+    ss_err_clear(&err);
+    memset(pw, 0, sizeof pw);
+    if (what == RESET) {
+        n = read_password(pw, sizeof pw);
+        if (n < SS_PASSWORD_MIN || n > SS_PASSWORD_MAX) {
+            memset(pw, 0, sizeof pw);
+            ss_err_set(&err, SS_EINVAL, "password",
+                       n <= 0 ? "no password on standard input (one line, %d to %d bytes)"
+                              : "a password is %d to %d bytes long",
+                       SS_PASSWORD_MIN, SS_PASSWORD_MAX);
+            return cli_fail(cmd, &err);
+        }
+    }
+    if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)))
+        goto out;
+    ss_store_set_actor(st, "cli");
+    if (what == DISABLE || what == ENABLE)
+        rc = ss_auth_user_set_disabled(st, pos[0], what == DISABLE, &err);
+    else if (what == RESET)
+        rc = ss_auth_user_set_password(st, pos[0], pw, &err);
+    else
+        rc = ss_auth_user_unlock(st, pos[0], &err);
+    if (!rc)
+        printf("%s %s\n", pos[0], done[what]);
+out:
+    memset(pw, 0, sizeof pw);
+    ss_store_close(st);
+    return rc ? cli_fail(cmd, &err) : SS_EXIT_OK;
+}
+
 int cmd_user(int argc, char **argv)
 {
     if (argc < 2 || cli_wants_help(argc, argv)) {
@@ -198,6 +268,14 @@ int cmd_user(int argc, char **argv)
         return user_add(argc - 1, argv + 1);
     if (strcmp(argv[1], "list") == 0)
         return user_list(argc - 1, argv + 1);
+    if (strcmp(argv[1], "disable") == 0)
+        return user_change(argc - 1, argv + 1, DISABLE);
+    if (strcmp(argv[1], "enable") == 0)
+        return user_change(argc - 1, argv + 1, ENABLE);
+    if (strcmp(argv[1], "reset-password") == 0)
+        return user_change(argc - 1, argv + 1, RESET);
+    if (strcmp(argv[1], "unlock") == 0)
+        return user_change(argc - 1, argv + 1, UNLOCK);
     fputs(USAGE, stderr);
     return SS_EXIT_USAGE;
 }

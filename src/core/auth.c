@@ -11,18 +11,31 @@
  * hash of the same cost, so the answer takes as long as for a known name
  * and its timing does not tell which names exist.
  *
- * The argon2id verification runs outside any transaction (it is the slow
- * part); only the writes that follow (attempt, session, audit event) form
- * one transaction.
+ * A login runs in three steps: a read-only look at the throttle (a
+ * throttled name or client costs nothing more and writes nothing), a
+ * password-check slot (at most ss_auth_set_hash_slots checks at once;
+ * none free is an immediate "busy"), then the throttle again and the
+ * attempt's row in one write transaction (BEGIN IMMEDIATE: parallel
+ * attempts queue on it, so each sees the ones before), the argon2id check
+ * outside any transaction (the slow part), and the outcome (success,
+ * session, audit event) in a second transaction. An attempt counts as
+ * failed from the moment it is admitted, so a crash in between errs on the
+ * safe side.
+ *
+ * Names are checked one input character at a time (its compatibility
+ * decomposition), so an error points at what the person typed; the name
+ * stored is the NFKC form of the whole.
  */
 #include "core/auth.h"
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <utf8proc.h>
 
 #include "base/buf.h"
 #include "base/escape.h"
@@ -34,6 +47,8 @@
 static const char *const ROLES[] = {"admin", "reviewer", "reporter", "viewer"};
 
 static _Atomic int64_t fixed_clock;
+static _Atomic int hashing;                          /* password checks running */
+static _Atomic int hash_slots = SS_LOGIN_HASH_SLOTS; /* ... allowed at once */
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[crypto_pwhash_STRBYTES];
 static int init_ok;
@@ -121,34 +136,268 @@ int ss_auth_hash_password(const char *password, char out[128], struct ss_err *er
     return SS_OK;
 }
 
-/* 1 if name is acceptable for an account: 1..63 bytes of UTF-8 with no
- * space, control character or quote. */
-static int name_ok(const char *name)
-{
-    size_t n = name ? strlen(name) : 0, i;
+/* ---- names ------------------------------------------------------------------ */
 
-    if (n == 0 || n > 63 || !ss_utf8_valid(name, n))
-        return 0;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '\\' || c == '<' || c == '>' ||
-            c == '&')
-            return 0;
-    }
-    return 1;
+static const struct {
+    int32_t cp;
+    const char *name;
+} NAMED[] = {
+    {0x00AD, "SOFT HYPHEN"},
+    {0x034F, "COMBINING GRAPHEME JOINER"},
+    {0x061C, "ARABIC LETTER MARK"},
+    {0x115F, "HANGUL CHOSEONG FILLER"},
+    {0x1160, "HANGUL JUNGSEONG FILLER"},
+    {0x180E, "MONGOLIAN VOWEL SEPARATOR"},
+    {0x200B, "ZERO WIDTH SPACE"},
+    {0x200C, "ZERO WIDTH NON-JOINER"},
+    {0x200D, "ZERO WIDTH JOINER"},
+    {0x200E, "LEFT-TO-RIGHT MARK"},
+    {0x200F, "RIGHT-TO-LEFT MARK"},
+    {0x202A, "LEFT-TO-RIGHT EMBEDDING"},
+    {0x202B, "RIGHT-TO-LEFT EMBEDDING"},
+    {0x202C, "POP DIRECTIONAL FORMATTING"},
+    {0x202D, "LEFT-TO-RIGHT OVERRIDE"},
+    {0x202E, "RIGHT-TO-LEFT OVERRIDE"},
+    {0x2060, "WORD JOINER"},
+    {0x2066, "LEFT-TO-RIGHT ISOLATE"},
+    {0x2067, "RIGHT-TO-LEFT ISOLATE"},
+    {0x2068, "FIRST STRONG ISOLATE"},
+    {0x2069, "POP DIRECTIONAL ISOLATE"},
+    {0x2800, "BRAILLE PATTERN BLANK"},
+    {0x3000, "IDEOGRAPHIC SPACE"},
+    {0x3164, "HANGUL FILLER"},
+    {0xFEFF, "ZERO WIDTH NO-BREAK SPACE"},
+    {0xFFA0, "HALFWIDTH HANGUL FILLER"},
+};
+
+/* "U+202E RIGHT-TO-LEFT OVERRIDE", or "U+0430" for the unnamed */
+static void cp_text(int32_t cp, char *out, size_t cap)
+{
+    size_t i;
+
+    for (i = 0; i < SS_ARRAY_LEN(NAMED); i++)
+        if (NAMED[i].cp == cp) {
+            snprintf(out, cap, "U+%04X %s", (unsigned)cp, NAMED[i].name);
+            return;
+        }
+    if (cp >= 0x21 && cp < 0x7f)
+        snprintf(out, cap, "'%c'", (char)cp);
+    else
+        snprintf(out, cap, "U+%04X", (unsigned)cp);
 }
 
-int ss_auth_user_add(struct ss_store *st, const char *name, const char *role, const char *org_code,
-                     const char *dept, const char *password, int64_t *id, struct ss_err *err)
+/* Letters that render blank although Unicode calls them letters or symbols. */
+static int blank_letter(int32_t cp)
+{
+    return cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 || cp == 0x2800 ||
+           cp == 0x034F || cp == 0x180E;
+}
+
+/* Why cp may not be in a name (after compatibility mapping), or NULL. */
+static const char *refused_char(int32_t cp)
+{
+    if (cp < 0x80) {
+        if (cp <= ' ' || cp == 0x7f)
+            return "spaces and control characters are not allowed";
+        if (strchr("\"'\\<>&", (int)cp))
+            return "quotes, backslashes and <>& are not allowed";
+        return NULL;
+    }
+    if (blank_letter(cp))
+        return "it shows as nothing, so two names would look the same";
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_CF:
+        return "invisible format characters (zero-width, direction marks and overrides) make "
+               "one name look like another";
+    case UTF8PROC_CATEGORY_CC:
+        return "control characters are not allowed";
+    case UTF8PROC_CATEGORY_ZS:
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+        return "spaces are not allowed";
+    case UTF8PROC_CATEGORY_CO:
+        return "private-use characters look different on every device";
+    case UTF8PROC_CATEGORY_CS:
+    case UTF8PROC_CATEGORY_CN:
+        return "it is not an assigned character";
+    default:
+        return NULL;
+    }
+}
+
+enum { SC_NONE, SC_LATIN, SC_GREEK, SC_CYRILLIC, SC_ARMENIAN, SC_CHEROKEE };
+static const char *const SCRIPT[] = {"", "Latin", "Greek", "Cyrillic", "Armenian", "Cherokee"};
+
+/* The alphabet of a letter among those whose letters look alike. */
+static int script_of(int32_t cp)
+{
+    if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+        (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1E00 && cp <= 0x1EFF))
+        return SC_LATIN;
+    if ((cp >= 0x370 && cp <= 0x3FF) || (cp >= 0x1F00 && cp <= 0x1FFF))
+        return SC_GREEK;
+    if ((cp >= 0x400 && cp <= 0x52F) || (cp >= 0x1C80 && cp <= 0x1C8F) ||
+        (cp >= 0x2DE0 && cp <= 0x2DFF) || (cp >= 0xA640 && cp <= 0xA69F))
+        return SC_CYRILLIC;
+    if (cp >= 0x530 && cp <= 0x58F)
+        return SC_ARMENIAN;
+    if ((cp >= 0x13A0 && cp <= 0x13FF) || (cp >= 0xAB70 && cp <= 0xABBF))
+        return SC_CHEROKEE;
+    return SC_NONE;
+}
+
+int ss_auth_name_normalize(const char *name, char out[SS_NAME_MAX + 1], struct ss_err *err)
+{
+    size_t n = name ? strlen(name) : 0, i = 0;
+    int pos = 0, first_sc = SC_NONE, first_pos = 0;
+    int32_t first_cp = 0;
+    utf8proc_uint8_t *nf;
+    char what[64], other[64];
+
+    out[0] = '\0';
+    if (n == 0)
+        return ss_err_set(err, SS_EINVAL, "NAME", "a user name cannot be empty");
+    if (n > 4 * SS_NAME_MAX)
+        return ss_err_set(err, SS_EINVAL, "NAME", "a user name is at most %d bytes", SS_NAME_MAX);
+    while (i < n) {
+        utf8proc_int32_t cp, d[32];
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)name + i, (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_ssize_t nd, j;
+        int bound = 0;
+
+        if (k <= 0)
+            return ss_err_set(err, SS_EINVAL, "NAME", "the name is not UTF-8 at byte %zu", i + 1);
+        pos++;
+        nd = utf8proc_decompose_char(cp, d, 32, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, &bound);
+        if (nd < 1 || nd > 32)
+            return ss_err_set(err, SS_EINVAL, "NAME", "character %d cannot be read", pos);
+        for (j = 0; j < nd; j++) {
+            const char *why = refused_char(d[j]);
+            int sc = script_of(d[j]);
+
+            if (why) {
+                cp_text(cp, what, sizeof what);
+                if (d[j] != cp) {
+                    cp_text(d[j], other, sizeof other);
+                    return ss_err_set(err, SS_EINVAL, "NAME",
+                                      "%s at character %d (it reads as %s) is not allowed in a "
+                                      "user name: %s",
+                                      what, pos, other, why);
+                }
+                return ss_err_set(err, SS_EINVAL, "NAME",
+                                  "%s at character %d is not allowed in a user name: %s", what, pos,
+                                  why);
+            }
+            if (sc != SC_NONE && first_sc == SC_NONE) {
+                first_sc = sc;
+                first_pos = pos;
+                first_cp = cp;
+            } else if (sc != SC_NONE && sc != first_sc) {
+                cp_text(cp, what, sizeof what);
+                cp_text(first_cp, other, sizeof other);
+                return ss_err_set(err, SS_EINVAL, "NAME",
+                                  "%s at character %d is a %s letter, but %s at character %d is "
+                                  "%s: letters of two alphabets that look alike are not allowed "
+                                  "in one name",
+                                  what, pos, SCRIPT[sc], other, first_pos, SCRIPT[first_sc]);
+            }
+        }
+        i += (size_t)k;
+    }
+    nf = utf8proc_NFKC((const utf8proc_uint8_t *)name);
+    if (!nf)
+        return ss_err_set(err, SS_EINVAL, "NAME", "the name cannot be normalised");
+    /* a mark left on an ASCII letter once composed (é is one letter; a
+     * strike-through or an overlay has no composed form) makes a near
+     * copy of an ASCII name */
+    {
+        const utf8proc_uint8_t *p = nf;
+        int32_t prev = 0;
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k;
+
+        for (pos = 1; *p && (k = utf8proc_iterate(p, -1, &cp)) > 0; p += k, pos++) {
+            utf8proc_category_t c = utf8proc_category(cp);
+            if ((c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_ME) && prev > 0 &&
+                prev < 0x80) {
+                cp_text(cp, what, sizeof what);
+                cp_text(prev, other, sizeof other);
+                free(nf);
+                return ss_err_set(err, SS_EINVAL, "NAME",
+                                  "%s on %s (character %d of the normalised name) is not "
+                                  "allowed in a user name: a combining mark on a Latin letter "
+                                  "makes a look-alike",
+                                  what, other, pos);
+            }
+            prev = cp;
+        }
+    }
+    if (strlen((const char *)nf) > SS_NAME_MAX) {
+        free(nf);
+        return ss_err_set(err, SS_EINVAL, "NAME", "a user name is at most %d bytes", SS_NAME_MAX);
+    }
+    snprintf(out, SS_NAME_MAX + 1, "%s", (const char *)nf);
+    free(nf);
+    return SS_OK;
+}
+
+/* How a name reads: ASCII case folded, and the letters people mistake for
+ * each other in most fonts made one (I l 1 |, O 0, rn m, vv w). */
+static void skeleton(const char *name, char *out, size_t cap)
+{
+    size_t o = 0;
+    const char *p;
+
+    for (p = name; *p && o + 1 < cap; p++) {
+        char c = *p;
+        if (c == 'I' || c == '1' || c == '|')
+            c = 'l';
+        else if (c == 'O' || c == '0')
+            c = 'o';
+        else if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (o && ((c == 'n' && out[o - 1] == 'r') || (c == 'v' && out[o - 1] == 'v'))) {
+            out[o - 1] = c == 'n' ? 'm' : 'w';
+            continue;
+        }
+        out[o++] = c;
+    }
+    out[o] = '\0';
+}
+
+struct alike {
+    char name[SS_NAME_MAX + 1];
+    char skel[2 * SS_NAME_MAX + 2];
+    char found[64];
+};
+
+static int alike_one(void *ctx, const struct ss_account_rec *a)
+{
+    struct alike *l = ctx;
+    char skel[sizeof l->skel];
+
+    skeleton(a->name, skel, sizeof skel);
+    if (strcmp(skel, l->skel) == 0 && strcmp(a->name, l->name) != 0) {
+        snprintf(l->found, sizeof l->found, "%s", a->name);
+        return 1;
+    }
+    return 0;
+}
+
+int ss_auth_user_add(struct ss_store *st, const char *name_in, const char *role,
+                     const char *org_code, const char *dept, const char *password, int64_t *id,
+                     struct ss_err *err)
 {
     enum ss_role r;
     char hash[128];
     size_t plen = password ? strlen(password) : 0;
+    struct alike l;
     int rc;
 
-    if (!name_ok(name))
-        return ss_err_set(err, SS_EINVAL, "NAME",
-                          "a user name is 1 to 63 bytes, without spaces, quotes or <>&");
+    memset(&l, 0, sizeof l);
+    if ((rc = ss_auth_name_normalize(name_in, l.name, err)))
+        return rc;
     if (ss_role_parse(role, &r))
         return ss_err_set(err, SS_EINVAL, "--role",
                           "the role must be admin, reviewer, reporter or viewer");
@@ -159,9 +408,18 @@ int ss_auth_user_add(struct ss_store *st, const char *name, const char *role, co
     if (plen < SS_PASSWORD_MIN || plen > SS_PASSWORD_MAX)
         return ss_err_set(err, SS_EINVAL, "password", "a password is %d to %d bytes long",
                           SS_PASSWORD_MIN, SS_PASSWORD_MAX);
+    skeleton(l.name, l.skel, sizeof l.skel);
+    rc = ss_store_account_each(st, alike_one, &l);
+    if (rc == 1)
+        return ss_err_set(err, SS_ECONFLICT, "NAME",
+                          "'%s' reads like the existing account '%s' (letter case, I l 1, O 0, "
+                          "rn m read alike): choose a name that looks different",
+                          l.name, l.found);
+    if (rc)
+        return ss_err_set(err, SS_EDB, "", "cannot read the accounts");
     if ((rc = ss_auth_hash_password(password, hash, err)))
         return rc;
-    rc = ss_store_account_add(st, name, ss_role_str(r), org_code, dept, hash, id, err);
+    rc = ss_store_account_add(st, l.name, ss_role_str(r), org_code, dept, hash, id, err);
     sodium_memzero(hash, sizeof hash);
     return rc;
 }
@@ -241,24 +499,85 @@ static int audit(struct ss_store *st, const char *action, const char *name, cons
     return rc;
 }
 
-/* Record an attempt and its audit event, plus the session when ok, in one
- * transaction. */
-static int record(struct ss_store *st, const char *name, const char *ip, int result, int64_t now,
-                  const struct ss_account_rec *a, const char *thash, const char *csrf,
-                  struct ss_err *err)
+void ss_auth_set_hash_slots(unsigned n)
 {
-    static const char *const words[] = {"throttled", "failed", "ok"};
+    hash_slots = n < 1 ? 1 : (int)n;
+}
+
+unsigned ss_auth_hashing(void)
+{
+    int n = atomic_load(&hashing);
+
+    return n > 0 ? (unsigned)n : 0;
+}
+
+static int take_slot(void)
+{
+    if (atomic_fetch_add(&hashing, 1) < hash_slots)
+        return 1;
+    atomic_fetch_sub(&hashing, 1);
+    return 0;
+}
+
+static void give_slot(void)
+{
+    atomic_fetch_sub(&hashing, 1);
+}
+
+/* The refusal of a throttled attempt (g->refused 1: the name, 2: the
+ * client address). */
+static int throttled(const struct ss_login_gate *g, int64_t now, struct ss_err *err)
+{
+    int64_t wait = g->oldest + SS_LOGIN_WINDOW - now;
+    long minutes = (long)((wait + 59) / 60);
+
+    if (minutes < 1)
+        minutes = 1;
+    return ss_err_set(err, SS_EFORBIDDEN, g->refused == 1 ? SS_THROTTLED : SS_THROTTLED_CLIENT,
+                      "too many failed sign-ins %s: wait %ld minute%s and try again",
+                      g->refused == 1 ? "for this name" : "from this address", minutes,
+                      minutes > 1 ? "s" : "");
+}
+
+/* The throttle, read only: g->refused set as ss_store_login_admit would. */
+static int peek(struct ss_store *st, const char *name, const char *ip, struct ss_login_gate *g)
+{
+    int count, rc;
+    int64_t oldest;
+
+    g->refused = 0;
+    if ((rc = ss_store_login_failures(st, name, g->since, (int)g->max_name, &count, &oldest)))
+        return rc;
+    if (count >= g->max_name) {
+        g->refused = 1;
+        g->oldest = oldest;
+        return SS_OK;
+    }
+    if (ip && (rc = ss_store_login_failures_ip(st, ip, g->since, (int)g->max_ip, &count, &oldest)))
+        return rc;
+    if (ip && count >= g->max_ip) {
+        g->refused = 2;
+        g->oldest = oldest;
+    }
+    return SS_OK;
+}
+
+/* The outcome of an admitted attempt: on success the attempt row says so
+ * and the session opens; the audit event either way; one transaction. */
+static int finish(struct ss_store *st, const char *name, const char *ip, int ok, int64_t now,
+                  const struct ss_login_gate *g, const struct ss_account_rec *a, const char *thash,
+                  const char *csrf, struct ss_err *err)
+{
     int rc;
 
-    ss_store_set_actor(st, result == 1 ? name : "anonymous");
+    ss_store_set_actor(st, ok ? name : "anonymous");
     if ((rc = ss_store_begin(st)))
         return ss_err_set(err, SS_EDB, "", "the database is busy; try again");
-    if ((rc = ss_store_login_attempt(st, name, ip, result, now, err)))
+    if (ok &&
+        ((rc = ss_store_login_succeeded(st, g->attempt, err)) ||
+         (rc = ss_store_session_add(st, thash, a->id, csrf, now + SS_SESSION_SECONDS, now, err))))
         goto fail;
-    if (result == 1 &&
-        (rc = ss_store_session_add(st, thash, a->id, csrf, now + SS_SESSION_SECONDS, now, err)))
-        goto fail;
-    if ((rc = audit(st, "login", name, ip, words[result + 1], err)))
+    if ((rc = audit(st, "login", name, ip, ok ? "ok" : "failed", err)))
         goto fail;
     if ((rc = ss_store_commit(st)))
         return ss_err_set(err, SS_EDB, "", "the login could not be saved");
@@ -268,47 +587,59 @@ fail:
     return rc;
 }
 
-int ss_auth_login(struct ss_store *st, const char *name, const char *password, const char *ip,
+int ss_auth_login(struct ss_store *st, const char *name_in, const char *password, const char *ip,
                   char token[SS_TOKEN_HEX], char csrf[SS_TOKEN_HEX], struct ss_user *u,
                   struct ss_err *err)
 {
     struct ss_account_rec a;
-    char thash[SS_TOKEN_HEX];
-    int64_t now = now_s(), oldest;
-    int rc, count, found, ok;
+    struct ss_login_gate g;
+    char thash[SS_TOKEN_HEX], name[SS_NAME_MAX + 1];
+    int64_t now = now_s();
+    int rc, found, ok;
 
     token[0] = csrf[0] = '\0';
+    thash[0] = '\0';
     if ((rc = ready(err)))
         return rc;
-    if (!name_ok(name) || !password || strlen(password) > SS_PASSWORD_MAX)
+    if (ss_auth_name_normalize(name_in, name, NULL) || !password ||
+        strlen(password) > SS_PASSWORD_MAX)
         return ss_err_set(err, SS_EFORBIDDEN, "user", "wrong user name or password");
-    if ((rc = ss_store_login_failures(st, name, now - SS_LOGIN_WINDOW, SS_LOGIN_MAX_FAILURES,
-                                      &count, &oldest)))
+    memset(&g, 0, sizeof g);
+    g.max_name = SS_LOGIN_MAX_FAILURES;
+    g.max_ip = SS_LOGIN_MAX_FAILURES_IP;
+    g.since = now - SS_LOGIN_WINDOW;
+    /* a throttled name or client costs neither a slot nor a write */
+    if (peek(st, name, ip, &g))
         return ss_err_set(err, SS_EDB, "", "cannot read the login history");
-    if (count >= SS_LOGIN_MAX_FAILURES) {
-        int64_t wait = oldest + SS_LOGIN_WINDOW - now;
-        long minutes = (long)((wait + 59) / 60);
-
-        if ((rc = record(st, name, ip, -1, now, NULL, NULL, NULL, err)))
-            return rc;
-        return ss_err_set(err, SS_EFORBIDDEN, SS_THROTTLED,
-                          "too many failed sign-ins for this name: wait %ld minute%s and try "
-                          "again",
-                          minutes < 1 ? 1 : minutes, minutes > 1 ? "s" : "");
+    if (g.refused)
+        return throttled(&g, now, err);
+    if (!take_slot())
+        return ss_err_set(err, SS_EFORBIDDEN, SS_LOGIN_BUSY,
+                          "the server is busy checking other sign-ins: try again in a moment");
+    /* the count again, and the attempt recorded, in one write transaction */
+    if ((rc = ss_store_login_admit(st, name, ip, now, &g, err))) {
+        give_slot();
+        return ss_err_set(err, SS_EDB, "", "the login could not be recorded; try again");
+    }
+    if (g.refused) {
+        give_slot();
+        return throttled(&g, now, err);
     }
     rc = ss_store_account_get(st, name, &a);
-    if (rc && rc != SS_ENOTFOUND)
-        return ss_err_set(err, SS_EDB, "", "cannot read the account");
     found = rc == SS_OK;
+    /* an unknown name does the same work as a known one */
     ok =
         crypto_pwhash_str_verify(found ? a.pw_hash : dummy_hash, password, strlen(password)) == 0 &&
         found && !a.disabled;
+    give_slot();
+    if (rc && rc != SS_ENOTFOUND)
+        return ss_err_set(err, SS_EDB, "", "cannot read the account");
     if (ok) {
         random_hex(token);
         random_hex(csrf);
         token_hash(token, thash);
     }
-    rc = record(st, name, ip, ok ? 1 : 0, now, found ? &a : NULL, thash, csrf, err);
+    rc = finish(st, name, ip, ok, now, &g, found ? &a : NULL, thash, csrf, err);
     if (found)
         sodium_memzero(a.pw_hash, sizeof a.pw_hash);
     if (rc) {
@@ -319,6 +650,90 @@ int ss_auth_login(struct ss_store *st, const char *name, const char *password, c
         return ss_err_set(err, SS_EFORBIDDEN, "user", "wrong user name or password");
     user_from_rec(&a, u);
     return SS_OK;
+}
+
+/* ---- administration ------------------------------------------------------------ */
+
+/* The account called name (as given, else its normalised form). */
+static int find_account(struct ss_store *st, const char *name, struct ss_account_rec *a,
+                        struct ss_err *err)
+{
+    char norm[SS_NAME_MAX + 1];
+    int rc = name ? ss_store_account_get(st, name, a) : SS_ENOTFOUND;
+
+    if (rc == SS_ENOTFOUND && name && ss_auth_name_normalize(name, norm, NULL) == 0 &&
+        strcmp(norm, name) != 0)
+        rc = ss_store_account_get(st, norm, a);
+    if (rc == SS_ENOTFOUND)
+        return ss_err_set(err, SS_ENOTFOUND, "NAME", "no account is called '%s'", name ? name : "");
+    if (rc)
+        return ss_err_set(err, SS_EDB, "", "cannot read the account");
+    return SS_OK;
+}
+
+int ss_auth_user_set_disabled(struct ss_store *st, const char *name, int disabled,
+                              struct ss_err *err)
+{
+    struct ss_account_rec a;
+    int rc;
+
+    if ((rc = find_account(st, name, &a, err)))
+        return rc;
+    sodium_memzero(a.pw_hash, sizeof a.pw_hash);
+    return ss_store_account_set_disabled(st, a.id, disabled ? 1 : 0, err);
+}
+
+int ss_auth_user_set_password(struct ss_store *st, const char *name, const char *password,
+                              struct ss_err *err)
+{
+    struct ss_account_rec a;
+    char hash[128];
+    size_t plen = password ? strlen(password) : 0;
+    int rc;
+
+    if ((rc = find_account(st, name, &a, err)))
+        return rc;
+    sodium_memzero(a.pw_hash, sizeof a.pw_hash);
+    if (plen < SS_PASSWORD_MIN || plen > SS_PASSWORD_MAX)
+        return ss_err_set(err, SS_EINVAL, "password", "a password is %d to %d bytes long",
+                          SS_PASSWORD_MIN, SS_PASSWORD_MAX);
+    if ((rc = ss_auth_hash_password(password, hash, err)))
+        return rc;
+    rc = ss_store_account_set_password(st, a.id, hash, err);
+    sodium_memzero(hash, sizeof hash);
+    return rc;
+}
+
+int ss_auth_user_unlock(struct ss_store *st, const char *name, struct ss_err *err)
+{
+    struct ss_account_rec a;
+    int rc;
+
+    if ((rc = find_account(st, name, &a, err)))
+        return rc;
+    sodium_memzero(a.pw_hash, sizeof a.pw_hash);
+    if ((rc = ss_store_begin(st)))
+        return ss_err_set(err, SS_EDB, "", "the database is busy; try again");
+    if ((rc = ss_store_login_unlock(st, a.name, now_s(), err)) ||
+        (rc = audit(st, "unlock", a.name, NULL, NULL, err))) {
+        ss_store_rollback(st);
+        return rc;
+    }
+    if ((rc = ss_store_commit(st)))
+        return ss_err_set(err, SS_EDB, "", "the unlock could not be saved");
+    return SS_OK;
+}
+
+int ss_auth_may_manage(const struct ss_engine *e, const struct ss_user *admin,
+                       const char *target_org, int64_t target_id)
+{
+    long own, org;
+
+    if (admin->role != SS_ROLE_ADMIN || admin->id == target_id)
+        return 0;
+    own = ss_engine_org_find(e, admin->org);
+    org = ss_engine_org_find(e, target_org);
+    return own >= 0 && org >= 0 && ss_engine_org_within(e, org, own);
 }
 
 int ss_auth_session(struct ss_store *st, const char *token, struct ss_user *u,

@@ -154,44 +154,19 @@ int ss_store_account_each(struct ss_store *st, ss_account_fn fn, void *ctx)
     return rc;
 }
 
-int ss_store_login_attempt(struct ss_store *st, const char *name, const char *ip, int result,
-                           int64_t now, struct ss_err *err)
+/* count and earliest time of the latest `last` failures selected by
+ * `where` (parameters ?1 the key, ?2 since, ?3 last) */
+static int failures(struct ss_store *st, const char *sql, const char *key, int64_t since, int last,
+                    int *count, int64_t *oldest)
 {
-    sqlite3_stmt *s = store_prepare(
-        st, "INSERT INTO login_attempt(name, ip, ok, at) VALUES (?1, ?2, ?3, " TS(4) ")", err);
-    int rc;
-
-    if (!s)
-        return SS_EDB;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    store_bind_text(s, 2, ip);
-    sqlite3_bind_int(s, 3, result);
-    sqlite3_bind_int64(s, 4, now);
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "recording a login");
-    sqlite3_finalize(s);
-    return rc;
-}
-
-int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since, int last,
-                            int *count, int64_t *oldest)
-{
-    /* failures in the window after the last success; the earliest of the
-     * latest `last` of them */
-    sqlite3_stmt *s = store_prepare(
-        st,
-        "WITH f AS (SELECT at FROM login_attempt WHERE name = ?1 AND ok = 0 AND at > " TS(
-            2) " AND id > coalesce((SELECT max(id) FROM login_attempt WHERE name = ?1 AND ok = 1), "
-               "0)"
-               " ORDER BY at DESC, id DESC LIMIT ?3) "
-               "SELECT count(*), coalesce(CAST(strftime('%s', min(at)) AS INTEGER), 0) FROM f",
-        NULL);
+    sqlite3_stmt *s = store_prepare(st, sql, NULL);
     int rc = SS_EDB;
 
     *count = 0;
     *oldest = 0;
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, since);
     sqlite3_bind_int(s, 3, last);
     if (sqlite3_step(s) == SQLITE_ROW) {
@@ -201,6 +176,160 @@ int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since
     }
     sqlite3_finalize(s);
     return rc;
+}
+
+#define LATEST_FAILURES(COND)                                                                      \
+    "WITH f AS (SELECT at FROM login_attempt WHERE " COND " AND ok = 0 AND at > " TS(              \
+        2) " ORDER BY at DESC, id DESC LIMIT ?3) "                                                 \
+           "SELECT count(*), coalesce(CAST(strftime('%s', min(at)) AS INTEGER), 0) FROM f"
+
+int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since, int last,
+                            int *count, int64_t *oldest)
+{
+    /* failures in the window after the last success or unlock */
+    return failures(st,
+                    LATEST_FAILURES("name = ?1 AND id > coalesce((SELECT max(id) FROM "
+                                    "login_attempt WHERE name = ?1 AND ok IN (1, 2)), 0)"),
+                    name, since, last, count, oldest);
+}
+
+int ss_store_login_failures_ip(struct ss_store *st, const char *ip, int64_t since, int last,
+                               int *count, int64_t *oldest)
+{
+    return failures(st, LATEST_FAILURES("ip = ?1"), ip, since, last, count, oldest);
+}
+
+static int insert_attempt(struct ss_store *st, const char *name, const char *ip, int ok,
+                          int64_t now, int64_t *id, struct ss_err *err)
+{
+    sqlite3_stmt *s = store_prepare(
+        st, "INSERT INTO login_attempt(name, ip, ok, at) VALUES (?1, ?2, ?3, " TS(4) ")", err);
+    int rc;
+
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    store_bind_text(s, 2, ip);
+    sqlite3_bind_int(s, 3, ok);
+    sqlite3_bind_int64(s, 4, now);
+    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "recording a login");
+    if (!rc && id)
+        *id = sqlite3_last_insert_rowid(st->db);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int ss_store_login_admit(struct ss_store *st, const char *name, const char *ip, int64_t now,
+                         struct ss_login_gate *g, struct ss_err *err)
+{
+    int rc, count;
+    int64_t oldest;
+
+    g->refused = 0;
+    g->oldest = 0;
+    g->attempt = 0;
+    /* BEGIN IMMEDIATE: the count and the insert hold the write lock
+     * together, so attempts in other threads or processes queue here */
+    if ((rc = store_tx_begin(st, err)))
+        return rc;
+    if ((rc = ss_store_login_failures(st, name, g->since, (int)g->max_name, &count, &oldest))) {
+        ss_err_set(err, rc, "", "cannot read the login history");
+        goto out;
+    }
+    if (count >= g->max_name) {
+        g->refused = 1;
+        g->oldest = oldest;
+        goto out;
+    }
+    if (ip &&
+        (rc = ss_store_login_failures_ip(st, ip, g->since, (int)g->max_ip, &count, &oldest))) {
+        ss_err_set(err, rc, "", "cannot read the login history");
+        goto out;
+    }
+    if (ip && count >= g->max_ip) {
+        g->refused = 2;
+        g->oldest = oldest;
+        goto out;
+    }
+    rc = insert_attempt(st, name, ip, 0, now, &g->attempt, err);
+out:
+    if (rc || g->refused) {
+        store_tx_rollback(st); /* nothing written */
+        return rc;
+    }
+    return store_tx_commit(st, err);
+}
+
+/* Run one statement with an int64 ?1 (and text ?2); SS_ENOTFOUND when it
+ * changed no row and must_change. */
+static int exec_id(struct ss_store *st, const char *sql, int64_t id, const char *text,
+                   int must_change, const char *what, struct ss_err *err)
+{
+    sqlite3_stmt *s = store_prepare(st, sql, err);
+    int rc;
+
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    if (text)
+        sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, what);
+    if (!rc && must_change && sqlite3_changes(st->db) == 0)
+        rc = ss_err_set(err, SS_ENOTFOUND, "NAME", "no such account");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int ss_store_login_succeeded(struct ss_store *st, int64_t attempt, struct ss_err *err)
+{
+    return exec_id(st, "UPDATE login_attempt SET ok = 1 WHERE id = ?1", attempt, NULL, 1,
+                   "recording a login", err);
+}
+
+int ss_store_login_unlock(struct ss_store *st, const char *name, int64_t now, struct ss_err *err)
+{
+    return insert_attempt(st, name, NULL, 2, now, NULL, err);
+}
+
+int ss_store_account_sessions_end(struct ss_store *st, int64_t id, int *n, struct ss_err *err)
+{
+    int rc = exec_id(st, "DELETE FROM session WHERE account_id = ?1", id, NULL, 0,
+                     "ending the sessions", err);
+
+    if (n)
+        *n = rc ? 0 : sqlite3_changes(st->db);
+    return rc;
+}
+
+/* One account change and, when end_sessions, the end of its sessions, in
+ * one transaction. */
+static int account_change(struct ss_store *st, const char *sql, int64_t id, const char *text,
+                          int end_sessions, struct ss_err *err)
+{
+    int rc;
+
+    if ((rc = store_tx_begin(st, err)))
+        return rc;
+    if ((rc = exec_id(st, sql, id, text, 1, "changing the account", err)) ||
+        (end_sessions && (rc = ss_store_account_sessions_end(st, id, NULL, err)))) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
+}
+
+int ss_store_account_set_disabled(struct ss_store *st, int64_t id, int disabled, struct ss_err *err)
+{
+    return account_change(st,
+                          disabled ? "UPDATE account SET disabled = 1 WHERE id = ?1"
+                                   : "UPDATE account SET disabled = 0 WHERE id = ?1",
+                          id, NULL, disabled, err);
+}
+
+int ss_store_account_set_password(struct ss_store *st, int64_t id, const char *pw_hash,
+                                  struct ss_err *err)
+{
+    return account_change(st, "UPDATE account SET pw_hash = ?2 WHERE id = ?1", id, pw_hash, 1, err);
 }
 
 int ss_store_session_add(struct ss_store *st, const char *token_hash, int64_t account_id,

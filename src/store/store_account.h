@@ -42,15 +42,50 @@ int ss_store_account_get(struct ss_store *st, const char *name, struct ss_accoun
 typedef int (*ss_account_fn)(void *ctx, const struct ss_account_rec *a);
 int ss_store_account_each(struct ss_store *st, ss_account_fn fn, void *ctx);
 
-/* Record a login attempt: result 1 ok, 0 wrong credentials, -1 refused
- * while throttled. */
-int ss_store_login_attempt(struct ss_store *st, const char *name, const char *ip, int result,
-                           int64_t now, struct ss_err *err);
-/* Failed attempts for name at or after `since` and after its last
- * successful login (strictly after `since`): *count, and *oldest the time of the earliest of the
- * latest `last` of them (0 if none). */
+/* Login attempts. A row is one attempt: ok 0 failed (or not yet decided),
+ * 1 succeeded, 2 an administrator cleared the name's failures (unlock);
+ * older databases may hold -1 rows, refusals that are no longer written. */
+
+/* Failed attempts for name after `since` and after its last success or
+ * unlock: *count, and *oldest the time of the earliest of the latest
+ * `last` of them (0 if none). */
 int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since, int last,
                             int *count, int64_t *oldest);
+/* The same for the client address ip (every name; successes do not clear
+ * it). */
+int ss_store_login_failures_ip(struct ss_store *st, const char *ip, int64_t since, int last,
+                               int *count, int64_t *oldest);
+
+/* The throttle's answer for one attempt. */
+struct ss_login_gate {
+    int64_t max_name, max_ip; /* failures allowed in the window per name, per address */
+    int64_t since;            /* the window: failures after this count */
+    int refused;              /* out: 0 admitted, 1 the name is over, 2 the address is */
+    int64_t oldest;           /* out: when refused, the earliest counted failure */
+    int64_t attempt;          /* out: when admitted, the id of the attempt row */
+};
+
+/* Count and admit in one write transaction, so that parallel attempts
+ * cannot all pass a count taken before any of them was recorded: when
+ * neither the name nor ip (may be NULL) has g->max_* failures since
+ * g->since, insert the attempt as failed (ok 0, at now) and set
+ * g->attempt; else write nothing and set g->refused and g->oldest. */
+int ss_store_login_admit(struct ss_store *st, const char *name, const char *ip, int64_t now,
+                         struct ss_login_gate *g, struct ss_err *err);
+/* The admitted attempt succeeded (ok 1). */
+int ss_store_login_succeeded(struct ss_store *st, int64_t attempt, struct ss_err *err);
+/* Clear name's failures (an unlock row, ok 2, at now). */
+int ss_store_login_unlock(struct ss_store *st, const char *name, int64_t now, struct ss_err *err);
+
+/* Account changes (audited by the account triggers: set the actor first).
+ * SS_ENOTFOUND if no account has the id. Disabling an account and setting
+ * its password end all its sessions, in the same transaction. */
+int ss_store_account_set_disabled(struct ss_store *st, int64_t id, int disabled,
+                                  struct ss_err *err);
+int ss_store_account_set_password(struct ss_store *st, int64_t id, const char *pw_hash,
+                                  struct ss_err *err);
+/* End every session of the account; *n (may be NULL) receives how many. */
+int ss_store_account_sessions_end(struct ss_store *st, int64_t id, int *n, struct ss_err *err);
 
 /* Open a session: token_hash and csrf are hex; expired sessions are
  * purged on the way. */

@@ -172,6 +172,10 @@ static const char *const MIGRATIONS[] = {
     VERSION_TRIGGERS("target", "structure_version")
     VERSION_TRIGGERS("org_unit", "structure_version")
     VERSION_TRIGGERS("assignment", "assignment_version"),
+
+    /* 5: failed logins counted per client address as well as per name
+     * (core/auth.c throttles both) */
+    "CREATE INDEX login_attempt_ip ON login_attempt(ip, at);",
 };
 
 /* Migration 2's second half: the audit triggers, then one "insert" entry

@@ -166,8 +166,11 @@ void ss_api_session_post(struct ss_wreq *r)
     }
     ss_err_clear(&err);
     if (ss_web_login(r, name, password, &u, csrf, &err)) {
-        if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_THROTTLED) == 0)
+        if (err.code == SS_EFORBIDDEN &&
+            (strcmp(err.field, SS_THROTTLED) == 0 || strcmp(err.field, SS_THROTTLED_CLIENT) == 0))
             ss_api_error(r, 429, "throttled", err.msg);
+        else if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_LOGIN_BUSY) == 0)
+            ss_api_error(r, 503, "busy", err.msg);
         else if (err.code == SS_EFORBIDDEN)
             ss_api_error(r, 401, "bad_credentials", "Wrong user name or password.");
         else

@@ -31,7 +31,6 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -47,6 +46,7 @@
 #include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "web/http_guard.h"
 
 #define GZIP_MIN 1024 /* smaller bodies are not worth compressing */
 #define LOG_BUF (32u << 10) /* access log bytes buffered per worker thread */
@@ -72,6 +72,7 @@ struct worker {
 
 struct ss_http_server {
     struct MHD_Daemon *d;
+    struct ss_http_guard *guard; /* listening socket, connections, deadlines */
     ss_http_handler handler;
     void *ctx;
     unsigned port;
@@ -106,8 +107,12 @@ struct reqctx {
     size_t nfields;
     char *fstore; /* parsed copy the fields point into */
     /* request headers the core reads, found by the one scan of them in
-     * check_request (first values; they live in libmicrohttpd's pool) */
-    const char *ctype, *clen, *ae, *inm, *xfp;
+     * check_request (first values, but the last X-Forwarded-For: the
+     * nearest proxy's; they live in libmicrohttpd's pool) */
+    const char *ctype, *clen, *ae, *inm, *xfp, *te, *xff;
+    const char *raw_end; /* end of the raw request target in the request line */
+    int started;         /* on_request has seen the request */
+    int nul;             /* the raw target has %00 */
     void (*after)(void *arg); /* the handler's after-response work */
     void *after_arg;
     char method[12];
@@ -482,14 +487,31 @@ static enum MHD_Result refuse(struct MHD_Connection *conn, struct reqctx *rc, in
     MHD_add_response_header(r, "Connection", "close");
     ok = queue(conn, rc, status, r, len);
     MHD_destroy_response(r);
+    ss_http_guard_arrived(conn); /* answered: the rest is libmicrohttpd's closing */
     return ok;
 }
 
 struct hdrscan {
     size_t bytes;
-    int host, clen, te;
+    int host, clen, te, badname;
     struct reqctx *rc; /* gets the first value of the headers it keeps */
 };
+
+/* 1 if key is a field name: one or more tchar (RFC 9110 5.1). libmicrohttpd
+ * keeps whatever precedes the colon, so `Content-Length : 5` arrives as a
+ * header called "Content-Length " that it does not frame the body by. */
+static int field_name_ok(const char *key)
+{
+    const unsigned char *p = (const unsigned char *)key;
+
+    if (!*p)
+        return 0;
+    for (; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("!#$%&'*+-.^_`|~", *p)))
+            return 0;
+    return 1;
+}
 
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                    const char *value)
@@ -498,12 +520,16 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 
     (void)kind;
     s->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
-    if (strcasecmp(key, "Host") == 0)
+    if (!field_name_ok(key))
+        s->badname++;
+    else if (strcasecmp(key, "Host") == 0)
         s->host++;
     else if (strcasecmp(key, "Content-Length") == 0 && s->clen++ == 0)
         s->rc->clen = value;
-    else if (strcasecmp(key, "Transfer-Encoding") == 0)
-        s->te++;
+    else if (strcasecmp(key, "Transfer-Encoding") == 0 && s->te++ == 0)
+        s->rc->te = value;
+    else if (strcasecmp(key, "X-Forwarded-For") == 0)
+        s->rc->xff = value;
     else if (strcasecmp(key, "Content-Type") == 0 && !s->rc->ctype)
         s->rc->ctype = value;
     else if (strcasecmp(key, "Accept-Encoding") == 0 && !s->rc->ae)
@@ -519,13 +545,27 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 static int check_request(struct MHD_Connection *conn, const char *version, struct reqctx *rc,
                          enum MHD_Result *res)
 {
-    struct hdrscan s = {0, 0, 0, 0, rc};
+    struct hdrscan s = {0, 0, 0, 0, 0, rc};
     const char *cl;
     long n;
 
     MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &s);
     if (s.bytes > SS_HTTP_MAX_HEADER) {
         *res = refuse(conn, rc, 431, "headers_too_large", "Request headers are too large.");
+        return -1;
+    }
+    /* a NUL in the target: libmicrohttpd decodes %00 and stops the path
+     * there, and a raw NUL ends the target it hands over early (the
+     * version then does not follow the target's end) */
+    if (rc->nul || (rc->raw_end && version[0] &&
+                    (uintptr_t)version != (uintptr_t)rc->raw_end + 1)) {
+        *res = refuse(conn, rc, 400, "bad_request", "The request target has a NUL byte.");
+        return -1;
+    }
+    if (s.badname) {
+        *res = refuse(conn, rc, 400, "bad_request",
+                      "A header name has whitespace or a character a field name may not have "
+                      "(nothing may stand between a name and its colon).");
         return -1;
     }
     if (s.clen && s.te) {
@@ -539,6 +579,13 @@ static int check_request(struct MHD_Connection *conn, const char *version, struc
     }
     if (s.host == 0 && strcmp(version, MHD_HTTP_VERSION_1_0) != 0) {
         *res = refuse(conn, rc, 400, "bad_request", "HTTP/1.1 requests need a Host header.");
+        return -1;
+    }
+    /* libmicrohttpd decodes chunked alone; any other coding would leave it
+     * waiting for a body it cannot delimit */
+    if (rc->te && strcasecmp(rc->te, "chunked") != 0) {
+        *res = refuse(conn, rc, 501, "not_implemented",
+                      "Only the chunked Transfer-Encoding is supported.");
         return -1;
     }
     rc->limit = ctype_is(rc->ctype, "multipart/form-data")
@@ -902,6 +949,42 @@ static void log_stop(struct ss_http_server *s)
     pthread_mutex_destroy(&s->log_mu);
 }
 
+/* libmicrohttpd's URI log callback: the request line has arrived, before
+ * headers. The request context is made here, so that the raw target can
+ * be checked (on_request only sees it percent-decoded, cut at a NUL). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct ss_http_server *s = cls;
+    struct worker *wk = worker_of(s);
+    size_t n = uri ? strnlen(uri, 2048) : 0, cap = n < RC_PATH ? RC_PATH : n + 1, plen;
+    struct reqctx *rc;
+
+    (void)conn;
+    if (cap == RC_PATH && wk->spare) {
+        rc = wk->spare;
+        wk->spare = NULL;
+        memset(rc, 0, sizeof *rc + RC_PATH);
+    } else {
+        rc = ss_xcalloc(1, sizeof *rc + cap);
+    }
+    rc->path_cap = cap;
+    clock_gettime(CLOCK_MONOTONIC, &rc->t0);
+    memcpy(rc->method, "-", 2);
+    if (uri) {
+        const char *p;
+        for (p = uri; (p = strchr(p, '%')) != NULL; p++)
+            if (p[1] == '0' && p[2] == '0')
+                rc->nul = 1;
+        rc->raw_end = uri + strlen(uri);
+        /* the raw path, for the log of a request refused before on_request */
+        plen = strcspn(uri, "?");
+        memcpy(rc->path, uri, plen < cap ? plen : cap - 1);
+    }
+    rc->limit = SS_HTTP_MAX_BODY;
+    ss_buf_init(&rc->body, SS_HTTP_MAX_UPLOAD);
+    return rc;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -912,25 +995,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct ss_http_req req;
     struct ss_http_resp resp;
     enum MHD_Result res;
+    char peer[INET6_ADDRSTRLEN];
 
-    if (!rc) {
-        size_t n = strnlen(url, 2048), cap = n < RC_PATH ? RC_PATH : n + 1;
-        struct worker *wk = worker_of(s);
+    if (!rc) /* cannot happen: on_uri made it */
+        return MHD_NO;
+    if (!rc->started) {
+        size_t n = strnlen(url, rc->path_cap - 1);
 
-        if (cap == RC_PATH && wk->spare) {
-            rc = wk->spare;
-            wk->spare = NULL;
-            memset(rc, 0, sizeof *rc + RC_PATH);
-        } else {
-            rc = ss_xcalloc(1, sizeof *rc + cap);
-        }
-        rc->path_cap = cap;
-        clock_gettime(CLOCK_MONOTONIC, &rc->t0);
+        rc->started = 1;
+        memset(rc->path, 0, rc->path_cap);
         memcpy(rc->path, url, n);
+        memset(rc->method, 0, sizeof rc->method);
         memcpy(rc->method, method, strnlen(method, sizeof rc->method - 1));
-        rc->limit = SS_HTTP_MAX_BODY;
-        ss_buf_init(&rc->body, SS_HTTP_MAX_UPLOAD);
-        *con_cls = rc;
         if (check_request(conn, version, rc, &res))
             return res;
         return MHD_YES; /* answer on the next call: keeps the connection alive */
@@ -950,13 +1026,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (rc->status)
         return MHD_YES;
 
+    ss_http_guard_arrived(conn);
     memset(&req, 0, sizeof req);
     req.conn = conn;
     req.method = method;
     req.path = url;
     if (read_body(conn, rc, &req, &res))
         return res;
-    peer_addr(conn, rc->addr);
+    peer_addr(conn, peer);
+    ss_http_guard_client(s->guard, conn, peer, rc->xff, rc->addr);
     req.ip = rc->addr;
     memset(&resp, 0, sizeof resp);
     ss_buf_init(&resp.body, SS_MAX_OUTPUT);
@@ -980,6 +1058,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!rc)
         return;
     *con_cls = NULL;
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        ss_http_guard_next(((struct ss_http_server *)cls)->guard, conn);
     if (!rc->addr[0])
         peer_addr(conn, rc->addr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1000,89 +1080,59 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- start and stop ------------------------------------------------------------- */
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen,
-                        struct ss_err *err)
-{
-    char host[256];
-    const char *colon, *port, *h = listen;
-    size_t hlen;
-    struct addrinfo hints, *ai = NULL;
-    int rc;
-
-    if (listen[0] == '[') {
-        const char *close = strchr(listen, ']');
-        if (!close || close[1] != ':')
-            return ss_err_set(err, SS_EINVAL, "--listen", "'%s' is not [ADDR]:PORT", listen);
-        h = listen + 1;
-        hlen = (size_t)(close - h);
-        port = close + 2;
-    } else {
-        colon = strrchr(listen, ':');
-        if (!colon)
-            return ss_err_set(err, SS_EINVAL, "--listen", "'%s' is not ADDR:PORT", listen);
-        hlen = (size_t)(colon - listen);
-        port = colon + 1;
-    }
-    if (hlen == 0 || hlen >= sizeof host || !*port)
-        return ss_err_set(err, SS_EINVAL, "--listen", "'%s' is not ADDR:PORT", listen);
-    memcpy(host, h, hlen);
-    host[hlen] = '\0';
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
-    rc = getaddrinfo(host, port, &hints, &ai);
-    if (rc != 0 || !ai)
-        return ss_err_set(err, SS_EINVAL, "--listen", "cannot use '%s': %s", listen,
-                          gai_strerror(rc));
-    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-    *sslen = ai->ai_addrlen;
-    freeaddrinfo(ai);
-    return 0;
-}
-
-int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void *ctx,
-                  struct ss_http_server **out, struct ss_err *err)
+int ss_http_start(const char *listen, unsigned threads, const struct ss_http_limits *lim,
+                  ss_http_handler h, void *ctx, struct ss_http_server **out, struct ss_err *err)
 {
     struct ss_http_server *s;
     struct sockaddr_storage ss;
-    socklen_t sslen;
+    socklen_t sslen = sizeof ss;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
-    const union MHD_DaemonInfo *di;
-    int rc;
+    struct ss_http_guard *g;
+    int rc, fd;
 
     *out = NULL;
-    rc = parse_listen(listen, &ss, &sslen, err);
-    if (rc)
+    if (!(g = ss_http_guard_new(lim, err)))
+        return SS_EINVAL;
+    if ((rc = ss_http_guard_listen(listen, &fd, err))) {
+        ss_http_guard_free(g);
         return rc;
-    if (ss.ss_family == AF_INET6)
+    }
+    if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0 && ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (threads < 1)
         threads = 1;
     s = ss_xcalloc(1, sizeof *s);
     s->handler = h;
     s->ctx = ctx;
+    s->guard = g;
+    if (ss.ss_family == AF_INET)
+        s->port = ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
+    else if (ss.ss_family == AF_INET6)
+        s->port = ntohs(((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
     log_start(s);
     /* the memory limit: libmicrohttpd lets the request grow to half of it
      * and needs the rest for header records and the response headers, so
      * three times the header block we accept leaves room to answer 431
-     * (it clears the whole pool after every request, so no bigger) */
+     * (it clears the whole pool after every request, so no bigger).
+     * Connections per address are the guard's (the accept policy and the
+     * connection notifications), not libmicrohttpd's, which cannot exempt
+     * a trusted proxy. */
     s->d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        flags, 0, ss_http_guard_accept, g, on_request, s, MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)SS_HTTP_MAX_CONN, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)SS_HTTP_MAX_CONN_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)SS_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(3 * SS_HTTP_MAX_HEADER), MHD_OPTION_STRICT_FOR_CLIENT, 0,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_END);
+        (unsigned)SS_HTTP_MAX_CONN, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SS_HTTP_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(3 * SS_HTTP_MAX_HEADER),
+        MHD_OPTION_STRICT_FOR_CLIENT, 0, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_NOTIFY_CONNECTION, ss_http_guard_notify, g, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_END);
     if (!s->d) {
+        /* libmicrohttpd may or may not have closed fd on its way out: a
+         * failing start ends the process, so the descriptor is left */
         log_stop(s);
+        ss_http_guard_free(g);
         free(s);
-        return ss_err_set(err, SS_EIO, "--listen", "cannot listen on %s", listen);
+        return ss_err_set(err, SS_EIO, "--listen", "cannot serve on %s", listen);
     }
-    di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = di ? di->port : 0;
     *out = s;
     return 0;
 }
@@ -1093,8 +1143,9 @@ void ss_http_stop(struct ss_http_server *s)
 {
     if (!s)
         return;
-    MHD_stop_daemon(s->d);
+    MHD_stop_daemon(s->d); /* closes the listening socket */
     log_stop(s);
+    ss_http_guard_free(s->guard);
     free(s);
 }
 

@@ -16,9 +16,16 @@
  * JSON itself (jansson, see ss_api_json_body in web.h).
  *
  * The core, not the handler, owns HTTP policy:
- *   - strictness: a request with both Content-Length and Transfer-Encoding,
- *     or an HTTP/1.1 request without Host, is refused with 400; headers,
- *     bodies, connections and idle clients are bounded by base/limits.h;
+ *   - strictness (RFC 9112): 400 for a request with both Content-Length
+ *     and Transfer-Encoding, a repeated framing header, a header name with
+ *     whitespace or another character a name may not have (`Content-Length
+ *     : 5` would otherwise pass as an unknown header and its body run as a
+ *     second request), a NUL byte (or %00) in the request target, or an
+ *     HTTP/1.1 request without Host; 501 for a Transfer-Encoding other than
+ *     chunked; headers, bodies, connections and idle clients are bounded by
+ *     base/limits.h;
+ *   - connections (http_guard.c): the listening socket, connections per
+ *     client address, trusted proxies, and a deadline for each request;
  *   - keep-alive: the handler runs on libmicrohttpd's second callback for a
  *     request (answering on the first makes it send Connection: close);
  *   - headers: the security headers (CSP without inline script, nosniff,
@@ -91,7 +98,8 @@ struct ss_http_req {
     size_t body_len;
     const struct ss_http_field *fields; /* parsed form body, in order */
     size_t nfields;
-    const char *ip;     /* the peer's address */
+    const char *ip;     /* the client's address: the peer's, or what X-Forwarded-For
+                           says when the peer is a trusted proxy */
     int https;          /* 1 if the client came over HTTPS (X-Forwarded-Proto) */
 };
 
@@ -145,10 +153,25 @@ typedef void (*ss_http_handler)(void *ctx, const struct ss_http_req *req,
 
 struct ss_http_server;
 
+/* Who may connect and for how long; a zero or NULL field takes the
+ * default from base/limits.h. */
+struct ss_http_limits {
+    unsigned per_ip;            /* connections at once from one client address
+                                   (SS_HTTP_MAX_CONN_PER_IP; at most SS_HTTP_MAX_PER_IP) */
+    unsigned request_timeout_s; /* a request's line, headers and body arrive within this
+                                   (SS_HTTP_REQUEST_TIMEOUT_S), else the connection is closed */
+    const char *const *trusted; /* reverse proxies, "ADDR" or "ADDR/PREFIX": their
+                                   connections are not counted per address, and their
+                                   X-Forwarded-For names the client (req->ip, the log) */
+    size_t ntrusted;
+};
+
 /* Listen on "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8080"; port 0 picks a free
- * one) with `threads` worker threads, calling h(ctx, ...) per request. */
-int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void *ctx,
-                  struct ss_http_server **out, struct ss_err *err);
+ * one) with `threads` worker threads, calling h(ctx, ...) per request. A
+ * port in use is refused (SS_EIO, the message names the port): the socket
+ * never shares its port. lim may be NULL (the defaults). */
+int ss_http_start(const char *listen, unsigned threads, const struct ss_http_limits *lim,
+                  ss_http_handler h, void *ctx, struct ss_http_server **out, struct ss_err *err);
 /* The port actually bound. */
 unsigned ss_http_port(const struct ss_http_server *s);
 /* Stop accepting, finish in-flight requests, free the server. */

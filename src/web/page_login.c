@@ -138,6 +138,17 @@ void ss_page_login_post(struct ss_wreq *r)
                        T(r, "该用户名连续登录失败次数过多，请 15 分钟后再试。",
                          "Too many failed sign-ins for this name: wait 15 minutes and try "
                          "again."));
+        } else if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_THROTTLED_CLIENT) == 0) {
+            r->resp->status = 429;
+            login_form(r, cookie, name,
+                       T(r, "从您的网络登录失败次数过多，请 15 分钟后再试。",
+                         "Too many failed sign-ins from your network: wait 15 minutes and try "
+                         "again."));
+        } else if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_LOGIN_BUSY) == 0) {
+            r->resp->status = 503;
+            login_form(
+                r, cookie, name,
+                T(r, "服务器正忙，请稍后再试。", "The server is busy: try again in a moment."));
         } else if (err.code == SS_EFORBIDDEN) {
             r->resp->status = 401;
             login_form(r, cookie, name,
@@ -227,7 +238,13 @@ void ss_page_console(struct ss_wreq *r)
     raw(b, T(r, "我的填报任务", "My assignments"));
     raw(b, "</a></li><li><a href=\"/console/inbox\">");
     raw(b, T(r, "待我审核", "Inbox"));
-    raw(b, "</a></li></ul></nav>\n<form class=\"stack\" method=\"post\" action=\"/logout\">");
+    raw(b, "</a></li>");
+    if (u.role == SS_ROLE_ADMIN) {
+        raw(b, "<li><a href=\"/console/users\">");
+        raw(b, T(r, "账号管理", "Accounts"));
+        raw(b, "</a></li>");
+    }
+    raw(b, "</ul></nav>\n<form class=\"stack\" method=\"post\" action=\"/logout\">");
     hidden_csrf(b, csrf);
     raw(b, "<p><button type=\"submit\">");
     raw(b, T(r, "退出登录", "Sign out"));

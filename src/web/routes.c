@@ -54,13 +54,17 @@ const struct ss_route ss_routes[] = {
      "The signed-in user and the session's CSRF token", NULL, NULL, "Session", NULL, {{0}}, 1,
      {{"POST", ss_api_session_post, "Sign in: sets the HttpOnly, SameSite=Strict session "
        "cookie ss_session and returns the user and the CSRF token that every state-changing "
-       "request must send in the X-CSRF-Token header", "Login", "Session", 200, 0, "401 429"},
+       "request must send in the X-CSRF-Token header", "Login", "Session", 200, 0, "401 429 503"},
       {"DELETE", ss_api_session_delete, "Sign out: ends the session and clears the cookie",
        NULL, NULL, 204, 1, NULL}}},
     {"/console/report", ss_page_report, 0, 0, "A reporter's assignments for the period",
      NULL, NULL, NULL, NULL, {{"period", "month YYYY-MM", NULL}}, 1,
      {{"POST", ss_page_report_post, "Save or submit the period's reports (form)", NULL, NULL,
        303, 1, NULL}}},
+    {"/console/users", ss_page_users, 0, 0, "An administrator's accounts", NULL, NULL, NULL,
+     NULL, {{0}}, 1,
+     {{"POST", ss_page_users_post, "Disable, enable or unlock an account, or reset its password "
+       "(form)", NULL, NULL, 303, 1, NULL}}},
     {"/console/inbox", ss_page_inbox, 0, 0, "A reviewer's inbox", NULL, NULL, NULL, NULL, {{0}}, 1,
      {{"POST", ss_page_inbox_post, "Approve or return a report (form)", NULL, NULL, 303, 1,
        NULL}}},
@@ -415,7 +419,9 @@ static const char *status_text(const char *code)
         {"413", "The body is too large."},
         {"415", "The body is not application/json."},
         {"422", "The values do not validate."},
-        {"429", "Too many failed sign-ins for this name: wait and retry."},
+        {"429", "Too many failed sign-ins for this name or from this address: wait and "
+                "retry."},
+        {"503", "The server is busy checking other sign-ins: retry in a moment."},
     };
     size_t i;
 

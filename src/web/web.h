@@ -83,6 +83,8 @@ void ss_page_login(struct ss_wreq *r);
 void ss_page_login_post(struct ss_wreq *r);
 void ss_page_logout_post(struct ss_wreq *r);
 void ss_page_console(struct ss_wreq *r);
+void ss_page_users(struct ss_wreq *r); /* page_users.c: an admin's accounts */
+void ss_page_users_post(struct ss_wreq *r);
 
 /* The signed-in user of this request, for any handler that needs one:
  *   - no valid session cookie (ss_session): answers 401 and returns

@@ -5,7 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { startServer, request, getJson, shishi } from './server.mjs';
+import { spawnSync } from 'node:child_process';
+import { startServer, request, getJson, shishi, SHISHI } from './server.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -173,6 +174,62 @@ test('Content-Length with Transfer-Encoding is refused', async () => {
 
 test('HTTP/1.1 without Host is refused', async () => {
   assert.match(await rawOnce('GET / HTTP/1.1\r\n\r\n'), /^HTTP\/1\.1 400/);
+});
+
+// RFC 9112 5.1: no whitespace between a field name and its colon. Before,
+// libmicrohttpd took `Content-Length : N` for an unknown header, framed no
+// body, and ran the body as a second request on the same connection.
+test('whitespace before the colon is refused, and the body never runs as a request', async () => {
+  const smuggled = (tag) => `GET /smuggled-${tag} HTTP/1.1\r\nHost: x\r\n\r\n`;
+  const cases = {
+    space: (b) => `POST /api/v1/plan HTTP/1.1\r\nHost: x\r\nContent-Length : ${b.length}\r\n\r\n${b}`,
+    tab: (b) => `POST /api/v1/plan HTTP/1.1\r\nHost: x\r\nContent-Length\t: ${b.length}\r\n\r\n${b}`,
+    chunked: (b) => `POST /api/v1/plan HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n` +
+                    `0\r\n\r\n${b}`,
+    inside: (b) => `POST /api/v1/plan HTTP/1.1\r\nHost: x\r\nContent Length: ${b.length}\r\n\r\n${b}`,
+  };
+  for (const [tag, make] of Object.entries(cases)) {
+    const d = await rawOnce(make(smuggled(tag)));
+    assert.match(d, /^HTTP\/1\.1 400/, tag);
+    assert.equal(responses(d).length, 1, `${tag}: one answer, not two`);
+    assert.match(d, /whitespace/, tag);
+  }
+  await request(srv.base, '/api/v1/plan'); // a request after them, so their log lines are out
+  await new Promise((r) => setTimeout(r, 400)); // the access log is flushed every 250 ms
+  assert.doesNotMatch(srv.log(), /smuggled-/, 'no smuggled request reached the server');
+});
+
+test('a Transfer-Encoding other than chunked is 501, not a hang', async () => {
+  for (const te of ['gzip', 'gzip, chunked', 'identity', 'chunked, gzip']) {
+    const d = await rawOnce(`POST /api/v1/plan HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${te}\r\n\r\nabc`);
+    assert.match(d, /^HTTP\/1\.1 501/, te);
+  }
+  // chunked itself still works (any case)
+  const ok = await rawOnce('POST /api/v1/plan HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n');
+  assert.match(ok, /^HTTP\/1\.1 405/);
+});
+
+test('a NUL byte in the request target is 400', async () => {
+  // libmicrohttpd decodes %00 and cuts the path there: /orgs/65%00x was /orgs/65
+  for (const target of ['/orgs/65%00x', '/orgs/65%00', '/api/v1/plan?x=%00', '/%00/orgs/65']) {
+    const d = await rawOnce(`GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.match(d, /^HTTP\/1\.1 400/, target);
+    assert.match(d, /NUL/, target);
+  }
+  const rawNul = await rawOnce('GET /orgs/65\0x HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.match(rawNul, /^HTTP\/1\.1 400/);
+  // what looks like one but is not: %2500 is "%00" spelled out
+  const fine = await rawOnce('GET /search?q=%2500 HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.match(fine, /^HTTP\/1\.1 200/);
+});
+
+test('a second server on a port in use is refused, naming the port', () => {
+  const r = spawnSync(SHISHI, ['serve', '--db', srv.db, '--listen', `127.0.0.1:${srv.port}`],
+                      { encoding: 'utf8', timeout: 15000 });
+  assert.equal(r.signal, null, 'the second server exited by itself (it did not start serving)');
+  assert.equal(r.status, 4, r.stderr);
+  assert.match(r.stderr, new RegExp(`--listen: port ${srv.port} on 127\\.0\\.0\\.1 is already in use`));
+  assert.doesNotMatch(r.stderr, /listening on/);
 });
 
 test('oversized headers and bodies are refused', async () => {

@@ -22,11 +22,12 @@ export function shishi(...args) {
   return execFileSync(SHISHI, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export async function startServer() {
+// args: more `shishi serve` options (['--per-ip', '4']).
+export async function startServer({ args = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(TMP, 'serve-'));
   const db = path.join(dir, 'shishi.db');
   shishi('init', '--db', db);
-  const proc = spawn(SHISHI, ['serve', '--db', db, '--listen', '127.0.0.1:0'],
+  const proc = spawn(SHISHI, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args],
                      { stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(proc);
   let log = '';

@@ -7,6 +7,7 @@
  * sanitizers. The only SQL here reads the session table, to show that it
  * never holds a token.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,8 +25,8 @@
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
-#include "web/http.h"
 #include "tmpdb.h"
+#include "web/http.h"
 
 #define T0 1780000000 /* 2026-05-28 */
 
@@ -184,9 +185,359 @@ static void test_throttle(void **state)
     assert_string_equal(err.field, SS_THROTTLED);
     ss_auth_set_clock(T0 + 10 + SS_LOGIN_WINDOW);
     assert_int_equal(login(f, "alice", "correct horse", token, &err), 0);
-    /* every attempt is in the audit log, and the chain holds */
+    /* every admitted attempt is in the audit log, and the chain holds */
     assert_int_equal(ss_store_audit_verify(f->st, NULL, &ar, &err), 0);
     assert_int_equal(ar.bad_entry, 0);
+}
+
+/* rows of a table, read behind the store's back */
+static long count_rows(struct fixture *f, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    long n = -1;
+
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+}
+
+struct racer {
+    const char *path;
+    const char *pw;
+    int rc;
+    char field[64];
+};
+
+static void *race_login(void *arg)
+{
+    struct racer *r = arg;
+    struct ss_store *st;
+    struct ss_err err;
+    struct ss_user u;
+    char token[SS_TOKEN_HEX], csrf[SS_TOKEN_HEX];
+
+    ss_err_clear(&err);
+    if (ss_store_open(r->path, 0, &st, &err)) {
+        r->rc = 99;
+        return NULL;
+    }
+    r->rc = ss_auth_login(st, "alice", r->pw, "192.0.2.1", token, csrf, &u, &err);
+    snprintf(r->field, sizeof r->field, "%s", err.field);
+    ss_store_close(st);
+    return NULL;
+}
+
+/* Parallel wrong passwords: before, each read the count before any was
+ * recorded, and 17 of 20 got a password check where 5 are allowed. */
+static void test_throttle_race(void **state)
+{
+    struct fixture *f = *state;
+    enum { N = 16 };
+    pthread_t t[N];
+    struct racer r[N];
+    int i, failed = 0, throttled = 0, count;
+    int64_t oldest;
+
+    ss_auth_set_hash_slots(N); /* the count alone must hold them back */
+    for (i = 0; i < N; i++) {
+        memset(&r[i], 0, sizeof r[i]);
+        r[i].path = f->path;
+        r[i].pw = "wrong horse";
+        assert_int_equal(pthread_create(&t[i], NULL, race_login, &r[i]), 0);
+    }
+    for (i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(r[i].rc, SS_EFORBIDDEN);
+        if (strcmp(r[i].field, "user") == 0)
+            failed++;
+        else if (strcmp(r[i].field, SS_THROTTLED) == 0)
+            throttled++;
+    }
+    ss_auth_set_hash_slots(SS_LOGIN_HASH_SLOTS);
+    assert_int_equal(failed, SS_LOGIN_MAX_FAILURES);
+    assert_int_equal(throttled, N - SS_LOGIN_MAX_FAILURES);
+    assert_int_equal(
+        ss_store_login_failures(f->st, "alice", T0 - SS_LOGIN_WINDOW, 100, &count, &oldest), 0);
+    assert_int_equal(count, SS_LOGIN_MAX_FAILURES);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM login_attempt"), SS_LOGIN_MAX_FAILURES);
+}
+
+/* One client trying many names is throttled as a client; the names it
+ * tried are not, and other clients sign in. */
+static void test_throttle_client(void **state)
+{
+    struct fixture *f = *state;
+    char token[SS_TOKEN_HEX], csrf[SS_TOKEN_HEX], name[32];
+    struct ss_user u;
+    struct ss_err err;
+    long rows, entries;
+    int i;
+
+    for (i = 0; i < SS_LOGIN_MAX_FAILURES_IP; i++) {
+        snprintf(name, sizeof name, "guess%d", i);
+        ss_err_clear(&err);
+        assert_int_equal(
+            ss_auth_login(f->st, name, "wrong horse", "192.0.2.7", token, csrf, &u, &err),
+            SS_EFORBIDDEN);
+        assert_string_equal(err.field, "user");
+    }
+    rows = count_rows(f, "SELECT count(*) FROM login_attempt");
+    entries = count_rows(f, "SELECT count(*) FROM audit_log");
+    /* over the limit: refused before anything is written, for any name,
+     * even with the right password */
+    for (i = 0; i < 10; i++) {
+        snprintf(name, sizeof name, "other%d", i);
+        ss_err_clear(&err);
+        assert_int_equal(
+            ss_auth_login(f->st, name, "wrong horse", "192.0.2.7", token, csrf, &u, &err),
+            SS_EFORBIDDEN);
+        assert_string_equal(err.field, SS_THROTTLED_CLIENT);
+        assert_non_null(strstr(err.msg, "from this address"));
+    }
+    assert_int_equal(
+        ss_auth_login(f->st, "alice", "correct horse", "192.0.2.7", token, csrf, &u, &err),
+        SS_EFORBIDDEN);
+    assert_string_equal(err.field, SS_THROTTLED_CLIENT);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM login_attempt"), rows);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_log"), entries);
+    /* another client */
+    assert_int_equal(
+        ss_auth_login(f->st, "alice", "correct horse", "192.0.2.8", token, csrf, &u, &err), 0);
+    /* a throttled name writes nothing more either */
+    for (i = 0; i < SS_LOGIN_MAX_FAILURES; i++)
+        assert_int_equal(login(f, "alice", "nope nope", token, &err), SS_EFORBIDDEN);
+    rows = count_rows(f, "SELECT count(*) FROM login_attempt");
+    entries = count_rows(f, "SELECT count(*) FROM audit_log");
+    for (i = 0; i < 10; i++) {
+        assert_int_equal(login(f, "alice", "nope nope", token, &err), SS_EFORBIDDEN);
+        assert_string_equal(err.field, SS_THROTTLED);
+    }
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM login_attempt"), rows);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_log"), entries);
+    /* the window passes */
+    ss_auth_set_clock(T0 + SS_LOGIN_WINDOW + 1);
+    ss_err_clear(&err);
+    assert_int_equal(
+        ss_auth_login(f->st, "guess0", "wrong horse", "192.0.2.7", token, csrf, &u, &err),
+        SS_EFORBIDDEN);
+    assert_string_equal(err.field, "user");
+}
+
+struct slow {
+    const char *path;
+    volatile int done;
+    int rc;
+};
+
+static void *slow_login(void *arg)
+{
+    struct slow *sl = arg;
+    struct ss_store *st;
+    struct ss_err err;
+    struct ss_user u;
+    char token[SS_TOKEN_HEX], csrf[SS_TOKEN_HEX];
+
+    if (ss_store_open(sl->path, 0, &st, &err) == 0) {
+        sl->rc = ss_auth_login(st, "slow", "the slow one", "192.0.2.9", token, csrf, &u, &err);
+        ss_store_close(st);
+    }
+    sl->done = 1;
+    return NULL;
+}
+
+/* With every password-check slot taken, a login is answered at once as
+ * busy, and writes nothing. */
+static void test_busy(void **state)
+{
+    struct fixture *f = *state;
+    char token[SS_TOKEN_HEX];
+    struct ss_err err;
+    int tries, busy = 0;
+    long rows;
+
+    /* an account whose check takes a while: the production cost */
+    unsetenv("SHISHI_PWHASH_FAST");
+    assert_int_equal(
+        ss_auth_user_add(f->st, "slow", "viewer", "99", NULL, "the slow one", NULL, &err), 0);
+    setenv("SHISHI_PWHASH_FAST", "1", 1);
+    ss_auth_set_hash_slots(1);
+    for (tries = 0; tries < 5 && !busy; tries++) {
+        struct slow sl = {f->path, 0, 0};
+        pthread_t t;
+
+        assert_int_equal(pthread_create(&t, NULL, slow_login, &sl), 0);
+        while (!sl.done && ss_auth_hashing() == 0)
+            ;
+        rows = count_rows(f, "SELECT count(*) FROM login_attempt");
+        if (!sl.done && login(f, "alice", "correct horse", token, &err) == SS_EFORBIDDEN &&
+            strcmp(err.field, SS_LOGIN_BUSY) == 0) {
+            busy = 1;
+            assert_string_equal(token, "");
+            assert_int_equal(count_rows(f, "SELECT count(*) FROM login_attempt"), rows);
+        }
+        pthread_join(t, NULL);
+        assert_int_equal(sl.rc, 0);
+    }
+    assert_true(busy);
+    /* the slot is free again */
+    assert_int_equal(login(f, "alice", "correct horse", token, &err), 0);
+}
+
+/* the actor of the latest audit entry on the account table */
+static void last_account_actor(struct fixture *f, char *out, size_t cap)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+
+    out[0] = '\0';
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT actor FROM audit_log WHERE tbl = 'account' "
+                                        "ORDER BY id DESC LIMIT 1",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+static void test_admin_changes(void **state)
+{
+    struct fixture *f = *state;
+    char token[SS_TOKEN_HEX], other[SS_TOKEN_HEX], actor[64];
+    struct ss_user u;
+    struct ss_err err;
+    struct ss_audit_result ar;
+    int i;
+
+    assert_int_equal(login(f, "alice", "correct horse", token, &err), 0);
+    assert_int_equal(login(f, "alice", "correct horse", other, &err), 0);
+    /* disabled: every session ends, and the right password is refused */
+    ss_store_set_actor(f->st, "root-admin");
+    assert_int_equal(ss_auth_user_set_disabled(f->st, "alice", 1, &err), 0);
+    last_account_actor(f, actor, sizeof actor);
+    assert_string_equal(actor, "root-admin");
+    assert_int_equal(ss_auth_session(f->st, token, &u, NULL), SS_ENOTFOUND);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM session"), 0);
+    assert_int_equal(login(f, "alice", "correct horse", token, &err), SS_EFORBIDDEN);
+    assert_string_equal(err.field, "user");
+    /* enabled again */
+    ss_store_set_actor(f->st, "cli");
+    assert_int_equal(ss_auth_user_set_disabled(f->st, "alice", 0, &err), 0);
+    last_account_actor(f, actor, sizeof actor);
+    assert_string_equal(actor, "cli");
+    assert_int_equal(login(f, "alice", "correct horse", token, &err), 0);
+    /* a new password: the old one and every session are gone */
+    assert_int_equal(ss_auth_user_set_password(f->st, "alice", "short", &err), SS_EINVAL);
+    assert_string_equal(err.field, "password");
+    assert_int_equal(ss_auth_user_set_password(f->st, "alice", "battery staple", &err), 0);
+    assert_int_equal(ss_auth_session(f->st, token, &u, NULL), SS_ENOTFOUND);
+    assert_int_equal(login(f, "alice", "correct horse", token, &err), SS_EFORBIDDEN);
+    assert_int_equal(login(f, "alice", "battery staple", token, &err), 0);
+    /* unlock: a throttled name signs in at once */
+    for (i = 0; i < SS_LOGIN_MAX_FAILURES; i++)
+        assert_int_equal(login(f, "alice", "nope nope", token, &err), SS_EFORBIDDEN);
+    assert_int_equal(login(f, "alice", "battery staple", token, &err), SS_EFORBIDDEN);
+    assert_string_equal(err.field, SS_THROTTLED);
+    assert_int_equal(ss_auth_user_unlock(f->st, "alice", &err), 0);
+    assert_int_equal(login(f, "alice", "battery staple", token, &err), 0);
+    /* unknown names */
+    assert_int_equal(ss_auth_user_set_disabled(f->st, "nobody", 1, &err), SS_ENOTFOUND);
+    assert_string_equal(err.field, "NAME");
+    assert_non_null(strstr(err.msg, "'nobody'"));
+    assert_int_equal(ss_auth_user_unlock(f->st, "nobody", &err), SS_ENOTFOUND);
+    assert_int_equal(ss_auth_user_set_password(f->st, "nobody", "long enough", &err), SS_ENOTFOUND);
+    assert_int_equal(ss_store_audit_verify(f->st, NULL, &ar, &err), 0);
+    assert_int_equal(ar.bad_entry, 0);
+}
+
+static void test_name_rules(void **state)
+{
+    struct fixture *f = *state;
+    char out[SS_NAME_MAX + 1], token[SS_TOKEN_HEX];
+    struct ss_err err;
+    static const struct {
+        const char *name;
+        const char *says; /* in the message */
+    } bad[] = {
+        {"ali\xe2\x80\x8b"
+         "ce",
+         "U+200B ZERO WIDTH SPACE at character 4"},
+        {"\xe2\x80\xae"
+         "ecila",
+         "U+202E RIGHT-TO-LEFT OVERRIDE at character 1"},
+        {"bob\xe2\x81\xa6", "U+2066 LEFT-TO-RIGHT ISOLATE at character 4"},
+        {"a\xe2\x80\x8d"
+         "b",
+         "U+200D ZERO WIDTH JOINER at character 2"},
+        {"\xef\xbb\xbf"
+         "bob",
+         "U+FEFF ZERO WIDTH NO-BREAK SPACE at character 1"},
+        {"bo\xc2\xad"
+         "b",
+         "U+00AD SOFT HYPHEN at character 3"},
+        {"\xe3\x85\xa4", "U+3164 HANGUL FILLER at character 1"},
+        {"\xd0\xb0lice", "'l' at character 2 is a Latin letter, but U+0430 at character 1 is "
+                         "Cyrillic"},
+        {"p\xce\xbfst", "is a Greek letter"},
+        {"a\xcc\xb6"
+         "lice",
+         "U+0336 on 'a' (character 2 of the normalised name)"},
+        {"tab\there", "at character 4"},
+        {"\xe5\xbc\xa0\xe3\x80\x80\xe4\xb8\x89",
+         "U+3000 IDEOGRAPHIC SPACE at character 2 (it reads as"},
+        {"\xee\x80\x80x", "private-use"},
+        {"a<b", "quotes, backslashes and <>&"},
+        {"\xff", "not UTF-8 at byte 1"},
+        {"", "empty"},
+    };
+    size_t i;
+
+    for (i = 0; i < SS_ARRAY_LEN(bad); i++) {
+        ss_err_clear(&err);
+        assert_int_equal(ss_auth_name_normalize(bad[i].name, out, &err), SS_EINVAL);
+        assert_string_equal(err.field, "NAME");
+        if (!strstr(err.msg, bad[i].says))
+            fail_msg("name %zu: '%s' does not say '%s'", i, err.msg, bad[i].says);
+        /* user add refuses them the same way, and stores nothing */
+        assert_int_equal(
+            ss_auth_user_add(f->st, bad[i].name, "viewer", "99", NULL, "long enough", NULL, &err),
+            SS_EINVAL);
+    }
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM account"), 1);
+    /* what is fine: Chinese, digits, marks that belong to the letter */
+    assert_int_equal(ss_auth_name_normalize("\xe5\xa4\xa9\xe5\xb1\xb1\xe5\x8c\xba-01", out, &err),
+                     0);
+    /* a mark that composes with its letter is that letter */
+    assert_int_equal(ss_auth_name_normalize("Jose\xcc\x81", out, &err), 0);
+    assert_string_equal(out, "Jos\xc3\xa9");
+    assert_int_equal(ss_auth_name_normalize("Jos\xc3\xa9", out, &err), 0);
+    /* fullwidth letters are the ASCII ones */
+    assert_int_equal(ss_auth_name_normalize("\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", out, &err), 0);
+    assert_string_equal(out, "bob");
+    assert_int_equal(ss_auth_user_add(f->st, "\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", "viewer", "99",
+                                      NULL, "long enough", NULL, &err),
+                     0);
+    assert_int_equal(login(f, "bob", "long enough", token, &err), 0);
+    assert_int_equal(login(f, "\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", "long enough", token, &err),
+                     0);
+    /* names that read like an existing one */
+    for (i = 0; i < 4; i++) {
+        static const char *const alike[] = {"Alice", "aIice", "a1ice", "B0B"};
+        assert_int_equal(
+            ss_auth_user_add(f->st, alike[i], "viewer", "99", NULL, "long enough", NULL, &err),
+            SS_ECONFLICT);
+        assert_string_equal(err.field, "NAME");
+        assert_non_null(strstr(err.msg, "reads like the existing account"));
+    }
+    assert_int_equal(
+        ss_auth_user_add(f->st, "alicia", "viewer", "99", NULL, "long enough", NULL, &err), 0);
 }
 
 static void test_expiry(void **state)
@@ -371,6 +722,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_add, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_throttle_race, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_throttle_client, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_admin_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_name_rules, setup, teardown),
         cmocka_unit_test(test_token_equal),
         cmocka_unit_test(test_roles),
         cmocka_unit_test(test_urlencoded),

@@ -70,24 +70,25 @@ static void rank_children(struct ss_wreq *r, long org)
     raw(b, T(r, "按各指标完成进度与应完成进度之差的平均值排序（百分点）。",
              "Ranked by the mean gap between progress and what is due, in points."));
     raw(b, "</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\""
-           "cap-kids\"><table><caption id=\"cap-kids\">");
+           "cap-kids\"><table class=\"rank\"><caption id=\"cap-kids\">");
     raw(b, T(r, "下级地区", "Places below"));
+    /* the counts by status right after the place, so a phone shows them */
     raw(b, "</caption><thead><tr><th scope=\"col\">");
     raw(b, T(r, "名次", "Rank"));
     raw(b, "</th><th scope=\"col\">");
     raw(b, T(r, "地区", "Place"));
     raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "进度差（百分点）", "Gap (points)"));
-    raw(b, "</th><th scope=\"col\">");
-    ss_html(b, ss_status_text(r, SS_ST_DONE));
-    raw(b, "/");
-    ss_html(b, ss_status_text(r, SS_ST_ON_TRACK));
+    ss_html(b, ss_status_text(r, SS_ST_SERIOUS));
+    raw(b, T(r, "、", ", "));
+    ss_html(b, ss_status_text(r, SS_ST_NOT_REPORTED));
     raw(b, "</th><th scope=\"col\">");
     ss_html(b, ss_status_text(r, SS_ST_LAGGING));
     raw(b, "</th><th scope=\"col\">");
-    ss_html(b, ss_status_text(r, SS_ST_SERIOUS));
-    raw(b, "/");
-    ss_html(b, ss_status_text(r, SS_ST_NOT_REPORTED));
+    ss_html(b, ss_status_text(r, SS_ST_DONE));
+    raw(b, T(r, "、", ", "));
+    ss_html(b, ss_status_text(r, SS_ST_ON_TRACK));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "进度差（百分点）", "Gap (points)"));
     raw(b, "</th></tr></thead><tbody>");
     for (i = 0; i < nkids; i++) {
         const struct ss_org *g = ss_engine_org(r->e, rk[i].org);
@@ -97,15 +98,15 @@ static void rank_children(struct ss_wreq *r, long org)
         ss_zh_open(r, "span");
         ss_html(b, g->name);
         ss_zh_close(r, "span");
-        raw(b, "</a></th><td>");
+        ss_buf_printf(b, "</a></th><td>%d</td><td>%d</td><td>%d</td><td>",
+                      rk[i].counts.n[SS_ST_SERIOUS] + rk[i].counts.n[SS_ST_NOT_REPORTED],
+                      rk[i].counts.n[SS_ST_LAGGING],
+                      rk[i].counts.n[SS_ST_DONE] + rk[i].counts.n[SS_ST_ON_TRACK]);
         if (isnan(rk[i].score))
             raw(b, "—");
         else
             ss_buf_num(b, round(rk[i].score * 10) / 10, 1);
-        ss_buf_printf(b, "</td><td>%d</td><td>%d</td><td>%d</td></tr>",
-                      rk[i].counts.n[SS_ST_DONE] + rk[i].counts.n[SS_ST_ON_TRACK],
-                      rk[i].counts.n[SS_ST_LAGGING],
-                      rk[i].counts.n[SS_ST_SERIOUS] + rk[i].counts.n[SS_ST_NOT_REPORTED]);
+        raw(b, "</td></tr>");
     }
     raw(b, "</tbody></table></div></section>\n");
     free(rk);

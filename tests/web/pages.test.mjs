@@ -182,6 +182,12 @@ test('on a 360 px phone: status columns visible, labels inside their cards', asy
             if (r.right > w.right + 0.5 || r.right > vw) out.push(`"${text}" hidden past the table's edge: ${r.right} > ${w.right}`);
           }
         }
+        // column headings about status (a status column, the ranking's counts)
+        for (const th of document.querySelectorAll('.table-wrap thead th')) {
+          if (!/^(状态|Status)$|严重滞后|Seriously lagging/.test(th.textContent.trim())) continue;
+          const r = th.getBoundingClientRect(), w = th.closest('.table-wrap').getBoundingClientRect();
+          if (r.right > w.right + 0.5) out.push(`column "${th.textContent}" hidden past the table's edge: ${r.right} > ${w.right}`);
+        }
         return out;
       });
       assert.deepEqual(bad, [], `${v.name} ${p}`);

@@ -68,11 +68,6 @@ void ss_fig_planned(struct ss_wreq *r, const struct ss_target *t, double value)
     value_unit(r, value, t->unit);
 }
 
-void ss_fig_value(struct ss_wreq *r, const struct ss_target *t, double v)
-{
-    value_unit(r, v, t->unit);
-}
-
 void ss_fig_line(struct ss_wreq *r, const struct ss_target *t, const struct ss_figure *f)
 {
     struct ss_buf *b = &r->resp->body;
@@ -105,7 +100,7 @@ void ss_fig_cards(struct ss_wreq *r, const struct ss_target *t, const struct ss_
     ss_fig_planned(r, t, f->value);
     raw(b, "</dd></div>");
     card(r, T(r, "完成", "Reached"));
-    ss_fig_value(r, t, f->actual);
+    ss_num(b, f->actual); /* the unit is the planned value's, just before */
     raw(b, "</dd></div>");
     card(r, T(r, "完成进度", "Progress"));
     ss_pct(b, f->progress);
@@ -114,7 +109,7 @@ void ss_fig_cards(struct ss_wreq *r, const struct ss_target *t, const struct ss_
     ss_pct(b, f->expected);
     raw(b, "</dd></div>");
     card(r, T(r, "按当前速度年底可达", "Year-end at this pace"));
-    ss_fig_value(r, t, f->projection);
+    ss_num(b, f->projection);
     raw(b, "</dd></div>");
     card(r, T(r, "状态", "Status"));
     ss_status_badge(r, (int)f->status);

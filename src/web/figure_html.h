@@ -27,8 +27,6 @@
 void ss_fig_planned_text(struct ss_buf *b, int lang, enum ss_op op, double value, const char *unit);
 /* The same into the page (t's op and unit, value at the org unit shown). */
 void ss_fig_planned(struct ss_wreq *r, const struct ss_target *t, double value);
-/* A value in t's unit: "100,000 人", "85%"; "—" when unknown. */
-void ss_fig_value(struct ss_wreq *r, const struct ss_target *t, double v);
 /* One line for lists: "100,000 / 不少于 470,000 人 · 21.3%". */
 void ss_fig_line(struct ss_wreq *r, const struct ss_target *t, const struct ss_figure *f);
 /* The figure as cards (<dl class="figs">): planned, reached, progress, due,

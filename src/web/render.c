@@ -106,8 +106,8 @@ void ss_progress_bar(struct ss_wreq *r, double progress, double expected)
     struct ss_buf *b = &r->resp->body;
     double p = isnan(progress) ? 0 : fmax(0, fmin(100, progress));
 
-    /* the bar is the plan: past 100% it stays full and ends in a dark cap */
-    /* decorative: the same numbers are written out beside it */
+    /* decorative: the same numbers are written out beside it. The bar is the
+     * plan: past 100% it stays full and ends in a dark cap. */
     raw(b, "<svg class=\"pbar\" viewBox=\"0 0 100 8\" preserveAspectRatio=\"none\" "
            "aria-hidden=\"true\" focusable=\"false\"><rect class=\"pb-bg\" width=\"100\" "
            "height=\"8\"/><rect class=\"pb-fill\" height=\"8\" width=\"");

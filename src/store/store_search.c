@@ -1,194 +1,265 @@
 /*
- * store_search.c - FTS5 (trigram) search over targets, as a per-connection
- * TEMP index (see store_search.h for why TEMP).
+ * store_search.c - search over targets and org units (see store_search.h).
  *
- * Invariant: temp.target_fts holds one row per target (rowid = target id)
- * whenever temp.target_fts_sig holds the signature of the target and
- * project tables it was built from. A search first compares signatures and
- * rebuilds on a mismatch, in one transaction of the temp schema.
- *
- * SQL is built from fixed fragments only; every term is a bound parameter.
+ * A target's searchable text is its metric, text, project title and
+ * department names joined by newlines (a word never holds a newline, so no
+ * match spans two of them). Each word becomes a group of LIKE patterns,
+ * the word and its related words from the embedded list; the groups are
+ * ANDed. SQL is built from fixed fragments only; every word is a bound
+ * parameter with LIKE's wildcards escaped.
  */
 #include "store/store_search.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "embedded.h"
 #include "store/store_int.h"
 
-#define MAX_TERMS 8
+#define WORDS_FILE "search-words.tsv"
+#define MAX_ALTS 24 /* a word and its related words */
 
-static const char SIG_SQL[] =
-    "SELECT count(*) || ':' || ifnull(max(t.id), 0) || ':' ||"
-    " total(length(t.text) + length(t.metric) + length(p.title)) || ':' ||"
-    " ifnull(sum(t.id * 31 + p.id), 0)"
-    " FROM target t JOIN project p ON p.id = t.project_id";
+struct alts {
+    size_t n;
+    const char *s[MAX_ALTS];
+    size_t len[MAX_ALTS];
+};
 
-/* Build or rebuild the temp index when the targets changed. */
-static int ensure_index(struct ss_store *st, struct ss_err *err)
+static const char TARGET_SQL[] =
+    "SELECT id FROM (SELECT t.id, p.no, t.seq,"
+    " t.metric || char(10) || t.text || char(10) || p.title || char(10) ||"
+    " ifnull(td.name, '') || char(10) || ifnull(pd.name, '') AS hay"
+    " FROM target t JOIN project p ON p.id = t.project_id"
+    " LEFT JOIN department td ON td.id = t.dept_id"
+    " LEFT JOIN department pd ON pd.id = p.lead_dept_id"
+    " WHERE t.plan_id = ?1) WHERE 1";
+
+static const char ORG_SQL[] =
+    "SELECT id FROM org_unit"
+    " WHERE name LIKE ?1 ESCAPE '\\' OR code = ?2 OR code = ?3 OR code LIKE ?4"
+    " ORDER BY (code = ?2 OR code = ?3) DESC, level, code LIMIT ?5";
+
+/* Length of the separator at p (white space or 、，；。 , ;), or 0. */
+static size_t separator(const char *p)
 {
-    sqlite3_stmt *s;
-    char *sig = NULL, *old = NULL;
-    int rc;
+    static const char *const wide[] = {"\xe3\x80\x80", "，", "、", "；", "。"};
+    size_t i;
 
-    if ((rc = store_exec(st,
-                         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.target_fts USING fts5("
-                         "text, metric, title, plan_id UNINDEXED, tokenize = 'trigram');"
-                         "CREATE TABLE IF NOT EXISTS temp.target_fts_sig (sig TEXT);",
-                         err)))
-        return rc;
-    if (!(s = store_prepare(st, SIG_SQL, err)))
-        return SS_EDB;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        sig = store_col_strdup(s, 0);
-    sqlite3_finalize(s);
-    if (!(s = store_prepare(st, "SELECT sig FROM temp.target_fts_sig", err))) {
-        rc = SS_EDB;
-        goto out;
-    }
-    if (sqlite3_step(s) == SQLITE_ROW)
-        old = store_col_strdup(s, 0);
-    sqlite3_finalize(s);
-    if (sig && old && strcmp(sig, old) == 0)
-        goto out;
-    if ((rc = store_exec(st, "SAVEPOINT fts", err)))
-        goto out;
-    rc = store_exec(st,
-                    "DELETE FROM temp.target_fts; DELETE FROM temp.target_fts_sig;"
-                    "INSERT INTO temp.target_fts (rowid, text, metric, title, plan_id)"
-                    " SELECT t.id, t.text, t.metric, p.title, t.plan_id"
-                    " FROM target t JOIN project p ON p.id = t.project_id",
-                    err);
-    if (!rc) {
-        s = store_prepare(st, "INSERT INTO temp.target_fts_sig (sig) VALUES (?)", err);
-        if (!s) {
-            rc = SS_EDB;
-        } else {
-            store_bind_text(s, 1, sig ? sig : "");
-            if (sqlite3_step(s) != SQLITE_DONE)
-                rc = store_db_error(st, err, "indexing targets");
-            sqlite3_finalize(s);
-        }
-    }
-    if (rc)
-        store_exec(st, "ROLLBACK TO fts; RELEASE fts", NULL);
-    else
-        rc = store_exec(st, "RELEASE fts", err);
-out:
-    free(sig);
-    free(old);
-    return rc;
+    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ',' || *p == ';')
+        return 1;
+    for (i = 0; i < sizeof wide / sizeof wide[0]; i++)
+        if (strncmp(p, wide[i], strlen(wide[i])) == 0)
+            return strlen(wide[i]);
+    return 0;
 }
 
-/* Split q on ASCII whitespace into at most MAX_TERMS terms. */
-static size_t split_terms(const char *q, const char *start[], size_t len[])
+int ss_search_parse(const char *q, struct ss_search *s, struct ss_err *err)
 {
-    size_t n = 0;
     const char *p = q;
+    size_t k;
 
-    while (*p && n < MAX_TERMS) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-            p++;
-        if (!*p)
-            break;
-        start[n] = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-            p++;
-        len[n] = (size_t)(p - start[n]);
-        n++;
-    }
-    return n;
-}
-
-int ss_store_search_targets(struct ss_store *st, int64_t plan_id, const char *q, int64_t *ids,
-                            size_t max, size_t *n, struct ss_err *err)
-{
-    const char *tstart[MAX_TERMS];
-    size_t tlen[MAX_TERMS], nterms, i;
-    int short_term = 0, rc = SS_OK;
-    struct ss_buf sql, arg;
-    sqlite3_stmt *s = NULL;
-
-    *n = 0;
+    memset(s, 0, sizeof *s);
     if (strlen(q) > SS_MAX_NAME)
-        return ss_err_set(err, SS_EINVAL, "q", "the search is longer than %d bytes",
-                          SS_MAX_NAME);
+        return ss_err_set(err, SS_EINVAL, "q", "the search is longer than %d bytes", SS_MAX_NAME);
     if (!ss_utf8_valid(q, strlen(q)))
         return ss_err_set(err, SS_EINVAL, "q", "the search is not valid UTF-8");
-    nterms = split_terms(q, tstart, tlen);
-    if (nterms == 0 || max == 0)
-        return SS_OK;
-    if ((rc = ensure_index(st, err)))
-        return rc;
-    for (i = 0; i < nterms; i++)
-        if (ss_utf8_len(tstart[i], tlen[i]) < 3)
-            short_term = 1;
-
-    ss_buf_init(&sql, 4096);
-    ss_buf_init(&arg, SS_MAX_NAME * 2 + 16);
-    ss_buf_puts(&sql, "SELECT rowid FROM temp.target_fts WHERE plan_id = ?1");
-    if (!short_term) {
-        /* trigram MATCH: each term a quoted phrase, all required */
-        ss_buf_puts(&sql, " AND target_fts MATCH ?2 ORDER BY rank LIMIT ?3");
-        for (i = 0; i < nterms; i++) {
-            size_t k;
-            ss_buf_puts(&arg, i ? " \"" : "\"");
-            for (k = 0; k < tlen[i]; k++) {
-                if (tstart[i][k] == '"')
-                    ss_buf_putc(&arg, '"');
-                ss_buf_putc(&arg, tstart[i][k]);
-            }
-            ss_buf_putc(&arg, '"');
-        }
-    } else {
-        for (i = 0; i < nterms; i++)
-            ss_buf_printf(&sql,
-                          " AND (text LIKE ?%zu ESCAPE '\\' OR metric LIKE ?%zu ESCAPE '\\'"
-                          " OR title LIKE ?%zu ESCAPE '\\')",
-                          i + 3, i + 3, i + 3);
-        ss_buf_puts(&sql, " ORDER BY rowid LIMIT ?2");
+    while (*p && s->n < SS_SEARCH_MAX_WORDS) {
+        while ((k = separator(p)) > 0)
+            p += k;
+        if (!*p)
+            break;
+        s->word[s->n] = p;
+        while (*p && !separator(p))
+            p++;
+        s->len[s->n] = (size_t)(p - s->word[s->n]);
+        s->n++;
     }
-    if (sql.err || arg.err) {
-        rc = ss_err_set(err, SS_EINVAL, "q", "the search is too long");
+    return SS_OK;
+}
+
+static void alt_add(struct alts *a, const char *w, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] == len && memcmp(a->s[i], w, len) == 0)
+            return;
+    if (a->n < MAX_ALTS) {
+        a->s[a->n] = w;
+        a->len[a->n] = len;
+        a->n++;
+    }
+}
+
+static const struct ss_embedded_file *words_file(void)
+{
+    size_t i;
+
+    for (i = 0; i < ss_embedded_count; i++)
+        if (strcmp(ss_embedded[i].name, WORDS_FILE) == 0)
+            return &ss_embedded[i];
+    return NULL;
+}
+
+/* The word itself, then every word of each group of the list it is in. */
+static void related(const char *w, size_t len, struct alts *a)
+{
+    const struct ss_embedded_file *f = words_file();
+    const char *p, *end, *line, *eol;
+
+    a->n = 0;
+    alt_add(a, w, len);
+    if (!f)
+        return;
+    p = (const char *)f->data;
+    end = p + f->len;
+    for (line = p; line < end; line = eol + 1) {
+        const char *q, *ws;
+        int hit = 0;
+
+        eol = memchr(line, '\n', (size_t)(end - line));
+        if (!eol)
+            eol = end;
+        if (*line == '#')
+            continue;
+        for (q = line; q < eol && !hit;) {
+            while (q < eol && (*q == '\t' || *q == ' ' || *q == '\r'))
+                q++;
+            for (ws = q; q < eol && *q != '\t' && *q != ' ' && *q != '\r'; q++)
+                ;
+            hit = (size_t)(q - ws) == len && len && memcmp(ws, w, len) == 0;
+        }
+        for (q = line; hit && q < eol;) {
+            while (q < eol && (*q == '\t' || *q == ' ' || *q == '\r'))
+                q++;
+            for (ws = q; q < eol && *q != '\t' && *q != ' ' && *q != '\r'; q++)
+                ;
+            if (q > ws)
+                alt_add(a, ws, (size_t)(q - ws));
+        }
+    }
+}
+
+/* %word% with LIKE's wildcards and the escape character escaped. */
+static void like_pattern(struct ss_buf *b, const char *w, size_t len)
+{
+    size_t k;
+
+    ss_buf_reset(b);
+    ss_buf_putc(b, '%');
+    for (k = 0; k < len; k++) {
+        if (w[k] == '%' || w[k] == '_' || w[k] == '\\')
+            ss_buf_putc(b, '\\');
+        ss_buf_putc(b, w[k]);
+    }
+    ss_buf_putc(b, '%');
+}
+
+int ss_store_search_targets(struct ss_store *st, int64_t plan_id, const struct ss_search *s,
+                            int64_t *ids, size_t max, size_t *n, struct ss_err *err)
+{
+    struct alts alts[SS_SEARCH_MAX_WORDS];
+    struct ss_buf sql, pat;
+    sqlite3_stmt *stmt = NULL;
+    size_t i, k;
+    int rc = SS_OK, param = 3;
+
+    *n = 0;
+    if (s->n == 0 || max == 0)
+        return SS_OK;
+    ss_buf_init(&sql, 16384);
+    ss_buf_init(&pat, SS_MAX_NAME * 2 + 8);
+    ss_buf_puts(&sql, TARGET_SQL);
+    for (i = 0; i < s->n; i++) {
+        related(s->word[i], s->len[i], &alts[i]);
+        ss_buf_puts(&sql, " AND (");
+        for (k = 0; k < alts[i].n; k++)
+            ss_buf_printf(&sql, "%shay LIKE ?%d ESCAPE '\\'", k ? " OR " : "", param++);
+        ss_buf_puts(&sql, ")");
+    }
+    ss_buf_puts(&sql, " ORDER BY no, seq LIMIT ?2");
+    if (sql.err) {
+        rc = ss_err_set(err, SS_EINVAL, "q", "the search has too many words");
         goto out;
     }
-    if (!(s = store_prepare(st, sql.data, err))) {
+    if (!(stmt = store_prepare(st, sql.data, err))) {
         rc = SS_EDB;
         goto out;
     }
-    sqlite3_bind_int64(s, 1, plan_id);
-    if (!short_term) {
-        sqlite3_bind_text(s, 2, arg.data, (int)arg.len, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
-    } else {
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-        for (i = 0; i < nterms; i++) {
-            size_t k;
-            ss_buf_reset(&arg);
-            ss_buf_putc(&arg, '%');
-            for (k = 0; k < tlen[i]; k++) {
-                char c = tstart[i][k];
-                if (c == '%' || c == '_' || c == '\\')
-                    ss_buf_putc(&arg, '\\');
-                ss_buf_putc(&arg, c);
-            }
-            ss_buf_putc(&arg, '%');
-            sqlite3_bind_text(s, (int)i + 3, arg.data, (int)arg.len, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stmt, 1, plan_id);
+    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)max);
+    param = 3;
+    for (i = 0; i < s->n; i++)
+        for (k = 0; k < alts[i].n; k++) {
+            like_pattern(&pat, alts[i].s[k], alts[i].len[k]);
+            sqlite3_bind_text(stmt, param++, pat.data, (int)pat.len, SQLITE_TRANSIENT);
         }
-    }
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
-        ids[(*n)++] = sqlite3_column_int64(s, 0);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < max)
+        ids[(*n)++] = sqlite3_column_int64(stmt, 0);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         rc = store_db_error(st, err, "searching targets");
     else
         rc = SS_OK;
 out:
-    sqlite3_finalize(s);
+    sqlite3_finalize(stmt);
     ss_buf_cleanup(&sql);
-    ss_buf_cleanup(&arg);
+    ss_buf_cleanup(&pat);
+    return rc;
+}
+
+static int all_digits(const char *w, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if (w[i] < '0' || w[i] > '9')
+            return 0;
+    return len > 0;
+}
+
+int ss_store_search_orgs(struct ss_store *st, const char *word, size_t len, int64_t *ids,
+                         size_t max, size_t *n, struct ss_err *err)
+{
+    char code[SS_MAX_ORG_CODE + 2], shortened[SS_MAX_ORG_CODE + 2];
+    struct ss_buf pat;
+    sqlite3_stmt *s;
+    int rc, digits = all_digits(word, len) && len <= SS_MAX_ORG_CODE;
+
+    *n = 0;
+    if (len == 0 || max == 0)
+        return SS_OK;
+    if (!(s = store_prepare(st, ORG_SQL, err)))
+        return SS_EDB;
+    ss_buf_init(&pat, SS_MAX_NAME * 2 + 8);
+    like_pattern(&pat, word, len);
+    sqlite3_bind_text(s, 1, pat.data, (int)pat.len, SQLITE_TRANSIENT);
+    if (digits) {
+        size_t l = len;
+        memcpy(code, word, len);
+        code[len] = '\0';
+        sqlite3_bind_text(s, 2, code, (int)len, SQLITE_TRANSIENT);
+        /* GB/T 2260 writes every code with six digits: 650100 is 6501 */
+        while (l > 2 && l % 2 == 0 && code[l - 1] == '0' && code[l - 2] == '0')
+            l -= 2;
+        memcpy(shortened, code, l);
+        shortened[l] = '\0';
+        if (l < len)
+            sqlite3_bind_text(s, 3, shortened, (int)l, SQLITE_TRANSIENT);
+        code[len] = '%';
+        code[len + 1] = '\0';
+        sqlite3_bind_text(s, 4, code, (int)len + 1, SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_int64(s, 5, (sqlite3_int64)max);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
+        ids[(*n)++] = sqlite3_column_int64(s, 0);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        rc = store_db_error(st, err, "searching org units");
+    else
+        rc = SS_OK;
+    sqlite3_finalize(s);
+    ss_buf_cleanup(&pat);
     return rc;
 }

@@ -2,6 +2,10 @@
  * page_org.c - one org unit (/orgs/{code}): every target as seen there and
  * its children ranked; and the search page (/search?q=).
  *
+ * Search: each word is looked up as a place and in the targets; words that
+ * name a place leave the target search (unless every word does), and the
+ * targets found are then shown at the first such place.
+ *
  * Ranking: a child's score is the mean, over the targets that have both a
  * progress and a due share there, of progress (capped at 100) minus due,
  * in points; children with no such target rank last.
@@ -13,13 +17,14 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "store/store_search.h"
+#include "web/figure_html.h"
 #include "web/page.h"
 #include "web/render.h"
 
 struct ranked {
     long org;
     double score;
-    int counts[SS_ST_COUNT];
+    struct ss_fig_counts counts;
 };
 
 static int by_score(const void *a, const void *b)
@@ -50,7 +55,7 @@ static void rank_children(struct ss_wreq *r, long org)
         for (k = 0; k < r->plan->ntargets; k++) {
             struct ss_figure f;
             ss_engine_figure(r->e, k, kids[i], r->day, &f);
-            rk[i].counts[f.status]++;
+            ss_fig_count(&rk[i].counts, &f);
             if (!isnan(f.progress) && !isnan(f.expected)) {
                 sum += fmin(100, f.progress) - f.expected;
                 n++;
@@ -65,24 +70,25 @@ static void rank_children(struct ss_wreq *r, long org)
     raw(b, T(r, "按各指标完成进度与应完成进度之差的平均值排序（百分点）。",
              "Ranked by the mean gap between progress and what is due, in points."));
     raw(b, "</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\""
-           "cap-kids\"><table><caption id=\"cap-kids\">");
+           "cap-kids\"><table class=\"rank\"><caption id=\"cap-kids\">");
     raw(b, T(r, "下级地区", "Places below"));
+    /* the counts by status right after the place, so a phone shows them */
     raw(b, "</caption><thead><tr><th scope=\"col\">");
     raw(b, T(r, "名次", "Rank"));
     raw(b, "</th><th scope=\"col\">");
     raw(b, T(r, "地区", "Place"));
     raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "进度差（百分点）", "Gap (points)"));
-    raw(b, "</th><th scope=\"col\">");
-    ss_html(b, ss_status_text(r, SS_ST_DONE));
-    raw(b, "/");
-    ss_html(b, ss_status_text(r, SS_ST_ON_TRACK));
+    ss_html(b, ss_status_text(r, SS_ST_SERIOUS));
+    raw(b, T(r, "、", ", "));
+    ss_html(b, ss_status_text(r, SS_ST_NOT_REPORTED));
     raw(b, "</th><th scope=\"col\">");
     ss_html(b, ss_status_text(r, SS_ST_LAGGING));
     raw(b, "</th><th scope=\"col\">");
-    ss_html(b, ss_status_text(r, SS_ST_SERIOUS));
-    raw(b, "/");
-    ss_html(b, ss_status_text(r, SS_ST_NOT_REPORTED));
+    ss_html(b, ss_status_text(r, SS_ST_DONE));
+    raw(b, T(r, "、", ", "));
+    ss_html(b, ss_status_text(r, SS_ST_ON_TRACK));
+    raw(b, "</th><th scope=\"col\">");
+    raw(b, T(r, "进度差（百分点）", "Gap (points)"));
     raw(b, "</th></tr></thead><tbody>");
     for (i = 0; i < nkids; i++) {
         const struct ss_org *g = ss_engine_org(r->e, rk[i].org);
@@ -92,15 +98,15 @@ static void rank_children(struct ss_wreq *r, long org)
         ss_zh_open(r, "span");
         ss_html(b, g->name);
         ss_zh_close(r, "span");
-        raw(b, "</a></th><td>");
+        ss_buf_printf(b, "</a></th><td>%d</td><td>%d</td><td>%d</td><td>",
+                      rk[i].counts.n[SS_ST_SERIOUS] + rk[i].counts.n[SS_ST_NOT_REPORTED],
+                      rk[i].counts.n[SS_ST_LAGGING],
+                      rk[i].counts.n[SS_ST_DONE] + rk[i].counts.n[SS_ST_ON_TRACK]);
         if (isnan(rk[i].score))
             raw(b, "—");
         else
             ss_buf_num(b, round(rk[i].score * 10) / 10, 1);
-        ss_buf_printf(b, "</td><td>%d</td><td>%d</td><td>%d</td></tr>",
-                      rk[i].counts[SS_ST_DONE] + rk[i].counts[SS_ST_ON_TRACK],
-                      rk[i].counts[SS_ST_LAGGING],
-                      rk[i].counts[SS_ST_SERIOUS] + rk[i].counts[SS_ST_NOT_REPORTED]);
+        raw(b, "</td></tr>");
     }
     raw(b, "</tbody></table></div></section>\n");
     free(rk);
@@ -123,7 +129,8 @@ void ss_page_org(struct ss_wreq *r)
     struct ss_buf *b = &r->resp->body;
     long org = valid_code(r->param) ? ss_engine_org_find(r->e, r->param) : -1;
     const struct ss_org *g;
-    long parent;
+    struct ss_fig_counts c;
+    struct ss_figure *fs;
     size_t k;
 
     if (org < 0) {
@@ -131,24 +138,30 @@ void ss_page_org(struct ss_wreq *r)
         return;
     }
     g = ss_engine_org(r->e, org);
-    parent = ss_engine_org_parent(r->e, org);
-    ss_page_begin(r, g->name);
-    raw(b, "<nav class=\"crumbs\" aria-label=\"");
-    raw(b, T(r, "位置", "Breadcrumb"));
-    raw(b, "\"><ol><li><a href=\"/\">");
-    raw(b, T(r, "全部实事", "All projects"));
-    raw(b, "</a></li>");
-    if (parent >= 0) {
-        const struct ss_org *pg = ss_engine_org(r->e, parent);
-        raw(b, "<li><a href=\"/orgs/");
-        ss_attr(b, pg->code);
-        raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, pg->name);
-        ss_zh_close(r, "span");
-        raw(b, "</a></li>");
+    fs = ss_xcalloc(r->plan->ntargets ? r->plan->ntargets : 1, sizeof *fs);
+    memset(&c, 0, sizeof c);
+    for (k = 0; k < r->plan->ntargets; k++) {
+        ss_engine_figure(r->e, k, org, r->day, &fs[k]);
+        ss_fig_count(&c, &fs[k]);
     }
-    raw(b, "</ol></nav>\n<h1>");
+    {
+        struct ss_buf desc;
+        ss_buf_init(&desc, 2048);
+        ss_buf_puts(&desc, g->name);
+        ss_buf_printf(&desc,
+                      T(r, "：%zu 项民生实事指标在本地区的完成情况和下级地区排名。截至 ",
+                        ": how the %zu targets of the year's livelihood commitments "
+                        "stand here, and the places below ranked. As of "),
+                      r->plan->ntargets);
+        ss_day(&desc, r->day);
+        ss_buf_puts(&desc, T(r, "：", ": "));
+        ss_fig_counts_text(&desc, r->lang, &c, 0);
+        ss_buf_puts(&desc, T(r, "。", "."));
+        ss_page_begin_desc(r, g->name, desc.err || !desc.data ? NULL : desc.data);
+        ss_buf_cleanup(&desc);
+    }
+    ss_org_crumbs(r, org, 0);
+    raw(b, "<h1>");
     ss_zh_open(r, "span");
     ss_html(b, g->name);
     ss_zh_close(r, "span");
@@ -157,72 +170,202 @@ void ss_page_org(struct ss_wreq *r)
     raw(b, "<section aria-labelledby=\"h-tg\"><h2 id=\"h-tg\">");
     raw(b, T(r, "本地区各项指标", "Every target here"));
     raw(b, "</h2>");
-    {
-        const char *heads[] = {T(r, "指标", "Target"),       T(r, "分解任务", "Assigned"),
-                               T(r, "完成", "Reached"),      T(r, "完成进度", "Progress"),
-                               T(r, "应完成", "Due"),        T(r, "状态", "Status")};
-        ss_table_open(r, "tg", T(r, "各项指标在本地区的完成情况", "Targets in this place"),
-                      heads, SS_ARRAY_LEN(heads));
-    }
+    ss_fig_table_open(r, "tg", T(r, "各项指标在本地区的完成情况", "Targets in this place"),
+                      T(r, "指标", "Target"));
     for (k = 0; k < r->plan->ntargets; k++) {
         const struct ss_target *t = &r->plan->targets[k];
-        struct ss_figure f;
-        ss_engine_figure(r->e, k, org, r->day, &f);
         ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);
         ss_attr(b, g->code);
         raw(b, "\">");
         ss_zh_open(r, "span");
         ss_html(b, t->metric);
         ss_zh_close(r, "span");
-        raw(b, "</a></th><td>");
-        ss_num(b, f.value);
-        raw(b, " ");
-        ss_zh_open(r, "span");
-        ss_html(b, t->unit);
-        ss_zh_close(r, "span");
-        raw(b, "</td><td>");
-        ss_num(b, f.actual);
-        raw(b, "</td><td>");
-        ss_pct(b, f.progress);
-        raw(b, "</td><td>");
-        ss_pct(b, f.expected);
-        raw(b, "</td><td>");
-        ss_status_badge(r, (int)f.status);
-        raw(b, "</td></tr>");
+        raw(b, "</a></th>");
+        ss_fig_cells(r, t, &fs[k]);
+        raw(b, "</tr>");
     }
     raw(b, "</tbody></table></div></section>\n");
+    free(fs);
     rank_children(r, org);
     ss_page_end(r);
 }
 
 #define MAX_HITS 100
+#define MAX_PLACES 20
+
+struct found {
+    long places[MAX_PLACES]; /* engine org indexes */
+    size_t nplaces;
+    int64_t ids[MAX_HITS]; /* target ids */
+    size_t nids;
+    long at; /* the place the targets are shown at, or -1 */
+};
+
+/* Places for every word, then targets for the words that are not places. */
+static int search(struct ss_wreq *r, const char *q, struct found *fd, struct ss_err *err)
+{
+    struct ss_search s, tw;
+    long top = ss_engine_top_org(r->e);
+    size_t i, j, k;
+    int rc;
+
+    memset(fd, 0, sizeof *fd);
+    fd->at = -1;
+    if ((rc = ss_search_parse(q, &s, err)))
+        return rc;
+    if (!r->st)
+        return ss_err_set(err, SS_EDB, "q", "search is not available right now");
+    memset(&tw, 0, sizeof tw);
+    for (i = 0; i < s.n; i++) {
+        int64_t oids[MAX_PLACES];
+        size_t no = 0, before = fd->nplaces;
+        if ((rc = ss_store_search_orgs(r->st, s.word[i], s.len[i], oids, MAX_PLACES, &no, err)))
+            return rc;
+        for (j = 0; j < no; j++) {
+            long o = ss_engine_org_by_id(r->e, oids[j]);
+            int dup = 0;
+            if (o < 0 || (top >= 0 && !ss_engine_org_within(r->e, o, top)))
+                continue;
+            for (k = 0; k < fd->nplaces; k++)
+                dup |= fd->places[k] == o;
+            if (!dup && fd->nplaces < MAX_PLACES)
+                fd->places[fd->nplaces++] = o;
+        }
+        if (fd->nplaces > before) {
+            if (fd->at < 0)
+                fd->at = fd->places[before];
+        } else {
+            tw.word[tw.n] = s.word[i];
+            tw.len[tw.n] = s.len[i];
+            tw.n++;
+        }
+    }
+    if (tw.n == 0) { /* every word names a place: still look for targets */
+        tw = s;
+        fd->at = -1;
+    }
+    return ss_store_search_targets(r->st, r->plan->id, &tw, fd->ids, MAX_HITS, &fd->nids, err);
+}
+
+static void place_hits(struct ss_wreq *r, const struct found *fd)
+{
+    struct ss_buf *b = &r->resp->body;
+    size_t i;
+
+    raw(b, "<section aria-labelledby=\"h-places\"><h2 id=\"h-places\">");
+    raw(b, T(r, "地区", "Places"));
+    raw(b, "</h2><ul class=\"hits\">");
+    for (i = 0; i < fd->nplaces; i++) {
+        const struct ss_org *g = ss_engine_org(r->e, fd->places[i]);
+        long parent = ss_engine_org_parent(r->e, fd->places[i]);
+        raw(b, "<li><a href=\"/orgs/");
+        ss_attr(b, g->code);
+        raw(b, "\">");
+        ss_zh_open(r, "span");
+        ss_html(b, g->name);
+        ss_zh_close(r, "span");
+        raw(b, "</a> <span class=\"fig\">");
+        ss_html(b, g->code);
+        if (parent >= 0) {
+            raw(b, " · ");
+            ss_zh_open(r, "span");
+            ss_html(b, ss_engine_org(r->e, parent)->name);
+            ss_zh_close(r, "span");
+        }
+        raw(b, "</span></li>");
+    }
+    raw(b, "</ul></section>\n");
+}
+
+static void target_hits(struct ss_wreq *r, const struct found *fd)
+{
+    struct ss_buf *b = &r->resp->body;
+    long at = fd->at >= 0 ? fd->at : ss_engine_top_org(r->e);
+    size_t i;
+
+    raw(b, "<section aria-labelledby=\"h-hits\"><h2 id=\"h-hits\">");
+    raw(b, T(r, "指标", "Targets"));
+    if (fd->at >= 0) {
+        raw(b, T(r, "（", " ("));
+        ss_zh_open(r, "span");
+        ss_html(b, ss_engine_org(r->e, at)->name);
+        ss_zh_close(r, "span");
+        raw(b, T(r, "）", ")"));
+    }
+    raw(b, "</h2><ul class=\"hits\">");
+    for (i = 0; i < fd->nids; i++) {
+        long ti = ss_plan_target_index(r->plan, fd->ids[i]);
+        const struct ss_target *t;
+        struct ss_figure f;
+        if (ti < 0)
+            continue;
+        t = &r->plan->targets[ti];
+        ss_engine_figure(r->e, (size_t)ti, at, r->day, &f);
+        ss_buf_printf(b, "<li><a href=\"/targets/%lld", (long long)t->id);
+        if (fd->at >= 0) {
+            raw(b, "?org=");
+            ss_attr(b, ss_engine_org(r->e, at)->code);
+        }
+        raw(b, "\">");
+        ss_zh_open(r, "span");
+        ss_html(b, t->metric);
+        ss_zh_close(r, "span");
+        raw(b, "</a> ");
+        ss_status_badge(r, (int)f.status);
+        raw(b, " <span class=\"fig\">");
+        ss_fig_line(r, t, &f);
+        raw(b, "</span>");
+        ss_zh_open(r, "p");
+        ss_html(b, t->text);
+        ss_zh_close(r, "p");
+        raw(b, "</li>");
+    }
+    raw(b, "</ul></section>\n");
+}
 
 void ss_page_search(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
     const char *q = ss_http_arg(r->http, "q");
-    int64_t ids[MAX_HITS];
-    size_t n = 0, i;
+    const char *name = T(r, "搜索指标和地区", "Search targets and places");
+    struct found fd;
     struct ss_err err;
-    int rc = 0;
+    struct ss_buf desc;
+    int rc = 0, asked = q && *q;
 
     ss_err_clear(&err);
-    if (q && *q) {
-        if (!r->st)
-            rc = ss_err_set(&err, SS_EDB, "q", "search is not available right now");
-        else
-            rc = ss_store_search_targets(r->st, r->plan->id, q, ids, MAX_HITS, &n, &err);
-    }
+    memset(&fd, 0, sizeof fd);
+    if (asked)
+        rc = search(r, q, &fd, &err);
     if (rc)
         r->resp->status = rc == SS_EINVAL ? 400 : 500;
-    ss_page_begin(r, T(r, "搜索指标", "Search targets"));
+    ss_buf_init(&desc, 2048);
+    if (asked && !rc) {
+        ss_buf_puts(&desc, T(r, "搜索“", "Search for “"));
+        ss_buf_puts(&desc, q);
+        ss_buf_printf(&desc,
+                      T(r, "”：找到 %zu 个地区、%zu 项民生实事指标。",
+                        "”: %zu places and %zu targets of the year's livelihood "
+                        "commitments found."),
+                      fd.nplaces, fd.nids);
+    } else {
+        ss_buf_puts(&desc,
+                    T(r, "按关键词（如“就业”“养老”）或地区名称、区划代码搜索民生实事的指标和地区。",
+                      "Search the year's livelihood commitments by word (jobs, elderly "
+                      "care …), place name or division code."));
+    }
+    ss_page_begin_desc(r, name, desc.err || !desc.data ? NULL : desc.data);
+    ss_buf_cleanup(&desc);
     raw(b, "<h1>");
-    raw(b, T(r, "搜索指标", "Search targets"));
+    raw(b, name);
     raw(b, "</h1>\n");
-    if (!q || !*q) {
+    if (!asked) {
         raw(b, "<p>");
-        raw(b, T(r, "在页首搜索框输入关键词，如“就业”“养老”“管网”。",
-                 "Type words in the search box above, e.g. 就业 (jobs), 养老 (elderly care)."));
+        raw(b, T(r,
+                 "在页首搜索框输入关键词，如“就业”“养老”“管网”，或地区名称、区划代码，如“乌鲁木齐”“"
+                 "6501”。",
+                 "Type words in the search box above, e.g. 就业 (jobs), 养老 (elderly care), or a "
+                 "place's name or code, e.g. 乌鲁木齐, 6501."));
         raw(b, "</p>");
     } else if (rc) {
         raw(b, "<p role=\"alert\">");
@@ -231,31 +374,13 @@ void ss_page_search(struct ss_wreq *r)
         raw(b, "</p>");
     } else {
         raw(b, "<p role=\"status\">");
-        ss_buf_printf(b, T(r, "找到 %zu 项指标", "%zu targets found"), n);
-        raw(b, "</p><ul class=\"hits\">");
-        for (i = 0; i < n; i++) {
-            long ti = ss_plan_target_index(r->plan, ids[i]);
-            const struct ss_target *t;
-            struct ss_figure f;
-            if (ti < 0)
-                continue;
-            t = &r->plan->targets[ti];
-            ss_engine_figure(r->e, (size_t)ti, ss_engine_top_org(r->e), r->day, &f);
-            ss_buf_printf(b, "<li><a href=\"/targets/%lld\">", (long long)t->id);
-            ss_zh_open(r, "span");
-            ss_html(b, t->metric);
-            ss_zh_close(r, "span");
-            raw(b, "</a> ");
-            ss_status_badge(r, (int)f.status);
-            raw(b, " <span class=\"fig\">");
-            ss_pct(b, f.progress);
-            raw(b, "</span>");
-            ss_zh_open(r, "p");
-            ss_html(b, t->text);
-            ss_zh_close(r, "p");
-            raw(b, "</li>");
-        }
-        raw(b, "</ul>");
+        ss_buf_printf(b, T(r, "找到 %zu 个地区、%zu 项指标", "%zu places and %zu targets found"),
+                      fd.nplaces, fd.nids);
+        raw(b, "</p>");
+        if (fd.nplaces)
+            place_hits(r, &fd);
+        if (fd.nids)
+            target_hits(r, &fd);
     }
     ss_as_of_line(r, r->day);
     ss_page_end(r);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "web/figure_html.h"
 #include "web/render.h"
 
 /* Order of concern: higher is worse. */
@@ -23,8 +24,7 @@ static int concern(int st)
 struct proj_sum {
     int status;
     double progress, expected;
-    int counts[SS_ST_COUNT];
-    int ntargets;
+    struct ss_fig_counts counts;
 };
 
 static void project_sum(struct ss_wreq *r, int no, struct proj_sum *s)
@@ -40,8 +40,7 @@ static void project_sum(struct ss_wreq *r, int no, struct proj_sum *s)
         if (r->plan->targets[i].project_no != no)
             continue;
         ss_engine_figure(r->e, i, ss_engine_top_org(r->e), r->day, &f);
-        s->ntargets++;
-        s->counts[f.status]++;
+        ss_fig_count(&s->counts, &f);
         if (concern((int)f.status) > concern(s->status))
             s->status = (int)f.status;
         if (!isnan(f.progress))
@@ -53,37 +52,60 @@ static void project_sum(struct ss_wreq *r, int no, struct proj_sum *s)
     s->expected = ne ? se / ne : NAN;
 }
 
-/* "actual / value unit" */
-static void amount(struct ss_wreq *r, const struct ss_target *t, const struct ss_figure *f)
-{
-    struct ss_buf *b = &r->resp->body;
-
-    ss_num(b, f->actual);
-    raw(b, " / ");
-    ss_num(b, isnan(f->value) ? t->value : f->value);
-    raw(b, " ");
-    ss_zh_open(r, "span");
-    ss_html(b, t->unit);
-    ss_zh_close(r, "span");
-}
-
 static void status_counts(struct ss_wreq *r, const struct proj_sum *s)
 {
-    struct ss_buf *b = &r->resp->body;
-    int k, first = 1;
+    struct ss_buf *b = &r->resp->body, t;
 
+    ss_buf_init(&t, 1024);
+    ss_fig_counts_text(&t, r->lang, &s->counts, 0);
     raw(b, "<p class=\"counts\">");
-    for (k = 0; k < SS_ST_COUNT; k++) {
-        if (!s->counts[k] || k == SS_ST_NO_TASK)
-            continue;
-        if (!first)
-            raw(b, T(r, "，", ", "));
-        first = 0;
-        ss_html(b, ss_status_text(r, k));
-        raw(b, " ");
-        ss_buf_printf(b, "%d", s->counts[k]);
-    }
+    ss_html(b, t.data);
     raw(b, "</p>");
+    ss_buf_cleanup(&t);
+}
+
+/* "截至 D，共 N 项指标：已完成 0 项，…。" for the whole plan at its top unit. */
+static void plan_summary_text(struct ss_wreq *r, struct ss_buf *t)
+{
+    struct ss_fig_counts c;
+    size_t i;
+
+    memset(&c, 0, sizeof c);
+    for (i = 0; i < r->plan->ntargets; i++) {
+        struct ss_figure f;
+        ss_engine_figure(r->e, i, ss_engine_top_org(r->e), r->day, &f);
+        ss_fig_count(&c, &f);
+    }
+    ss_buf_puts(t, T(r, "截至 ", "As of "));
+    ss_day(t, r->day);
+    ss_buf_printf(t, T(r, "，共 %d 项指标：", ", of %d targets: "), c.total);
+    ss_fig_counts_text(t, r->lang, &c, 1);
+    ss_buf_puts(t, T(r, "。", "."));
+}
+
+/* The places right below the plan's top unit (prefectures of a region). */
+static void places(struct ss_wreq *r)
+{
+    struct ss_buf *b = &r->resp->body;
+    size_t n, i;
+    const long *kids = ss_engine_org_children(r->e, ss_engine_top_org(r->e), &n);
+
+    if (!n)
+        return;
+    raw(b, "<section aria-labelledby=\"h-places\"><h2 id=\"h-places\">");
+    raw(b, T(r, "各地进展", "Progress by place"));
+    raw(b, "</h2><ul class=\"places\">");
+    for (i = 0; i < n; i++) {
+        const struct ss_org *g = ss_engine_org(r->e, kids[i]);
+        raw(b, "<li><a href=\"/orgs/");
+        ss_attr(b, g->code);
+        raw(b, "\">");
+        ss_zh_open(r, "span");
+        ss_html(b, g->name);
+        ss_zh_close(r, "span");
+        raw(b, "</a></li>");
+    }
+    raw(b, "</ul></section>\n");
 }
 
 void ss_page_plan(struct ss_wreq *r)
@@ -92,26 +114,38 @@ void ss_page_plan(struct ss_wreq *r)
     const struct ss_plan *p = r->plan;
     size_t i;
 
-    ss_page_begin(r, p->title);
+    struct ss_buf sum, desc;
+
+    ss_buf_init(&sum, 2048);
+    ss_buf_init(&desc, 4096);
+    plan_summary_text(r, &sum);
+    ss_buf_puts(&desc, p->title);
+    ss_buf_printf(&desc,
+                  T(r, "：%zu 件实事、%zu 项指标的进展，按项目和地区查看。",
+                    ": progress of %zu projects and %zu targets, by project and by "
+                    "place. "),
+                  p->nprojects, p->ntargets);
+    ss_buf_puts(&desc, sum.data ? sum.data : "");
+    ss_page_begin_desc(r, p->title, desc.err || !desc.data ? NULL : desc.data);
     raw(b, "<h1>");
     ss_zh_open(r, "span");
     ss_html(b, p->title);
     ss_zh_close(r, "span");
     raw(b, "</h1>\n");
     ss_as_of_line(r, r->day);
-    {
+    raw(b, "<p class=\"lead\" id=\"summary\">");
+    ss_html(b, sum.data ? sum.data : "");
+    if (p->ntargets) {
         struct ss_figure f;
-        if (p->ntargets) {
-            ss_engine_figure(r->e, 0, ss_engine_top_org(r->e), r->day, &f);
-            raw(b, "<p class=\"lead\">");
-            raw(b, T(r, "全年时间已过 ", "Share of the year elapsed: "));
-            ss_pct(b, f.time);
-            ss_buf_printf(b, T(r, "。共 %zu 件实事、%zu 项指标。",
-                               ". %zu projects, %zu targets."),
-                          p->nprojects, p->ntargets);
-            raw(b, "</p>\n");
-        }
+        ss_engine_figure(r->e, 0, ss_engine_top_org(r->e), r->day, &f);
+        raw(b, T(r, "全年时间已过 ", " Share of the year elapsed: "));
+        ss_pct(b, f.time);
+        raw(b, T(r, "。", "."));
     }
+    raw(b, "</p>\n");
+    ss_buf_cleanup(&sum);
+    ss_buf_cleanup(&desc);
+    places(r);
     raw(b, "<ol class=\"projects\">\n");
     for (i = 0; i < p->nprojects; i++) {
         const struct ss_project *pr = &p->projects[i];
@@ -147,9 +181,7 @@ void ss_page_plan(struct ss_wreq *r)
             ss_html(b, t->metric);
             ss_zh_close(r, "span");
             raw(b, "</a> <span class=\"fig\">");
-            amount(r, t, &f);
-            raw(b, " · ");
-            ss_pct(b, f.progress);
+            ss_fig_line(r, t, &f);
             raw(b, "</span> ");
             ss_status_badge(r, (int)f.status);
             raw(b, "</li>");
@@ -158,41 +190,6 @@ void ss_page_plan(struct ss_wreq *r)
     }
     raw(b, "</ol>\n");
     ss_page_end(r);
-}
-
-static void figure_rows(struct ss_wreq *r, const struct ss_target *t, const struct ss_figure *f)
-{
-    struct ss_buf *b = &r->resp->body;
-
-    raw(b, "<dl class=\"figs\"><div><dt>");
-    raw(b, T(r, "计划", "Planned"));
-    raw(b, "</dt><dd>");
-    ss_buf_puts(b, ss_op_str(t->op));
-    raw(b, " ");
-    ss_num(b, isnan(f->value) ? t->value : f->value);
-    raw(b, " ");
-    ss_html(b, t->unit);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "完成", "Reached"));
-    raw(b, "</dt><dd>");
-    ss_num(b, f->actual);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "完成进度", "Progress"));
-    raw(b, "</dt><dd>");
-    ss_pct(b, f->progress);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "应完成（时序进度）", "Due by now"));
-    raw(b, "</dt><dd>");
-    ss_pct(b, f->expected);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "按当前速度年底可达", "Year-end at this pace"));
-    raw(b, "</dt><dd>");
-    ss_num(b, f->projection);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "状态", "Status"));
-    raw(b, "</dt><dd>");
-    ss_status_badge(r, (int)f->status);
-    raw(b, "</dd></div></dl>");
 }
 
 void ss_page_project(struct ss_wreq *r)
@@ -211,7 +208,27 @@ void ss_page_project(struct ss_wreq *r)
         ss_page_not_found(r);
         return;
     }
-    ss_page_begin(r, pr->title);
+    {
+        struct ss_buf desc;
+        int n = 0;
+        for (i = 0; i < p->ntargets; i++)
+            n += p->targets[i].project_no == pr->no;
+        ss_buf_init(&desc, 2048);
+        ss_buf_printf(&desc, T(r, "第%d件实事：", "Project %d: "), pr->no);
+        ss_buf_puts(&desc, pr->title);
+        ss_buf_printf(&desc,
+                      T(r, "。%d 项指标的计划、完成和进度",
+                        ". Planned, reached and "
+                        "progress of its %d targets"),
+                      n);
+        if (pr->lead_dept && strcmp(pr->lead_dept, "unknown") != 0) {
+            ss_buf_puts(&desc, T(r, "；牵头单位：", "; lead department: "));
+            ss_buf_puts(&desc, pr->lead_dept);
+        }
+        ss_buf_puts(&desc, T(r, "。", "."));
+        ss_page_begin_desc(r, pr->title, desc.err || !desc.data ? NULL : desc.data);
+        ss_buf_cleanup(&desc);
+    }
     raw(b, "<nav class=\"crumbs\" aria-label=\"");
     raw(b, T(r, "位置", "Breadcrumb"));
     raw(b, "\"><a href=\"/\">");
@@ -247,7 +264,7 @@ void ss_page_project(struct ss_wreq *r)
         ss_html(b, t->text);
         ss_zh_close(r, "p");
         ss_progress_bar(r, f.progress, f.expected);
-        figure_rows(r, t, &f);
+        ss_fig_cards(r, t, &f, 0);
         raw(b, "</section>\n");
     }
     ss_page_end(r);
@@ -259,7 +276,10 @@ void ss_page_not_found(struct ss_wreq *r)
 
     ss_buf_reset(b);
     r->resp->status = 404;
-    ss_page_begin(r, T(r, "未找到", "Not found"));
+    ss_page_begin_desc(r, T(r, "未找到", "Not found"),
+                       T(r, "没有这个页面。民生实事进展：年度民生实事各项指标、各地区的完成进度。",
+                         "There is no such page. Livelihood Commitments Progress: how far each "
+                         "of the year's promised targets has come."));
     raw(b, "<h1>");
     raw(b, T(r, "没有这个页面", "There is no such page"));
     raw(b, "</h1><p><a href=\"/\">");
@@ -272,7 +292,12 @@ void ss_page_method(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
 
-    ss_page_begin(r, T(r, "进度怎么算", "How progress is counted"));
+    ss_page_begin_desc(r, T(r, "进度怎么算", "How progress is counted"),
+                       T(r,
+                         "民生实事的完成数、完成进度、应完成进度和状态怎么算：累加、比率、"
+                         "相对变化和里程碑类指标，只计审核通过的填报。",
+                         "How reached, progress, due and status are counted for counts, "
+                         "rates, changes and milestones; only approved reports count."));
     raw(b, "<h1>");
     raw(b, T(r, "进度怎么算", "How progress is counted"));
     raw(b, "</h1>\n");
@@ -300,8 +325,8 @@ void ss_page_method(struct ss_wreq *r)
             "(seriously lagging).</li>"
             "<li>Relative changes (e.g. 5% more than last year) are measured against the "
             "baseline; milestones are stages reached, with evidence.</li>"
-            "<li>“≥” targets are met at or above the value; “≤” targets while at or "
-            "below it.</li>"
+            "<li>“At least” (≥) targets are met at or above the value; “at most” (≤) "
+            "targets while at or below it.</li>"
             "<li>Due by now (time progress) follows the target's schedule: linear over the "
             "plan year by default, or a monthly profile for seasonal work such as roads and "
             "pipes.</li>"
@@ -328,7 +353,9 @@ void ss_page_method(struct ss_wreq *r)
             "未达到即严重滞后。</li>"
             "<li>相对变化（如较上年增加5%）以上年基数为准；里程碑类指标（如推行“一件事”）"
             "按完成的阶段和佐证材料计。</li>"
-            "<li>“≥”类指标达到或超过目标值即完成；“≤”类指标不超过目标值即达标。</li>"
+            "<li>"
+            "“不少于”（≥）类指标达到或超过目标值即完成；“不超过”（≤）类指标不超过目标值即达标。</"
+            "li>"
             "<li>应完成（时序进度）按指标的进度安排计算：默认在全年内均匀推进，"
             "道路、管网等季节性工程按月度进度计划。</li>"
             "<li>状态比较完成进度与应完成进度：已完成；正常推进；滞后（落后超过黄色预警线）；"

@@ -12,6 +12,7 @@
 
 #include "base/date.h"
 #include "base/util.h"
+#include "web/figure_html.h"
 #include "web/page.h"
 #include "web/render.h"
 #include "web/svg.h"
@@ -55,42 +56,6 @@ long ss_web_org_param(struct ss_wreq *r, const char *code)
     return ss_engine_org_find(r->e, code);
 }
 
-static void org_crumbs(struct ss_wreq *r, size_t ti, long org)
-{
-    struct ss_buf *b = &r->resp->body;
-    long chain[8], top = ss_engine_top_org(r->e), o = org;
-    int n = 0, i;
-
-    while (o >= 0 && n < 8) {
-        chain[n++] = o;
-        if (o == top)
-            break;
-        o = ss_engine_org_parent(r->e, o);
-    }
-    raw(b, "<nav class=\"crumbs\" aria-label=\"");
-    raw(b, T(r, "地区", "Place"));
-    raw(b, "\"><ol><li><a href=\"/\">");
-    raw(b, T(r, "全部实事", "All projects"));
-    raw(b, "</a></li>");
-    for (i = n - 1; i >= 0; i--) {
-        const struct ss_org *g = ss_engine_org(r->e, chain[i]);
-        raw(b, "<li>");
-        if (i == 0) {
-            raw(b, "<span aria-current=\"page\">");
-        } else {
-            ss_buf_printf(b, "<a href=\"/targets/%lld?org=", (long long)r->plan->targets[ti].id);
-            ss_attr(b, g->code);
-            raw(b, "\">");
-        }
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
-        raw(b, i == 0 ? "</span>" : "</a>");
-        raw(b, "</li>");
-    }
-    raw(b, "</ol></nav>\n");
-}
-
 static void series_section(struct ss_wreq *r, size_t ti, long org)
 {
     struct ss_buf *b = &r->resp->body;
@@ -110,33 +75,34 @@ static void series_section(struct ss_wreq *r, size_t ti, long org)
     raw(b, T(r, "逐月进度与应完成线", "Progress by month against the due line"));
     raw(b, "</h2><div class=\"chart-wrap\">");
     ss_buf_init(&desc, 1024);
-    ss_buf_puts(&desc, T(r, "实线为累计完成，虚线为按进度安排应完成的数量；单位：",
-                         "Solid line: reached so far; dashed line: due by each date; unit: "));
+    ss_buf_puts(&desc,
+                T(r, "实线为累计完成，虚线为按进度安排应完成的数量，纵轴到计划数为止；单位：",
+                  "Solid line: reached so far; dashed line: due by each date; the axis "
+                  "runs to the planned value; unit: "));
     ss_buf_puts(&desc, t->unit);
     ss_buf_puts(&desc, T(r, "。数据见下表。", ". The table below has the numbers."));
-    ss_svg_series(b, "series", T(r, "逐月完成情况", "Monthly progress"),
-                  desc.data ? desc.data : "", n, days, act, due, r->plan->start, r->plan->end,
+    ss_svg_series(b, "series", T(r, "逐月完成情况", "Monthly progress"), desc.data ? desc.data : "",
+                  n, days, act, due, n ? fs[n - 1].value : NAN, r->plan->start, r->plan->end,
                   T(r, "累计完成", "Reached"), T(r, "应完成", "Due"));
     ss_buf_cleanup(&desc);
     raw(b, "</div>");
     {
-        const char *heads[] = {T(r, "日期", "Date"), T(r, "累计完成", "Reached"),
-                               T(r, "应完成", "Due"), T(r, "完成进度", "Progress"),
-                               T(r, "状态", "Status")};
-        ss_table_open(r, "series", T(r, "逐月数据", "Monthly figures"), heads,
-                      SS_ARRAY_LEN(heads));
+        const char *heads[] = {T(r, "日期", "Date"), T(r, "状态", "Status"),
+                               T(r, "完成进度", "Progress"), T(r, "累计完成", "Reached"),
+                               T(r, "应完成", "Due")};
+        ss_table_open(r, "series", T(r, "逐月数据", "Monthly figures"), heads, SS_ARRAY_LEN(heads));
     }
     for (i = 0; i < n; i++) {
-        raw(b, "<tr><th scope=\"row\">");
+        raw(b, "<tr><th scope=\"row\" class=\"nw\">");
         ss_day(b, days[i]);
         raw(b, "</th><td>");
-        ss_num(b, fs[i].actual);
-        raw(b, "</td><td>");
-        ss_num(b, fs[i].expected_value);
+        ss_status_badge(r, (int)fs[i].status);
         raw(b, "</td><td>");
         ss_pct(b, fs[i].progress);
         raw(b, "</td><td>");
-        ss_status_badge(r, (int)fs[i].status);
+        ss_num(b, fs[i].actual);
+        raw(b, "</td><td>");
+        ss_num(b, fs[i].expected_value);
         raw(b, "</td></tr>");
     }
     raw(b, "</tbody></table></div></section>\n");
@@ -171,18 +137,15 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
     raw(b, T(r, "下级地区完成情况", "By place below"));
     raw(b, "</h2><div class=\"chart-wrap\">");
     ss_svg_bars(b, "bars", T(r, "下级地区完成进度", "Progress by place"),
-                T(r, "每条为一个下级地区的完成进度（%），竖线为应完成进度；数据见下表。",
-                  "Each bar is one place's progress in %, the tick is what is due; the "
-                  "table below has the numbers."),
+                T(r,
+                  "每条为一个下级地区相对其分解任务的完成进度，满条为 100%，超过 100% "
+                  "的在末端加深色标记，数字为实际进度；竖线为应完成进度；数据见下表。",
+                  "Each bar is one place's progress against its share: a full bar is 100%, "
+                  "a dark mark at its end means more than that (the number says how much); "
+                  "the tick is what is due; the table below has the numbers."),
                 nkids, labels, prog, due, col);
     raw(b, "</div>");
-    {
-        const char *heads[] = {T(r, "地区", "Place"),       T(r, "分解任务", "Assigned"),
-                               T(r, "完成", "Reached"),     T(r, "完成进度", "Progress"),
-                               T(r, "应完成", "Due"),       T(r, "状态", "Status")};
-        ss_table_open(r, "break", T(r, "下级地区数据", "Figures by place"), heads,
-                      SS_ARRAY_LEN(heads));
-    }
+    ss_fig_table_open(r, "break", T(r, "下级地区数据", "Figures by place"), T(r, "地区", "Place"));
     for (i = 0; i < nkids; i++) {
         const struct ss_org *g = ss_engine_org(r->e, kids[i]);
         ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);
@@ -191,17 +154,9 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
         ss_zh_open(r, "span");
         ss_html(b, g->name);
         ss_zh_close(r, "span");
-        raw(b, "</a></th><td>");
-        ss_num(b, fs[i].value);
-        raw(b, "</td><td>");
-        ss_num(b, fs[i].actual);
-        raw(b, "</td><td>");
-        ss_pct(b, fs[i].progress);
-        raw(b, "</td><td>");
-        ss_pct(b, fs[i].expected);
-        raw(b, "</td><td>");
-        ss_status_badge(r, (int)fs[i].status);
-        raw(b, "</td></tr>");
+        raw(b, "</a></th>");
+        ss_fig_cells(r, t, &fs[i]);
+        raw(b, "</tr>");
     }
     raw(b, "</tbody></table></div></section>\n");
     free(labels);
@@ -228,8 +183,15 @@ void ss_page_target(struct ss_wreq *r)
     t = &r->plan->targets[ti];
     g = ss_engine_org(r->e, org);
     ss_engine_figure(r->e, (size_t)ti, org, r->day, &f);
-    ss_page_begin(r, t->metric);
-    org_crumbs(r, (size_t)ti, org);
+    {
+        struct ss_buf desc;
+        ss_buf_init(&desc, 2048);
+        ss_fig_sentence_text(&desc, r->lang, t, g->name, &f);
+        ss_buf_puts(&desc, T(r, "逐月进度与下级地区完成情况。", " Month by month and by place."));
+        ss_page_begin_desc(r, t->metric, desc.err || !desc.data ? NULL : desc.data);
+        ss_buf_cleanup(&desc);
+    }
+    ss_org_crumbs(r, org, (long long)t->id);
     raw(b, "<h1>");
     ss_zh_open(r, "span");
     ss_html(b, t->metric);
@@ -241,46 +203,15 @@ void ss_page_target(struct ss_wreq *r)
     raw(b, "</small></h1>\n<p class=\"src\">");
     ss_buf_printf(b, "<a href=\"/projects/%d\">", t->project_no);
     ss_buf_printf(b, T(r, "第%d件实事", "Project %d"), t->project_no);
-    raw(b, "</a>：");
+    raw(b, "</a>");
+    raw(b, T(r, "：", ": "));
     ss_zh_open(r, "span");
     ss_html(b, t->text);
     ss_zh_close(r, "span");
     raw(b, "</p>\n");
     ss_as_of_line(r, r->day);
     ss_progress_bar(r, f.progress, f.expected);
-    raw(b, "<dl class=\"figs\"><div><dt>");
-    raw(b, T(r, "计划", "Planned"));
-    raw(b, "</dt><dd>");
-    ss_buf_puts(b, ss_op_str(t->op));
-    raw(b, " ");
-    ss_num(b, isnan(f.value) ? t->value : f.value);
-    raw(b, " ");
-    ss_html(b, t->unit);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "完成", "Reached"));
-    raw(b, "</dt><dd>");
-    ss_num(b, f.actual);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "完成进度", "Progress"));
-    raw(b, "</dt><dd>");
-    ss_pct(b, f.progress);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "应完成", "Due by now"));
-    raw(b, "</dt><dd>");
-    ss_pct(b, f.expected);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "年底预计", "Year-end at this pace"));
-    raw(b, "</dt><dd>");
-    ss_num(b, f.projection);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "状态", "Status"));
-    raw(b, "</dt><dd>");
-    ss_status_badge(r, (int)f.status);
-    raw(b, "</dd></div><div><dt>");
-    raw(b, T(r, "最近填报", "Last report"));
-    raw(b, "</dt><dd>");
-    ss_day(b, f.last_report);
-    raw(b, "</dd></div></dl>\n");
+    ss_fig_cards(r, t, &f, 1);
     series_section(r, (size_t)ti, org);
     breakdown_section(r, (size_t)ti, org);
     raw(b, "<p><a href=\"/orgs/");

@@ -75,15 +75,20 @@ void ss_day(struct ss_buf *b, int32_t day)
     ss_buf_puts(b, d);
 }
 
-const char *ss_status_text(const struct ss_wreq *r, int status)
+const char *ss_status_text_lang(int lang, int status)
 {
     static const char *const en[SS_ST_COUNT] = {"Done",         "On track",   "Lagging",
                                                 "Seriously lagging", "Not reported",
                                                 "Unassigned", "No task here"};
 
-    if (r->lang == SS_LANG_EN)
+    if (lang == SS_LANG_EN)
         return (unsigned)status < SS_ST_COUNT ? en[status] : "?";
     return ss_status_label((enum ss_status)status);
+}
+
+const char *ss_status_text(const struct ss_wreq *r, int status)
+{
+    return ss_status_text_lang(r->lang, status);
 }
 
 void ss_status_badge(struct ss_wreq *r, int status)
@@ -102,7 +107,8 @@ void ss_progress_bar(struct ss_wreq *r, double progress, double expected)
     struct ss_buf *b = &r->resp->body;
     double p = isnan(progress) ? 0 : fmax(0, fmin(100, progress));
 
-    /* decorative: the same numbers are written out beside it */
+    /* decorative: the same numbers are written out beside it. The bar is the
+     * plan: past 100% it stays full and ends in a dark cap. */
     raw(b, "<svg class=\"pbar\" viewBox=\"0 0 100 8\" preserveAspectRatio=\"none\" "
            "aria-hidden=\"true\" focusable=\"false\"><rect class=\"pb-bg\" width=\"100\" "
            "height=\"8\"/><rect class=\"pb-fill\" height=\"8\" width=\"");
@@ -114,6 +120,8 @@ void ss_progress_bar(struct ss_wreq *r, double progress, double expected)
         ss_buf_num(b, round(fmax(0, x - 0.5) * 10) / 10, 1);
         raw(b, "\"/>");
     }
+    if (!isnan(progress) && progress > 100)
+        raw(b, "<rect class=\"pb-over\" x=\"97\" width=\"3\" height=\"8\"/>");
     raw(b, "</svg>");
 }
 
@@ -127,6 +135,44 @@ void ss_zh_open(struct ss_wreq *r, const char *tag)
 void ss_zh_close(struct ss_wreq *r, const char *tag)
 {
     ss_buf_printf(&r->resp->body, "</%s>", tag);
+}
+
+void ss_org_crumbs(struct ss_wreq *r, long org, long long target_id)
+{
+    struct ss_buf *b = &r->resp->body;
+    long chain[16], top = ss_engine_top_org(r->e), o = org;
+    int n = 0, i;
+
+    while (o >= 0 && n < (int)(sizeof chain / sizeof chain[0])) {
+        chain[n++] = o;
+        if (o == top)
+            break;
+        o = ss_engine_org_parent(r->e, o);
+    }
+    raw(b, "<nav class=\"crumbs\" aria-label=\"");
+    raw(b, target_id > 0 ? T(r, "地区", "Place") : T(r, "位置", "Breadcrumb"));
+    raw(b, "\"><ol><li><a href=\"/\">");
+    raw(b, T(r, "全部实事", "All projects"));
+    raw(b, "</a></li>");
+    for (i = n - 1; i >= 0; i--) {
+        const struct ss_org *g = ss_engine_org(r->e, chain[i]);
+        raw(b, "<li>");
+        if (i == 0) {
+            raw(b, "<span aria-current=\"page\">");
+        } else {
+            if (target_id > 0)
+                ss_buf_printf(b, "<a href=\"/targets/%lld?org=", target_id);
+            else
+                raw(b, "<a href=\"/orgs/");
+            ss_attr(b, g->code);
+            raw(b, "\">");
+        }
+        ss_zh_open(r, "span");
+        ss_html(b, g->name);
+        ss_zh_close(r, "span");
+        raw(b, i == 0 ? "</span></li>" : "</a></li>");
+    }
+    raw(b, "</ol></nav>\n");
 }
 
 void ss_self_link(struct ss_wreq *r, const char *key, const char *value)
@@ -159,8 +205,8 @@ void ss_self_link(struct ss_wreq *r, const char *key, const char *value)
     raw(b, value);
 }
 
-void ss_table_open(struct ss_wreq *r, const char *id, const char *caption,
-                   const char *const *heads, size_t nheads)
+void ss_table_open(struct ss_wreq *r, const char *id, const char *caption, const char *const *heads,
+                   size_t nheads)
 {
     struct ss_buf *b = &r->resp->body;
     size_t i;
@@ -199,6 +245,11 @@ void ss_as_of_line(struct ss_wreq *r, int32_t day)
 
 void ss_page_begin(struct ss_wreq *r, const char *title)
 {
+    ss_page_begin_desc(r, title, NULL);
+}
+
+void ss_page_begin_desc(struct ss_wreq *r, const char *title, const char *desc)
+{
     struct ss_buf *b = &r->resp->body;
     const char *site = T(r, "民生实事进展", "Livelihood Commitments Progress");
 
@@ -209,7 +260,17 @@ void ss_page_begin(struct ss_wreq *r, const char *title)
         raw(b, " class=\"care\"");
     raw(b, "><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-           "<meta name=\"color-scheme\" content=\"light\"><title>");
+           "<meta name=\"color-scheme\" content=\"light\"><meta name=\"description\" "
+           "content=\"");
+    if (desc) {
+        ss_attr(b, desc);
+    } else {
+        ss_attr(b, title);
+        raw(b, T(r, "——民生实事进展：年度民生实事各项指标、各地区的完成进度。",
+                 " — Livelihood Commitments Progress: how far each of the year's "
+                 "promised targets has come, by project and by place."));
+    }
+    raw(b, "\"><title>");
     ss_html(b, title);
     raw(b, " · ");
     raw(b, site);
@@ -247,7 +308,7 @@ void ss_page_begin(struct ss_wreq *r, const char *title)
         raw(b, T(r, "大字版（关怀版）", "Large text"));
     raw(b, "</a></li></ul></nav>\n<form class=\"search\" role=\"search\" action=\"/search\" "
            "method=\"get\"><label for=\"q\">");
-    raw(b, T(r, "搜索指标", "Search targets"));
+    raw(b, T(r, "搜索指标和地区", "Search targets and places"));
     raw(b, "</label><input id=\"q\" name=\"q\" type=\"search\" maxlength=\"100\"");
     {
         const char *q = strcmp(r->http->path, "/search") == 0 ? ss_http_arg(r->http, "q") : NULL;

@@ -22,7 +22,7 @@
 
 struct ss_buf;
 
-void ss_html(struct ss_buf *b, const char *s);    /* HTML text */
+void ss_html(struct ss_buf *b, const char *s); /* HTML text */
 void ss_attr(struct ss_buf *b, const char *s); /* HTML attribute value */
 #define raw(b, s) ss_buf_puts((b), (s))
 
@@ -34,7 +34,11 @@ void ss_pct(struct ss_buf *b, double v);
 void ss_day(struct ss_buf *b, int32_t day);
 
 /* Open the page: doctype, head, skip link, header with language and text
- * size switches and the search form, then <main>. title is plain text. */
+ * size switches and the search form, then <main>. title and desc are plain
+ * text; desc is the page's meta description (what a search engine or a
+ * shared link shows), NULL for one made from the title. */
+void ss_page_begin_desc(struct ss_wreq *r, const char *title, const char *desc);
+/* ss_page_begin_desc with a description made from the title. */
 void ss_page_begin(struct ss_wreq *r, const char *title);
 /* Close <main>, write the footer with "as of" and the method link. */
 void ss_page_end(struct ss_wreq *r);
@@ -42,6 +46,8 @@ void ss_page_end(struct ss_wreq *r);
 /* Status: a coloured dot (aria-hidden) and the label in words. */
 void ss_status_badge(struct ss_wreq *r, int status);
 const char *ss_status_text(const struct ss_wreq *r, int status);
+/* The same for a language (SS_LANG_*); "?" for a status it does not know. */
+const char *ss_status_text_lang(int lang, int status);
 /* A small SVG bar: progress filled, a tick at the time line (expected). */
 void ss_progress_bar(struct ss_wreq *r, double progress, double expected);
 /* Opening tag for plan content: <span lang="zh-CN"> on English pages. */
@@ -54,8 +60,12 @@ void ss_as_of_line(struct ss_wreq *r, int32_t day);
  * focusable region labelled by the table's caption, then the column
  * headings (already in the page's language), up to the opening <tbody>.
  * id names the caption ("cap-" is prefixed). */
-void ss_table_open(struct ss_wreq *r, const char *id, const char *caption,
-                   const char *const *heads, size_t nheads);
+void ss_table_open(struct ss_wreq *r, const char *id, const char *caption, const char *const *heads,
+                   size_t nheads);
+/* Breadcrumb: all projects, then every unit from the top of the tree down
+ * to org (the current page, aria-current). Each unit links to its page, or
+ * with target_id > 0 to that target seen there. */
+void ss_org_crumbs(struct ss_wreq *r, long org, long long target_id);
 /* Link to the current path with the known query (org, date, q) and one
  * key=value replaced (for the language and text size switches). */
 void ss_self_link(struct ss_wreq *r, const char *key, const char *value);

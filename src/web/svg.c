@@ -1,8 +1,9 @@
 /*
  * svg.c - line and bar charts as SVG (see svg.h).
  *
- * Geometry is in a fixed viewBox and scales with the page width; numbers
- * are rounded to 0.1 so the markup stays small.
+ * Geometry: x in % of the chart's width, y in em of its text size, so
+ * nothing is scaled after layout and text keeps the page's size. Numbers
+ * are rounded to 0.01 so the markup stays small.
  */
 #include "web/svg.h"
 
@@ -11,26 +12,35 @@
 
 #include "base/date.h"
 #include "base/escape.h"
+#include "web/render.h"
 
-#define W 640.0
-#define H 280.0
-#define PAD_L 56.0
-#define PAD_R 16.0
-#define PAD_T 16.0
-#define PAD_B 40.0
+/* series: the plot runs from PLOT_T to PLOT_B em; x from X0 to X0 + XW % */
+#define PLOT_T 1.5
+#define PLOT_B 12.5
+#define SERIES_H 14.6
+#define X0 2.0
+#define XW 96.0
+/* bars: one row is a label line and a bar under it */
+#define ROW 2.7
+#define BAR_Y 1.45
+#define BAR_H 0.9
 
-static void n1(struct ss_buf *b, double v) { ss_buf_num(b, round(v * 10) / 10, 1); }
-
-static void esc(struct ss_buf *b, const char *s) { ss_esc_html(b, s, strlen(s)); }
-
-static void head(struct ss_buf *b, const char *id, const char *title, const char *desc,
-                 double w, double hgt)
+static void n2(struct ss_buf *b, double v)
 {
-    ss_buf_printf(b, "<svg class=\"chart %s\" role=\"img\" viewBox=\"0 0 ", w < W ? "bars" : "line");
-    n1(b, w);
-    ss_buf_putc(b, ' ');
-    n1(b, hgt);
-    ss_buf_printf(b, "\" aria-labelledby=\"%s-t %s-d\"><title id=\"%s-t\">", id, id, id);
+    ss_buf_num(b, round(v * 100) / 100, 2);
+}
+
+static void esc(struct ss_buf *b, const char *s)
+{
+    ss_esc_html(b, s, strlen(s));
+}
+
+static void head(struct ss_buf *b, const char *cls, const char *id, const char *title,
+                 const char *desc, double height_em)
+{
+    ss_buf_printf(b, "<svg class=\"chart %s\" role=\"img\" width=\"100%%\" height=\"", cls);
+    n2(b, height_em);
+    ss_buf_printf(b, "em\" aria-labelledby=\"%s-t %s-d\"><title id=\"%s-t\">", id, id, id);
     esc(b, title);
     ss_buf_printf(b, "</title><desc id=\"%s-d\">", id);
     esc(b, desc);
@@ -49,158 +59,162 @@ static double nice_max(double v)
     return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * p;
 }
 
-void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const char *desc,
-                   size_t n, const int32_t *days, const double *actual, const double *expected,
-                   int32_t start, int32_t end, const char *legend_actual,
+/* The top of a series' axis: the plan (or the due line's end), stretched for
+ * actual values past it up to twice that; beyond, values are clipped. */
+static double series_top(size_t n, const double *actual, const double *expected, double planned)
+{
+    double base = isnan(planned) ? 0 : planned, amax = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!isnan(expected[i]))
+            base = fmax(base, expected[i]);
+        if (!isnan(actual[i]))
+            amax = fmax(amax, actual[i]);
+    }
+    if (!(base > 0))
+        return nice_max(amax);
+    return nice_max(fmin(fmax(base, amax), 2 * base));
+}
+
+void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const char *desc, size_t n,
+                   const int32_t *days, const double *actual, const double *expected,
+                   double planned, int32_t start, int32_t end, const char *legend_actual,
                    const char *legend_expected)
 {
-    double top = 0, span = end > start ? (double)(end - start) : 1;
+    double top = series_top(n, actual, expected, planned);
+    double span = end > start ? (double)(end - start) : 1;
     size_t i;
     int k, pen;
 
-    for (i = 0; i < n; i++) {
-        if (!isnan(actual[i]))
-            top = fmax(top, actual[i]);
-        if (!isnan(expected[i]))
-            top = fmax(top, expected[i]);
-    }
-    top = nice_max(top);
-    head(b, id, title, desc, W, H);
-    /* grid and y labels */
+    head(b, "line", id, title, desc, SERIES_H);
+    /* grid, each value written just above its line at the left */
     for (k = 0; k <= 4; k++) {
-        double y = PAD_T + (H - PAD_T - PAD_B) * (1 - k / 4.0);
-        ss_buf_puts(b, "<line class=\"grid\" x1=\"");
-        n1(b, PAD_L);
-        ss_buf_puts(b, "\" x2=\"");
-        n1(b, W - PAD_R);
-        ss_buf_puts(b, "\" y1=\"");
-        n1(b, y);
-        ss_buf_puts(b, "\" y2=\"");
-        n1(b, y);
-        ss_buf_puts(b, "\"/><text class=\"ax\" text-anchor=\"end\" x=\"");
-        n1(b, PAD_L - 6);
-        ss_buf_puts(b, "\" y=\"");
-        n1(b, y + 4);
-        ss_buf_puts(b, "\">");
-        ss_buf_num(b, top * k / 4.0, 2);
+        double y = PLOT_B - (PLOT_B - PLOT_T) * k / 4.0;
+        ss_buf_puts(b, "<line class=\"grid\" x1=\"0\" x2=\"100%\" y1=\"");
+        n2(b, y);
+        ss_buf_puts(b, "em\" y2=\"");
+        n2(b, y);
+        ss_buf_puts(b, "em\"/><text class=\"ax\" x=\"0\" y=\"");
+        n2(b, y - 0.3);
+        ss_buf_puts(b, "em\">");
+        ss_num(b, top * k / 4.0);
         ss_buf_puts(b, "</text>");
     }
-    /* x labels: months 1..12 of the period's year */
+    /* x labels: month ends of the period's year */
     {
         int y0, m0, d0;
         ss_civil_from_days(start, &y0, &m0, &d0);
         for (k = 1; k <= 12; k++) {
             int32_t day = ss_days_from_civil(y0, k, ss_days_in_month(y0, k));
-            double x;
             if (day < start || day > end)
                 continue;
-            x = PAD_L + (W - PAD_L - PAD_R) * (double)(day - start) / span;
             ss_buf_puts(b, "<text class=\"ax\" text-anchor=\"middle\" x=\"");
-            n1(b, x);
-            ss_buf_puts(b, "\" y=\"");
-            n1(b, H - PAD_B + 18);
-            ss_buf_printf(b, "\">%d</text>", k);
+            n2(b, X0 + XW * (double)(day - start) / span);
+            ss_buf_puts(b, "%\" y=\"");
+            n2(b, PLOT_B + 1.5);
+            ss_buf_printf(b, "em\">%d</text>", k);
         }
     }
-    /* the two lines */
+    /* the two lines, in a stretched 1000 x 1000 box over the plot */
+    ss_buf_puts(b, "<svg x=\"0\" width=\"100%\" y=\"");
+    n2(b, PLOT_T);
+    ss_buf_puts(b, "em\" height=\"");
+    n2(b, PLOT_B - PLOT_T);
+    ss_buf_puts(b, "em\" viewBox=\"0 0 1000 1000\" preserveAspectRatio=\"none\" "
+                   "overflow=\"visible\" aria-hidden=\"true\">");
     for (pen = 0; pen < 2; pen++) {
         const double *v = pen ? actual : expected;
         int open = 0;
         for (i = 0; i < n; i++) {
-            double x, y;
             if (isnan(v[i]))
                 continue;
-            x = PAD_L + (W - PAD_L - PAD_R) * (double)(days[i] - start) / span;
-            y = PAD_T + (H - PAD_T - PAD_B) * (1 - v[i] / top);
             if (!open) {
                 ss_buf_printf(b, "<polyline class=\"%s\" points=\"", pen ? "l-actual" : "l-exp");
                 open = 1;
             } else {
                 ss_buf_putc(b, ' ');
             }
-            n1(b, x);
+            n2(b, 10 * (X0 + XW * (double)(days[i] - start) / span));
             ss_buf_putc(b, ',');
-            n1(b, y);
+            n2(b, 1000 * (1 - fmin(v[i], top) / top));
         }
         if (open)
             ss_buf_puts(b, "\"/>");
     }
+    ss_buf_puts(b, "</svg>");
+    /* points: past the top of the axis, a larger hollow mark at the top */
     for (i = 0; i < n; i++) {
+        int over;
         if (isnan(actual[i]))
             continue;
-        ss_buf_puts(b, "<circle class=\"p-actual\" r=\"3.5\" cx=\"");
-        n1(b, PAD_L + (W - PAD_L - PAD_R) * (double)(days[i] - start) / span);
-        ss_buf_puts(b, "\" cy=\"");
-        n1(b, PAD_T + (H - PAD_T - PAD_B) * (1 - actual[i] / top));
-        ss_buf_puts(b, "\"/>");
+        over = actual[i] > top;
+        ss_buf_printf(b, "<circle class=\"%s\" r=\"%s\" cx=\"", over ? "p-actual over" : "p-actual",
+                      over ? "6" : "4");
+        n2(b, X0 + XW * (double)(days[i] - start) / span);
+        ss_buf_puts(b, "%\" cy=\"");
+        n2(b, PLOT_B - (PLOT_B - PLOT_T) * fmin(actual[i], top) / top);
+        ss_buf_puts(b, "em\"/>");
     }
-    /* legend */
-    ss_buf_puts(b, "<line class=\"l-actual\" x1=\"64\" x2=\"88\" y1=\"270\" y2=\"270\"/>"
-                   "<text class=\"ax\" x=\"94\" y=\"274\">");
+    ss_buf_puts(b, "</svg><p class=\"legend\"><span class=\"key k-actual\"></span>");
     esc(b, legend_actual);
-    ss_buf_puts(b, "</text><line class=\"l-exp\" x1=\"300\" x2=\"324\" y1=\"270\" y2=\"270\"/>"
-                   "<text class=\"ax\" x=\"330\" y=\"274\">");
+    ss_buf_puts(b, " <span class=\"key k-exp\"></span>");
     esc(b, legend_expected);
-    ss_buf_puts(b, "</text></svg>");
+    ss_buf_puts(b, "</p>");
 }
 
-void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char *desc,
-                 size_t n, const char *const *labels, const double *progress,
-                 const double *expected, const int *colour)
+void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char *desc, size_t n,
+                 const char *const *labels, const double *progress, const double *expected,
+                 const int *colour)
 {
     static const char *const cls[] = {"c-green", "c-yellow", "c-red", "c-grey"};
-    const double bw = 440, row = 24, label_w = 150, bar_w = bw - label_w - 56;
-    double top = 100, hgt = PAD_T + row * (double)n + 8;
     size_t i;
 
-    for (i = 0; i < n; i++)
-        if (!isnan(progress[i]))
-            top = fmax(top, progress[i]);
-    top = fmin(nice_max(top), 1000);
-    head(b, id, title, desc, bw, hgt);
+    head(b, "bars", id, title, desc, ROW * (double)n + 0.4);
     for (i = 0; i < n; i++) {
-        double y = PAD_T + row * (double)i;
-        double p = isnan(progress[i]) ? 0 : fmax(0, fmin(top, progress[i]));
+        double y = 0.2 + ROW * (double)i;
+        double p = isnan(progress[i]) ? 0 : fmax(0, fmin(100, progress[i]));
         int c = colour[i] >= 0 && colour[i] < 4 ? colour[i] : 3;
 
-        ss_buf_puts(b, "<text class=\"ax\" text-anchor=\"end\" x=\"");
-        n1(b, label_w - 8);
-        ss_buf_puts(b, "\" y=\"");
-        n1(b, y + 15);
-        ss_buf_puts(b, "\">");
+        ss_buf_puts(b, "<g><text class=\"ax\" x=\"0\" y=\"");
+        n2(b, y + 1.1);
+        ss_buf_puts(b, "em\">");
         esc(b, labels[i]);
-        ss_buf_puts(b, "</text><rect class=\"pb-bg\" x=\"");
-        n1(b, label_w);
-        ss_buf_puts(b, "\" y=\"");
-        n1(b, y + 4);
-        ss_buf_puts(b, "\" height=\"16\" width=\"");
-        n1(b, bar_w);
-        ss_buf_printf(b, "\"/><rect class=\"%s\" x=\"", cls[c]);
-        n1(b, label_w);
-        ss_buf_puts(b, "\" y=\"");
-        n1(b, y + 4);
-        ss_buf_puts(b, "\" height=\"16\" width=\"");
-        n1(b, bar_w * p / top);
-        ss_buf_puts(b, "\"/>");
+        ss_buf_puts(b, "</text><text class=\"ax\" text-anchor=\"end\" x=\"100%\" y=\"");
+        n2(b, y + 1.1);
+        ss_buf_puts(b, "em\">");
+        ss_pct(b, progress[i]);
+        ss_buf_puts(b, "</text><rect class=\"pb-bg\" x=\"0\" width=\"100%\" y=\"");
+        n2(b, y + BAR_Y);
+        ss_buf_puts(b, "em\" height=\"");
+        n2(b, BAR_H);
+        ss_buf_printf(b, "em\"/><rect class=\"bar %s\" x=\"0\" width=\"", cls[c]);
+        n2(b, p);
+        ss_buf_puts(b, "%\" y=\"");
+        n2(b, y + BAR_Y);
+        ss_buf_puts(b, "em\" height=\"");
+        n2(b, BAR_H);
+        ss_buf_puts(b, "em\"/>");
+        if (!isnan(progress[i]) && progress[i] > 100) {
+            /* past the plan: a dark cap, taller than the bar, at its end */
+            ss_buf_puts(b, "<rect class=\"over\" x=\"100%\" width=\"6\" "
+                           "transform=\"translate(-6 0)\" y=\"");
+            n2(b, y + BAR_Y - 0.2);
+            ss_buf_puts(b, "em\" height=\"");
+            n2(b, BAR_H + 0.4);
+            ss_buf_puts(b, "em\"/>");
+        }
         if (!isnan(expected[i])) {
-            ss_buf_puts(b, "<rect class=\"pb-time\" width=\"2\" height=\"22\" x=\"");
-            n1(b, label_w + bar_w * fmax(0, fmin(top, expected[i])) / top - 1);
-            ss_buf_puts(b, "\" y=\"");
-            n1(b, y + 1);
-            ss_buf_puts(b, "\"/>");
+            ss_buf_puts(b,
+                        "<rect class=\"pb-time\" width=\"2\" transform=\"translate(-1 0)\" x=\"");
+            n2(b, fmax(0.3, fmin(99.7, expected[i])));
+            ss_buf_puts(b, "%\" y=\"");
+            n2(b, y + BAR_Y - 0.15);
+            ss_buf_puts(b, "em\" height=\"");
+            n2(b, BAR_H + 0.3);
+            ss_buf_puts(b, "em\"/>");
         }
-        ss_buf_puts(b, "<text class=\"ax\" x=\"");
-        n1(b, label_w + bar_w + 6);
-        ss_buf_puts(b, "\" y=\"");
-        n1(b, y + 17);
-        ss_buf_puts(b, "\">");
-        if (isnan(progress[i]))
-            ss_buf_puts(b, "—");
-        else {
-            ss_buf_num(b, round(progress[i] * 10) / 10, 1);
-            ss_buf_putc(b, '%');
-        }
-        ss_buf_puts(b, "</text>");
+        ss_buf_puts(b, "</g>");
     }
     ss_buf_puts(b, "</svg>");
 }

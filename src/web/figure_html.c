@@ -68,12 +68,11 @@ void ss_fig_planned(struct ss_wreq *r, const struct ss_target *t, double value)
     value_unit(r, value, t->unit);
 }
 
-/* A rate or a change: a level shown against its target, never as a share
- * of it (core/engine.h). */
-static int is_level(const struct ss_target *t)
+int ss_fig_is_level(const struct ss_target *t)
 {
     return t->kind == SS_KIND_RATE || t->kind == SS_KIND_CHANGE;
 }
+#define is_level ss_fig_is_level
 
 /* What was reached: a level with its unit ("85%"), a running total bare
  * (its unit is the planned value's, just beside it). */

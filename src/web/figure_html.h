@@ -22,6 +22,10 @@
 /* Room for every status the engine has, and a few it may add. */
 #define SS_FIG_NSTATUS 8
 
+/* A rate or a change: a level shown against its target, never as a share of
+ * it (core/engine.h): no progress, due or projection. */
+int ss_fig_is_level(const struct ss_target *t);
+
 /* The planned value with its comparison and unit, plain text in lang
  * (SS_LANG_*); value NAN writes "—". */
 void ss_fig_planned_text(struct ss_buf *b, int lang, enum ss_op op, double value, const char *unit);

@@ -65,28 +65,38 @@ static void series_section(struct ss_wreq *r, size_t ti, long org)
     size_t n = ss_web_series(r->plan, r->day, days), i;
     const struct ss_target *t = &r->plan->targets[ti];
     struct ss_buf desc;
+    int level = ss_fig_is_level(t);
 
     for (i = 0; i < n; i++) {
         ss_engine_figure(r->e, ti, org, days[i], &fs[i]);
-        act[i] = fs[i].actual;
-        due[i] = fs[i].expected_value;
+        act[i] = level && !fs[i].reporters ? NAN : fs[i].actual;
+        due[i] = fs[i].expected_value; /* NAN for a level: no due line */
     }
     raw(b, "<section aria-labelledby=\"h-series\"><h2 id=\"h-series\">");
     raw(b, T(r, "逐月进度与应完成线", "Progress by month against the due line"));
     raw(b, "</h2><div class=\"chart-wrap\">");
     ss_buf_init(&desc, 1024);
-    ss_buf_puts(&desc,
-                T(r, "实线为累计完成，虚线为按进度安排应完成的数量，纵轴到计划数为止；单位：",
-                  "Solid line: reached so far; dashed line: due by each date; the axis "
-                  "runs to the planned value; unit: "));
+    if (level)
+        ss_buf_puts(&desc, T(r, "实线为各月末的水平（不是累计数），纵轴到目标值为止；单位：",
+                             "Solid line: the level at each month's end (not a running "
+                             "total); the axis runs to the target; unit: "));
+    else
+        ss_buf_puts(&desc,
+                    T(r, "实线为累计完成，虚线为按进度安排应完成的数量，纵轴到计划数为止；单位：",
+                      "Solid line: reached so far; dashed line: due by each date; the axis "
+                      "runs to the planned value; unit: "));
     ss_buf_puts(&desc, t->unit);
     ss_buf_puts(&desc, T(r, "。数据见下表。", ". The table below has the numbers."));
     ss_svg_series(b, "series", T(r, "逐月完成情况", "Monthly progress"), desc.data ? desc.data : "",
                   n, days, act, due, n ? fs[n - 1].value : NAN, r->plan->start, r->plan->end,
-                  T(r, "累计完成", "Reached"), T(r, "应完成", "Due"));
+                  level ? T(r, "水平", "Level") : T(r, "累计完成", "Reached"),
+                  T(r, "应完成", "Due"));
     ss_buf_cleanup(&desc);
     raw(b, "</div>");
-    {
+    if (level) {
+        const char *heads[] = {T(r, "日期", "Date"), T(r, "状态", "Status"), T(r, "水平", "Level")};
+        ss_table_open(r, "series", T(r, "逐月数据", "Monthly figures"), heads, SS_ARRAY_LEN(heads));
+    } else {
         const char *heads[] = {T(r, "日期", "Date"), T(r, "状态", "Status"),
                                T(r, "完成进度", "Progress"), T(r, "累计完成", "Reached"),
                                T(r, "应完成", "Due")};
@@ -97,6 +107,12 @@ static void series_section(struct ss_wreq *r, size_t ti, long org)
         ss_day(b, days[i]);
         raw(b, "</th><td>");
         ss_status_badge(r, (int)fs[i].status);
+        if (level) {
+            raw(b, "</td><td>");
+            ss_fig_line(r, t, &fs[i]);
+            raw(b, "</td></tr>");
+            continue;
+        }
         raw(b, "</td><td>");
         ss_pct(b, fs[i].progress);
         raw(b, "</td><td>");
@@ -118,6 +134,7 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
     double *prog, *due;
     int *col;
     struct ss_figure *fs;
+    int level = ss_fig_is_level(t);
 
     if (!nkids)
         return;
@@ -129,14 +146,19 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
     for (i = 0; i < nkids; i++) {
         ss_engine_figure(r->e, ti, kids[i], r->day, &fs[i]);
         labels[i] = ss_engine_org(r->e, kids[i])->name;
-        prog[i] = fs[i].progress;
-        due[i] = fs[i].expected;
+        /* a level on the 0-100 scale with its target as the tick; a running
+         * total as a share of the place's plan with what is due */
+        prog[i] = level ? (fs[i].reporters ? fs[i].actual : NAN) : fs[i].progress;
+        due[i] = level ? fs[i].value : fs[i].expected;
         col[i] = ss_status_colour(fs[i].status);
     }
     raw(b, "<section aria-labelledby=\"h-break\"><h2 id=\"h-break\">");
     raw(b, T(r, "下级地区完成情况", "By place below"));
     raw(b, "</h2><div class=\"chart-wrap\">");
     ss_svg_bars(b, "bars", T(r, "下级地区完成进度", "Progress by place"),
+                level ? T(r, "每条为一个下级地区的当前水平（百分比），竖线为其目标水平；数据见下表。",
+                          "Each bar is one place's level now (in %); the tick is its target "
+                          "level; the table below has the numbers.") :
                 T(r,
                   "每条为一个下级地区相对其分解任务的完成进度，满条为 100%，超过 100% "
                   "的在末端加深色标记，数字为实际进度；竖线为应完成进度；数据见下表。",

@@ -19,7 +19,7 @@
 enum ss_kind ss_kind_guess(const char *unit, const char *text)
 {
     static const char *const change_words[] = {"较上年", "比上年", "同比", "增加", "增长",
-                                               "新增", "提高", "下降", "减少", "提升"};
+                                               "新增",   "提高",   "下降", "减少", "提升"};
     size_t i, ul = unit ? strlen(unit) : 0;
 
     if (unit && strcmp(unit, "%") == 0) {
@@ -50,8 +50,8 @@ static int get_str(json_t *obj, const char *key, int required, size_t max, char 
         return ss_err_set(err, SS_EINVAL, path, "'%s' must be a string", key);
     s = json_string_value(v);
     if (strlen(s) > max || !ss_utf8_valid(s, strlen(s)))
-        return ss_err_set(err, SS_EINVAL, path, "'%s' is longer than %zu bytes or not UTF-8",
-                          key, max);
+        return ss_err_set(err, SS_EINVAL, path, "'%s' is longer than %zu bytes or not UTF-8", key,
+                          max);
     if (required && !*s)
         return ss_err_set(err, SS_EINVAL, path, "'%s' is empty", key);
     *out = ss_xstrdup(s);
@@ -66,8 +66,15 @@ static int get_date(json_t *obj, const char *key, int32_t *out, const char *path
     *out = SS_NO_DATE;
     if (!v || json_is_null(v))
         return SS_OK;
-    if (!json_is_string(v) || ss_date_parse(json_string_value(v), out))
+    if (!json_is_string(v))
         return ss_err_set(err, SS_EINVAL, path, "'%s' must be a date YYYY-MM-DD", key);
+    if (ss_date_read(path, json_string_value(v), out, err)) {
+        char m[sizeof err->msg];
+        if (!err)
+            return SS_EINVAL;
+        snprintf(m, sizeof m, "%s", err->msg);
+        return ss_err_set(err, SS_EINVAL, path, "'%s': %s", key, m);
+    }
     return SS_OK;
 }
 
@@ -153,8 +160,8 @@ int ss_plan_from_json(const char *text, size_t len, struct ss_plan **out, struct
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         ss_plan_free(p);
-        return ss_err_set(err, SS_EINVAL, "json", "line %d, column %d: %s", jerr.line,
-                          jerr.column, jerr.text);
+        return ss_err_set(err, SS_EINVAL, "json", "line %d, column %d: %s", jerr.line, jerr.column,
+                          jerr.text);
     }
     jp = json_object_get(root, "plan");
     projects = json_object_get(root, "projects");
@@ -274,8 +281,10 @@ void ss_plan_to_json(const struct ss_plan *p, struct ss_json *j)
     ss_json_kstr(j, "period_start", d);
     ss_date_fmt(p->end, d);
     ss_json_kstr(j, "period_end", d);
-    ss_json_kstr(j, "state", p->state == SS_PLAN_DRAFT ? "draft"
-                             : p->state == SS_PLAN_ARCHIVED ? "archived" : "active");
+    ss_json_kstr(j, "state",
+                 p->state == SS_PLAN_DRAFT      ? "draft"
+                 : p->state == SS_PLAN_ARCHIVED ? "archived"
+                                                : "active");
     ss_json_kstr(j, "top_org", p->top_org);
     ss_json_knum(j, "yellow_pp", p->yellow_pp);
     ss_json_knum(j, "red_pp", p->red_pp);

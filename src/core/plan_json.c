@@ -16,6 +16,7 @@
 #include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "core/plan_change.h"
 
 enum ss_kind ss_kind_guess(const char *unit, const char *text)
 {
@@ -127,22 +128,24 @@ static int parse_target(json_t *jt, struct ss_target *t, size_t first, size_t co
     }
     v = json_object_get(jt, "profile");
     if (v && !json_is_null(v)) {
+        struct ss_schedule_err se;
         size_t m;
-        double prev = 0;
         if (!json_is_array(v) || json_array_size(v) != 12)
-            return ss_err_set(err, SS_EINVAL, path, "'profile' must list 12 monthly shares");
+            return ss_err_set(err, SS_EINVAL, path,
+                              "'profile' must list 12 monthly shares (cumulative, 0 to 1)");
         for (m = 0; m < 12; m++) {
             json_t *x = json_array_get(v, m);
-            double d = json_is_number(x) ? json_number_value(x) : -1;
-            if (!(d >= prev && d <= 1))
-                return ss_err_set(err, SS_EINVAL, path,
-                                  "'profile' month %zu must be a share between the previous "
-                                  "month's and 1",
+            if (!json_is_number(x))
+                return ss_err_set(err, SS_EINVAL, path, "'profile' month %zu is not a number",
                                   m + 1);
-            t->profile[m] = prev = d;
+            t->profile[m] = json_number_value(x);
         }
-        if (t->profile[11] != 1)
-            return ss_err_set(err, SS_EINVAL, path, "'profile' must reach 1 by month 12");
+        /* the same rule as --schedule, which speaks percent: say it in shares */
+        if (ss_schedule_check(t->profile, &se))
+            return ss_err_set(err, SS_EINVAL, path,
+                              "'profile' month %d (%s) is %g: a schedule is twelve cumulative "
+                              "shares from 0 to 1 that never go down and end at 1",
+                              se.month, ss_month_name(se.month), t->profile[se.month - 1]);
         t->has_profile = 1;
     }
     return SS_OK;

@@ -290,8 +290,15 @@ NT=$(py "len(t)")
 [ "$NT" -eq "$N0" ] && ok "draft now holds $NT targets" || no "final count $NT"
 
 # --- activate and track ---------------------------------------------------
-expect 0 "activate the draft" "$S" plan activate --id "$PLAN" --db "$DB"
-outhas "previous plan was archived"
+expect 0 "activate the draft" "$S" plan activate --id "$PLAN" --db "$DB" --json
+check "the default plan is replaced and archived; matched targets keep its ids" "
+assert d['activated'] and d['plan_id'] == $PLAN and d['replaced'] == 1, d
+assert len(d['carried']) + len(d['new']) == $NT, d
+assert all(c['id'] != c['draft_id'] for c in d['carried'])"
+# the road target, split in the draft, took over the default plan's road id if it matched
+ROAD=$(python3 -c "
+import json; d = json.load(open('$T/out'))
+print(([c['id'] for c in d['carried'] if c['draft_id'] == $ROAD] + [$ROAD])[0])")
 expect 1 "an activated plan can no longer be edited" "$S" plan target set "$ROAD" --value 1 --db "$DB"
 errhas "only a draft plan can be edited"
 expect 0 "status --json" "$S" status --db "$DB" --json

@@ -17,6 +17,7 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/util.h"
+#include "core/access.h"
 #include "store/store_audit.h"
 #include "store/store_draft.h"
 
@@ -195,6 +196,26 @@ void ss_schedule_format(const double share[12], struct ss_buf *b)
             ss_buf_putc(b, ',');
         ss_buf_num(b, share[m] * 100, 4);
     }
+}
+
+/* ---- who may change a plan ------------------------------------------------ */
+
+int ss_plan_may_change(const struct ss_engine *e, const struct ss_user *u, const struct ss_plan *p,
+                       struct ss_err *err)
+{
+    long mine = ss_access_user_org(e, u), top = -1;
+
+    if (u->role != SS_ROLE_ADMIN)
+        return ss_err_set(err, SS_EFORBIDDEN, "role",
+                          "only an admin changes the plan; %s is not one", u->name);
+    if (p->top_org)
+        top = ss_engine_org_find(e, p->top_org);
+    if (mine >= 0 &&
+        (top >= 0 ? ss_engine_org_within(e, top, mine) : ss_engine_org_parent(e, mine) < 0))
+        return SS_OK;
+    return ss_err_set(err, SS_EFORBIDDEN, "org",
+                      "admin %s of %s may not change plan %lld, issued at %s", u->name, u->org,
+                      (long long)p->id, p->top_org ? p->top_org : "no org unit");
 }
 
 /* ---- matching ------------------------------------------------------------- */

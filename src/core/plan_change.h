@@ -39,6 +39,8 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "core/auth.h"
+#include "core/engine.h"
 #include "store/model.h"
 #include "store/store.h"
 
@@ -77,6 +79,13 @@ int ss_schedule_err_set(const struct ss_schedule_err *e, const char *field, stru
 void ss_schedule_format(const double share[12], struct ss_buf *b);
 /* English month names, 1..12. */
 const char *ss_month_name(int month);
+
+/* Whether u may change plan p (its schedules, lead departments): an admin
+ * whose org unit is the plan's top org unit or contains it; for a plan
+ * without a top org unit, an admin at a root. 0, or SS_EFORBIDDEN with err
+ * saying why. */
+int ss_plan_may_change(const struct ss_engine *e, const struct ss_user *u, const struct ss_plan *p,
+                       struct ss_err *err);
 
 /* --- activation --------------------------------------------------------- */
 

@@ -227,7 +227,14 @@ void ss_page_console(struct ss_wreq *r)
     raw(b, T(r, "我的填报任务", "My assignments"));
     raw(b, "</a></li><li><a href=\"/console/inbox\">");
     raw(b, T(r, "待我审核", "Inbox"));
-    raw(b, "</a></li></ul></nav>\n<form class=\"stack\" method=\"post\" action=\"/logout\">");
+    raw(b, "</a></li>");
+    if (u.role == SS_ROLE_ADMIN) {
+        raw(b, "<li><a href=\"/console/plan\">");
+        raw(b,
+            T(r, "计划设置（牵头单位、时序进度）", "Plan settings (lead departments, schedules)"));
+        raw(b, "</a></li>");
+    }
+    raw(b, "</ul></nav>\n<form class=\"stack\" method=\"post\" action=\"/logout\">");
     hidden_csrf(b, csrf);
     raw(b, "<p><button type=\"submit\">");
     raw(b, T(r, "退出登录", "Sign out"));

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "web/plan_admin_web.h"
 #include "web/workflow_web.h"
 
 #define SS_MEDIA_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,6 +62,12 @@ const struct ss_route ss_routes[] = {
      NULL, NULL, NULL, NULL, {{"period", "month YYYY-MM", NULL}}, 1,
      {{"POST", ss_page_report_post, "Save or submit the period's reports (form)", NULL, NULL,
        303, 1, NULL}}},
+    {"/console/plan", ss_page_plan_admin, 0, 0,
+     "An admin's plan settings: lead departments and schedules", NULL, NULL, NULL, NULL,
+     {{"plan", "plan id (a draft or the current plan; default: the current plan)", NULL}}, 1,
+     {{"POST", ss_page_plan_admin_post,
+       "Set a project's lead department or a target's schedule (form)", NULL, NULL, 303, 1,
+       NULL}}},
     {"/console/inbox", ss_page_inbox, 0, 0, "A reviewer's inbox", NULL, NULL, NULL, NULL, {{0}}, 1,
      {{"POST", ss_page_inbox_post, "Approve or return a report (form)", NULL, NULL, 303, 1,
        NULL}}},

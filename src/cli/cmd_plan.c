@@ -194,8 +194,8 @@ static void activation_text(struct ss_buf *b, const struct ss_activation *a)
 
     ss_buf_init(&ch, 4096);
     if (a->done)
-        ss_buf_printf(b, "plan %lld \"%s\" is now the current plan (%zu targets)", (long long)d->id,
-                      d->title, d->ntargets);
+        ss_buf_printf(b, "plan %lld \"%s\" is now the current plan (%zu target%s)",
+                      (long long)d->id, d->title, d->ntargets, plural((long long)d->ntargets));
     else
         ss_buf_printf(b, "plan %lld \"%s\" was not activated", (long long)d->id, d->title);
     if (!o) {

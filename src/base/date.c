@@ -63,18 +63,60 @@ static int digits(const char *s, int n, int *out)
     return 0;
 }
 
-int ss_date_parse(const char *s, int32_t *out)
+/* Why s is not a date: NULL when it is one (then *out is set), else the
+ * reason; the calendar reasons are written into why[]. */
+static const char *date_problem(const char *s, int32_t *out, char *why, size_t cap)
 {
+    static const char *const MONTHS[12] = {"January",   "February", "March",    "April",
+                                           "May",       "June",     "July",     "August",
+                                           "September", "October",  "November", "December"};
     int y, m, d;
 
-    if (!s || strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-')
-        return SS_EINVAL;
-    if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
-        return SS_EINVAL;
-    if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > ss_days_in_month(y, m))
-        return SS_EINVAL;
-    *out = ss_days_from_civil(y, m, d);
-    return SS_OK;
+    if (!s || strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &y) ||
+        digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
+        return "YYYY-MM-DD";
+    if (y < 1900 || y > 9999)
+        snprintf(why, cap, "the year must be between 1900 and 9999");
+    else if (m < 1 || m > 12)
+        snprintf(why, cap, "there is no month %02d", m);
+    else if (d < 1 || d > ss_days_in_month(y, m))
+        snprintf(why, cap, "%s %d has %d days", MONTHS[m - 1], y, ss_days_in_month(y, m));
+    else {
+        *out = ss_days_from_civil(y, m, d);
+        return NULL;
+    }
+    return why;
+}
+
+int ss_date_parse(const char *s, int32_t *out)
+{
+    char why[64];
+
+    return date_problem(s, out, why, sizeof why) ? SS_EINVAL : SS_OK;
+}
+
+int ss_date_read(const char *field, const char *s, int32_t *out, struct ss_err *err)
+{
+    char why[64];
+    const char *p = date_problem(s, out, why, sizeof why);
+
+    if (!p)
+        return SS_OK;
+    if (p != why)
+        return ss_err_set(err, SS_EINVAL, field, "'%.40s' is not a date YYYY-MM-DD", s ? s : "");
+    return ss_err_set(err, SS_EINVAL, field, "'%s' is not a valid date: %s", s, why);
+}
+
+int ss_date_within(const char *field, int32_t day, int32_t start, int32_t end, struct ss_err *err)
+{
+    char d[11], a[11], b[11];
+
+    if (day >= start && day <= end)
+        return SS_OK;
+    ss_date_fmt(day, d);
+    ss_date_fmt(start, a);
+    ss_date_fmt(end, b);
+    return ss_err_set(err, SS_EINVAL, field, "%s is outside the plan period %s to %s", d, a, b);
 }
 
 void ss_date_fmt(int32_t days, char out[11])

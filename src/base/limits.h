@@ -16,6 +16,7 @@
 #define SS_MAX_ORG_CODE 12                /* digits in an org unit code */
 #define SS_MAX_UNIT 32                    /* bytes in a unit (公里, 人次, %) */
 #define SS_MAX_SPLIT 100                  /* parts one target may be split into */
+#define SS_MAX_SCHEDULE 256               /* bytes in a schedule as typed (twelve percentages) */
 #define SS_MAX_JSON_DEPTH 16              /* nesting in a JSON request */
 #define SS_MAX_OUTPUT (64u << 20)         /* any one rendered response */
 

@@ -22,6 +22,8 @@ int cmd_extract(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 /* plan target set|add|split|merge|drop: correct a draft plan (cmd_plan_edit.c). */
 int cmd_plan_target(int argc, char **argv);
+/* plan project set: a project's lead department (cmd_plan_edit.c). */
+int cmd_plan_project(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);

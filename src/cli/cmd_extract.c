@@ -1,6 +1,6 @@
 /*
  * cmd_extract.c - `shishi extract FILE|-`: print the plan an announcement
- * describes, as JSON in the schema of docs/EXTRACTION.md. Warnings (no
+ * describes, as JSON in the schema of docs/plan-schema.md. Warnings (no
  * targets, no date) go to stderr; the exit code stays 0 for them.
  */
 #include <errno.h>

@@ -1,12 +1,14 @@
 /*
- * cmd_plan_edit.c - `shishi plan target set|add|split|merge|drop`: correct
- * the targets of a draft plan (one made by `shishi import`) before it is
- * activated.
+ * cmd_plan_edit.c - `shishi plan target set|add|split|merge|drop` and
+ * `shishi plan project set`: correct the targets of a draft plan (one made
+ * by `shishi import`) before it is activated, and set the two things that
+ * may also change on the active plan: a target's schedule and a project's
+ * lead department.
  *
  * Every flag is checked here first, and errors name the flag and its value;
- * the store then checks again, refuses unless the plan is a draft, and
- * makes each edit in one transaction (store/store_draft.h). Each command
- * prints what it changed.
+ * the store then checks again, refuses what the plan's state does not allow
+ * (store/store_draft.h), and makes each edit in one transaction, audited.
+ * Each command prints what it changed.
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,30 +21,46 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "core/plan_change.h"
 #include "core/plan_json.h"
 #include "store/store.h"
+#include "store/store_audit.h"
 #include "store/store_draft.h"
 
 static const char USAGE[] =
     "usage: shishi plan target set ID [--value V] [--unit U] [--op OP] [--metric M]\n"
-    "                              [--text T] [--kind K] [--dept D] [--db FILE]\n"
+    "                              [--text T] [--kind K] [--dept D] [--schedule S] [--db FILE]\n"
     "       shishi plan target add --project N --text T --value V [--unit U] [--op OP]\n"
     "                              [--metric M] [--kind K] [--plan ID] [--db FILE]\n"
     "       shishi plan target split ID --values V1,V2[,...] --metrics M1,M2[,...] [--db FILE]\n"
     "       shishi plan target merge ID1 ID2 [--db FILE]\n"
     "       shishi plan target drop ID [--db FILE]\n\n"
     "Correct a draft plan's targets (shishi plan show --draft lists them with\n"
-    "their ids). Only a draft plan can be edited; each edit is saved whole or\n"
-    "not at all. OP is >=, <= or =; K is count, amount, rate, change or milestone.\n"
-    "shishi plan target COMMAND --help says more about each.\n";
+    "their ids). Only a draft plan can be edited, except for a target's schedule\n"
+    "(set --schedule), which may also change on the active plan; each edit is\n"
+    "saved whole or not at all. OP is >=, <= or =; K is count, amount, rate,\n"
+    "change or milestone. shishi plan target COMMAND --help says more about each.\n";
 
 static const char USAGE_SET[] =
     "usage: shishi plan target set ID [--value V] [--unit U] [--op OP] [--metric M]\n"
-    "                              [--text T] [--kind K] [--dept D] [--db FILE]\n\n"
+    "                              [--text T] [--kind K] [--dept D] [--schedule S] [--db FILE]\n\n"
     "Correct target ID of a draft plan: its value (a number >= 0), unit, op\n"
     "(>=, <= or =), metric (what is counted), source text, kind (count, amount,\n"
-    "rate, change, milestone) or responsible department (\"\" removes it).\n"
+    "rate, change, milestone) or responsible department (\"\" removes it).\n\n"
+    "  --schedule S   when it is due: twelve cumulative percentages, the share of\n"
+    "                 the value due by the end of each month, never going down,\n"
+    "                 the last 100 (e.g. 0,0,0,10,25,40,55,70,85,100,100,100 for\n"
+    "                 outdoor works); 'linear' (the default) spreads it evenly.\n"
+    "                 The schedule may also change on the active plan: that is a\n"
+    "                 plan change, in the audit log, and status and the server's\n"
+    "                 figures follow it at once.\n\n"
     "Prints each field that changed, old -> new.\n";
+
+static const char USAGE_PROJECT[] =
+    "usage: shishi plan project set N --lead-dept NAME [--plan ID | --draft] [--db FILE]\n\n"
+    "Set the lead department (牵头单位) of project N of the current plan (or of\n"
+    "plan ID, or of the newest draft). NAME \"\" removes it. The current plan may\n"
+    "change this way too; the change is in the audit log.\n";
 
 static const char USAGE_ADD[] =
     "usage: shishi plan target add --project N --text T --value V [--unit U] [--op OP]\n"
@@ -152,9 +170,22 @@ static int split_list(const char *flag, const char *s, char **copy, char ***part
 
 /* --- shared steps ------------------------------------------------------ */
 
-/* Open the store and load the plan holding target id; *t points into it. */
-static int open_target(const char *db, int64_t id, struct ss_store **st, struct ss_plan **p,
-                       const struct ss_target **t, struct ss_err *err)
+/* Who the edits are by, for the audit log. */
+static void set_actor(struct ss_store *st)
+{
+    const char *user = getenv("USER");
+    char by[96];
+
+    snprintf(by, sizeof by, "admin:%s", user && *user ? user : "cli");
+    ss_store_set_actor(st, by);
+}
+
+/* Open the store and load the plan holding target id; *t points into it.
+ * The plan must be a draft; active_ok lets the active plan through too
+ * (for the schedule), `flag` naming what the refusal is about. */
+static int open_target_in(const char *db, int64_t id, int active_ok, const char *flag,
+                          struct ss_store **st, struct ss_plan **p, const struct ss_target **t,
+                          struct ss_err *err)
 {
     struct ss_target_home home;
     long i;
@@ -162,9 +193,16 @@ static int open_target(const char *db, int64_t id, struct ss_store **st, struct 
 
     if ((rc = ss_store_open(cli_db_path(db), 0, st, err)))
         return rc;
+    set_actor(*st);
     if ((rc = ss_store_target_home(*st, id, &home, err)))
         return rc;
-    if (home.state != SS_PLAN_DRAFT)
+    if (home.state == SS_PLAN_ACTIVE && !active_ok && flag)
+        return ss_err_set(err, SS_ECONFLICT, flag,
+                          "only a draft plan can be edited: target #%lld belongs to plan %lld, "
+                          "which is active; of the active plan only --schedule changes (correct "
+                          "a draft and activate it for the rest)",
+                          (long long)id, (long long)home.plan_id);
+    if (home.state != SS_PLAN_DRAFT && !(home.state == SS_PLAN_ACTIVE && active_ok))
         return ss_err_set(err, SS_ECONFLICT, "ID",
                           "only a draft plan can be edited: target #%lld belongs to plan %lld, "
                           "which is %s",
@@ -177,6 +215,12 @@ static int open_target(const char *db, int64_t id, struct ss_store **st, struct 
         return ss_err_set(err, SS_ENOTFOUND, "ID", "there is no target #%lld", (long long)id);
     *t = &(*p)->targets[i];
     return SS_OK;
+}
+
+static int open_target(const char *db, int64_t id, struct ss_store **st, struct ss_plan **p,
+                       const struct ss_target **t, struct ss_err *err)
+{
+    return open_target_in(db, id, 0, NULL, st, p, t, err);
 }
 
 static void put_target(struct ss_buf *b, const struct ss_target *t)
@@ -235,12 +279,14 @@ static int usage_error(const char *cmd, const char *what, const char *usage)
 static int target_set(int argc, char **argv)
 {
     const char *db = NULL, *value = NULL, *unit = NULL, *op = NULL, *metric = NULL, *text = NULL,
-               *kind = NULL, *dept = NULL;
+               *kind = NULL, *dept = NULL, *schedule = NULL;
     const struct cli_opt opts[] = {
         {"db", 1, &db, NULL},     {"value", 1, &value, NULL},   {"unit", 1, &unit, NULL},
         {"op", 1, &op, NULL},     {"metric", 1, &metric, NULL}, {"text", 1, &text, NULL},
-        {"kind", 1, &kind, NULL}, {"dept", 1, &dept, NULL},     {NULL, 0, NULL, NULL}};
-    const char *pos[1];
+        {"kind", 1, &kind, NULL}, {"dept", 1, &dept, NULL},     {"schedule", 1, &schedule, NULL},
+        {NULL, 0, NULL, NULL}};
+    const char *draft_flag, *pos[1];
+    struct ss_schedule_err se;
     struct ss_target_edit e;
     struct ss_store *st = NULL;
     struct ss_plan *p = NULL;
@@ -252,7 +298,16 @@ static int target_set(int argc, char **argv)
 
     if ((rc = parse_args("plan target set", USAGE_SET, argc, argv, opts, pos, 1, &npos)) >= 0)
         return rc;
-    if (npos != 1 || !(value || unit || op || metric || text || kind || dept))
+    /* the first flag that needs a draft, to name in a refusal */
+    draft_flag = value    ? "--value"
+                 : unit   ? "--unit"
+                 : op     ? "--op"
+                 : metric ? "--metric"
+                 : text   ? "--text"
+                 : kind   ? "--kind"
+                 : dept   ? "--dept"
+                          : NULL;
+    if (npos != 1 || !(draft_flag || schedule))
         return usage_error("plan target set", "which target, and what to change?", USAGE_SET);
     ss_err_clear(&err);
     ss_buf_init(&out, SS_MAX_OUTPUT);
@@ -272,7 +327,15 @@ static int target_set(int argc, char **argv)
         check_str("--unit", unit, SS_MAX_UNIT, 0, &err) ||
         check_str("--dept", dept, SS_MAX_NAME, 0, &err))
         goto out;
-    if (open_target(db, id, &st, &p, &t, &err) || ss_store_target_update(st, id, &e, &err))
+    if (schedule) {
+        if (ss_schedule_parse(schedule, e.profile, &e.has_profile, &se)) {
+            ss_schedule_err_set(&se, "--schedule", &err);
+            goto out;
+        }
+        e.set_profile = 1;
+    }
+    if (open_target_in(db, id, !draft_flag, draft_flag, &st, &p, &t, &err) ||
+        ss_store_target_update(st, id, &e, &err))
         goto out;
     ss_buf_printf(&out, "target #%lld (project %d) corrected:\n", (long long)id, t->project_no);
     if (value && e.value != t->value) {
@@ -288,8 +351,26 @@ static int target_set(int argc, char **argv)
     put_change(&out, "metric", t->metric, metric);
     put_change(&out, "text", t->text, text);
     put_change(&out, "dept", t->dept, dept);
+    if (schedule) {
+        struct ss_buf was, now;
+        ss_buf_init(&was, 256);
+        ss_buf_init(&now, 256);
+        if (t->has_profile)
+            ss_schedule_format(t->profile, &was);
+        if (e.has_profile)
+            ss_schedule_format(e.profile, &now);
+        put_change(&out, "schedule (% due by each month's end)", was.data ? was.data : "linear",
+                   now.data ? now.data : "linear");
+        ss_buf_cleanup(&was);
+        ss_buf_cleanup(&now);
+    }
     if (!strchr(out.data, '\n') || !strchr(strchr(out.data, '\n') + 1, ':'))
         ss_buf_puts(&out, "  (nothing changed: the values given are the ones it had)\n");
+    else if (p->state == SS_PLAN_ACTIVE)
+        ss_buf_printf(&out,
+                      "  plan %lld is the active plan: its figures follow the new schedule from "
+                      "now on; the change is in the audit log\n",
+                      (long long)p->id);
 out:
     return finish("plan target set", &out, &err, p, st);
 }
@@ -342,6 +423,7 @@ static int target_add(int argc, char **argv)
     }
     if (ss_store_open(cli_db_path(db), 0, &st, &err))
         goto out;
+    set_actor(st);
     if (!plan_id && !(plan_id = ss_store_plan_latest_draft(st))) {
         ss_err_set(&err, SS_ENOTFOUND, "--plan",
                    "there is no draft plan (shishi import FILE makes one)");
@@ -502,6 +584,82 @@ static int target_drop(int argc, char **argv)
         ss_buf_printf(&out, "  %d of its parts are now targets without a parent\n", orphans);
 out:
     return finish("plan target drop", &out, &err, p, st);
+}
+
+static int project_set(int argc, char **argv)
+{
+    const char *db = NULL, *lead = NULL, *plan = NULL;
+    int draft = 0, npos, rc;
+    const struct cli_opt opts[] = {{"db", 1, &db, NULL},
+                                   {"lead-dept", 1, &lead, NULL},
+                                   {"plan", 1, &plan, NULL},
+                                   {"draft", 0, NULL, &draft},
+                                   {NULL, 0, NULL, NULL}};
+    const char *pos[1];
+    struct ss_store *st = NULL;
+    struct ss_plan *p = NULL;
+    struct ss_err err;
+    struct ss_buf out;
+    int64_t plan_id = 0;
+    size_t i;
+    long no = 0;
+
+    if ((rc = parse_args("plan project set", USAGE_PROJECT, argc, argv, opts, pos, 1, &npos)) >= 0)
+        return rc;
+    if (npos != 1 || !lead)
+        return usage_error("plan project set", "which project, and which lead department?",
+                           USAGE_PROJECT);
+    if (plan && draft)
+        return usage_error("plan project set", "--plan or --draft, not both", USAGE_PROJECT);
+    ss_err_clear(&err);
+    ss_buf_init(&out, SS_MAX_OUTPUT);
+    if (ss_parse_long(pos[0], &no) || no < 1 || no > 10000) {
+        ss_err_set(&err, SS_EINVAL, "N", "'%s' is not a project number", pos[0]);
+        goto out;
+    }
+    if ((plan && parse_id("--plan", plan, &plan_id, &err)) ||
+        check_str("--lead-dept", lead, SS_MAX_NAME, 0, &err))
+        goto out;
+    if (ss_store_open(cli_db_path(db), 0, &st, &err))
+        goto out;
+    set_actor(st);
+    if (draft && !(plan_id = ss_store_plan_latest_draft(st))) {
+        ss_err_set(&err, SS_ENOTFOUND, "--draft",
+                   "there is no draft plan (shishi import FILE makes one)");
+        goto out;
+    }
+    if (ss_store_plan_load(st, plan_id, &p, &err))
+        goto out;
+    for (i = 0; i < p->nprojects && p->projects[i].no != no; i++)
+        ;
+    if (i == p->nprojects) {
+        ss_err_set(&err, SS_ENOTFOUND, "N", "plan %lld has no project %ld (plan show lists them)",
+                   (long long)p->id, no);
+        goto out;
+    }
+    if (ss_store_project_lead(st, p->id, (int)no, lead, &err))
+        goto out;
+    ss_buf_printf(&out, "project %ld of plan %lld (%s) corrected:\n", no, (long long)p->id,
+                  p->state == SS_PLAN_DRAFT ? "draft" : "active");
+    put_change(&out, "lead department",
+               strcmp(p->projects[i].lead_dept, "unknown") == 0 ? "" : p->projects[i].lead_dept,
+               strcmp(lead, "unknown") == 0 ? "" : lead);
+    if (!strchr(strchr(out.data, '\n') + 1, ':'))
+        ss_buf_puts(&out, "  (nothing changed: it had this lead department)\n");
+out:
+    return finish("plan project set", &out, &err, p, st);
+}
+
+int cmd_plan_project(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(USAGE_PROJECT, argc < 2 ? stderr : stdout);
+        return argc < 2 ? SS_EXIT_USAGE : SS_EXIT_OK;
+    }
+    if (strcmp(argv[1], "set") == 0)
+        return project_set(argc - 1, argv + 1);
+    fprintf(stderr, "shishi plan project: unknown subcommand '%s'\n%s", argv[1], USAGE_PROJECT);
+    return SS_EXIT_USAGE;
 }
 
 int cmd_plan_target(int argc, char **argv)

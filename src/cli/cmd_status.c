@@ -21,7 +21,8 @@
 static const char USAGE[] =
     "usage: shishi status [--db FILE] [--date YYYY-MM-DD] [--org CODE] [--project N] [--json]\n\n"
     "Progress of every target of the current plan as seen at an org unit (default:\n"
-    "the plan's issuing unit) as of a date (default: today): % done against % of\n"
+    "the plan's issuing unit) as of a date within the plan period (default: today,\n"
+    "or the period's first or last day when today lies outside it): % done against % of\n"
     "time due, status and the year-end projection at the recent pace.\n"
     "Status: done, on_track, lagging (yellow: more than the plan's yellow threshold\n"
     "behind time), seriously_lagging (red), not_reported (red), unassigned (reported\n"
@@ -135,10 +136,8 @@ int cmd_status(int argc, char **argv)
         return rc;
     ss_err_clear(&err);
     ss_buf_init(&b, SS_MAX_OUTPUT);
-    if (date && ss_date_parse(date, &day)) {
-        ss_err_set(&err, SS_EINVAL, "--date", "'%s' is not a date YYYY-MM-DD", date);
+    if (date && ss_date_read("--date", date, &day, &err))
         return cli_fail("status", &err);
-    }
     if (project && (ss_parse_long(project, &project_no) || project_no < 1)) {
         ss_err_set(&err, SS_EINVAL, "--project", "'%s' is not a project number", project);
         return cli_fail("status", &err);
@@ -148,8 +147,16 @@ int cmd_status(int argc, char **argv)
         goto out;
     }
     p = ss_engine_plan(e);
-    if (!date)
+    /* As the API: a date asked for lies in the plan period; today is
+     * clamped to it. */
+    if (date && ss_date_within("--date", day, p->start, p->end, &err)) {
+        rc = cli_fail("status", &err);
+        goto out;
+    }
+    if (!date) {
         day = ss_date_today();
+        day = day < p->start ? p->start : day > p->end ? p->end : day;
+    }
     oi = org ? ss_engine_org_find(e, org) : ss_engine_top_org(e);
     if (oi < 0) {
         ss_err_set(&err, SS_ENOTFOUND, "--org", "no org unit with code '%s'",

@@ -11,15 +11,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "core/plan_change.h"
 
 enum ss_kind ss_kind_guess(const char *unit, const char *text)
 {
     static const char *const change_words[] = {"较上年", "比上年", "同比", "增加", "增长",
-                                               "新增", "提高", "下降", "减少", "提升"};
+                                               "新增",   "提高",   "下降", "减少", "提升"};
     size_t i, ul = unit ? strlen(unit) : 0;
 
     if (unit && strcmp(unit, "%") == 0) {
@@ -50,8 +52,8 @@ static int get_str(json_t *obj, const char *key, int required, size_t max, char 
         return ss_err_set(err, SS_EINVAL, path, "'%s' must be a string", key);
     s = json_string_value(v);
     if (strlen(s) > max || !ss_utf8_valid(s, strlen(s)))
-        return ss_err_set(err, SS_EINVAL, path, "'%s' is longer than %zu bytes or not UTF-8",
-                          key, max);
+        return ss_err_set(err, SS_EINVAL, path, "'%s' is longer than %zu bytes or not UTF-8", key,
+                          max);
     if (required && !*s)
         return ss_err_set(err, SS_EINVAL, path, "'%s' is empty", key);
     *out = ss_xstrdup(s);
@@ -66,8 +68,15 @@ static int get_date(json_t *obj, const char *key, int32_t *out, const char *path
     *out = SS_NO_DATE;
     if (!v || json_is_null(v))
         return SS_OK;
-    if (!json_is_string(v) || ss_date_parse(json_string_value(v), out))
+    if (!json_is_string(v))
         return ss_err_set(err, SS_EINVAL, path, "'%s' must be a date YYYY-MM-DD", key);
+    if (ss_date_read(path, json_string_value(v), out, err)) {
+        char m[sizeof err->msg];
+        if (!err)
+            return SS_EINVAL;
+        snprintf(m, sizeof m, "%s", err->msg);
+        return ss_err_set(err, SS_EINVAL, path, "'%s': %s", key, m);
+    }
     return SS_OK;
 }
 
@@ -119,28 +128,89 @@ static int parse_target(json_t *jt, struct ss_target *t, size_t first, size_t co
     }
     v = json_object_get(jt, "profile");
     if (v && !json_is_null(v)) {
+        struct ss_schedule_err se;
         size_t m;
-        double prev = 0;
         if (!json_is_array(v) || json_array_size(v) != 12)
-            return ss_err_set(err, SS_EINVAL, path, "'profile' must list 12 monthly shares");
+            return ss_err_set(err, SS_EINVAL, path,
+                              "'profile' must list 12 monthly shares (cumulative, 0 to 1)");
         for (m = 0; m < 12; m++) {
             json_t *x = json_array_get(v, m);
-            double d = json_is_number(x) ? json_number_value(x) : -1;
-            if (!(d >= prev && d <= 1))
-                return ss_err_set(err, SS_EINVAL, path,
-                                  "'profile' month %zu must be a share between the previous "
-                                  "month's and 1",
+            if (!json_is_number(x))
+                return ss_err_set(err, SS_EINVAL, path, "'profile' month %zu is not a number",
                                   m + 1);
-            t->profile[m] = prev = d;
+            t->profile[m] = json_number_value(x);
         }
-        if (t->profile[11] != 1)
-            return ss_err_set(err, SS_EINVAL, path, "'profile' must reach 1 by month 12");
+        /* the same rule as --schedule, which speaks percent: say it in shares */
+        if (ss_schedule_check(t->profile, &se))
+            return ss_err_set(err, SS_EINVAL, path,
+                              "'profile' month %d (%s) is %g: a schedule is twelve cumulative "
+                              "shares from 0 to 1 that never go down and end at 1",
+                              se.month, ss_month_name(se.month), t->profile[se.month - 1]);
         t->has_profile = 1;
     }
     return SS_OK;
 }
 
-int ss_plan_from_json(const char *text, size_t len, struct ss_plan **out, struct ss_err *err)
+/* The shape every plan JSON has: an object with a "plan" object and a
+ * "projects" list. Anything else is named for what it is. */
+static int check_shape(json_t *root, struct ss_err *err)
+{
+    static const char WANT[] = "a plan is {\"plan\": {...}, \"projects\": [...]} as `shishi "
+                               "extract` prints it (docs/plan-schema.md)";
+    json_t *jp = json_object_get(root, "plan"), *projects = json_object_get(root, "projects");
+    struct ss_buf keys;
+    const char *k;
+    json_t *v;
+    int rc, n = 0;
+
+    if (!json_is_object(root))
+        return ss_err_set(err, SS_EINVAL, "json", "the JSON is %s, not an object: %s",
+                          json_is_array(root) ? "a list" : "a single value", WANT);
+    if (jp && !json_is_object(jp))
+        return ss_err_set(err, SS_EINVAL, "plan", "'plan' must be an object: %s", WANT);
+    if (projects && !json_is_array(projects))
+        return ss_err_set(err, SS_EINVAL, "projects", "'projects' must be a list: %s", WANT);
+    if (jp && projects)
+        return SS_OK;
+    ss_buf_init(&keys, 256);
+    json_object_foreach(root, k, v)
+    {
+        (void)v;
+        if (n++ < 8)
+            ss_buf_printf(&keys, "%s\"%.40s\"", n > 1 ? ", " : "", k);
+    }
+    if (n > 8)
+        ss_buf_puts(&keys, ", ...");
+    rc = ss_err_set(err, SS_EINVAL, "json", "this JSON is not a plan: it has no %s (%s %s); %s",
+                    !jp && !projects ? "\"plan\" object and no \"projects\" list"
+                    : !jp            ? "\"plan\" object"
+                                     : "\"projects\" list",
+                    n ? "its keys are" : "it is", n ? keys.data : "empty", WANT);
+    ss_buf_cleanup(&keys);
+    return rc;
+}
+
+int ss_plan_json_sniff(const char *text, size_t len)
+{
+    size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    json_t *v;
+
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+        i++;
+    if (i < len && text[i] == '{')
+        return 1;
+    if (i >= len || text[i] != '[') /* "[2026-02-09] ..." may begin a text: JSON only if it is */
+        return 0;
+    v = json_loadb(text + i, len - i, 0, NULL);
+    json_decref(v);
+    return v != NULL;
+}
+
+/* Both readers. import: the plan a person hands to `shishi import` (title
+ * and year may be missing, the year then being year_default; the result is
+ * a draft); else the strict form of a tracked plan. */
+static int plan_parse(const char *text, size_t len, int import, int year_default, int *json_year,
+                      struct ss_plan **out, struct ss_err *err)
 {
     json_error_t jerr;
     json_t *root, *jp, *projects, *v;
@@ -150,19 +220,24 @@ int ss_plan_from_json(const char *text, size_t len, struct ss_plan **out, struct
     int rc;
 
     *out = NULL;
+    if (json_year)
+        *json_year = 0;
+    /* A UTF-8 byte order mark (editors on Windows write one) is not JSON. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         ss_plan_free(p);
-        return ss_err_set(err, SS_EINVAL, "json", "line %d, column %d: %s", jerr.line,
-                          jerr.column, jerr.text);
+        return ss_err_set(err, SS_EINVAL, "json", "line %d, column %d: %s", jerr.line, jerr.column,
+                          jerr.text);
     }
+    if ((rc = check_shape(root, err)))
+        goto fail;
     jp = json_object_get(root, "plan");
     projects = json_object_get(root, "projects");
-    if (!json_is_object(jp) || !json_is_array(projects)) {
-        rc = ss_err_set(err, SS_EINVAL, "json", "expected {\"plan\": {...}, \"projects\": [...]}");
-        goto fail;
-    }
-    if ((rc = get_str(jp, "title", 1, SS_MAX_NAME, &p->title, "plan", err)) ||
+    if ((rc = get_str(jp, "title", !import, SS_MAX_NAME, &p->title, "plan", err)) ||
         (rc = get_str(jp, "issuer", 0, SS_MAX_NAME, &p->issuer, "plan", err)) ||
         (rc = get_str(jp, "top_org", 0, SS_MAX_ORG_CODE, &p->top_org, "plan", err)) ||
         (rc = get_date(jp, "published", &p->published, "plan", err)) ||
@@ -170,11 +245,35 @@ int ss_plan_from_json(const char *text, size_t len, struct ss_plan **out, struct
         (rc = get_date(jp, "period_end", &p->end, "plan", err)))
         goto fail;
     v = json_object_get(jp, "year");
-    if (!json_is_integer(v) || json_integer_value(v) < 1949 || json_integer_value(v) > 2200) {
+    if (import && (!v || json_is_null(v)) && year_default) {
+        p->year = year_default;
+    } else if (import && (!v || json_is_null(v))) {
+        rc = ss_err_set(err, SS_EINVAL, "plan.year", "the plan names no year");
+        goto fail;
+    } else if (!json_is_integer(v) || json_integer_value(v) < 1949 ||
+               json_integer_value(v) > 2200) {
         rc = ss_err_set(err, SS_EINVAL, "plan.year", "'year' must be a year such as 2026");
         goto fail;
+    } else {
+        p->year = (int)json_integer_value(v);
+        if (json_year)
+            *json_year = p->year;
     }
-    p->year = (int)json_integer_value(v);
+    if (import && (!p->title || !*p->title)) {
+        struct ss_buf b;
+        free(p->title);
+        ss_buf_init(&b, 64);
+        ss_buf_printf(&b, "%d年民生实事", p->year);
+        p->title = ss_buf_detach(&b, NULL);
+    }
+    if (p->issuer && !*p->issuer) {
+        free(p->issuer);
+        p->issuer = NULL;
+    }
+    if (p->top_org && !*p->top_org) {
+        free(p->top_org);
+        p->top_org = NULL;
+    }
     if (p->start == SS_NO_DATE)
         p->start = ss_days_from_civil(p->year, 1, 1);
     if (p->end == SS_NO_DATE)
@@ -193,7 +292,7 @@ int ss_plan_from_json(const char *text, size_t len, struct ss_plan **out, struct
                         "thresholds must satisfy 0 < yellow_pp < red_pp <= 100");
         goto fail;
     }
-    p->state = SS_PLAN_ACTIVE;
+    p->state = import ? SS_PLAN_DRAFT : SS_PLAN_ACTIVE;
 
     p->nprojects = json_array_size(projects);
     p->projects = ss_xcalloc(p->nprojects + 1, sizeof *p->projects);
@@ -216,9 +315,12 @@ int ss_plan_from_json(const char *text, size_t len, struct ss_plan **out, struct
                                 p->projects[i].no);
                 goto fail;
             }
-        if ((rc = get_str(pr, "title", 1, SS_MAX_TARGET_TEXT, &p->projects[i].title, path, err)) ||
+        if ((rc = get_str(pr, "title", !import, SS_MAX_TARGET_TEXT, &p->projects[i].title, path,
+                          err)) ||
             (rc = get_str(pr, "lead_dept", 0, SS_MAX_NAME, &p->projects[i].lead_dept, path, err)))
             goto fail;
+        if (!p->projects[i].title)
+            p->projects[i].title = ss_xstrdup("");
         if (p->projects[i].lead_dept && strcmp(p->projects[i].lead_dept, "unknown") == 0) {
             free(p->projects[i].lead_dept);
             p->projects[i].lead_dept = NULL;
@@ -252,6 +354,17 @@ fail:
     return rc;
 }
 
+int ss_plan_from_json(const char *text, size_t len, struct ss_plan **out, struct ss_err *err)
+{
+    return plan_parse(text, len, 0, 0, NULL, out, err);
+}
+
+int ss_plan_import_json(const char *text, size_t len, int year_default, int *json_year,
+                        struct ss_plan **out, struct ss_err *err)
+{
+    return plan_parse(text, len, 1, year_default, json_year, out, err);
+}
+
 void ss_plan_to_json(const struct ss_plan *p, struct ss_json *j)
 {
     char d[11];
@@ -274,8 +387,10 @@ void ss_plan_to_json(const struct ss_plan *p, struct ss_json *j)
     ss_json_kstr(j, "period_start", d);
     ss_date_fmt(p->end, d);
     ss_json_kstr(j, "period_end", d);
-    ss_json_kstr(j, "state", p->state == SS_PLAN_DRAFT ? "draft"
-                             : p->state == SS_PLAN_ARCHIVED ? "archived" : "active");
+    ss_json_kstr(j, "state",
+                 p->state == SS_PLAN_DRAFT      ? "draft"
+                 : p->state == SS_PLAN_ARCHIVED ? "archived"
+                                                : "active");
     ss_json_kstr(j, "top_org", p->top_org);
     ss_json_knum(j, "yellow_pp", p->yellow_pp);
     ss_json_knum(j, "red_pp", p->red_pp);

@@ -36,7 +36,7 @@ int ss_report_check(struct ss_store *st, const struct ss_plan *plan_in,
     const struct ss_target *t;
     long ti;
     int32_t day, today;
-    char d1[11], d2[11];
+    char d1[11];
     int rc;
 
     memset(&in, 0, sizeof in);
@@ -59,18 +59,9 @@ int ss_report_check(struct ss_store *st, const struct ss_plan *plan_in,
                         req->org ? req->org : "");
         goto out;
     }
-    if (!req->date || ss_date_parse(req->date, &day)) {
-        rc = ss_err_set(err, SS_EINVAL, "date", "'%s' is not a date YYYY-MM-DD",
-                        req->date ? req->date : "");
+    if ((rc = ss_date_read("date", req->date, &day, err)) ||
+        (rc = ss_date_within("date", day, plan->start, plan->end, err)))
         goto out;
-    }
-    if (day < plan->start || day > plan->end) {
-        ss_date_fmt(plan->start, d1);
-        ss_date_fmt(plan->end, d2);
-        rc = ss_err_set(err, SS_EINVAL, "date", "%s is outside the plan period %s to %s",
-                        req->date, d1, d2);
-        goto out;
-    }
     today = ss_date_today();
     if (day > today) {
         ss_date_fmt(today, d1);

@@ -29,7 +29,7 @@ static const char JOIN[] = "；";
 
 struct row {
     int64_t id, plan_id, project_id, parent_id;
-    int seq, project_no;
+    int seq, project_no, active;
     double value;
     char *text, *unit;
 };
@@ -66,6 +66,35 @@ static int check_value(const char *field, double v, struct ss_err *err)
     return SS_OK;
 }
 
+/* The invariant of a stored schedule (the rule with its reasons is core's,
+ * core/plan_change.h): twelve cumulative shares in [0, 1], never going
+ * down, the last 1. */
+static int check_profile(const double p[12], struct ss_err *err)
+{
+    int m;
+
+    for (m = 0; m < 12; m++)
+        if (!isfinite(p[m]) || p[m] < 0 || p[m] > 1 || (m && p[m] < p[m - 1]))
+            return ss_err_set(err, SS_EINVAL, "profile",
+                              "month %d: a schedule is twelve cumulative shares from 0 to 1 that "
+                              "never go down",
+                              m + 1);
+    if (p[11] != 1)
+        return ss_err_set(err, SS_EINVAL, "profile", "month 12 must be 1 (all of it due)");
+    return SS_OK;
+}
+
+static void profile_text(const double p[12], struct ss_buf *b)
+{
+    int m;
+
+    for (m = 0; m < 12; m++) {
+        if (m)
+            ss_buf_putc(b, ',');
+        ss_buf_num(b, p[m], 6);
+    }
+}
+
 static int begin(struct ss_store *st, struct ss_err *err)
 {
     if (store_tx_begin(st, NULL))
@@ -78,9 +107,20 @@ static const char *state_name(const char *s)
     return s ? s : "?";
 }
 
+static int load_row_in(struct ss_store *st, int64_t id, struct row *r, int allow_active,
+                       struct ss_err *err);
+
 /* Read target id inside the transaction and refuse unless its plan is a
  * draft. */
 static int load_row(struct ss_store *st, int64_t id, struct row *r, struct ss_err *err)
+{
+    return load_row_in(st, id, r, 0, err);
+}
+
+/* The same, also letting an active plan's target through when
+ * allow_active (its schedule may change); r->active says which it was. */
+static int load_row_in(struct ss_store *st, int64_t id, struct row *r, int allow_active,
+                       struct ss_err *err)
 {
     sqlite3_stmt *s;
     int rc = SS_OK;
@@ -114,11 +154,15 @@ static int load_row(struct ss_store *st, int64_t id, struct row *r, struct ss_er
         r->unit = ss_xstrdup("");
     {
         const char *state = (const char *)sqlite3_column_text(s, 9);
-        if (!state || strcmp(state, "draft") != 0)
+        r->active = state && strcmp(state, "active") == 0;
+        if (!state || (strcmp(state, "draft") != 0 && !(allow_active && r->active)))
             rc = ss_err_set(err, SS_ECONFLICT, "target",
                             "only a draft plan can be edited: target #%lld belongs to plan "
-                            "%lld, which is %s",
-                            (long long)id, (long long)r->plan_id, state_name(state));
+                            "%lld, which is %s%s",
+                            (long long)id, (long long)r->plan_id, state_name(state),
+                            r->active ? " (of an active plan's targets only the schedule "
+                                        "changes)"
+                                      : "");
     }
     sqlite3_finalize(s);
     if (rc)
@@ -197,10 +241,15 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct 
 {
     sqlite3_stmt *s = NULL;
     struct row r;
+    struct ss_buf prof;
     int64_t dept = 0;
-    int rc;
+    int rc, only_schedule = e->set_profile && !e->text && !e->metric && !e->unit && !e->dept &&
+                            !e->set_value && !e->set_op && !e->set_kind;
 
     memset(&r, 0, sizeof r);
+    ss_buf_init(&prof, 256);
+    if (e->set_profile && e->has_profile && (rc = check_profile(e->profile, err)))
+        return rc;
     if ((rc = check_text("text", e->text, SS_MAX_TARGET_TEXT, 1, err)) ||
         (rc = check_text("metric", e->metric, SS_MAX_NAME, 1, err)) ||
         (rc = check_text("unit", e->unit, SS_MAX_UNIT, 0, err)) ||
@@ -212,7 +261,7 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct 
         return ss_err_set(err, SS_EINVAL, e->set_op ? "op" : "kind", "is not a known value");
     if ((rc = begin(st, err)))
         return rc;
-    if ((rc = load_row(st, target_id, &r, err)))
+    if ((rc = load_row_in(st, target_id, &r, only_schedule, err)))
         goto fail;
     if (e->dept && (dept = store_department_id(st, e->dept, err)) < 0) {
         rc = SS_EDB;
@@ -222,7 +271,8 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct 
                       "UPDATE target SET text = coalesce(?1, text), metric = coalesce(?2, metric),"
                       " unit = coalesce(?3, unit), value = CASE WHEN ?4 THEN ?5 ELSE value END,"
                       " op = coalesce(?6, op), kind = coalesce(?7, kind),"
-                      " dept_id = CASE WHEN ?8 THEN ?9 ELSE dept_id END WHERE id = ?10",
+                      " dept_id = CASE WHEN ?8 THEN ?9 ELSE dept_id END,"
+                      " profile = CASE WHEN ?11 THEN ?12 ELSE profile END WHERE id = ?10",
                       err);
     if (!s) {
         rc = SS_EDB;
@@ -241,15 +291,91 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct 
     else
         sqlite3_bind_null(s, 9);
     sqlite3_bind_int64(s, 10, target_id);
+    sqlite3_bind_int(s, 11, e->set_profile != 0);
+    if (e->set_profile && e->has_profile) {
+        profile_text(e->profile, &prof);
+        sqlite3_bind_text(s, 12, prof.data, (int)prof.len, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(s, 12);
+    }
     if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err)))
         goto fail;
     sqlite3_finalize(s);
     row_cleanup(&r);
+    ss_buf_cleanup(&prof);
     return SS_OK;
 fail:
     sqlite3_finalize(s);
     rollback(st);
     row_cleanup(&r);
+    ss_buf_cleanup(&prof);
+    return rc;
+}
+
+int ss_store_project_lead(struct ss_store *st, int64_t plan_id, int project_no, const char *dept,
+                          struct ss_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    const char *state;
+    int64_t project_id, dept_id = 0;
+    int rc;
+
+    if ((rc = check_text("lead_dept", dept, SS_MAX_NAME, 0, err)))
+        return rc;
+    if (dept && strcmp(dept, "unknown") == 0)
+        dept = NULL; /* how a plan without one is written */
+    if ((rc = begin(st, err)))
+        return rc;
+    s = store_prepare(st,
+                      "SELECT p.state, pr.id FROM plan p LEFT JOIN project pr"
+                      " ON pr.plan_id = p.id AND pr.no = ?2 WHERE p.id = ?1",
+                      err);
+    if (!s) {
+        rc = SS_EDB;
+        goto fail;
+    }
+    sqlite3_bind_int64(s, 1, plan_id);
+    sqlite3_bind_int(s, 2, project_no);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = ss_err_set(err, SS_ENOTFOUND, "plan", "there is no plan %lld", (long long)plan_id);
+        goto fail;
+    }
+    state = (const char *)sqlite3_column_text(s, 0);
+    if (!state || strcmp(state, "archived") == 0) {
+        rc = ss_err_set(err, SS_ECONFLICT, "plan",
+                        "plan %lld is archived: only a draft or the active plan changes",
+                        (long long)plan_id);
+        goto fail;
+    }
+    project_id = sqlite3_column_int64(s, 1);
+    sqlite3_finalize(s);
+    s = NULL;
+    if (!project_id) {
+        rc = ss_err_set(err, SS_ENOTFOUND, "project", "plan %lld has no project %d",
+                        (long long)plan_id, project_no);
+        goto fail;
+    }
+    if (dept && *dept && (dept_id = store_department_id(st, dept, err)) < 0) {
+        rc = SS_EDB;
+        goto fail;
+    }
+    s = store_prepare(st, "UPDATE project SET lead_dept_id = ? WHERE id = ?", err);
+    if (!s) {
+        rc = SS_EDB;
+        goto fail;
+    }
+    if (dept_id > 0)
+        sqlite3_bind_int64(s, 1, dept_id);
+    else
+        sqlite3_bind_null(s, 1);
+    sqlite3_bind_int64(s, 2, project_id);
+    if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err)))
+        goto fail;
+    sqlite3_finalize(s);
+    return SS_OK;
+fail:
+    sqlite3_finalize(s);
+    rollback(st);
     return rc;
 }
 
@@ -599,8 +725,8 @@ int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, 
     if ((rc = begin(st, err)))
         return rc;
     if ((rc = load_row(st, target_id, &r, err)) ||
-        (rc = run_with_id(st, "UPDATE target SET parent_id = NULL WHERE parent_id = ?",
-                          target_id, &n, err)) ||
+        (rc = run_with_id(st, "UPDATE target SET parent_id = NULL WHERE parent_id = ?", target_id,
+                          &n, err)) ||
         (rc = run_with_id(st, "DELETE FROM target WHERE id = ?", target_id, NULL, err)) ||
         (rc = commit(st, err))) {
         rollback(st);

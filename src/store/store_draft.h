@@ -1,5 +1,8 @@
 /*
- * store_draft.h - correcting a draft plan's targets before it is activated.
+ * store_draft.h - changing a plan: correcting a draft's targets before it
+ * is activated, the few things that may change on the active plan (a
+ * target's schedule, a project's lead department), and the activation that
+ * makes a draft current in place of the plan of the same year.
  *
  * An imported announcement becomes a draft plan (state SS_PLAN_DRAFT); a
  * person reviews it and corrects what the extractor got wrong: a value or
@@ -7,14 +10,19 @@
  * not a target at all. Each function here is one such edit.
  *
  * Invariants every edit keeps:
- *   - only a draft plan changes: an edit of a target of an active or
- *     archived plan is refused with SS_ECONFLICT and nothing is written
- *     (reports count against active plans, so their targets are fixed);
+ *   - a draft plan changes freely; of the active plan only schedules and
+ *     lead departments change (reports count against it, so its targets'
+ *     values, units and ops are fixed: correct a draft and activate it);
+ *     an archived plan never changes. A refused edit is SS_ECONFLICT and
+ *     writes nothing;
  *   - each edit runs in one transaction (BEGIN IMMEDIATE ... COMMIT): it
- *     lands whole or, on any error, not at all;
+ *     lands whole or, on any error, not at all; the audit triggers record
+ *     it in the same transaction, and the structure counter a running
+ *     engine watches moves, so figures follow a new schedule at once;
  *   - every input is checked before the first write (value finite and
  *     >= 0, text and metric non-empty UTF-8 within SS_MAX_TARGET_TEXT and
- *     SS_MAX_NAME); errors name the field and say why;
+ *     SS_MAX_NAME, a schedule twelve non-decreasing shares ending at 1);
+ *     errors name the field and say why;
  *   - a target's parent is in the same project; no target is left pointing
  *     at a dropped one.
  *
@@ -43,19 +51,28 @@ int ss_store_target_home(struct ss_store *st, int64_t target_id, struct ss_targe
                          struct ss_err *err);
 
 /* A correction of one target: NULL strings and clear set_* flags leave a
- * field as it is. dept "" removes the responsible department. */
+ * field as it is. dept "" removes the responsible department. set_profile
+ * sets the schedule: profile (cumulative shares 0..1 by month end) when
+ * has_profile, else linear. An edit that sets only the schedule may be of
+ * an active plan's target; any other field needs a draft. */
 struct ss_target_edit {
     const char *text;
     const char *metric;
     const char *unit;
     const char *dept;
-    int set_value, set_op, set_kind;
+    int set_value, set_op, set_kind, set_profile, has_profile;
     double value;
     enum ss_op op;
     enum ss_kind kind;
+    double profile[12];
 };
 int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct ss_target_edit *e,
                            struct ss_err *err);
+
+/* Set the lead department of project `project_no` of plan `plan_id` (a
+ * draft or the active plan); NULL, "" or "unknown" removes it. */
+int ss_store_project_lead(struct ss_store *st, int64_t plan_id, int project_no, const char *dept,
+                          struct ss_err *err);
 
 /* Append a target to project `project_no` of draft plan `plan_id` (after
  * the project's last target). Uses t's text, metric (NULL: the text),
@@ -83,5 +100,41 @@ int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, int *moved,
 /* Delete a target; its parts lose their parent (they stay as targets).
  * *orphaned (may be NULL) receives how many did. */
 int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, struct ss_err *err);
+
+/* --- activation (store_plan.c) ------------------------------------------ */
+
+/* The active plan of `year` (the newest if several), or 0. */
+int64_t ss_store_plan_active_of_year(struct ss_store *st, int year);
+
+/* What hangs on a target: its reports (any status) and its shares
+ * (assignments). */
+int ss_store_target_usage(struct ss_store *st, int64_t target_id, int64_t *reports, int64_t *shares,
+                          struct ss_err *err);
+
+/* A target of the plan being replaced that a target of the draft takes
+ * over: after the activation the draft's target has the old id. */
+struct ss_carry {
+    int64_t old_id;
+    int64_t draft_id;
+    int keep_profile; /* keep the old target's schedule, not the draft's */
+    int keep_dept;    /* keep the old target's responsible department */
+};
+
+/* Make draft `draft_id` the active plan in place of active plan `old_id`
+ * (0: none), carrying the n targets in c over, in one transaction (it
+ * nests in the caller's):
+ *   - the old plan is archived and the draft activated;
+ *   - each carried old target row moves into the draft, taking the draft
+ *     target's project, order, text, values, kind, department, schedule and
+ *     (remapped) parent (its own schedule and department where keep_* say
+ *     so); its reports and shares stay on it, so ids, links and figures
+ *     carry over; the draft's own row is deleted;
+ *   - the archived plan keeps a whole record: a copy (new id, no reports)
+ *     of each carried target as it was, parents remapped to the copies;
+ *     its uncarried targets stay as they were, with whatever hangs on them.
+ * Refused (SS_ECONFLICT) unless draft_id is a draft, old_id active and
+ * every pair's targets in those plans. */
+int ss_store_plan_replace(struct ss_store *st, int64_t draft_id, int64_t old_id,
+                          const struct ss_carry *c, size_t n, struct ss_err *err);
 
 #endif

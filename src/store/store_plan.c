@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/util.h"
+#include "store/store_draft.h"
 #include "store/store_int.h"
 
 static const char *state_str(enum ss_plan_state s)
@@ -110,8 +111,8 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
         else
             sqlite3_bind_null(s, 4);
         if (sqlite3_step(s) != SQLITE_DONE) {
-            rc = ss_err_set(err, SS_EINVAL, "projects",
-                            "project %d cannot be stored: %s", pr->no, sqlite3_errmsg(st->db));
+            rc = ss_err_set(err, SS_EINVAL, "projects", "project %d cannot be stored: %s", pr->no,
+                            sqlite3_errmsg(st->db));
             goto fail;
         }
         project_ids[i] = sqlite3_last_insert_rowid(st->db);
@@ -134,13 +135,14 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
             if (p->projects[j].no == t->project_no)
                 project = project_ids[j];
         if (!project) {
-            rc = ss_err_set(err, SS_EINVAL, "targets", "target %zu names project %d, which the plan lacks",
-                            i + 1, t->project_no);
+            rc = ss_err_set(err, SS_EINVAL, "targets",
+                            "target %zu names project %d, which the plan lacks", i + 1,
+                            t->project_no);
             goto fail;
         }
         if (t->parent_index >= (long)i) {
-            rc = ss_err_set(err, SS_EINVAL, "parent",
-                            "target %zu: its parent must come before it", i + 1);
+            rc = ss_err_set(err, SS_EINVAL, "parent", "target %zu: its parent must come before it",
+                            i + 1);
             goto fail;
         }
         dept = store_department_id(st, t->dept, err);
@@ -196,14 +198,15 @@ fail:
 
 static int64_t current_plan_id(struct ss_store *st)
 {
-    return store_int64(st, "SELECT id FROM plan WHERE state = 'active' "
-                           "ORDER BY year DESC, id DESC LIMIT 1", 0);
+    return store_int64(st,
+                       "SELECT id FROM plan WHERE state = 'active' "
+                       "ORDER BY year DESC, id DESC LIMIT 1",
+                       0);
 }
 
 int64_t ss_store_plan_latest_draft(struct ss_store *st)
 {
-    return store_int64(st, "SELECT id FROM plan WHERE state = 'draft' ORDER BY id DESC LIMIT 1",
-                       0);
+    return store_int64(st, "SELECT id FROM plan WHERE state = 'draft' ORDER BY id DESC LIMIT 1", 0);
 }
 
 int ss_store_plan_load(struct ss_store *st, int64_t plan_id, struct ss_plan **out,
@@ -343,6 +346,195 @@ int ss_store_plan_set_state(struct ss_store *st, int64_t plan_id, enum ss_plan_s
     else
         rc = SS_OK;
     sqlite3_finalize(s);
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
+}
+
+/* ---- activation ------------------------------------------------------------ */
+
+int64_t ss_store_plan_active_of_year(struct ss_store *st, int year)
+{
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT id FROM plan WHERE state = 'active' AND year = ? ORDER BY id DESC LIMIT 1",
+        NULL);
+    int64_t id = 0;
+
+    if (!s)
+        return 0;
+    sqlite3_bind_int(s, 1, year);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        id = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return id;
+}
+
+int ss_store_target_usage(struct ss_store *st, int64_t target_id, int64_t *reports, int64_t *shares,
+                          struct ss_err *err)
+{
+    sqlite3_stmt *s = store_prepare(st,
+                                    "SELECT (SELECT count(*) FROM report WHERE target_id = ?1),"
+                                    " (SELECT count(*) FROM assignment WHERE target_id = ?1)",
+                                    err);
+
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_int64(s, 1, target_id);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return store_db_error(st, err, "counting a target's reports");
+    }
+    *reports = sqlite3_column_int64(s, 0);
+    *shares = sqlite3_column_int64(s, 1);
+    sqlite3_finalize(s);
+    return SS_OK;
+}
+
+/* Run s (bound) to completion. */
+static int run(struct ss_store *st, sqlite3_stmt *s, struct ss_err *err)
+{
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_db_error(st, err, "activating the plan");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return SS_OK;
+}
+
+/* 0 when target is one of plan's targets (q: its plan_id), else
+ * SS_ECONFLICT naming it. */
+static int check_pair(sqlite3_stmt *q, int64_t target, int64_t plan, struct ss_err *err)
+{
+    int in;
+
+    sqlite3_bind_int64(q, 1, target);
+    in = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 0) == plan;
+    sqlite3_reset(q);
+    return in ? SS_OK
+              : ss_err_set(err, SS_ECONFLICT, "target", "target #%lld is not in plan %lld",
+                           (long long)target, (long long)plan);
+}
+
+int ss_store_plan_replace(struct ss_store *st, int64_t draft_id, int64_t old_id,
+                          const struct ss_carry *c, size_t n, struct ss_err *err)
+{
+    enum { Q_PLAN, Q_STATE, Q_USED, Q_COPY, Q_ARCH_PARENT, Q_MOVE, Q_NEW_PARENT, Q_DELETE, NQ };
+    static const char *const SQL[NQ] = {
+        "SELECT plan_id FROM target WHERE id = ?",
+        "UPDATE plan SET state = ?2 WHERE id = ?1 AND state = ?3",
+        "SELECT (SELECT count(*) FROM report WHERE target_id = ?1)"
+        " + (SELECT count(*) FROM assignment WHERE target_id = ?1)",
+        "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op, kind,"
+        " parent_id, dept_id, profile) SELECT plan_id, project_id, seq, text, metric, value,"
+        " unit, op, kind, parent_id, dept_id, profile FROM target WHERE id = ?",
+        "UPDATE target SET parent_id = ?3 WHERE plan_id = ?1 AND parent_id = ?2",
+        "UPDATE target SET (plan_id, project_id, seq, text, metric, value, unit, op, kind,"
+        " parent_id, dept_id, profile) = (SELECT d.plan_id, d.project_id, d.seq, d.text,"
+        " d.metric, d.value, d.unit, d.op, d.kind, d.parent_id,"
+        " CASE WHEN ?4 THEN o.dept_id ELSE d.dept_id END,"
+        " CASE WHEN ?3 THEN o.profile ELSE d.profile END"
+        " FROM target d, target o WHERE d.id = ?2 AND o.id = ?1) WHERE id = ?1",
+        "UPDATE target SET parent_id = ?3 WHERE plan_id = ?1 AND parent_id = ?2",
+        "DELETE FROM target WHERE id = ?",
+    };
+    sqlite3_stmt *q[NQ] = {NULL};
+    int64_t *copy = NULL;
+    size_t i, k;
+    int rc;
+
+    if (n && !old_id)
+        return ss_err_set(err, SS_EINVAL, "plan", "targets to carry over, but no plan to replace");
+    if ((rc = store_tx_begin(st, err)))
+        return rc;
+    for (k = 0; k < NQ; k++)
+        if (!(q[k] = store_prepare(st, SQL[k], err))) {
+            rc = SS_EDB;
+            goto out;
+        }
+    /* The states first: a second activation of the same draft, or of a
+     * plan replaced meanwhile, changes no row and is refused. */
+    sqlite3_bind_int64(q[Q_STATE], 1, draft_id);
+    sqlite3_bind_text(q[Q_STATE], 2, "active", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q[Q_STATE], 3, "draft", -1, SQLITE_STATIC);
+    if ((rc = run(st, q[Q_STATE], err)))
+        goto out;
+    if (sqlite3_changes(st->db) != 1) {
+        rc = ss_err_set(err, SS_ECONFLICT, "plan", "plan %lld is not a draft", (long long)draft_id);
+        goto out;
+    }
+    if (old_id) {
+        sqlite3_bind_int64(q[Q_STATE], 1, old_id);
+        sqlite3_bind_text(q[Q_STATE], 2, "archived", -1, SQLITE_STATIC);
+        sqlite3_bind_text(q[Q_STATE], 3, "active", -1, SQLITE_STATIC);
+        if ((rc = run(st, q[Q_STATE], err)))
+            goto out;
+        if (sqlite3_changes(st->db) != 1) {
+            rc =
+                ss_err_set(err, SS_ECONFLICT, "plan", "plan %lld is not active", (long long)old_id);
+            goto out;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if ((rc = check_pair(q[Q_PLAN], c[i].old_id, old_id, err)) ||
+            (rc = check_pair(q[Q_PLAN], c[i].draft_id, draft_id, err)))
+            goto out;
+        /* A draft's targets carry nothing (reports count against active
+         * plans only); if one did, deleting it would cascade. */
+        sqlite3_bind_int64(q[Q_USED], 1, c[i].draft_id);
+        k = sqlite3_step(q[Q_USED]) == SQLITE_ROW ? (size_t)sqlite3_column_int64(q[Q_USED], 0) : 1;
+        sqlite3_reset(q[Q_USED]);
+        if (k) {
+            rc = ss_err_set(err, SS_ECONFLICT, "target",
+                            "draft target #%lld has reports or shares of its own",
+                            (long long)c[i].draft_id);
+            goto out;
+        }
+    }
+    /* The archived plan's record: a copy of each carried target, then every
+     * parent there that pointed at a carried target points at its copy. */
+    copy = ss_xcalloc(n + 1, sizeof *copy);
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_int64(q[Q_COPY], 1, c[i].old_id);
+        if ((rc = run(st, q[Q_COPY], err)))
+            goto out;
+        copy[i] = sqlite3_last_insert_rowid(st->db);
+    }
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_int64(q[Q_ARCH_PARENT], 1, old_id);
+        sqlite3_bind_int64(q[Q_ARCH_PARENT], 2, c[i].old_id);
+        sqlite3_bind_int64(q[Q_ARCH_PARENT], 3, copy[i]);
+        if ((rc = run(st, q[Q_ARCH_PARENT], err)))
+            goto out;
+    }
+    /* The carried rows take the draft's content (parents still draft ids),
+     * then every parent in the new plan that names a draft row names the
+     * row that replaces it, and the draft rows go. */
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_int64(q[Q_MOVE], 1, c[i].old_id);
+        sqlite3_bind_int64(q[Q_MOVE], 2, c[i].draft_id);
+        sqlite3_bind_int(q[Q_MOVE], 3, c[i].keep_profile != 0);
+        sqlite3_bind_int(q[Q_MOVE], 4, c[i].keep_dept != 0);
+        if ((rc = run(st, q[Q_MOVE], err)))
+            goto out;
+    }
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_int64(q[Q_NEW_PARENT], 1, draft_id);
+        sqlite3_bind_int64(q[Q_NEW_PARENT], 2, c[i].draft_id);
+        sqlite3_bind_int64(q[Q_NEW_PARENT], 3, c[i].old_id);
+        if ((rc = run(st, q[Q_NEW_PARENT], err)))
+            goto out;
+    }
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_int64(q[Q_DELETE], 1, c[i].draft_id);
+        if ((rc = run(st, q[Q_DELETE], err)))
+            goto out;
+    }
+    rc = SS_OK;
+out:
+    for (k = 0; k < NQ; k++)
+        sqlite3_finalize(q[k]);
+    free(copy);
     if (rc) {
         store_tx_rollback(st);
         return rc;

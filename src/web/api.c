@@ -98,20 +98,20 @@ static void target_obj(struct ss_json *j, const struct ss_engine *e, size_t ti, 
     ss_json_obj_end(j);
 }
 
-/* ?date= within the plan period, else today's day; -1 after an error. */
+/* ?date= within the plan period, else today's day; -1 after an error.
+ * The CLI's status --date says the same (base/date.h). */
 static int read_date(struct ss_wreq *r, int32_t *day)
 {
     const char *s = ss_http_arg(r->http, "date");
+    struct ss_err err;
 
     *day = r->day;
     if (!s)
         return 0;
-    if (ss_date_parse(s, day) != 0) {
-        ss_api_error(r, 400, "bad_parameter", "date must be YYYY-MM-DD.");
-        return -1;
-    }
-    if (*day < r->plan->start || *day > r->plan->end) {
-        ss_api_error(r, 400, "bad_parameter", "date is outside the plan period.");
+    ss_err_clear(&err);
+    if (ss_date_read("date", s, day, &err) ||
+        ss_date_within("date", *day, r->plan->start, r->plan->end, &err)) {
+        ss_api_error(r, 400, "bad_parameter", err.msg);
         return -1;
     }
     return 0;

@@ -242,6 +242,9 @@ void ss_page_console(struct ss_wreq *r)
     if (u.role == SS_ROLE_ADMIN) {
         raw(b, "<li><a href=\"/console/users\">");
         raw(b, T(r, "账号管理", "Accounts"));
+        raw(b, "</a></li><li><a href=\"/console/plan\">");
+        raw(b,
+            T(r, "计划设置（牵头单位、时序进度）", "Plan settings (lead departments, schedules)"));
         raw(b, "</a></li>");
     }
     raw(b, "</ul></nav>\n<form class=\"stack\" method=\"post\" action=\"/logout\">");

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "web/plan_admin_web.h"
 #include "web/workflow_web.h"
 
 #define SS_MEDIA_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,6 +66,12 @@ const struct ss_route ss_routes[] = {
      NULL, {{0}}, 1,
      {{"POST", ss_page_users_post, "Disable, enable or unlock an account, or reset its password "
        "(form)", NULL, NULL, 303, 1, NULL}}},
+    {"/console/plan", ss_page_plan_admin, 0, 0,
+     "An admin's plan settings: lead departments and schedules", NULL, NULL, NULL, NULL,
+     {{"plan", "plan id (a draft or the current plan; default: the current plan)", NULL}}, 1,
+     {{"POST", ss_page_plan_admin_post,
+       "Set a project's lead department or a target's schedule (form)", NULL, NULL, 303, 1,
+       NULL}}},
     {"/console/inbox", ss_page_inbox, 0, 0, "A reviewer's inbox", NULL, NULL, NULL, NULL, {{0}}, 1,
      {{"POST", ss_page_inbox_post, "Approve or return a report (form)", NULL, NULL, 303, 1,
        NULL}}},
@@ -194,6 +201,42 @@ static void binary_schema(struct ss_json *j)
 {
     ss_json_kstr(j, "type", "string");
     ss_json_kstr(j, "format", "binary");
+}
+
+/* "operationId": the method and the path after /api/v1/, one word per
+ * segment, a {param} as "By" + its name: get /api/v1/targets/{id} ->
+ * getTargetsById, post /api/v1/reports/{id}/approve -> postReportsByIdApprove,
+ * get /api/v1/ledger.xlsx -> getLedgerXlsx. Derived from the route table, so
+ * a new route gets one without a new field; distinct routes give distinct
+ * ids (the test checks). */
+static void operation_id(struct ss_json *j, const char *method, const char *pattern)
+{
+    char id[128];
+    const char *p = strncmp(pattern, "/api/v1/", 8) == 0 ? pattern + 8 : pattern;
+    size_t n = 0;
+    int up = 1;
+
+    for (; *method && n < sizeof id - 1; method++)
+        id[n++] = (char)(*method | 0x20);
+    for (; *p && n < sizeof id - 3; p++) {
+        char c = *p;
+        if (c == '{') {
+            id[n++] = 'B';
+            id[n++] = 'y';
+            up = 1;
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+            up = 1; /* / . _ - } start a new word */
+            continue;
+        }
+        if (up && c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        up = 0;
+        id[n++] = c;
+    }
+    id[n] = '\0';
+    ss_json_kstr(j, "operationId", id);
 }
 
 /* A property list "name:type" separated by spaces; type is integer, number,
@@ -431,10 +474,16 @@ static const char *status_text(const char *code)
     return "Refused.";
 }
 
-static void security(struct ss_json *j, int csrf)
+/* "security": session (and CSRF for writes), or [] for a public operation:
+ * every operation says which, so no reader has to guess. */
+static void security(struct ss_json *j, int auth, int csrf)
 {
     ss_json_key(j, "security");
     ss_json_arr(j);
+    if (!auth) {
+        ss_json_arr_end(j);
+        return;
+    }
     ss_json_obj(j);
     ss_json_key(j, "session");
     ss_json_arr(j);
@@ -461,8 +510,8 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
     ss_json_key(j, key);
     ss_json_obj(j);
     ss_json_kstr(j, "summary", op->summary);
-    if (op->auth)
-        security(j, 1);
+    operation_id(j, op->method, rt->pattern);
+    security(j, op->auth, 1);
     ss_json_key(j, "parameters");
     ss_json_arr(j);
     if (brace) {
@@ -558,7 +607,26 @@ void ss_web_openapi(struct ss_buf *b)
                  "approved reports count. Reading figures needs no account; sessions "
                  "(/api/v1/session) sign in the units that report and review, and every "
                  "state-changing request needs the session cookie and its CSRF token.");
+    /* The repository grants no licence (package.json: UNLICENSED, as npm
+     * defines it at the url); the document says so rather than invent one.
+     * Choosing a licence is the owner's decision: this is the one place. */
+    ss_json_key(&j, "license");
+    ss_json_obj(&j);
+    ss_json_kstr(&j, "name", "UNLICENSED");
+    ss_json_kstr(&j, "url", "https://docs.npmjs.com/cli/v10/configuring-npm/package-json#license");
     ss_json_obj_end(&j);
+    ss_json_obj_end(&j);
+    /* The document is served by the server it describes: its paths are
+     * relative to wherever that server answers (127.0.0.1:8080 by default). */
+    ss_json_key(&j, "servers");
+    ss_json_arr(&j);
+    ss_json_obj(&j);
+    ss_json_kstr(&j, "url", "/");
+    ss_json_kstr(&j, "description",
+                 "The shishi server that serves this document (shishi serve; "
+                 "http://127.0.0.1:8080 by default).");
+    ss_json_obj_end(&j);
+    ss_json_arr_end(&j);
     ss_json_key(&j, "paths");
     ss_json_obj(&j);
     for (i = 0; i < ss_nroutes; i++) {
@@ -578,8 +646,8 @@ void ss_web_openapi(struct ss_buf *b)
         ss_json_key(&j, "get");
         ss_json_obj(&j);
         ss_json_kstr(&j, "summary", rt->summary);
-        if (rt->get_auth)
-            security(&j, 0);
+        operation_id(&j, "GET", rt->pattern);
+        security(&j, rt->get_auth, 0);
         ss_json_key(&j, "parameters");
         ss_json_arr(&j);
         brace = strchr(rt->pattern, '{');

@@ -3,9 +3,11 @@
 // `shishi serve --openapi > docs/openapi.json`): every documented
 // operation, called for real, answers with its documented success status
 // and media type (a binary .xlsx download included), and its documented
-// errors come back as JSON.
+// errors come back as JSON; and @redocly/cli's recommended rules find
+// nothing to report in it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { startServer, getJson, request, shishi } from './server.mjs';
 import { userAdd, signIn, send } from './wfclient.mjs';
@@ -43,7 +45,7 @@ test('every documented path answers, with the documented fields', async () => {
   const schemas = doc.components.schemas;
   for (const [p, item] of Object.entries(doc.paths)) {
     // routes that need a session are checked by session.test.mjs
-    if (!item.get || item.get.security) continue;
+    if (!item.get || item.get.security.length) continue;
     const url = p.replace(/\{(\w+)\}/g, (_, k) => EXAMPLE[k]);
     const r = await getJson(srv.base, url);
     assert.equal(r.status, 200, url);
@@ -229,7 +231,7 @@ test('documented errors are JSON: 401 without a session, 404 for an unknown id',
     for (const [method, op] of Object.entries(item)) {
       const url = p.replace(/\{(\w+)\}/g, (_, k) => (k === 'code' ? '99' : '999999'));
       const errs = [];
-      if (op.security)
+      if (op.security.length)
         errs.push(['401', () => send(srv.base, url, { method: method.toUpperCase() })]);
       if (p.includes('{') && method === 'get')
         errs.push(['404', () => send(srv.base, url)]);
@@ -244,4 +246,51 @@ test('documented errors are JSON: 401 without a session, 404 for an unknown id',
       }
     }
   }
+});
+
+// The linter's verdict, as JSON (totals and problems). Offline: no
+// telemetry, no update check.
+function redoclyLint(file) {
+  const r = spawnSync('node_modules/.bin/redocly',
+                      ['lint', '--extends=recommended', '--format=json', file],
+                      { encoding: 'utf8', timeout: 120000,
+                        env: { ...process.env, REDOCLY_TELEMETRY: 'off',
+                               REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+  assert.equal(r.error, undefined, `redocly did not run: ${r.error}`);
+  const at = r.stdout.indexOf('{');
+  assert.ok(at >= 0, `no JSON from redocly lint (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  return { status: r.status, ...JSON.parse(r.stdout.slice(at)) };
+}
+
+test('@redocly/cli lint (recommended rules) reports no error and no warning', () => {
+  const out = redoclyLint('docs/openapi.json');
+  const list = out.problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ` +
+                                       p.location.map((l) => l.pointer).join(' '));
+  assert.equal(out.totals.errors, 0, list.join('\n'));
+  assert.equal(out.totals.warnings, 0, list.join('\n'));
+  assert.equal(out.status, 0);
+});
+
+test('every operation has a distinct operationId and says its security', () => {
+  const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
+  const ids = new Map();
+  assert.ok(doc.servers.length >= 1 && doc.servers.every((s) => s.url), 'servers');
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const key = `${method} ${p}`;
+      assert.match(op.operationId ?? '', /^[a-z]+[A-Z][A-Za-z0-9]*$/, key);
+      assert.ok(!ids.has(op.operationId), `${key} and ${ids.get(op.operationId)}`);
+      ids.set(op.operationId, key);
+      assert.ok(Array.isArray(op.security), `${key} has security`);
+      // public operations say so with []; the others name the session
+      // cookie, and writes the CSRF header too
+      const names = op.security.flatMap((x) => Object.keys(x));
+      if (names.length) assert.ok(names.includes('session'), key);
+      if (names.length && method !== 'get') assert.ok(names.includes('csrf'), key);
+    }
+  }
+  assert.equal(doc.paths['/api/v1/plan'].get.operationId, 'getPlan');
+  assert.equal(doc.paths['/api/v1/reports/{id}/approve'].post.operationId,
+               'postReportsByIdApprove');
+  assert.deepEqual(doc.paths['/api/v1/plan'].get.security, []);
 });

@@ -70,7 +70,11 @@ expect 1 "negative count" "$S" report add --db "$DB" --target "$ROAD" --org 6501
 expect 1 "date outside the plan" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2025-12-31 --value 20
 grep -q "outside the plan period" "$T/err" && ok "error says outside the plan" || no "outside message"
 expect 1 "date in the future" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-12-01 --value 20
-expect 1 "malformed date" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-02-30 --value 20
+expect 1 "a date that is not in the calendar" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-02-30 --value 20
+grep -q "'2026-02-30' is not a valid date: February 2026 has 28 days" "$T/err" \
+    && ok "2026-02-30 is not a valid date (not 'not YYYY-MM-DD')" || { no "2026-02-30 message"; cat "$T/err"; }
+expect 1 "a date in the wrong shape" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-2-3 --value 20
+grep -q "'2026-2-3' is not a date YYYY-MM-DD" "$T/err" && ok "2026-2-3 is not YYYY-MM-DD" || { no "shape message"; cat "$T/err"; }
 expect 1 "not a number" "$S" report add --db "$DB" --target "$ROAD" --org 650102 --date 2026-11-03 --value 1e
 expect 1 "rate above 100%" "$S" report add --db "$DB" --target "$RATE" --org 650102 --date 2026-11-03 --value 101
 expect 1 "numerator above denominator" "$S" report add --db "$DB" --target "$RATE" --org 650102 --date 2026-11-03 --numerator 11 --denominator 10
@@ -87,6 +91,24 @@ x = [x for p in d['projects'] for x in p['targets'] if x['id'] == $ROAD][0]
 assert x['actual'] == 13, x" && ok "the correction counts: 8 + 5" || no "correction roll-up"
 expect 0 "a rate as numerator/denominator" "$S" report add --db "$DB" --target "$RATE" --org 650102 --date 2026-11-03 --numerator 9 --denominator 10
 expect 3 "status for an unknown org" "$S" status --db "$DB" --org 123
+# status --date: the same parser and the same period check as the API
+expect 1 "status --date outside the plan" "$S" status --db "$DB" --date 2027-01-05
+grep -q -- "--date: 2027-01-05 is outside the plan period 2026-01-01 to 2026-12-31" "$T/err" \
+    && ok "status names the plan period" || { no "status outside message"; cat "$T/err"; }
+[ ! -s "$T/out" ] && ok "nothing printed on stdout" || no "status printed figures for a date outside the plan"
+expect 1 "status --date before the plan" "$S" status --db "$DB" --date 2025-12-31 --json
+expect 1 "status --date 2026-02-30" "$S" status --db "$DB" --date 2026-02-30
+grep -q -- "--date: '2026-02-30' is not a valid date: February 2026 has 28 days" "$T/err" \
+    && ok "status: 2026-02-30 is not a valid date" || { no "status invalid date"; cat "$T/err"; }
+expect 1 "status --date 2026-13-01" "$S" status --db "$DB" --date 2026-13-01
+grep -q "there is no month 13" "$T/err" && ok "status: no month 13" || { no "month 13"; cat "$T/err"; }
+expect 1 "status --date 26-1-1" "$S" status --db "$DB" --date 26-1-1
+grep -q "is not a date YYYY-MM-DD" "$T/err" && ok "status: 26-1-1 is not YYYY-MM-DD" || { no "shape"; cat "$T/err"; }
+expect 0 "status --date on the plan's last day" "$S" status --db "$DB" --date 2026-12-31 --json
+json "assert d['as_of'] == '2026-12-31'" && ok "as of 2026-12-31" || no "last day"
+SHISHI_TODAY=2027-03-01 "$S" status --db "$DB" --json > "$T/out" 2> "$T/err" \
+    && json "assert d['as_of'] == '2026-12-31', d['as_of']" \
+    && ok "status without --date after the plan: as of its last day, as the API" || no "today clamped"
 expect 3 "status without a database" "$S" status --db "$T/none.db"
 expect 0 "plan show" "$S" plan show --db "$DB"
 expect 0 "plan show --json" "$S" plan show --db "$DB" --json

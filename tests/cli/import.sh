@@ -94,6 +94,87 @@ check "stdin import: 2 projects, 2 targets" "assert d['projects'] == 2 and d['ta
 expect 0 "plan show --draft shows the newest draft" "$S" plan show --draft --json --db "$DB"
 check "newest draft is the stdin import" "assert d['plan']['year'] == 2027 and d['plan']['id'] > $OTHER"
 
+# --- import of plan JSON (what extract prints) ----------------------------
+expect 0 "extract the seed to JSON" sh -c "'$S' extract '$SEED' > '$T/seed.json'"
+expect 0 "import the extracted JSON" "$S" import "$T/seed.json" --db "$DB" --json
+check "read as plan JSON: 10 projects, 51 targets" "
+assert d['input'] == 'json', d
+assert d['projects'] == 10 and d['targets'] == 51, d
+assert d['year'] == 2026 and d['top_org'] == '65', d"
+JPLAN=$(python3 -c "import json; print(json.load(open('$T/out'))['plan_id'])")
+expect 0 "plan show --draft --json after the JSON import" "$S" plan show --draft --json --db "$DB"
+check "the draft has the ten project titles of the extraction, not 'text'" "
+x = json.load(open('$T/seed.json'))
+assert d['plan']['id'] == $JPLAN and d['plan']['state'] == 'draft', d['plan']
+titles = [p['title'] for p in d['projects']]
+assert titles == [p['title'] for p in x['projects']], titles
+assert len(titles) == 10 and 'text' not in titles, titles
+got = [(p['no'], t['text'], t['value'], t['unit'], t['op'], t.get('parent')) for p in d['projects'] for t in p['targets']]
+want = [(p['no'], t['text'], t['value'], t['unit'], t['op'], t.get('parent')) for p in x['projects'] for t in p['targets']]
+assert got == want"
+check "the draft equals the one imported from the text" "
+import subprocess
+a = json.loads(subprocess.check_output(['$S', 'plan', 'show', '--id', '$PLAN', '--json', '--db', '$DB']))
+strip = lambda d: [(p['no'], p['title'], [(t['text'], t['metric'], t['value'], t['unit'], t['op'], t['kind'], t.get('parent')) for t in p['targets']]) for p in d['projects']]
+assert strip(a) == strip(d)
+assert a['plan']['title'] == d['plan']['title'] and a['plan']['issuer'] == d['plan']['issuer']"
+# a plan show --json reads back, kinds and schedules included
+expect 0 "plan show --json of the default plan" sh -c "'$S' plan show --id 1 --json --db '$DB' > '$T/p1.json'"
+expect 0 "import plan show's JSON" "$S" import "$T/p1.json" --db "$DB" --json
+RPLAN=$(python3 -c "import json; print(json.load(open('$T/out'))['plan_id'])")
+expect 0 "show the re-imported plan" "$S" plan show --id "$RPLAN" --json --db "$DB"
+check "the round trip keeps projects, targets, kinds, departments and schedules" "
+a = json.load(open('$T/p1.json'))
+strip = lambda d: [(p['no'], p['title'], p['lead_dept'], [(t['text'], t['metric'], t['value'], t['unit'], t['op'], t['kind'], t.get('parent'), t.get('dept'), t.get('profile')) for t in p['targets']]) for p in d['projects']]
+assert strip(a) == strip(d)
+assert any(t.get('profile') for p in d['projects'] for t in p['targets'])
+assert d['plan']['state'] == 'draft'"
+printf '\357\273\277' > "$T/bom.json"; cat "$T/seed.json" >> "$T/bom.json"
+expect 0 "JSON with a UTF-8 byte order mark" "$S" import "$T/bom.json" --db "$DB" --json
+check "BOM: read as JSON" "assert d['input'] == 'json' and d['targets'] == 51, d"
+NDRAFTS=$(python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute('SELECT count(*) FROM plan').fetchone()[0])")
+printf '[1, 2]\n' > "$T/list.json"
+expect 1 "import of a JSON list" "$S" import "$T/list.json" --db "$DB"
+errhas "list.json: the JSON is a list, not an object"
+printf '{"title": "x", "targets": []}\n' > "$T/other.json"
+expect 1 "import of a JSON that is not a plan" "$S" import "$T/other.json" --db "$DB"
+errhas 'no "plan" object and no "projects" list (its keys are "title", "targets")'
+errhas "docs/plan-schema.md"
+printf '{"plan": {"title": "x", "year": 2026}, "projects": {}}\n' > "$T/bad-projects.json"
+expect 1 "projects that are not a list" "$S" import "$T/bad-projects.json" --db "$DB"
+errhas "'projects' must be a list"
+python3 -c "
+import json; x = json.load(open('$T/seed.json')); x['projects'][3]['targets'][1]['value'] = 'many'
+json.dump(x, open('$T/bad-value.json', 'w'), ensure_ascii=False)"
+expect 1 "a target whose value is not a number" "$S" import "$T/bad-value.json" --db "$DB"
+errhas "bad-value.json: projects\[3\].targets\[1\]: 'value' must be a number"
+python3 -c "
+import json; x = json.load(open('$T/seed.json')); x['projects'][0]['targets'][0]['op'] = '>'
+json.dump(x, open('$T/bad-op.json', 'w'), ensure_ascii=False)"
+expect 1 "a target with an unknown op" "$S" import "$T/bad-op.json" --db "$DB"
+errhas "projects\[0\].targets\[0\]: 'op' must be one of"
+printf '{"plan": {"title": "x"' > "$T/broken.json"
+expect 1 "broken JSON" "$S" import "$T/broken.json" --db "$DB"
+errhas "broken.json: line 1"
+python3 -c "
+import json; x = json.load(open('$T/seed.json')); x['plan']['year'] = None
+json.dump(x, open('$T/noyear.json', 'w'), ensure_ascii=False)"
+expect 1 "JSON without a year" "$S" import "$T/noyear.json" --db "$DB"
+errhas "--year"
+NOW=$(python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute('SELECT count(*) FROM plan').fetchone()[0])")
+[ "$NOW" = "$NDRAFTS" ] && ok "the refused JSON stored nothing" || no "refused JSON stored a plan ($NDRAFTS -> $NOW)"
+expect 0 "JSON without a year, with --year" "$S" import "$T/noyear.json" --year 2026 --db "$DB" --json
+check "the year is --year's" "assert d['year'] == 2026 and d['input'] == 'json', d"
+# the example in docs/plan-schema.md is a plan import reads
+python3 -c "
+import re; s = open('$(dirname "$0")/../../docs/plan-schema.md', encoding='utf-8').read()
+open('$T/doc.json', 'w').write(re.search(r'## Shape\s+\x60\x60\x60json\n(.*?)\x60\x60\x60', s, re.S).group(1))"
+expect 0 "import the example of docs/plan-schema.md" "$S" import "$T/doc.json" --db "$DB" --json
+check "the example: 2 projects, 3 targets, read as JSON" "assert (d['input'], d['projects'], d['targets']) == ('json', 2, 3), d"
+printf '[2026-02-09] 一、修路\n全年新建农村公路100公里。\n' > "$T/bracket.txt"
+expect 0 "a text starting with [ is still an announcement" "$S" import "$T/bracket.txt" --year 2026 --db "$DB" --json
+check "read as text" "assert d['input'] == 'text' and d['targets'] == 1, d"
+
 # --- set ------------------------------------------------------------------
 T1=$(py "[x['id'] for x in t if x['project'] == 1][0]")
 T1V=$(py "[x['value'] for x in t if x['id'] == $T1][0]")
@@ -209,8 +290,15 @@ NT=$(py "len(t)")
 [ "$NT" -eq "$N0" ] && ok "draft now holds $NT targets" || no "final count $NT"
 
 # --- activate and track ---------------------------------------------------
-expect 0 "activate the draft" "$S" plan activate --id "$PLAN" --db "$DB"
-outhas "previous plan was archived"
+expect 0 "activate the draft" "$S" plan activate --id "$PLAN" --db "$DB" --json
+check "the default plan is replaced and archived; matched targets keep its ids" "
+assert d['activated'] and d['plan_id'] == $PLAN and d['replaced'] == 1, d
+assert len(d['carried']) + len(d['new']) == $NT, d
+assert all(c['id'] != c['draft_id'] for c in d['carried'])"
+# the road target, split in the draft, took over the default plan's road id if it matched
+ROAD=$(python3 -c "
+import json; d = json.load(open('$T/out'))
+print(([c['id'] for c in d['carried'] if c['draft_id'] == $ROAD] + [$ROAD])[0])")
 expect 1 "an activated plan can no longer be edited" "$S" plan target set "$ROAD" --value 1 --db "$DB"
 errhas "only a draft plan can be edited"
 expect 0 "status --json" "$S" status --db "$DB" --json

@@ -1,9 +1,14 @@
 /*
- * test_store_draft.c - editing a draft plan's targets (store/store_draft.h):
- * set, add, split, merge and drop do what they say and keep order and
- * parents sound; bad input, unknown ids and plans that are not drafts are
- * refused; and a failed edit, even one that fails half-way through its
- * writes, leaves the plan exactly as it was.
+ * test_store_draft.c - changing plans (store/store_draft.h, core/
+ * plan_change.h): set, add, split, merge and drop do what they say and keep
+ * order and parents sound; bad input, unknown ids and plans that are not
+ * drafts are refused; a failed edit, even one that fails half-way through
+ * its writes, leaves the plan exactly as it was. Schedules and lead
+ * departments change on a draft and on the active plan, never on an
+ * archived one, and a bad schedule names the month. Activation pairs
+ * targets by the documented passes, keeps ids, reports and shares, keeps
+ * the archived plan whole, refuses to leave reports behind unless forced,
+ * and rolls back whole.
  *
  * The half-way failures are injected with a SQLite trigger installed over
  * a second connection: the only SQL outside src/store/, and only in a test.
@@ -21,9 +26,11 @@
 #include <sqlite3.h>
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "core/plan_change.h"
 #include "core/plan_json.h"
 #include "store/store.h"
 #include "store/store_draft.h"
@@ -444,6 +451,376 @@ static void test_drop(void **state)
     ss_plan_free(p);
 }
 
+/* ---- schedules and lead departments --------------------------------------- */
+
+static void test_schedule_parse(void **state)
+{
+    double sh[12];
+    int has = -1;
+    struct ss_schedule_err e;
+    struct ss_err err;
+    struct ss_buf b;
+    (void)state;
+
+    assert_int_equal(ss_schedule_parse("0,0,0,10,25,40,55,70,85,100,100,100", sh, &has, &e), 0);
+    assert_int_equal(has, 1);
+    assert_true(sh[3] == 0.1 && sh[9] == 1 && sh[11] == 1);
+    ss_buf_init(&b, 256);
+    ss_schedule_format(sh, &b);
+    assert_string_equal(b.data, "0,0,0,10,25,40,55,70,85,100,100,100");
+    ss_buf_cleanup(&b);
+    /* blanks, % signs and full-width commas as people type them */
+    assert_int_equal(ss_schedule_parse(" 0%, 0 ,0，10%，20,30,40,50,60,70,80,100%", sh, &has, &e),
+                     0);
+    assert_true(sh[3] == 0.1 && sh[10] == 0.8);
+    assert_int_equal(ss_schedule_parse("linear", sh, &has, &e), 0);
+    assert_int_equal(has, 0);
+    assert_int_equal(ss_schedule_parse("", sh, &has, &e), 0);
+    assert_int_equal(has, 0);
+
+    assert_int_equal(ss_schedule_parse("0,10,20", sh, &has, &e), SS_EINVAL);
+    assert_int_equal(e.problem, SS_SCHEDULE_COUNT);
+    assert_int_equal(e.count, 3);
+    assert_int_equal(ss_schedule_parse("0,0,0,0,0,0,0,0,0,0,0,100,100", sh, &has, &e), SS_EINVAL);
+    assert_int_equal(e.count, 13);
+    assert_int_equal(ss_schedule_parse("0,0,0,0,x5,0,0,0,0,0,0,100", sh, &has, &e), SS_EINVAL);
+    assert_int_equal(e.problem, SS_SCHEDULE_NOT_NUMBER);
+    assert_int_equal(e.month, 5);
+    assert_string_equal(e.text, "x5");
+    assert_int_equal(ss_schedule_parse("0,0,0,0,,0,0,0,0,0,0,100", sh, &has, &e), SS_EINVAL);
+    assert_int_equal(e.month, 5);
+    assert_int_equal(ss_schedule_parse("0,0,120,0,0,0,0,0,0,0,0,100", sh, &has, &e), SS_EINVAL);
+    assert_int_equal(e.problem, SS_SCHEDULE_RANGE);
+    assert_int_equal(e.month, 3);
+    assert_int_equal(ss_schedule_parse("0,0,0,10,40,30,55,70,85,100,100,100", sh, &has, &e),
+                     SS_EINVAL);
+    assert_int_equal(e.problem, SS_SCHEDULE_DECREASE);
+    assert_int_equal(e.month, 6);
+    assert_true(e.value == 30 && e.previous == 40);
+    ss_err_clear(&err);
+    ss_schedule_err_set(&e, "--schedule", &err);
+    assert_string_equal(err.field, "--schedule");
+    assert_non_null(strstr(err.msg, "month 6 (June) is 30, less than month 5's 40"));
+    assert_int_equal(ss_schedule_parse("0,0,0,10,25,40,55,70,85,90,90,90", sh, &has, &e),
+                     SS_EINVAL);
+    assert_int_equal(e.problem, SS_SCHEDULE_LAST);
+    assert_int_equal(e.month, 12);
+    /* shares (plan JSON) by the same rule */
+    {
+        double ok[12] = {0, 0, 0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1};
+        double bad[12] = {0, 0, 0, 0.1, 0.05, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1};
+        assert_int_equal(ss_schedule_check(ok, &e), 0);
+        assert_int_equal(ss_schedule_check(bad, &e), SS_EINVAL);
+        assert_int_equal(e.month, 5);
+    }
+}
+
+static void test_schedule_on_plans(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_target_edit e;
+    struct ss_plan *p;
+    struct ss_err err;
+    struct ss_schedule_err se;
+    int64_t plan, structure0, structure, assignments;
+
+    memset(&e, 0, sizeof e);
+    e.set_profile = 1;
+    assert_int_equal(
+        ss_schedule_parse("0,0,0,10,25,40,55,70,85,100,100,100", e.profile, &e.has_profile, &se),
+        0);
+    /* a draft's target and the active plan's: both take a schedule */
+    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), 0);
+    assert_int_equal(ss_store_versions(f->st, &plan, &structure0, &assignments), 0);
+    assert_int_equal(ss_store_target_update(f->st, f->active_t0, &e, &err), 0);
+    assert_int_equal(ss_store_versions(f->st, &plan, &structure, &assignments), 0);
+    assert_true(structure != structure0); /* a running engine sees it and rebuilds */
+    assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
+    assert_int_equal(p->targets[0].has_profile, 1);
+    assert_true(p->targets[0].profile[3] == 0.1 && p->targets[0].profile[11] == 1);
+    ss_plan_free(p);
+    /* back to linear */
+    e.has_profile = 0;
+    assert_int_equal(ss_store_target_update(f->st, f->active_t0, &e, &err), 0);
+    assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
+    assert_int_equal(p->targets[0].has_profile, 0);
+    ss_plan_free(p);
+    /* but nothing else changes on the active plan, and a bad schedule nowhere */
+    e.has_profile = 1;
+    e.set_value = 1;
+    e.value = 7;
+    assert_int_equal(ss_store_target_update(f->st, f->active_t0, &e, &err), SS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "only the schedule"));
+    memset(&e, 0, sizeof e);
+    e.set_profile = e.has_profile = 1;
+    e.profile[11] = 0.9;
+    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), SS_EINVAL);
+    assert_string_equal(err.field, "profile");
+    assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
+    assert_true(p->targets[0].value == 100 && !p->targets[0].has_profile);
+    ss_plan_free(p);
+    /* an archived plan's target: refused */
+    assert_int_equal(ss_store_plan_set_state(f->st, f->active, SS_PLAN_ARCHIVED, &err), 0);
+    e.profile[11] = 1;
+    assert_int_equal(ss_store_target_update(f->st, f->active_t0, &e, &err), SS_ECONFLICT);
+}
+
+static void test_project_lead(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_plan *p;
+    struct ss_err err;
+
+    assert_int_equal(ss_store_project_lead(f->st, f->draft, 1, "住房城乡建设厅", &err), 0);
+    assert_int_equal(ss_store_project_lead(f->st, f->active, 2, "卫生健康委", &err), 0);
+    p = load(f);
+    assert_string_equal(p->projects[0].lead_dept, "住房城乡建设厅");
+    ss_plan_free(p);
+    assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
+    assert_string_equal(p->projects[1].lead_dept, "卫生健康委");
+    ss_plan_free(p);
+    assert_int_equal(ss_store_project_lead(f->st, f->active, 2, "", &err), 0);
+    assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
+    assert_string_equal(p->projects[1].lead_dept, "unknown");
+    ss_plan_free(p);
+    assert_int_equal(ss_store_project_lead(f->st, f->draft, 9, "x", &err), SS_ENOTFOUND);
+    assert_int_equal(ss_store_project_lead(f->st, 999, 1, "x", &err), SS_ENOTFOUND);
+    assert_int_equal(ss_store_project_lead(f->st, f->draft, 1, "a\xff", &err), SS_EINVAL);
+    assert_int_equal(ss_store_plan_set_state(f->st, f->active, SS_PLAN_ARCHIVED, &err), 0);
+    assert_int_equal(ss_store_project_lead(f->st, f->active, 1, "x", &err), SS_ECONFLICT);
+}
+
+/* ---- matching and activation ---------------------------------------------- */
+
+static void set_target(struct ss_target *t, int project, const char *text, const char *metric,
+                       const char *unit, enum ss_op op)
+{
+    memset(t, 0, sizeof *t);
+    t->project_no = project;
+    t->text = (char *)text;
+    t->metric = (char *)metric;
+    t->unit = (char *)unit;
+    t->op = op;
+    t->parent_index = -1;
+}
+
+static void test_match_passes(void **state)
+{
+    struct ss_target cur_t[6], new_t[6];
+    struct ss_plan cur, draft;
+    struct ss_plan_match m;
+    (void)state;
+
+    memset(&cur, 0, sizeof cur);
+    memset(&draft, 0, sizeof draft);
+    /* current: a split (same text, two metrics), a plain one, one matched
+     * by metric only (its text reworded, moved to project 3), two alike
+     * by metric (ambiguous), one with no counterpart */
+    set_target(&cur_t[0], 1, "管网100公里", "供热", "公里", SS_OP_EQ);
+    set_target(&cur_t[1], 1, "管网100公里", "燃气", "公里", SS_OP_EQ);
+    set_target(&cur_t[2], 1, "就业47万人", "就业", "人", SS_OP_GE);
+    set_target(&cur_t[3], 2, "新建学校5所", "学校", "所", SS_OP_GE);
+    set_target(&cur_t[4], 2, "医院甲3家", "医院", "家", SS_OP_EQ);
+    set_target(&cur_t[5], 2, "医院乙4家", "医院", "家", SS_OP_EQ);
+    set_target(&new_t[0], 1, "管网100公里", "燃气", "公里", SS_OP_EQ);
+    set_target(&new_t[1], 1, "管网100公里", "供热管网", "公里", SS_OP_EQ);
+    set_target(&new_t[2], 1, "就业47万人", "城镇新增就业", "万人", SS_OP_GE);
+    set_target(&new_t[3], 3, "新建中小学校5所", "学校", "所", SS_OP_GE);
+    set_target(&new_t[4], 2, "医院丙3家", "医院", "家", SS_OP_EQ);
+    set_target(&new_t[5], 2, "医院丁4家", "医院", "家", SS_OP_EQ);
+    cur.targets = cur_t;
+    cur.ntargets = 6;
+    draft.targets = new_t;
+    draft.ntargets = 6;
+    ss_plan_match(&cur, &draft, &m);
+    assert_int_equal(m.old_of[0], 1); /* pass 1: text and metric */
+    assert_int_equal(m.by[0], SS_MATCH_TEXT_METRIC);
+    assert_int_equal(m.old_of[1], 0); /* pass 2: the one left with that text */
+    assert_int_equal(m.by[1], SS_MATCH_TEXT);
+    assert_int_equal(m.old_of[2], 2); /* pass 2, though metric and unit changed */
+    assert_int_equal(m.by[2], SS_MATCH_TEXT);
+    assert_int_equal(m.old_of[3], 3); /* pass 3, across projects */
+    assert_int_equal(m.by[3], SS_MATCH_METRIC);
+    assert_int_equal(m.old_of[4], -1); /* 医院 家 = twice on each side */
+    assert_int_equal(m.old_of[5], -1);
+    assert_int_equal(m.new_of[4], -1);
+    assert_int_equal(m.new_of[1], 0);
+    assert_string_equal(ss_match_by_str(m.by[3]), "metric+unit+op");
+    ss_plan_match_cleanup(&m);
+}
+
+/* Two org units, a report and a share on each of the active plan's first
+ * and last targets. */
+static int64_t put_data(struct fixture *f, const struct ss_plan *p)
+{
+    const struct ss_org_rec orgs[] = {{"65", "自治区", 1, NULL}, {"6501", "乌鲁木齐市", 2, "65"}};
+    struct ss_report_in r;
+    struct ss_org o;
+    struct ss_err err;
+    int64_t id;
+    size_t k;
+
+    assert_int_equal(ss_store_orgs_upsert(f->st, orgs, 2, &err), 0);
+    assert_int_equal(ss_store_org_get(f->st, "6501", &o), 0);
+    free(o.name);
+    for (k = 0; k < 5; k += 4) {
+        memset(&r, 0, sizeof r);
+        r.target_id = p->targets[k].id;
+        r.org_id = o.id;
+        r.as_of = ss_days_from_civil(2026, 3, 31);
+        r.value = 7;
+        r.numerator = r.denominator = NAN;
+        r.status = "approved";
+        r.by = "test";
+        assert_int_equal(ss_store_report_insert(f->st, &r, &id, &err), 0);
+        assert_int_equal(ss_store_assign(f->st, p->targets[k].id, o.id, 50, &err), 0);
+    }
+    return o.id;
+}
+
+static int64_t count(struct fixture *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int64_t n = -1;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+}
+
+static void test_activate_carries(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_plan *old, *now, *arch;
+    struct ss_activation a;
+    struct ss_target_edit e;
+    struct ss_err err;
+    size_t i;
+
+    assert_int_equal(ss_store_plan_load(f->st, f->active, &old, &err), 0);
+    put_data(f, old);
+    /* the draft corrects a value; the old plan has a schedule the draft lacks */
+    memset(&e, 0, sizeof e);
+    e.set_value = 1;
+    e.value = 120;
+    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), 0);
+    memset(&e, 0, sizeof e);
+    e.set_profile = e.has_profile = 1;
+    for (i = 0; i < 12; i++)
+        e.profile[i] = i < 11 ? 0.05 * (double)i : 1;
+    assert_int_equal(ss_store_target_update(f->st, old->targets[1].id, &e, &err), 0);
+
+    assert_int_equal(ss_plan_activate(f->st, f->draft, 0, &a, &err), 0);
+    assert_int_equal(a.done, 1);
+    assert_int_equal(a.carried, 5);
+    assert_int_equal(a.left, 0);
+    assert_int_equal(a.added, 0);
+    assert_int_equal(a.reports_carried, 2);
+    assert_int_equal(a.shares_carried, 2);
+    assert_int_equal(a.kept[1], SS_KEPT_PROFILE);
+    ss_activation_cleanup(&a);
+
+    /* the draft is the current plan, under the old ids, with the draft's content */
+    assert_int_equal(ss_store_plan_load(f->st, 0, &now, &err), 0);
+    assert_true(now->id == f->draft);
+    assert_int_equal(now->ntargets, 5);
+    for (i = 0; i < 5; i++) {
+        assert_true(now->targets[i].id == old->targets[i].id);
+        assert_string_equal(now->targets[i].text, old->targets[i].text);
+    }
+    assert_true(now->targets[0].value == 120);
+    assert_int_equal(now->targets[1].parent_index, 0);
+    assert_int_equal(now->targets[2].parent_index, 0);
+    assert_int_equal(now->targets[1].has_profile, 1); /* kept */
+    assert_true(now->targets[1].profile[10] == 0.5);
+    /* reports and shares still on those ids, no draft row left behind */
+    assert_int_equal(count(f, "SELECT count(*) FROM report r JOIN target t ON t.id = r.target_id"
+                              " WHERE t.plan_id = (SELECT id FROM plan WHERE state = 'active')"),
+                     2);
+    assert_int_equal(count(f, "SELECT count(*) FROM assignment"), 2);
+    assert_int_equal(count(f, "SELECT count(*) FROM target WHERE plan_id = (SELECT id FROM plan"
+                              " WHERE state = 'active')"),
+                     5);
+    /* the archived plan is whole: five copies with parents among them */
+    assert_int_equal(ss_store_plan_load(f->st, f->active, &arch, &err), 0);
+    assert_int_equal(arch->state, SS_PLAN_ARCHIVED);
+    assert_int_equal(arch->ntargets, 5);
+    assert_true(arch->targets[0].value == 100);
+    assert_int_equal(arch->targets[1].parent_index, 0);
+    for (i = 0; i < 5; i++)
+        assert_true(ss_plan_target_index(now, arch->targets[i].id) < 0);
+    /* audited: the event names the pairs */
+    assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'plan_activate'"
+                              " AND json_array_length(row_json, '$.carried') = 5"),
+                     1);
+    ss_plan_free(arch);
+    ss_plan_free(now);
+    ss_plan_free(old);
+}
+
+static void test_activate_refuses_loss(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_plan *old, *p;
+    struct ss_activation a;
+    struct ss_err err;
+    char *before;
+    int64_t reports0;
+
+    assert_int_equal(ss_store_plan_load(f->st, f->active, &old, &err), 0);
+    put_data(f, old);
+    /* the draft loses project 2's target, which has a report and a share */
+    assert_int_equal(ss_store_target_drop(f->st, f->t[4], NULL, &err), 0);
+    before = snapshot(f);
+    reports0 = count(f, "SELECT count(*) FROM audit_log");
+    assert_int_equal(ss_plan_activate(f->st, f->draft, 0, &a, &err), SS_ECONFLICT);
+    assert_int_equal(a.done, 0);
+    assert_int_equal(a.left, 1);
+    assert_int_equal(a.left_with_data, 1);
+    assert_int_equal(a.reports_left, 1);
+    assert_int_equal(a.shares_left, 1);
+    assert_non_null(strstr(err.msg, "--force"));
+    ss_activation_cleanup(&a);
+    assert_unchanged(f, before);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), reports0);
+    assert_int_equal(ss_store_plan_load(f->st, 0, &p, &err), 0);
+    assert_true(p->id == f->active);
+    ss_plan_free(p);
+
+    /* a failure half-way through the writes rolls everything back */
+    fault(f, "CREATE TRIGGER fault BEFORE DELETE ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
+    assert_int_equal(ss_plan_activate(f->st, f->draft, 1, &a, &err), SS_EDB);
+    ss_activation_cleanup(&a);
+    fault(f, NULL);
+    assert_unchanged(f, before);
+    assert_int_equal(ss_store_plan_load(f->st, 0, &p, &err), 0);
+    assert_true(p->id == f->active && p->ntargets == 5);
+    ss_plan_free(p);
+
+    /* forced: the left target stays with the archived plan, report and all */
+    assert_int_equal(ss_plan_activate(f->st, f->draft, 1, &a, &err), 0);
+    assert_int_equal(a.forced, 1);
+    ss_activation_cleanup(&a);
+    assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
+    assert_int_equal(p->ntargets, 5);
+    assert_true(ss_plan_target_index(p, old->targets[4].id) >= 0);
+    ss_plan_free(p);
+    assert_int_equal(count(f, "SELECT count(*) FROM report"), 2);
+    /* a plan once active or archived is not activated again */
+    assert_int_equal(ss_plan_activate(f->st, f->draft, 0, &a, &err), SS_ECONFLICT);
+    ss_activation_cleanup(&a);
+    assert_int_equal(ss_plan_activate(f->st, f->active, 0, &a, &err), SS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "archived"));
+    ss_activation_cleanup(&a);
+    free(before);
+    ss_plan_free(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +834,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_part_into_total, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drop, setup, teardown),
+        cmocka_unit_test(test_schedule_parse),
+        cmocka_unit_test_setup_teardown(test_schedule_on_plans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_project_lead, setup, teardown),
+        cmocka_unit_test(test_match_passes),
+        cmocka_unit_test_setup_teardown(test_activate_carries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_activate_refuses_loss, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

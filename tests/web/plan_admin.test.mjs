@@ -1,0 +1,103 @@
+// plan_admin.test.mjs - /console/plan in Chromium: zero axe violations
+// (WCAG 2.1 AA) in Chinese, English and large text, also with a refused
+// schedule shown; and an admin's whole path under the real CSP: console,
+// plan settings, a schedule saved, a bad one refused next to its field.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, SHISHI } from '../api/server.mjs';
+
+process.env.SHISHI_PWHASH_FAST = '1';
+process.env.SHISHI_TODAY = '2026-06-30';
+const AXE = path.resolve('node_modules/axe-core/axe.min.js');
+const TMP = process.env.SHISHI_TMP || os.tmpdir();
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+              '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+let srv;
+const open = [];
+
+async function browser(opts = {}) {
+  const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+    viewport: { width: 390, height: 844 }, ...opts,
+  });
+  open.push({ ctx, dir });
+  return ctx;
+}
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const res = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  return res.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+async function signIn(page) {
+  await page.goto(srv.base + '/login');
+  await page.fill('#user', '管理员');
+  await page.fill('#password', 'a good password');
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+}
+
+async function save(page, form, value) {
+  await page.fill(`${form} input[type=text]`, value);
+  await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+}
+
+before(async () => {
+  srv = await startServer();
+  const r = spawnSync(SHISHI, ['user', 'add', '管理员', '--role', 'admin', '--org', '65', '--db', srv.db],
+                      { input: 'a good password\n', encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+after(async () => {
+  for (const { ctx, dir } of open) {
+    await ctx.close().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(await srv.stop(), 0);
+});
+
+test('/console/plan: zero axe violations in every variant, with an error too', async () => {
+  const ctx = await browser({ bypassCSP: true });
+  const page = await ctx.newPage();
+  await signIn(page);
+  for (const variant of ['lang=zh', 'lang=en', 'care=1', 'care=0']) {
+    await page.goto(srv.base + '/console/plan?' + variant);
+    assert.deepEqual(await axe(page), [], `${variant} /console/plan`);
+    await save(page, '#t1', '0,0,10,5');
+    assert.ok(await page.$('#t1 [role=alert]'), 'the error is next to its field');
+    assert.deepEqual(await axe(page), [], `${variant} /console/plan with an error`);
+  }
+  await page.close();
+});
+
+test('an admin sets a schedule and a lead department under the real CSP', async () => {
+  const ctx = await browser();
+  const page = await ctx.newPage();
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  await signIn(page);
+  await page.goto(srv.base + '/console?lang=zh');
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/console/plan"]')]);
+  await save(page, '#t1', '0,0,5,10,15,20,40,60,80,90,95,100');
+  assert.match(page.url(), /saved=schedule&target=1#t1$/);
+  assert.match(await page.textContent('[role=status]'), /已保存指标 #1 的时序进度/);
+  assert.equal(await page.inputValue('#s-1'), '0,0,5,10,15,20,40,60,80,90,95,100');
+  await save(page, '#t1', '0,0,10,20,30,25,50,60,70,80,90,100');
+  assert.match(await page.textContent('#t1 [role=alert]'), /6月为25，小于上月的30/);
+  assert.equal(await page.inputValue('#s-1'), '0,0,10,20,30,25,50,60,70,80,90,100',
+               'what was typed is kept');
+  await save(page, '#p2', '自治区民政厅养老服务处');
+  assert.equal(await page.inputValue('#lead-2'), '自治区民政厅养老服务处');
+  const api = await page.evaluate(async () => (await fetch('/api/v1/targets/1?date=2026-06-30')).json());
+  assert.equal(api.target.expected, 20);
+  assert.deepEqual(violations, []);
+  await page.close();
+});

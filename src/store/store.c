@@ -64,7 +64,10 @@ int store_tx_begin(struct ss_store *st, struct ss_err *err)
             return SS_EDB;
         }
     }
-    st->tx_depth++;
+    if (st->tx_depth++ == 0 && store_audit_begin(st, err)) {
+        store_tx_rollback(st);
+        return SS_EDB;
+    }
     return SS_OK;
 }
 
@@ -193,6 +196,7 @@ void ss_store_close(struct ss_store *st)
 {
     if (!st)
         return;
+    store_audit_close(st);
     sqlite3_finalize(st->dv);
     sqlite3_close_v2(st->db);
     free(st->path);

@@ -170,6 +170,7 @@ mv "$T/a.db.key" "$T/a.key.saved"
 "$S" audit key --db "$T/a.db" > "$T/out" 2> "$T/err" && no "audit key without its file exits 0" \
     || { grep -q "^public key" "$T/out" && ok "audit key still prints the recorded key and says the file is missing: $(cat "$T/err")" \
     || no "audit key without its file: $(cat "$T/out" "$T/err")"; }
+rm -f "$T/b.db"*
 "$S" init --db "$T/b.db" > /dev/null
 "$S" report add --db "$T/a.db" --audit-key "$T/b.db.key" --target 47 --org 650103 --date 2026-11-03 --value 9 > /dev/null 2> "$T/err" \
     && no "another database's key is accepted" || { grep -q "is not the key this database" "$T/err" \
@@ -180,6 +181,11 @@ cp "$T/a.key.saved" "$T/a.db.key"; chmod 644 "$T/a.db.key"
 "$S" report add --db "$T/a.db" --target 47 --org 650103 --date 2026-11-03 --value 9 > /dev/null 2> "$T/err" \
     && no "a key readable by others is used" || { grep -q "can be read by other users" "$T/err" \
     && ok "a key readable by others is refused: $(cat "$T/err")" || no "mode 644: $(cat "$T/err")"; }
+chmod 600 "$T/a.db.key"; mv "$T/a.db.key" "$T/a.key.other"
+timeout 20 "$S" serve --db "$T/a.db" --listen 127.0.0.1:0 > "$T/out" 2> "$T/err"; rc=$?
+[ $rc -eq 4 ] && grep -q "is missing" "$T/err" && ok "serve refuses to start without the key: $(cat "$T/err")" \
+    || no "serve without the key (exit $rc): $(cat "$T/out" "$T/err")"
+rm -f "$T/a.key.other"
 "$S" status --db "$T/a.db" --json > "$T/s2"
 cmp -s "$T/s1" "$T/s2" && "$S" audit verify --db "$T/a.db" > /dev/null 2>&1 \
     && ok "the refused writes changed nothing" || no "a refused write changed the database"

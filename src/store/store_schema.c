@@ -179,7 +179,8 @@ static const char *const MIGRATIONS[] = {
      * entry that records the key. Sessions join the audited tables (their
      * triggers come from store_audit.c's table list, see store_migrate). */
     "ALTER TABLE audit_log ADD COLUMN sig TEXT;"
-    "CREATE INDEX audit_key ON audit_log(id) WHERE action = 'audit_key';",
+    "CREATE INDEX audit_key ON audit_log(id)"
+    "  WHERE action = 'audit_key';",
 };
 /* clang-format on */
 

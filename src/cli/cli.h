@@ -39,5 +39,9 @@ const char *cli_db_path(const char *flag_value);
 int cli_fail(const char *cmd, const struct ss_err *e);
 /* 1 if argv[i] is --help or -h anywhere. */
 int cli_wants_help(int argc, char **argv);
+/* Before a command that writes starts serving: the database's audit key
+ * is readable and recorded (created when the log records none yet), so a
+ * missing key is refused at once, not at the first write (cmd_audit.c). */
+int cli_audit_key_ready(const char *db, struct ss_err *err);
 
 #endif

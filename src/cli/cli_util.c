@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "store/store_audit.h"
 
 const char *cli_db_path(const char *flag_value)
 {
@@ -28,10 +29,13 @@ int cli_fail(const char *cmd, const struct ss_err *e)
     else
         fprintf(stderr, "shishi %s: %s\n", cmd, e->msg);
     switch (e->code) {
-    case SS_ENOTFOUND: return SS_EXIT_NOTFOUND;
+    case SS_ENOTFOUND:
+        return SS_EXIT_NOTFOUND;
     case SS_EIO:
-    case SS_EDB: return SS_EXIT_IO;
-    default: return SS_EXIT_INPUT;
+    case SS_EDB:
+        return SS_EXIT_IO;
+    default:
+        return SS_EXIT_INPUT;
     }
 }
 
@@ -45,11 +49,26 @@ int cli_wants_help(int argc, char **argv)
     return 0;
 }
 
-int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
-              const char **pos, int maxpos, int *npos)
+/* --audit-key FILE, which every command takes: the audit signing key for
+ * the stores this process opens. The flag beats $SHISHI_AUDIT_KEY. */
+static int audit_key_flag;
+
+static void audit_key_env(void)
 {
+    const char *env = getenv("SHISHI_AUDIT_KEY");
+
+    if (!audit_key_flag && env && *env)
+        ss_store_audit_key_file(env);
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts, const char **pos,
+              int maxpos, int *npos)
+{
+    static const struct cli_opt audit_key = {"audit-key", 1, NULL, NULL};
+    const char *key = NULL;
     int i;
 
+    audit_key_env();
     *npos = 0;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -71,6 +90,8 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts
         for (o = opts; o->name; o++)
             if (strlen(o->name) == nlen && strncmp(o->name, a, nlen) == 0)
                 break;
+        if (!o->name && nlen == strlen(audit_key.name) && strncmp(a, audit_key.name, nlen) == 0)
+            o = &audit_key;
         if (!o->name) {
             fprintf(stderr, "shishi %s: unknown option '--%.*s' (see shishi %s --help)\n", cmd,
                     (int)nlen, a, cmd);
@@ -84,14 +105,22 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts
             *o->flag = 1;
             continue;
         }
-        if (eq) {
-            *o->value = eq + 1;
-        } else if (i + 1 < argc) {
-            *o->value = argv[++i];
-        } else {
+        if (!eq && i + 1 >= argc) {
             fprintf(stderr, "shishi %s: option '--%s' needs a value\n", cmd, o->name);
             return SS_EXIT_USAGE;
         }
+        if (o == &audit_key)
+            key = eq ? eq + 1 : argv[++i];
+        else
+            *o->value = eq ? eq + 1 : argv[++i];
+    }
+    if (key) {
+        if (!*key) {
+            fprintf(stderr, "shishi %s: option '--audit-key' needs a file name\n", cmd);
+            return SS_EXIT_USAGE;
+        }
+        audit_key_flag = 1;
+        ss_store_audit_key_file(key);
     }
     return 0;
 }

@@ -1,7 +1,11 @@
 /*
  * cmd_init.c - `shishi init`: a database holding the default plan (the
  * seed announcement's ten projects and 51 targets) and the default
- * region's divisions, both embedded in the binary.
+ * region's divisions, both embedded in the binary, and its audit key.
+ *
+ * The audit key is made (or, if the file exists already, taken) and
+ * recorded in the log before anything else is written, so the log is
+ * signed from its first entry; init prints the public key to publish.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,12 +18,17 @@
 #include "core/plan_json.h"
 #include "embedded.h"
 #include "store/store.h"
+#include "store/store_audit.h"
 
 static const char USAGE[] =
-    "usage: shishi init [--db FILE]\n\n"
+    "usage: shishi init [--db FILE] [--audit-key FILE]\n\n"
     "Create a database holding the default plan (the 2026 ten livelihood projects\n"
     "of the default region, 51 targets) and the region's divisions (GB/T 2260).\n"
-    "Refuses to touch a database that already holds a plan.\n";
+    "Refuses to touch a database that already holds a plan.\n\n"
+    "The audit log is signed with a key kept outside the database: FILE, else\n"
+    "$SHISHI_AUDIT_KEY, else the database's path with .key added. init creates\n"
+    "it (readable by you alone) unless it exists, and prints its public key:\n"
+    "publish that, and keep a copy of the key file apart from the database.\n";
 
 static const struct ss_embedded_file *embedded(const char *name)
 {
@@ -40,9 +49,11 @@ int cmd_init(int argc, char **argv)
     struct ss_store *st = NULL;
     struct ss_plan *plan = NULL, *have = NULL;
     const struct ss_embedded_file *f;
+    struct ss_audit_key_info key;
     struct ss_err err;
     int64_t plan_id;
 
+    memset(&key, 0, sizeof key);
     if (cli_wants_help(argc, argv)) {
         fputs(USAGE, stdout);
         return SS_EXIT_OK;
@@ -61,6 +72,10 @@ int cmd_init(int argc, char **argv)
         rc = cli_fail("init", &err);
         goto out;
     }
+    if (ss_store_audit_key_ensure(st, &key, &err)) {
+        rc = cli_fail("init", &err);
+        goto out;
+    }
     f = embedded("plan-default.json");
     if (!f) {
         ss_err_set(&err, SS_EIO, "plan", "this build carries no default plan");
@@ -74,6 +89,9 @@ int cmd_init(int argc, char **argv)
     }
     printf("initialised %s: plan \"%s\" (%zu projects, %zu targets), %lld org units\n", db,
            plan->title, plan->nprojects, plan->ntargets, (long long)ss_store_org_count(st));
+    printf("audit key: %s (%s); public key %s: publish it\n", key.file,
+           key.created ? "created: keep a copy apart from the database" : "the file there",
+           key.public_key);
     rc = SS_EXIT_OK;
 out:
     ss_plan_free(plan);
@@ -85,6 +103,8 @@ out:
         unlink(side);
         snprintf(side, sizeof side, "%s-shm", db);
         unlink(side);
+        if (key.created)
+            unlink(key.file);
     }
     return rc;
 }

@@ -148,7 +148,8 @@ int cmd_serve(int argc, char **argv)
     ss_auth_set_hash_slots((unsigned)(threads / 2));
 
     ss_err_clear(&err);
-    if ((rc = ss_web_new(cli_db_path(db), &web, &err)))
+    if ((rc = cli_audit_key_ready(cli_db_path(db), &err)) ||
+        (rc = ss_web_new(cli_db_path(db), &web, &err)))
         return cli_fail("serve", &err);
 
     sigemptyset(&set);

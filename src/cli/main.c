@@ -21,7 +21,7 @@ static const struct command COMMANDS[] = {
     {"extract", cmd_extract, "read an announcement (text, web page, GB18030) into a plan as JSON"},
     {"import", cmd_import, "read an announcement into a draft plan to review (import FILE)"},
     {"serve", cmd_serve, "serve the public progress pages and JSON API (serve --listen ...)"},
-    {"audit", cmd_audit, "check the tamper-evident audit log (audit verify)"},
+    {"audit", cmd_audit, "check the signed audit log (audit verify), show its key (audit key)"},
     {"backup", cmd_backup, "copy the database while in use (backup FILE)"},
     {"restore", cmd_restore, "restore the database from a backup (restore FILE)"},
     {"assign", cmd_assign, "break a target down: give an org unit its share (assign ...)"},
@@ -35,7 +35,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: shishi COMMAND [options]   (shishi COMMAND --help for more)\n\n");
     for (i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].help);
-    fprintf(f, "\nThe database is --db FILE, else $SHISHI_DB, else ./shishi.db.\n");
+    fprintf(f, "\nThe database is --db FILE, else $SHISHI_DB, else ./shishi.db.\n"
+               "The audit log's signing key is --audit-key FILE, else $SHISHI_AUDIT_KEY,\n"
+               "else the database's path with .key added (shishi.db.key).\n");
 }
 
 int main(int argc, char **argv)

@@ -16,7 +16,9 @@ struct cli_opt {
 
 /* Parse argv[1..argc-1]. Positional arguments are collected into pos (up to
  * maxpos; more is an error). Returns 0, or prints the problem under `cmd`
- * and returns SS_EXIT_USAGE. */
+ * and returns SS_EXIT_USAGE. Every command also takes --audit-key FILE (and
+ * $SHISHI_AUDIT_KEY): the file of the audit log's signing key, handed to
+ * the store (ss_store_audit_key_file). */
 int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
               const char **pos, int maxpos, int *npos);
 

@@ -29,6 +29,16 @@ enum { SS_STORE_CREATE = 1, SS_STORE_READONLY = 2 };
 int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_err *err);
 void ss_store_close(struct ss_store *st);
 
+/* Durability of this connection's commits. A read-write store starts
+ * durable (1): a commit returns once it is on disk and survives a power
+ * failure. 0 makes commits survive a crash of the process only (the disk
+ * catches up at the next checkpoint or durable commit): for a benchmark,
+ * or a loader that can be run again after a power failure. A loader that
+ * writes in one transaction needs no such mode: its one commit costs one
+ * sync either way. set returns 0 or SS_EDB; durable 1 or 0. */
+int ss_store_set_durable(struct ss_store *st, int durable);
+int ss_store_durable(struct ss_store *st);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 int ss_store_begin(struct ss_store *st);
 int ss_store_commit(struct ss_store *st);
@@ -130,17 +140,18 @@ int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id,
                          int dir, struct ss_report_row *out);
 
 /* Call fn for every approved report of the plan with seq > since_seq: in
- * seq order when since_seq > 0, in storage order for a full load (0). fn returning non-zero stops the walk and is returned. */
+ * seq order when since_seq > 0, in storage order for a full load (0). fn returning non-zero stops
+ * the walk and is returned. */
 typedef int (*ss_report_fn)(void *ctx, const struct ss_report_row *r);
-int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq,
-                           ss_report_fn fn, void *ctx);
+int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq, ss_report_fn fn,
+                           void *ctx);
 /* Every approved report, read by `threads` connections in parallel (each
  * scans a range of row ids), into one malloc'd array the caller frees.
  * Storage order, not seq order: a full load settles same-day duplicates by
  * seq itself. This is the engine's start-up path, where SQLite's per-row
  * decoding is most of the cost. */
-int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_row **out,
-                           size_t *n, struct ss_err *err);
+int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_row **out, size_t *n,
+                           struct ss_err *err);
 
 /* Engine snapshots: per target of a plan, an opaque blob of its approved
  * report points as of approval seq `seq`, valid while `sig` (the engine's
@@ -168,8 +179,7 @@ struct ss_assignment_row {
     double value;
 };
 typedef int (*ss_assignment_fn)(void *ctx, const struct ss_assignment_row *a);
-int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment_fn fn,
-                             void *ctx);
+int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment_fn fn, void *ctx);
 
 /* --- meta ------------------------------------------------------------ */
 

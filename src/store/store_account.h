@@ -6,9 +6,13 @@
  * are Unix seconds from the caller (so tests can move the clock), stored
  * as UTC text 'YYYY-MM-DDTHH:MM:SSZ', which sorts like the time.
  *
- * Account rows are audited by the store's triggers (call
- * ss_store_set_actor first); sessions and login attempts are not rows of
- * the record, so they are not, and logins are audited as events instead.
+ * Account and session rows are audited by the store's triggers (call
+ * ss_store_set_actor first): a session row is a sign-in, its deletion a
+ * sign-out or an expiry. A session's audited image is its account and its
+ * times, never its token hash or CSRF token, and only changes to those
+ * columns are audited: a column updated per request must stay out of it
+ * (store_audit.c's table list). Login attempts are not rows of the record;
+ * logins are audited as events instead.
  */
 #ifndef SS_STORE_ACCOUNT_H
 #define SS_STORE_ACCOUNT_H

@@ -11,15 +11,22 @@
 #include "base/err.h"
 #include "store/store.h"
 
+struct store_audit_key;
+
 struct ss_store {
     sqlite3 *db;
     char *path;
-    int tx_depth;    /* nesting of store_tx_begin */
-    char actor[128]; /* who the writes are by, for the audit log */
-    sqlite3_stmt *dv; /* PRAGMA data_version, prepared once */
+    int tx_depth;                /* nesting of store_tx_begin */
+    char actor[128];             /* who the writes are by, for the audit log */
+    sqlite3_stmt *dv;            /* PRAGMA data_version, prepared once */
+    int64_t seal_from;           /* the first audit entry the open transaction may write */
+    struct store_audit_key *key; /* the audit signing key, read at the first signed
+                                    commit (store_audit.c) */
 };
 
-struct ss_buf;
+/* The migration that signs the audit log's seals and adds sessions to the
+ * audited tables (store_schema.c, store_audit.c). */
+#define STORE_SCHEMA_SIGNED 6
 
 /* Transactions nest: only the outermost begin/commit reach SQLite, and the
  * outermost commit seals the audit log first. A rollback at any depth rolls
@@ -37,11 +44,39 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
                          const char *const *flags, int64_t user_id, size_t n, int64_t *ids,
                          struct ss_err *err);
 
-/* Audit (store_audit.c): seal unsealed entries; the trigger DDL. */
+/* Audit (store_audit.c). store_tx_begin calls store_audit_begin when the
+ * outermost transaction starts (it notes where the transaction's entries
+ * begin); store_tx_commit calls store_audit_seal before COMMIT: it seals
+ * the transaction's entries, and signs the last one. Entries written before
+ * the transaction began and never sealed (written outside shishi) are left
+ * unsealed, for verification to find. */
+int store_audit_begin(struct ss_store *st, struct ss_err *err);
 int store_audit_seal(struct ss_store *st, struct ss_err *err);
-void store_audit_triggers_sql(struct ss_buf *b);
-/* One insert entry per existing row of every audited table. */
-int store_audit_backfill(struct ss_store *st, struct ss_err *err);
+/* After migration `version` ran (inside its transaction): the audit
+ * triggers of the tables that migration starts auditing, and one insert
+ * entry per row they already hold. */
+int store_audit_migrate(struct ss_store *st, int version, struct ss_err *err);
+/* Wipe and free the connection's signing key (ss_store_close). */
+void store_audit_close(struct ss_store *st);
+
+/* The audit signing key and its file (store_audit_key.c). */
+#define STORE_KEY_PATH_MAX 1024
+struct store_audit_key {
+    unsigned char pk[32]; /* Ed25519 public key */
+    unsigned char sk[64]; /* and secret key (seed and public key) */
+    int recorded;         /* a committed entry of the log records this key */
+    int created;          /* this connection created the key file */
+};
+/* The key file of st: the one ss_store_audit_key_file named, else the
+ * database's path with ".key" added. */
+int store_audit_key_path(const struct ss_store *st, char out[STORE_KEY_PATH_MAX],
+                         struct ss_err *err);
+/* Read the key file: 0, SS_ENOTFOUND when there is none, or an error
+ * saying what is wrong with it (not a file, readable by others, no key). */
+int store_audit_key_read(const char *path, struct store_audit_key *k, struct ss_err *err);
+/* Create a key file with a new key: 0, SS_ECONFLICT if a file appeared
+ * there meanwhile, or an error. Call sodium_init first. */
+int store_audit_key_create(const char *path, struct store_audit_key *k, struct ss_err *err);
 
 /* Prepare sql or fill err (with the SQLite message) and return NULL. */
 sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err *err);

@@ -11,11 +11,11 @@
  */
 #include <stdio.h>
 
-#include "base/buf.h"
-
 #include "base/util.h"
 #include "store/store_int.h"
 
+/* The migrations read as the SQL they run: */
+/* clang-format off */
 /* Three triggers that count every change to table T in meta key K. */
 #define VERSION_TRIGGER(T, K, EV, NAME)                                                         \
     "CREATE TRIGGER version_" T "_" NAME " AFTER " EV " ON " T " BEGIN "                          \
@@ -98,9 +98,9 @@ static const char *const MIGRATIONS[] = {
     "CREATE INDEX report_cell ON report(target_id, org_id, as_of);"
     "CREATE INDEX report_org ON report(org_id, target_id, as_of);",
 
-    /* 2: accounts, sessions, review, evidence, and the audit log (its
-     * triggers are generated from store_audit.c's table list and appended
-     * at run time, see store_migrate) */
+    /* 2: accounts, sessions, review, evidence, and the audit log (the
+     * triggers of the tables audited from here on are generated from
+     * store_audit.c's table list and run after it, see store_migrate) */
     "ALTER TABLE plan ADD COLUMN deadline_day INTEGER NOT NULL DEFAULT 5"
     "  CHECK (deadline_day BETWEEN 1 AND 28);"
     "CREATE TABLE account ("
@@ -176,24 +176,19 @@ static const char *const MIGRATIONS[] = {
     /* 5: failed logins counted per client address as well as per name
      * (core/auth.c throttles both) */
     "CREATE INDEX login_attempt_ip ON login_attempt(ip, at);",
+    /* 6 (STORE_SCHEMA_SIGNED): every seal signed with the audit key
+     * (Ed25519, the key in a file beside the database, see store_audit.c):
+     * the signature of each commit's last entry, and an index to find the
+     * entry that records the key. Sessions join the audited tables (their
+     * triggers come from store_audit.c's table list, see store_migrate). */
+    "ALTER TABLE audit_log ADD COLUMN sig TEXT;"
+    "CREATE INDEX audit_key ON audit_log(id)"
+    "  WHERE action = 'audit_key';",
 };
+/* clang-format on */
 
-/* Migration 2's second half: the audit triggers, then one "insert" entry
- * per row that already exists, so an older database starts its chain
- * complete. */
-static int audit_backfill(struct ss_store *st, struct ss_err *err)
-{
-    struct ss_buf b;
-    int rc;
-
-    ss_buf_init(&b, 1 << 20);
-    store_audit_triggers_sql(&b);
-    rc = b.err ? ss_err_set(err, SS_EDB, "db", "audit triggers too long") : store_exec(st, b.data, err);
-    ss_buf_cleanup(&b);
-    if (!rc)
-        rc = store_audit_backfill(st, err);
-    return rc;
-}
+_Static_assert(SS_ARRAY_LEN(MIGRATIONS) >= STORE_SCHEMA_SIGNED,
+               "STORE_SCHEMA_SIGNED names a migration that exists");
 
 int store_migrate(struct ss_store *st, struct ss_err *err)
 {
@@ -216,8 +211,10 @@ int store_migrate(struct ss_store *st, struct ss_err *err)
         if ((rc = store_tx_begin(st, err)))
             return rc;
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+        /* a migration that starts auditing a table also needs its triggers
+         * and the entries of the rows it already holds */
         if ((rc = store_exec(st, MIGRATIONS[i], err)) || (rc = store_exec(st, pragma, err)) ||
-            (i == 1 && (rc = audit_backfill(st, err)))) {
+            (rc = store_audit_migrate(st, i + 1, err))) {
             store_tx_rollback(st);
             return rc;
         }

@@ -463,7 +463,7 @@ static void db_open(struct tmpdb *t)
 
 static void db_close(struct tmpdb *t)
 {
-    static const char *const SUFFIXES[] = {"", "-wal", "-shm"};
+    static const char *const SUFFIXES[] = {"", "-wal", "-shm", ".key"};
     char path[288];
     size_t i;
 

@@ -1,6 +1,6 @@
 /*
  * tmpdb.h - a fresh database file name for a unit test, and its removal
- * with SQLite's side files (-wal, -shm). Files go under $SHISHI_TMP (make
+ * with SQLite's side files (-wal, -shm) and its audit key (.key). Files go under $SHISHI_TMP (make
  * check sets it), else $TMPDIR, else /tmp.
  */
 #ifndef SS_TEST_TMPDB_H
@@ -39,6 +39,8 @@ static inline void tmpdb_remove(const char *path)
     snprintf(side, sizeof side, "%s-wal", path);
     unlink(side);
     snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s.key", path);
     unlink(side);
 }
 

@@ -646,6 +646,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
         MHD_add_response_header(r, "Set-Cookie", resp->cookies[i]);
     if (resp->location[0])
         MHD_add_response_header(r, "Location", resp->location);
+    if (resp->disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", resp->disposition);
     ok = queue(conn, rc, status, r, len);
     MHD_destroy_response(r);
     return ok;

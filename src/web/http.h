@@ -120,6 +120,7 @@ struct ss_http_resp {
     int ncookies;
     char cookies[SS_HTTP_MAX_COOKIES][160]; /* Set-Cookie values */
     char location[512];                     /* Location header when not "" (redirects) */
+    char disposition[256];                  /* Content-Disposition header when not "" */
     /* if set: after(after_arg) runs on the same worker thread once the
      * response went out (or the client left), off the request's latency */
     void (*after)(void *arg);

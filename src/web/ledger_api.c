@@ -2,12 +2,20 @@
  * ledger_api.c - the ledger (台账) over HTTP, and evidence files.
  *
  * GET /api/v1/ledger.xlsx?period=YYYY-MM: the signed-in reporter's
- * assignments for the period as a workbook (core/ledger.h).
- * POST /api/v1/ledger?period=YYYY-MM: the filled workbook or a CSV, as the
- * multipart field "file" (or as the raw body). Every row is validated;
- * the answer lists each error with row, column and field, and the valid
- * rows are kept as DRAFTS in one transaction (422 when some rows were
- * refused, 200 when none).
+ * assignments for the period as a workbook (core/ledger.h), named after
+ * the unit and the period (Content-Disposition, RFC 6266: a UTF-8
+ * filename* and an ASCII fallback).
+ * POST /api/v1/ledger[?period=YYYY-MM][&encoding=utf-8|gb18030]: the filled
+ * workbook or a CSV, as the multipart field "file" (or as the raw body).
+ * The period is the sheet's own; ?period, when given, must agree with it.
+ * Every row is validated; the answer lists each error with row, column and
+ * field, and the valid rows are kept as DRAFTS in one transaction (422
+ * when some rows were refused, 200 when none).
+ *
+ * Uploads cost memory, so the role is checked before the file is looked
+ * at, and at most SS_MAX_SHEET_READS sheets are read at once: a read may
+ * hold SS_MAX_SHEET_XML of XML and SS_MAX_SHEET_TEXT of cells (base/sheet.h);
+ * a read that cannot start within READ_WAIT_MS is answered 503.
  *
  * Evidence: photos (JPEG, PNG, WebP) and PDFs up to SS_MAX_EVIDENCE,
  * recognised by their first bytes (the client's Content-Type is not
@@ -15,11 +23,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/json.h"
@@ -33,6 +43,70 @@
 
 #define JSON_TYPE "application/json; charset=utf-8"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define READ_WAIT_MS 1000 /* how long an upload waits for a free sheet reader */
+
+static pthread_mutex_t reads_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reads_cv = PTHREAD_COND_INITIALIZER;
+static int reads; /* sheets being read now */
+
+int ss_wf_sheet_read(const char *data, size_t len, enum ss_sheet_enc enc, struct ss_sheet *sh,
+                     int *busy, struct ss_err *err)
+{
+    struct timespec until;
+    int rc = 0;
+
+    *busy = 0;
+    memset(sh, 0, sizeof *sh);
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)(READ_WAIT_MS % 1000) * 1000000L;
+    until.tv_sec += READ_WAIT_MS / 1000 + until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&reads_mu);
+    while (reads >= SS_MAX_SHEET_READS && rc == 0)
+        rc = pthread_cond_timedwait(&reads_cv, &reads_mu, &until);
+    if (reads >= SS_MAX_SHEET_READS) {
+        pthread_mutex_unlock(&reads_mu);
+        *busy = 1;
+        return ss_err_set(err, SS_EIO, "file",
+                          "other ledgers are being read just now; send it again in a moment");
+    }
+    reads++;
+    pthread_mutex_unlock(&reads_mu);
+    rc = ss_sheet_read_as(data, len, enc, sh, err);
+    pthread_mutex_lock(&reads_mu);
+    reads--;
+    pthread_cond_signal(&reads_cv);
+    pthread_mutex_unlock(&reads_mu);
+    return rc;
+}
+
+/* RFC 5987 ext-value characters that need no percent-encoding. */
+static int attr_char(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           strchr("!#$&+-.^_`|~", c) != NULL;
+}
+
+void ss_wf_disposition(struct ss_http_resp *resp, const char *utf8, const char *ascii)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char enc[200];
+    size_t n = 0;
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)utf8; *p && n + 4 < sizeof enc; p++) {
+        if (attr_char(*p)) {
+            enc[n++] = (char)*p;
+        } else {
+            enc[n++] = '%';
+            enc[n++] = hex[*p >> 4];
+            enc[n++] = hex[*p & 15];
+        }
+    }
+    enc[n] = '\0';
+    snprintf(resp->disposition, sizeof resp->disposition,
+             "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
+}
 
 static int own_org(struct ss_wreq *r, const struct ss_user *u, long *org)
 {
@@ -65,6 +139,11 @@ void ss_api_ledger_get(struct ss_wreq *r)
         ss_wf_error(r, &err, 0);
         return;
     }
+    {
+        char utf8[64], ascii[64];
+        ss_ledger_filename(&l, utf8, ascii);
+        ss_wf_disposition(r->resp, utf8, ascii);
+    }
     ss_ledger_cleanup(&l);
     r->resp->ctype = XLSX_TYPE;
     r->resp->cache_control = "no-store";
@@ -81,13 +160,26 @@ void ss_api_ledger_post(struct ss_wreq *r)
     struct ss_store *st;
     struct ss_err err;
     struct ss_json j;
+    enum ss_sheet_enc enc;
     const char *data;
     size_t len, i;
     long org;
+    int busy;
 
     if (ss_web_auth(r, 1, &u) || own_org(r, &u, &org))
         return;
     ss_err_clear(&err);
+    /* the role first: nobody else's upload is read at all */
+    if (u.role != SS_ROLE_REPORTER && u.role != SS_ROLE_ADMIN) {
+        ss_err_set(&err, SS_EFORBIDDEN, "role", "only reporters upload ledgers");
+        ss_wf_error(r, &err, 0);
+        return;
+    }
+    if (ss_sheet_enc_parse(ss_http_arg(r->http, "encoding"), &enc)) {
+        ss_err_set(&err, SS_EINVAL, "encoding", "encoding is utf-8 or gb18030 (or left out)");
+        ss_wf_error(r, &err, 0);
+        return;
+    }
     if ((f = ss_http_file(r->http, "file"))) {
         data = f->value;
         len = f->len;
@@ -99,8 +191,11 @@ void ss_api_ledger_post(struct ss_wreq *r)
         ss_wf_error(r, &err, 0);
         return;
     }
-    if (ss_sheet_read(data, len, &sh, &err)) {
-        ss_wf_error(r, &err, 0);
+    if (ss_wf_sheet_read(data, len, enc, &sh, &busy, &err)) {
+        if (busy)
+            ss_api_error(r, 503, "busy", err.msg);
+        else
+            ss_wf_error(r, &err, 0);
         return;
     }
     if (!(st = ss_web_store_rw(r))) {
@@ -108,7 +203,8 @@ void ss_api_ledger_post(struct ss_wreq *r)
         ss_api_error(r, 500, "internal", "The database cannot be opened for writing.");
         return;
     }
-    if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"), "draft", &res, &err)) {
+    if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"), "draft", SS_VOICE_API,
+                         &res, &err)) {
         ss_sheet_free(&sh);
         ss_ledger_result_cleanup(&res);
         ss_wf_error(r, &err, 0);
@@ -120,8 +216,10 @@ void ss_api_ledger_post(struct ss_wreq *r)
     ss_json_init(&j, &r->resp->body, 0);
     ss_json_obj(&j);
     ss_json_kstr(&j, "format", sh.format);
+    ss_json_kstr(&j, "period", res.period);
     ss_json_kstr(&j, "status", "draft");
     ss_json_kint(&j, "stored", (long long)res.stored);
+    ss_json_kint(&j, "unchanged", (long long)res.unchanged);
     ss_json_kint(&j, "skipped", (long long)res.skipped);
     ss_json_key(&j, "ids");
     ss_json_arr(&j);

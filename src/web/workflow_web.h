@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/json.h"
+#include "base/sheet.h"
 #include "core/ledger.h"
 #include "store/store_workflow.h"
 #include "web/web.h"
@@ -17,6 +18,7 @@ void ss_api_report_post(struct ss_wreq *r);
 void ss_api_report_approve(struct ss_wreq *r);
 void ss_api_report_return(struct ss_wreq *r);
 void ss_api_report_submit(struct ss_wreq *r);
+void ss_api_reports_approve(struct ss_wreq *r);
 void ss_api_report_evidence(struct ss_wreq *r);
 void ss_api_inbox(struct ss_wreq *r);
 void ss_api_assign_post(struct ss_wreq *r);
@@ -29,6 +31,11 @@ void ss_page_report(struct ss_wreq *r);
 void ss_page_report_post(struct ss_wreq *r);
 void ss_page_inbox(struct ss_wreq *r);
 void ss_page_inbox_post(struct ss_wreq *r);
+void ss_page_ledger_post(struct ss_wreq *r);
+void ss_page_submit_post(struct ss_wreq *r);
+/* The console's links for u's role: a reporter's to its assignments, a
+ * reviewer's to its inbox, an admin's to both, a viewer's to neither. */
+void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u);
 
 /* {"error":{"code","message","field"}} with the status for err->code:
  * 400 bad input, 403 out of scope, 404 (an unknown {id} when path_id),
@@ -37,6 +44,17 @@ void ss_wf_error(struct ss_wreq *r, const struct ss_err *err, int path_id);
 /* "a,b" -> ["a","b"] */
 void ss_wf_flags_json(struct ss_json *j, const char *flags);
 void ss_wf_report_json(struct ss_json *j, const struct ss_wreq *r, const struct ss_wf_report *x);
+
+/* Read an uploaded sheet (base/sheet.h), at most SS_MAX_SHEET_READS at
+ * once in the process; when no reader frees up soon, *busy = 1 (answer
+ * 503) and nothing is read. */
+int ss_wf_sheet_read(const char *data, size_t len, enum ss_sheet_enc enc, struct ss_sheet *sh,
+                     int *busy, struct ss_err *err);
+/* Content-Disposition: attachment with the UTF-8 name as an RFC 5987
+ * filename* and the ASCII name as filename (RFC 6266). */
+void ss_wf_disposition(struct ss_http_resp *resp, const char *utf8, const char *ascii);
+/* A report's earlier, returned versions as a JSON array. */
+void ss_wf_revisions_json(struct ss_json *j, struct ss_store *st, int64_t id);
 
 /* Store an evidence file for report id (access as for writing the report;
  * type and size checked, kept by SHA-256 under <db>.evidence/). */

@@ -73,6 +73,7 @@ struct worker {
 struct ss_http_server {
     struct MHD_Daemon *d;
     ss_http_handler handler;
+    ss_http_gate gate; /* uploads pass it before their body is read; may be NULL */
     void *ctx;
     unsigned port;
     uint64_t id; /* tells this server's thread buffers from an earlier server's */
@@ -935,6 +936,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = rc;
         if (check_request(conn, version, rc, &res))
             return res;
+        if (s->gate && ctype_is(rc->ctype, "multipart/form-data")) {
+            /* an upload: who sends it is decided before a byte of it is read */
+            const char *msg = "Refused.";
+            int st;
+
+            memset(&req, 0, sizeof req);
+            req.conn = conn;
+            req.method = method;
+            req.path = url;
+            req.ctype = rc->ctype;
+            if ((st = s->gate(s->ctx, &req, &msg)))
+                return refuse(conn, rc, st, st == 401 ? "unauthorized" : "forbidden", msg);
+        }
         return MHD_YES; /* answer on the next call: keeps the connection alive */
     }
     if (*upload_data_size) {
@@ -1046,6 +1060,13 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void *ctx,
                   struct ss_http_server **out, struct ss_err *err)
 {
+    return ss_http_start_gated(listen, threads, h, NULL, ctx, out, err);
+}
+
+int ss_http_start_gated(const char *listen, unsigned threads, ss_http_handler h,
+                        ss_http_gate gate, void *ctx, struct ss_http_server **out,
+                        struct ss_err *err)
+{
     struct ss_http_server *s;
     struct sockaddr_storage ss;
     socklen_t sslen;
@@ -1063,6 +1084,7 @@ int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void 
         threads = 1;
     s = ss_xcalloc(1, sizeof *s);
     s->handler = h;
+    s->gate = gate;
     s->ctx = ctx;
     log_start(s);
     /* the memory limit: libmicrohttpd lets the request grow to half of it

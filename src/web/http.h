@@ -143,6 +143,12 @@ void ss_http_redirect(struct ss_http_resp *r, const char *path);
 
 typedef void (*ss_http_handler)(void *ctx, const struct ss_http_req *req,
                                 struct ss_http_resp *resp);
+/* Decides on an upload (a multipart/form-data body, up to
+ * SS_HTTP_MAX_UPLOAD) from its headers alone, before any of the body is
+ * read: req has the method, path and Content-Type, and cookies and headers
+ * can be looked up; it has no body. Returns 0 to read the body, or 401 or
+ * 403 with *msg (a static sentence) to refuse it at once, unread. */
+typedef int (*ss_http_gate)(void *ctx, const struct ss_http_req *req, const char **msg);
 
 struct ss_http_server;
 
@@ -150,6 +156,10 @@ struct ss_http_server;
  * one) with `threads` worker threads, calling h(ctx, ...) per request. */
 int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void *ctx,
                   struct ss_http_server **out, struct ss_err *err);
+/* The same, with uploads let in by gate (may be NULL) first. */
+int ss_http_start_gated(const char *listen, unsigned threads, ss_http_handler h,
+                        ss_http_gate gate, void *ctx, struct ss_http_server **out,
+                        struct ss_err *err);
 /* The port actually bound. */
 unsigned ss_http_port(const struct ss_http_server *s);
 /* Stop accepting, finish in-flight requests, free the server. */

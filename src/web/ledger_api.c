@@ -12,8 +12,10 @@
  * field, and the valid rows are kept as DRAFTS in one transaction (422
  * when some rows were refused, 200 when none).
  *
- * Uploads cost memory, so the role is checked before the file is looked
- * at, and at most SS_MAX_SHEET_READS sheets are read at once: a read may
+ * Uploads cost memory, so who sends one is decided before its body is read
+ * (ss_web_upload_gate, run by the HTTP core on the headers), the role is
+ * checked again before the file is looked at, and at most
+ * SS_MAX_SHEET_READS sheets are read at once: a read may
  * hold SS_MAX_SHEET_XML of XML and SS_MAX_SHEET_TEXT of cells (base/sheet.h);
  * a read that cannot start within READ_WAIT_MS is answered 503.
  *
@@ -39,6 +41,7 @@
 #include "core/access.h"
 #include "core/ledger.h"
 #include "store/store_audit.h"
+#include "web/routes.h"
 #include "web/workflow_web.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
@@ -78,6 +81,35 @@ int ss_wf_sheet_read(const char *data, size_t len, enum ss_sheet_enc enc, struct
     pthread_cond_signal(&reads_cv);
     pthread_mutex_unlock(&reads_mu);
     return rc;
+}
+
+int ss_web_upload_gate(void *ctx, const struct ss_http_req *req, const char **msg)
+{
+    struct ss_store *st;
+    const char *lang = ss_http_cookie(req, "lang");
+    int en = (lang && strcmp(lang, "en") == 0) || strncmp(req->path, "/api/", 5) == 0;
+    char param[SS_WEB_MAX_PARAM];
+    const struct ss_route *rt = ss_route_match(req->path, param, sizeof param);
+    struct ss_user u;
+    size_t i;
+
+    /* only writes that need a session: the sign-in form is the handler's */
+    for (i = 0; rt && i < SS_ROUTE_MAX_OPS && rt->ops[i].method; i++)
+        if (strcmp(rt->ops[i].method, req->method) == 0)
+            break;
+    if (!rt || i == SS_ROUTE_MAX_OPS || !rt->ops[i].method || !rt->ops[i].auth)
+        return 0;
+    st = ss_web_thread_store(ctx);
+    if (!st || ss_auth_session(st, ss_http_cookie(req, SS_SESSION_COOKIE), &u, NULL) != SS_OK) {
+        *msg = en ? "Sign in first: uploads need a session." : "请先登录：上传文件需要登录。";
+        return 401;
+    }
+    if (u.role != SS_ROLE_REPORTER && u.role != SS_ROLE_ADMIN) {
+        *msg = en ? "Only reporters upload files; this account may not."
+                  : "只有填报员可以上传文件，此账号不能上传。";
+        return 403;
+    }
+    return 0;
 }
 
 /* RFC 5987 ext-value characters that need no percent-encoding. */

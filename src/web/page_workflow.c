@@ -773,11 +773,9 @@ void ss_page_report_post(struct ss_wreq *r)
         saved++;
         snprintf(key, sizeof key, "ev_%lld", (long long)t->id);
         if ((ev = ss_http_file(r->http, key)) && ev->len &&
-            ss_wf_evidence_save(r, st, &u, id, ev, &err) && nmsgs < MAX_MSGS) {
+            ss_wf_evidence_save(r, st, &u, id, ev, v, &err) && nmsgs < MAX_MSGS) {
             snprintf(msgtext[nmsgs], sizeof msgtext[0], T(r, "佐证材料：%s", "Evidence: %s"),
-                     v == SS_VOICE_FORM_ZH && strcmp(err.field, "file") == 0
-                         ? "须为照片（JPEG、PNG、WebP）或 PDF，10MB 以内"
-                         : err.msg);
+                     err.msg);
             msgs[nmsgs].tid = t->id;
             msgs[nmsgs].msg = msgtext[nmsgs];
             nmsgs++;

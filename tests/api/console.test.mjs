@@ -46,11 +46,11 @@ function postForm(u, p, fields, lang) {
 }
 
 // A multipart form post with plain fields and one file in "file".
-function postFile(u, p, fields, filename, type, bytes, lang) {
+function postFile(u, p, fields, filename, type, bytes, lang, field = 'file') {
   const b = '----console' + Math.random().toString(16).slice(2);
   const parts = fields.map(([k, v]) =>
     Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; ` +
+  parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${field}"; ` +
                          `filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
              Buffer.from(bytes), Buffer.from(`\r\n--${b}--\r\n`));
   return send(srv.base, p, { method: 'POST', body: Buffer.concat(parts), headers: {
@@ -165,6 +165,13 @@ test('a lower value needs the correction box and a note; the errors name the for
   r = await postForm(as.clerk, '/console/report',
                      row(5, [[`corr_${T[0]}`, '1'], [`note_${T[0]}`, '复核后更正：重复统计7人']]));
   assert.equal(r.status, 303, html(r));
+  // the report is kept, the evidence that is not a photo or PDF is refused, in words
+  r = await postFile(as.clerk, '/console/report',
+                     [['csrf', as.clerk.csrf], ['period', '2026-11'], ['action', 'submit'],
+                      [`v_${T[1]}`, '14']], 'a.txt', 'text/plain', Buffer.from('not a photo'),
+                     undefined, `ev_${T[1]}`);
+  assert.equal(r.status, 400, html(r));
+  assert.match(alerts(html(r)), /佐证材料：佐证材料须为照片（JPEG、PNG、WebP）或 PDF/);
   const h = await page(as.reviewer, '/console/inbox');
   assert.match(h, /更正：数值可低于此前，原因见说明/);
   assert.match(h, /<dt>上次审核值<\/dt><dd>12（截至 2026-11-30）<\/dd>/);

@@ -167,7 +167,8 @@ void ss_api_report_post(struct ss_wreq *r)
     struct ss_err err;
     struct ss_json j;
     json_t *body, *v;
-    char flags[SS_FLAGS_MAX], today[11];
+    struct ss_wf_report live;
+    char flags[SS_FLAGS_MAX], today[11], status[12];
     int64_t id;
     int outcome = 0;
 
@@ -203,13 +204,16 @@ void ss_api_report_post(struct ss_wreq *r)
         ss_wf_error(r, &err, 0);
         goto out;
     }
+    if (outcome == SS_WF_UNCHANGED && ss_store_wf_get(st, id, &live) == SS_OK) {
+        snprintf(status, sizeof status, "%s", live.status); /* as it stays */
+        ss_wf_report_cleanup(&live);
+    } else {
+        snprintf(status, sizeof status, "%s", req.status ? req.status : "submitted");
+    }
     begin(r, &j, 201);
     ss_json_obj(&j);
     ss_json_kint(&j, "id", id);
-    ss_json_kstr(&j, "status",
-                 outcome == SS_WF_UNCHANGED ? "submitted"
-                 : req.status               ? req.status
-                                            : "submitted");
+    ss_json_kstr(&j, "status", status);
     ss_json_kstr(&j, "outcome", ss_workflow_outcome_str(outcome));
     ss_json_key(&j, "flags");
     ss_wf_flags_json(&j, flags);

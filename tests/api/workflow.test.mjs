@@ -268,6 +268,17 @@ test('approval checks again what submission checked: 150 then 10 is refused at a
   assert.equal(r.status, 409, String(r.buf));
   assert.equal(r.json.error.field, 'report');
   assert.doesNotMatch(r.json.error.message, /--[a-z]/);
+  r = await as.reporter.post('/api/v1/reports', { target: T2, date: '2026-04-20', value: 10,
+                                                  status: 'draft' });
+  assert.equal(r.status, 201, String(r.buf));
+  assert.deepEqual([r.json.id, r.json.outcome, r.json.status], [low, 'unchanged', 'submitted']);
+  // a draft is replaced in place
+  r = await as.reporter.post('/api/v1/reports', { target: T2, date: '2026-04-22', value: 20,
+                                                  status: 'draft' });
+  const draft = r.json.id;
+  r = await as.reporter.post('/api/v1/reports', { target: T2, date: '2026-04-22', value: 21,
+                                                  status: 'draft' });
+  assert.deepEqual([r.json.id, r.json.outcome, r.json.status], [draft, 'replaced', 'draft']);
   r = await as.reviewer.post('/api/v1/reports/approve', { ids: [low, high, 999999] });
   assert.equal(r.status, 422, String(r.buf));
   assert.equal(r.json.approved, 1);

@@ -1,7 +1,7 @@
 /*
- * page_workflow.c - the console pages of the reporting workflow, server-
- * rendered for a phone first, with no script (the CSP forbids inline
- * script, and none is needed):
+ * page_workflow.c - the reporter's console pages, server-rendered for a
+ * phone first, with no script (the CSP forbids inline script, and none is
+ * needed); the reviewer's inbox is page_inbox.c.
  *
  *   /console/report  the reporter's assignments for a period (by default
  *                    the one whose deadline is next, with a picker of the
@@ -15,17 +15,12 @@
  *                    same page downloads and uploads the period's ledger
  *                    (/console/ledger) and submits ticked drafts at once
  *                    (/console/submit).
- *   /console/inbox   the reviewer's inbox: each submitted report with the
- *                    unit's share, its last approved value and the
- *                    increase, its flags in words and earlier returned
- *                    versions; approve one, tick several and approve them
- *                    at once (each checked on its own, failures listed
- *                    with why), or return one with a comment.
  *
  * Errors are the core's, in the page's voice (core/report.h): Chinese on
  * Chinese pages, English with ?lang=en, naming the form's fields ("本期累
  * 计值：…", "“更正”"), never the CLI's flags. Forms carry the session's
  * CSRF token in a hidden field; every decision is core/'s, as for the API.
+ * The helpers both console files use are declared in workflow_web.h.
  */
 #include <math.h>
 #include <stdio.h>
@@ -45,12 +40,12 @@
 #define MAX_MSGS 64    /* refusals shown after one post */
 #define MAX_HISTORY 10 /* returned versions shown per report */
 
-static enum ss_voice voice(const struct ss_wreq *r)
+enum ss_voice ss_wf_voice(const struct ss_wreq *r)
 {
     return r->lang == SS_LANG_EN ? SS_VOICE_FORM_EN : SS_VOICE_FORM_ZH;
 }
 
-static void hidden(struct ss_buf *b, const char *name, const char *value)
+void ss_wf_hidden(struct ss_buf *b, const char *name, const char *value)
 {
     raw(b, "<input type=\"hidden\" name=\"");
     raw(b, name);
@@ -60,7 +55,7 @@ static void hidden(struct ss_buf *b, const char *name, const char *value)
 }
 
 /* The session's CSRF token (ss_web_auth already checked the session). */
-static int session_csrf(struct ss_wreq *r, struct ss_user *u, char csrf[SS_TOKEN_HEX])
+int ss_wf_session_csrf(struct ss_wreq *r, struct ss_user *u, char csrf[SS_TOKEN_HEX])
 {
     return ss_auth_session(r->st, ss_http_cookie(r->http, SS_SESSION_COOKIE), u, csrf);
 }
@@ -104,7 +99,7 @@ static const char *field_label(struct ss_wreq *r, const char *field)
 }
 
 /* "label: message" into out, the label naming the form's field. */
-static void labelled(struct ss_wreq *r, const struct ss_err *err, char *out, size_t cap)
+void ss_wf_labelled(struct ss_wreq *r, const struct ss_err *err, char *out, size_t cap)
 {
     const char *label = field_label(r, err->field);
 
@@ -140,48 +135,22 @@ static const char *sheet_error_zh(const char *msg)
     return "文件不是有效的 .xlsx 工作簿或 CSV 表格，无法读取；请用下载的台账填写后上传";
 }
 
-static void notice_p(struct ss_buf *b, const char *notice)
+void ss_wf_notice(struct ss_buf *b, const char *notice)
 {
     raw(b, "<p class=\"notice\" role=\"status\">");
     ss_html(b, notice);
     raw(b, "</p>\n");
 }
 
-static void alert_p(struct ss_buf *b, const char *msg)
+void ss_wf_alert(struct ss_buf *b, const char *msg)
 {
     raw(b, "<p class=\"form-error\" role=\"alert\">");
     ss_html(b, msg);
     raw(b, "</p>\n");
 }
 
-static void flag_words(struct ss_wreq *r, struct ss_buf *b, const char *flags)
-{
-    const char *p = flags ? flags : "";
-
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        raw(b, "<li class=\"flag\">");
-        if (n == 13 && strncmp(p, "over_3x_share", 13) == 0)
-            raw(b, T(r, "累计值超过任务值的3倍", "More than 3x the unit's share"));
-        else if (n == 4 && strncmp(p, "jump", 4) == 0)
-            raw(b,
-                T(r, "增幅超过以往最大月增幅的3倍", "A jump over 3x the largest earlier increase"));
-        else if (n == 8 && strncmp(p, "no_share", 8) == 0)
-            raw(b, T(r, "该单位没有此指标的任务（未分解到本单位）",
-                     "The unit has no share of this target"));
-        else if (n == 10 && strncmp(p, "correction", 10) == 0)
-            raw(b, T(r, "更正：数值可低于此前，原因见说明",
-                     "A correction: the value may be lower than before; see the note"));
-        else
-            ss_esc_html(b, p, n);
-        raw(b, "</li>");
-        p += n;
-        p += *p == ',';
-    }
-}
-
 /* A report's values as people read them: "12", "9 / 10 = 90". */
-static void values(struct ss_buf *b, const struct ss_target *t, double v, double num, double den)
+void ss_wf_values(struct ss_buf *b, const struct ss_target *t, double v, double num, double den)
 {
     if (t && t->kind == SS_KIND_RATE && !isnan(num)) {
         ss_num(b, num);
@@ -202,7 +171,7 @@ static void values(struct ss_buf *b, const struct ss_target *t, double v, double
 }
 
 /* The versions of report id a reviewer returned, oldest first. */
-static void history(struct ss_wreq *r, struct ss_buf *b, const struct ss_target *t, int64_t id)
+void ss_wf_history(struct ss_wreq *r, struct ss_buf *b, const struct ss_target *t, int64_t id)
 {
     struct ss_wf_revision *v = NULL;
     size_t n = 0, i;
@@ -216,7 +185,7 @@ static void history(struct ss_wreq *r, struct ss_buf *b, const struct ss_target 
     raw(b, "</p><ul>");
     for (i = 0; i < n; i++) {
         raw(b, "<li>");
-        values(b, t, v[i].value, v[i].numerator, v[i].denominator);
+        ss_wf_values(b, t, v[i].value, v[i].numerator, v[i].denominator);
         if (v[i].as_of != SS_NO_DATE) {
             raw(b, T(r, "（截至 ", " (as of "));
             ss_day(b, v[i].as_of);
@@ -349,8 +318,8 @@ static void ledger_forms(struct ss_wreq *r, const struct ss_ledger *l, const cha
     raw(b, T(r, "下载本期台账", "Download the period's ledger"));
     raw(b, "</a></p>\n<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
            "action=\"/console/ledger\">");
-    hidden(b, "csrf", csrf);
-    hidden(b, "period", l->period);
+    ss_wf_hidden(b, "csrf", csrf);
+    ss_wf_hidden(b, "period", l->period);
     raw(b, "<p><label for=\"file\">");
     raw(b, T(r, "台账文件（.xlsx 或 CSV）", "Ledger file (.xlsx or CSV)"));
     raw(b, "</label><input type=\"file\" id=\"file\" name=\"file\" required accept=\".xlsx,.csv,"
@@ -383,8 +352,8 @@ static void drafts_form(struct ss_wreq *r, const struct ss_ledger *l, const char
     raw(b, "<section aria-labelledby=\"drafts\"><h2 id=\"drafts\">");
     raw(b, T(r, "本期草稿", "This period's drafts"));
     raw(b, "</h2>\n<form class=\"stack\" method=\"post\" action=\"/console/submit\">");
-    hidden(b, "csrf", csrf);
-    hidden(b, "period", l->period);
+    ss_wf_hidden(b, "csrf", csrf);
+    ss_wf_hidden(b, "period", l->period);
     raw(b, "<fieldset class=\"picks\"><legend>");
     raw(b, T(r, "勾选要提交审核的草稿", "Tick the drafts to submit for review"));
     raw(b, "</legend>");
@@ -406,7 +375,7 @@ static void drafts_form(struct ss_wreq *r, const struct ss_ledger *l, const char
         ss_html(b, t->metric);
         ss_zh_close(r, "span");
         raw(b, " ");
-        values(b, t, a->pending_value, a->pending_num, a->pending_den);
+        ss_wf_values(b, t, a->pending_value, a->pending_num, a->pending_den);
         raw(b, " ");
         ss_html(b, t->unit);
         raw(b, "</label></p>");
@@ -482,9 +451,9 @@ static void report_row(struct ss_wreq *r, const struct ss_my_assignment *a,
         raw(b, "</p>\n");
     }
     if (a->pending_id)
-        history(r, b, t, a->pending_id);
+        ss_wf_history(r, b, t, a->pending_id);
     if (msg)
-        alert_p(b, msg);
+        ss_wf_alert(b, msg);
 #define TYPED(prefix, fallback)                                                                    \
     (snprintf(key, sizeof key, prefix "_%lld", tid),                                               \
      (typed = ss_http_field(r->http, key)) ? typed                                                 \
@@ -557,9 +526,9 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     raw(b, "</h1>\n");
     ss_err_clear(&err);
     if (u->role != SS_ROLE_REPORTER && u->role != SS_ROLE_ADMIN) {
-        alert_p(b, m && m->alert
-                       ? m->alert
-                       : T(r, "只有填报员有填报任务。", "Only reporters have assignments."));
+        ss_wf_alert(b, m && m->alert
+                           ? m->alert
+                           : T(r, "只有填报员有填报任务。", "Only reporters have assignments."));
         ss_page_end(r);
         return;
     }
@@ -570,8 +539,8 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
                      T(r, "填报期：“%.20s”不是计划内的月份（年-月）",
                        "Period: '%.20s' is not a month of the plan (YYYY-MM)"),
                      period ? period : "");
-        alert_p(b,
-                org < 0 ? T(r, "账号的区划未知。", "The account's org unit is unknown.") : err.msg);
+        ss_wf_alert(b, org < 0 ? T(r, "账号的区划未知。", "The account's org unit is unknown.")
+                               : err.msg);
         raw(b, "<p><a href=\"/console/report\">");
         raw(b, T(r, "回到当前填报期", "Back to the current period"));
         raw(b, "</a></p>\n");
@@ -593,9 +562,9 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     raw(b, "</p>\n");
     period_picker(r, &l, deadline_day);
     if (m && m->notice)
-        notice_p(b, m->notice);
+        ss_wf_notice(b, m->notice);
     if (m && m->alert)
-        alert_p(b, m->alert);
+        ss_wf_alert(b, m->alert);
     if (m)
         ledger_errors(r, m);
     if (l.n == 0) {
@@ -609,8 +578,8 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
         raw(b, T(r, "逐项填报", "Report each target"));
         raw(b, "</h2>\n<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
                "action=\"/console/report\">");
-        hidden(b, "csrf", csrf);
-        hidden(b, "period", l.period);
+        ss_wf_hidden(b, "csrf", csrf);
+        ss_wf_hidden(b, "period", l.period);
         for (i = 0; i < l.n && i < MAX_ROWS; i++) {
             const struct ss_target *t = &r->plan->targets[l.ti[i]];
             const char *msg = NULL;
@@ -636,7 +605,7 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
 }
 
 /* A count from the query, or -1. */
-static long count_arg(struct ss_wreq *r, const char *key)
+long ss_wf_count_arg(struct ss_wreq *r, const char *key)
 {
     const char *s = ss_http_arg(r->http, key);
     long n;
@@ -650,11 +619,11 @@ void ss_page_report(struct ss_wreq *r)
     struct page_msgs m;
     char csrf[SS_TOKEN_HEX], notice[200];
     const char *as = ss_http_arg(r->http, "as");
-    long saved = count_arg(r, "saved"), up = count_arg(r, "uploaded"),
-         same = count_arg(r, "unchanged"), sub = count_arg(r, "submitted");
+    long saved = ss_wf_count_arg(r, "saved"), up = ss_wf_count_arg(r, "uploaded"),
+         same = ss_wf_count_arg(r, "unchanged"), sub = ss_wf_count_arg(r, "submitted");
     int draft = as && strcmp(as, "draft") == 0;
 
-    if (ss_web_auth(r, 0, &u) || session_csrf(r, &u, csrf))
+    if (ss_web_auth(r, 0, &u) || ss_wf_session_csrf(r, &u, csrf))
         return;
     memset(&m, 0, sizeof m);
     if (saved == 0)
@@ -703,11 +672,11 @@ void ss_page_report_post(struct ss_wreq *r)
     char csrf[SS_TOKEN_HEX], date[11], url[128], period[8];
     const char *action = ss_http_field(r->http, "action");
     const char *status = action && strcmp(action, "draft") == 0 ? "draft" : "submitted";
-    enum ss_voice v = voice(r);
+    enum ss_voice v = ss_wf_voice(r);
     long org;
     size_t i, nmsgs = 0, saved = 0;
 
-    if (ss_web_auth(r, 1, &u) || session_csrf(r, &u, csrf))
+    if (ss_web_auth(r, 1, &u) || ss_wf_session_csrf(r, &u, csrf))
         return;
     org = ss_access_user_org(r->e, &u);
     st = ss_web_store_rw(r);
@@ -763,7 +732,7 @@ void ss_page_report_post(struct ss_wreq *r)
                        T(r, "请填写数字。", "Enter a number."));
         if (bad || ss_workflow_submit(st, r->e, &u, &req, &id, flags, NULL, &err)) {
             if (nmsgs < MAX_MSGS) {
-                labelled(r, &err, msgtext[nmsgs], sizeof msgtext[0]);
+                ss_wf_labelled(r, &err, msgtext[nmsgs], sizeof msgtext[0]);
                 msgs[nmsgs].tid = t->id;
                 msgs[nmsgs].msg = msgtext[nmsgs];
                 nmsgs++;
@@ -806,14 +775,14 @@ void ss_page_ledger_post(struct ss_wreq *r)
     struct ss_err err;
     struct page_msgs m;
     enum ss_sheet_enc enc;
-    enum ss_voice v = voice(r);
+    enum ss_voice v = ss_wf_voice(r);
     const char *period = ss_http_field(r->http, "period");
     const char *action = ss_http_field(r->http, "action");
     const char *status = action && strcmp(action, "submit") == 0 ? "submitted" : "draft";
     char csrf[SS_TOKEN_HEX], url[160], notice[200], alert[sizeof err.msg + 64];
     int busy;
 
-    if (ss_web_auth(r, 1, &u) || session_csrf(r, &u, csrf))
+    if (ss_web_auth(r, 1, &u) || ss_wf_session_csrf(r, &u, csrf))
         return;
     memset(&m, 0, sizeof m);
     ss_err_clear(&err);
@@ -841,7 +810,7 @@ void ss_page_ledger_post(struct ss_wreq *r)
         r->resp->status = busy ? 503 : 400;
         if (v == SS_VOICE_FORM_ZH)
             snprintf(err.msg, sizeof err.msg, "%s", sheet_error_zh(err.msg));
-        labelled(r, &err, alert, sizeof alert);
+        ss_wf_labelled(r, &err, alert, sizeof alert);
         m.alert = alert;
         report_page(r, &u, csrf, period, &m);
         return;
@@ -858,7 +827,7 @@ void ss_page_ledger_post(struct ss_wreq *r)
         ss_sheet_free(&sh);
         ss_ledger_result_cleanup(&res);
         r->resp->status = err.code == SS_EFORBIDDEN ? 403 : err.code == SS_ECONFLICT ? 409 : 400;
-        labelled(r, &err, alert, sizeof alert);
+        ss_wf_labelled(r, &err, alert, sizeof alert);
         m.alert = alert;
         report_page(r, &u, csrf, period, &m);
         return;
@@ -884,7 +853,7 @@ void ss_page_ledger_post(struct ss_wreq *r)
 }
 
 /* The ids of the ticked checkboxes ("id" fields) of the form, at most max. */
-static size_t ticked(struct ss_wreq *r, int64_t *ids, size_t max)
+size_t ss_wf_ticked(struct ss_wreq *r, int64_t *ids, size_t max)
 {
     size_t i, n = 0;
 
@@ -911,12 +880,12 @@ void ss_page_submit_post(struct ss_wreq *r)
     size_t n, i, ok = 0, used = 0;
     int32_t a, b;
 
-    if (ss_web_auth(r, 1, &u) || session_csrf(r, &u, csrf))
+    if (ss_web_auth(r, 1, &u) || ss_wf_session_csrf(r, &u, csrf))
         return;
     memset(&m, 0, sizeof m);
     if (period && ss_period_parse(period, &a, &b))
         period = NULL;
-    n = ticked(r, ids, MAX_ROWS);
+    n = ss_wf_ticked(r, ids, MAX_ROWS);
     if (n == 0 || !(st = ss_web_store_rw(r))) {
         r->resp->status = 400;
         m.alert = T(r, "没有勾选任何草稿。", "No draft was ticked.");
@@ -926,7 +895,7 @@ void ss_page_submit_post(struct ss_wreq *r)
     alert[0] = '\0';
     for (i = 0; i < n; i++) {
         ss_err_clear(&err);
-        if (ss_workflow_resubmit(st, r->e, &u, ids[i], voice(r), &err) == SS_OK) {
+        if (ss_workflow_resubmit(st, r->e, &u, ids[i], ss_wf_voice(r), &err) == SS_OK) {
             ok++;
         } else if (used < sizeof alert - 1) {
             int w = snprintf(alert + used, sizeof alert - used, "%s%s", used ? " " : "", err.msg);
@@ -944,301 +913,4 @@ void ss_page_submit_post(struct ss_wreq *r)
     r->resp->status = 409;
     m.alert = alert;
     report_page(r, &u, csrf, period, &m);
-}
-
-/* ---- inbox ------------------------------------------------------------------------ */
-
-static void inbox_item(struct ss_wreq *r, const struct ss_user *u, const char *csrf,
-                       const struct ss_wf_report *x)
-{
-    struct ss_buf *b = &r->resp->body;
-    long ti = ss_plan_target_index(r->plan, x->target_id);
-    long org = ss_engine_org_by_id(r->e, x->org_id);
-    const struct ss_target *t = ti >= 0 ? &r->plan->targets[ti] : NULL;
-    int rate = t && t->kind == SS_KIND_RATE;
-    double now =
-        rate ? (x->denominator > 0 ? 100.0 * x->numerator / x->denominator : NAN) : x->value;
-    double last = rate ? (x->last_b > 0 ? 100.0 * x->last_a / x->last_b : NAN) : x->last_a;
-    char idbuf[24];
-    int64_t nev;
-
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)x->id);
-    raw(b, "<article class=\"inbox-item\" aria-labelledby=\"r");
-    raw(b, idbuf);
-    raw(b, "\"><h2 id=\"r");
-    raw(b, idbuf);
-    raw(b, "\">");
-    ss_zh_open(r, "span");
-    if (org >= 0)
-        ss_html(b, ss_engine_org(r->e, org)->name);
-    raw(b, " · ");
-    if (t)
-        ss_html(b, t->metric);
-    ss_zh_close(r, "span");
-    raw(b, "</h2>\n<p class=\"value\">");
-    values(b, t, x->value, x->numerator, x->denominator);
-    if (t) {
-        raw(b, " ");
-        ss_html(b, t->unit);
-    }
-    raw(b, "</p>\n<dl class=\"facts\"><dt>");
-    raw(b, T(r, "截至", "As of"));
-    raw(b, "</dt><dd>");
-    ss_day(b, x->as_of);
-    raw(b, "</dd><dt>");
-    raw(b, T(r, "任务值", "Share"));
-    raw(b, "</dt><dd>");
-    if (isnan(x->share))
-        raw(b, T(r, "无（未分解到本单位）", "none (no share here)"));
-    else
-        ss_num(b, x->share);
-    raw(b, "</dd><dt>");
-    raw(b, T(r, "上次审核值", "Last approved"));
-    raw(b, "</dt><dd>");
-    if (isnan(last)) {
-        raw(b, T(r, "无", "none"));
-    } else {
-        ss_num(b, last);
-        raw(b, rate ? "%" : "");
-        raw(b, T(r, "（截至 ", " (as of "));
-        ss_day(b, x->last_day);
-        raw(b, T(r, "）", ")"));
-    }
-    raw(b, "</dd><dt>");
-    raw(b, rate ? T(r, "变化", "Change") : T(r, "本次增加", "Increase"));
-    raw(b, "</dt><dd>");
-    if (!isnan(now) && (!isnan(last) || !rate)) {
-        double inc = now - (isnan(last) ? 0 : last);
-        if (inc > 0)
-            raw(b, "+");
-        ss_num(b, inc);
-        raw(b, rate ? T(r, " 个百分点", " points") : "");
-    } else {
-        raw(b, "—");
-    }
-    raw(b, "</dd><dt>");
-    raw(b, T(r, "填报人", "Reported by"));
-    raw(b, "</dt><dd>");
-    ss_html(b, x->created_by ? x->created_by : "—");
-    raw(b, "</dd>");
-    if (x->note && *x->note) {
-        raw(b, "<dt>");
-        raw(b, T(r, "说明", "Note"));
-        raw(b, "</dt><dd>");
-        ss_html(b, x->note);
-        raw(b, "</dd>");
-    }
-    raw(b, "<dt>");
-    raw(b, T(r, "佐证材料", "Evidence"));
-    raw(b, "</dt><dd>");
-    nev = ss_store_evidence_count(r->st, x->id);
-    if (nev < 0)
-        raw(b, "—");
-    else
-        ss_buf_printf(b, T(r, "%lld 份", "%lld file(s)"), (long long)nev);
-    raw(b, "</dd></dl>\n");
-    if (x->flags && *x->flags) {
-        raw(b, "<div class=\"flags\"><p id=\"f");
-        raw(b, idbuf);
-        raw(b, "\">");
-        raw(b, T(r, "请留意：", "Check:"));
-        raw(b, "</p><ul aria-labelledby=\"f");
-        raw(b, idbuf);
-        raw(b, "\">");
-        flag_words(r, b, x->flags);
-        raw(b, "</ul></div>\n");
-    }
-    history(r, b, t, x->id);
-    if (!ss_workflow_may_approve(u, x)) {
-        raw(b, "<p class=\"state\">");
-        raw(b, T(r, "这份填报由您本人提交，须由其他审核人审核。",
-                 "You submitted this report: another reviewer approves it."));
-        raw(b, "</p></article>\n");
-        return;
-    }
-    raw(b, "<p class=\"check\"><input type=\"checkbox\" form=\"approve-many\" name=\"id\" id=\"p");
-    raw(b, idbuf);
-    raw(b, "\" value=\"");
-    raw(b, idbuf);
-    raw(b, "\"><label for=\"p");
-    raw(b, idbuf);
-    raw(b, "\">");
-    raw(b, T(r, "选中，批量审核通过", "Tick to approve with others"));
-    raw(b, "</label></p>\n<form class=\"stack\" method=\"post\" action=\"/console/inbox\">");
-    hidden(b, "csrf", csrf);
-    hidden(b, "id", idbuf);
-    raw(b, "<p><button type=\"submit\" name=\"action\" value=\"approve\">");
-    raw(b, T(r, "审核通过", "Approve"));
-    raw(b, "</button></p></form>\n<form class=\"stack\" method=\"post\" "
-           "action=\"/console/inbox\">");
-    hidden(b, "csrf", csrf);
-    hidden(b, "id", idbuf);
-    raw(b, "<p><label for=\"c");
-    raw(b, idbuf);
-    raw(b, "\">");
-    raw(b, T(r, "退回意见", "Reason for returning"));
-    raw(b, "</label><textarea id=\"c");
-    raw(b, idbuf);
-    raw(b, "\" name=\"comment\" rows=\"2\" required maxlength=\"2000\"></textarea></p>"
-           "<p><button class=\"secondary\" type=\"submit\" name=\"action\" "
-           "value=\"return\">");
-    raw(b, T(r, "退回", "Return"));
-    raw(b, "</button></p></form></article>\n");
-}
-
-/* The outcome of a batch approval: which were approved, which not and why. */
-static void batch_results(struct ss_wreq *r, const struct ss_wf_result *res, size_t n)
-{
-    struct ss_buf *b = &r->resp->body;
-    size_t i, ok = 0;
-
-    for (i = 0; i < n; i++)
-        ok += res[i].rc == SS_OK;
-    raw(b, "<div class=\"form-error\" role=\"alert\"><p>");
-    ss_buf_printf(b, T(r, "已审核通过 %zu 条；%zu 条未通过：", "%zu approved; %zu not:"), ok,
-                  n - ok);
-    raw(b, "</p><ul>");
-    for (i = 0; i < n; i++) {
-        if (res[i].rc == SS_OK)
-            continue;
-        raw(b, "<li>");
-        ss_buf_printf(b, T(r, "第 %lld 号：", "Report %lld: "), (long long)res[i].id);
-        ss_html(b, res[i].err.msg);
-        raw(b, "</li>");
-    }
-    raw(b, "</ul></div>\n");
-}
-
-static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *csrf,
-                       const char *notice, const char *alert, const struct ss_wf_result *res,
-                       size_t nres)
-{
-    struct ss_buf *b = &r->resp->body;
-    struct ss_wf_report *list = NULL;
-    size_t n = 0, i, mine_n = 0;
-    long mine = ss_access_user_org(r->e, u);
-
-    r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "待我审核", "Inbox"));
-    raw(b, "<h1>");
-    raw(b, T(r, "待我审核", "Inbox"));
-    raw(b, "</h1>\n");
-    if (notice)
-        notice_p(b, notice);
-    if (alert)
-        alert_p(b, alert);
-    if (nres)
-        batch_results(r, res, nres);
-    if ((u->role != SS_ROLE_REVIEWER && u->role != SS_ROLE_ADMIN) || mine < 0 ||
-        ss_store_wf_inbox(r->st, u->role == SS_ROLE_ADMIN ? 0 : ss_engine_org(r->e, mine)->id,
-                          SS_MAX_INBOX, &list, &n)) {
-        raw(b, "<p>");
-        raw(b, T(r, "只有审核员有待审核列表。", "Only reviewers have an inbox."));
-        raw(b, "</p>\n");
-    } else if (n == 0) {
-        raw(b, "<p>");
-        raw(b, T(r, "没有待审核的填报。", "Nothing waits for review."));
-        raw(b, "</p>\n");
-    } else {
-        raw(b, "<p>");
-        ss_buf_printf(b, T(r, "共 %zu 条待审核，最早提交的在前。", "%zu waiting, oldest first."),
-                      n);
-        raw(b, "</p>\n");
-    }
-    for (i = 0; i < n; i++) {
-        inbox_item(r, u, csrf, &list[i]);
-        mine_n += !ss_workflow_may_approve(u, &list[i]);
-    }
-    if (n > mine_n) {
-        raw(b, "<form class=\"stack\" id=\"approve-many\" method=\"post\" "
-               "action=\"/console/inbox\">");
-        hidden(b, "csrf", csrf);
-        raw(b, "<p><button type=\"submit\" name=\"action\" value=\"approve_many\">");
-        raw(b, T(r, "批量审核通过所选", "Approve the ticked ones"));
-        raw(b, "</button></p></form>\n");
-    }
-    for (i = 0; i < n; i++)
-        ss_wf_report_cleanup(&list[i]);
-    free(list);
-    raw(b, "<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
-    raw(b, "</a></p>\n");
-    ss_page_end(r);
-}
-
-void ss_page_inbox(struct ss_wreq *r)
-{
-    struct ss_user u;
-    char csrf[SS_TOKEN_HEX], notice[96];
-    const char *done = ss_http_arg(r->http, "done");
-    long n = count_arg(r, "n");
-
-    if (ss_web_auth(r, 0, &u) || session_csrf(r, &u, csrf))
-        return;
-    if (done && strcmp(done, "approved") == 0 && n > 0)
-        snprintf(notice, sizeof notice, T(r, "已审核通过 %ld 条。", "Approved %ld."), n);
-    else if (done && strcmp(done, "approved") == 0)
-        snprintf(notice, sizeof notice, "%s", T(r, "已审核通过。", "Approved."));
-    else if (done && strcmp(done, "returned") == 0)
-        snprintf(notice, sizeof notice, "%s", T(r, "已退回。", "Returned."));
-    inbox_page(r, &u, csrf, done ? notice : NULL, NULL, NULL, 0);
-}
-
-void ss_page_inbox_post(struct ss_wreq *r)
-{
-    struct ss_user u;
-    struct ss_store *st;
-    struct ss_err err;
-    char csrf[SS_TOKEN_HEX], msg[sizeof err.msg + 64], url[64];
-    const char *ids = ss_http_field(r->http, "id"), *action = ss_http_field(r->http, "action");
-    enum ss_voice v = voice(r);
-    long id;
-    int rc, ret;
-
-    if (ss_web_auth(r, 1, &u) || session_csrf(r, &u, csrf))
-        return;
-    ss_err_clear(&err);
-    if (action && strcmp(action, "approve_many") == 0) {
-        int64_t many[SS_MAX_INBOX];
-        struct ss_wf_result *res;
-        size_t n = ticked(r, many, SS_MAX_INBOX), nres = 0, ok;
-
-        if (n == 0 || !(st = ss_web_store_rw(r))) {
-            r->resp->status = 400;
-            inbox_page(r, &u, csrf, NULL, T(r, "没有勾选任何填报。", "No report was ticked."), NULL,
-                       0);
-            return;
-        }
-        res = ss_xcalloc(n, sizeof *res);
-        ok = ss_workflow_approve_many(st, r->e, &u, many, n, v, res, &nres);
-        if (ok == nres) {
-            snprintf(url, sizeof url, "/console/inbox?done=approved&n=%zu", ok);
-            free(res);
-            ss_http_redirect(r->resp, url);
-            return;
-        }
-        r->resp->status = 422;
-        inbox_page(r, &u, csrf, NULL, NULL, res, nres);
-        free(res);
-        return;
-    }
-    ret = action && strcmp(action, "return") == 0;
-    if (!ids || ss_parse_long(ids, &id) || id < 1 || !(st = ss_web_store_rw(r))) {
-        r->resp->status = 400;
-        inbox_page(r, &u, csrf, NULL, T(r, "请求无效。", "The request is malformed."), NULL, 0);
-        return;
-    }
-    rc = ret ? ss_workflow_return(st, r->e, &u, id, ss_http_field(r->http, "comment"), v, &err)
-             : ss_workflow_approve(st, r->e, &u, id, v, &err);
-    if (rc) {
-        r->resp->status = rc == SS_EFORBIDDEN ? 403 : rc == SS_ECONFLICT ? 409 : 400;
-        if (strcmp(err.field, "comment") == 0)
-            labelled(r, &err, msg, sizeof msg);
-        else
-            snprintf(msg, sizeof msg, "%s", err.msg);
-        inbox_page(r, &u, csrf, NULL, msg, NULL, 0);
-        return;
-    }
-    ss_http_redirect(r->resp,
-                     ret ? "/console/inbox?done=returned" : "/console/inbox?done=approved");
 }

@@ -43,6 +43,9 @@
 #define SS_MAX_LEDGER_COLS 32             /* columns read from a ledger row */
 #define SS_MAX_LEDGER_CELL 4000           /* bytes in one ledger cell */
 #define SS_MAX_SHEET_XML (32u << 20)      /* uncompressed bytes of one xlsx part */
+#define SS_MAX_SHEET_TEXT (8u << 20)      /* cell text a read sheet may hold in all (a shared
+                                             string counts once per cell that uses it) */
+#define SS_MAX_SHEET_READS 2              /* sheets read at once by the server; more wait */
 #define SS_MAX_EVIDENCE (10u << 20)       /* one evidence file (photo or PDF) */
 
 #endif

@@ -9,18 +9,25 @@
  * Only the elements we need are looked at: <si>/<t> (rich-text runs
  * joined, phonetic <rPh> skipped) and <row r>/<c r t>/<v>/<is><t>.
  *
- * CSV: a UTF-8 BOM is dropped; text that is valid UTF-8 is taken as it is,
- * anything else is converted from GB18030 with iconv (GB18030 is a superset
- * of GBK and GB2312, so every Chinese Excel's "CSV" is covered); UTF-16
- * (Excel's "Unicode text") is refused with a hint.
+ * CSV: a UTF-8 BOM means UTF-8. Otherwise the whole file is read both
+ * ways, as UTF-8 and as GB18030 (iconv; GB18030 is a superset of GBK and
+ * GB2312, so every Chinese Excel's "CSV" is covered), and the reading that
+ * is Chinese text wins (see sheet.h); the caller may instead name the
+ * encoding. UTF-16 (Excel's "Unicode text") is refused with a hint.
+ *
+ * Every cell's text is counted into sheet->text as it is stored, against
+ * SS_MAX_SHEET_TEXT: the bound is on what the sheet expands to, whatever
+ * the sizes of the zip and its parts.
  */
 #include "base/sheet.h"
 
 #include <errno.h>
 #include <expat.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zip.h>
 
 #include <csv.h>
@@ -44,6 +51,7 @@ void ss_sheet_free(struct ss_sheet *s)
     free(s->rows);
     s->rows = NULL;
     s->nrows = 0;
+    s->text = 0;
 }
 
 const char *ss_sheet_cell(const struct ss_sheet_row *r, size_t col)
@@ -81,11 +89,22 @@ static struct ss_sheet_row *add_row(struct ss_sheet *s, size_t *cap, int rn)
     return r;
 }
 
-/* Set cell col of r to a copy of text (n bytes, valid UTF-8 assumed). */
-static void set_cell(struct ss_sheet_row *r, size_t col, const char *text, size_t n)
+#define CELL_COST 16 /* a cell's own bytes beyond its text, counted against the limit */
+
+#define TOO_MUCH_TEXT                                                                              \
+    "the sheet's cells hold more than %u MiB of text in all (a ledger needs far less; is one "     \
+    "long text repeated in every cell?)"
+
+/* Set cell col of r to a copy of text (n bytes, valid UTF-8 assumed),
+ * counting it into s->text; -1 (nothing stored) past SS_MAX_SHEET_TEXT. */
+static int set_cell(struct ss_sheet *s, struct ss_sheet_row *r, size_t col, const char *text,
+                    size_t n)
 {
     if (col >= SS_MAX_LEDGER_COLS)
-        return;
+        return 0;
+    if (s->text + n + CELL_COST > SS_MAX_SHEET_TEXT)
+        return -1;
+    s->text += n + CELL_COST;
     if (col >= r->ncells) {
         r->cells = ss_xrealloc(r->cells, (col + 1) * sizeof *r->cells);
         memset(r->cells + r->ncells, 0, (col + 1 - r->ncells) * sizeof *r->cells);
@@ -93,6 +112,7 @@ static void set_cell(struct ss_sheet_row *r, size_t col, const char *text, size_
     }
     free(r->cells[col]);
     r->cells[col] = n ? ss_xstrndup(text, n) : NULL;
+    return 0;
 }
 
 /* ---- xlsx ---------------------------------------------------------------------- */
@@ -167,6 +187,13 @@ static void xml_fail(struct xml_ctx *c, const char *msg)
 {
     if (!c->rc)
         c->rc = ss_err_set(c->err, SS_EINVAL, "file", "%s", msg);
+    XML_StopParser(c->p, XML_FALSE);
+}
+
+static void xml_too_much(struct xml_ctx *c)
+{
+    if (!c->rc)
+        c->rc = ss_err_set(c->err, SS_EINVAL, "file", TOO_MUCH_TEXT, SS_MAX_SHEET_TEXT >> 20);
     XML_StopParser(c->p, XML_FALSE);
 }
 
@@ -312,12 +339,14 @@ static void sh_end(void *ud, const char *name)
                 xml_fail(c, "a cell points at a shared string that does not exist");
                 return;
             }
-            set_cell(c->row, (size_t)c->col, c->strs[idx], strlen(c->strs[idx]));
+            if (set_cell(c->sheet, c->row, (size_t)c->col, c->strs[idx], strlen(c->strs[idx])))
+                xml_too_much(c);
         } else if (strcmp(c->ctype, "b") == 0) {
-            set_cell(c->row, (size_t)c->col, v[0] == '1' ? "TRUE" : "FALSE",
-                     v[0] ? 4 + (v[0] != '1') : 0);
-        } else {
-            set_cell(c->row, (size_t)c->col, v, c->text.len);
+            if (set_cell(c->sheet, c->row, (size_t)c->col, v[0] == '1' ? "TRUE" : "FALSE",
+                         v[0] ? 4 + (v[0] != '1') : 0))
+                xml_too_much(c);
+        } else if (set_cell(c->sheet, c->row, (size_t)c->col, v, c->text.len)) {
+            xml_too_much(c);
         }
     } else if (strcmp(n, "row") == 0) {
         c->row = NULL;
@@ -441,7 +470,9 @@ static void csv_field(void *s, size_t n, void *ud)
                            c->rn, SS_MAX_LEDGER_CELL);
         return;
     }
-    set_cell(c->row, c->col++, s, n);
+    if (set_cell(c->sheet, c->row, c->col++, s, n))
+        c->rc = ss_err_set(c->err, SS_EINVAL, "file", "row %d: " TOO_MUCH_TEXT, c->rn,
+                           SS_MAX_SHEET_TEXT >> 20);
 }
 
 static void csv_row(int ch, void *ud)
@@ -486,12 +517,134 @@ static int from_gb18030(const char *in, size_t n, char **out, size_t *outlen)
     return SS_OK;
 }
 
-int ss_sheet_read_csv(const char *data, size_t len, struct ss_sheet *out, struct ss_err *err)
+int ss_sheet_enc_parse(const char *s, enum ss_sheet_enc *out)
+{
+    *out = SS_SHEET_AUTO;
+    if (!s || !*s || strcasecmp(s, "auto") == 0)
+        return SS_OK;
+    if (strcasecmp(s, "utf-8") == 0 || strcasecmp(s, "utf8") == 0) {
+        *out = SS_SHEET_UTF8;
+        return SS_OK;
+    }
+    if (strcasecmp(s, "gb18030") == 0 || strcasecmp(s, "gbk") == 0 ||
+        strcasecmp(s, "gb2312") == 0) {
+        *out = SS_SHEET_GB18030;
+        return SS_OK;
+    }
+    return SS_EINVAL;
+}
+
+/* How Chinese a valid UTF-8 text reads: CJK ideographs, CJK and full-width
+ * punctuation (cjk), against other characters beyond ASCII (odd): Latin
+ * letters with accents, IPA, Greek or Cyrillic, CJK extensions and
+ * private use are what GB18030 bytes look like when read as UTF-8, and
+ * UTF-8 bytes when read as GB18030. General punctuation (“” — …) counts
+ * for neither. */
+struct script {
+    size_t cjk, odd;
+};
+
+static void classify(const char *s, size_t n, struct script *sc)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    sc->cjk = sc->odd = 0;
+    while (i < n) {
+        size_t k = ss_utf8_seq(p + i, n - i);
+        uint32_t cp;
+
+        if (k <= 1) {
+            i += 1;
+            continue;
+        }
+        cp = k == 2   ? (uint32_t)(p[i] & 0x1F) << 6 | (p[i + 1] & 0x3F)
+             : k == 3 ? (uint32_t)(p[i] & 0x0F) << 12 | (uint32_t)(p[i + 1] & 0x3F) << 6 |
+                            (p[i + 2] & 0x3F)
+                      : 0x10000;
+        if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+            (cp >= 0xFF00 && cp <= 0xFFEF))
+            sc->cjk++;
+        else if (!(cp >= 0x2000 && cp <= 0x206F))
+            sc->odd++;
+        i += k;
+    }
+}
+
+/* 1 when all of s is ASCII. */
+static int ascii_only(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* Decode data as enc (or detect it) into UTF-8: *text points at data
+ * itself or at *conv (malloc'd, caller frees). */
+static int decode_csv(const char *data, size_t len, enum ss_sheet_enc enc, const char **text,
+                      size_t *tlen, char **conv, const char **format, struct ss_err *err)
+{
+    int u8 = ss_utf8_valid(data, len), gb = 0, rc = SS_OK;
+    size_t clen = 0;
+
+    *conv = NULL;
+    *text = data;
+    *tlen = len;
+    *format = "csv (UTF-8)";
+    if (enc == SS_SHEET_UTF8) {
+        if (!u8)
+            return ss_err_set(err, SS_EINVAL, "encoding",
+                              "the file is not valid UTF-8; choose GB18030 or let it be detected");
+        return SS_OK;
+    }
+    if ((enc == SS_SHEET_AUTO && (!u8 || !ascii_only(data, len))) || enc == SS_SHEET_GB18030) {
+        rc = from_gb18030(data, len, conv, &clen);
+        if (rc == SS_EIO) {
+            free(*conv);
+            *conv = NULL;
+            return ss_err_set(err, SS_EIO, "file", "GB18030 conversion is not available");
+        }
+        gb = rc == SS_OK && ss_utf8_valid(*conv, clen);
+    }
+    if (enc == SS_SHEET_GB18030 && !gb) {
+        free(*conv);
+        *conv = NULL;
+        return ss_err_set(err, SS_EINVAL, "encoding",
+                          "the file is not valid GB18030; choose UTF-8 or let it be detected");
+    }
+    if (gb && u8 && enc == SS_SHEET_AUTO) { /* both readings are valid: which is Chinese? */
+        struct script a, b;
+        classify(data, len, &a);
+        classify(*conv, clen, &b);
+        if (!(b.odd < a.odd || (b.odd == a.odd && a.cjk == 0 && b.cjk > 0)))
+            gb = 0;
+    }
+    if (!gb && !u8) {
+        free(*conv);
+        *conv = NULL;
+        return ss_err_set(err, SS_EINVAL, "file",
+                          "the file is neither UTF-8 nor GB18030 text; save it as CSV or .xlsx");
+    }
+    if (!gb) {
+        free(*conv);
+        *conv = NULL;
+        return SS_OK;
+    }
+    *text = *conv;
+    *tlen = clen;
+    *format = "csv (GB18030)";
+    return SS_OK;
+}
+
+int ss_sheet_read_csv(const char *data, size_t len, enum ss_sheet_enc enc, struct ss_sheet *out,
+                      struct ss_err *err)
 {
     struct csv_parser p;
     struct csv_ctx c;
     char *conv = NULL;
-    size_t clen;
     int rc = SS_OK;
 
     memset(out, 0, sizeof *out);
@@ -506,28 +659,13 @@ int ss_sheet_read_csv(const char *data, size_t len, struct ss_sheet *out, struct
         return ss_err_set(err, SS_EINVAL, "file",
                           "the file is UTF-16 (Excel's \"Unicode text\"); save it as CSV "
                           "(UTF-8 or the default Chinese encoding) or as .xlsx");
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 && enc != SS_SHEET_GB18030) {
         data += 3;
         len -= 3;
-        out->format = "csv (UTF-8)";
-    } else if (ss_utf8_valid(data, len)) {
-        out->format = "csv (UTF-8)";
-    } else {
-        rc = from_gb18030(data, len, &conv, &clen);
-        if (rc == SS_EINVAL || (rc == SS_OK && !ss_utf8_valid(conv, clen))) {
-            free(conv);
-            return ss_err_set(err, SS_EINVAL, "file",
-                              "the file is neither UTF-8 nor GB18030 text; save it as CSV or "
-                              ".xlsx");
-        }
-        if (rc) {
-            free(conv);
-            return ss_err_set(err, SS_EIO, "file", "GB18030 conversion is not available");
-        }
-        data = conv;
-        len = clen;
-        out->format = "csv (GB18030)";
+        enc = SS_SHEET_UTF8;
     }
+    if ((rc = decode_csv(data, len, enc, &data, &len, &conv, &out->format, err)))
+        return rc;
     if (memchr(data, '\0', len)) {
         free(conv);
         return ss_err_set(err, SS_EINVAL, "file", "the file holds NUL bytes: it is not CSV text");
@@ -549,9 +687,15 @@ int ss_sheet_read_csv(const char *data, size_t len, struct ss_sheet *out, struct
     return rc;
 }
 
-int ss_sheet_read(const char *data, size_t len, struct ss_sheet *out, struct ss_err *err)
+int ss_sheet_read_as(const char *data, size_t len, enum ss_sheet_enc enc, struct ss_sheet *out,
+                     struct ss_err *err)
 {
     if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0)
         return ss_sheet_read_xlsx(data, len, out, err);
-    return ss_sheet_read_csv(data, len, out, err);
+    return ss_sheet_read_csv(data, len, enc, out, err);
+}
+
+int ss_sheet_read(const char *data, size_t len, struct ss_sheet *out, struct ss_err *err)
+{
+    return ss_sheet_read_as(data, len, SS_SHEET_AUTO, out, err);
 }

@@ -157,7 +157,8 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if ((rc = ss_http_start(listen, (unsigned)threads, &lim, ss_web_handle, web, &srv, &err))) {
+    if ((rc = ss_http_start_gated(listen, (unsigned)threads, &lim, ss_web_handle,
+                                  ss_web_upload_gate, web, &srv, &err))) {
         ss_web_free(web);
         return cli_fail("serve", &err);
     }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -23,18 +24,6 @@
 #include "store/store_audit.h"
 
 #define MAX_ERRORS 1000 /* listed per import; the count goes on */
-
-/* Today, within the plan's period. */
-static int32_t plan_today(const struct ss_plan *p)
-{
-    int32_t d = ss_date_today();
-
-    if (p->start != SS_NO_DATE && d < p->start)
-        d = p->start;
-    if (p->end != SS_NO_DATE && d > p->end)
-        d = p->end;
-    return d;
-}
 
 void ss_ledger_cleanup(struct ss_ledger *l)
 {
@@ -58,7 +47,7 @@ int ss_ledger_load(struct ss_store *st, const struct ss_plan *plan, int64_t org_
             return ss_err_set(err, SS_EINVAL, "period", "'%s' is not a month YYYY-MM", period);
     } else {
         char p[8];
-        ss_period_fmt(plan_today(plan), p);
+        ss_period_due(plan, ss_store_plan_deadline_day(st, plan->id), ss_date_today(), p);
         ss_period_parse(p, &out->start, &out->end);
     }
     ss_period_fmt(out->start, out->period);
@@ -141,8 +130,11 @@ int ss_ledger_xlsx(const struct ss_ledger *l, char **data, size_t *len, struct s
     worksheet_set_column(ws, 2, 2, 20, NULL);
     worksheet_set_column(ws, 3, 8, 12, NULL);
     worksheet_set_column(ws, 9, 9, 36, NULL);
+    worksheet_set_column(ws, SS_LCOL_PERIOD_LABEL, SS_LCOL_PERIOD, 14, NULL);
     for (i = 0; i < SS_LCOL_COUNT; i++)
         worksheet_write_string(ws, 0, (lxw_col_t)i, HEADERS[i], head);
+    worksheet_write_string(ws, 0, SS_LCOL_PERIOD_LABEL, SS_LEDGER_PERIOD_LABEL, head);
+    worksheet_write_string(ws, 0, SS_LCOL_PERIOD, l->period, head);
     for (i = 0; i < l->n; i++) {
         const struct ss_my_assignment *a = &l->rows[i];
         const struct ss_target *t = &l->plan->targets[l->ti[i]];
@@ -189,6 +181,12 @@ int ss_ledger_xlsx(const struct ss_ledger *l, char **data, size_t *len, struct s
     if (rc)
         return ss_err_set(err, SS_EIO, "file", "cannot read the workbook back");
     return SS_OK;
+}
+
+void ss_ledger_filename(const struct ss_ledger *l, char utf8[64], char ascii[64])
+{
+    snprintf(utf8, 64, "台账-%s-%s.xlsx", l->org, l->period);
+    snprintf(ascii, 64, "ledger-%s-%s.xlsx", l->org, l->period);
 }
 
 /* ---- in: validate and store ---------------------------------------------------- */
@@ -260,18 +258,60 @@ static int cell_number(const char *s, double *out)
     return ss_parse_double(buf, out) ? -1 : 0;
 }
 
+/* s without leading and trailing blanks, into out (at most cap - 1 bytes). */
+static void trimmed(const char *s, char *out, size_t cap)
+{
+    size_t n;
+
+    s += strspn(s, " \t\r\n");
+    n = strlen(s);
+    while (n && strchr(" \t\r\n", s[n - 1]))
+        n--;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+int ss_ledger_sheet_period(const struct ss_sheet *sheet, char out[8])
+{
+    const struct ss_sheet_row *row;
+    size_t k;
+    char cell[64];
+    int32_t a, b;
+
+    out[0] = '\0';
+    if (!sheet->nrows)
+        return SS_ENOTFOUND;
+    row = &sheet->rows[0];
+    for (k = 0; k + 1 < row->ncells; k++) {
+        const char *c = row->cells[k];
+        if (!c)
+            continue;
+        trimmed(c, cell, sizeof cell);
+        if (strncmp(cell, "填报期", strlen("填报期")) != 0 && strncasecmp(cell, "period", 6) != 0)
+            continue;
+        trimmed(row->cells[k + 1] ? row->cells[k + 1] : "", cell, sizeof cell);
+        if (ss_period_parse(cell, &a, &b))
+            return SS_EINVAL;
+        memcpy(out, cell, 8);
+        return SS_OK;
+    }
+    return SS_ENOTFOUND;
+}
+
 struct pending {
-    struct ss_report_in *in;
+    struct ss_wf_put *rows;
     char (*flags)[SS_FLAGS_MAX];
-    const char **fl;
+    int *line; /* the sheet row of each */
     int64_t *tids;
     size_t n;
 };
 
 /* Validate one row; on success append it to p. */
 static void import_row(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
-                       long org, const char *date, const char *status,
-                       const struct ss_sheet_row *row, struct pending *p,
+                       long org, const char *date, int32_t from, int32_t to, const char *status,
+                       enum ss_voice v, const struct ss_sheet_row *row, struct pending *p,
                        struct ss_ledger_result *res)
 {
     static const int numcols[3] = {SS_LCOL_VALUE, SS_LCOL_NUM, SS_LCOL_DEN};
@@ -290,7 +330,7 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     for (k = 0; k < 3; k++) {
         const char *c = ss_sheet_cell(row, (size_t)numcols[k]);
         if (cell_number(c, &nums[k])) {
-            snprintf(msg, sizeof msg, "'%.60s' is not a number", c);
+            snprintf(msg, sizeof msg, SS_VT(v, "'%.60s' is not a number", "“%.60s”不是数字"), c);
             row_error(res, row->row, numcols[k], numfields[k], msg);
             bad = 1;
         }
@@ -298,7 +338,8 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     }
     if (blank(idc)) {
         if (filled)
-            row_error(res, row->row, SS_LCOL_ID, "target", "the row has values but no target id");
+            row_error(res, row->row, SS_LCOL_ID, "target",
+                      SS_VT(v, "the row has values but no target id", "该行有数值但没有指标ID"));
         else
             res->skipped++;
         return;
@@ -308,7 +349,8 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
         if (ss_parse_double(idc, &d) == 0 && d >= 1 && d == floor(d) && d < 1e15) {
             tid = (long)d; /* Excel may store 12 as 12.0 */
         } else {
-            snprintf(msg, sizeof msg, "'%.60s' is not a target id", idc);
+            snprintf(msg, sizeof msg, SS_VT(v, "'%.60s' is not a target id", "“%.60s”不是指标ID"),
+                     idc);
             row_error(res, row->row, SS_LCOL_ID, "target", msg);
             return;
         }
@@ -322,17 +364,22 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     for (k = 0; k < p->n; k++)
         if (p->tids[k] == tid) {
             row_error(res, row->row, SS_LCOL_ID, "target",
-                      "this target appears twice in the ledger; keep one row");
+                      SS_VT(v, "this target appears twice in the ledger; keep one row",
+                            "该指标在台账中出现两次，请只保留一行"));
             return;
         }
     if ((ti = ss_plan_target_index(plan, tid)) < 0) {
-        snprintf(msg, sizeof msg, "no target with id %ld in the current plan", tid);
+        snprintf(msg, sizeof msg,
+                 SS_VT(v, "no target with id %ld in the current plan",
+                       "当前计划中没有编号为 %ld 的指标"),
+                 tid);
         row_error(res, row->row, SS_LCOL_ID, "target", msg);
         return;
     }
     ss_err_clear(&err);
     if (ss_access_report(e, u, (size_t)ti, org, &err)) {
-        row_error(res, row->row, SS_LCOL_ID, err.field, err.msg);
+        row_error(res, row->row, SS_LCOL_ID, err.field,
+                  v == SS_VOICE_FORM_ZH ? "此账号无权填报该指标" : err.msg);
         return;
     }
     memset(&req, 0, sizeof req);
@@ -350,28 +397,78 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     req.note = ss_sheet_cell(row, SS_LCOL_NOTE);
     req.status = status;
     req.by = u->name;
-    if (ss_report_check(st, plan, &req, &in, &ti, &err)) {
+    req.voice = v;
+    if (ss_report_check(st, plan, &req, &in, &ti, &err) ||
+        ss_workflow_replaceable(st, &in, from, to, v, &err)) {
         row_error(res, row->row, col_of_field(err.field), err.field, err.msg);
         return;
     }
-    p->in = ss_xrealloc(p->in, (p->n + 1) * sizeof *p->in);
+    p->rows = ss_xrealloc(p->rows, (p->n + 1) * sizeof *p->rows);
     p->flags = ss_xrealloc(p->flags, (p->n + 1) * sizeof *p->flags);
     p->tids = ss_xrealloc(p->tids, (p->n + 1) * sizeof *p->tids);
-    p->in[p->n] = in;
+    p->line = ss_xrealloc(p->line, (p->n + 1) * sizeof *p->line);
+    memset(&p->rows[p->n], 0, sizeof p->rows[p->n]);
+    p->rows[p->n].in = in;
+    p->rows[p->n].from = from;
+    p->rows[p->n].to = to;
     p->tids[p->n] = tid;
-    if (ss_workflow_flags(st, plan, ti, &in, p->flags[p->n]))
+    p->line[p->n] = row->row;
+    if (ss_workflow_flags(st, plan, ti, &in, u->dept, 0, p->flags[p->n]))
         p->flags[p->n][0] = '\0';
     p->n++;
 }
 
+/* The period to store the rows for: the sheet's, the user's, or an error. */
+static int which_period(const struct ss_sheet *sheet, const char *asked, enum ss_voice v,
+                        char out[8], struct ss_err *err)
+{
+    char own[8];
+    int32_t a, b;
+    int rc = ss_ledger_sheet_period(sheet, own);
+
+    if (asked && *asked && ss_period_parse(asked, &a, &b))
+        return ss_err_set(err, SS_EINVAL, "period",
+                          SS_VT(v, "'%s' is not a month YYYY-MM", "“%s”不是月份（年-月）"), asked);
+    if (rc == SS_EINVAL)
+        return ss_err_set(err, SS_EINVAL, "period", "%s",
+                          SS_VT(v,
+                                "the sheet's period cell (right of \"" SS_LEDGER_PERIOD_LABEL
+                                "\" in the first row) is not a month YYYY-MM",
+                                "表格首行“" SS_LEDGER_PERIOD_LABEL
+                                "”右边的填报期不是月份（年-月）"));
+    if (rc == SS_OK && asked && *asked && strcmp(own, asked) != 0)
+        return ss_err_set(
+            err, SS_EINVAL, "period",
+            SS_VT(v,
+                  "the sheet is the ledger of %s, but the period chosen is %s: "
+                  "upload it for %s, or download the ledger of %s",
+                  "这是 %s 的台账，而所选填报期是 %s：请按 %s 上传，或下载 %s 的台账"),
+            own, asked, own, asked);
+    if (rc == SS_OK) {
+        memcpy(out, own, 8);
+        return SS_OK;
+    }
+    if (asked && *asked) {
+        memcpy(out, asked, 8);
+        return SS_OK;
+    }
+    return ss_err_set(err, SS_EINVAL, "period",
+                      SS_VT(v,
+                            "the sheet does not say which month it is for (the downloaded "
+                            "ledger has it right of \"" SS_LEDGER_PERIOD_LABEL
+                            "\" in the first row): choose the period (%s)",
+                            "表格没有注明填报期（下载的台账在首行“" SS_LEDGER_PERIOD_LABEL
+                            "”右边）：请选择%s"),
+                      v == SS_VOICE_API ? "?period=YYYY-MM" : ss_voice_field(v, "period"));
+}
+
 int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
                      const struct ss_sheet *sheet, const char *period, const char *status,
-                     struct ss_ledger_result *res, struct ss_err *err)
+                     enum ss_voice v, struct ss_ledger_result *res, struct ss_err *err)
 {
-    const struct ss_plan *plan = ss_engine_plan(e);
     struct pending p;
     int32_t start, end;
-    char date[11];
+    char date[11], pr[8];
     long org;
     size_t i;
     int rc = SS_OK;
@@ -381,22 +478,18 @@ int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struc
     if (!status)
         status = "draft";
     if (u->role != SS_ROLE_REPORTER && u->role != SS_ROLE_ADMIN)
-        return ss_err_set(err, SS_EFORBIDDEN, "role", "only reporters upload ledgers");
+        return ss_err_set(err, SS_EFORBIDDEN, "role", "%s",
+                          SS_VT(v, "only reporters upload ledgers", "只有填报员可以上传台账"));
     if ((org = ss_access_user_org(e, u)) < 0)
-        return ss_err_set(err, SS_EFORBIDDEN, "org", "the account's org unit is unknown");
-    if (period && *period) {
-        if (ss_period_parse(period, &start, &end))
-            return ss_err_set(err, SS_EINVAL, "period", "'%s' is not a month YYYY-MM", period);
-    } else {
-        char pr[8];
-        ss_period_fmt(plan_today(plan), pr);
-        ss_period_parse(pr, &start, &end);
-    }
-    if (start > ss_date_today()) {
-        char pr[8];
-        ss_period_fmt(start, pr);
-        return ss_err_set(err, SS_EINVAL, "period", "%s has not started yet", pr);
-    }
+        return ss_err_set(err, SS_EFORBIDDEN, "org", "%s",
+                          SS_VT(v, "the account's org unit is unknown", "账号的区划未知"));
+    if ((rc = which_period(sheet, period, v, pr, err)))
+        return rc;
+    ss_period_parse(pr, &start, &end);
+    if (start > ss_date_today())
+        return ss_err_set(err, SS_EINVAL, "period",
+                          SS_VT(v, "%s has not started yet", "%s 尚未开始"), pr);
+    memcpy(res->period, pr, 8);
     ss_date_fmt(ss_period_report_day(start, end), date);
     for (i = 0; i < sheet->nrows; i++) {
         const struct ss_sheet_row *row = &sheet->rows[i];
@@ -407,21 +500,35 @@ int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struc
         /* the header: a first row whose id cell is not a number */
         if (i == 0 && !blank(idc) && ss_parse_long(idc, &dummy) && ss_parse_double(idc, &dd))
             continue;
-        import_row(st, e, u, org, date, status, row, &p, res);
+        import_row(st, e, u, org, date, start, end, status, v, row, &p, res);
     }
     if (p.n) {
-        p.fl = ss_xcalloc(p.n, sizeof *p.fl);
         for (i = 0; i < p.n; i++)
-            p.fl[i] = p.flags[i];
-        res->ids = ss_xcalloc(p.n, sizeof *res->ids);
+            p.rows[i].flags = p.flags[i];
         ss_store_set_actor(st, u->name);
-        rc = ss_store_wf_insert(st, p.in, p.fl, u->id, p.n, res->ids, err);
-        if (!rc)
-            res->stored = p.n;
+        rc = ss_store_wf_put(st, p.rows, p.n, u->id, err);
+        if (rc == SS_ECONFLICT) /* a report was submitted meanwhile: say which row */
+            for (i = 0; i < p.n; i++)
+                if (ss_workflow_replaceable(st, &p.rows[i].in, start, end, v, err)) {
+                    char msg[sizeof err->msg];
+                    snprintf(msg, sizeof msg, "%s", err->msg);
+                    ss_err_set(err, SS_ECONFLICT, "report",
+                               SS_VT(v, "row %d: %.450s", "第 %d 行：%.450s"), p.line[i], msg);
+                    break;
+                }
+        if (!rc) {
+            res->ids = ss_xcalloc(p.n, sizeof *res->ids);
+            for (i = 0; i < p.n; i++) {
+                if (p.rows[i].outcome == SS_WF_UNCHANGED)
+                    res->unchanged++;
+                else
+                    res->ids[res->stored++] = p.rows[i].id;
+            }
+        }
     }
-    free(p.in);
+    free(p.rows);
     free(p.flags);
-    free(p.fl);
     free(p.tids);
+    free(p.line);
     return rc;
 }

@@ -6,8 +6,14 @@
  * issue 2, "Bad input"): the target is in the current plan; the org unit
  * exists; the date is inside the plan period and not in the future; counts
  * and amounts are >= 0; rates are 0-100 with numerator <= denominator;
- * cumulative values never go down (before or after neighbouring reports)
- * unless the report is marked as a correction with a note.
+ * cumulative values never go down (before or after neighbouring approved
+ * reports) unless the report is marked as a correction with a note.
+ *
+ * Voices: the same refusal reads differently to whoever gets it. The CLI's
+ * names its flags (--correction, --note), the JSON API's its fields
+ * ("correction", "note"), the console's the form's fields in the page's
+ * language (“更正”, “说明”), never a flag. err->field and err->code are the
+ * same in every voice.
  */
 #ifndef SS_REPORT_H
 #define SS_REPORT_H
@@ -17,18 +23,34 @@
 #include "base/err.h"
 #include "store/store.h"
 
+/* Who reads an error message (see the file comment). */
+enum ss_voice { SS_VOICE_CLI = 0, SS_VOICE_API, SS_VOICE_FORM_ZH, SS_VOICE_FORM_EN };
+
+/* s in the reader's language: zh for SS_VOICE_FORM_ZH, else en. SS_VT is the
+ * same for two literal format strings, so the compiler checks both. */
+const char *ss_voice_text(enum ss_voice v, const char *en, const char *zh);
+#define SS_VT(v, en, zh) ((v) == SS_VOICE_FORM_ZH ? (zh) : (en))
+/* How the reader knows input `field` ("correction", "note", "baseline",
+ * "value", "numerator", "denominator", "period", "file", "comment"):
+ * "--correction", "\"correction\"", "“更正”", "“Correction”". */
+const char *ss_voice_field(enum ss_voice v, const char *field);
+
 struct ss_report_req {
     int64_t target_id;
-    const char *org;      /* org unit code */
-    const char *date;     /* YYYY-MM-DD */
-    double value;         /* NAN when not given */
-    double numerator;     /* NAN when not given */
-    double denominator;   /* NAN when not given */
-    double baseline;      /* NAN when not given (change targets) */
+    const char *org;    /* org unit code */
+    const char *date;   /* YYYY-MM-DD */
+    double value;       /* NAN when not given */
+    double numerator;   /* NAN when not given */
+    double denominator; /* NAN when not given */
+    double baseline;    /* NAN when not given (change targets) */
     const char *note;
-    int correction;       /* allows a lower cumulative value; needs a note */
-    const char *status;   /* "approved" from the administrator's CLI */
+    int correction;     /* allows a lower cumulative value; needs a note */
+    const char *status; /* "approved" from the administrator's CLI */
     const char *by;
+    const char *period;  /* "YYYY-MM" for a period's form or ledger: the live report of
+                            the period is the one replaced (core/workflow.h); NULL: the date's */
+    enum ss_voice voice; /* who reads the errors (0: the CLI) */
+    int review;          /* checked again at approval: the advice is the reviewer's */
 };
 
 /* Validate without writing, against plan (NULL: the current plan, loaded

@@ -1,10 +1,17 @@
 /*
  * workflow.c - the review workflow and plausibility flags (see workflow.h).
+ *
+ * Messages come in the reader's voice (core/report.h): the API's English
+ * naming JSON fields, the console's Chinese or English naming the form's
+ * fields. core/access.c and the store speak English; for the Chinese
+ * console their refusals are said again here in Chinese, keeping the code
+ * and the field.
  */
 #include "core/workflow.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
@@ -24,18 +31,41 @@ static void add_flag(char out[SS_FLAGS_MAX], const char *f)
     snprintf(out + n, SS_FLAGS_MAX - n, "%s%s", n ? "," : "", f);
 }
 
+/* 1 if the comma-separated list flags holds flag. */
+static int has_flag(const char *flags, const char *flag)
+{
+    size_t n = strlen(flag);
+    const char *p = flags;
+
+    while (p && *p) {
+        size_t k = strcspn(p, ",");
+        if (k == n && strncmp(p, flag, n) == 0)
+            return 1;
+        p += k;
+        p += *p == ',';
+    }
+    return 0;
+}
+
 int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
-                      const struct ss_report_in *in, char out[SS_FLAGS_MAX])
+                      const struct ss_report_in *in, const char *dept, int correction,
+                      char out[SS_FLAGS_MAX])
 {
     const struct ss_target *t = &plan->targets[ti];
-    double share, hist[HISTORY], maxinc = 0;
+    double share = 0, dshare, hist[HISTORY], maxinc = 0;
     size_t n = 0, i;
+    int own;
 
     out[0] = '\0';
+    if (correction)
+        add_flag(out, "correction");
+    own = ss_store_assignment_get(st, in->target_id, in->org_id, &share) == SS_OK;
+    if (!own &&
+        !(dept && *dept && ss_store_assignment_dept_get(st, in->target_id, dept, &dshare) == SS_OK))
+        add_flag(out, "no_share");
     if (t->kind != SS_KIND_COUNT && t->kind != SS_KIND_AMOUNT)
         return SS_OK;
-    if (ss_store_assignment_get(st, in->target_id, in->org_id, &share) == SS_OK && share > 0 &&
-        in->value > 3 * share)
+    if (own && share > 0 && in->value > 3 * share)
         add_flag(out, "over_3x_share");
     if (ss_store_wf_history(st, in->target_id, in->org_id, in->as_of, hist, HISTORY, &n))
         return SS_EDB;
@@ -49,104 +79,360 @@ int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
     return SS_OK;
 }
 
+/* ---- voices ------------------------------------------------------------------- */
+
+static const char *status_zh(const char *status)
+{
+    if (strcmp(status, "draft") == 0)
+        return "草稿";
+    if (strcmp(status, "submitted") == 0)
+        return "待审核";
+    if (strcmp(status, "approved") == 0)
+        return "已审核通过";
+    if (strcmp(status, "returned") == 0)
+        return "已退回";
+    return status;
+}
+
+/* A refusal from core/access.c, said again in Chinese for the console. */
+static int access_voice(int rc, enum ss_voice v, struct ss_err *err, const char *zh)
+{
+    if (rc && v == SS_VOICE_FORM_ZH && err)
+        snprintf(err->msg, sizeof err->msg, "%s", zh);
+    return rc;
+}
+
+/* A transition refused by the store because of the report's state, said
+ * again in Chinese for the console. */
+static int state_voice(int rc, struct ss_store *st, int64_t id, const char *verb_zh,
+                       const char *from_zh, enum ss_voice v, struct ss_err *err)
+{
+    struct ss_wf_report r;
+
+    if (rc != SS_ECONFLICT || v != SS_VOICE_FORM_ZH || strcmp(err->field, "status") != 0)
+        return rc;
+    if (ss_store_wf_get(st, id, &r) == SS_OK) {
+        ss_err_set(err, rc, "status", "第 %lld 号填报当前为“%s”，只有%s的填报可以%s", (long long)id,
+                   status_zh(r.status), from_zh, verb_zh);
+        ss_wf_report_cleanup(&r);
+    }
+    return rc;
+}
+
+static int not_found(int64_t id, enum ss_voice v, struct ss_err *err)
+{
+    return ss_err_set(err, SS_ENOTFOUND, "id",
+                      SS_VT(v, "no report with id %lld", "没有第 %lld 号填报"), (long long)id);
+}
+
+/* ---- submitting ------------------------------------------------------------------ */
+
+const char *ss_workflow_outcome_str(int outcome)
+{
+    switch (outcome) {
+    case SS_WF_REPLACED:
+        return "replaced";
+    case SS_WF_CORRECTED:
+        return "corrected";
+    case SS_WF_UNCHANGED:
+        return "unchanged";
+    default:
+        return "inserted";
+    }
+}
+
+static int same_num(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+int ss_workflow_replaceable(struct ss_store *st, const struct ss_report_in *in, int32_t from,
+                            int32_t to, enum ss_voice v, struct ss_err *err)
+{
+    struct ss_wf_report live;
+    char d[11];
+    int rc = SS_OK;
+
+    if (ss_store_wf_live(st, in->target_id, in->org_id, from, to, &live) != SS_OK)
+        return SS_OK;
+    if (strcmp(live.status, "submitted") == 0 &&
+        !(same_num(live.value, in->value) && same_num(live.numerator, in->numerator) &&
+          same_num(live.denominator, in->denominator) &&
+          strcmp(live.note ? live.note : "", in->note ? in->note : "") == 0)) {
+        ss_date_fmt(live.as_of, d);
+        rc = ss_err_set(
+            err, SS_ECONFLICT, "report",
+            SS_VT(v,
+                  "report %lld (%g as of %s) is submitted and waits for review: it is not "
+                  "replaced. Ask the reviewer to return it, then correct it",
+                  "第 %lld 号填报（%g，截至 %s）已提交、正在等待审核，不能覆盖；如需修改，"
+                  "请审核人退回后再更正"),
+            (long long)live.id, isnan(live.numerator) ? live.value : live.numerator, d);
+    }
+    ss_wf_report_cleanup(&live);
+    return rc;
+}
+
 int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
                        const struct ss_report_req *req, int64_t *id, char flags[SS_FLAGS_MAX],
-                       struct ss_err *err)
+                       int *outcome, struct ss_err *err)
 {
     const struct ss_plan *plan = ss_engine_plan(e);
     struct ss_report_req r = *req;
-    struct ss_report_in in;
-    const char *fl[1];
+    struct ss_wf_put put;
+    enum ss_voice v = req->voice;
     long ti = ss_plan_target_index(plan, req->target_id);
     long org = req->org ? ss_engine_org_find(e, req->org) : -1;
+    static const char *const deny_zh = "此账号无权为该单位或该指标填报";
     int rc;
 
     flags[0] = '\0';
+    if (outcome)
+        *outcome = 0;
     if (!r.status)
         r.status = "submitted";
     if (strcmp(r.status, "draft") != 0 && strcmp(r.status, "submitted") != 0)
-        return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
+        return ss_err_set(
+            err, SS_EINVAL, "status", "%s",
+            SS_VT(v, "a new report is a draft or submitted", "新的填报只能是草稿或提交审核"));
     /* Scope first, so nobody learns about rows outside theirs from errors. */
     if (u->role != SS_ROLE_ADMIN &&
         (u->role != SS_ROLE_REPORTER || org < 0 || org != ss_access_user_org(e, u)))
-        return ss_access_report(e, u, 0, org, err);
-    if (ti >= 0 && (rc = ss_access_report(e, u, (size_t)ti, org, err)))
+        return access_voice(ss_access_report(e, u, 0, org, err), v, err, deny_zh);
+    if (ti >= 0 &&
+        (rc = access_voice(ss_access_report(e, u, (size_t)ti, org, err), v, err, deny_zh)))
         return rc;
     r.by = u->name;
-    if ((rc = ss_report_check(st, plan, &r, &in, &ti, err)))
+    memset(&put, 0, sizeof put);
+    if ((rc = ss_report_check(st, plan, &r, &put.in, &ti, err)))
         return rc;
-    if ((rc = ss_workflow_flags(st, plan, ti, &in, flags)))
-        return ss_err_set(err, rc, "report", "cannot read the unit's earlier reports");
-    fl[0] = flags;
+    put.from = put.to = put.in.as_of;
+    if (r.period) {
+        int32_t ps, pe;
+        if (ss_period_parse(r.period, &ps, &pe) || put.in.as_of < ps || put.in.as_of > pe)
+            return ss_err_set(err, SS_EINVAL, "period",
+                              SS_VT(v, "'%s' is not the month of the report's date",
+                                    "“%s”不是填报日期所在的月份"),
+                              r.period);
+        put.from = ps;
+        put.to = pe;
+    }
+    if ((rc = ss_workflow_replaceable(st, &put.in, put.from, put.to, v, err)))
+        return rc;
+    if ((rc = ss_workflow_flags(st, plan, ti, &put.in, u->dept, r.correction, flags)))
+        return ss_err_set(
+            err, rc, "report", "%s",
+            SS_VT(v, "cannot read the unit's earlier reports", "读取本单位以往填报时出错"));
+    put.flags = flags;
     ss_store_set_actor(st, u->name);
-    return ss_store_wf_insert(st, &in, fl, u->id, 1, id, err);
+    if ((rc = ss_store_wf_put(st, &put, 1, u->id, err))) {
+        /* submitted meanwhile: say so in the reader's words */
+        if (rc == SS_ECONFLICT)
+            ss_workflow_replaceable(st, &put.in, put.from, put.to, v, err);
+        return rc;
+    }
+    *id = put.id;
+    if (outcome)
+        *outcome = put.outcome;
+    return SS_OK;
 }
 
 /* Load report id and its org index; SS_ENOTFOUND with err set if absent. */
 static int load(struct ss_store *st, const struct ss_engine *e, int64_t id, struct ss_wf_report *r,
-                long *org, struct ss_err *err)
+                long *org, enum ss_voice v, struct ss_err *err)
 {
     *org = -1;
     if (ss_store_wf_get(st, id, r) != SS_OK)
-        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
+        return not_found(id, v, err);
     *org = ss_engine_org_by_id(e, r->org_id);
     return SS_OK;
 }
 
 int ss_workflow_resubmit(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
-                         int64_t id, struct ss_err *err)
+                         int64_t id, enum ss_voice v, struct ss_err *err)
 {
     struct ss_wf_report r;
     long org, ti;
     int rc;
 
-    if ((rc = load(st, e, id, &r, &org, err)))
+    if ((rc = load(st, e, id, &r, &org, v, err)))
         return rc;
     ti = ss_plan_target_index(ss_engine_plan(e), r.target_id);
     rc = ss_access_report(e, u, ti < 0 ? (size_t)-1 : (size_t)ti, org, err);
     ss_wf_report_cleanup(&r);
-    if (rc)
+    if (access_voice(rc, v, err, "此账号无权提交这份填报"))
         return rc;
     ss_store_set_actor(st, u->name);
-    return ss_store_wf_submit(st, id, err);
+    return state_voice(ss_store_wf_submit(st, id, u->id, u->name, err), st, id, "提交审核",
+                       "草稿或已退回", v, err);
+}
+
+/* ---- reviewing ------------------------------------------------------------------ */
+
+int ss_workflow_may_approve(const struct ss_user *u, const struct ss_wf_report *r)
+{
+    if (u->id > 0 && r->user_id == u->id)
+        return 0;
+    return !(r->created_by && strcmp(r->created_by, u->name) == 0);
+}
+
+/* Check report r again as it would be checked if it were submitted now,
+ * against what is approved by now. */
+static int recheck(struct ss_store *st, const struct ss_engine *e, const struct ss_wf_report *r,
+                   enum ss_voice v, struct ss_err *err)
+{
+    const struct ss_plan *plan = ss_engine_plan(e);
+    struct ss_report_req req;
+    struct ss_report_in in;
+    long ti = ss_plan_target_index(plan, r->target_id);
+    char date[11];
+
+    memset(&req, 0, sizeof req);
+    req.target_id = r->target_id;
+    req.org = r->org_code;
+    ss_date_fmt(r->as_of, date);
+    req.date = date;
+    req.value = req.numerator = req.denominator = req.baseline = NAN;
+    if (ti >= 0 && plan->targets[ti].kind == SS_KIND_RATE) {
+        req.numerator = r->numerator;
+        req.denominator = r->denominator;
+    } else if (ti >= 0 && plan->targets[ti].kind == SS_KIND_CHANGE) {
+        req.value = r->value;
+        req.baseline = r->denominator;
+    } else {
+        req.value = r->value;
+    }
+    req.note = r->note;
+    req.correction = has_flag(r->flags, "correction");
+    req.voice = v;
+    req.review = 1;
+    return ss_report_check(st, plan, &req, &in, NULL, err);
 }
 
 int ss_workflow_approve(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
-                        int64_t id, struct ss_err *err)
+                        int64_t id, enum ss_voice v, struct ss_err *err)
 {
     struct ss_wf_report r;
+    struct ss_err why;
     long org;
-    int rc;
+    int rc, own;
 
-    if ((rc = load(st, e, id, &r, &org, err)))
+    if ((rc = load(st, e, id, &r, &org, v, err)))
         return rc;
+    own = !ss_workflow_may_approve(u, &r);
     ss_wf_report_cleanup(&r);
-    if ((rc = ss_access_review(e, u, org, err)))
+    if ((rc = access_voice(ss_access_review(e, u, org, err), v, err,
+                           "此账号无权审核该单位的填报（只能审核下级单位的填报）")))
         return rc;
+    if (own)
+        return ss_err_set(err, SS_EFORBIDDEN, "report",
+                          SS_VT(v, "report %lld was submitted by %s: another reviewer approves it",
+                                "第 %lld 号填报由 %s 本人提交，须由其他审核人审核"),
+                          (long long)id, u->name);
+    /* The recheck and the approval in one transaction: nothing approved in
+     * between can make the check stale. */
+    if ((rc = ss_store_begin(st)))
+        return ss_err_set(err, rc, "db", "%s",
+                          SS_VT(v, "the store is busy; try again", "数据库忙，请稍后再试"));
+    if (ss_store_wf_get(st, id, &r) != SS_OK) {
+        ss_store_rollback(st);
+        return not_found(id, v, err);
+    }
+    if (strcmp(r.status, "submitted") == 0 && (rc = recheck(st, e, &r, v, &why))) {
+        ss_wf_report_cleanup(&r);
+        ss_store_rollback(st);
+        return ss_err_set(
+            err, rc, why.field,
+            SS_VT(v, "report %lld cannot be approved: %s", "第 %lld 号填报不能审核通过：%s"),
+            (long long)id, why.msg);
+    }
+    ss_wf_report_cleanup(&r);
     ss_store_set_actor(st, u->name);
-    return ss_store_wf_approve(st, id, u->name, err);
+    if ((rc = ss_store_wf_approve(st, id, u->name, err))) {
+        ss_store_rollback(st);
+        return state_voice(rc, st, id, "审核通过", "待审核", v, err);
+    }
+    if ((rc = ss_store_commit(st)))
+        return ss_err_set(err, rc, "db", "%s",
+                          SS_VT(v, "the approval could not be saved; nothing changed",
+                                "审核结果未能保存，未作任何更改"));
+    return SS_OK;
+}
+
+struct order {
+    int64_t id;
+    int32_t as_of;
+};
+
+static int by_date(const void *a, const void *b)
+{
+    const struct order *x = a, *y = b;
+
+    if (x->as_of != y->as_of)
+        return x->as_of < y->as_of ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+size_t ss_workflow_approve_many(struct ss_store *st, const struct ss_engine *e,
+                                const struct ss_user *u, const int64_t *ids, size_t n,
+                                enum ss_voice v, struct ss_wf_result *res, size_t *nres)
+{
+    struct order *o = ss_xcalloc(n + 1, sizeof *o);
+    size_t i, k, m = 0, ok = 0;
+
+    for (i = 0; i < n; i++) {
+        struct ss_wf_report r;
+
+        for (k = 0; k < m && o[k].id != ids[i]; k++)
+            ;
+        if (k < m)
+            continue; /* repeated */
+        o[m].id = ids[i];
+        o[m].as_of = INT32_MIN; /* unknown ids first: they fail at once */
+        if (ss_store_wf_get(st, ids[i], &r) == SS_OK) {
+            o[m].as_of = r.as_of;
+            ss_wf_report_cleanup(&r);
+        }
+        m++;
+    }
+    qsort(o, m, sizeof *o, by_date);
+    for (i = 0; i < m; i++) {
+        res[i].id = o[i].id;
+        ss_err_clear(&res[i].err);
+        res[i].rc = ss_workflow_approve(st, e, u, o[i].id, v, &res[i].err);
+        ok += res[i].rc == SS_OK;
+    }
+    free(o);
+    *nres = m;
+    return ok;
 }
 
 int ss_workflow_return(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
-                       int64_t id, const char *comment, struct ss_err *err)
+                       int64_t id, const char *comment, enum ss_voice v, struct ss_err *err)
 {
     struct ss_wf_report r;
     long org;
     int rc;
 
-    if ((rc = load(st, e, id, &r, &org, err)))
+    if ((rc = load(st, e, id, &r, &org, v, err)))
         return rc;
     ss_wf_report_cleanup(&r);
-    if ((rc = ss_access_review(e, u, org, err)))
+    if ((rc = access_voice(ss_access_review(e, u, org, err), v, err,
+                           "此账号无权审核该单位的填报（只能审核下级单位的填报）")))
         return rc;
     if (!comment || !*comment)
-        return ss_err_set(err, SS_EINVAL, "comment",
-                          "a returned report needs a comment saying why");
+        return ss_err_set(
+            err, SS_EINVAL, "comment",
+            SS_VT(v, "a returned report needs a comment saying why (%s)", "退回须在%s中写明原因"),
+            ss_voice_field(v, "comment"));
     if (strlen(comment) > SS_MAX_COMMENT || !ss_utf8_valid(comment, strlen(comment)))
-        return ss_err_set(err, SS_EINVAL, "comment",
-                          "the comment must be UTF-8 of at most %d bytes", SS_MAX_COMMENT);
+        return ss_err_set(
+            err, SS_EINVAL, "comment",
+            SS_VT(v, "the comment must be UTF-8 of at most %d bytes", "退回意见最多 %d 字节"),
+            SS_MAX_COMMENT);
     ss_store_set_actor(st, u->name);
-    return ss_store_wf_return(st, id, u->name, comment, err);
+    return state_voice(ss_store_wf_return(st, id, u->name, comment, err), st, id, "退回", "待审核",
+                       v, err);
 }
 
 /* ---- periods ------------------------------------------------------------------- */
@@ -187,4 +473,25 @@ int32_t ss_period_report_day(int32_t start, int32_t end)
 
     (void)start;
     return today < end ? today : end;
+}
+
+void ss_period_due(const struct ss_plan *p, int deadline_day, int32_t today, char out[8])
+{
+    int32_t s, e, ps, pe, pick;
+    char cur[8], prev[8];
+
+    ss_period_fmt(today, cur);
+    ss_period_parse(cur, &s, &e);
+    ss_period_fmt(s - 1, prev);
+    ss_period_parse(prev, &ps, &pe);
+    pick = today <= ss_period_deadline(pe, deadline_day) ? ps : s;
+    if (p->start != SS_NO_DATE && pick < p->start) {
+        ss_period_fmt(pick, cur);
+        ss_period_parse(cur, &s, &e);
+        if (e < p->start)
+            pick = p->start;
+    }
+    if (p->end != SS_NO_DATE && pick > p->end)
+        pick = p->end;
+    ss_period_fmt(pick, out);
 }

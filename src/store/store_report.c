@@ -1,10 +1,12 @@
 /*
  * store_report.c - progress reports and assignments.
  *
- * Reports are append-only rows. An approved report gets the next value of
- * `seq`, the approval order; the roll-up engine reads approved rows by seq
- * and resumes from the last one it saw, which is how a running server
- * picks up what another process approved.
+ * An approved report never changes: it gets the next value of `seq`, the
+ * approval order; the roll-up engine reads approved rows by seq and resumes
+ * from the last one it saw, which is how a running server picks up what
+ * another process approved. Reports not yet approved are the workflow's
+ * (store_workflow.c): a draft or a returned report is replaced in place,
+ * its earlier images kept by the audit log.
  */
 #include <math.h>
 #include <pthread.h>

@@ -184,6 +184,23 @@ static const char *const MIGRATIONS[] = {
     "ALTER TABLE audit_log ADD COLUMN sig TEXT;"
     "CREATE INDEX audit_key ON audit_log(id)"
     "  WHERE action = 'audit_key';",
+    /* 7: one live (draft, submitted or returned) report per (target, org
+     * unit, date). An older database may hold several: the most advanced
+     * one stays (submitted, then returned, then draft; the newest among
+     * equals), the others' evidence moves to it, and they are deleted (the
+     * audit log keeps their rows). */
+    "CREATE TEMP TABLE live_rank AS SELECT id, target_id, org_id, as_of,"
+    "  row_number() OVER (PARTITION BY target_id, org_id, as_of ORDER BY"
+    "   CASE status WHEN 'submitted' THEN 0 WHEN 'returned' THEN 1 ELSE 2 END, id DESC) AS rk"
+    "  FROM report WHERE status <> 'approved';"
+    "UPDATE evidence SET report_id = (SELECT k.id FROM live_rank l JOIN live_rank k"
+    "  ON k.target_id = l.target_id AND k.org_id = l.org_id AND k.as_of = l.as_of AND k.rk = 1"
+    "  WHERE l.id = evidence.report_id)"
+    " WHERE report_id IN (SELECT id FROM live_rank WHERE rk > 1);"
+    "DELETE FROM report WHERE id IN (SELECT id FROM live_rank WHERE rk > 1);"
+    "DROP TABLE live_rank;"
+    "CREATE UNIQUE INDEX report_live ON report(target_id, org_id, as_of)"
+    "  WHERE status <> 'approved';",
 };
 /* clang-format on */
 

@@ -99,6 +99,28 @@ int ss_store_assignment_get(struct ss_store *st, int64_t target_id, int64_t org_
     return rc;
 }
 
+int ss_store_assignment_dept_get(struct ss_store *st, int64_t target_id, const char *dept,
+                                 double *value)
+{
+    sqlite3_stmt *s = store_prepare(st,
+                                    "SELECT a.value FROM assignment a JOIN department d ON"
+                                    " d.id = a.dept_id WHERE a.target_id = ? AND d.name = ?"
+                                    " AND a.org_id IS NULL",
+                                    NULL);
+    int rc = SS_ENOTFOUND;
+
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_int64(s, 1, target_id);
+    store_bind_text(s, 2, dept);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *value = sqlite3_column_double(s, 0);
+        rc = SS_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 static int sum_query(sqlite3_stmt *s, double *sum, int *n)
 {
     int rc = SS_EDB;
@@ -178,7 +200,7 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
         "   ORDER BY x.as_of DESC, x.seq DESC LIMIT 1)"
         " LEFT JOIN report p ON p.id = (SELECT y.id FROM report y WHERE y.target_id = a.target_id"
         "   AND y.org_id = a.org_id AND y.status <> 'approved' AND y.as_of BETWEEN ?4 AND ?3"
-        "   ORDER BY y.id DESC LIMIT 1)"
+        "   ORDER BY y.as_of DESC, y.id DESC LIMIT 1)"
         " WHERE t.plan_id = ?1 AND a.org_id = ?2 AND a.dept_id IS NULL"
         " ORDER BY t.project_id, t.seq",
         NULL);
@@ -236,17 +258,6 @@ int ss_store_plan_deadline_day(struct ss_store *st, int64_t plan_id)
 
 /* ---- reports ------------------------------------------------------------------ */
 
-int ss_store_wf_insert(struct ss_store *st, const struct ss_report_in *r, const char *const *flags,
-                       int64_t user_id, size_t n, int64_t *ids, struct ss_err *err)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (strcmp(r[i].status, "draft") != 0 && strcmp(r[i].status, "submitted") != 0)
-            return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
-    return store_reports_insert(st, r, flags, user_id, n, ids, err);
-}
-
 void ss_wf_report_cleanup(struct ss_wf_report *r)
 {
     free(r->note);
@@ -283,6 +294,8 @@ static void wf_from_stmt(sqlite3_stmt *s, struct ss_wf_report *o)
     o->created_at = store_col_strdup(s, 14);
     o->reviewed_by = store_col_strdup(s, 15);
     o->review_comment = store_col_strdup(s, 16);
+    o->share = o->last_a = o->last_b = NAN;
+    o->last_day = SS_NO_DATE;
 }
 
 int ss_store_wf_get(struct ss_store *st, int64_t id, struct ss_wf_report *out)
@@ -305,6 +318,148 @@ int ss_store_wf_get(struct ss_store *st, int64_t id, struct ss_wf_report *out)
     return rc;
 }
 
+int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t from,
+                     int32_t to, struct ss_wf_report *out)
+{
+    sqlite3_stmt *s = store_prepare(st,
+                                    "SELECT " WF_COLS " FROM report r JOIN org_unit o ON"
+                                    " o.id = r.org_id WHERE r.target_id = ?1 AND r.org_id = ?2"
+                                    " AND r.status <> 'approved' AND r.as_of BETWEEN ?3 AND ?4"
+                                    " ORDER BY r.as_of DESC, r.id DESC LIMIT 1",
+                                    NULL);
+    int rc = SS_ENOTFOUND;
+
+    memset(out, 0, sizeof *out);
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_int64(s, 1, target_id);
+    sqlite3_bind_int64(s, 2, org_id);
+    store_bind_date(s, 3, from);
+    store_bind_date(s, 4, to);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        wf_from_stmt(s, out);
+        rc = SS_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int same_num(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* The live report holds the values (and note) of x. */
+static int same_values(const struct ss_wf_report *r, const struct ss_report_in *x)
+{
+    const char *n1 = r->note ? r->note : "", *n2 = x->note ? x->note : "";
+
+    return same_num(r->value, x->value) && same_num(r->numerator, x->numerator) &&
+           same_num(r->denominator, x->denominator) && strcmp(n1, n2) == 0;
+}
+
+static void bind_num(sqlite3_stmt *s, int i, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_double(s, i, v);
+}
+
+/* Replace a draft's or a returned report's values in place (same id). A
+ * returned report's review is cleared: it is waiting again, and its
+ * returned version stays in the audit log. */
+static int put_in_place(struct ss_store *st, int64_t id, const struct ss_wf_put *p, int64_t user_id,
+                        struct ss_err *err)
+{
+    const struct ss_report_in *x = &p->in;
+    sqlite3_stmt *s = store_prepare(
+        st,
+        "UPDATE report SET as_of = ?2, value = ?3, numerator = ?4, denominator = ?5,"
+        " note = ?6, status = ?7, flags = ?8, created_by = coalesce(?9, created_by),"
+        " user_id = coalesce(?10, user_id),"
+        " reviewed_by = CASE WHEN status = 'returned' THEN NULL ELSE reviewed_by END,"
+        " reviewed_at = CASE WHEN status = 'returned' THEN NULL ELSE reviewed_at END,"
+        " review_comment = CASE WHEN status = 'returned' THEN NULL ELSE review_comment END"
+        " WHERE id = ?1 AND status IN ('draft', 'returned')",
+        err);
+    int rc = SS_OK;
+
+    if (!s)
+        return SS_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_date(s, 2, x->as_of);
+    bind_num(s, 3, x->value);
+    bind_num(s, 4, x->numerator);
+    bind_num(s, 5, x->denominator);
+    store_bind_text(s, 6, x->note && *x->note ? x->note : NULL);
+    sqlite3_bind_text(s, 7, x->status, -1, SQLITE_STATIC);
+    store_bind_text(s, 8, p->flags && *p->flags ? p->flags : NULL);
+    store_bind_text(s, 9, x->by);
+    if (user_id > 0)
+        sqlite3_bind_int64(s, 10, user_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_db_error(st, err, "replacing the report");
+    else if (sqlite3_changes(st->db) != 1)
+        rc =
+            ss_err_set(err, SS_ECONFLICT, "report", "report %lld changed meanwhile", (long long)id);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int ss_store_wf_put(struct ss_store *st, struct ss_wf_put *rows, size_t n, int64_t user_id,
+                    struct ss_err *err)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(rows[i].in.status, "draft") != 0 && strcmp(rows[i].in.status, "submitted") != 0)
+            return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
+    if ((rc = store_tx_begin(st, err)))
+        return rc;
+    for (i = 0; i < n && !rc; i++) {
+        struct ss_wf_put *p = &rows[i];
+        struct ss_wf_report live;
+
+        p->id = 0;
+        p->outcome = 0;
+        rc = ss_store_wf_live(st, p->in.target_id, p->in.org_id, p->from, p->to, &live);
+        if (rc == SS_ENOTFOUND) {
+            const char *fl = p->flags;
+            rc = store_reports_insert(st, &p->in, &fl, user_id, 1, &p->id, err);
+            p->outcome = SS_WF_INSERTED;
+            continue;
+        }
+        if (rc) {
+            rc = store_db_error(st, err, "reading the live report");
+            break;
+        }
+        p->id = live.id;
+        if (strcmp(live.status, "submitted") == 0) {
+            if (same_values(&live, &p->in))
+                p->outcome = SS_WF_UNCHANGED;
+            else
+                rc = ss_err_set(err, SS_ECONFLICT, "report",
+                                "row %zu: report %lld of this date is submitted and waits for "
+                                "review; it is not replaced",
+                                i + 1, (long long)live.id);
+        } else if (strcmp(live.status, "draft") == 0 && same_values(&live, &p->in) &&
+                   live.as_of == p->in.as_of && strcmp(p->in.status, "draft") == 0) {
+            p->outcome = SS_WF_UNCHANGED;
+        } else {
+            p->outcome = strcmp(live.status, "returned") == 0 ? SS_WF_CORRECTED : SS_WF_REPLACED;
+            rc = put_in_place(st, live.id, p, user_id, err);
+        }
+        ss_wf_report_cleanup(&live);
+    }
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
+}
+
 /* Explain why a guarded UPDATE changed nothing. */
 static int not_changed(struct ss_store *st, int64_t id, const char *verb, const char *from,
                        struct ss_err *err)
@@ -321,7 +476,8 @@ static int not_changed(struct ss_store *st, int64_t id, const char *verb, const 
 }
 
 static int transition(struct ss_store *st, const char *sql, int64_t id, const char *by,
-                      const char *comment, const char *verb, const char *from, struct ss_err *err)
+                      const char *comment, int64_t user_id, const char *verb, const char *from,
+                      struct ss_err *err)
 {
     sqlite3_stmt *s;
     int rc;
@@ -335,6 +491,8 @@ static int transition(struct ss_store *st, const char *sql, int64_t id, const ch
     sqlite3_bind_int64(s, 1, id);
     store_bind_text(s, 2, by);
     store_bind_text(s, 3, comment);
+    if (user_id > 0)
+        sqlite3_bind_int64(s, 4, user_id);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_db_error(st, err, verb);
     else if (sqlite3_changes(st->db) != 1)
@@ -355,7 +513,7 @@ int ss_store_wf_approve(struct ss_store *st, int64_t id, const char *by, struct 
                       " reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'),"
                       " seq = (SELECT coalesce(max(seq), 0) + 1 FROM report)"
                       " WHERE id = ?1 AND status = 'submitted'",
-                      id, by, NULL, "approved", "submitted", err);
+                      id, by, NULL, 0, "approved", "submitted", err);
 }
 
 int ss_store_wf_return(struct ss_store *st, int64_t id, const char *by, const char *comment,
@@ -369,15 +527,102 @@ int ss_store_wf_return(struct ss_store *st, int64_t id, const char *by, const ch
         "UPDATE report SET status = 'returned', reviewed_by = ?2, review_comment = ?3,"
         " reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
         " WHERE id = ?1 AND status = 'submitted'",
-        id, by, comment, "returned", "submitted", err);
+        id, by, comment, 0, "returned", "submitted", err);
 }
 
-int ss_store_wf_submit(struct ss_store *st, int64_t id, struct ss_err *err)
+int ss_store_wf_submit(struct ss_store *st, int64_t id, int64_t user_id, const char *by,
+                       struct ss_err *err)
 {
     return transition(st,
-                      "UPDATE report SET status = 'submitted' WHERE id = ?1"
+                      "UPDATE report SET status = 'submitted', created_by = coalesce(?2,"
+                      " created_by), user_id = coalesce(?4, user_id) WHERE id = ?1"
                       " AND status IN ('draft', 'returned')",
-                      id, NULL, NULL, "submitted", "draft or returned", err);
+                      id, by, NULL, user_id, "submitted", "draft or returned", err);
+}
+
+void ss_wf_revisions_free(struct ss_wf_revision *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; v && i < n; i++) {
+        free(v[i].note);
+        free(v[i].reviewed_by);
+        free(v[i].comment);
+    }
+    free(v);
+}
+
+int ss_store_wf_revisions(struct ss_store *st, int64_t id, size_t max, struct ss_wf_revision **out,
+                          size_t *n)
+{
+    struct ss_wf_report cur;
+    sqlite3_stmt *s;
+    size_t cap = 0;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    if (ss_store_wf_get(st, id, &cur) != SS_OK)
+        return SS_ENOTFOUND;
+    /* Each return is one update of the row, its image with status
+     * 'returned': the values the reviewer saw and why it went back. */
+    s = store_prepare(
+        st,
+        "SELECT a.at, json_extract(a.row_json, '$.as_of'),"
+        " json_extract(a.row_json, '$.value'), json_extract(a.row_json, '$.numerator'),"
+        " json_extract(a.row_json, '$.denominator'), json_extract(a.row_json, '$.note'),"
+        " json_extract(a.row_json, '$.reviewed_by'),"
+        " json_extract(a.row_json, '$.review_comment')"
+        " FROM audit_log a WHERE a.tbl = 'report' AND a.row_id = ?1"
+        " AND a.action = 'update'"
+        " AND json_extract(a.row_json, '$.status') = 'returned' ORDER BY a.id",
+        NULL);
+    if (!s) {
+        ss_wf_report_cleanup(&cur);
+        return SS_EDB;
+    }
+    sqlite3_bind_int64(s, 1, id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct ss_wf_revision *v;
+
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 4;
+            *out = ss_xrealloc(*out, cap * sizeof **out);
+        }
+        v = &(*out)[(*n)++];
+        memset(v, 0, sizeof *v);
+        col_copy(s, 0, v->at, sizeof v->at);
+        v->as_of = store_col_date(s, 1);
+        v->value = col_num(s, 2);
+        v->numerator = col_num(s, 3);
+        v->denominator = col_num(s, 4);
+        v->note = store_col_strdup(s, 5);
+        v->reviewed_by = store_col_strdup(s, 6);
+        v->comment = store_col_strdup(s, 7);
+    }
+    sqlite3_finalize(s);
+    if (step != SQLITE_DONE) {
+        ss_wf_revisions_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        ss_wf_report_cleanup(&cur);
+        return SS_EDB;
+    }
+    if (*n && strcmp(cur.status, "returned") == 0) { /* the last one is its current state */
+        (*n)--;
+        free((*out)[*n].note);
+        free((*out)[*n].reviewed_by);
+        free((*out)[*n].comment);
+    }
+    while (*n > max) { /* keep the newest */
+        free((*out)[0].note);
+        free((*out)[0].reviewed_by);
+        free((*out)[0].comment);
+        memmove(*out, *out + 1, (*n - 1) * sizeof **out);
+        (*n)--;
+    }
+    ss_wf_report_cleanup(&cur);
+    return SS_OK;
 }
 
 int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss_wf_report **out,
@@ -393,7 +638,15 @@ int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss
                       "WITH RECURSIVE sub(id) AS ("
                       "  SELECT id FROM org_unit WHERE parent_id = ?1"
                       "  UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id)"
-                      " SELECT " WF_COLS " FROM report r JOIN org_unit o ON o.id = r.org_id"
+                      " SELECT " WF_COLS ","
+                      "  (SELECT a.value FROM assignment a WHERE a.target_id = r.target_id"
+                      "   AND a.org_id = r.org_id AND a.dept_id IS NULL),"
+                      "  coalesce(l.numerator, l.value), l.denominator, l.as_of"
+                      " FROM report r JOIN org_unit o ON o.id = r.org_id"
+                      " LEFT JOIN report l ON l.id = (SELECT x.id FROM report x"
+                      "  WHERE x.target_id = r.target_id AND x.org_id = r.org_id"
+                      "  AND x.status = 'approved' AND x.as_of <= r.as_of"
+                      "  ORDER BY x.as_of DESC, x.seq DESC LIMIT 1)"
                       " WHERE r.status = 'submitted'"
                       "  AND (?1 = 0 OR r.org_id IN (SELECT id FROM sub))"
                       " ORDER BY r.created_at, r.id LIMIT ?2",
@@ -407,7 +660,12 @@ int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss
             cap = cap ? cap * 2 : 16;
             *out = ss_xrealloc(*out, cap * sizeof **out);
         }
-        wf_from_stmt(s, &(*out)[(*n)++]);
+        wf_from_stmt(s, &(*out)[*n]);
+        (*out)[*n].share = col_num(s, 17);
+        (*out)[*n].last_a = col_num(s, 18);
+        (*out)[*n].last_b = col_num(s, 19);
+        (*out)[*n].last_day = store_col_date(s, 20);
+        (*n)++;
     }
     sqlite3_finalize(s);
     if (step != SQLITE_DONE) {

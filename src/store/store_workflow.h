@@ -9,8 +9,15 @@
  *     next seq in the same statement (the roll-up engine counts rows with a
  *     seq and nothing else);
  *   - a report is returned only from 'submitted', and only with a comment;
- *   - a report is submitted only from 'draft' or 'returned'.
+ *   - a report is submitted only from 'draft' or 'returned';
+ *   - at most one LIVE report (draft, submitted or returned) per (target,
+ *     org unit, date): a unique index (migration 5), and ss_store_wf_put,
+ *     which in one transaction replaces a draft, corrects a returned report
+ *     in place, and never replaces a submitted one.
  * A transition from any other state is SS_ECONFLICT and changes nothing.
+ * A report's earlier states are the audit log's images of its row; the
+ * versions a reviewer returned are read back from there
+ * (ss_store_wf_revisions), so the history shown is the audited one.
  * Every write is audited by the store's triggers; call ss_store_set_actor
  * first.
  */
@@ -35,6 +42,9 @@ int ss_store_assignment_get(struct ss_store *st, int64_t target_id, int64_t org_
  * parent_id (0: org units without a parent), leaving out except_org. */
 int ss_store_assignment_children_sum(struct ss_store *st, int64_t target_id, int64_t parent_id,
                                      int64_t except_org, double *sum, int *n);
+/* The share of target given to department `dept`; SS_ENOTFOUND if none. */
+int ss_store_assignment_dept_get(struct ss_store *st, int64_t target_id, const char *dept,
+                                 double *value);
 /* Sum and count of the shares given to departments, leaving out except. */
 int ss_store_assignment_dept_sum(struct ss_store *st, int64_t target_id, const char *except,
                                  double *sum, int *n);
@@ -53,7 +63,8 @@ struct ss_my_assignment {
     char *pending_comment; /* the reviewer's comment on a returned report */
 };
 /* The org unit's assignments in plan_id, with the last approved value as
- * of `end` and the newest unapproved report dated in [start, end].
+ * of `end` and the period's live report (the latest dated in [start, end],
+ * the one a period's entry replaces).
  * *out is malloc'd; free with ss_my_assignments_free. */
 int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id, int32_t start,
                             int32_t end, struct ss_my_assignment **out, size_t *n);
@@ -64,15 +75,38 @@ int ss_store_plan_deadline_day(struct ss_store *st, int64_t plan_id);
 
 /* --- reports --------------------------------------------------------- */
 
-/* Insert reports with the workflow's extra columns (user id, flags), all in
- * one transaction: every row or none. flags[i] may be NULL. ids (may be
- * NULL) receives the new ids. Status must not be "approved" (use
- * ss_store_report_insert for the administrator's path). */
-int ss_store_wf_insert(struct ss_store *st, const struct ss_report_in *r, const char *const *flags,
-                       int64_t user_id, size_t n, int64_t *ids, struct ss_err *err);
+/* What ss_store_wf_put did with a row. */
+enum ss_wf_outcome {
+    SS_WF_INSERTED = 1, /* no live report: a new one */
+    SS_WF_REPLACED,     /* a draft's values replaced in place (same id) */
+    SS_WF_CORRECTED,    /* a returned report corrected in place (same id) */
+    SS_WF_UNCHANGED     /* the live report already holds these values: nothing written */
+};
+
+/* One report to put: in.status is "draft" or "submitted". The live report
+ * it replaces is the latest one of (target, org) dated in [from, to] (a
+ * period's, or from = to = in.as_of). */
+struct ss_wf_put {
+    struct ss_report_in in;
+    const char *flags; /* "a,b" or NULL */
+    int32_t from, to;
+    int64_t id;  /* out: the report's id */
+    int outcome; /* out: SS_WF_* */
+};
+
+/* Store rows with the workflow's columns (user id and name, flags), all in
+ * one transaction, every row or none. Per row: no live report -> insert; a
+ * draft -> replaced in place (unchanged when values, note, date and status
+ * are the same); a returned report -> corrected in place, its review
+ * cleared (the audit log keeps the returned version); a submitted report
+ * -> unchanged when it holds the same values and note, else SS_ECONFLICT
+ * (field "report", nothing stored): a submitted report is never replaced. */
+int ss_store_wf_put(struct ss_store *st, struct ss_wf_put *rows, size_t n, int64_t user_id,
+                    struct ss_err *err);
 
 /* A report with everything the workflow shows. Strings are malloc'd: free
- * with ss_wf_report_cleanup. Numbers are NAN when NULL. */
+ * with ss_wf_report_cleanup. Numbers are NAN when NULL. share, last_* are
+ * filled by the inbox only (NAN / SS_NO_DATE elsewhere). */
 struct ss_wf_report {
     int64_t id, target_id, org_id, seq, user_id;
     char org_code[16];
@@ -80,19 +114,46 @@ struct ss_wf_report {
     double value, numerator, denominator;
     char status[12];
     char *note, *flags, *created_by, *created_at, *reviewed_by, *review_comment;
+    double share;          /* the unit's share of the target, NAN if none */
+    double last_a, last_b; /* latest approved value (numerator) and denominator as of
+                              as_of, NAN if none */
+    int32_t last_day;      /* its date, SS_NO_DATE if none */
 };
 void ss_wf_report_cleanup(struct ss_wf_report *r);
 int ss_store_wf_get(struct ss_store *st, int64_t id, struct ss_wf_report *out);
+/* The live report of (target, org) dated in [from, to], the latest if
+ * several; SS_ENOTFOUND if none. */
+int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t from,
+                     int32_t to, struct ss_wf_report *out);
 
 /* Transitions (see the file comment). by names the reviewer. */
 int ss_store_wf_approve(struct ss_store *st, int64_t id, const char *by, struct ss_err *err);
 int ss_store_wf_return(struct ss_store *st, int64_t id, const char *by, const char *comment,
                        struct ss_err *err);
-int ss_store_wf_submit(struct ss_store *st, int64_t id, struct ss_err *err);
+/* Submit a draft or returned report; user_id (0: keep) and by (NULL: keep)
+ * become its reporter: the one who submits vouches for it. */
+int ss_store_wf_submit(struct ss_store *st, int64_t id, int64_t user_id, const char *by,
+                       struct ss_err *err);
+
+/* A version of a report that a reviewer returned: its values then and why
+ * it was returned. Strings malloc'd; free the array with
+ * ss_wf_revisions_free. */
+struct ss_wf_revision {
+    char at[32]; /* when it was returned (UTC, ISO 8601) */
+    int32_t as_of;
+    double value, numerator, denominator; /* NAN when NULL */
+    char *note, *reviewed_by, *comment;
+};
+/* The returned versions of report id, oldest first, leaving out the
+ * report's current state; at most max. */
+int ss_store_wf_revisions(struct ss_store *st, int64_t id, size_t max, struct ss_wf_revision **out,
+                          size_t *n);
+void ss_wf_revisions_free(struct ss_wf_revision *v, size_t n);
 
 /* Submitted reports of org units strictly inside org_id's subtree (all
- * org units when org_id is 0), oldest first, at most max. *out is malloc'd:
- * free each with ss_wf_report_cleanup, then the array. */
+ * org units when org_id is 0), oldest first, at most max, with the unit's
+ * share and last approved value. *out is malloc'd: free each with
+ * ss_wf_report_cleanup, then the array. */
 int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss_wf_report **out,
                       size_t *n);
 

@@ -74,6 +74,7 @@ struct ss_http_server {
     struct MHD_Daemon *d;
     struct ss_http_guard *guard; /* listening socket, connections, deadlines */
     ss_http_handler handler;
+    ss_http_gate gate; /* uploads pass it before their body is read; may be NULL */
     void *ctx;
     unsigned port;
     uint64_t id; /* tells this server's thread buffers from an earlier server's */
@@ -693,6 +694,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
         MHD_add_response_header(r, "Set-Cookie", resp->cookies[i]);
     if (resp->location[0])
         MHD_add_response_header(r, "Location", resp->location);
+    if (resp->disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", resp->disposition);
     ok = queue(conn, rc, status, r, len);
     MHD_destroy_response(r);
     return ok;
@@ -1009,6 +1012,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         memcpy(rc->method, method, strnlen(method, sizeof rc->method - 1));
         if (check_request(conn, version, rc, &res))
             return res;
+        if (s->gate && ctype_is(rc->ctype, "multipart/form-data")) {
+            /* an upload: who sends it is decided before a byte of it is read */
+            const char *msg = "Refused.";
+            int st;
+
+            memset(&req, 0, sizeof req);
+            req.conn = conn;
+            req.method = method;
+            req.path = url;
+            req.ctype = rc->ctype;
+            if ((st = s->gate(s->ctx, &req, &msg)))
+                return refuse(conn, rc, st, st == 401 ? "unauthorized" : "forbidden", msg);
+        }
         return MHD_YES; /* answer on the next call: keeps the connection alive */
     }
     if (*upload_data_size) {
@@ -1083,6 +1099,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 int ss_http_start(const char *listen, unsigned threads, const struct ss_http_limits *lim,
                   ss_http_handler h, void *ctx, struct ss_http_server **out, struct ss_err *err)
 {
+    return ss_http_start_gated(listen, threads, lim, h, NULL, ctx, out, err);
+}
+
+int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_http_limits *lim,
+                        ss_http_handler h, ss_http_gate gate, void *ctx,
+                        struct ss_http_server **out, struct ss_err *err)
+{
     struct ss_http_server *s;
     struct sockaddr_storage ss;
     socklen_t sslen = sizeof ss;
@@ -1103,6 +1126,7 @@ int ss_http_start(const char *listen, unsigned threads, const struct ss_http_lim
         threads = 1;
     s = ss_xcalloc(1, sizeof *s);
     s->handler = h;
+    s->gate = gate;
     s->ctx = ctx;
     s->guard = g;
     if (ss.ss_family == AF_INET)

@@ -128,6 +128,7 @@ struct ss_http_resp {
     int ncookies;
     char cookies[SS_HTTP_MAX_COOKIES][160]; /* Set-Cookie values */
     char location[512];                     /* Location header when not "" (redirects) */
+    char disposition[256];                  /* Content-Disposition header when not "" */
     /* if set: after(after_arg) runs on the same worker thread once the
      * response went out (or the client left), off the request's latency */
     void (*after)(void *arg);
@@ -150,6 +151,12 @@ void ss_http_redirect(struct ss_http_resp *r, const char *path);
 
 typedef void (*ss_http_handler)(void *ctx, const struct ss_http_req *req,
                                 struct ss_http_resp *resp);
+/* Decides on an upload (a multipart/form-data body, up to
+ * SS_HTTP_MAX_UPLOAD) from its headers alone, before any of the body is
+ * read: req has the method, path and Content-Type, and cookies and headers
+ * can be looked up; it has no body. Returns 0 to read the body, or 401 or
+ * 403 with *msg (a static sentence) to refuse it at once, unread. */
+typedef int (*ss_http_gate)(void *ctx, const struct ss_http_req *req, const char **msg);
 
 struct ss_http_server;
 
@@ -172,6 +179,10 @@ struct ss_http_limits {
  * never shares its port. lim may be NULL (the defaults). */
 int ss_http_start(const char *listen, unsigned threads, const struct ss_http_limits *lim,
                   ss_http_handler h, void *ctx, struct ss_http_server **out, struct ss_err *err);
+/* The same, with uploads let in by gate (may be NULL) first. */
+int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_http_limits *lim,
+                        ss_http_handler h, ss_http_gate gate, void *ctx,
+                        struct ss_http_server **out, struct ss_err *err);
 /* The port actually bound. */
 unsigned ss_http_port(const struct ss_http_server *s);
 /* Stop accepting, finish in-flight requests, free the server. */

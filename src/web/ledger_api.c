@@ -2,12 +2,22 @@
  * ledger_api.c - the ledger (台账) over HTTP, and evidence files.
  *
  * GET /api/v1/ledger.xlsx?period=YYYY-MM: the signed-in reporter's
- * assignments for the period as a workbook (core/ledger.h).
- * POST /api/v1/ledger?period=YYYY-MM: the filled workbook or a CSV, as the
- * multipart field "file" (or as the raw body). Every row is validated;
- * the answer lists each error with row, column and field, and the valid
- * rows are kept as DRAFTS in one transaction (422 when some rows were
- * refused, 200 when none).
+ * assignments for the period as a workbook (core/ledger.h), named after
+ * the unit and the period (Content-Disposition, RFC 6266: a UTF-8
+ * filename* and an ASCII fallback).
+ * POST /api/v1/ledger[?period=YYYY-MM][&encoding=utf-8|gb18030]: the filled
+ * workbook or a CSV, as the multipart field "file" (or as the raw body).
+ * The period is the sheet's own; ?period, when given, must agree with it.
+ * Every row is validated; the answer lists each error with row, column and
+ * field, and the valid rows are kept as DRAFTS in one transaction (422
+ * when some rows were refused, 200 when none).
+ *
+ * Uploads cost memory, so who sends one is decided before its body is read
+ * (ss_web_upload_gate, run by the HTTP core on the headers), the role is
+ * checked again before the file is looked at, and at most
+ * SS_MAX_SHEET_READS sheets are read at once: a read may
+ * hold SS_MAX_SHEET_XML of XML and SS_MAX_SHEET_TEXT of cells (base/sheet.h);
+ * a read that cannot start within READ_WAIT_MS is answered 503.
  *
  * Evidence: photos (JPEG, PNG, WebP) and PDFs up to SS_MAX_EVIDENCE,
  * recognised by their first bytes (the client's Content-Type is not
@@ -15,11 +25,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/json.h"
@@ -29,10 +41,104 @@
 #include "core/access.h"
 #include "core/ledger.h"
 #include "store/store_audit.h"
+#include "web/routes.h"
 #include "web/workflow_web.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define READ_WAIT_MS 1000 /* how long an upload waits for a free sheet reader */
+
+static pthread_mutex_t reads_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reads_cv = PTHREAD_COND_INITIALIZER;
+static int reads; /* sheets being read now */
+
+int ss_wf_sheet_read(const char *data, size_t len, enum ss_sheet_enc enc, struct ss_sheet *sh,
+                     int *busy, struct ss_err *err)
+{
+    struct timespec until;
+    int rc = 0;
+
+    *busy = 0;
+    memset(sh, 0, sizeof *sh);
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)(READ_WAIT_MS % 1000) * 1000000L;
+    until.tv_sec += READ_WAIT_MS / 1000 + until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&reads_mu);
+    while (reads >= SS_MAX_SHEET_READS && rc == 0)
+        rc = pthread_cond_timedwait(&reads_cv, &reads_mu, &until);
+    if (reads >= SS_MAX_SHEET_READS) {
+        pthread_mutex_unlock(&reads_mu);
+        *busy = 1;
+        return ss_err_set(err, SS_EIO, "file",
+                          "other ledgers are being read just now; send it again in a moment");
+    }
+    reads++;
+    pthread_mutex_unlock(&reads_mu);
+    rc = ss_sheet_read_as(data, len, enc, sh, err);
+    pthread_mutex_lock(&reads_mu);
+    reads--;
+    pthread_cond_signal(&reads_cv);
+    pthread_mutex_unlock(&reads_mu);
+    return rc;
+}
+
+int ss_web_upload_gate(void *ctx, const struct ss_http_req *req, const char **msg)
+{
+    struct ss_store *st;
+    const char *lang = ss_http_cookie(req, "lang");
+    int en = (lang && strcmp(lang, "en") == 0) || strncmp(req->path, "/api/", 5) == 0;
+    char param[SS_WEB_MAX_PARAM];
+    const struct ss_route *rt = ss_route_match(req->path, param, sizeof param);
+    struct ss_user u;
+    size_t i;
+
+    /* only writes that need a session: the sign-in form is the handler's */
+    for (i = 0; rt && i < SS_ROUTE_MAX_OPS && rt->ops[i].method; i++)
+        if (strcmp(rt->ops[i].method, req->method) == 0)
+            break;
+    if (!rt || i == SS_ROUTE_MAX_OPS || !rt->ops[i].method || !rt->ops[i].auth)
+        return 0;
+    st = ss_web_thread_store(ctx);
+    if (!st || ss_auth_session(st, ss_http_cookie(req, SS_SESSION_COOKIE), &u, NULL) != SS_OK) {
+        *msg = en ? "Sign in first: uploads need a session." : "请先登录：上传文件需要登录。";
+        return 401;
+    }
+    if (u.role != SS_ROLE_REPORTER && u.role != SS_ROLE_ADMIN) {
+        *msg = en ? "Only reporters upload files; this account may not."
+                  : "只有填报员可以上传文件，此账号不能上传。";
+        return 403;
+    }
+    return 0;
+}
+
+/* RFC 5987 ext-value characters that need no percent-encoding. */
+static int attr_char(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           strchr("!#$&+-.^_`|~", c) != NULL;
+}
+
+void ss_wf_disposition(struct ss_http_resp *resp, const char *utf8, const char *ascii)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char enc[200];
+    size_t n = 0;
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)utf8; *p && n + 4 < sizeof enc; p++) {
+        if (attr_char(*p)) {
+            enc[n++] = (char)*p;
+        } else {
+            enc[n++] = '%';
+            enc[n++] = hex[*p >> 4];
+            enc[n++] = hex[*p & 15];
+        }
+    }
+    enc[n] = '\0';
+    snprintf(resp->disposition, sizeof resp->disposition,
+             "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
+}
 
 static int own_org(struct ss_wreq *r, const struct ss_user *u, long *org)
 {
@@ -65,6 +171,11 @@ void ss_api_ledger_get(struct ss_wreq *r)
         ss_wf_error(r, &err, 0);
         return;
     }
+    {
+        char utf8[64], ascii[64];
+        ss_ledger_filename(&l, utf8, ascii);
+        ss_wf_disposition(r->resp, utf8, ascii);
+    }
     ss_ledger_cleanup(&l);
     r->resp->ctype = XLSX_TYPE;
     r->resp->cache_control = "no-store";
@@ -81,13 +192,26 @@ void ss_api_ledger_post(struct ss_wreq *r)
     struct ss_store *st;
     struct ss_err err;
     struct ss_json j;
+    enum ss_sheet_enc enc;
     const char *data;
     size_t len, i;
     long org;
+    int busy;
 
     if (ss_web_auth(r, 1, &u) || own_org(r, &u, &org))
         return;
     ss_err_clear(&err);
+    /* the role first: nobody else's upload is read at all */
+    if (u.role != SS_ROLE_REPORTER && u.role != SS_ROLE_ADMIN) {
+        ss_err_set(&err, SS_EFORBIDDEN, "role", "only reporters upload ledgers");
+        ss_wf_error(r, &err, 0);
+        return;
+    }
+    if (ss_sheet_enc_parse(ss_http_arg(r->http, "encoding"), &enc)) {
+        ss_err_set(&err, SS_EINVAL, "encoding", "encoding is utf-8 or gb18030 (or left out)");
+        ss_wf_error(r, &err, 0);
+        return;
+    }
     if ((f = ss_http_file(r->http, "file"))) {
         data = f->value;
         len = f->len;
@@ -99,8 +223,11 @@ void ss_api_ledger_post(struct ss_wreq *r)
         ss_wf_error(r, &err, 0);
         return;
     }
-    if (ss_sheet_read(data, len, &sh, &err)) {
-        ss_wf_error(r, &err, 0);
+    if (ss_wf_sheet_read(data, len, enc, &sh, &busy, &err)) {
+        if (busy)
+            ss_api_error(r, 503, "busy", err.msg);
+        else
+            ss_wf_error(r, &err, 0);
         return;
     }
     if (!(st = ss_web_store_rw(r))) {
@@ -108,7 +235,8 @@ void ss_api_ledger_post(struct ss_wreq *r)
         ss_api_error(r, 500, "internal", "The database cannot be opened for writing.");
         return;
     }
-    if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"), "draft", &res, &err)) {
+    if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"), "draft", SS_VOICE_API,
+                         &res, &err)) {
         ss_sheet_free(&sh);
         ss_ledger_result_cleanup(&res);
         ss_wf_error(r, &err, 0);
@@ -120,8 +248,10 @@ void ss_api_ledger_post(struct ss_wreq *r)
     ss_json_init(&j, &r->resp->body, 0);
     ss_json_obj(&j);
     ss_json_kstr(&j, "format", sh.format);
+    ss_json_kstr(&j, "period", res.period);
     ss_json_kstr(&j, "status", "draft");
     ss_json_kint(&j, "stored", (long long)res.stored);
+    ss_json_kint(&j, "unchanged", (long long)res.unchanged);
     ss_json_kint(&j, "skipped", (long long)res.skipped);
     ss_json_key(&j, "ids");
     ss_json_arr(&j);
@@ -193,7 +323,7 @@ static int write_blob(const char *dir, const char *name, const char *data, size_
 }
 
 int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_user *u, int64_t id,
-                        const struct ss_http_field *file, struct ss_err *err)
+                        const struct ss_http_field *file, enum ss_voice v, struct ss_err *err)
 {
     struct ss_wf_report rep;
     unsigned char hash[crypto_hash_sha256_BYTES];
@@ -203,27 +333,38 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
     int rc;
 
     if (ss_store_wf_get(st, id, &rep) != SS_OK)
-        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
+        return ss_err_set(err, SS_ENOTFOUND, "id",
+                          SS_VT(v, "no report with id %lld", "没有第 %lld 号填报"), (long long)id);
     ti = ss_plan_target_index(r->plan, rep.target_id);
     org = ss_engine_org_by_id(r->e, rep.org_id);
-    rc = ti < 0 ? ss_err_set(err, SS_EINVAL, "id", "the report is not on the current plan")
-                : ss_access_report(r->e, u, (size_t)ti, org, err);
+    rc = ti < 0
+             ? ss_err_set(err, SS_EINVAL, "id", "%s",
+                          SS_VT(v, "the report is not on the current plan", "该填报不属于当前计划"))
+             : ss_access_report(r->e, u, (size_t)ti, org, err);
+    if (rc == SS_EFORBIDDEN && v == SS_VOICE_FORM_ZH)
+        snprintf(err->msg, sizeof err->msg, "%s", "此账号无权为这份填报补充佐证材料");
     if (!rc && strcmp(rep.status, "approved") == 0)
-        rc = ss_err_set(err, SS_ECONFLICT, "id", "the report is approved; evidence is closed");
+        rc = ss_err_set(err, SS_ECONFLICT, "id", "%s",
+                        SS_VT(v, "the report is approved; evidence is closed",
+                              "该填报已审核通过，不能再补充佐证材料"));
     ss_wf_report_cleanup(&rep);
     if (rc)
         return rc;
     if (file->len == 0 || file->len > SS_MAX_EVIDENCE)
-        return ss_err_set(err, SS_EINVAL, "file", "evidence files are 1 byte to %u MiB",
-                          SS_MAX_EVIDENCE >> 20);
+        return ss_err_set(
+            err, SS_EINVAL, "file",
+            SS_VT(v, "evidence files are 1 byte to %u MiB", "佐证材料须在 1 字节到 %u MiB 之间"),
+            SS_MAX_EVIDENCE >> 20);
     if (!(mime = sniff((const unsigned char *)file->value, file->len)))
-        return ss_err_set(err, SS_EINVAL, "file",
-                          "evidence must be a photo (JPEG, PNG, WebP) or a PDF");
+        return ss_err_set(err, SS_EINVAL, "file", "%s",
+                          SS_VT(v, "evidence must be a photo (JPEG, PNG, WebP) or a PDF",
+                                "佐证材料须为照片（JPEG、PNG、WebP）或 PDF"));
     crypto_hash_sha256(hash, (const unsigned char *)file->value, file->len);
     sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
     snprintf(dir, sizeof dir, "%s.evidence", ss_store_wf_path(st));
     if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || write_blob(dir, hex, file->value, file->len))
-        return ss_err_set(err, SS_EIO, "file", "the evidence file cannot be stored");
+        return ss_err_set(err, SS_EIO, "file", "%s",
+                          SS_VT(v, "the evidence file cannot be stored", "佐证材料无法保存"));
     ss_store_set_actor(st, u->name);
     return ss_store_evidence_add(st, id, hex, mime, (int64_t)file->len,
                                  file->filename && *file->filename ? file->filename : NULL, err);
@@ -254,7 +395,7 @@ void ss_api_report_evidence(struct ss_wreq *r)
         ss_api_error(r, 500, "internal", "The database cannot be opened for writing.");
         return;
     }
-    if (ss_wf_evidence_save(r, st, &u, id, f, &err)) {
+    if (ss_wf_evidence_save(r, st, &u, id, f, SS_VOICE_API, &err)) {
         ss_wf_error(r, &err, 1);
         return;
     }

@@ -22,6 +22,7 @@
 #include "core/engine.h"
 #include "web/render.h"
 #include "web/web.h"
+#include "web/workflow_web.h"
 
 #define LOGIN_COOKIE "ss_login"
 #define LOGIN_COOKIE_AGE 3600
@@ -232,22 +233,9 @@ void ss_page_console(struct ss_wreq *r)
         ss_zh_close(r, "span");
         raw(b, "</dd>");
     }
-    raw(b, "</dl></section>\n<nav aria-label=\"");
-    raw(b, T(r, "工作台", "Console"));
-    raw(b, "\"><ul class=\"console-links\"><li><a href=\"/console/report\">");
-    raw(b, T(r, "我的填报任务", "My assignments"));
-    raw(b, "</a></li><li><a href=\"/console/inbox\">");
-    raw(b, T(r, "待我审核", "Inbox"));
-    raw(b, "</a></li>");
-    if (u.role == SS_ROLE_ADMIN) {
-        raw(b, "<li><a href=\"/console/users\">");
-        raw(b, T(r, "账号管理", "Accounts"));
-        raw(b, "</a></li><li><a href=\"/console/plan\">");
-        raw(b,
-            T(r, "计划设置（牵头单位、时序进度）", "Plan settings (lead departments, schedules)"));
-        raw(b, "</a></li>");
-    }
-    raw(b, "</ul></nav>\n<form class=\"stack\" method=\"post\" action=\"/logout\">");
+    raw(b, "</dl></section>\n");
+    ss_wf_console_links(r, &u); /* by role: a reporter sees no reviewer links */
+    raw(b, "<form class=\"stack\" method=\"post\" action=\"/logout\">");
     hidden_csrf(b, csrf);
     raw(b, "<p><button type=\"submit\">");
     raw(b, T(r, "退出登录", "Sign out"));

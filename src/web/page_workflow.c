@@ -1,19 +1,26 @@
 /*
- * page_workflow.c - the console pages of the reporting workflow, server-
- * rendered for a phone first, with no script (the CSP forbids inline
- * script, and none is needed):
+ * page_workflow.c - the reporter's console pages, server-rendered for a
+ * phone first, with no script (the CSP forbids inline script, and none is
+ * needed); the reviewer's inbox is page_inbox.c.
  *
- *   /console/report  the reporter's assignments for the period: last
- *                    approved value, this value (numerator/denominator for
- *                    rates, baseline for changes), a note, an evidence file;
- *                    "submit for review" or "save as drafts". A refused row
- *                    is shown again with what was typed and why, so nothing
- *                    typed is lost.
- *   /console/inbox   the reviewer's inbox: each submitted report with its
- *                    flags in words, approve, or return with a comment.
+ *   /console/report  the reporter's assignments for a period (by default
+ *                    the one whose deadline is next, with a picker of the
+ *                    plan's months): last approved value, this value
+ *                    (numerator/denominator for rates, baseline for
+ *                    changes), a note, a correction box, an evidence file;
+ *                    "submit for review" or "save as drafts". A returned
+ *                    report shows the reviewer's comment and earlier
+ *                    returned versions. A refused row is shown again with
+ *                    what was typed and why, so nothing typed is lost. The
+ *                    same page downloads and uploads the period's ledger
+ *                    (/console/ledger) and submits ticked drafts at once
+ *                    (/console/submit).
  *
- * Forms carry the session's CSRF token in a hidden field; every decision
- * is core/'s, as for the JSON API.
+ * Errors are the core's, in the page's voice (core/report.h): Chinese on
+ * Chinese pages, English with ?lang=en, naming the form's fields ("本期累
+ * 计值：…", "“更正”"), never the CLI's flags. Forms carry the session's
+ * CSRF token in a hidden field; every decision is core/'s, as for the API.
+ * The helpers both console files use are declared in workflow_web.h.
  */
 #include <math.h>
 #include <stdio.h>
@@ -29,9 +36,16 @@
 #include "web/render.h"
 #include "web/workflow_web.h"
 
-#define MAX_ROWS 400 /* assignments shown on one page */
+#define MAX_ROWS 400   /* assignments shown on one page */
+#define MAX_MSGS 64    /* refusals shown after one post */
+#define MAX_HISTORY 10 /* returned versions shown per report */
 
-static void hidden(struct ss_buf *b, const char *name, const char *value)
+enum ss_voice ss_wf_voice(const struct ss_wreq *r)
+{
+    return r->lang == SS_LANG_EN ? SS_VOICE_FORM_EN : SS_VOICE_FORM_ZH;
+}
+
+void ss_wf_hidden(struct ss_buf *b, const char *name, const char *value)
 {
     raw(b, "<input type=\"hidden\" name=\"");
     raw(b, name);
@@ -41,7 +55,7 @@ static void hidden(struct ss_buf *b, const char *name, const char *value)
 }
 
 /* The session's CSRF token (ss_web_auth already checked the session). */
-static int session_csrf(struct ss_wreq *r, struct ss_user *u, char csrf[SS_TOKEN_HEX])
+int ss_wf_session_csrf(struct ss_wreq *r, struct ss_user *u, char csrf[SS_TOKEN_HEX])
 {
     return ss_auth_session(r->st, ss_http_cookie(r->http, SS_SESSION_COOKIE), u, csrf);
 }
@@ -60,31 +74,138 @@ static const char *status_words(struct ss_wreq *r, const char *status)
     return status;
 }
 
-static void notice_p(struct ss_buf *b, const char *notice)
+/* The form field an error is about, as the page labels it. */
+static const char *field_label(struct ss_wreq *r, const char *field)
+{
+    static const char *const names[][3] = {
+        {"value", "本期累计值", "Cumulative value now"},
+        {"numerator", "分子", "Numerator"},
+        {"denominator", "分母", "Denominator"},
+        {"baseline", "上年基数", "Last year's level"},
+        {"note", "说明", "Note"},
+        {"date", "填报期", "Period"},
+        {"period", "填报期", "Period"},
+        {"file", "台账文件", "Ledger file"},
+        {"encoding", "文件编码", "Encoding"},
+        {"comment", "退回意见", "Reason for returning"},
+        {"target", "指标", "Target"},
+    };
+    size_t i;
+
+    for (i = 0; i < SS_ARRAY_LEN(names); i++)
+        if (strcmp(names[i][0], field) == 0)
+            return names[i][r->lang == SS_LANG_EN ? 2 : 1];
+    return NULL;
+}
+
+/* "label: message" into out, the label naming the form's field. */
+void ss_wf_labelled(struct ss_wreq *r, const struct ss_err *err, char *out, size_t cap)
+{
+    const char *label = field_label(r, err->field);
+
+    if (label)
+        snprintf(out, cap, T(r, "%s：%s", "%s: %s"), label, err->msg);
+    else
+        snprintf(out, cap, "%s", err->msg);
+}
+
+/* A sheet's refusal (base/sheet.c speaks English) in Chinese. */
+static const char *sheet_error_zh(const char *msg)
+{
+    static const char *const map[][2] = {
+        {"the sheet's cells hold more than", "台账单元格中的文字总量超过上限（正常台账远小于此；是"
+                                             "否每个单元格都重复了同一段长文字？）"},
+        {"the file is UTF-16",
+         "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为 CSV 或 .xlsx"},
+        {"the file is neither", "文件既不是 UTF-8 也不是 GB18030 文本；请另存为 CSV 或 .xlsx"},
+        {"the file is not valid UTF-8", "文件不是有效的 UTF-8 文本；请选择 GB18030 或自动识别"},
+        {"the file is not valid GB18030", "文件不是有效的 GB18030 文本；请选择 UTF-8 或自动识别"},
+        {"the file holds NUL", "文件含有空字节，不是 CSV 文本"},
+        {"the file is larger", "文件超过大小上限"},
+        {"the file has more than", "台账超过行数上限"},
+        {"the sheet has more", "台账超过行数上限"},
+        {"the CSV is malformed", "CSV 格式有误（引号不成对？）"},
+        {"other ledgers are being read", "其他台账正在读取，请稍后再上传"},
+    };
+    size_t i;
+
+    for (i = 0; i < SS_ARRAY_LEN(map); i++)
+        if (strncmp(msg, map[i][0], strlen(map[i][0])) == 0 || strstr(msg, map[i][0]))
+            return map[i][1];
+    return "文件不是有效的 .xlsx 工作簿或 CSV 表格，无法读取；请用下载的台账填写后上传";
+}
+
+void ss_wf_notice(struct ss_buf *b, const char *notice)
 {
     raw(b, "<p class=\"notice\" role=\"status\">");
     ss_html(b, notice);
     raw(b, "</p>\n");
 }
 
-static void flag_words(struct ss_wreq *r, struct ss_buf *b, const char *flags)
+void ss_wf_alert(struct ss_buf *b, const char *msg)
 {
-    const char *p = flags ? flags : "";
+    raw(b, "<p class=\"form-error\" role=\"alert\">");
+    ss_html(b, msg);
+    raw(b, "</p>\n");
+}
 
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        raw(b, "<li class=\"flag\">");
-        if (n == 13 && strncmp(p, "over_3x_share", 13) == 0)
-            raw(b, T(r, "累计值超过任务值的3倍", "More than 3x the unit's share"));
-        else if (n == 4 && strncmp(p, "jump", 4) == 0)
-            raw(b,
-                T(r, "增幅超过以往最大月增幅的3倍", "A jump over 3x the largest earlier increase"));
-        else
-            ss_esc_html(b, p, n);
-        raw(b, "</li>");
-        p += n;
-        p += *p == ',';
+/* A report's values as people read them: "12", "9 / 10 = 90". */
+void ss_wf_values(struct ss_buf *b, const struct ss_target *t, double v, double num, double den)
+{
+    if (t && t->kind == SS_KIND_RATE && !isnan(num)) {
+        ss_num(b, num);
+        raw(b, " / ");
+        ss_num(b, den);
+        if (den > 0) {
+            raw(b, " = ");
+            ss_num(b, 100.0 * num / den);
+            raw(b, "%");
+        }
+    } else {
+        ss_num(b, v);
+        if (t && t->kind == SS_KIND_CHANGE && !isnan(den)) {
+            raw(b, " / ");
+            ss_num(b, den);
+        }
     }
+}
+
+/* The versions of report id a reviewer returned, oldest first. */
+void ss_wf_history(struct ss_wreq *r, struct ss_buf *b, const struct ss_target *t, int64_t id)
+{
+    struct ss_wf_revision *v = NULL;
+    size_t n = 0, i;
+
+    if (ss_store_wf_revisions(r->st, id, MAX_HISTORY, &v, &n) != SS_OK || n == 0) {
+        ss_wf_revisions_free(v, n);
+        return;
+    }
+    raw(b, "<div class=\"history\"><p>");
+    raw(b, T(r, "此前退回的版本：", "Returned before:"));
+    raw(b, "</p><ul>");
+    for (i = 0; i < n; i++) {
+        raw(b, "<li>");
+        ss_wf_values(b, t, v[i].value, v[i].numerator, v[i].denominator);
+        if (v[i].as_of != SS_NO_DATE) {
+            raw(b, T(r, "（截至 ", " (as of "));
+            ss_day(b, v[i].as_of);
+            raw(b, T(r, "）", ")"));
+        }
+        if (v[i].note && *v[i].note) {
+            raw(b, T(r, "，说明：", "; note: "));
+            ss_html(b, v[i].note);
+        }
+        raw(b, T(r, "。退回意见：", ". Returned: "));
+        ss_html(b, v[i].comment ? v[i].comment : "—");
+        if (v[i].reviewed_by) {
+            raw(b, T(r, "（", " ("));
+            ss_html(b, v[i].reviewed_by);
+            raw(b, T(r, "）", ")"));
+        }
+        raw(b, "</li>");
+    }
+    raw(b, "</ul></div>\n");
+    ss_wf_revisions_free(v, n);
 }
 
 static void num_input(struct ss_buf *b, const char *label, const char *name, long long tid,
@@ -106,21 +227,296 @@ static void num_input(struct ss_buf *b, const char *label, const char *name, lon
     raw(b, "\"></p>");
 }
 
+void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
+{
+    struct ss_buf *b = &r->resp->body;
+    int report = u->role == SS_ROLE_REPORTER || u->role == SS_ROLE_ADMIN;
+    int review = u->role == SS_ROLE_REVIEWER || u->role == SS_ROLE_ADMIN;
+
+    if (!report && !review) {
+        raw(b, "<p>");
+        raw(b, T(r, "只读账号：可查看公开进展，不能填报或审核。",
+                 "A read-only account: it sees the public figures, and neither reports nor "
+                 "reviews."));
+        raw(b, "</p>\n");
+        return;
+    }
+    raw(b, "<nav aria-label=\"");
+    raw(b, T(r, "工作台", "Console"));
+    raw(b, "\"><ul class=\"console-links\">");
+    if (report) {
+        raw(b, "<li><a href=\"/console/report\">");
+        raw(b, T(r, "我的填报任务", "My assignments"));
+        raw(b, "</a></li>");
+    }
+    if (review) {
+        raw(b, "<li><a href=\"/console/inbox\">");
+        raw(b, T(r, "待我审核", "Inbox"));
+        raw(b, "</a></li>");
+    }
+    raw(b, "</ul></nav>\n");
+}
+
+/* ---- the reporter's page ------------------------------------------------------ */
+
 /* Per-row outcome of a POST, to show again. */
 struct row_msg {
     int64_t tid;
     const char *msg; /* error (escaped on output) or NULL */
 };
 
+/* What a POST leaves to show above the rows. */
+struct page_msgs {
+    const char *notice;         /* a status line, or NULL */
+    const char *alert;          /* an error line, or NULL */
+    const struct row_msg *rows; /* errors by target */
+    size_t nrows;
+    const struct ss_ledger_error *le; /* errors of an uploaded ledger */
+    size_t nle;
+};
+
+/* <select> of the plan's months up to now, each with its due date. */
+static void period_picker(struct ss_wreq *r, const struct ss_ledger *l, int deadline_day)
+{
+    struct ss_buf *b = &r->resp->body;
+    int32_t today = ss_date_today(), s, e, last = r->plan->end;
+    char p[8], d[11];
+
+    if (last == SS_NO_DATE || today < last)
+        last = today;
+    raw(b, "<form class=\"stack picker\" method=\"get\" action=\"/console/report\"><p><label "
+           "for=\"period\">");
+    raw(b, T(r, "填报期", "Period"));
+    raw(b, "</label><select id=\"period\" name=\"period\">");
+    ss_period_fmt(r->plan->start, p);
+    while (ss_period_parse(p, &s, &e) == SS_OK && s <= last) {
+        raw(b, "<option value=\"");
+        raw(b, p);
+        raw(b, strcmp(p, l->period) == 0 ? "\" selected>" : "\">");
+        raw(b, p);
+        ss_date_fmt(ss_period_deadline(e, deadline_day), d);
+        raw(b, T(r, "（截止 ", " (due "));
+        raw(b, d);
+        raw(b, T(r, "）", ")"));
+        raw(b, "</option>");
+        ss_period_fmt(e + 1, p);
+    }
+    raw(b, "</select></p><p><button class=\"secondary\" type=\"submit\">");
+    raw(b, T(r, "查看该期", "Show this period"));
+    raw(b, "</button></p></form>\n");
+}
+
+static void ledger_forms(struct ss_wreq *r, const struct ss_ledger *l, const char *csrf)
+{
+    struct ss_buf *b = &r->resp->body;
+
+    raw(b, "<section aria-labelledby=\"ledger\"><h2 id=\"ledger\">");
+    raw(b, T(r, "台账（Excel）", "Ledger (Excel)"));
+    raw(b, "</h2>\n<p><a href=\"/api/v1/ledger.xlsx?period=");
+    ss_attr(b, l->period);
+    raw(b, "\">");
+    raw(b, T(r, "下载本期台账", "Download the period's ledger"));
+    raw(b, "</a></p>\n<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
+           "action=\"/console/ledger\">");
+    ss_wf_hidden(b, "csrf", csrf);
+    ss_wf_hidden(b, "period", l->period);
+    raw(b, "<p><label for=\"file\">");
+    raw(b, T(r, "台账文件（.xlsx 或 CSV）", "Ledger file (.xlsx or CSV)"));
+    raw(b, "</label><input type=\"file\" id=\"file\" name=\"file\" required accept=\".xlsx,.csv,"
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv\"></p>"
+           "<p><label for=\"encoding\">");
+    raw(b, T(r, "CSV 文件编码", "CSV encoding"));
+    raw(b, "</label><select id=\"encoding\" name=\"encoding\"><option value=\"\" selected>");
+    raw(b, T(r, "自动识别", "Detect"));
+    raw(b, "</option><option value=\"gb18030\">GB18030 / GBK</option>"
+           "<option value=\"utf-8\">UTF-8</option></select></p>"
+           "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">");
+    raw(b, T(r, "上传为草稿", "Upload as drafts"));
+    raw(b, "</button> <button class=\"secondary\" type=\"submit\" name=\"action\" "
+           "value=\"submit\">");
+    raw(b, T(r, "上传并提交审核", "Upload and submit"));
+    raw(b, "</button></p></form></section>\n");
+}
+
+/* The period's drafts, ticked, with one button to submit them all. */
+static void drafts_form(struct ss_wreq *r, const struct ss_ledger *l, const char *csrf)
+{
+    struct ss_buf *b = &r->resp->body;
+    size_t i, n = 0;
+    char idbuf[24];
+
+    for (i = 0; i < l->n && i < MAX_ROWS; i++)
+        n += l->rows[i].pending_id && strcmp(l->rows[i].pending_status, "draft") == 0;
+    if (!n)
+        return;
+    raw(b, "<section aria-labelledby=\"drafts\"><h2 id=\"drafts\">");
+    raw(b, T(r, "本期草稿", "This period's drafts"));
+    raw(b, "</h2>\n<form class=\"stack\" method=\"post\" action=\"/console/submit\">");
+    ss_wf_hidden(b, "csrf", csrf);
+    ss_wf_hidden(b, "period", l->period);
+    raw(b, "<fieldset class=\"picks\"><legend>");
+    raw(b, T(r, "勾选要提交审核的草稿", "Tick the drafts to submit for review"));
+    raw(b, "</legend>");
+    for (i = 0; i < l->n && i < MAX_ROWS; i++) {
+        const struct ss_my_assignment *a = &l->rows[i];
+        const struct ss_target *t = &r->plan->targets[l->ti[i]];
+
+        if (!a->pending_id || strcmp(a->pending_status, "draft") != 0)
+            continue;
+        snprintf(idbuf, sizeof idbuf, "%lld", (long long)a->pending_id);
+        raw(b, "<p class=\"check\"><input type=\"checkbox\" name=\"id\" checked id=\"s");
+        raw(b, idbuf);
+        raw(b, "\" value=\"");
+        raw(b, idbuf);
+        raw(b, "\"><label for=\"s");
+        raw(b, idbuf);
+        raw(b, "\">");
+        ss_zh_open(r, "span");
+        ss_html(b, t->metric);
+        ss_zh_close(r, "span");
+        raw(b, " ");
+        ss_wf_values(b, t, a->pending_value, a->pending_num, a->pending_den);
+        raw(b, " ");
+        ss_html(b, t->unit);
+        raw(b, "</label></p>");
+    }
+    raw(b, "</fieldset><p><button type=\"submit\">");
+    raw(b, T(r, "提交所选草稿", "Submit the ticked drafts"));
+    raw(b, "</button></p></form></section>\n");
+}
+
+static void ledger_errors(struct ss_wreq *r, const struct page_msgs *m)
+{
+    struct ss_buf *b = &r->resp->body;
+    size_t i;
+
+    if (!m->nle)
+        return;
+    raw(b, "<div class=\"form-error\" role=\"alert\"><p>");
+    raw(b, T(r, "以下各行未保存，请修改台账后重新上传：",
+             "These rows were not saved; correct the ledger and upload it again:"));
+    raw(b, "</p><ul>");
+    for (i = 0; i < m->nle && i < 200; i++) {
+        raw(b, "<li>");
+        ss_buf_printf(b, T(r, "第 %d 行", "Row %d"), m->le[i].row);
+        if (m->le[i].column[0]) {
+            raw(b, T(r, " ", ", column "));
+            ss_html(b, m->le[i].column);
+            raw(b, T(r, " 列", ""));
+        }
+        raw(b, T(r, "：", ": "));
+        ss_html(b, m->le[i].message);
+        raw(b, "</li>");
+    }
+    raw(b, "</ul></div>\n");
+}
+
+static void report_row(struct ss_wreq *r, const struct ss_my_assignment *a,
+                       const struct ss_target *t, const char *msg)
+{
+    struct ss_buf *b = &r->resp->body;
+    long long tid = (long long)t->id;
+    char key[40], vbuf[64];
+    const char *typed;
+
+    raw(b, "<fieldset class=\"row\"><legend>");
+    ss_zh_open(r, "span");
+    ss_html(b, t->metric);
+    ss_zh_close(r, "span");
+    raw(b, "（");
+    ss_html(b, t->unit);
+    raw(b, "）</legend>\n<p>");
+    raw(b, T(r, "任务值 ", "Share "));
+    ss_num(b, a->value);
+    raw(b, " · ");
+    raw(b, T(r, "上次审核值 ", "Last approved "));
+    ss_num(b, a->last);
+    if (a->last_day != SS_NO_DATE) {
+        raw(b, " (");
+        ss_day(b, a->last_day);
+        raw(b, ")");
+    }
+    raw(b, "</p>\n");
+    if (a->pending_id) {
+        raw(b, "<p class=\"state st-");
+        ss_attr(b, a->pending_status);
+        raw(b, "\">");
+        ss_html(b, status_words(r, a->pending_status));
+        raw(b, "</p>\n");
+    }
+    if (a->pending_comment && strcmp(a->pending_status, "returned") == 0) {
+        raw(b, "<p>");
+        raw(b, T(r, "退回意见：", "Returned: "));
+        ss_html(b, a->pending_comment);
+        raw(b, "</p>\n");
+    }
+    if (a->pending_id)
+        ss_wf_history(r, b, t, a->pending_id);
+    if (msg)
+        ss_wf_alert(b, msg);
+#define TYPED(prefix, fallback)                                                                    \
+    (snprintf(key, sizeof key, prefix "_%lld", tid),                                               \
+     (typed = ss_http_field(r->http, key)) ? typed                                                 \
+     : isnan(fallback)                     ? ""                                                    \
+                                           : (snprintf(vbuf, sizeof vbuf, "%.15g", fallback), vbuf))
+    if (t->kind == SS_KIND_RATE) {
+        num_input(b, T(r, "分子", "Numerator"), "n", tid, TYPED("n", a->pending_num));
+        num_input(b, T(r, "分母", "Denominator"), "d", tid, TYPED("d", a->pending_den));
+    } else {
+        num_input(b, T(r, "本期累计值", "Cumulative value now"), "v", tid,
+                  TYPED("v", a->pending_value));
+        if (t->kind == SS_KIND_CHANGE)
+            num_input(b, T(r, "上年基数", "Last year's level"), "d", tid,
+                      TYPED("d", a->pending_den));
+    }
+#undef TYPED
+    snprintf(key, sizeof key, "note_%lld", tid);
+    typed = ss_http_field(r->http, key);
+    raw(b, "<p><label for=\"");
+    raw(b, key);
+    raw(b, "\">");
+    raw(b, T(r, "说明", "Note"));
+    raw(b, "</label><textarea id=\"");
+    raw(b, key);
+    raw(b, "\" name=\"");
+    raw(b, key);
+    raw(b, "\" rows=\"2\" maxlength=\"2000\">");
+    ss_html(b, typed ? typed : a->pending_note ? a->pending_note : "");
+    raw(b, "</textarea></p>");
+    snprintf(key, sizeof key, "corr_%lld", tid);
+    raw(b, "<p class=\"check\"><input type=\"checkbox\" value=\"1\" id=\"");
+    raw(b, key);
+    raw(b, "\" name=\"");
+    raw(b, key);
+    raw(b, ss_http_field(r->http, key) ? "\" checked>" : "\">");
+    raw(b, "<label for=\"");
+    raw(b, key);
+    raw(b, "\">");
+    raw(b, T(r, "更正（数值可低于上次，须在“说明”中写明原因）",
+             "Correction (the value may be lower than before; say why in “Note”)"));
+    raw(b, "</label></p>");
+    snprintf(key, sizeof key, "ev_%lld", tid);
+    raw(b, "<p><label for=\"");
+    raw(b, key);
+    raw(b, "\">");
+    raw(b, T(r, "佐证材料（照片或PDF，10MB以内）", "Evidence (photo or PDF, up to 10 MB)"));
+    raw(b, "</label><input type=\"file\" id=\"");
+    raw(b, key);
+    raw(b, "\" name=\"");
+    raw(b, key);
+    raw(b, "\" accept=\"image/jpeg,image/png,image/webp,application/pdf\"></p>");
+    raw(b, "</fieldset>\n");
+}
+
 static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *csrf,
-                        const char *period, const struct row_msg *msgs, size_t nmsgs,
-                        const char *notice)
+                        const char *period, const struct page_msgs *m)
 {
     struct ss_buf *b = &r->resp->body;
     struct ss_ledger l;
     struct ss_err err;
     char d[11];
     long org = ss_access_user_org(r->e, u);
+    int deadline_day;
     size_t i, k;
 
     r->resp->cache_control = "no-store";
@@ -129,15 +525,29 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     raw(b, T(r, "我的填报任务", "My assignments"));
     raw(b, "</h1>\n");
     ss_err_clear(&err);
-    if (org < 0 ||
-        ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u->org, period, &l, &err)) {
-        raw(b, "<p role=\"alert\">");
-        ss_html(b,
-                org < 0 ? T(r, "账号的区划未知。", "The account's org unit is unknown.") : err.msg);
-        raw(b, "</p>\n");
+    if (u->role != SS_ROLE_REPORTER && u->role != SS_ROLE_ADMIN) {
+        ss_wf_alert(b, m && m->alert
+                           ? m->alert
+                           : T(r, "只有填报员有填报任务。", "Only reporters have assignments."));
         ss_page_end(r);
         return;
     }
+    if (org < 0 ||
+        ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u->org, period, &l, &err)) {
+        if (org >= 0 && strcmp(err.field, "period") == 0)
+            snprintf(err.msg, sizeof err.msg,
+                     T(r, "填报期：“%.20s”不是计划内的月份（年-月）",
+                       "Period: '%.20s' is not a month of the plan (YYYY-MM)"),
+                     period ? period : "");
+        ss_wf_alert(b, org < 0 ? T(r, "账号的区划未知。", "The account's org unit is unknown.")
+                               : err.msg);
+        raw(b, "<p><a href=\"/console/report\">");
+        raw(b, T(r, "回到当前填报期", "Back to the current period"));
+        raw(b, "</a></p>\n");
+        ss_page_end(r);
+        return;
+    }
+    deadline_day = ss_store_plan_deadline_day(r->st, r->plan->id);
     raw(b, "<p>");
     ss_zh_open(r, "span");
     ss_html(b, ss_engine_org(r->e, org)->name);
@@ -149,116 +559,43 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     raw(b, T(r, "截止 ", "Due "));
     ss_date_fmt(l.deadline, d);
     ss_html(b, d);
-    raw(b, "</p>\n<p><a href=\"/api/v1/ledger.xlsx?period=");
-    ss_attr(b, l.period);
-    raw(b, "\">");
-    raw(b, T(r, "下载本期台账（Excel）", "Download the period's ledger (Excel)"));
-    raw(b, "</a></p>\n");
-    if (notice)
-        notice_p(b, notice);
+    raw(b, "</p>\n");
+    period_picker(r, &l, deadline_day);
+    if (m && m->notice)
+        ss_wf_notice(b, m->notice);
+    if (m && m->alert)
+        ss_wf_alert(b, m->alert);
+    if (m)
+        ledger_errors(r, m);
     if (l.n == 0) {
         raw(b, "<p>");
         raw(b,
             T(r, "本期没有分配给本单位的任务。", "No assignments for this unit in this period."));
         raw(b, "</p>\n");
     } else {
-        raw(b, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
+        drafts_form(r, &l, csrf);
+        raw(b, "<section aria-labelledby=\"fill\"><h2 id=\"fill\">");
+        raw(b, T(r, "逐项填报", "Report each target"));
+        raw(b, "</h2>\n<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
                "action=\"/console/report\">");
-        hidden(b, "csrf", csrf);
-        hidden(b, "period", l.period);
+        ss_wf_hidden(b, "csrf", csrf);
+        ss_wf_hidden(b, "period", l.period);
         for (i = 0; i < l.n && i < MAX_ROWS; i++) {
-            const struct ss_my_assignment *a = &l.rows[i];
             const struct ss_target *t = &r->plan->targets[l.ti[i]];
-            long long tid = (long long)t->id;
-            char key[40], vbuf[64];
-            const char *msg = NULL, *typed;
+            const char *msg = NULL;
 
-            for (k = 0; k < nmsgs; k++)
-                if (msgs[k].tid == t->id)
-                    msg = msgs[k].msg;
-            raw(b, "<fieldset class=\"row\"><legend>");
-            ss_zh_open(r, "span");
-            ss_html(b, t->metric);
-            ss_zh_close(r, "span");
-            raw(b, "（");
-            ss_html(b, t->unit);
-            raw(b, "）</legend>\n<p>");
-            raw(b, T(r, "任务值 ", "Share "));
-            ss_num(b, a->value);
-            raw(b, " · ");
-            raw(b, T(r, "上次审核值 ", "Last approved "));
-            ss_num(b, a->last);
-            if (a->last_day != SS_NO_DATE) {
-                raw(b, " (");
-                ss_day(b, a->last_day);
-                raw(b, ")");
-            }
-            raw(b, "</p>\n");
-            if (a->pending_id) {
-                raw(b, "<p class=\"state st-");
-                ss_attr(b, a->pending_status);
-                raw(b, "\">");
-                ss_html(b, status_words(r, a->pending_status));
-                raw(b, "</p>\n");
-            }
-            if (a->pending_comment && strcmp(a->pending_status, "returned") == 0) {
-                raw(b, "<p>");
-                raw(b, T(r, "退回意见：", "Returned: "));
-                ss_html(b, a->pending_comment);
-                raw(b, "</p>\n");
-            }
-            if (msg) {
-                raw(b, "<p class=\"form-error\" role=\"alert\">");
-                ss_html(b, msg);
-                raw(b, "</p>\n");
-            }
-#define TYPED(prefix, fallback)                                                                    \
-    (snprintf(key, sizeof key, prefix "_%lld", tid),                                               \
-     (typed = ss_http_field(r->http, key)) ? typed                                                 \
-     : isnan(fallback)                     ? ""                                                    \
-                                           : (snprintf(vbuf, sizeof vbuf, "%.15g", fallback), vbuf))
-            if (t->kind == SS_KIND_RATE) {
-                num_input(b, T(r, "分子", "Numerator"), "n", tid, TYPED("n", a->pending_num));
-                num_input(b, T(r, "分母", "Denominator"), "d", tid, TYPED("d", a->pending_den));
-            } else {
-                num_input(b, T(r, "本期累计值", "Cumulative value now"), "v", tid,
-                          TYPED("v", a->pending_value));
-                if (t->kind == SS_KIND_CHANGE)
-                    num_input(b, T(r, "上年基数", "Last year's level"), "d", tid,
-                              TYPED("d", a->pending_den));
-            }
-#undef TYPED
-            snprintf(key, sizeof key, "note_%lld", tid);
-            typed = ss_http_field(r->http, key);
-            raw(b, "<p><label for=\"");
-            raw(b, key);
-            raw(b, "\">");
-            raw(b, T(r, "说明", "Note"));
-            raw(b, "</label><textarea id=\"");
-            raw(b, key);
-            raw(b, "\" name=\"");
-            raw(b, key);
-            raw(b, "\" rows=\"2\" maxlength=\"2000\">");
-            ss_html(b, typed ? typed : a->pending_note ? a->pending_note : "");
-            raw(b, "</textarea></p>");
-            snprintf(key, sizeof key, "ev_%lld", tid);
-            raw(b, "<p><label for=\"");
-            raw(b, key);
-            raw(b, "\">");
-            raw(b, T(r, "佐证材料（照片或PDF，10MB以内）", "Evidence (photo or PDF, up to 10 MB)"));
-            raw(b, "</label><input type=\"file\" id=\"");
-            raw(b, key);
-            raw(b, "\" name=\"");
-            raw(b, key);
-            raw(b, "\" accept=\"image/jpeg,image/png,image/webp,application/pdf\"></p>");
-            raw(b, "</fieldset>\n");
+            for (k = 0; m && k < m->nrows; k++)
+                if (m->rows[k].tid == t->id)
+                    msg = m->rows[k].msg;
+            report_row(r, &l.rows[i], t, msg);
         }
         raw(b, "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">");
         raw(b, T(r, "提交审核", "Submit for review"));
         raw(b, "</button> <button class=\"secondary\" type=\"submit\" name=\"action\" "
                "value=\"draft\">");
         raw(b, T(r, "存为草稿", "Save as drafts"));
-        raw(b, "</button></p></form>\n");
+        raw(b, "</button></p></form></section>\n");
+        ledger_forms(r, &l, csrf);
     }
     raw(b, "<p><a href=\"/console\">");
     raw(b, T(r, "返回工作台", "Back to the console"));
@@ -267,30 +604,51 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     ss_page_end(r);
 }
 
+/* A count from the query, or -1. */
+long ss_wf_count_arg(struct ss_wreq *r, const char *key)
+{
+    const char *s = ss_http_arg(r->http, key);
+    long n;
+
+    return s && ss_parse_long(s, &n) == 0 && n >= 0 ? n : -1;
+}
+
 void ss_page_report(struct ss_wreq *r)
 {
     struct ss_user u;
-    char csrf[SS_TOKEN_HEX];
-    const char *saved = ss_http_arg(r->http, "saved"), *as = ss_http_arg(r->http, "as");
-    char notice[128];
-    long n = 0;
+    struct page_msgs m;
+    char csrf[SS_TOKEN_HEX], notice[200];
+    const char *as = ss_http_arg(r->http, "as");
+    long saved = ss_wf_count_arg(r, "saved"), up = ss_wf_count_arg(r, "uploaded"),
+         same = ss_wf_count_arg(r, "unchanged"), sub = ss_wf_count_arg(r, "submitted");
+    int draft = as && strcmp(as, "draft") == 0;
 
-    if (ss_web_auth(r, 0, &u) || session_csrf(r, &u, csrf))
+    if (ss_web_auth(r, 0, &u) || ss_wf_session_csrf(r, &u, csrf))
         return;
-    if (saved && (ss_parse_long(saved, &n) || n < 0))
-        n = 0;
-    if (saved && n == 0)
+    memset(&m, 0, sizeof m);
+    if (saved == 0)
         snprintf(notice, sizeof notice, "%s",
                  T(r, "没有填写数值，未保存任何条目。", "No value was filled in: nothing saved."));
-    else if (saved && as && strcmp(as, "draft") == 0)
+    else if (saved > 0 && draft)
         snprintf(notice, sizeof notice,
                  T(r, "已存为草稿 %ld 条，尚未提交。", "Saved %ld as drafts, not yet submitted."),
-                 n);
-    else if (saved)
+                 saved);
+    else if (saved > 0)
         snprintf(notice, sizeof notice,
                  T(r, "已保存并提交 %ld 条，等待上级审核。", "Saved and submitted %ld for review."),
-                 n);
-    report_page(r, &u, csrf, ss_http_arg(r->http, "period"), NULL, 0, saved ? notice : NULL);
+                 saved);
+    else if (up >= 0)
+        snprintf(notice, sizeof notice,
+                 draft ? T(r, "台账已上传：%ld 条存为草稿，%ld 条与已有填报相同。",
+                           "Ledger uploaded: %ld saved as drafts, %ld already as reported.")
+                       : T(r, "台账已上传：%ld 条已提交审核，%ld 条与已有填报相同。",
+                           "Ledger uploaded: %ld submitted for review, %ld already as reported."),
+                 up, same < 0 ? 0 : same);
+    else if (sub >= 0)
+        snprintf(notice, sizeof notice,
+                 T(r, "已提交审核 %ld 条草稿。", "Submitted %ld drafts for review."), sub);
+    m.notice = saved >= 0 || up >= 0 || sub >= 0 ? notice : NULL;
+    report_page(r, &u, csrf, ss_http_arg(r->http, "period"), &m);
 }
 
 /* A form number: NAN when blank; -1 when not a number. */
@@ -308,24 +666,28 @@ void ss_page_report_post(struct ss_wreq *r)
     struct ss_ledger l;
     struct ss_err err;
     struct ss_store *st;
-    struct row_msg msgs[MAX_ROWS];
-    char msgtext[64][sizeof(((struct ss_err *)0)->msg)];
-    char csrf[SS_TOKEN_HEX], date[11], url[96];
-    const char *period = ss_http_field(r->http, "period");
+    struct row_msg msgs[MAX_MSGS];
+    struct page_msgs m;
+    char msgtext[MAX_MSGS][sizeof(((struct ss_err *)0)->msg) + 64];
+    char csrf[SS_TOKEN_HEX], date[11], url[128], period[8];
     const char *action = ss_http_field(r->http, "action");
     const char *status = action && strcmp(action, "draft") == 0 ? "draft" : "submitted";
+    enum ss_voice v = ss_wf_voice(r);
     long org;
     size_t i, nmsgs = 0, saved = 0;
 
-    if (ss_web_auth(r, 1, &u) || session_csrf(r, &u, csrf))
+    if (ss_web_auth(r, 1, &u) || ss_wf_session_csrf(r, &u, csrf))
         return;
     org = ss_access_user_org(r->e, &u);
     st = ss_web_store_rw(r);
     ss_err_clear(&err);
+    memset(&m, 0, sizeof m);
     if (org < 0 || !st ||
-        ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u.org, period, &l, &err)) {
+        ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u.org,
+                       ss_http_field(r->http, "period"), &l, &err)) {
         r->resp->status = 400;
-        report_page(r, &u, csrf, period, NULL, 0, err.msg[0] ? err.msg : "refused");
+        m.alert = T(r, "填报期无效，未保存任何条目。", "The period is not valid: nothing saved.");
+        report_page(r, &u, csrf, NULL, &m);
         return;
     }
     ss_date_fmt(l.day, date);
@@ -347,12 +709,16 @@ void ss_page_report_post(struct ss_wreq *r)
         sd = ss_http_field(r->http, key);
         snprintf(key, sizeof key, "note_%lld", (long long)t->id);
         req.note = ss_http_field(r->http, key);
+        snprintf(key, sizeof key, "corr_%lld", (long long)t->id);
+        req.correction = ss_http_field(r->http, key) != NULL;
         if ((!sv || !*sv) && (!sn || !*sn))
             continue; /* not filled in */
         req.target_id = t->id;
         req.org = u.org;
         req.date = date;
         req.status = status;
+        req.period = l.period;
+        req.voice = v;
         req.baseline = NAN;
         bad = form_num(sv, &req.value) | form_num(sn, &req.numerator) |
               form_num(sd, &req.denominator);
@@ -362,10 +728,11 @@ void ss_page_report_post(struct ss_wreq *r)
         }
         ss_err_clear(&err);
         if (bad)
-            ss_err_set(&err, SS_EINVAL, "value", "%s", T(r, "请填写数字。", "Enter a number."));
-        if (bad || ss_workflow_submit(st, r->e, &u, &req, &id, flags, &err)) {
-            if (nmsgs < SS_ARRAY_LEN(msgtext)) {
-                snprintf(msgtext[nmsgs], sizeof msgtext[0], "%s", err.msg);
+            ss_err_set(&err, SS_EINVAL, t->kind == SS_KIND_RATE ? "numerator" : "value", "%s",
+                       T(r, "请填写数字。", "Enter a number."));
+        if (bad || ss_workflow_submit(st, r->e, &u, &req, &id, flags, NULL, &err)) {
+            if (nmsgs < MAX_MSGS) {
+                ss_wf_labelled(r, &err, msgtext[nmsgs], sizeof msgtext[0]);
                 msgs[nmsgs].tid = t->id;
                 msgs[nmsgs].msg = msgtext[nmsgs];
                 nmsgs++;
@@ -375,202 +742,175 @@ void ss_page_report_post(struct ss_wreq *r)
         saved++;
         snprintf(key, sizeof key, "ev_%lld", (long long)t->id);
         if ((ev = ss_http_file(r->http, key)) && ev->len &&
-            ss_wf_evidence_save(r, st, &u, id, ev, &err) && nmsgs < SS_ARRAY_LEN(msgtext)) {
-            snprintf(msgtext[nmsgs], sizeof msgtext[0], "%s", err.msg);
+            ss_wf_evidence_save(r, st, &u, id, ev, v, &err) && nmsgs < MAX_MSGS) {
+            snprintf(msgtext[nmsgs], sizeof msgtext[0], T(r, "佐证材料：%s", "Evidence: %s"),
+                     err.msg);
             msgs[nmsgs].tid = t->id;
             msgs[nmsgs].msg = msgtext[nmsgs];
             nmsgs++;
         }
     }
+    memcpy(period, l.period, sizeof period);
+    ss_ledger_cleanup(&l);
     if (nmsgs == 0) {
-        snprintf(url, sizeof url, "/console/report?period=%s&saved=%zu&as=%s", l.period, saved,
+        snprintf(url, sizeof url, "/console/report?period=%s&saved=%zu&as=%s", period, saved,
                  status);
-        ss_ledger_cleanup(&l);
         ss_http_redirect(r->resp, url);
         return;
     }
-    snprintf(url, sizeof url, "%s", l.period);
-    ss_ledger_cleanup(&l);
     r->resp->status = 400;
-    report_page(r, &u, csrf, url, msgs, nmsgs,
-                T(r, "部分条目未保存，请按提示修改。", "Some rows were not saved: see below."));
+    m.notice = T(r, "部分条目未保存，请按提示修改。", "Some rows were not saved: see below.");
+    m.rows = msgs;
+    m.nrows = nmsgs;
+    report_page(r, &u, csrf, period, &m);
 }
 
-/* ---- inbox ------------------------------------------------------------------------ */
-
-static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *csrf,
-                       const char *notice)
+void ss_page_ledger_post(struct ss_wreq *r)
 {
-    struct ss_buf *b = &r->resp->body;
-    struct ss_wf_report *list = NULL;
-    size_t n = 0, i;
-    long mine = ss_access_user_org(r->e, u);
-    char idbuf[24];
-
-    r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "待我审核", "Inbox"));
-    raw(b, "<h1>");
-    raw(b, T(r, "待我审核", "Inbox"));
-    raw(b, "</h1>\n");
-    if (notice)
-        notice_p(b, notice);
-    if ((u->role != SS_ROLE_REVIEWER && u->role != SS_ROLE_ADMIN) || mine < 0 ||
-        ss_store_wf_inbox(r->st, u->role == SS_ROLE_ADMIN ? 0 : ss_engine_org(r->e, mine)->id,
-                          SS_MAX_INBOX, &list, &n)) {
-        raw(b, "<p>");
-        raw(b, T(r, "只有审核员有待审核列表。", "Only reviewers have an inbox."));
-        raw(b, "</p>\n");
-    } else if (n == 0) {
-        raw(b, "<p>");
-        raw(b, T(r, "没有待审核的填报。", "Nothing waits for review."));
-        raw(b, "</p>\n");
-    } else {
-        raw(b, "<p>");
-        ss_buf_printf(b, T(r, "共 %zu 条待审核，最早提交的在前。", "%zu waiting, oldest first."),
-                      n);
-        raw(b, "</p>\n");
-    }
-    for (i = 0; i < n; i++) {
-        const struct ss_wf_report *x = &list[i];
-        long ti = ss_plan_target_index(r->plan, x->target_id);
-        long org = ss_engine_org_by_id(r->e, x->org_id);
-        int64_t nev;
-
-        snprintf(idbuf, sizeof idbuf, "%lld", (long long)x->id);
-        raw(b, "<article class=\"inbox-item\" aria-labelledby=\"r");
-        raw(b, idbuf);
-        raw(b, "\"><h2 id=\"r");
-        raw(b, idbuf);
-        raw(b, "\">");
-        ss_zh_open(r, "span");
-        if (org >= 0)
-            ss_html(b, ss_engine_org(r->e, org)->name);
-        raw(b, " · ");
-        if (ti >= 0)
-            ss_html(b, r->plan->targets[ti].metric);
-        ss_zh_close(r, "span");
-        raw(b, "</h2>\n<p class=\"value\">");
-        if (!isnan(x->numerator) && ti >= 0 && r->plan->targets[ti].kind == SS_KIND_RATE) {
-            ss_num(b, x->numerator);
-            raw(b, " / ");
-            ss_num(b, x->denominator);
-            if (x->denominator > 0) {
-                raw(b, " = ");
-                ss_num(b, 100.0 * x->numerator / x->denominator);
-            }
-        } else {
-            ss_num(b, x->value);
-        }
-        if (ti >= 0) {
-            raw(b, " ");
-            ss_html(b, r->plan->targets[ti].unit);
-        }
-        raw(b, "</p>\n<dl class=\"facts\"><dt>");
-        raw(b, T(r, "截至", "As of"));
-        raw(b, "</dt><dd>");
-        ss_day(b, x->as_of);
-        raw(b, "</dd><dt>");
-        raw(b, T(r, "填报人", "Reported by"));
-        raw(b, "</dt><dd>");
-        ss_html(b, x->created_by ? x->created_by : "—");
-        raw(b, "</dd>");
-        if (x->note && *x->note) {
-            raw(b, "<dt>");
-            raw(b, T(r, "说明", "Note"));
-            raw(b, "</dt><dd>");
-            ss_html(b, x->note);
-            raw(b, "</dd>");
-        }
-        raw(b, "<dt>");
-        raw(b, T(r, "佐证材料", "Evidence"));
-        raw(b, "</dt><dd>");
-        nev = ss_store_evidence_count(r->st, x->id);
-        if (nev < 0)
-            raw(b, "—");
-        else
-            ss_buf_printf(b, T(r, "%lld 份", "%lld file(s)"), (long long)nev);
-        raw(b, "</dd></dl>\n");
-        if (x->flags && *x->flags) {
-            raw(b, "<div class=\"flags\"><p id=\"f");
-            raw(b, idbuf);
-            raw(b, "\">");
-            raw(b, T(r, "请留意：", "Check:"));
-            raw(b, "</p><ul aria-labelledby=\"f");
-            raw(b, idbuf);
-            raw(b, "\">");
-            flag_words(r, b, x->flags);
-            raw(b, "</ul></div>\n");
-        }
-        raw(b, "<form class=\"stack\" method=\"post\" action=\"/console/inbox\">");
-        hidden(b, "csrf", csrf);
-        hidden(b, "id", idbuf);
-        raw(b, "<p><button type=\"submit\" name=\"action\" value=\"approve\">");
-        raw(b, T(r, "审核通过", "Approve"));
-        raw(b, "</button></p></form>\n<form class=\"stack\" method=\"post\" "
-               "action=\"/console/inbox\">");
-        hidden(b, "csrf", csrf);
-        hidden(b, "id", idbuf);
-        raw(b, "<p><label for=\"c");
-        raw(b, idbuf);
-        raw(b, "\">");
-        raw(b, T(r, "退回意见", "Reason for returning"));
-        raw(b, "</label><textarea id=\"c");
-        raw(b, idbuf);
-        raw(b, "\" name=\"comment\" rows=\"2\" required maxlength=\"2000\"></textarea></p>"
-               "<p><button class=\"secondary\" type=\"submit\" name=\"action\" "
-               "value=\"return\">");
-        raw(b, T(r, "退回", "Return"));
-        raw(b, "</button></p></form></article>\n");
-    }
-    for (i = 0; i < n; i++)
-        ss_wf_report_cleanup(&list[i]);
-    free(list);
-    raw(b, "<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
-    raw(b, "</a></p>\n");
-    ss_page_end(r);
-}
-
-void ss_page_inbox(struct ss_wreq *r)
-{
+    const struct ss_http_field *f;
     struct ss_user u;
-    char csrf[SS_TOKEN_HEX];
-    const char *done = ss_http_arg(r->http, "done");
+    struct ss_sheet sh;
+    struct ss_ledger_result res;
+    struct ss_store *st;
+    struct ss_err err;
+    struct page_msgs m;
+    enum ss_sheet_enc enc;
+    enum ss_voice v = ss_wf_voice(r);
+    const char *period = ss_http_field(r->http, "period");
+    const char *action = ss_http_field(r->http, "action");
+    const char *status = action && strcmp(action, "submit") == 0 ? "submitted" : "draft";
+    char csrf[SS_TOKEN_HEX], url[160], notice[200], alert[sizeof err.msg + 64];
+    int busy;
 
-    if (ss_web_auth(r, 0, &u) || session_csrf(r, &u, csrf))
+    if (ss_web_auth(r, 1, &u) || ss_wf_session_csrf(r, &u, csrf))
         return;
-    inbox_page(r, &u, csrf,
-               done && strcmp(done, "approved") == 0   ? T(r, "已审核通过。", "Approved.")
-               : done && strcmp(done, "returned") == 0 ? T(r, "已退回。", "Returned.")
-                                                       : NULL);
+    memset(&m, 0, sizeof m);
+    ss_err_clear(&err);
+    /* the role first: nobody else's upload is read at all */
+    if (u.role != SS_ROLE_REPORTER && u.role != SS_ROLE_ADMIN) {
+        r->resp->status = 403;
+        m.alert = T(r, "只有填报员可以上传台账。", "Only reporters upload ledgers.");
+        report_page(r, &u, csrf, NULL, &m);
+        return;
+    }
+    if (ss_sheet_enc_parse(ss_http_field(r->http, "encoding"), &enc)) {
+        r->resp->status = 400;
+        m.alert = T(r, "文件编码：请选择自动识别、GB18030 或 UTF-8。",
+                    "Encoding: choose Detect, GB18030 or UTF-8.");
+        report_page(r, &u, csrf, period, &m);
+        return;
+    }
+    if (!(f = ss_http_file(r->http, "file")) || f->len == 0) {
+        r->resp->status = 400;
+        m.alert = T(r, "台账文件：请选择要上传的文件。", "Ledger file: choose the file to upload.");
+        report_page(r, &u, csrf, period, &m);
+        return;
+    }
+    if (ss_wf_sheet_read(f->value, f->len, enc, &sh, &busy, &err)) {
+        r->resp->status = busy ? 503 : 400;
+        if (v == SS_VOICE_FORM_ZH)
+            snprintf(err.msg, sizeof err.msg, "%s", sheet_error_zh(err.msg));
+        ss_wf_labelled(r, &err, alert, sizeof alert);
+        m.alert = alert;
+        report_page(r, &u, csrf, period, &m);
+        return;
+    }
+    if (!(st = ss_web_store_rw(r))) {
+        ss_sheet_free(&sh);
+        r->resp->status = 500;
+        m.alert =
+            T(r, "数据库无法写入，未保存任何条目。", "The store cannot be written: nothing saved.");
+        report_page(r, &u, csrf, period, &m);
+        return;
+    }
+    if (ss_ledger_import(st, r->e, &u, &sh, period, status, v, &res, &err)) {
+        ss_sheet_free(&sh);
+        ss_ledger_result_cleanup(&res);
+        r->resp->status = err.code == SS_EFORBIDDEN ? 403 : err.code == SS_ECONFLICT ? 409 : 400;
+        ss_wf_labelled(r, &err, alert, sizeof alert);
+        m.alert = alert;
+        report_page(r, &u, csrf, period, &m);
+        return;
+    }
+    ss_sheet_free(&sh);
+    if (res.nerrors == 0) {
+        snprintf(url, sizeof url, "/console/report?period=%s&uploaded=%zu&unchanged=%zu&as=%s",
+                 res.period, res.stored, res.unchanged, status);
+        ss_ledger_result_cleanup(&res);
+        ss_http_redirect(r->resp, url);
+        return;
+    }
+    r->resp->status = 422;
+    snprintf(notice, sizeof notice,
+             T(r, "台账已读取：%zu 条已保存，%zu 条与已有填报相同，%zu 行有误。",
+               "Ledger read: %zu saved, %zu already as reported, %zu rows with errors."),
+             res.stored, res.unchanged, res.nerrors);
+    m.notice = notice;
+    m.le = res.errors;
+    m.nle = res.nerrors < MAX_ROWS ? res.nerrors : MAX_ROWS;
+    report_page(r, &u, csrf, res.period, &m);
+    ss_ledger_result_cleanup(&res);
 }
 
-void ss_page_inbox_post(struct ss_wreq *r)
+/* The ids of the ticked checkboxes ("id" fields) of the form, at most max. */
+size_t ss_wf_ticked(struct ss_wreq *r, int64_t *ids, size_t max)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < r->http->nfields && n < max; i++) {
+        const struct ss_http_field *f = &r->http->fields[i];
+        long id;
+
+        if (!f->filename && strcmp(f->name, "id") == 0 && ss_parse_long(f->value, &id) == 0 &&
+            id > 0)
+            ids[n++] = id;
+    }
+    return n;
+}
+
+void ss_page_submit_post(struct ss_wreq *r)
 {
     struct ss_user u;
     struct ss_store *st;
     struct ss_err err;
-    char csrf[SS_TOKEN_HEX];
-    const char *ids = ss_http_field(r->http, "id"), *action = ss_http_field(r->http, "action");
-    long id;
-    int rc, ret;
+    struct page_msgs m;
+    int64_t ids[MAX_ROWS];
+    char csrf[SS_TOKEN_HEX], url[128], alert[1024];
+    const char *period = ss_http_field(r->http, "period");
+    size_t n, i, ok = 0, used = 0;
+    int32_t a, b;
 
-    if (ss_web_auth(r, 1, &u) || session_csrf(r, &u, csrf))
+    if (ss_web_auth(r, 1, &u) || ss_wf_session_csrf(r, &u, csrf))
         return;
-    ss_err_clear(&err);
-    ret = action && strcmp(action, "return") == 0;
-    if (!ids || ss_parse_long(ids, &id) || id < 1 || !(st = ss_web_store_rw(r))) {
+    memset(&m, 0, sizeof m);
+    if (period && ss_period_parse(period, &a, &b))
+        period = NULL;
+    n = ss_wf_ticked(r, ids, MAX_ROWS);
+    if (n == 0 || !(st = ss_web_store_rw(r))) {
         r->resp->status = 400;
-        inbox_page(r, &u, csrf, T(r, "请求无效。", "The request is malformed."));
+        m.alert = T(r, "没有勾选任何草稿。", "No draft was ticked.");
+        report_page(r, &u, csrf, period, &m);
         return;
     }
-    rc = ret ? ss_workflow_return(st, r->e, &u, id, ss_http_field(r->http, "comment"), &err)
-             : ss_workflow_approve(st, r->e, &u, id, &err);
-    if (rc) {
-        r->resp->status = rc == SS_EFORBIDDEN ? 403 : rc == SS_ECONFLICT ? 409 : 400;
-        inbox_page(r, &u, csrf, err.msg);
+    alert[0] = '\0';
+    for (i = 0; i < n; i++) {
+        ss_err_clear(&err);
+        if (ss_workflow_resubmit(st, r->e, &u, ids[i], ss_wf_voice(r), &err) == SS_OK) {
+            ok++;
+        } else if (used < sizeof alert - 1) {
+            int w = snprintf(alert + used, sizeof alert - used, "%s%s", used ? " " : "", err.msg);
+            used += w > 0 ? (size_t)w : 0;
+            if (used >= sizeof alert)
+                used = sizeof alert - 1;
+        }
+    }
+    if (ok == n) {
+        snprintf(url, sizeof url, "/console/report?period=%s&submitted=%zu", period ? period : "",
+                 ok);
+        ss_http_redirect(r->resp, period ? url : "/console/report");
         return;
     }
-    ss_http_redirect(r->resp,
-                     ret ? "/console/inbox?done=returned" : "/console/inbox?done=approved");
+    r->resp->status = 409;
+    m.alert = alert;
+    report_page(r, &u, csrf, period, &m);
 }

@@ -73,18 +73,34 @@ const struct ss_route ss_routes[] = {
        "Set a project's lead department or a target's schedule (form)", NULL, NULL, 303, 1,
        NULL}}},
     {"/console/inbox", ss_page_inbox, 0, 0, "A reviewer's inbox", NULL, NULL, NULL, NULL, {{0}}, 1,
-     {{"POST", ss_page_inbox_post, "Approve or return a report (form)", NULL, NULL, 303, 1,
-       NULL}}},
+     {{"POST", ss_page_inbox_post, "Approve (one or the ticked ones) or return a report (form)",
+       NULL, NULL, 303, 1, NULL}}},
+    {"/console/ledger", NULL, 0, 0, "Upload a ledger (form)", NULL, NULL, NULL, NULL, {{0}}, 1,
+     {{"POST", ss_page_ledger_post, "Upload the filled ledger as drafts or for review (form)",
+       NULL, NULL, 303, 1, NULL}}},
+    {"/console/submit", NULL, 0, 0, "Submit drafts (form)", NULL, NULL, NULL, NULL, {{0}}, 1,
+     {{"POST", ss_page_submit_post, "Submit the ticked drafts for review (form)", NULL, NULL,
+       303, 1, NULL}}},
     {"/api/v1/reports", NULL, 0, 1, "Progress reports", NULL, NULL, NULL, NULL, {{0}}, 0,
      {{"POST", ss_api_report_post,
        "Report the cumulative value of an assigned target at an org unit as of a date "
        "(a reporter, for its own unit): stored as submitted (or a draft), counted only once "
-       "the level above approves it; flags mark implausible jumps for the reviewer",
+       "the level above approves it; flags mark implausible jumps and missing shares for the "
+       "reviewer. One live report per target, unit and date: a draft is replaced, a returned "
+       "report corrected in place; a submitted one is not replaced (409)",
        "ReportNew", "ReportCreated", 201, 1, NULL}}},
+    {"/api/v1/reports/approve", NULL, 0, 1, "Approve several reports", NULL, NULL, NULL, NULL,
+     {{0}}, 0,
+     {{"POST", ss_api_reports_approve,
+       "Approve several submitted reports at once, each on its own with every check, oldest "
+       "date first: 200 when all were approved, 422 when any was not, with each one's result",
+       "ApproveMany", "ApproveResults", 200, 1, "422"}}},
     {"/api/v1/reports/{id}/approve", NULL, 0, 1, "Approve a report", "integer", "Report id.",
      NULL, NULL, {{0}}, 0,
      {{"POST", ss_api_report_approve,
-       "Approve a submitted report (a reviewer of a unit above it): it counts from now on",
+       "Approve a submitted report (a reviewer of a unit above it, never its own reporter): "
+       "every rule of submission is checked again against what is approved by now; it counts "
+       "from now on",
        NULL, "ReportState", 200, 1, "404 409"}}},
     {"/api/v1/reports/{id}/return", NULL, 0, 1, "Return a report", "integer", "Report id.",
      NULL, NULL, {{0}}, 0,
@@ -112,22 +128,27 @@ const struct ss_route ss_routes[] = {
        "AssignmentNew", "Assignment", 200, 1, "409"}}},
     {"/api/v1/me/assignments", ss_api_my_assignments, 0, 1,
      "The signed-in user's assignments for a monthly period, with the last approved values",
-     NULL, NULL, "MyAssignments", NULL, {{"period", "Month YYYY-MM; default: this month.", NULL}}, 1,
+     NULL, NULL, "MyAssignments", NULL,
+     {{"period", "Month YYYY-MM; default: the period whose deadline is next.", NULL}}, 1,
      {{0}}},
     {"/api/v1/ledger.xlsx", ss_api_ledger_get, 0, 1,
      "The period's ledger (台账) as an .xlsx workbook (not JSON): target id (hidden), project, "
      "metric, unit, assigned value, last approved value, then this value, numerator, "
-     "denominator and note to fill in",
+     "denominator and note to fill in; the first row also holds the period (K1, L1). Named "
+     "after the unit and the period (台账-CODE-YYYY-MM.xlsx)",
      NULL, NULL, NULL, SS_MEDIA_XLSX,
-     {{"period", "Month YYYY-MM; default: this month.", NULL}}, 1,
+     {{"period", "Month YYYY-MM; default: the period whose deadline is next.", NULL}}, 1,
      {{0}}},
     {"/api/v1/ledger", NULL, 0, 1, "Ledger upload", NULL, NULL, NULL,
-     NULL, {{"period", "Month YYYY-MM; default: this month.", NULL}}, 0,
+     NULL, {{"period", "Month YYYY-MM; must agree with the sheet's own period; needed only "
+             "when the sheet says none.", NULL},
+            {"encoding", "A CSV's encoding, utf-8 or gb18030; default: detected.", NULL}}, 0,
      {{"POST", ss_api_ledger_post,
-       "Upload the filled ledger (.xlsx, or CSV in UTF-8 or GB18030) as multipart field file: "
-       "every row is validated, each error named by row and column, valid rows kept as "
-       "drafts in one transaction (422 when some rows were refused)",
-       "multipart:file", "LedgerResult", 200, 1, "422 413"}}},
+       "Upload the filled ledger (.xlsx, or CSV in UTF-8 or GB18030) as multipart field file, "
+       "for the period the sheet says: every row is validated, each error named by row and "
+       "column, valid rows kept as drafts in one transaction, replacing the period's drafts "
+       "(422 when some rows were refused; 503 while other sheets are being read)",
+       "multipart:file", "LedgerResult", 200, 1, "422 413 503"}}},
     {"/api/v1/openapi.json", ss_api_openapi, 0, 1, "This document", NULL, NULL, NULL,
      NULL, {{0}}, 0, {{0}}},
 };
@@ -269,7 +290,14 @@ static void props(struct ss_json *j, const char *spec)
             type[--tl] = '\0';
         ss_json_key(j, name);
         ss_json_obj(j);
-        if (type[0] == '@' || type[0] == '[') {
+        if (type[0] == '[' && type[1] != '@') { /* "[integer]": an array of a plain type */
+            ss_json_kstr(j, "type", "array");
+            ss_json_key(j, "items");
+            ss_json_obj(j);
+            type[strcspn(type, "]")] = '\0';
+            ss_json_kstr(j, "type", type + 1);
+            ss_json_obj_end(j);
+        } else if (type[0] == '@' || type[0] == '[') {
             const char *nm = type[0] == '[' ? type + 2 : type + 1;
             size_t rl = strcspn(nm, "]");
             if (type[0] == '[') {
@@ -361,16 +389,31 @@ static void components(struct ss_json *j)
            "target:integer org:string date:date value:number numerator:number "
            "denominator:number baseline:number note:string status:string correction:boolean");
     schema(j, "ReportCreated",
-           "Also flags: an array of plausibility flags for the reviewer (over_3x_share, jump).",
-           "id:integer status:string");
+           "Also flags: an array of flags for the reviewer (correction, no_share, "
+           "over_3x_share, jump). outcome: inserted, replaced (a draft, in place), corrected "
+           "(a returned report, in place) or unchanged.",
+           "id:integer status:string outcome:string flags:[string]");
     schema(j, "ReportState", NULL, "id:integer status:string");
     schema(j, "Comment", NULL, "comment:string");
     schema(j, "EvidenceAdded", NULL, "report:integer files:integer");
-    schema(j, "InboxReport", NULL,
+    schema(j, "Revision", "A version of the report that a reviewer returned, and why.",
+           "date:date? value:number? numerator:number? denominator:number? note:string? "
+           "returned_by:string? returned_at:string comment:string?");
+    schema(j, "InboxReport",
+           "share: the unit's share of the target; last: its last approved value (a rate's "
+           "level in %) as of the report's date; increase: from last to this report; "
+           "history: the versions returned before.",
            "id:integer target:integer metric:string unit:string org:@OrgRef date:date "
            "value:number? numerator:number? denominator:number? note:string? status:string "
-           "created_by:string? created_at:string review_comment:string?");
+           "flags:[string] created_by:string? created_at:string review_comment:string? "
+           "share:number? last:number? last_date:date? increase:number? "
+           "history:[@Revision]");
     schema(j, "Inbox", NULL, "reports:[@InboxReport]");
+    schema(j, "ApproveMany", "The reports to approve (at most 500).", "ids:[integer]");
+    schema(j, "ApproveResult", "status approved, or the error that stopped this one.",
+           "id:integer status:string? error:@ErrorBody");
+    schema(j, "ApproveResults", NULL,
+           "approved:integer failed:integer results:[@ApproveResult]");
     schema(j, "AssignmentNew", "Either org or dept.",
            "target:integer org:string dept:string value:number force:boolean reason:string");
     schema(j, "Assignment", "whole: what the level's shares should add up to.",
@@ -381,9 +424,11 @@ static void components(struct ss_json *j)
     schema(j, "MyAssignments", NULL,
            "period:string org:@OrgRef date:date deadline:date assignments:[@MyAssignment]");
     schema(j, "LedgerError", NULL, "row:integer column:string? field:string message:string");
-    schema(j, "LedgerResult", NULL,
-           "format:string status:string stored:integer skipped:integer error_count:integer "
-           "errors:[@LedgerError]");
+    schema(j, "LedgerResult",
+           "stored: rows stored (new, or replacing the period's draft, or correcting a "
+           "returned report); unchanged: rows whose report already holds their values.",
+           "format:string period:string status:string stored:integer unchanged:integer "
+           "skipped:integer ids:[integer] error_count:integer errors:[@LedgerError]");
     schema(j, "ErrorBody", NULL, "code:string message:string");
     schema(j, "Error", "Every error: a code and a sentence.", "error:@ErrorBody");
     ss_json_obj_end(j);

@@ -228,6 +228,11 @@ static struct ss_store *thread_store(struct ss_web *w)
     return tls.st;
 }
 
+struct ss_store *ss_web_thread_store(struct ss_web *w)
+{
+    return thread_store(w);
+}
+
 struct ss_store *ss_web_store_rw(struct ss_wreq *r)
 {
     struct ss_web *w = r->web;

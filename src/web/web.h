@@ -33,6 +33,16 @@ int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err);
 void ss_web_free(struct ss_web *w);
 /* The request handler to pass to ss_http_start (ctx = the struct ss_web). */
 void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp *resp);
+/* The upload gate to pass to ss_http_start_gated (ledger_api.c): an upload
+ * (multipart body) to a write that needs a session is read only from a
+ * signed-in reporter or admin, the only accounts any upload is for
+ * (ledgers, evidence, the report form); anyone else is refused before the
+ * body is read (401, 403). Other routes (the sign-in form) are left to
+ * their handlers. */
+int ss_web_upload_gate(void *ctx, const struct ss_http_req *req, const char **msg);
+/* This worker thread's read-only store connection (NULL if it cannot be
+ * opened), for code that runs outside a handler, like the upload gate. */
+struct ss_store *ss_web_thread_store(struct ss_web *w);
 /* Write the OpenAPI document (generated from the route table) into b. */
 void ss_web_openapi(struct ss_buf *b);
 

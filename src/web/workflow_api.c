@@ -7,8 +7,14 @@
  * also need the CSRF token, 403), then leaves every decision to core/:
  * access (core/access.h), validation (core/report.h) and state
  * (store/store_workflow.h). Errors carry the field they are about:
- * {"error":{"code","message","field"}}; 400 bad input, 403 out of scope,
- * 404 unknown report, 409 wrong state.
+ * {"error":{"code","message","field"}}; 400 bad input, 403 out of scope
+ * (and approving one's own report), 404 unknown report, 409 wrong state
+ * (a submitted report is not replaced). Messages name JSON fields
+ * (SS_VOICE_API), never the CLI's flags.
+ *
+ * POST /api/v1/reports/approve {"ids":[…]} approves several at once, each
+ * on its own: 200 when all were approved, 422 when any was not, with one
+ * result per report saying why.
  */
 #include <jansson.h>
 #include <math.h>
@@ -161,8 +167,10 @@ void ss_api_report_post(struct ss_wreq *r)
     struct ss_err err;
     struct ss_json j;
     json_t *body, *v;
-    char flags[SS_FLAGS_MAX], today[11];
+    struct ss_wf_report live;
+    char flags[SS_FLAGS_MAX], today[11], status[12];
     int64_t id;
+    int outcome = 0;
 
     if (ss_web_auth(r, 1, &u) || !(body = ss_api_json_body(r)))
         return;
@@ -189,16 +197,24 @@ void ss_api_report_post(struct ss_wreq *r)
         req.date = today;
     }
     req.correction = json_is_true(json_object_get(body, "correction"));
+    req.voice = SS_VOICE_API;
     if (!(st = rw(r)))
         goto out;
-    if (ss_workflow_submit(st, r->e, &u, &req, &id, flags, &err)) {
+    if (ss_workflow_submit(st, r->e, &u, &req, &id, flags, &outcome, &err)) {
         ss_wf_error(r, &err, 0);
         goto out;
+    }
+    if (outcome == SS_WF_UNCHANGED && ss_store_wf_get(st, id, &live) == SS_OK) {
+        snprintf(status, sizeof status, "%s", live.status); /* as it stays */
+        ss_wf_report_cleanup(&live);
+    } else {
+        snprintf(status, sizeof status, "%s", req.status ? req.status : "submitted");
     }
     begin(r, &j, 201);
     ss_json_obj(&j);
     ss_json_kint(&j, "id", id);
-    ss_json_kstr(&j, "status", req.status ? req.status : "submitted");
+    ss_json_kstr(&j, "status", status);
+    ss_json_kstr(&j, "outcome", ss_workflow_outcome_str(outcome));
     ss_json_key(&j, "flags");
     ss_wf_flags_json(&j, flags);
     ss_json_obj_end(&j);
@@ -232,11 +248,11 @@ static void transition(struct ss_wreq *r, int which)
         goto out;
     ss_err_clear(&err);
     if (which == 0)
-        rc = ss_workflow_approve(st, r->e, &u, id, &err);
+        rc = ss_workflow_approve(st, r->e, &u, id, SS_VOICE_API, &err);
     else if (which == 1)
-        rc = ss_workflow_return(st, r->e, &u, id, comment, &err);
+        rc = ss_workflow_return(st, r->e, &u, id, comment, SS_VOICE_API, &err);
     else
-        rc = ss_workflow_resubmit(st, r->e, &u, id, &err);
+        rc = ss_workflow_resubmit(st, r->e, &u, id, SS_VOICE_API, &err);
     if (rc) {
         ss_wf_error(r, &err, 1);
         goto out;
@@ -264,6 +280,86 @@ void ss_api_report_submit(struct ss_wreq *r)
     transition(r, 2);
 }
 
+/* The error object of one failed approval (as ss_wf_error writes it). */
+static void result_error(struct ss_json *j, const struct ss_err *err)
+{
+    const char *code = err->code == SS_EFORBIDDEN  ? "forbidden"
+                       : err->code == SS_ECONFLICT ? "conflict"
+                       : err->code == SS_ENOTFOUND ? "not_found"
+                       : err->code == SS_EINVAL    ? "bad_input"
+                                                   : "internal";
+
+    ss_json_key(j, "error");
+    ss_json_obj(j);
+    ss_json_kstr(j, "code", code);
+    ss_json_kstr(j, "message",
+                 err->code == SS_EDB ? "The store failed; nothing was changed." : err->msg);
+    if (err->field[0])
+        ss_json_kstr(j, "field", err->field);
+    ss_json_obj_end(j);
+}
+
+void ss_api_reports_approve(struct ss_wreq *r)
+{
+    struct ss_user u;
+    struct ss_store *st;
+    struct ss_err err;
+    struct ss_json j;
+    struct ss_wf_result *res = NULL;
+    int64_t *ids = NULL;
+    json_t *body, *arr, *v;
+    size_t n, i, nres = 0, ok;
+
+    if (ss_web_auth(r, 1, &u) || !(body = ss_api_json_body(r)))
+        return;
+    ss_err_clear(&err);
+    arr = json_object_get(body, "ids");
+    n = json_is_array(arr) ? json_array_size(arr) : 0;
+    if (!json_is_array(arr) || n == 0 || n > SS_MAX_INBOX) {
+        ss_err_set(&err, SS_EINVAL, "ids", "ids must be an array of 1 to %d report ids",
+                   SS_MAX_INBOX);
+        ss_wf_error(r, &err, 0);
+        goto out;
+    }
+    ids = ss_xcalloc(n, sizeof *ids);
+    json_array_foreach(arr, i, v)
+    {
+        if (!json_is_integer(v) || json_integer_value(v) < 1) {
+            ss_err_set(&err, SS_EINVAL, "ids", "ids[%zu] is not a report id (a positive integer)",
+                       i);
+            ss_wf_error(r, &err, 0);
+            goto out;
+        }
+        ids[i] = json_integer_value(v);
+    }
+    if (!(st = rw(r)))
+        goto out;
+    res = ss_xcalloc(n, sizeof *res);
+    ok = ss_workflow_approve_many(st, r->e, &u, ids, n, SS_VOICE_API, res, &nres);
+    begin(r, &j, ok == nres ? 200 : 422);
+    ss_json_obj(&j);
+    ss_json_kint(&j, "approved", (long long)ok);
+    ss_json_kint(&j, "failed", (long long)(nres - ok));
+    ss_json_key(&j, "results");
+    ss_json_arr(&j);
+    for (i = 0; i < nres; i++) {
+        ss_json_obj(&j);
+        ss_json_kint(&j, "id", res[i].id);
+        if (res[i].rc == SS_OK)
+            ss_json_kstr(&j, "status", "approved");
+        else
+            result_error(&j, &res[i].err);
+        ss_json_obj_end(&j);
+    }
+    ss_json_arr_end(&j);
+    ss_json_obj_end(&j);
+    ss_buf_putc(&r->resp->body, '\n');
+out:
+    free(ids);
+    free(res);
+    json_decref(body);
+}
+
 static void org_json(struct ss_json *j, const struct ss_engine *e, long org)
 {
     const struct ss_org *g = org >= 0 ? ss_engine_org(e, org) : NULL;
@@ -278,9 +374,46 @@ static void org_json(struct ss_json *j, const struct ss_engine *e, long org)
     ss_json_obj_end(j);
 }
 
+void ss_wf_revisions_json(struct ss_json *j, struct ss_store *st, int64_t id)
+{
+    struct ss_wf_revision *v = NULL;
+    size_t n = 0, i;
+    char d[11];
+
+    ss_json_arr(j);
+    if (ss_store_wf_revisions(st, id, 20, &v, &n) == SS_OK)
+        for (i = 0; i < n; i++) {
+            ss_json_obj(j);
+            ss_date_fmt(v[i].as_of, d);
+            ss_json_kstr(j, "date", v[i].as_of == SS_NO_DATE ? NULL : d);
+            ss_json_knum(j, "value", v[i].value);
+            ss_json_knum(j, "numerator", v[i].numerator);
+            ss_json_knum(j, "denominator", v[i].denominator);
+            ss_json_kstr(j, "note", v[i].note);
+            ss_json_kstr(j, "returned_by", v[i].reviewed_by);
+            ss_json_kstr(j, "returned_at", v[i].at);
+            ss_json_kstr(j, "comment", v[i].comment);
+            ss_json_obj_end(j);
+        }
+    ss_wf_revisions_free(v, n);
+    ss_json_arr_end(j);
+}
+
+/* The comparable level of a report's figures: a rate's percentage, else
+ * the value (numerator a, denominator b as stored). */
+static double level(const struct ss_target *t, double a, double b)
+{
+    if (t && t->kind == SS_KIND_RATE)
+        return b > 0 ? 100.0 * a / b : NAN;
+    return a;
+}
+
 void ss_wf_report_json(struct ss_json *j, const struct ss_wreq *r, const struct ss_wf_report *x)
 {
     long ti = ss_plan_target_index(r->plan, x->target_id);
+    const struct ss_target *t = ti >= 0 ? &r->plan->targets[ti] : NULL;
+    double now = level(t, isnan(x->numerator) ? x->value : x->numerator, x->denominator);
+    double last = level(t, x->last_a, x->last_b);
     char d[11];
 
     ss_json_obj(j);
@@ -302,6 +435,21 @@ void ss_wf_report_json(struct ss_json *j, const struct ss_wreq *r, const struct 
     ss_json_kstr(j, "created_by", x->created_by);
     ss_json_kstr(j, "created_at", x->created_at);
     ss_json_kstr(j, "review_comment", x->review_comment);
+    ss_json_knum(j, "share", x->share);
+    ss_json_knum(j, "last", last);
+    if (x->last_day != SS_NO_DATE) {
+        ss_date_fmt(x->last_day, d);
+        ss_json_kstr(j, "last_date", d);
+    } else {
+        ss_json_knull(j, "last_date");
+    }
+    /* since the last approved value; from 0 when there is none (not for a rate) */
+    ss_json_knum(j, "increase",
+                 !isnan(last)                   ? now - last
+                 : t && t->kind == SS_KIND_RATE ? NAN
+                                                : now);
+    ss_json_key(j, "history");
+    ss_wf_revisions_json(j, r->st, x->id);
     ss_json_obj_end(j);
 }
 
@@ -450,6 +598,8 @@ void ss_api_my_assignments(struct ss_wreq *r)
             ss_json_knum(&j, "denominator", a->pending_den);
             ss_json_kstr(&j, "note", a->pending_note);
             ss_json_kstr(&j, "review_comment", a->pending_comment);
+            ss_json_key(&j, "history");
+            ss_wf_revisions_json(&j, r->st, a->pending_id);
             ss_json_obj_end(&j);
         } else {
             ss_json_null(&j);

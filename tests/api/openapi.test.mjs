@@ -102,6 +102,8 @@ const CALLS = {
     { target: T, org: '650102', date: '2026-02-28', value: 5 }),
   'post /api/v1/reports/{id}/approve': async () =>
     as.reviewer.post(`/api/v1/reports/${await report('2026-03-31')}/approve`),
+  'post /api/v1/reports/approve': async () =>
+    as.reviewer.post('/api/v1/reports/approve', { ids: [await report('2026-03-20')] }),
   'post /api/v1/reports/{id}/return': async () =>
     as.reviewer.post(`/api/v1/reports/${await report('2026-04-30')}/return`, { comment: '请补充' }),
   'post /api/v1/reports/{id}/submit': async () =>
@@ -153,7 +155,7 @@ test('every documented operation answers with its documented status and media ty
 test('query parameters are documented on write routes too', () => {
   const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
   const names = (op) => op.parameters.filter((x) => x.in === 'query').map((x) => x.name);
-  assert.deepEqual(names(doc.paths['/api/v1/ledger'].post), ['period']);
+  assert.deepEqual(names(doc.paths['/api/v1/ledger'].post), ['period', 'encoding']);
   assert.deepEqual(names(doc.paths['/api/v1/ledger.xlsx'].get), ['period']);
   assert.ok('400' in doc.paths['/api/v1/ledger'].post.responses);
 });

@@ -21,9 +21,11 @@ before(async () => {
   shishi('assign', '--db', srv.db, '--target', String(T), '--org', '6501', '--value', '500');
   shishi('assign', '--db', srv.db, '--target', String(T), '--org', '650102', '--value', '100');
   for (const [n, role, org] of [['admin', 'admin', '65'], ['reviewer', 'reviewer', '6501'],
-                                ['reporter', 'reporter', '650102'], ['viewer', 'viewer', '65']])
+                                ['reporter', 'reporter', '650102'], ['viewer', 'viewer', '65'],
+                                ['admin2', 'admin', '65']])
     userAdd(srv.db, n, role, org);
-  for (const n of ['admin', 'reviewer', 'reporter', 'viewer']) as[n] = await signIn(srv.base, n);
+  for (const n of ['admin', 'reviewer', 'reporter', 'viewer', 'admin2'])
+    as[n] = await signIn(srv.base, n);
 });
 after(async () => {
   const code = await srv.stop();
@@ -93,8 +95,11 @@ test('acceptance: out of scope is 403 JSON; no CSRF token is 403; bad input name
                              { target: T, org: '650102', date: '2026-06-30', value: 301 });
   assert.equal(r.status, 201);
   assert.deepEqual(r.json.flags, ['over_3x_share']);
-  r = await as.reviewer.post(`/api/v1/reports/${r.json.id}/return`, {});
+  const flagged = r.json.id;
+  r = await as.reviewer.post(`/api/v1/reports/${flagged}/return`, {});
   assert.equal(r.status, 400, 'a return needs a comment');
+  r = await as.reviewer.post(`/api/v1/reports/${flagged}/return`, { comment: '请核实' });
+  assert.equal(r.status, 200);
 });
 
 test('me/assignments and the inbox need a session', async () => {
@@ -114,12 +119,15 @@ test('me/assignments and the inbox need a session', async () => {
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 let day = 0;
-const nextDate = () => { day++; return `2026-06-${String(1 + (day % 28)).padStart(2, '0')}`; };
+const nextDate = () => { day++; return `2026-03-${String(1 + (day % 28)).padStart(2, '0')}`; };
 
-// A fresh report at org made by the admin (submitted or draft); its id.
+// A fresh report at org made by a second admin (submitted or draft), each
+// on a day of its own in January and February (one live report per date;
+// nobody approves their own report); its id.
+let freshDay = 0;
 async function fresh(org, status = 'submitted') {
-  const r = await as.admin.post('/api/v1/reports',
-                                { target: T, org, date: '2026-01-31', value: 0, status });
+  const d = new Date(Date.UTC(2026, 0, 1 + freshDay++)).toISOString().slice(0, 10);
+  const r = await as.admin2.post('/api/v1/reports', { target: T, org, date: d, value: 0, status });
   assert.equal(r.status, 201, String(r.buf));
   return r.json.id;
 }
@@ -202,6 +210,7 @@ test('console pages: the reporter form and the reviewer inbox, no inline script,
   let r = await as.reporter.get('/console/report?period=2026-06');
   assert.equal(r.status, 200);
   let html = r.buf.toString('utf8');
+  assert.match(html, /退回意见：请核实/, 'the return comment is shown to the clerk');
   assert.match(html, /<form class="stack" method="post" enctype="multipart\/form-data"/);
   assert.ok(html.includes(`name="csrf" value="${as.reporter.csrf}"`));
   assert.match(html, new RegExp(`name="v_${T}"`));
@@ -217,13 +226,18 @@ test('console pages: the reporter form and the reviewer inbox, no inline script,
   assert.match(r.buf.toString('utf8'), /value="abc"/);
   r = await send(srv.base, '/console/report', { method: 'POST',
     headers: { ...FORM, Cookie: as.reporter.cookie },
-    body: form({ csrf: as.reporter.csrf, period: '2026-06', [`v_${T}`]: '45', action: 'submit' }) });
+    body: form({ csrf: as.reporter.csrf, period: '2026-06', [`v_${T}`]: '345', action: 'submit' }) });
   assert.equal(r.status, 303);
-  // the reviewer sees it (and the flagged one) and approves by form
+  // the returned report was corrected in place: its earlier version and
+  // the comment stay visible to the clerk and the reviewer
+  html = (await as.reporter.get('/console/report?period=2026-06')).buf.toString('utf8');
+  assert.match(html, /此前退回的版本：.*301.*退回意见：请核实/s);
+  // the reviewer sees it (flagged, with its history) and approves by form
   r = await as.reviewer.get('/console/inbox');
   assert.equal(r.status, 200);
   html = r.buf.toString('utf8');
   assert.match(html, /累计值超过任务值的3倍/);
+  assert.match(html, /此前退回的版本：.*301.*请核实/s);
   assert.doesNotMatch(html, /<script(?! src)|style="/);
   const id = /name="id" value="(\d+)"/.exec(html)[1];
   r = await send(srv.base, '/console/inbox', { method: 'POST',
@@ -233,4 +247,82 @@ test('console pages: the reporter form and the reviewer inbox, no inline script,
   r = await send(srv.base, '/console/inbox', { method: 'POST',
     headers: { ...FORM, Cookie: as.reviewer.cookie }, body: form({ id, action: 'approve' }) });
   assert.equal(r.status, 403, 'no CSRF token in the form');
+});
+
+// ---- issue 9 ------------------------------------------------------------------
+
+test('approval checks again what submission checked: 150 then 10 is refused at approval; ' +
+     'several at once, each on its own; never one\'s own; no share is flagged', async () => {
+  const plan = (await getJson(srv.base, '/api/v1/plan')).json;
+  const [T2, T3] = plan.targets.filter((t) => t.kind === 'count' && t.id !== T).map((t) => t.id);
+  let r = await as.admin.post('/api/v1/assignments', { target: T2, org: '650102', value: 100 });
+  assert.equal(r.status, 200, String(r.buf));
+  r = await as.reporter.post('/api/v1/reports', { target: T2, date: '2026-04-10', value: 150 });
+  assert.equal(r.status, 201, String(r.buf));
+  const high = r.json.id;
+  r = await as.reporter.post('/api/v1/reports', { target: T2, date: '2026-04-20', value: 10 });
+  assert.equal(r.status, 201, String(r.buf));
+  const low = r.json.id;
+  // the same date again is no second report: a submitted one is not replaced
+  r = await as.reporter.post('/api/v1/reports', { target: T2, date: '2026-04-20', value: 11 });
+  assert.equal(r.status, 409, String(r.buf));
+  assert.equal(r.json.error.field, 'report');
+  assert.doesNotMatch(r.json.error.message, /--[a-z]/);
+  r = await as.reporter.post('/api/v1/reports', { target: T2, date: '2026-04-20', value: 10,
+                                                  status: 'draft' });
+  assert.equal(r.status, 201, String(r.buf));
+  assert.deepEqual([r.json.id, r.json.outcome, r.json.status], [low, 'unchanged', 'submitted']);
+  // a draft is replaced in place
+  r = await as.reporter.post('/api/v1/reports', { target: T2, date: '2026-04-22', value: 20,
+                                                  status: 'draft' });
+  const draft = r.json.id;
+  r = await as.reporter.post('/api/v1/reports', { target: T2, date: '2026-04-22', value: 21,
+                                                  status: 'draft' });
+  assert.deepEqual([r.json.id, r.json.outcome, r.json.status], [draft, 'replaced', 'draft']);
+  r = await as.reviewer.post('/api/v1/reports/approve', { ids: [low, high, 999999] });
+  assert.equal(r.status, 422, String(r.buf));
+  assert.equal(r.json.approved, 1);
+  assert.equal(r.json.failed, 2);
+  const by = Object.fromEntries(r.json.results.map((x) => [x.id, x]));
+  assert.equal(by[high].status, 'approved');
+  assert.equal(by[999999].error.code, 'not_found');
+  assert.equal(by[low].error.code, 'bad_input');
+  assert.equal(by[low].error.field, 'value');
+  assert.match(by[low].error.message, /10 is lower than 150 approved as of 2026-04-10/);
+  assert.equal((await as.reviewer.post(`/api/v1/reports/${low}/approve`)).status, 400);
+  // the inbox says share, last approved value and increase
+  const inbox = (await as.reviewer.get('/api/v1/inbox')).json.reports;
+  const x = inbox.find((y) => y.id === low);
+  assert.equal(x.share, 100);
+  assert.equal(x.last, 150);
+  assert.equal(x.last_date, '2026-04-10');
+  assert.equal(x.increase, -140);
+  assert.deepEqual(x.history, []);
+  // an admin's own report waits for someone else
+  r = await as.admin.post('/api/v1/reports', { target: T2, org: '650102', date: '2026-04-25',
+                                               value: 160 });
+  assert.equal(r.status, 201, String(r.buf));
+  const own = r.json.id;
+  r = await as.admin.post(`/api/v1/reports/${own}/approve`);
+  assert.equal(r.status, 403, String(r.buf));
+  assert.equal(r.json.error.field, 'report');
+  r = await as.admin.post('/api/v1/reports/approve', { ids: [own] });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.results[0].error.code, 'forbidden');
+  assert.equal((await as.reviewer.post(`/api/v1/reports/${own}/approve`)).status, 200);
+  // a target the unit has no share of: accepted, flagged for the reviewer
+  r = await as.reporter.post('/api/v1/reports', { target: T3, date: '2026-04-30', value: 3 });
+  assert.equal(r.status, 201, String(r.buf));
+  assert.ok(r.json.flags.includes('no_share'), JSON.stringify(r.json));
+  const flagged = (await as.reviewer.get('/api/v1/inbox')).json.reports.find((y) => y.id === r.json.id);
+  assert.ok(flagged.flags.includes('no_share'));
+  assert.equal(flagged.share, null);
+  const h = (await as.reviewer.get('/console/inbox')).buf.toString('utf8');
+  assert.match(h, /该单位没有此指标的任务/);
+  // bad batches are refused whole, naming the field
+  for (const body of [{}, { ids: [] }, { ids: ['x'] }, { ids: [0] }]) {
+    r = await as.reviewer.post('/api/v1/reports/approve', body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.equal(r.json.error.field, 'ids');
+  }
 });

@@ -8,12 +8,14 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h> /* after the headers it needs */
+#include <sqlite3.h>
 
 #include "base/date.h"
 #include "base/sheet.h"
@@ -214,7 +216,7 @@ static void test_transitions(void **state)
     char flags[SS_FLAGS_MAX];
     int64_t id, id2;
 
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, flags, &err), 0);
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, flags, NULL, &err), 0);
     assert_int_equal(ss_store_wf_get(f->st, id, &got), 0);
     assert_string_equal(got.status, "submitted");
     assert_int_equal(got.seq, 0);
@@ -224,36 +226,37 @@ static void test_transitions(void **state)
 
     /* out of scope: another county, the wrong prefecture, the reporter itself */
     r.org = "990102";
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id2, flags, &err),
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id2, flags, NULL, &err),
                      SS_EFORBIDDEN);
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->viewer, &r, &id2, flags, &err),
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->viewer, &r, &id2, flags, NULL, &err),
                      SS_EFORBIDDEN);
-    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9902, id, &err), SS_EFORBIDDEN);
-    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rep990101, id, &err), SS_EFORBIDDEN);
-    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, 9999, &err), SS_ENOTFOUND);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9902, id, 0, &err), SS_EFORBIDDEN);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rep990101, id, 0, &err), SS_EFORBIDDEN);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, 9999, 0, &err), SS_ENOTFOUND);
 
-    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, &err), 0);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, 0, &err), 0);
     assert_int_equal(ss_engine_refresh(f->e, f->st), 1);
     assert_true(fabs(actual(f, "990101") - 12) < 1e-9);
     assert_true(fabs(actual(f, "9901") - 12) < 1e-9);
     assert_true(fabs(actual(f, "99") - 12) < 1e-9);
     /* no approving twice, no returning an approved report */
-    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, &err), SS_ECONFLICT);
-    assert_int_equal(ss_workflow_return(f->st, f->e, &f->rev9901, id, "x", &err), SS_ECONFLICT);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, 0, &err), SS_ECONFLICT);
+    assert_int_equal(ss_workflow_return(f->st, f->e, &f->rev9901, id, "x", 0, &err), SS_ECONFLICT);
 
     /* a draft is not in the inbox and cannot be approved; submitted, it is */
     r = req_of(f, "990101", "2026-04-30", 20, "draft");
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id2, flags, &err), 0);
-    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id2, &err), SS_ECONFLICT);
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id2, flags, NULL, &err),
+                     0);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id2, 0, &err), SS_ECONFLICT);
     {
         struct ss_wf_report *in = NULL;
         size_t n = 0, i;
         assert_int_equal(ss_store_wf_inbox(f->st, 2, 100, &in, &n), 0); /* 9901 */
         assert_int_equal(n, 0);
         free(in);
-        assert_int_equal(ss_workflow_resubmit(f->st, f->e, &f->rep990102, id2, &err),
+        assert_int_equal(ss_workflow_resubmit(f->st, f->e, &f->rep990102, id2, 0, &err),
                          SS_EFORBIDDEN);
-        assert_int_equal(ss_workflow_resubmit(f->st, f->e, &f->rep990101, id2, &err), 0);
+        assert_int_equal(ss_workflow_resubmit(f->st, f->e, &f->rep990101, id2, 0, &err), 0);
         assert_int_equal(ss_store_wf_inbox(f->st, 2, 100, &in, &n), 0);
         assert_int_equal(n, 1);
         assert_int_equal(in[0].id, id2);
@@ -265,16 +268,16 @@ static void test_transitions(void **state)
         free(in);
     }
     /* returning needs a comment; a returned report can be submitted again */
-    assert_int_equal(ss_workflow_return(f->st, f->e, &f->rev9901, id2, "", &err), SS_EINVAL);
-    assert_int_equal(ss_workflow_return(f->st, f->e, &f->rev9901, id2, "附件缺失", &err), 0);
+    assert_int_equal(ss_workflow_return(f->st, f->e, &f->rev9901, id2, "", 0, &err), SS_EINVAL);
+    assert_int_equal(ss_workflow_return(f->st, f->e, &f->rev9901, id2, "附件缺失", 0, &err), 0);
     assert_int_equal(ss_store_wf_get(f->st, id2, &got), 0);
     assert_string_equal(got.status, "returned");
     assert_string_equal(got.review_comment, "附件缺失");
     ss_wf_report_cleanup(&got);
     ss_engine_refresh(f->e, f->st);
     assert_true(fabs(actual(f, "99") - 12) < 1e-9);
-    assert_int_equal(ss_workflow_resubmit(f->st, f->e, &f->rep990101, id2, &err), 0);
-    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev99, id2, &err), 0);
+    assert_int_equal(ss_workflow_resubmit(f->st, f->e, &f->rep990101, id2, 0, &err), 0);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev99, id2, 0, &err), 0);
     ss_engine_refresh(f->e, f->st);
     assert_true(fabs(actual(f, "99") - 20) < 1e-9);
 }
@@ -291,61 +294,72 @@ static void test_validation_and_flags(void **state)
     int64_t id;
     size_t i;
 
+    int64_t first;
+    int outcome;
+
     assert_int_equal(share(f, NULL, "990101", 10, 0, NULL, &res), 0);
+    assert_int_equal(share(f, NULL, "990102", 100, 0, NULL, &res), 0);
     /* 31 > 3 x 10: flagged, not refused */
-    r = req_of(f, "990101", "2026-01-31", 31, NULL);
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, flags, &err), 0);
+    r = req_of(f, "990101", "2026-01-31", 31, "draft");
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &first, flags, NULL, &err),
+                     0);
     assert_string_equal(flags, "over_3x_share");
-    r.value = 30;
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, flags, &err), 0);
+    /* 30 replaces the draft of the date, flags and all */
+    r = req_of(f, "990101", "2026-01-31", 30, NULL);
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, flags, &outcome, &err),
+                     0);
     assert_string_equal(flags, "");
+    assert_int_equal(id, first);
+    assert_int_equal(outcome, SS_WF_REPLACED);
     /* history 5, 10, 15 (largest step 5): +16 is a jump, +15 is not */
     for (i = 0; i < 3; i++) {
         r = req_of(f, "990102", days[i], vals[i], NULL);
-        assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err), 0);
-        assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, &err), 0);
+        assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err),
+                         0);
+        assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, 0, &err), 0);
     }
-    r = req_of(f, "990102", "2026-04-30", 31, NULL);
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err), 0);
+    r = req_of(f, "990102", "2026-04-30", 31, "draft");
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err), 0);
     assert_string_equal(flags, "jump");
-    r.value = 30;
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err), 0);
+    r = req_of(f, "990102", "2026-04-30", 30, NULL);
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err), 0);
     assert_string_equal(flags, "");
+    r.date = "2026-05-31";
     /* refusals: negative, lower than before, in the future, outside the plan */
     r.value = -1;
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err),
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err),
                      SS_EINVAL);
     assert_string_equal(err.field, "value");
     r.value = 14;
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err),
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err),
                      SS_EINVAL);
     r.correction = 1;
     r.note = "二月多报";
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err), 0);
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err), 0);
     setenv("SHISHI_TODAY", "2026-06-15", 1);
     r = req_of(f, "990102", "2026-06-30", 40, NULL);
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err),
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err),
                      SS_EINVAL);
     assert_string_equal(err.field, "date");
     setenv("SHISHI_TODAY", "2026-12-31", 1);
     r.date = "2027-01-31";
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err),
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err),
                      SS_EINVAL);
     /* rates: 0..100, numerator <= denominator */
     r = req_of(f, "990102", "2026-03-31", NAN, NULL);
     r.target_id = f->tid[1];
     r.numerator = 11;
     r.denominator = 10;
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err),
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err),
                      SS_EINVAL);
     assert_string_equal(err.field, "numerator");
     r.numerator = NAN;
     r.denominator = NAN;
     r.value = 101;
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err),
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err),
                      SS_EINVAL);
     r.value = 95;
-    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, &err), 0);
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err), 0);
 }
 
 static void test_ledger_round_trip(void **state)
@@ -396,20 +410,25 @@ static void test_ledger_round_trip(void **state)
                          (long long)f->tid[0], (long long)f->tid[2]);
         assert_int_equal(ss_sheet_read(csv, (size_t)n, &sh, &err), 0);
     }
-    assert_int_equal(ss_ledger_import(f->st, f->e, &f->rep_dept, &sh, "2026-05", NULL, &lr, &err),
-                     0);
+    assert_int_equal(
+        ss_ledger_import(f->st, f->e, &f->rep_dept, &sh, "2026-05", NULL, SS_VOICE_API, &lr, &err),
+        0);
     /* the department-scoped reporter may only write the 培训 target */
     assert_int_equal(lr.stored, 1);
     ss_ledger_result_cleanup(&lr);
-    assert_int_equal(ss_ledger_import(f->st, f->e, &f->rep990101, &sh, "2026-05", NULL, &lr, &err),
-                     0);
+    assert_int_equal(
+        ss_ledger_import(f->st, f->e, &f->rep990101, &sh, "2026-05", NULL, SS_VOICE_API, &lr, &err),
+        0);
     assert_int_equal(lr.nerrors, 2);
     assert_int_equal(lr.errors[0].row, 3);
     assert_string_equal(lr.errors[0].column, "H");
     assert_string_equal(lr.errors[0].field, "numerator");
     assert_int_equal(lr.errors[1].row, 4);
     assert_string_equal(lr.errors[1].column, "G");
-    assert_int_equal(lr.stored, 2); /* row 2 and the 培训 row (no department scope) */
+    /* row 2; the 培训 row (no department scope here) is the draft the
+     * department's reporter stored just now, with the same values */
+    assert_int_equal(lr.stored, 1);
+    assert_int_equal(lr.unchanged, 1);
     assert_int_equal(lr.skipped, 1);
     {
         struct ss_wf_report got;
@@ -422,32 +441,9 @@ static void test_ledger_round_trip(void **state)
     ss_sheet_free(&sh);
     /* a viewer cannot import at all */
     memset(&sh, 0, sizeof sh);
-    assert_int_equal(ss_ledger_import(f->st, f->e, &f->viewer, &sh, "2026-05", NULL, &lr, &err),
-                     SS_EFORBIDDEN);
-}
-
-static void test_sheet_formats(void **state)
-{
-    /* 修路 in GB18030, and no BOM */
-    static const char gb[] = "id,\xd0\xde\xc2\xb7\r\n1,\xd0\xde\xc2\xb7\r\n";
-    static const char bom[] = "\xEF\xBB\xBF"
-                              "a,b\n\n3,4\n";
-    static const char bad_zip[] = "PK\x03\x04garbage that is not a zip at all";
-    struct ss_sheet sh;
-    struct ss_err err;
-
-    (void)state;
-    assert_int_equal(ss_sheet_read(gb, sizeof gb - 1, &sh, &err), 0);
-    assert_string_equal(sh.format, "csv (GB18030)");
-    assert_string_equal(ss_sheet_cell(&sh.rows[1], 1), "修路");
-    ss_sheet_free(&sh);
-    assert_int_equal(ss_sheet_read(bom, sizeof bom - 1, &sh, &err), 0);
-    assert_string_equal(ss_sheet_cell(&sh.rows[0], 0), "a");
-    assert_int_equal(sh.rows[1].row, 3); /* the blank line still counts */
-    ss_sheet_free(&sh);
-    assert_int_equal(ss_sheet_read(bad_zip, sizeof bad_zip - 1, &sh, &err), SS_EINVAL);
-    assert_string_equal(err.field, "file");
-    assert_int_equal(ss_sheet_read("\xFF\xFEh\0i\0", 6, &sh, &err), SS_EINVAL);
+    assert_int_equal(
+        ss_ledger_import(f->st, f->e, &f->viewer, &sh, "2026-05", NULL, SS_VOICE_API, &lr, &err),
+        SS_EFORBIDDEN);
 }
 
 static void test_periods(void **state)
@@ -464,6 +460,455 @@ static void test_periods(void **state)
     assert_int_equal(ss_period_parse("2026-2", &a, &b), SS_EINVAL);
     assert_int_equal(ss_period_parse(NULL, &a, &b), SS_EINVAL);
     assert_int_equal(ss_period_deadline(b, 5), b + 5);
+    {
+        /* the period whose deadline is next, within the plan */
+        struct ss_plan p;
+        static const char *const cases[][2] = {
+            {"2026-12-01", "2026-11"}, {"2026-12-05", "2026-11"}, {"2026-12-06", "2026-12"},
+            {"2026-06-30", "2026-06"}, {"2026-01-03", "2026-01"}, {"2027-01-03", "2026-12"},
+            {"2027-02-10", "2026-12"}, {"2025-11-20", "2026-01"},
+        };
+        size_t i;
+        int32_t day;
+
+        memset(&p, 0, sizeof p);
+        ss_date_parse("2026-01-01", &p.start);
+        ss_date_parse("2026-12-31", &p.end);
+        for (i = 0; i < SS_ARRAY_LEN(cases); i++) {
+            assert_int_equal(ss_date_parse(cases[i][0], &day), 0);
+            ss_period_due(&p, 5, day, out);
+            assert_string_equal(out, cases[i][1]);
+        }
+    }
+}
+
+/* ---- issue 9 ------------------------------------------------------------------ */
+
+static int submit(struct fixture *f, const struct ss_user *u, const char *org, const char *date,
+                  double v, int64_t *id, char flags[SS_FLAGS_MAX])
+{
+    struct ss_report_req r = req_of(f, org, date, v, NULL);
+    struct ss_err err;
+
+    return ss_workflow_submit(f->st, f->e, u, &r, id, flags, NULL, &err);
+}
+
+/* Approval checks again every rule checked at submission, against what is
+ * approved by then: 150 then 10 must not make the figure fall to 10. */
+static void test_approve_rechecks(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_err err;
+    char flags[SS_FLAGS_MAX];
+    int64_t a, b, c, d = 0, e;
+    struct ss_report_req r;
+    int rc;
+
+    /* two dates: both pass at submission (nothing approved yet) */
+    assert_int_equal(submit(f, &f->rep990101, "990101", "2026-06-20", 150, &a, flags), 0);
+    assert_int_equal(submit(f, &f->rep990101, "990101", "2026-06-30", 10, &b, flags), 0);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, a, 0, &err), 0);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, b, 0, &err), SS_EINVAL);
+    assert_string_equal(err.field, "value");
+    ss_engine_refresh(f->e, f->st);
+    assert_true(fabs(actual(f, "990101") - 150) < 1e-9);
+
+    /* the same date: the second is refused at submission (one live report
+     * per date) or at approval; either way the figure stays */
+    assert_int_equal(submit(f, &f->rep990102, "990102", "2026-06-30", 150, &c, flags), 0);
+    rc = submit(f, &f->rep990102, "990102", "2026-06-30", 10, &d, flags);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, c, 0, &err), 0);
+    if (rc == 0)
+        assert_int_not_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, d, 0, &err), 0);
+    ss_engine_refresh(f->e, f->st);
+    assert_true(fabs(actual(f, "990102") - 150) < 1e-9);
+
+    /* a correction with its note is approved, lower or not */
+    r = req_of(f, "990102", "2026-07-31", 100, NULL);
+    r.correction = 1;
+    r.note = "复核后更正：6月多报50";
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &e, flags, NULL, &err), 0);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, e, 0, &err), 0);
+    ss_engine_refresh(f->e, f->st);
+    assert_true(fabs(actual(f, "990102") - 100) < 1e-9);
+}
+
+/* Nobody approves a report they submitted, admins included. */
+static void test_no_self_approval(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_err err;
+    char flags[SS_FLAGS_MAX];
+    int64_t id;
+
+    assert_int_equal(submit(f, &f->admin, "990101", "2026-03-31", 7, &id, flags), 0);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->admin, id, 0, &err), SS_EFORBIDDEN);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, 0, &err), 0);
+}
+
+/* A report for a target the unit has no share of is flagged. */
+static void test_no_share_flag(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_assign_result res;
+    struct ss_report_req r;
+    struct ss_err err;
+    char flags[SS_FLAGS_MAX];
+    int64_t id;
+
+    assert_int_equal(submit(f, &f->rep990102, "990102", "2026-03-31", 5, &id, flags), 0);
+    assert_non_null(strstr(flags, "no_share"));
+    r = req_of(f, "990102", "2026-03-31", 80, NULL);
+    r.target_id = f->tid[1]; /* a rate: flagged too */
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990102, &r, &id, flags, NULL, &err), 0);
+    assert_non_null(strstr(flags, "no_share"));
+    assert_int_equal(share(f, NULL, "990101", 10, 0, NULL, &res), 0);
+    assert_int_equal(submit(f, &f->rep990101, "990101", "2026-03-31", 5, &id, flags), 0);
+    assert_null(strstr(flags, "no_share"));
+}
+
+/* A CSV ledger for 990101: one row per target id with its value. */
+static void ledger_csv(struct fixture *f, const char *period, double v, struct ss_sheet *sh)
+{
+    char csv[512];
+    struct ss_err err;
+    int n =
+        snprintf(csv, sizeof csv,
+                 "id,project,metric,unit,assigned,last,value,num,den,note%s%s\r\n"
+                 "%lld,p,修路,公里,30,,%g,,,\r\n",
+                 period ? ",填报期 period," : "", period ? period : "", (long long)f->tid[0], v);
+
+    assert_int_equal(ss_sheet_read(csv, (size_t)n, sh, &err), 0);
+}
+
+static void import(struct fixture *f, const char *sheet_period, const char *period, double v,
+                   struct ss_ledger_result *lr)
+{
+    struct ss_sheet sh;
+    struct ss_err err;
+
+    ledger_csv(f, sheet_period, v, &sh);
+    assert_int_equal(
+        ss_ledger_import(f->st, f->e, &f->rep990101, &sh, period, NULL, SS_VOICE_API, lr, &err), 0);
+    ss_sheet_free(&sh);
+}
+
+static const char *status_of(struct fixture *f, int64_t id, double *value, char out[12])
+{
+    struct ss_wf_report got;
+
+    out[0] = '\0';
+    if (ss_store_wf_get(f->st, id, &got) == SS_OK) {
+        snprintf(out, 12, "%s", got.status);
+        if (value)
+            *value = got.value;
+    }
+    ss_wf_report_cleanup(&got);
+    return out;
+}
+
+/* One live report per (target, unit, date): a new upload replaces the
+ * draft, a submitted report is not replaced, a returned one is corrected in
+ * place. */
+static void test_one_live_report(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_assign_result res;
+    struct ss_ledger_result lr;
+    struct ss_err err;
+    int64_t a, b;
+    double v = 0;
+    char st1[12], st2[12];
+    int drafts;
+
+    assert_int_equal(share(f, NULL, "990101", 30, 0, NULL, &res), 0);
+    import(f, NULL, "2026-05", 12, &lr);
+    assert_int_equal(lr.stored, 1);
+    a = lr.ids[0];
+    ss_ledger_result_cleanup(&lr);
+    import(f, NULL, "2026-05", 12, &lr);
+    assert_int_equal(lr.nerrors, 0);
+    b = lr.stored ? lr.ids[0] : a;
+    ss_ledger_result_cleanup(&lr);
+    drafts = strcmp(status_of(f, a, NULL, st1), "draft") == 0;
+    if (b != a)
+        drafts += strcmp(status_of(f, b, NULL, st2), "draft") == 0;
+    assert_int_equal(drafts, 1);         /* one draft, not two */
+    import(f, NULL, "2026-05", 14, &lr); /* a new value replaces the draft */
+    assert_int_equal(lr.nerrors, 0);
+    ss_ledger_result_cleanup(&lr);
+    assert_string_equal(status_of(f, a, &v, st1), "draft");
+    assert_true(fabs(v - 14) < 1e-9);
+
+    /* submitted: an upload with another value is refused for that row */
+    assert_int_equal(ss_workflow_resubmit(f->st, f->e, &f->rep990101, a, 0, &err), 0);
+    import(f, NULL, "2026-05", 13, &lr);
+    assert_int_equal(lr.nerrors, 1);
+    assert_int_equal(lr.errors[0].row, 2);
+    assert_int_equal(lr.stored, 0);
+    ss_ledger_result_cleanup(&lr);
+    assert_string_equal(status_of(f, a, &v, st1), "submitted");
+    assert_true(fabs(v - 14) < 1e-9);
+    /* the same sheet again is no error: nothing changes */
+    import(f, NULL, "2026-05", 14, &lr);
+    assert_int_equal(lr.nerrors, 0);
+    ss_ledger_result_cleanup(&lr);
+    assert_string_equal(status_of(f, a, NULL, st1), "submitted");
+
+    /* returned: corrected in place */
+    assert_int_equal(ss_workflow_return(f->st, f->e, &f->rev9901, a, "数字有误", 0, &err), 0);
+    import(f, NULL, "2026-05", 11, &lr);
+    assert_int_equal(lr.nerrors, 0);
+    assert_int_equal(lr.stored, 1);
+    assert_int_equal(lr.ids[0], a);
+    ss_ledger_result_cleanup(&lr);
+    assert_string_equal(status_of(f, a, &v, st1), "draft");
+    assert_true(fabs(v - 11) < 1e-9);
+}
+
+/* The ledger carries its period: the sheet's period is used without
+ * ?period; none at all, or two that differ, are errors. */
+static void test_ledger_period(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_assign_result res;
+    struct ss_ledger l;
+    struct ss_sheet sh;
+    struct ss_ledger_result lr;
+    struct ss_wf_report got;
+    struct ss_err err;
+    char *data = NULL, d[11];
+    size_t len = 0;
+
+    assert_int_equal(share(f, NULL, "990101", 30, 0, NULL, &res), 0);
+    assert_int_equal(ss_ledger_load(f->st, ss_engine_plan(f->e), 4, "990101", "2026-11", &l, &err),
+                     0);
+    assert_int_equal(ss_ledger_xlsx(&l, &data, &len, &err), 0);
+    ss_ledger_cleanup(&l);
+    assert_int_equal(ss_sheet_read(data, len, &sh, &err), 0);
+    free(data);
+    /* fill in G2 and upload without a period: November's last day */
+    {
+        struct ss_sheet_row *row = &sh.rows[1];
+        assert_true(row->ncells > SS_LCOL_VALUE);
+        free(row->cells[SS_LCOL_VALUE]);
+        row->cells[SS_LCOL_VALUE] = strdup("9");
+    }
+    assert_int_equal(
+        ss_ledger_import(f->st, f->e, &f->rep990101, &sh, NULL, NULL, SS_VOICE_API, &lr, &err), 0);
+    assert_int_equal(lr.stored, 1);
+    assert_int_equal(ss_store_wf_get(f->st, lr.ids[0], &got), 0);
+    ss_date_fmt(got.as_of, d);
+    assert_string_equal(d, "2026-11-30");
+    ss_wf_report_cleanup(&got);
+    ss_ledger_result_cleanup(&lr);
+    /* ?period differs from the sheet's: an error naming both */
+    assert_int_equal(
+        ss_ledger_import(f->st, f->e, &f->rep990101, &sh, "2026-10", NULL, SS_VOICE_API, &lr, &err),
+        SS_EINVAL);
+    assert_string_equal(err.field, "period");
+    assert_non_null(strstr(err.msg, "2026-10"));
+    assert_non_null(strstr(err.msg, "2026-11"));
+    ss_ledger_result_cleanup(&lr);
+    ss_sheet_free(&sh);
+    /* a sheet without a period and no ?period */
+    ledger_csv(f, NULL, 5, &sh);
+    assert_int_equal(
+        ss_ledger_import(f->st, f->e, &f->rep990101, &sh, NULL, NULL, SS_VOICE_API, &lr, &err),
+        SS_EINVAL);
+    assert_string_equal(err.field, "period");
+    ss_ledger_result_cleanup(&lr);
+    ss_sheet_free(&sh);
+    /* a CSV carrying its period, as a saved-as-CSV ledger does */
+    ledger_csv(f, "2026-10", 5, &sh);
+    assert_int_equal(
+        ss_ledger_import(f->st, f->e, &f->rep990101, &sh, NULL, NULL, SS_VOICE_API, &lr, &err), 0);
+    assert_int_equal(lr.stored, 1);
+    assert_int_equal(ss_store_wf_get(f->st, lr.ids[0], &got), 0);
+    ss_date_fmt(got.as_of, d);
+    assert_string_equal(d, "2026-10-31");
+    ss_wf_report_cleanup(&got);
+    ss_ledger_result_cleanup(&lr);
+    ss_sheet_free(&sh);
+}
+
+/* A database from before migration 5 with several live reports of one
+ * (target, unit, date): the submitted one stays, the drafts go, their
+ * evidence moves to it; then the store refuses a second live report. */
+static void test_migration_one_live(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_wf_report got;
+    struct ss_err err;
+    sqlite3 *db;
+    char sql[1024];
+    int64_t kept;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql,
+             "DROP INDEX report_live;"
+             "INSERT INTO report(target_id, org_id, as_of, value, status, created_by)"
+             " VALUES (%lld, 4, '2026-05-31', 12, 'draft', 'a'),"
+             " (%lld, 4, '2026-05-31', 150, 'submitted', 'b'),"
+             " (%lld, 4, '2026-05-31', 10, 'draft', 'c'),"
+             " (%lld, 4, '2026-05-31', 9, 'approved', 'd');"
+             "INSERT INTO evidence(report_id, sha256, mime, size)"
+             " SELECT id, 'x', 'application/pdf', 1 FROM report WHERE created_by IN ('a', 'c');"
+             "PRAGMA user_version = 4;",
+             (long long)f->tid[0], (long long)f->tid[0], (long long)f->tid[0],
+             (long long)f->tid[0]);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    ss_store_close(f->st);
+    assert_int_equal(ss_store_open(f->path, 0, &f->st, &err), 0);
+    assert_int_equal(ss_store_schema_version(f->st), 5);
+    assert_int_equal(ss_store_wf_live(f->st, f->tid[0], 4, ss_engine_plan(f->e)->start,
+                                      ss_engine_plan(f->e)->end, &got),
+                     0);
+    assert_string_equal(got.status, "submitted");
+    assert_true(fabs(got.value - 150) < 1e-9);
+    kept = got.id;
+    ss_wf_report_cleanup(&got);
+    assert_int_equal(ss_store_evidence_count(f->st, kept), 2);
+    assert_int_equal(ss_store_wf_get(f->st, kept - 1, &got), SS_ENOTFOUND); /* draft a */
+    assert_int_equal(ss_store_wf_get(f->st, kept + 2, &got), 0);            /* approved d */
+    ss_wf_report_cleanup(&got);
+    /* the index: a second live report of the date cannot be inserted */
+    {
+        struct ss_report_in in = {f->tid[0], 4, 0, 20, NAN, NAN, NULL, "draft", "x"};
+        int64_t id;
+        ss_date_parse("2026-05-31", &in.as_of);
+        assert_int_equal(ss_store_report_insert(f->st, &in, &id, &err), SS_EDB);
+    }
+}
+
+/* Returned versions are kept and shown: values and comments, oldest first,
+ * the current state left out. */
+static void test_revisions(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_wf_revision *v = NULL;
+    struct ss_report_req r;
+    struct ss_err err;
+    char flags[SS_FLAGS_MAX];
+    int64_t id, id2;
+    size_t n = 0;
+    int outcome;
+
+    assert_int_equal(submit(f, &f->rep990101, "990101", "2026-05-31", 12, &id, flags), 0);
+    assert_int_equal(ss_workflow_return(f->st, f->e, &f->rev9901, id, "少报了", 0, &err), 0);
+    assert_int_equal(ss_store_wf_revisions(f->st, id, 10, &v, &n), 0);
+    assert_int_equal(n, 0); /* returned now: that is its current state */
+    ss_wf_revisions_free(v, n);
+    r = req_of(f, "990101", "2026-05-31", 20, NULL);
+    r.note = "补报高校毕业生";
+    assert_int_equal(
+        ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id2, flags, &outcome, &err), 0);
+    assert_int_equal(id2, id);
+    assert_int_equal(outcome, SS_WF_CORRECTED);
+    assert_int_equal(ss_workflow_return(f->st, f->e, &f->rev9901, id, "缺佐证", 0, &err), 0);
+    r.value = 21;
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id2, flags, NULL, &err),
+                     0);
+    assert_int_equal(ss_store_wf_revisions(f->st, id, 10, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_true(fabs(v[0].value - 12) < 1e-9);
+    assert_string_equal(v[0].comment, "少报了");
+    assert_string_equal(v[0].reviewed_by, "rev9901");
+    assert_true(fabs(v[1].value - 20) < 1e-9);
+    assert_string_equal(v[1].comment, "缺佐证");
+    assert_string_equal(v[1].note, "补报高校毕业生");
+    ss_wf_revisions_free(v, n);
+    /* the corrected report waits again, its review cleared */
+    {
+        struct ss_wf_report got;
+        assert_int_equal(ss_store_wf_get(f->st, id, &got), 0);
+        assert_string_equal(got.status, "submitted");
+        assert_null(got.review_comment);
+        ss_wf_report_cleanup(&got);
+    }
+}
+
+/* Several approved at once: each on its own, the oldest date first; the
+ * ones that fail say why and change nothing. */
+static void test_approve_many(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_wf_result res[5];
+    struct ss_err err;
+    char flags[SS_FLAGS_MAX];
+    int64_t a, b, c, d, ids[5];
+    size_t nres = 0, ok, i;
+
+    assert_int_equal(submit(f, &f->rep990101, "990101", "2026-06-30", 10, &a, flags), 0);
+    assert_int_equal(submit(f, &f->rep990101, "990101", "2026-05-31", 150, &b, flags), 0);
+    assert_int_equal(submit(f, &f->rep990102, "990102", "2026-05-31", 7, &c, flags), 0);
+    assert_int_equal(submit(f, &f->admin, "990201", "2026-05-31", 3, &d, flags), 0);
+    /* a (10 on 30 June) comes after b (150 on 31 May): b is approved
+     * first, then a falls below it; d is out of rev9901's scope */
+    ids[0] = a, ids[1] = b, ids[2] = c, ids[3] = d, ids[4] = a;
+    ok = ss_workflow_approve_many(f->st, f->e, &f->rev9901, ids, 5, 0, res, &nres);
+    assert_int_equal(nres, 4);
+    assert_int_equal(ok, 2);
+    for (i = 0; i < nres; i++) {
+        if (res[i].id == b || res[i].id == c)
+            assert_int_equal(res[i].rc, 0);
+        else if (res[i].id == a)
+            assert_int_equal(res[i].rc, SS_EINVAL);
+        else
+            assert_int_equal(res[i].rc, SS_EFORBIDDEN);
+    }
+    assert_int_equal(res[0].id == b || res[0].id == c, 1); /* 31 May before 30 June */
+    ss_engine_refresh(f->e, f->st);
+    assert_true(fabs(actual(f, "990101") - 150) < 1e-9);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, a, 0, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "150"));
+}
+
+/* The console's voice: Chinese, naming the form's fields, never a flag. */
+static void test_voices(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_report_req r;
+    struct ss_err err;
+    char flags[SS_FLAGS_MAX];
+    int64_t id;
+
+    assert_int_equal(submit(f, &f->rep990101, "990101", "2026-04-30", 40, &id, flags), 0);
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, 0, &err), 0);
+    r = req_of(f, "990101", "2026-05-31", 30, NULL);
+    r.voice = SS_VOICE_FORM_ZH;
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, flags, NULL, &err),
+                     SS_EINVAL);
+    assert_string_equal(err.field, "value");
+    assert_non_null(strstr(err.msg, "“更正”"));
+    assert_non_null(strstr(err.msg, "“说明”"));
+    assert_null(strstr(err.msg, "--"));
+    r.voice = SS_VOICE_API;
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, flags, NULL, &err),
+                     SS_EINVAL);
+    assert_non_null(strstr(err.msg, "\"correction\""));
+    assert_null(strstr(err.msg, "--"));
+    r.voice = SS_VOICE_CLI;
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, flags, NULL, &err),
+                     SS_EINVAL);
+    assert_non_null(strstr(err.msg, "--correction"));
+    r.voice = SS_VOICE_FORM_ZH;
+    r.correction = 1;
+    assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, flags, NULL, &err),
+                     SS_EINVAL);
+    assert_string_equal(err.field, "note");
+    assert_non_null(strstr(err.msg, "“说明”"));
+    /* access refusals are said again in Chinese */
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9902, id, SS_VOICE_FORM_ZH, &err),
+                     SS_EFORBIDDEN);
+    assert_non_null(strstr(err.msg, "无权审核"));
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, 99999, SS_VOICE_FORM_ZH, &err),
+                     SS_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "没有第 99999 号填报"));
+    assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, SS_VOICE_FORM_ZH, &err),
+                     SS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "已审核通过"));
 }
 
 int main(void)
@@ -474,8 +919,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transitions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validation_and_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_round_trip, setup, teardown),
-        cmocka_unit_test(test_sheet_formats),
         cmocka_unit_test(test_periods),
+        cmocka_unit_test_setup_teardown(test_approve_rechecks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_self_approval, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_share_flag, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_live_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_period, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_one_live, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_revisions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_approve_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_voices, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -199,3 +199,68 @@ test('keyboard only: report, review, and the public figure moves; axe on every c
   assert.deepEqual(errors, [], 'no CSP violation or script error');
   await page.close();
 });
+
+// Issue 9: the console's new pieces pass axe too, with data in them: the
+// period picker, the drafts to tick, a corrected report's returned
+// versions, the ledger form and a refused upload's row list (reporter); the
+// share, last value, increase, history, ticks and a batch's failures
+// (reviewer). Filled over the API, checked in Chromium under the real CSP.
+test('the console with drafts, history, upload errors and batch results: zero axe violations',
+     async () => {
+  const { signIn } = await import('../api/wfclient.mjs');
+  const { xlsx } = await import('../api/xlsx.mjs');
+  const plan = (await getJson(srv.base, '/api/v1/plan')).json;
+  const [A, B, C] = plan.targets.filter((t) => t.kind === 'count' && t.id !== T).map((t) => t.id);
+  for (const id of [A, B, C])
+    shishi('assign', '--db', srv.db, '--target', String(id), '--org', '650102', '--value', '100');
+  const clerk = await signIn(srv.base, '天山区填报员');
+  const rev = await signIn(srv.base, '乌鲁木齐审核员');
+  // A: returned, then corrected (history); B: a draft; C: 150 then 10
+  let r = await clerk.post('/api/v1/reports', { target: A, date: '2026-06-30', value: 30 });
+  assert.equal(r.status, 201, String(r.buf));
+  assert.equal((await rev.post(`/api/v1/reports/${r.json.id}/return`, { comment: '缺少佐证材料' })).status, 200);
+  assert.equal((await clerk.post('/api/v1/reports', { target: A, date: '2026-06-30', value: 31 })).status, 201);
+  assert.equal((await clerk.post('/api/v1/reports',
+    { target: B, date: '2026-06-30', value: 5, status: 'draft' })).status, 201);
+  const high = (await clerk.post('/api/v1/reports', { target: C, date: '2026-06-10', value: 150 })).json.id;
+  const low = (await clerk.post('/api/v1/reports', { target: C, date: '2026-06-20', value: 10 })).json.id;
+  const page = await ctx.newPage();
+  const check = async (label) => {
+    const v = await axe(page);
+    assert.deepEqual(v, [], `${label}:\n${v.join('\n')}`);
+  };
+  for (const variant of ['lang=zh', 'lang=en']) {
+    await page.goto(srv.base + '/?' + variant);
+    await keyboardSignIn(page, '天山区填报员');
+    await page.goto(srv.base + '/console/report');
+    assert.ok(await page.$('select#period'));
+    assert.ok(await page.$('form[action="/console/submit"] input[type=checkbox][name=id]'));
+    assert.ok(await page.$('.history li'));
+    await check(`${variant} /console/report with drafts and history`);
+    // a ledger with a bad row: the page lists it
+    const bad = xlsx([['id', 'p', 'm', 'u', 'a', 'l', 'v', 'n', 'd', 'note', '填报期 period', '2026-06'],
+                      [A, 'p', 'm', 'u', 100, null, 'x', null, null, null]]);
+    await page.setInputFiles('#file', { name: '台账.xlsx', mimeType: 'application/octet-stream', buffer: bad });
+    const [resp] = await Promise.all([page.waitForNavigation(),
+      page.click('form[action="/console/ledger"] button[value=draft]')]);
+    assert.equal(resp.status(), 422);
+    assert.match(await page.textContent('[role=alert]'), /G/);
+    await check(`${variant} /console/report after a refused upload`);
+    await keyboardSignOut(page);
+    await keyboardSignIn(page, '乌鲁木齐审核员');
+    await page.goto(srv.base + '/console/inbox');
+    assert.ok(await page.$('input[type=checkbox][form="approve-many"]'));
+    await check(`${variant} /console/inbox with history and ticks`);
+    if (variant === 'lang=zh') {
+      await page.check(`#p${high}`);
+      await page.check(`#p${low}`);
+      const [res] = await Promise.all([page.waitForNavigation(),
+        page.click('form#approve-many button')]);
+      assert.equal(res.status(), 422);
+      assert.match(await page.textContent('div[role=alert]'), /已审核通过 1 条；1 条未通过/);
+      await check('zh /console/inbox after a batch with a failure');
+    }
+    await keyboardSignOut(page);
+  }
+  await page.close();
+});

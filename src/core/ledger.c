@@ -415,6 +415,7 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     p->line[p->n] = row->row;
     if (ss_workflow_flags(st, plan, ti, &in, u->dept, 0, p->flags[p->n]))
         p->flags[p->n][0] = '\0';
+    ss_workflow_flag_children(e, ti, &in, p->flags[p->n]);
     p->n++;
 }
 

@@ -79,6 +79,30 @@ int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
     return SS_OK;
 }
 
+void ss_workflow_flag_children(const struct ss_engine *e, long ti, const struct ss_report_in *in,
+                               char out[SS_FLAGS_MAX])
+{
+    const struct ss_target *t;
+    struct ss_figure f;
+    long org;
+    double v;
+
+    if (!e || ti < 0 || (org = ss_engine_org_by_id(e, in->org_id)) < 0)
+        return;
+    t = &ss_engine_plan(e)->targets[ti];
+    ss_engine_figure(e, (size_t)ti, org, in->as_of, &f);
+    if (!f.children_reporters || isnan(f.children))
+        return; /* nobody below has reported: nothing to check against */
+    if (t->kind == SS_KIND_RATE)
+        v = in->denominator > 0 ? in->numerator / in->denominator * 100 : NAN;
+    else if (t->kind == SS_KIND_CHANGE)
+        v = in->denominator > 0 ? (in->value / in->denominator - 1) * 100 : NAN;
+    else
+        v = in->value;
+    if (!isnan(v) && !(fabs(v - f.children) <= 1e-9 * fmax(1, fabs(v))))
+        add_flag(out, "children_differ");
+}
+
 /* ---- voices ------------------------------------------------------------------- */
 
 static const char *status_zh(const char *status)
@@ -223,6 +247,7 @@ int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const str
         return ss_err_set(
             err, rc, "report", "%s",
             SS_VT(v, "cannot read the unit's earlier reports", "读取本单位以往填报时出错"));
+    ss_workflow_flag_children(e, ti, &put.in, flags);
     put.flags = flags;
     ss_store_set_actor(st, u->name);
     if ((rc = ss_store_wf_put(st, &put, 1, u->id, err))) {

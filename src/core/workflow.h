@@ -64,6 +64,13 @@ int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
                       const struct ss_report_in *in, const char *dept, int correction,
                       char out[SS_FLAGS_MAX]);
 
+/* Adds "children_differ" to out when the unit's children have approved
+ * reports as of in's date whose sum (as the same figure) differs from in:
+ * the unit's own report stands, and its reviewer should know that the
+ * places below say otherwise (PRODUCT.md). e may be NULL (no flag). */
+void ss_workflow_flag_children(const struct ss_engine *e, long ti, const struct ss_report_in *in,
+                               char out[SS_FLAGS_MAX]);
+
 /* A reporter's report: access, validation, flags, then one live report
  * with status "draft" or "submitted" (req->status; default submitted),
  * replacing the live one as the file comment says. *outcome (may be NULL)

@@ -38,6 +38,10 @@ static void flag_words(struct ss_wreq *r, struct ss_buf *b, const char *flags)
         else if (n == 8 && strncmp(p, "no_share", 8) == 0)
             raw(b, T(r, "该单位没有此指标的任务（未分解到本单位）",
                      "The unit has no share of this target"));
+        else if (n == 15 && strncmp(p, "children_differ", 15) == 0)
+            raw(b, T(r, "与下级单位已审核的合计数不一致（以本级填报为准，下级合计仅作核对）",
+                     "Differs from the sum of the approved reports below (this unit's own "
+                     "figure stands; the sum is a check)"));
         else if (n == 10 && strncmp(p, "correction", 10) == 0)
             raw(b, T(r, "更正：数值可低于此前，原因见说明",
                      "A correction: the value may be lower than before; see the note"));

@@ -254,6 +254,14 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
         raw(b, T(r, "待我审核", "Inbox"));
         raw(b, "</a></li>");
     }
+    if (u->role == SS_ROLE_ADMIN) {
+        raw(b, "<li><a href=\"/console/users\">");
+        raw(b, T(r, "账号管理", "Accounts"));
+        raw(b, "</a></li><li><a href=\"/console/plan\">");
+        raw(b,
+            T(r, "计划设置（牵头单位、时序进度）", "Plan settings (lead departments, schedules)"));
+        raw(b, "</a></li>");
+    }
     raw(b, "</ul></nav>\n");
 }
 

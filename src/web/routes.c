@@ -390,7 +390,7 @@ static void components(struct ss_json *j)
            "denominator:number baseline:number note:string status:string correction:boolean");
     schema(j, "ReportCreated",
            "Also flags: an array of flags for the reviewer (correction, no_share, "
-           "over_3x_share, jump). outcome: inserted, replaced (a draft, in place), corrected "
+           "over_3x_share, jump, children_differ). outcome: inserted, replaced (a draft, in place), corrected "
            "(a returned report, in place) or unchanged.",
            "id:integer status:string outcome:string flags:[string]");
     schema(j, "ReportState", NULL, "id:integer status:string");

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, shishi, request, getJson } from './server.mjs';
+import { userAdd, signIn } from './wfclient.mjs';
 
 process.env.SHISHI_TODAY = '2026-12-31';
 let srv;
@@ -67,4 +68,20 @@ test('a place with no share has no task there, and counts nowhere', async () => 
   // the org page's summary leaves the no-task targets out
   const org = await page('/orgs/6501');
   assert.doesNotMatch(org, /本级无任务 \d+ 项/);
+});
+
+test('an own report that differs from its children\'s approved sum is flagged to its reviewer', async () => {
+  userAdd(srv.db, 'clerk6502', 'reporter', '6502');
+  cli('report', 'add', '--target', '2', '--org', '650202', '--date', '2026-11-30', '--value', '120');
+  const clerk = await signIn(srv.base, 'clerk6502');
+  const r = await clerk.post('/api/v1/reports',
+    { target: 2, org: '6502', date: '2026-11-30', value: 150 });
+  assert.equal(r.status, 201, r.buf.toString());
+  assert.ok(r.json.flags.includes('children_differ'), JSON.stringify(r.json));
+  // the same figure as the children's: no flag
+  cli('report', 'add', '--target', '3', '--org', '650202', '--date', '2026-11-30', '--value', '5');
+  const same = await clerk.post('/api/v1/reports',
+    { target: 3, org: '6502', date: '2026-11-30', value: 5 });
+  assert.equal(same.status, 201, same.buf.toString());
+  assert.ok(!same.json.flags.includes('children_differ'), JSON.stringify(same.json));
 });

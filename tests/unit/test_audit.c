@@ -489,6 +489,7 @@ static void test_durable_commit(void **state)
     assert_int_equal(ss_store_durable(f->st), 0);
     before = wal_syncs;
     r.value = 11;
+    r.as_of++; /* one live report per (target, unit, date) */
     assert_int_equal(ss_store_report_insert(f->st, &r, &id, &err), 0);
     assert_int_equal(wal_syncs, before);
     assert_int_equal(ss_store_set_durable(f->st, 1), 0);

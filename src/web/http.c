@@ -25,6 +25,17 @@
  * Blobs hold libmicrohttpd responses built once; libmicrohttpd counts its
  * own references to a response, so a blob can be dropped by the cache
  * while a slow client is still being sent its bytes.
+ *
+ * Deferred answers (ss_http_defer/ss_http_resume): the request and the
+ * handler's response live in the context, not on the worker's stack, so a
+ * handler can suspend the connection (MHD_suspend_connection) and leave
+ * both to another thread. That thread marks the context answered and
+ * resumes the connection; libmicrohttpd then calls on_request again on the
+ * connection's own worker, which sends the response like any other. The
+ * server counts the deferred requests not yet resumed: ss_http_stop
+ * refuses new deferrals and waits for the count to reach zero before it
+ * stops the daemon (libmicrohttpd must not be stopped with a connection
+ * still suspended).
  */
 #define _GNU_SOURCE 1 /* memmem */
 #include "web/http.h"
@@ -81,6 +92,10 @@ struct ss_http_server {
     struct worker *logs;
     int stopping;
     pthread_t flusher;
+    pthread_mutex_t defer_mu; /* guards ndeferred and defer_closed */
+    pthread_cond_t defer_cv;  /* ndeferred reached 0 */
+    unsigned ndeferred;       /* deferred requests not resumed yet */
+    int defer_closed;         /* stopping: no more deferrals */
 };
 
 struct ss_http_blob {
@@ -95,7 +110,10 @@ struct ss_http_blob {
     struct MHD_Response *plain, *gz, *nm, *nm_gz; /* gz, nm_gz may be NULL */
 };
 
+enum { DEFER_NONE = 0, DEFER_WAIT = 1, DEFER_DONE = 2 };
+
 struct reqctx {
+    struct ss_http_server *srv;
     struct timespec t0;
     int status;     /* 0 until answered */
     size_t bytes;   /* body bytes queued */
@@ -110,6 +128,9 @@ struct reqctx {
     const char *ctype, *clen, *ae, *inm, *xfp;
     void (*after)(void *arg); /* the handler's after-response work */
     void *after_arg;
+    atomic_int deferred;      /* DEFER_*: set by the handler's thread, then by the resuming one */
+    struct ss_http_req req;   /* what the handler is given; lives as long as the context */
+    struct ss_http_resp resp; /* what it fills, on its thread or on a deferring one */
     char method[12];
     char addr[INET6_ADDRSTRLEN]; /* the peer, "" until looked up */
     size_t path_cap;             /* room in path[] */
@@ -352,17 +373,17 @@ uint64_t ss_http_blob_gzip_ns(const struct ss_http_blob *b) { return b->gz_ns; }
 
 const char *ss_http_arg(const struct ss_http_req *r, const char *key)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+    return r->conn ? MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key) : NULL;
 }
 
 const char *ss_http_header(const struct ss_http_req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+    return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
 const char *ss_http_cookie(const struct ss_http_req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    return r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name) : NULL;
 }
 
 const char *ss_http_field(const struct ss_http_req *r, const char *name)
@@ -902,6 +923,20 @@ static void log_stop(struct ss_http_server *s)
     pthread_mutex_destroy(&s->log_mu);
 }
 
+/* Send what the handler put in rc->resp; the context takes over the
+ * after-response work, the response's buffers are dropped. */
+static enum MHD_Result answer(struct MHD_Connection *conn, struct reqctx *rc)
+{
+    enum MHD_Result res = send_resp(conn, rc, &rc->resp);
+
+    rc->after = rc->resp.after;
+    rc->after_arg = rc->resp.after_arg;
+    ss_http_blob_unref(rc->resp.blob);
+    rc->resp.blob = NULL;
+    ss_buf_cleanup(&rc->resp.body);
+    return res;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -909,8 +944,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     struct ss_http_server *s = cls;
     struct reqctx *rc = *con_cls;
-    struct ss_http_req req;
-    struct ss_http_resp resp;
+    struct ss_http_req *req;
+    struct ss_http_resp *resp;
     enum MHD_Result res;
 
     if (!rc) {
@@ -925,6 +960,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             rc = ss_xcalloc(1, sizeof *rc + cap);
         }
         rc->path_cap = cap;
+        rc->srv = s;
+        atomic_init(&rc->deferred, DEFER_NONE);
         clock_gettime(CLOCK_MONOTONIC, &rc->t0);
         memcpy(rc->path, url, n);
         memcpy(rc->method, method, strnlen(method, sizeof rc->method - 1));
@@ -934,6 +971,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (check_request(conn, version, rc, &res))
             return res;
         return MHD_YES; /* answer on the next call: keeps the connection alive */
+    }
+    switch (atomic_load(&rc->deferred)) {
+    case DEFER_DONE: /* resumed: another thread filled rc->resp */
+        atomic_store(&rc->deferred, DEFER_NONE);
+        return answer(conn, rc);
+    case DEFER_WAIT: /* cannot happen: a suspended connection gets no calls */
+        return MHD_YES;
+    default:
+        break;
     }
     if (*upload_data_size) {
         size_t n = *upload_data_size;
@@ -950,23 +996,58 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (rc->status)
         return MHD_YES;
 
-    memset(&req, 0, sizeof req);
-    req.conn = conn;
-    req.method = method;
-    req.path = url;
-    if (read_body(conn, rc, &req, &res))
+    req = &rc->req;
+    resp = &rc->resp;
+    memset(req, 0, sizeof *req);
+    req->conn = conn;
+    req->rc = rc;
+    req->method = method;
+    req->path = url;
+    if (read_body(conn, rc, req, &res))
         return res;
     peer_addr(conn, rc->addr);
-    req.ip = rc->addr;
-    memset(&resp, 0, sizeof resp);
-    ss_buf_init(&resp.body, SS_MAX_OUTPUT);
-    s->handler(s->ctx, &req, &resp);
-    res = send_resp(conn, rc, &resp);
-    rc->after = resp.after;
-    rc->after_arg = resp.after_arg;
-    ss_http_blob_unref(resp.blob);
-    ss_buf_cleanup(&resp.body);
-    return res;
+    req->ip = rc->addr;
+    memset(resp, 0, sizeof *resp);
+    ss_buf_init(&resp->body, SS_MAX_OUTPUT);
+    s->handler(s->ctx, req, resp);
+    if (atomic_load(&rc->deferred) != DEFER_NONE)
+        return MHD_YES; /* another thread answers; req and resp are its own now */
+    return answer(conn, rc);
+}
+
+int ss_http_defer(const struct ss_http_req *req)
+{
+    struct reqctx *rc = req->rc;
+    struct ss_http_server *s;
+
+    if (!rc || !req->conn || atomic_load(&rc->deferred) != DEFER_NONE)
+        return -1;
+    s = rc->srv;
+    pthread_mutex_lock(&s->defer_mu);
+    if (s->defer_closed) {
+        pthread_mutex_unlock(&s->defer_mu);
+        return -1;
+    }
+    s->ndeferred++;
+    pthread_mutex_unlock(&s->defer_mu);
+    atomic_store(&rc->deferred, DEFER_WAIT);
+    MHD_suspend_connection(req->conn);
+    return 0;
+}
+
+void ss_http_resume(const struct ss_http_req *req)
+{
+    struct reqctx *rc = req->rc;
+    struct ss_http_server *s = rc->srv;
+    struct MHD_Connection *conn = req->conn;
+
+    /* the worker may free rc as soon as the connection is resumed */
+    atomic_store(&rc->deferred, DEFER_DONE);
+    MHD_resume_connection(conn);
+    pthread_mutex_lock(&s->defer_mu);
+    if (--s->ndeferred == 0)
+        pthread_cond_broadcast(&s->defer_cv);
+    pthread_mutex_unlock(&s->defer_mu);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -980,6 +1061,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!rc)
         return;
     *con_cls = NULL;
+    if (atomic_load(&rc->deferred) == DEFER_DONE) { /* closed before it was sent */
+        ss_http_blob_unref(rc->resp.blob);
+        ss_buf_cleanup(&rc->resp.body);
+    }
     if (!rc->addr[0])
         peer_addr(conn, rc->addr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1047,7 +1132,8 @@ int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void 
     struct ss_http_server *s;
     struct sockaddr_storage ss;
     socklen_t sslen;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
+                     MHD_ALLOW_SUSPEND_RESUME;
     const union MHD_DaemonInfo *di;
     int rc;
 
@@ -1062,6 +1148,8 @@ int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void 
     s = ss_xcalloc(1, sizeof *s);
     s->handler = h;
     s->ctx = ctx;
+    pthread_mutex_init(&s->defer_mu, NULL);
+    pthread_cond_init(&s->defer_cv, NULL);
     log_start(s);
     /* the memory limit: libmicrohttpd lets the request grow to half of it
      * and needs the rest for header records and the response headers, so
@@ -1078,6 +1166,8 @@ int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void 
         MHD_OPTION_END);
     if (!s->d) {
         log_stop(s);
+        pthread_cond_destroy(&s->defer_cv);
+        pthread_mutex_destroy(&s->defer_mu);
         free(s);
         return ss_err_set(err, SS_EIO, "--listen", "cannot listen on %s", listen);
     }
@@ -1093,8 +1183,15 @@ void ss_http_stop(struct ss_http_server *s)
 {
     if (!s)
         return;
+    pthread_mutex_lock(&s->defer_mu);
+    s->defer_closed = 1;
+    while (s->ndeferred)
+        pthread_cond_wait(&s->defer_cv, &s->defer_mu);
+    pthread_mutex_unlock(&s->defer_mu);
     MHD_stop_daemon(s->d);
     log_stop(s);
+    pthread_cond_destroy(&s->defer_cv);
+    pthread_mutex_destroy(&s->defer_mu);
     free(s);
 }
 

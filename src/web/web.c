@@ -53,6 +53,7 @@
  */
 #include "web/web.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -77,7 +78,7 @@
 #define WRITE_THREADS 2  /* the write lane's threads (see the file-top comment) */
 #define SIGNIN_THREADS 2 /* the sign-in lane's */
 #define LANE_MAX 4
-#define BACKGROUND_NICE 10 /* lanes and refresher: a runnable worker preempts them */
+#define BACKGROUND_NICE 10 /* lanes and refresher, below the workers (nice values) */
 
 enum { SLOT_HOME = 0, SLOT_PLAN = 4, NSLOTS = 5 };
 enum { LANE_WRITE = 0, LANE_SIGNIN = 1, NLANES = 2 };
@@ -229,12 +230,20 @@ const char *ss_web_asset_etag(const struct ss_web *w, const char *path)
 static void *refresher_main(void *arg);
 static void *lane_main(void *arg);
 
-/* Run this thread at BACKGROUND_NICE: when the cores are busy, a worker
- * that has a read to answer is scheduled before a lane or the refresher
- * (which still get their share). On Linux the nice value is per thread. */
+/* Run this thread BACKGROUND_NICE below the server's priority: when the
+ * cores are busy, a worker that has a read to answer is scheduled before a
+ * lane or the refresher (which still get their share). On Linux the nice
+ * value is per thread. */
 static void lower_priority(void)
 {
-    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), BACKGROUND_NICE) != 0)
+    id_t tid = (id_t)syscall(SYS_gettid);
+    int nice;
+
+    errno = 0;
+    nice = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        nice = nice + BACKGROUND_NICE > 19 ? 19 : nice + BACKGROUND_NICE;
+    if (errno != 0 || setpriority(PRIO_PROCESS, tid, nice) != 0)
         fprintf(stderr, "shishi serve: cannot lower a background thread's priority\n");
 }
 

@@ -78,7 +78,7 @@
 #define WRITE_THREADS 2  /* the write lane's threads (see the file-top comment) */
 #define SIGNIN_THREADS 2 /* the sign-in lane's */
 #define LANE_MAX 4
-#define BACKGROUND_NICE 10 /* lanes and refresher, below the workers (nice values) */
+#define BACKGROUND_NICE 10 /* lane threads, below the workers (nice values) */
 
 enum { SLOT_HOME = 0, SLOT_PLAN = 4, NSLOTS = 5 };
 enum { LANE_WRITE = 0, LANE_SIGNIN = 1, NLANES = 2 };
@@ -232,8 +232,9 @@ static void *lane_main(void *arg);
 
 /* Run this thread BACKGROUND_NICE below the server's priority: when the
  * cores are busy, a worker that has a read to answer is scheduled before a
- * lane or the refresher (which still get their share). On Linux the nice
- * value is per thread. */
+ * lane thread (which still gets its share). On Linux the nice value is per
+ * thread. The refresher keeps the server's: it holds the engine's write
+ * lock and check_mu, which must not wait for a core. */
 static void lower_priority(void)
 {
     id_t tid = (id_t)syscall(SYS_gettid);
@@ -427,7 +428,7 @@ struct ss_store *ss_web_store_rw(struct ss_wreq *r)
 }
 
 /* Refresh the engine; the caller holds check_mu and the engine's write
- * lock, which this releases. 1 if the figures changed (egen moved). */
+ * lock. 1 if the figures changed (egen moved). */
 static int engine_refresh(struct ss_web *w)
 {
     int rc = ss_engine_refresh(w->engine, w->refresh_st);
@@ -436,7 +437,6 @@ static int engine_refresh(struct ss_web *w)
         atomic_fetch_add(&w->egen, 1);
     else if (rc < 0)
         fprintf(stderr, "shishi serve: refresh failed (%d); serving the last figures\n", rc);
-    pthread_rwlock_unlock(&w->lock);
     return rc > 0;
 }
 
@@ -478,6 +478,7 @@ static int32_t freshen(struct ss_web *w)
         if (atomic_load(&w->inflight) == 0 && pthread_rwlock_trywrlock(&w->lock) == 0) {
             w->dv = dv;
             engine_refresh(w);
+            pthread_rwlock_unlock(&w->lock);
             atomic_store(&w->gen, atomic_load(&w->egen));
             tls.refresh_ns = now_ns() - now;
         } else {
@@ -489,38 +490,47 @@ static int32_t freshen(struct ss_web *w)
     return today;
 }
 
-/* The refresher's refresh: waits for check_mu and the write lock. When
- * the figures changed, the slots read since their last render are rendered
- * again before the new figures are published (until then readers get the
- * previous ones, which no acknowledged write is missing from), so readers
- * of a busy page do not re-render it themselves. Returns the slots it
- * rendered, as bits. */
-static unsigned refresh_blocking(struct ss_web *w)
+/* The refresher's refresh: waits for check_mu and the write lock, then
+ * covers every ticket asked by then (*upto): an op takes its ticket after
+ * its commit and before it lets go of the read lock, so all of them are in
+ * the database this reads. When the figures changed, the slots read since
+ * their last render are rendered again before the new figures are
+ * published (until then readers get the previous ones, which no
+ * acknowledged write is missing from), so readers of a busy page do not
+ * re-render it themselves. Returns the slots it rendered, as bits. */
+static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
 {
     unsigned rendered = 0;
     int64_t dv;
     int32_t today = ss_date_today();
-    int k;
+    int k, changed = 0;
 
     pthread_mutex_lock(&w->check_mu);
+    pthread_rwlock_wrlock(&w->lock);
+    pthread_mutex_lock(&w->ref_mu);
+    *upto = w->ref_asked;
+    w->ref_poke = 0;
+    pthread_mutex_unlock(&w->ref_mu);
     atomic_store_explicit(&w->today, today, memory_order_relaxed);
     dv = ss_store_data_version(w->refresh_st);
     if (dv != w->dv) {
         w->dv = dv;
-        pthread_rwlock_wrlock(&w->lock);
+        changed = engine_refresh(w);
+    }
+    pthread_rwlock_unlock(&w->lock);
+    if (changed) {
         tls.refresh_ns = 0;
-        if (engine_refresh(w))
-            for (k = 0; k < NSLOTS; k++) {
-                struct slot *sl = &w->slots[k];
-                struct ss_http_blob *b;
+        for (k = 0; k < NSLOTS; k++) {
+            struct slot *sl = &w->slots[k];
+            struct ss_http_blob *b;
 
-                if (!sl->rt || !atomic_load(&sl->read))
-                    continue;
-                atomic_store(&sl->read, 0);
-                if ((b = slot_render(w, k, today, NULL)))
-                    rendered |= 1u << k;
-                ss_http_blob_unref(b);
-            }
+            if (!sl->rt || !atomic_load(&sl->read))
+                continue;
+            atomic_store(&sl->read, 0);
+            if ((b = slot_render(w, k, today, NULL)))
+                rendered |= 1u << k;
+            ss_http_blob_unref(b);
+        }
         atomic_store(&w->gen, atomic_load(&w->egen));
     }
     atomic_store_explicit(&w->checked_ns, now_ns(), memory_order_relaxed);
@@ -528,8 +538,8 @@ static unsigned refresh_blocking(struct ss_web *w)
     return rendered;
 }
 
-/* The refresher thread: one refresh at a time, for every ticket asked
- * before it began (their commits are in the database it reads). */
+/* The refresher thread: one refresh at a time, each for every ticket
+ * asked before it holds the engine (see refresh_blocking). */
 static void *refresher_main(void *arg)
 {
     struct ss_web *w = arg;
@@ -537,17 +547,14 @@ static void *refresher_main(void *arg)
     unsigned rendered;
     int k;
 
-    lower_priority();
     pthread_mutex_lock(&w->ref_mu);
     for (;;) {
         while (!w->ref_stop && !w->ref_poke && w->ref_done == w->ref_asked)
             pthread_cond_wait(&w->ref_cv, &w->ref_mu);
         if (w->ref_stop)
             break;
-        upto = w->ref_asked;
-        w->ref_poke = 0;
         pthread_mutex_unlock(&w->ref_mu);
-        rendered = refresh_blocking(w);
+        rendered = refresh_blocking(w, &upto);
         pthread_mutex_lock(&w->ref_mu);
         w->ref_done = upto;
         pthread_cond_broadcast(&w->ref_idle);
@@ -565,15 +572,24 @@ static void *refresher_main(void *arg)
     return NULL;
 }
 
-/* Wait for a refresh that begins after this call: what this thread
- * committed before is then in the figures. */
-static void refresh_after(struct ss_web *w)
+/* A ticket for the next refresh: take it after a commit, before letting
+ * go of the engine's read lock. */
+static uint64_t refresh_ticket(struct ss_web *w)
 {
     uint64_t ticket;
 
     pthread_mutex_lock(&w->ref_mu);
     ticket = ++w->ref_asked;
     pthread_cond_signal(&w->ref_cv);
+    pthread_mutex_unlock(&w->ref_mu);
+    return ticket;
+}
+
+/* Wait until a refresh covered the ticket: what this thread committed
+ * before it took the ticket is then in the figures. */
+static void refresh_wait(struct ss_web *w, uint64_t ticket)
+{
+    pthread_mutex_lock(&w->ref_mu);
     while (w->ref_done < ticket && !w->ref_stop)
         pthread_cond_wait(&w->ref_idle, &w->ref_mu);
     pthread_mutex_unlock(&w->ref_mu);
@@ -813,9 +829,10 @@ static struct ss_http_blob *slot_render(struct ss_web *w, int k, int32_t today,
     return b;
 }
 
-/* Run a state-changing op as the handler of req, on this thread. */
+/* Run a state-changing op as the handler of req, on this thread; with
+ * ticket, take a refresh ticket for it (refresh_ticket). */
 static void run_op(struct ss_web *w, const struct ss_http_req *req, struct ss_http_resp *resp,
-                   const struct ss_route_op *op, const char *param)
+                   const struct ss_route_op *op, const char *param, uint64_t *ticket)
 {
     struct ss_wreq r;
     int32_t today;
@@ -833,6 +850,8 @@ static void run_op(struct ss_web *w, const struct ss_http_req *req, struct ss_ht
     r.plan = ss_engine_plan(w->engine);
     r.day = ss_web_clamp_day(r.plan, today);
     op->fn(&r);
+    if (ticket)
+        *ticket = refresh_ticket(w);
     pthread_rwlock_unlock(&w->lock);
     atomic_store(&w->checked_ns, 0); /* the next request checks the database at once */
 }
@@ -843,6 +862,7 @@ static void *lane_main(void *arg)
 {
     struct lane *l = arg;
     struct job *j;
+    uint64_t ticket = 0;
 
     lower_priority();
 
@@ -856,9 +876,9 @@ static void *lane_main(void *arg)
         pthread_mutex_unlock(&l->mu);
         if (!j)
             return NULL; /* stopped, nothing left */
-        run_op(l->w, j->req, j->resp, j->op, j->param);
+        run_op(l->w, j->req, j->resp, j->op, j->param, l->refresh ? &ticket : NULL);
         if (l->refresh)
-            refresh_after(l->w);
+            refresh_wait(l->w, ticket);
         atomic_fetch_sub(&l->w->inflight, 1);
         ss_http_resume(j->req);
         free(j);
@@ -922,7 +942,7 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
             return;
         }
         if (defer_op(w, req, resp, op, r.param) != 0)
-            run_op(w, req, resp, op, r.param);
+            run_op(w, req, resp, op, r.param, NULL);
         return;
     }
     if (rt && !rt->fn) {

@@ -13,8 +13,10 @@
  * reports) and every other write (SQLite takes one writer at a time, so a
  * few threads keep the write lock busy; more would only queue in SQLite's
  * busy handler, which sleeps). A lane thread runs the op as a worker would:
- * under the engine's read lock, with its own read-write connection. When
- * the server is stopping (deferral refused), the op runs on the worker.
+ * under the engine's read lock, with its own read-write connection, at a
+ * lower priority (BACKGROUND_NICE), so that on busy cores a worker with a
+ * read to answer runs first. When the server is stopping (deferral
+ * refused), the op runs on the worker.
  *
  * Freshness. Before a request touches figures, the refresh connection is
  * asked for its data_version, at most once a millisecond for the whole
@@ -24,12 +26,14 @@
  * their commit). A worker never waits for that: it refreshes only if the
  * write lock is free at once (trywrlock: a CLI write on an idle server shows
  * on the very next request), and otherwise hands the refresh to the
- * refresher thread and answers with the figures it has. A lane thread,
- * after its op, asks the refresher for a refresh that starts after its
- * commit and waits for it (tickets: one refresh covers every op that asked
- * before it began), so a write is in the figures by the time it is
- * acknowledged. A refresh that changed figures bumps `gen`, which stales
- * every cache slot at once.
+ * refresher thread and answers with the figures it has. A lane thread
+ * takes a ticket after its op's commit, before it lets go of the read
+ * lock, and answers once a refresh covered it: the refresher counts the
+ * tickets when it holds the write lock, so one refresh covers every op
+ * that was in flight, and a write is in the figures by the time it is
+ * acknowledged. A refresh that changed the figures bumps `egen`; the
+ * refresher renders again the slots that were read, then publishes `gen`,
+ * which stales every other slot at once.
  *
  * Methods: GET and HEAD run the route's fn; POST, PUT, PATCH and DELETE run
  * the route's matching op, never cached. A state-changing request that

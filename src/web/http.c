@@ -32,10 +32,11 @@
  * both to another thread. That thread marks the context answered and
  * resumes the connection; libmicrohttpd then calls on_request again on the
  * connection's own worker, which sends the response like any other. The
- * server counts the deferred requests not yet resumed: ss_http_stop
- * refuses new deferrals and waits for the count to reach zero before it
- * stops the daemon (libmicrohttpd must not be stopped with a connection
- * still suspended).
+ * server counts the deferred requests until they complete (on_completed:
+ * the answer went out, or the client left): ss_http_stop refuses new
+ * deferrals and waits for the count to reach zero before it stops the
+ * daemon, so a write answered on another thread is delivered, and
+ * libmicrohttpd is never stopped with a connection still suspended.
  */
 #define _GNU_SOURCE 1 /* memmem */
 #include "web/http.h"
@@ -94,7 +95,7 @@ struct ss_http_server {
     pthread_t flusher;
     pthread_mutex_t defer_mu; /* guards ndeferred and defer_closed */
     pthread_cond_t defer_cv;  /* ndeferred reached 0 */
-    unsigned ndeferred;       /* deferred requests not resumed yet */
+    unsigned ndeferred;       /* deferred requests not completed yet */
     int defer_closed;         /* stopping: no more deferrals */
 };
 
@@ -129,6 +130,7 @@ struct reqctx {
     void (*after)(void *arg); /* the handler's after-response work */
     void *after_arg;
     atomic_int deferred;      /* DEFER_*: set by the handler's thread, then by the resuming one */
+    int was_deferred;         /* counted in ndeferred until on_completed */
     struct ss_http_req req;   /* what the handler is given; lives as long as the context */
     struct ss_http_resp resp; /* what it fills, on its thread or on a deferring one */
     char method[12];
@@ -1030,6 +1032,7 @@ int ss_http_defer(const struct ss_http_req *req)
     }
     s->ndeferred++;
     pthread_mutex_unlock(&s->defer_mu);
+    rc->was_deferred = 1;
     atomic_store(&rc->deferred, DEFER_WAIT);
     MHD_suspend_connection(req->conn);
     return 0;
@@ -1038,16 +1041,11 @@ int ss_http_defer(const struct ss_http_req *req)
 void ss_http_resume(const struct ss_http_req *req)
 {
     struct reqctx *rc = req->rc;
-    struct ss_http_server *s = rc->srv;
     struct MHD_Connection *conn = req->conn;
 
     /* the worker may free rc as soon as the connection is resumed */
     atomic_store(&rc->deferred, DEFER_DONE);
     MHD_resume_connection(conn);
-    pthread_mutex_lock(&s->defer_mu);
-    if (--s->ndeferred == 0)
-        pthread_cond_broadcast(&s->defer_cv);
-    pthread_mutex_unlock(&s->defer_mu);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -1064,6 +1062,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (atomic_load(&rc->deferred) == DEFER_DONE) { /* closed before it was sent */
         ss_http_blob_unref(rc->resp.blob);
         ss_buf_cleanup(&rc->resp.body);
+    }
+    if (rc->was_deferred) { /* its answer went out (or the client left): stop may go on */
+        struct ss_http_server *s = cls;
+
+        pthread_mutex_lock(&s->defer_mu);
+        if (--s->ndeferred == 0)
+            pthread_cond_broadcast(&s->defer_cv);
+        pthread_mutex_unlock(&s->defer_mu);
     }
     if (!rc->addr[0])
         peer_addr(conn, rc->addr);

@@ -163,15 +163,15 @@ int ss_http_start(const char *listen, unsigned threads, ss_http_handler h, void 
  * answer. Do not touch req or resp after ss_http_resume.
  * ss_http_defer returns 0 when deferred, -1 when it cannot be (the server is
  * stopping, or req is not a handler's): answer inline then. ss_http_stop
- * waits until every deferred request was resumed, so the threads that
- * resume them must run until it returns. */
+ * waits until every deferred request was resumed and its answer went out,
+ * so the threads that resume them must run until it returns. */
 int ss_http_defer(const struct ss_http_req *req);
 void ss_http_resume(const struct ss_http_req *req);
 
 /* The port actually bound. */
 unsigned ss_http_port(const struct ss_http_server *s);
 /* Stop accepting, finish in-flight requests (deferred ones included: it
- * waits for their ss_http_resume), free the server. */
+ * waits for their ss_http_resume and their answers), free the server. */
 void ss_http_stop(struct ss_http_server *s);
 
 /* 1 if the Accept-Encoding value allows gzip (a "gzip" or "*" coding

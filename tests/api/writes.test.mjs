@@ -2,7 +2,8 @@
 // cache is answered while writes wait for the database (they run on their
 // own threads, not on the ones that serve reads); many writers and readers
 // at once: every acknowledged write is stored once, every read is a whole
-// page, and an approval is in the figures by the time it is acknowledged.
+// page, and an approval is in the figures by the time it is acknowledged;
+// a write in flight when the server stops is answered before it exits.
 // No assertion here is about time: only about order and content.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -165,4 +166,25 @@ print(json.dumps(c.execute(q).fetchall()))
   }
   for (const a of approved) assert.equal(byId.get(a.id)[5], 'approved');
   assert.equal(approved.length, acked.length);
+});
+
+test('a write in flight when the server is stopped is still answered, then the server exits',
+     async () => {
+  const s = await startServer();
+  try {
+    userAdd(s.db, 'w650102', 'reporter', '650102');
+    const w = await signIn(s.base, 'w650102');
+    const release = await holdWriteLock(s.db);
+    const write = w.post('/api/v1/reports', { target: targets[0], org: '650102',
+                                              date: '2026-01-03', value: 5 });
+    await new Promise((r) => setTimeout(r, 300)); // it waits for the lock in the server
+    const stopped = s.stop(); // SIGTERM
+    await new Promise((r) => setTimeout(r, 300));
+    await release();
+    const r = await write;
+    assert.equal(r.status, 201, String(r.buf));
+    assert.equal(await stopped, 0, 'server exits cleanly:\n' + s.log().slice(-3000));
+  } finally {
+    await s.stop();
+  }
 });

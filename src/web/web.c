@@ -23,10 +23,10 @@
  * server, by whichever thread is due (trylock on check_mu: the others go on
  * meanwhile). When it moved, the engine must be refreshed under its write
  * lock, which waits for every op in flight (ops hold the read lock through
- * their commit). A worker never waits for that: it refreshes only if the
- * write lock is free at once (trywrlock: a CLI write on an idle server shows
- * on the very next request), and otherwise hands the refresh to the
- * refresher thread and answers with the figures it has. A lane thread
+ * their commit). A worker never waits for that: it refreshes only if no op
+ * is in flight and the write lock is free at once (trywrlock: a CLI write
+ * on an idle server shows on the very next request), and otherwise hands
+ * the refresh to the refresher thread and answers with the figures it has. A lane thread
  * takes a ticket after its op's commit, before it lets go of the read
  * lock, and answers once a refresh covered it: the refresher counts the
  * tickets when it holds the write lock, so one refresh covers every op
@@ -49,8 +49,8 @@
  * no query, headers or cookies), and the page served is the same whatever
  * else the request asked. A slot is read under its mutex only long enough
  * to take a reference; a stale slot is re-rendered under the engine's read
- * lock (gen cannot move while that lock is held, so the blob is tagged with
- * the right one). The client waiting for a re-render gets gzip at the fast
+ * lock (egen cannot move while that lock is held, so the blob is tagged
+ * with the right one). The client waiting for a re-render gets gzip at the fast
  * level; once its answer went out, slot_recompress swaps in the same bytes
  * compressed at the best level. Each miss logs its cost: refresh, render,
  * gzip, total.

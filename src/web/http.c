@@ -25,6 +25,18 @@
  * Blobs hold libmicrohttpd responses built once; libmicrohttpd counts its
  * own references to a response, so a blob can be dropped by the cache
  * while a slow client is still being sent its bytes.
+ *
+ * Deferred answers (ss_http_defer/ss_http_resume): the request and the
+ * handler's response live in the context, not on the worker's stack, so a
+ * handler can suspend the connection (MHD_suspend_connection) and leave
+ * both to another thread. That thread marks the context answered and
+ * resumes the connection; libmicrohttpd then calls on_request again on the
+ * connection's own worker, which sends the response like any other. The
+ * server counts the deferred requests until they complete (on_completed:
+ * the answer went out, or the client left): ss_http_stop refuses new
+ * deferrals and waits for the count to reach zero before it stops the
+ * daemon, so a write answered on another thread is delivered, and
+ * libmicrohttpd is never stopped with a connection still suspended.
  */
 #define _GNU_SOURCE 1 /* memmem */
 #include "web/http.h"
@@ -83,6 +95,10 @@ struct ss_http_server {
     struct worker *logs;
     int stopping;
     pthread_t flusher;
+    pthread_mutex_t defer_mu; /* guards ndeferred and defer_closed */
+    pthread_cond_t defer_cv;  /* ndeferred reached 0 */
+    unsigned ndeferred;       /* deferred requests not completed yet */
+    int defer_closed;         /* stopping: no more deferrals */
 };
 
 struct ss_http_blob {
@@ -97,7 +113,10 @@ struct ss_http_blob {
     struct MHD_Response *plain, *gz, *nm, *nm_gz; /* gz, nm_gz may be NULL */
 };
 
+enum { DEFER_NONE = 0, DEFER_WAIT = 1, DEFER_DONE = 2 };
+
 struct reqctx {
+    struct ss_http_server *srv;
     struct timespec t0;
     int status;     /* 0 until answered */
     size_t bytes;   /* body bytes queued */
@@ -116,6 +135,10 @@ struct reqctx {
     int nul;             /* the raw target has %00 */
     void (*after)(void *arg); /* the handler's after-response work */
     void *after_arg;
+    atomic_int deferred;      /* DEFER_*: set by the handler's thread, then by the resuming one */
+    int was_deferred;         /* counted in ndeferred until on_completed */
+    struct ss_http_req req;   /* what the handler is given; lives as long as the context */
+    struct ss_http_resp resp; /* what it fills, on its thread or on a deferring one */
     char method[12];
     char addr[INET6_ADDRSTRLEN]; /* the peer, "" until looked up */
     size_t path_cap;             /* room in path[] */
@@ -358,17 +381,17 @@ uint64_t ss_http_blob_gzip_ns(const struct ss_http_blob *b) { return b->gz_ns; }
 
 const char *ss_http_arg(const struct ss_http_req *r, const char *key)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+    return r->conn ? MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key) : NULL;
 }
 
 const char *ss_http_header(const struct ss_http_req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+    return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
 const char *ss_http_cookie(const struct ss_http_req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    return r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name) : NULL;
 }
 
 const char *ss_http_field(const struct ss_http_req *r, const char *name)
@@ -971,6 +994,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
         rc = ss_xcalloc(1, sizeof *rc + cap);
     }
     rc->path_cap = cap;
+    rc->srv = s;
+    atomic_init(&rc->deferred, DEFER_NONE);
     clock_gettime(CLOCK_MONOTONIC, &rc->t0);
     memcpy(rc->method, "-", 2);
     if (uri) {
@@ -988,6 +1013,20 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     return rc;
 }
 
+/* Send what the handler put in rc->resp; the context takes over the
+ * after-response work, the response's buffers are dropped. */
+static enum MHD_Result answer(struct MHD_Connection *conn, struct reqctx *rc)
+{
+    enum MHD_Result res = send_resp(conn, rc, &rc->resp);
+
+    rc->after = rc->resp.after;
+    rc->after_arg = rc->resp.after_arg;
+    ss_http_blob_unref(rc->resp.blob);
+    rc->resp.blob = NULL;
+    ss_buf_cleanup(&rc->resp.body);
+    return res;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -995,8 +1034,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     struct ss_http_server *s = cls;
     struct reqctx *rc = *con_cls;
-    struct ss_http_req req;
-    struct ss_http_resp resp;
+    struct ss_http_req *req;
+    struct ss_http_resp *resp;
     enum MHD_Result res;
     char peer[INET6_ADDRSTRLEN];
 
@@ -1015,17 +1054,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (s->gate && ctype_is(rc->ctype, "multipart/form-data")) {
             /* an upload: who sends it is decided before a byte of it is read */
             const char *msg = "Refused.";
+            struct ss_http_req greq;
             int st;
 
-            memset(&req, 0, sizeof req);
-            req.conn = conn;
-            req.method = method;
-            req.path = url;
-            req.ctype = rc->ctype;
-            if ((st = s->gate(s->ctx, &req, &msg)))
+            memset(&greq, 0, sizeof greq);
+            greq.conn = conn;
+            greq.method = method;
+            greq.path = url;
+            greq.ctype = rc->ctype;
+            if ((st = s->gate(s->ctx, &greq, &msg)))
                 return refuse(conn, rc, st, st == 401 ? "unauthorized" : "forbidden", msg);
         }
         return MHD_YES; /* answer on the next call: keeps the connection alive */
+    }
+    switch (atomic_load(&rc->deferred)) {
+    case DEFER_DONE: /* resumed: another thread filled rc->resp */
+        atomic_store(&rc->deferred, DEFER_NONE);
+        return answer(conn, rc);
+    case DEFER_WAIT: /* cannot happen: a suspended connection gets no calls */
+        return MHD_YES;
+    default:
+        break;
     }
     if (*upload_data_size) {
         size_t n = *upload_data_size;
@@ -1043,24 +1092,55 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
 
     ss_http_guard_arrived(conn);
-    memset(&req, 0, sizeof req);
-    req.conn = conn;
-    req.method = method;
-    req.path = url;
-    if (read_body(conn, rc, &req, &res))
+    req = &rc->req;
+    resp = &rc->resp;
+    memset(req, 0, sizeof *req);
+    req->conn = conn;
+    req->rc = rc;
+    req->method = method;
+    req->path = url;
+    if (read_body(conn, rc, req, &res))
         return res;
     peer_addr(conn, peer);
     ss_http_guard_client(s->guard, conn, peer, rc->xff, rc->addr);
-    req.ip = rc->addr;
-    memset(&resp, 0, sizeof resp);
-    ss_buf_init(&resp.body, SS_MAX_OUTPUT);
-    s->handler(s->ctx, &req, &resp);
-    res = send_resp(conn, rc, &resp);
-    rc->after = resp.after;
-    rc->after_arg = resp.after_arg;
-    ss_http_blob_unref(resp.blob);
-    ss_buf_cleanup(&resp.body);
-    return res;
+    req->ip = rc->addr;
+    memset(resp, 0, sizeof *resp);
+    ss_buf_init(&resp->body, SS_MAX_OUTPUT);
+    s->handler(s->ctx, req, resp);
+    if (atomic_load(&rc->deferred) != DEFER_NONE)
+        return MHD_YES; /* another thread answers; req and resp are its own now */
+    return answer(conn, rc);
+}
+
+int ss_http_defer(const struct ss_http_req *req)
+{
+    struct reqctx *rc = req->rc;
+    struct ss_http_server *s;
+
+    if (!rc || !req->conn || atomic_load(&rc->deferred) != DEFER_NONE)
+        return -1;
+    s = rc->srv;
+    pthread_mutex_lock(&s->defer_mu);
+    if (s->defer_closed) {
+        pthread_mutex_unlock(&s->defer_mu);
+        return -1;
+    }
+    s->ndeferred++;
+    pthread_mutex_unlock(&s->defer_mu);
+    rc->was_deferred = 1;
+    atomic_store(&rc->deferred, DEFER_WAIT);
+    MHD_suspend_connection(req->conn);
+    return 0;
+}
+
+void ss_http_resume(const struct ss_http_req *req)
+{
+    struct reqctx *rc = req->rc;
+    struct MHD_Connection *conn = req->conn;
+
+    /* the worker may free rc as soon as the connection is resumed */
+    atomic_store(&rc->deferred, DEFER_DONE);
+    MHD_resume_connection(conn);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -1076,6 +1156,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
     if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
         ss_http_guard_next(((struct ss_http_server *)cls)->guard, conn);
+    if (atomic_load(&rc->deferred) == DEFER_DONE) { /* closed before it was sent */
+        ss_http_blob_unref(rc->resp.blob);
+        ss_buf_cleanup(&rc->resp.body);
+    }
+    if (rc->was_deferred) { /* its answer went out (or the client left): stop may go on */
+        struct ss_http_server *s = cls;
+
+        pthread_mutex_lock(&s->defer_mu);
+        if (--s->ndeferred == 0)
+            pthread_cond_broadcast(&s->defer_cv);
+        pthread_mutex_unlock(&s->defer_mu);
+    }
     if (!rc->addr[0])
         peer_addr(conn, rc->addr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1109,7 +1201,8 @@ int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_ht
     struct ss_http_server *s;
     struct sockaddr_storage ss;
     socklen_t sslen = sizeof ss;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
+                     MHD_ALLOW_SUSPEND_RESUME;
     struct ss_http_guard *g;
     int rc, fd;
 
@@ -1133,6 +1226,8 @@ int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_ht
         s->port = ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
     else if (ss.ss_family == AF_INET6)
         s->port = ntohs(((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
+    pthread_mutex_init(&s->defer_mu, NULL);
+    pthread_cond_init(&s->defer_cv, NULL);
     log_start(s);
     /* the memory limit: libmicrohttpd lets the request grow to half of it
      * and needs the rest for header records and the response headers, so
@@ -1154,6 +1249,8 @@ int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_ht
          * failing start ends the process, so the descriptor is left */
         log_stop(s);
         ss_http_guard_free(g);
+        pthread_cond_destroy(&s->defer_cv);
+        pthread_mutex_destroy(&s->defer_mu);
         free(s);
         return ss_err_set(err, SS_EIO, "--listen", "cannot serve on %s", listen);
     }
@@ -1167,9 +1264,16 @@ void ss_http_stop(struct ss_http_server *s)
 {
     if (!s)
         return;
+    pthread_mutex_lock(&s->defer_mu);
+    s->defer_closed = 1;
+    while (s->ndeferred)
+        pthread_cond_wait(&s->defer_cv, &s->defer_mu);
+    pthread_mutex_unlock(&s->defer_mu);
     MHD_stop_daemon(s->d); /* closes the listening socket */
     log_stop(s);
     ss_http_guard_free(s->guard);
+    pthread_cond_destroy(&s->defer_cv);
+    pthread_mutex_destroy(&s->defer_mu);
     free(s);
 }
 

@@ -101,10 +101,13 @@ struct ss_http_req {
     const char *ip;     /* the client's address: the peer's, or what X-Forwarded-For
                            says when the peer is a trusted proxy */
     int https;          /* 1 if the client came over HTTPS (X-Forwarded-Proto) */
+    void *rc;           /* the request's context (private to http.c) */
 };
 
 /* Query argument, request header or cookie by name; NULL when absent. The
- * strings live until the response is queued. */
+ * strings live until the response is queued. A request the server makes up
+ * itself (conn NULL: web.c renders a cached page from its cache key alone)
+ * has no query, headers or cookies: all three return NULL for it. */
 const char *ss_http_arg(const struct ss_http_req *r, const char *key);
 const char *ss_http_header(const struct ss_http_req *r, const char *name);
 const char *ss_http_cookie(const struct ss_http_req *r, const char *name);
@@ -183,9 +186,26 @@ int ss_http_start(const char *listen, unsigned threads, const struct ss_http_lim
 int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_http_limits *lim,
                         ss_http_handler h, ss_http_gate gate, void *ctx,
                         struct ss_http_server **out, struct ss_err *err);
+/* Answering from another thread. A handler that would hold its worker
+ * thread while it waits (a write waiting for the disk or for SQLite's write
+ * lock) calls ss_http_defer(req) and returns without answering: the core
+ * suspends the connection (nothing is read or sent, no timeout runs, the
+ * other connections of that worker go on) and keeps req, the handler's resp
+ * and every string they point to until the answer. Any thread then fills
+ * resp as a handler would and calls ss_http_resume(req), once; the
+ * connection's worker sends resp (and runs resp->after) as for any other
+ * answer. Do not touch req or resp after ss_http_resume.
+ * ss_http_defer returns 0 when deferred, -1 when it cannot be (the server is
+ * stopping, or req is not a handler's): answer inline then. ss_http_stop
+ * waits until every deferred request was resumed and its answer went out,
+ * so the threads that resume them must run until it returns. */
+int ss_http_defer(const struct ss_http_req *req);
+void ss_http_resume(const struct ss_http_req *req);
+
 /* The port actually bound. */
 unsigned ss_http_port(const struct ss_http_server *s);
-/* Stop accepting, finish in-flight requests, free the server. */
+/* Stop accepting, finish in-flight requests (deferred ones included: it
+ * waits for their ss_http_resume and their answers), free the server. */
 void ss_http_stop(struct ss_http_server *s);
 
 /* 1 if the Accept-Encoding value allows gzip (a "gzip" or "*" coding

@@ -1,45 +1,76 @@
 /*
- * web.c - routes, the shared engine and its freshness, and the cache.
+ * web.c - routes, the shared engine and its freshness, the cache, and the
+ * threads that keep writes away from reads.
  *
- * Freshness: before a request touches figures, the refresh connection is
+ * Threads. libmicrohttpd's workers (`serve --threads`) answer reads: a
+ * cached page in microseconds, a render in about a millisecond. Nothing
+ * that waits for the disk or for SQLite's write lock runs on them: every
+ * state-changing request (POST, PUT, PATCH, DELETE) is deferred
+ * (ss_http_defer: the connection is suspended, the worker goes on with its
+ * other connections) to a lane of threads of its own, which runs the
+ * route's op and answers (ss_http_resume). Two lanes: sign-ins (an argon2id
+ * hash is tens of milliseconds of CPU; a burst of them must not hold up
+ * reports) and every other write (SQLite takes one writer at a time, so a
+ * few threads keep the write lock busy; more would only queue in SQLite's
+ * busy handler, which sleeps). A lane thread runs the op as a worker would:
+ * under the engine's read lock, with its own read-write connection, at a
+ * lower priority (BACKGROUND_NICE), so that on busy cores a worker with a
+ * read to answer runs first. When the server is stopping (deferral
+ * refused), the op runs on the worker.
+ *
+ * Freshness. Before a request touches figures, the refresh connection is
  * asked for its data_version, at most once a millisecond for the whole
- * server (the check is a statement, about as costly as the rest of a
- * cached answer, and a CLI write followed by a request takes far longer
- * than a millisecond). The first thread due takes check_mu (trylock: the
- * others go on meanwhile); when the version moved it takes the engine's
- * write lock and calls ss_engine_refresh; a refresh that changed figures
- * bumps `gen`, which stales every cache slot at once.
- *
- * Writes: a handler that writes (login, reports) asks for this thread's
- * read-write connection (ss_web_store_rw), opened on first use; SQLite's
- * WAL and busy timeout queue the writers. A write moves data_version, and
- * a write request clears the last check's time, so the very next request
- * refreshes the engine.
+ * server, by whichever thread is due (trylock on check_mu: the others go on
+ * meanwhile). When it moved, the engine must be refreshed under its write
+ * lock, which waits for every op in flight (ops hold the read lock through
+ * their commit). A worker never waits for that: it refreshes only if no op
+ * is in flight and the write lock is free at once (trywrlock: a CLI write
+ * on an idle server shows on the very next request), and otherwise hands
+ * the refresh to the refresher thread and answers with the figures it has. A lane thread
+ * takes a ticket after its op's commit, before it lets go of the read
+ * lock, and answers once a refresh covered it: the refresher counts the
+ * tickets when it holds the write lock, so one refresh covers every op
+ * that was in flight, and a write is in the figures by the time it is
+ * acknowledged. A refresh that changed the figures bumps `egen`; the
+ * refresher renders again the slots that were read, then publishes `gen`,
+ * which stales every other slot at once.
  *
  * Methods: GET and HEAD run the route's fn; POST, PUT, PATCH and DELETE run
  * the route's matching op, never cached. A state-changing request that
  * carries an Origin header from another site is refused (403) before any
  * handler runs; authentication and CSRF are the handler's (ss_web_auth).
  *
- * Cache slots hold a blob, the generation and the day it was rendered for.
- * A slot is read under its mutex only long enough to take a reference; a
- * stale slot is re-rendered under the engine's read lock (gen cannot move
- * while that lock is held, so the blob is tagged with the right one). The
- * client waiting for a re-render gets gzip at the fast level; once its
- * answer went out, slot_recompress swaps in the same bytes compressed at
- * the best level. Each miss logs its cost: refresh, render, gzip, total.
+ * Cache. A slot's bytes are a function of its key alone: the route, the
+ * language and the text size, plus the figures generation and the day it
+ * was rendered for. So that nothing else a request carries can reach them
+ * (a query like /?q=…&org=… would otherwise end up in the links of the page
+ * served to everyone), a slot is never rendered from the request that
+ * missed: it is rendered from a request made of the key (the route's path,
+ * no query, headers or cookies), and the page served is the same whatever
+ * else the request asked. A slot is read under its mutex only long enough
+ * to take a reference; a stale slot is re-rendered under the engine's read
+ * lock (egen cannot move while that lock is held, so the blob is tagged
+ * with the right one). The client waiting for a re-render gets gzip at the fast
+ * level; once its answer went out, slot_recompress swaps in the same bytes
+ * compressed at the best level. Each miss logs its cost: refresh, render,
+ * gzip, total.
  */
 #include "web/web.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/date.h"
+#include "base/limits.h"
 #include "base/util.h"
 #include "embedded.h"
 #include "store/store.h"
@@ -48,14 +79,24 @@
 #define MAX_THREAD_STORES 256
 #define FRESH_NS 1000000ull /* re-check data_version at most this often per thread */
 #define COOKIE_AGE (365L * 86400)
+#define WRITE_THREADS 2  /* the write lane's threads (see the file-top comment) */
+#define SIGNIN_THREADS 2 /* the sign-in lane's */
+#define LANE_MAX 4
+#define BACKGROUND_NICE 10 /* lane threads, below the workers (nice values) */
 
 enum { SLOT_HOME = 0, SLOT_PLAN = 4, NSLOTS = 5 };
+enum { LANE_WRITE = 0, LANE_SIGNIN = 1, NLANES = 2 };
 
+/* A cached response. Its key: rt (the route), lang and care, fixed at
+ * set-up, plus gen and day, the figures and the day it was rendered for. */
 struct slot {
     pthread_mutex_t mu;
     struct ss_http_blob *blob;
     uint64_t gen;
     int32_t day;
+    const struct ss_route *rt;
+    int lang, care;
+    atomic_int read; /* served since its last render: the refresher renders it again */
 };
 
 struct asset {
@@ -63,16 +104,50 @@ struct asset {
     struct ss_http_blob *blob;
 };
 
+/* A deferred op, owned by its lane until it is answered. req and resp are
+ * the suspended request's (http.c keeps them until ss_http_resume). */
+struct job {
+    struct job *next;
+    const struct ss_http_req *req;
+    struct ss_http_resp *resp;
+    const struct ss_route_op *op;
+    char param[SS_WEB_MAX_PARAM];
+};
+
+/* A queue of jobs and the threads that run them, first come first served. */
+struct lane {
+    struct ss_web *w;
+    int refresh; /* 1: a job waits for the refresh after it before it is answered */
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a job came, or stop */
+    struct job *head, *tail;
+    int stop;
+    unsigned nthreads;
+    pthread_t threads[LANE_MAX];
+};
+
 struct ss_web {
     char *db_path;
     struct ss_engine *engine;
     pthread_rwlock_t lock;
-    pthread_mutex_t check_mu;    /* one thread at a time checks and refreshes */
-    struct ss_store *refresh_st; /* used under check_mu only */
-    int64_t dv;                  /* refresh_st's data_version when last checked */
+    pthread_mutex_t check_mu;        /* one thread at a time checks and refreshes */
+    struct ss_store *refresh_st;     /* used under check_mu only */
+    int64_t dv;                      /* refresh_st's data_version when last checked */
     atomic_uint_fast64_t checked_ns; /* when last checked; 0: check on the next request */
     atomic_int_fast32_t today;       /* ss_date_today() as of that check */
-    atomic_uint_fast64_t gen;
+    atomic_uint_fast64_t egen; /* the engine's figures: bumped by a refresh that changed them */
+    atomic_uint_fast64_t gen;  /* published: a slot rendered from gen or later is fresh */
+    atomic_int inflight;       /* deferred ops not answered yet */
+    /* the refresher: ref_asked counts the refreshes asked for (tickets),
+     * ref_done the ones covered by a finished refresh; ref_poke asks for
+     * one without a ticket (a worker found the write lock busy) */
+    pthread_mutex_t ref_mu;
+    pthread_cond_t ref_cv;   /* wakes the refresher */
+    pthread_cond_t ref_idle; /* a refresh finished */
+    uint64_t ref_asked, ref_done;
+    int ref_poke, ref_stop, ref_running;
+    pthread_t refresher;
+    struct lane lanes[NLANES];
     pthread_mutex_t stores_mu;
     struct ss_store *stores[MAX_THREAD_STORES]; /* read-only and read-write, to close */
     size_t nstores;
@@ -85,7 +160,7 @@ struct ss_web {
 struct tls {
     struct ss_web *w;
     struct ss_store *st;
-    struct ss_store *rw;  /* opened on first write */
+    struct ss_store *rw; /* opened on first write */
     uint64_t refresh_ns; /* this request's engine refresh, for the miss log */
 };
 
@@ -156,6 +231,81 @@ const char *ss_web_asset_etag(const struct ss_web *w, const char *path)
     return "";
 }
 
+static void *refresher_main(void *arg);
+static void *lane_main(void *arg);
+
+/* Run this thread BACKGROUND_NICE below the server's priority: when the
+ * cores are busy, a worker that has a read to answer is scheduled before a
+ * lane thread (which still gets its share). On Linux the nice value is per
+ * thread. The refresher keeps the server's: it holds the engine's write
+ * lock and check_mu, which must not wait for a core. */
+static void lower_priority(void)
+{
+    id_t tid = (id_t)syscall(SYS_gettid);
+    int nice;
+
+    errno = 0;
+    nice = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        nice = nice + BACKGROUND_NICE > 19 ? 19 : nice + BACKGROUND_NICE;
+    if (errno != 0 || setpriority(PRIO_PROCESS, tid, nice) != 0)
+        fprintf(stderr, "shishi serve: cannot lower a background thread's priority\n");
+}
+
+static struct ss_http_blob *slot_render(struct ss_web *w, int k, int32_t today,
+                                        struct ss_http_resp *resp);
+static void slot_recompress(void *arg);
+
+/* Start the refresher and the lanes' threads; -1 if a thread cannot start. */
+static int threads_start(struct ss_web *w)
+{
+    static const unsigned nthreads[NLANES] = {WRITE_THREADS, SIGNIN_THREADS};
+    size_t i;
+    unsigned k;
+
+    if (pthread_create(&w->refresher, NULL, refresher_main, w) != 0)
+        return -1;
+    w->ref_running = 1;
+    for (i = 0; i < NLANES; i++) {
+        struct lane *l = &w->lanes[i];
+
+        for (k = 0; k < nthreads[i] && k < LANE_MAX; k++) {
+            if (pthread_create(&l->threads[k], NULL, lane_main, l) != 0)
+                return -1;
+            l->nthreads++;
+        }
+    }
+    return 0;
+}
+
+/* Join the lanes' threads (each runs what is left in its queue first),
+ * then the refresher. */
+static void threads_stop(struct ss_web *w)
+{
+    size_t i;
+    unsigned k;
+
+    for (i = 0; i < NLANES; i++) {
+        struct lane *l = &w->lanes[i];
+
+        pthread_mutex_lock(&l->mu);
+        l->stop = 1;
+        pthread_cond_broadcast(&l->cv);
+        pthread_mutex_unlock(&l->mu);
+        for (k = 0; k < l->nthreads; k++)
+            pthread_join(l->threads[k], NULL);
+        l->nthreads = 0;
+    }
+    if (w->ref_running) {
+        pthread_mutex_lock(&w->ref_mu);
+        w->ref_stop = 1;
+        pthread_cond_signal(&w->ref_cv);
+        pthread_mutex_unlock(&w->ref_mu);
+        pthread_join(w->refresher, NULL);
+        w->ref_running = 0;
+    }
+}
+
 int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err)
 {
     struct ss_web *w = ss_xcalloc(1, sizeof *w);
@@ -166,10 +316,33 @@ int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err)
     pthread_rwlock_init(&w->lock, NULL);
     pthread_mutex_init(&w->stores_mu, NULL);
     pthread_mutex_init(&w->check_mu, NULL);
+    pthread_mutex_init(&w->ref_mu, NULL);
+    pthread_cond_init(&w->ref_cv, NULL);
+    pthread_cond_init(&w->ref_idle, NULL);
     w->dv = -2;
     for (i = 0; i < NSLOTS; i++)
         pthread_mutex_init(&w->slots[i].mu, NULL);
+    for (i = 0; i < NLANES; i++) {
+        w->lanes[i].w = w;
+        w->lanes[i].refresh = i == LANE_WRITE;
+        pthread_mutex_init(&w->lanes[i].mu, NULL);
+        pthread_cond_init(&w->lanes[i].cv, NULL);
+    }
+    atomic_init(&w->egen, 1);
     atomic_init(&w->gen, 1);
+    atomic_init(&w->inflight, 0);
+    for (i = 0; i < (int)ss_nroutes; i++) {
+        const struct ss_route *rt = &ss_routes[i];
+        int k;
+
+        if (rt->cache == SS_CACHE_PLAN)
+            w->slots[SLOT_PLAN].rt = rt;
+        for (k = 0; rt->cache == SS_CACHE_HOME && k < SLOT_PLAN - SLOT_HOME; k++) {
+            w->slots[SLOT_HOME + k].rt = rt;
+            w->slots[SLOT_HOME + k].lang = k / 2;
+            w->slots[SLOT_HOME + k].care = k % 2;
+        }
+    }
     atomic_init(&w->checked_ns, 0);
     atomic_init(&w->today, ss_date_today());
     if ((rc = ss_store_open(db_path, 0, &w->refresh_st, err)))
@@ -177,6 +350,10 @@ int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err)
     if ((rc = ss_engine_open(w->refresh_st, 0, &w->engine, err)))
         goto fail;
     load_assets(w);
+    if (threads_start(w)) {
+        rc = ss_err_set(err, SS_EIO, "serve", "cannot start the server's threads");
+        goto fail;
+    }
     *out = w;
     return 0;
 fail:
@@ -190,6 +367,11 @@ void ss_web_free(struct ss_web *w)
 
     if (!w)
         return;
+    threads_stop(w);
+    for (i = 0; i < NLANES; i++) {
+        pthread_mutex_destroy(&w->lanes[i].mu);
+        pthread_cond_destroy(&w->lanes[i].cv);
+    }
     for (i = 0; i < NSLOTS; i++) {
         ss_http_blob_unref(w->slots[i].blob);
         pthread_mutex_destroy(&w->slots[i].mu);
@@ -203,6 +385,9 @@ void ss_web_free(struct ss_web *w)
     pthread_rwlock_destroy(&w->lock);
     pthread_mutex_destroy(&w->stores_mu);
     pthread_mutex_destroy(&w->check_mu);
+    pthread_mutex_destroy(&w->ref_mu);
+    pthread_cond_destroy(&w->ref_cv);
+    pthread_cond_destroy(&w->ref_idle);
     free(w->db_path);
     free(w);
 }
@@ -243,8 +428,7 @@ struct ss_store *ss_web_store_rw(struct ss_wreq *r)
     if (tls.rw)
         return tls.rw;
     pthread_mutex_lock(&w->stores_mu);
-    if (w->nstores < MAX_THREAD_STORES &&
-        ss_store_open(w->db_path, 0, &tls.rw, &err) == 0)
+    if (w->nstores < MAX_THREAD_STORES && ss_store_open(w->db_path, 0, &tls.rw, &err) == 0)
         w->stores[w->nstores++] = tls.rw;
     else
         fprintf(stderr, "shishi serve: cannot open a read-write connection for a worker thread\n");
@@ -252,9 +436,36 @@ struct ss_store *ss_web_store_rw(struct ss_wreq *r)
     return tls.rw;
 }
 
+/* Refresh the engine; the caller holds check_mu and the engine's write
+ * lock. 1 if the figures changed (egen moved). */
+static int engine_refresh(struct ss_web *w)
+{
+    int rc = ss_engine_refresh(w->engine, w->refresh_st);
+
+    if (rc > 0)
+        atomic_fetch_add(&w->egen, 1);
+    else if (rc < 0)
+        fprintf(stderr, "shishi serve: refresh failed (%d); serving the last figures\n", rc);
+    return rc > 0;
+}
+
+/* Ask the refresher for a refresh, without waiting for it. */
+static void refresher_poke(struct ss_web *w)
+{
+    pthread_mutex_lock(&w->ref_mu);
+    w->ref_poke = 1;
+    pthread_cond_signal(&w->ref_cv);
+    pthread_mutex_unlock(&w->ref_mu);
+}
+
 /* Bring the engine up to date if the database moved; returns today. At
  * most one check a millisecond for the whole server, by whichever thread
- * comes first; the others go on with the figures as they are meanwhile. */
+ * comes first; the others go on with the figures as they are meanwhile.
+ * Never waits, and leaves the refresh to the refresher when ops are in
+ * flight (theirs will follow them anyway) or hold the engine (its write
+ * lock is not free at once): this request has the figures as they are. A
+ * refresh made here is published at once; the request re-renders what it
+ * needs. */
 static int32_t freshen(struct ss_web *w)
 {
     uint64_t now = now_ns(), last = atomic_load_explicit(&w->checked_ns, memory_order_relaxed);
@@ -273,22 +484,124 @@ static int32_t freshen(struct ss_web *w)
     atomic_store_explicit(&w->today, today, memory_order_relaxed);
     dv = ss_store_data_version(w->refresh_st);
     if (dv != w->dv) {
-        int rc;
-
-        w->dv = dv;
-        pthread_rwlock_wrlock(&w->lock);
-        rc = ss_engine_refresh(w->engine, w->refresh_st);
-        if (rc > 0)
-            atomic_fetch_add(&w->gen, 1);
-        else if (rc < 0)
-            fprintf(stderr, "shishi serve: refresh failed (%d); serving the last figures\n",
-                    rc);
-        pthread_rwlock_unlock(&w->lock);
-        tls.refresh_ns = now_ns() - now;
+        if (atomic_load(&w->inflight) == 0 && pthread_rwlock_trywrlock(&w->lock) == 0) {
+            w->dv = dv;
+            engine_refresh(w);
+            pthread_rwlock_unlock(&w->lock);
+            atomic_store(&w->gen, atomic_load(&w->egen));
+            tls.refresh_ns = now_ns() - now;
+        } else {
+            refresher_poke(w);
+        }
     }
     atomic_store_explicit(&w->checked_ns, now, memory_order_relaxed);
     pthread_mutex_unlock(&w->check_mu);
     return today;
+}
+
+/* The refresher's refresh: waits for check_mu and the write lock, then
+ * covers every ticket asked by then (*upto): an op takes its ticket after
+ * its commit and before it lets go of the read lock, so all of them are in
+ * the database this reads. When the figures changed, the slots read since
+ * their last render are rendered again before the new figures are
+ * published (until then readers get the previous ones, which no
+ * acknowledged write is missing from), so readers of a busy page do not
+ * re-render it themselves. Returns the slots it rendered, as bits. */
+static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
+{
+    unsigned rendered = 0;
+    int64_t dv;
+    int32_t today = ss_date_today();
+    int k, changed = 0;
+
+    pthread_mutex_lock(&w->check_mu);
+    pthread_rwlock_wrlock(&w->lock);
+    pthread_mutex_lock(&w->ref_mu);
+    *upto = w->ref_asked;
+    w->ref_poke = 0;
+    pthread_mutex_unlock(&w->ref_mu);
+    atomic_store_explicit(&w->today, today, memory_order_relaxed);
+    dv = ss_store_data_version(w->refresh_st);
+    if (dv != w->dv) {
+        w->dv = dv;
+        changed = engine_refresh(w);
+    }
+    pthread_rwlock_unlock(&w->lock);
+    if (changed) {
+        tls.refresh_ns = 0;
+        for (k = 0; k < NSLOTS; k++) {
+            struct slot *sl = &w->slots[k];
+            struct ss_http_blob *b;
+
+            if (!sl->rt || !atomic_load(&sl->read))
+                continue;
+            atomic_store(&sl->read, 0);
+            if ((b = slot_render(w, k, today, NULL)))
+                rendered |= 1u << k;
+            ss_http_blob_unref(b);
+        }
+        atomic_store(&w->gen, atomic_load(&w->egen));
+    }
+    atomic_store_explicit(&w->checked_ns, now_ns(), memory_order_relaxed);
+    pthread_mutex_unlock(&w->check_mu);
+    return rendered;
+}
+
+/* The refresher thread: one refresh at a time, each for every ticket
+ * asked before it holds the engine (see refresh_blocking). */
+static void *refresher_main(void *arg)
+{
+    struct ss_web *w = arg;
+    uint64_t upto;
+    unsigned rendered;
+    int k;
+
+    pthread_mutex_lock(&w->ref_mu);
+    for (;;) {
+        while (!w->ref_stop && !w->ref_poke && w->ref_done == w->ref_asked)
+            pthread_cond_wait(&w->ref_cv, &w->ref_mu);
+        if (w->ref_stop)
+            break;
+        pthread_mutex_unlock(&w->ref_mu);
+        rendered = refresh_blocking(w, &upto);
+        pthread_mutex_lock(&w->ref_mu);
+        w->ref_done = upto;
+        pthread_cond_broadcast(&w->ref_idle);
+        if (rendered) { /* the best gzip, once nobody waits */
+            pthread_mutex_unlock(&w->ref_mu);
+            for (k = 0; k < NSLOTS; k++)
+                if (rendered & (1u << k))
+                    slot_recompress(&w->slots[k]);
+            pthread_mutex_lock(&w->ref_mu);
+        }
+    }
+    w->ref_done = w->ref_asked; /* nobody waits by now (lanes stop first); be safe */
+    pthread_cond_broadcast(&w->ref_idle);
+    pthread_mutex_unlock(&w->ref_mu);
+    return NULL;
+}
+
+/* A ticket for the next refresh: take it after a commit, before letting
+ * go of the engine's read lock. */
+static uint64_t refresh_ticket(struct ss_web *w)
+{
+    uint64_t ticket;
+
+    pthread_mutex_lock(&w->ref_mu);
+    ticket = ++w->ref_asked;
+    pthread_cond_signal(&w->ref_cv);
+    pthread_mutex_unlock(&w->ref_mu);
+    return ticket;
+}
+
+/* Wait until a refresh covered the ticket: what this thread committed
+ * before it took the ticket is then in the figures. */
+static void refresh_wait(struct ss_web *w, uint64_t ticket)
+{
+    pthread_mutex_lock(&w->ref_mu);
+    while (w->ref_done < ticket && !w->ref_stop)
+        pthread_cond_wait(&w->ref_idle, &w->ref_mu);
+    pthread_mutex_unlock(&w->ref_mu);
 }
 
 /* ---- dispatch ------------------------------------------------------------------- */
@@ -402,8 +715,10 @@ static struct ss_http_blob *slot_get(struct ss_web *w, int k, int32_t day)
     struct ss_http_blob *b = NULL;
     uint64_t gen = atomic_load(&w->gen);
 
+    if (!atomic_load_explicit(&s->read, memory_order_relaxed)) /* a load only, once set */
+        atomic_store_explicit(&s->read, 1, memory_order_relaxed);
     pthread_mutex_lock(&s->mu);
-    if (s->blob && s->gen == gen && s->day == day)
+    if (s->blob && s->gen >= gen && s->day == day)
         b = ss_http_blob_ref(s->blob);
     pthread_mutex_unlock(&s->mu);
     return b;
@@ -452,17 +767,159 @@ static void slot_put(struct ss_web *w, int k, struct ss_http_blob *b, uint64_t g
     ss_http_blob_unref(old);
 }
 
-/* One line per cache miss: what the re-render cost, part by part (the
- * engine refresh only if this request made it). */
-static void miss_log(const struct ss_http_req *req, uint64_t refresh_ns, uint64_t render_ns,
+/* One line per render of a slot: what it cost, part by part. A miss is a
+ * request's own re-render (with the engine refresh if this request made
+ * it); a re-render is the refresher's, after a write changed the figures. */
+static void miss_log(const char *what, const char *path, uint64_t refresh_ns, uint64_t render_ns,
                      const struct ss_http_blob *b, uint64_t total_ns)
 {
     fprintf(stderr,
-            "shishi serve: cache miss %s: refresh %.3f ms, render %.3f ms, gzip %.3f ms "
+            "shishi serve: cache %s %s: refresh %.3f ms, render %.3f ms, gzip %.3f ms "
             "(level %d, %zu -> %zu bytes), total %.3f ms\n",
-            req->path, (double)refresh_ns / 1e6, (double)render_ns / 1e6,
-            (double)ss_http_blob_gzip_ns(b) / 1e6, ss_http_blob_gzip_level(b),
-            ss_http_blob_len(b), ss_http_blob_gzip_len(b), (double)total_ns / 1e6);
+            what, path, (double)refresh_ns / 1e6, (double)render_ns / 1e6,
+            (double)ss_http_blob_gzip_ns(b) / 1e6, ss_http_blob_gzip_level(b), ss_http_blob_len(b),
+            ss_http_blob_gzip_len(b), (double)total_ns / 1e6);
+}
+
+/* Render slot k from its key alone (route, lang, care, today) and put it in
+ * the slot: the handler is given a request with the route's path and
+ * nothing else, so no query, header or cookie of the request that missed
+ * can reach the bytes served to everyone. Returns a new reference, or NULL
+ * when the render did not give a 200 (the request is then rendered
+ * uncached). resp: the request that missed, which gets the after-work (the
+ * best-level gzip); NULL for the refresher, which does that itself. */
+static struct ss_http_blob *slot_render(struct ss_web *w, int k, int32_t today,
+                                        struct ss_http_resp *resp)
+{
+    struct slot *sl = &w->slots[k];
+    struct ss_http_req key;
+    struct ss_http_resp out;
+    struct ss_wreq r;
+    struct ss_http_blob *b = NULL;
+    uint64_t t0, t1;
+
+    memset(&key, 0, sizeof key);
+    key.method = "GET";
+    key.path = sl->rt->pattern; /* cached routes have no {param} */
+    key.ip = "-";
+    memset(&out, 0, sizeof out);
+    ss_buf_init(&out.body, SS_MAX_OUTPUT);
+    memset(&r, 0, sizeof r);
+    r.web = w;
+    r.http = &key;
+    r.resp = &out;
+    r.lang = sl->lang;
+    r.care = sl->care;
+    r.st = thread_store(w);
+    pthread_rwlock_rdlock(&w->lock);
+    t0 = now_ns();
+    r.e = w->engine;
+    r.plan = ss_engine_plan(w->engine);
+    r.day = ss_web_clamp_day(r.plan, today);
+    sl->rt->fn(&r);
+    if ((out.status == 0 || out.status == 200) && !out.body.err) {
+        uint64_t gen = atomic_load(&w->egen); /* cannot move while the read lock is held */
+        size_t len;
+        char *data = ss_buf_detach(&out.body, &len);
+
+        t1 = now_ns();
+        b = ss_http_blob_new_level(200, out.ctype ? out.ctype : "text/html; charset=utf-8",
+                                   "no-cache", data, len, SS_HTTP_GZIP_FAST);
+        slot_put(w, k, b, gen, today);
+        if (resp) {
+            resp->after = slot_recompress;
+            resp->after_arg = sl;
+        }
+        miss_log(resp ? "miss" : "re-render", key.path, tls.refresh_ns, t1 - t0, b,
+                 now_ns() - t0 + tls.refresh_ns);
+    }
+    pthread_rwlock_unlock(&w->lock);
+    ss_buf_cleanup(&out.body);
+    return b;
+}
+
+/* Run a state-changing op as the handler of req, on this thread; with
+ * ticket, take a refresh ticket for it (refresh_ticket). */
+static void run_op(struct ss_web *w, const struct ss_http_req *req, struct ss_http_resp *resp,
+                   const struct ss_route_op *op, const char *param, uint64_t *ticket)
+{
+    struct ss_wreq r;
+    int32_t today;
+
+    memset(&r, 0, sizeof r);
+    r.web = w;
+    r.http = req;
+    r.resp = resp;
+    snprintf(r.param, sizeof r.param, "%s", param);
+    read_prefs(req, resp, &r.lang, &r.care);
+    r.st = thread_store(w);
+    today = freshen(w);
+    pthread_rwlock_rdlock(&w->lock);
+    r.e = w->engine;
+    r.plan = ss_engine_plan(w->engine);
+    r.day = ss_web_clamp_day(r.plan, today);
+    op->fn(&r);
+    if (ticket)
+        *ticket = refresh_ticket(w);
+    pthread_rwlock_unlock(&w->lock);
+    atomic_store(&w->checked_ns, 0); /* the next request checks the database at once */
+}
+
+/* A lane's thread: run its jobs in order; a write is answered once the
+ * figures include it. */
+static void *lane_main(void *arg)
+{
+    struct lane *l = arg;
+    struct job *j;
+    uint64_t ticket = 0;
+
+    lower_priority();
+
+    for (;;) {
+        pthread_mutex_lock(&l->mu);
+        while (!l->head && !l->stop)
+            pthread_cond_wait(&l->cv, &l->mu);
+        j = l->head;
+        if (j && !(l->head = j->next))
+            l->tail = NULL;
+        pthread_mutex_unlock(&l->mu);
+        if (!j)
+            return NULL; /* stopped, nothing left */
+        run_op(l->w, j->req, j->resp, j->op, j->param, l->refresh ? &ticket : NULL);
+        if (l->refresh)
+            refresh_wait(l->w, ticket);
+        atomic_fetch_sub(&l->w->inflight, 1);
+        ss_http_resume(j->req);
+        free(j);
+    }
+}
+
+/* Hand op to its lane: ops that need a session (writes) to the write lane,
+ * the others (signing in) to the sign-in lane. -1 if it cannot be deferred
+ * (the server is stopping): run it here then. */
+static int defer_op(struct ss_web *w, const struct ss_http_req *req, struct ss_http_resp *resp,
+                    const struct ss_route_op *op, const char *param)
+{
+    struct lane *l = &w->lanes[op->auth ? LANE_WRITE : LANE_SIGNIN];
+    struct job *j;
+
+    if (!l->nthreads || ss_http_defer(req))
+        return -1;
+    atomic_fetch_add(&w->inflight, 1);
+    j = ss_xcalloc(1, sizeof *j);
+    j->req = req;
+    j->resp = resp;
+    j->op = op;
+    snprintf(j->param, sizeof j->param, "%s", param);
+    pthread_mutex_lock(&l->mu);
+    if (l->tail)
+        l->tail->next = j;
+    else
+        l->head = j;
+    l->tail = j;
+    pthread_cond_signal(&l->cv);
+    pthread_mutex_unlock(&l->mu);
+    return 0;
 }
 
 void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp *resp)
@@ -471,10 +928,9 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     const struct ss_route *rt;
     const struct ss_route_op *op = NULL;
     struct ss_wreq r;
-    int slot = -1, api = strncmp(req->path, "/api/", 5) == 0;
+    int api = strncmp(req->path, "/api/", 5) == 0;
     int get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
     int32_t today;
-    uint64_t t_render;
     size_t i;
 
     memset(&r, 0, sizeof r);
@@ -489,17 +945,20 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
             resp->status = 403;
             resp->cache_control = "no-store";
             resp->ctype = api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
-            ss_buf_puts(&resp->body,
-                        api ? "{\"error\":{\"code\":\"cross_origin\",\"message\":"
-                              "\"Requests from another site's pages are refused.\"}}\n"
-                            : "Requests from another site's pages are refused.\n");
+            ss_buf_puts(&resp->body, api ? "{\"error\":{\"code\":\"cross_origin\",\"message\":"
+                                           "\"Requests from another site's pages are refused.\"}}\n"
+                                         : "Requests from another site's pages are refused.\n");
             return;
         }
-    } else if (rt && !rt->fn) {
+        if (defer_op(w, req, resp, op, r.param) != 0)
+            run_op(w, req, resp, op, r.param, NULL);
+        return;
+    }
+    if (rt && !rt->fn) {
         not_allowed(resp, api, rt);
         return;
     }
-    for (i = 0; get && i < w->nassets; i++)
+    for (i = 0; i < w->nassets; i++)
         if (strcmp(req->path, w->assets[i].path) == 0 ||
             (strcmp(req->path, "/favicon.ico") == 0 &&
              strcmp(w->assets[i].path, "/static/favicon.svg") == 0)) {
@@ -513,17 +972,15 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     read_prefs(req, resp, &r.lang, &r.care);
     r.st = thread_store(w);
     today = freshen(w);
-    if (!get)
-        ; /* never cached */
-    else if (rt && rt->cache == SS_CACHE_HOME)
-        slot = SLOT_HOME + r.lang * 2 + r.care;
-    else if (rt && rt->cache == SS_CACHE_PLAN)
-        slot = SLOT_PLAN;
+    if (rt && rt->cache != SS_CACHE_NONE) {
+        /* the key: /api/v1/plan is one page for all, / one per language
+         * and text size; slots are tagged with today itself (the clamped
+         * day follows from it and the plan, and a new plan bumps gen) */
+        int k = rt->cache == SS_CACHE_HOME ? SLOT_HOME + r.lang * 2 + r.care : SLOT_PLAN;
+        struct ss_http_blob *b = slot_get(w, k, today);
 
-    if (slot >= 0) {
-        /* slots are tagged with today itself: the clamped day follows from
-         * it and the plan, and a new plan bumps gen */
-        struct ss_http_blob *b = slot_get(w, slot, today);
+        if (!b)
+            b = slot_render(w, k, today, resp);
         if (b) {
             resp->blob = b;
             return;
@@ -531,7 +988,6 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     }
 
     pthread_rwlock_rdlock(&w->lock);
-    t_render = now_ns();
     r.e = w->engine;
     r.plan = ss_engine_plan(w->engine);
     r.day = ss_web_clamp_day(r.plan, today);
@@ -541,24 +997,7 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
         else
             ss_page_not_found(&r);
     } else {
-        (op ? op->fn : rt->fn)(&r);
-    }
-    if (op) /* a write: the next request checks the database at once */
-        atomic_store(&w->checked_ns, 0);
-    if (slot >= 0 && (resp->status == 0 || resp->status == 200) && !resp->body.err) {
-        uint64_t gen = atomic_load(&w->gen), t1 = now_ns(), t2;
-        size_t len;
-        char *data = ss_buf_detach(&resp->body, &len);
-        struct ss_http_blob *b =
-            ss_http_blob_new_level(200, resp->ctype ? resp->ctype : "text/html; charset=utf-8",
-                                   "no-cache", data, len, SS_HTTP_GZIP_FAST);
-
-        slot_put(w, slot, b, gen, today);
-        resp->blob = b; /* our reference goes to the response */
-        resp->after = slot_recompress;
-        resp->after_arg = &w->slots[slot];
-        t2 = now_ns();
-        miss_log(req, tls.refresh_ns, t1 - t_render, b, t2 - t_render + tls.refresh_ns);
+        rt->fn(&r);
     }
     pthread_rwlock_unlock(&w->lock);
 }

@@ -3,16 +3,26 @@
  * pages (page_*.c) and the API (api.c), and the routes.
  *
  * State: one engine behind a pthread rwlock (pages and API hold the read
- * side while they render; refresh takes the write side), one store
- * connection used only for refresh and for the cheap "did anything
- * change?" check (at most once a millisecond; the engine remembers that
- * connection's data_version, so it must always see the same one), and one
- * read-only connection per worker thread for search.
+ * side while they render, ops while they validate and commit; refresh
+ * takes the write side), one store connection used only for refresh and
+ * for the cheap "did anything change?" check (at most once a millisecond;
+ * the engine remembers that connection's data_version, so it must always
+ * see the same one), one read-only connection per thread for search and
+ * sessions, and one read-write connection per thread that writes.
+ *
+ * Threads: libmicrohttpd's workers answer reads only. State-changing
+ * requests run on lanes of their own threads (writes, sign-ins), so a read
+ * never waits behind a commit; a write is answered once the engine has it,
+ * so the next read shows it. A refresher thread refreshes the engine when
+ * writes are in flight. See web.c.
  *
  * Caching: `/` (per language and text size) and /api/v1/plan are kept as
- * pre-encoded blobs tagged with the figures generation and the day; a
- * refresh that changes figures bumps the generation, so the next request
- * re-renders. See web.c.
+ * pre-encoded blobs tagged with the figures generation and the day. A
+ * cached page's bytes depend on its key alone (route, language, text
+ * size): it is rendered from a request made of the key, never from the
+ * request that missed, so no query, header or cookie reaches it. A refresh
+ * that changes figures re-renders the pages being read, then publishes the
+ * new generation. See web.c.
  */
 #ifndef SS_WEB_H
 #define SS_WEB_H
@@ -28,8 +38,11 @@
 
 struct ss_web;
 
-/* Open the engine over the database at path. */
+/* Open the engine over the database at path and start the web state's
+ * threads (lanes, refresher). */
 int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err);
+/* Stop the threads and free everything. Stop the HTTP server serving w
+ * first (ss_http_stop): it waits for the lanes to answer what they hold. */
 void ss_web_free(struct ss_web *w);
 /* The request handler to pass to ss_http_start (ctx = the struct ss_web). */
 void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp *resp);
@@ -58,10 +71,10 @@ struct ss_wreq {
     struct ss_http_resp *resp;
     const struct ss_engine *e;
     const struct ss_plan *plan;
-    struct ss_store *st; /* this thread's read-only connection */
-    int lang;            /* SS_LANG_* */
-    int care;            /* large-text mode (关怀版) */
-    int32_t day;         /* the as-of day: today within the plan period */
+    struct ss_store *st;          /* this thread's read-only connection */
+    int lang;                     /* SS_LANG_* */
+    int care;                     /* large-text mode (关怀版) */
+    int32_t day;                  /* the as-of day: today within the plan period */
     char param[SS_WEB_MAX_PARAM]; /* the {…} path segment, if the route has one */
 };
 
@@ -118,7 +131,7 @@ int ss_web_login(struct ss_wreq *r, const char *name, const char *password, stru
 /* Set the session cookie to token, or clear it (NULL). */
 void ss_web_session_cookie(struct ss_wreq *r, const char *token);
 
-/* This worker thread's read-write store connection, opened on first use;
+/* This thread's read-write store connection, opened on first use;
  * NULL if it cannot be opened (answer 500). For handlers that write. Set
  * the actor (ss_store_set_actor) before writing: the connection is reused
  * by the thread's next request. */

@@ -67,8 +67,7 @@ static int add_page(char *spec)
     }
     fclose(f);
     pages[npages].url = spec;
-    pages[npages].resp =
-        MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_PERSISTENT);
+    pages[npages].resp = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(pages[npages].resp, "Content-Type", colon + 1);
     npages++;
     return 0;
@@ -98,10 +97,9 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* the daemon's threads inherit it */
-    d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO,
-                         0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR,
-                         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, 2u,
-                         MHD_OPTION_END);
+    d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO, 0, NULL, NULL, answer, NULL,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+                         2u, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "bare_mhd: cannot listen on port %s\n", argv[1]);
         return 1;

@@ -29,8 +29,7 @@ void ss_buf_reset(struct ss_buf *b);
 void ss_buf_put(struct ss_buf *b, const char *s, size_t n);
 void ss_buf_puts(struct ss_buf *b, const char *s);
 void ss_buf_putc(struct ss_buf *b, char c);
-void ss_buf_printf(struct ss_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void ss_buf_printf(struct ss_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ss_buf_vprintf(struct ss_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Append a number the way people read it: integers without ".0", others

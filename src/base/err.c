@@ -35,13 +35,21 @@ int ss_err_set(struct ss_err *e, int code, const char *field, const char *fmt, .
 const char *ss_err_code_name(int code)
 {
     switch (code) {
-    case SS_OK: return "ok";
-    case SS_EINVAL: return "invalid";
-    case SS_ENOTFOUND: return "not_found";
-    case SS_ECONFLICT: return "conflict";
-    case SS_EIO: return "io";
-    case SS_EDB: return "store";
-    case SS_EFORBIDDEN: return "forbidden";
-    default: return "error";
+    case SS_OK:
+        return "ok";
+    case SS_EINVAL:
+        return "invalid";
+    case SS_ENOTFOUND:
+        return "not_found";
+    case SS_ECONFLICT:
+        return "conflict";
+    case SS_EIO:
+        return "io";
+    case SS_EDB:
+        return "store";
+    case SS_EFORBIDDEN:
+        return "forbidden";
+    default:
+        return "error";
     }
 }

@@ -10,9 +10,9 @@
 #define SS_ERR_H
 
 struct ss_err {
-    int code;        /* SS_E* from util.h */
-    char field[64];  /* where: field, flag or cell; may be empty */
-    char msg[512];   /* why, in words */
+    int code;       /* SS_E* from util.h */
+    char field[64]; /* where: field, flag or cell; may be empty */
+    char msg[512];  /* why, in words */
 };
 
 void ss_err_clear(struct ss_err *e);

@@ -108,13 +108,20 @@ static const char *html_map(unsigned char c, char tmp[8])
 {
     (void)tmp;
     switch (c) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    case '\'': return "&#39;";
-    case 0: return "";
-    default: return NULL;
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&#39;";
+    case 0:
+        return "";
+    default:
+        return NULL;
     }
 }
 
@@ -131,12 +138,18 @@ void ss_esc_attr(struct ss_buf *b, const char *s, size_t n)
 static const char *json_map(unsigned char c, char tmp[8])
 {
     switch (c) {
-    case '"': return "\\\"";
-    case '\\': return "\\\\";
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    case '<': return "\\u003c";
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    case '<':
+        return "\\u003c";
     default:
         if (c < 0x20 || c == 0x7F) {
             snprintf(tmp, 8, "\\u%04x", c);

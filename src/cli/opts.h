@@ -8,7 +8,7 @@
 #define SS_OPTS_H
 
 struct cli_opt {
-    const char *name;   /* without the leading "--" */
+    const char *name; /* without the leading "--" */
     int takes_value;
     const char **value; /* receives the value (takes_value) */
     int *flag;          /* set to 1 (flags) */
@@ -19,7 +19,7 @@ struct cli_opt {
  * and returns SS_EXIT_USAGE. Every command also takes --audit-key FILE (and
  * $SHISHI_AUDIT_KEY): the file of the audit log's signing key, handed to
  * the store (ss_store_audit_key_file). */
-int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
-              const char **pos, int maxpos, int *npos);
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts, const char **pos,
+              int maxpos, int *npos);
 
 #endif

@@ -50,9 +50,8 @@ static const struct {
 };
 
 /* Words a metric does not start with. */
-static const char *const METRIC_LEAD[] = {"全年", "年内", "今年", "当年", "年底前", "底前",
-                                          "力争", "累计", "实现", "完成", "其中", "全部",
-                                          "共",   NULL};
+static const char *const METRIC_LEAD[] = {"全年", "年内", "今年", "当年", "年底前", "底前", "力争",
+                                          "累计", "实现", "完成", "其中", "全部",   "共",   NULL};
 /* Words that end the noun phrase after a quantity. */
 static const char *const METRIC_CUT[] = {"开展", "实施", "提供", "建设", "进行", "接入",
                                          "向",   "等",   "上门", "纳入", "参加", "享受",

@@ -244,9 +244,9 @@ static inline int xis_space(uint32_t c)
 /* A bullet (● ■ ◆ ★ • …) and the spaces after it at s[b], or 0. */
 static inline size_t xbullet(const char *s, size_t b, size_t e)
 {
-    static const uint32_t B[] = {0x25CF, 0x25CB, 0x25A0, 0x25A1, 0x25C6, 0x25C7, 0x25B2,
-                                 0x25B3, 0x25BA, 0x25B6, 0x2022, 0x00B7, 0x2605, 0x2606,
-                                 0x203B, 0x2714, 0x221A};
+    static const uint32_t B[] = {0x25CF, 0x25CB, 0x25A0, 0x25A1, 0x25C6, 0x25C7,
+                                 0x25B2, 0x25B3, 0x25BA, 0x25B6, 0x2022, 0x00B7,
+                                 0x2605, 0x2606, 0x203B, 0x2714, 0x221A};
     size_t len, i, k;
     uint32_t c;
 

@@ -32,10 +32,10 @@ struct ss_target {
     int64_t id;
     int64_t project_id;
     int project_no;
-    int seq;           /* order within the project, 0-based */
-    char *text;        /* source clause, verbatim */
-    char *metric;      /* short name of what is counted */
-    double value;      /* planned value for the whole plan */
+    int seq;      /* order within the project, 0-based */
+    char *text;   /* source clause, verbatim */
+    char *metric; /* short name of what is counted */
+    double value; /* planned value for the whole plan */
     char *unit;
     enum ss_op op;
     enum ss_kind kind;
@@ -62,9 +62,9 @@ struct ss_plan {
     int32_t start, end; /* inclusive period */
     int32_t published;  /* SS_NO_DATE if not given */
     enum ss_plan_state state;
-    char *top_org;      /* code of the issuing government's org unit */
-    double yellow_pp;   /* lagging when more than this many points behind time */
-    double red_pp;      /* seriously lagging beyond this */
+    char *top_org;    /* code of the issuing government's org unit */
+    double yellow_pp; /* lagging when more than this many points behind time */
+    double red_pp;    /* seriously lagging beyond this */
     size_t nprojects;
     struct ss_project *projects;
     size_t ntargets;
@@ -84,18 +84,18 @@ struct ss_report_row {
     int64_t id;
     int64_t target_id;
     int64_t org_id;
-    int64_t seq;    /* approval order; the engine resumes from the last seen */
+    int64_t seq; /* approval order; the engine resumes from the last seen */
     int32_t as_of;
-    double a;       /* cumulative value, or numerator (rate) / current (change) */
-    double b;       /* denominator (rate) / baseline (change); 0 otherwise */
+    double a; /* cumulative value, or numerator (rate) / current (change) */
+    double b; /* denominator (rate) / baseline (change); 0 otherwise */
 };
 
 void ss_plan_free(struct ss_plan *p);
 void ss_orgs_free(struct ss_org *orgs, size_t n);
 
-const char *ss_op_str(enum ss_op op);          /* ">=", "<=", "=" */
+const char *ss_op_str(enum ss_op op); /* ">=", "<=", "=" */
 int ss_op_parse(const char *s, enum ss_op *out);
-const char *ss_kind_str(enum ss_kind k);       /* "count", ... */
+const char *ss_kind_str(enum ss_kind k); /* "count", ... */
 int ss_kind_parse(const char *s, enum ss_kind *out);
 
 /* Index of the target with this id in p->targets, or -1. */

@@ -50,8 +50,8 @@ int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, siz
         sqlite3_bind_int(s, 3, r->level);
         store_bind_text(s, 4, has_parent ? r->parent_code : NULL);
         if (sqlite3_step(s) != SQLITE_DONE) {
-            rc = ss_err_set(err, SS_EDB, "code", "org unit %s: %s", r->code,
-                            sqlite3_errmsg(st->db));
+            rc =
+                ss_err_set(err, SS_EDB, "code", "org unit %s: %s", r->code, sqlite3_errmsg(st->db));
             goto fail;
         }
     }
@@ -86,8 +86,10 @@ int ss_store_orgs_load(struct ss_store *st, struct ss_org **out, size_t *n)
 
     *out = NULL;
     *n = 0;
-    s = store_prepare(st, "SELECT id, code, name, level, coalesce(parent_id, 0) "
-                          "FROM org_unit ORDER BY code", NULL);
+    s = store_prepare(st,
+                      "SELECT id, code, name, level, coalesce(parent_id, 0) "
+                      "FROM org_unit ORDER BY code",
+                      NULL);
     if (!s)
         return SS_EDB;
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -108,8 +110,10 @@ int ss_store_org_get(struct ss_store *st, const char *code, struct ss_org *out)
     sqlite3_stmt *s;
     int rc = SS_ENOTFOUND;
 
-    s = store_prepare(st, "SELECT id, code, name, level, coalesce(parent_id, 0) "
-                          "FROM org_unit WHERE code = ?", NULL);
+    s = store_prepare(st,
+                      "SELECT id, code, name, level, coalesce(parent_id, 0) "
+                      "FROM org_unit WHERE code = ?",
+                      NULL);
     if (!s)
         return SS_EDB;
     sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);

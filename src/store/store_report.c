@@ -34,8 +34,9 @@ static void row_from_stmt(sqlite3_stmt *s, struct ss_report_row *o)
 }
 
 /* a = numerator when present (rates), else the value; b = denominator. */
-#define REPORT_COLS "id, target_id, org_id, coalesce(seq, 0), as_of, " \
-                    "coalesce(numerator, value, 0), coalesce(denominator, 0)"
+#define REPORT_COLS                                                                                \
+    "id, target_id, org_id, coalesce(seq, 0), as_of, "                                             \
+    "coalesce(numerator, value, 0), coalesce(denominator, 0)"
 
 int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t date,
                          int dir, struct ss_report_row *out)
@@ -44,12 +45,13 @@ int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id,
     int rc = SS_ENOTFOUND;
 
     s = store_prepare(st,
-                      dir < 0 ? "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
-                                " AND as_of <= ? AND status = 'approved'"
-                                " ORDER BY as_of DESC, seq DESC LIMIT 1"
-                              : "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
-                                " AND as_of > ? AND status = 'approved'"
-                                " ORDER BY as_of ASC, seq DESC LIMIT 1",
+                      dir < 0
+                          ? "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
+                            " AND as_of <= ? AND status = 'approved'"
+                            " ORDER BY as_of DESC, seq DESC LIMIT 1"
+                          : "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
+                            " AND as_of > ? AND status = 'approved'"
+                            " ORDER BY as_of ASC, seq DESC LIMIT 1",
                       NULL);
     if (!s)
         return SS_EDB;
@@ -64,8 +66,8 @@ int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id,
     return rc;
 }
 
-int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq,
-                           ss_report_fn fn, void *ctx)
+int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq, ss_report_fn fn,
+                           void *ctx)
 {
     sqlite3_stmt *s;
     struct ss_report_row row;
@@ -76,9 +78,9 @@ int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_s
      * than walking the seq index; the engine then keeps, per day, the row
      * with the highest seq. Incremental loads go in seq order. */
     s = store_prepare(st,
-                      since_seq > 0
-                          ? "SELECT " REPORT_COLS " FROM report WHERE seq > ? ORDER BY seq"
-                          : "SELECT " REPORT_COLS " FROM report WHERE seq > ?",
+                      since_seq > 0 ? "SELECT " REPORT_COLS
+                                      " FROM report WHERE seq > ? ORDER BY seq"
+                                    : "SELECT " REPORT_COLS " FROM report WHERE seq > ?",
                       NULL);
     if (!s)
         return SS_EDB;
@@ -130,8 +132,7 @@ int ss_store_assign(struct ss_store *st, int64_t target_id, int64_t org_id, doub
     return store_tx_commit(st, err);
 }
 
-int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment_fn fn,
-                             void *ctx)
+int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment_fn fn, void *ctx)
 {
     sqlite3_stmt *s;
     struct ss_assignment_row row;
@@ -202,8 +203,7 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
         if (user_id > 0)
             sqlite3_bind_int64(s, 12, user_id);
         if (sqlite3_step(s) != SQLITE_DONE) {
-            rc = ss_err_set(err, SS_EDB, "report", "report %zu: %s", i + 1,
-                            sqlite3_errmsg(st->db));
+            rc = ss_err_set(err, SS_EDB, "report", "report %zu: %s", i + 1, sqlite3_errmsg(st->db));
             goto fail;
         }
         if (ids)
@@ -316,8 +316,8 @@ out:
     return NULL;
 }
 
-int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_row **out,
-                           size_t *n, struct ss_err *err)
+int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_row **out, size_t *n,
+                           struct ss_err *err)
 {
     struct scan_job jobs[8];
     pthread_t tid[8];
@@ -393,8 +393,10 @@ int ss_store_snapshot_put(struct ss_store *st, int64_t plan_id, int64_t seq, con
     if (sqlite3_step(s) != SQLITE_DONE)
         goto fail;
     sqlite3_finalize(s);
-    s = store_prepare(st, "INSERT INTO engine_snapshot(plan_id, target_id, seq, sig, data) "
-                          "VALUES (?,?,?,?,?)", err);
+    s = store_prepare(st,
+                      "INSERT INTO engine_snapshot(plan_id, target_id, seq, sig, data) "
+                      "VALUES (?,?,?,?,?)",
+                      err);
     if (!s)
         goto fail;
     for (i = 0; i < n; i++) {
@@ -424,8 +426,10 @@ int ss_store_snapshot_get(struct ss_store *st, int64_t plan_id, const char *sig,
 
     *n = 0;
     *seq = 0;
-    s = store_prepare(st, "SELECT target_id, seq, data FROM engine_snapshot "
-                          "WHERE plan_id = ? AND sig = ? ORDER BY target_id", NULL);
+    s = store_prepare(st,
+                      "SELECT target_id, seq, data FROM engine_snapshot "
+                      "WHERE plan_id = ? AND sig = ? ORDER BY target_id",
+                      NULL);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, plan_id);

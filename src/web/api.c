@@ -30,8 +30,8 @@ struct json_t *ss_api_json_body(struct ss_wreq *r)
         ss_api_error(r, 415, "unsupported_media_type", "The body must be application/json.");
         return NULL;
     }
-    v = json_loadb(r->http->body ? r->http->body : "", r->http->body_len,
-                   JSON_REJECT_DUPLICATES, &je);
+    v = json_loadb(r->http->body ? r->http->body : "", r->http->body_len, JSON_REJECT_DUPLICATES,
+                   &je);
     if (!v) {
         ss_api_error(r, 400, "bad_json", "The body is not valid JSON.");
         return NULL;

@@ -60,13 +60,13 @@
 #include "base/util.h"
 #include "web/http_guard.h"
 
-#define GZIP_MIN 1024 /* smaller bodies are not worth compressing */
+#define GZIP_MIN 1024       /* smaller bodies are not worth compressing */
 #define LOG_BUF (32u << 10) /* access log bytes buffered per worker thread */
 #define LOG_LINE 1024       /* longest access log line (cut beyond) */
 #define LOG_FLUSH_MS 250    /* buffered lines reach the log within this */
 #define RC_PATH 256         /* contexts for paths up to this long are reused */
-#define CSP                                                                                   \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "         \
+#define CSP                                                                                        \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 /* A worker thread's own state, made on its first request and freed on
@@ -89,7 +89,7 @@ struct ss_http_server {
     ss_http_gate gate; /* uploads pass it before their body is read; may be NULL */
     void *ctx;
     unsigned port;
-    uint64_t id; /* tells this server's thread buffers from an earlier server's */
+    uint64_t id;            /* tells this server's thread buffers from an earlier server's */
     pthread_mutex_t log_mu; /* guards logs and stopping */
     pthread_cond_t log_cv;
     struct worker *logs;
@@ -104,7 +104,7 @@ struct ss_http_server {
 struct ss_http_blob {
     atomic_int refs;
     int status;
-    int gzlevel;                      /* 0 when there is no gzip form */
+    int gzlevel;                       /* 0 when there is no gzip form */
     const char *ctype, *cache_control; /* static strings */
     char *body;                        /* owned by `plain` (freed with it) */
     size_t len, gzlen;
@@ -130,9 +130,9 @@ struct reqctx {
      * check_request (first values, but the last X-Forwarded-For: the
      * nearest proxy's; they live in libmicrohttpd's pool) */
     const char *ctype, *clen, *ae, *inm, *xfp, *te, *xff;
-    const char *raw_end; /* end of the raw request target in the request line */
-    int started;         /* on_request has seen the request */
-    int nul;             /* the raw target has %00 */
+    const char *raw_end;      /* end of the raw request target in the request line */
+    int started;              /* on_request has seen the request */
+    int nul;                  /* the raw target has %00 */
     void (*after)(void *arg); /* the handler's after-response work */
     void *after_arg;
     atomic_int deferred;      /* DEFER_*: set by the handler's thread, then by the resuming one */
@@ -162,8 +162,7 @@ static uint64_t fnv1a(const char *s, size_t n)
 /* ETags of body and of its gzip form. Two gzip forms of one body differ
  * in their bytes, so a fast one (level < SS_HTTP_GZIP_BEST) names its
  * level: "…-gz1". */
-static void make_etags(const char *body, size_t len, int gzlevel, char etag[24],
-                       char etag_gz[28])
+static void make_etags(const char *body, size_t len, int gzlevel, char etag[24], char etag_gz[28])
 {
     uint64_t h = fnv1a(body, len);
 
@@ -247,8 +246,8 @@ int ss_http_etag_match(const char *inm, const char *etag)
             return 1;
         if (p[0] == 'W' && p[1] == '/')
             p += 2;
-        if (strncmp(p, etag, elen) == 0 && (p[elen] == '\0' || p[elen] == ',' ||
-                                            p[elen] == ' ' || p[elen] == '\t'))
+        if (strncmp(p, etag, elen) == 0 &&
+            (p[elen] == '\0' || p[elen] == ',' || p[elen] == ' ' || p[elen] == '\t'))
             return 1;
         p = strchr(p, ',');
     }
@@ -371,11 +370,26 @@ void ss_http_blob_unref(struct ss_http_blob *b)
     free(b);
 }
 
-const char *ss_http_blob_etag(const struct ss_http_blob *b) { return b->etag; }
-size_t ss_http_blob_len(const struct ss_http_blob *b) { return b->len; }
-size_t ss_http_blob_gzip_len(const struct ss_http_blob *b) { return b->gzlen; }
-int ss_http_blob_gzip_level(const struct ss_http_blob *b) { return b->gzlevel; }
-uint64_t ss_http_blob_gzip_ns(const struct ss_http_blob *b) { return b->gz_ns; }
+const char *ss_http_blob_etag(const struct ss_http_blob *b)
+{
+    return b->etag;
+}
+size_t ss_http_blob_len(const struct ss_http_blob *b)
+{
+    return b->len;
+}
+size_t ss_http_blob_gzip_len(const struct ss_http_blob *b)
+{
+    return b->gzlen;
+}
+int ss_http_blob_gzip_level(const struct ss_http_blob *b)
+{
+    return b->gzlevel;
+}
+uint64_t ss_http_blob_gzip_ns(const struct ss_http_blob *b)
+{
+    return b->gz_ns;
+}
 
 /* ---- request accessors ------------------------------------------------------ */
 
@@ -443,8 +457,7 @@ void ss_http_resp_cookie_ex(struct ss_http_resp *r, const char *name, const char
              (flags & SS_COOKIE_SECURE) ? "; Secure" : "");
 }
 
-void ss_http_resp_cookie(struct ss_http_resp *r, const char *name, const char *value,
-                         long max_age)
+void ss_http_resp_cookie(struct ss_http_resp *r, const char *name, const char *value, long max_age)
 {
     ss_http_resp_cookie_ex(r, name, value, max_age, 0);
 }
@@ -460,7 +473,10 @@ void ss_http_redirect(struct ss_http_resp *r, const char *path)
 
 /* ---- answering ---------------------------------------------------------------- */
 
-static int is_api(const char *path) { return strncmp(path, "/api/", 5) == 0; }
+static int is_api(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0;
+}
 
 static enum MHD_Result queue(struct MHD_Connection *conn, struct reqctx *rc, int status,
                              struct MHD_Response *r, size_t bytes)
@@ -501,8 +517,9 @@ static enum MHD_Result refuse(struct MHD_Connection *conn, struct reqctx *rc, in
     if (status == 431) {
         /* the request filled most of the connection's memory: the fewest
          * headers, or libmicrohttpd cannot build them and just hangs up */
-        MHD_add_response_header(r, "Content-Type", api ? "application/json; charset=utf-8"
-                                                       : "text/plain; charset=utf-8");
+        MHD_add_response_header(r, "Content-Type",
+                                api ? "application/json; charset=utf-8"
+                                    : "text/plain; charset=utf-8");
         MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     } else {
         add_headers(r, api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
@@ -581,8 +598,8 @@ static int check_request(struct MHD_Connection *conn, const char *version, struc
     /* a NUL in the target: libmicrohttpd decodes %00 and stops the path
      * there, and a raw NUL ends the target it hands over early (the
      * version then does not follow the target's end) */
-    if (rc->nul || (rc->raw_end && version[0] &&
-                    (uintptr_t)version != (uintptr_t)rc->raw_end + 1)) {
+    if (rc->nul ||
+        (rc->raw_end && version[0] && (uintptr_t)version != (uintptr_t)rc->raw_end + 1)) {
         *res = refuse(conn, rc, 400, "bad_request", "The request target has a NUL byte.");
         return -1;
     }
@@ -612,9 +629,7 @@ static int check_request(struct MHD_Connection *conn, const char *version, struc
                       "Only the chunked Transfer-Encoding is supported.");
         return -1;
     }
-    rc->limit = ctype_is(rc->ctype, "multipart/form-data")
-                    ? SS_HTTP_MAX_UPLOAD
-                    : SS_HTTP_MAX_BODY;
+    rc->limit = ctype_is(rc->ctype, "multipart/form-data") ? SS_HTTP_MAX_UPLOAD : SS_HTTP_MAX_BODY;
     cl = rc->clen;
     if (cl && (ss_parse_long(cl, &n) != 0 || n < 0)) {
         *res = refuse(conn, rc, 400, "bad_request", "Content-Length is not a number.");
@@ -697,9 +712,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
                 owned = ss_buf_detach(&resp->body, &len);
                 r = MHD_create_response_from_buffer(len, owned, MHD_RESPMEM_MUST_FREE);
             }
-            add_headers(r, resp->blob ? NULL : (resp->ctype ? resp->ctype
-                                                            : "text/html; charset=utf-8"),
-                        resp->cache_control, status == 200 ? (gz ? etag_gz : etag) : NULL, gz);
+            add_headers(
+                r, resp->blob ? NULL : (resp->ctype ? resp->ctype : "text/html; charset=utf-8"),
+                resp->cache_control, status == 200 ? (gz ? etag_gz : etag) : NULL, gz);
             if (resp->blob) {
                 /* the blob's own content headers */
                 const char *ct = MHD_get_response_header(resp->blob->plain, "Content-Type");
@@ -781,14 +796,13 @@ static int read_body(struct MHD_Connection *conn, struct reqctx *rc, struct ss_h
             return -1;
         }
     } else if (ctype_is(req->ctype, "multipart/form-data")) {
-        if (ss_http_parse_multipart(req->ctype, req->body, req->body_len, &rc->fields,
-                                    &rc->nfields, &rc->fstore)) {
+        if (ss_http_parse_multipart(req->ctype, req->body, req->body_len, &rc->fields, &rc->nfields,
+                                    &rc->fstore)) {
             *res = refuse(conn, rc, 400, "bad_body", "The multipart body is malformed.");
             return -1;
         }
     } else if (ctype_is(req->ctype, "application/json")) {
-        if (ss_http_json_depth(req->body, req->body_len, SS_MAX_JSON_DEPTH) >
-            SS_MAX_JSON_DEPTH) {
+        if (ss_http_json_depth(req->body, req->body_len, SS_MAX_JSON_DEPTH) > SS_MAX_JSON_DEPTH) {
             *res = refuse(conn, rc, 400, "bad_json", "The JSON body is nested too deeply.");
             return -1;
         }
@@ -864,8 +878,7 @@ static void put_u64(struct ss_buf *b, uint64_t v)
     ss_buf_put(b, d + i, sizeof d - i);
 }
 
-static void log_request(struct ss_http_server *s, const struct reqctx *rc, uint64_t us,
-                        int aborted)
+static void log_request(struct ss_http_server *s, const struct reqctx *rc, uint64_t us, int aborted)
 {
     struct worker *lb = worker_of(s);
     struct ss_buf *b = &lb->line;
@@ -1028,9 +1041,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct reqctx *rc)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct ss_http_server *s = cls;
     struct reqctx *rc = *con_cls;
@@ -1236,14 +1248,14 @@ int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_ht
      * Connections per address are the guard's (the accept policy and the
      * connection notifications), not libmicrohttpd's, which cannot exempt
      * a trusted proxy. */
-    s->d = MHD_start_daemon(
-        flags, 0, ss_http_guard_accept, g, on_request, s, MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)SS_HTTP_MAX_CONN, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SS_HTTP_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(3 * SS_HTTP_MAX_HEADER),
-        MHD_OPTION_STRICT_FOR_CLIENT, 0, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-        MHD_OPTION_NOTIFY_CONNECTION, ss_http_guard_notify, g, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_END);
+    s->d = MHD_start_daemon(flags, 0, ss_http_guard_accept, g, on_request, s,
+                            MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)SS_HTTP_MAX_CONN,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SS_HTTP_TIMEOUT_S,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(3 * SS_HTTP_MAX_HEADER),
+                            MHD_OPTION_STRICT_FOR_CLIENT, 0, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, ss_http_guard_notify, g,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->d) {
         /* libmicrohttpd may or may not have closed fd on its way out: a
          * failing start ends the process, so the descriptor is left */
@@ -1258,7 +1270,10 @@ int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_ht
     return 0;
 }
 
-unsigned ss_http_port(const struct ss_http_server *s) { return s->port; }
+unsigned ss_http_port(const struct ss_http_server *s)
+{
+    return s->port;
+}
 
 void ss_http_stop(struct ss_http_server *s)
 {
@@ -1327,8 +1342,8 @@ static struct ss_http_field *add_field(struct ss_http_field **fields, size_t *n,
     return &(*fields)[(*n)++];
 }
 
-int ss_http_parse_urlencoded(const char *body, size_t len, struct ss_http_field **fields,
-                             size_t *n, char **store)
+int ss_http_parse_urlencoded(const char *body, size_t len, struct ss_http_field **fields, size_t *n,
+                             char **store)
 {
     char *copy = ss_xmalloc(len + 1), *p, *end;
     size_t cap = 0;
@@ -1386,8 +1401,7 @@ bad:
 /* The value of parameter `key` in a header value like
  * `form-data; name="a"; filename="b.xlsx"` (quoted or a token), copied
  * into out; 0 if found. */
-static int header_param(const char *h, const char *hend, const char *key, char *out,
-                        size_t cap)
+static int header_param(const char *h, const char *hend, const char *key, char *out, size_t cap)
 {
     size_t klen = strlen(key);
     const char *p = h;

@@ -98,10 +98,10 @@ struct ss_http_req {
     size_t body_len;
     const struct ss_http_field *fields; /* parsed form body, in order */
     size_t nfields;
-    const char *ip;     /* the client's address: the peer's, or what X-Forwarded-For
-                           says when the peer is a trusted proxy */
-    int https;          /* 1 if the client came over HTTPS (X-Forwarded-Proto) */
-    void *rc;           /* the request's context (private to http.c) */
+    const char *ip; /* the client's address: the peer's, or what X-Forwarded-For
+                       says when the peer is a trusted proxy */
+    int https;      /* 1 if the client came over HTTPS (X-Forwarded-Proto) */
+    void *rc;       /* the request's context (private to http.c) */
 };
 
 /* Query argument, request header or cookie by name; NULL when absent. The
@@ -142,8 +142,7 @@ enum { SS_COOKIE_STRICT = 1, SS_COOKIE_SECURE = 2, SS_COOKIE_SCRIPT = 4 };
 
 /* Add a Set-Cookie (name=value; Path=/; SameSite=Lax; HttpOnly, Max-Age).
  * name and value must be plain tokens. */
-void ss_http_resp_cookie(struct ss_http_resp *r, const char *name, const char *value,
-                         long max_age);
+void ss_http_resp_cookie(struct ss_http_resp *r, const char *name, const char *value, long max_age);
 /* The same with flags: SS_COOKIE_STRICT (SameSite=Strict instead of Lax),
  * SS_COOKIE_SECURE (Secure), SS_COOKIE_SCRIPT (no HttpOnly). max_age 0
  * deletes the cookie. */
@@ -219,8 +218,8 @@ int ss_http_etag_match(const char *if_none_match, const char *etag);
  * into a malloc'd copy (*store, caller frees) that the malloc'd array
  * *fields (caller frees) points into. Returns 0, or SS_EINVAL when the
  * body is malformed or has more than SS_HTTP_MAX_FIELDS fields. */
-int ss_http_parse_urlencoded(const char *body, size_t len, struct ss_http_field **fields,
-                             size_t *n, char **store);
+int ss_http_parse_urlencoded(const char *body, size_t len, struct ss_http_field **fields, size_t *n,
+                             char **store);
 /* ctype is the Content-Type header, which carries the boundary. */
 int ss_http_parse_multipart(const char *ctype, const char *body, size_t len,
                             struct ss_http_field **fields, size_t *n, char **store);

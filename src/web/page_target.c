@@ -156,15 +156,16 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
     raw(b, T(r, "下级地区完成情况", "By place below"));
     raw(b, "</h2><div class=\"chart-wrap\">");
     ss_svg_bars(b, "bars", T(r, "下级地区完成进度", "Progress by place"),
-                level ? T(r, "每条为一个下级地区的当前水平（百分比），竖线为其目标水平；数据见下表。",
-                          "Each bar is one place's level now (in %); the tick is its target "
-                          "level; the table below has the numbers.") :
-                T(r,
-                  "每条为一个下级地区相对其分解任务的完成进度，满条为 100%，超过 100% "
-                  "的在末端加深色标记，数字为实际进度；竖线为应完成进度；数据见下表。",
-                  "Each bar is one place's progress against its share: a full bar is 100%, "
-                  "a dark mark at its end means more than that (the number says how much); "
-                  "the tick is what is due; the table below has the numbers."),
+                level
+                    ? T(r, "每条为一个下级地区的当前水平（百分比），竖线为其目标水平；数据见下表。",
+                        "Each bar is one place's level now (in %); the tick is its target "
+                        "level; the table below has the numbers.")
+                    : T(r,
+                        "每条为一个下级地区相对其分解任务的完成进度，满条为 100%，超过 100% "
+                        "的在末端加深色标记，数字为实际进度；竖线为应完成进度；数据见下表。",
+                        "Each bar is one place's progress against its share: a full bar is 100%, "
+                        "a dark mark at its end means more than that (the number says how much); "
+                        "the tick is what is due; the table below has the numbers."),
                 nkids, labels, prog, due, col);
     raw(b, "</div>");
     ss_fig_table_open(r, "break", T(r, "下级地区数据", "Figures by place"), T(r, "地区", "Place"));

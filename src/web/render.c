@@ -77,9 +77,9 @@ void ss_day(struct ss_buf *b, int32_t day)
 
 const char *ss_status_text_lang(int lang, int status)
 {
-    static const char *const en[SS_ST_COUNT] = {"Done",         "On track",   "Lagging",
-                                                "Seriously lagging", "Not reported",
-                                                "Unassigned", "No task here"};
+    static const char *const en[SS_ST_COUNT] = {
+        "Done",         "On track",   "Lagging",     "Seriously lagging",
+        "Not reported", "Unassigned", "No task here"};
 
     if (lang == SS_LANG_EN)
         return (unsigned)status < SS_ST_COUNT ? en[status] : "?";

@@ -334,11 +334,11 @@ static void schema(struct ss_json *j, const char *name, const char *desc, const 
     ss_json_obj_end(j);
 }
 
-#define FIGURES                                                                             \
-    "id:integer project:integer text:string metric:string value:number unit:string "      \
-    "op:string kind:string parent:integer? dept:string? org_value:number? actual:number? " \
-    "expected:number? expected_value:number? progress:number? time:number? "              \
-    "projection:number? status:string status_label:string as_of:date last_report:date? "  \
+#define FIGURES                                                                                    \
+    "id:integer project:integer text:string metric:string value:number unit:string "               \
+    "op:string kind:string parent:integer? dept:string? org_value:number? actual:number? "         \
+    "expected:number? expected_value:number? progress:number? time:number? "                       \
+    "projection:number? status:string status_label:string as_of:date last_report:date? "           \
     "reporters:integer coverage:@Coverage? own:boolean children:@ChildrenCheck?"
 
 static void components(struct ss_json *j)
@@ -357,8 +357,7 @@ static void components(struct ss_json *j)
            FIGURES);
     schema(j, "Coverage", "Of the units below holding a share, how many reported.",
            "reported:integer expected:integer");
-    schema(j, "ChildrenCheck",
-           "The children's sum beside a unit's own report; never added to it.",
+    schema(j, "ChildrenCheck", "The children's sum beside a unit's own report; never added to it.",
            "actual:number? reporters:integer differs:boolean");
     schema(j, "OrgRef", NULL, "code:string name:string level:integer");
     schema(j, "Project", NULL, "no:integer title:string lead_dept:string? targets:[@Target]");
@@ -376,7 +375,8 @@ static void components(struct ss_json *j)
     schema(j, "OrgDetail", NULL,
            "org:@OrgRef parent:@OrgRef children:[@OrgRef] as_of:date targets:[@Target]");
     schema(j, "Login", "Credentials.", "user:string password:string");
-    schema(j, "SessionUser", "An account: role is admin, reviewer, reporter or viewer, "
+    schema(j, "SessionUser",
+           "An account: role is admin, reviewer, reporter or viewer, "
            "scoped to the org unit org (and the department dept, \"\" when none).",
            "name:string role:string org:string dept:string");
     schema(j, "Session", "The signed-in user and the session's CSRF token.",
@@ -390,7 +390,8 @@ static void components(struct ss_json *j)
            "denominator:number baseline:number note:string status:string correction:boolean");
     schema(j, "ReportCreated",
            "Also flags: an array of flags for the reviewer (correction, no_share, "
-           "over_3x_share, jump, children_differ). outcome: inserted, replaced (a draft, in place), corrected "
+           "over_3x_share, jump, children_differ). outcome: inserted, replaced (a draft, in "
+           "place), corrected "
            "(a returned report, in place) or unchanged.",
            "id:integer status:string outcome:string flags:[string]");
     schema(j, "ReportState", NULL, "id:integer status:string");
@@ -412,8 +413,7 @@ static void components(struct ss_json *j)
     schema(j, "ApproveMany", "The reports to approve (at most 500).", "ids:[integer]");
     schema(j, "ApproveResult", "status approved, or the error that stopped this one.",
            "id:integer status:string? error:@ErrorBody");
-    schema(j, "ApproveResults", NULL,
-           "approved:integer failed:integer results:[@ApproveResult]");
+    schema(j, "ApproveResults", NULL, "approved:integer failed:integer results:[@ApproveResult]");
     schema(j, "AssignmentNew", "Either org or dept.",
            "target:integer org:string dept:string value:number force:boolean reason:string");
     schema(j, "Assignment", "whole: what the level's shares should add up to.",
@@ -570,8 +570,8 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
     }
     if (!rt->fn)
         for (i = 0; i < sizeof rt->query / sizeof rt->query[0] && rt->query[i].name; i++)
-            param(j, rt->query[i].name, "query", "string", rt->query[i].format,
-                  rt->query[i].desc, 0);
+            param(j, rt->query[i].name, "query", "string", rt->query[i].format, rt->query[i].desc,
+                  0);
     ss_json_arr_end(j);
     if (op->body) {
         ss_json_key(j, "requestBody");
@@ -706,8 +706,8 @@ void ss_web_openapi(struct ss_buf *b)
             param(&j, name, "path", rt->param_type, NULL, rt->param_desc, 1);
         }
         for (k = 0; k < sizeof rt->query / sizeof rt->query[0] && rt->query[k].name; k++)
-            param(&j, rt->query[k].name, "query", "string", rt->query[k].format,
-                  rt->query[k].desc, 0);
+            param(&j, rt->query[k].name, "query", "string", rt->query[k].format, rt->query[k].desc,
+                  0);
         ss_json_arr_end(&j);
         ss_json_key(&j, "responses");
         ss_json_obj(&j);

@@ -25,9 +25,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h> /* after the headers it needs */
 #include <sodium.h>
 #include <sqlite3.h>
+#include <cmocka.h> /* after the headers it needs */
 
 #include "base/util.h"
 #include "core/auth.h"

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h> /* after the headers it needs */
 #include <sqlite3.h>
+#include <cmocka.h> /* after the headers it needs */
 
 #include "base/limits.h"
 #include "base/util.h"

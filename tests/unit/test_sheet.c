@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h> /* after the headers it needs */
 #include <xlsxwriter.h>
+#include <cmocka.h> /* after the headers it needs */
 
 #include "base/sheet.h"
 #include "base/util.h"

@@ -22,8 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h> /* after the headers it needs */
 #include <sqlite3.h>
+#include <cmocka.h> /* after the headers it needs */
 
 #include "base/buf.h"
 #include "base/date.h"

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h> /* after the headers it needs */
 #include <sqlite3.h>
+#include <cmocka.h> /* after the headers it needs */
 
 #include "base/date.h"
 #include "base/sheet.h"

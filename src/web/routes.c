@@ -467,8 +467,13 @@ static void components(struct ss_json *j)
            "returned report); unchanged: rows whose report already holds their values.",
            "format:string period:string status:string stored:integer unchanged:integer "
            "skipped:integer ids:[integer] error_count:integer errors:[@LedgerError]");
-    schema(j, "ErrorBody", NULL, "code:string message:string");
-    schema(j, "Error", "Every error: a code and a sentence.", "error:@ErrorBody");
+    schema(j, "ErrorBody",
+           "code: what kind of error (bad_input, bad_parameter, not_found, forbidden, "
+           "conflict, throttled, busy, internal ...); field: the input it is about, when it "
+           "is about one.",
+           "code:string message:string field:string");
+    schema(j, "Error", "Every error: a code, a sentence, and the field it is about.",
+           "error:@ErrorBody");
     ss_json_obj_end(j);
     ss_json_key(j, "securitySchemes");
     ss_json_obj(j);
@@ -545,9 +550,10 @@ static const char *status_text(const char *code)
         {"413", "The body is too large."},
         {"415", "The body is not application/json."},
         {"422", "The values do not validate."},
-        {"429", "Too many failed sign-ins for this name or from this address: wait and "
-                "retry."},
-        {"503", "The server is busy checking other sign-ins: retry in a moment."},
+        {"429", "Too many attempts from this address (or, signing in, for this name): wait "
+                "and retry."},
+        {"503", "The server is busy (checking other sign-ins, reading other sheets): retry in a "
+                "moment."},
     };
     size_t i;
 

@@ -992,8 +992,11 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     r.plan = ss_engine_plan(w->engine);
     r.day = ss_web_clamp_day(r.plan, today);
     if (!rt) {
+        struct ss_err err;
+
+        ss_err_set(&err, SS_ENOTFOUND, "", "No such API route.");
         if (api)
-            ss_api_error(&r, 404, "not_found", "No such API route.");
+            ss_web_error(&r, &err);
         else
             ss_page_not_found(&r);
     } else {

@@ -49,6 +49,12 @@ const char *ss_err_code_name(int code)
         return "store";
     case SS_EFORBIDDEN:
         return "forbidden";
+    case SS_EUNAUTH:
+        return "unauthorized";
+    case SS_ETHROTTLED:
+        return "throttled";
+    case SS_EBUSY:
+        return "busy";
     default:
         return "error";
     }

@@ -14,12 +14,15 @@
 /* Error codes: 0 is success, failures are negative. */
 enum {
     SS_OK = 0,
-    SS_EINVAL = -1,    /* bad input: the caller's fault, message says why */
-    SS_ENOTFOUND = -2, /* a named thing does not exist */
-    SS_ECONFLICT = -3, /* the request contradicts stored state */
-    SS_EIO = -4,       /* file or system error */
-    SS_EDB = -5,       /* the store failed */
-    SS_EFORBIDDEN = -6 /* outside the caller's scope */
+    SS_EINVAL = -1,     /* bad input: the caller's fault, message says why */
+    SS_ENOTFOUND = -2,  /* a named thing does not exist */
+    SS_ECONFLICT = -3,  /* the request contradicts stored state */
+    SS_EIO = -4,        /* file or system error */
+    SS_EDB = -5,        /* the store failed */
+    SS_EFORBIDDEN = -6, /* outside the caller's scope */
+    SS_EUNAUTH = -7,    /* who it is is not known: no session, or wrong credentials */
+    SS_ETHROTTLED = -8, /* too many attempts from this client or for this name: wait */
+    SS_EBUSY = -9       /* nothing wrong with the request, but no room for it now: retry */
 };
 
 #define SS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

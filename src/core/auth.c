@@ -14,13 +14,14 @@
  * A login runs in three steps: a read-only look at the throttle (a
  * throttled name or client costs nothing more and writes nothing), a
  * password-check slot (at most ss_auth_set_hash_slots checks at once;
- * none free is an immediate "busy"), then the throttle again and the
- * attempt's row in one write transaction (BEGIN IMMEDIATE: parallel
- * attempts queue on it, so each sees the ones before), the argon2id check
- * outside any transaction (the slow part), and the outcome (success,
- * session, audit event) in a second transaction. An attempt counts as
- * failed from the moment it is admitted, so a crash in between errs on the
- * safe side.
+ * none free is an immediate "busy"), then the throttle's admit (one write
+ * transaction: parallel attempts queue on it, so each sees the ones
+ * before), the argon2id check outside any transaction (the slow part),
+ * and the outcome (the throttle told of a success, the session, the
+ * history row, the audit event) in a second transaction. The throttle is
+ * core/throttle.h's, two keys: the name (rule login.name) and the client
+ * address (login.ip). An attempt counts as failed from the moment it is
+ * admitted, so a crash in between errs on the safe side.
  *
  * Names are checked one input character at a time (its compatibility
  * decomposition), so an error points at what the person typed; the name
@@ -41,6 +42,7 @@
 #include "base/escape.h"
 #include "base/json.h"
 #include "base/util.h"
+#include "core/throttle.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
 
@@ -524,49 +526,35 @@ static void give_slot(void)
     atomic_fetch_sub(&hashing, 1);
 }
 
-/* The refusal of a throttled attempt (g->refused 1: the name, 2: the
- * client address). */
-static int throttled(const struct ss_login_gate *g, int64_t now, struct ss_err *err)
-{
-    int64_t wait = g->oldest + SS_LOGIN_WINDOW - now;
-    long minutes = (long)((wait + 59) / 60);
+/* The login throttle: failures per name and per client address. */
+static const struct ss_throttle_rule LOGIN_NAME = {.scope = "login.name",
+                                                   .max = SS_LOGIN_MAX_FAILURES,
+                                                   .window = SS_LOGIN_WINDOW,
+                                                   .what = "failed sign-ins for this name"};
+static const struct ss_throttle_rule LOGIN_IP = {.scope = "login.ip",
+                                                 .max = SS_LOGIN_MAX_FAILURES_IP,
+                                                 .window = SS_LOGIN_WINDOW,
+                                                 .what = "failed sign-ins from this address"};
 
-    if (minutes < 1)
-        minutes = 1;
-    return ss_err_set(err, SS_EFORBIDDEN, g->refused == 1 ? SS_THROTTLED : SS_THROTTLED_CLIENT,
-                      "too many failed sign-ins %s: wait %ld minute%s and try again",
-                      g->refused == 1 ? "for this name" : "from this address", minutes,
-                      minutes > 1 ? "s" : "");
+/* A throttled login, as auth.h promises it: SS_EFORBIDDEN, and in
+ * err->field which of the two keys is over (the throttle's sentence). */
+static int throttled(const struct ss_throttle_verdict *v, struct ss_err *err)
+{
+    if (err) {
+        err->code = SS_EFORBIDDEN;
+        snprintf(err->field, sizeof err->field, "%s",
+                 v->refused == 1 ? SS_THROTTLED : SS_THROTTLED_CLIENT);
+    }
+    return SS_EFORBIDDEN;
 }
 
-/* The throttle, read only: g->refused set as ss_store_login_admit would. */
-static int peek(struct ss_store *st, const char *name, const char *ip, struct ss_login_gate *g)
-{
-    int count, rc;
-    int64_t oldest;
-
-    g->refused = 0;
-    if ((rc = ss_store_login_failures(st, name, g->since, (int)g->max_name, &count, &oldest)))
-        return rc;
-    if (count >= g->max_name) {
-        g->refused = 1;
-        g->oldest = oldest;
-        return SS_OK;
-    }
-    if (ip && (rc = ss_store_login_failures_ip(st, ip, g->since, (int)g->max_ip, &count, &oldest)))
-        return rc;
-    if (ip && count >= g->max_ip) {
-        g->refused = 2;
-        g->oldest = oldest;
-    }
-    return SS_OK;
-}
-
-/* The outcome of an admitted attempt: on success the attempt row says so
- * and the session opens; the audit event either way; one transaction. */
+/* The outcome of an admitted attempt, in one transaction: on success the
+ * name's failures stop counting, the attempt stops counting for the
+ * address, and the session opens; the attempt joins the history of
+ * sign-ins (login_attempt) and the audit log either way. */
 static int finish(struct ss_store *st, const char *name, const char *ip, int ok, int64_t now,
-                  const struct ss_login_gate *g, const struct ss_account_rec *a, const char *thash,
-                  const char *csrf, struct ss_err *err)
+                  const struct ss_throttle_verdict *v, const struct ss_account_rec *a,
+                  const char *thash, const char *csrf, struct ss_err *err)
 {
     int rc;
 
@@ -574,10 +562,12 @@ static int finish(struct ss_store *st, const char *name, const char *ip, int ok,
     if ((rc = ss_store_begin(st)))
         return ss_err_set(err, SS_EDB, "", "the database is busy; try again");
     if (ok &&
-        ((rc = ss_store_login_succeeded(st, g->attempt, err)) ||
+        ((rc = ss_throttle_clear(st, &LOGIN_NAME, name, err)) ||
+         (ip && (rc = ss_throttle_forget(st, v->hits[1], err))) ||
          (rc = ss_store_session_add(st, thash, a->id, csrf, now + SS_SESSION_SECONDS, now, err))))
         goto fail;
-    if ((rc = audit(st, "login", name, ip, ok ? "ok" : "failed", err)))
+    if ((rc = ss_store_login_record(st, name, ip, ok, now, err)) ||
+        (rc = audit(st, "login", name, ip, ok ? "ok" : "failed", err)))
         goto fail;
     if ((rc = ss_store_commit(st)))
         return ss_err_set(err, SS_EDB, "", "the login could not be saved");
@@ -592,10 +582,12 @@ int ss_auth_login(struct ss_store *st, const char *name_in, const char *password
                   struct ss_err *err)
 {
     struct ss_account_rec a;
-    struct ss_login_gate g;
+    struct ss_throttle_key keys[2];
+    struct ss_throttle_verdict v;
     char thash[SS_TOKEN_HEX], name[SS_NAME_MAX + 1];
     int64_t now = now_s();
     int rc, found, ok;
+    size_t nkeys;
 
     token[0] = csrf[0] = '\0';
     thash[0] = '\0';
@@ -604,26 +596,26 @@ int ss_auth_login(struct ss_store *st, const char *name_in, const char *password
     if (ss_auth_name_normalize(name_in, name, NULL) || !password ||
         strlen(password) > SS_PASSWORD_MAX)
         return ss_err_set(err, SS_EFORBIDDEN, "user", "wrong user name or password");
-    memset(&g, 0, sizeof g);
-    g.max_name = SS_LOGIN_MAX_FAILURES;
-    g.max_ip = SS_LOGIN_MAX_FAILURES_IP;
-    g.since = now - SS_LOGIN_WINDOW;
+    keys[0] = (struct ss_throttle_key){&LOGIN_NAME, name};
+    keys[1] = (struct ss_throttle_key){&LOGIN_IP, ip};
+    nkeys = ip ? 2 : 1;
     /* a throttled name or client costs neither a slot nor a write */
-    if (peek(st, name, ip, &g))
+    rc = ss_throttle_check(st, keys, nkeys, now, &v, err);
+    if (rc == SS_ETHROTTLED)
+        return throttled(&v, err);
+    if (rc)
         return ss_err_set(err, SS_EDB, "", "cannot read the login history");
-    if (g.refused)
-        return throttled(&g, now, err);
     if (!take_slot())
         return ss_err_set(err, SS_EFORBIDDEN, SS_LOGIN_BUSY,
                           "the server is busy checking other sign-ins: try again in a moment");
-    /* the count again, and the attempt recorded, in one write transaction */
-    if ((rc = ss_store_login_admit(st, name, ip, now, &g, err))) {
+    /* the count again, and the attempt recorded, in one write transaction:
+     * it counts as failed from now until it succeeds */
+    rc = ss_throttle_admit(st, keys, nkeys, now, &v, err);
+    if (rc) {
         give_slot();
+        if (rc == SS_ETHROTTLED)
+            return throttled(&v, err);
         return ss_err_set(err, SS_EDB, "", "the login could not be recorded; try again");
-    }
-    if (g.refused) {
-        give_slot();
-        return throttled(&g, now, err);
     }
     rc = ss_store_account_get(st, name, &a);
     found = rc == SS_OK;
@@ -639,7 +631,7 @@ int ss_auth_login(struct ss_store *st, const char *name_in, const char *password
         random_hex(csrf);
         token_hash(token, thash);
     }
-    rc = finish(st, name, ip, ok, now, &g, found ? &a : NULL, thash, csrf, err);
+    rc = finish(st, name, ip, ok, now, &v, found ? &a : NULL, thash, csrf, err);
     if (found)
         sodium_memzero(a.pw_hash, sizeof a.pw_hash);
     if (rc) {
@@ -714,7 +706,8 @@ int ss_auth_user_unlock(struct ss_store *st, const char *name, struct ss_err *er
     sodium_memzero(a.pw_hash, sizeof a.pw_hash);
     if ((rc = ss_store_begin(st)))
         return ss_err_set(err, SS_EDB, "", "the database is busy; try again");
-    if ((rc = ss_store_login_unlock(st, a.name, now_s(), err)) ||
+    if ((rc = ss_throttle_clear(st, &LOGIN_NAME, a.name, err)) ||
+        (rc = ss_store_login_unlock(st, a.name, now_s(), err)) ||
         (rc = audit(st, "unlock", a.name, NULL, NULL, err))) {
         ss_store_rollback(st);
         return rc;

@@ -8,7 +8,7 @@
  * its hash, and it expires. Each session carries its own CSRF token, which
  * every state-changing request must echo (header X-CSRF-Token, or a form
  * field csrf). Repeated failed logins are throttled per name and per
- * client address, before anything is written.
+ * client address (core/throttle.h), before anything is written.
  *
  * Names: NFKC-normalised (fullwidth ａｌｉｃｅ is alice), and refused when
  * they hold what makes one name look like another: invisible format

@@ -219,45 +219,10 @@ static int insert_attempt(struct ss_store *st, const char *name, const char *ip,
     return rc;
 }
 
-int ss_store_login_admit(struct ss_store *st, const char *name, const char *ip, int64_t now,
-                         struct ss_login_gate *g, struct ss_err *err)
+int ss_store_login_record(struct ss_store *st, const char *name, const char *ip, int ok,
+                          int64_t now, struct ss_err *err)
 {
-    int rc, count;
-    int64_t oldest;
-
-    g->refused = 0;
-    g->oldest = 0;
-    g->attempt = 0;
-    /* BEGIN IMMEDIATE: the count and the insert hold the write lock
-     * together, so attempts in other threads or processes queue here */
-    if ((rc = store_tx_begin(st, err)))
-        return rc;
-    if ((rc = ss_store_login_failures(st, name, g->since, (int)g->max_name, &count, &oldest))) {
-        ss_err_set(err, rc, "", "cannot read the login history");
-        goto out;
-    }
-    if (count >= g->max_name) {
-        g->refused = 1;
-        g->oldest = oldest;
-        goto out;
-    }
-    if (ip &&
-        (rc = ss_store_login_failures_ip(st, ip, g->since, (int)g->max_ip, &count, &oldest))) {
-        ss_err_set(err, rc, "", "cannot read the login history");
-        goto out;
-    }
-    if (ip && count >= g->max_ip) {
-        g->refused = 2;
-        g->oldest = oldest;
-        goto out;
-    }
-    rc = insert_attempt(st, name, ip, 0, now, &g->attempt, err);
-out:
-    if (rc || g->refused) {
-        store_tx_rollback(st); /* nothing written */
-        return rc;
-    }
-    return store_tx_commit(st, err);
+    return insert_attempt(st, name, ip, ok ? 1 : 0, now, NULL, err);
 }
 
 /* Run one statement with an int64 ?1 (and text ?2); SS_ENOTFOUND when it
@@ -278,12 +243,6 @@ static int exec_id(struct ss_store *st, const char *sql, int64_t id, const char 
         rc = ss_err_set(err, SS_ENOTFOUND, "NAME", "no such account");
     sqlite3_finalize(s);
     return rc;
-}
-
-int ss_store_login_succeeded(struct ss_store *st, int64_t attempt, struct ss_err *err)
-{
-    return exec_id(st, "UPDATE login_attempt SET ok = 1 WHERE id = ?1", attempt, NULL, 1,
-                   "recording a login", err);
 }
 
 int ss_store_login_unlock(struct ss_store *st, const char *name, int64_t now, struct ss_err *err)

@@ -46,9 +46,12 @@ int ss_store_account_get(struct ss_store *st, const char *name, struct ss_accoun
 typedef int (*ss_account_fn)(void *ctx, const struct ss_account_rec *a);
 int ss_store_account_each(struct ss_store *st, ss_account_fn fn, void *ctx);
 
-/* Login attempts. A row is one attempt: ok 0 failed (or not yet decided),
- * 1 succeeded, 2 an administrator cleared the name's failures (unlock);
- * older databases may hold -1 rows, refusals that are no longer written. */
+/* The history of sign-ins. A row is one attempt: ok 0 failed, 1
+ * succeeded, 2 an administrator cleared the name's failures (unlock);
+ * older databases may hold -1 rows, refusals that are no longer written,
+ * and rows of attempts admitted but never decided. The throttle does not
+ * read it (core/throttle.h counts attempts of its own); it is what an
+ * administrator sees. */
 
 /* Failed attempts for name after `since` and after its last success or
  * unlock: *count, and *oldest the time of the earliest of the latest
@@ -59,25 +62,9 @@ int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since
  * it). */
 int ss_store_login_failures_ip(struct ss_store *st, const char *ip, int64_t since, int last,
                                int *count, int64_t *oldest);
-
-/* The throttle's answer for one attempt. */
-struct ss_login_gate {
-    int64_t max_name, max_ip; /* failures allowed in the window per name, per address */
-    int64_t since;            /* the window: failures after this count */
-    int refused;              /* out: 0 admitted, 1 the name is over, 2 the address is */
-    int64_t oldest;           /* out: when refused, the earliest counted failure */
-    int64_t attempt;          /* out: when admitted, the id of the attempt row */
-};
-
-/* Count and admit in one write transaction, so that parallel attempts
- * cannot all pass a count taken before any of them was recorded: when
- * neither the name nor ip (may be NULL) has g->max_* failures since
- * g->since, insert the attempt as failed (ok 0, at now) and set
- * g->attempt; else write nothing and set g->refused and g->oldest. */
-int ss_store_login_admit(struct ss_store *st, const char *name, const char *ip, int64_t now,
-                         struct ss_login_gate *g, struct ss_err *err);
-/* The admitted attempt succeeded (ok 1). */
-int ss_store_login_succeeded(struct ss_store *st, int64_t attempt, struct ss_err *err);
+/* An attempt's outcome: name from ip (may be NULL) at now, ok 1 or 0. */
+int ss_store_login_record(struct ss_store *st, const char *name, const char *ip, int ok,
+                          int64_t now, struct ss_err *err);
 /* Clear name's failures (an unlock row, ok 2, at now). */
 int ss_store_login_unlock(struct ss_store *st, const char *name, int64_t now, struct ss_err *err);
 

@@ -201,6 +201,32 @@ static const char *const MIGRATIONS[] = {
     "DROP TABLE live_rank;"
     "CREATE UNIQUE INDEX report_live ON report(target_id, org_id, as_of)"
     "  WHERE status <> 'approved';",
+    /* 8: attempts counted per client (or name) for any throttled action
+     * (core/throttle.c; store_throttle.c), not audited. The login throttle
+     * moves here: the failures that count now (the name's since its last
+     * success or unlock, the address's; a 900-second window, as
+     * SS_LOGIN_WINDOW) are carried over, so an upgrade lets nobody off.
+     * login_attempt stays the history of sign-ins. */
+    "CREATE TABLE throttle_hit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  scope TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  expires TEXT NOT NULL);"
+    "CREATE INDEX throttle_hit_key ON throttle_hit(scope, key, at);"
+    "CREATE INDEX throttle_hit_expires ON throttle_hit(expires);"
+    "INSERT INTO throttle_hit(scope, key, at, expires)"
+    "  SELECT 'login.name', name, at, strftime('%Y-%m-%dT%H:%M:%SZ', at, '+900 seconds')"
+    "  FROM login_attempt a WHERE ok = 0"
+    "   AND at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-900 seconds')"
+    "   AND id > coalesce((SELECT max(id) FROM login_attempt b"
+    "    WHERE b.name = a.name AND b.ok IN (1, 2)), 0)"
+    "  ORDER BY id;"
+    "INSERT INTO throttle_hit(scope, key, at, expires)"
+    "  SELECT 'login.ip', ip, at, strftime('%Y-%m-%dT%H:%M:%SZ', at, '+900 seconds')"
+    "  FROM login_attempt WHERE ok = 0 AND ip IS NOT NULL"
+    "   AND at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-900 seconds')"
+    "  ORDER BY id;",
 };
 /* clang-format on */
 

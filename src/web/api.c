@@ -4,9 +4,9 @@
  *
  * Every target object is written by ss_figure_json_members, the same
  * writer as `shishi status --json`, so the CLI and the API agree. Errors
- * are {"error":{"code","message"}} with 400 (bad parameter), 404 (unknown
- * id or code) or 405 (method); writes add 401/403 (ss_web_auth) and
- * 415 (ss_api_json_body).
+ * go through ss_web_error (web_err.h): {"error":{"code","message","field"}}
+ * with 400 (bad_parameter), 404 (unknown id or code) or 405 (method);
+ * writes add 401/403 (ss_web_auth) and 415 (ss_api_json_body).
  */
 #include <jansson.h>
 #include <string.h>
@@ -21,8 +21,27 @@
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
+/* A parameter that does not read: 400 bad_parameter, naming it. */
+static void bad_parameter(struct ss_wreq *r, const char *field, const char *msg)
+{
+    struct ss_err err;
+
+    ss_err_set(&err, SS_EINVAL, field, "%s", msg);
+    ss_web_error_code(r, "bad_parameter", &err);
+}
+
+/* Nothing has the id or code the URL gives: 404. */
+static void not_found(struct ss_wreq *r, const char *field, const char *msg)
+{
+    struct ss_err err;
+
+    ss_err_set(&err, SS_ENOTFOUND, field, "%s", msg);
+    ss_web_error(r, &err);
+}
+
 struct json_t *ss_api_json_body(struct ss_wreq *r)
 {
+    struct ss_err err;
     json_error_t je;
     json_t *v;
 
@@ -33,34 +52,17 @@ struct json_t *ss_api_json_body(struct ss_wreq *r)
     v = json_loadb(r->http->body ? r->http->body : "", r->http->body_len, JSON_REJECT_DUPLICATES,
                    &je);
     if (!v) {
-        ss_api_error(r, 400, "bad_json", "The body is not valid JSON.");
+        ss_err_set(&err, SS_EINVAL, "", "The body is not valid JSON.");
+        ss_web_error_code(r, "bad_json", &err);
         return NULL;
     }
     if (!json_is_object(v)) {
         json_decref(v);
-        ss_api_error(r, 400, "bad_json", "The body must be a JSON object.");
+        ss_err_set(&err, SS_EINVAL, "", "The body must be a JSON object.");
+        ss_web_error_code(r, "bad_json", &err);
         return NULL;
     }
     return v;
-}
-
-void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msg)
-{
-    struct ss_json j;
-
-    ss_buf_reset(&r->resp->body);
-    r->resp->status = status;
-    r->resp->ctype = JSON_TYPE;
-    r->resp->cache_control = "no-store";
-    ss_json_init(&j, &r->resp->body, 0);
-    ss_json_obj(&j);
-    ss_json_key(&j, "error");
-    ss_json_obj(&j);
-    ss_json_kstr(&j, "code", code);
-    ss_json_kstr(&j, "message", msg);
-    ss_json_obj_end(&j);
-    ss_json_obj_end(&j);
-    ss_buf_putc(&r->resp->body, '\n');
 }
 
 static void org_ref(struct ss_json *j, const struct ss_engine *e, long org)
@@ -111,7 +113,7 @@ static int read_date(struct ss_wreq *r, int32_t *day)
     ss_err_clear(&err);
     if (ss_date_read("date", s, day, &err) ||
         ss_date_within("date", *day, r->plan->start, r->plan->end, &err)) {
-        ss_api_error(r, 400, "bad_parameter", err.msg);
+        ss_web_error_code(r, "bad_parameter", &err);
         return -1;
     }
     return 0;
@@ -181,20 +183,20 @@ void ss_api_target(struct ss_wreq *r)
     long id;
 
     if (ss_parse_long(r->param, &id) != 0 || id <= 0) {
-        ss_api_error(r, 400, "bad_parameter", "The target id must be a positive integer.");
+        bad_parameter(r, "id", "The target id must be a positive integer.");
         return;
     }
     if ((ti = ss_plan_target_index(r->plan, id)) < 0) {
-        ss_api_error(r, 404, "not_found", "No target has this id in the current plan.");
+        not_found(r, "id", "No target has this id in the current plan.");
         return;
     }
     if (code && (strlen(code) == 0 || strlen(code) > SS_MAX_ORG_CODE ||
                  strspn(code, "0123456789") != strlen(code))) {
-        ss_api_error(r, 400, "bad_parameter", "org must be an org unit code (digits).");
+        bad_parameter(r, "org", "org must be an org unit code (digits).");
         return;
     }
     if ((org = ss_web_org_param(r, code)) < 0) {
-        ss_api_error(r, 404, "not_found", "No org unit has this code.");
+        not_found(r, "org", "No org unit has this code.");
         return;
     }
     if (read_date(r, &day))
@@ -248,11 +250,11 @@ void ss_api_org(struct ss_wreq *r)
     struct ss_json j;
 
     if (strlen(code) > SS_MAX_ORG_CODE || strspn(code, "0123456789") != strlen(code)) {
-        ss_api_error(r, 400, "bad_parameter", "An org unit code is digits only.");
+        bad_parameter(r, "code", "An org unit code is digits only.");
         return;
     }
     if ((org = ss_engine_org_find(r->e, code)) < 0) {
-        ss_api_error(r, 404, "not_found", "No org unit has this code.");
+        not_found(r, "code", "No org unit has this code.");
         return;
     }
     if (read_date(r, &day))

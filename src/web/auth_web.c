@@ -12,6 +12,7 @@
  * for browsers or proxies that do not honour it.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/json.h"
@@ -36,36 +37,20 @@ static int current(struct ss_wreq *r, struct ss_user *u, char csrf[SS_TOKEN_HEX]
     return ss_auth_session(r->st, tok, u, csrf);
 }
 
-/* An HTML refusal with the page frame. */
-static void html_refusal(struct ss_wreq *r, int status, const char *zh, const char *en)
-{
-    struct ss_buf *b = &r->resp->body;
-
-    ss_buf_reset(b);
-    r->resp->status = status;
-    r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "无法完成", "Refused"));
-    raw(b, "<h1>");
-    raw(b, T(r, "无法完成", "Refused"));
-    raw(b, "</h1>\n<p>");
-    raw(b, T(r, zh, en));
-    raw(b, "</p>\n<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
-    raw(b, "</a></p>\n");
-    ss_page_end(r);
-}
-
 int ss_web_auth(struct ss_wreq *r, int write, struct ss_user *u)
 {
+    struct ss_err err;
     char csrf[SS_TOKEN_HEX];
     const char *sent;
 
     memset(u, 0, sizeof *u);
     if (current(r, u, csrf)) {
-        if (is_api(r))
-            ss_api_error(r, 401, "unauthorized", "Sign in first (POST /api/v1/session).");
-        else
+        if (is_api(r)) {
+            ss_err_set(&err, SS_EUNAUTH, "", "Sign in first (POST /api/v1/session).");
+            ss_web_error(r, &err);
+        } else {
             ss_http_redirect(r->resp, "/login");
+        }
         r->resp->cache_control = "no-store";
         return SS_EFORBIDDEN;
     }
@@ -75,12 +60,11 @@ int ss_web_auth(struct ss_wreq *r, int write, struct ss_user *u)
     if (!sent)
         sent = ss_http_field(r->http, "csrf");
     if (!ss_auth_token_equal(sent, csrf)) {
-        if (is_api(r))
-            ss_api_error(r, 403, "csrf",
-                         "The X-CSRF-Token header is missing or does not match the session.");
-        else
-            html_refusal(r, 403, "表单已过期，请返回重新提交。",
-                         "The form has expired: go back and submit it again.");
+        ss_err_set(&err, SS_EFORBIDDEN, "csrf", "%s",
+                   is_api(r) ? "The X-CSRF-Token header is missing or does not match the session."
+                             : T(r, "表单已过期，请返回重新提交。",
+                                 "The form has expired: go back and submit it again."));
+        ss_web_error_code(r, "csrf", &err);
         return SS_EFORBIDDEN;
     }
     return SS_OK;
@@ -121,6 +105,14 @@ void ss_web_session_cookie(struct ss_wreq *r, const char *token)
         ss_http_resp_cookie_ex(r->resp, SS_SESSION_COOKIE, "", 0, flags);
 }
 
+/* err as code, about field; returns code. */
+static int recode(struct ss_err *err, int code, const char *field)
+{
+    err->code = code;
+    snprintf(err->field, sizeof err->field, "%s", field);
+    return code;
+}
+
 int ss_web_login(struct ss_wreq *r, const char *name, const char *password, struct ss_user *u,
                  char csrf[SS_TOKEN_HEX], struct ss_err *err)
 {
@@ -131,9 +123,21 @@ int ss_web_login(struct ss_wreq *r, const char *name, const char *password, stru
     if (!st)
         return ss_err_set(err, SS_EDB, "", "the database cannot be written");
     rc = ss_auth_login(st, name, password, r->http->ip, token, csrf, u, err);
-    if (rc == 0)
+    if (rc == 0) {
         ss_web_session_cookie(r, token);
-    return rc;
+        return SS_OK;
+    }
+    /* ss_auth_login refuses with SS_EFORBIDDEN and says why in err->field;
+     * the web answers each reason with its own status (web_err.h) */
+    if (rc != SS_EFORBIDDEN)
+        return rc;
+    if (strcmp(err->field, SS_THROTTLED) == 0)
+        return recode(err, SS_ETHROTTLED, "user");
+    if (strcmp(err->field, SS_THROTTLED_CLIENT) == 0)
+        return recode(err, SS_ETHROTTLED, "");
+    if (strcmp(err->field, SS_LOGIN_BUSY) == 0)
+        return recode(err, SS_EBUSY, "");
+    return recode(err, SS_EUNAUTH, "user");
 }
 
 void ss_api_session_get(struct ss_wreq *r)
@@ -142,7 +146,10 @@ void ss_api_session_get(struct ss_wreq *r)
     char csrf[SS_TOKEN_HEX];
 
     if (current(r, &u, csrf)) {
-        ss_api_error(r, 401, "unauthorized", "Not signed in.");
+        struct ss_err err;
+
+        ss_err_set(&err, SS_EUNAUTH, "", "Not signed in.");
+        ss_web_error(r, &err);
         return;
     }
     session_json(r, &u, csrf);
@@ -160,21 +167,15 @@ void ss_api_session_post(struct ss_wreq *r)
         return;
     name = json_string_value(json_object_get(body, "user"));
     password = json_string_value(json_object_get(body, "password"));
+    ss_err_clear(&err);
     if (!name || !password) {
-        ss_api_error(r, 400, "bad_request", "user and password must be strings.");
+        ss_err_set(&err, SS_EINVAL, name ? "password" : "user",
+                   "user and password must be strings.");
+        ss_web_error_code(r, "bad_request", &err);
         goto out;
     }
-    ss_err_clear(&err);
     if (ss_web_login(r, name, password, &u, csrf, &err)) {
-        if (err.code == SS_EFORBIDDEN &&
-            (strcmp(err.field, SS_THROTTLED) == 0 || strcmp(err.field, SS_THROTTLED_CLIENT) == 0))
-            ss_api_error(r, 429, "throttled", err.msg);
-        else if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_LOGIN_BUSY) == 0)
-            ss_api_error(r, 503, "busy", err.msg);
-        else if (err.code == SS_EFORBIDDEN)
-            ss_api_error(r, 401, "bad_credentials", "Wrong user name or password.");
-        else
-            ss_api_error(r, 500, "internal", "The sign-in could not be saved; try again.");
+        ss_web_error_code(r, err.code == SS_EUNAUTH ? "bad_credentials" : NULL, &err);
         goto out;
     }
     session_json(r, &u, csrf);
@@ -191,7 +192,10 @@ void ss_api_session_delete(struct ss_wreq *r)
         return;
     st = ss_web_store_rw(r);
     if (!st || ss_auth_logout(st, ss_http_cookie(r->http, SS_SESSION_COOKIE))) {
-        ss_api_error(r, 500, "internal", "The session could not be ended; try again.");
+        struct ss_err err;
+
+        ss_err_set(&err, SS_EDB, "", "the session could not be ended");
+        ss_web_error(r, &err);
         return;
     }
     ss_web_session_cookie(r, NULL);

@@ -1,6 +1,11 @@
 /*
  * http.h - the HTTP server core: libmicrohttpd behind a small interface.
  *
+ * Its files (http_int.h lists them): http.c the libmicrohttpd glue,
+ * http_blob.c cached blobs with gzip and ETags (http_blob.h),
+ * http_parse.c the form, cookie and JSON-depth parsers (http_parse.h),
+ * http_log.c the access log, http_guard.c who may connect and how long.
+ *
  * The server runs libmicrohttpd's epoll thread pool. Each request reaches
  * one handler function with a struct ss_http_req (method, path, query,
  * headers, cookies) and fills a struct ss_http_resp: either a body it
@@ -13,7 +18,8 @@
  * It parses application/x-www-form-urlencoded and multipart/form-data
  * bodies into fields and files (400 when malformed), and refuses JSON
  * bodies nested deeper than SS_MAX_JSON_DEPTH (400); the handler parses
- * JSON itself (jansson, see ss_api_json_body in web.h).
+ * JSON itself (jansson, see ss_api_json_body in web.h). The Cookie header
+ * is parsed by the core too (ss_http_parse_cookies), not by libmicrohttpd.
  *
  * The core, not the handler, owns HTTP policy:
  *   - strictness (RFC 9112): 400 for a request with both Content-Length
@@ -47,47 +53,8 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-
-/* An immutable response prepared once: its bytes, their gzip form, the
- * ETag and ready-made libmicrohttpd responses for 200, gzip and 304. */
-struct ss_http_blob;
-
-/* Build a blob from body (malloc'd; the blob takes ownership). The caller
- * holds one reference. ctype and cache_control must be static strings. */
-struct ss_http_blob *ss_http_blob_new(int status, const char *ctype, const char *cache_control,
-                                      char *body, size_t len);
-struct ss_http_blob *ss_http_blob_ref(struct ss_http_blob *b);
-void ss_http_blob_unref(struct ss_http_blob *b);
-const char *ss_http_blob_etag(const struct ss_http_blob *b);
-size_t ss_http_blob_len(const struct ss_http_blob *b);
-size_t ss_http_blob_gzip_len(const struct ss_http_blob *b);
-
-/* zlib levels: FAST for a blob a request is waiting for (a cache miss),
- * BEST (what ss_http_blob_new uses) once nobody waits. */
-#define SS_HTTP_GZIP_FAST 1
-#define SS_HTTP_GZIP_BEST 6
-/* ss_http_blob_new with its gzip form at `level`. The gzip ETag of a fast
- * level names the level, so a recompressed blob has a different one. */
-struct ss_http_blob *ss_http_blob_new_level(int status, const char *ctype,
-                                            const char *cache_control, char *body, size_t len,
-                                            int level);
-/* A new blob (one reference) with b's bytes, its gzip form at
- * SS_HTTP_GZIP_BEST; NULL when b's already is (or b has none). */
-struct ss_http_blob *ss_http_blob_recompress(const struct ss_http_blob *b);
-/* The gzip level of b (0: no gzip form) and the time compressing took. */
-int ss_http_blob_gzip_level(const struct ss_http_blob *b);
-uint64_t ss_http_blob_gzip_ns(const struct ss_http_blob *b);
-
-/* A field of a form body: a plain field (filename NULL) or an uploaded
- * file of a multipart body. value is NUL-terminated, but a file may hold
- * NUL bytes: use len. */
-struct ss_http_field {
-    const char *name;
-    const char *value;
-    size_t len;
-    const char *filename; /* multipart file: the client's name, without any path */
-    const char *ctype;    /* multipart part's Content-Type, or NULL */
-};
+#include "web/http_blob.h"
+#include "web/http_parse.h"
 
 struct ss_http_req {
     void *conn;         /* the libmicrohttpd connection (private to http.c) */
@@ -206,25 +173,5 @@ unsigned ss_http_port(const struct ss_http_server *s);
 /* Stop accepting, finish in-flight requests (deferred ones included: it
  * waits for their ss_http_resume and their answers), free the server. */
 void ss_http_stop(struct ss_http_server *s);
-
-/* 1 if the Accept-Encoding value allows gzip (a "gzip" or "*" coding
- * without q=0). Exposed for tests. */
-int ss_http_accepts_gzip(const char *accept_encoding);
-/* 1 if the If-None-Match value lists etag (or is "*"); weak prefixes are
- * ignored, as RFC 9110 asks for If-None-Match. */
-int ss_http_etag_match(const char *if_none_match, const char *etag);
-
-/* Body parsers, exposed for tests and fuzzing. Each parses body[0..len)
- * into a malloc'd copy (*store, caller frees) that the malloc'd array
- * *fields (caller frees) points into. Returns 0, or SS_EINVAL when the
- * body is malformed or has more than SS_HTTP_MAX_FIELDS fields. */
-int ss_http_parse_urlencoded(const char *body, size_t len, struct ss_http_field **fields, size_t *n,
-                             char **store);
-/* ctype is the Content-Type header, which carries the boundary. */
-int ss_http_parse_multipart(const char *ctype, const char *body, size_t len,
-                            struct ss_http_field **fields, size_t *n, char **store);
-/* Nesting depth of the JSON text (brackets outside strings); stops
- * counting past max + 1. */
-int ss_http_json_depth(const char *s, size_t n, int max);
 
 #endif

@@ -70,7 +70,7 @@ int ss_wf_sheet_read(const char *data, size_t len, enum ss_sheet_enc enc, struct
     if (reads >= SS_MAX_SHEET_READS) {
         pthread_mutex_unlock(&reads_mu);
         *busy = 1;
-        return ss_err_set(err, SS_EIO, "file",
+        return ss_err_set(err, SS_EBUSY, "file",
                           "other ledgers are being read just now; send it again in a moment");
     }
     reads++;
@@ -143,7 +143,10 @@ void ss_wf_disposition(struct ss_http_resp *resp, const char *utf8, const char *
 static int own_org(struct ss_wreq *r, const struct ss_user *u, long *org)
 {
     if ((*org = ss_access_user_org(r->e, u)) < 0) {
-        ss_api_error(r, 403, "forbidden", "The account's org unit is unknown.");
+        struct ss_err err;
+
+        ss_err_set(&err, SS_EFORBIDDEN, "org", "The account's org unit is unknown.");
+        ss_web_error(r, &err);
         return -1;
     }
     return 0;
@@ -163,12 +166,12 @@ void ss_api_ledger_get(struct ss_wreq *r)
     ss_err_clear(&err);
     if (ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u.org,
                        ss_http_arg(r->http, "period"), &l, &err)) {
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return;
     }
     if (ss_ledger_xlsx(&l, &data, &len, &err)) {
         ss_ledger_cleanup(&l);
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return;
     }
     {
@@ -204,12 +207,12 @@ void ss_api_ledger_post(struct ss_wreq *r)
     /* the role first: nobody else's upload is read at all */
     if (u.role != SS_ROLE_REPORTER && u.role != SS_ROLE_ADMIN) {
         ss_err_set(&err, SS_EFORBIDDEN, "role", "only reporters upload ledgers");
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return;
     }
     if (ss_sheet_enc_parse(ss_http_arg(r->http, "encoding"), &enc)) {
         ss_err_set(&err, SS_EINVAL, "encoding", "encoding is utf-8 or gb18030 (or left out)");
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return;
     }
     if ((f = ss_http_file(r->http, "file"))) {
@@ -220,26 +223,24 @@ void ss_api_ledger_post(struct ss_wreq *r)
         len = r->http->body_len;
     } else {
         ss_err_set(&err, SS_EINVAL, "file", "send the ledger as the multipart field \"file\"");
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return;
     }
     if (ss_wf_sheet_read(data, len, enc, &sh, &busy, &err)) {
-        if (busy)
-            ss_api_error(r, 503, "busy", err.msg);
-        else
-            ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err); /* busy: 503 */
         return;
     }
     if (!(st = ss_web_store_rw(r))) {
         ss_sheet_free(&sh);
-        ss_api_error(r, 500, "internal", "The database cannot be opened for writing.");
+        ss_err_set(&err, SS_EIO, "", "the database cannot be opened for writing");
+        ss_web_error(r, &err);
         return;
     }
     if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"), "draft", SS_VOICE_API,
                          &res, &err)) {
         ss_sheet_free(&sh);
         ss_ledger_result_cleanup(&res);
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return;
     }
     r->resp->status = res.nerrors ? 422 : 200;
@@ -381,22 +382,24 @@ void ss_api_report_evidence(struct ss_wreq *r)
 
     if (ss_web_auth(r, 1, &u))
         return;
+    ss_err_clear(&err);
     if (ss_parse_long(r->param, &id) || id < 1) {
-        ss_api_error(r, 400, "bad_parameter", "The report id must be a positive integer.");
+        ss_err_set(&err, SS_EINVAL, "id", "The report id must be a positive integer.");
+        ss_web_error_code(r, "bad_parameter", &err);
         return;
     }
-    ss_err_clear(&err);
     if (!(f = ss_http_file(r->http, "file"))) {
         ss_err_set(&err, SS_EINVAL, "file", "send the file as the multipart field \"file\"");
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return;
     }
     if (!(st = ss_web_store_rw(r))) {
-        ss_api_error(r, 500, "internal", "The database cannot be opened for writing.");
+        ss_err_set(&err, SS_EIO, "", "the database cannot be opened for writing");
+        ss_web_error(r, &err);
         return;
     }
     if (ss_wf_evidence_save(r, st, &u, id, f, SS_VOICE_API, &err)) {
-        ss_wf_error(r, &err, 1);
+        ss_web_error(r, &err);
         return;
     }
     r->resp->status = 201;

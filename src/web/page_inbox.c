@@ -336,7 +336,7 @@ void ss_page_inbox_post(struct ss_wreq *r)
     rc = ret ? ss_workflow_return(st, r->e, &u, id, ss_http_field(r->http, "comment"), v, &err)
              : ss_workflow_approve(st, r->e, &u, id, v, &err);
     if (rc) {
-        r->resp->status = rc == SS_EFORBIDDEN ? 403 : rc == SS_ECONFLICT ? 409 : 400;
+        r->resp->status = ss_web_status(r, &err);
         if (strcmp(err.field, "comment") == 0)
             ss_wf_labelled(r, &err, msg, sizeof msg);
         else

@@ -103,6 +103,26 @@ void ss_page_login(struct ss_wreq *r)
     login_form(r, token, NULL, NULL);
 }
 
+/* What the sign-in form says for a refused sign-in (ss_web_login's err). */
+static const char *login_error(const struct ss_wreq *r, const struct ss_err *err)
+{
+    switch (err->code) {
+    case SS_ETHROTTLED:
+        return err->field[0] ? T(r, "该用户名连续登录失败次数过多，请 15 分钟后再试。",
+                                 "Too many failed sign-ins for this name: wait 15 minutes and try "
+                                 "again.")
+                             : T(r, "从您的网络登录失败次数过多，请 15 分钟后再试。",
+                                 "Too many failed sign-ins from your network: wait 15 minutes and "
+                                 "try again.");
+    case SS_EBUSY:
+        return T(r, "服务器正忙，请稍后再试。", "The server is busy: try again in a moment.");
+    case SS_EUNAUTH:
+        return T(r, "用户名或密码不正确。", "Wrong user name or password.");
+    default:
+        return T(r, "暂时无法登录，请稍后再试。", "Signing in failed: try again shortly.");
+    }
+}
+
 void ss_page_login_post(struct ss_wreq *r)
 {
     const char *cookie = ss_http_cookie(r->http, LOGIN_COOKIE);
@@ -133,32 +153,8 @@ void ss_page_login_post(struct ss_wreq *r)
     }
     ss_err_clear(&err);
     if (ss_web_login(r, name, password, &u, csrf, &err)) {
-        if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_THROTTLED) == 0) {
-            r->resp->status = 429;
-            login_form(r, cookie, name,
-                       T(r, "该用户名连续登录失败次数过多，请 15 分钟后再试。",
-                         "Too many failed sign-ins for this name: wait 15 minutes and try "
-                         "again."));
-        } else if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_THROTTLED_CLIENT) == 0) {
-            r->resp->status = 429;
-            login_form(r, cookie, name,
-                       T(r, "从您的网络登录失败次数过多，请 15 分钟后再试。",
-                         "Too many failed sign-ins from your network: wait 15 minutes and try "
-                         "again."));
-        } else if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_LOGIN_BUSY) == 0) {
-            r->resp->status = 503;
-            login_form(
-                r, cookie, name,
-                T(r, "服务器正忙，请稍后再试。", "The server is busy: try again in a moment."));
-        } else if (err.code == SS_EFORBIDDEN) {
-            r->resp->status = 401;
-            login_form(r, cookie, name,
-                       T(r, "用户名或密码不正确。", "Wrong user name or password."));
-        } else {
-            r->resp->status = 500;
-            login_form(r, cookie, name,
-                       T(r, "暂时无法登录，请稍后再试。", "Signing in failed: try again shortly."));
-        }
+        r->resp->status = ss_web_status(r, &err);
+        login_form(r, cookie, name, login_error(r, &err));
         return;
     }
     ss_http_resp_cookie_ex(r->resp, LOGIN_COOKIE, "", 0, SS_COOKIE_STRICT);

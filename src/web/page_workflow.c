@@ -834,7 +834,7 @@ void ss_page_ledger_post(struct ss_wreq *r)
     if (ss_ledger_import(st, r->e, &u, &sh, period, status, v, &res, &err)) {
         ss_sheet_free(&sh);
         ss_ledger_result_cleanup(&res);
-        r->resp->status = err.code == SS_EFORBIDDEN ? 403 : err.code == SS_ECONFLICT ? 409 : 400;
+        r->resp->status = ss_web_status(r, &err);
         ss_wf_labelled(r, &err, alert, sizeof alert);
         m.alert = alert;
         report_page(r, &u, csrf, period, &m);

@@ -17,140 +17,178 @@
 
 #define SS_MEDIA_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-/* A table: one route a line or three, so not clang-formatted (which would
- * put each field on its own line). */
+/* The table, by hand: each route names only the fields it has (the rest
+ * are zero), so it reads without routes.h open. Laid out by hand, so not
+ * clang-formatted (which would put every field on a line of its own). */
 // clang-format off
 const struct ss_route ss_routes[] = {
-    {"/", ss_page_plan, SS_CACHE_HOME, 0, "The plan: every project's progress", NULL, NULL,
-     NULL, NULL, {{0}}, 0, {{0}}},
-    {"/projects/{no}", ss_page_project, 0, 0, "One project", "integer", "project number",
-     NULL, NULL, {{0}}, 0, {{0}}},
-    {"/targets/{id}", ss_page_target, 0, 0, "One target", "integer", "target id", NULL,
-     NULL, {{"org", "org unit code", NULL}}, 0, {{0}}},
-    {"/orgs/{code}", ss_page_org, 0, 0, "One org unit", "string", "org unit code", NULL,
-     NULL, {{0}}, 0, {{0}}},
-    {"/search", ss_page_search, 0, 0, "Search targets", NULL, NULL, NULL,
-     NULL, {{"q", "search terms", NULL}}, 0, {{0}}},
-    {"/about/method", ss_page_method, 0, 0, "How progress is counted", NULL, NULL, NULL,
-     NULL, {{0}}, 0, {{0}}},
-    {"/login", ss_page_login, 0, 0, "Sign in", NULL, NULL, NULL, NULL, {{0}}, 0,
-     {{"POST", ss_page_login_post, "Sign in (form)", NULL, NULL, 303, 0, NULL}}},
-    {"/logout", NULL, 0, 0, "Sign out", NULL, NULL, NULL, NULL, {{0}}, 0,
-     {{"POST", ss_page_logout_post, "Sign out (form)", NULL, NULL, 303, 1, NULL}}},
-    {"/console", ss_page_console, 0, 0, "The signed-in user's console", NULL, NULL, NULL,
-     NULL, {{0}}, 1, {{0}}},
-    {"/api/v1/plan", ss_api_plan, SS_CACHE_PLAN, 1,
-     "The current plan with every target's figures at the plan's top org unit, as of today",
-     NULL, NULL, "Plan", NULL, {{0}}, 0, {{0}}},
-    {"/api/v1/targets/{id}", ss_api_target, 0, 1,
-     "One target as seen at an org unit: figures, monthly series and breakdown by child units",
-     "integer", "Target id (from /api/v1/plan).", "TargetDetail",
-     NULL, {{"org", "Org unit code (GB/T 2260); default: the plan's top org unit.", NULL},
-      {"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}, 0, {{0}}},
-    {"/api/v1/orgs/{code}", ss_api_org, 0, 1,
-     "An org unit, its children, and every target's figures there", "string",
-     "Org unit code (GB/T 2260).", "OrgDetail",
-     NULL, {{"date", "As-of date, YYYY-MM-DD, within the plan period; default: today.", "date"}}, 0, {{0}}},
-    {"/api/v1/session", ss_api_session_get, 0, 1,
-     "The signed-in user and the session's CSRF token", NULL, NULL, "Session", NULL, {{0}}, 1,
-     {{"POST", ss_api_session_post, "Sign in: sets the HttpOnly, SameSite=Strict session "
-       "cookie ss_session and returns the user and the CSRF token that every state-changing "
-       "request must send in the X-CSRF-Token header", "Login", "Session", 200, 0, "401 429 503"},
-      {"DELETE", ss_api_session_delete, "Sign out: ends the session and clears the cookie",
-       NULL, NULL, 204, 1, NULL}}},
-    {"/console/report", ss_page_report, 0, 0, "A reporter's assignments for the period",
-     NULL, NULL, NULL, NULL, {{"period", "month YYYY-MM", NULL}}, 1,
-     {{"POST", ss_page_report_post, "Save or submit the period's reports (form)", NULL, NULL,
-       303, 1, NULL}}},
-    {"/console/users", ss_page_users, 0, 0, "An administrator's accounts", NULL, NULL, NULL,
-     NULL, {{0}}, 1,
-     {{"POST", ss_page_users_post, "Disable, enable or unlock an account, or reset its password "
-       "(form)", NULL, NULL, 303, 1, NULL}}},
-    {"/console/plan", ss_page_plan_admin, 0, 0,
-     "An admin's plan settings: lead departments and schedules", NULL, NULL, NULL, NULL,
-     {{"plan", "plan id (a draft or the current plan; default: the current plan)", NULL}}, 1,
-     {{"POST", ss_page_plan_admin_post,
-       "Set a project's lead department or a target's schedule (form)", NULL, NULL, 303, 1,
-       NULL}}},
-    {"/console/inbox", ss_page_inbox, 0, 0, "A reviewer's inbox", NULL, NULL, NULL, NULL, {{0}}, 1,
-     {{"POST", ss_page_inbox_post, "Approve (one or the ticked ones) or return a report (form)",
-       NULL, NULL, 303, 1, NULL}}},
-    {"/console/ledger", NULL, 0, 0, "Upload a ledger (form)", NULL, NULL, NULL, NULL, {{0}}, 1,
-     {{"POST", ss_page_ledger_post, "Upload the filled ledger as drafts or for review (form)",
-       NULL, NULL, 303, 1, NULL}}},
-    {"/console/submit", NULL, 0, 0, "Submit drafts (form)", NULL, NULL, NULL, NULL, {{0}}, 1,
-     {{"POST", ss_page_submit_post, "Submit the ticked drafts for review (form)", NULL, NULL,
-       303, 1, NULL}}},
-    {"/api/v1/reports", NULL, 0, 1, "Progress reports", NULL, NULL, NULL, NULL, {{0}}, 0,
-     {{"POST", ss_api_report_post,
-       "Report the cumulative value of an assigned target at an org unit as of a date "
-       "(a reporter, for its own unit): stored as submitted (or a draft), counted only once "
-       "the level above approves it; flags mark implausible jumps and missing shares for the "
-       "reviewer. One live report per target, unit and date: a draft is replaced, a returned "
-       "report corrected in place; a submitted one is not replaced (409)",
-       "ReportNew", "ReportCreated", 201, 1, NULL}}},
-    {"/api/v1/reports/approve", NULL, 0, 1, "Approve several reports", NULL, NULL, NULL, NULL,
-     {{0}}, 0,
-     {{"POST", ss_api_reports_approve,
-       "Approve several submitted reports at once, each on its own with every check, oldest "
-       "date first: 200 when all were approved, 422 when any was not, with each one's result",
-       "ApproveMany", "ApproveResults", 200, 1, "422"}}},
-    {"/api/v1/reports/{id}/approve", NULL, 0, 1, "Approve a report", "integer", "Report id.",
-     NULL, NULL, {{0}}, 0,
-     {{"POST", ss_api_report_approve,
-       "Approve a submitted report (a reviewer of a unit above it, never its own reporter): "
-       "every rule of submission is checked again against what is approved by now; it counts "
-       "from now on",
-       NULL, "ReportState", 200, 1, "404 409"}}},
-    {"/api/v1/reports/{id}/return", NULL, 0, 1, "Return a report", "integer", "Report id.",
-     NULL, NULL, {{0}}, 0,
-     {{"POST", ss_api_report_return,
-       "Return a submitted report to its reporter with a comment saying why", "Comment",
-       "ReportState", 200, 1, "404 409"}}},
-    {"/api/v1/reports/{id}/submit", NULL, 0, 1, "Submit a draft", "integer", "Report id.",
-     NULL, NULL, {{0}}, 0,
-     {{"POST", ss_api_report_submit,
-       "Submit a draft (from a ledger upload) or a returned report for review", NULL,
-       "ReportState", 200, 1, "404 409"}}},
-    {"/api/v1/reports/{id}/evidence", NULL, 0, 1, "Evidence of a report", "integer",
-     "Report id.", NULL, NULL, {{0}}, 0,
-     {{"POST", ss_api_report_evidence,
-       "Attach a photo (JPEG, PNG, WebP) or PDF as multipart field file; kept by content hash",
-       "multipart:file", "EvidenceAdded", 201, 1, "404 409 413"}}},
-    {"/api/v1/inbox", ss_api_inbox, 0, 1,
-     "The signed-in reviewer's inbox: submitted reports of the units below, oldest first",
-     NULL, NULL, "Inbox", NULL, {{0}}, 1, {{0}}},
-    {"/api/v1/assignments", NULL, 0, 1, "Task breakdown", NULL, NULL, NULL, NULL, {{0}}, 0,
-     {{"POST", ss_api_assign_post,
-       "Give an org unit (or a department) its share of a target; the level's shares are "
-       "checked against the whole: short is a warning, over is refused (409) unless forced "
-       "with a reason",
-       "AssignmentNew", "Assignment", 200, 1, "409"}}},
-    {"/api/v1/me/assignments", ss_api_my_assignments, 0, 1,
-     "The signed-in user's assignments for a monthly period, with the last approved values",
-     NULL, NULL, "MyAssignments", NULL,
-     {{"period", "Month YYYY-MM; default: the period whose deadline is next.", NULL}}, 1,
-     {{0}}},
-    {"/api/v1/ledger.xlsx", ss_api_ledger_get, 0, 1,
-     "The period's ledger (台账) as an .xlsx workbook (not JSON): target id (hidden), project, "
-     "metric, unit, assigned value, last approved value, then this value, numerator, "
-     "denominator and note to fill in; the first row also holds the period (K1, L1). Named "
-     "after the unit and the period (台账-CODE-YYYY-MM.xlsx)",
-     NULL, NULL, NULL, SS_MEDIA_XLSX,
-     {{"period", "Month YYYY-MM; default: the period whose deadline is next.", NULL}}, 1,
-     {{0}}},
-    {"/api/v1/ledger", NULL, 0, 1, "Ledger upload", NULL, NULL, NULL,
-     NULL, {{"period", "Month YYYY-MM; must agree with the sheet's own period; needed only "
-             "when the sheet says none.", NULL},
-            {"encoding", "A CSV's encoding, utf-8 or gb18030; default: detected.", NULL}}, 0,
-     {{"POST", ss_api_ledger_post,
-       "Upload the filled ledger (.xlsx, or CSV in UTF-8 or GB18030) as multipart field file, "
-       "for the period the sheet says: every row is validated, each error named by row and "
-       "column, valid rows kept as drafts in one transaction, replacing the period's drafts "
-       "(422 when some rows were refused; 503 while other sheets are being read)",
-       "multipart:file", "LedgerResult", 200, 1, "422 413 503"}}},
-    {"/api/v1/openapi.json", ss_api_openapi, 0, 1, "This document", NULL, NULL, NULL,
-     NULL, {{0}}, 0, {{0}}},
+    {.path = "/", .get = ss_page_plan, .cache = SS_CACHE_HOME,
+     .summary = "The plan: every project's progress"},
+    {.path = "/projects/{no}", .get = ss_page_project, .summary = "One project",
+     .param = {.type = "integer", .desc = "project number"}},
+    {.path = "/targets/{id}", .get = ss_page_target, .summary = "One target",
+     .param = {.type = "integer", .desc = "target id"},
+     .query = {
+        {.name = "org", .desc = "org unit code"}}},
+    {.path = "/orgs/{code}", .get = ss_page_org, .summary = "One org unit",
+     .param = {.type = "string", .desc = "org unit code"}},
+    {.path = "/search", .get = ss_page_search, .summary = "Search targets",
+     .query = {
+        {.name = "q", .desc = "search terms"}}},
+    {.path = "/about/method", .get = ss_page_method, .summary = "How progress is counted"},
+    {.path = "/login", .get = ss_page_login, .summary = "Sign in",
+     .ops = {
+        {.method = "POST", .run = ss_page_login_post, .status = 303, .summary = "Sign in (form)"}}},
+    {.path = "/logout", .summary = "Sign out",
+     .ops = {
+        {.method = "POST", .run = ss_page_logout_post, .status = 303, .auth = 1,
+         .summary = "Sign out (form)"}}},
+    {.path = "/console", .get = ss_page_console, .get_auth = 1,
+     .summary = "The signed-in user's console"},
+    {.path = "/api/v1/plan", .get = ss_api_plan, .cache = SS_CACHE_PLAN, .api = 1,
+     .summary = "The current plan with every target's figures at the plan's top org unit, as of "
+         "today",
+     .schema = "Plan"},
+    {.path = "/api/v1/targets/{id}", .get = ss_api_target, .api = 1,
+     .summary = "One target as seen at an org unit: figures, monthly series and breakdown by "
+         "child units",
+     .param = {.type = "integer", .desc = "Target id (from /api/v1/plan)."},
+     .schema = "TargetDetail",
+     .query = {
+        {.name = "org", .desc = "Org unit code (GB/T 2260); default: the plan's top org unit."},
+        {.name = "date", .desc = "As-of date, YYYY-MM-DD, within the plan period; default: today.",
+         .format = "date"}}},
+    {.path = "/api/v1/orgs/{code}", .get = ss_api_org, .api = 1,
+     .summary = "An org unit, its children, and every target's figures there",
+     .param = {.type = "string", .desc = "Org unit code (GB/T 2260)."}, .schema = "OrgDetail",
+     .query = {
+        {.name = "date", .desc = "As-of date, YYYY-MM-DD, within the plan period; default: today.",
+         .format = "date"}}},
+    {.path = "/api/v1/session", .get = ss_api_session_get, .api = 1, .get_auth = 1,
+     .summary = "The signed-in user and the session's CSRF token", .schema = "Session",
+     .ops = {
+        {.method = "POST", .run = ss_api_session_post, .status = 200, .body = "Login",
+         .schema = "Session", .errors = "401 429 503",
+         .summary = "Sign in: sets the HttpOnly, SameSite=Strict session cookie ss_session and "
+             "returns the user and the CSRF token that every state-changing request must send in "
+             "the X-CSRF-Token header"},
+        {.method = "DELETE", .run = ss_api_session_delete, .status = 204, .auth = 1,
+         .summary = "Sign out: ends the session and clears the cookie"}}},
+    {.path = "/console/report", .get = ss_page_report, .get_auth = 1,
+     .summary = "A reporter's assignments for the period",
+     .query = {
+        {.name = "period", .desc = "month YYYY-MM"}},
+     .ops = {
+        {.method = "POST", .run = ss_page_report_post, .status = 303, .auth = 1,
+         .summary = "Save or submit the period's reports (form)"}}},
+    {.path = "/console/users", .get = ss_page_users, .get_auth = 1,
+     .summary = "An administrator's accounts",
+     .ops = {
+        {.method = "POST", .run = ss_page_users_post, .status = 303, .auth = 1,
+         .summary = "Disable, enable or unlock an account, or reset its password (form)"}}},
+    {.path = "/console/plan", .get = ss_page_plan_admin, .get_auth = 1,
+     .summary = "An admin's plan settings: lead departments and schedules",
+     .query = {
+        {.name = "plan",
+         .desc = "plan id (a draft or the current plan; default: the current plan)"}},
+     .ops = {
+        {.method = "POST", .run = ss_page_plan_admin_post, .status = 303, .auth = 1,
+         .summary = "Set a project's lead department or a target's schedule (form)"}}},
+    {.path = "/console/inbox", .get = ss_page_inbox, .get_auth = 1, .summary = "A reviewer's inbox",
+     .ops = {
+        {.method = "POST", .run = ss_page_inbox_post, .status = 303, .auth = 1,
+         .summary = "Approve (one or the ticked ones) or return a report (form)"}}},
+    {.path = "/console/ledger", .get_auth = 1, .summary = "Upload a ledger (form)",
+     .ops = {
+        {.method = "POST", .run = ss_page_ledger_post, .status = 303, .auth = 1,
+         .summary = "Upload the filled ledger as drafts or for review (form)"}}},
+    {.path = "/console/submit", .get_auth = 1, .summary = "Submit drafts (form)",
+     .ops = {
+        {.method = "POST", .run = ss_page_submit_post, .status = 303, .auth = 1,
+         .summary = "Submit the ticked drafts for review (form)"}}},
+    {.path = "/api/v1/reports", .api = 1, .summary = "Progress reports",
+     .ops = {
+        {.method = "POST", .run = ss_api_report_post, .status = 201, .auth = 1, .body = "ReportNew",
+         .schema = "ReportCreated",
+         .summary = "Report the cumulative value of an assigned target at an org unit as of a "
+             "date (a reporter, for its own unit): stored as submitted (or a draft), counted only "
+             "once the level above approves it; flags mark implausible jumps and missing shares "
+             "for the reviewer. One live report per target, unit and date: a draft is replaced, a "
+             "returned report corrected in place; a submitted one is not replaced (409)"}}},
+    {.path = "/api/v1/reports/approve", .api = 1, .summary = "Approve several reports",
+     .ops = {
+        {.method = "POST", .run = ss_api_reports_approve, .status = 200, .auth = 1,
+         .body = "ApproveMany", .schema = "ApproveResults", .errors = "422",
+         .summary = "Approve several submitted reports at once, each on its own with every check, "
+             "oldest date first: 200 when all were approved, 422 when any was not, with each "
+             "one's result"}}},
+    {.path = "/api/v1/reports/{id}/approve", .api = 1, .summary = "Approve a report",
+     .param = {.type = "integer", .desc = "Report id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_report_approve, .status = 200, .auth = 1,
+         .schema = "ReportState", .errors = "404 409",
+         .summary = "Approve a submitted report (a reviewer of a unit above it, never its own "
+             "reporter): every rule of submission is checked again against what is approved by "
+             "now; it counts from now on"}}},
+    {.path = "/api/v1/reports/{id}/return", .api = 1, .summary = "Return a report",
+     .param = {.type = "integer", .desc = "Report id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_report_return, .status = 200, .auth = 1, .body = "Comment",
+         .schema = "ReportState", .errors = "404 409",
+         .summary = "Return a submitted report to its reporter with a comment saying why"}}},
+    {.path = "/api/v1/reports/{id}/submit", .api = 1, .summary = "Submit a draft",
+     .param = {.type = "integer", .desc = "Report id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_report_submit, .status = 200, .auth = 1,
+         .schema = "ReportState", .errors = "404 409",
+         .summary = "Submit a draft (from a ledger upload) or a returned report for review"}}},
+    {.path = "/api/v1/reports/{id}/evidence", .api = 1, .summary = "Evidence of a report",
+     .param = {.type = "integer", .desc = "Report id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_report_evidence, .status = 201, .auth = 1,
+         .body = "multipart:file", .schema = "EvidenceAdded", .errors = "404 409 413",
+         .summary = "Attach a photo (JPEG, PNG, WebP) or PDF as multipart field file; kept by "
+             "content hash"}}},
+    {.path = "/api/v1/inbox", .get = ss_api_inbox, .api = 1, .get_auth = 1,
+     .summary = "The signed-in reviewer's inbox: submitted reports of the units below, oldest "
+         "first",
+     .schema = "Inbox"},
+    {.path = "/api/v1/assignments", .api = 1, .summary = "Task breakdown",
+     .ops = {
+        {.method = "POST", .run = ss_api_assign_post, .status = 200, .auth = 1,
+         .body = "AssignmentNew", .schema = "Assignment", .errors = "409",
+         .summary = "Give an org unit (or a department) its share of a target; the level's shares "
+             "are checked against the whole: short is a warning, over is refused (409) unless "
+             "forced with a reason"}}},
+    {.path = "/api/v1/me/assignments", .get = ss_api_my_assignments, .api = 1, .get_auth = 1,
+     .summary = "The signed-in user's assignments for a monthly period, with the last approved "
+         "values",
+     .schema = "MyAssignments",
+     .query = {
+        {.name = "period", .desc = "Month YYYY-MM; default: the period whose deadline is next."}}},
+    {.path = "/api/v1/ledger.xlsx", .get = ss_api_ledger_get, .api = 1, .get_auth = 1,
+     .summary = "The period's ledger (台账) as an .xlsx workbook (not JSON): target id (hidden), "
+         "project, metric, unit, assigned value, last approved value, then this value, numerator, "
+         "denominator and note to fill in; the first row also holds the period (K1, L1). Named "
+         "after the unit and the period (台账-CODE-YYYY-MM.xlsx)",
+     .media = SS_MEDIA_XLSX,
+     .query = {
+        {.name = "period", .desc = "Month YYYY-MM; default: the period whose deadline is next."}}},
+    {.path = "/api/v1/ledger", .api = 1, .summary = "Ledger upload",
+     .query = {
+        {.name = "period",
+         .desc = "Month YYYY-MM; must agree with the sheet's own period; needed only when the "
+             "sheet says none."},
+        {.name = "encoding", .desc = "A CSV's encoding, utf-8 or gb18030; default: detected."}},
+     .ops = {
+        {.method = "POST", .run = ss_api_ledger_post, .status = 200, .auth = 1,
+         .body = "multipart:file", .schema = "LedgerResult", .errors = "422 413 503",
+         .summary = "Upload the filled ledger (.xlsx, or CSV in UTF-8 or GB18030) as multipart "
+             "field file, for the period the sheet says: every row is validated, each error named "
+             "by row and column, valid rows kept as drafts in one transaction, replacing the "
+             "period's drafts (422 when some rows were refused; 503 while other sheets are being "
+             "read)"}}},
+    {.path = "/api/v1/openapi.json", .get = ss_api_openapi, .api = 1, .summary = "This document"},
 };
 // clang-format on
 const size_t ss_nroutes = sizeof ss_routes / sizeof ss_routes[0];
@@ -161,7 +199,7 @@ const struct ss_route *ss_route_match(const char *path, char *param, size_t cap)
 
     param[0] = '\0';
     for (i = 0; i < ss_nroutes; i++) {
-        const char *pat = ss_routes[i].pattern;
+        const char *pat = ss_routes[i].path;
         const char *brace = strchr(pat, '{');
         size_t pre, n;
 
@@ -429,8 +467,13 @@ static void components(struct ss_json *j)
            "returned report); unchanged: rows whose report already holds their values.",
            "format:string period:string status:string stored:integer unchanged:integer "
            "skipped:integer ids:[integer] error_count:integer errors:[@LedgerError]");
-    schema(j, "ErrorBody", NULL, "code:string message:string");
-    schema(j, "Error", "Every error: a code and a sentence.", "error:@ErrorBody");
+    schema(j, "ErrorBody",
+           "code: what kind of error (bad_input, bad_parameter, not_found, forbidden, "
+           "conflict, throttled, busy, internal ...); field: the input it is about, when it "
+           "is about one.",
+           "code:string message:string field:string");
+    schema(j, "Error", "Every error: a code, a sentence, and the field it is about.",
+           "error:@ErrorBody");
     ss_json_obj_end(j);
     ss_json_key(j, "securitySchemes");
     ss_json_obj(j);
@@ -507,9 +550,10 @@ static const char *status_text(const char *code)
         {"413", "The body is too large."},
         {"415", "The body is not application/json."},
         {"422", "The values do not validate."},
-        {"429", "Too many failed sign-ins for this name or from this address: wait and "
-                "retry."},
-        {"503", "The server is busy checking other sign-ins: retry in a moment."},
+        {"429", "Too many attempts from this address (or, signing in, for this name): wait "
+                "and retry."},
+        {"503", "The server is busy (checking other sign-ins, reading other sheets): retry in a "
+                "moment."},
     };
     size_t i;
 
@@ -545,7 +589,7 @@ static void security(struct ss_json *j, int auth, int csrf)
 static void operation(struct ss_json *j, const struct ss_route *rt, const struct ss_route_op *op)
 {
     char key[16], code[8];
-    const char *brace = strchr(rt->pattern, '{'), *e;
+    const char *brace = strchr(rt->path, '{'), *e;
     int multipart = op->body && strncmp(op->body, "multipart:", 10) == 0;
     size_t i;
 
@@ -555,7 +599,7 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
     ss_json_key(j, key);
     ss_json_obj(j);
     ss_json_kstr(j, "summary", op->summary);
-    operation_id(j, op->method, rt->pattern);
+    operation_id(j, op->method, rt->path);
     security(j, op->auth, 1);
     ss_json_key(j, "parameters");
     ss_json_arr(j);
@@ -566,9 +610,9 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
             n = sizeof name - 1;
         memcpy(name, brace + 1, n);
         name[n] = '\0';
-        param(j, name, "path", rt->param_type, NULL, rt->param_desc, 1);
+        param(j, name, "path", rt->param.type, NULL, rt->param.desc, 1);
     }
-    if (!rt->fn)
+    if (!rt->get)
         for (i = 0; i < sizeof rt->query / sizeof rt->query[0] && rt->query[i].name; i++)
             param(j, rt->query[i].name, "query", "string", rt->query[i].format, rt->query[i].desc,
                   0);
@@ -610,7 +654,7 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
     } else {
         response_ref(j, code, "OK", op->schema);
     }
-    if (op->body || (!rt->fn && rt->query[0].name))
+    if (op->body || (!rt->get && rt->query[0].name))
         response_ref(j, "400", status_text("400"), "Error");
     if (op->auth) {
         response_ref(j, "401", status_text("401"), "Error");
@@ -680,22 +724,22 @@ void ss_web_openapi(struct ss_buf *b)
 
         if (!rt->api)
             continue;
-        ss_json_key(&j, rt->pattern);
+        ss_json_key(&j, rt->path);
         ss_json_obj(&j);
         for (k = 0; k < SS_ROUTE_MAX_OPS && rt->ops[k].method; k++)
             operation(&j, rt, &rt->ops[k]);
-        if (!rt->fn) {
+        if (!rt->get) {
             ss_json_obj_end(&j);
             continue;
         }
         ss_json_key(&j, "get");
         ss_json_obj(&j);
         ss_json_kstr(&j, "summary", rt->summary);
-        operation_id(&j, "GET", rt->pattern);
+        operation_id(&j, "GET", rt->path);
         security(&j, rt->get_auth, 0);
         ss_json_key(&j, "parameters");
         ss_json_arr(&j);
-        brace = strchr(rt->pattern, '{');
+        brace = strchr(rt->path, '{');
         if (brace) {
             char name[32];
             size_t n = strcspn(brace + 1, "}");
@@ -703,7 +747,7 @@ void ss_web_openapi(struct ss_buf *b)
                 n = sizeof name - 1;
             memcpy(name, brace + 1, n);
             name[n] = '\0';
-            param(&j, name, "path", rt->param_type, NULL, rt->param_desc, 1);
+            param(&j, name, "path", rt->param.type, NULL, rt->param.desc, 1);
         }
         for (k = 0; k < sizeof rt->query / sizeof rt->query[0] && rt->query[k].name; k++)
             param(&j, rt->query[k].name, "query", "string", rt->query[k].format, rt->query[k].desc,

@@ -23,8 +23,8 @@ struct ss_qparam {
  * exception). For API routes the OpenAPI document lists it with its
  * request body schema, success status and the errors below. */
 struct ss_route_op {
-    const char *method;
-    void (*fn)(struct ss_wreq *r);
+    const char *method;             /* "POST", "PUT", "PATCH", "DELETE" */
+    void (*run)(struct ss_wreq *r); /* the handler, on a write lane (web.c) */
     const char *summary;
     const char *body;   /* component schema of the JSON request body, "multipart:FIELD"
                            for a file upload in form field FIELD, or NULL */
@@ -36,20 +36,25 @@ struct ss_route_op {
 
 #define SS_ROUTE_MAX_OPS 3
 
+/* A route. Written with designated initialisers (routes.c): a field left
+ * out is zero, which is always the plain default (no cache, not API, no
+ * parameter, no session, no ops). */
 struct ss_route {
-    const char *pattern;           /* "/targets/{id}", "/reports/{id}/approve": at most one {param},
-                                      a whole segment */
-    void (*fn)(struct ss_wreq *r); /* GET and HEAD; NULL: not allowed */
-    int cache;                     /* SS_CACHE_* */
-    int api;                       /* 1: JSON API route, listed in the OpenAPI document */
+    const char *path;               /* "/targets/{id}", "/reports/{id}/approve": at most one
+                                       {param}, a whole segment */
+    void (*get)(struct ss_wreq *r); /* GET and HEAD; NULL: not allowed */
+    int cache;                      /* SS_CACHE_* */
+    int api;                        /* 1: JSON API route, listed in the OpenAPI document */
     const char *summary;
-    const char *param_type; /* "integer" or "string" for the {param} */
-    const char *param_desc;
+    struct {
+        const char *type; /* "integer" or "string" */
+        const char *desc;
+    } param;                   /* the {param} of path */
     const char *schema;        /* component schema of the 200 body */
     const char *media;         /* media type of the 200 body when it is a binary download
                                   (the handler sets the same Content-Type); NULL: JSON */
     struct ss_qparam query[3]; /* query parameters of GET; of the operations when the
-                                  route has no GET (fn NULL) */
+                                  route has no GET (get NULL) */
     int get_auth;              /* 1: GET needs a session (401 without one) */
     struct ss_route_op ops[SS_ROUTE_MAX_OPS];
 };

@@ -35,7 +35,7 @@
  * refresher renders again the slots that were read, then publishes `gen`,
  * which stales every other slot at once.
  *
- * Methods: GET and HEAD run the route's fn; POST, PUT, PATCH and DELETE run
+ * Methods: GET and HEAD run the route's get; POST, PUT, PATCH and DELETE run
  * the route's matching op, never cached. A state-changing request that
  * carries an Origin header from another site is refused (403) before any
  * handler runs; authentication and CSRF are the handler's (ss_web_auth).
@@ -616,7 +616,7 @@ static const char *route_allow(const struct ss_route *rt)
     if (!rt)
         return "GET, HEAD";
     ss_buf_init(&b, sizeof allow - 1);
-    if (rt->fn)
+    if (rt->get)
         ss_buf_puts(&b, "GET, HEAD");
     for (i = 0; i < SS_ROUTE_MAX_OPS && rt->ops[i].method; i++) {
         if (b.len)
@@ -800,7 +800,7 @@ static struct ss_http_blob *slot_render(struct ss_web *w, int k, int32_t today,
 
     memset(&key, 0, sizeof key);
     key.method = "GET";
-    key.path = sl->rt->pattern; /* cached routes have no {param} */
+    key.path = sl->rt->path; /* cached routes have no {param} */
     key.ip = "-";
     memset(&out, 0, sizeof out);
     ss_buf_init(&out.body, SS_MAX_OUTPUT);
@@ -816,7 +816,7 @@ static struct ss_http_blob *slot_render(struct ss_web *w, int k, int32_t today,
     r.e = w->engine;
     r.plan = ss_engine_plan(w->engine);
     r.day = ss_web_clamp_day(r.plan, today);
-    sl->rt->fn(&r);
+    sl->rt->get(&r);
     if ((out.status == 0 || out.status == 200) && !out.body.err) {
         uint64_t gen = atomic_load(&w->egen); /* cannot move while the read lock is held */
         size_t len;
@@ -858,7 +858,7 @@ static void run_op(struct ss_web *w, const struct ss_http_req *req, struct ss_ht
     r.e = w->engine;
     r.plan = ss_engine_plan(w->engine);
     r.day = ss_web_clamp_day(r.plan, today);
-    op->fn(&r);
+    op->run(&r);
     if (ticket)
         *ticket = refresh_ticket(w);
     pthread_rwlock_unlock(&w->lock);
@@ -954,7 +954,7 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
             run_op(w, req, resp, op, r.param, NULL);
         return;
     }
-    if (rt && !rt->fn) {
+    if (rt && !rt->get) {
         not_allowed(resp, api, rt);
         return;
     }
@@ -992,12 +992,15 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     r.plan = ss_engine_plan(w->engine);
     r.day = ss_web_clamp_day(r.plan, today);
     if (!rt) {
+        struct ss_err err;
+
+        ss_err_set(&err, SS_ENOTFOUND, "", "No such API route.");
         if (api)
-            ss_api_error(&r, 404, "not_found", "No such API route.");
+            ss_web_error(&r, &err);
         else
             ss_page_not_found(&r);
     } else {
-        rt->fn(&r);
+        rt->get(&r);
     }
     pthread_rwlock_unlock(&w->lock);
 }

@@ -35,6 +35,7 @@
 #include "core/auth.h"
 #include "core/engine.h"
 #include "web/http.h"
+#include "web/web_err.h"
 
 struct ss_web;
 
@@ -90,7 +91,9 @@ void ss_api_plan(struct ss_wreq *r);
 void ss_api_target(struct ss_wreq *r);
 void ss_api_org(struct ss_wreq *r);
 void ss_api_openapi(struct ss_wreq *r);
-/* {"error":{"code","message"}} with status. */
+/* {"error":{"code","message"}} with status, for a refusal of the request's
+ * form that no ss_err code stands for (415). Every other error goes
+ * through ss_web_error (web_err.h), which picks the status. */
 void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msg);
 /* The request's JSON body as a jansson object (the caller json_decref's
  * it). NULL after answering 415 (not application/json) or 400 (malformed,
@@ -125,7 +128,10 @@ int ss_web_auth(struct ss_wreq *r, int write, struct ss_user *u);
 #define SS_SESSION_COOKIE "ss_session"
 /* Check credentials and open a session (ss_auth_login on this thread's
  * read-write connection, with the peer's address), setting the session
- * cookie on success. Errors as ss_auth_login's. */
+ * cookie on success. Errors as ss_auth_login's, with the code saying what
+ * the web answers (web_err.h): SS_ETHROTTLED (field "user" when the name
+ * is throttled, "" when the client address is), SS_EBUSY, SS_EUNAUTH
+ * (wrong name or password, field "user"), SS_EDB. */
 int ss_web_login(struct ss_wreq *r, const char *name, const char *password, struct ss_user *u,
                  char csrf[SS_TOKEN_HEX], struct ss_err *err);
 /* Set the session cookie to token, or clear it (NULL). */

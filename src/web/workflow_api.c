@@ -6,11 +6,11 @@
  * Every handler starts with ss_web_auth (401 without a session; writes
  * also need the CSRF token, 403), then leaves every decision to core/:
  * access (core/access.h), validation (core/report.h) and state
- * (store/store_workflow.h). Errors carry the field they are about:
- * {"error":{"code","message","field"}}; 400 bad input, 403 out of scope
- * (and approving one's own report), 404 unknown report, 409 wrong state
- * (a submitted report is not replaced). Messages name JSON fields
- * (SS_VOICE_API), never the CLI's flags.
+ * (store/store_workflow.h). Errors go through ss_web_error (web_err.h) and
+ * carry the field they are about: {"error":{"code","message","field"}};
+ * 400 bad input, 403 out of scope (and approving one's own report), 404
+ * unknown report, 409 wrong state (a submitted report is not replaced).
+ * Messages name JSON fields (SS_VOICE_API), never the CLI's flags.
  *
  * POST /api/v1/reports/approve {"ids":[…]} approves several at once, each
  * on its own: 200 when all were approved, 422 when any was not, with one
@@ -36,48 +36,6 @@
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
-void ss_wf_error(struct ss_wreq *r, const struct ss_err *err, int path_id)
-{
-    struct ss_json j;
-    int status;
-    const char *code;
-
-    switch (err->code) {
-    case SS_EFORBIDDEN:
-        status = 403, code = "forbidden";
-        break;
-    case SS_ECONFLICT:
-        status = 409, code = "conflict";
-        break;
-    case SS_ENOTFOUND:
-        status = path_id && strcmp(err->field, "id") == 0 ? 404 : 400;
-        code = status == 404 ? "not_found" : "bad_input";
-        break;
-    case SS_EINVAL:
-        status = 400, code = "bad_input";
-        break;
-    default:
-        status = 500, code = "internal";
-        break;
-    }
-    ss_buf_reset(&r->resp->body);
-    r->resp->status = status;
-    r->resp->ctype = JSON_TYPE;
-    r->resp->cache_control = "no-store";
-    ss_json_init(&j, &r->resp->body, 0);
-    ss_json_obj(&j);
-    ss_json_key(&j, "error");
-    ss_json_obj(&j);
-    ss_json_kstr(&j, "code", code);
-    ss_json_kstr(&j, "message",
-                 status == 500 ? "The store failed; nothing was changed." : err->msg);
-    if (err->field[0])
-        ss_json_kstr(&j, "field", err->field);
-    ss_json_obj_end(&j);
-    ss_json_obj_end(&j);
-    ss_buf_putc(&r->resp->body, '\n');
-}
-
 void ss_wf_flags_json(struct ss_json *j, const char *flags)
 {
     const char *p = flags ? flags : "";
@@ -97,9 +55,12 @@ void ss_wf_flags_json(struct ss_json *j, const char *flags)
 static struct ss_store *rw(struct ss_wreq *r)
 {
     struct ss_store *st = ss_web_store_rw(r);
+    struct ss_err err;
 
-    if (!st)
-        ss_api_error(r, 500, "internal", "The database cannot be opened for writing.");
+    if (!st) {
+        ss_err_set(&err, SS_EIO, "", "the database cannot be opened for writing");
+        ss_web_error(r, &err);
+    }
     return st;
 }
 
@@ -114,7 +75,7 @@ static int num_field(struct ss_wreq *r, json_t *body, const char *name, double *
         return 0;
     if (!json_is_number(v)) {
         ss_err_set(&err, SS_EINVAL, name, "%s must be a number", name);
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return -1;
     }
     *out = json_number_value(v);
@@ -132,7 +93,7 @@ static int str_field(struct ss_wreq *r, json_t *body, const char *name, const ch
         return 0;
     if (!json_is_string(v)) {
         ss_err_set(&err, SS_EINVAL, name, "%s must be a string", name);
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return -1;
     }
     *out = json_string_value(v);
@@ -144,7 +105,10 @@ static int id_param(struct ss_wreq *r, int64_t *id)
     long v;
 
     if (ss_parse_long(r->param, &v) || v < 1) {
-        ss_api_error(r, 400, "bad_parameter", "The report id must be a positive integer.");
+        struct ss_err err;
+
+        ss_err_set(&err, SS_EINVAL, "id", "The report id must be a positive integer.");
+        ss_web_error_code(r, "bad_parameter", &err);
         return -1;
     }
     *id = v;
@@ -179,7 +143,7 @@ void ss_api_report_post(struct ss_wreq *r)
     v = json_object_get(body, "target");
     if (!json_is_integer(v) || json_integer_value(v) < 1) {
         ss_err_set(&err, SS_EINVAL, "target", "target must be a target id (an integer)");
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         goto out;
     }
     req.target_id = json_integer_value(v);
@@ -201,7 +165,7 @@ void ss_api_report_post(struct ss_wreq *r)
     if (!(st = rw(r)))
         goto out;
     if (ss_workflow_submit(st, r->e, &u, &req, &id, flags, &outcome, &err)) {
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         goto out;
     }
     if (outcome == SS_WF_UNCHANGED && ss_store_wf_get(st, id, &live) == SS_OK) {
@@ -254,7 +218,7 @@ static void transition(struct ss_wreq *r, int which)
     else
         rc = ss_workflow_resubmit(st, r->e, &u, id, SS_VOICE_API, &err);
     if (rc) {
-        ss_wf_error(r, &err, 1);
+        ss_web_error(r, &err);
         goto out;
     }
     begin(r, &j, 200);
@@ -280,25 +244,6 @@ void ss_api_report_submit(struct ss_wreq *r)
     transition(r, 2);
 }
 
-/* The error object of one failed approval (as ss_wf_error writes it). */
-static void result_error(struct ss_json *j, const struct ss_err *err)
-{
-    const char *code = err->code == SS_EFORBIDDEN  ? "forbidden"
-                       : err->code == SS_ECONFLICT ? "conflict"
-                       : err->code == SS_ENOTFOUND ? "not_found"
-                       : err->code == SS_EINVAL    ? "bad_input"
-                                                   : "internal";
-
-    ss_json_key(j, "error");
-    ss_json_obj(j);
-    ss_json_kstr(j, "code", code);
-    ss_json_kstr(j, "message",
-                 err->code == SS_EDB ? "The store failed; nothing was changed." : err->msg);
-    if (err->field[0])
-        ss_json_kstr(j, "field", err->field);
-    ss_json_obj_end(j);
-}
-
 void ss_api_reports_approve(struct ss_wreq *r)
 {
     struct ss_user u;
@@ -318,7 +263,7 @@ void ss_api_reports_approve(struct ss_wreq *r)
     if (!json_is_array(arr) || n == 0 || n > SS_MAX_INBOX) {
         ss_err_set(&err, SS_EINVAL, "ids", "ids must be an array of 1 to %d report ids",
                    SS_MAX_INBOX);
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         goto out;
     }
     ids = ss_xcalloc(n, sizeof *ids);
@@ -327,7 +272,7 @@ void ss_api_reports_approve(struct ss_wreq *r)
         if (!json_is_integer(v) || json_integer_value(v) < 1) {
             ss_err_set(&err, SS_EINVAL, "ids", "ids[%zu] is not a report id (a positive integer)",
                        i);
-            ss_wf_error(r, &err, 0);
+            ss_web_error(r, &err);
             goto out;
         }
         ids[i] = json_integer_value(v);
@@ -348,7 +293,7 @@ void ss_api_reports_approve(struct ss_wreq *r)
         if (res[i].rc == SS_OK)
             ss_json_kstr(&j, "status", "approved");
         else
-            result_error(&j, &res[i].err);
+            ss_web_error_member(&j, r, &res[i].err);
         ss_json_obj_end(&j);
     }
     ss_json_arr_end(&j);
@@ -455,6 +400,7 @@ void ss_wf_report_json(struct ss_json *j, const struct ss_wreq *r, const struct 
 
 void ss_api_inbox(struct ss_wreq *r)
 {
+    struct ss_err err;
     struct ss_user u;
     struct ss_wf_report *list = NULL;
     struct ss_json j;
@@ -463,14 +409,17 @@ void ss_api_inbox(struct ss_wreq *r)
 
     if (ss_web_auth(r, 0, &u))
         return;
+    ss_err_clear(&err);
     if (u.role != SS_ROLE_REVIEWER && u.role != SS_ROLE_ADMIN) {
-        ss_api_error(r, 403, "forbidden", "Only reviewers have an inbox.");
+        ss_err_set(&err, SS_EFORBIDDEN, "role", "Only reviewers have an inbox.");
+        ss_web_error(r, &err);
         return;
     }
     mine = ss_access_user_org(r->e, &u);
     if (ss_store_wf_inbox(r->st, u.role == SS_ROLE_ADMIN ? 0 : ss_engine_org(r->e, mine)->id,
                           SS_MAX_INBOX, &list, &n)) {
-        ss_api_error(r, 500, "internal", "The inbox cannot be read.");
+        ss_err_set(&err, SS_EDB, "", "the inbox cannot be read");
+        ss_web_error(r, &err);
         return;
     }
     begin(r, &j, 200);
@@ -504,7 +453,7 @@ void ss_api_assign_post(struct ss_wreq *r)
     v = json_object_get(body, "target");
     if (!json_is_integer(v) || json_integer_value(v) < 1) {
         ss_err_set(&err, SS_EINVAL, "target", "target must be a target id (an integer)");
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         goto out;
     }
     req.target_id = json_integer_value(v);
@@ -514,13 +463,13 @@ void ss_api_assign_post(struct ss_wreq *r)
     req.force = json_is_true(json_object_get(body, "force"));
     if (!req.org == !req.dept) {
         ss_err_set(&err, SS_EINVAL, "org", "give either org (a unit code) or dept");
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         goto out;
     }
     if (!(st = rw(r)))
         goto out;
     if (ss_assign(st, r->e, &u, &req, &res, &err)) {
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         goto out;
     }
     begin(r, &j, 200);
@@ -549,14 +498,15 @@ void ss_api_my_assignments(struct ss_wreq *r)
 
     if (ss_web_auth(r, 0, &u))
         return;
+    ss_err_clear(&err);
     if ((org = ss_access_user_org(r->e, &u)) < 0) {
-        ss_api_error(r, 403, "forbidden", "The account's org unit is unknown.");
+        ss_err_set(&err, SS_EFORBIDDEN, "org", "The account's org unit is unknown.");
+        ss_web_error(r, &err);
         return;
     }
-    ss_err_clear(&err);
     if (ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u.org,
                        ss_http_arg(r->http, "period"), &l, &err)) {
-        ss_wf_error(r, &err, 0);
+        ss_web_error(r, &err);
         return;
     }
     begin(r, &j, 200);

@@ -60,17 +60,13 @@ size_t ss_wf_ticked(struct ss_wreq *r, int64_t *ids, size_t max);
 /* A count from the query, or -1. */
 long ss_wf_count_arg(struct ss_wreq *r, const char *key);
 
-/* {"error":{"code","message","field"}} with the status for err->code:
- * 400 bad input, 403 out of scope, 404 (an unknown {id} when path_id),
- * 409 wrong state, 500 store. */
-void ss_wf_error(struct ss_wreq *r, const struct ss_err *err, int path_id);
 /* "a,b" -> ["a","b"] */
 void ss_wf_flags_json(struct ss_json *j, const char *flags);
 void ss_wf_report_json(struct ss_json *j, const struct ss_wreq *r, const struct ss_wf_report *x);
 
 /* Read an uploaded sheet (base/sheet.h), at most SS_MAX_SHEET_READS at
- * once in the process; when no reader frees up soon, *busy = 1 (answer
- * 503) and nothing is read. */
+ * once in the process; when no reader frees up soon, SS_EBUSY with
+ * *busy = 1 (answer 503) and nothing is read. */
 int ss_wf_sheet_read(const char *data, size_t len, enum ss_sheet_enc enc, struct ss_sheet *sh,
                      int *busy, struct ss_err *err);
 /* Content-Disposition: attachment with the UTF-8 name as an RFC 5987

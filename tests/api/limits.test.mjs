@@ -153,3 +153,50 @@ test('serve refuses limits that make no sense, naming the option', () => {
   const help = spawnSync(SHISHI, ['serve', '--help'], { encoding: 'utf8' });
   for (const o of ['--per-ip', '--request-timeout', '--trusted-proxy']) assert.match(help.stdout, new RegExp(o));
 });
+
+// Two servers on one database (as several processes behind one database
+// will be): the throttle's count is the database's, so failures through
+// one server are counted by the other, and neither can be used to get
+// more tries than the limit.
+test('servers sharing a database share the throttle: failures through one count on the other',
+     async () => {
+  process.env.SHISHI_PWHASH_FAST = '1';
+  const a = await serve();
+  const add = spawnSync(SHISHI, ['user', 'add', 'shared-name', '--role', 'viewer', '--org', '65',
+                                 '--db', a.db], { input: 'the right one\n', encoding: 'utf8' });
+  assert.equal(add.status, 0, add.stderr);
+  // a second server on a's database
+  const { spawn } = await import('node:child_process');
+  const proc = spawn(SHISHI, ['serve', '--db', a.db, '--listen', '127.0.0.1:0'],
+                     { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const port = await new Promise((resolve, reject) => {
+    proc.stderr.on('data', (d) => {
+      log += d;
+      const m = /listening on .*\(port (\d+)/.exec(log);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.on('exit', (code) => reject(new Error(`second server exited ${code}:\n${log}`)));
+  });
+  const exited = new Promise((resolve) => proc.on('close', (code) => resolve(code)));
+  const login = async (p, password) => {
+    const body = JSON.stringify({ user: 'shared-name', password });
+    const r = await fetch(`http://127.0.0.1:${p}/api/v1/session`, {
+      method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+    return { status: r.status, json: await r.json() };
+  };
+  try {
+    // the failures alternate between the servers
+    for (let i = 0; i < 5; i++)
+      assert.equal((await login(i % 2 ? port : a.port, 'guess ' + i)).status, 401);
+    for (const p of [a.port, port]) {
+      const t = await login(p, 'the right one');
+      assert.equal(t.status, 429, `port ${p}`);
+      assert.equal(t.json.error.code, 'throttled');
+      assert.match(t.json.error.message, /for this name: wait 15 minutes/);
+    }
+  } finally {
+    proc.kill('SIGTERM');
+    assert.equal(await exited, 0, 'the second server exits cleanly:\n' + log.slice(-2000));
+  }
+});

@@ -82,6 +82,25 @@ test('/api/v1/orgs/{code}: the unit, its children and its targets', async () => 
   assert.equal(r.json.targets.length, 51);
 });
 
+test('an error names the input it is about: the path segment or the query argument', async () => {
+  const cases = [
+    ['/api/v1/targets/abc', 'id'],
+    ['/api/v1/targets/999999', 'id'],
+    ['/api/v1/targets/1?org=65x', 'org'],
+    ['/api/v1/targets/1?org=9999', 'org'],
+    ['/api/v1/targets/1?date=2026-02-30', 'date'],
+    ['/api/v1/orgs/abc', 'code'],
+    ['/api/v1/orgs/1234', 'code'],
+  ];
+  for (const [p, field] of cases) {
+    const r = await getJson(srv.base, p);
+    assert.equal(r.json.error.field, field, p);
+    assert.equal(r.headers['cache-control'], 'no-store', p);
+  }
+  // nothing in particular: no field
+  assert.equal('field' in (await getJson(srv.base, '/api/v1/nothing')).json.error, false);
+});
+
 test('errors are JSON with the right status', async () => {
   const cases = [
     ['/api/v1/targets/999999', 404, 'not_found'],

@@ -402,7 +402,8 @@ int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_ro
         /* Reuse the first job's array for the whole result. */
         jobs[0].rows = ss_xrealloc(jobs[0].rows, (total + 1) * sizeof *jobs[0].rows);
         for (i = 1; i < threads; i++) {
-            memcpy(jobs[0].rows + jobs[0].n, jobs[i].rows, jobs[i].n * sizeof *jobs[i].rows);
+            if (jobs[i].n) /* an empty part has no array */
+                memcpy(jobs[0].rows + jobs[0].n, jobs[i].rows, jobs[i].n * sizeof *jobs[i].rows);
             jobs[0].n += jobs[i].n;
         }
         *out = jobs[0].rows;

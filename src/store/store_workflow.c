@@ -420,6 +420,10 @@ int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m
     sqlite3_stmt *s;
     int rc;
 
+    if (m->from && strcmp(m->from, "approved") == 0) /* the engine counts it as it is */
+        return ss_err_set(err, SS_ECONFLICT, "status",
+                          "report %lld is approved: an approved report never changes",
+                          (long long)id);
     if ((rc = store_tx_join(st, err)))
         return rc;
     /* an approval's seq: max + 1 under the write lock this transaction

@@ -149,7 +149,8 @@ struct ss_wf_move {
  * "approved" gives it the next approval seq in the same statement (store.h:
  * approval order; PostgreSQL will take the seq under its advisory lock
  * here). SS_ENOTFOUND (field "id") when there is no such report,
- * SS_ECONFLICT (field "status") when it is no longer m->from; nothing
+ * SS_ECONFLICT (field "status") when it is no longer m->from, or m->from
+ * is "approved" (an approved report never changes, whoever asks); nothing
  * changes then. Which moves are allowed is core's (core/workflow.h). */
 int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m,
                      struct ss_err *err);

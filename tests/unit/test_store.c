@@ -6,6 +6,8 @@
  *     transaction is refused and writes nothing, another actor cannot
  *     write inside an open transaction, and a sign-in leaves nobody's name
  *     on the connection for the next write;
+ *   - a status change is compare-and-set on the status the caller read,
+ *     never of an approved report; which moves are allowed is core's;
  *   - the change counters move on what they count, from any connection,
  *     and stay put otherwise;
  *   - an older database is refused for writing, naming `shishi migrate`;
@@ -31,9 +33,11 @@
 #include "base/util.h"
 #include "core/auth.h"
 #include "core/plan_json.h"
+#include "core/workflow.h"
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
+#include "store/store_workflow.h"
 #include "tmpdb.h"
 #include "txn.h"
 
@@ -272,6 +276,60 @@ static void test_login_leaves_no_actor(void **state)
                      1);
 }
 
+/* ---- compare-and-set ------------------------------------------------------------- */
+
+/* The store changes a report's status only from the status its caller
+ * read, and never an approved report's, whoever asks; which moves the
+ * workflow allows is core's rule. */
+static void test_status_compare_and_set(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_store *other;
+    struct ss_report_in r;
+    struct ss_wf_report got;
+    struct ss_wf_move back = {"submitted", "returned", "rev1", "why", NULL, 0};
+    struct ss_wf_move ok = {"submitted", "approved", "rev2", NULL, NULL, 0};
+    struct ss_wf_move undo = {"approved", "draft", NULL, NULL, NULL, 0};
+    struct ss_wf_move ghost = {"submitted", "approved", "rev1", NULL, NULL, 0};
+    struct ss_err err;
+    int64_t id;
+
+    r = report_of(f, 20630);
+    assert_int_equal(AS(f->st, "clerk", ss_store_report_insert(f->st, &r, &id, &err)), 0);
+    assert_int_equal(ss_store_open(f->path, 0, &other, &err), 0);
+    /* the second reviewer approves after the first read it as submitted */
+    assert_int_equal(ss_store_wf_get(f->st, id, &got), 0);
+    assert_string_equal(got.status, "submitted");
+    ss_wf_report_cleanup(&got);
+    assert_int_equal(AS(other, "rev2", ss_store_wf_move(other, id, &ok, &err)), 0);
+    ss_err_clear(&err);
+    assert_int_equal(AS(f->st, "rev1", ss_store_wf_move(f->st, id, &back, &err)), SS_ECONFLICT);
+    assert_string_equal(err.field, "status");
+    assert_non_null(strstr(err.msg, "approved by now"));
+    assert_int_equal(ss_store_wf_get(f->st, id, &got), 0);
+    assert_string_equal(got.status, "approved");
+    assert_int_equal(got.seq, 1);
+    assert_string_equal(got.reviewed_by, "rev2");
+    ss_wf_report_cleanup(&got);
+    /* an approved report never changes, even when asked from its state */
+    ss_err_clear(&err);
+    assert_int_equal(AS(f->st, "rev1", ss_store_wf_move(f->st, id, &undo, &err)), SS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "never changes"));
+    assert_int_equal(AS(f->st, "rev1", ss_store_wf_move(f->st, 9999, &ghost, &err)), SS_ENOTFOUND);
+    assert_int_equal(ss_store_report_max_seq(f->st), 1);
+    ss_store_close(other);
+    /* the rule is core's */
+    assert_true(ss_workflow_may_move("draft", "submitted"));
+    assert_true(ss_workflow_may_move("returned", "submitted"));
+    assert_true(ss_workflow_may_move("submitted", "approved"));
+    assert_true(ss_workflow_may_move("submitted", "returned"));
+    assert_false(ss_workflow_may_move("draft", "approved"));
+    assert_false(ss_workflow_may_move("returned", "approved"));
+    assert_false(ss_workflow_may_move("approved", "returned"));
+    assert_false(ss_workflow_may_move("approved", "draft"));
+    assert_false(ss_workflow_may_move("submitted", "submitted"));
+}
+
 /* ---- change counters ------------------------------------------------------------ */
 
 static void test_counters(void **state)
@@ -459,6 +517,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_actor_per_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_leaves_no_actor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_compare_and_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_at_once, setup, teardown),

@@ -134,6 +134,10 @@ int store_audit_seal(struct ss_store *st, struct ss_err *err);
  * they already hold, and the triggers, made again with the new image, of
  * the audited tables it adds columns to. */
 int store_audit_migrate(struct ss_store *st, int version, struct ss_err *err);
+/* The lists' own rules, checked before a migration step: every added
+ * column belongs to an audited table and comes after the migration that
+ * starts auditing it. SS_EDB saying which when not. */
+int store_audit_check_lists(struct ss_err *err);
 /* Wipe and free the connection's signing key (ss_store_close). */
 void store_audit_close(struct ss_store *st);
 

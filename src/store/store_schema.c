@@ -372,6 +372,10 @@ int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
     }
     if (version == latest) /* another process was first, or nothing to do */
         return store_tx_commit(st, err);
+    if ((rc = store_audit_check_lists(err))) {
+        store_tx_rollback(st);
+        return rc;
+    }
     for (v = version + 1; v <= latest; v++) {
         const struct store_migration *m = store_schema_migration(v);
 

@@ -80,6 +80,15 @@ static int die(const char *what, const struct ss_err *e)
     exit(1);
 }
 
+/* A batch of reports in a transaction of its own, by the benchmark. */
+static int insert_many(struct ss_store *st, const struct ss_report_in *r, size_t n,
+                       struct ss_err *err)
+{
+    if (ss_store_begin(st, "bench", err) || ss_store_report_insert_many(st, r, n, err))
+        return -1;
+    return ss_store_commit(st, err);
+}
+
 static void build(const char *db, const char *dir)
 {
     struct ss_store *st;
@@ -98,7 +107,8 @@ static void build(const char *db, const char *dir)
     if (ss_store_open(db, SS_STORE_CREATE, &st, &err))
         die("open", &err);
     ss_org_list_init(&l);
-    if (ss_divisions_load_dir(dir, NULL, 0, &l, &err) || ss_divisions_store(st, &l, &err))
+    if (ss_divisions_load_dir(dir, NULL, 0, &l, &err) || ss_store_begin(st, "bench", &err) ||
+        ss_divisions_store(st, &l, &err) || ss_store_commit(st, &err))
         die("divisions", &err);
     ss_org_list_cleanup(&l);
 
@@ -119,14 +129,16 @@ static void build(const char *db, const char *dir)
         ss_buf_puts(&b, "]}");
     }
     ss_buf_puts(&b, "]}");
-    if (ss_plan_from_json(b.data, b.len, &p, &err) || ss_store_plan_insert(st, p, &plan_id, &err))
+    if (ss_plan_from_json(b.data, b.len, &p, &err) || ss_store_begin(st, "bench", &err) ||
+        ss_store_plan_insert(st, p, &plan_id, &err) || ss_store_commit(st, &err))
         die("plan", &err);
     ss_buf_cleanup(&b);
     ss_plan_free(p);
     if (ss_store_plan_load(st, plan_id, &p, &err) || ss_store_orgs_load(st, &orgs, &norgs))
         die("reload", &err);
 
-    ss_store_begin(st);
+    if (ss_store_begin(st, "bench", &err))
+        die("assign", &err);
     for (i = 0; i < norgs; i++) {
         if (orgs[i].level != 3)
             continue;
@@ -135,7 +147,8 @@ static void build(const char *db, const char *dir)
                 ss_store_assign(st, p->targets[k].id, orgs[i].id, 100, &err))
                 die("assign", &err);
     }
-    ss_store_commit(st);
+    if (ss_store_commit(st, &err))
+        die("assign", &err);
 
     cap = 200000;
     rows = ss_xcalloc(cap, sizeof *rows);
@@ -161,7 +174,7 @@ static void build(const char *db, const char *dir)
                     r->value = 8 * m + (double)(next_rand() % 4);
                 }
                 if (n == cap) {
-                    if (ss_store_report_insert_many(st, rows, n, &err))
+                    if (insert_many(st, rows, n, &err))
                         die("reports", &err);
                     n = 0;
                 }
@@ -186,14 +199,14 @@ static void build(const char *db, const char *dir)
                 r->value = 50 * m + (double)(next_rand() % 7);
                 r->numerator = r->denominator = NAN;
                 if (n == cap) {
-                    if (ss_store_report_insert_many(st, rows, n, &err))
+                    if (insert_many(st, rows, n, &err))
                         die("reports", &err);
                     n = 0;
                 }
             }
         }
     }
-    if (n && ss_store_report_insert_many(st, rows, n, &err))
+    if (n && insert_many(st, rows, n, &err))
         die("reports", &err);
     free(rows);
     ss_store_meta_set(st, "bench_dataset", DATASET);
@@ -278,9 +291,9 @@ static void bench_durability(const char *db)
     int round, mode, i, full;
 
     remove_db(db);
-    if (ss_store_open(db, SS_STORE_CREATE, &st, &err) || ss_divisions_load_default(st, &err) ||
-        ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err) ||
-        ss_store_plan_insert(st, p, &plan_id, &err))
+    if (ss_store_open(db, SS_STORE_CREATE, &st, &err) || ss_store_begin(st, "bench", &err) ||
+        ss_divisions_load_default(st, &err) || ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err) ||
+        ss_store_plan_insert(st, p, &plan_id, &err) || ss_store_commit(st, &err))
         die("durability set-up", &err);
     ss_plan_free(p);
     if (ss_store_plan_load(st, plan_id, &p, &err) || ss_store_orgs_load(st, &orgs, &norgs))
@@ -301,7 +314,8 @@ static void bench_durability(const char *db)
                 r.org_id = orgs[k % norgs].id;
                 r.as_of = jan1 + (int32_t)(k / norgs);
                 r.value = (double)(k + 1);
-                if (ss_store_report_insert(st, &r, &id, &err))
+                if (ss_store_begin(st, "bench", &err) ||
+                    ss_store_report_insert(st, &r, &id, &err) || ss_store_commit(st, &err))
                     die("durability insert", &err);
             }
             rate[full][round] = DURABLE_INSERTS / ((now_ms() - t0) / 1000);

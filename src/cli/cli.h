@@ -11,6 +11,8 @@
 
 #include "base/err.h"
 
+struct ss_store;
+
 enum { SS_EXIT_OK = 0, SS_EXIT_INPUT = 1, SS_EXIT_USAGE = 2, SS_EXIT_NOTFOUND = 3, SS_EXIT_IO = 4 };
 
 int cmd_init(int argc, char **argv);
@@ -31,6 +33,8 @@ int cmd_restore(int argc, char **argv);
 int cmd_assign(int argc, char **argv);
 /* user add|list: console accounts (cmd_user.c). */
 int cmd_user(int argc, char **argv);
+/* migrate: bring a database to this build's schema (cmd_migrate.c). */
+int cmd_migrate(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */
@@ -39,6 +43,14 @@ const char *cli_db_path(const char *flag_value);
 int cli_fail(const char *cmd, const struct ss_err *e);
 /* 1 if argv[i] is --help or -h anywhere. */
 int cli_wants_help(int argc, char **argv);
+/* Run the migration step on the database at db (cmd_migrate.c), saying
+ * on stderr, as cmd, when it changed the schema: 0, or an error with err
+ * set. For commands that migrate before they work: serve. */
+int cli_migrate(const char *db, const char *cmd, struct ss_err *err);
+/* End the transaction a command began (ss_store_begin with its actor):
+ * commit when rc is 0, else roll back; returns rc, or the commit's error
+ * (err says why). */
+int cli_tx_end(struct ss_store *st, int rc, struct ss_err *err);
 /* Before a command that writes starts serving: the database's audit key
  * is readable and recorded (created when the log records none yet), so a
  * missing key is refused at once, not at the first write (cmd_audit.c). */

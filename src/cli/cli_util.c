@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "store/store.h"
 #include "store/store_audit.h"
 
 const char *cli_db_path(const char *flag_value)
@@ -37,6 +38,15 @@ int cli_fail(const char *cmd, const struct ss_err *e)
     default:
         return SS_EXIT_INPUT;
     }
+}
+
+int cli_tx_end(struct ss_store *st, int rc, struct ss_err *err)
+{
+    if (rc) {
+        ss_store_rollback(st);
+        return rc;
+    }
+    return ss_store_commit(st, err);
 }
 
 int cli_wants_help(int argc, char **argv)

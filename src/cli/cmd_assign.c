@@ -82,8 +82,8 @@ int cmd_assign(int argc, char **argv)
         ss_store_close(st);
         return cli_fail("assign", &err);
     }
-    ss_store_set_actor(st, by);
-    rc = ss_assign(st, NULL, NULL, &req, &res, &err);
+    if (!(rc = ss_store_begin(st, by, &err)))
+        rc = cli_tx_end(st, ss_assign(st, NULL, NULL, &req, &res, &err), &err);
     ss_store_close(st);
     if (rc)
         return cli_fail("assign", &err);

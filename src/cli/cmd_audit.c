@@ -86,7 +86,9 @@ static int audit_verify(int argc, char **argv)
     if ((anchor_arg && ss_audit_anchor_parse(anchor_arg, &want.anchor, &err)) ||
         (key_arg && ss_audit_public_key_parse(key_arg, want.public_key, &err)))
         return cli_fail("audit verify", &err);
-    if (ss_store_open(cli_db_path(db), 0, &st, &err) ||
+    /* reads only: an older database verifies as it is, before a migration
+     * as well as after */
+    if (ss_store_open(cli_db_path(db), SS_STORE_READONLY, &st, &err) ||
         ss_store_audit_verify(st, &want, &r, &err)) {
         ss_store_close(st);
         return cli_fail("audit verify", &err);
@@ -212,11 +214,16 @@ static int copy_cmd(int argc, char **argv, int restore)
         ss_err_set(&err, SS_EIO, "FILE", "cannot read '%s'", pos[0]);
         return cli_fail(name, &err);
     }
-    if (ss_store_open(cli_db_path(db), restore ? SS_STORE_CREATE : 0, &st, &err) ||
+    if (ss_store_open(cli_db_path(db), restore ? SS_STORE_CREATE : SS_STORE_READONLY, &st, &err) ||
         (restore ? ss_store_restore(st, pos[0], &err) : ss_store_backup(st, pos[0], &err))) {
         ss_store_close(st);
         return cli_fail(name, &err);
     }
+    if (restore && ss_store_schema_version(st) < ss_store_schema_latest())
+        fprintf(stderr,
+                "shishi restore: the backup is at schema version %d; run shishi migrate --db %s "
+                "before writing to it\n",
+                ss_store_schema_version(st), cli_db_path(db));
     ss_store_close(st);
     printf("%s: %s %s %s\n", name, cli_db_path(db), restore ? "restored from" : "copied to",
            pos[0]);

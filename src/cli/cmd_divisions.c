@@ -131,7 +131,8 @@ static int divisions_load(int argc, char **argv)
         goto out;
     if ((rc = ss_store_open(db, SS_STORE_CREATE, &st, &err)) != 0)
         goto out;
-    if ((rc = ss_divisions_store(st, &l, &err)) != 0)
+    if ((rc = ss_store_begin(st, "system", &err)) != 0 ||
+        (rc = cli_tx_end(st, ss_divisions_store(st, &l, &err), &err)) != 0)
         goto out;
     if (json)
         summary_json(&l, dir, db);

@@ -473,7 +473,8 @@ int cmd_import(int argc, char **argv)
     } else {
         p->top_org = guess_top_org(st, p->issuer, &w);
     }
-    if (ss_store_plan_insert(st, p, &id, &err)) {
+    if (ss_store_begin(st, "system", &err) ||
+        cli_tx_end(st, ss_store_plan_insert(st, p, &id, &err), &err)) {
         if (!err.code)
             err.code = SS_EDB;
         goto out;

@@ -63,10 +63,19 @@ int cmd_init(int argc, char **argv)
     ss_err_clear(&err);
     db = cli_db_path(db);
     existed = access(db, F_OK) == 0;
-    if (ss_store_open(db, SS_STORE_CREATE, &st, &err))
+    /* a new database gets the schema here; an older one is migrated (the
+     * step init runs, as migrate does) and then refused for holding a plan */
+    if (ss_store_open(db, SS_STORE_CREATE | SS_STORE_MIGRATE, &st, &err))
         return cli_fail("init", &err);
+    {
+        int from, to;
+        ss_store_schema_step(st, &from, &to);
+        if (from && from != to)
+            fprintf(stderr, "shishi init: migrated %s from schema version %d to %d\n", db, from,
+                    to);
+    }
     if (ss_store_plan_load(st, 0, &have, NULL) == SS_OK) {
-        ss_err_set(&err, SS_ECONFLICT, "db", "%s already holds a plan (%s); nothing changed", db,
+        ss_err_set(&err, SS_ECONFLICT, "db", "%s already holds a plan (%s); no plan was added", db,
                    have->title);
         ss_plan_free(have);
         rc = cli_fail("init", &err);
@@ -82,8 +91,14 @@ int cmd_init(int argc, char **argv)
         rc = cli_fail("init", &err);
         goto out;
     }
-    if (ss_plan_from_json((const char *)f->data, f->len, &plan, &err) ||
-        ss_divisions_load_default(st, &err) || ss_store_plan_insert(st, plan, &plan_id, &err)) {
+    if ((rc = ss_plan_from_json((const char *)f->data, f->len, &plan, &err)) ||
+        (rc = ss_store_begin(st, "system", &err))) {
+        rc = cli_fail("init", &err);
+        goto out;
+    }
+    if ((rc = ss_divisions_load_default(st, &err)) == SS_OK)
+        rc = ss_store_plan_insert(st, plan, &plan_id, &err);
+    if (cli_tx_end(st, rc, &err)) {
         rc = cli_fail("init", &err);
         goto out;
     }

@@ -364,8 +364,8 @@ static int plan_activate(int argc, char **argv)
         return cli_fail("plan activate", &err);
     }
     snprintf(by, sizeof by, "admin:%s", user && *user ? user : "cli");
-    ss_store_set_actor(st, by);
-    rc = ss_plan_activate(st, plan_id, force, &a, &err);
+    if (!(rc = ss_store_begin(st, by, &err)))
+        rc = cli_tx_end(st, ss_plan_activate(st, plan_id, force, &a, &err), &err);
     ss_buf_init(&b, SS_MAX_OUTPUT);
     if (a.draft && a.final_id) { /* what was, or would have been, done */
         if (json)

@@ -22,6 +22,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/plan_change.h"
+#include "core/plan_edit.h"
 #include "core/plan_json.h"
 #include "store/store.h"
 #include "store/store_audit.h"
@@ -170,14 +171,16 @@ static int split_list(const char *flag, const char *s, char **copy, char ***part
 
 /* --- shared steps ------------------------------------------------------ */
 
-/* Who the edits are by, for the audit log. */
-static void set_actor(struct ss_store *st)
+/* Begin the edit's transaction by who runs the command (the audit log's
+ * actor). The store is closed on every way out, which rolls back what was
+ * not committed. */
+static int begin(struct ss_store *st, struct ss_err *err)
 {
     const char *user = getenv("USER");
     char by[96];
 
     snprintf(by, sizeof by, "admin:%s", user && *user ? user : "cli");
-    ss_store_set_actor(st, by);
+    return ss_store_begin(st, by, err);
 }
 
 /* Open the store and load the plan holding target id; *t points into it.
@@ -191,9 +194,8 @@ static int open_target_in(const char *db, int64_t id, int active_ok, const char 
     long i;
     int rc;
 
-    if ((rc = ss_store_open(cli_db_path(db), 0, st, err)))
+    if ((rc = ss_store_open(cli_db_path(db), 0, st, err)) || (rc = begin(*st, err)))
         return rc;
-    set_actor(*st);
     if ((rc = ss_store_target_home(*st, id, &home, err)))
         return rc;
     if (home.state == SS_PLAN_ACTIVE && !active_ok && flag)
@@ -335,7 +337,7 @@ static int target_set(int argc, char **argv)
         e.set_profile = 1;
     }
     if (open_target_in(db, id, !draft_flag, draft_flag, &st, &p, &t, &err) ||
-        ss_store_target_update(st, id, &e, &err))
+        cli_tx_end(st, ss_plan_target_update(st, id, &e, &err), &err))
         goto out;
     ss_buf_printf(&out, "target #%lld (project %d) corrected:\n", (long long)id, t->project_no);
     if (value && e.value != t->value) {
@@ -421,15 +423,14 @@ static int target_add(int argc, char **argv)
     } else {
         t.kind = ss_kind_guess(t.unit, t.text);
     }
-    if (ss_store_open(cli_db_path(db), 0, &st, &err))
+    if (ss_store_open(cli_db_path(db), 0, &st, &err) || begin(st, &err))
         goto out;
-    set_actor(st);
     if (!plan_id && !(plan_id = ss_store_plan_latest_draft(st))) {
         ss_err_set(&err, SS_ENOTFOUND, "--plan",
                    "there is no draft plan (shishi import FILE makes one)");
         goto out;
     }
-    if (ss_store_target_add(st, plan_id, (int)no, &t, &id, &err))
+    if (cli_tx_end(st, ss_plan_target_add(st, plan_id, (int)no, &t, &id, &err), &err))
         goto out;
     t.id = id;
     ss_buf_printf(&out, "added target #%lld to project %ld of plan %lld: ", (long long)id, no,
@@ -486,7 +487,8 @@ static int target_split(int argc, char **argv)
             check_str("--metrics", mparts[i], SS_MAX_NAME, 1, &err))
             goto out;
     if (open_target(db, id, &st, &p, &t, &err) ||
-        ss_store_target_split(st, id, v, (const char *const *)mparts, nv, ids, &err))
+        cli_tx_end(st, ss_plan_target_split(st, id, v, (const char *const *)mparts, nv, ids, &err),
+                   &err))
         goto out;
     ss_buf_printf(&out, "target #%lld (project %d) split in %zu:\n  #%lld ", (long long)id,
                   t->project_no, nv, (long long)id);
@@ -536,7 +538,7 @@ static int target_merge(int argc, char **argv)
     if (open_target(db, a, &st, &p, &ta, &err))
         goto out;
     ib = ss_plan_target_index(p, b);
-    if (ss_store_target_merge(st, a, b, &moved, &err))
+    if (cli_tx_end(st, ss_plan_target_merge(st, a, b, &moved, &err), &err))
         goto out;
     /* Merge succeeded, so b was in a's project (and plan): ib >= 0. */
     ss_buf_printf(&out, "merged target #%lld into #%lld (project %d):\n  value: ", (long long)b,
@@ -575,7 +577,7 @@ static int target_drop(int argc, char **argv)
     ss_err_clear(&err);
     ss_buf_init(&out, SS_MAX_OUTPUT);
     if (parse_id("ID", pos[0], &id, &err) || open_target(db, id, &st, &p, &t, &err) ||
-        ss_store_target_drop(st, id, &orphans, &err))
+        cli_tx_end(st, ss_plan_target_drop(st, id, &orphans, &err), &err))
         goto out;
     ss_buf_printf(&out, "dropped target #%lld from project %d: ", (long long)id, t->project_no);
     put_target(&out, t);
@@ -620,9 +622,8 @@ static int project_set(int argc, char **argv)
     if ((plan && parse_id("--plan", plan, &plan_id, &err)) ||
         check_str("--lead-dept", lead, SS_MAX_NAME, 0, &err))
         goto out;
-    if (ss_store_open(cli_db_path(db), 0, &st, &err))
+    if (ss_store_open(cli_db_path(db), 0, &st, &err) || begin(st, &err))
         goto out;
-    set_actor(st);
     if (draft && !(plan_id = ss_store_plan_latest_draft(st))) {
         ss_err_set(&err, SS_ENOTFOUND, "--draft",
                    "there is no draft plan (shishi import FILE makes one)");
@@ -637,7 +638,7 @@ static int project_set(int argc, char **argv)
                    (long long)p->id, no);
         goto out;
     }
-    if (ss_store_project_lead(st, p->id, (int)no, lead, &err))
+    if (cli_tx_end(st, ss_plan_project_lead(st, p->id, (int)no, lead, &err), &err))
         goto out;
     ss_buf_printf(&out, "project %ld of plan %lld (%s) corrected:\n", no, (long long)p->id,
                   p->state == SS_PLAN_DRAFT ? "draft" : "active");

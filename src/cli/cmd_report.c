@@ -85,8 +85,9 @@ static int report_add(int argc, char **argv)
     req.correction = correction;
     req.status = "approved";
     req.by = by;
-    if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)) || (ss_store_set_actor(st, by), 0) ||
-        (rc = ss_report_add(st, &req, &id, &err))) {
+    if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)) ||
+        (rc = ss_store_begin(st, by, &err)) ||
+        (rc = cli_tx_end(st, ss_report_add(st, &req, &id, &err), &err))) {
         ss_store_close(st);
         return cli_fail("report add", &err);
     }

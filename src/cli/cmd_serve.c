@@ -148,7 +148,10 @@ int cmd_serve(int argc, char **argv)
     ss_auth_set_hash_slots((unsigned)(threads / 2));
 
     ss_err_clear(&err);
-    if ((rc = cli_audit_key_ready(cli_db_path(db), &err)) ||
+    /* the migration step runs here, once, before any thread opens the
+     * database: the connections the server opens then find it current */
+    if ((rc = cli_migrate(cli_db_path(db), "serve", &err)) ||
+        (rc = cli_audit_key_ready(cli_db_path(db), &err)) ||
         (rc = ss_web_new(cli_db_path(db), &web, &err)))
         return cli_fail("serve", &err);
 

@@ -132,8 +132,8 @@ static int user_add(int argc, char **argv)
     }
     if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)))
         goto out;
-    ss_store_set_actor(st, "cli");
-    if ((rc = ss_auth_user_add(st, pos[0], role, org, dept, pw, &id, &err)))
+    if ((rc = ss_store_begin(st, "cli", &err)) ||
+        (rc = cli_tx_end(st, ss_auth_user_add(st, pos[0], role, org, dept, pw, &id, &err), &err)))
         goto out;
     if ((rc = ss_auth_name_normalize(pos[0], name, &err)) ||
         (rc = ss_store_account_get(st, name, &a))) {
@@ -242,13 +242,15 @@ static int user_change(int argc, char **argv, int what)
     }
     if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)))
         goto out;
-    ss_store_set_actor(st, "cli");
+    if ((rc = ss_store_begin(st, "cli", &err)))
+        goto out;
     if (what == DISABLE || what == ENABLE)
         rc = ss_auth_user_set_disabled(st, pos[0], what == DISABLE, &err);
     else if (what == RESET)
         rc = ss_auth_user_set_password(st, pos[0], pw, &err);
     else
         rc = ss_auth_user_unlock(st, pos[0], &err);
+    rc = cli_tx_end(st, rc, &err);
     if (!rc)
         printf("%s %s\n", pos[0], done[what]);
 out:

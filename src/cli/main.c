@@ -14,6 +14,7 @@ struct command {
 
 static const struct command COMMANDS[] = {
     {"init", cmd_init, "create a database holding the default plan and divisions"},
+    {"migrate", cmd_migrate, "bring a database to this build's schema (after an upgrade)"},
     {"status", cmd_status, "progress of every target against time"},
     {"plan", cmd_plan, "show the plan (plan show [--json])"},
     {"report", cmd_report, "record progress (report add ...)"},

@@ -112,7 +112,7 @@ int ss_assign(struct ss_store *st, const struct ss_engine *e, const struct ss_us
     double whole, others = 0;
     const char *dept = req->dept && *req->dept ? req->dept : NULL;
     long ti;
-    int rc, n = 0;
+    int rc, n = 0, began = 0;
 
     memset(res, 0, sizeof *res);
     res->whole = NAN;
@@ -158,7 +158,12 @@ int ss_assign(struct ss_store *st, const struct ss_engine *e, const struct ss_us
         rc = ss_err_set(err, SS_EINVAL, "reason", "forcing a share over the whole needs a reason");
         goto out;
     }
-
+    /* the sum checked and the share written in one transaction, the
+     * user's (or, from the CLI, the caller's): no share written meanwhile
+     * can make the check stale */
+    if ((rc = ss_store_begin(st, u ? u->name : NULL, err)))
+        goto out;
+    began = 1;
     if (t->kind == SS_KIND_COUNT || t->kind == SS_KIND_AMOUNT) {
         if (dept) {
             whole = t->value;
@@ -194,11 +199,11 @@ int ss_assign(struct ss_store *st, const struct ss_engine *e, const struct ss_us
                      whole - res->sum);
         }
     }
-    if (u)
-        ss_store_set_actor(st, u->name);
     rc = ss_store_assign_set(st, t->id, org.id, dept, req->value, req->force ? req->reason : NULL,
                              err);
 out:
+    if (began)
+        rc = rc ? (ss_store_rollback(st), rc) : ss_store_commit(st, err);
     free(org.name);
     ss_plan_free(loaded);
     return rc;

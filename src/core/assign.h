@@ -42,9 +42,11 @@ struct ss_assign_result {
     char message[256]; /* the warning in words, "" when none */
 };
 
-/* Check and store one share. e and u may be NULL (the administrator's
- * CLI): no access check then. With them, the access rules apply
- * (core/access.h). Over the whole without force: SS_ECONFLICT. */
+/* Check and store one share, the check and the write in one transaction
+ * begun with u's name. e and u may be NULL (the administrator's CLI): no
+ * access check then, and the caller's transaction (begun with its actor)
+ * is joined. With them, the access rules apply (core/access.h). Over the
+ * whole without force: SS_ECONFLICT. */
 int ss_assign(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
               const struct ss_assign_req *req, struct ss_assign_result *res, struct ss_err *err);
 

@@ -558,8 +558,8 @@ static int finish(struct ss_store *st, const char *name, const char *ip, int ok,
 {
     int rc;
 
-    ss_store_set_actor(st, ok ? name : "anonymous");
-    if ((rc = ss_store_begin(st)))
+    /* the sign-in is by the name when it succeeds, by nobody known when not */
+    if ((rc = ss_store_begin(st, ok ? name : "anonymous", err)))
         return ss_err_set(err, SS_EDB, "", "the database is busy; try again");
     if (ok &&
         ((rc = ss_throttle_clear(st, &LOGIN_NAME, name, err)) ||
@@ -569,7 +569,7 @@ static int finish(struct ss_store *st, const char *name, const char *ip, int ok,
     if ((rc = ss_store_login_record(st, name, ip, ok, now, err)) ||
         (rc = audit(st, "login", name, ip, ok ? "ok" : "failed", err)))
         goto fail;
-    if ((rc = ss_store_commit(st)))
+    if ((rc = ss_store_commit(st, err)))
         return ss_err_set(err, SS_EDB, "", "the login could not be saved");
     return SS_OK;
 fail:
@@ -704,15 +704,15 @@ int ss_auth_user_unlock(struct ss_store *st, const char *name, struct ss_err *er
     if ((rc = find_account(st, name, &a, err)))
         return rc;
     sodium_memzero(a.pw_hash, sizeof a.pw_hash);
-    if ((rc = ss_store_begin(st)))
-        return ss_err_set(err, SS_EDB, "", "the database is busy; try again");
+    if ((rc = ss_store_begin(st, NULL, err))) /* the caller's: its actor unlocks */
+        return rc;
     if ((rc = ss_throttle_clear(st, &LOGIN_NAME, a.name, err)) ||
         (rc = ss_store_login_unlock(st, a.name, now_s(), err)) ||
         (rc = audit(st, "unlock", a.name, NULL, NULL, err))) {
         ss_store_rollback(st);
         return rc;
     }
-    if ((rc = ss_store_commit(st)))
+    if ((rc = ss_store_commit(st, err)))
         return ss_err_set(err, SS_EDB, "", "the unlock could not be saved");
     return SS_OK;
 }
@@ -758,15 +758,14 @@ int ss_auth_logout(struct ss_store *st, const char *token)
     token_hash(token, thash);
     if ((rc = ss_store_session_get(st, thash, now_s(), &a, NULL)))
         return rc;
-    ss_store_set_actor(st, a.name);
-    if ((rc = ss_store_begin(st)))
+    if ((rc = ss_store_begin(st, a.name, NULL)))
         return rc;
     if ((rc = ss_store_session_delete(st, thash)) ||
         (rc = audit(st, "logout", a.name, NULL, NULL, NULL))) {
         ss_store_rollback(st);
         return rc;
     }
-    return ss_store_commit(st);
+    return ss_store_commit(st, NULL);
 }
 
 int ss_auth_token_equal(const char *a, const char *b)

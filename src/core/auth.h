@@ -68,14 +68,15 @@ int ss_auth_name_normalize(const char *name, char out[SS_NAME_MAX + 1], struct s
 
 /* Create an account (name normalised as above; SS_ECONFLICT when it is
  * taken or reads like an existing name). The password must be 8..128
- * bytes. */
+ * bytes. Inside the caller's transaction, begun with who creates it (the
+ * CLI's "cli", or the admin: store.h). */
 int ss_auth_user_add(struct ss_store *st, const char *name, const char *role, const char *org_code,
                      const char *dept, const char *password, int64_t *id, struct ss_err *err);
 
-/* Account administration, by the CLI (actor "cli") or a signed-in admin
- * (who is the store's actor: ss_store_set_actor first; the caller checks
- * ss_auth_may_manage). Each is audited. SS_ENOTFOUND (field "NAME") when
- * no account has the name.
+/* Account administration, by the CLI (actor "cli") or a signed-in admin,
+ * inside the caller's transaction begun with that actor (ss_store_begin;
+ * the caller checks ss_auth_may_manage). Each is audited. SS_ENOTFOUND
+ * (field "NAME") when no account has the name.
  *   disable: the account can no longer sign in and all its sessions end;
  *   enable: it can again;
  *   reset-password: the new password (8..128 bytes) replaces the old, and
@@ -109,8 +110,9 @@ int ss_auth_may_manage(const struct ss_engine *e, const struct ss_user *admin,
  * The count is checked and the attempt recorded in one write transaction
  * before the password is checked, so parallel attempts cannot pass on one
  * count. A throttled or busy attempt writes nothing; an admitted one is
- * recorded and audited as a "login" event; the store's actor becomes the
- * name on success. ip may be NULL (no address throttle). */
+ * recorded and audited as a "login" event, in a transaction of its own by
+ * the name on success and by "anonymous" on failure (nothing of it stays
+ * on the connection). ip may be NULL (no address throttle). */
 int ss_auth_login(struct ss_store *st, const char *name, const char *password, const char *ip,
                   char token[SS_TOKEN_HEX], char csrf[SS_TOKEN_HEX], struct ss_user *u,
                   struct ss_err *err);

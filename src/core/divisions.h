@@ -90,11 +90,12 @@ int ss_divisions_load_dir(const char *dir, const char *province, int streets,
 /* Write l into the store in one transaction (ss_store_orgs_upsert). A
  * province that is a root of l is hung under the nation root if the store
  * already has one, so loading one province's townships after an --all load
- * keeps the tree whole. */
+ * keeps the tree whole. Inside the caller's transaction, begun with who
+ * loads them (store.h). */
 int ss_divisions_store(struct ss_store *st, const struct ss_org_list *l, struct ss_err *err);
 
 /* Parse the embedded extract (SS_DIVISIONS_EMBED) and store it; the
- * default org tree of `shishi init`. */
+ * default org tree of `shishi init`. In the caller's transaction. */
 int ss_divisions_load_default(struct ss_store *st, struct ss_err *err);
 
 #endif

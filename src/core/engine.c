@@ -752,11 +752,12 @@ static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id
     double t0 = mono_ms();
     int rc;
 
-    e->generation = ss_store_data_version(st);
     {
-        int64_t current;
-        if ((rc = ss_store_versions(st, &current, &e->structure_version, &e->assignment_version)))
+        struct ss_store_counters c;
+        if ((rc = ss_store_counters(st, &c)))
             return ss_err_set(err, rc, "db", "cannot read the change counters");
+        e->structure_version = c.structure;
+        e->assignment_version = c.assignments;
     }
     if ((rc = ss_store_plan_load(st, plan_id, &e->plan, err)))
         return rc;
@@ -793,14 +794,17 @@ static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id
     {
         struct ss_report_row *rows;
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        int64_t upto;
 
-        if ((rc = ss_store_load_approved(st, ncpu > 1 ? (int)ncpu : 1, &rows, &n, err))) {
+        if ((rc = ss_store_load_approved(st, ncpu > 1 ? (int)ncpu : 1, &rows, &n, &upto, err))) {
             e->bulk = 0;
             return rc;
         }
         for (i = 0; i < n; i++)
             ss_engine_apply(e, &rows[i]);
         free(rows);
+        if (upto > e->last_seq) /* every report up to the load's mark is in */
+            e->last_seq = upto;
     }
     e->bulk = 0;
     finish_bulk(e);
@@ -854,16 +858,21 @@ void ss_engine_free(struct ss_engine *e)
 
 int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
 {
-    int64_t gen = ss_store_data_version(st), seq, plan_id, structure, assignments;
+    struct ss_store_counters c;
+    int64_t plan_id, structure, assignments, seq;
     int rc;
 
-    if (gen == e->generation)
+    if ((rc = ss_store_counters(st, &c)))
+        return rc;
+    plan_id = c.plan_id;
+    structure = c.structure;
+    assignments = c.assignments;
+    seq = c.approved;
+    if (plan_id == e->plan->id && structure == e->structure_version &&
+        assignments == e->assignment_version && seq == e->last_seq)
         return 0;
     /* A different current plan, or a changed structure: rebuild. So does a
      * lower approval seq (a restored backup). */
-    if ((rc = ss_store_versions(st, &plan_id, &structure, &assignments)))
-        return rc;
-    seq = ss_store_report_max_seq(st);
     if (plan_id != e->plan->id || structure != e->structure_version || seq < e->last_seq) {
         struct ss_engine fresh;
         memset(&fresh, 0, sizeof fresh);
@@ -875,7 +884,6 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
         *e = fresh;
         return 1;
     }
-    e->generation = gen;
     if (assignments != e->assignment_version) {
         size_t t, o;
         for (t = 0; t < e->plan->ntargets; t++)

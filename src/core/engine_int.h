@@ -76,8 +76,7 @@ struct ss_engine {
                               builds the sub_* trees bottom-up, see engine.c */
     struct delta *scratch; /* ndays + 2 point deltas for ss_engine_apply */
     int64_t last_seq;
-    int64_t generation;
-    int64_t structure_version; /* ss_store_versions at load */
+    int64_t structure_version; /* the change counters (ss_store_counters) at load */
     int64_t assignment_version;
     size_t bytes;
 };

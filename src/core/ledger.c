@@ -506,8 +506,10 @@ int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struc
     if (p.n) {
         for (i = 0; i < p.n; i++)
             p.rows[i].flags = p.flags[i];
-        ss_store_set_actor(st, u->name);
-        rc = ss_store_wf_put(st, p.rows, p.n, u->id, err);
+        if (!(rc = ss_store_begin(st, u->name, err))) {
+            rc = ss_workflow_put(st, p.rows, p.n, u->id, err);
+            rc = rc ? (ss_store_rollback(st), rc) : ss_store_commit(st, err);
+        }
         if (rc == SS_ECONFLICT) /* a report was submitted meanwhile: say which row */
             for (i = 0; i < p.n; i++)
                 if (ss_workflow_replaceable(st, &p.rows[i].in, start, end, v, err)) {

@@ -370,8 +370,8 @@ int ss_plan_activate(struct ss_store *st, int64_t plan_id, int force, struct ss_
     int rc;
 
     memset(a, 0, sizeof *a);
-    if (ss_store_begin(st))
-        return ss_err_set(err, SS_EDB, "db", "the database is busy; try again");
+    if ((rc = ss_store_begin(st, NULL, err))) /* the caller's, begun with who activates */
+        return rc;
     if (!plan_id && !(plan_id = ss_store_plan_latest_draft(st))) {
         rc = ss_err_set(err, SS_ENOTFOUND, "plan", "there is no draft plan to activate");
         goto fail;
@@ -471,7 +471,7 @@ int ss_plan_activate(struct ss_store *st, int64_t plan_id, int force, struct ss_
                 goto fail;
     if ((rc = audit_event(st, a, err)))
         goto fail;
-    if (ss_store_commit(st)) {
+    if (ss_store_commit(st, err)) {
         rc = ss_err_set(err, SS_EDB, "db", "could not commit the activation");
         goto fail;
     }

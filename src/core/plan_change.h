@@ -129,10 +129,10 @@ void ss_activation_cleanup(struct ss_activation *a);
 
 /* Make plan `plan_id` (a draft; 0: the newest draft) the current plan, in
  * place of the active plan of its year, carrying matched targets over
- * (above). One transaction, audited: the row changes through the store's
- * triggers, and an event "plan_activate" listing the pairs and what was
- * left. Refuses with SS_ECONFLICT, writing nothing, when a target left
- * behind has reports or shares and force is 0; `a` is filled in either
+ * (above). Inside the caller's transaction, begun with who activates
+ * (store.h), audited: the row changes through the store's triggers, and
+ * an event "plan_activate" listing the pairs and what was left. Refuses with SS_ECONFLICT, writing
+ * nothing, when a target left behind has reports or shares and force is 0; `a` is filled in either
  * case (a->done says which) so the caller can say what was or would have
  * been carried and left. The caller cleans a up. */
 int ss_plan_activate(struct ss_store *st, int64_t plan_id, int force, struct ss_activation *a,

@@ -260,7 +260,13 @@ int ss_report_add(struct ss_store *st, const struct ss_report_req *req, int64_t 
     struct ss_report_in in;
     int rc;
 
-    if ((rc = ss_report_check(st, NULL, req, &in, NULL, err)))
+    /* checked against what is stored, and written, in one transaction */
+    if ((rc = ss_store_begin(st, NULL, err)))
         return rc;
-    return ss_store_report_insert(st, &in, id, err);
+    if ((rc = ss_report_check(st, NULL, req, &in, NULL, err)) ||
+        (rc = ss_store_report_insert(st, &in, id, err))) {
+        ss_store_rollback(st);
+        return rc;
+    }
+    return ss_store_commit(st, err);
 }

@@ -60,7 +60,9 @@ int ss_report_check(struct ss_store *st, const struct ss_plan *plan,
                     const struct ss_report_req *req, struct ss_report_in *in, long *ti,
                     struct ss_err *err);
 
-/* Validate and store. *id receives the report id. */
+/* Validate and store, inside the caller's transaction (begun with who
+ * records it: store.h), so the check and the write see the same reports.
+ * *id receives the report id. */
 int ss_report_add(struct ss_store *st, const struct ss_report_req *req, int64_t *id,
                   struct ss_err *err);
 

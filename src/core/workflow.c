@@ -6,6 +6,13 @@
  * fields. core/access.c and the store speak English; for the Chinese
  * console their refusals are said again here in Chinese, keeping the code
  * and the field.
+ *
+ * The rules live here, the rows in the store: which status a report may
+ * move to (MOVES), and what a new report does to the live one of its date
+ * (ss_workflow_put). Each step reads, decides and writes inside one
+ * transaction begun with the acting user; the store's writes are
+ * compare-and-set on the status read, so a report that changed meanwhile
+ * (another reviewer was first) is refused, not overwritten.
  */
 #include "core/workflow.h"
 
@@ -149,6 +156,70 @@ static int not_found(int64_t id, enum ss_voice v, struct ss_err *err)
                       SS_VT(v, "no report with id %lld", "没有第 %lld 号填报"), (long long)id);
 }
 
+/* ---- moves ------------------------------------------------------------------- */
+
+/* The workflow's status changes: a report moves only along these. */
+static const struct {
+    const char *from, *to;
+} MOVES[] = {
+    {"draft", "submitted"},
+    {"returned", "submitted"},
+    {"submitted", "approved"},
+    {"submitted", "returned"},
+};
+
+int ss_workflow_may_move(const char *from, const char *to)
+{
+    size_t i;
+
+    for (i = 0; from && to && i < SS_ARRAY_LEN(MOVES); i++)
+        if (strcmp(MOVES[i].from, from) == 0 && strcmp(MOVES[i].to, to) == 0)
+            return 1;
+    return 0;
+}
+
+/* Move report id to m->to, inside the open transaction: read it, refuse a
+ * move MOVES does not allow ("report 7 is approved; only a submitted
+ * report can be returned": from_words, verb), then compare-and-set from
+ * the status read. */
+static int move(struct ss_store *st, int64_t id, struct ss_wf_move *m, const char *verb,
+                const char *from_words, struct ss_err *err)
+{
+    struct ss_wf_report r;
+    char from[12];
+    int rc;
+
+    if (ss_store_wf_get(st, id, &r) != SS_OK)
+        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
+    snprintf(from, sizeof from, "%s", r.status);
+    ss_wf_report_cleanup(&r);
+    if (!ss_workflow_may_move(from, m->to))
+        return ss_err_set(err, SS_ECONFLICT, "status",
+                          "report %lld is %s; only a %s report can be %s", (long long)id, from,
+                          from_words, verb);
+    m->from = from;
+    rc = ss_store_wf_move(st, id, m, err);
+    m->from = NULL;
+    /* changed meanwhile into a state it cannot move from: say so as above */
+    if (rc == SS_ECONFLICT && ss_store_wf_get(st, id, &r) == SS_OK) {
+        if (!ss_workflow_may_move(r.status, m->to))
+            ss_err_set(err, SS_ECONFLICT, "status", "report %lld is %s; only a %s report can be %s",
+                       (long long)id, r.status, from_words, verb);
+        ss_wf_report_cleanup(&r);
+    }
+    return rc;
+}
+
+/* Commit the transaction begun for a step, or roll it back. */
+static int finish(struct ss_store *st, int rc, struct ss_err *err)
+{
+    if (rc) {
+        ss_store_rollback(st);
+        return rc;
+    }
+    return ss_store_commit(st, err);
+}
+
 /* ---- submitting ------------------------------------------------------------------ */
 
 const char *ss_workflow_outcome_str(int outcome)
@@ -195,6 +266,66 @@ int ss_workflow_replaceable(struct ss_store *st, const struct ss_report_in *in, 
     }
     ss_wf_report_cleanup(&live);
     return rc;
+}
+
+/* The live report holds the values (and note) of x. */
+static int same_values(const struct ss_wf_report *r, const struct ss_report_in *x)
+{
+    const char *n1 = r->note ? r->note : "", *n2 = x->note ? x->note : "";
+
+    return same_num(r->value, x->value) && same_num(r->numerator, x->numerator) &&
+           same_num(r->denominator, x->denominator) && strcmp(n1, n2) == 0;
+}
+
+int ss_workflow_put(struct ss_store *st, struct ss_wf_put *rows, size_t n, int64_t user_id,
+                    struct ss_err *err)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(rows[i].in.status, "draft") != 0 && strcmp(rows[i].in.status, "submitted") != 0)
+            return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
+    if ((rc = ss_store_begin(st, NULL, err)))
+        return rc;
+    for (i = 0; i < n && !rc; i++) {
+        struct ss_wf_put *p = &rows[i];
+        struct ss_wf_report live;
+
+        p->id = 0;
+        p->outcome = 0;
+        rc = ss_store_wf_live(st, p->in.target_id, p->in.org_id, p->from, p->to, &live);
+        if (rc == SS_ENOTFOUND) {
+            rc = ss_store_wf_insert(st, p, user_id, err);
+            p->outcome = SS_WF_INSERTED;
+            continue;
+        }
+        if (rc) {
+            rc = ss_err_set(err, SS_EDB, "db", "cannot read the live report");
+            break;
+        }
+        p->id = live.id;
+        if (strcmp(live.status, "submitted") == 0) {
+            /* a submitted report is never replaced: the reviewer must see
+             * the values they approve */
+            if (same_values(&live, &p->in))
+                p->outcome = SS_WF_UNCHANGED;
+            else
+                rc = ss_err_set(err, SS_ECONFLICT, "report",
+                                "row %zu: report %lld of this date is submitted and waits for "
+                                "review; it is not replaced",
+                                i + 1, (long long)live.id);
+        } else if (strcmp(live.status, "draft") == 0 && same_values(&live, &p->in) &&
+                   live.as_of == p->in.as_of && strcmp(p->in.status, "draft") == 0) {
+            p->outcome = SS_WF_UNCHANGED;
+        } else {
+            int returned = strcmp(live.status, "returned") == 0;
+            p->outcome = returned ? SS_WF_CORRECTED : SS_WF_REPLACED;
+            rc = ss_store_wf_replace(st, live.id, live.status, p, user_id, returned, err);
+        }
+        ss_wf_report_cleanup(&live);
+    }
+    return finish(st, rc, err);
 }
 
 int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
@@ -249,8 +380,8 @@ int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const str
             SS_VT(v, "cannot read the unit's earlier reports", "读取本单位以往填报时出错"));
     ss_workflow_flag_children(e, ti, &put.in, flags);
     put.flags = flags;
-    ss_store_set_actor(st, u->name);
-    if ((rc = ss_store_wf_put(st, &put, 1, u->id, err))) {
+    if ((rc = ss_store_begin(st, u->name, err)) ||
+        (rc = finish(st, ss_workflow_put(st, &put, 1, u->id, err), err))) {
         /* submitted meanwhile: say so in the reader's words */
         if (rc == SS_ECONFLICT)
             ss_workflow_replaceable(st, &put.in, put.from, put.to, v, err);
@@ -287,9 +418,12 @@ int ss_workflow_resubmit(struct ss_store *st, const struct ss_engine *e, const s
     ss_wf_report_cleanup(&r);
     if (access_voice(rc, v, err, "此账号无权提交这份填报"))
         return rc;
-    ss_store_set_actor(st, u->name);
-    return state_voice(ss_store_wf_submit(st, id, u->id, u->name, err), st, id, "提交审核",
-                       "草稿或已退回", v, err);
+    {
+        struct ss_wf_move m = {NULL, "submitted", NULL, NULL, u->name, u->id};
+        if (!(rc = ss_store_begin(st, u->name, err)))
+            rc = finish(st, move(st, id, &m, "submitted", "draft or returned", err), err);
+    }
+    return state_voice(rc, st, id, "提交审核", "草稿或已退回", v, err);
 }
 
 /* ---- reviewing ------------------------------------------------------------------ */
@@ -356,7 +490,7 @@ int ss_workflow_approve(struct ss_store *st, const struct ss_engine *e, const st
                           (long long)id, u->name);
     /* The recheck and the approval in one transaction: nothing approved in
      * between can make the check stale. */
-    if ((rc = ss_store_begin(st)))
+    if ((rc = ss_store_begin(st, u->name, err)))
         return ss_err_set(err, rc, "db", "%s",
                           SS_VT(v, "the store is busy; try again", "数据库忙，请稍后再试"));
     if (ss_store_wf_get(st, id, &r) != SS_OK) {
@@ -372,12 +506,14 @@ int ss_workflow_approve(struct ss_store *st, const struct ss_engine *e, const st
             (long long)id, why.msg);
     }
     ss_wf_report_cleanup(&r);
-    ss_store_set_actor(st, u->name);
-    if ((rc = ss_store_wf_approve(st, id, u->name, err))) {
-        ss_store_rollback(st);
-        return state_voice(rc, st, id, "审核通过", "待审核", v, err);
+    {
+        struct ss_wf_move m = {NULL, "approved", u->name, NULL, NULL, 0};
+        if ((rc = move(st, id, &m, "approved", "submitted", err))) {
+            ss_store_rollback(st);
+            return state_voice(rc, st, id, "审核通过", "待审核", v, err);
+        }
     }
-    if ((rc = ss_store_commit(st)))
+    if ((rc = ss_store_commit(st, err)))
         return ss_err_set(err, rc, "db", "%s",
                           SS_VT(v, "the approval could not be saved; nothing changed",
                                 "审核结果未能保存，未作任何更改"));
@@ -455,9 +591,12 @@ int ss_workflow_return(struct ss_store *st, const struct ss_engine *e, const str
             err, SS_EINVAL, "comment",
             SS_VT(v, "the comment must be UTF-8 of at most %d bytes", "退回意见最多 %d 字节"),
             SS_MAX_COMMENT);
-    ss_store_set_actor(st, u->name);
-    return state_voice(ss_store_wf_return(st, id, u->name, comment, err), st, id, "退回", "待审核",
-                       v, err);
+    {
+        struct ss_wf_move m = {NULL, "returned", u->name, comment, NULL, 0};
+        if (!(rc = ss_store_begin(st, u->name, err)))
+            rc = finish(st, move(st, id, &m, "returned", "submitted", err), err);
+    }
+    return state_voice(rc, st, id, "退回", "待审核", v, err);
 }
 
 /* ---- periods ------------------------------------------------------------------- */

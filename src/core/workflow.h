@@ -5,9 +5,12 @@
  * Only approved reports count (the engine reads rows with a seq, and a seq
  * is given only by approval). Each step checks access (core/access.h)
  * first, then validates (core/report.h: types and ranges, rates, dates,
- * cumulative values), then writes through the store, which refuses
- * transitions from the wrong state. The acting user becomes the store's
- * audit actor for the write.
+ * cumulative values), then begins a transaction with the acting user (the
+ * audit log's actor for the write: store.h), checks the move against the
+ * report's state and writes through the store, whose writes compare and
+ * set the status read. The moves: draft or returned -> submitted;
+ * submitted -> approved or returned (with a comment). A move from any
+ * other state is SS_ECONFLICT (field "status") and changes nothing.
  *
  * One live report per (target, unit, date) (issue 9). A live report is a
  * draft, a submitted or a returned one. A new report for the same target
@@ -78,6 +81,21 @@ void ss_workflow_flag_children(const struct ss_engine *e, long ti, const struct 
 int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
                        const struct ss_report_req *req, int64_t *id, char flags[SS_FLAGS_MAX],
                        int *outcome, struct ss_err *err);
+/* 1 when the workflow lets a report move from status `from` to `to`. */
+int ss_workflow_may_move(const char *from, const char *to);
+
+/* Put rows (struct ss_wf_put, store/store_workflow.h) inside the caller's
+ * transaction, every row or none. Per row: no live report -> insert; a
+ * draft -> replaced in place (unchanged when values, note, date and status
+ * are the same); a returned report -> corrected in place, its review
+ * cleared (the audit log keeps the returned version); a submitted report
+ * -> unchanged when it holds the same values and note, else SS_ECONFLICT
+ * (field "report", nothing stored): a submitted report is never replaced.
+ * rows[i].id and .outcome receive what happened. The rows are validated
+ * already (ss_report_check); this is the replacing rule alone. */
+int ss_workflow_put(struct ss_store *st, struct ss_wf_put *rows, size_t n, int64_t user_id,
+                    struct ss_err *err);
+
 /* SS_ECONFLICT (err says why, in voice v) when a report `in` would replace
  * a submitted report of [from, to] with other values; else 0. For callers
  * that check many rows before writing them (the ledger). */

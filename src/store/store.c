@@ -1,9 +1,29 @@
 /*
- * store.c - opening the database, transactions, and statement helpers.
+ * store.c - opening the database, transactions, change counters and
+ * statement helpers: how SQLite keeps the promises of store.h.
  *
  * The connection runs in WAL mode with foreign keys on and a busy timeout,
  * so a CLI process and a running server can write the same file: readers
- * never block, writers queue for up to SS_BUSY_MS.
+ * never block, writers queue for up to STORE_BUSY_MS.
+ *
+ * Transactions: the outermost begin is BEGIN IMMEDIATE, which takes the
+ * database's one write lock at once, so everything a transaction reads
+ * stays as it read it until it commits (one writer at a time), and an
+ * approval's seq, max(seq) + 1 read under that lock, is higher than every
+ * committed one and commits before the next is taken: the approval order
+ * of store.h. The actor is kept on the connection only while its
+ * transaction is open; commit and rollback clear it. A write outside a
+ * transaction is refused by store_tx_join before it reaches SQLite.
+ * (PostgreSQL, plan: BEGIN; SET LOCAL shishi.actor; the audit triggers
+ * read current_setting('shishi.actor') and raise when it is unset; reads
+ * that decide a write take FOR UPDATE row locks, the status changes stay
+ * compare-and-set updates, and the approval seq is taken under an advisory
+ * transaction lock, as store.h says.)
+ *
+ * Change counters: the plan-structure and assignment counters are meta
+ * rows that triggers add one to on every change (migration 4); the
+ * approval mark is max(seq), read from its unique index. One statement
+ * reads all of them, so they are of one committed state.
  *
  * Durability: a read-write connection commits with synchronous=FULL, so
  * COMMIT returns only after the write-ahead log is on disk, and a write
@@ -19,10 +39,9 @@
 #include <unistd.h>
 
 #include "base/date.h"
+#include "base/escape.h"
 #include "base/util.h"
 #include "store/store_int.h"
-
-#define SS_BUSY_MS 5000
 
 int store_db_error(struct ss_store *st, struct ss_err *err, const char *what)
 {
@@ -54,21 +73,75 @@ int64_t store_int64(struct ss_store *st, const char *sql, int64_t dflt)
     return v;
 }
 
-int store_tx_begin(struct ss_store *st, struct ss_err *err)
+/* 0 when actor names someone: 1 to STORE_ACTOR_MAX - 1 bytes of UTF-8
+ * without control characters. */
+static int actor_check(const char *actor, struct ss_err *err)
 {
-    if (st->tx_depth == 0 && sqlite3_get_autocommit(st->db)) {
+    size_t n = actor ? strlen(actor) : 0, i;
+
+    if (!n)
+        return ss_err_set(err, SS_EINVAL, "actor",
+                          "a write transaction is begun by someone: no acting user was given");
+    if (n >= STORE_ACTOR_MAX || !ss_utf8_valid(actor, n))
+        return ss_err_set(err, SS_EINVAL, "actor",
+                          "the acting user must be UTF-8 of at most %d bytes", STORE_ACTOR_MAX - 1);
+    for (i = 0; i < n; i++)
+        if ((unsigned char)actor[i] < 0x20 || actor[i] == 0x7f)
+            return ss_err_set(err, SS_EINVAL, "actor",
+                              "the acting user holds a control character (byte %zu)", i + 1);
+    return SS_OK;
+}
+
+int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, struct ss_err *err)
+{
+    int rc;
+
+    if ((rc = actor_check(actor, err)))
+        return rc;
+    if (st->tx_depth > 0) {
+        if (strcmp(st->actor, actor) != 0)
+            return ss_err_set(err, SS_ECONFLICT, "actor",
+                              "a transaction by '%s' is open on this connection: '%s' cannot "
+                              "write inside it",
+                              st->actor, actor);
+        st->tx_depth++;
+        return SS_OK;
+    }
+    if (sqlite3_get_autocommit(st->db)) {
         char *msg = NULL;
-        if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK) {
+        if (sqlite3_exec(st->db, exclusive ? "BEGIN EXCLUSIVE" : "BEGIN IMMEDIATE", NULL, NULL,
+                         &msg) != SQLITE_OK) {
             ss_err_set(err, SS_EDB, "db", "%s", msg ? msg : sqlite3_errmsg(st->db));
             sqlite3_free(msg);
             return SS_EDB;
         }
     }
-    if (st->tx_depth++ == 0 && store_audit_begin(st, err)) {
+    snprintf(st->actor, sizeof st->actor, "%s", actor);
+    st->tx_depth = 1;
+    if (store_audit_begin(st, err)) {
         store_tx_rollback(st);
         return SS_EDB;
     }
     return SS_OK;
+}
+
+int store_tx_join(struct ss_store *st, struct ss_err *err)
+{
+    if (st->tx_depth == 0)
+        return ss_err_set(err, SS_EINVAL, "actor",
+                          "a write needs a transaction begun with the acting user "
+                          "(ss_store_begin); nothing was written");
+    st->tx_depth++;
+    return SS_OK;
+}
+
+int store_tx_own(struct ss_store *st, struct ss_err *err)
+{
+    if (st->tx_depth > 0) {
+        st->tx_depth++;
+        return SS_OK;
+    }
+    return store_tx_begin_as(st, STORE_SYSTEM, 0, err);
 }
 
 int store_tx_commit(struct ss_store *st, struct ss_err *err)
@@ -80,25 +153,31 @@ int store_tx_commit(struct ss_store *st, struct ss_err *err)
         st->tx_depth--;
         return SS_OK;
     }
-    st->tx_depth = 0;
-    if (sqlite3_get_autocommit(st->db))
+    if (st->tx_depth == 0)
         return ss_err_set(err, SS_EDB, "db", "no transaction to commit (it was rolled back)");
+    if (sqlite3_get_autocommit(st->db)) {
+        store_tx_rollback(st);
+        return ss_err_set(err, SS_EDB, "db", "no transaction to commit (it was rolled back)");
+    }
     if ((rc = store_audit_seal(st, err))) {
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        store_tx_rollback(st);
         return rc;
     }
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
         ss_err_set(err, SS_EDB, "db", "%s", msg ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        store_tx_rollback(st);
         return SS_EDB;
     }
+    st->tx_depth = 0;
+    st->actor[0] = '\0';
     return SS_OK;
 }
 
 void store_tx_rollback(struct ss_store *st)
 {
     st->tx_depth = 0;
+    st->actor[0] = '\0';
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -151,6 +230,34 @@ int32_t store_col_date(sqlite3_stmt *s, int i)
     return d;
 }
 
+/* The schema at open: refuse a newer one; migrate an older one when the
+ * caller opens to migrate, or when it is a new, empty database being
+ * created; else refuse to write to it. */
+static int schema_ready(struct ss_store *st, int flags, struct ss_err *err)
+{
+    int version = ss_store_schema_version(st), latest = store_schema_latest();
+    int empty;
+
+    st->step_from = st->step_to = version;
+    if (version < 0)
+        return ss_err_set(err, SS_EIO, "db", "'%s' is not a readable SQLite database", st->path);
+    if (version > latest)
+        return ss_err_set(err, SS_ECONFLICT, "db",
+                          "the database is at schema version %d, newer than this build knows "
+                          "(%d): use a newer shishi",
+                          version, latest);
+    if ((flags & SS_STORE_READONLY) || version == latest)
+        return SS_OK;
+    empty = version == 0 && store_int64(st, "SELECT count(*) FROM sqlite_schema", -1) == 0;
+    if ((flags & SS_STORE_MIGRATE) || (empty && (flags & SS_STORE_CREATE)))
+        return store_migrate(st, &st->step_from, &st->step_to, err);
+    return ss_err_set(err, SS_ECONFLICT, "db",
+                      "the database '%s' is at schema version %d and this shishi needs %d: run "
+                      "`shishi migrate --db %s` first (it changes the database in place; back it "
+                      "up before)",
+                      st->path, version, latest, st->path);
+}
+
 int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_err *err)
 {
     struct ss_store *st;
@@ -165,13 +272,12 @@ int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_
                                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     st = ss_xcalloc(1, sizeof *st);
     st->path = ss_xstrdup(path);
-    snprintf(st->actor, sizeof st->actor, "system");
     if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
         rc = ss_err_set(err, SS_EIO, "db", "cannot open '%s': %s", path,
                         st->db ? sqlite3_errmsg(st->db) : "out of memory");
         goto fail;
     }
-    sqlite3_busy_timeout(st->db, SS_BUSY_MS);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
     sqlite3_extended_result_codes(st->db, 1);
     if (!(flags & SS_STORE_READONLY) && (rc = store_exec(st, "PRAGMA journal_mode=WAL", err)))
         goto fail;
@@ -183,7 +289,7 @@ int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_
         rc = ss_err_set(err, SS_EIO, "db", "'%s' is not a readable SQLite database", path);
         goto fail;
     }
-    if (!(flags & SS_STORE_READONLY) && (rc = store_migrate(st, err)))
+    if ((rc = schema_ready(st, flags, err)))
         goto fail;
     *out = st;
     return SS_OK;
@@ -197,7 +303,9 @@ void ss_store_close(struct ss_store *st)
     if (!st)
         return;
     store_audit_close(st);
-    sqlite3_finalize(st->dv);
+    if (st->tx_depth)
+        store_tx_rollback(st);
+    sqlite3_finalize(st->counters);
     sqlite3_close_v2(st->db);
     free(st->path);
     free(st);
@@ -214,14 +322,14 @@ int ss_store_durable(struct ss_store *st)
     return store_int64(st, "PRAGMA synchronous", 0) >= 2;
 }
 
-int ss_store_begin(struct ss_store *st)
+int ss_store_begin(struct ss_store *st, const char *actor, struct ss_err *err)
 {
-    return store_tx_begin(st, NULL);
+    return actor ? store_tx_begin_as(st, actor, 0, err) : store_tx_join(st, err);
 }
 
-int ss_store_commit(struct ss_store *st)
+int ss_store_commit(struct ss_store *st, struct ss_err *err)
 {
-    return store_tx_commit(st, NULL);
+    return store_tx_commit(st, err);
 }
 
 void ss_store_rollback(struct ss_store *st)
@@ -229,41 +337,40 @@ void ss_store_rollback(struct ss_store *st)
     store_tx_rollback(st);
 }
 
-int64_t ss_store_data_version(struct ss_store *st)
+const char *ss_store_actor(const struct ss_store *st)
 {
-    int64_t v = -1;
-
-    if (!st->dv && !(st->dv = store_prepare(st, "PRAGMA data_version", NULL)))
-        return -1;
-    if (sqlite3_step(st->dv) == SQLITE_ROW)
-        v = sqlite3_column_int64(st->dv, 0);
-    sqlite3_reset(st->dv);
-    /* data_version moves on other connections' commits only; adding this
-     * connection's own change count makes one number that moves on both. */
-    return v + (int64_t)sqlite3_total_changes64(st->db);
+    return st->tx_depth ? st->actor : NULL;
 }
 
-int ss_store_versions(struct ss_store *st, int64_t *plan_id, int64_t *structure,
-                      int64_t *assignments)
+void ss_store_schema_step(const struct ss_store *st, int *from, int *to)
 {
-    sqlite3_stmt *s = store_prepare(
-        st,
-        "SELECT (SELECT id FROM plan WHERE state = 'active' ORDER BY year DESC, id DESC LIMIT 1),"
-        " (SELECT value FROM meta WHERE key = 'structure_version'),"
-        " (SELECT value FROM meta WHERE key = 'assignment_version')",
-        NULL);
+    *from = st->step_from;
+    *to = st->step_to;
+}
+
+int ss_store_counters(struct ss_store *st, struct ss_store_counters *out)
+{
     int rc = SS_EDB;
 
-    *plan_id = *structure = *assignments = 0;
-    if (!s)
+    memset(out, 0, sizeof *out);
+    if (!st->counters &&
+        !(st->counters = store_prepare(
+              st,
+              "SELECT (SELECT id FROM plan WHERE state = 'active' ORDER BY year DESC, id DESC"
+              " LIMIT 1),"
+              " (SELECT value FROM meta WHERE key = 'structure_version'),"
+              " (SELECT value FROM meta WHERE key = 'assignment_version'),"
+              " (SELECT coalesce(max(seq), 0) FROM report)",
+              NULL)))
         return SS_EDB;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        *plan_id = sqlite3_column_int64(s, 0);
-        *structure = sqlite3_column_int64(s, 1);
-        *assignments = sqlite3_column_int64(s, 2);
+    if (sqlite3_step(st->counters) == SQLITE_ROW) {
+        out->plan_id = sqlite3_column_int64(st->counters, 0);
+        out->structure = sqlite3_column_int64(st->counters, 1);
+        out->assignments = sqlite3_column_int64(st->counters, 2);
+        out->approved = sqlite3_column_int64(st->counters, 3);
         rc = SS_OK;
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(st->counters);
     return rc;
 }
 
@@ -283,19 +390,28 @@ int ss_store_meta_get(struct ss_store *st, const char *key, char **out)
 
 int ss_store_meta_set(struct ss_store *st, const char *key, const char *value)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "INSERT INTO meta(key, value) VALUES (?, ?) "
-                                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                    NULL);
+    sqlite3_stmt *s;
     int rc;
 
-    if (!s)
+    if (store_tx_own(st, NULL))
         return SS_EDB;
+    s = store_prepare(st,
+                      "INSERT INTO meta(key, value) VALUES (?, ?) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                      NULL);
+    if (!s) {
+        store_tx_rollback(st);
+        return SS_EDB;
+    }
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
     rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : SS_EDB;
     sqlite3_finalize(s);
-    return rc;
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, NULL);
 }
 
 int64_t store_department_id(struct ss_store *st, const char *name, struct ss_err *err)
@@ -319,4 +435,17 @@ int64_t store_department_id(struct ss_store *st, const char *name, struct ss_err
         id = store_db_error(st, err, "saving a department");
     sqlite3_finalize(s);
     return id;
+}
+
+int ss_store_test_exec(struct ss_store *st, const char *sql, struct ss_err *err)
+{
+    int rc;
+
+    if ((rc = store_tx_join(st, err)))
+        return rc;
+    if ((rc = store_exec(st, sql, err))) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
 }

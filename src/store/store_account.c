@@ -61,7 +61,7 @@ int ss_store_account_add(struct ss_store *st, const char *name, const char *role
     int64_t org_id, dept_id = 0;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     org_id = lookup_id(st, "SELECT id FROM org_unit WHERE code = ?", org_code);
     if (org_id <= 0) {
@@ -222,7 +222,15 @@ static int insert_attempt(struct ss_store *st, const char *name, const char *ip,
 int ss_store_login_record(struct ss_store *st, const char *name, const char *ip, int ok,
                           int64_t now, struct ss_err *err)
 {
-    return insert_attempt(st, name, ip, ok ? 1 : 0, now, NULL, err);
+    int rc;
+
+    if ((rc = store_tx_own(st, err))) /* bookkeeping: the history of sign-ins */
+        return rc;
+    if ((rc = insert_attempt(st, name, ip, ok ? 1 : 0, now, NULL, err))) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
 }
 
 /* Run one statement with an int64 ?1 (and text ?2); SS_ENOTFOUND when it
@@ -252,12 +260,24 @@ int ss_store_login_unlock(struct ss_store *st, const char *name, int64_t now, st
 
 int ss_store_account_sessions_end(struct ss_store *st, int64_t id, int *n, struct ss_err *err)
 {
-    int rc = exec_id(st, "DELETE FROM session WHERE account_id = ?1", id, NULL, 0,
-                     "ending the sessions", err);
+    int rc, changed = 0;
 
     if (n)
-        *n = rc ? 0 : sqlite3_changes(st->db);
-    return rc;
+        *n = 0;
+    if ((rc = store_tx_join(st, err)))
+        return rc;
+    rc = exec_id(st, "DELETE FROM session WHERE account_id = ?1", id, NULL, 0,
+                 "ending the sessions", err);
+    changed = rc ? 0 : sqlite3_changes(st->db);
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    if ((rc = store_tx_commit(st, err)))
+        return rc;
+    if (n)
+        *n = changed;
+    return SS_OK;
 }
 
 /* One account change and, when end_sessions, the end of its sessions, in
@@ -267,7 +287,7 @@ static int account_change(struct ss_store *st, const char *sql, int64_t id, cons
 {
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     if ((rc = exec_id(st, sql, id, text, 1, "changing the account", err)) ||
         (end_sessions && (rc = ss_store_account_sessions_end(st, id, NULL, err)))) {
@@ -297,7 +317,7 @@ int ss_store_session_add(struct ss_store *st, const char *token_hash, int64_t ac
     sqlite3_stmt *s = NULL;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     s = store_prepare(st, "DELETE FROM session WHERE expires_at <= " TS(1), err);
     if (!s) {
@@ -371,15 +391,23 @@ int ss_store_session_get(struct ss_store *st, const char *token_hash, int64_t no
 
 int ss_store_session_delete(struct ss_store *st, const char *token_hash)
 {
-    sqlite3_stmt *s = store_prepare(st, "DELETE FROM session WHERE token_hash = ?", NULL);
+    sqlite3_stmt *s;
     int rc;
 
-    if (!s)
+    if ((rc = store_tx_join(st, NULL)))
+        return rc;
+    if (!(s = store_prepare(st, "DELETE FROM session WHERE token_hash = ?", NULL))) {
+        store_tx_rollback(st);
         return SS_EDB;
+    }
     sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
     rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : SS_EDB;
     if (!rc && sqlite3_changes(st->db) == 0)
         rc = SS_ENOTFOUND;
     sqlite3_finalize(s);
-    return rc;
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, NULL);
 }

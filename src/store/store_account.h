@@ -6,13 +6,16 @@
  * are Unix seconds from the caller (so tests can move the clock), stored
  * as UTC text 'YYYY-MM-DDTHH:MM:SSZ', which sorts like the time.
  *
- * Account and session rows are audited by the store's triggers (call
- * ss_store_set_actor first): a session row is a sign-in, its deletion a
- * sign-out or an expiry. A session's audited image is its account and its
+ * Account and session rows are audited by the store's triggers: their
+ * writes join the caller's transaction, begun with the acting user
+ * (store.h). A session row is a sign-in, its deletion a sign-out or an
+ * expiry. A session's audited image is its account and its
  * times, never its token hash or CSRF token, and only changes to those
  * columns are audited: a column updated per request must stay out of it
  * (store_audit.c's table list). Login attempts are not rows of the record;
- * logins are audited as events instead.
+ * logins are audited as events instead, and their rows are the store's
+ * bookkeeping: the login attempt functions need no actor (they begin their
+ * own transaction when none is open).
  */
 #ifndef SS_STORE_ACCOUNT_H
 #define SS_STORE_ACCOUNT_H
@@ -68,7 +71,8 @@ int ss_store_login_record(struct ss_store *st, const char *name, const char *ip,
 /* Clear name's failures (an unlock row, ok 2, at now). */
 int ss_store_login_unlock(struct ss_store *st, const char *name, int64_t now, struct ss_err *err);
 
-/* Account changes (audited by the account triggers: set the actor first).
+/* Account changes (audited by the account triggers, by the transaction's
+ * actor).
  * SS_ENOTFOUND if no account has the id. Disabling an account and setting
  * its password end all its sessions, in the same transaction. */
 int ss_store_account_set_disabled(struct ss_store *st, int64_t id, int disabled,

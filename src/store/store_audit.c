@@ -2,12 +2,28 @@
  * store_audit.c - audit triggers, sealing, signing, verification and backup
  * (see store_audit.h).
  *
- * One table, AUDITED below, lists each audited table with its columns and
- * the migration that started auditing it. That migration creates the
- * table's triggers from the list, and verification recomputes the row
- * images from the same list, so the two cannot disagree; a fresh database
- * and an upgraded one run the same migrations and end with the same
- * triggers.
+ * Two lists below say what is audited, per migration. AUDITED: each
+ * audited table, its row image as of the migration that starts auditing it
+ * (`since`). AUDITED_COLS: each column a later migration adds to an
+ * audited table's image, with that migration and the column's DEFAULT. The
+ * image of table T at schema version v is T's columns followed by the
+ * columns added to it up to v. A migration that starts auditing T creates
+ * T's three triggers from the image as of it and logs one insert entry per
+ * row T already holds; a migration that adds a column to T drops T's
+ * triggers and makes them again with the new image (store_audit_migrate,
+ * run by the migration step between the migration's sql and its `after`).
+ * A fresh database and an upgraded one run the same migrations, so they
+ * end with the same triggers, byte for byte.
+ *
+ * Verification follows the versions too: the table is compared with each
+ * row's last entry, where an entry written before a column was added
+ * carries no such key, and the row must then still hold the column's
+ * DEFAULT (what ALTER TABLE gave every row); a migration that sets other
+ * values does so in its `after`, whose changes the new triggers log. An
+ * entry's own keys say which columns it was written with; it cannot lie
+ * about them, since it is sealed. (PostgreSQL: the same lists make plpgsql
+ * trigger functions, to_jsonb of the image's columns, and the same
+ * comparison with jsonb.)
  *
  * Chain: hash(n) = SHA-256 over the fields of entry n joined by U+001F,
  * ending with hash(n-1) (the empty string for the first entry), in hex.
@@ -34,38 +50,92 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
-static const struct audited {
-    const char *table;
-    const char *cols; /* the row image */
-    int since;        /* the migration that starts auditing the table */
-    const char *id;   /* the row's identity: its INTEGER PRIMARY KEY, or rowid */
-    int update_of;    /* 1: updates of other columns are not audited (and stay
-                         out of the image), e.g. what a table records per request */
-} AUDITED[] = {
-    {"org_unit", "id,code,name,level,parent_id", 2, "id", 0},
-    {"department", "id,name", 2, "id", 0},
-    {"plan",
+static const struct store_audited AUDITED[] = {
+    {"org_unit", 2, "id", 0, "id,code,name,level,parent_id"},
+    {"department", 2, "id", 0, "id,name"},
+    {"plan", 2, "id", 0,
      "id,title,issuer,year,period_start,period_end,published,state,top_org,yellow_pp,"
-     "red_pp,deadline_day,created_at",
-     2, "id", 0},
-    {"project", "id,plan_id,no,title,lead_dept_id", 2, "id", 0},
-    {"target",
+     "red_pp,deadline_day,created_at"},
+    {"project", 2, "id", 0, "id,plan_id,no,title,lead_dept_id"},
+    {"target", 2, "id", 0,
      "id,plan_id,project_id,seq,text,metric,value,unit,op,kind,parent_id,dept_id,"
-     "profile",
-     2, "id", 0},
-    {"assignment", "id,target_id,org_id,dept_id,value,reason,created_by,created_at", 2, "id", 0},
-    {"report",
+     "profile"},
+    {"assignment", 2, "id", 0, "id,target_id,org_id,dept_id,value,reason,created_by,created_at"},
+    {"report", 2, "id", 0,
      "id,target_id,org_id,as_of,value,numerator,denominator,note,status,seq,"
-     "created_by,created_at,reviewed_by,reviewed_at,review_comment,flags,user_id",
-     2, "id", 0},
-    {"account", "id,name,role,org_id,dept_id,pw_hash,disabled,created_at", 2, "id", 0},
-    {"evidence", "id,report_id,sha256,mime,size,name,created_at", 2, "id", 0},
+     "created_by,created_at,reviewed_by,reviewed_at,review_comment,flags,user_id"},
+    {"account", 2, "id", 0, "id,name,role,org_id,dept_id,pw_hash,disabled,created_at"},
+    {"evidence", 2, "id", 0, "id,report_id,sha256,mime,size,name,created_at"},
     /* A session row is a sign-in; its deletion a sign-out or an expiry. The
      * token's hash (the table's key) and the CSRF token stay out of the
      * image, so the log holds nothing that opens a session; the row is
      * known by its rowid. */
-    {"session", "account_id,created_at,expires_at", STORE_SCHEMA_SIGNED, "rowid", 1},
+    {"session", STORE_SCHEMA_SIGNED, "rowid", 1, "account_id,created_at,expires_at"},
 };
+
+/* Columns added to audited tables after their `since`, oldest first: none
+ * yet (every column of the tables above was there when auditing began).
+ * The next migration that adds one appends {table, migration, column,
+ * DEFAULT} here; the list ends with the NULL entry. */
+static const struct store_audited_col AUDITED_COLS[] = {
+    {NULL, 0, NULL, NULL},
+};
+
+/* The i-th audited table: the built-in ones, then a test migration's
+ * (store_test.h). 0 past the last. */
+static int audited_at(size_t i, struct store_audited *out)
+{
+    const struct ss_test_migration *t;
+    int version;
+
+    if (i < SS_ARRAY_LEN(AUDITED)) {
+        *out = AUDITED[i];
+        return 1;
+    }
+    i -= SS_ARRAY_LEN(AUDITED);
+    if (!(t = store_test_extra(&version)) || i >= t->ntables)
+        return 0;
+    out->table = t->tables[i].table;
+    out->since = version;
+    out->id = t->tables[i].id;
+    out->update_of = 0;
+    out->cols = t->tables[i].cols;
+    return 1;
+}
+
+/* The i-th added column, built-in then a test migration's. 0 past the last. */
+static int added_at(size_t i, struct store_audited_col *out)
+{
+    const struct ss_test_migration *t;
+    size_t n = SS_ARRAY_LEN(AUDITED_COLS) - 1;
+    int version;
+
+    if (i < n) {
+        *out = AUDITED_COLS[i];
+        return 1;
+    }
+    i -= n;
+    if (!(t = store_test_extra(&version)) || i >= t->ncols)
+        return 0;
+    out->table = t->cols[i].table;
+    out->since = version;
+    out->col = t->cols[i].col;
+    out->dflt = t->cols[i].dflt;
+    return 1;
+}
+
+/* The image of table a as of schema version `version`, into b: its
+ * columns, then those added up to that version. */
+static void cols_at(const struct store_audited *a, int version, struct ss_buf *b)
+{
+    struct store_audited_col c;
+    size_t i;
+
+    ss_buf_puts(b, a->cols);
+    for (i = 0; added_at(i, &c); i++)
+        if (strcmp(c.table, a->table) == 0 && c.since <= version)
+            ss_buf_printf(b, ",%s", c.col);
+}
 
 #define SIG_DOMAIN "shishi audit v1\x1f"
 #define SIG_DOMAIN_LEN (sizeof SIG_DOMAIN - 1)
@@ -91,18 +161,23 @@ static void row_image(struct ss_buf *b, const char *cols, const char *prefix)
     ss_buf_putc(b, ')');
 }
 
-/* The three triggers of one table. Tables audited since migration 2 keep
- * the exact text that migration always produced. */
-static void triggers_sql(struct ss_buf *b, const struct audited *a)
+/* The three triggers of table a, with the image cols; drop: drop the
+ * table's triggers first (a migration that adds a column makes them
+ * again). Tables audited since migration 2 keep the exact text that
+ * migration always produced. */
+static void triggers_sql(struct ss_buf *b, const struct store_audited *a, const char *cols,
+                         int drop)
 {
     static const char *const ev[3][3] = {
         {"ins", "INSERT", "NEW"}, {"upd", "UPDATE", "NEW"}, {"del", "DELETE", "OLD"}};
     size_t k;
 
+    for (k = 0; drop && k < 3; k++)
+        ss_buf_printf(b, "DROP TRIGGER IF EXISTS audit_%s_%s;\n", a->table, ev[k][0]);
     for (k = 0; k < 3; k++) {
         ss_buf_printf(b, "CREATE TRIGGER audit_%s_%s AFTER %s ", a->table, ev[k][0], ev[k][1]);
         if (k == 1 && a->update_of)
-            ss_buf_printf(b, "OF %s ", a->cols);
+            ss_buf_printf(b, "OF %s ", cols);
         ss_buf_printf(b,
                       "ON %s BEGIN "
                       "INSERT INTO audit_log(action, tbl, row_id, row_json) VALUES "
@@ -112,13 +187,14 @@ static void triggers_sql(struct ss_buf *b, const struct audited *a)
                       : k == 1 ? "update"
                                : "delete",
                       a->table, ev[k][2], a->id);
-        row_image(b, a->cols, ev[k][2]);
+        row_image(b, cols, ev[k][2]);
         ss_buf_puts(b, "); END;\n");
     }
 }
 
 /* One insert entry per existing row of the table. */
-static int backfill(struct ss_store *st, const struct audited *a, struct ss_err *err)
+static int backfill(struct ss_store *st, const struct store_audited *a, const char *cols,
+                    struct ss_err *err)
 {
     struct ss_buf q;
     int rc;
@@ -128,7 +204,7 @@ static int backfill(struct ss_store *st, const struct audited *a, struct ss_err 
                   "INSERT INTO audit_log(action, tbl, row_id, row_json) "
                   "SELECT 'insert', '%s', t.%s, ",
                   a->table, a->id);
-    row_image(&q, a->cols, "t");
+    row_image(&q, cols, "t");
     ss_buf_printf(&q, " FROM %s t ORDER BY t.%s", a->table, a->id);
     rc = q.err ? ss_err_set(err, SS_EDB, "db", "audit backfill too long")
                : store_exec(st, q.data, err);
@@ -136,29 +212,63 @@ static int backfill(struct ss_store *st, const struct audited *a, struct ss_err 
     return rc;
 }
 
+/* 1 if migration `version` adds a column to audited table a. */
+static int adds_to(const struct store_audited *a, int version)
+{
+    struct store_audited_col c;
+    size_t i;
+
+    for (i = 0; added_at(i, &c); i++)
+        if (c.since == version && strcmp(c.table, a->table) == 0)
+            return 1;
+    return 0;
+}
+
+int store_audit_check_lists(struct ss_err *err)
+{
+    struct store_audited_col c;
+    struct store_audited a;
+    size_t i, k;
+
+    for (i = 0; added_at(i, &c); i++) {
+        for (k = 0; audited_at(k, &a) && strcmp(a.table, c.table) != 0; k++)
+            ;
+        if (!audited_at(k, &a) || c.since <= a.since)
+            return ss_err_set(err, SS_EDB, "db",
+                              "the audit lists name column %s.%s (migration %d), but %s is not "
+                              "audited before that migration",
+                              c.table, c.col, c.since, c.table);
+    }
+    return SS_OK;
+}
+
 int store_audit_migrate(struct ss_store *st, int version, struct ss_err *err)
 {
-    struct ss_buf b;
+    struct ss_buf b, cols;
+    struct store_audited a;
     size_t i;
     int rc = SS_OK;
 
     ss_buf_init(&b, 1 << 20);
-    for (i = 0; i < SS_ARRAY_LEN(AUDITED); i++)
-        if (AUDITED[i].since == version)
-            triggers_sql(&b, &AUDITED[i]);
+    ss_buf_init(&cols, 1 << 14);
+    for (i = 0; audited_at(i, &a); i++)
+        if (a.since == version || (a.since < version && adds_to(&a, version))) {
+            ss_buf_reset(&cols);
+            cols_at(&a, version, &cols);
+            triggers_sql(&b, &a, cols.data, a.since < version);
+        }
     if (b.len)
-        rc = b.err ? ss_err_set(err, SS_EDB, "db", "audit triggers too long")
-                   : store_exec(st, b.data, err);
-    for (i = 0; i < SS_ARRAY_LEN(AUDITED) && !rc; i++)
-        if (AUDITED[i].since == version)
-            rc = backfill(st, &AUDITED[i], err);
+        rc = b.err || cols.err ? ss_err_set(err, SS_EDB, "db", "audit triggers too long")
+                               : store_exec(st, b.data, err);
+    for (i = 0; audited_at(i, &a) && !rc; i++)
+        if (a.since == version) {
+            ss_buf_reset(&cols);
+            cols_at(&a, version, &cols);
+            rc = backfill(st, &a, cols.data, err);
+        }
+    ss_buf_cleanup(&cols);
     ss_buf_cleanup(&b);
     return rc;
-}
-
-void ss_store_set_actor(struct ss_store *st, const char *actor)
-{
-    snprintf(st->actor, sizeof st->actor, "%s", actor && *actor ? actor : "system");
 }
 
 static void entry_hash(sqlite3_stmt *s, const char *actor, const char *prev, char out[65])
@@ -466,7 +576,7 @@ int ss_store_audit_event(struct ss_store *st, const char *action, const char *de
 
     if (strcmp(action, "audit_key") == 0) /* the store's own */
         return ss_err_set(err, SS_EINVAL, "action", "'audit_key' is not an event to log");
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     s = store_prepare(st,
                       "INSERT INTO audit_log(action, tbl, row_id, row_json) "
@@ -709,14 +819,33 @@ static int verify_chain(struct ss_store *st, const struct ss_audit_expect *want,
     return SS_OK;
 }
 
-/* Compare one table with the log's last image of each of its rows. */
-static int verify_table(struct ss_store *st, const struct audited *a, struct ss_audit_result *r)
+/* The log's last image of a row, as the table's image at `version` reads
+ * it: an entry written before a column was added lacks its key, and the
+ * row then holds the column's DEFAULT. */
+static void logged_image(struct ss_buf *q, const struct store_audited *a, int version)
 {
-    struct ss_buf q;
+    struct store_audited_col c;
+    size_t i;
+    int n = 0;
+
+    for (i = 0; added_at(i, &c); i++)
+        if (strcmp(c.table, a->table) == 0 && c.since <= version)
+            ss_buf_printf(q, "%s'$.%s', %s", n++ ? ", " : "json_insert(a.row_json, ", c.col,
+                          c.dflt);
+    ss_buf_puts(q, n ? ")" : "a.row_json");
+}
+
+/* Compare one table with the log's last image of each of its rows. */
+static int verify_table(struct ss_store *st, const struct store_audited *a, int version,
+                        struct ss_audit_result *r)
+{
+    struct ss_buf q, cols;
     sqlite3_stmt *s = NULL;
     int rc = SS_OK;
 
     ss_buf_init(&q, 1 << 16);
+    ss_buf_init(&cols, 1 << 14);
+    cols_at(a, version, &cols);
     /* rows whose image differs from the log's last image, or that the log
      * never saw, or last saw deleted */
     ss_buf_printf(&q,
@@ -725,9 +854,11 @@ static int verify_table(struct ss_store *st, const struct audited *a, struct ss_
                   "SELECT t.%s, l.id, a.action FROM %s t "
                   "LEFT JOIN last l ON l.row_id = t.%s "
                   "LEFT JOIN audit_log a ON a.id = l.id "
-                  "WHERE a.id IS NULL OR a.action = 'delete' OR a.row_json IS NOT ",
+                  "WHERE a.id IS NULL OR a.action = 'delete' OR ",
                   a->table, a->id, a->table, a->id);
-    row_image(&q, a->cols, "t");
+    logged_image(&q, a, version);
+    ss_buf_puts(&q, " IS NOT ");
+    row_image(&q, cols.data, "t");
     ss_buf_puts(&q, " LIMIT 1");
     s = store_prepare(st, q.data, NULL);
     if (!s) {
@@ -782,6 +913,7 @@ static int verify_table(struct ss_store *st, const struct audited *a, struct ss_
 out:
     sqlite3_finalize(s);
     ss_buf_cleanup(&q);
+    ss_buf_cleanup(&cols);
     return rc;
 }
 
@@ -790,6 +922,7 @@ int ss_store_audit_verify(struct ss_store *st, const struct ss_audit_expect *wan
 {
     int version = ss_store_schema_version(st), own = sqlite3_get_autocommit(st->db), rc = SS_OK;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    struct store_audited a;
     size_t i;
 
     memset(r, 0, sizeof *r);
@@ -802,8 +935,8 @@ int ss_store_audit_verify(struct ss_store *st, const struct ss_audit_expect *wan
         return SS_EDB;
     if (verify_chain(st, want, r))
         rc = store_db_error(st, err, "reading the audit log");
-    for (i = 0; i < SS_ARRAY_LEN(AUDITED) && !rc && !r->bad_entry; i++)
-        if (AUDITED[i].since <= version && verify_table(st, &AUDITED[i], r))
+    for (i = 0; !rc && !r->bad_entry && audited_at(i, &a); i++)
+        if (a.since <= version && verify_table(st, &a, version, r))
             rc = store_db_error(st, err, "comparing the audited tables");
     if (own)
         store_exec(st, "COMMIT", NULL);
@@ -857,7 +990,7 @@ int ss_store_audit_key_ensure(struct ss_store *st, struct ss_audit_key_info *inf
 
     if (ss_store_schema_version(st) < STORE_SCHEMA_SIGNED)
         return ss_err_set(err, SS_EDB, "db", "this database cannot be signed (read-only?)");
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_own(st, err)))
         return rc;
     if ((rc = key_ready(st, &logged, err)) || (!logged && (rc = record_key(st, err)))) {
         store_tx_rollback(st);

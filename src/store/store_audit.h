@@ -5,11 +5,17 @@
  * departments, plans, projects, targets, assignments, reports, accounts,
  * evidence, sessions) is recorded by a trigger, in the same transaction,
  * with the row's image as JSON. Before the transaction commits, the store
- * seals its new entries: each gets the acting user and SHA-256 over the
- * previous entry's hash and its own fields, so the entries form a chain,
- * and the last one is signed (Ed25519) with the audit key, a file the
- * database does not hold. A signature covers, through the chain, every
- * entry before it.
+ * seals its new entries: each gets the transaction's actor (the one
+ * ss_store_begin was given: store.h) and SHA-256 over the previous entry's
+ * hash and its own fields, so the entries form a chain, and the last one
+ * is signed (Ed25519) with the audit key, a file the database does not
+ * hold. A signature covers, through the chain, every entry before it.
+ *
+ * Each audited table carries the migration that starts auditing it, and
+ * each column added to one later the migration that adds it
+ * (store_audit.c): those migrations make the table's triggers again, and
+ * the verifier reads every entry with the columns of its time, so the
+ * audit follows the schema as it grows.
  *
  * ss_store_audit_verify walks the chain, checks every signature, and then
  * compares every audited table with the last image the log holds of each
@@ -37,13 +43,10 @@
  * Call it before opening stores; it is not synchronised. */
 void ss_store_audit_key_file(const char *path);
 
-/* Who the following writes on this connection are done by (copied);
- * "system" until set. */
-void ss_store_set_actor(struct ss_store *st, const char *actor);
-
 /* Append an event that is not a row change (a login, a failed login, a
- * logout, an export) with a JSON detail object (NULL for none). Sealed with
- * the transaction it is part of (its own if none is open). */
+ * logout, an export) with a JSON detail object (NULL for none), in the
+ * caller's transaction (refused when none is open), sealed with its
+ * actor. */
 int ss_store_audit_event(struct ss_store *st, const char *action, const char *detail_json,
                          struct ss_err *err);
 
@@ -110,9 +113,9 @@ struct ss_audit_key_info {
 int ss_store_audit_key_info(struct ss_store *st, struct ss_audit_key_info *info,
                             struct ss_err *err);
 /* Make sure writes can be signed: read the key file, creating it when the
- * log records no key yet, and record the key in the log (one signed entry)
- * if it is not yet. Refuses as writes do when the file is missing or holds
- * another key. info may be NULL. */
+ * log records no key yet, and record the key in the log (one signed entry,
+ * the store's own: no actor needed) if it is not yet. Refuses as writes do
+ * when the file is missing or holds another key. info may be NULL. */
 int ss_store_audit_key_ensure(struct ss_store *st, struct ss_audit_key_info *info,
                               struct ss_err *err);
 

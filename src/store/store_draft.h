@@ -1,34 +1,28 @@
 /*
- * store_draft.h - changing a plan: correcting a draft's targets before it
- * is activated, the few things that may change on the active plan (a
- * target's schedule, a project's lead department), and the activation that
- * makes a draft current in place of the plan of the same year.
+ * store_draft.h - the writes that change a plan: correcting a draft's
+ * targets, the few things that may change on the active plan (a target's
+ * schedule, a project's lead department), and the activation that makes a
+ * draft current in place of the plan of the same year.
  *
- * An imported announcement becomes a draft plan (state SS_PLAN_DRAFT); a
- * person reviews it and corrects what the extractor got wrong: a value or
- * unit, a target it missed, one it should have split or merged, one that is
- * not a target at all. Each function here is one such edit.
+ * The store stores; core decides (core/plan_edit.h, core/plan_change.h).
+ * Which plan may change and how (a draft freely; of the active plan only
+ * schedules and lead departments; an archived plan never), and what makes
+ * a text, a value or a schedule acceptable, are core's rules, checked
+ * inside the caller's transaction before it calls these. What the store
+ * keeps here, whoever calls:
+ *   - each edit runs in the caller's transaction (store.h) and lands whole
+ *     or not at all; the audit triggers record it, and the structure
+ *     counter a running engine watches moves, so figures follow a new
+ *     schedule at once;
+ *   - a project's order stays parents before parts (see store_draft.c), a
+ *     target's parent is in the same project, and no target is left
+ *     pointing at a dropped one;
+ *   - the schema's constraints (foreign keys, op and kind values, unique
+ *     project numbers) refuse what core let through by mistake.
  *
- * Invariants every edit keeps:
- *   - a draft plan changes freely; of the active plan only schedules and
- *     lead departments change (reports count against it, so its targets'
- *     values, units and ops are fixed: correct a draft and activate it);
- *     an archived plan never changes. A refused edit is SS_ECONFLICT and
- *     writes nothing;
- *   - each edit runs in one transaction (BEGIN IMMEDIATE ... COMMIT): it
- *     lands whole or, on any error, not at all; the audit triggers record
- *     it in the same transaction, and the structure counter a running
- *     engine watches moves, so figures follow a new schedule at once;
- *   - every input is checked before the first write (value finite and
- *     >= 0, text and metric non-empty UTF-8 within SS_MAX_TARGET_TEXT and
- *     SS_MAX_NAME, a schedule twelve non-decreasing shares ending at 1);
- *     errors name the field and say why;
- *   - a target's parent is in the same project; no target is left pointing
- *     at a dropped one.
- *
- * Return values: 0, or SS_EINVAL (bad input), SS_ENOTFOUND (no such target
- * or project), SS_ECONFLICT (not a draft, or targets of different
- * projects/units), SS_EDB; err says which and why.
+ * Return values: 0, or SS_ENOTFOUND (no such target, plan or project),
+ * SS_EINVAL (no transaction open), SS_ECONFLICT (an activation's states
+ * changed meanwhile), SS_EDB; err says which and why.
  */
 #ifndef SS_STORE_DRAFT_H
 #define SS_STORE_DRAFT_H
@@ -46,15 +40,18 @@ struct ss_target_home {
     int64_t plan_id;
     enum ss_plan_state state;
     int project_no;
+    int64_t project_id;
 };
 int ss_store_target_home(struct ss_store *st, int64_t target_id, struct ss_target_home *out,
                          struct ss_err *err);
+/* A plan's state; SS_ENOTFOUND if there is no such plan. */
+int ss_store_plan_state(struct ss_store *st, int64_t plan_id, enum ss_plan_state *state,
+                        struct ss_err *err);
 
 /* A correction of one target: NULL strings and clear set_* flags leave a
  * field as it is. dept "" removes the responsible department. set_profile
  * sets the schedule: profile (cumulative shares 0..1 by month end) when
- * has_profile, else linear. An edit that sets only the schedule may be of
- * an active plan's target; any other field needs a draft. */
+ * has_profile, else linear. */
 struct ss_target_edit {
     const char *text;
     const char *metric;
@@ -69,12 +66,12 @@ struct ss_target_edit {
 int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct ss_target_edit *e,
                            struct ss_err *err);
 
-/* Set the lead department of project `project_no` of plan `plan_id` (a
- * draft or the active plan); NULL, "" or "unknown" removes it. */
+/* Set the lead department of project `project_no` of plan `plan_id`;
+ * NULL, "" or "unknown" removes it. */
 int ss_store_project_lead(struct ss_store *st, int64_t plan_id, int project_no, const char *dept,
                           struct ss_err *err);
 
-/* Append a target to project `project_no` of draft plan `plan_id` (after
+/* Append a target to project `project_no` of plan `plan_id` (after
  * the project's last target). Uses t's text, metric (NULL: the text),
  * unit (NULL: ""), value, op, kind and dept; ids, seq and parent are
  * ignored. *id receives the new target's id. */
@@ -90,12 +87,12 @@ int ss_store_target_split(struct ss_store *st, int64_t target_id, const double *
                           const char *const *metrics, size_t n, int64_t *new_ids,
                           struct ss_err *err);
 
-/* Merge target b into target a (same project, same unit): a's value
- * becomes a + b, a's text becomes "a；b", b is deleted and b's parts
- * become a's parts. If a was a part of b it takes b's parent. *moved (may
- * be NULL) receives the number of re-parented targets. */
-int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, int *moved,
-                          struct ss_err *err);
+/* Merge target b into target a (of one project): a takes value and text
+ * (core joins them), b is deleted and b's parts become a's parts. If a
+ * was a part of b it takes b's parent. *moved (may be NULL) receives the
+ * number of re-parented targets. */
+int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, double value, const char *text,
+                          int *moved, struct ss_err *err);
 
 /* Delete a target; its parts lose their parent (they stay as targets).
  * *orphaned (may be NULL) receives how many did. */
@@ -132,8 +129,9 @@ struct ss_carry {
  *   - the archived plan keeps a whole record: a copy (new id, no reports)
  *     of each carried target as it was, parents remapped to the copies;
  *     its uncarried targets stay as they were, with whatever hangs on them.
- * Refused (SS_ECONFLICT) unless draft_id is a draft, old_id active and
- * every pair's targets in those plans. */
+ * The states are compare-and-set: refused (SS_ECONFLICT) unless draft_id
+ * is still a draft and old_id still active (a second activation of the
+ * same draft loses), and every pair's targets in those plans. */
 int ss_store_plan_replace(struct ss_store *st, int64_t draft_id, int64_t old_id,
                           const struct ss_carry *c, size_t n, struct ss_err *err);
 

@@ -1,7 +1,8 @@
 /*
- * store_int.h - private to src/store/: the connection and statement
- * helpers shared by the store's files. Nothing outside src/store/ includes
- * this header, so no SQL type leaks past the store.
+ * store_int.h - private to src/store/: the connection, transactions, the
+ * schema's tables and the statement helpers shared by the store's files.
+ * Nothing outside src/store/ includes this header, so no SQL type leaks
+ * past the store.
  */
 #ifndef SS_STORE_INT_H
 #define SS_STORE_INT_H
@@ -10,16 +11,26 @@
 
 #include "base/err.h"
 #include "store/store.h"
+#include "store/store_test.h"
 
 struct store_audit_key;
+
+/* How long a write waits for another writer's lock before SS_EDB. */
+#define STORE_BUSY_MS 5000
+
+/* The actor of the store's own bookkeeping (migrations, the audit key's
+ * record, engine snapshots, login attempts): what no person does. */
+#define STORE_SYSTEM "system"
+#define STORE_ACTOR_MAX 128
 
 struct ss_store {
     sqlite3 *db;
     char *path;
-    int tx_depth;                /* nesting of store_tx_begin */
-    char actor[128];             /* who the writes are by, for the audit log */
-    sqlite3_stmt *dv;            /* PRAGMA data_version, prepared once */
+    int tx_depth;                /* nesting of the open transaction; 0: none */
+    char actor[STORE_ACTOR_MAX]; /* who the open transaction is by ("" when none is open) */
+    sqlite3_stmt *counters;      /* ss_store_counters' query, prepared once */
     int64_t seal_from;           /* the first audit entry the open transaction may write */
+    int step_from, step_to;      /* what the open's migration step did (ss_store_schema_step) */
     struct store_audit_key *key; /* the audit signing key, read at the first signed
                                     commit (store_audit.c) */
 };
@@ -27,13 +38,30 @@ struct ss_store {
 /* The migration that signs the audit log's seals and adds sessions to the
  * audited tables (store_schema.c, store_audit.c). */
 #define STORE_SCHEMA_SIGNED 6
+/* The migration from which each applied migration is recorded in the
+ * schema_migration table (store_schema.c). */
+#define STORE_SCHEMA_RECORDED 9
 
-/* Transactions nest: only the outermost begin/commit reach SQLite, and the
- * outermost commit seals the audit log first. A rollback at any depth rolls
- * back the whole transaction. Every write path of the store goes through
- * these (never a literal BEGIN or COMMIT), so every commit seals its audit
- * entries. */
-int store_tx_begin(struct ss_store *st, struct ss_err *err);
+/* Transactions (store.c). They nest: only the outermost begin and commit
+ * reach SQLite, and the outermost commit seals the audit log first. A
+ * rollback at any depth rolls back the whole transaction and forgets its
+ * actor. Every write path of the store goes through these (never a
+ * literal BEGIN or COMMIT), so every commit seals its audit entries with
+ * the actor the transaction was begun with.
+ *   store_tx_join: for writes a person makes (every audited table): join
+ *     the caller's transaction; SS_EINVAL (field "actor") when none is
+ *     open, so no row is written by nobody, or by a connection's earlier
+ *     user;
+ *   store_tx_own: for the store's own bookkeeping (nothing a person does,
+ *     nothing audited but the key's record): join the open transaction, or
+ *     begin one as STORE_SYSTEM;
+ *   store_tx_begin_as: begin (or join, when the actor is the same) a
+ *     transaction by actor; exclusive: BEGIN EXCLUSIVE (the migration step)
+ *     rather than IMMEDIATE. SS_ECONFLICT when a transaction by another
+ *     actor is open. */
+int store_tx_join(struct ss_store *st, struct ss_err *err);
+int store_tx_own(struct ss_store *st, struct ss_err *err);
+int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, struct ss_err *err);
 int store_tx_commit(struct ss_store *st, struct ss_err *err);
 void store_tx_rollback(struct ss_store *st);
 
@@ -44,18 +72,72 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
                          const char *const *flags, int64_t user_id, size_t n, int64_t *ids,
                          struct ss_err *err);
 
-/* Audit (store_audit.c). store_tx_begin calls store_audit_begin when the
- * outermost transaction starts (it notes where the transaction's entries
- * begin); store_tx_commit calls store_audit_seal before COMMIT: it seals
- * the transaction's entries, and signs the last one. Entries written before
- * the transaction began and never sealed (written outside shishi) are left
+/* ---- the schema (store_schema.c) ------------------------------------------ */
+
+/* One migration: sql runs first (the schema change, and data changes to
+ * tables whose audited columns it does not change), then the audit
+ * triggers of the tables it starts auditing or adds columns to are made
+ * again (store_audit_migrate), then `after` (may be NULL): data changes
+ * that the new triggers record with the new columns. */
+struct store_migration {
+    const char *name; /* what it does, recorded in schema_migration */
+    const char *sql;
+    const char *after;
+};
+
+/* The migrations this build knows: 1 .. store_schema_latest(). */
+int store_schema_latest(void);
+const struct store_migration *store_schema_migration(int version);
+/* The migration step (see store_schema.c): under an exclusive lock, read
+ * the version again and apply the missing migrations in one transaction.
+ * *from and *to receive the versions before and after. */
+int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err);
+
+/* The test hooks (store_test.h): the appended migration and the version
+ * it has (store_schema.c), NULL when none; the scan hook
+ * (store_report.c). */
+const struct ss_test_migration *store_test_extra(int *version);
+
+/* ---- the audit log (store_audit.c) ---------------------------------------- */
+
+/* An audited table: its row image as of the migration that starts
+ * auditing it. */
+struct store_audited {
+    const char *table;
+    int since;        /* the migration that starts auditing the table */
+    const char *id;   /* the row's identity: its INTEGER PRIMARY KEY, or rowid */
+    int update_of;    /* 1: updates of other columns are not audited (and stay
+                         out of the image), e.g. what a table records per request */
+    const char *cols; /* the row image, as of `since` */
+};
+/* A column a later migration adds to an audited table's image. Entries
+ * written before it carry no such key; for them the verifier expects the
+ * column to hold dflt, the value ALTER TABLE ... ADD COLUMN gave every row
+ * then (an SQL literal: the column's DEFAULT). */
+struct store_audited_col {
+    const char *table;
+    int since; /* the migration that adds it (after the table's own since) */
+    const char *col;
+    const char *dflt;
+};
+
+/* Audit hooks. store_tx_* call store_audit_begin when the outermost
+ * transaction starts (it notes where the transaction's entries begin) and
+ * store_audit_seal before COMMIT: it seals the transaction's entries with
+ * st->actor, and signs the last one. Entries written before the
+ * transaction began and never sealed (written outside shishi) are left
  * unsealed, for verification to find. */
 int store_audit_begin(struct ss_store *st, struct ss_err *err);
 int store_audit_seal(struct ss_store *st, struct ss_err *err);
-/* After migration `version` ran (inside its transaction): the audit
- * triggers of the tables that migration starts auditing, and one insert
- * entry per row they already hold. */
+/* After migration `version`'s sql ran (inside its transaction): the audit
+ * triggers of the tables it starts auditing, with one insert entry per row
+ * they already hold, and the triggers, made again with the new image, of
+ * the audited tables it adds columns to. */
 int store_audit_migrate(struct ss_store *st, int version, struct ss_err *err);
+/* The lists' own rules, checked before a migration step: every added
+ * column belongs to an audited table and comes after the migration that
+ * starts auditing it. SS_EDB saying which when not. */
+int store_audit_check_lists(struct ss_err *err);
 /* Wipe and free the connection's signing key (ss_store_close). */
 void store_audit_close(struct ss_store *st);
 
@@ -78,6 +160,8 @@ int store_audit_key_read(const char *path, struct store_audit_key *k, struct ss_
  * there meanwhile, or an error. Call sodium_init first. */
 int store_audit_key_create(const char *path, struct store_audit_key *k, struct ss_err *err);
 
+/* ---- statements (store.c) -------------------------------------------------- */
+
 /* Prepare sql or fill err (with the SQLite message) and return NULL. */
 sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err *err);
 /* The first column of the first row of a parameterless query, or dflt
@@ -97,8 +181,5 @@ int32_t store_col_date(sqlite3_stmt *s, int i);
 int store_db_error(struct ss_store *st, struct ss_err *err, const char *what);
 /* Look up or create a department by name; 0 for NULL/empty name. */
 int64_t store_department_id(struct ss_store *st, const char *name, struct ss_err *err);
-
-/* Migrations (store_schema.c). */
-int store_migrate(struct ss_store *st, struct ss_err *err);
 
 #endif

@@ -13,7 +13,7 @@ int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, siz
     size_t i;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     s = store_prepare(st,
                       "INSERT INTO org_unit(code, name, level, parent_id) "

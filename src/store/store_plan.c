@@ -66,7 +66,7 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
     size_t i, j;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     s = store_prepare(st,
                       "INSERT INTO plan(title, issuer, year, period_start, period_end, published,"
@@ -330,7 +330,7 @@ int ss_store_plan_set_state(struct ss_store *st, int64_t plan_id, enum ss_plan_s
     sqlite3_stmt *s;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     s = store_prepare(st, "UPDATE plan SET state = ? WHERE id = ?", err);
     if (!s) {
@@ -445,7 +445,7 @@ int ss_store_plan_replace(struct ss_store *st, int64_t draft_id, int64_t old_id,
 
     if (n && !old_id)
         return ss_err_set(err, SS_EINVAL, "plan", "targets to carry over, but no plan to replace");
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     for (k = 0; k < NQ; k++)
         if (!(q[k] = store_prepare(st, SQL[k], err))) {

@@ -7,6 +7,19 @@
  * another process approved. Reports not yet approved are the workflow's
  * (store_workflow.c): a draft or a returned report is replaced in place,
  * its earlier images kept by the audit log.
+ *
+ * Approval order (store.h) on SQLite: every seq is taken as max(seq) + 1
+ * inside a write transaction (BEGIN IMMEDIATE: the one write lock), so
+ * approvals commit in seq order and every committed state holds the seqs
+ * 1..max. A single statement reads one committed state, so "approved
+ * after N" (ss_store_each_approved) is one statement. The parallel full
+ * load reads with several connections, each at its own moment: it takes
+ * the high-water mark with the row-id range in one statement first, and
+ * every part keeps to seq <= that mark, so the parts together hold exactly
+ * the reports approved up to it, whatever commits between their reads.
+ * (Without the mark, a part reading late could see an approval that a part
+ * reading early had missed, and the load would end past a report it never
+ * read.)
  */
 #include <math.h>
 #include <pthread.h>
@@ -107,7 +120,7 @@ int ss_store_assign(struct ss_store *st, int64_t target_id, int64_t org_id, doub
     sqlite3_stmt *s;
     int rc = SS_OK;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     s = store_prepare(st,
                       "INSERT INTO assignment(target_id, org_id, value, created_by) "
@@ -166,7 +179,7 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
     size_t i;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     seq = ss_store_report_max_seq(st);
     s = store_prepare(st,
@@ -277,9 +290,21 @@ int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_
     return rc;
 }
 
+/* The test hook (store_test.h): called around each part's read. */
+static ss_test_scan_fn scan_hook;
+static void *scan_hook_ctx;
+
+void ss_store_test_scan_hook(ss_test_scan_fn fn, void *ctx)
+{
+    scan_hook = fn;
+    scan_hook_ctx = ctx;
+}
+
 struct scan_job {
     const char *path;
+    int part;
     int64_t lo, hi; /* row id range [lo, hi) */
+    int64_t upto;   /* the high-water mark: seq <= upto */
     struct ss_report_row *rows;
     size_t n, cap;
     int rc;
@@ -296,12 +321,15 @@ static void *scan_range(void *arg)
         return NULL;
     s = store_prepare(st,
                       "SELECT " REPORT_COLS " FROM report NOT INDEXED"
-                      " WHERE id >= ? AND id < ? AND seq IS NOT NULL",
+                      " WHERE id >= ? AND id < ? AND seq IS NOT NULL AND seq <= ?",
                       NULL);
     if (!s)
         goto out;
     sqlite3_bind_int64(s, 1, j->lo);
     sqlite3_bind_int64(s, 2, j->hi);
+    sqlite3_bind_int64(s, 3, j->upto);
+    if (scan_hook)
+        scan_hook(scan_hook_ctx, j->part, 0);
     while (sqlite3_step(s) == SQLITE_ROW) {
         if (j->n == j->cap) {
             j->cap = j->cap ? j->cap * 2 : 65536;
@@ -309,6 +337,8 @@ static void *scan_range(void *arg)
         }
         row_from_stmt(s, &j->rows[j->n++]);
     }
+    if (scan_hook)
+        scan_hook(scan_hook_ctx, j->part, 1);
     j->rc = SS_OK;
 out:
     sqlite3_finalize(s);
@@ -317,35 +347,43 @@ out:
 }
 
 int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_row **out, size_t *n,
-                           struct ss_err *err)
+                           int64_t *upto, struct ss_err *err)
 {
     struct scan_job jobs[8];
     pthread_t tid[8];
     sqlite3_stmt *s;
-    int64_t lo = 0, hi = 0, step;
+    int64_t lo = 0, hi = 0, mark = 0, step;
     size_t total = 0;
     int i, rc = SS_OK;
 
     *out = NULL;
     *n = 0;
+    *upto = 0;
     if (threads < 1)
         threads = 1;
     if (threads > 8)
         threads = 8;
-    s = store_prepare(st, "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM report", err);
+    /* the range and the mark of one committed state */
+    s = store_prepare(st,
+                      "SELECT coalesce(min(id), 0), coalesce(max(id), 0), coalesce(max(seq), 0)"
+                      " FROM report",
+                      err);
     if (!s)
         return SS_EDB;
     if (sqlite3_step(s) == SQLITE_ROW) {
         lo = sqlite3_column_int64(s, 0);
         hi = sqlite3_column_int64(s, 1) + 1;
+        mark = sqlite3_column_int64(s, 2);
     }
     sqlite3_finalize(s);
-    if (hi - lo < 100000) /* not worth a second connection */
+    if (hi - lo < 100000 && !scan_hook) /* not worth a second connection */
         threads = 1;
     step = (hi - lo) / threads + 1;
     memset(jobs, 0, sizeof jobs);
     for (i = 0; i < threads; i++) {
         jobs[i].path = st->path;
+        jobs[i].part = i;
+        jobs[i].upto = mark;
         jobs[i].lo = lo + step * i;
         jobs[i].hi = i == threads - 1 ? hi : lo + step * (i + 1);
         if (i > 0 && pthread_create(&tid[i], NULL, scan_range, &jobs[i]) != 0)
@@ -364,11 +402,13 @@ int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_ro
         /* Reuse the first job's array for the whole result. */
         jobs[0].rows = ss_xrealloc(jobs[0].rows, (total + 1) * sizeof *jobs[0].rows);
         for (i = 1; i < threads; i++) {
-            memcpy(jobs[0].rows + jobs[0].n, jobs[i].rows, jobs[i].n * sizeof *jobs[i].rows);
+            if (jobs[i].n) /* an empty part has no array */
+                memcpy(jobs[0].rows + jobs[0].n, jobs[i].rows, jobs[i].n * sizeof *jobs[i].rows);
             jobs[0].n += jobs[i].n;
         }
         *out = jobs[0].rows;
         *n = total;
+        *upto = mark;
         jobs[0].rows = NULL;
     }
     for (i = 0; i < threads; i++)
@@ -384,7 +424,7 @@ int ss_store_snapshot_put(struct ss_store *st, int64_t plan_id, int64_t seq, con
     size_t i;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_own(st, err)))
         return rc;
     s = store_prepare(st, "DELETE FROM engine_snapshot WHERE plan_id = ?", err);
     if (!s)

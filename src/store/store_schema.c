@@ -1,18 +1,48 @@
 /*
- * store_schema.c - the schema as numbered migrations.
+ * store_schema.c - the schema as numbered migrations, and the step that
+ * applies them.
  *
- * MIGRATIONS[i] takes a database from version i to i+1 (PRAGMA
- * user_version). Open applies the missing ones in one transaction each, so a
- * database from an older build opens in a newer one. Never edit a migration
- * that has shipped: append a new one.
+ * MIGRATIONS[i] takes a database from version i to i+1 (SQLite: PRAGMA
+ * user_version). Never edit a migration that has shipped: append a new
+ * one. A migration that starts auditing a table, or adds a column to an
+ * audited one, says so in store_audit.c's lists (the table's or column's
+ * `since`); the step then makes that table's triggers again with the
+ * image as of the new version, between the migration's sql and its
+ * `after` (see struct store_migration), and the verifier reads older
+ * entries with the columns they were written with.
+ *
+ * The step (store_migrate) is explicit: a read-write open of an older
+ * database refuses (store.c) unless the caller opens it to migrate (shishi
+ * migrate, init, serve at start-up). It is locked and runs at most once
+ * per version: BEGIN EXCLUSIVE first, then the version is read again
+ * inside the lock, and every missing migration runs in that one
+ * transaction, which records each version it applied in schema_migration
+ * (from migration 8 on: its name, the SHA-256 of its text and when) and
+ * commits with the new version. Two processes migrating at once: the
+ * second waits for the lock (up to MIGRATE_WAIT_MS), then finds nothing to
+ * do; a step that fails leaves the database as it was. New migrations
+ * also use IF NOT EXISTS where the statement allows, so running one again
+ * by hand is harmless.
+ *   PostgreSQL (plan): the same step in one transaction (its DDL is
+ *   transactional), serialised by pg_advisory_xact_lock on a key of its
+ *   own taken first; the version is max(version) of schema_migration, read
+ *   after the lock. Servers starting at once wait on the lock; an older
+ *   server refuses a database newer than it knows.
  *
  * Conventions: dates are TEXT 'YYYY-MM-DD', timestamps TEXT ISO-8601 UTC;
  * no SQLite-only types, so the same DDL ports to PostgreSQL.
  */
+#include <sodium.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/util.h"
 #include "store/store_int.h"
+#include "store/store_test.h"
+
+/* How long the step waits for another process's migration (or any long
+ * write) to let go of the lock. */
+#define MIGRATE_WAIT_MS (10 * 60 * 1000)
 
 /* The migrations read as the SQL they run: */
 /* clang-format off */
@@ -24,8 +54,9 @@
     VERSION_TRIGGER(T, K, "INSERT", "ins")                                                      \
     VERSION_TRIGGER(T, K, "UPDATE", "upd") VERSION_TRIGGER(T, K, "DELETE", "del")
 
-static const char *const MIGRATIONS[] = {
-    /* 1: plans, targets, org units, assignments, reports */
+static const struct store_migration MIGRATIONS[] = {
+    /* 1 */
+    {"plans, targets, org units, assignments, reports",
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE org_unit ("
     "  id INTEGER PRIMARY KEY,"
@@ -96,11 +127,12 @@ static const char *const MIGRATIONS[] = {
     "  created_by TEXT,"
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
     "CREATE INDEX report_cell ON report(target_id, org_id, as_of);"
-    "CREATE INDEX report_org ON report(org_id, target_id, as_of);",
+    "CREATE INDEX report_org ON report(org_id, target_id, as_of);", NULL},
 
     /* 2: accounts, sessions, review, evidence, and the audit log (the
      * triggers of the tables audited from here on are generated from
      * store_audit.c's table list and run after it, see store_migrate) */
+    {"accounts, sessions, review, evidence, the audit log",
     "ALTER TABLE plan ADD COLUMN deadline_day INTEGER NOT NULL DEFAULT 5"
     "  CHECK (deadline_day BETWEEN 1 AND 28);"
     "CREATE TABLE account ("
@@ -152,43 +184,48 @@ static const char *const MIGRATIONS[] = {
     "  row_json TEXT,"
     "  prev TEXT,"
     "  hash TEXT);"
-    "CREATE INDEX audit_row ON audit_log(tbl, row_id, id);",
+    "CREATE INDEX audit_row ON audit_log(tbl, row_id, id);", NULL},
 
     /* 3: the engine's start-up snapshot (derived data, not audited) */
+    {"the engine's start-up snapshot",
     "CREATE TABLE engine_snapshot ("
     "  plan_id INTEGER NOT NULL,"
     "  target_id INTEGER NOT NULL,"
     "  seq INTEGER NOT NULL,"
     "  sig TEXT NOT NULL,"
     "  data BLOB NOT NULL,"
-    "  PRIMARY KEY (plan_id, target_id));",
+    "  PRIMARY KEY (plan_id, target_id));", NULL},
 
     /* 4: change counters, so a running engine knows cheaply whether the
-     * plan's structure or its breakdown changed (see ss_store_versions) */
+     * plan's structure or its breakdown changed (see ss_store_counters) */
+    {"change counters",
     "INSERT OR IGNORE INTO meta(key, value) VALUES ('structure_version', '0'),"
     "  ('assignment_version', '0');"
     VERSION_TRIGGERS("plan", "structure_version")
     VERSION_TRIGGERS("project", "structure_version")
     VERSION_TRIGGERS("target", "structure_version")
     VERSION_TRIGGERS("org_unit", "structure_version")
-    VERSION_TRIGGERS("assignment", "assignment_version"),
+    VERSION_TRIGGERS("assignment", "assignment_version"), NULL},
 
     /* 5: failed logins counted per client address as well as per name
      * (core/auth.c throttles both) */
-    "CREATE INDEX login_attempt_ip ON login_attempt(ip, at);",
+    {"login attempts by client address",
+    "CREATE INDEX login_attempt_ip ON login_attempt(ip, at);", NULL},
     /* 6 (STORE_SCHEMA_SIGNED): every seal signed with the audit key
      * (Ed25519, the key in a file beside the database, see store_audit.c):
      * the signature of each commit's last entry, and an index to find the
      * entry that records the key. Sessions join the audited tables (their
      * triggers come from store_audit.c's table list, see store_migrate). */
+    {"signed audit seals, sessions audited",
     "ALTER TABLE audit_log ADD COLUMN sig TEXT;"
     "CREATE INDEX audit_key ON audit_log(id)"
-    "  WHERE action = 'audit_key';",
+    "  WHERE action = 'audit_key';", NULL},
     /* 7: one live (draft, submitted or returned) report per (target, org
      * unit, date). An older database may hold several: the most advanced
      * one stays (submitted, then returned, then draft; the newest among
      * equals), the others' evidence moves to it, and they are deleted (the
      * audit log keeps their rows). */
+    {"one live report per target, unit and date",
     "CREATE TEMP TABLE live_rank AS SELECT id, target_id, org_id, as_of,"
     "  row_number() OVER (PARTITION BY target_id, org_id, as_of ORDER BY"
     "   CASE status WHEN 'submitted' THEN 0 WHEN 'returned' THEN 1 ELSE 2 END, id DESC) AS rk"
@@ -200,13 +237,14 @@ static const char *const MIGRATIONS[] = {
     "DELETE FROM report WHERE id IN (SELECT id FROM live_rank WHERE rk > 1);"
     "DROP TABLE live_rank;"
     "CREATE UNIQUE INDEX report_live ON report(target_id, org_id, as_of)"
-    "  WHERE status <> 'approved';",
+    "  WHERE status <> 'approved';", NULL},
     /* 8: attempts counted per client (or name) for any throttled action
      * (core/throttle.c; store_throttle.c), not audited. The login throttle
      * moves here: the failures that count now (the name's since its last
      * success or unlock, the address's; a 900-second window, as
      * SS_LOGIN_WINDOW) are carried over, so an upgrade lets nobody off.
      * login_attempt stays the history of sign-ins. */
+    {"per-client throttle counts",
     "CREATE TABLE throttle_hit ("
     "  id INTEGER PRIMARY KEY,"
     "  scope TEXT NOT NULL,"
@@ -226,44 +264,168 @@ static const char *const MIGRATIONS[] = {
     "  SELECT 'login.ip', ip, at, strftime('%Y-%m-%dT%H:%M:%SZ', at, '+900 seconds')"
     "  FROM login_attempt WHERE ok = 0 AND ip IS NOT NULL"
     "   AND at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-900 seconds')"
-    "  ORDER BY id;",
+    "  ORDER BY id;", NULL},
+    /* 9 (STORE_SCHEMA_RECORDED): the record of what ran. One row per
+     * migration applied: its name, the SHA-256 of its text (sql, then a
+     * U+001F, then after), and when (NULL for those applied before this
+     * record was kept). The step fills it (store_migrate). */
+    {"the record of applied migrations",
+    "CREATE TABLE IF NOT EXISTS schema_migration ("
+    "  version INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  applied_at TEXT);", NULL},
 };
 /* clang-format on */
 
-_Static_assert(SS_ARRAY_LEN(MIGRATIONS) >= STORE_SCHEMA_SIGNED,
-               "STORE_SCHEMA_SIGNED names a migration that exists");
+_Static_assert(SS_ARRAY_LEN(MIGRATIONS) >= STORE_SCHEMA_RECORDED &&
+                   STORE_SCHEMA_RECORDED > STORE_SCHEMA_SIGNED,
+               "STORE_SCHEMA_SIGNED and STORE_SCHEMA_RECORDED name migrations that exist");
 
-int store_migrate(struct ss_store *st, struct ss_err *err)
+#define BUILT_IN ((int)SS_ARRAY_LEN(MIGRATIONS))
+
+/* A test's migration after the built-in ones (store_test.h), or none. */
+static const struct ss_test_migration *test_migration;
+static struct store_migration test_step;
+
+int ss_store_test_migration(const struct ss_test_migration *m)
 {
-    sqlite3_stmt *s;
-    int version, i, rc;
+    test_migration = m;
+    if (m) {
+        test_step.name = m->name;
+        test_step.sql = m->sql;
+        test_step.after = m->after;
+    }
+    return BUILT_IN + 1;
+}
 
-    s = store_prepare(st, "PRAGMA user_version", err);
+const struct ss_test_migration *store_test_extra(int *version)
+{
+    *version = BUILT_IN + 1;
+    return test_migration;
+}
+
+int store_schema_latest(void)
+{
+    return BUILT_IN + (test_migration != NULL);
+}
+
+int ss_store_schema_latest(void)
+{
+    return store_schema_latest();
+}
+
+const struct store_migration *store_schema_migration(int version)
+{
+    if (version >= 1 && version <= BUILT_IN)
+        return &MIGRATIONS[version - 1];
+    return version == BUILT_IN + 1 && test_migration ? &test_step : NULL;
+}
+
+static int set_version(struct ss_store *st, int version, struct ss_err *err)
+{
+    char pragma[64];
+
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
+    return store_exec(st, pragma, err);
+}
+
+/* Record versions 1..to in schema_migration; those up to `applied_before`
+ * ran before this step, when and how is not known to this build beyond
+ * their text (applied_at NULL). */
+static int record(struct ss_store *st, int applied_before, int to, struct ss_err *err)
+{
+    sqlite3_stmt *s = store_prepare(
+        st,
+        "INSERT INTO schema_migration(version, name, sha256, applied_at) VALUES (?1, ?2, ?3,"
+        " CASE WHEN ?4 THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') END)"
+        " ON CONFLICT(version) DO NOTHING",
+        err);
+    int v, rc = SS_OK;
+
     if (!s)
         return SS_EDB;
-    version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-    sqlite3_finalize(s);
-    if (version > (int)SS_ARRAY_LEN(MIGRATIONS))
-        return ss_err_set(err, SS_EDB, "db",
-                          "the database is at schema version %d, newer than this build "
-                          "knows (%d): use a newer shishi",
-                          version, (int)SS_ARRAY_LEN(MIGRATIONS));
-    for (i = version; i < (int)SS_ARRAY_LEN(MIGRATIONS); i++) {
-        char pragma[64];
+    if (sodium_init() < 0) {
+        sqlite3_finalize(s);
+        return ss_err_set(err, SS_EIO, "db", "libsodium could not be initialised");
+    }
+    for (v = 1; v <= to && !rc; v++) {
+        const struct store_migration *m = store_schema_migration(v);
+        crypto_hash_sha256_state h;
+        unsigned char d[crypto_hash_sha256_BYTES];
+        char hex[2 * crypto_hash_sha256_BYTES + 1];
+        static const unsigned char SEP = 0x1f;
 
-        if ((rc = store_tx_begin(st, err)))
-            return rc;
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
-        /* a migration that starts auditing a table also needs its triggers
-         * and the entries of the rows it already holds */
-        if ((rc = store_exec(st, MIGRATIONS[i], err)) || (rc = store_exec(st, pragma, err)) ||
-            (rc = store_audit_migrate(st, i + 1, err))) {
+        crypto_hash_sha256_init(&h);
+        crypto_hash_sha256_update(&h, (const unsigned char *)m->sql, strlen(m->sql));
+        crypto_hash_sha256_update(&h, &SEP, 1);
+        if (m->after)
+            crypto_hash_sha256_update(&h, (const unsigned char *)m->after, strlen(m->after));
+        crypto_hash_sha256_final(&h, d);
+        sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+        sqlite3_reset(s);
+        sqlite3_bind_int(s, 1, v);
+        sqlite3_bind_text(s, 2, m->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, hex, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(s, 4, v > applied_before);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_db_error(st, err, "recording the migrations");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
+{
+    int version, latest = store_schema_latest(), v, rc;
+
+    *from = *to = ss_store_schema_version(st);
+    if (st->tx_depth)
+        return ss_err_set(err, SS_ECONFLICT, "db", "a migration runs in a transaction of its own");
+    /* wait as long as another migration may take, then read again */
+    sqlite3_busy_timeout(st->db, MIGRATE_WAIT_MS);
+    rc = store_tx_begin_as(st, STORE_SYSTEM, 1, err);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+    if (rc)
+        return rc;
+    *from = *to = version = ss_store_schema_version(st);
+    if (version < 0 || version > latest) {
+        store_tx_rollback(st);
+        return version < 0 ? store_db_error(st, err, "reading the schema version")
+                           : ss_err_set(err, SS_ECONFLICT, "db",
+                                        "the database is at schema version %d, newer than this "
+                                        "build knows (%d): use a newer shishi",
+                                        version, latest);
+    }
+    if (version == latest) /* another process was first, or nothing to do */
+        return store_tx_commit(st, err);
+    if ((rc = store_audit_check_lists(err))) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    for (v = version + 1; v <= latest; v++) {
+        const struct store_migration *m = store_schema_migration(v);
+
+        if ((rc = store_exec(st, m->sql, err)) || (rc = set_version(st, v, err)) ||
+            (rc = store_audit_migrate(st, v, err)) ||
+            (m->after && (rc = store_exec(st, m->after, err)))) {
+            char what[sizeof err->msg];
+            if (err) {
+                snprintf(what, sizeof what, "%s", err->msg);
+                ss_err_set(err, rc, "db", "migration %d (%s) failed; nothing changed: %.400s", v,
+                           m->name, what);
+            }
             store_tx_rollback(st);
             return rc;
         }
-        if ((rc = store_tx_commit(st, err)))
-            return rc;
     }
+    if ((rc = record(st, version, latest, err))) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    if ((rc = store_tx_commit(st, err)))
+        return rc;
+    *to = latest;
     return SS_OK;
 }
 

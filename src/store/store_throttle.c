@@ -102,7 +102,7 @@ int ss_store_throttle_admit(struct ss_store *st, const struct ss_store_throttle_
             strlen(k[i].key) > SS_THROTTLE_KEY_MAX)
             return ss_err_set(err, SS_EINVAL, "key", "a throttle's scope and key are 1 to %d bytes",
                               SS_THROTTLE_KEY_MAX);
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_own(st, err)))
         return rc;
     for (i = 0; i < n; i++) {
         if ((rc = ss_store_throttle_count(st, k[i].scope, k[i].key, k[i].since, k[i].max, &count,
@@ -139,7 +139,7 @@ static int delete_hits(struct ss_store *st, const char *sql, int64_t id, const c
     sqlite3_stmt *s;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_own(st, err)))
         return rc;
     if (!(s = store_prepare(st, sql, err))) {
         store_tx_rollback(st);

@@ -1,10 +1,13 @@
 /*
  * store_workflow.c - SQL of the reporting workflow (see store_workflow.h).
  *
- * Transitions are single UPDATE statements guarded by the expected status
- * (WHERE status = 'submitted'): when no row changed, the report either does
- * not exist or is in another state, and we say which. That keeps "no
- * approving twice" true even for two reviewers clicking at once.
+ * Status changes are single UPDATE statements guarded by the status the
+ * caller read (WHERE status = ?): compare-and-set. When no row changed,
+ * the report either does not exist or is in another state by now, and we
+ * say which. That keeps "no approving twice" true even for two reviewers
+ * clicking at once, on SQLite (where the write lock already orders them)
+ * and on PostgreSQL under READ COMMITTED (where the UPDATE re-reads the
+ * row it waited for). Which changes are allowed is core/workflow.c's.
  */
 #include "store/store_workflow.h"
 
@@ -37,7 +40,7 @@ int ss_store_assign_set(struct ss_store *st, int64_t target_id, int64_t org_id, 
     int64_t dept_id = 0;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     if (dept && *dept) {
         if ((dept_id = store_department_id(st, dept, err)) <= 0) {
@@ -344,20 +347,6 @@ int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int
     return rc;
 }
 
-static int same_num(double a, double b)
-{
-    return (isnan(a) && isnan(b)) || a == b;
-}
-
-/* The live report holds the values (and note) of x. */
-static int same_values(const struct ss_wf_report *r, const struct ss_report_in *x)
-{
-    const char *n1 = r->note ? r->note : "", *n2 = x->note ? x->note : "";
-
-    return same_num(r->value, x->value) && same_num(r->numerator, x->numerator) &&
-           same_num(r->denominator, x->denominator) && strcmp(n1, n2) == 0;
-}
-
 static void bind_num(sqlite3_stmt *s, int i, double v)
 {
     if (isnan(v))
@@ -366,93 +355,58 @@ static void bind_num(sqlite3_stmt *s, int i, double v)
         sqlite3_bind_double(s, i, v);
 }
 
-/* Replace a draft's or a returned report's values in place (same id). A
- * returned report's review is cleared: it is waiting again, and its
- * returned version stays in the audit log. */
-static int put_in_place(struct ss_store *st, int64_t id, const struct ss_wf_put *p, int64_t user_id,
+int ss_store_wf_insert(struct ss_store *st, struct ss_wf_put *p, int64_t user_id,
+                       struct ss_err *err)
+{
+    const char *fl = p->flags;
+
+    if (strcmp(p->in.status, "draft") != 0 && strcmp(p->in.status, "submitted") != 0)
+        return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
+    return store_reports_insert(st, &p->in, &fl, user_id, 1, &p->id, err);
+}
+
+int ss_store_wf_replace(struct ss_store *st, int64_t id, const char *from,
+                        const struct ss_wf_put *p, int64_t user_id, int clear_review,
                         struct ss_err *err)
 {
     const struct ss_report_in *x = &p->in;
-    sqlite3_stmt *s = store_prepare(
-        st,
-        "UPDATE report SET as_of = ?2, value = ?3, numerator = ?4, denominator = ?5,"
-        " note = ?6, status = ?7, flags = ?8, created_by = coalesce(?9, created_by),"
-        " user_id = coalesce(?10, user_id),"
-        " reviewed_by = CASE WHEN status = 'returned' THEN NULL ELSE reviewed_by END,"
-        " reviewed_at = CASE WHEN status = 'returned' THEN NULL ELSE reviewed_at END,"
-        " review_comment = CASE WHEN status = 'returned' THEN NULL ELSE review_comment END"
-        " WHERE id = ?1 AND status IN ('draft', 'returned')",
-        err);
-    int rc = SS_OK;
+    sqlite3_stmt *s;
+    int rc;
 
-    if (!s)
+    if ((rc = store_tx_join(st, err)))
+        return rc;
+    s = store_prepare(st,
+                      "UPDATE report SET as_of = ?2, value = ?3, numerator = ?4, denominator = ?5,"
+                      " note = ?6, status = ?7, flags = ?8, created_by = coalesce(?9, created_by),"
+                      " user_id = coalesce(?10, user_id),"
+                      " reviewed_by = CASE WHEN ?12 THEN NULL ELSE reviewed_by END,"
+                      " reviewed_at = CASE WHEN ?12 THEN NULL ELSE reviewed_at END,"
+                      " review_comment = CASE WHEN ?12 THEN NULL ELSE review_comment END"
+                      " WHERE id = ?1 AND status = ?11 AND status <> 'approved'",
+                      err);
+    if (!s) {
+        store_tx_rollback(st);
         return SS_EDB;
+    }
     sqlite3_bind_int64(s, 1, id);
     store_bind_date(s, 2, x->as_of);
     bind_num(s, 3, x->value);
     bind_num(s, 4, x->numerator);
     bind_num(s, 5, x->denominator);
     store_bind_text(s, 6, x->note && *x->note ? x->note : NULL);
-    sqlite3_bind_text(s, 7, x->status, -1, SQLITE_STATIC);
+    store_bind_text(s, 7, x->status);
     store_bind_text(s, 8, p->flags && *p->flags ? p->flags : NULL);
     store_bind_text(s, 9, x->by);
     if (user_id > 0)
         sqlite3_bind_int64(s, 10, user_id);
+    store_bind_text(s, 11, from);
+    sqlite3_bind_int(s, 12, clear_review != 0);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_db_error(st, err, "replacing the report");
     else if (sqlite3_changes(st->db) != 1)
         rc =
             ss_err_set(err, SS_ECONFLICT, "report", "report %lld changed meanwhile", (long long)id);
     sqlite3_finalize(s);
-    return rc;
-}
-
-int ss_store_wf_put(struct ss_store *st, struct ss_wf_put *rows, size_t n, int64_t user_id,
-                    struct ss_err *err)
-{
-    size_t i;
-    int rc;
-
-    for (i = 0; i < n; i++)
-        if (strcmp(rows[i].in.status, "draft") != 0 && strcmp(rows[i].in.status, "submitted") != 0)
-            return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
-    if ((rc = store_tx_begin(st, err)))
-        return rc;
-    for (i = 0; i < n && !rc; i++) {
-        struct ss_wf_put *p = &rows[i];
-        struct ss_wf_report live;
-
-        p->id = 0;
-        p->outcome = 0;
-        rc = ss_store_wf_live(st, p->in.target_id, p->in.org_id, p->from, p->to, &live);
-        if (rc == SS_ENOTFOUND) {
-            const char *fl = p->flags;
-            rc = store_reports_insert(st, &p->in, &fl, user_id, 1, &p->id, err);
-            p->outcome = SS_WF_INSERTED;
-            continue;
-        }
-        if (rc) {
-            rc = store_db_error(st, err, "reading the live report");
-            break;
-        }
-        p->id = live.id;
-        if (strcmp(live.status, "submitted") == 0) {
-            if (same_values(&live, &p->in))
-                p->outcome = SS_WF_UNCHANGED;
-            else
-                rc = ss_err_set(err, SS_ECONFLICT, "report",
-                                "row %zu: report %lld of this date is submitted and waits for "
-                                "review; it is not replaced",
-                                i + 1, (long long)live.id);
-        } else if (strcmp(live.status, "draft") == 0 && same_values(&live, &p->in) &&
-                   live.as_of == p->in.as_of && strcmp(p->in.status, "draft") == 0) {
-            p->outcome = SS_WF_UNCHANGED;
-        } else {
-            p->outcome = strcmp(live.status, "returned") == 0 ? SS_WF_CORRECTED : SS_WF_REPLACED;
-            rc = put_in_place(st, live.id, p, user_id, err);
-        }
-        ss_wf_report_cleanup(&live);
-    }
     if (rc) {
         store_tx_rollback(st);
         return rc;
@@ -460,84 +414,63 @@ int ss_store_wf_put(struct ss_store *st, struct ss_wf_put *rows, size_t n, int64
     return store_tx_commit(st, err);
 }
 
-/* Explain why a guarded UPDATE changed nothing. */
-static int not_changed(struct ss_store *st, int64_t id, const char *verb, const char *from,
-                       struct ss_err *err)
-{
-    struct ss_wf_report r;
-    int rc;
-
-    if (ss_store_wf_get(st, id, &r) != SS_OK)
-        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
-    rc = ss_err_set(err, SS_ECONFLICT, "status", "report %lld is %s; only a %s report can be %s",
-                    (long long)id, r.status, from, verb);
-    ss_wf_report_cleanup(&r);
-    return rc;
-}
-
-static int transition(struct ss_store *st, const char *sql, int64_t id, const char *by,
-                      const char *comment, int64_t user_id, const char *verb, const char *from,
-                      struct ss_err *err)
+int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m,
+                     struct ss_err *err)
 {
     sqlite3_stmt *s;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if (m->from && strcmp(m->from, "approved") == 0) /* the engine counts it as it is */
+        return ss_err_set(err, SS_ECONFLICT, "status",
+                          "report %lld is approved: an approved report never changes",
+                          (long long)id);
+    if ((rc = store_tx_join(st, err)))
         return rc;
-    if (!(s = store_prepare(st, sql, err))) {
+    /* an approval's seq: max + 1 under the write lock this transaction
+     * holds (store.h, approval order) */
+    s = store_prepare(st,
+                      "UPDATE report SET status = ?3,"
+                      " reviewed_by = coalesce(?4, reviewed_by),"
+                      " reviewed_at = CASE WHEN ?4 IS NOT NULL"
+                      "  THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') ELSE reviewed_at END,"
+                      " review_comment = coalesce(?5, review_comment),"
+                      " created_by = coalesce(?6, created_by),"
+                      " user_id = coalesce(?7, user_id),"
+                      " seq = CASE WHEN ?3 = 'approved'"
+                      "  THEN (SELECT coalesce(max(seq), 0) + 1 FROM report) ELSE seq END"
+                      " WHERE id = ?1 AND status = ?2",
+                      err);
+    if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
     }
     sqlite3_bind_int64(s, 1, id);
-    store_bind_text(s, 2, by);
-    store_bind_text(s, 3, comment);
-    if (user_id > 0)
-        sqlite3_bind_int64(s, 4, user_id);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = store_db_error(st, err, verb);
-    else if (sqlite3_changes(st->db) != 1)
-        rc = not_changed(st, id, verb, from, err);
+    store_bind_text(s, 2, m->from);
+    store_bind_text(s, 3, m->to);
+    store_bind_text(s, 4, m->reviewer);
+    store_bind_text(s, 5, m->comment);
+    store_bind_text(s, 6, m->by);
+    if (m->user_id > 0)
+        sqlite3_bind_int64(s, 7, m->user_id);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = store_db_error(st, err, "changing the report's status");
+    } else if (sqlite3_changes(st->db) != 1) {
+        struct ss_wf_report r;
+        if (ss_store_wf_get(st, id, &r) != SS_OK) {
+            rc = ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
+        } else {
+            rc = ss_err_set(err, SS_ECONFLICT, "status",
+                            "report %lld is %s by now, not %s: it changed meanwhile", (long long)id,
+                            r.status, m->from ? m->from : "?");
+            ss_wf_report_cleanup(&r);
+        }
+    }
     sqlite3_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;
     }
     return store_tx_commit(st, err);
-}
-
-int ss_store_wf_approve(struct ss_store *st, int64_t id, const char *by, struct ss_err *err)
-{
-    return transition(st,
-                      "UPDATE report SET status = 'approved', reviewed_by = ?2, review_comment ="
-                      " coalesce(?3, review_comment),"
-                      " reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'),"
-                      " seq = (SELECT coalesce(max(seq), 0) + 1 FROM report)"
-                      " WHERE id = ?1 AND status = 'submitted'",
-                      id, by, NULL, 0, "approved", "submitted", err);
-}
-
-int ss_store_wf_return(struct ss_store *st, int64_t id, const char *by, const char *comment,
-                       struct ss_err *err)
-{
-    if (!comment || !*comment)
-        return ss_err_set(err, SS_EINVAL, "comment",
-                          "a returned report needs a comment saying why");
-    return transition(
-        st,
-        "UPDATE report SET status = 'returned', reviewed_by = ?2, review_comment = ?3,"
-        " reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-        " WHERE id = ?1 AND status = 'submitted'",
-        id, by, comment, 0, "returned", "submitted", err);
-}
-
-int ss_store_wf_submit(struct ss_store *st, int64_t id, int64_t user_id, const char *by,
-                       struct ss_err *err)
-{
-    return transition(st,
-                      "UPDATE report SET status = 'submitted', created_by = coalesce(?2,"
-                      " created_by), user_id = coalesce(?4, user_id) WHERE id = ?1"
-                      " AND status IN ('draft', 'returned')",
-                      id, by, NULL, user_id, "submitted", "draft or returned", err);
 }
 
 void ss_wf_revisions_free(struct ss_wf_revision *v, size_t n)
@@ -711,7 +644,7 @@ int ss_store_evidence_add(struct ss_store *st, int64_t report_id, const char *sh
     sqlite3_stmt *s;
     int rc;
 
-    if ((rc = store_tx_begin(st, err)))
+    if ((rc = store_tx_join(st, err)))
         return rc;
     s = store_prepare(st,
                       "INSERT INTO evidence(report_id, sha256, mime, size, name)"

@@ -4,22 +4,26 @@
  * the reviewer's inbox, a reporter's assignments for a period, and
  * evidence files.
  *
- * Invariants kept here, in SQL, so no caller can break them:
- *   - a report is approved only from 'submitted', and approval gives it the
- *     next seq in the same statement (the roll-up engine counts rows with a
- *     seq and nothing else);
- *   - a report is returned only from 'submitted', and only with a comment;
- *   - a report is submitted only from 'draft' or 'returned';
+ * The store stores; core decides (core/workflow.c): which status a report
+ * may move to from which, that a return needs a comment, and what a new
+ * report does to the live one of its date (insert, replace a draft,
+ * correct a returned one, never replace a submitted one) are core's rules,
+ * decided inside the caller's transaction on what it read. What the store
+ * keeps, whoever calls:
+ *   - every status change and replacement is compare-and-set on the status
+ *     the caller read: when the report is in another state by now (another
+ *     reviewer was first), it is SS_ECONFLICT and nothing changes;
+ *   - approval gives the report the next seq in the same statement (the
+ *     approval order of store.h; the engine counts rows with a seq and
+ *     nothing else), and an approved report is never replaced;
  *   - at most one LIVE report (draft, submitted or returned) per (target,
- *     org unit, date): a unique index (migration 5), and ss_store_wf_put,
- *     which in one transaction replaces a draft, corrects a returned report
- *     in place, and never replaces a submitted one.
- * A transition from any other state is SS_ECONFLICT and changes nothing.
+ *     org unit, date): a unique index (migration 7), the last line of
+ *     defence behind core's replacing.
  * A report's earlier states are the audit log's images of its row; the
  * versions a reviewer returned are read back from there
  * (ss_store_wf_revisions), so the history shown is the audited one.
- * Every write is audited by the store's triggers; call ss_store_set_actor
- * first.
+ * Every write joins the caller's transaction, begun with the acting user
+ * (store.h), and is audited by the store's triggers.
  */
 #ifndef SS_STORE_WORKFLOW_H
 #define SS_STORE_WORKFLOW_H
@@ -75,7 +79,7 @@ int ss_store_plan_deadline_day(struct ss_store *st, int64_t plan_id);
 
 /* --- reports --------------------------------------------------------- */
 
-/* What ss_store_wf_put did with a row. */
+/* What a put (core's ss_workflow_put) did with a row. */
 enum ss_wf_outcome {
     SS_WF_INSERTED = 1, /* no live report: a new one */
     SS_WF_REPLACED,     /* a draft's values replaced in place (same id) */
@@ -85,7 +89,7 @@ enum ss_wf_outcome {
 
 /* One report to put: in.status is "draft" or "submitted". The live report
  * it replaces is the latest one of (target, org) dated in [from, to] (a
- * period's, or from = to = in.as_of). */
+ * period's, or from = to = in.as_of): core/workflow.h. */
 struct ss_wf_put {
     struct ss_report_in in;
     const char *flags; /* "a,b" or NULL */
@@ -94,15 +98,21 @@ struct ss_wf_put {
     int outcome; /* out: SS_WF_* */
 };
 
-/* Store rows with the workflow's columns (user id and name, flags), all in
- * one transaction, every row or none. Per row: no live report -> insert; a
- * draft -> replaced in place (unchanged when values, note, date and status
- * are the same); a returned report -> corrected in place, its review
- * cleared (the audit log keeps the returned version); a submitted report
- * -> unchanged when it holds the same values and note, else SS_ECONFLICT
- * (field "report", nothing stored): a submitted report is never replaced. */
-int ss_store_wf_put(struct ss_store *st, struct ss_wf_put *rows, size_t n, int64_t user_id,
-                    struct ss_err *err);
+/* Insert p as a new live report with the workflow's columns (flags, user
+ * id, reporter); p->id receives its id. SS_EINVAL unless p->in.status is
+ * "draft" or "submitted"; a second live report of the same (target, unit,
+ * date) is refused by the schema (SS_EDB). */
+int ss_store_wf_insert(struct ss_store *st, struct ss_wf_put *p, int64_t user_id,
+                       struct ss_err *err);
+/* Replace the values of live report id in place (same id), compare-and-set
+ * on its status `from` (never an approved one): its date, values, note,
+ * status (p->in.status), flags, reporter and user id; clear_review clears
+ * its review too (reviewer, time, comment: a returned report corrected is
+ * waiting again; its returned version stays in the audit log).
+ * SS_ECONFLICT (field "report") when it is no longer `from`. */
+int ss_store_wf_replace(struct ss_store *st, int64_t id, const char *from,
+                        const struct ss_wf_put *p, int64_t user_id, int clear_review,
+                        struct ss_err *err);
 
 /* A report with everything the workflow shows. Strings are malloc'd: free
  * with ss_wf_report_cleanup. Numbers are NAN when NULL. share, last_* are
@@ -126,14 +136,24 @@ int ss_store_wf_get(struct ss_store *st, int64_t id, struct ss_wf_report *out);
 int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t from,
                      int32_t to, struct ss_wf_report *out);
 
-/* Transitions (see the file comment). by names the reviewer. */
-int ss_store_wf_approve(struct ss_store *st, int64_t id, const char *by, struct ss_err *err);
-int ss_store_wf_return(struct ss_store *st, int64_t id, const char *by, const char *comment,
-                       struct ss_err *err);
-/* Submit a draft or returned report; user_id (0: keep) and by (NULL: keep)
- * become its reporter: the one who submits vouches for it. */
-int ss_store_wf_submit(struct ss_store *st, int64_t id, int64_t user_id, const char *by,
-                       struct ss_err *err);
+/* A status change, compare-and-set: from the status the caller read to
+ * another. NULL fields (0 for user_id) keep the column as it is. */
+struct ss_wf_move {
+    const char *from, *to;
+    const char *reviewer; /* reviewed_by; reviewed_at becomes now */
+    const char *comment;  /* review_comment */
+    const char *by;       /* created_by: the reporter who vouches for it (a submission) */
+    int64_t user_id;      /* user_id: the same, as an account */
+};
+/* Move report id from m->from to m->to in one statement. Moving to
+ * "approved" gives it the next approval seq in the same statement (store.h:
+ * approval order; PostgreSQL will take the seq under its advisory lock
+ * here). SS_ENOTFOUND (field "id") when there is no such report,
+ * SS_ECONFLICT (field "status") when it is no longer m->from, or m->from
+ * is "approved" (an approved report never changes, whoever asks); nothing
+ * changes then. Which moves are allowed is core's (core/workflow.h). */
+int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m,
+                     struct ss_err *err);
 
 /* A version of a report that a reviewer returned: its values then and why
  * it was returned. Strings malloc'd; free the array with

@@ -366,9 +366,15 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
     if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || write_blob(dir, hex, file->value, file->len))
         return ss_err_set(err, SS_EIO, "file", "%s",
                           SS_VT(v, "the evidence file cannot be stored", "佐证材料无法保存"));
-    ss_store_set_actor(st, u->name);
-    return ss_store_evidence_add(st, id, hex, mime, (int64_t)file->len,
-                                 file->filename && *file->filename ? file->filename : NULL, err);
+    if ((rc = ss_store_begin(st, u->name, err)))
+        return rc;
+    if ((rc = ss_store_evidence_add(st, id, hex, mime, (int64_t)file->len,
+                                    file->filename && *file->filename ? file->filename : NULL,
+                                    err))) {
+        ss_store_rollback(st);
+        return rc;
+    }
+    return ss_store_commit(st, err);
 }
 
 void ss_api_report_evidence(struct ss_wreq *r)

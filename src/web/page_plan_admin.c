@@ -23,6 +23,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/plan_change.h"
+#include "core/plan_edit.h"
 #include "store/store_audit.h"
 #include "store/store_draft.h"
 #include "web/plan_admin_web.h"
@@ -376,7 +377,7 @@ static int save_lead(struct ss_wreq *r, struct ss_store *st, const struct ss_pla
                  SS_MAX_NAME);
         return 400;
     }
-    if (ss_store_project_lead(st, p->id, (int)no, lead, &err)) {
+    if (ss_plan_project_lead(st, p->id, (int)no, lead, &err)) {
         snprintf(msg, cap, "%s",
                  err.code == SS_ECONFLICT
                      ? T(r, "这个计划已不能修改。", "This plan no longer changes.")
@@ -417,7 +418,7 @@ static int save_schedule(struct ss_wreq *r, struct ss_store *st, const struct ss
         return 400;
     }
     e.set_profile = 1;
-    if (ss_store_target_update(st, tid, &e, &err)) {
+    if (ss_plan_target_update(st, tid, &e, &err)) {
         snprintf(msg, cap, "%s",
                  err.code == SS_ECONFLICT
                      ? T(r, "这个计划已不能修改。", "This plan no longer changes.")
@@ -447,7 +448,11 @@ void ss_page_plan_admin_post(struct ss_wreq *r)
         ss_plan_free(p);
         return;
     }
-    ss_store_set_actor(st, u.name);
+    if (ss_store_begin(st, u.name, NULL)) {
+        refusal(r, 500, T(r, "数据库无法写入。", "The database cannot be written."));
+        ss_plan_free(p);
+        return;
+    }
     memset(&note, 0, sizeof note);
     msg[0] = '\0';
     if (action && strcmp(action, "lead") == 0)
@@ -459,6 +464,12 @@ void ss_page_plan_admin_post(struct ss_wreq *r)
     else {
         snprintf(msg, sizeof msg, "%s", T(r, "请求无效。", "The request is malformed."));
         status = 400;
+    }
+    if (status)
+        ss_store_rollback(st);
+    else if (ss_store_commit(st, NULL)) {
+        snprintf(msg, sizeof msg, "%s", T(r, "未能保存，请重试。", "Not saved: try again."));
+        status = 500;
     }
     if (status == 0) {
         if (note.project_no)

@@ -249,7 +249,11 @@ void ss_page_users_post(struct ss_wreq *r)
             T(r, "没有这个账号，或不在您的管辖范围内。", "No such account within your scope."), 1);
         return;
     }
-    ss_store_set_actor(st, u.name);
+    if ((rc = ss_store_begin(st, u.name, &err))) {
+        r->resp->status = 500;
+        users_page(r, &u, csrf, T(r, "未能保存，请重试。", "It could not be saved: try again."), 1);
+        return;
+    }
     if (strcmp(action, "disable") == 0) {
         rc = ss_auth_user_set_disabled(st, a.name, 1, &err);
         done = "disabled";
@@ -263,10 +267,15 @@ void ss_page_users_post(struct ss_wreq *r)
         rc = ss_auth_user_set_password(st, a.name, ss_http_field(r->http, "password"), &err);
         done = "reset";
     } else {
+        ss_store_rollback(st);
         r->resp->status = 400;
         users_page(r, &u, csrf, T(r, "请求无效。", "The request is malformed."), 1);
         return;
     }
+    if (rc)
+        ss_store_rollback(st);
+    else
+        rc = ss_store_commit(st, &err);
     if (rc) {
         r->resp->status = rc == SS_EINVAL ? 422 : rc == SS_ENOTFOUND ? 404 : 500;
         users_page(r, &u, csrf,

@@ -19,7 +19,8 @@
  * refused), the op runs on the worker.
  *
  * Freshness. Before a request touches figures, the refresh connection is
- * asked for its data_version, at most once a millisecond for the whole
+ * asked for the store's change counters (store.h), at most once a
+ * millisecond for the whole
  * server, by whichever thread is due (trylock on check_mu: the others go on
  * meanwhile). When it moved, the engine must be refreshed under its write
  * lock, which waits for every op in flight (ops hold the read lock through
@@ -77,7 +78,7 @@
 #include "web/routes.h"
 
 #define MAX_THREAD_STORES 256
-#define FRESH_NS 1000000ull /* re-check data_version at most this often per thread */
+#define FRESH_NS 1000000ull /* re-check the change counters at most this often */
 #define COOKIE_AGE (365L * 86400)
 #define WRITE_THREADS 2  /* the write lane's threads (see the file-top comment) */
 #define SIGNIN_THREADS 2 /* the sign-in lane's */
@@ -132,7 +133,7 @@ struct ss_web {
     pthread_rwlock_t lock;
     pthread_mutex_t check_mu;        /* one thread at a time checks and refreshes */
     struct ss_store *refresh_st;     /* used under check_mu only */
-    int64_t dv;                      /* refresh_st's data_version when last checked */
+    struct ss_store_counters seen;   /* refresh_st's change counters when last checked */
     atomic_uint_fast64_t checked_ns; /* when last checked; 0: check on the next request */
     atomic_int_fast32_t today;       /* ss_date_today() as of that check */
     atomic_uint_fast64_t egen; /* the engine's figures: bumped by a refresh that changed them */
@@ -319,7 +320,7 @@ int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err)
     pthread_mutex_init(&w->ref_mu, NULL);
     pthread_cond_init(&w->ref_cv, NULL);
     pthread_cond_init(&w->ref_idle, NULL);
-    w->dv = -2;
+    w->seen.plan_id = -1; /* no reading yet: the first check refreshes */
     for (i = 0; i < NSLOTS; i++)
         pthread_mutex_init(&w->slots[i].mu, NULL);
     for (i = 0; i < NLANES; i++) {
@@ -469,7 +470,7 @@ static void refresher_poke(struct ss_web *w)
 static int32_t freshen(struct ss_web *w)
 {
     uint64_t now = now_ns(), last = atomic_load_explicit(&w->checked_ns, memory_order_relaxed);
-    int64_t dv;
+    struct ss_store_counters c;
     int32_t today;
 
     tls.refresh_ns = 0;
@@ -482,10 +483,9 @@ static int32_t freshen(struct ss_web *w)
     }
     today = ss_date_today();
     atomic_store_explicit(&w->today, today, memory_order_relaxed);
-    dv = ss_store_data_version(w->refresh_st);
-    if (dv != w->dv) {
+    if (ss_store_counters(w->refresh_st, &c) || !ss_store_counters_same(&c, &w->seen)) {
         if (atomic_load(&w->inflight) == 0 && pthread_rwlock_trywrlock(&w->lock) == 0) {
-            w->dv = dv;
+            w->seen = c;
             engine_refresh(w);
             pthread_rwlock_unlock(&w->lock);
             atomic_store(&w->gen, atomic_load(&w->egen));
@@ -510,7 +510,7 @@ static int32_t freshen(struct ss_web *w)
 static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
 {
     unsigned rendered = 0;
-    int64_t dv;
+    struct ss_store_counters c;
     int32_t today = ss_date_today();
     int k, changed = 0;
 
@@ -521,9 +521,8 @@ static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
     w->ref_poke = 0;
     pthread_mutex_unlock(&w->ref_mu);
     atomic_store_explicit(&w->today, today, memory_order_relaxed);
-    dv = ss_store_data_version(w->refresh_st);
-    if (dv != w->dv) {
-        w->dv = dv;
+    if (ss_store_counters(w->refresh_st, &c) || !ss_store_counters_same(&c, &w->seen)) {
+        w->seen = c;
         changed = engine_refresh(w);
     }
     pthread_rwlock_unlock(&w->lock);

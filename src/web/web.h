@@ -5,9 +5,9 @@
  * State: one engine behind a pthread rwlock (pages and API hold the read
  * side while they render, ops while they validate and commit; refresh
  * takes the write side), one store connection used only for refresh and
- * for the cheap "did anything change?" check (at most once a millisecond;
- * the engine remembers that connection's data_version, so it must always
- * see the same one), one read-only connection per thread for search and
+ * for the cheap "did anything change?" check (at most once a millisecond:
+ * the store's change counters, compared with the last reading), one
+ * read-only connection per thread for search and
  * sessions, and one read-write connection per thread that writes.
  *
  * Threads: libmicrohttpd's workers answer reads only. State-changing
@@ -121,7 +121,7 @@ void ss_page_users_post(struct ss_wreq *r);
  *     token (constant time); when missing or wrong it answers 403
  *     {"error":{"code":"csrf",...}} and returns SS_EFORBIDDEN;
  *   - otherwise fills u and returns 0.
- * Write with ss_web_store_rw(r), after ss_store_set_actor(st, u->name).
+ * Write with ss_web_store_rw(r), inside ss_store_begin(st, u->name, err).
  * Usage: `struct ss_user u; if (ss_web_auth(r, 1, &u)) return;` */
 int ss_web_auth(struct ss_wreq *r, int write, struct ss_user *u);
 /* The session token cookie's name. */
@@ -138,9 +138,10 @@ int ss_web_login(struct ss_wreq *r, const char *name, const char *password, stru
 void ss_web_session_cookie(struct ss_wreq *r, const char *token);
 
 /* This thread's read-write store connection, opened on first use;
- * NULL if it cannot be opened (answer 500). For handlers that write. Set
- * the actor (ss_store_set_actor) before writing: the connection is reused
- * by the thread's next request. */
+ * NULL if it cannot be opened (answer 500). For handlers that write. Every
+ * write runs in a transaction begun with the signed-in user
+ * (ss_store_begin): the connection is reused by the thread's next request,
+ * and nothing of this one's user stays on it (store.h). */
 struct ss_store *ss_web_store_rw(struct ss_wreq *r);
 
 /* Helpers shared by handlers (web.c). */

@@ -196,14 +196,26 @@ SHISHI_AUDIT_KEY="$T/a.db.key" "$S" report add --db "$T/b.db" --audit-key "$T/b.
     && ok "--audit-key overrides SHISHI_AUDIT_KEY" || no "--audit-key over the environment"
 
 # A database from the build before signing (schema 4: init, an account, a
-# sign-in, a report): it opens, says where signing begins, audits its
-# session without the token, and ends with the schema a new one has.
+# sign-in, a report): it verifies as it is, is refused for writing until
+# `shishi migrate` runs, then says where signing begins, audits its session
+# without the token, and ends with the schema a new one has.
 rm -f "$T/old.db"* "$T/new.db"*
 gzip -dc "$FIX/v4.sql.gz" | sqlite3 "$T/old.db" || no "loading the schema-4 database"
+"$S" audit verify --db "$T/old.db" > "$T/out" 2>&1 && grep -q "^not signed: no entry is signed" "$T/out" \
+    && [ "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" = 4 ] && [ ! -f "$T/old.db.key" ] \
+    && ok "an older database verifies as it is, without being migrated: $(head -1 "$T/out")" \
+    || no "verify before migrating: $(cat "$T/out")"
+"$S" report add --db "$T/old.db" --target 47 --org 650103 --date 2026-11-03 --value 9 > /dev/null 2> "$T/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "schema version 4 and this shishi needs" "$T/err" && grep -q "shishi migrate --db" "$T/err" \
+    && [ "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" = 4 ] \
+    && ok "a write to an older database is refused, naming shishi migrate: $(cat "$T/err")" \
+    || no "write before migrating (exit $rc): $(cat "$T/err")"
+"$S" migrate --db "$T/old.db" > "$T/out" 2>&1 && grep -q "from schema version 4 to " "$T/out" \
+    && ok "migrate says from which version to which: $(cat "$T/out")" || no "migrate: $(cat "$T/out")"
 "$S" audit verify --db "$T/old.db" > "$T/out" 2>&1 && grep -q "before signing: entries 1 to 248 were written before signing began" "$T/out" \
     && grep -q "^signed: every entry from 249 on" "$T/out" \
     && ok "an upgraded log says from which entry on it is signed: $(cat "$T/out")" || no "upgraded verify: $(cat "$T/out")"
-[ -f "$T/old.db.key" ] && ok "the upgrade made the key at its first signed write" || no "no key for the upgraded database"
+[ -f "$T/old.db.key" ] && ok "the migration made the key at its first signed write" || no "no key for the upgraded database"
 TOKEN=$(sqlite3 "$T/old.db" "SELECT token_hash FROM session")
 CSRF=$(sqlite3 "$T/old.db" "SELECT csrf FROM session")
 sqlite3 "$T/old.db" "SELECT row_json FROM audit_log WHERE tbl = 'session'" > "$T/sess"

@@ -35,6 +35,7 @@
 #include "store/store.h"
 #include "store/store_audit.h"
 #include "tmpdb.h"
+#include "txn.h"
 
 #define T0 1780000000 /* 2026-05-28 */
 
@@ -52,10 +53,11 @@ static int setup(void **state)
     setenv("SHISHI_PWHASH_FAST", "1", 1);
     assert_int_equal(tmpdb_name(f->path, "audit"), 0);
     assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
-    assert_int_equal(ss_store_orgs_upsert(f->st, orgs, 2, &err), 0);
-    ss_store_set_actor(f->st, "cli");
+    assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, orgs, 2, &err)), 0);
     assert_int_equal(
-        ss_auth_user_add(f->st, "alice", "reporter", "9901", NULL, "correct horse", NULL, &err), 0);
+        AS(f->st, "cli",
+           ss_auth_user_add(f->st, "alice", "reporter", "9901", NULL, "correct horse", NULL, &err)),
+        0);
     ss_auth_set_clock(T0);
     *state = f;
     return 0;
@@ -315,7 +317,9 @@ static void test_forged_key(void **state)
     assert_non_null(strstr(r.what, "does not verify against the public key you gave"));
     /* and shishi, holding the real key, writes nothing to it */
     ss_err_clear(&err);
-    assert_int_equal(ss_store_audit_event(f->st, "export", NULL, &err), SS_ECONFLICT);
+    assert_int_equal(ss_store_begin(f->st, "cli", &err), 0);
+    assert_int_equal(ss_store_audit_event(f->st, "export", NULL, &err), 0);
+    assert_int_equal(ss_store_commit(f->st, &err), SS_ECONFLICT);
     assert_non_null(strstr(err.msg, "is not the key this database's log is signed with"));
     sodium_memzero(sk, sizeof sk);
 }
@@ -463,7 +467,7 @@ static void test_durable_commit(void **state)
     int before;
 
     assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
-    assert_int_equal(ss_store_plan_insert(f->st, p, &plan_id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_store_plan_insert(f->st, p, &plan_id, &err)), 0);
     ss_plan_free(p);
     assert_int_equal(ss_store_plan_load(f->st, plan_id, &p, &err), 0);
     assert_int_equal(ss_store_org_get(f->st, "9901", &org), 0);
@@ -481,7 +485,7 @@ static void test_durable_commit(void **state)
     /* a read-write store is durable: the commit synced the log */
     assert_int_equal(ss_store_durable(f->st), 1);
     before = wal_syncs;
-    assert_int_equal(ss_store_report_insert(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_store_report_insert(f->st, &r, &id, &err)), 0);
     assert_true(wal_syncs > before);
 
     /* the measured, non-durable mode does not (what NORMAL did always) */
@@ -490,7 +494,7 @@ static void test_durable_commit(void **state)
     before = wal_syncs;
     r.value = 11;
     r.as_of++; /* one live report per (target, unit, date) */
-    assert_int_equal(ss_store_report_insert(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_store_report_insert(f->st, &r, &id, &err)), 0);
     assert_int_equal(wal_syncs, before);
     assert_int_equal(ss_store_set_durable(f->st, 1), 0);
 }

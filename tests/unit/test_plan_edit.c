@@ -1,6 +1,8 @@
 /*
- * test_store_draft.c - changing plans (store/store_draft.h, core/
- * plan_change.h): set, add, split, merge and drop do what they say and keep
+ * test_plan_edit.c - changing plans (core/plan_edit.h and the writes of
+ * store/store_draft.h under it, core/plan_change.h): each edit in a
+ * transaction begun with its actor; set, add, split, merge and drop do
+ * what they say and keep
  * order and parents sound; bad input, unknown ids and plans that are not
  * drafts are refused; a failed edit, even one that fails half-way through
  * its writes, leaves the plan exactly as it was. Schedules and lead
@@ -31,10 +33,12 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/plan_change.h"
+#include "core/plan_edit.h"
 #include "core/plan_json.h"
 #include "store/store.h"
 #include "store/store_draft.h"
 #include "tmpdb.h"
+#include "txn.h"
 
 /* Project 1: a total with two parts, then a count; project 2: one target. */
 static const char PLAN[] =
@@ -64,7 +68,7 @@ static int64_t insert(struct ss_store *st, enum ss_plan_state state)
 
     assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
     p->state = state;
-    assert_int_equal(ss_store_plan_insert(st, p, &id, &err), 0);
+    assert_int_equal(AS(st, "cli", ss_store_plan_insert(st, p, &id, &err)), 0);
     ss_plan_free(p);
     return id;
 }
@@ -185,7 +189,7 @@ static void test_update(void **state)
     e.set_kind = 1;
     e.kind = SS_KIND_MILESTONE;
     e.dept = "教育厅";
-    assert_int_equal(ss_store_target_update(f->st, f->t[3], &e, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[3], &e, &err)), 0);
     p = load(f);
     t = find(p, f->t[3]);
     assert_true(t->value == 6);
@@ -201,7 +205,7 @@ static void test_update(void **state)
     e.metric = "新建学校";
     e.text = "新建中小学校6所";
     e.dept = ""; /* removes it */
-    assert_int_equal(ss_store_target_update(f->st, f->t[3], &e, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[3], &e, &err)), 0);
     p = load(f);
     t = find(p, f->t[3]);
     assert_string_equal(t->metric, "新建学校");
@@ -221,33 +225,42 @@ static void test_update_refused(void **state)
     memset(&e, 0, sizeof e);
     e.set_value = 1;
     e.value = -1;
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)),
+                     SS_EINVAL);
     assert_string_equal(err.field, "value");
     e.value = NAN;
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)),
+                     SS_EINVAL);
     e.value = INFINITY;
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)),
+                     SS_EINVAL);
     memset(&e, 0, sizeof e);
     e.text = "";
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)),
+                     SS_EINVAL);
     assert_string_equal(err.field, "text");
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
     e.text = big;
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)),
+                     SS_EINVAL);
     memset(&e, 0, sizeof e);
     e.metric = "a\xff";
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)),
+                     SS_EINVAL);
     assert_string_equal(err.field, "metric");
     memset(&e, 0, sizeof e);
     e.set_op = 1;
     e.op = (enum ss_op)7;
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)),
+                     SS_EINVAL);
     memset(&e, 0, sizeof e);
     e.set_value = 1;
     e.value = 1;
-    assert_int_equal(ss_store_target_update(f->st, 99999, &e, &err), SS_ENOTFOUND);
-    assert_int_equal(ss_store_target_update(f->st, f->active_t0, &e, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, 99999, &e, &err)),
+                     SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->active_t0, &e, &err)),
+                     SS_ECONFLICT);
     assert_non_null(strstr(err.msg, "only a draft plan can be edited"));
     assert_unchanged(f, before);
     free(before);
@@ -268,8 +281,8 @@ static void test_add(void **state)
     t.unit = "个";
     t.op = SS_OP_GE;
     t.kind = SS_KIND_COUNT;
-    assert_int_equal(ss_store_target_add(f->st, f->draft, 1, &t, &id, &err), 0);
-    assert_int_equal(ss_store_target_add(f->st, f->draft, 2, &t, &id2, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_add(f->st, f->draft, 1, &t, &id, &err)), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_add(f->st, f->draft, 2, &t, &id2, &err)), 0);
     p = load(f);
     assert_int_equal(p->ntargets, 7);
     assert_true(p->targets[4].id == id); /* last of project 1 */
@@ -280,15 +293,20 @@ static void test_add(void **state)
     ss_plan_free(p);
 
     before = snapshot(f);
-    assert_int_equal(ss_store_target_add(f->st, f->draft, 9, &t, &id, &err), SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_add(f->st, f->draft, 9, &t, &id, &err)),
+                     SS_ENOTFOUND);
     assert_string_equal(err.field, "project");
-    assert_int_equal(ss_store_target_add(f->st, 99999, 1, &t, &id, &err), SS_ENOTFOUND);
-    assert_int_equal(ss_store_target_add(f->st, f->active, 1, &t, &id, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_add(f->st, 99999, 1, &t, &id, &err)),
+                     SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_add(f->st, f->active, 1, &t, &id, &err)),
+                     SS_ECONFLICT);
     t.value = -2;
-    assert_int_equal(ss_store_target_add(f->st, f->draft, 1, &t, &id, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_add(f->st, f->draft, 1, &t, &id, &err)),
+                     SS_EINVAL);
     t.value = 2;
     t.text = NULL;
-    assert_int_equal(ss_store_target_add(f->st, f->draft, 1, &t, &id, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_add(f->st, f->draft, 1, &t, &id, &err)),
+                     SS_EINVAL);
     assert_unchanged(f, before);
     free(before);
 }
@@ -303,7 +321,8 @@ static void test_split(void **state)
     int64_t ids[2] = {0, 0};
 
     /* Split a part: its pieces stay parts of the same total, right after it. */
-    assert_int_equal(ss_store_target_split(f->st, f->t[1], v, m, 3, ids, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_split(f->st, f->t[1], v, m, 3, ids, &err)),
+                     0);
     p = load(f);
     assert_int_equal(p->ntargets, 7);
     assert_true(p->targets[1].id == f->t[1]);
@@ -333,15 +352,22 @@ static void test_split_refused(void **state)
     struct ss_err err;
     char *before = snapshot(f);
 
-    assert_int_equal(ss_store_target_split(f->st, f->t[3], v, m, 2, NULL, &err), SS_EINVAL);
-    assert_int_equal(ss_store_target_split(f->st, f->t[3], ok, m, 1, NULL, &err), SS_EINVAL);
-    assert_int_equal(ss_store_target_split(f->st, f->t[3], ok, empty, 2, NULL, &err), SS_EINVAL);
-    assert_int_equal(ss_store_target_split(f->st, 99999, ok, m, 2, NULL, &err), SS_ENOTFOUND);
-    assert_int_equal(ss_store_target_split(f->st, f->active_t0, ok, m, 2, NULL, &err),
-                     SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_split(f->st, f->t[3], v, m, 2, NULL, &err)),
+                     SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_split(f->st, f->t[3], ok, m, 1, NULL, &err)),
+                     SS_EINVAL);
+    assert_int_equal(
+        AS(f->st, "admin", ss_plan_target_split(f->st, f->t[3], ok, empty, 2, NULL, &err)),
+        SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_split(f->st, 99999, ok, m, 2, NULL, &err)),
+                     SS_ENOTFOUND);
+    assert_int_equal(
+        AS(f->st, "admin", ss_plan_target_split(f->st, f->active_t0, ok, m, 2, NULL, &err)),
+        SS_ECONFLICT);
     /* Fails at the insert, after renumbering and updating: all rolled back. */
     fault(f, "CREATE TRIGGER fault BEFORE INSERT ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
-    assert_int_equal(ss_store_target_split(f->st, f->t[1], ok, m, 2, NULL, &err), SS_EDB);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_split(f->st, f->t[1], ok, m, 2, NULL, &err)),
+                     SS_EDB);
     fault(f, NULL);
     assert_unchanged(f, before);
     free(before);
@@ -355,7 +381,8 @@ static void test_merge_siblings(void **state)
     struct ss_err err;
     int moved = -1;
 
-    assert_int_equal(ss_store_target_merge(f->st, f->t[1], f->t[2], &moved, &err), 0);
+    assert_int_equal(
+        AS(f->st, "admin", ss_plan_target_merge(f->st, f->t[1], f->t[2], &moved, &err)), 0);
     assert_int_equal(moved, 0);
     p = load(f);
     assert_int_equal(p->ntargets, 4);
@@ -377,7 +404,8 @@ static void test_merge_part_into_total(void **state)
 
     /* Merge the total (b, first) into its part a: a leaves the breakdown,
      * takes the total's place, and the other part becomes a's. */
-    assert_int_equal(ss_store_target_merge(f->st, f->t[1], f->t[0], &moved, &err), 0);
+    assert_int_equal(
+        AS(f->st, "admin", ss_plan_target_merge(f->st, f->t[1], f->t[0], &moved, &err)), 0);
     assert_int_equal(moved, 1);
     p = load(f);
     assert_int_equal(p->ntargets, 4);
@@ -398,16 +426,23 @@ static void test_merge_refused(void **state)
     char *before, longtext[601];
 
     before = snapshot(f);
-    assert_int_equal(ss_store_target_merge(f->st, f->t[0], f->t[4], NULL, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_merge(f->st, f->t[0], f->t[4], NULL, &err)),
+                     SS_ECONFLICT);
     assert_non_null(strstr(err.msg, "different projects"));
-    assert_int_equal(ss_store_target_merge(f->st, f->t[0], f->t[3], NULL, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_merge(f->st, f->t[0], f->t[3], NULL, &err)),
+                     SS_ECONFLICT);
     assert_string_equal(err.field, "unit");
-    assert_int_equal(ss_store_target_merge(f->st, f->t[0], f->t[0], NULL, &err), SS_EINVAL);
-    assert_int_equal(ss_store_target_merge(f->st, f->t[0], 99999, NULL, &err), SS_ENOTFOUND);
-    assert_int_equal(ss_store_target_merge(f->st, f->active_t0, f->t[0], NULL, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_merge(f->st, f->t[0], f->t[0], NULL, &err)),
+                     SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_merge(f->st, f->t[0], 99999, NULL, &err)),
+                     SS_ENOTFOUND);
+    assert_int_equal(
+        AS(f->st, "admin", ss_plan_target_merge(f->st, f->active_t0, f->t[0], NULL, &err)),
+        SS_ECONFLICT);
     /* Fails at the delete, after updating both: all rolled back. */
     fault(f, "CREATE TRIGGER fault BEFORE DELETE ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
-    assert_int_equal(ss_store_target_merge(f->st, f->t[1], f->t[0], NULL, &err), SS_EDB);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_merge(f->st, f->t[1], f->t[0], NULL, &err)),
+                     SS_EDB);
     fault(f, NULL);
     assert_unchanged(f, before);
     free(before);
@@ -417,10 +452,11 @@ static void test_merge_refused(void **state)
     longtext[sizeof longtext - 1] = '\0';
     memset(&e, 0, sizeof e);
     e.text = longtext;
-    assert_int_equal(ss_store_target_update(f->st, f->t[1], &e, &err), 0);
-    assert_int_equal(ss_store_target_update(f->st, f->t[2], &e, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[1], &e, &err)), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[2], &e, &err)), 0);
     before = snapshot(f);
-    assert_int_equal(ss_store_target_merge(f->st, f->t[1], f->t[2], NULL, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_merge(f->st, f->t[1], f->t[2], NULL, &err)),
+                     SS_EINVAL);
     assert_string_equal(err.field, "text");
     assert_unchanged(f, before);
     free(before);
@@ -434,15 +470,17 @@ static void test_drop(void **state)
     int orphaned = -1;
     char *before = snapshot(f);
 
-    assert_int_equal(ss_store_target_drop(f->st, f->active_t0, NULL, &err), SS_ECONFLICT);
-    assert_int_equal(ss_store_target_drop(f->st, 99999, NULL, &err), SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_drop(f->st, f->active_t0, NULL, &err)),
+                     SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_drop(f->st, 99999, NULL, &err)),
+                     SS_ENOTFOUND);
     fault(f, "CREATE TRIGGER fault BEFORE DELETE ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
-    assert_int_equal(ss_store_target_drop(f->st, f->t[0], NULL, &err), SS_EDB);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_drop(f->st, f->t[0], NULL, &err)), SS_EDB);
     fault(f, NULL);
     assert_unchanged(f, before);
     free(before);
 
-    assert_int_equal(ss_store_target_drop(f->st, f->t[0], &orphaned, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_drop(f->st, f->t[0], &orphaned, &err)), 0);
     assert_int_equal(orphaned, 2);
     p = load(f);
     assert_int_equal(p->ntargets, 4);
@@ -522,7 +560,7 @@ static void test_schedule_on_plans(void **state)
     struct ss_plan *p;
     struct ss_err err;
     struct ss_schedule_err se;
-    int64_t plan, structure0, structure, assignments;
+    struct ss_store_counters c0, c;
 
     memset(&e, 0, sizeof e);
     e.set_profile = 1;
@@ -530,18 +568,18 @@ static void test_schedule_on_plans(void **state)
         ss_schedule_parse("0,0,0,10,25,40,55,70,85,100,100,100", e.profile, &e.has_profile, &se),
         0);
     /* a draft's target and the active plan's: both take a schedule */
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), 0);
-    assert_int_equal(ss_store_versions(f->st, &plan, &structure0, &assignments), 0);
-    assert_int_equal(ss_store_target_update(f->st, f->active_t0, &e, &err), 0);
-    assert_int_equal(ss_store_versions(f->st, &plan, &structure, &assignments), 0);
-    assert_true(structure != structure0); /* a running engine sees it and rebuilds */
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)), 0);
+    assert_int_equal(ss_store_counters(f->st, &c0), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->active_t0, &e, &err)), 0);
+    assert_int_equal(ss_store_counters(f->st, &c), 0);
+    assert_true(c.structure != c0.structure); /* a running engine sees it and rebuilds */
     assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
     assert_int_equal(p->targets[0].has_profile, 1);
     assert_true(p->targets[0].profile[3] == 0.1 && p->targets[0].profile[11] == 1);
     ss_plan_free(p);
     /* back to linear */
     e.has_profile = 0;
-    assert_int_equal(ss_store_target_update(f->st, f->active_t0, &e, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->active_t0, &e, &err)), 0);
     assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
     assert_int_equal(p->targets[0].has_profile, 0);
     ss_plan_free(p);
@@ -549,20 +587,24 @@ static void test_schedule_on_plans(void **state)
     e.has_profile = 1;
     e.set_value = 1;
     e.value = 7;
-    assert_int_equal(ss_store_target_update(f->st, f->active_t0, &e, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->active_t0, &e, &err)),
+                     SS_ECONFLICT);
     assert_non_null(strstr(err.msg, "only the schedule"));
     memset(&e, 0, sizeof e);
     e.set_profile = e.has_profile = 1;
     e.profile[11] = 0.9;
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), SS_EINVAL);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)),
+                     SS_EINVAL);
     assert_string_equal(err.field, "profile");
     assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
     assert_true(p->targets[0].value == 100 && !p->targets[0].has_profile);
     ss_plan_free(p);
     /* an archived plan's target: refused */
-    assert_int_equal(ss_store_plan_set_state(f->st, f->active, SS_PLAN_ARCHIVED, &err), 0);
+    assert_int_equal(
+        AS(f->st, "cli", ss_store_plan_set_state(f->st, f->active, SS_PLAN_ARCHIVED, &err)), 0);
     e.profile[11] = 1;
-    assert_int_equal(ss_store_target_update(f->st, f->active_t0, &e, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->active_t0, &e, &err)),
+                     SS_ECONFLICT);
 }
 
 static void test_project_lead(void **state)
@@ -571,23 +613,30 @@ static void test_project_lead(void **state)
     struct ss_plan *p;
     struct ss_err err;
 
-    assert_int_equal(ss_store_project_lead(f->st, f->draft, 1, "住房城乡建设厅", &err), 0);
-    assert_int_equal(ss_store_project_lead(f->st, f->active, 2, "卫生健康委", &err), 0);
+    assert_int_equal(
+        AS(f->st, "admin", ss_plan_project_lead(f->st, f->draft, 1, "住房城乡建设厅", &err)), 0);
+    assert_int_equal(
+        AS(f->st, "admin", ss_plan_project_lead(f->st, f->active, 2, "卫生健康委", &err)), 0);
     p = load(f);
     assert_string_equal(p->projects[0].lead_dept, "住房城乡建设厅");
     ss_plan_free(p);
     assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
     assert_string_equal(p->projects[1].lead_dept, "卫生健康委");
     ss_plan_free(p);
-    assert_int_equal(ss_store_project_lead(f->st, f->active, 2, "", &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_project_lead(f->st, f->active, 2, "", &err)), 0);
     assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
     assert_string_equal(p->projects[1].lead_dept, "unknown");
     ss_plan_free(p);
-    assert_int_equal(ss_store_project_lead(f->st, f->draft, 9, "x", &err), SS_ENOTFOUND);
-    assert_int_equal(ss_store_project_lead(f->st, 999, 1, "x", &err), SS_ENOTFOUND);
-    assert_int_equal(ss_store_project_lead(f->st, f->draft, 1, "a\xff", &err), SS_EINVAL);
-    assert_int_equal(ss_store_plan_set_state(f->st, f->active, SS_PLAN_ARCHIVED, &err), 0);
-    assert_int_equal(ss_store_project_lead(f->st, f->active, 1, "x", &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "admin", ss_plan_project_lead(f->st, f->draft, 9, "x", &err)),
+                     SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "admin", ss_plan_project_lead(f->st, 999, 1, "x", &err)),
+                     SS_ENOTFOUND);
+    assert_int_equal(AS(f->st, "admin", ss_plan_project_lead(f->st, f->draft, 1, "a\xff", &err)),
+                     SS_EINVAL);
+    assert_int_equal(
+        AS(f->st, "cli", ss_store_plan_set_state(f->st, f->active, SS_PLAN_ARCHIVED, &err)), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_project_lead(f->st, f->active, 1, "x", &err)),
+                     SS_ECONFLICT);
 }
 
 /* ---- matching and activation ---------------------------------------------- */
@@ -660,7 +709,7 @@ static int64_t put_data(struct fixture *f, const struct ss_plan *p)
     int64_t id;
     size_t k;
 
-    assert_int_equal(ss_store_orgs_upsert(f->st, orgs, 2, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, orgs, 2, &err)), 0);
     assert_int_equal(ss_store_org_get(f->st, "6501", &o), 0);
     free(o.name);
     for (k = 0; k < 5; k += 4) {
@@ -672,8 +721,9 @@ static int64_t put_data(struct fixture *f, const struct ss_plan *p)
         r.numerator = r.denominator = NAN;
         r.status = "approved";
         r.by = "test";
-        assert_int_equal(ss_store_report_insert(f->st, &r, &id, &err), 0);
-        assert_int_equal(ss_store_assign(f->st, p->targets[k].id, o.id, 50, &err), 0);
+        assert_int_equal(AS(f->st, "cli", ss_store_report_insert(f->st, &r, &id, &err)), 0);
+        assert_int_equal(AS(f->st, "cli", ss_store_assign(f->st, p->targets[k].id, o.id, 50, &err)),
+                         0);
     }
     return o.id;
 }
@@ -708,14 +758,15 @@ static void test_activate_carries(void **state)
     memset(&e, 0, sizeof e);
     e.set_value = 1;
     e.value = 120;
-    assert_int_equal(ss_store_target_update(f->st, f->t[0], &e, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, f->t[0], &e, &err)), 0);
     memset(&e, 0, sizeof e);
     e.set_profile = e.has_profile = 1;
     for (i = 0; i < 12; i++)
         e.profile[i] = i < 11 ? 0.05 * (double)i : 1;
-    assert_int_equal(ss_store_target_update(f->st, old->targets[1].id, &e, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_update(f->st, old->targets[1].id, &e, &err)),
+                     0);
 
-    assert_int_equal(ss_plan_activate(f->st, f->draft, 0, &a, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_plan_activate(f->st, f->draft, 0, &a, &err)), 0);
     assert_int_equal(a.done, 1);
     assert_int_equal(a.carried, 5);
     assert_int_equal(a.left, 0);
@@ -775,10 +826,11 @@ static void test_activate_refuses_loss(void **state)
     assert_int_equal(ss_store_plan_load(f->st, f->active, &old, &err), 0);
     put_data(f, old);
     /* the draft loses project 2's target, which has a report and a share */
-    assert_int_equal(ss_store_target_drop(f->st, f->t[4], NULL, &err), 0);
+    assert_int_equal(AS(f->st, "admin", ss_plan_target_drop(f->st, f->t[4], NULL, &err)), 0);
     before = snapshot(f);
     reports0 = count(f, "SELECT count(*) FROM audit_log");
-    assert_int_equal(ss_plan_activate(f->st, f->draft, 0, &a, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "cli", ss_plan_activate(f->st, f->draft, 0, &a, &err)),
+                     SS_ECONFLICT);
     assert_int_equal(a.done, 0);
     assert_int_equal(a.left, 1);
     assert_int_equal(a.left_with_data, 1);
@@ -794,7 +846,7 @@ static void test_activate_refuses_loss(void **state)
 
     /* a failure half-way through the writes rolls everything back */
     fault(f, "CREATE TRIGGER fault BEFORE DELETE ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
-    assert_int_equal(ss_plan_activate(f->st, f->draft, 1, &a, &err), SS_EDB);
+    assert_int_equal(AS(f->st, "cli", ss_plan_activate(f->st, f->draft, 1, &a, &err)), SS_EDB);
     ss_activation_cleanup(&a);
     fault(f, NULL);
     assert_unchanged(f, before);
@@ -803,7 +855,7 @@ static void test_activate_refuses_loss(void **state)
     ss_plan_free(p);
 
     /* forced: the left target stays with the archived plan, report and all */
-    assert_int_equal(ss_plan_activate(f->st, f->draft, 1, &a, &err), 0);
+    assert_int_equal(AS(f->st, "cli", ss_plan_activate(f->st, f->draft, 1, &a, &err)), 0);
     assert_int_equal(a.forced, 1);
     ss_activation_cleanup(&a);
     assert_int_equal(ss_store_plan_load(f->st, f->active, &p, &err), 0);
@@ -812,9 +864,11 @@ static void test_activate_refuses_loss(void **state)
     ss_plan_free(p);
     assert_int_equal(count(f, "SELECT count(*) FROM report"), 2);
     /* a plan once active or archived is not activated again */
-    assert_int_equal(ss_plan_activate(f->st, f->draft, 0, &a, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "cli", ss_plan_activate(f->st, f->draft, 0, &a, &err)),
+                     SS_ECONFLICT);
     ss_activation_cleanup(&a);
-    assert_int_equal(ss_plan_activate(f->st, f->active, 0, &a, &err), SS_ECONFLICT);
+    assert_int_equal(AS(f->st, "cli", ss_plan_activate(f->st, f->active, 0, &a, &err)),
+                     SS_ECONFLICT);
     assert_non_null(strstr(err.msg, "archived"));
     ss_activation_cleanup(&a);
     free(before);

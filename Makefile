@@ -20,6 +20,9 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
               -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# the sanitizer build also walks the engine's invariants after every load
+# and refresh (ss_engine_check; SHISHI_CHECK=0 turns it off at run time)
+CHECKS  := -DSS_CHECK
 
 SRC     := $(sort $(wildcard src/*/*.c))
 LIBSRC  := $(filter-out src/cli/main.c,$(SRC))
@@ -53,7 +56,7 @@ build/gen/embedded.c build/gen/embedded.h: $(EMBED) scripts/embed.sh
 # ---- sanitizer build for tests ----
 build/asan/%.o: src/%.c $(wildcard src/*/*.h) | build/gen/embedded.h
 	@mkdir -p $(dir $@)
-	@echo "  CC(asan) $<"; $(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+	@echo "  CC(asan) $<"; $(CC) $(ALL_CFLAGS) $(SAN) $(CHECKS) -O1 -c -o $@ $<
 
 build/asan/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)

@@ -129,7 +129,12 @@ struct reqctx {
     /* request headers the core reads, found by the one scan of them in
      * check_request (first values, but the last X-Forwarded-For: the
      * nearest proxy's; they live in libmicrohttpd's pool) */
-    const char *ctype, *clen, *ae, *inm, *xfp, *te, *xff;
+    const char *ctype, *clen, *ae, *inm, *xfp, *te, *xff, *cookie;
+    /* the Cookie header's pairs, parsed by the first ss_http_cookie call */
+    struct ss_http_field *jar;
+    size_t njar;
+    char *jar_store;
+    int jar_read;
     const char *raw_end;      /* end of the raw request target in the request line */
     int started;              /* on_request has seen the request */
     int nul;                  /* the raw target has %00 */
@@ -403,9 +408,27 @@ const char *ss_http_header(const struct ss_http_req *r, const char *name)
     return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
+/* Cookies come from our own parser (ss_http_parse_cookies, fuzzed), not
+ * libmicrohttpd's: the first Cookie header, parsed once per request on
+ * the first look-up; the first pair of a name wins. A header the parser
+ * refuses gives no cookies. */
 const char *ss_http_cookie(const struct ss_http_req *r, const char *name)
 {
-    return r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name) : NULL;
+    struct reqctx *rc = r->rc;
+    size_t i;
+
+    if (!r->conn || !rc)
+        return NULL;
+    if (!rc->jar_read) {
+        rc->jar_read = 1;
+        if (rc->cookie && ss_http_parse_cookies(rc->cookie, strlen(rc->cookie), &rc->jar, &rc->njar,
+                                                &rc->jar_store))
+            rc->njar = 0;
+    }
+    for (i = 0; i < rc->njar; i++)
+        if (strcmp(rc->jar[i].name, name) == 0)
+            return rc->jar[i].value;
+    return NULL;
 }
 
 const char *ss_http_field(const struct ss_http_req *r, const char *name)
@@ -579,6 +602,8 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
         s->rc->inm = value;
     else if (strcasecmp(key, "X-Forwarded-Proto") == 0 && !s->rc->xfp)
         s->rc->xfp = value;
+    else if (strcasecmp(key, "Cookie") == 0 && !s->rc->cookie)
+        s->rc->cookie = value;
     return MHD_YES;
 }
 
@@ -1071,6 +1096,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
             memset(&greq, 0, sizeof greq);
             greq.conn = conn;
+            greq.rc = rc;
             greq.method = method;
             greq.path = url;
             greq.ctype = rc->ctype;
@@ -1191,6 +1217,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     ss_buf_cleanup(&rc->body);
     free(rc->fields);
     free(rc->fstore);
+    free(rc->jar);
+    free(rc->jar_store);
     wk = worker_of(cls);
     if (rc->path_cap == RC_PATH && !wk->spare)
         wk->spare = rc;
@@ -1548,6 +1576,69 @@ bad:
     free(*fields);
     *fields = NULL;
     *n = 0;
+    return SS_EINVAL;
+}
+
+static int cookie_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int ss_http_parse_cookies(const char *header, size_t len, struct ss_http_field **fields, size_t *n,
+                          char **store)
+{
+    char *copy = ss_xmalloc(len + 1), *p, *end;
+    size_t cap = 0;
+
+    memcpy(copy, header, len);
+    copy[len] = '\0';
+    *fields = NULL;
+    *n = 0;
+    p = copy;
+    end = copy + len;
+    while (p < end) {
+        char *semi = memchr(p, ';', (size_t)(end - p)), *eq, *name, *nend, *val, *vend;
+        struct ss_http_field *f;
+
+        if (!semi)
+            semi = end;
+        *semi = '\0';
+        name = p;
+        p = semi + 1;
+        while (name < semi && cookie_space(*name))
+            name++;
+        if (!(eq = memchr(name, '=', (size_t)(semi - name))))
+            continue; /* no "=": not a pair */
+        for (nend = eq; nend > name && cookie_space(nend[-1]);)
+            nend--;
+        for (val = eq + 1; val < semi && cookie_space(*val);)
+            val++;
+        for (vend = semi; vend > val && cookie_space(vend[-1]);)
+            vend--;
+        if (vend - val >= 2 && *val == '"' && vend[-1] == '"') {
+            val++;
+            vend--;
+        }
+        if (nend == name || memchr(name, '\0', (size_t)(nend - name)) ||
+            memchr(val, '\0', (size_t)(vend - val)))
+            continue; /* an empty name, or a NUL byte inside */
+        if (*n >= SS_HTTP_MAX_FIELDS)
+            goto bad;
+        *nend = '\0';
+        *vend = '\0';
+        f = add_field(fields, n, &cap);
+        f->name = name;
+        f->value = val;
+        f->len = (size_t)(vend - val);
+    }
+    *store = copy;
+    return SS_OK;
+bad:
+    free(copy);
+    free(*fields);
+    *fields = NULL;
+    *n = 0;
+    *store = NULL;
     return SS_EINVAL;
 }
 

@@ -223,6 +223,14 @@ int ss_http_parse_urlencoded(const char *body, size_t len, struct ss_http_field 
 /* ctype is the Content-Type header, which carries the boundary. */
 int ss_http_parse_multipart(const char *ctype, const char *body, size_t len,
                             struct ss_http_field **fields, size_t *n, char **store);
+/* The pairs of a Cookie request header (RFC 6265 5.4: name=value, split
+ * by ";"), in order, the same way: name, value and len set (filename and
+ * ctype NULL). Lenient as browsers are: white space around names and
+ * values is dropped, a value in double quotes loses them, and a piece
+ * without "=", with an empty name or with a NUL byte is skipped. Returns
+ * 0, or SS_EINVAL past SS_HTTP_MAX_FIELDS pairs. */
+int ss_http_parse_cookies(const char *header, size_t len, struct ss_http_field **fields, size_t *n,
+                          char **store);
 /* Nesting depth of the JSON text (brackets outside strings); stops
  * counting past max + 1. */
 int ss_http_json_depth(const char *s, size_t n, int max);

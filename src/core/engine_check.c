@@ -81,7 +81,8 @@ static int check_tree(const struct ss_engine *e, struct ss_err *err)
             rc = ss_err_set(err, SS_EINVAL, "engine", "org %s: parent index is wrong",
                             e->orgs[i].code);
         else if (p >= 0 && pos[p] <= pos[i])
-            rc = ss_err_set(err, SS_EINVAL, "engine", "org %s comes after its parent deepest first",
+            rc = ss_err_set(err, SS_EINVAL, "engine",
+                            "org %s is not before its parent in the deepest-first order",
                             e->orgs[i].code);
         for (k = e->kid_start[i]; !rc && k < e->kid_start[i + 1]; k++)
             if (e->kids[k] < 0 || e->parent[e->kids[k]] != (long)i)

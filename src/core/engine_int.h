@@ -1,7 +1,9 @@
 /*
  * engine_int.h - the engine's private layout, shared by engine.c (building
- * and updating) and pace.c (reading figures). Not for use outside
- * src/core/engine*.c and src/core/pace.c.
+ * and updating), pace.c (reading figures) and engine_check.c (the
+ * invariant walk). Not for use outside src/core/engine*.c and
+ * src/core/pace.c, but by tests/unit/test_engine.c, which damages an
+ * engine to see the walk find it.
  */
 #ifndef SS_ENGINE_INT_H
 #define SS_ENGINE_INT_H

@@ -122,7 +122,7 @@ format:
 # make check runs it too (tests/lint/lint.sh). The symbol check reads the
 # objects, so they are built first.
 lint: deps
-	@$(MAKE) --no-print-directory $(OBJ)
+	@$(MAKE) --no-print-directory -s $(OBJ) > /dev/null
 	@sh scripts/lint.sh
 
 clean:

@@ -2,7 +2,10 @@
 #
 #   make          build build/shishi
 #   make run      install what is missing, build, create the default database, start
-#   make check    install what is missing, build, run every test
+#   make check    install what is missing, build, run every test (lint and
+#                 the fuzz corpora's replays included)
+#   make lint     the checks beyond the compilers' (scripts/lint.sh)
+#   make fuzz     libFuzzer on every parser of outside input (fuzz/)
 #   make bench    national-scale and HTTP benchmarks (figures go in README.md)
 #
 # Sources are found by wildcard: every src/<layer>/*.c is part of the
@@ -20,6 +23,9 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
               -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# the sanitizer build also walks the engine's invariants after every load
+# and refresh (ss_engine_check; SHISHI_CHECK=0 turns it off at run time)
+CHECKS  := -DSS_CHECK
 
 SRC     := $(sort $(wildcard src/*/*.c))
 LIBSRC  := $(filter-out src/cli/main.c,$(SRC))
@@ -31,7 +37,7 @@ TESTSRC := $(sort $(wildcard tests/unit/test_*.c))
 TESTBIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(TESTSRC))
 EMBED   := $(sort $(wildcard data/embed/*))
 
-.PHONY: all run check deps test unit cli-tests clang-check bench clean format lint fuzz
+.PHONY: all run check deps test unit cli-tests clang-check bench clean format lint fuzz replays
 
 all: build/shishi
 
@@ -53,7 +59,7 @@ build/gen/embedded.c build/gen/embedded.h: $(EMBED) scripts/embed.sh
 # ---- sanitizer build for tests ----
 build/asan/%.o: src/%.c $(wildcard src/*/*.h) | build/gen/embedded.h
 	@mkdir -p $(dir $@)
-	@echo "  CC(asan) $<"; $(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+	@echo "  CC(asan) $<"; $(CC) $(ALL_CFLAGS) $(SAN) $(CHECKS) -O1 -c -o $@ $<
 
 build/asan/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
@@ -80,7 +86,7 @@ run: deps
 	@sh scripts/run.sh "$(DB)"
 
 check: deps
-	@$(MAKE) --no-print-directory all build/asan/shishi $(TESTBIN)
+	@$(MAKE) --no-print-directory all build/asan/shishi $(TESTBIN) $(REPLAYBIN)
 	@sh tests/run-all.sh
 
 unit: $(TESTBIN)
@@ -107,30 +113,71 @@ build/bench/bare_mhd: bench/bare_mhd.c
 	@mkdir -p build/bench
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
 
+# the files lint's format check reads: src, tests/unit, bench, fuzz
+FORMAT_FILES := $(SRC) $(wildcard src/*/*.h tests/unit/*.c tests/unit/*.h bench/*.c fuzz/*.c fuzz/*.h)
 format:
-	clang-format -i $(SRC) $(wildcard src/*/*.h) $(TESTSRC)
+	clang-format -i $(FORMAT_FILES)
 
-lint:
+# format, layers, exported symbols, banned calls, cppcheck (scripts/lint.sh);
+# make check runs it too (tests/lint/lint.sh). The symbol check reads the
+# objects, so they are built first.
+lint: deps
+	@$(MAKE) --no-print-directory -s $(OBJ) > /dev/null
 	@sh scripts/lint.sh
 
 clean:
 	rm -rf build
 
-# ---- fuzz (extract) ----
-# make fuzz [FUZZ_TIME=seconds]: libFuzzer on the extractor, starting from
-# the committed corpus; new inputs go to build/fuzz/corpus-extract (copy
-# the interesting ones into fuzz/corpus/extract by hand).
+# ---- fuzz ----
+# One libFuzzer target per parser of outside input, fuzz/NAME_fuzz.c, each
+# with its committed corpus fuzz/corpus/NAME/ (and fuzz/NAME.dict where a
+# dictionary helps); fuzz/README.md says how to keep the corpora.
+#   make fuzz [FUZZ="sheet cookie"] [FUZZ_TIME=seconds per target]
+# builds the library and the targets with clang and
+# -fsanitize=fuzzer,address,undefined (build/fuzz/) and runs each from its
+# corpus; new inputs go to build/fuzz/corpus-NAME, crashes to
+# build/fuzz/crash-NAME-*. make check replays the committed corpora through
+# the same targets built with $(CC), ASan + UBSan and a plain main
+# (fuzz/replay_main.c): tests/fuzz/replay.sh.
+FUZZ_NAMES := $(patsubst fuzz/%_fuzz.c,%,$(sort $(wildcard fuzz/*_fuzz.c)))
+FUZZ      ?= $(FUZZ_NAMES)
 FUZZ_TIME ?= 60
+FUZZ_LEN  ?= 8192
+FUZZ_LEN_sheet := 65536
+FUZZ_LEN_multipart := 16384
 FUZZ_SAN  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-fuzz: build/fuzz/extract_fuzz
-	@mkdir -p build/fuzz/corpus-extract
-	build/fuzz/extract_fuzz -max_total_time=$(FUZZ_TIME) -max_len=8192 \
-	    build/fuzz/corpus-extract fuzz/corpus/extract
+FUZZ_OBJ  := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIBSRC)) build/fuzz/obj/gen/embedded.o
+REPLAYBIN := $(patsubst %,build/asan/fuzz/%_fuzz,$(FUZZ_NAMES))
 
-FUZZ_BASE := src/base/buf.c src/base/err.c src/base/escape.c src/base/json.c src/base/util.c
-build/fuzz/extract_fuzz: fuzz/extract_fuzz.c $(FUZZ_BASE) $(wildcard src/base/*.h src/extract/*.c src/extract/*.h)
-	@mkdir -p build/fuzz
-	clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) -Isrc $(PKG_CFLAGS) \
-	    -g -O1 $(FUZZ_SAN) -o $@ fuzz/extract_fuzz.c $(FUZZ_BASE) \
-	    $(wildcard src/extract/*.c) $$(pkg-config --libs libutf8proc) -lm
-# ---- fuzz (extract) ----
+replays: $(REPLAYBIN)
+
+fuzz: $(addprefix fuzz-,$(FUZZ))
+
+fuzz-%: build/fuzz/%_fuzz
+	@mkdir -p build/fuzz/corpus-$*
+	@echo "== fuzz $* ($(FUZZ_TIME) s)"
+	build/fuzz/$*_fuzz -max_total_time=$(FUZZ_TIME) -max_len=$(or $(FUZZ_LEN_$*),$(FUZZ_LEN)) \
+	    $(if $(wildcard fuzz/$*.dict),-dict=fuzz/$*.dict) -artifact_prefix=build/fuzz/crash-$*- \
+	    -print_final_stats=1 build/fuzz/corpus-$* fuzz/corpus/$*
+
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h) | build/gen/embedded.h
+	@mkdir -p $(dir $@)
+	@echo "  CC(fuzz) $<"; clang $(ALL_CFLAGS) -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-sanitize-recover=all -c -o $@ $<
+
+build/fuzz/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(fuzz) $<"; clang $(ALL_CFLAGS) -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-sanitize-recover=all -c -o $@ $<
+
+build/fuzz/libshishi.a: $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/fuzz/%_fuzz: fuzz/%_fuzz.c fuzz/fuzz.h build/fuzz/libshishi.a
+	clang $(ALL_CFLAGS) -O1 $(FUZZ_SAN) -Ifuzz -o $@ $< build/fuzz/libshishi.a $(PKG_LIBS)
+
+# the replays make check runs: no libFuzzer, any compiler
+build/asan/fuzz/%_fuzz: fuzz/%_fuzz.c fuzz/replay_main.c fuzz/fuzz.h build/asan/libshishi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -Ifuzz -o $@ fuzz/replay_main.c $< build/asan/libshishi.a \
+	    $(PKG_LIBS)

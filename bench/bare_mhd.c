@@ -79,8 +79,10 @@ int main(int argc, char **argv)
     struct sockaddr_in sa;
     sigset_t set;
     int i, sig;
+    char *end;
+    long port;
 
-    if (argc < 3) {
+    if (argc < 3 || (port = strtol(argv[1], &end, 10)) < 1 || port > 65535 || *end) {
         fprintf(stderr, "usage: bare_mhd PORT URL=FILE:CONTENT-TYPE ...\n");
         return 2;
     }
@@ -91,7 +93,7 @@ int main(int argc, char **argv)
         }
     memset(&sa, 0, sizeof sa); /* loopback only */
     sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)atoi(argv[1]));
+    sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);

@@ -1,33 +1,48 @@
 /*
  * extract_fuzz.c - libFuzzer target for the announcement extractor: any
  * bytes go through decoding, segmentation, target finding and the JSON
- * writer. The extractor must refuse or succeed, never crash or leak.
+ * writer. The extractor must refuse or succeed, never crash or leak; and
+ * what it prints, `shishi import` reads (README: "plan JSON (what extract
+ * ... prints)"): the JSON of every extracted plan is a plan to
+ * ss_plan_import_json, with as many projects and targets.
  *
- *   make fuzz FUZZ_TIME=180      (clang, -fsanitize=fuzzer,address,undefined)
- *   tests/fuzz/replay.sh         replays fuzz/corpus/extract with gcc + ASan
+ *   make fuzz FUZZ=extract           libFuzzer, from fuzz/corpus/extract
+ *   tests/fuzz/replay.sh             the committed corpus under ASan + UBSan
  */
-#include <stddef.h>
-#include <stdint.h>
-
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/limits.h"
+#include "base/util.h"
+#include "core/plan_json.h"
 #include "extract/extract.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ss_xplan *plan = NULL;
+    struct ss_plan *p = NULL;
     struct ss_err err;
     struct ss_buf b;
     struct ss_json j;
+    size_t i, nt = 0;
 
-    if (ss_extract((const char *)data, size, &plan, &err) != 0)
+    if (ss_extract((const char *)data, size, &plan, &err) != 0) {
+        FUZZ_ASSERT(plan == NULL);
         return 0;
+    }
     ss_buf_init(&b, SS_MAX_OUTPUT);
     ss_json_init(&j, &b, 1);
     ss_xplan_json(plan, &j);
+    FUZZ_ASSERT(!b.err);
+    if (ss_plan_import_json(b.data, b.len, 2026, NULL, &p, &err) != SS_OK) {
+        fprintf(stderr, "import refuses what extract printed: %s: %s\n%s\n", err.field, err.msg,
+                b.data);
+        FUZZ_ASSERT(!"import reads what extract prints");
+    }
+    for (i = 0; i < plan->nprojects; i++)
+        nt += plan->projects[i].ntargets;
+    FUZZ_ASSERT(p->nprojects == plan->nprojects && p->ntargets == nt);
+    ss_plan_free(p);
     ss_buf_cleanup(&b);
     ss_xplan_free(plan);
     return 0;

@@ -1,11 +1,193 @@
 #!/bin/sh
-# lint.sh - `make lint`: cppcheck over src/ (warnings and portability;
-# its style checks argue with STYLE.md's declarations at the top of a
-# block), failing on any finding. Not part of `make check`: the compilers'
-# -Wall -Wextra -Werror and the sanitizers are the gate there.
-set -eu
+# lint.sh - `make lint` (also run by `make check`, tests/lint/lint.sh, and
+# by .ci/run): the checks a compiler does not make, each failing with the
+# file, the line and what to do.
+#
+#   format   clang-format --dry-run -Werror over src, tests/unit, bench
+#            and fuzz: the tree stays as `make format` leaves it
+#   layers   the include graph, from every #include "..." in src/: base
+#            <- store <- core <- web/cli, extract on base alone (and used
+#            above it), a private header (*_int.h) only inside its layer
+#   symbols  every symbol the objects in build/obj export (nm) carries the
+#            ss_ prefix, static helpers being unprefixed by the style
+#            guide; a layer's private helpers may carry its own name
+#            instead: store_* in src/store (store_int.h), cli_*, cmd_* and
+#            term_* in src/cli
+#   banned   no sprintf, vsprintf, strcpy, strcat, atoi, atol, gets in
+#            src, tests/unit, bench or fuzz (STYLE.md 5: snprintf, the
+#            capped buffer, ss_parse_long)
+#   cppcheck warnings and portability over src/ (its style checks argue
+#            with STYLE.md's declarations at the top of a block)
+#
+# LINT="layers banned" runs only those. The symbol check reads build/obj:
+# `make lint` builds it first.
+set -u
 cd "$(dirname "$0")/.."
-command -v cppcheck >/dev/null 2>&1 || { echo "lint: cppcheck is missing (apt-get install -y cppcheck)" >&2; exit 1; }
-cppcheck --enable=warning,portability --std=c11 -q --error-exitcode=1 \
-    --inline-suppr --suppress=missingIncludeSystem -Isrc -Ibuild/gen src
-echo "lint: cppcheck found nothing"
+checks=${LINT:-format layers symbols banned cppcheck}
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+say() { echo "lint: $*" >&2; }
+need() { # TOOL PACKAGE
+    command -v "$1" >/dev/null 2>&1 && return 0
+    say "$1 is missing (apt-get install -y $2)"
+    fails=$((fails + 1))
+    return 1
+}
+
+# ---- format ----
+lint_format() {
+    need clang-format clang-format || return
+    files=$(ls src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h bench/*.c fuzz/*.c fuzz/*.h \
+        2>/dev/null)
+    # shellcheck disable=SC2086
+    bad=$(clang-format --dry-run -Werror $files 2>&1 | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error:.*/\1/p' | sort -u)
+    if [ -n "$bad" ]; then
+        for f in $bad; do say "format: $f is not clang-formatted (make format, or clang-format -i $f)"; done
+        fails=$((fails + 1))
+    else
+        echo "lint: format: $(echo "$files" | wc -w) files formatted"
+    fi
+}
+
+# ---- layers ----
+# What each layer may include. A new directory under src/ needs a line.
+allowed() {
+    case $1 in
+    base) echo "base" ;;
+    extract) echo "base extract" ;;
+    store) echo "base store" ;;
+    core) echo "base store extract core" ;;
+    web) echo "base store extract core web" ;;
+    cli) echo "base store extract core web cli" ;;
+    *) echo "-" ;;
+    esac
+}
+
+lint_layers() {
+    n=0
+    bad=0
+    for dir in src/*/; do
+        l=$(basename "$dir")
+        if [ "$(allowed "$l")" = "-" ]; then
+            say "layers: src/$l is no layer this check knows: add it to allowed() in scripts/lint.sh"
+            bad=$((bad + 1))
+        fi
+    done
+    grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' src/*/*.c src/*/*.h > "$tmp/layers"
+    while IFS= read -r line; do
+        file=${line%%:*}
+        rest=${line#*:}
+        lno=${rest%%:*}
+        inc=$(echo "$rest" | sed 's/^[^"]*"\([^"]*\)".*/\1/')
+        from=$(echo "$file" | cut -d/ -f2)
+        n=$((n + 1))
+        case $inc in
+        */*) to=${inc%%/*} ;;
+        *)
+            if [ -f "src/$from/$inc" ]; then
+                to=$from
+            elif [ "$inc" = embedded.h ]; then
+                continue # generated data (build/gen), no code: any layer
+            else
+                say "layers: $file:$lno includes \"$inc\", which is in no layer (write \"layer/$inc\")"
+                bad=$((bad + 1))
+                continue
+            fi
+            ;;
+        esac
+        case " $(allowed "$from") " in
+        *" $to "*) ;;
+        *)
+            say "layers: $file:$lno includes $inc: $from may include $(allowed "$from" | sed 's/ /, /g') only"
+            bad=$((bad + 1))
+            continue
+            ;;
+        esac
+        case $inc in
+        *_int.h)
+            if [ "$to" != "$from" ]; then
+                say "layers: $file:$lno includes $inc, private to src/$to"
+                bad=$((bad + 1))
+            fi
+            ;;
+        esac
+    done < "$tmp/layers"
+    if [ "$bad" -gt 0 ]; then
+        fails=$((fails + 1))
+    else
+        echo "lint: layers: $n includes follow base <- store <- core <- web/cli, extract on base"
+    fi
+}
+
+# ---- symbols ----
+lint_symbols() {
+    need nm binutils || return
+    objs=$(ls build/obj/*/*.o 2>/dev/null)
+    if [ -z "$objs" ]; then
+        say "symbols: no objects in build/obj (make lint builds them; or run make first)"
+        fails=$((fails + 1))
+        return
+    fi
+    # shellcheck disable=SC2086
+    nm -A -g --defined-only $objs | awk '{ sub(/:.*/, "", $1); print $3, $1 }' | sort > "$tmp/symbols"
+    bad=0
+    while read -r sym obj; do
+        case $sym in
+        ss_* | main) continue ;;
+        # a layer's private helpers, declared in its *_int.h (which the
+        # layer check keeps inside the layer): the store's store_*, and the
+        # CLI's (the top layer, linked into nothing else)
+        store_*) case $obj in build/obj/store/*) continue ;; esac ;;
+        cli_* | cmd_* | term_*) case $obj in build/obj/cli/*) continue ;; esac ;;
+        esac
+        say "symbols: $obj exports $sym without the ss_ prefix (name it ss_..., or make it static)"
+        bad=$((bad + 1))
+    done < "$tmp/symbols"
+    total=$(wc -l < "$tmp/symbols" | tr -d ' ')
+    if [ "$bad" -gt 0 ]; then
+        fails=$((fails + 1))
+    else
+        echo "lint: symbols: $total exported, all ss_ but main and the store's and CLI's own (store_*, cli_*, cmd_*, term_*)"
+    fi
+}
+
+# ---- banned calls ----
+lint_banned() {
+    hits=$(grep -nE '(^|[^A-Za-z0-9_])(sprintf|vsprintf|strcpy|strcat|atoi|atol|gets)[[:space:]]*\(' \
+        src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h bench/*.c fuzz/*.c fuzz/*.h 2>/dev/null)
+    if [ -n "$hits" ]; then
+        echo "$hits" | while IFS= read -r h; do
+            say "banned: $h (snprintf, ss_buf_*, ss_parse_long instead)"
+        done
+        fails=$((fails + 1))
+    else
+        echo "lint: banned: no sprintf, vsprintf, strcpy, strcat, atoi, atol, gets"
+    fi
+}
+
+# ---- cppcheck ----
+lint_cppcheck() {
+    need cppcheck cppcheck || return
+    if cppcheck --enable=warning,portability --std=c11 -q --error-exitcode=1 \
+        --inline-suppr --suppress=missingIncludeSystem -Isrc -Ibuild/gen src; then
+        echo "lint: cppcheck: nothing found"
+    else
+        fails=$((fails + 1))
+    fi
+}
+
+for c in $checks; do
+    case $c in
+    format | layers | symbols | banned | cppcheck) "lint_$c" ;;
+    *)
+        say "no check called $c (format layers symbols banned cppcheck)"
+        fails=$((fails + 1))
+        ;;
+    esac
+done
+if [ "$fails" -gt 0 ]; then
+    say "$fails check(s) failed"
+    exit 1
+fi
+echo "lint: all clean ($checks)"

@@ -2,8 +2,10 @@
 # run-all.sh - every test tier, in order; called by `make check`.
 #
 #   1. unit tests (cmocka, ASan + UBSan): build/asan/tests/test_*
-#   2. script tests: every tests/<tier>/*.sh, run with SHISHI pointing at the
-#      sanitizer build of the binary and SHARED at ../shared
+#   2. script tests: every tests/<tier>/*.sh (but lib.sh, the harness they
+#      source), run with SHISHI pointing at the sanitizer build of the
+#      binary and SHARED at ../shared: the CLI, the extraction score, the
+#      fuzz corpora's replays, lint
 #   3. node tests (API and browser): every tests/<tier>/*.test.mjs
 #   4. clang builds the tree warning-clean (gcc already did)
 #
@@ -36,6 +38,7 @@ for t in build/asan/tests/test_*; do
     [ -x "$t" ] && run "unit/$(basename "$t")" "$t"
 done
 for t in tests/*/*.sh; do
+    case $t in */lib.sh) continue ;; esac # a harness the scripts source, not a test
     [ -f "$t" ] && run "$t" sh "$t"
 done
 for t in tests/*/*.test.mjs; do

@@ -108,6 +108,15 @@ void ss_buf_num(struct ss_buf *b, double v, int prec)
     }
     if (fabs(v) < 9.007199254740992e15 && v == floor(v)) {
         n = snprintf(tmp, sizeof tmp, "%.0f", v);
+    } else if (fabs(v) >= 9.007199254740992e15) {
+        /* Whole, but "%.0f" would spell out up to 309 digits (past tmp) that
+         * JSON readers refuse as too big an integer: the shortest exponent
+         * form that reads back as v (found by fuzzing plan JSON). */
+        for (int p = 15; p <= 17; p++) {
+            n = snprintf(tmp, sizeof tmp, "%.*g", p, v);
+            if (strtod(tmp, NULL) == v)
+                break;
+        }
     } else {
         n = snprintf(tmp, sizeof tmp, "%.*f", prec, v);
         if (strchr(tmp, '.')) {

@@ -34,6 +34,10 @@
  * walks the org tree deepest level first, adds each unit's E as plain
  * per-day deltas into its parent's arrays, and turns every array into a
  * Fenwick tree in place: linear in the number of points and cells.
+ *
+ * ss_engine_check (engine_check.c) walks these invariants; the sanitizer
+ * build runs it after every open and every refresh that changed figures
+ * (check_or_abort below), so every test that drives the engine checks them.
  */
 #include <math.h>
 #include <stdio.h>
@@ -52,7 +56,7 @@ static void *track(struct ss_engine *e, void *p, size_t n)
     return p;
 }
 
-int kind_is_ratio(enum ss_kind k)
+int ss_kind_is_ratio(enum ss_kind k)
 {
     return k == SS_KIND_RATE || k == SS_KIND_CHANGE;
 }
@@ -88,7 +92,7 @@ static void fen_build_n(int32_t *f, int32_t n)
     }
 }
 
-double fen_sum(const double *f, int32_t n, int32_t d)
+double ss_fen_sum(const double *f, int32_t n, int32_t d)
 {
     double s = 0;
 
@@ -109,7 +113,7 @@ static void fen_add_n(int32_t *f, int32_t n, int32_t d, int32_t v, int bulk)
         f[i - 1] += v;
 }
 
-int32_t fen_count(const int32_t *f, int32_t n, int32_t d)
+int32_t ss_fen_count(const int32_t *f, int32_t n, int32_t d)
 {
     int32_t s = 0;
 
@@ -120,7 +124,7 @@ int32_t fen_count(const int32_t *f, int32_t n, int32_t d)
     return s;
 }
 
-int32_t bits_last(const uint64_t *bits, int32_t d)
+int32_t ss_bits_last(const uint64_t *bits, int32_t d)
 {
     int32_t w = d / 64;
     uint64_t word;
@@ -139,7 +143,7 @@ int32_t bits_last(const uint64_t *bits, int32_t d)
 
 /* ---- cells ---- */
 
-int cell_own_at(const struct cell *c, int32_t d, double *a, double *b)
+int ss_cell_own_at(const struct cell *c, int32_t d, double *a, double *b)
 {
     uint32_t lo = 0, hi = c->npts;
 
@@ -246,9 +250,9 @@ static size_t first_own_change(const struct ss_engine *e, const struct cell *c, 
     size_t n = 0;
 
     if (c->sub_a) {
-        sa = fen_sum(c->sub_a, e->ndays, d);
-        sb = c->sub_b ? fen_sum(c->sub_b, e->ndays, d) : 0;
-        sn = fen_count(c->sub_n, e->ndays, d);
+        sa = ss_fen_sum(c->sub_a, e->ndays, d);
+        sb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, d) : 0;
+        sn = ss_fen_count(c->sub_n, e->ndays, d);
     }
     n = push(out, n, d, a - sa, b - sb, 1 - sn);
     for (x = d + 1; c->sub_a && x < end; x++) {
@@ -260,9 +264,9 @@ static size_t first_own_change(const struct ss_engine *e, const struct cell *c, 
                 x |= 63; /* nothing more in this word */
             continue;
         }
-        na = fen_sum(c->sub_a, e->ndays, x);
-        nb = c->sub_b ? fen_sum(c->sub_b, e->ndays, x) : 0;
-        nn = fen_count(c->sub_n, e->ndays, x);
+        na = ss_fen_sum(c->sub_a, e->ndays, x);
+        nb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, x) : 0;
+        nn = ss_fen_count(c->sub_n, e->ndays, x);
         n = push(out, n, x, -(na - sa), -(nb - sb), -(nn - sn));
         sa = na;
         sb = nb;
@@ -288,7 +292,7 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
         e->last_seq = r->seq;
     if (t < 0 || org < 0 || r->as_of == SS_NO_DATE)
         return 0; /* another plan's target, or an org unit not loaded */
-    ratio = kind_is_ratio(e->plan->targets[t].kind);
+    ratio = ss_kind_is_ratio(e->plan->targets[t].kind);
     d = r->as_of - e->plan->start;
     if (d < 0)
         d = 0;
@@ -505,7 +509,7 @@ static void plan_rollup(struct ss_engine *e)
 {
     for (size_t t = 0; t < e->plan->ntargets; t++) {
         const struct ss_target *tg = &e->plan->targets[t];
-        int additive = !kind_is_ratio(tg->kind) && tg->kind != SS_KIND_MILESTONE;
+        int additive = !ss_kind_is_ratio(tg->kind) && tg->kind != SS_KIND_MILESTONE;
         struct cell *cs = e->cells[t];
         size_t k;
 
@@ -584,7 +588,7 @@ static void finish_bulk(struct ss_engine *e)
     size_t t, k;
 
     for (t = 0; t < e->plan->ntargets; t++) {
-        int ratio = kind_is_ratio(e->plan->targets[t].kind);
+        int ratio = ss_kind_is_ratio(e->plan->targets[t].kind);
 
         if (!e->cells[t])
             continue;
@@ -834,6 +838,25 @@ static int engine_load_any(struct ss_engine *e, struct ss_store *st, int64_t pla
     return rc;
 }
 
+/* The invariant walk after a load or refresh, where it is wanted (see
+ * ss_engine_check in engine.h): a broken invariant stops the program
+ * there, like an assert, with what is wrong. */
+static void check_or_abort(const struct ss_engine *e, const char *after)
+{
+    const char *env = getenv("SHISHI_CHECK");
+    struct ss_err err;
+#ifdef SS_CHECK
+    int want = !env || strcmp(env, "0") != 0;
+#else
+    int want = env && *env && strcmp(env, "0") != 0;
+#endif
+
+    if (want && ss_engine_check(e, &err)) {
+        fprintf(stderr, "shishi: engine invariant broken after %s: %s\n", after, err.msg);
+        abort();
+    }
+}
+
 int ss_engine_open(struct ss_store *st, int64_t plan_id, struct ss_engine **out, struct ss_err *err)
 {
     struct ss_engine *e = ss_xcalloc(1, sizeof *e);
@@ -844,6 +867,7 @@ int ss_engine_open(struct ss_store *st, int64_t plan_id, struct ss_engine **out,
         *out = NULL;
         return rc;
     }
+    check_or_abort(e, "open");
     *out = e;
     return SS_OK;
 }
@@ -882,6 +906,7 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
         }
         engine_clear(e);
         *e = fresh;
+        check_or_abort(e, "a rebuild");
         return 1;
     }
     if (assignments != e->assignment_version) {
@@ -896,6 +921,7 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
     }
     if ((rc = ss_store_each_approved(st, e->plan->id, e->last_seq, apply_cb, e)))
         return rc;
+    check_or_abort(e, "a refresh");
     return 1;
 }
 

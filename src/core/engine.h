@@ -121,6 +121,20 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r);
  * from the snapshot and reads only reports approved after it. */
 int ss_engine_save_snapshot(struct ss_engine *e, struct ss_store *st);
 
+/*
+ * The invariant walk (engine_check.c): every cell's points sorted and
+ * unique by day within the period; every children's-sum tree equal, on
+ * every day, to the sum of the children's effective values (and their
+ * reporting units); the day bits exactly the days descendants reported
+ * on; planned values and expected reporters as plan_rollup's rule says;
+ * the org tree's indexes consistent. 0, or SS_EINVAL with err naming the
+ * target, org unit, day and figure that is wrong. A pass over every cell
+ * and day: built with SS_CHECK (the sanitizer build), or with SHISHI_CHECK
+ * set in the environment ("0" turns it off), every open and every refresh
+ * that changed figures runs it and aborts with its message on a failure.
+ */
+int ss_engine_check(const struct ss_engine *e, struct ss_err *err);
+
 /* Bytes the engine holds (for the benchmark). */
 size_t ss_engine_memory(const struct ss_engine *e);
 

@@ -1,7 +1,9 @@
 /*
  * engine_int.h - the engine's private layout, shared by engine.c (building
- * and updating) and pace.c (reading figures). Not for use outside
- * src/core/engine*.c and src/core/pace.c.
+ * and updating), pace.c (reading figures) and engine_check.c (the
+ * invariant walk). Not for use outside src/core/engine*.c and
+ * src/core/pace.c, but by tests/unit/test_engine.c, which damages an
+ * engine to see the walk find it.
  */
 #ifndef SS_ENGINE_INT_H
 #define SS_ENGINE_INT_H
@@ -82,13 +84,13 @@ struct ss_engine {
 };
 
 /* Value of a cell's own reports as of day index d (0 when none). */
-int cell_own_at(const struct cell *c, int32_t d, double *a, double *b);
+int ss_cell_own_at(const struct cell *c, int32_t d, double *a, double *b);
 /* Prefix sums of a Fenwick tree of n days over [0, d]. */
-double fen_sum(const double *f, int32_t n, int32_t d);
-int32_t fen_count(const int32_t *f, int32_t n, int32_t d);
+double ss_fen_sum(const double *f, int32_t n, int32_t d);
+int32_t ss_fen_count(const int32_t *f, int32_t n, int32_t d);
 /* Highest set day <= d in a bitset, or -1. */
-int32_t bits_last(const uint64_t *bits, int32_t d);
+int32_t ss_bits_last(const uint64_t *bits, int32_t d);
 /* Is the target's kind a ratio (rate/change) that needs both sums? */
-int kind_is_ratio(enum ss_kind k);
+int ss_kind_is_ratio(enum ss_kind k);
 
 #endif

@@ -101,13 +101,13 @@ static void sums_at(const struct ss_engine *e, const struct cell *c, int32_t d, 
     if (!c || d < 0)
         return;
     if (c->sub_a) {
-        int32_t sl = bits_last(c->sub_days, d < e->ndays ? d : e->ndays - 1);
-        s->ca = fen_sum(c->sub_a, e->ndays, d);
-        s->cb = c->sub_b ? fen_sum(c->sub_b, e->ndays, d) : 0;
-        s->cn = fen_count(c->sub_n, e->ndays, d);
+        int32_t sl = ss_bits_last(c->sub_days, d < e->ndays ? d : e->ndays - 1);
+        s->ca = ss_fen_sum(c->sub_a, e->ndays, d);
+        s->cb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, d) : 0;
+        s->cn = ss_fen_count(c->sub_n, e->ndays, d);
         s->last = sl;
     }
-    s->own = cell_own_at(c, d, &oa, &ob);
+    s->own = ss_cell_own_at(c, d, &oa, &ob);
     if (s->own) {
         uint32_t lo = 0, hi = c->npts;
         while (lo < hi) {
@@ -149,7 +149,7 @@ static int is_level(enum ss_kind k)
 static double planned_at(const struct ss_engine *e, size_t ti, const struct cell *c, long org)
 {
     const struct ss_target *t = &e->plan->targets[ti];
-    int additive = !kind_is_ratio(t->kind) && t->kind != SS_KIND_MILESTONE;
+    int additive = !ss_kind_is_ratio(t->kind) && t->kind != SS_KIND_MILESTONE;
 
     if (c && e->nassigned[ti])
         return c->plan_eff;
@@ -185,7 +185,7 @@ void ss_engine_figure(const struct ss_engine *e, size_t ti, long org, int32_t da
     int32_t d = day - e->plan->start;
     double due;
     struct sums s;
-    int additive = !kind_is_ratio(t->kind) && t->kind != SS_KIND_MILESTONE;
+    int additive = !ss_kind_is_ratio(t->kind) && t->kind != SS_KIND_MILESTONE;
     int level = is_level(t->kind);
 
     if (d >= e->ndays)

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -33,6 +34,22 @@ enum ss_kind ss_kind_guess(const char *unit, const char *text)
     if (ul >= 3 && strcmp(unit + ul - 3, "元") == 0)
         return SS_KIND_AMOUNT;
     return SS_KIND_COUNT;
+}
+
+/* A number as the writer keeps it (ss_json_num: six decimals), so that a
+ * plan read is the plan written back: a threshold of 0.0000001 reads as
+ * 0 and is refused now, rather than stored and written as a 0 that no
+ * longer reads (found by fuzzing the round trip). */
+static double as_written(double v)
+{
+    struct ss_buf b;
+    double r;
+
+    ss_buf_init(&b, 64);
+    ss_buf_num(&b, v, 6);
+    r = b.data ? strtod(b.data, NULL) : v;
+    ss_buf_cleanup(&b);
+    return r;
 }
 
 /* Copy a string field; absent is fine unless required. */
@@ -95,14 +112,21 @@ static int parse_target(json_t *jt, struct ss_target *t, size_t first, size_t co
         (rc = get_str(jt, "unit", 0, SS_MAX_UNIT, &t->unit, path, err)) ||
         (rc = get_str(jt, "dept", 0, SS_MAX_NAME, &t->dept, path, err)))
         return rc;
-    if (!t->metric)
-        t->metric = ss_xstrdup(t->text);
+    if (!t->metric) { /* the text stands in, cut to what a metric may hold (at
+                          a character), so the plan written back reads again */
+        size_t n = 0, k;
+        while (t->text[n] &&
+               (k = ss_utf8_seq((const unsigned char *)t->text + n, strlen(t->text + n))) &&
+               n + k <= SS_MAX_NAME)
+            n += k;
+        t->metric = ss_xstrndup(t->text, n);
+    }
     if (!t->unit)
         t->unit = ss_xstrdup("");
     v = json_object_get(jt, "value");
     if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < 0)
         return ss_err_set(err, SS_EINVAL, path, "'value' must be a number >= 0");
-    t->value = json_number_value(v);
+    t->value = as_written(json_number_value(v));
     v = json_object_get(jt, "op");
     if (!v)
         t->op = SS_OP_EQ;
@@ -138,7 +162,7 @@ static int parse_target(json_t *jt, struct ss_target *t, size_t first, size_t co
             if (!json_is_number(x))
                 return ss_err_set(err, SS_EINVAL, path, "'profile' month %zu is not a number",
                                   m + 1);
-            t->profile[m] = json_number_value(x);
+            t->profile[m] = as_written(json_number_value(x));
         }
         /* the same rule as --schedule, which speaks percent: say it in shares */
         if (ss_schedule_check(t->profile, &se))
@@ -284,9 +308,9 @@ static int plan_parse(const char *text, size_t len, int import, int year_default
         goto fail;
     }
     v = json_object_get(jp, "yellow_pp");
-    p->yellow_pp = json_is_number(v) ? json_number_value(v) : 10;
+    p->yellow_pp = json_is_number(v) ? as_written(json_number_value(v)) : 10;
     v = json_object_get(jp, "red_pp");
-    p->red_pp = json_is_number(v) ? json_number_value(v) : 30;
+    p->red_pp = json_is_number(v) ? as_written(json_number_value(v)) : 30;
     if (!(p->yellow_pp > 0 && p->red_pp > p->yellow_pp && p->red_pp <= 100)) {
         rc = ss_err_set(err, SS_EINVAL, "plan.red_pp",
                         "thresholds must satisfy 0 < yellow_pp < red_pp <= 100");

@@ -6,7 +6,10 @@
 #include "extract/extract.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/escape.h"
+#include "base/limits.h"
 #include "base/util.h"
 #include "extract/xint.h"
 
@@ -21,6 +24,21 @@ static char *quote(const struct xdoc *d, size_t b, size_t e)
     return e > b ? ss_xdoc_orig(d, b, e) : ss_xstrdup("");
 }
 
+/* s cut in place to at most max bytes, at a character: the limits the plan
+ * JSON readers hold each field to, so `shishi import` reads what `shishi
+ * extract` prints (a metric of 300 bytes was refused: found by fuzzing). */
+static char *capped(char *s, size_t max)
+{
+    size_t n = 0, k, len = strlen(s);
+
+    if (len <= max)
+        return s;
+    while (n < len && (k = ss_utf8_seq((const unsigned char *)s + n, len - n)) && n + k <= max)
+        n += k;
+    s[n] = '\0';
+    return s;
+}
+
 static void fill_project(const struct xdoc *d, const struct xitem *it, struct ss_xproject *pr)
 {
     struct xtgts t;
@@ -28,15 +46,15 @@ static void fill_project(const struct xdoc *d, const struct xitem *it, struct ss
 
     memset(&t, 0, sizeof t);
     pr->no = it->no;
-    pr->title = quote(d, it->hb, it->he);
+    pr->title = capped(quote(d, it->hb, it->he), SS_MAX_TARGET_TEXT);
     ss_xtargets_find(d->s, it->b, it->e, &t);
     pr->ntargets = t.n;
     pr->targets = ss_xcalloc(t.n ? t.n : 1, sizeof *pr->targets);
     for (i = 0; i < t.n; i++) {
         struct ss_xtarget *x = &pr->targets[i];
-        x->text = quote(d, t.v[i].tb, t.v[i].te);
-        x->metric = quote(d, t.v[i].mb, t.v[i].me);
-        x->unit = t.v[i].unit;
+        x->text = capped(quote(d, t.v[i].tb, t.v[i].te), SS_MAX_TARGET_TEXT);
+        x->metric = capped(quote(d, t.v[i].mb, t.v[i].me), SS_MAX_NAME);
+        x->unit = capped(t.v[i].unit, SS_MAX_UNIT);
         t.v[i].unit = NULL;
         x->value = t.v[i].q.value;
         memcpy(x->op, t.v[i].op, sizeof x->op);
@@ -77,8 +95,8 @@ int ss_extract(const char *text, size_t len, struct ss_xplan **out, struct ss_er
         return rc;
     ss_xseg_find(d.s, d.n, &seg);
     p = ss_xcalloc(1, sizeof *p);
-    p->title = quote(&d, seg.title_b, seg.title_e);
-    p->issuer = quote(&d, seg.issuer_b, seg.issuer_e);
+    p->title = capped(quote(&d, seg.title_b, seg.title_e), SS_MAX_NAME);
+    p->issuer = capped(quote(&d, seg.issuer_b, seg.issuer_e), SS_MAX_NAME);
     p->published = seg.published[0] ? ss_xstrdup(seg.published) : NULL;
     p->year = seg.year;
     p->nprojects = seg.nitems;

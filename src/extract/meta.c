@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "base/date.h"
 #include "base/util.h"
 #include "extract/xint.h"
 
@@ -87,8 +88,8 @@ int ss_xfind_date(const char *s, size_t b, size_t e, int *y, int *mo, int *d, si
         } else {
             continue;
         }
-        if (mm < 1 || mm > 12 || dd < 1 || dd > 31)
-            continue;
+        if (mm < 1 || mm > 12 || dd < 1 || dd > ss_days_in_month(yy, mm))
+            continue; /* 二月三十日 is no date (found by fuzzing: import refused it) */
         *y = yy;
         *mo = mm;
         *d = dd;

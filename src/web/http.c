@@ -140,6 +140,10 @@ const char *ss_http_header(const struct ss_http_req *r, const char *name)
     return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
+/* Cookies come from our own parser (ss_http_parse_cookies, fuzzed), not
+ * libmicrohttpd's: the first Cookie header, parsed once per request on
+ * the first look-up; the first pair of a name wins. A header the parser
+ * refuses gives no cookies. */
 const char *ss_http_cookie(const struct ss_http_req *r, const char *name)
 {
     struct reqctx *rc = r->rc;
@@ -222,8 +226,8 @@ void ss_http_redirect(struct ss_http_resp *r, const char *path)
     snprintf(r->location, sizeof r->location, "%s", path);
 }
 
-void http_headers(struct MHD_Response *r, const char *ctype, const char *cache_control,
-                  const char *etag, int gz)
+void ss_http_headers(struct MHD_Response *r, const char *ctype, const char *cache_control,
+                     const char *etag, int gz)
 {
     MHD_add_response_header(r, "Content-Security-Policy", CSP);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -297,8 +301,8 @@ static enum MHD_Result refuse(struct MHD_Connection *conn, struct reqctx *rc, in
                                     : "text/plain; charset=utf-8");
         MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     } else {
-        http_headers(r, api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
-                     "no-store", NULL, 0);
+        ss_http_headers(r, api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
+                        "no-store", NULL, 0);
     }
     MHD_add_response_header(r, "Connection", "close");
     ok = queue(conn, rc, status, r, len);
@@ -432,7 +436,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
 
     if (resp->blob && resp->ncookies == 0) {
         /* the fast path: ready-made responses, nothing built per request */
-        r = http_blob_answer(resp->blob, gz_ok, inm, &status, &len);
+        r = ss_http_blob_answer(resp->blob, gz_ok, inm, &status, &len);
         return queue(conn, rc, status, r, len);
     }
 
@@ -445,7 +449,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
 
         status = resp->status ? resp->status : 200;
         if (resp->blob) {
-            body = http_blob_body(resp->blob, &len, &status);
+            body = ss_http_blob_body(resp->blob, &len, &status);
         } else {
             if (resp->body.err) {
                 status = 500;
@@ -456,9 +460,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
             body = resp->body.data ? resp->body.data : "";
             len = resp->body.len;
         }
-        http_etags(body, len, SS_HTTP_GZIP_BEST, etag, etag_gz);
+        ss_http_etags(body, len, SS_HTTP_GZIP_BEST, etag, etag_gz);
         if (len >= HTTP_GZIP_MIN && gz_ok) {
-            gzdata = http_gzip(body, len, 5, &gzlen);
+            gzdata = ss_http_gzip(body, len, 5, &gzlen);
             if (gzdata && gzlen >= len) {
                 free(gzdata);
                 gzdata = NULL;
@@ -468,8 +472,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
         if (status == 200 && inm && ss_http_etag_match(inm, gz ? etag_gz : etag)) {
             free(gzdata);
             r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-            http_headers(r, resp->ctype ? resp->ctype : "text/html; charset=utf-8",
-                         resp->cache_control, gz ? etag_gz : etag, 0);
+            ss_http_headers(r, resp->ctype ? resp->ctype : "text/html; charset=utf-8",
+                            resp->cache_control, gz ? etag_gz : etag, 0);
             status = 304;
             len = 0;
         } else {
@@ -483,11 +487,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
                 owned = ss_buf_detach(&resp->body, &len);
                 r = MHD_create_response_from_buffer(len, owned, MHD_RESPMEM_MUST_FREE);
             }
-            http_headers(
+            ss_http_headers(
                 r, resp->blob ? NULL : (resp->ctype ? resp->ctype : "text/html; charset=utf-8"),
                 resp->cache_control, status == 200 ? (gz ? etag_gz : etag) : NULL, gz);
             if (resp->blob)
-                http_blob_content_headers(resp->blob, r);
+                ss_http_blob_content_headers(resp->blob, r);
         }
     }
     if (resp->allow)
@@ -657,6 +661,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
             memset(&greq, 0, sizeof greq);
             greq.conn = conn;
+            greq.rc = rc;
             greq.method = method;
             greq.path = url;
             greq.ctype = rc->ctype;
@@ -770,8 +775,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     clock_gettime(CLOCK_MONOTONIC, &t1);
     us = (uint64_t)((t1.tv_sec - rc->t0.tv_sec) * 1000000000LL + (t1.tv_nsec - rc->t0.tv_nsec)) /
          1000;
-    http_log_request(s->log, rc->addr, rc->method, rc->path, rc->status, rc->bytes, us,
-                     toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    ss_http_log_request(s->log, rc->addr, rc->method, rc->path, rc->status, rc->bytes, us,
+                        toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
     if (rc->after)
         rc->after(rc->after_arg);
     ss_buf_cleanup(&rc->body);
@@ -833,7 +838,7 @@ int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_ht
         fprintf(stderr, "shishi: cannot make a thread key\n");
         abort();
     }
-    s->log = http_log_new();
+    s->log = ss_http_log_new();
     /* the memory limit: libmicrohttpd lets the request grow to half of it
      * and needs the rest for header records and the response headers, so
      * three times the header block we accept leaves room to answer 431
@@ -852,7 +857,7 @@ int ss_http_start_gated(const char *listen, unsigned threads, const struct ss_ht
     if (!s->d) {
         /* libmicrohttpd may or may not have closed fd on its way out: a
          * failing start ends the process, so the descriptor is left */
-        http_log_free(s->log);
+        ss_http_log_free(s->log);
         pthread_key_delete(s->spare);
         ss_http_guard_free(g);
         pthread_cond_destroy(&s->defer_cv);
@@ -879,7 +884,7 @@ void ss_http_stop(struct ss_http_server *s)
         pthread_cond_wait(&s->defer_cv, &s->defer_mu);
     pthread_mutex_unlock(&s->defer_mu);
     MHD_stop_daemon(s->d); /* closes the listening socket; its threads end */
-    http_log_free(s->log);
+    ss_http_log_free(s->log);
     pthread_key_delete(s->spare);
     ss_http_guard_free(s->guard);
     pthread_cond_destroy(&s->defer_cv);

@@ -59,8 +59,8 @@ static uint64_t fnv1a(const char *s, size_t n)
     return h;
 }
 
-void http_etags(const char *body, size_t len, int gzlevel, char etag[HTTP_ETAG],
-                char etag_gz[HTTP_ETAG_GZ])
+void ss_http_etags(const char *body, size_t len, int gzlevel, char etag[HTTP_ETAG],
+                   char etag_gz[HTTP_ETAG_GZ])
 {
     uint64_t h = fnv1a(body, len);
 
@@ -71,7 +71,7 @@ void http_etags(const char *body, size_t len, int gzlevel, char etag[HTTP_ETAG],
         snprintf(etag_gz, HTTP_ETAG_GZ, "\"%016llx-gz\"", (unsigned long long)h);
 }
 
-char *http_gzip(const char *in, size_t n, int level, size_t *outlen)
+char *ss_http_gzip(const char *in, size_t n, int level, size_t *outlen)
 {
     z_stream z;
     char *out;
@@ -181,25 +181,25 @@ struct ss_http_blob *ss_http_blob_new_level(int status, const char *ctype,
     }
     if (len >= HTTP_GZIP_MIN) {
         uint64_t t0 = mono_ns();
-        gz = http_gzip(body, len, level, &b->gzlen);
+        gz = ss_http_gzip(body, len, level, &b->gzlen);
         b->gz_ns = mono_ns() - t0;
     }
     if (gz && b->gzlen < len) {
         b->gzlevel = level;
-        http_etags(body, len, level, b->etag, b->etag_gz);
+        ss_http_etags(body, len, level, b->etag, b->etag_gz);
         b->gz = MHD_create_response_from_buffer(b->gzlen, gz, MHD_RESPMEM_MUST_FREE);
-        http_headers(b->gz, ctype, cache_control, b->etag_gz, 0);
+        ss_http_headers(b->gz, ctype, cache_control, b->etag_gz, 0);
         MHD_add_response_header(b->gz, "Content-Encoding", "gzip");
         b->nm_gz = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        http_headers(b->nm_gz, ctype, cache_control, b->etag_gz, 0);
+        ss_http_headers(b->nm_gz, ctype, cache_control, b->etag_gz, 0);
     } else {
         free(gz);
         b->gzlen = 0;
-        http_etags(body, len, 0, b->etag, b->etag_gz);
+        ss_http_etags(body, len, 0, b->etag, b->etag_gz);
     }
-    http_headers(b->plain, ctype, cache_control, b->etag, 0);
+    ss_http_headers(b->plain, ctype, cache_control, b->etag, 0);
     b->nm = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    http_headers(b->nm, ctype, cache_control, b->etag, 0);
+    ss_http_headers(b->nm, ctype, cache_control, b->etag, 0);
     return b;
 }
 
@@ -262,8 +262,8 @@ uint64_t ss_http_blob_gzip_ns(const struct ss_http_blob *b)
     return b->gz_ns;
 }
 
-struct MHD_Response *http_blob_answer(const struct ss_http_blob *b, int gzip_ok, const char *inm,
-                                      int *status, size_t *bytes)
+struct MHD_Response *ss_http_blob_answer(const struct ss_http_blob *b, int gzip_ok, const char *inm,
+                                         int *status, size_t *bytes)
 {
     int gz = gzip_ok && b->gz;
 
@@ -277,14 +277,14 @@ struct MHD_Response *http_blob_answer(const struct ss_http_blob *b, int gzip_ok,
     return gz ? b->gz : b->plain;
 }
 
-const char *http_blob_body(const struct ss_http_blob *b, size_t *len, int *status)
+const char *ss_http_blob_body(const struct ss_http_blob *b, size_t *len, int *status)
 {
     *len = b->len;
     *status = b->status;
     return b->body;
 }
 
-void http_blob_content_headers(const struct ss_http_blob *b, struct MHD_Response *r)
+void ss_http_blob_content_headers(const struct ss_http_blob *b, struct MHD_Response *r)
 {
     const char *ct = MHD_get_response_header(b->plain, "Content-Type");
     const char *vary = MHD_get_response_header(b->plain, "Vary");

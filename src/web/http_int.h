@@ -24,8 +24,8 @@
 /* The headers every answer carries: the security headers, Content-Type
  * and Vary (ctype may be NULL: neither), Cache-Control (NULL: no-cache),
  * ETag when etag is not NULL, and Content-Encoding: gzip when gz. */
-void http_headers(struct MHD_Response *r, const char *ctype, const char *cache_control,
-                  const char *etag, int gz);
+void ss_http_headers(struct MHD_Response *r, const char *ctype, const char *cache_control,
+                     const char *etag, int gz);
 
 /* ---- http_blob.c ---- */
 
@@ -36,36 +36,36 @@ void http_headers(struct MHD_Response *r, const char *ctype, const char *cache_c
 /* ETags of body and of its gzip form at level gzlevel (0: none). Two gzip
  * forms of one body differ in their bytes, so a fast one (below
  * SS_HTTP_GZIP_BEST) names its level: "…-gz1". */
-void http_etags(const char *body, size_t len, int gzlevel, char etag[HTTP_ETAG],
-                char etag_gz[HTTP_ETAG_GZ]);
+void ss_http_etags(const char *body, size_t len, int gzlevel, char etag[HTTP_ETAG],
+                   char etag_gz[HTTP_ETAG_GZ]);
 /* in[0..n) gzip'd at level: a malloc'd buffer of *outlen bytes, or NULL. */
-char *http_gzip(const char *in, size_t n, int level, size_t *outlen);
+char *ss_http_gzip(const char *in, size_t n, int level, size_t *outlen);
 
 /* The ready-made answer of b to a request that accepts gzip or not
  * (gzip_ok) and sent If-None-Match inm (may be NULL): 304 when it names
  * the ETag of what would be sent and b is a 200. *status and *bytes (the
  * body bytes) are set; the response stays b's. */
-struct MHD_Response *http_blob_answer(const struct ss_http_blob *b, int gzip_ok, const char *inm,
-                                      int *status, size_t *bytes);
+struct MHD_Response *ss_http_blob_answer(const struct ss_http_blob *b, int gzip_ok, const char *inm,
+                                         int *status, size_t *bytes);
 /* b's plain bytes and status, for an answer built per request (one that
  * sets cookies). */
-const char *http_blob_body(const struct ss_http_blob *b, size_t *len, int *status);
+const char *ss_http_blob_body(const struct ss_http_blob *b, size_t *len, int *status);
 /* Add b's own content headers (Content-Type, Vary) to r. */
-void http_blob_content_headers(const struct ss_http_blob *b, struct MHD_Response *r);
+void ss_http_blob_content_headers(const struct ss_http_blob *b, struct MHD_Response *r);
 
 /* ---- http_log.c ---- */
 
 struct http_log;
 
 /* Start the access log (and its flusher thread); aborts if it cannot. */
-struct http_log *http_log_new(void);
+struct http_log *ss_http_log_new(void);
 /* After the daemon stopped (no thread logs any more): the last lines
  * written out, everything freed. */
-void http_log_free(struct http_log *l);
+void ss_http_log_free(struct http_log *l);
 /* One line: addr "METHOD path" status bytes time, on this thread's
  * buffer. us is the request's time in microseconds; aborted: the client
  * left before the answer was sent. */
-void http_log_request(struct http_log *l, const char *addr, const char *method, const char *path,
-                      int status, size_t bytes, uint64_t us, int aborted);
+void ss_http_log_request(struct http_log *l, const char *addr, const char *method, const char *path,
+                         int status, size_t bytes, uint64_t us, int aborted);
 
 #endif

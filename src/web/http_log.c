@@ -115,8 +115,8 @@ static void put_u64(struct ss_buf *b, uint64_t v)
     ss_buf_put(b, d + i, sizeof d - i);
 }
 
-void http_log_request(struct http_log *l, const char *addr, const char *method, const char *path,
-                      int status, size_t bytes, uint64_t us, int aborted)
+void ss_http_log_request(struct http_log *l, const char *addr, const char *method, const char *path,
+                         int status, size_t bytes, uint64_t us, int aborted)
 {
     struct tbuf *tb = thread_buf(l);
     struct ss_buf *b = &tb->line;
@@ -188,7 +188,7 @@ static void *flusher(void *arg)
     return NULL;
 }
 
-struct http_log *http_log_new(void)
+struct http_log *ss_http_log_new(void)
 {
     struct http_log *l = ss_xcalloc(1, sizeof *l);
     pthread_condattr_t ca;
@@ -206,7 +206,7 @@ struct http_log *http_log_new(void)
     return l;
 }
 
-void http_log_free(struct http_log *l)
+void ss_http_log_free(struct http_log *l)
 {
     struct tbuf *tb, *next;
 

@@ -2,20 +2,9 @@
 # assign.sh - `shishi assign`: shares of a target checked against the
 # whole (short is a warning, over is refused unless forced with a reason),
 # bad input refused, and every share in the audit log.
-set -u
-S=${SHISHI:-build/shishi}
-T=${SHISHI_TMP:-$(mktemp -d)}/assign
-mkdir -p "$T"
+. "$(dirname "$0")/lib.sh"
 DB=$T/a.db
 export SHISHI_TODAY=2026-06-30
-fails=0
-ok() { echo "ok - $*"; }
-no() { echo "not ok - $*"; fails=$((fails + 1)); }
-expect() { # CODE DESCRIPTION command...
-    want=$1; shift; what=$1; shift
-    "$@" > "$T/out" 2> "$T/err"; got=$?
-    if [ "$got" -eq "$want" ]; then ok "$what"; else no "$what (exit $got, wanted $want)"; cat "$T/err"; fi
-}
 
 rm -f "$DB"*
 "$S" init --db "$DB" > /dev/null || { echo "not ok - init"; exit 1; }
@@ -59,5 +48,4 @@ grep -q "whole number" "$T/err" && ok "the refusal says whole number" || { no "t
 expect 0 "12.5 km is a share" "$S" assign --db "$DB" --target "$KM" --org 6501 --value 12.5
 expect 0 "audit verify after the shares" "$S" audit verify --db "$DB"
 
-echo "# $fails failed"
-[ "$fails" -eq 0 ]
+finish

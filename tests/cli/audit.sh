@@ -6,16 +6,10 @@
 # from which entry on an upgraded log is signed, and backup/restore
 # round-trips. Tampering uses the sqlite3 shell and python, as someone with
 # the database file (but not the key file) would.
-set -u
-S=${SHISHI:-build/shishi}
-T=${SHISHI_TMP:-$(mktemp -d)}/audit
+. "$(dirname "$0")/lib.sh"
 FIX=$(cd "$(dirname "$0")/../fixtures/audit" && pwd)
-mkdir -p "$T"
 export SHISHI_TODAY=2026-11-29
 unset SHISHI_AUDIT_KEY
-fails=0
-ok() { echo "ok - $*"; }
-no() { echo "not ok - $*"; fails=$((fails + 1)); }
 
 fresh() { # a database with a few reports
     rm -f "$T/a.db"*
@@ -252,5 +246,4 @@ echo "not a database" > "$T/junk.db"
 "$S" restore "$T/junk.db" --db "$T/a.db" > /dev/null 2>&1 && no "restore from junk" || ok "restore refuses a non-backup"
 "$S" audit verify --db "$T/a.db" > /dev/null 2>&1 && ok "a refused restore changed nothing" || no "verify after refused restore"
 
-echo "# $fails failed"
-[ "$fails" -eq 0 ]
+finish

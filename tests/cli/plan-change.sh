@@ -5,29 +5,10 @@
 # drop reports or shares unless --force, and is audited; schedules and lead
 # departments change from the command line on a draft and on the active
 # plan, a bad schedule naming its month, and status follows a new schedule.
-set -u
-S=${SHISHI:-build/shishi}
-T=${SHISHI_TMP:-$(mktemp -d)}
-SHARED=${SHARED:-../shared}
+. "$(dirname "$0")/lib.sh"
 SEED=$SHARED/seeds/xinjiang-2026-ten-livelihood-projects.txt
 DB=$T/plan-change.db
 export SHISHI_TODAY=2026-11-29
-fails=0
-ok() { echo "ok - $*"; }
-no() { echo "not ok - $*"; fails=$((fails + 1)); }
-expect() {
-    want=$1; shift; what=$1; shift
-    "$@" > "$T/out" 2> "$T/err"; got=$?
-    if [ "$got" -eq "$want" ]; then ok "$what"; else no "$what (exit $got, wanted $want)"; cat "$T/out" "$T/err"; fi
-}
-check() {
-    what=$1; shift
-    if python3 -c "import json; d = json.load(open('$T/out')); $1" 2> "$T/py"; then ok "$what"
-    else no "$what"; cat "$T/py"; fi
-}
-errhas() { grep -q -- "$1" "$T/err" && ok "error says '$1'" || { no "error says '$1'"; cat "$T/err"; }; }
-outhas() { grep -q -- "$1" "$T/out" && ok "output says '$1'" || { no "output says '$1'"; cat "$T/out"; }; }
-sql() { python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute(\"$1\").fetchone()[0])"; }
 # fig ID [DATE]: "actual expected" of target ID at 65 as of DATE
 fig() {
     "$S" status --db "$DB" --json --org 65 ${2:+--date $2} | python3 -c "
@@ -172,5 +153,4 @@ expect 0 "activate without --force" "$S" plan activate --db "$DB"
 outhas "carried over: 51 targets keep their ids, with 1 report and 1 share"
 [ "$(fig $ROAD | cut -d' ' -f1)" = "${road_before%% *}" ] && ok "#$ROAD still has its 120 km" || no "second activation"
 
-echo "# $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -1,23 +1,31 @@
 #!/bin/sh
-# replay.sh - replay the committed extractor fuzz corpus (fuzz/corpus/extract)
-# through fuzz/extract_fuzz.c, built with gcc + ASan/UBSan and a plain main
-# (fuzz/replay_main.c), so no libFuzzer is needed. Non-zero on any crash,
-# sanitizer report or leak.
+# replay.sh - replay every committed fuzz corpus (fuzz/corpus/NAME/)
+# through its target (fuzz/NAME_fuzz.c), built with $CC, ASan + UBSan and
+# a plain main (fuzz/replay_main.c) instead of libFuzzer's engine, so a gcc
+# machine replays them too: build/asan/fuzz/NAME_fuzz, which make check
+# builds (make replays; this script asks make for them as well). Non-zero
+# on any crash, sanitizer report, leak or broken property; the failing
+# input is the last "replay: FILE" line of the log.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-out=${SHISHI_TMP:-$(mktemp -d)}/extract_replay
-CC=${CC:-gcc}
-# the base files the extractor uses (not all of src/base: some need other libraries)
-base="src/base/buf.c src/base/err.c src/base/escape.c src/base/json.c src/base/util.c"
-$CC -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Isrc \
-    $(pkg-config --cflags libutf8proc) -g -O1 \
-    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -o "$out" fuzz/replay_main.c fuzz/extract_fuzz.c $base src/extract/*.c \
-    $(pkg-config --libs libutf8proc) -lm
+tmp=${SHISHI_TMP:-$(mktemp -d)}
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-n=$(ls fuzz/corpus/extract | wc -l)
-[ "$n" -gt 0 ] || { echo "empty corpus"; exit 1; }
-"$out" fuzz/corpus/extract/*
-echo "# fuzz corpus: $n inputs replayed clean"
+make --no-print-directory -s replays
+total=0
+for src in fuzz/*_fuzz.c; do
+    name=$(basename "$src" _fuzz.c)
+    dir=fuzz/corpus/$name
+    n=$(ls "$dir" 2>/dev/null | wc -l | tr -d ' ')
+    [ "$n" -gt 0 ] || { echo "$name: no corpus in $dir"; exit 1; }
+    "build/asan/fuzz/${name}_fuzz" "$dir" 2> "$tmp/replay-$name.err" > /dev/null || {
+        echo "$name: the replay of $dir failed:"
+        tail -n 30 "$tmp/replay-$name.err"
+        exit 1
+    }
+    rm -f "$tmp/replay-$name.err"
+    echo "# fuzz corpus: $name, $n inputs replayed clean"
+    total=$((total + n))
+done
+echo "# fuzz corpora: $total inputs in all"

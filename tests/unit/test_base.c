@@ -37,6 +37,17 @@ static void test_buf_cap_is_sticky(void **state)
     ss_buf_num(&b, -0.001, 2);
     assert_string_equal(b.data, "42-x470000 2.5 0");
     ss_buf_cleanup(&b);
+    /* past 2^53 every double is whole: an exponent form that reads back,
+     * not 309 digits (past the writer's buffer, and too big an integer for
+     * a JSON reader; found by fuzzing plan JSON) */
+    ss_buf_init(&b, 100);
+    ss_buf_num(&b, 1e300, 6);
+    ss_buf_putc(&b, ' ');
+    ss_buf_num(&b, -1.5e16, 6);
+    ss_buf_putc(&b, ' ');
+    ss_buf_num(&b, 9007199254740991.0, 6);
+    assert_string_equal(b.data, "1e+300 -1.5e+16 9007199254740991");
+    ss_buf_cleanup(&b);
 }
 
 static void test_json_writer(void **state)

@@ -1,7 +1,9 @@
 /*
  * test_engine.c - the live roll-up: sums up the tree, as-of dates, reports
  * arriving out of order, corrections, rates and changes, pace and status,
- * and refresh from another connection.
+ * refresh from another connection, and the invariant walk finding each
+ * kind of damage. (test_engine_diff.c holds the randomized differential
+ * test against the store's SQL roll-up.)
  */
 #include <math.h>
 #include <setjmp.h>
@@ -17,6 +19,7 @@
 #include "base/date.h"
 #include "base/util.h"
 #include "core/engine.h"
+#include "core/engine_int.h"
 #include "core/plan_json.h"
 #include "core/report.h"
 #include "store/store.h"
@@ -860,6 +863,86 @@ static void test_no_task_here(void **state)
     ss_engine_free(e);
 }
 
+/* The invariant walk passes a sound engine and names each kind of damage:
+ * points out of order, a children's-sum tree off by one on some day, a
+ * lost day bit, a planned value or an expected count that plan_rollup's
+ * rule does not give. Each damage is undone before the next. */
+static void test_check_finds_damage(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_engine *e;
+    struct ss_err err;
+    struct cell *c;
+    long pref, top, county;
+    double keep;
+    int32_t kept_n;
+
+    assert_int_equal(share(f, 0, "990101", 30), 0);
+    assert_int_equal(share(f, 1, "9901", 95), 0);
+    assert_int_equal(add(f, 0, "990101", "2026-03-31", 10), 0);
+    assert_int_equal(add(f, 0, "990101", "2026-06-30", 20), 0);
+    assert_int_equal(add(f, 0, "990102", "2026-04-30", 5), 0);
+    assert_int_equal(add(f, 0, "9901", "2026-05-31", 40), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
+    assert_int_equal(ss_engine_check(e, &err), 0);
+    county = ss_engine_org_find(e, "990101");
+    pref = ss_engine_org_find(e, "9901");
+    top = ss_engine_org_find(e, "99");
+
+    c = &e->cells[0][county]; /* two points: swap them */
+    {
+        struct point p = c->pts[0];
+        c->pts[0] = c->pts[1];
+        c->pts[1] = p;
+        assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+        assert_non_null(strstr(err.msg, "sorted and unique by day"));
+        assert_non_null(strstr(err.msg, "990101"));
+        c->pts[1] = c->pts[0];
+        c->pts[0] = p;
+    }
+    c = &e->cells[0][pref]; /* its children's sum, one more from some day on */
+    c->sub_a[200] += 1;
+    assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "sub_a against the children's sum"));
+    assert_non_null(strstr(err.msg, "org 9901"));
+    c->sub_a[200] -= 1;
+    assert_int_equal(ss_engine_check(e, &err), 0);
+    c->sub_n[10] += 1;
+    assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "reporting units"));
+    c->sub_n[10] -= 1;
+    c = &e->cells[0][top]; /* the day 990102 reported on, 2026-04-30 */
+    {
+        int32_t d = D("2026-04-30") - ss_engine_plan(e)->start;
+        c->sub_days[d / 64] ^= 1ULL << (d % 64);
+        assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+        assert_non_null(strstr(err.msg, "sub_days"));
+        assert_non_null(strstr(err.msg, "2026-04-30"));
+        c->sub_days[d / 64] ^= 1ULL << (d % 64);
+    }
+    c = &e->cells[0][pref]; /* a count's plan: its county's share, 30 */
+    keep = c->plan_eff;
+    assert_true(keep == 30);
+    c->plan_eff = 31;
+    assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "planned value"));
+    c->plan_eff = keep;
+    c = &e->cells[1][county]; /* a rate's level holds below the share */
+    assert_true(c->plan_eff == 95);
+    c->plan_eff = 90;
+    assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "planned value"));
+    c->plan_eff = 95;
+    c = &e->cells[1][top];
+    kept_n = c->expect_n;
+    c->expect_n = 2;
+    assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "expected reporters"));
+    c->expect_n = kept_n;
+    assert_int_equal(ss_engine_check(e, &err), 0);
+    ss_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -877,6 +960,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_random_order_matches_reference, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_is_a_level, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_task_here, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_finds_damage, setup, teardown),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

@@ -1,0 +1,341 @@
+/*
+ * engine_check.c - the engine's invariant walk (ss_engine_check), as
+ * SQLite's integrity check walks its b-trees.
+ *
+ * What it checks is what engine.c's file-top comment promises, computed
+ * again from the cells' own points, not by the code that maintains it:
+ *   - the org tree: parents, children and the deepest-first order agree,
+ *     and every org id maps back to its index;
+ *   - every cell's points lie in the period, sorted by day, one a day,
+ *     finite, with no second sum (b) for kinds that have none;
+ *   - every cell's sub_* trees, read as prefix sums on every day, equal the
+ *     sum over the unit's children c of E_c (E_c: c's own latest point
+ *     from its first one on, before it c's own sub_* sum), and the count
+ *     of reporting units likewise (1 for a unit with its own point); a
+ *     unit none of whose descendants reported has no sub_* trees at all;
+ *   - sub_days has a bit for exactly the days a strict descendant reported;
+ *   - planned values and expected reporters follow plan_rollup's rule
+ *     (engine.c), restated here: counts and amounts take the unit's share,
+ *     else the whole target at the top, else the sum of the children's
+ *     planned values; levels take the unit's share, else the nearest
+ *     share above, else the target's value at the top, where shares lie
+ *     below, or everywhere when nothing is assigned (where nothing is
+ *     assigned, readers take the target's value as pace.c says, and the
+ *     cells' plan_eff is not used: the figure's value is checked then).
+ *
+ * Cost: every cell of every target with data, every day, a prefix sum per
+ * day: seconds at national scale, so it runs where tests run (the
+ * sanitizer build, see engine.c) and on request, never in a release
+ * server by default.
+ *
+ * Sums of doubles are compared with a tolerance scaled by the magnitudes
+ * that went into them (the Fenwick trees add the same values in another
+ * order); counts and day bits must be equal.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/util.h"
+#include "core/engine_int.h"
+
+/* The children's sums of one unit for one target, per day, built up from
+ * the children while the walk goes up the tree. */
+struct acc {
+    double *a, *b;
+    int32_t *n;
+    uint64_t *days;
+};
+
+static int fail(const struct ss_engine *e, struct ss_err *err, size_t t, long o, int32_t d,
+                const char *fmt, double got, double want)
+{
+    char day[11] = "-";
+
+    if (d >= 0)
+        ss_date_fmt(e->plan->start + d, day);
+    return ss_err_set(
+        err, SS_EINVAL, "engine", "target %lld, org %s, day %s: %s: %.17g, expected %.17g",
+        (long long)e->plan->targets[t].id, o >= 0 ? e->orgs[o].code : "-", day, fmt, got, want);
+}
+
+static int check_tree(const struct ss_engine *e, struct ss_err *err)
+{
+    size_t i, k, *pos = ss_xcalloc(e->norgs + 1, sizeof *pos);
+    int rc = SS_OK;
+
+    for (i = 0; i < e->norgs; i++)
+        pos[e->by_depth[i]] = i + 1;
+    for (i = 0; i < e->norgs && !rc; i++) {
+        long p = e->parent[i];
+
+        if (!pos[i])
+            rc = ss_err_set(err, SS_EINVAL, "engine", "org %s is not in the depth order",
+                            e->orgs[i].code);
+        else if (e->orgs[i].id <= 0 || e->orgs[i].id > e->max_org_id ||
+                 e->id_to_idx[e->orgs[i].id] != (int32_t)i)
+            rc = ss_err_set(err, SS_EINVAL, "engine", "org %s: its id does not map back to it",
+                            e->orgs[i].code);
+        else if (p >= (long)e->norgs || (p >= 0 && e->orgs[p].id != e->orgs[i].parent_id))
+            rc = ss_err_set(err, SS_EINVAL, "engine", "org %s: parent index is wrong",
+                            e->orgs[i].code);
+        else if (p >= 0 && pos[p] <= pos[i])
+            rc = ss_err_set(err, SS_EINVAL, "engine",
+                            "org %s is not before its parent in the deepest-first order",
+                            e->orgs[i].code);
+        for (k = e->kid_start[i]; !rc && k < e->kid_start[i + 1]; k++)
+            if (e->kids[k] < 0 || e->parent[e->kids[k]] != (long)i)
+                rc = ss_err_set(err, SS_EINVAL, "engine",
+                                "org %s lists a child that is not its own", e->orgs[i].code);
+    }
+    if (!rc) {
+        size_t roots = 0;
+        for (i = 0; i < e->norgs; i++)
+            roots += e->parent[i] < 0;
+        if (e->kid_start[e->norgs] + roots != e->norgs)
+            rc =
+                ss_err_set(err, SS_EINVAL, "engine", "%zu children listed for %zu units, %zu roots",
+                           e->kid_start[e->norgs], e->norgs, roots);
+    }
+    free(pos);
+    return rc;
+}
+
+static int check_points(const struct ss_engine *e, size_t t, long o, const struct cell *c,
+                        int ratio, double *mass, struct ss_err *err)
+{
+    uint32_t i;
+
+    if (c->npts > c->cap)
+        return fail(e, err, t, o, -1, "more points than room", c->npts, c->cap);
+    for (i = 0; i < c->npts; i++) {
+        const struct point *p = &c->pts[i];
+
+        if (p->day < 0 || p->day >= e->ndays)
+            return fail(e, err, t, o, -1, "a point's day lies outside the period", p->day,
+                        e->ndays);
+        if (i && p->day <= c->pts[i - 1].day)
+            return fail(e, err, t, o, p->day, "points not sorted and unique by day", p->day,
+                        c->pts[i - 1].day + 1);
+        if (!isfinite(p->a) || !isfinite(p->b))
+            return fail(e, err, t, o, p->day, "a point is not a finite number", p->a, 0);
+        if (!ratio && p->b != 0)
+            return fail(e, err, t, o, p->day, "a second sum on a kind without one", p->b, 0);
+        if (e->last_seq >= 0 && e->last_seq <= UINT32_MAX && p->seq > (uint64_t)e->last_seq)
+            return fail(e, err, t, o, p->day, "a point approved after the last seq applied", p->seq,
+                        (double)e->last_seq);
+        *mass += fabs(p->a) + fabs(p->b);
+    }
+    if (c->sub_a && (!c->sub_n || !c->sub_days || !ratio != !c->sub_b))
+        return fail(e, err, t, o, -1, "sub trees incomplete (a, b, n, days)", !!c->sub_b, ratio);
+    if (!c->sub_a && (c->sub_b || c->sub_n || c->sub_days))
+        return fail(e, err, t, o, -1, "sub trees without sub_a", 0, 0);
+    return SS_OK;
+}
+
+static void acc_free(struct acc *x)
+{
+    free(x->a);
+    free(x->b);
+    free(x->n);
+    free(x->days);
+    memset(x, 0, sizeof *x);
+}
+
+static void acc_make(const struct ss_engine *e, struct acc *x)
+{
+    size_t n = (size_t)e->ndays;
+
+    if (x->a)
+        return;
+    x->a = ss_xcalloc(n, sizeof *x->a);
+    x->b = ss_xcalloc(n, sizeof *x->b);
+    x->n = ss_xcalloc(n, sizeof *x->n);
+    x->days = ss_xcalloc((n + 63) / 64, sizeof *x->days);
+}
+
+/* The sub_* trees of every unit against its children's effective values,
+ * deepest units first, so a unit's children are summed before it. */
+static int check_sums(const struct ss_engine *e, size_t t, const struct cell *cs, double tol,
+                      struct ss_err *err)
+{
+    struct acc *acc = ss_xcalloc(e->norgs + 1, sizeof *acc);
+    size_t k, nw = ((size_t)e->ndays + 63) / 64, w;
+    int rc = SS_OK;
+
+    for (k = 0; k < e->norgs && !rc; k++) {
+        long o = e->by_depth[k], p = e->parent[o];
+        const struct cell *c = &cs[o];
+        struct acc *kid = &acc[o];
+        uint32_t next = 0;
+        double oa = 0, ob = 0;
+        int own = 0;
+
+        if (!c->sub_a && kid->a)
+            rc = fail(e, err, t, o, -1, "children reported but the unit has no sub trees", 0, 1);
+        else if (c->sub_a && !kid->a)
+            rc = fail(e, err, t, o, -1, "sub trees but no child reported", 1, 0);
+        for (w = 0; !rc && w < nw; w++) {
+            uint64_t have = c->sub_days ? c->sub_days[w] : 0, want = kid->days ? kid->days[w] : 0;
+            if (have != want) {
+                int32_t d = (int32_t)(w * 64) + __builtin_ctzll(have ^ want);
+                rc = fail(e, err, t, o, d, "sub_days bit", (double)(have >> (d % 64) & 1),
+                          (double)(want >> (d % 64) & 1));
+            }
+        }
+        if (!rc && p >= 0 && (c->npts || c->sub_a))
+            acc_make(e, &acc[p]);
+        for (int32_t d = 0; !rc && d < e->ndays && (c->npts || c->sub_a); d++) {
+            double sa = 0, sb = 0;
+            int32_t sn = 0;
+
+            if (c->sub_a) {
+                sa = ss_fen_sum(c->sub_a, e->ndays, d);
+                sb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, d) : 0;
+                sn = ss_fen_count(c->sub_n, e->ndays, d);
+                if (!(fabs(sa - kid->a[d]) <= tol))
+                    rc = fail(e, err, t, o, d, "sub_a against the children's sum", sa, kid->a[d]);
+                else if (!(fabs(sb - kid->b[d]) <= tol))
+                    rc = fail(e, err, t, o, d, "sub_b against the children's sum", sb, kid->b[d]);
+                else if (sn != kid->n[d])
+                    rc = fail(e, err, t, o, d, "sub_n against the children's reporting units", sn,
+                              kid->n[d]);
+            }
+            while (next < c->npts && c->pts[next].day <= d) {
+                oa = c->pts[next].a;
+                ob = c->pts[next].b;
+                own = 1;
+                next++;
+            }
+            if (rc || p < 0)
+                continue;
+            acc[p].a[d] += own ? oa : sa; /* E of this unit */
+            acc[p].b[d] += own ? ob : sb;
+            acc[p].n[d] += own ? 1 : sn;
+        }
+        if (!rc && p >= 0 && acc[p].days) {
+            for (uint32_t i = 0; i < c->npts; i++)
+                acc[p].days[c->pts[i].day / 64] |= 1ULL << (c->pts[i].day % 64);
+            for (w = 0; c->sub_days && w < nw; w++)
+                acc[p].days[w] |= c->sub_days[w];
+        }
+        acc_free(kid);
+    }
+    for (k = 0; k < e->norgs; k++)
+        acc_free(&acc[k]);
+    free(acc);
+    return rc;
+}
+
+static int same(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b || fabs(a - b) <= 1e-9 * fmax(1, fabs(b));
+}
+
+/* The nearest share at o or above it, NAN if none. */
+static double share_above(const struct ss_engine *e, const struct cell *cs, long o)
+{
+    for (; o >= 0; o = e->parent[o])
+        if (!isnan(cs[o].planned))
+            return cs[o].planned;
+    return NAN;
+}
+
+/* Planned values and expected reporters, restated (see the file-top
+ * comment): a second computation to hold plan_rollup's against. */
+static int check_plan(const struct ss_engine *e, size_t t, const struct cell *cs,
+                      struct ss_err *err)
+{
+    const struct ss_target *tg = &e->plan->targets[t];
+    int additive = !ss_kind_is_ratio(tg->kind) && tg->kind != SS_KIND_MILESTONE;
+    double *eff = ss_xmalloc((e->norgs + 1) * sizeof *eff);
+    int32_t *expect = ss_xcalloc(e->norgs + 1, sizeof *expect), assigned = 0;
+    char *below = ss_xcalloc(e->norgs + 1, 1); /* a share strictly below */
+    size_t k;
+    int rc = SS_OK;
+
+    for (k = 0; k < e->norgs; k++) {
+        assigned += !isnan(cs[k].planned);
+        eff[k] = NAN;
+    }
+    if (assigned != e->nassigned[t])
+        rc = fail(e, err, t, -1, -1, "units holding a share", e->nassigned[t], assigned);
+    for (k = 0; k < e->norgs; k++) { /* deepest first: children before parents */
+        long o = e->by_depth[k], p = e->parent[o];
+        int has = !isnan(cs[o].planned);
+
+        expect[o] += has && !below[o];
+        if (additive) {
+            if (has)
+                eff[o] = cs[o].planned;
+            else if (o == e->top)
+                eff[o] = tg->value;
+        }
+        if (p < 0)
+            continue;
+        expect[p] += expect[o];
+        below[p] |= has || below[o];
+        if (additive && !isnan(eff[o]) && isnan(cs[p].planned) && p != e->top)
+            eff[p] = (isnan(eff[p]) ? 0 : eff[p]) + eff[o];
+    }
+    for (k = 0; !rc && k < e->norgs; k++) {
+        long o = (long)k;
+        struct ss_figure f;
+
+        if (!additive) {
+            eff[o] = share_above(e, cs, o);
+            if (isnan(eff[o]) && (o == e->top || expect[o] > 0 || !assigned))
+                eff[o] = tg->value;
+        }
+        ss_engine_figure(e, t, o, e->plan->start, &f);
+        if (expect[o] != cs[o].expect_n)
+            rc = fail(e, err, t, o, -1, "expected reporters", cs[o].expect_n, expect[o]);
+        else if (assigned && !same(cs[o].plan_eff, eff[o]))
+            rc = fail(e, err, t, o, -1, "planned value", cs[o].plan_eff, eff[o]);
+        else if (!same(f.value, eff[o]))
+            rc = fail(e, err, t, o, -1, "planned value as read", f.value, eff[o]);
+    }
+    free(eff);
+    free(expect);
+    free(below);
+    return rc;
+}
+
+int ss_engine_check(const struct ss_engine *e, struct ss_err *err)
+{
+    int32_t depth = 1;
+    int rc;
+
+    if (e->bulk)
+        return ss_err_set(err, SS_EINVAL, "engine", "checked in the middle of a bulk load");
+    if ((rc = check_tree(e, err)))
+        return rc;
+    for (size_t o = 0; o < e->norgs; o++) {
+        int32_t d = 1;
+        for (long a = e->parent[o]; a >= 0 && d <= (int32_t)e->norgs; a = e->parent[a])
+            d++;
+        if (d > depth)
+            depth = d;
+    }
+    for (size_t t = 0; t < e->plan->ntargets; t++) {
+        const struct cell *cs = e->cells[t];
+        int ratio = ss_kind_is_ratio(e->plan->targets[t].kind);
+        double mass = 0;
+
+        if (!cs) {
+            if (e->nassigned[t])
+                return fail(e, err, t, -1, -1, "shares counted on a target without cells",
+                            e->nassigned[t], 0);
+            continue;
+        }
+        for (size_t o = 0; o < e->norgs; o++)
+            if ((rc = check_points(e, t, (long)o, &cs[o], ratio, &mass, err)))
+                return rc;
+        /* each point reaches a tree as at most two deltas per level */
+        if ((rc = check_sums(e, t, cs, 1e-9 * (1 + 4 * depth * mass), err)) ||
+            (rc = check_plan(e, t, cs, err)))
+            return rc;
+    }
+    return SS_OK;
+}

@@ -1,0 +1,103 @@
+# lib.sh - the shell tests' shared harness, sourced by every tests/cli/*.sh
+# as `. "$(dirname "$0")/lib.sh"` (tests/run-all.sh does not run it as a
+# test). A script makes assertions, each printing "ok - WHAT" or
+# "not ok - WHAT" and going on, and ends with `finish`.
+#
+#   S, SHARED        the binary under test ($SHISHI, else build/shishi) and
+#                    the shared docs and seeds ($SHARED, else ../shared)
+#   T                this script's scratch directory, $SHISHI_TMP/NAME (a
+#                    fresh one under mktemp -d without SHISHI_TMP), emptied
+#   ok WHAT / no WHAT             a passed / a failed assertion
+#   expect CODE WHAT CMD...       CMD exits with CODE (its stdout and
+#                                 stderr kept in $T/out and $T/err, shown
+#                                 when it does not)
+#   run CMD...                    CMD succeeds (the same files); a failure
+#                                 is a failed assertion, silence is none
+#   check WHAT PYTHON             PYTHON holds, with d the JSON in $T/out
+#   same WHAT GOT WANT            GOT is the string WANT
+#   outhas [-F] PATTERN           $T/out has PATTERN (a grep regex; -F: a
+#   errhas [-F] PATTERN           fixed string); likewise $T/err
+#   json PYTHON                   run PYTHON with d the JSON in $T/out
+#   lines                         the number of lines in $T/out
+#   sql QUERY                     the first column of QUERY's first row
+#                                 in the database $DB (python's sqlite3)
+#   finish [NAME]                 "# NAME: N failed"; its status is the
+#                                 script's: 0 when nothing failed
+set -u
+S=${SHISHI:-build/shishi}
+SHARED=${SHARED:-../shared}
+T=${SHISHI_TMP:-$(mktemp -d)}/$(basename "$0" .sh)
+rm -rf "$T" && mkdir -p "$T" || exit 1
+fails=0
+
+ok() { echo "ok - $*"; }
+no() {
+    echo "not ok - $*"
+    fails=$((fails + 1))
+}
+
+expect() {
+    want=$1
+    what=$2
+    shift 2
+    "$@" > "$T/out" 2> "$T/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then
+        ok "$what"
+    else
+        no "$what (exit $got, wanted $want)"
+        cat "$T/out" "$T/err"
+    fi
+}
+
+run() {
+    "$@" > "$T/out" 2> "$T/err" || {
+        no "exit $?: $*"
+        cat "$T/err"
+    }
+}
+
+check() {
+    what=$1
+    shift
+    if python3 -c "import json; d = json.load(open('$T/out')); $1" 2> "$T/py"; then
+        ok "$what"
+    else
+        no "$what"
+        cat "$T/py"
+    fi
+}
+
+same() { # WHAT GOT WANT
+    if [ "$2" = "$3" ]; then ok "$1"; else no "$1 (got $2, wanted $3)"; fi
+}
+
+has() { # FILE SAYS [-F] PATTERN
+    file=$1
+    says=$2
+    shift 2
+    flags=-q
+    if [ "$1" = -F ]; then
+        flags=-qF
+        shift
+    fi
+    if grep $flags -- "$1" "$file"; then
+        ok "$says '$1'"
+    else
+        no "$says '$1'"
+        cat "$file"
+    fi
+}
+outhas() { has "$T/out" "output says" "$@"; }
+errhas() { has "$T/err" "error says" "$@"; }
+
+json() { python3 -c "import json,sys; d=json.load(open('$T/out')); $1"; }
+
+lines() { wc -l < "$T/out" | tr -d ' '; }
+
+sql() { python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute(\"$1\").fetchone()[0])"; }
+
+finish() {
+    echo "# ${1:+$1: }$fails failed"
+    [ "$fails" -eq 0 ]
+}

@@ -4,14 +4,15 @@
 Extracts every message id from src/ the way the lookups are called:
 
     L(r, "id")  LC(r, "ctx", "id")  ss_tr(lang, "id")  ss_trc(lang, "ctx", "id")
-    N_("id")  SS_M("id")  and the format of every ss_err_set, ss_err_id and
+    N_("id")  NC_("ctx", "id")  SS_M("id")  and the format of every ss_err_set, ss_err_id and
     ss_api_error call (both branches of a `cond ? "a" : "b"`)
 
 (adjacent literals joined, string macros of the same file expanded), and
 fails, naming each one, when
   - an id the code uses has no translation in a catalogue (zh_CN.po, en.po,
     ug.po), or a catalogue holds an id the code no longer uses;
-  - a translation's conversions differ from its id's: the same arguments,
+  - a translation's conversions differ from its id's (when the id is a
+    format: it has conversions, or the entry is flagged c-format): the same arguments,
     each once, of the same type ("%s", "%lld", "%g"), reordered only with
     positions ("%2$s"); an id itself takes its arguments in order;
   - a translation's markup (<tags>, &entities;) differs from its id's;
@@ -43,6 +44,7 @@ CALLS = {
     'ss_tr': (None, 1, False),
     'ss_trc': (1, 2, False),
     'N_': (None, 0, True),
+    'NC_': (0, 1, True),
     'SS_M': (None, 0, True),
     'ss_err_set': (None, 3, False),
     'ss_err_id': (None, 3, False),
@@ -296,7 +298,9 @@ def main():
             elif not e.msgstr:
                 problems.append(f'{rel}:{e.line}: no translation of {shown!r}')
             else:
-                why = format_problem(e.msgid, e.msgstr) or markup_problem(e.msgid, e.msgstr)
+                why = markup_problem(e.msgid, e.msgstr)
+                if not why and (conversions(e.msgid) or 'c-format' in e.flags):
+                    why = format_problem(e.msgid, e.msgstr)
                 if why:
                     problems.append(f'{rel}:{e.line}: {shown!r}: {why}')
         for k, e in have.items():

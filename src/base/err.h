@@ -33,6 +33,8 @@
 /* Marks a literal as a message id looked up later by ss_tr (a table of
  * labels); expands to the literal. */
 #define N_(msgid) msgid
+/* The same for a message id in context ctx (looked up with ss_trc). */
+#define NC_(ctx, msgid) msgid
 
 enum { SS_ERR_MAX_ARGS = 10 }; /* arguments kept per message; more are dropped */
 

@@ -36,21 +36,21 @@ static int current(struct ss_wreq *r, struct ss_user *u, char csrf[SS_TOKEN_HEX]
     return ss_auth_session(r->st, tok, u, csrf);
 }
 
-/* An HTML refusal with the page frame. */
-static void html_refusal(struct ss_wreq *r, int status, const char *zh, const char *en)
+/* An HTML refusal with the page frame; why is a message id (N_). */
+static void html_refusal(struct ss_wreq *r, int status, const char *why)
 {
     struct ss_buf *b = &r->resp->body;
 
     ss_buf_reset(b);
     r->resp->status = status;
     r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "无法完成", "Refused"));
+    ss_page_begin(r, L(r, "无法完成"));
     raw(b, "<h1>");
-    raw(b, T(r, "无法完成", "Refused"));
+    raw(b, L(r, "无法完成"));
     raw(b, "</h1>\n<p>");
-    raw(b, T(r, zh, en));
+    raw(b, ss_tr(r->lang, why));
     raw(b, "</p>\n<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
+    raw(b, L(r, "返回工作台"));
     raw(b, "</a></p>\n");
     ss_page_end(r);
 }
@@ -79,8 +79,7 @@ int ss_web_auth(struct ss_wreq *r, int write, struct ss_user *u)
             ss_api_error(r, 403, "csrf",
                          "The X-CSRF-Token header is missing or does not match the session.");
         else
-            html_refusal(r, 403, "表单已过期，请返回重新提交。",
-                         "The form has expired: go back and submit it again.");
+            html_refusal(r, 403, N_("表单已过期，请返回重新提交。"));
         return SS_EFORBIDDEN;
     }
     return SS_OK;

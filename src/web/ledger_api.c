@@ -86,8 +86,7 @@ int ss_wf_sheet_read(const char *data, size_t len, enum ss_sheet_enc enc, struct
 int ss_web_upload_gate(void *ctx, const struct ss_http_req *req, const char **msg)
 {
     struct ss_store *st;
-    const char *lang = ss_http_cookie(req, "lang");
-    int en = (lang && strcmp(lang, "en") == 0) || strncmp(req->path, "/api/", 5) == 0;
+    enum ss_lang lang = ss_web_lang(req);
     char param[SS_WEB_MAX_PARAM];
     const struct ss_route *rt = ss_route_match(req->path, param, sizeof param);
     struct ss_user u;
@@ -101,12 +100,11 @@ int ss_web_upload_gate(void *ctx, const struct ss_http_req *req, const char **ms
         return 0;
     st = ss_web_thread_store(ctx);
     if (!st || ss_auth_session(st, ss_http_cookie(req, SS_SESSION_COOKIE), &u, NULL) != SS_OK) {
-        *msg = en ? "Sign in first: uploads need a session." : "请先登录：上传文件需要登录。";
+        *msg = ss_tr(lang, "请先登录：上传文件需要登录。");
         return 401;
     }
     if (u.role != SS_ROLE_REPORTER && u.role != SS_ROLE_ADMIN) {
-        *msg = en ? "Only reporters upload files; this account may not."
-                  : "只有填报员可以上传文件，此账号不能上传。";
+        *msg = ss_tr(lang, "只有填报员可以上传文件，此账号不能上传。");
         return 403;
     }
     return 0;

@@ -1,5 +1,5 @@
 // plan_admin.test.mjs - /console/plan in Chromium: zero axe violations
-// (WCAG 2.1 AA) in Chinese, English and large text, also with a refused
+// (WCAG 2.1 AA) in Chinese, English, Uyghur and large text, also with a refused
 // schedule shown; and an admin's whole path under the real CSP: console,
 // plan settings, a schedule saved, a bad one refused next to its field.
 import { test, before, after } from 'node:test';
@@ -23,7 +23,7 @@ const open = [];
 async function browser(opts = {}) {
   const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
   const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale: 'zh-CN',
     viewport: { width: 390, height: 844 }, ...opts,
   });
   open.push({ ctx, dir });
@@ -68,7 +68,7 @@ test('/console/plan: zero axe violations in every variant, with an error too', a
   const ctx = await browser({ bypassCSP: true });
   const page = await ctx.newPage();
   await signIn(page);
-  for (const variant of ['lang=zh', 'lang=en', 'care=1', 'care=0']) {
+  for (const variant of ['lang=zh', 'lang=en', 'lang=ug', 'care=1', 'care=0']) {
     await page.goto(srv.base + '/console/plan?' + variant);
     assert.deepEqual(await axe(page), [], `${variant} /console/plan`);
     await save(page, '#t1', '0,0,10,5');

@@ -35,7 +35,8 @@ int cmd_user(int argc, char **argv);
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */
 const char *cli_db_path(const char *flag_value);
-/* Print an error as "shishi CMD: FIELD: message" and map it to an exit code. */
+/* Print an error as "shishi CMD: FIELD: message", the message in the
+ * user's locale (base/l10n.h: ss_lang_from_env), and map it to an exit code. */
 int cli_fail(const char *cmd, const struct ss_err *e);
 /* 1 if argv[i] is --help or -h anywhere. */
 int cli_wants_help(int argc, char **argv);

@@ -530,13 +530,14 @@ static int throttled(const struct ss_login_gate *g, int64_t now, struct ss_err *
 {
     int64_t wait = g->oldest + SS_LOGIN_WINDOW - now;
     long minutes = (long)((wait + 59) / 60);
+    const char *who = g->refused == 1 ? SS_M("for this name") : SS_M("from this address");
+    const char *field = g->refused == 1 ? SS_THROTTLED : SS_THROTTLED_CLIENT;
 
-    if (minutes < 1)
-        minutes = 1;
-    return ss_err_set(err, SS_EFORBIDDEN, g->refused == 1 ? SS_THROTTLED : SS_THROTTLED_CLIENT,
-                      "too many failed sign-ins %s: wait %ld minute%s and try again",
-                      g->refused == 1 ? "for this name" : "from this address", minutes,
-                      minutes > 1 ? "s" : "");
+    if (minutes <= 1)
+        return ss_err_set(err, SS_EFORBIDDEN, field,
+                          "too many failed sign-ins %s: wait a minute and try again", who);
+    return ss_err_set(err, SS_EFORBIDDEN, field,
+                      "too many failed sign-ins %s: wait %ld minutes and try again", who, minutes);
 }
 
 /* The throttle, read only: g->refused set as ss_store_login_admit would. */

@@ -44,7 +44,21 @@ struct json_t *ss_api_json_body(struct ss_wreq *r)
     return v;
 }
 
-void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msg)
+static void api_error(struct ss_wreq *r, int status, const char *code, const char *msg);
+
+void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msgid)
+{
+    api_error(r, status, code, ss_tr(r->lang, msgid));
+}
+
+void ss_api_err(struct ss_wreq *r, int status, const char *code, const struct ss_err *e)
+{
+    char msg[SS_ERR_TEXT];
+
+    api_error(r, status, code, ss_err_text(e, r->lang, msg, sizeof msg));
+}
+
+static void api_error(struct ss_wreq *r, int status, const char *code, const char *msg)
 {
     struct ss_json j;
 
@@ -111,7 +125,7 @@ static int read_date(struct ss_wreq *r, int32_t *day)
     ss_err_clear(&err);
     if (ss_date_read("date", s, day, &err) ||
         ss_date_within("date", *day, r->plan->start, r->plan->end, &err)) {
-        ss_api_error(r, 400, "bad_parameter", err.msg);
+        ss_api_err(r, 400, "bad_parameter", &err);
         return -1;
     }
     return 0;

@@ -167,9 +167,9 @@ void ss_api_session_post(struct ss_wreq *r)
     if (ss_web_login(r, name, password, &u, csrf, &err)) {
         if (err.code == SS_EFORBIDDEN &&
             (strcmp(err.field, SS_THROTTLED) == 0 || strcmp(err.field, SS_THROTTLED_CLIENT) == 0))
-            ss_api_error(r, 429, "throttled", err.msg);
+            ss_api_err(r, 429, "throttled", &err);
         else if (err.code == SS_EFORBIDDEN && strcmp(err.field, SS_LOGIN_BUSY) == 0)
-            ss_api_error(r, 503, "busy", err.msg);
+            ss_api_err(r, 503, "busy", &err);
         else if (err.code == SS_EFORBIDDEN)
             ss_api_error(r, 401, "bad_credentials", "Wrong user name or password.");
         else

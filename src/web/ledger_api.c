@@ -192,6 +192,7 @@ void ss_api_ledger_post(struct ss_wreq *r)
     struct ss_json j;
     enum ss_sheet_enc enc;
     const char *data;
+    char msg[SS_ERR_TEXT];
     size_t len, i;
     long org;
     int busy;
@@ -223,7 +224,7 @@ void ss_api_ledger_post(struct ss_wreq *r)
     }
     if (ss_wf_sheet_read(data, len, enc, &sh, &busy, &err)) {
         if (busy)
-            ss_api_error(r, 503, "busy", err.msg);
+            ss_api_err(r, 503, "busy", &err);
         else
             ss_wf_error(r, &err, 0);
         return;
@@ -265,7 +266,7 @@ void ss_api_ledger_post(struct ss_wreq *r)
         ss_json_kint(&j, "row", e->row);
         ss_json_kstr(&j, "column", e->column[0] ? e->column : NULL);
         ss_json_kstr(&j, "field", e->field);
-        ss_json_kstr(&j, "message", e->message);
+        ss_json_kstr(&j, "message", ss_err_text(&e->err, r->lang, msg, sizeof msg));
         ss_json_obj_end(&j);
     }
     ss_json_arr_end(&j);
@@ -331,38 +332,29 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
     int rc;
 
     if (ss_store_wf_get(st, id, &rep) != SS_OK)
-        return ss_err_set(err, SS_ENOTFOUND, "id",
-                          SS_VT(v, "no report with id %lld", "没有第 %lld 号填报"), (long long)id);
+        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
     ti = ss_plan_target_index(r->plan, rep.target_id);
     org = ss_engine_org_by_id(r->e, rep.org_id);
-    rc = ti < 0
-             ? ss_err_set(err, SS_EINVAL, "id", "%s",
-                          SS_VT(v, "the report is not on the current plan", "该填报不属于当前计划"))
-             : ss_access_report(r->e, u, (size_t)ti, org, err);
-    if (rc == SS_EFORBIDDEN && v == SS_VOICE_FORM_ZH)
-        snprintf(err->msg, sizeof err->msg, "%s", "此账号无权为这份填报补充佐证材料");
+    rc = ti < 0 ? ss_err_set(err, SS_EINVAL, "id", "the report is not on the current plan")
+                : ss_access_report(r->e, u, (size_t)ti, org, err);
+    if (rc == SS_EFORBIDDEN && v == SS_VOICE_FORM)
+        ss_err_id(err, rc, err->field, N_("this account may not add evidence to this report"));
     if (!rc && strcmp(rep.status, "approved") == 0)
-        rc = ss_err_set(err, SS_ECONFLICT, "id", "%s",
-                        SS_VT(v, "the report is approved; evidence is closed",
-                              "该填报已审核通过，不能再补充佐证材料"));
+        rc = ss_err_set(err, SS_ECONFLICT, "id", "the report is approved; evidence is closed");
     ss_wf_report_cleanup(&rep);
     if (rc)
         return rc;
     if (file->len == 0 || file->len > SS_MAX_EVIDENCE)
-        return ss_err_set(
-            err, SS_EINVAL, "file",
-            SS_VT(v, "evidence files are 1 byte to %u MiB", "佐证材料须在 1 字节到 %u MiB 之间"),
-            SS_MAX_EVIDENCE >> 20);
+        return ss_err_set(err, SS_EINVAL, "file", "evidence files are 1 byte to %u MiB",
+                          SS_MAX_EVIDENCE >> 20);
     if (!(mime = sniff((const unsigned char *)file->value, file->len)))
-        return ss_err_set(err, SS_EINVAL, "file", "%s",
-                          SS_VT(v, "evidence must be a photo (JPEG, PNG, WebP) or a PDF",
-                                "佐证材料须为照片（JPEG、PNG、WebP）或 PDF"));
+        return ss_err_set(err, SS_EINVAL, "file",
+                          "evidence must be a photo (JPEG, PNG, WebP) or a PDF");
     crypto_hash_sha256(hash, (const unsigned char *)file->value, file->len);
     sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
     snprintf(dir, sizeof dir, "%s.evidence", ss_store_wf_path(st));
     if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || write_blob(dir, hex, file->value, file->len))
-        return ss_err_set(err, SS_EIO, "file", "%s",
-                          SS_VT(v, "the evidence file cannot be stored", "佐证材料无法保存"));
+        return ss_err_set(err, SS_EIO, "file", "the evidence file cannot be stored");
     ss_store_set_actor(st, u->name);
     return ss_store_evidence_add(st, id, hex, mime, (int64_t)file->len,
                                  file->filename && *file->filename ? file->filename : NULL, err);

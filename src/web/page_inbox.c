@@ -189,6 +189,7 @@ static void inbox_item(struct ss_wreq *r, const struct ss_user *u, const char *c
 static void batch_results(struct ss_wreq *r, const struct ss_wf_result *res, size_t n)
 {
     struct ss_buf *b = &r->resp->body;
+    char text[SS_ERR_TEXT];
     size_t i, ok = 0;
 
     for (i = 0; i < n; i++)
@@ -201,7 +202,7 @@ static void batch_results(struct ss_wreq *r, const struct ss_wf_result *res, siz
             continue;
         raw(b, "<li>");
         ss_buf_printf(b, L(r, "第 %lld 号："), (long long)res[i].id);
-        ss_html(b, res[i].err.msg);
+        ss_html(b, ss_err_text(&res[i].err, r->lang, text, sizeof text));
         raw(b, "</li>");
     }
     raw(b, "</ul></div>\n");
@@ -286,7 +287,7 @@ void ss_page_inbox_post(struct ss_wreq *r)
     struct ss_user u;
     struct ss_store *st;
     struct ss_err err;
-    char csrf[SS_TOKEN_HEX], msg[sizeof err.msg + 64], url[64];
+    char csrf[SS_TOKEN_HEX], msg[SS_ERR_TEXT + 64], url[64];
     const char *ids = ss_http_field(r->http, "id"), *action = ss_http_field(r->http, "action");
     enum ss_voice v = ss_wf_voice(r);
     long id;
@@ -331,7 +332,7 @@ void ss_page_inbox_post(struct ss_wreq *r)
         if (strcmp(err.field, "comment") == 0)
             ss_wf_labelled(r, &err, msg, sizeof msg);
         else
-            snprintf(msg, sizeof msg, "%s", err.msg);
+            ss_err_text(&err, r->lang, msg, sizeof msg);
         inbox_page(r, &u, csrf, NULL, msg, NULL, 0);
         return;
     }

@@ -325,6 +325,7 @@ void ss_page_search(struct ss_wreq *r)
     const char *name = L(r, "搜索指标和地区");
     struct found fd;
     struct ss_err err;
+    char text[SS_ERR_TEXT];
     struct ss_buf desc;
     int rc = 0, asked = q && *q;
 
@@ -358,7 +359,7 @@ void ss_page_search(struct ss_wreq *r)
     } else if (rc) {
         raw(b, "<p role=\"alert\">");
         raw(b, L(r, "无法搜索："));
-        ss_html(b, err.msg);
+        ss_html(b, ss_err_text(&err, r->lang, text, sizeof text));
         raw(b, "</p>");
     } else {
         raw(b, "<p role=\"status\">");

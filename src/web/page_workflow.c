@@ -16,9 +16,9 @@
  *                    (/console/ledger) and submits ticked drafts at once
  *                    (/console/submit).
  *
- * Errors are the core's, in the page's voice (core/report.h): Chinese on
- * Chinese pages, English with ?lang=en, naming the form's fields ("本期累
- * 计值：…", "“更正”"), never the CLI's flags. Forms carry the session's
+ * Errors are the core's, in the form's voice (core/report.h) and the page's
+ * language (ss_err_text), naming the form's fields ("本期累计值：…",
+ * "“更正”"), never the CLI's flags. Forms carry the session's
  * CSRF token in a hidden field; every decision is core/'s, as for the API.
  * The helpers both console files use are declared in workflow_web.h.
  */
@@ -42,7 +42,8 @@
 
 enum ss_voice ss_wf_voice(const struct ss_wreq *r)
 {
-    return r->lang == SS_LANG_EN ? SS_VOICE_FORM_EN : SS_VOICE_FORM_ZH;
+    (void)r;
+    return SS_VOICE_FORM;
 }
 
 void ss_wf_hidden(struct ss_buf *b, const char *name, const char *value)
@@ -91,41 +92,18 @@ static const char *field_label(struct ss_wreq *r, const char *field)
     return NULL;
 }
 
-/* "label: message" into out, the label naming the form's field. */
+/* "label: message" into out in the page's language, the label naming the
+ * form's field. */
 void ss_wf_labelled(struct ss_wreq *r, const struct ss_err *err, char *out, size_t cap)
 {
     const char *label = field_label(r, err->field);
+    char text[SS_ERR_TEXT];
 
+    ss_err_text(err, r->lang, text, sizeof text);
     if (label)
-        snprintf(out, cap, L(r, "%s：%s"), label, err->msg);
+        snprintf(out, cap, L(r, "%s：%s"), label, text);
     else
-        snprintf(out, cap, "%s", err->msg);
-}
-
-/* A sheet's refusal (base/sheet.c speaks English) in Chinese. */
-static const char *sheet_error_zh(const char *msg)
-{
-    static const char *const map[][2] = {
-        {"the sheet's cells hold more than", "台账单元格中的文字总量超过上限（正常台账远小于此；是"
-                                             "否每个单元格都重复了同一段长文字？）"},
-        {"the file is UTF-16",
-         "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为 CSV 或 .xlsx"},
-        {"the file is neither", "文件既不是 UTF-8 也不是 GB18030 文本；请另存为 CSV 或 .xlsx"},
-        {"the file is not valid UTF-8", "文件不是有效的 UTF-8 文本；请选择 GB18030 或自动识别"},
-        {"the file is not valid GB18030", "文件不是有效的 GB18030 文本；请选择 UTF-8 或自动识别"},
-        {"the file holds NUL", "文件含有空字节，不是 CSV 文本"},
-        {"the file is larger", "文件超过大小上限"},
-        {"the file has more than", "台账超过行数上限"},
-        {"the sheet has more", "台账超过行数上限"},
-        {"the CSV is malformed", "CSV 格式有误（引号不成对？）"},
-        {"other ledgers are being read", "其他台账正在读取，请稍后再上传"},
-    };
-    size_t i;
-
-    for (i = 0; i < SS_ARRAY_LEN(map); i++)
-        if (strncmp(msg, map[i][0], strlen(map[i][0])) == 0 || strstr(msg, map[i][0]))
-            return map[i][1];
-    return "文件不是有效的 .xlsx 工作簿或 CSV 表格，无法读取；请用下载的台账填写后上传";
+        snprintf(out, cap, "%s", text);
 }
 
 void ss_wf_notice(struct ss_buf *b, const char *notice)
@@ -386,6 +364,7 @@ static void drafts_form(struct ss_wreq *r, const struct ss_ledger *l, const char
 static void ledger_errors(struct ss_wreq *r, const struct page_msgs *m)
 {
     struct ss_buf *b = &r->resp->body;
+    char text[SS_ERR_TEXT];
     size_t i;
 
     if (!m->nle)
@@ -400,7 +379,7 @@ static void ledger_errors(struct ss_wreq *r, const struct page_msgs *m)
         else
             ss_buf_printf(b, L(r, "第 %d 行"), m->le[i].row);
         raw(b, L(r, "："));
-        ss_html(b, m->le[i].message);
+        ss_html(b, ss_err_text(&m->le[i].err, r->lang, text, sizeof text));
         raw(b, "</li>");
     }
     raw(b, "</ul></div>\n");
@@ -504,6 +483,7 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
                         const char *period, const struct page_msgs *m)
 {
     struct ss_buf *b = &r->resp->body;
+    char text[SS_ERR_TEXT];
     struct ss_ledger l;
     struct ss_err err;
     char d[11];
@@ -525,9 +505,11 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     if (org < 0 ||
         ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u->org, period, &l, &err)) {
         if (org >= 0 && strcmp(err.field, "period") == 0)
-            snprintf(err.msg, sizeof err.msg, L(r, "填报期：“%.20s”不是计划内的月份（年-月）"),
+            snprintf(text, sizeof text, L(r, "填报期：“%.20s”不是计划内的月份（年-月）"),
                      period ? period : "");
-        ss_wf_alert(b, org < 0 ? L(r, "账号的区划未知。") : err.msg);
+        else if (org >= 0)
+            ss_err_text(&err, r->lang, text, sizeof text);
+        ss_wf_alert(b, org < 0 ? L(r, "账号的区划未知。") : text);
         raw(b, "<p><a href=\"/console/report\">");
         raw(b, L(r, "回到当前填报期"));
         raw(b, "</a></p>\n");
@@ -646,7 +628,7 @@ void ss_page_report_post(struct ss_wreq *r)
     struct ss_store *st;
     struct row_msg msgs[MAX_MSGS];
     struct page_msgs m;
-    char msgtext[MAX_MSGS][sizeof(((struct ss_err *)0)->msg) + 64];
+    char msgtext[MAX_MSGS][SS_ERR_TEXT + 64];
     char csrf[SS_TOKEN_HEX], date[11], url[128], period[8];
     const char *action = ss_http_field(r->http, "action");
     const char *status = action && strcmp(action, "draft") == 0 ? "draft" : "submitted";
@@ -721,7 +703,9 @@ void ss_page_report_post(struct ss_wreq *r)
         snprintf(key, sizeof key, "ev_%lld", (long long)t->id);
         if ((ev = ss_http_file(r->http, key)) && ev->len &&
             ss_wf_evidence_save(r, st, &u, id, ev, v, &err) && nmsgs < MAX_MSGS) {
-            snprintf(msgtext[nmsgs], sizeof msgtext[0], L(r, "佐证材料：%s"), err.msg);
+            char text[SS_ERR_TEXT];
+            snprintf(msgtext[nmsgs], sizeof msgtext[0], L(r, "佐证材料：%s"),
+                     ss_err_text(&err, r->lang, text, sizeof text));
             msgs[nmsgs].tid = t->id;
             msgs[nmsgs].msg = msgtext[nmsgs];
             nmsgs++;
@@ -756,7 +740,7 @@ void ss_page_ledger_post(struct ss_wreq *r)
     const char *period = ss_http_field(r->http, "period");
     const char *action = ss_http_field(r->http, "action");
     const char *status = action && strcmp(action, "submit") == 0 ? "submitted" : "draft";
-    char csrf[SS_TOKEN_HEX], url[160], notice[200], alert[sizeof err.msg + 64];
+    char csrf[SS_TOKEN_HEX], url[160], notice[200], alert[SS_ERR_TEXT + 64];
     int busy;
 
     if (ss_web_auth(r, 1, &u) || ss_wf_session_csrf(r, &u, csrf))
@@ -784,8 +768,6 @@ void ss_page_ledger_post(struct ss_wreq *r)
     }
     if (ss_wf_sheet_read(f->value, f->len, enc, &sh, &busy, &err)) {
         r->resp->status = busy ? 503 : 400;
-        if (v == SS_VOICE_FORM_ZH)
-            snprintf(err.msg, sizeof err.msg, "%s", sheet_error_zh(err.msg));
         ss_wf_labelled(r, &err, alert, sizeof alert);
         m.alert = alert;
         report_page(r, &u, csrf, period, &m);
@@ -872,7 +854,9 @@ void ss_page_submit_post(struct ss_wreq *r)
         if (ss_workflow_resubmit(st, r->e, &u, ids[i], ss_wf_voice(r), &err) == SS_OK) {
             ok++;
         } else if (used < sizeof alert - 1) {
-            int w = snprintf(alert + used, sizeof alert - used, "%s%s", used ? " " : "", err.msg);
+            char text[SS_ERR_TEXT];
+            int w = snprintf(alert + used, sizeof alert - used, "%s%s", used ? " " : "",
+                             ss_err_text(&err, r->lang, text, sizeof text));
             used += w > 0 ? (size_t)w : 0;
             if (used >= sizeof alert)
                 used = sizeof alert - 1;

@@ -71,6 +71,7 @@
 #include <unistd.h>
 
 #include "base/date.h"
+#include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
 #include "embedded.h"
@@ -641,24 +642,27 @@ static const char *route_allow(const struct ss_route *rt)
     return allow;
 }
 
-static void not_allowed(struct ss_http_resp *resp, int api, const struct ss_route *rt)
+static void not_allowed(const struct ss_http_req *req, struct ss_http_resp *resp, int api,
+                        const struct ss_route *rt)
 {
     const char *allow = route_allow(rt);
+    enum ss_lang lang = ss_web_lang(req);
+    char msg[256];
 
     resp->status = 405;
     resp->allow = allow;
     resp->cache_control = "no-store";
     if (api) {
         resp->ctype = "application/json; charset=utf-8";
+        snprintf(msg, sizeof msg, ss_tr(lang, "Only %s are allowed here."), allow);
         ss_buf_puts(&resp->body, "{\"error\":{\"code\":\"method_not_allowed\","
-                                 "\"message\":\"Only ");
-        ss_buf_puts(&resp->body, allow);
-        ss_buf_puts(&resp->body, " are allowed here.\"}}\n");
+                                 "\"message\":\"");
+        ss_esc_json(&resp->body, msg, strlen(msg));
+        ss_buf_puts(&resp->body, "\"}}\n");
     } else {
         resp->ctype = "text/plain; charset=utf-8";
-        ss_buf_puts(&resp->body, "Method not allowed: use ");
-        ss_buf_puts(&resp->body, allow);
-        ss_buf_puts(&resp->body, ".\n");
+        ss_buf_printf(&resp->body, ss_tr(lang, "Method not allowed: use %s."), allow);
+        ss_buf_puts(&resp->body, "\n");
     }
 }
 
@@ -968,16 +972,23 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     if (!get) {
         op = route_op(rt, req->method);
         if (!op) {
-            not_allowed(resp, api, rt);
+            not_allowed(req, resp, api, rt);
             return;
         }
         if (cross_origin(req)) {
+            const char *msg =
+                ss_tr(ss_web_lang(req), "Requests from another site's pages are refused.");
             resp->status = 403;
             resp->cache_control = "no-store";
             resp->ctype = api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
-            ss_buf_puts(&resp->body, api ? "{\"error\":{\"code\":\"cross_origin\",\"message\":"
-                                           "\"Requests from another site's pages are refused.\"}}\n"
-                                         : "Requests from another site's pages are refused.\n");
+            if (api) {
+                ss_buf_puts(&resp->body, "{\"error\":{\"code\":\"cross_origin\",\"message\":\"");
+                ss_esc_json(&resp->body, msg, strlen(msg));
+                ss_buf_puts(&resp->body, "\"}}\n");
+            } else {
+                ss_buf_puts(&resp->body, msg);
+                ss_buf_putc(&resp->body, '\n');
+            }
             return;
         }
         if (defer_op(w, req, resp, op, r.param) != 0)
@@ -985,7 +996,7 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
         return;
     }
     if (rt && !rt->fn) {
-        not_allowed(resp, api, rt);
+        not_allowed(req, resp, api, rt);
         return;
     }
     for (i = 0; i < w->nassets; i++)

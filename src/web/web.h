@@ -89,8 +89,12 @@ void ss_api_plan(struct ss_wreq *r);
 void ss_api_target(struct ss_wreq *r);
 void ss_api_org(struct ss_wreq *r);
 void ss_api_openapi(struct ss_wreq *r);
-/* {"error":{"code","message"}} with status. */
-void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msg);
+/* {"error":{"code","message"}} with status; msgid is a message id, written
+ * in the request's language (r->lang: ?lang=, Accept-Language, English). */
+void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msgid);
+/* The same with e's message in the request's language (no field: errors
+ * about a request's fields are ss_wf_error's, web/workflow_web.h). */
+void ss_api_err(struct ss_wreq *r, int status, const char *code, const struct ss_err *e);
 /* The request's JSON body as a jansson object (the caller json_decref's
  * it). NULL after answering 415 (not application/json) or 400 (malformed,
  * not an object); the core already refused bodies over SS_HTTP_MAX_BODY

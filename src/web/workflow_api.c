@@ -39,6 +39,7 @@
 void ss_wf_error(struct ss_wreq *r, const struct ss_err *err, int path_id)
 {
     struct ss_json j;
+    char msg[SS_ERR_TEXT];
     int status;
     const char *code;
 
@@ -70,7 +71,8 @@ void ss_wf_error(struct ss_wreq *r, const struct ss_err *err, int path_id)
     ss_json_obj(&j);
     ss_json_kstr(&j, "code", code);
     ss_json_kstr(&j, "message",
-                 status == 500 ? "The store failed; nothing was changed." : err->msg);
+                 status == 500 ? ss_tr(r->lang, "The store failed; nothing was changed.")
+                               : ss_err_text(err, r->lang, msg, sizeof msg));
     if (err->field[0])
         ss_json_kstr(&j, "field", err->field);
     ss_json_obj_end(&j);
@@ -281,8 +283,9 @@ void ss_api_report_submit(struct ss_wreq *r)
 }
 
 /* The error object of one failed approval (as ss_wf_error writes it). */
-static void result_error(struct ss_json *j, const struct ss_err *err)
+static void result_error(struct ss_wreq *r, struct ss_json *j, const struct ss_err *err)
 {
+    char msg[SS_ERR_TEXT];
     const char *code = err->code == SS_EFORBIDDEN  ? "forbidden"
                        : err->code == SS_ECONFLICT ? "conflict"
                        : err->code == SS_ENOTFOUND ? "not_found"
@@ -293,7 +296,8 @@ static void result_error(struct ss_json *j, const struct ss_err *err)
     ss_json_obj(j);
     ss_json_kstr(j, "code", code);
     ss_json_kstr(j, "message",
-                 err->code == SS_EDB ? "The store failed; nothing was changed." : err->msg);
+                 err->code == SS_EDB ? ss_tr(r->lang, "The store failed; nothing was changed.")
+                                     : ss_err_text(err, r->lang, msg, sizeof msg));
     if (err->field[0])
         ss_json_kstr(j, "field", err->field);
     ss_json_obj_end(j);
@@ -348,7 +352,7 @@ void ss_api_reports_approve(struct ss_wreq *r)
         if (res[i].rc == SS_OK)
             ss_json_kstr(&j, "status", "approved");
         else
-            result_error(&j, &res[i].err);
+            result_error(r, &j, &res[i].err);
         ss_json_obj_end(&j);
     }
     ss_json_arr_end(&j);

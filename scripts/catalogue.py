@@ -12,9 +12,9 @@ fails, naming each one, when
   - an id the code uses has no translation in a catalogue (zh_CN.po, en.po,
     ug.po), or a catalogue holds an id the code no longer uses;
   - a translation's conversions differ from its id's (when the id is a
-    format: it has conversions, or the entry is flagged c-format): the same arguments,
-    each once, of the same type ("%s", "%lld", "%g"), reordered only with
-    positions ("%2$s"); an id itself takes its arguments in order;
+    format: it has conversions, or the entry is flagged c-format): the same
+    arguments, each once, of the same type ("%s", "%lld", "%g"), reordered
+    only with positions ("%2$s"); an id itself takes its arguments in order;
   - a translation's markup (<tags>, &entities;) differs from its id's;
   - an L() or LC() call passes something other than a literal (ids chosen
     at run time are tables of N_("...") looked up with ss_tr).
@@ -206,6 +206,7 @@ def conversions(s):
 
 
 def format_problem(msgid, msgstr):
+    """Why msgstr cannot stand for the format msgid, or None."""
     a, b = conversions(msgid), conversions(msgstr)
     if any(p is not None for p, _, _ in a):
         return 'the id takes its arguments out of order (positions belong in translations)'

@@ -24,6 +24,8 @@ int cmd_import(int argc, char **argv);
 int cmd_plan_target(int argc, char **argv);
 /* plan project set: a project's lead department (cmd_plan_edit.c). */
 int cmd_plan_project(int argc, char **argv);
+/* plan translate: translations of the plan's content (cmd_plan_translate.c). */
+int cmd_plan_translate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);

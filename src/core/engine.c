@@ -45,6 +45,8 @@
 #include "base/date.h"
 #include "base/util.h"
 #include "core/engine_int.h"
+#include "core/translate.h"
+#include "store/store_translation.h"
 
 static void *track(struct ss_engine *e, void *p, size_t n)
 {
@@ -569,6 +571,7 @@ static void engine_clear(struct ss_engine *e)
     free(e->by_depth);
     free(e->nassigned);
     free(e->scratch);
+    ss_texts_free(e->texts);
     ss_orgs_free(e->orgs, e->norgs);
     ss_plan_free(e->plan);
     memset(e, 0, sizeof *e);
@@ -760,6 +763,9 @@ static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id
     }
     if ((rc = ss_store_plan_load(st, plan_id, &e->plan, err)))
         return rc;
+    e->texts_version = ss_store_translation_version(st);
+    if ((rc = ss_texts_load(st, &e->texts, err)))
+        return rc;
     if (e->plan->start == SS_NO_DATE || e->plan->end == SS_NO_DATE || e->plan->end < e->plan->start)
         return ss_err_set(err, SS_EINVAL, "plan", "the plan has no valid period");
     e->ndays = e->plan->end - e->plan->start + 1;
@@ -854,7 +860,7 @@ void ss_engine_free(struct ss_engine *e)
 
 int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
 {
-    int64_t gen = ss_store_data_version(st), seq, plan_id, structure, assignments;
+    int64_t gen = ss_store_data_version(st), seq, plan_id, structure, assignments, texts;
     int rc;
 
     if (gen == e->generation)
@@ -876,6 +882,16 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
         return 1;
     }
     e->generation = gen;
+    texts = ss_store_translation_version(st); /* before the load: never newer than it */
+    if (texts != e->texts_version) {
+        struct ss_texts *t;
+        int64_t v = texts;
+        if ((rc = ss_texts_load(st, &t, NULL)))
+            return rc;
+        ss_texts_free(e->texts);
+        e->texts = t;
+        e->texts_version = v;
+    }
     if (assignments != e->assignment_version) {
         size_t t, o;
         for (t = 0; t < e->plan->ntargets; t++)
@@ -894,6 +910,11 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
 const struct ss_plan *ss_engine_plan(const struct ss_engine *e)
 {
     return e->plan;
+}
+
+const struct ss_texts *ss_engine_texts(const struct ss_engine *e)
+{
+    return e->texts;
 }
 
 size_t ss_engine_org_count(const struct ss_engine *e)

@@ -79,6 +79,8 @@ struct ss_engine {
     int64_t generation;
     int64_t structure_version; /* ss_store_versions at load */
     int64_t assignment_version;
+    struct ss_texts *texts; /* translations of plan content (core/translate.h) */
+    int64_t texts_version;  /* ss_store_translation_version at their load */
     size_t bytes;
 };
 

@@ -65,6 +65,8 @@ static const struct audited {
      * image, so the log holds nothing that opens a session; the row is
      * known by its rowid. */
     {"session", "account_id,created_at,expires_at", STORE_SCHEMA_SIGNED, "rowid", 1},
+    /* translations of plan content, like the plan content itself */
+    {"translation", "id,kind,ref,lang,text,updated_by,updated_at", 8, "id", 0},
 };
 
 #define SIG_DOMAIN "shishi audit v1\x1f"

@@ -68,13 +68,12 @@ static void inbox_item(struct ss_wreq *r, const struct ss_user *u, const char *c
     raw(b, "\"><h2 id=\"r");
     raw(b, idbuf);
     raw(b, "\">");
-    ss_zh_open(r, "span");
     if (org >= 0)
-        ss_html(b, ss_engine_org(r->e, org)->name);
+        ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, org)->code,
+                   ss_engine_org(r->e, org)->name);
     raw(b, " · ");
     if (t)
-        ss_html(b, t->metric);
-    ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
     raw(b, "</h2>\n<p class=\"value\">");
     ss_wf_values(b, t, x->value, x->numerator, x->denominator);
     if (t) {

@@ -198,9 +198,8 @@ void ss_page_console(struct ss_wreq *r)
         raw(b, "<a href=\"/orgs/");
         ss_attr(b, u.org);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, ss_engine_org(r->e, org)->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, org)->code,
+                   ss_engine_org(r->e, org)->name);
         raw(b, "</a> (");
         ss_html(b, u.org);
         raw(b, ")");

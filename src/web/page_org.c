@@ -94,9 +94,7 @@ static void rank_children(struct ss_wreq *r, long org)
         ss_buf_printf(b, "<tr><td>%zu</td><th scope=\"row\"><a href=\"/orgs/", i + 1);
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         ss_buf_printf(b, "</a></th><td>%d</td><td>%d</td><td>%d</td><td>",
                       rk[i].counts.n[SS_ST_SERIOUS] + rk[i].counts.n[SS_ST_NOT_REPORTED],
                       rk[i].counts.n[SS_ST_LAGGING],
@@ -146,21 +144,20 @@ void ss_page_org(struct ss_wreq *r)
     {
         struct ss_buf desc;
         ss_buf_init(&desc, 2048);
-        ss_buf_puts(&desc, g->name);
+        ss_buf_puts(&desc, ss_content_text(r, SS_TEXT_ORG, g->code, g->name));
         ss_buf_printf(&desc, L(r, "：%zu 项民生实事指标在本地区的完成情况和下级地区排名。截至 "),
                       r->plan->ntargets);
         ss_day(&desc, r->day);
         ss_buf_puts(&desc, L(r, "："));
         ss_fig_counts_text(&desc, r->lang, &c, 0);
         ss_buf_puts(&desc, L(r, "。"));
-        ss_page_begin_desc(r, g->name, desc.err || !desc.data ? NULL : desc.data);
+        ss_page_begin_desc(r, ss_content_text(r, SS_TEXT_ORG, g->code, g->name),
+                           desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
     }
     ss_org_crumbs(r, org, 0);
     raw(b, "<h1>");
-    ss_zh_open(r, "span");
-    ss_html(b, g->name);
-    ss_zh_close(r, "span");
+    ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
     raw(b, "</h1>\n");
     ss_as_of_line(r, r->day);
     raw(b, "<section aria-labelledby=\"h-tg\"><h2 id=\"h-tg\">");
@@ -172,9 +169,7 @@ void ss_page_org(struct ss_wreq *r)
         ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, t->metric);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
         raw(b, "</a></th>");
         ss_fig_cells(r, t, &fs[k]);
         raw(b, "</tr>");
@@ -256,16 +251,13 @@ static void place_hits(struct ss_wreq *r, const struct found *fd)
         raw(b, "<li><a href=\"/orgs/");
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         raw(b, "</a> <span class=\"fig\">");
         ss_html(b, g->code);
         if (parent >= 0) {
             raw(b, " · ");
-            ss_zh_open(r, "span");
-            ss_html(b, ss_engine_org(r->e, parent)->name);
-            ss_zh_close(r, "span");
+            ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, parent)->code,
+                       ss_engine_org(r->e, parent)->name);
         }
         raw(b, "</span></li>");
     }
@@ -282,9 +274,8 @@ static void target_hits(struct ss_wreq *r, const struct found *fd)
     raw(b, LC(r, "section", "指标"));
     if (fd->at >= 0) {
         raw(b, L(r, "（"));
-        ss_zh_open(r, "span");
-        ss_html(b, ss_engine_org(r->e, at)->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, at)->code,
+                   ss_engine_org(r->e, at)->name);
         raw(b, L(r, "）"));
     }
     raw(b, "</h2><ul class=\"hits\">");
@@ -302,9 +293,7 @@ static void target_hits(struct ss_wreq *r, const struct found *fd)
             ss_attr(b, ss_engine_org(r->e, at)->code);
         }
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, t->metric);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
         raw(b, "</a> ");
         ss_status_badge(r, (int)f.status);
         raw(b, " <span class=\"fig\">");

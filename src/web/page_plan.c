@@ -100,9 +100,7 @@ static void places(struct ss_wreq *r)
         raw(b, "<li><a href=\"/orgs/");
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         raw(b, "</a></li>");
     }
     raw(b, "</ul></section>\n");
@@ -123,11 +121,10 @@ void ss_page_plan(struct ss_wreq *r)
     ss_buf_printf(&desc, L(r, "：%zu 件实事、%zu 项指标的进展，按项目和地区查看。"), p->nprojects,
                   p->ntargets);
     ss_buf_puts(&desc, sum.data ? sum.data : "");
-    ss_page_begin_desc(r, p->title, desc.err || !desc.data ? NULL : desc.data);
+    ss_page_begin_desc(r, ss_content_text_id(r, SS_TEXT_PLAN, p->id, p->title),
+                       desc.err || !desc.data ? NULL : desc.data);
     raw(b, "<h1>");
-    ss_zh_open(r, "span");
-    ss_html(b, p->title);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_PLAN, p->id, p->title);
     raw(b, "</h1>\n");
     ss_as_of_line(r, r->day);
     raw(b, "<p class=\"lead\" id=\"summary\">");
@@ -152,9 +149,7 @@ void ss_page_plan(struct ss_wreq *r)
         project_sum(r, pr->no, &s);
         ss_buf_printf(b, "<li class=\"project\"><h2><a href=\"/projects/%d\">", pr->no);
         ss_buf_printf(b, "<span class=\"no\">%d.</span> ", pr->no);
-        ss_zh_open(r, "span");
-        ss_html(b, pr->title);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_PROJECT, pr->id, pr->title);
         raw(b, "</a></h2>\n<div class=\"sum\">");
         ss_status_badge(r, s.status);
         raw(b, "<span class=\"fig\">");
@@ -174,9 +169,7 @@ void ss_page_plan(struct ss_wreq *r)
                 continue;
             ss_engine_figure(r->e, k, ss_engine_top_org(r->e), r->day, &f);
             ss_buf_printf(b, "<li><a href=\"/targets/%lld\">", (long long)t->id);
-            ss_zh_open(r, "span");
-            ss_html(b, t->metric);
-            ss_zh_close(r, "span");
+            ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
             raw(b, "</a> <span class=\"fig\">");
             ss_fig_line(r, t, &f);
             raw(b, "</span> ");
@@ -212,14 +205,15 @@ void ss_page_project(struct ss_wreq *r)
             n += p->targets[i].project_no == pr->no;
         ss_buf_init(&desc, 2048);
         ss_buf_printf(&desc, L(r, "第%d件实事："), pr->no);
-        ss_buf_puts(&desc, pr->title);
+        ss_buf_puts(&desc, ss_content_text_id(r, SS_TEXT_PROJECT, pr->id, pr->title));
         ss_buf_printf(&desc, L(r, "。%d 项指标的计划、完成和进度"), n);
         if (pr->lead_dept && strcmp(pr->lead_dept, "unknown") != 0) {
             ss_buf_puts(&desc, L(r, "；牵头单位："));
             ss_buf_puts(&desc, pr->lead_dept);
         }
         ss_buf_puts(&desc, L(r, "。"));
-        ss_page_begin_desc(r, pr->title, desc.err || !desc.data ? NULL : desc.data);
+        ss_page_begin_desc(r, ss_content_text_id(r, SS_TEXT_PROJECT, pr->id, pr->title),
+                           desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
     }
     raw(b, "<nav class=\"crumbs\" aria-label=\"");
@@ -228,9 +222,7 @@ void ss_page_project(struct ss_wreq *r)
     raw(b, L(r, "全部实事"));
     raw(b, "</a></nav>\n<h1>");
     ss_buf_printf(b, "%d. ", pr->no);
-    ss_zh_open(r, "span");
-    ss_html(b, pr->title);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_PROJECT, pr->id, pr->title);
     raw(b, "</h1>\n");
     if (pr->lead_dept && strcmp(pr->lead_dept, "unknown") != 0) {
         raw(b, "<p>");
@@ -249,9 +241,7 @@ void ss_page_project(struct ss_wreq *r)
         ss_engine_figure(r->e, i, ss_engine_top_org(r->e), r->day, &f);
         raw(b, "<section class=\"target\"><h2>");
         ss_buf_printf(b, "<a href=\"/targets/%lld\">", (long long)t->id);
-        ss_zh_open(r, "span");
-        ss_html(b, t->metric);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
         raw(b, "</a></h2>");
         ss_zh_open(r, "p");
         ss_html(b, t->text);

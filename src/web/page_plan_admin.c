@@ -153,9 +153,7 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
     raw(b, "<h1>");
     raw(b, L(r, "计划设置"));
     raw(b, "</h1>\n<p>");
-    ss_zh_open(r, "span");
-    ss_html(b, p->title);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_PLAN, p->id, p->title);
     ss_buf_printf(b, " · %d · ", p->year);
     raw(b, p->state == SS_PLAN_DRAFT ? L(r, "草案（尚未启用）") : L(r, "现行计划"));
     raw(b, "</p>\n");
@@ -196,9 +194,7 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
         raw(b, no);
         raw(b, "\">");
         ss_buf_printf(b, "%d. ", pr->no);
-        ss_zh_open(r, "span");
-        ss_html(b, pr->title);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_PROJECT, pr->id, pr->title);
         raw(b, "</label><input type=\"text\" name=\"lead\" id=\"lead-");
         raw(b, no);
         ss_buf_printf(b, "\" maxlength=\"%d\" autocomplete=\"off\" value=\"", SS_MAX_NAME);
@@ -225,9 +221,7 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
 
         raw(b, "<h3>");
         ss_buf_printf(b, "%d. ", pr->no);
-        ss_zh_open(r, "span");
-        ss_html(b, pr->title);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_PROJECT, pr->id, pr->title);
         raw(b, "</h3>\n");
         for (k = 0; k < p->ntargets; k++) {
             const struct ss_target *t = &p->targets[k];
@@ -254,9 +248,7 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
             raw(b, "\">#");
             raw(b, tid);
             raw(b, " ");
-            ss_zh_open(r, "span");
-            ss_html(b, t->metric);
-            ss_zh_close(r, "span");
+            ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
             raw(b, " (");
             ss_num(b, t->value);
             raw(b, " ");

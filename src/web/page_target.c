@@ -139,7 +139,8 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
     fs = ss_xcalloc(nkids, sizeof *fs);
     for (i = 0; i < nkids; i++) {
         ss_engine_figure(r->e, ti, kids[i], r->day, &fs[i]);
-        labels[i] = ss_engine_org(r->e, kids[i])->name;
+        labels[i] = ss_content_text(r, SS_TEXT_ORG, ss_engine_org(r->e, kids[i])->code,
+                                    ss_engine_org(r->e, kids[i])->name);
         /* a level on the 0-100 scale with its target as the tick; a running
          * total as a share of the place's plan with what is due */
         prog[i] = level ? (fs[i].reporters ? fs[i].actual : NAN) : fs[i].progress;
@@ -162,9 +163,7 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
         ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         raw(b, "</a></th>");
         ss_fig_cells(r, t, &fs[i]);
         raw(b, "</tr>");
@@ -197,20 +196,18 @@ void ss_page_target(struct ss_wreq *r)
     {
         struct ss_buf desc;
         ss_buf_init(&desc, 2048);
-        ss_fig_sentence_text(&desc, r->lang, t, g->name, &f);
+        ss_fig_sentence_text(&desc, r->lang, t, ss_content_text(r, SS_TEXT_ORG, g->code, g->name),
+                             &f);
         ss_buf_puts(&desc, L(r, "逐月进度与下级地区完成情况。"));
-        ss_page_begin_desc(r, t->metric, desc.err || !desc.data ? NULL : desc.data);
+        ss_page_begin_desc(r, ss_content_text_id(r, SS_TEXT_TARGET, t->id, t->metric),
+                           desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
     }
     ss_org_crumbs(r, org, (long long)t->id);
     raw(b, "<h1>");
-    ss_zh_open(r, "span");
-    ss_html(b, t->metric);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
     raw(b, " <small>");
-    ss_zh_open(r, "span");
-    ss_html(b, g->name);
-    ss_zh_close(r, "span");
+    ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
     raw(b, "</small></h1>\n<p class=\"src\">");
     ss_buf_printf(b, "<a href=\"/projects/%d\">", t->project_no);
     ss_buf_printf(b, L(r, "第%d件实事"), t->project_no);

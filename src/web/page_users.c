@@ -83,9 +83,8 @@ static int list_one(void *ctx, const struct ss_account_rec *a)
     raw(b, role_words(r, a->role));
     raw(b, "</td><td>");
     if (org >= 0) {
-        ss_zh_open(r, "span");
-        ss_html(b, ss_engine_org(r->e, org)->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, org)->code,
+                   ss_engine_org(r->e, org)->name);
         raw(b, " ");
     }
     raw(b, "(");

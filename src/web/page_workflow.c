@@ -228,6 +228,8 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
         raw(b, L(r, "账号管理"));
         raw(b, "</a></li><li><a href=\"/console/plan\">");
         raw(b, L(r, "计划设置（牵头单位、时序进度）"));
+        raw(b, "</a></li><li><a href=\"/console/translate\">");
+        raw(b, L(r, "内容翻译"));
         raw(b, "</a></li>");
     }
     raw(b, "</ul></nav>\n");
@@ -347,9 +349,7 @@ static void drafts_form(struct ss_wreq *r, const struct ss_ledger *l, const char
         raw(b, "\"><label for=\"s");
         raw(b, idbuf);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, t->metric);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
         raw(b, " ");
         ss_wf_values(b, t, a->pending_value, a->pending_num, a->pending_den);
         raw(b, " ");
@@ -394,9 +394,7 @@ static void report_row(struct ss_wreq *r, const struct ss_my_assignment *a,
     const char *typed;
 
     raw(b, "<fieldset class=\"row\"><legend>");
-    ss_zh_open(r, "span");
-    ss_html(b, t->metric);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
     raw(b, "（");
     ss_html(b, t->unit);
     raw(b, "）</legend>\n<p>");
@@ -518,9 +516,8 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     }
     deadline_day = ss_store_plan_deadline_day(r->st, r->plan->id);
     raw(b, "<p>");
-    ss_zh_open(r, "span");
-    ss_html(b, ss_engine_org(r->e, org)->name);
-    ss_zh_close(r, "span");
+    ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, org)->code,
+               ss_engine_org(r->e, org)->name);
     raw(b, " · ");
     raw(b, L(r, "填报期 "));
     ss_html(b, l.period);

@@ -158,6 +158,50 @@ void ss_zh_close(struct ss_wreq *r, const char *tag)
     ss_buf_printf(&r->resp->body, "</%s>", tag);
 }
 
+const char *ss_content_text(const struct ss_wreq *r, enum ss_text_kind kind, const char *ref,
+                            const char *zh)
+{
+    const char *t = r->e ? ss_texts_get(ss_engine_texts(r->e), kind, ref, r->lang) : NULL;
+
+    return t ? t : zh;
+}
+
+const char *ss_content_text_id(const struct ss_wreq *r, enum ss_text_kind kind, int64_t id,
+                               const char *zh)
+{
+    const char *t = r->e ? ss_texts_get_id(ss_engine_texts(r->e), kind, id, r->lang) : NULL;
+
+    return t ? t : zh;
+}
+
+/* t: the translation, or NULL for the Chinese */
+static void content(struct ss_wreq *r, const char *tag, const char *t, const char *zh)
+{
+    struct ss_buf *b = &r->resp->body;
+
+    if (t) { /* in the page's language: no lang of its own */
+        ss_buf_printf(b, "<%s>", tag);
+        ss_html(b, t);
+        ss_buf_printf(b, "</%s>", tag);
+        return;
+    }
+    ss_zh_open(r, tag);
+    ss_html(b, zh);
+    ss_zh_close(r, tag);
+}
+
+void ss_content(struct ss_wreq *r, const char *tag, enum ss_text_kind kind, const char *ref,
+                const char *zh)
+{
+    content(r, tag, r->e ? ss_texts_get(ss_engine_texts(r->e), kind, ref, r->lang) : NULL, zh);
+}
+
+void ss_content_id(struct ss_wreq *r, const char *tag, enum ss_text_kind kind, int64_t id,
+                   const char *zh)
+{
+    content(r, tag, r->e ? ss_texts_get_id(ss_engine_texts(r->e), kind, id, r->lang) : NULL, zh);
+}
+
 void ss_org_crumbs(struct ss_wreq *r, long org, long long target_id)
 {
     struct ss_buf *b = &r->resp->body;
@@ -188,9 +232,7 @@ void ss_org_crumbs(struct ss_wreq *r, long org, long long target_id)
             ss_attr(b, g->code);
             raw(b, "\">");
         }
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         raw(b, i == 0 ? "</span></li>" : "</a></li>");
     }
     raw(b, "</ol></nav>\n");

@@ -21,6 +21,7 @@
 
 #include "base/buf.h"
 #include "base/l10n.h"
+#include "core/translate.h"
 #include "web/web.h"
 
 #define L(r, msgid) ss_tr((r)->lang, msgid)
@@ -62,6 +63,20 @@ void ss_progress_bar(struct ss_wreq *r, double progress, double expected);
  * (with dir="ltr" on right-to-left ones). */
 void ss_zh_open(struct ss_wreq *r, const char *tag);
 void ss_zh_close(struct ss_wreq *r, const char *tag);
+/* Plan content in the page's language: the translation of (kind, ref)
+ * (core/translate.h: the plan's title, a project's or target's title, an
+ * org unit's name) where an admin entered one, else zh, the Chinese, in
+ * <tag lang="zh-CN"> as ss_zh_open writes it. ref: the decimal id, or the
+ * org unit's code. */
+void ss_content(struct ss_wreq *r, const char *tag, enum ss_text_kind kind, const char *ref,
+                const char *zh);
+void ss_content_id(struct ss_wreq *r, const char *tag, enum ss_text_kind kind, int64_t id,
+                   const char *zh);
+/* The same as plain text (titles, descriptions, chart labels). */
+const char *ss_content_text(const struct ss_wreq *r, enum ss_text_kind kind, const char *ref,
+                            const char *zh);
+const char *ss_content_text_id(const struct ss_wreq *r, enum ss_text_kind kind, int64_t id,
+                               const char *zh);
 /* "数据截至 …" line with the link to the method page. */
 void ss_as_of_line(struct ss_wreq *r, int32_t day);
 

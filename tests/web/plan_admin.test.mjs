@@ -78,6 +78,32 @@ test('/console/plan: zero axe violations in every variant, with an error too', a
   await page.close();
 });
 
+test('/console/translate: zero axe violations in every variant, into English and Uyghur, with ' +
+     'an error too; a translation typed in shows on the page in that language', async () => {
+  const ctx = await browser({ bypassCSP: true });
+  const page = await ctx.newPage();
+  await signIn(page);
+  for (const variant of ['lang=zh', 'lang=en', 'lang=ug', 'care=1', 'care=0']) {
+    for (const to of ['en', 'ug']) {
+      await page.goto(srv.base + `/console/translate?to=${to}&${variant}`);
+      assert.deepEqual(await axe(page), [], `${variant} /console/translate?to=${to}`);
+    }
+  }
+  await page.goto(srv.base + '/console/translate?to=en&lang=zh&care=0');
+  await page.fill('#t-target-1', 'New urban jobs');
+  await page.fill('#t-target-2', 'A line\tbreak');
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+  assert.ok(await page.$('#et-target-2[role=alert]'), 'the error is next to its field');
+  assert.equal(await page.inputValue('#t-target-1'), 'New urban jobs', 'what was typed is kept');
+  assert.deepEqual(await axe(page), [], '/console/translate with an error');
+  await page.fill('#t-target-2', '');
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+  assert.match(await page.textContent('[role=status]'), /已保存：1 条译文有变化/);
+  await page.goto(srv.base + '/targets/1?lang=en');
+  assert.equal(await page.textContent('h1 span'), 'New urban jobs');
+  await page.close();
+});
+
 test('an admin sets a schedule and a lead department under the real CSP', async () => {
   const ctx = await browser();
   const page = await ctx.newPage();

@@ -29,13 +29,15 @@ CHECKS  := -DSS_CHECK
 
 SRC     := $(sort $(wildcard src/*/*.c))
 LIBSRC  := $(filter-out src/cli/main.c,$(SRC))
-GEN_SRC := build/gen/embedded.c
-OBJ     := $(patsubst src/%.c,build/obj/%.o,$(SRC)) build/obj/gen/embedded.o
-LIBOBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIBSRC)) build/obj/gen/embedded.o
-ASANOBJ := $(patsubst src/%.c,build/asan/%.o,$(LIBSRC)) build/asan/gen/embedded.o
+GEN_SRC := build/gen/embedded.c build/gen/catalogue.c
+OBJ     := $(patsubst src/%.c,build/obj/%.o,$(SRC)) build/obj/gen/embedded.o build/obj/gen/catalogue.o
+LIBOBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIBSRC)) build/obj/gen/embedded.o build/obj/gen/catalogue.o
+ASANOBJ := $(patsubst src/%.c,build/asan/%.o,$(LIBSRC)) build/asan/gen/embedded.o build/asan/gen/catalogue.o
 TESTSRC := $(sort $(wildcard tests/unit/test_*.c))
 TESTBIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(TESTSRC))
 EMBED   := $(sort $(wildcard data/embed/*))
+# the message catalogues, in SS_LANG_* order (base/l10n.h)
+PO      := po/zh_CN.po po/en.po po/ug.po
 
 .PHONY: all run check deps test unit cli-tests clang-check bench clean format lint fuzz replays
 
@@ -55,6 +57,10 @@ build/obj/gen/%.o: build/gen/%.c
 build/gen/embedded.c build/gen/embedded.h: $(EMBED) scripts/embed.sh
 	@mkdir -p build/gen
 	sh scripts/embed.sh build/gen $(EMBED)
+
+build/gen/catalogue.c: $(PO) scripts/po2c.py scripts/pofile.py
+	@mkdir -p build/gen
+	python3 scripts/po2c.py $@ $(PO)
 
 # ---- sanitizer build for tests ----
 build/asan/%.o: src/%.c $(wildcard src/*/*.h) | build/gen/embedded.h

@@ -14,10 +14,11 @@
 # needs one, and tests/cli/engines.sh checks the lockfile against 18.20.4.
 set -eu
 
+# gettext: msgfmt checks the message catalogues (tests/cli/catalogue.sh)
 PKGS="gcc clang make pkg-config libsqlite3-dev libjansson-dev libsodium-dev
 libmicrohttpd-dev libutf8proc-dev libpcre2-dev zlib1g-dev libcmocka-dev
 libclang-rt-14-dev python3 chromium fonts-noto-cjk curl sqlite3
-libxlsxwriter-dev libzip-dev libexpat1-dev libcsv-dev clang-format cppcheck"
+libxlsxwriter-dev libzip-dev libexpat1-dev libcsv-dev clang-format cppcheck gettext"
 if [ "${SHISHI_BENCH:-}" = 1 ]; then
     PKGS="$PKGS wrk nginx-light"
 fi

@@ -13,6 +13,8 @@
 #define SS_MAX_NOTE 2000                  /* bytes in a report note */
 #define SS_MAX_NAME 200                   /* bytes in a name or title */
 #define SS_MAX_TARGET_TEXT 1000           /* bytes in a target's source text */
+#define SS_MAX_TRANSLATION 600            /* bytes in a translated title or name */
+#define SS_MAX_TRANSLATION_ROWS 50000     /* rows of one sheet of translations */
 #define SS_MAX_ORG_CODE 12                /* digits in an org unit code */
 #define SS_MAX_UNIT 32                    /* bytes in a unit (公里, 人次, %) */
 #define SS_MAX_SPLIT 100                  /* parts one target may be split into */

@@ -26,6 +26,8 @@ int cmd_import(int argc, char **argv);
 int cmd_plan_target(int argc, char **argv);
 /* plan project set: a project's lead department (cmd_plan_edit.c). */
 int cmd_plan_project(int argc, char **argv);
+/* plan translate: translations of the plan's content (cmd_plan_translate.c). */
+int cmd_plan_translate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
@@ -39,7 +41,8 @@ int cmd_migrate(int argc, char **argv);
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */
 const char *cli_db_path(const char *flag_value);
-/* Print an error as "shishi CMD: FIELD: message" and map it to an exit code. */
+/* Print an error as "shishi CMD: FIELD: message", the message in the
+ * user's locale (base/l10n.h: ss_lang_from_env), and map it to an exit code. */
 int cli_fail(const char *cmd, const struct ss_err *e);
 /* 1 if argv[i] is --help or -h anywhere. */
 int cli_wants_help(int argc, char **argv);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/l10n.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -25,10 +26,14 @@ const char *cli_db_path(const char *flag_value)
 
 int cli_fail(const char *cmd, const struct ss_err *e)
 {
+    char text[SS_ERR_TEXT];
+
+    /* in the user's language (LC_ALL, LC_MESSAGES, LANG; English by default) */
+    ss_err_text(e, ss_lang_from_env(), text, sizeof text);
     if (e->field[0])
-        fprintf(stderr, "shishi %s: %s: %s\n", cmd, e->field, e->msg);
+        fprintf(stderr, "shishi %s: %s: %s\n", cmd, e->field, text);
     else
-        fprintf(stderr, "shishi %s: %s\n", cmd, e->msg);
+        fprintf(stderr, "shishi %s: %s\n", cmd, text);
     switch (e->code) {
     case SS_ENOTFOUND:
         return SS_EXIT_NOTFOUND;

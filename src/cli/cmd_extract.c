@@ -68,11 +68,8 @@ int cmd_extract(int argc, char **argv)
         return cli_fail("extract", &err);
     }
     if (ss_extract(text, len, &plan, &err) != SS_OK) {
-        if (!err.field[0]) {
-            char msg[sizeof err.msg];
-            memcpy(msg, err.msg, sizeof msg);
-            ss_err_set(&err, err.code, path, "%s", msg);
-        }
+        if (!err.field[0]) /* where: the file */
+            snprintf(err.field, sizeof err.field, "%s", path);
         free(text);
         return cli_fail("extract", &err);
     }

@@ -302,13 +302,15 @@ static void print_text(struct ss_store *st, int64_t id, const char *input, const
 /* Prefix err's message with where it came from: "FILE: FIELD: message". */
 static void err_at(struct ss_err *err, const char *path)
 {
-    char m[sizeof err->msg + sizeof err->field + 2];
+    struct ss_err inner = *err;
 
-    if (err->field[0] && strcmp(err->field, "json") != 0)
-        snprintf(m, sizeof m, "%s: %s", err->field, err->msg);
+    if (inner.field[0] && strcmp(inner.field, "json") != 0)
+        ss_err_set(err, inner.code ? inner.code : SS_EINVAL, path, "%s: %s", inner.field,
+                   ss_err_nest(&inner));
     else
-        snprintf(m, sizeof m, "%s", err->msg);
-    ss_err_set(err, err->code ? err->code : SS_EINVAL, path, "%s", m);
+        snprintf(err->field, sizeof err->field, "%s", path);
+    if (!err->code)
+        err->code = SS_EINVAL;
 }
 
 /* The plan JSON in text: a draft of year --year when it names none. */

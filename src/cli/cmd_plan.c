@@ -28,7 +28,8 @@ static const char USAGE[] =
     "usage: shishi plan show [--draft | --id N] [--json] [--db FILE]\n"
     "       shishi plan activate [--id N] [--force] [--json] [--db FILE]\n"
     "       shishi plan target (set|add|split|merge|drop) ...   (see plan target --help)\n"
-    "       shishi plan project set N --lead-dept NAME ...      (see plan project --help)\n\n"
+    "       shishi plan project set N --lead-dept NAME ...      (see plan project --help)\n"
+    "       shishi plan translate --lang en|ug FILE ...         (see plan translate --help)\n\n"
     "show      the current plan (or the newest draft, or plan N): projects and\n"
     "          targets with their source clauses, value, unit, op, kind and\n"
     "          schedule.\n"
@@ -392,7 +393,7 @@ int cmd_plan(int argc, char **argv)
         return argc < 2 ? SS_EXIT_USAGE : SS_EXIT_OK;
     }
     if (strcmp(argv[1], "target") != 0 && strcmp(argv[1], "project") != 0 &&
-        cli_wants_help(argc, argv)) {
+        strcmp(argv[1], "translate") != 0 && cli_wants_help(argc, argv)) {
         fputs(USAGE, stdout);
         return SS_EXIT_OK;
     }
@@ -400,6 +401,8 @@ int cmd_plan(int argc, char **argv)
         return cmd_plan_target(argc - 1, argv + 1);
     if (strcmp(argv[1], "project") == 0)
         return cmd_plan_project(argc - 1, argv + 1);
+    if (strcmp(argv[1], "translate") == 0)
+        return cmd_plan_translate(argc - 1, argv + 1);
     if (strcmp(argv[1], "show") == 0)
         return plan_show(argc - 1, argv + 1);
     if (strcmp(argv[1], "activate") == 0)

@@ -20,11 +20,13 @@ long ss_access_user_org(const struct ss_engine *e, const struct ss_user *u)
 
 static const char *role_name(enum ss_role r)
 {
-    static const char *const names[] = {"admin", "reviewer", "reporter", "viewer"};
+    static const char *const names[] = {SS_M("admin"), SS_M("reviewer"), SS_M("reporter"),
+                                        SS_M("viewer")};
 
-    return (unsigned)r < SS_ARRAY_LEN(names) ? names[r] : "user";
+    return (unsigned)r < SS_ARRAY_LEN(names) ? names[r] : SS_M("user");
 }
 
+/* A refusal naming the account; what it may not do is a message id (SS_M). */
 static int deny(const struct ss_user *u, struct ss_err *err, const char *what)
 {
     return ss_err_set(err, SS_EFORBIDDEN, "org", "%s %s of %s may not %s", role_name(u->role),
@@ -40,14 +42,14 @@ int ss_access_report(const struct ss_engine *e, const struct ss_user *u, size_t 
     if (u->role == SS_ROLE_ADMIN)
         return SS_OK;
     if (u->role != SS_ROLE_REPORTER)
-        return deny(u, err, "enter reports");
+        return deny(u, err, SS_M("enter reports"));
     if (org < 0 || org != ss_access_user_org(e, u))
-        return deny(u, err, "report for another org unit");
+        return deny(u, err, SS_M("report for another org unit"));
     tdept = ti < p->ntargets ? p->targets[ti].dept : NULL;
     if (u->dept[0] && (!tdept || strcmp(tdept, u->dept) != 0))
         return ss_err_set(err, SS_EFORBIDDEN, "target",
                           "reporter %s reports for %s only; this target belongs to %s", u->name,
-                          u->dept, tdept ? tdept : "no department");
+                          u->dept, tdept ? tdept : SS_M("no department"));
     return SS_OK;
 }
 
@@ -59,10 +61,10 @@ int ss_access_review(const struct ss_engine *e, const struct ss_user *u, long or
     if (u->role == SS_ROLE_ADMIN)
         return SS_OK;
     if (u->role != SS_ROLE_REVIEWER)
-        return deny(u, err, "review reports");
+        return deny(u, err, SS_M("review reports"));
     mine = ss_access_user_org(e, u);
     if (org < 0 || mine < 0 || org == mine || !ss_engine_org_within(e, org, mine))
-        return deny(u, err, "review reports outside the units below it");
+        return deny(u, err, SS_M("review reports outside the units below it"));
     return SS_OK;
 }
 
@@ -74,10 +76,10 @@ int ss_access_assign(const struct ss_engine *e, const struct ss_user *u, long or
     if (u->role == SS_ROLE_ADMIN)
         return SS_OK;
     if (u->role != SS_ROLE_REVIEWER || org < 0)
-        return deny(u, err, "break targets down here");
+        return deny(u, err, SS_M("break targets down here"));
     mine = ss_access_user_org(e, u);
     if (mine < 0 || ss_engine_org_parent(e, org) != mine)
-        return deny(u, err, "assign shares except to the units directly below it");
+        return deny(u, err, SS_M("assign shares except to the units directly below it"));
     return SS_OK;
 }
 

@@ -530,11 +530,11 @@ static void give_slot(void)
 static const struct ss_throttle_rule LOGIN_NAME = {.scope = "login.name",
                                                    .max = SS_LOGIN_MAX_FAILURES,
                                                    .window = SS_LOGIN_WINDOW,
-                                                   .what = "failed sign-ins for this name"};
+                                                   .what = SS_M("failed sign-ins for this name")};
 static const struct ss_throttle_rule LOGIN_IP = {.scope = "login.ip",
                                                  .max = SS_LOGIN_MAX_FAILURES_IP,
                                                  .window = SS_LOGIN_WINDOW,
-                                                 .what = "failed sign-ins from this address"};
+                                                 .what = SS_M("failed sign-ins from this address")};
 
 /* A throttled login, as auth.h promises it: SS_EFORBIDDEN, and in
  * err->field which of the two keys is over (the throttle's sentence). */

@@ -49,6 +49,8 @@
 #include "base/date.h"
 #include "base/util.h"
 #include "core/engine_int.h"
+#include "core/translate.h"
+#include "store/store_translation.h"
 
 static void *track(struct ss_engine *e, void *p, size_t n)
 {
@@ -573,6 +575,7 @@ static void engine_clear(struct ss_engine *e)
     free(e->by_depth);
     free(e->nassigned);
     free(e->scratch);
+    ss_texts_free(e->texts);
     ss_orgs_free(e->orgs, e->norgs);
     ss_plan_free(e->plan);
     memset(e, 0, sizeof *e);
@@ -762,8 +765,11 @@ static int engine_load(struct ss_engine *e, struct ss_store *st, int64_t plan_id
             return ss_err_set(err, rc, "db", "cannot read the change counters");
         e->structure_version = c.structure;
         e->assignment_version = c.assignments;
+        e->texts_version = c.texts;
     }
     if ((rc = ss_store_plan_load(st, plan_id, &e->plan, err)))
+        return rc;
+    if ((rc = ss_texts_load(st, &e->texts, err)))
         return rc;
     if (e->plan->start == SS_NO_DATE || e->plan->end == SS_NO_DATE || e->plan->end < e->plan->start)
         return ss_err_set(err, SS_EINVAL, "plan", "the plan has no valid period");
@@ -893,7 +899,7 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
     assignments = c.assignments;
     seq = c.approved;
     if (plan_id == e->plan->id && structure == e->structure_version &&
-        assignments == e->assignment_version && seq == e->last_seq)
+        assignments == e->assignment_version && seq == e->last_seq && c.texts == e->texts_version)
         return 0;
     /* A different current plan, or a changed structure: rebuild. So does a
      * lower approval seq (a restored backup). */
@@ -908,6 +914,14 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
         *e = fresh;
         check_or_abort(e, "a rebuild");
         return 1;
+    }
+    if (c.texts != e->texts_version) {
+        struct ss_texts *t;
+        if ((rc = ss_texts_load(st, &t, NULL)))
+            return rc;
+        ss_texts_free(e->texts);
+        e->texts = t;
+        e->texts_version = c.texts;
     }
     if (assignments != e->assignment_version) {
         size_t t, o;
@@ -928,6 +942,11 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
 const struct ss_plan *ss_engine_plan(const struct ss_engine *e)
 {
     return e->plan;
+}
+
+const struct ss_texts *ss_engine_texts(const struct ss_engine *e)
+{
+    return e->texts;
 }
 
 size_t ss_engine_org_count(const struct ss_engine *e)

@@ -32,6 +32,8 @@
 #include "store/model.h"
 #include "store/store.h"
 
+struct ss_texts;
+
 struct ss_engine;
 
 enum ss_status {
@@ -91,6 +93,9 @@ void ss_engine_free(struct ss_engine *e);
 int ss_engine_refresh(struct ss_engine *e, struct ss_store *st);
 
 const struct ss_plan *ss_engine_plan(const struct ss_engine *e);
+/* The translations of the plan's content and the org units' names
+ * (core/translate.h), as of the last load or refresh; owned by the engine. */
+const struct ss_texts *ss_engine_texts(const struct ss_engine *e);
 
 /* Org units: index-based, 0 .. ss_engine_org_count()-1. */
 size_t ss_engine_org_count(const struct ss_engine *e);

@@ -80,6 +80,8 @@ struct ss_engine {
     int64_t last_seq;
     int64_t structure_version; /* the change counters (ss_store_counters) at load */
     int64_t assignment_version;
+    struct ss_texts *texts; /* translations of plan content (core/translate.h) */
+    int64_t texts_version;  /* ss_store_counters texts at their load */
     size_t bytes;
 };
 

@@ -199,7 +199,7 @@ void ss_ledger_result_cleanup(struct ss_ledger_result *r)
 }
 
 static void row_error(struct ss_ledger_result *res, int row, int col, const char *field,
-                      const char *msg)
+                      const struct ss_err *why)
 {
     struct ss_ledger_error *e;
 
@@ -215,7 +215,7 @@ static void row_error(struct ss_ledger_result *res, int row, int col, const char
     else
         e->column[0] = '\0';
     snprintf(e->field, sizeof e->field, "%s", field);
-    snprintf(e->message, sizeof e->message, "%s", msg);
+    e->err = *why;
 }
 
 /* The column of a validation error's field. */
@@ -325,23 +325,24 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     long tid, ti;
     size_t k;
     int bad = 0, filled = 0;
-    char msg[300];
 
+    ss_err_clear(&err);
     for (k = 0; k < 3; k++) {
         const char *c = ss_sheet_cell(row, (size_t)numcols[k]);
         if (cell_number(c, &nums[k])) {
-            snprintf(msg, sizeof msg, SS_VT(v, "'%.60s' is not a number", "“%.60s”不是数字"), c);
-            row_error(res, row->row, numcols[k], numfields[k], msg);
+            ss_err_set(&err, SS_EINVAL, numfields[k], "'%.60s' is not a number", c);
+            row_error(res, row->row, numcols[k], numfields[k], &err);
             bad = 1;
         }
         filled |= !blank(c);
     }
     if (blank(idc)) {
-        if (filled)
-            row_error(res, row->row, SS_LCOL_ID, "target",
-                      SS_VT(v, "the row has values but no target id", "该行有数值但没有指标ID"));
-        else
+        if (filled) {
+            ss_err_set(&err, SS_EINVAL, "target", "the row has values but no target id");
+            row_error(res, row->row, SS_LCOL_ID, "target", &err);
+        } else {
             res->skipped++;
+        }
         return;
     }
     if (ss_parse_long(idc, &tid) || tid < 1) {
@@ -349,9 +350,8 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
         if (ss_parse_double(idc, &d) == 0 && d >= 1 && d == floor(d) && d < 1e15) {
             tid = (long)d; /* Excel may store 12 as 12.0 */
         } else {
-            snprintf(msg, sizeof msg, SS_VT(v, "'%.60s' is not a target id", "“%.60s”不是指标ID"),
-                     idc);
-            row_error(res, row->row, SS_LCOL_ID, "target", msg);
+            ss_err_set(&err, SS_EINVAL, "target", "'%.60s' is not a target id", idc);
+            row_error(res, row->row, SS_LCOL_ID, "target", &err);
             return;
         }
     }
@@ -363,23 +363,21 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
         return;
     for (k = 0; k < p->n; k++)
         if (p->tids[k] == tid) {
-            row_error(res, row->row, SS_LCOL_ID, "target",
-                      SS_VT(v, "this target appears twice in the ledger; keep one row",
-                            "该指标在台账中出现两次，请只保留一行"));
+            ss_err_set(&err, SS_EINVAL, "target",
+                       "this target appears twice in the ledger; keep one row");
+            row_error(res, row->row, SS_LCOL_ID, "target", &err);
             return;
         }
     if ((ti = ss_plan_target_index(plan, tid)) < 0) {
-        snprintf(msg, sizeof msg,
-                 SS_VT(v, "no target with id %ld in the current plan",
-                       "当前计划中没有编号为 %ld 的指标"),
-                 tid);
-        row_error(res, row->row, SS_LCOL_ID, "target", msg);
+        ss_err_set(&err, SS_ENOTFOUND, "target", "no target with id %ld in the current plan", tid);
+        row_error(res, row->row, SS_LCOL_ID, "target", &err);
         return;
     }
     ss_err_clear(&err);
     if (ss_access_report(e, u, (size_t)ti, org, &err)) {
-        row_error(res, row->row, SS_LCOL_ID, err.field,
-                  v == SS_VOICE_FORM_ZH ? "此账号无权填报该指标" : err.msg);
+        if (v == SS_VOICE_FORM)
+            ss_err_id(&err, err.code, err.field, N_("this account may not report this target"));
+        row_error(res, row->row, SS_LCOL_ID, err.field, &err);
         return;
     }
     memset(&req, 0, sizeof req);
@@ -400,7 +398,7 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     req.voice = v;
     if (ss_report_check(st, plan, &req, &in, &ti, &err) ||
         ss_workflow_replaceable(st, &in, from, to, v, &err)) {
-        row_error(res, row->row, col_of_field(err.field), err.field, err.msg);
+        row_error(res, row->row, col_of_field(err.field), err.field, &err);
         return;
     }
     p->rows = ss_xrealloc(p->rows, (p->n + 1) * sizeof *p->rows);
@@ -428,23 +426,17 @@ static int which_period(const struct ss_sheet *sheet, const char *asked, enum ss
     int rc = ss_ledger_sheet_period(sheet, own);
 
     if (asked && *asked && ss_period_parse(asked, &a, &b))
-        return ss_err_set(err, SS_EINVAL, "period",
-                          SS_VT(v, "'%s' is not a month YYYY-MM", "“%s”不是月份（年-月）"), asked);
+        return ss_err_set(err, SS_EINVAL, "period", "'%s' is not a month YYYY-MM", asked);
     if (rc == SS_EINVAL)
-        return ss_err_set(err, SS_EINVAL, "period", "%s",
-                          SS_VT(v,
-                                "the sheet's period cell (right of \"" SS_LEDGER_PERIOD_LABEL
-                                "\" in the first row) is not a month YYYY-MM",
-                                "表格首行“" SS_LEDGER_PERIOD_LABEL
-                                "”右边的填报期不是月份（年-月）"));
+        return ss_err_set(err, SS_EINVAL, "period",
+                          "the sheet's period cell (right of \"%s\" in the first row) is not a "
+                          "month YYYY-MM",
+                          SS_LEDGER_PERIOD_LABEL);
     if (rc == SS_OK && asked && *asked && strcmp(own, asked) != 0)
-        return ss_err_set(
-            err, SS_EINVAL, "period",
-            SS_VT(v,
-                  "the sheet is the ledger of %s, but the period chosen is %s: "
-                  "upload it for %s, or download the ledger of %s",
-                  "这是 %s 的台账，而所选填报期是 %s：请按 %s 上传，或下载 %s 的台账"),
-            own, asked, own, asked);
+        return ss_err_set(err, SS_EINVAL, "period",
+                          "the sheet is the ledger of %s, but the period chosen is %s: upload it "
+                          "for %s, or download the ledger of %s",
+                          own, asked, own, asked);
     if (rc == SS_OK) {
         memcpy(out, own, 8);
         return SS_OK;
@@ -454,12 +446,9 @@ static int which_period(const struct ss_sheet *sheet, const char *asked, enum ss
         return SS_OK;
     }
     return ss_err_set(err, SS_EINVAL, "period",
-                      SS_VT(v,
-                            "the sheet does not say which month it is for (the downloaded "
-                            "ledger has it right of \"" SS_LEDGER_PERIOD_LABEL
-                            "\" in the first row): choose the period (%s)",
-                            "表格没有注明填报期（下载的台账在首行“" SS_LEDGER_PERIOD_LABEL
-                            "”右边）：请选择%s"),
+                      "the sheet does not say which month it is for (the downloaded ledger has it "
+                      "right of \"%s\" in the first row): choose the period (%s)",
+                      SS_LEDGER_PERIOD_LABEL,
                       v == SS_VOICE_API ? "?period=YYYY-MM" : ss_voice_field(v, "period"));
 }
 
@@ -479,17 +468,14 @@ int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struc
     if (!status)
         status = "draft";
     if (u->role != SS_ROLE_REPORTER && u->role != SS_ROLE_ADMIN)
-        return ss_err_set(err, SS_EFORBIDDEN, "role", "%s",
-                          SS_VT(v, "only reporters upload ledgers", "只有填报员可以上传台账"));
+        return ss_err_set(err, SS_EFORBIDDEN, "role", "only reporters upload ledgers");
     if ((org = ss_access_user_org(e, u)) < 0)
-        return ss_err_set(err, SS_EFORBIDDEN, "org", "%s",
-                          SS_VT(v, "the account's org unit is unknown", "账号的区划未知"));
+        return ss_err_set(err, SS_EFORBIDDEN, "org", "the account's org unit is unknown");
     if ((rc = which_period(sheet, period, v, pr, err)))
         return rc;
     ss_period_parse(pr, &start, &end);
     if (start > ss_date_today())
-        return ss_err_set(err, SS_EINVAL, "period",
-                          SS_VT(v, "%s has not started yet", "%s 尚未开始"), pr);
+        return ss_err_set(err, SS_EINVAL, "period", "%s has not started yet", pr);
     memcpy(res->period, pr, 8);
     ss_date_fmt(ss_period_report_day(start, end), date);
     for (i = 0; i < sheet->nrows; i++) {
@@ -513,10 +499,9 @@ int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struc
         if (rc == SS_ECONFLICT) /* a report was submitted meanwhile: say which row */
             for (i = 0; i < p.n; i++)
                 if (ss_workflow_replaceable(st, &p.rows[i].in, start, end, v, err)) {
-                    char msg[sizeof err->msg];
-                    snprintf(msg, sizeof msg, "%s", err->msg);
-                    ss_err_set(err, SS_ECONFLICT, "report",
-                               SS_VT(v, "row %d: %.450s", "第 %d 行：%.450s"), p.line[i], msg);
+                    struct ss_err why = *err;
+                    ss_err_set(err, SS_ECONFLICT, "report", "row %d: %s", p.line[i],
+                               ss_err_nest(&why));
                     break;
                 }
         if (!rc) {

@@ -91,7 +91,7 @@ struct ss_ledger_error {
     int row;
     char column[4];
     char field[32];
-    char message[300];
+    struct ss_err err; /* why, in voice v (write it with ss_err_text) */
 };
 
 struct ss_ledger_result {

@@ -215,7 +215,7 @@ int ss_plan_may_change(const struct ss_engine *e, const struct ss_user *u, const
         return SS_OK;
     return ss_err_set(err, SS_EFORBIDDEN, "org",
                       "admin %s of %s may not change plan %lld, issued at %s", u->name, u->org,
-                      (long long)p->id, p->top_org ? p->top_org : "no org unit");
+                      (long long)p->id, p->top_org ? p->top_org : SS_M("no org unit"));
 }
 
 /* ---- matching ------------------------------------------------------------- */
@@ -438,17 +438,23 @@ int ss_plan_activate(struct ss_store *st, int64_t plan_id, int force, struct ss_
         }
     }
     if (a->left_with_data && !force) {
-        rc = ss_err_set(
-            err, SS_ECONFLICT, "plan",
-            "%zu target%s of plan %lld with reports or shares (%lld report%s, %lld "
-            "share%s) match%s nothing in plan %lld, so %s would no longer count; "
-            "correct the draft so that %s match, or activate with --force to leave "
-            "%s with the archived plan",
-            a->left_with_data, a->left_with_data == 1 ? "" : "s", (long long)a->replaced->id,
-            (long long)a->reports_left, a->reports_left == 1 ? "" : "s", (long long)a->shares_left,
-            a->shares_left == 1 ? "" : "s", a->left_with_data == 1 ? "es" : "", (long long)plan_id,
-            a->left_with_data == 1 ? "it" : "they", a->left_with_data == 1 ? "it does" : "they do",
-            a->left_with_data == 1 ? "it" : "them");
+        if (a->left_with_data == 1)
+            rc = ss_err_set(err, SS_ECONFLICT, "plan",
+                            "1 target of plan %lld with reports or shares (reports: %lld, "
+                            "shares: %lld) matches nothing in plan %lld, so it would no longer "
+                            "count; correct the draft so that it does match, or activate with "
+                            "--force to leave it with the archived plan",
+                            (long long)a->replaced->id, (long long)a->reports_left,
+                            (long long)a->shares_left, (long long)plan_id);
+        else
+            rc = ss_err_set(err, SS_ECONFLICT, "plan",
+                            "%zu targets of plan %lld with reports or shares (reports: %lld, "
+                            "shares: %lld) match nothing in plan %lld, so they would no longer "
+                            "count; correct the draft so that they do match, or activate with "
+                            "--force to leave them with the archived plan",
+                            a->left_with_data, (long long)a->replaced->id,
+                            (long long)a->reports_left, (long long)a->shares_left,
+                            (long long)plan_id);
         goto fail;
     }
     a->forced = a->left_with_data > 0;

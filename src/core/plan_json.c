@@ -88,11 +88,11 @@ static int get_date(json_t *obj, const char *key, int32_t *out, const char *path
     if (!json_is_string(v))
         return ss_err_set(err, SS_EINVAL, path, "'%s' must be a date YYYY-MM-DD", key);
     if (ss_date_read(path, json_string_value(v), out, err)) {
-        char m[sizeof err->msg];
+        struct ss_err inner;
         if (!err)
             return SS_EINVAL;
-        snprintf(m, sizeof m, "%s", err->msg);
-        return ss_err_set(err, SS_EINVAL, path, "'%s': %s", key, m);
+        inner = *err;
+        return ss_err_set(err, SS_EINVAL, path, "'%s': %s", key, ss_err_nest(&inner));
     }
     return SS_OK;
 }

@@ -11,9 +11,12 @@
  *
  * Voices: the same refusal reads differently to whoever gets it. The CLI's
  * names its flags (--correction, --note), the JSON API's its fields
- * ("correction", "note"), the console's the form's fields in the page's
- * language (“更正”, “说明”), never a flag. err->field and err->code are the
- * same in every voice.
+ * ("correction", "note"), the console's the form's fields (“更正”, “说明”),
+ * never a flag. The language is not the voice's: errors are message ids
+ * with arguments (base/err.h), written in the reader's language when they
+ * are shown; a form field's label is an argument that is a message id
+ * itself (SS_M), so it is translated with the sentence. err->field and
+ * err->code are the same in every voice.
  */
 #ifndef SS_REPORT_H
 #define SS_REPORT_H
@@ -24,15 +27,13 @@
 #include "store/store.h"
 
 /* Who reads an error message (see the file comment). */
-enum ss_voice { SS_VOICE_CLI = 0, SS_VOICE_API, SS_VOICE_FORM_ZH, SS_VOICE_FORM_EN };
+enum ss_voice { SS_VOICE_CLI = 0, SS_VOICE_API, SS_VOICE_FORM };
 
-/* s in the reader's language: zh for SS_VOICE_FORM_ZH, else en. SS_VT is the
- * same for two literal format strings, so the compiler checks both. */
-const char *ss_voice_text(enum ss_voice v, const char *en, const char *zh);
-#define SS_VT(v, en, zh) ((v) == SS_VOICE_FORM_ZH ? (zh) : (en))
 /* How the reader knows input `field` ("correction", "note", "baseline",
- * "value", "numerator", "denominator", "period", "file", "comment"):
- * "--correction", "\"correction\"", "“更正”", "“Correction”". */
+ * "value", "numerator", "denominator", "period", "file", "comment",
+ * "encoding"): "--correction", "\"correction\"", or the form's label as a
+ * message id for ss_err_set (SS_M("“Correction”"), which a Chinese page
+ * writes “更正”). */
 const char *ss_voice_field(enum ss_voice v, const char *field);
 
 struct ss_report_req {

@@ -41,8 +41,11 @@ static int refuse(const struct ss_throttle_key *k, size_t i, int64_t oldest, int
         minutes = 1;
     v->refused = (int)i + 1;
     v->retry_after = wait > 0 ? wait : 1;
-    return ss_err_set(err, SS_ETHROTTLED, "", "too many %s: wait %ld minute%s and try again",
-                      k[i].rule->what, minutes, minutes > 1 ? "s" : "");
+    if (minutes == 1)
+        return ss_err_set(err, SS_ETHROTTLED, "", "too many %s: wait a minute and try again",
+                          k[i].rule->what);
+    return ss_err_set(err, SS_ETHROTTLED, "", "too many %s: wait %ld minutes and try again",
+                      k[i].rule->what, minutes);
 }
 
 static int bad_keys(const struct ss_throttle_key *k, size_t n, struct ss_err *err)

@@ -18,7 +18,7 @@
  *
  *     static const struct ss_throttle_rule MESSAGES = {
  *         .scope = "message.ip", .max = 10, .window = 3600,
- *         .what = "messages from this address"};
+ *         .what = SS_M("messages from this address")};
  *     ...
  *     if (ss_throttle_client(st, &MESSAGES, r->http->ip, &err)) {
  *         ss_web_error(r, &err); // 429 throttled, or 500
@@ -42,7 +42,8 @@
 
 /* A limit. scope names what is limited and who by ("login.ip"): rules
  * with different scopes never share a count. what says it in a refusal:
- * "too many <what>: wait 3 minutes and try again". */
+ * "too many <what>: wait 3 minutes and try again"; a message id, marked
+ * SS_M("...") so that the refusal is written in the reader's language. */
 struct ss_throttle_rule {
     const char *scope;
     int max;    /* attempts allowed within the window (at least 1) */

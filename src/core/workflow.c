@@ -1,11 +1,10 @@
 /*
  * workflow.c - the review workflow and plausibility flags (see workflow.h).
  *
- * Messages come in the reader's voice (core/report.h): the API's English
- * naming JSON fields, the console's Chinese or English naming the form's
- * fields. core/access.c and the store speak English; for the Chinese
- * console their refusals are said again here in Chinese, keeping the code
- * and the field.
+ * Messages come in the reader's voice (core/report.h): the API's naming
+ * JSON fields, the console's naming the form's fields. core/access.c and
+ * the store speak to the API and the CLI; for the console their refusals
+ * are said again here in the form's words, keeping the code and the field.
  *
  * The rules live here, the rows in the store: which status a report may
  * move to (MOVES), and what a new report does to the live one of its date
@@ -30,6 +29,9 @@
 #include "store/store_workflow.h"
 
 #define HISTORY 24 /* earlier reports looked at for the jump flag */
+/* The console's words for a review out of the reviewer's scope. */
+static const char *const REVIEW_DENIED =
+    N_("this account may not review this unit's reports (only those of the units below it)");
 
 static void add_flag(char out[SS_FLAGS_MAX], const char *f)
 {
@@ -112,48 +114,49 @@ void ss_workflow_flag_children(const struct ss_engine *e, long ti, const struct 
 
 /* ---- voices ------------------------------------------------------------------- */
 
-static const char *status_zh(const char *status)
+/* A report's status as the console says it (a message id, for "%s"). */
+static const char *status_words(const char *status)
 {
     if (strcmp(status, "draft") == 0)
-        return "草稿";
+        return SS_M("a draft");
     if (strcmp(status, "submitted") == 0)
-        return "待审核";
+        return SS_M("waiting for review");
     if (strcmp(status, "approved") == 0)
-        return "已审核通过";
+        return SS_M("approved already");
     if (strcmp(status, "returned") == 0)
-        return "已退回";
+        return SS_M("returned to its reporter");
     return status;
 }
 
-/* A refusal from core/access.c, said again in Chinese for the console. */
-static int access_voice(int rc, enum ss_voice v, struct ss_err *err, const char *zh)
+/* A refusal from core/access.c, said again in the form's words for the
+ * console; why is a message id (N_). */
+static int access_voice(int rc, enum ss_voice v, struct ss_err *err, const char *why)
 {
-    if (rc && v == SS_VOICE_FORM_ZH && err)
-        snprintf(err->msg, sizeof err->msg, "%s", zh);
+    if (rc && v == SS_VOICE_FORM && err)
+        ss_err_id(err, err->code, err->field, why);
     return rc;
 }
 
 /* A transition refused by the store because of the report's state, said
- * again in Chinese for the console. */
-static int state_voice(int rc, struct ss_store *st, int64_t id, const char *verb_zh,
-                       const char *from_zh, enum ss_voice v, struct ss_err *err)
+ * again for the console; verb and from are message ids (SS_M). */
+static int state_voice(int rc, struct ss_store *st, int64_t id, const char *verb, const char *from,
+                       enum ss_voice v, struct ss_err *err)
 {
     struct ss_wf_report r;
 
-    if (rc != SS_ECONFLICT || v != SS_VOICE_FORM_ZH || strcmp(err->field, "status") != 0)
+    if (rc != SS_ECONFLICT || v != SS_VOICE_FORM || strcmp(err->field, "status") != 0)
         return rc;
     if (ss_store_wf_get(st, id, &r) == SS_OK) {
-        ss_err_set(err, rc, "status", "第 %lld 号填报当前为“%s”，只有%s的填报可以%s", (long long)id,
-                   status_zh(r.status), from_zh, verb_zh);
+        ss_err_set(err, rc, "status", "report %lld is %s: only a report %s can be %s",
+                   (long long)id, status_words(r.status), from, verb);
         ss_wf_report_cleanup(&r);
     }
     return rc;
 }
 
-static int not_found(int64_t id, enum ss_voice v, struct ss_err *err)
+static int not_found(int64_t id, struct ss_err *err)
 {
-    return ss_err_set(err, SS_ENOTFOUND, "id",
-                      SS_VT(v, "no report with id %lld", "没有第 %lld 号填报"), (long long)id);
+    return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
 }
 
 /* ---- moves ------------------------------------------------------------------- */
@@ -248,6 +251,7 @@ int ss_workflow_replaceable(struct ss_store *st, const struct ss_report_in *in, 
     char d[11];
     int rc = SS_OK;
 
+    (void)v; /* one message for every reader: it names no field */
     if (ss_store_wf_live(st, in->target_id, in->org_id, from, to, &live) != SS_OK)
         return SS_OK;
     if (strcmp(live.status, "submitted") == 0 &&
@@ -255,14 +259,10 @@ int ss_workflow_replaceable(struct ss_store *st, const struct ss_report_in *in, 
           same_num(live.denominator, in->denominator) &&
           strcmp(live.note ? live.note : "", in->note ? in->note : "") == 0)) {
         ss_date_fmt(live.as_of, d);
-        rc = ss_err_set(
-            err, SS_ECONFLICT, "report",
-            SS_VT(v,
-                  "report %lld (%g as of %s) is submitted and waits for review: it is not "
-                  "replaced. Ask the reviewer to return it, then correct it",
-                  "第 %lld 号填报（%g，截至 %s）已提交、正在等待审核，不能覆盖；如需修改，"
-                  "请审核人退回后再更正"),
-            (long long)live.id, isnan(live.numerator) ? live.value : live.numerator, d);
+        rc = ss_err_set(err, SS_ECONFLICT, "report",
+                        "report %lld (%g as of %s) is submitted and waits for review: it is not "
+                        "replaced. Ask the reviewer to return it, then correct it",
+                        (long long)live.id, isnan(live.numerator) ? live.value : live.numerator, d);
     }
     ss_wf_report_cleanup(&live);
     return rc;
@@ -338,7 +338,7 @@ int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const str
     enum ss_voice v = req->voice;
     long ti = ss_plan_target_index(plan, req->target_id);
     long org = req->org ? ss_engine_org_find(e, req->org) : -1;
-    static const char *const deny_zh = "此账号无权为该单位或该指标填报";
+    static const char *const deny = N_("this account may not report for this unit or target");
     int rc;
 
     flags[0] = '\0';
@@ -347,15 +347,12 @@ int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const str
     if (!r.status)
         r.status = "submitted";
     if (strcmp(r.status, "draft") != 0 && strcmp(r.status, "submitted") != 0)
-        return ss_err_set(
-            err, SS_EINVAL, "status", "%s",
-            SS_VT(v, "a new report is a draft or submitted", "新的填报只能是草稿或提交审核"));
+        return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
     /* Scope first, so nobody learns about rows outside theirs from errors. */
     if (u->role != SS_ROLE_ADMIN &&
         (u->role != SS_ROLE_REPORTER || org < 0 || org != ss_access_user_org(e, u)))
-        return access_voice(ss_access_report(e, u, 0, org, err), v, err, deny_zh);
-    if (ti >= 0 &&
-        (rc = access_voice(ss_access_report(e, u, (size_t)ti, org, err), v, err, deny_zh)))
+        return access_voice(ss_access_report(e, u, 0, org, err), v, err, deny);
+    if (ti >= 0 && (rc = access_voice(ss_access_report(e, u, (size_t)ti, org, err), v, err, deny)))
         return rc;
     r.by = u->name;
     memset(&put, 0, sizeof put);
@@ -366,18 +363,14 @@ int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const str
         int32_t ps, pe;
         if (ss_period_parse(r.period, &ps, &pe) || put.in.as_of < ps || put.in.as_of > pe)
             return ss_err_set(err, SS_EINVAL, "period",
-                              SS_VT(v, "'%s' is not the month of the report's date",
-                                    "“%s”不是填报日期所在的月份"),
-                              r.period);
+                              "'%s' is not the month of the report's date", r.period);
         put.from = ps;
         put.to = pe;
     }
     if ((rc = ss_workflow_replaceable(st, &put.in, put.from, put.to, v, err)))
         return rc;
     if ((rc = ss_workflow_flags(st, plan, ti, &put.in, u->dept, r.correction, flags)))
-        return ss_err_set(
-            err, rc, "report", "%s",
-            SS_VT(v, "cannot read the unit's earlier reports", "读取本单位以往填报时出错"));
+        return ss_err_set(err, rc, "report", "cannot read the unit's earlier reports");
     ss_workflow_flag_children(e, ti, &put.in, flags);
     put.flags = flags;
     if ((rc = ss_store_begin(st, u->name, err)) ||
@@ -395,11 +388,11 @@ int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const str
 
 /* Load report id and its org index; SS_ENOTFOUND with err set if absent. */
 static int load(struct ss_store *st, const struct ss_engine *e, int64_t id, struct ss_wf_report *r,
-                long *org, enum ss_voice v, struct ss_err *err)
+                long *org, struct ss_err *err)
 {
     *org = -1;
     if (ss_store_wf_get(st, id, r) != SS_OK)
-        return not_found(id, v, err);
+        return not_found(id, err);
     *org = ss_engine_org_by_id(e, r->org_id);
     return SS_OK;
 }
@@ -411,19 +404,20 @@ int ss_workflow_resubmit(struct ss_store *st, const struct ss_engine *e, const s
     long org, ti;
     int rc;
 
-    if ((rc = load(st, e, id, &r, &org, v, err)))
+    if ((rc = load(st, e, id, &r, &org, err)))
         return rc;
     ti = ss_plan_target_index(ss_engine_plan(e), r.target_id);
     rc = ss_access_report(e, u, ti < 0 ? (size_t)-1 : (size_t)ti, org, err);
     ss_wf_report_cleanup(&r);
-    if (access_voice(rc, v, err, "此账号无权提交这份填报"))
+    if (access_voice(rc, v, err, N_("this account may not submit this report")))
         return rc;
     {
         struct ss_wf_move m = {NULL, "submitted", NULL, NULL, u->name, u->id};
         if (!(rc = ss_store_begin(st, u->name, err)))
             rc = finish(st, move(st, id, &m, "submitted", "draft or returned", err), err);
     }
-    return state_voice(rc, st, id, "提交审核", "草稿或已退回", v, err);
+    return state_voice(rc, st, id, SS_M("submitted for review"), SS_M("that is a draft or returned"),
+                       v, err);
 }
 
 /* ---- reviewing ------------------------------------------------------------------ */
@@ -476,47 +470,40 @@ int ss_workflow_approve(struct ss_store *st, const struct ss_engine *e, const st
     long org;
     int rc, own;
 
-    if ((rc = load(st, e, id, &r, &org, v, err)))
+    if ((rc = load(st, e, id, &r, &org, err)))
         return rc;
     own = !ss_workflow_may_approve(u, &r);
     ss_wf_report_cleanup(&r);
-    if ((rc = access_voice(ss_access_review(e, u, org, err), v, err,
-                           "此账号无权审核该单位的填报（只能审核下级单位的填报）")))
+    if ((rc = access_voice(ss_access_review(e, u, org, err), v, err, REVIEW_DENIED)))
         return rc;
     if (own)
         return ss_err_set(err, SS_EFORBIDDEN, "report",
-                          SS_VT(v, "report %lld was submitted by %s: another reviewer approves it",
-                                "第 %lld 号填报由 %s 本人提交，须由其他审核人审核"),
+                          "report %lld was submitted by %s: another reviewer approves it",
                           (long long)id, u->name);
     /* The recheck and the approval in one transaction: nothing approved in
      * between can make the check stale. */
     if ((rc = ss_store_begin(st, u->name, err)))
-        return ss_err_set(err, rc, "db", "%s",
-                          SS_VT(v, "the store is busy; try again", "数据库忙，请稍后再试"));
+        return ss_err_set(err, rc, "db", "the store is busy; try again");
     if (ss_store_wf_get(st, id, &r) != SS_OK) {
         ss_store_rollback(st);
-        return not_found(id, v, err);
+        return not_found(id, err);
     }
     if (strcmp(r.status, "submitted") == 0 && (rc = recheck(st, e, &r, v, &why))) {
         ss_wf_report_cleanup(&r);
         ss_store_rollback(st);
-        return ss_err_set(
-            err, rc, why.field,
-            SS_VT(v, "report %lld cannot be approved: %s", "第 %lld 号填报不能审核通过：%s"),
-            (long long)id, why.msg);
+        return ss_err_set(err, rc, why.field, "report %lld cannot be approved: %s", (long long)id,
+                          ss_err_nest(&why));
     }
     ss_wf_report_cleanup(&r);
     {
         struct ss_wf_move m = {NULL, "approved", u->name, NULL, NULL, 0};
         if ((rc = move(st, id, &m, "approved", "submitted", err))) {
             ss_store_rollback(st);
-            return state_voice(rc, st, id, "审核通过", "待审核", v, err);
+            return state_voice(rc, st, id, SS_M("approved"), SS_M("waiting for review"), v, err);
         }
     }
     if ((rc = ss_store_commit(st, err)))
-        return ss_err_set(err, rc, "db", "%s",
-                          SS_VT(v, "the approval could not be saved; nothing changed",
-                                "审核结果未能保存，未作任何更改"));
+        return ss_err_set(err, rc, "db", "the approval could not be saved; nothing changed");
     return SS_OK;
 }
 
@@ -575,28 +562,24 @@ int ss_workflow_return(struct ss_store *st, const struct ss_engine *e, const str
     long org;
     int rc;
 
-    if ((rc = load(st, e, id, &r, &org, v, err)))
+    if ((rc = load(st, e, id, &r, &org, err)))
         return rc;
     ss_wf_report_cleanup(&r);
-    if ((rc = access_voice(ss_access_review(e, u, org, err), v, err,
-                           "此账号无权审核该单位的填报（只能审核下级单位的填报）")))
+    if ((rc = access_voice(ss_access_review(e, u, org, err), v, err, REVIEW_DENIED)))
         return rc;
     if (!comment || !*comment)
-        return ss_err_set(
-            err, SS_EINVAL, "comment",
-            SS_VT(v, "a returned report needs a comment saying why (%s)", "退回须在%s中写明原因"),
-            ss_voice_field(v, "comment"));
+        return ss_err_set(err, SS_EINVAL, "comment",
+                          "a returned report needs a comment saying why (%s)",
+                          ss_voice_field(v, "comment"));
     if (strlen(comment) > SS_MAX_COMMENT || !ss_utf8_valid(comment, strlen(comment)))
-        return ss_err_set(
-            err, SS_EINVAL, "comment",
-            SS_VT(v, "the comment must be UTF-8 of at most %d bytes", "退回意见最多 %d 字节"),
-            SS_MAX_COMMENT);
+        return ss_err_set(err, SS_EINVAL, "comment",
+                          "the comment must be UTF-8 of at most %d bytes", SS_MAX_COMMENT);
     {
         struct ss_wf_move m = {NULL, "returned", u->name, comment, NULL, 0};
         if (!(rc = ss_store_begin(st, u->name, err)))
             rc = finish(st, move(st, id, &m, "returned", "submitted", err), err);
     }
-    return state_voice(rc, st, id, "退回", "待审核", v, err);
+    return state_voice(rc, st, id, SS_M("returned"), SS_M("waiting for review"), v, err);
 }
 
 /* ---- periods ------------------------------------------------------------------- */

@@ -360,7 +360,8 @@ int ss_store_counters(struct ss_store *st, struct ss_store_counters *out)
               " LIMIT 1),"
               " (SELECT value FROM meta WHERE key = 'structure_version'),"
               " (SELECT value FROM meta WHERE key = 'assignment_version'),"
-              " (SELECT coalesce(max(seq), 0) FROM report)",
+              " (SELECT coalesce(max(seq), 0) FROM report),"
+              " (SELECT value FROM meta WHERE key = 'translation_version')",
               NULL)))
         return SS_EDB;
     if (sqlite3_step(st->counters) == SQLITE_ROW) {
@@ -368,6 +369,7 @@ int ss_store_counters(struct ss_store *st, struct ss_store_counters *out)
         out->structure = sqlite3_column_int64(st->counters, 1);
         out->assignments = sqlite3_column_int64(st->counters, 2);
         out->approved = sqlite3_column_int64(st->counters, 3);
+        out->texts = sqlite3_column_int64(st->counters, 4);
         rc = SS_OK;
     }
     sqlite3_reset(st->counters);

@@ -156,6 +156,7 @@ struct ss_store_counters {
     int64_t structure;   /* moves on every change to plans, projects, targets, org units */
     int64_t assignments; /* moves on every change to assignments */
     int64_t approved;    /* the approval high-water mark (0: no report approved) */
+    int64_t texts;       /* moves on every change to translations of content */
 };
 int ss_store_counters(struct ss_store *st, struct ss_store_counters *out);
 /* 1 when a and b are the same reading. */
@@ -163,7 +164,8 @@ static inline int ss_store_counters_same(const struct ss_store_counters *a,
                                          const struct ss_store_counters *b)
 {
     return a->plan_id == b->plan_id && a->structure == b->structure &&
-           a->assignments == b->assignments && a->approved == b->approved;
+           a->assignments == b->assignments && a->approved == b->approved &&
+           a->texts == b->texts;
 }
 
 /* Every function below that writes joins the caller's transaction (see

@@ -41,6 +41,8 @@ struct ss_store {
 /* The migration from which each applied migration is recorded in the
  * schema_migration table (store_schema.c). */
 #define STORE_SCHEMA_RECORDED 9
+/* The migration that makes the translation table (store_translation.c). */
+#define STORE_SCHEMA_TRANSLATIONS 10
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

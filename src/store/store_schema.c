@@ -275,6 +275,23 @@ static const struct store_migration MIGRATIONS[] = {
     "  name TEXT NOT NULL,"
     "  sha256 TEXT NOT NULL,"
     "  applied_at TEXT);", NULL},
+    /* 10: translations of plan content (the plan's title, projects' and
+     * targets' titles, org units' names) entered by an admin, one per
+     * (kind, ref, language); ref is the plan, project or target id, or the
+     * org unit's code. Audited (store_audit.c), and counted, so a running
+     * engine reloads them (store_translation.c). */
+    {"translations of plan content",
+    "CREATE TABLE translation ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('plan','project','target','org')),"
+    "  ref TEXT NOT NULL,"
+    "  lang TEXT NOT NULL CHECK (lang IN ('en','ug')),"
+    "  text TEXT NOT NULL,"
+    "  updated_by TEXT,"
+    "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  UNIQUE (kind, ref, lang));"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('translation_version', '0');"
+    VERSION_TRIGGERS("translation", "translation_version"), NULL},
 };
 /* clang-format on */
 

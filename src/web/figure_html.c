@@ -14,13 +14,13 @@
 #include "web/render.h"
 
 /* The words before a planned value, or "" for "=". */
-static const char *op_words(int lang, enum ss_op op)
+static const char *op_words(enum ss_lang lang, enum ss_op op)
 {
     switch (op) {
     case SS_OP_GE:
-        return lang == SS_LANG_EN ? "at least " : "不少于 ";
+        return ss_tr(lang, "不少于 ");
     case SS_OP_LE:
-        return lang == SS_LANG_EN ? "at most " : "不超过 ";
+        return ss_tr(lang, "不超过 ");
     default:
         return "";
     }
@@ -31,7 +31,8 @@ static int tight_unit(const char *unit)
     return unit && strcmp(unit, "%") == 0;
 }
 
-void ss_fig_planned_text(struct ss_buf *b, int lang, enum ss_op op, double value, const char *unit)
+void ss_fig_planned_text(struct ss_buf *b, enum ss_lang lang, enum ss_op op, double value,
+                         const char *unit)
 {
     if (isnan(value)) {
         ss_buf_puts(b, "—");
@@ -118,51 +119,50 @@ void ss_fig_cards(struct ss_wreq *r, const struct ss_target *t, const struct ss_
     struct ss_buf *b = &r->resp->body;
 
     raw(b, "<dl class=\"figs\">");
-    card(r, T(r, "计划", "Planned"));
+    card(r, L(r, "计划"));
     if (f->status == SS_ST_NO_TASK)
-        raw(b, T(r, "本级无任务", "No task here"));
+        raw(b, L(r, "本级无任务"));
     else
         ss_fig_planned(r, t, f->value);
     raw(b, "</dd></div>");
     if (is_level(t)) { /* a level: where it stands, not a share of the target */
-        card(r, T(r, "当前水平", "Level now"));
+        card(r, L(r, "当前水平"));
         reached(r, t, f);
         raw(b, "</dd></div>");
     } else {
-        card(r, T(r, "完成", "Reached"));
+        card(r, L(r, "完成"));
         ss_num(b, f->actual); /* the unit is the planned value's, just before */
         raw(b, "</dd></div>");
-        card(r, T(r, "完成进度", "Progress"));
+        card(r, L(r, "完成进度"));
         ss_pct(b, f->progress);
         raw(b, "</dd></div>");
-        card(r, T(r, "应完成（时序进度）", "Due by now"));
+        card(r, L(r, "应完成（时序进度）"));
         ss_pct(b, f->expected);
         raw(b, "</dd></div>");
-        card(r, T(r, "按当前速度年底可达", "Year-end at this pace"));
+        card(r, L(r, "按当前速度年底可达"));
         ss_num(b, f->projection);
         raw(b, "</dd></div>");
     }
     if (f->own && f->children_reporters) { /* the check beside an own report */
-        card(r, T(r, "下级合计（核对）", "Places below, summed (check)"));
+        card(r, L(r, "下级合计（核对）"));
         if (is_level(t))
             value_unit(r, f->children, t->unit);
         else
             ss_num(b, f->children);
         if (f->differs)
-            raw(b, T(r, " <span class=\"warn\">与本级填报不一致</span>",
-                     " <span class=\"warn\">differs from this unit's own report</span>"));
+            raw(b, L(r, " <span class=\"warn\">与本级填报不一致</span>"));
         raw(b, "</dd></div>");
     }
     if (f->expected_reporters) {
-        card(r, T(r, "已填报单位", "Units reporting"));
+        card(r, L(r, "已填报单位"));
         ss_buf_printf(b, "%d / %d", f->reporters, f->expected_reporters);
         raw(b, "</dd></div>");
     }
-    card(r, T(r, "状态", "Status"));
+    card(r, L(r, "状态"));
     ss_status_badge(r, (int)f->status);
     raw(b, "</dd></div>");
     if (with_last) {
-        card(r, T(r, "最近填报", "Last report"));
+        card(r, L(r, "最近填报"));
         ss_day(b, f->last_report);
         raw(b, "</dd></div>");
     }
@@ -172,12 +172,8 @@ void ss_fig_cards(struct ss_wreq *r, const struct ss_target *t, const struct ss_
 void ss_fig_table_open(struct ss_wreq *r, const char *id, const char *caption,
                        const char *first_head)
 {
-    const char *heads[] = {first_head,
-                           T(r, "状态", "Status"),
-                           T(r, "完成进度", "Progress"),
-                           T(r, "应完成", "Due"),
-                           T(r, "完成", "Reached"),
-                           T(r, "计划", "Planned")};
+    const char *heads[] = {first_head,     L(r, "状态"), L(r, "完成进度"),
+                           L(r, "应完成"), L(r, "完成"), L(r, "计划")};
 
     ss_table_open(r, id, caption, heads, sizeof heads / sizeof heads[0]);
 }
@@ -196,34 +192,39 @@ void ss_fig_cells(struct ss_wreq *r, const struct ss_target *t, const struct ss_
     reached(r, t, f);
     raw(b, "</td><td>");
     if (f->status == SS_ST_NO_TASK)
-        raw(b, T(r, "本级无任务", "No task here"));
+        raw(b, L(r, "本级无任务"));
     else
         ss_fig_planned(r, t, f->value);
     raw(b, "</td>");
 }
 
-void ss_fig_sentence_text(struct ss_buf *b, int lang, const struct ss_target *t, const char *place,
-                          const struct ss_figure *f)
+void ss_fig_sentence_text(struct ss_buf *b, enum ss_lang lang, const struct ss_target *t,
+                          const char *place, const struct ss_figure *f)
 {
-    int en = lang == SS_LANG_EN;
+    struct ss_buf planned, reached, progress, due;
 
-    ss_buf_puts(b, t->metric);
-    if (place) {
-        ss_buf_puts(b, en ? " (" : "（");
-        ss_buf_puts(b, place);
-        ss_buf_puts(b, en ? ")" : "）");
-    }
-    ss_buf_puts(b, en ? ": planned " : "：计划");
-    ss_fig_planned_text(b, lang, t->op, f->value, t->unit);
-    ss_buf_puts(b, en ? ", reached " : "，完成 ");
-    ss_num(b, f->actual);
-    ss_buf_puts(b, en ? ", progress " : "，完成进度 ");
-    ss_pct(b, f->progress);
-    ss_buf_puts(b, en ? ", due " : "，应完成 ");
-    ss_pct(b, f->expected);
-    ss_buf_puts(b, en ? ": " : "，");
-    ss_buf_puts(b, ss_status_text_lang(lang, (int)f->status));
-    ss_buf_puts(b, en ? "." : "。");
+    ss_buf_init(&planned, 128);
+    ss_buf_init(&reached, 64);
+    ss_buf_init(&progress, 32);
+    ss_buf_init(&due, 32);
+    ss_fig_planned_text(&planned, lang, t->op, f->value, t->unit);
+    ss_num(&reached, f->actual);
+    ss_pct(&progress, f->progress);
+    ss_pct(&due, f->expected);
+#define S(x) ((x).data ? (x).data : "")
+    if (place)
+        ss_buf_printf(b, ss_tr(lang, "%s（%s）：计划%s，完成 %s，完成进度 %s，应完成 %s，%s。"),
+                      t->metric, place, S(planned), S(reached), S(progress), S(due),
+                      ss_status_text_lang(lang, (int)f->status));
+    else
+        ss_buf_printf(b, ss_tr(lang, "%s：计划%s，完成 %s，完成进度 %s，应完成 %s，%s。"),
+                      t->metric, S(planned), S(reached), S(progress), S(due),
+                      ss_status_text_lang(lang, (int)f->status));
+#undef S
+    ss_buf_cleanup(&planned);
+    ss_buf_cleanup(&reached);
+    ss_buf_cleanup(&progress);
+    ss_buf_cleanup(&due);
 }
 
 void ss_fig_count(struct ss_fig_counts *c, const struct ss_figure *f)
@@ -236,28 +237,21 @@ void ss_fig_count(struct ss_fig_counts *c, const struct ss_figure *f)
     c->total++;
 }
 
-void ss_fig_counts_text(struct ss_buf *b, int lang, const struct ss_fig_counts *c, int all)
+void ss_fig_counts_text(struct ss_buf *b, enum ss_lang lang, const struct ss_fig_counts *c, int all)
 {
-    int k, first = 1, en = lang == SS_LANG_EN;
+    int k, first = 1;
 
     for (k = 0; k < SS_FIG_NSTATUS; k++) {
-        const char *label = ss_status_text_lang(lang, k);
+        const char *label = ss_status_text_in_sentence(lang, k);
         /* the main five always in the summary; the rest only when they occur */
         if (!c->n[k] && (!all || k > SS_ST_NOT_REPORTED))
             continue;
         if (!strcmp(label, "?"))
             continue;
         if (!first)
-            ss_buf_puts(b, en ? ", " : "，");
+            ss_buf_puts(b, ss_tr(lang, "，"));
         first = 0;
-        if (en) {
-            ss_buf_printf(b, "%d ", c->n[k]);
-            /* in a sentence: "2 seriously lagging" */
-            if (*label >= 'A' && *label <= 'Z')
-                ss_buf_putc(b, (char)(*label - 'A' + 'a')), label++;
-            ss_buf_puts(b, label);
-        } else {
-            ss_buf_printf(b, "%s %d 项", label, c->n[k]);
-        }
+        /* "严重滞后 2 项", "2 seriously lagging" */
+        ss_buf_printf(b, ss_tr(lang, "%s %d 项"), label, c->n[k]);
     }
 }

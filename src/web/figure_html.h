@@ -28,7 +28,8 @@ int ss_fig_is_level(const struct ss_target *t);
 
 /* The planned value with its comparison and unit, plain text in lang
  * (SS_LANG_*); value NAN writes "—". */
-void ss_fig_planned_text(struct ss_buf *b, int lang, enum ss_op op, double value, const char *unit);
+void ss_fig_planned_text(struct ss_buf *b, enum ss_lang lang, enum ss_op op, double value,
+                         const char *unit);
 /* The same into the page (t's op and unit, value at the org unit shown). */
 void ss_fig_planned(struct ss_wreq *r, const struct ss_target *t, double value);
 /* One line for lists: "100,000 / 不少于 470,000 人 · 21.3%". */
@@ -48,8 +49,8 @@ void ss_fig_cells(struct ss_wreq *r, const struct ss_target *t, const struct ss_
 
 /* A sentence about the figure, plain text: "城镇新增就业（新疆维吾尔自治区）：
  * 计划不少于 470,000 人，完成 100,000，完成进度 21.3%，严重滞后。" */
-void ss_fig_sentence_text(struct ss_buf *b, int lang, const struct ss_target *t, const char *place,
-                          const struct ss_figure *f);
+void ss_fig_sentence_text(struct ss_buf *b, enum ss_lang lang, const struct ss_target *t,
+                          const char *place, const struct ss_figure *f);
 
 /* Targets counted by status. */
 struct ss_fig_counts {
@@ -60,6 +61,7 @@ void ss_fig_count(struct ss_fig_counts *c, const struct ss_figure *f);
 /* "已完成 0 项，正常推进 1 项，…" / "0 done, 1 on track, …", plain text.
  * all: every main status even at zero (the plan's summary); else only those
  * that occur. */
-void ss_fig_counts_text(struct ss_buf *b, int lang, const struct ss_fig_counts *c, int all);
+void ss_fig_counts_text(struct ss_buf *b, enum ss_lang lang, const struct ss_fig_counts *c,
+                        int all);
 
 #endif

@@ -236,8 +236,11 @@ void ss_http_headers(struct MHD_Response *r, const char *ctype, const char *cach
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     if (ctype) {
         MHD_add_response_header(r, "Content-Type", ctype);
+        /* pages and the API's messages are in the reader's language */
         if (strncmp(ctype, "text/html", 9) == 0)
-            MHD_add_response_header(r, "Vary", "Accept-Encoding, Cookie");
+            MHD_add_response_header(r, "Vary", "Accept-Encoding, Accept-Language, Cookie");
+        else if (strncmp(ctype, "application/json", 16) == 0)
+            MHD_add_response_header(r, "Vary", "Accept-Encoding, Accept-Language");
         else
             MHD_add_response_header(r, "Vary", "Accept-Encoding");
         if (strncmp(ctype, "application/json", 16) == 0)

@@ -86,8 +86,7 @@ int ss_wf_sheet_read(const char *data, size_t len, enum ss_sheet_enc enc, struct
 int ss_web_upload_gate(void *ctx, const struct ss_http_req *req, const char **msg)
 {
     struct ss_store *st;
-    const char *lang = ss_http_cookie(req, "lang");
-    int en = (lang && strcmp(lang, "en") == 0) || strncmp(req->path, "/api/", 5) == 0;
+    enum ss_lang lang = ss_web_lang(req);
     char param[SS_WEB_MAX_PARAM];
     const struct ss_route *rt = ss_route_match(req->path, param, sizeof param);
     struct ss_user u;
@@ -101,12 +100,11 @@ int ss_web_upload_gate(void *ctx, const struct ss_http_req *req, const char **ms
         return 0;
     st = ss_web_thread_store(ctx);
     if (!st || ss_auth_session(st, ss_http_cookie(req, SS_SESSION_COOKIE), &u, NULL) != SS_OK) {
-        *msg = en ? "Sign in first: uploads need a session." : "请先登录：上传文件需要登录。";
+        *msg = ss_tr(lang, "请先登录：上传文件需要登录。");
         return 401;
     }
     if (u.role != SS_ROLE_REPORTER && u.role != SS_ROLE_ADMIN) {
-        *msg = en ? "Only reporters upload files; this account may not."
-                  : "只有填报员可以上传文件，此账号不能上传。";
+        *msg = ss_tr(lang, "只有填报员可以上传文件，此账号不能上传。");
         return 403;
     }
     return 0;
@@ -197,6 +195,7 @@ void ss_api_ledger_post(struct ss_wreq *r)
     struct ss_json j;
     enum ss_sheet_enc enc;
     const char *data;
+    char msg[SS_ERR_TEXT];
     size_t len, i;
     long org;
     int busy;
@@ -268,7 +267,7 @@ void ss_api_ledger_post(struct ss_wreq *r)
         ss_json_kint(&j, "row", e->row);
         ss_json_kstr(&j, "column", e->column[0] ? e->column : NULL);
         ss_json_kstr(&j, "field", e->field);
-        ss_json_kstr(&j, "message", e->message);
+        ss_json_kstr(&j, "message", ss_err_text(&e->err, r->lang, msg, sizeof msg));
         ss_json_obj_end(&j);
     }
     ss_json_arr_end(&j);
@@ -334,38 +333,29 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
     int rc;
 
     if (ss_store_wf_get(st, id, &rep) != SS_OK)
-        return ss_err_set(err, SS_ENOTFOUND, "id",
-                          SS_VT(v, "no report with id %lld", "没有第 %lld 号填报"), (long long)id);
+        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
     ti = ss_plan_target_index(r->plan, rep.target_id);
     org = ss_engine_org_by_id(r->e, rep.org_id);
-    rc = ti < 0
-             ? ss_err_set(err, SS_EINVAL, "id", "%s",
-                          SS_VT(v, "the report is not on the current plan", "该填报不属于当前计划"))
-             : ss_access_report(r->e, u, (size_t)ti, org, err);
-    if (rc == SS_EFORBIDDEN && v == SS_VOICE_FORM_ZH)
-        snprintf(err->msg, sizeof err->msg, "%s", "此账号无权为这份填报补充佐证材料");
+    rc = ti < 0 ? ss_err_set(err, SS_EINVAL, "id", "the report is not on the current plan")
+                : ss_access_report(r->e, u, (size_t)ti, org, err);
+    if (rc == SS_EFORBIDDEN && v == SS_VOICE_FORM)
+        ss_err_id(err, rc, err->field, N_("this account may not add evidence to this report"));
     if (!rc && strcmp(rep.status, "approved") == 0)
-        rc = ss_err_set(err, SS_ECONFLICT, "id", "%s",
-                        SS_VT(v, "the report is approved; evidence is closed",
-                              "该填报已审核通过，不能再补充佐证材料"));
+        rc = ss_err_set(err, SS_ECONFLICT, "id", "the report is approved; evidence is closed");
     ss_wf_report_cleanup(&rep);
     if (rc)
         return rc;
     if (file->len == 0 || file->len > SS_MAX_EVIDENCE)
-        return ss_err_set(
-            err, SS_EINVAL, "file",
-            SS_VT(v, "evidence files are 1 byte to %u MiB", "佐证材料须在 1 字节到 %u MiB 之间"),
-            SS_MAX_EVIDENCE >> 20);
+        return ss_err_set(err, SS_EINVAL, "file", "evidence files are 1 byte to %u MiB",
+                          SS_MAX_EVIDENCE >> 20);
     if (!(mime = sniff((const unsigned char *)file->value, file->len)))
-        return ss_err_set(err, SS_EINVAL, "file", "%s",
-                          SS_VT(v, "evidence must be a photo (JPEG, PNG, WebP) or a PDF",
-                                "佐证材料须为照片（JPEG、PNG、WebP）或 PDF"));
+        return ss_err_set(err, SS_EINVAL, "file",
+                          "evidence must be a photo (JPEG, PNG, WebP) or a PDF");
     crypto_hash_sha256(hash, (const unsigned char *)file->value, file->len);
     sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
     snprintf(dir, sizeof dir, "%s.evidence", ss_store_wf_path(st));
     if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || write_blob(dir, hex, file->value, file->len))
-        return ss_err_set(err, SS_EIO, "file", "%s",
-                          SS_VT(v, "the evidence file cannot be stored", "佐证材料无法保存"));
+        return ss_err_set(err, SS_EIO, "file", "the evidence file cannot be stored");
     if ((rc = ss_store_begin(st, u->name, err)))
         return rc;
     if ((rc = ss_store_evidence_add(st, id, hex, mime, (int64_t)file->len,

@@ -31,20 +31,15 @@ static void flag_words(struct ss_wreq *r, struct ss_buf *b, const char *flags)
         size_t n = strcspn(p, ",");
         raw(b, "<li class=\"flag\">");
         if (n == 13 && strncmp(p, "over_3x_share", 13) == 0)
-            raw(b, T(r, "累计值超过任务值的3倍", "More than 3x the unit's share"));
+            raw(b, L(r, "累计值超过任务值的3倍"));
         else if (n == 4 && strncmp(p, "jump", 4) == 0)
-            raw(b,
-                T(r, "增幅超过以往最大月增幅的3倍", "A jump over 3x the largest earlier increase"));
+            raw(b, L(r, "增幅超过以往最大月增幅的3倍"));
         else if (n == 8 && strncmp(p, "no_share", 8) == 0)
-            raw(b, T(r, "该单位没有此指标的任务（未分解到本单位）",
-                     "The unit has no share of this target"));
+            raw(b, L(r, "该单位没有此指标的任务（未分解到本单位）"));
         else if (n == 15 && strncmp(p, "children_differ", 15) == 0)
-            raw(b, T(r, "与下级单位已审核的合计数不一致（以本级填报为准，下级合计仅作核对）",
-                     "Differs from the sum of the approved reports below (this unit's own "
-                     "figure stands; the sum is a check)"));
+            raw(b, L(r, "与下级单位已审核的合计数不一致（以本级填报为准，下级合计仅作核对）"));
         else if (n == 10 && strncmp(p, "correction", 10) == 0)
-            raw(b, T(r, "更正：数值可低于此前，原因见说明",
-                     "A correction: the value may be lower than before; see the note"));
+            raw(b, L(r, "更正：数值可低于此前，原因见说明"));
         else
             ss_esc_html(b, p, n);
         raw(b, "</li>");
@@ -73,13 +68,12 @@ static void inbox_item(struct ss_wreq *r, const struct ss_user *u, const char *c
     raw(b, "\"><h2 id=\"r");
     raw(b, idbuf);
     raw(b, "\">");
-    ss_zh_open(r, "span");
     if (org >= 0)
-        ss_html(b, ss_engine_org(r->e, org)->name);
+        ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, org)->code,
+                   ss_engine_org(r->e, org)->name);
     raw(b, " · ");
     if (t)
-        ss_html(b, t->metric);
-    ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
     raw(b, "</h2>\n<p class=\"value\">");
     ss_wf_values(b, t, x->value, x->numerator, x->denominator);
     if (t) {
@@ -87,66 +81,66 @@ static void inbox_item(struct ss_wreq *r, const struct ss_user *u, const char *c
         ss_html(b, t->unit);
     }
     raw(b, "</p>\n<dl class=\"facts\"><dt>");
-    raw(b, T(r, "截至", "As of"));
+    raw(b, L(r, "截至"));
     raw(b, "</dt><dd>");
     ss_day(b, x->as_of);
     raw(b, "</dd><dt>");
-    raw(b, T(r, "任务值", "Share"));
+    raw(b, L(r, "任务值"));
     raw(b, "</dt><dd>");
     if (isnan(x->share))
-        raw(b, T(r, "无（未分解到本单位）", "none (no share here)"));
+        raw(b, L(r, "无（未分解到本单位）"));
     else
         ss_num(b, x->share);
     raw(b, "</dd><dt>");
-    raw(b, T(r, "上次审核值", "Last approved"));
+    raw(b, L(r, "上次审核值"));
     raw(b, "</dt><dd>");
     if (isnan(last)) {
-        raw(b, T(r, "无", "none"));
+        raw(b, L(r, "无"));
     } else {
         ss_num(b, last);
         raw(b, rate ? "%" : "");
-        raw(b, T(r, "（截至 ", " (as of "));
+        raw(b, L(r, "（截至 "));
         ss_day(b, x->last_day);
-        raw(b, T(r, "）", ")"));
+        raw(b, L(r, "）"));
     }
     raw(b, "</dd><dt>");
-    raw(b, rate ? T(r, "变化", "Change") : T(r, "本次增加", "Increase"));
+    raw(b, rate ? L(r, "变化") : L(r, "本次增加"));
     raw(b, "</dt><dd>");
     if (!isnan(now) && (!isnan(last) || !rate)) {
         double inc = now - (isnan(last) ? 0 : last);
         if (inc > 0)
             raw(b, "+");
         ss_num(b, inc);
-        raw(b, rate ? T(r, " 个百分点", " points") : "");
+        raw(b, rate ? L(r, " 个百分点") : "");
     } else {
         raw(b, "—");
     }
     raw(b, "</dd><dt>");
-    raw(b, T(r, "填报人", "Reported by"));
+    raw(b, L(r, "填报人"));
     raw(b, "</dt><dd>");
     ss_html(b, x->created_by ? x->created_by : "—");
     raw(b, "</dd>");
     if (x->note && *x->note) {
         raw(b, "<dt>");
-        raw(b, T(r, "说明", "Note"));
+        raw(b, L(r, "说明"));
         raw(b, "</dt><dd>");
         ss_html(b, x->note);
         raw(b, "</dd>");
     }
     raw(b, "<dt>");
-    raw(b, T(r, "佐证材料", "Evidence"));
+    raw(b, L(r, "佐证材料"));
     raw(b, "</dt><dd>");
     nev = ss_store_evidence_count(r->st, x->id);
     if (nev < 0)
         raw(b, "—");
     else
-        ss_buf_printf(b, T(r, "%lld 份", "%lld file(s)"), (long long)nev);
+        ss_buf_printf(b, L(r, "%lld 份"), (long long)nev);
     raw(b, "</dd></dl>\n");
     if (x->flags && *x->flags) {
         raw(b, "<div class=\"flags\"><p id=\"f");
         raw(b, idbuf);
         raw(b, "\">");
-        raw(b, T(r, "请留意：", "Check:"));
+        raw(b, L(r, "请留意："));
         raw(b, "</p><ul aria-labelledby=\"f");
         raw(b, idbuf);
         raw(b, "\">");
@@ -156,8 +150,7 @@ static void inbox_item(struct ss_wreq *r, const struct ss_user *u, const char *c
     ss_wf_history(r, b, t, x->id);
     if (!ss_workflow_may_approve(u, x)) {
         raw(b, "<p class=\"state\">");
-        raw(b, T(r, "这份填报由您本人提交，须由其他审核人审核。",
-                 "You submitted this report: another reviewer approves it."));
+        raw(b, L(r, "这份填报由您本人提交，须由其他审核人审核。"));
         raw(b, "</p></article>\n");
         return;
     }
@@ -168,12 +161,12 @@ static void inbox_item(struct ss_wreq *r, const struct ss_user *u, const char *c
     raw(b, "\"><label for=\"p");
     raw(b, idbuf);
     raw(b, "\">");
-    raw(b, T(r, "选中，批量审核通过", "Tick to approve with others"));
+    raw(b, L(r, "选中，批量审核通过"));
     raw(b, "</label></p>\n<form class=\"stack\" method=\"post\" action=\"/console/inbox\">");
     ss_wf_hidden(b, "csrf", csrf);
     ss_wf_hidden(b, "id", idbuf);
     raw(b, "<p><button type=\"submit\" name=\"action\" value=\"approve\">");
-    raw(b, T(r, "审核通过", "Approve"));
+    raw(b, L(r, "审核通过"));
     raw(b, "</button></p></form>\n<form class=\"stack\" method=\"post\" "
            "action=\"/console/inbox\">");
     ss_wf_hidden(b, "csrf", csrf);
@@ -181,13 +174,13 @@ static void inbox_item(struct ss_wreq *r, const struct ss_user *u, const char *c
     raw(b, "<p><label for=\"c");
     raw(b, idbuf);
     raw(b, "\">");
-    raw(b, T(r, "退回意见", "Reason for returning"));
+    raw(b, L(r, "退回意见"));
     raw(b, "</label><textarea id=\"c");
     raw(b, idbuf);
     raw(b, "\" name=\"comment\" rows=\"2\" required maxlength=\"2000\"></textarea></p>"
            "<p><button class=\"secondary\" type=\"submit\" name=\"action\" "
            "value=\"return\">");
-    raw(b, T(r, "退回", "Return"));
+    raw(b, L(r, "退回"));
     raw(b, "</button></p></form></article>\n");
 }
 
@@ -195,20 +188,20 @@ static void inbox_item(struct ss_wreq *r, const struct ss_user *u, const char *c
 static void batch_results(struct ss_wreq *r, const struct ss_wf_result *res, size_t n)
 {
     struct ss_buf *b = &r->resp->body;
+    char text[SS_ERR_TEXT];
     size_t i, ok = 0;
 
     for (i = 0; i < n; i++)
         ok += res[i].rc == SS_OK;
     raw(b, "<div class=\"form-error\" role=\"alert\"><p>");
-    ss_buf_printf(b, T(r, "已审核通过 %zu 条；%zu 条未通过：", "%zu approved; %zu not:"), ok,
-                  n - ok);
+    ss_buf_printf(b, L(r, "已审核通过 %zu 条；%zu 条未通过："), ok, n - ok);
     raw(b, "</p><ul>");
     for (i = 0; i < n; i++) {
         if (res[i].rc == SS_OK)
             continue;
         raw(b, "<li>");
-        ss_buf_printf(b, T(r, "第 %lld 号：", "Report %lld: "), (long long)res[i].id);
-        ss_html(b, res[i].err.msg);
+        ss_buf_printf(b, L(r, "第 %lld 号："), (long long)res[i].id);
+        ss_html(b, ss_err_text(&res[i].err, r->lang, text, sizeof text));
         raw(b, "</li>");
     }
     raw(b, "</ul></div>\n");
@@ -224,9 +217,9 @@ static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *c
     long mine = ss_access_user_org(r->e, u);
 
     r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "待我审核", "Inbox"));
+    ss_page_begin(r, L(r, "待我审核"));
     raw(b, "<h1>");
-    raw(b, T(r, "待我审核", "Inbox"));
+    raw(b, L(r, "待我审核"));
     raw(b, "</h1>\n");
     if (notice)
         ss_wf_notice(b, notice);
@@ -238,16 +231,15 @@ static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *c
         ss_store_wf_inbox(r->st, u->role == SS_ROLE_ADMIN ? 0 : ss_engine_org(r->e, mine)->id,
                           SS_MAX_INBOX, &list, &n)) {
         raw(b, "<p>");
-        raw(b, T(r, "只有审核员有待审核列表。", "Only reviewers have an inbox."));
+        raw(b, L(r, "只有审核员有待审核列表。"));
         raw(b, "</p>\n");
     } else if (n == 0) {
         raw(b, "<p>");
-        raw(b, T(r, "没有待审核的填报。", "Nothing waits for review."));
+        raw(b, L(r, "没有待审核的填报。"));
         raw(b, "</p>\n");
     } else {
         raw(b, "<p>");
-        ss_buf_printf(b, T(r, "共 %zu 条待审核，最早提交的在前。", "%zu waiting, oldest first."),
-                      n);
+        ss_buf_printf(b, L(r, "共 %zu 条待审核，最早提交的在前。"), n);
         raw(b, "</p>\n");
     }
     for (i = 0; i < n; i++) {
@@ -259,14 +251,14 @@ static void inbox_page(struct ss_wreq *r, const struct ss_user *u, const char *c
                "action=\"/console/inbox\">");
         ss_wf_hidden(b, "csrf", csrf);
         raw(b, "<p><button type=\"submit\" name=\"action\" value=\"approve_many\">");
-        raw(b, T(r, "批量审核通过所选", "Approve the ticked ones"));
+        raw(b, L(r, "批量审核通过所选"));
         raw(b, "</button></p></form>\n");
     }
     for (i = 0; i < n; i++)
         ss_wf_report_cleanup(&list[i]);
     free(list);
     raw(b, "<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
+    raw(b, L(r, "返回工作台"));
     raw(b, "</a></p>\n");
     ss_page_end(r);
 }
@@ -281,11 +273,11 @@ void ss_page_inbox(struct ss_wreq *r)
     if (ss_web_auth(r, 0, &u) || ss_wf_session_csrf(r, &u, csrf))
         return;
     if (done && strcmp(done, "approved") == 0 && n > 0)
-        snprintf(notice, sizeof notice, T(r, "已审核通过 %ld 条。", "Approved %ld."), n);
+        snprintf(notice, sizeof notice, L(r, "已审核通过 %ld 条。"), n);
     else if (done && strcmp(done, "approved") == 0)
-        snprintf(notice, sizeof notice, "%s", T(r, "已审核通过。", "Approved."));
+        snprintf(notice, sizeof notice, "%s", L(r, "已审核通过。"));
     else if (done && strcmp(done, "returned") == 0)
-        snprintf(notice, sizeof notice, "%s", T(r, "已退回。", "Returned."));
+        snprintf(notice, sizeof notice, "%s", L(r, "已退回。"));
     inbox_page(r, &u, csrf, done ? notice : NULL, NULL, NULL, 0);
 }
 
@@ -294,7 +286,7 @@ void ss_page_inbox_post(struct ss_wreq *r)
     struct ss_user u;
     struct ss_store *st;
     struct ss_err err;
-    char csrf[SS_TOKEN_HEX], msg[sizeof err.msg + 64], url[64];
+    char csrf[SS_TOKEN_HEX], msg[SS_ERR_TEXT + 64], url[64];
     const char *ids = ss_http_field(r->http, "id"), *action = ss_http_field(r->http, "action");
     enum ss_voice v = ss_wf_voice(r);
     long id;
@@ -310,8 +302,7 @@ void ss_page_inbox_post(struct ss_wreq *r)
 
         if (n == 0 || !(st = ss_web_store_rw(r))) {
             r->resp->status = 400;
-            inbox_page(r, &u, csrf, NULL, T(r, "没有勾选任何填报。", "No report was ticked."), NULL,
-                       0);
+            inbox_page(r, &u, csrf, NULL, L(r, "没有勾选任何填报。"), NULL, 0);
             return;
         }
         res = ss_xcalloc(n, sizeof *res);
@@ -330,7 +321,7 @@ void ss_page_inbox_post(struct ss_wreq *r)
     ret = action && strcmp(action, "return") == 0;
     if (!ids || ss_parse_long(ids, &id) || id < 1 || !(st = ss_web_store_rw(r))) {
         r->resp->status = 400;
-        inbox_page(r, &u, csrf, NULL, T(r, "请求无效。", "The request is malformed."), NULL, 0);
+        inbox_page(r, &u, csrf, NULL, L(r, "请求无效。"), NULL, 0);
         return;
     }
     rc = ret ? ss_workflow_return(st, r->e, &u, id, ss_http_field(r->http, "comment"), v, &err)
@@ -340,7 +331,7 @@ void ss_page_inbox_post(struct ss_wreq *r)
         if (strcmp(err.field, "comment") == 0)
             ss_wf_labelled(r, &err, msg, sizeof msg);
         else
-            snprintf(msg, sizeof msg, "%s", err.msg);
+            ss_err_text(&err, r->lang, msg, sizeof msg);
         inbox_page(r, &u, csrf, NULL, msg, NULL, 0);
         return;
     }

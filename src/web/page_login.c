@@ -29,12 +29,11 @@
 
 static const char *role_text(const struct ss_wreq *r, enum ss_role role)
 {
-    static const char *const zh[] = {"管理员", "审核员", "填报员", "查看者"};
-    static const char *const en[] = {"Administrator", "Reviewer", "Reporter", "Viewer"};
+    static const char *const names[] = {N_("管理员"), N_("审核员"), N_("填报员"), N_("查看者")};
 
     if ((unsigned)role > SS_ROLE_VIEWER)
         role = SS_ROLE_VIEWER;
-    return r->lang == SS_LANG_EN ? en[role] : zh[role];
+    return ss_tr(r->lang, names[role]);
 }
 
 static void hidden_csrf(struct ss_buf *b, const char *csrf)
@@ -51,13 +50,11 @@ static void login_form(struct ss_wreq *r, const char *form_token, const char *na
     struct ss_buf *b = &r->resp->body;
 
     r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "登录", "Sign in"));
+    ss_page_begin(r, L(r, "登录"));
     raw(b, "<h1>");
-    raw(b, T(r, "工作人员登录", "Staff sign-in"));
+    raw(b, L(r, "工作人员登录"));
     raw(b, "</h1>\n<p>");
-    raw(b, T(r, "供承担民生实事任务的单位填报进度、审核和督办使用。公众查看进展无需登录。",
-             "For the units that report, review and supervise the commitments. Following the "
-             "progress needs no account."));
+    raw(b, L(r, "供承担民生实事任务的单位填报进度、审核和督办使用。公众查看进展无需登录。"));
     raw(b, "</p>\n");
     if (error) {
         raw(b, "<p class=\"form-error\" role=\"alert\" id=\"login-error\">");
@@ -67,7 +64,7 @@ static void login_form(struct ss_wreq *r, const char *form_token, const char *na
     raw(b, "<form class=\"stack\" method=\"post\" action=\"/login\">");
     hidden_csrf(b, form_token);
     raw(b, "<p><label for=\"user\">");
-    raw(b, T(r, "用户名", "User name"));
+    raw(b, L(r, "用户名"));
     raw(b, "</label><input id=\"user\" name=\"user\" type=\"text\" required maxlength=\"63\" "
            "autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\"");
     if (error)
@@ -78,11 +75,11 @@ static void login_form(struct ss_wreq *r, const char *form_token, const char *na
         raw(b, "\"");
     }
     raw(b, "></p>\n<p><label for=\"password\">");
-    raw(b, T(r, "密码", "Password"));
+    raw(b, L(r, "密码"));
     raw(b, "</label><input id=\"password\" name=\"password\" type=\"password\" required "
            "maxlength=\"128\" autocomplete=\"current-password\"></p>\n<p><button "
            "type=\"submit\">");
-    raw(b, T(r, "登录", "Sign in"));
+    raw(b, L(r, "登录"));
     raw(b, "</button></p></form>\n");
     ss_page_end(r);
 }
@@ -108,18 +105,14 @@ static const char *login_error(const struct ss_wreq *r, const struct ss_err *err
 {
     switch (err->code) {
     case SS_ETHROTTLED:
-        return err->field[0] ? T(r, "该用户名连续登录失败次数过多，请 15 分钟后再试。",
-                                 "Too many failed sign-ins for this name: wait 15 minutes and try "
-                                 "again.")
-                             : T(r, "从您的网络登录失败次数过多，请 15 分钟后再试。",
-                                 "Too many failed sign-ins from your network: wait 15 minutes and "
-                                 "try again.");
+        return err->field[0] ? L(r, "该用户名连续登录失败次数过多，请 15 分钟后再试。")
+                             : L(r, "从您的网络登录失败次数过多，请 15 分钟后再试。");
     case SS_EBUSY:
-        return T(r, "服务器正忙，请稍后再试。", "The server is busy: try again in a moment.");
+        return L(r, "服务器正忙，请稍后再试。");
     case SS_EUNAUTH:
-        return T(r, "用户名或密码不正确。", "Wrong user name or password.");
+        return L(r, "用户名或密码不正确。");
     default:
-        return T(r, "暂时无法登录，请稍后再试。", "Signing in failed: try again shortly.");
+        return L(r, "暂时无法登录，请稍后再试。");
     }
 }
 
@@ -140,15 +133,12 @@ void ss_page_login_post(struct ss_wreq *r)
         ss_http_resp_cookie_ex(r->resp, LOGIN_COOKIE, token, LOGIN_COOKIE_AGE,
                                SS_COOKIE_STRICT | (r->http->https ? SS_COOKIE_SECURE : 0));
         r->resp->status = 403;
-        login_form(r, token, NULL,
-                   T(r, "登录表单已过期，请重新输入。",
-                     "The sign-in form expired: please sign in again."));
+        login_form(r, token, NULL, L(r, "登录表单已过期，请重新输入。"));
         return;
     }
     if (!name || !password || !*name || !*password) {
         r->resp->status = 400;
-        login_form(r, cookie, name,
-                   T(r, "请输入用户名和密码。", "Enter a user name and a password."));
+        login_form(r, cookie, name, L(r, "请输入用户名和密码。"));
         return;
     }
     ss_err_clear(&err);
@@ -189,30 +179,29 @@ void ss_page_console(struct ss_wreq *r)
         return;
     }
     r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "工作台", "Console"));
+    ss_page_begin(r, L(r, "工作台"));
     raw(b, "<h1>");
-    raw(b, T(r, "工作台", "Console"));
+    raw(b, L(r, "工作台"));
     raw(b, "</h1>\n<section aria-labelledby=\"me\"><h2 id=\"me\">");
-    raw(b, T(r, "当前账号", "Signed in as"));
+    raw(b, L(r, "当前账号"));
     raw(b, "</h2>\n<dl class=\"me\"><dt>");
-    raw(b, T(r, "用户名", "User name"));
+    raw(b, L(r, "用户名"));
     raw(b, "</dt><dd>");
     ss_html(b, u.name);
     raw(b, "</dd><dt>");
-    raw(b, T(r, "角色", "Role"));
+    raw(b, L(r, "角色"));
     raw(b, "</dt><dd>");
     raw(b, role_text(r, u.role));
     raw(b, "</dd><dt>");
-    raw(b, T(r, "所属区划", "Org unit"));
+    raw(b, L(r, "所属区划"));
     raw(b, "</dt><dd>");
     org = ss_engine_org_find(r->e, u.org);
     if (org >= 0) {
         raw(b, "<a href=\"/orgs/");
         ss_attr(b, u.org);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, ss_engine_org(r->e, org)->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, org)->code,
+                   ss_engine_org(r->e, org)->name);
         raw(b, "</a> (");
         ss_html(b, u.org);
         raw(b, ")");
@@ -222,7 +211,7 @@ void ss_page_console(struct ss_wreq *r)
     raw(b, "</dd>");
     if (u.dept[0]) {
         raw(b, "<dt>");
-        raw(b, T(r, "部门", "Department"));
+        raw(b, L(r, "部门"));
         raw(b, "</dt><dd>");
         ss_zh_open(r, "span");
         ss_html(b, u.dept);
@@ -234,7 +223,7 @@ void ss_page_console(struct ss_wreq *r)
     raw(b, "<form class=\"stack\" method=\"post\" action=\"/logout\">");
     hidden_csrf(b, csrf);
     raw(b, "<p><button type=\"submit\">");
-    raw(b, T(r, "退出登录", "Sign out"));
+    raw(b, L(r, "退出登录"));
     raw(b, "</button></p></form>\n");
     ss_page_end(r);
 }

@@ -65,39 +65,36 @@ static void rank_children(struct ss_wreq *r, long org)
     }
     qsort(rk, nkids, sizeof *rk, by_score);
     raw(b, "<section aria-labelledby=\"h-kids\"><h2 id=\"h-kids\">");
-    raw(b, T(r, "下级地区排名", "Places below, ranked"));
+    raw(b, L(r, "下级地区排名"));
     raw(b, "</h2><p>");
-    raw(b, T(r, "按各指标完成进度与应完成进度之差的平均值排序（百分点）。",
-             "Ranked by the mean gap between progress and what is due, in points."));
+    raw(b, L(r, "按各指标完成进度与应完成进度之差的平均值排序（百分点）。"));
     raw(b, "</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\""
            "cap-kids\"><table class=\"rank\"><caption id=\"cap-kids\">");
-    raw(b, T(r, "下级地区", "Places below"));
+    raw(b, L(r, "下级地区"));
     /* the counts by status right after the place, so a phone shows them */
     raw(b, "</caption><thead><tr><th scope=\"col\">");
-    raw(b, T(r, "名次", "Rank"));
+    raw(b, L(r, "名次"));
     raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "地区", "Place"));
+    raw(b, L(r, "地区"));
     raw(b, "</th><th scope=\"col\">");
     ss_html(b, ss_status_text(r, SS_ST_SERIOUS));
-    raw(b, T(r, "、", ", "));
+    raw(b, L(r, "、"));
     ss_html(b, ss_status_text(r, SS_ST_NOT_REPORTED));
     raw(b, "</th><th scope=\"col\">");
     ss_html(b, ss_status_text(r, SS_ST_LAGGING));
     raw(b, "</th><th scope=\"col\">");
     ss_html(b, ss_status_text(r, SS_ST_DONE));
-    raw(b, T(r, "、", ", "));
+    raw(b, L(r, "、"));
     ss_html(b, ss_status_text(r, SS_ST_ON_TRACK));
     raw(b, "</th><th scope=\"col\">");
-    raw(b, T(r, "进度差（百分点）", "Gap (points)"));
+    raw(b, L(r, "进度差（百分点）"));
     raw(b, "</th></tr></thead><tbody>");
     for (i = 0; i < nkids; i++) {
         const struct ss_org *g = ss_engine_org(r->e, rk[i].org);
         ss_buf_printf(b, "<tr><td>%zu</td><th scope=\"row\"><a href=\"/orgs/", i + 1);
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         ss_buf_printf(b, "</a></th><td>%d</td><td>%d</td><td>%d</td><td>",
                       rk[i].counts.n[SS_ST_SERIOUS] + rk[i].counts.n[SS_ST_NOT_REPORTED],
                       rk[i].counts.n[SS_ST_LAGGING],
@@ -147,39 +144,32 @@ void ss_page_org(struct ss_wreq *r)
     {
         struct ss_buf desc;
         ss_buf_init(&desc, 2048);
-        ss_buf_puts(&desc, g->name);
-        ss_buf_printf(&desc,
-                      T(r, "：%zu 项民生实事指标在本地区的完成情况和下级地区排名。截至 ",
-                        ": how the %zu targets of the year's livelihood commitments "
-                        "stand here, and the places below ranked. As of "),
+        ss_buf_puts(&desc, ss_content_text(r, SS_TEXT_ORG, g->code, g->name));
+        ss_buf_printf(&desc, L(r, "：%zu 项民生实事指标在本地区的完成情况和下级地区排名。截至 "),
                       r->plan->ntargets);
         ss_day(&desc, r->day);
-        ss_buf_puts(&desc, T(r, "：", ": "));
+        ss_buf_puts(&desc, L(r, "："));
         ss_fig_counts_text(&desc, r->lang, &c, 0);
-        ss_buf_puts(&desc, T(r, "。", "."));
-        ss_page_begin_desc(r, g->name, desc.err || !desc.data ? NULL : desc.data);
+        ss_buf_puts(&desc, L(r, "。"));
+        ss_page_begin_desc(r, ss_content_text(r, SS_TEXT_ORG, g->code, g->name),
+                           desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
     }
     ss_org_crumbs(r, org, 0);
     raw(b, "<h1>");
-    ss_zh_open(r, "span");
-    ss_html(b, g->name);
-    ss_zh_close(r, "span");
+    ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
     raw(b, "</h1>\n");
     ss_as_of_line(r, r->day);
     raw(b, "<section aria-labelledby=\"h-tg\"><h2 id=\"h-tg\">");
-    raw(b, T(r, "本地区各项指标", "Every target here"));
+    raw(b, L(r, "本地区各项指标"));
     raw(b, "</h2>");
-    ss_fig_table_open(r, "tg", T(r, "各项指标在本地区的完成情况", "Targets in this place"),
-                      T(r, "指标", "Target"));
+    ss_fig_table_open(r, "tg", L(r, "各项指标在本地区的完成情况"), L(r, "指标"));
     for (k = 0; k < r->plan->ntargets; k++) {
         const struct ss_target *t = &r->plan->targets[k];
         ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, t->metric);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
         raw(b, "</a></th>");
         ss_fig_cells(r, t, &fs[k]);
         raw(b, "</tr>");
@@ -253,7 +243,7 @@ static void place_hits(struct ss_wreq *r, const struct found *fd)
     size_t i;
 
     raw(b, "<section aria-labelledby=\"h-places\"><h2 id=\"h-places\">");
-    raw(b, T(r, "地区", "Places"));
+    raw(b, LC(r, "section", "地区"));
     raw(b, "</h2><ul class=\"hits\">");
     for (i = 0; i < fd->nplaces; i++) {
         const struct ss_org *g = ss_engine_org(r->e, fd->places[i]);
@@ -261,16 +251,13 @@ static void place_hits(struct ss_wreq *r, const struct found *fd)
         raw(b, "<li><a href=\"/orgs/");
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         raw(b, "</a> <span class=\"fig\">");
         ss_html(b, g->code);
         if (parent >= 0) {
             raw(b, " · ");
-            ss_zh_open(r, "span");
-            ss_html(b, ss_engine_org(r->e, parent)->name);
-            ss_zh_close(r, "span");
+            ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, parent)->code,
+                       ss_engine_org(r->e, parent)->name);
         }
         raw(b, "</span></li>");
     }
@@ -284,13 +271,12 @@ static void target_hits(struct ss_wreq *r, const struct found *fd)
     size_t i;
 
     raw(b, "<section aria-labelledby=\"h-hits\"><h2 id=\"h-hits\">");
-    raw(b, T(r, "指标", "Targets"));
+    raw(b, LC(r, "section", "指标"));
     if (fd->at >= 0) {
-        raw(b, T(r, "（", " ("));
-        ss_zh_open(r, "span");
-        ss_html(b, ss_engine_org(r->e, at)->name);
-        ss_zh_close(r, "span");
-        raw(b, T(r, "）", ")"));
+        raw(b, L(r, "（"));
+        ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, at)->code,
+                   ss_engine_org(r->e, at)->name);
+        raw(b, L(r, "）"));
     }
     raw(b, "</h2><ul class=\"hits\">");
     for (i = 0; i < fd->nids; i++) {
@@ -307,9 +293,7 @@ static void target_hits(struct ss_wreq *r, const struct found *fd)
             ss_attr(b, ss_engine_org(r->e, at)->code);
         }
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, t->metric);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
         raw(b, "</a> ");
         ss_status_badge(r, (int)f.status);
         raw(b, " <span class=\"fig\">");
@@ -327,9 +311,10 @@ void ss_page_search(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
     const char *q = ss_http_arg(r->http, "q");
-    const char *name = T(r, "搜索指标和地区", "Search targets and places");
+    const char *name = L(r, "搜索指标和地区");
     struct found fd;
     struct ss_err err;
+    char text[SS_ERR_TEXT];
     struct ss_buf desc;
     int rc = 0, asked = q && *q;
 
@@ -341,18 +326,13 @@ void ss_page_search(struct ss_wreq *r)
         r->resp->status = rc == SS_EINVAL ? 400 : 500;
     ss_buf_init(&desc, 2048);
     if (asked && !rc) {
-        ss_buf_puts(&desc, T(r, "搜索“", "Search for “"));
+        ss_buf_puts(&desc, L(r, "搜索“"));
         ss_buf_puts(&desc, q);
-        ss_buf_printf(&desc,
-                      T(r, "”：找到 %zu 个地区、%zu 项民生实事指标。",
-                        "”: %zu places and %zu targets of the year's livelihood "
-                        "commitments found."),
-                      fd.nplaces, fd.nids);
+        ss_buf_printf(&desc, L(r, "”：找到 %zu 个地区、%zu 项民生实事指标。"), fd.nplaces, fd.nids);
     } else {
-        ss_buf_puts(&desc,
-                    T(r, "按关键词（如“就业”“养老”）或地区名称、区划代码搜索民生实事的指标和地区。",
-                      "Search the year's livelihood commitments by word (jobs, elderly "
-                      "care …), place name or division code."));
+        ss_buf_puts(
+            &desc,
+            L(r, "按关键词（如“就业”“养老”）或地区名称、区划代码搜索民生实事的指标和地区。"));
     }
     ss_page_begin_desc(r, name, desc.err || !desc.data ? NULL : desc.data);
     ss_buf_cleanup(&desc);
@@ -361,21 +341,18 @@ void ss_page_search(struct ss_wreq *r)
     raw(b, "</h1>\n");
     if (!asked) {
         raw(b, "<p>");
-        raw(b, T(r,
-                 "在页首搜索框输入关键词，如“就业”“养老”“管网”，或地区名称、区划代码，如“乌鲁木齐”“"
-                 "6501”。",
-                 "Type words in the search box above, e.g. 就业 (jobs), 养老 (elderly care), or a "
-                 "place's name or code, e.g. 乌鲁木齐, 6501."));
+        raw(b,
+            L(r, "在页首搜索框输入关键词，如“就业”“养老”“管网”，或地区名称、区划代码，如“乌鲁木齐”“"
+                 "6501”。"));
         raw(b, "</p>");
     } else if (rc) {
         raw(b, "<p role=\"alert\">");
-        raw(b, T(r, "无法搜索：", "Cannot search: "));
-        ss_html(b, err.msg);
+        raw(b, L(r, "无法搜索："));
+        ss_html(b, ss_err_text(&err, r->lang, text, sizeof text));
         raw(b, "</p>");
     } else {
         raw(b, "<p role=\"status\">");
-        ss_buf_printf(b, T(r, "找到 %zu 个地区、%zu 项指标", "%zu places and %zu targets found"),
-                      fd.nplaces, fd.nids);
+        ss_buf_printf(b, L(r, "找到 %zu 个地区、%zu 项指标"), fd.nplaces, fd.nids);
         raw(b, "</p>");
         if (fd.nplaces)
             place_hits(r, &fd);

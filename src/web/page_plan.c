@@ -76,11 +76,11 @@ static void plan_summary_text(struct ss_wreq *r, struct ss_buf *t)
         ss_engine_figure(r->e, i, ss_engine_top_org(r->e), r->day, &f);
         ss_fig_count(&c, &f);
     }
-    ss_buf_puts(t, T(r, "截至 ", "As of "));
+    ss_buf_puts(t, L(r, "截至 "));
     ss_day(t, r->day);
-    ss_buf_printf(t, T(r, "，共 %d 项指标：", ", of %d targets: "), c.total);
+    ss_buf_printf(t, L(r, "，共 %d 项指标："), c.total);
     ss_fig_counts_text(t, r->lang, &c, 1);
-    ss_buf_puts(t, T(r, "。", "."));
+    ss_buf_puts(t, L(r, "。"));
 }
 
 /* The places right below the plan's top unit (prefectures of a region). */
@@ -93,16 +93,14 @@ static void places(struct ss_wreq *r)
     if (!n)
         return;
     raw(b, "<section aria-labelledby=\"h-places\"><h2 id=\"h-places\">");
-    raw(b, T(r, "各地进展", "Progress by place"));
+    raw(b, L(r, "各地进展"));
     raw(b, "</h2><ul class=\"places\">");
     for (i = 0; i < n; i++) {
         const struct ss_org *g = ss_engine_org(r->e, kids[i]);
         raw(b, "<li><a href=\"/orgs/");
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         raw(b, "</a></li>");
     }
     raw(b, "</ul></section>\n");
@@ -120,17 +118,13 @@ void ss_page_plan(struct ss_wreq *r)
     ss_buf_init(&desc, 4096);
     plan_summary_text(r, &sum);
     ss_buf_puts(&desc, p->title);
-    ss_buf_printf(&desc,
-                  T(r, "：%zu 件实事、%zu 项指标的进展，按项目和地区查看。",
-                    ": progress of %zu projects and %zu targets, by project and by "
-                    "place. "),
-                  p->nprojects, p->ntargets);
+    ss_buf_printf(&desc, L(r, "：%zu 件实事、%zu 项指标的进展，按项目和地区查看。"), p->nprojects,
+                  p->ntargets);
     ss_buf_puts(&desc, sum.data ? sum.data : "");
-    ss_page_begin_desc(r, p->title, desc.err || !desc.data ? NULL : desc.data);
+    ss_page_begin_desc(r, ss_content_text_id(r, SS_TEXT_PLAN, p->id, p->title),
+                       desc.err || !desc.data ? NULL : desc.data);
     raw(b, "<h1>");
-    ss_zh_open(r, "span");
-    ss_html(b, p->title);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_PLAN, p->id, p->title);
     raw(b, "</h1>\n");
     ss_as_of_line(r, r->day);
     raw(b, "<p class=\"lead\" id=\"summary\">");
@@ -138,9 +132,9 @@ void ss_page_plan(struct ss_wreq *r)
     if (p->ntargets) {
         struct ss_figure f;
         ss_engine_figure(r->e, 0, ss_engine_top_org(r->e), r->day, &f);
-        raw(b, T(r, "全年时间已过 ", " Share of the year elapsed: "));
+        raw(b, L(r, "全年时间已过 "));
         ss_pct(b, f.time);
-        raw(b, T(r, "。", "."));
+        raw(b, L(r, "。"));
     }
     raw(b, "</p>\n");
     ss_buf_cleanup(&sum);
@@ -155,15 +149,13 @@ void ss_page_plan(struct ss_wreq *r)
         project_sum(r, pr->no, &s);
         ss_buf_printf(b, "<li class=\"project\"><h2><a href=\"/projects/%d\">", pr->no);
         ss_buf_printf(b, "<span class=\"no\">%d.</span> ", pr->no);
-        ss_zh_open(r, "span");
-        ss_html(b, pr->title);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_PROJECT, pr->id, pr->title);
         raw(b, "</a></h2>\n<div class=\"sum\">");
         ss_status_badge(r, s.status);
         raw(b, "<span class=\"fig\">");
-        raw(b, T(r, "平均完成 ", "mean progress "));
+        raw(b, L(r, "平均完成 "));
         ss_pct(b, s.progress);
-        raw(b, T(r, "，应完成 ", ", due "));
+        raw(b, L(r, "，应完成 "));
         ss_pct(b, s.expected);
         raw(b, "</span>");
         ss_progress_bar(r, s.progress, s.expected);
@@ -177,9 +169,7 @@ void ss_page_plan(struct ss_wreq *r)
                 continue;
             ss_engine_figure(r->e, k, ss_engine_top_org(r->e), r->day, &f);
             ss_buf_printf(b, "<li><a href=\"/targets/%lld\">", (long long)t->id);
-            ss_zh_open(r, "span");
-            ss_html(b, t->metric);
-            ss_zh_close(r, "span");
+            ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
             raw(b, "</a> <span class=\"fig\">");
             ss_fig_line(r, t, &f);
             raw(b, "</span> ");
@@ -214,34 +204,29 @@ void ss_page_project(struct ss_wreq *r)
         for (i = 0; i < p->ntargets; i++)
             n += p->targets[i].project_no == pr->no;
         ss_buf_init(&desc, 2048);
-        ss_buf_printf(&desc, T(r, "第%d件实事：", "Project %d: "), pr->no);
-        ss_buf_puts(&desc, pr->title);
-        ss_buf_printf(&desc,
-                      T(r, "。%d 项指标的计划、完成和进度",
-                        ". Planned, reached and "
-                        "progress of its %d targets"),
-                      n);
+        ss_buf_printf(&desc, L(r, "第%d件实事："), pr->no);
+        ss_buf_puts(&desc, ss_content_text_id(r, SS_TEXT_PROJECT, pr->id, pr->title));
+        ss_buf_printf(&desc, L(r, "。%d 项指标的计划、完成和进度"), n);
         if (pr->lead_dept && strcmp(pr->lead_dept, "unknown") != 0) {
-            ss_buf_puts(&desc, T(r, "；牵头单位：", "; lead department: "));
+            ss_buf_puts(&desc, L(r, "；牵头单位："));
             ss_buf_puts(&desc, pr->lead_dept);
         }
-        ss_buf_puts(&desc, T(r, "。", "."));
-        ss_page_begin_desc(r, pr->title, desc.err || !desc.data ? NULL : desc.data);
+        ss_buf_puts(&desc, L(r, "。"));
+        ss_page_begin_desc(r, ss_content_text_id(r, SS_TEXT_PROJECT, pr->id, pr->title),
+                           desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
     }
     raw(b, "<nav class=\"crumbs\" aria-label=\"");
-    raw(b, T(r, "位置", "Breadcrumb"));
+    raw(b, L(r, "位置"));
     raw(b, "\"><a href=\"/\">");
-    raw(b, T(r, "全部实事", "All projects"));
+    raw(b, L(r, "全部实事"));
     raw(b, "</a></nav>\n<h1>");
     ss_buf_printf(b, "%d. ", pr->no);
-    ss_zh_open(r, "span");
-    ss_html(b, pr->title);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_PROJECT, pr->id, pr->title);
     raw(b, "</h1>\n");
     if (pr->lead_dept && strcmp(pr->lead_dept, "unknown") != 0) {
         raw(b, "<p>");
-        raw(b, T(r, "牵头单位：", "Lead department: "));
+        raw(b, L(r, "牵头单位："));
         ss_zh_open(r, "span");
         ss_html(b, pr->lead_dept);
         ss_zh_close(r, "span");
@@ -256,9 +241,7 @@ void ss_page_project(struct ss_wreq *r)
         ss_engine_figure(r->e, i, ss_engine_top_org(r->e), r->day, &f);
         raw(b, "<section class=\"target\"><h2>");
         ss_buf_printf(b, "<a href=\"/targets/%lld\">", (long long)t->id);
-        ss_zh_open(r, "span");
-        ss_html(b, t->metric);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
         raw(b, "</a></h2>");
         ss_zh_open(r, "p");
         ss_html(b, t->text);
@@ -276,14 +259,13 @@ void ss_page_not_found(struct ss_wreq *r)
 
     ss_buf_reset(b);
     r->resp->status = 404;
-    ss_page_begin_desc(r, T(r, "未找到", "Not found"),
-                       T(r, "没有这个页面。民生实事进展：年度民生实事各项指标、各地区的完成进度。",
-                         "There is no such page. Livelihood Commitments Progress: how far each "
-                         "of the year's promised targets has come."));
+    ss_page_begin_desc(
+        r, L(r, "未找到"),
+        L(r, "没有这个页面。民生实事进展：年度民生实事各项指标、各地区的完成进度。"));
     raw(b, "<h1>");
-    raw(b, T(r, "没有这个页面", "There is no such page"));
+    raw(b, L(r, "没有这个页面"));
     raw(b, "</h1><p><a href=\"/\">");
-    raw(b, T(r, "回到全部实事", "Back to all projects"));
+    raw(b, L(r, "回到全部实事"));
     raw(b, "</a></p>");
     ss_page_end(r);
 }
@@ -291,77 +273,43 @@ void ss_page_not_found(struct ss_wreq *r)
 void ss_page_method(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
+    static const char *const items[] = {
+        N_("人数、公里、场次、金额等可累加的指标：完成数是各责任单位最新一次审核通过的累计填报值之"
+           "和；上级地区的数字是其所辖地州市、县市区之和。"),
+        N_("本级填报即本级完成数：地州市（或负责全区的厅局）填报了本级数字、所辖县市区也填报时，以"
+           "本级数字为准，下级合计作为核对数并列显示，两者不一致时提示审核人；两者绝不相加。再往上"
+           "汇总时，该地州市只按本级数字计一次。"),
+        N_("各地的计划数是分解给本地的任务数，未直接分解的取下级任务数之和。既无分解任务又无填报的"
+           "地区显示“本级无任务”，不参加任何统计和排名；没有分解任务却有填报的，显示为“未分解”。"),
+        N_("比率（如落实率90%"
+           "）不能相加：每次填报包含分子和分母，汇总时分别求和再相除，并显示填报覆盖面（有分解任务"
+           "的单位中已填报的个数）。比率是水平值，不是累计数：显示最新水平与目标值的对比，不折算为"
+           "完成百分比；达到或超过目标为正常推进，未达到为滞后（差距超过红色预警线为严重滞后）；到"
+           "计划期末，达到即已完成，未达到即严重滞后。"),
+        N_("相对变化（如较上年增加5%"
+           "）以上年基数为准；里程碑类指标（如推行“一件事”）按完成的阶段和佐证材料计。"),
+        N_("“不少于”（≥）类指标达到或超过目标值即完成；“不超过”（≤）类指标不超过目标值即达标。"),
+        N_("应完成（时序进度）按指标的进度安排计算：默认在全年内均匀推进，道路、管网等季节性工程按"
+           "月度进度计划。"),
+        N_("状态比较完成进度与应完成进度：已完成；正常推进；滞后（落后超过黄色预警线）；严重滞后（"
+           "落后超过红色预警线）或未填报。年底预计按近期速度推算。"),
+        N_("只有审核通过的填报计入公开数据；每次修改都记入审计日志。"),
+    };
+    size_t i;
 
-    ss_page_begin_desc(r, T(r, "进度怎么算", "How progress is counted"),
-                       T(r,
-                         "民生实事的完成数、完成进度、应完成进度和状态怎么算：累加、比率、"
-                         "相对变化和里程碑类指标，只计审核通过的填报。",
-                         "How reached, progress, due and status are counted for counts, "
-                         "rates, changes and milestones; only approved reports count."));
+    ss_page_begin_desc(r, L(r, "进度怎么算"),
+                       L(r, "民生实事的完成数、完成进度、应完成进度和状态怎么算：累加、比率、"
+                            "相对变化和里程碑类指标，只计审核通过的填报。"));
     raw(b, "<h1>");
-    raw(b, T(r, "进度怎么算", "How progress is counted"));
+    raw(b, L(r, "进度怎么算"));
     raw(b, "</h1>\n");
-    if (r->lang == SS_LANG_EN) {
-        raw(b, "<ul class=\"prose\">"
-               "<li>Counts and amounts (people, km, events …) add up: a target's actual is the "
-               "sum of the latest approved cumulative values reported by the units it was "
-               "assigned to; a region's figure is the sum of its prefectures and counties.</li>"
-               "<li>A unit's own report is its whole figure. Where a prefecture (or a department "
-               "for the whole region) reports its own figure and its counties report too, the "
-               "prefecture's own figure stands and the counties' sum is shown beside it as a "
-               "check, flagged to its reviewer when the two differ; the two are never added. "
-               "Above it, the prefecture counts once, with its own figure.</li>"
-               "<li>What is planned at a place is its assigned share, or the sum of the shares "
-               "of the places below it. A place with no share and no report has no task for that "
-               "target (“no task here”) and counts in no summary or ranking; a report from a "
-               "place with no share is shown as unassigned.</li>"
-               "<li>Rates (e.g. 90% placement) do not add up: each report carries a numerator and "
-               "a denominator, and a roll-up divides the sums, with its coverage (how many of the "
-               "places holding a share have reported). A rate is a level, not a running total: "
-               "the latest level is shown against the target, never as a share of it; at or "
-               "beyond the target it is on track, short of it lagging (seriously, when short by "
-               "more than the red threshold), and at the plan's end it is met (done) or not "
-               "(seriously lagging).</li>"
-               "<li>Relative changes (e.g. 5% more than last year) are measured against the "
-               "baseline; milestones are stages reached, with evidence.</li>"
-               "<li>“At least” (≥) targets are met at or above the value; “at most” (≤) "
-               "targets while at or below it.</li>"
-               "<li>Due by now (time progress) follows the target's schedule: linear over the "
-               "plan year by default, or a monthly profile for seasonal work such as roads and "
-               "pipes.</li>"
-               "<li>Status compares progress with what is due: done; on track; lagging (more "
-               "than the plan's yellow threshold behind); seriously lagging (beyond the red "
-               "threshold) or not reported. The year-end projection extends the recent pace.</li>"
-               "<li>Only approved reports count; every change is kept in an audit log.</li>"
-               "</ul>\n");
-    } else {
-        raw(b,
-            "<ul class=\"prose\">"
-            "<li>人数、公里、场次、金额等可累加的指标：完成数是各责任单位最新一次审核通过的"
-            "累计填报值之和；上级地区的数字是其所辖地州市、县市区之和。</li>"
-            "<li>本级填报即本级完成数：地州市（或负责全区的厅局）填报了本级数字、所辖县市区"
-            "也填报时，以本级数字为准，下级合计作为核对数并列显示，两者不一致时提示审核人；"
-            "两者绝不相加。再往上汇总时，该地州市只按本级数字计一次。</li>"
-            "<li>各地的计划数是分解给本地的任务数，未直接分解的取下级任务数之和。既无分解任务"
-            "又无填报的地区显示“本级无任务”，不参加任何统计和排名；没有分解任务却有填报的，"
-            "显示为“未分解”。</li>"
-            "<li>比率（如落实率90%）不能相加：每次填报包含分子和分母，汇总时分别求和再相除，"
-            "并显示填报覆盖面（有分解任务的单位中已填报的个数）。比率是水平值，不是累计数："
-            "显示最新水平与目标值的对比，不折算为完成百分比；达到或超过目标为正常推进，"
-            "未达到为滞后（差距超过红色预警线为严重滞后）；到计划期末，达到即已完成，"
-            "未达到即严重滞后。</li>"
-            "<li>相对变化（如较上年增加5%）以上年基数为准；里程碑类指标（如推行“一件事”）"
-            "按完成的阶段和佐证材料计。</li>"
-            "<li>"
-            "“不少于”（≥）类指标达到或超过目标值即完成；“不超过”（≤）类指标不超过目标值即达标。</"
-            "li>"
-            "<li>应完成（时序进度）按指标的进度安排计算：默认在全年内均匀推进，"
-            "道路、管网等季节性工程按月度进度计划。</li>"
-            "<li>状态比较完成进度与应完成进度：已完成；正常推进；滞后（落后超过黄色预警线）；"
-            "严重滞后（落后超过红色预警线）或未填报。年底预计按近期速度推算。</li>"
-            "<li>只有审核通过的填报计入公开数据；每次修改都记入审计日志。</li>"
-            "</ul>\n");
+    raw(b, "<ul class=\"prose\">");
+    for (i = 0; i < SS_ARRAY_LEN(items); i++) {
+        raw(b, "<li>");
+        raw(b, ss_tr(r->lang, items[i]));
+        raw(b, "</li>");
     }
+    raw(b, "</ul>\n");
     ss_as_of_line(r, r->day);
     ss_page_end(r);
 }

@@ -53,13 +53,13 @@ static void refusal(struct ss_wreq *r, int status, const char *msg)
     ss_buf_reset(b);
     r->resp->status = status;
     r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "计划设置", "Plan settings"));
+    ss_page_begin(r, L(r, "计划设置"));
     raw(b, "<h1>");
-    raw(b, T(r, "计划设置", "Plan settings"));
+    raw(b, L(r, "计划设置"));
     raw(b, "</h1>\n<p role=\"alert\">");
     ss_html(b, msg);
     raw(b, "</p>\n<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
+    raw(b, L(r, "返回工作台"));
     raw(b, "</a></p>\n");
     ss_page_end(r);
 }
@@ -68,55 +68,30 @@ static void refusal(struct ss_wreq *r, int status, const char *msg)
 static void schedule_words(struct ss_wreq *r, const struct ss_schedule_err *e, char *out,
                            size_t cap)
 {
-    static const char *const ZH_MONTH[12] = {"1月", "2月", "3月", "4月",  "5月",  "6月",
-                                             "7月", "8月", "9月", "10月", "11月", "12月"};
-    const char *zm = e->month >= 1 && e->month <= 12 ? ZH_MONTH[e->month - 1] : "?";
-    int en = r->lang == SS_LANG_EN;
+    static const char *const MONTH[12] = {N_("1月"), N_("2月"),  N_("3月"),  N_("4月"),
+                                          N_("5月"), N_("6月"),  N_("7月"),  N_("8月"),
+                                          N_("9月"), N_("10月"), N_("11月"), N_("12月")};
+    const char *m = e->month >= 1 && e->month <= 12 ? ss_tr(r->lang, MONTH[e->month - 1]) : "?";
 
     switch (e->problem) {
     case SS_SCHEDULE_COUNT:
-        if (en)
-            snprintf(out, cap,
-                     "Schedule: %zu values; it needs 12, the cumulative %% due by the end of each "
-                     "month (or leave it empty for an even pace).",
-                     e->count);
-        else
-            snprintf(out, cap,
-                     "时序进度：填写了%"
-                     "zu个数，应为12个，即每月末累计应完成的百分比（留空为全年均匀推进）。",
-                     e->count);
+        snprintf(out, cap,
+                 L(r, "时序进度：填写了%"
+                      "zu个数，应为12个，即每月末累计应完成的百分比（留空为全年均匀推进）。"),
+                 e->count);
         break;
     case SS_SCHEDULE_NOT_NUMBER:
-        if (en)
-            snprintf(out, cap, "Schedule: month %d (%s), \"%s\", is not a number.", e->month,
-                     ss_month_name(e->month), e->text);
-        else
-            snprintf(out, cap, "时序进度：%s的“%s”不是数字。", zm, e->text);
+        snprintf(out, cap, L(r, "时序进度：%s的“%s”不是数字。"), m, e->text);
         break;
     case SS_SCHEDULE_RANGE:
-        if (en)
-            snprintf(out, cap, "Schedule: month %d (%s) is %g; a share due is from 0 to 100.",
-                     e->month, ss_month_name(e->month), e->value);
-        else
-            snprintf(out, cap, "时序进度：%s为%g，应在0到100之间。", zm, e->value);
+        snprintf(out, cap, L(r, "时序进度：%s为%g，应在0到100之间。"), m, e->value);
         break;
     case SS_SCHEDULE_DECREASE:
-        if (en)
-            snprintf(out, cap,
-                     "Schedule: month %d (%s) is %g, less than month %d's %g: the shares are "
-                     "cumulative and never go down.",
-                     e->month, ss_month_name(e->month), e->value, e->month - 1, e->previous);
-        else
-            snprintf(out, cap, "时序进度：%s为%g，小于上月的%g；累计比例不能下降。", zm, e->value,
-                     e->previous);
+        snprintf(out, cap, L(r, "时序进度：%s为%g，小于上月的%g；累计比例不能下降。"), m, e->value,
+                 e->previous);
         break;
     default:
-        if (en)
-            snprintf(out, cap,
-                     "Schedule: December is %g; by the end of the year all of it is due (100).",
-                     e->value);
-        else
-            snprintf(out, cap, "时序进度：12月为%g；年底应全部完成，即100。", e->value);
+        snprintf(out, cap, L(r, "时序进度：12月为%g；年底应全部完成，即100。"), e->value);
         break;
     }
 }
@@ -132,27 +107,24 @@ static struct ss_plan *plan_for(struct ss_wreq *r, const struct ss_user *u, cons
 
     ss_err_clear(&err);
     if (u->role != SS_ROLE_ADMIN) {
-        refusal(r, 403, T(r, "只有管理员可以修改计划。", "Only an admin changes the plan."));
+        refusal(r, 403, L(r, "只有管理员可以修改计划。"));
         return NULL;
     }
     if (id && *id && (ss_parse_long(id, &n) || n < 1)) {
-        refusal(r, 400, T(r, "计划编号无效。", "The plan id is not valid."));
+        refusal(r, 400, L(r, "计划编号无效。"));
         return NULL;
     }
     if (ss_store_plan_load(r->st, n, &p, &err)) {
-        refusal(r, 404, T(r, "没有这个计划。", "There is no such plan."));
+        refusal(r, 404, L(r, "没有这个计划。"));
         return NULL;
     }
     if (p->state == SS_PLAN_ARCHIVED) {
-        refusal(r, 409,
-                T(r, "这个计划已归档，不再修改。", "This plan is archived: it no longer changes."));
+        refusal(r, 409, L(r, "这个计划已归档，不再修改。"));
         ss_plan_free(p);
         return NULL;
     }
     if (ss_plan_may_change(r->e, u, p, &err)) {
-        refusal(r, 403,
-                T(r, "本账号的区划不包含该计划的发布单位，不能修改。",
-                  "The plan was issued above this account's org unit: it may not change it."));
+        refusal(r, 403, L(r, "本账号的区划不包含该计划的发布单位，不能修改。"));
         ss_plan_free(p);
         return NULL;
     }
@@ -178,23 +150,19 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
 
     r->resp->cache_control = "no-store";
     snprintf(pid, sizeof pid, "%lld", (long long)p->id);
-    ss_page_begin(r, T(r, "计划设置", "Plan settings"));
+    ss_page_begin(r, L(r, "计划设置"));
     raw(b, "<h1>");
-    raw(b, T(r, "计划设置", "Plan settings"));
+    raw(b, L(r, "计划设置"));
     raw(b, "</h1>\n<p>");
-    ss_zh_open(r, "span");
-    ss_html(b, p->title);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_PLAN, p->id, p->title);
     ss_buf_printf(b, " · %d · ", p->year);
-    raw(b, p->state == SS_PLAN_DRAFT ? T(r, "草案（尚未启用）", "draft (not yet active)")
-                                     : T(r, "现行计划", "the current plan"));
+    raw(b, p->state == SS_PLAN_DRAFT ? L(r, "草案（尚未启用）") : L(r, "现行计划"));
     raw(b, "</p>\n");
     if (p->state == SS_PLAN_DRAFT)
-        raw(b, T(r, "<p><a href=\"/console/plan\">查看现行计划</a></p>\n",
-                 "<p><a href=\"/console/plan\">The current plan</a></p>\n"));
+        ss_buf_printf(b, "<p><a href=\"/console/plan\">%s</a></p>\n", L(r, "查看现行计划"));
     else if (other)
         ss_buf_printf(b, "<p><a href=\"/console/plan?plan=%lld\">%s</a></p>\n", (long long)other,
-                      T(r, "查看待启用的草案", "The draft waiting to be activated"));
+                      L(r, "查看待启用的草案"));
     if (notice) {
         raw(b, "<p class=\"notice\" role=\"status\">");
         ss_html(b, notice);
@@ -202,10 +170,9 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
     }
 
     raw(b, "<section aria-labelledby=\"leads\"><h2 id=\"leads\">");
-    raw(b, T(r, "牵头单位", "Lead departments"));
+    raw(b, L(r, "牵头单位"));
     raw(b, "</h2>\n<p>");
-    raw(b, T(r, "每个项目的牵头单位；留空表示未定。",
-             "Each project's lead department; empty for none."));
+    raw(b, L(r, "每个项目的牵头单位；留空表示未定。"));
     raw(b, "</p>\n");
     for (i = 0; i < p->nprojects; i++) {
         const struct ss_project *pr = &p->projects[i];
@@ -228,9 +195,7 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
         raw(b, no);
         raw(b, "\">");
         ss_buf_printf(b, "%d. ", pr->no);
-        ss_zh_open(r, "span");
-        ss_html(b, pr->title);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_PROJECT, pr->id, pr->title);
         raw(b, "</label><input type=\"text\" name=\"lead\" id=\"lead-");
         raw(b, no);
         ss_buf_printf(b, "\" maxlength=\"%d\" autocomplete=\"off\" value=\"", SS_MAX_NAME);
@@ -242,29 +207,22 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
         if (n)
             field_error(b, id, n);
         raw(b, "<p><button type=\"submit\">");
-        raw(b, T(r, "保存", "Save"));
+        raw(b, L(r, "保存"));
         raw(b, "</button></p></form>\n");
     }
     raw(b, "</section>\n<section aria-labelledby=\"schedules\"><h2 id=\"schedules\">");
-    raw(b, T(r, "时序进度", "Schedules"));
+    raw(b, L(r, "时序进度"));
     raw(b, "</h2>\n<p>");
-    raw(b, T(r,
-             "每月末累计应完成的百分比：12个数，用逗号分隔，逐月不下降，12月为100，例如户外工程 "
-             "0,0,0,10,25,40,55,70,85,100,100,"
-             "100。留空为全年均匀推进。现行计划的修改立即生效，并记入审计日志。",
-             "The cumulative % due by the end of each month: 12 numbers separated by commas, never "
-             "going down, December 100; outdoor works, for example, "
-             "0,0,0,10,25,40,55,70,85,100,100,100. Empty: an even pace over the year. A change "
-             "to the current plan counts at once and is in the audit log."));
+    raw(b, L(r, "每月末累计应完成的百分比：12个数，用逗号分隔，逐月不下降，12月为100，例如户外工程 "
+                "0,0,0,10,25,40,55,70,85,100,100,"
+                "100。留空为全年均匀推进。现行计划的修改立即生效，并记入审计日志。"));
     raw(b, "</p>\n");
     for (i = 0; i < p->nprojects; i++) {
         const struct ss_project *pr = &p->projects[i];
 
         raw(b, "<h3>");
         ss_buf_printf(b, "%d. ", pr->no);
-        ss_zh_open(r, "span");
-        ss_html(b, pr->title);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_PROJECT, pr->id, pr->title);
         raw(b, "</h3>\n");
         for (k = 0; k < p->ntargets; k++) {
             const struct ss_target *t = &p->targets[k];
@@ -291,9 +249,7 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
             raw(b, "\">#");
             raw(b, tid);
             raw(b, " ");
-            ss_zh_open(r, "span");
-            ss_html(b, t->metric);
-            ss_zh_close(r, "span");
+            ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
             raw(b, " (");
             ss_num(b, t->value);
             raw(b, " ");
@@ -304,7 +260,7 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
                           "\" maxlength=\"%d\" autocomplete=\"off\" spellcheck=\"false\" "
                           "placeholder=\"",
                           SS_MAX_SCHEDULE);
-            raw(b, T(r, "留空：全年均匀", "empty: even over the year"));
+            raw(b, L(r, "留空：全年均匀"));
             raw(b, "\" value=\"");
             ss_attr(b, n ? n->typed : sched.data ? sched.data : "");
             raw(b, "\"");
@@ -314,13 +270,13 @@ static void render(struct ss_wreq *r, const char *csrf, const struct ss_plan *p,
             if (n)
                 field_error(b, id, n);
             raw(b, "<p><button type=\"submit\">");
-            raw(b, T(r, "保存", "Save"));
+            raw(b, L(r, "保存"));
             raw(b, "</button></p></form>\n");
             ss_buf_cleanup(&sched);
         }
     }
     raw(b, "</section>\n<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
+    raw(b, L(r, "返回工作台"));
     raw(b, "</a></p>\n");
     ss_page_end(r);
 }
@@ -341,11 +297,9 @@ void ss_page_plan_admin(struct ss_wreq *r)
         return;
     notice[0] = '\0';
     if (saved && strcmp(saved, "lead") == 0 && no && !ss_parse_long(no, &n))
-        snprintf(notice, sizeof notice,
-                 T(r, "已保存项目%ld的牵头单位。", "Saved project %ld's lead department."), n);
+        snprintf(notice, sizeof notice, L(r, "已保存项目%ld的牵头单位。"), n);
     else if (saved && strcmp(saved, "schedule") == 0 && target && !ss_parse_long(target, &n))
-        snprintf(notice, sizeof notice,
-                 T(r, "已保存指标 #%ld 的时序进度。", "Saved the schedule of target #%ld."), n);
+        snprintf(notice, sizeof notice, L(r, "已保存指标 #%ld 的时序进度。"), n);
     render(r, csrf, p, NULL, notice[0] ? notice : NULL);
     ss_plan_free(p);
 }
@@ -364,24 +318,20 @@ static int save_lead(struct ss_wreq *r, struct ss_store *st, const struct ss_pla
     for (i = 0; i < p->nprojects && p->projects[i].no != no; i++)
         ;
     if (i == p->nprojects) {
-        snprintf(msg, cap, "%s", T(r, "没有这个项目。", "There is no such project."));
+        snprintf(msg, cap, "%s", L(r, "没有这个项目。"));
         return 404;
     }
     n->project_no = (int)no;
     n->typed = lead ? lead : "";
     n->msg = msg;
     if (!lead || strlen(lead) > SS_MAX_NAME || !ss_utf8_valid(lead, strlen(lead))) {
-        snprintf(msg, cap,
-                 r->lang == SS_LANG_EN ? "Lead department: at most %d bytes of text."
-                                       : "牵头单位：最多%d字节的文字。",
-                 SS_MAX_NAME);
+        snprintf(msg, cap, L(r, "牵头单位：最多%d字节的文字。"), SS_MAX_NAME);
         return 400;
     }
     if (ss_plan_project_lead(st, p->id, (int)no, lead, &err)) {
         snprintf(msg, cap, "%s",
-                 err.code == SS_ECONFLICT
-                     ? T(r, "这个计划已不能修改。", "This plan no longer changes.")
-                     : T(r, "未能保存，请重试。", "Not saved: try again."));
+                 err.code == SS_ECONFLICT ? L(r, "这个计划已不能修改。")
+                                          : L(r, "未能保存，请重试。"));
         return err.code == SS_ECONFLICT ? 409 : 500;
     }
     return 0;
@@ -400,17 +350,14 @@ static int save_schedule(struct ss_wreq *r, struct ss_store *st, const struct ss
     ss_err_clear(&err);
     memset(&e, 0, sizeof e);
     if (!tid_s || ss_parse_long(tid_s, &tid) || ss_plan_target_index(p, tid) < 0) {
-        snprintf(msg, cap, "%s", T(r, "这个计划没有这个指标。", "The plan has no such target."));
+        snprintf(msg, cap, "%s", L(r, "这个计划没有这个指标。"));
         return 404;
     }
     n->target_id = tid;
     n->typed = typed ? typed : "";
     n->msg = msg;
     if (!typed || strlen(typed) > SS_MAX_SCHEDULE) {
-        snprintf(msg, cap,
-                 r->lang == SS_LANG_EN ? "Schedule: at most %d characters."
-                                       : "时序进度：最多%d个字符。",
-                 SS_MAX_SCHEDULE);
+        snprintf(msg, cap, L(r, "时序进度：最多%d个字符。"), SS_MAX_SCHEDULE);
         return 400;
     }
     if (ss_schedule_parse(typed, e.profile, &e.has_profile, &se)) {
@@ -420,9 +367,8 @@ static int save_schedule(struct ss_wreq *r, struct ss_store *st, const struct ss
     e.set_profile = 1;
     if (ss_plan_target_update(st, tid, &e, &err)) {
         snprintf(msg, cap, "%s",
-                 err.code == SS_ECONFLICT
-                     ? T(r, "这个计划已不能修改。", "This plan no longer changes.")
-                     : T(r, "未能保存，请重试。", "Not saved: try again."));
+                 err.code == SS_ECONFLICT ? L(r, "这个计划已不能修改。")
+                                          : L(r, "未能保存，请重试。"));
         return err.code == SS_ECONFLICT ? 409 : 500;
     }
     return 0;
@@ -444,12 +390,12 @@ void ss_page_plan_admin_post(struct ss_wreq *r)
     if (!(p = plan_for(r, &u, ss_http_field(r->http, "plan"))))
         return;
     if (!(st = ss_web_store_rw(r))) {
-        refusal(r, 500, T(r, "数据库无法写入。", "The database cannot be written."));
+        refusal(r, 500, L(r, "数据库无法写入。"));
         ss_plan_free(p);
         return;
     }
     if (ss_store_begin(st, u.name, NULL)) {
-        refusal(r, 500, T(r, "数据库无法写入。", "The database cannot be written."));
+        refusal(r, 500, L(r, "数据库无法写入。"));
         ss_plan_free(p);
         return;
     }
@@ -462,13 +408,13 @@ void ss_page_plan_admin_post(struct ss_wreq *r)
         status = save_schedule(r, st, p, ss_http_field(r->http, "target"),
                                ss_http_field(r->http, "schedule"), &note, msg, sizeof msg);
     else {
-        snprintf(msg, sizeof msg, "%s", T(r, "请求无效。", "The request is malformed."));
+        snprintf(msg, sizeof msg, "%s", L(r, "请求无效。"));
         status = 400;
     }
     if (status)
         ss_store_rollback(st);
     else if (ss_store_commit(st, NULL)) {
-        snprintf(msg, sizeof msg, "%s", T(r, "未能保存，请重试。", "Not saved: try again."));
+        snprintf(msg, sizeof msg, "%s", L(r, "未能保存，请重试。"));
         status = 500;
     }
     if (status == 0) {
@@ -481,7 +427,7 @@ void ss_page_plan_admin_post(struct ss_wreq *r)
         ss_http_redirect(r->resp, url);
     } else if (note.msg) {
         r->resp->status = status;
-        render(r, csrf, p, &note, T(r, "未保存，请按提示修改。", "Not saved: see below."));
+        render(r, csrf, p, &note, L(r, "未保存，请按提示修改。"));
     } else {
         refusal(r, status, msg);
     }

@@ -73,34 +73,28 @@ static void series_section(struct ss_wreq *r, size_t ti, long org)
         due[i] = fs[i].expected_value; /* NAN for a level: no due line */
     }
     raw(b, "<section aria-labelledby=\"h-series\"><h2 id=\"h-series\">");
-    raw(b, T(r, "逐月进度与应完成线", "Progress by month against the due line"));
+    raw(b, L(r, "逐月进度与应完成线"));
     raw(b, "</h2><div class=\"chart-wrap\">");
     ss_buf_init(&desc, 1024);
     if (level)
-        ss_buf_puts(&desc, T(r, "实线为各月末的水平（不是累计数），纵轴到目标值为止；单位：",
-                             "Solid line: the level at each month's end (not a running "
-                             "total); the axis runs to the target; unit: "));
+        ss_buf_puts(&desc, L(r, "实线为各月末的水平（不是累计数），纵轴到目标值为止；单位："));
     else
         ss_buf_puts(&desc,
-                    T(r, "实线为累计完成，虚线为按进度安排应完成的数量，纵轴到计划数为止；单位：",
-                      "Solid line: reached so far; dashed line: due by each date; the axis "
-                      "runs to the planned value; unit: "));
+                    L(r, "实线为累计完成，虚线为按进度安排应完成的数量，纵轴到计划数为止；单位："));
     ss_buf_puts(&desc, t->unit);
-    ss_buf_puts(&desc, T(r, "。数据见下表。", ". The table below has the numbers."));
-    ss_svg_series(b, "series", T(r, "逐月完成情况", "Monthly progress"), desc.data ? desc.data : "",
-                  n, days, act, due, n ? fs[n - 1].value : NAN, r->plan->start, r->plan->end,
-                  level ? T(r, "水平", "Level") : T(r, "累计完成", "Reached"),
-                  T(r, "应完成", "Due"));
+    ss_buf_puts(&desc, L(r, "。数据见下表。"));
+    ss_svg_series(b, "series", L(r, "逐月完成情况"), desc.data ? desc.data : "", n, days, act, due,
+                  n ? fs[n - 1].value : NAN, r->plan->start, r->plan->end,
+                  level ? L(r, "水平") : L(r, "累计完成"), L(r, "应完成"), ss_lang_rtl(r->lang));
     ss_buf_cleanup(&desc);
     raw(b, "</div>");
     if (level) {
-        const char *heads[] = {T(r, "日期", "Date"), T(r, "状态", "Status"), T(r, "水平", "Level")};
-        ss_table_open(r, "series", T(r, "逐月数据", "Monthly figures"), heads, SS_ARRAY_LEN(heads));
+        const char *heads[] = {L(r, "日期"), L(r, "状态"), L(r, "水平")};
+        ss_table_open(r, "series", L(r, "逐月数据"), heads, SS_ARRAY_LEN(heads));
     } else {
-        const char *heads[] = {T(r, "日期", "Date"), T(r, "状态", "Status"),
-                               T(r, "完成进度", "Progress"), T(r, "累计完成", "Reached"),
-                               T(r, "应完成", "Due")};
-        ss_table_open(r, "series", T(r, "逐月数据", "Monthly figures"), heads, SS_ARRAY_LEN(heads));
+        const char *heads[] = {L(r, "日期"), L(r, "状态"), L(r, "完成进度"), L(r, "累计完成"),
+                               L(r, "应完成")};
+        ss_table_open(r, "series", L(r, "逐月数据"), heads, SS_ARRAY_LEN(heads));
     }
     for (i = 0; i < n; i++) {
         raw(b, "<tr><th scope=\"row\" class=\"nw\">");
@@ -145,7 +139,8 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
     fs = ss_xcalloc(nkids, sizeof *fs);
     for (i = 0; i < nkids; i++) {
         ss_engine_figure(r->e, ti, kids[i], r->day, &fs[i]);
-        labels[i] = ss_engine_org(r->e, kids[i])->name;
+        labels[i] = ss_content_text(r, SS_TEXT_ORG, ss_engine_org(r->e, kids[i])->code,
+                                    ss_engine_org(r->e, kids[i])->name);
         /* a level on the 0-100 scale with its target as the tick; a running
          * total as a share of the place's plan with what is due */
         prog[i] = level ? (fs[i].reporters ? fs[i].actual : NAN) : fs[i].progress;
@@ -153,30 +148,22 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
         col[i] = ss_status_colour(fs[i].status);
     }
     raw(b, "<section aria-labelledby=\"h-break\"><h2 id=\"h-break\">");
-    raw(b, T(r, "下级地区完成情况", "By place below"));
+    raw(b, L(r, "下级地区完成情况"));
     raw(b, "</h2><div class=\"chart-wrap\">");
-    ss_svg_bars(b, "bars", T(r, "下级地区完成进度", "Progress by place"),
+    ss_svg_bars(b, "bars", L(r, "下级地区完成进度"),
                 level
-                    ? T(r, "每条为一个下级地区的当前水平（百分比），竖线为其目标水平；数据见下表。",
-                        "Each bar is one place's level now (in %); the tick is its target "
-                        "level; the table below has the numbers.")
-                    : T(r,
-                        "每条为一个下级地区相对其分解任务的完成进度，满条为 100%，超过 100% "
-                        "的在末端加深色标记，数字为实际进度；竖线为应完成进度；数据见下表。",
-                        "Each bar is one place's progress against its share: a full bar is 100%, "
-                        "a dark mark at its end means more than that (the number says how much); "
-                        "the tick is what is due; the table below has the numbers."),
-                nkids, labels, prog, due, col);
+                    ? L(r, "每条为一个下级地区的当前水平（百分比），竖线为其目标水平；数据见下表。")
+                    : L(r, "每条为一个下级地区相对其分解任务的完成进度，满条为 100%，超过 100% "
+                           "的在末端加深色标记，数字为实际进度；竖线为应完成进度；数据见下表。"),
+                nkids, labels, prog, due, col, ss_lang_rtl(r->lang));
     raw(b, "</div>");
-    ss_fig_table_open(r, "break", T(r, "下级地区数据", "Figures by place"), T(r, "地区", "Place"));
+    ss_fig_table_open(r, "break", L(r, "下级地区数据"), L(r, "地区"));
     for (i = 0; i < nkids; i++) {
         const struct ss_org *g = ss_engine_org(r->e, kids[i]);
         ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);
         ss_attr(b, g->code);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         raw(b, "</a></th>");
         ss_fig_cells(r, t, &fs[i]);
         raw(b, "</tr>");
@@ -209,25 +196,23 @@ void ss_page_target(struct ss_wreq *r)
     {
         struct ss_buf desc;
         ss_buf_init(&desc, 2048);
-        ss_fig_sentence_text(&desc, r->lang, t, g->name, &f);
-        ss_buf_puts(&desc, T(r, "逐月进度与下级地区完成情况。", " Month by month and by place."));
-        ss_page_begin_desc(r, t->metric, desc.err || !desc.data ? NULL : desc.data);
+        ss_fig_sentence_text(&desc, r->lang, t, ss_content_text(r, SS_TEXT_ORG, g->code, g->name),
+                             &f);
+        ss_buf_puts(&desc, L(r, "逐月进度与下级地区完成情况。"));
+        ss_page_begin_desc(r, ss_content_text_id(r, SS_TEXT_TARGET, t->id, t->metric),
+                           desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
     }
     ss_org_crumbs(r, org, (long long)t->id);
     raw(b, "<h1>");
-    ss_zh_open(r, "span");
-    ss_html(b, t->metric);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
     raw(b, " <small>");
-    ss_zh_open(r, "span");
-    ss_html(b, g->name);
-    ss_zh_close(r, "span");
+    ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
     raw(b, "</small></h1>\n<p class=\"src\">");
     ss_buf_printf(b, "<a href=\"/projects/%d\">", t->project_no);
-    ss_buf_printf(b, T(r, "第%d件实事", "Project %d"), t->project_no);
+    ss_buf_printf(b, L(r, "第%d件实事"), t->project_no);
     raw(b, "</a>");
-    raw(b, T(r, "：", ": "));
+    raw(b, L(r, "："));
     ss_zh_open(r, "span");
     ss_html(b, t->text);
     ss_zh_close(r, "span");
@@ -240,7 +225,7 @@ void ss_page_target(struct ss_wreq *r)
     raw(b, "<p><a href=\"/orgs/");
     ss_attr(b, g->code);
     raw(b, "\">");
-    raw(b, T(r, "查看本地区全部指标", "Every target in this place"));
+    raw(b, L(r, "查看本地区全部指标"));
     raw(b, "</a></p>");
     ss_page_end(r);
 }

@@ -30,12 +30,12 @@
 static const char *role_words(const struct ss_wreq *r, const char *role)
 {
     if (strcmp(role, "admin") == 0)
-        return T(r, "管理员", "Administrator");
+        return L(r, "管理员");
     if (strcmp(role, "reviewer") == 0)
-        return T(r, "审核员", "Reviewer");
+        return L(r, "审核员");
     if (strcmp(role, "reporter") == 0)
-        return T(r, "填报员", "Reporter");
-    return T(r, "查看者", "Viewer");
+        return L(r, "填报员");
+    return L(r, "查看者");
 }
 
 struct listing {
@@ -78,14 +78,13 @@ static int list_one(void *ctx, const struct ss_account_rec *a)
     raw(b, "<tr><th scope=\"row\">");
     ss_html(b, a->name);
     if (self)
-        raw(b, T(r, "（本人）", " (you)"));
+        raw(b, L(r, "（本人）"));
     raw(b, "</th><td>");
     raw(b, role_words(r, a->role));
     raw(b, "</td><td>");
     if (org >= 0) {
-        ss_zh_open(r, "span");
-        ss_html(b, ss_engine_org(r->e, org)->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, org)->code,
+                   ss_engine_org(r->e, org)->name);
         raw(b, " ");
     }
     raw(b, "(");
@@ -98,28 +97,28 @@ static int list_one(void *ctx, const struct ss_account_rec *a)
         ss_zh_close(r, "span");
     }
     raw(b, "</td><td>");
-    raw(b, a->disabled ? T(r, "已停用", "Disabled") : T(r, "正常", "Active"));
+    raw(b, a->disabled ? L(r, "已停用") : L(r, "正常"));
     if (count >= SS_LOGIN_MAX_FAILURES)
-        raw(b, T(r, "，登录已锁定", ", sign-in locked"));
+        raw(b, L(r, "，登录已锁定"));
     raw(b, "</td><td>");
     if (!self) {
         if (a->disabled)
-            action_form(b, l->csrf, a->name, "enable", T(r, "启用", "Enable"));
+            action_form(b, l->csrf, a->name, "enable", L(r, "启用"));
         else
-            action_form(b, l->csrf, a->name, "disable", T(r, "停用", "Disable"));
+            action_form(b, l->csrf, a->name, "disable", L(r, "停用"));
         if (count >= SS_LOGIN_MAX_FAILURES)
-            action_form(b, l->csrf, a->name, "unlock", T(r, "解除锁定", "Unlock"));
+            action_form(b, l->csrf, a->name, "unlock", L(r, "解除锁定"));
         raw(b, "<form method=\"post\" action=\"/console/users\">"
                "<input type=\"hidden\" name=\"csrf\" value=\"");
         ss_attr(b, l->csrf);
         raw(b, "\"><input type=\"hidden\" name=\"user\" value=\"");
         ss_attr(b, a->name);
         raw(b, "\"><input type=\"hidden\" name=\"action\" value=\"reset\"><label>");
-        raw(b, T(r, "新密码", "New password"));
+        raw(b, L(r, "新密码"));
         raw(b, " <input type=\"password\" name=\"password\" required minlength=\"8\" "
                "maxlength=\"128\" autocomplete=\"new-password\"></label> <button "
                "type=\"submit\">");
-        raw(b, T(r, "重置密码", "Reset password"));
+        raw(b, L(r, "重置密码"));
         raw(b, "</button></form>");
     }
     raw(b, "</td></tr>\n");
@@ -130,25 +129,20 @@ static void users_page(struct ss_wreq *r, const struct ss_user *u, const char *c
                        const char *notice, int alert)
 {
     struct ss_buf *b = &r->resp->body;
-    const char *heads[] = {T(r, "用户名", "User name"), T(r, "角色", "Role"),
-                           T(r, "所属区划", "Org unit"), T(r, "状态", "State"),
-                           T(r, "操作", "Actions")};
+    const char *heads[] = {L(r, "用户名"), L(r, "角色"), L(r, "所属区划"), L(r, "状态"),
+                           L(r, "操作")};
     struct listing l = {r, u, csrf, 0, 0};
     int64_t now = (int64_t)time(NULL);
 
     l.now_window = now - SS_LOGIN_WINDOW;
     ss_buf_reset(b);
     r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "账号管理", "Accounts"));
+    ss_page_begin(r, L(r, "账号管理"));
     raw(b, "<h1>");
-    raw(b, T(r, "账号管理", "Accounts"));
+    raw(b, L(r, "账号管理"));
     raw(b, "</h1>\n<p>");
-    raw(b, T(r,
-             "本单位及下级单位的账号。停用账号或重置密码会立即结束其全部会话；解除锁定后，"
-             "该用户名此前的登录失败不再计数。",
-             "Accounts of your unit and the units below it. Disabling an account or resetting "
-             "its password ends all its sessions at once; unlocking it clears its failed "
-             "sign-ins."));
+    raw(b, L(r, "本单位及下级单位的账号。停用账号或重置密码会立即结束其全部会话；解除锁定后，"
+                "该用户名此前的登录失败不再计数。"));
     raw(b, "</p>\n");
     if (notice) {
         raw(b, alert ? "<p class=\"form-error\" role=\"alert\">"
@@ -156,11 +150,11 @@ static void users_page(struct ss_wreq *r, const struct ss_user *u, const char *c
         ss_html(b, notice);
         raw(b, "</p>\n");
     }
-    ss_table_open(r, "users", T(r, "账号", "Accounts"), heads, SS_ARRAY_LEN(heads));
+    ss_table_open(r, "users", L(r, "账号"), heads, SS_ARRAY_LEN(heads));
     if (ss_store_account_each(r->st, list_one, &l) == 1)
         raw(b, "<tr><td colspan=\"5\">…</td></tr>");
     raw(b, "</tbody></table></div>\n<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
+    raw(b, L(r, "返回工作台"));
     raw(b, "</a></p>\n");
     ss_page_end(r);
 }
@@ -180,13 +174,13 @@ static int admin_of(struct ss_wreq *r, int write, struct ss_user *u, char csrf[S
         return 0;
     r->resp->status = 403;
     r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "无法完成", "Refused"));
+    ss_page_begin(r, L(r, "无法完成"));
     raw(b, "<h1>");
-    raw(b, T(r, "无法完成", "Refused"));
+    raw(b, L(r, "无法完成"));
     raw(b, "</h1>\n<p>");
-    raw(b, T(r, "只有管理员可以管理账号。", "Only an administrator manages accounts."));
+    raw(b, L(r, "只有管理员可以管理账号。"));
     raw(b, "</p>\n<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
+    raw(b, L(r, "返回工作台"));
     raw(b, "</a></p>\n");
     ss_page_end(r);
     return -1;
@@ -201,15 +195,13 @@ void ss_page_users(struct ss_wreq *r)
     if (admin_of(r, 0, &u, csrf))
         return;
     if (done && strcmp(done, "disabled") == 0)
-        notice =
-            T(r, "账号已停用，其会话已全部结束。", "The account is disabled; its sessions ended.");
+        notice = L(r, "账号已停用，其会话已全部结束。");
     else if (done && strcmp(done, "enabled") == 0)
-        notice = T(r, "账号已启用。", "The account is enabled.");
+        notice = L(r, "账号已启用。");
     else if (done && strcmp(done, "reset") == 0)
-        notice = T(r, "密码已重置，其会话已全部结束。",
-                   "The password is reset; the account's sessions ended.");
+        notice = L(r, "密码已重置，其会话已全部结束。");
     else if (done && strcmp(done, "unlocked") == 0)
-        notice = T(r, "已解除锁定。", "The account is unlocked.");
+        notice = L(r, "已解除锁定。");
     users_page(r, &u, csrf, notice, 0);
 }
 
@@ -231,27 +223,24 @@ void ss_page_users_post(struct ss_wreq *r)
     ss_err_clear(&err);
     if (!name || !action || !(st = ss_web_store_rw(r))) {
         r->resp->status = 400;
-        users_page(r, &u, csrf, T(r, "请求无效。", "The request is malformed."), 1);
+        users_page(r, &u, csrf, L(r, "请求无效。"), 1);
         return;
     }
     /* an account outside the admin's subtree is answered as if unknown */
     rc = ss_store_account_get(st, name, &a);
     if (rc == 0 && a.id == u.id) {
         r->resp->status = 403;
-        users_page(r, &u, csrf,
-                   T(r, "不能在此更改自己的账号。", "You cannot change your own account here."), 1);
+        users_page(r, &u, csrf, L(r, "不能在此更改自己的账号。"), 1);
         return;
     }
     if (rc != 0 || !ss_auth_may_manage(r->e, &u, a.org, a.id)) {
         r->resp->status = 404;
-        users_page(
-            r, &u, csrf,
-            T(r, "没有这个账号，或不在您的管辖范围内。", "No such account within your scope."), 1);
+        users_page(r, &u, csrf, L(r, "没有这个账号，或不在您的管辖范围内。"), 1);
         return;
     }
     if ((rc = ss_store_begin(st, u.name, &err))) {
         r->resp->status = 500;
-        users_page(r, &u, csrf, T(r, "未能保存，请重试。", "It could not be saved: try again."), 1);
+        users_page(r, &u, csrf, L(r, "未能保存，请重试。"), 1);
         return;
     }
     if (strcmp(action, "disable") == 0) {
@@ -269,7 +258,7 @@ void ss_page_users_post(struct ss_wreq *r)
     } else {
         ss_store_rollback(st);
         r->resp->status = 400;
-        users_page(r, &u, csrf, T(r, "请求无效。", "The request is malformed."), 1);
+        users_page(r, &u, csrf, L(r, "请求无效。"), 1);
         return;
     }
     if (rc)
@@ -278,12 +267,9 @@ void ss_page_users_post(struct ss_wreq *r)
         rc = ss_store_commit(st, &err);
     if (rc) {
         r->resp->status = rc == SS_EINVAL ? 422 : rc == SS_ENOTFOUND ? 404 : 500;
-        users_page(r, &u, csrf,
-                   rc == SS_EINVAL
-                       ? T(r, "新密码须为 8 到 128 个字节。",
-                           "The new password must be 8 to 128 bytes long.")
-                       : T(r, "未能保存，请重试。", "It could not be saved: try again."),
-                   1);
+        users_page(
+            r, &u, csrf,
+            rc == SS_EINVAL ? L(r, "新密码须为 8 到 128 个字节。") : L(r, "未能保存，请重试。"), 1);
         return;
     }
     snprintf(to, sizeof to, "/console/users?done=%s", done);

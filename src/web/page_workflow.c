@@ -16,9 +16,9 @@
  *                    (/console/ledger) and submits ticked drafts at once
  *                    (/console/submit).
  *
- * Errors are the core's, in the page's voice (core/report.h): Chinese on
- * Chinese pages, English with ?lang=en, naming the form's fields ("本期累
- * 计值：…", "“更正”"), never the CLI's flags. Forms carry the session's
+ * Errors are the core's, in the form's voice (core/report.h) and the page's
+ * language (ss_err_text), naming the form's fields ("本期累计值：…",
+ * "“更正”"), never the CLI's flags. Forms carry the session's
  * CSRF token in a hidden field; every decision is core/'s, as for the API.
  * The helpers both console files use are declared in workflow_web.h.
  */
@@ -42,7 +42,8 @@
 
 enum ss_voice ss_wf_voice(const struct ss_wreq *r)
 {
-    return r->lang == SS_LANG_EN ? SS_VOICE_FORM_EN : SS_VOICE_FORM_ZH;
+    (void)r;
+    return SS_VOICE_FORM;
 }
 
 void ss_wf_hidden(struct ss_buf *b, const char *name, const char *value)
@@ -64,75 +65,45 @@ int ss_wf_session_csrf(struct ss_wreq *r, struct ss_user *u, char csrf[SS_TOKEN_
 static const char *status_words(struct ss_wreq *r, const char *status)
 {
     if (strcmp(status, "submitted") == 0)
-        return T(r, "本期已提交，待上级审核", "Submitted this period, awaiting review");
+        return L(r, "本期已提交，待上级审核");
     if (strcmp(status, "draft") == 0)
-        return T(r, "本期有草稿，尚未提交", "A draft this period, not yet submitted");
+        return L(r, "本期有草稿，尚未提交");
     if (strcmp(status, "approved") == 0)
-        return T(r, "本期已审核通过", "Approved this period");
+        return L(r, "本期已审核通过");
     if (strcmp(status, "returned") == 0)
-        return T(r, "本期被退回，请修改后重新提交", "Returned this period: correct and resubmit");
+        return L(r, "本期被退回，请修改后重新提交");
     return status;
 }
 
 /* The form field an error is about, as the page labels it. */
 static const char *field_label(struct ss_wreq *r, const char *field)
 {
-    static const char *const names[][3] = {
-        {"value", "本期累计值", "Cumulative value now"},
-        {"numerator", "分子", "Numerator"},
-        {"denominator", "分母", "Denominator"},
-        {"baseline", "上年基数", "Last year's level"},
-        {"note", "说明", "Note"},
-        {"date", "填报期", "Period"},
-        {"period", "填报期", "Period"},
-        {"file", "台账文件", "Ledger file"},
-        {"encoding", "文件编码", "Encoding"},
-        {"comment", "退回意见", "Reason for returning"},
-        {"target", "指标", "Target"},
+    static const char *const names[][2] = {
+        {"value", N_("本期累计值")},  {"numerator", N_("分子")}, {"denominator", N_("分母")},
+        {"baseline", N_("上年基数")}, {"note", N_("说明")},      {"date", N_("填报期")},
+        {"period", N_("填报期")},     {"file", N_("台账文件")},  {"encoding", N_("文件编码")},
+        {"comment", N_("退回意见")},  {"target", N_("指标")},
     };
     size_t i;
 
     for (i = 0; i < SS_ARRAY_LEN(names); i++)
         if (strcmp(names[i][0], field) == 0)
-            return names[i][r->lang == SS_LANG_EN ? 2 : 1];
+            return ss_tr(r->lang, names[i][1]);
     return NULL;
 }
 
-/* "label: message" into out, the label naming the form's field. */
+/* "label: message" into out in the page's language, the label naming the
+ * form's field. */
 void ss_wf_labelled(struct ss_wreq *r, const struct ss_err *err, char *out, size_t cap)
 {
     const char *label = field_label(r, err->field);
+    char text[SS_ERR_TEXT];
 
+    ss_err_text(err, r->lang, text, sizeof text);
     if (label)
-        snprintf(out, cap, T(r, "%s：%s", "%s: %s"), label, err->msg);
+        snprintf(out, cap, L(r, "%s：%s"), label, text);
     else
-        snprintf(out, cap, "%s", err->msg);
-}
-
-/* A sheet's refusal (base/sheet.c speaks English) in Chinese. */
-static const char *sheet_error_zh(const char *msg)
-{
-    static const char *const map[][2] = {
-        {"the sheet's cells hold more than", "台账单元格中的文字总量超过上限（正常台账远小于此；是"
-                                             "否每个单元格都重复了同一段长文字？）"},
-        {"the file is UTF-16",
-         "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为 CSV 或 .xlsx"},
-        {"the file is neither", "文件既不是 UTF-8 也不是 GB18030 文本；请另存为 CSV 或 .xlsx"},
-        {"the file is not valid UTF-8", "文件不是有效的 UTF-8 文本；请选择 GB18030 或自动识别"},
-        {"the file is not valid GB18030", "文件不是有效的 GB18030 文本；请选择 UTF-8 或自动识别"},
-        {"the file holds NUL", "文件含有空字节，不是 CSV 文本"},
-        {"the file is larger", "文件超过大小上限"},
-        {"the file has more than", "台账超过行数上限"},
-        {"the sheet has more", "台账超过行数上限"},
-        {"the CSV is malformed", "CSV 格式有误（引号不成对？）"},
-        {"other ledgers are being read", "其他台账正在读取，请稍后再上传"},
-    };
-    size_t i;
-
-    for (i = 0; i < SS_ARRAY_LEN(map); i++)
-        if (strncmp(msg, map[i][0], strlen(map[i][0])) == 0 || strstr(msg, map[i][0]))
-            return map[i][1];
-    return "文件不是有效的 .xlsx 工作簿或 CSV 表格，无法读取；请用下载的台账填写后上传";
+        snprintf(out, cap, "%s", text);
 }
 
 void ss_wf_notice(struct ss_buf *b, const char *notice)
@@ -181,26 +152,26 @@ void ss_wf_history(struct ss_wreq *r, struct ss_buf *b, const struct ss_target *
         return;
     }
     raw(b, "<div class=\"history\"><p>");
-    raw(b, T(r, "此前退回的版本：", "Returned before:"));
+    raw(b, L(r, "此前退回的版本："));
     raw(b, "</p><ul>");
     for (i = 0; i < n; i++) {
         raw(b, "<li>");
         ss_wf_values(b, t, v[i].value, v[i].numerator, v[i].denominator);
         if (v[i].as_of != SS_NO_DATE) {
-            raw(b, T(r, "（截至 ", " (as of "));
+            raw(b, L(r, "（截至 "));
             ss_day(b, v[i].as_of);
-            raw(b, T(r, "）", ")"));
+            raw(b, L(r, "）"));
         }
         if (v[i].note && *v[i].note) {
-            raw(b, T(r, "，说明：", "; note: "));
+            raw(b, L(r, "，说明："));
             ss_html(b, v[i].note);
         }
-        raw(b, T(r, "。退回意见：", ". Returned: "));
+        raw(b, L(r, "。退回意见："));
         ss_html(b, v[i].comment ? v[i].comment : "—");
         if (v[i].reviewed_by) {
-            raw(b, T(r, "（", " ("));
+            raw(b, L(r, "（"));
             ss_html(b, v[i].reviewed_by);
-            raw(b, T(r, "）", ")"));
+            raw(b, L(r, "）"));
         }
         raw(b, "</li>");
     }
@@ -235,31 +206,30 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
 
     if (!report && !review) {
         raw(b, "<p>");
-        raw(b, T(r, "只读账号：可查看公开进展，不能填报或审核。",
-                 "A read-only account: it sees the public figures, and neither reports nor "
-                 "reviews."));
+        raw(b, L(r, "只读账号：可查看公开进展，不能填报或审核。"));
         raw(b, "</p>\n");
         return;
     }
     raw(b, "<nav aria-label=\"");
-    raw(b, T(r, "工作台", "Console"));
+    raw(b, L(r, "工作台"));
     raw(b, "\"><ul class=\"console-links\">");
     if (report) {
         raw(b, "<li><a href=\"/console/report\">");
-        raw(b, T(r, "我的填报任务", "My assignments"));
+        raw(b, L(r, "我的填报任务"));
         raw(b, "</a></li>");
     }
     if (review) {
         raw(b, "<li><a href=\"/console/inbox\">");
-        raw(b, T(r, "待我审核", "Inbox"));
+        raw(b, L(r, "待我审核"));
         raw(b, "</a></li>");
     }
     if (u->role == SS_ROLE_ADMIN) {
         raw(b, "<li><a href=\"/console/users\">");
-        raw(b, T(r, "账号管理", "Accounts"));
+        raw(b, L(r, "账号管理"));
         raw(b, "</a></li><li><a href=\"/console/plan\">");
-        raw(b,
-            T(r, "计划设置（牵头单位、时序进度）", "Plan settings (lead departments, schedules)"));
+        raw(b, L(r, "计划设置（牵头单位、时序进度）"));
+        raw(b, "</a></li><li><a href=\"/console/translate\">");
+        raw(b, L(r, "内容翻译"));
         raw(b, "</a></li>");
     }
     raw(b, "</ul></nav>\n");
@@ -294,7 +264,7 @@ static void period_picker(struct ss_wreq *r, const struct ss_ledger *l, int dead
         last = today;
     raw(b, "<form class=\"stack picker\" method=\"get\" action=\"/console/report\"><p><label "
            "for=\"period\">");
-    raw(b, T(r, "填报期", "Period"));
+    raw(b, L(r, "填报期"));
     raw(b, "</label><select id=\"period\" name=\"period\">");
     ss_period_fmt(r->plan->start, p);
     while (ss_period_parse(p, &s, &e) == SS_OK && s <= last) {
@@ -303,14 +273,14 @@ static void period_picker(struct ss_wreq *r, const struct ss_ledger *l, int dead
         raw(b, strcmp(p, l->period) == 0 ? "\" selected>" : "\">");
         raw(b, p);
         ss_date_fmt(ss_period_deadline(e, deadline_day), d);
-        raw(b, T(r, "（截止 ", " (due "));
+        raw(b, L(r, "（截止 "));
         raw(b, d);
-        raw(b, T(r, "）", ")"));
+        raw(b, L(r, "）"));
         raw(b, "</option>");
         ss_period_fmt(e + 1, p);
     }
     raw(b, "</select></p><p><button class=\"secondary\" type=\"submit\">");
-    raw(b, T(r, "查看该期", "Show this period"));
+    raw(b, L(r, "查看该期"));
     raw(b, "</button></p></form>\n");
 }
 
@@ -319,30 +289,30 @@ static void ledger_forms(struct ss_wreq *r, const struct ss_ledger *l, const cha
     struct ss_buf *b = &r->resp->body;
 
     raw(b, "<section aria-labelledby=\"ledger\"><h2 id=\"ledger\">");
-    raw(b, T(r, "台账（Excel）", "Ledger (Excel)"));
+    raw(b, L(r, "台账（Excel）"));
     raw(b, "</h2>\n<p><a href=\"/api/v1/ledger.xlsx?period=");
     ss_attr(b, l->period);
     raw(b, "\">");
-    raw(b, T(r, "下载本期台账", "Download the period's ledger"));
+    raw(b, L(r, "下载本期台账"));
     raw(b, "</a></p>\n<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
            "action=\"/console/ledger\">");
     ss_wf_hidden(b, "csrf", csrf);
     ss_wf_hidden(b, "period", l->period);
     raw(b, "<p><label for=\"file\">");
-    raw(b, T(r, "台账文件（.xlsx 或 CSV）", "Ledger file (.xlsx or CSV)"));
+    raw(b, L(r, "台账文件（.xlsx 或 CSV）"));
     raw(b, "</label><input type=\"file\" id=\"file\" name=\"file\" required accept=\".xlsx,.csv,"
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv\"></p>"
            "<p><label for=\"encoding\">");
-    raw(b, T(r, "CSV 文件编码", "CSV encoding"));
+    raw(b, L(r, "CSV 文件编码"));
     raw(b, "</label><select id=\"encoding\" name=\"encoding\"><option value=\"\" selected>");
-    raw(b, T(r, "自动识别", "Detect"));
+    raw(b, L(r, "自动识别"));
     raw(b, "</option><option value=\"gb18030\">GB18030 / GBK</option>"
            "<option value=\"utf-8\">UTF-8</option></select></p>"
            "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">");
-    raw(b, T(r, "上传为草稿", "Upload as drafts"));
+    raw(b, L(r, "上传为草稿"));
     raw(b, "</button> <button class=\"secondary\" type=\"submit\" name=\"action\" "
            "value=\"submit\">");
-    raw(b, T(r, "上传并提交审核", "Upload and submit"));
+    raw(b, L(r, "上传并提交审核"));
     raw(b, "</button></p></form></section>\n");
 }
 
@@ -358,12 +328,12 @@ static void drafts_form(struct ss_wreq *r, const struct ss_ledger *l, const char
     if (!n)
         return;
     raw(b, "<section aria-labelledby=\"drafts\"><h2 id=\"drafts\">");
-    raw(b, T(r, "本期草稿", "This period's drafts"));
+    raw(b, L(r, "本期草稿"));
     raw(b, "</h2>\n<form class=\"stack\" method=\"post\" action=\"/console/submit\">");
     ss_wf_hidden(b, "csrf", csrf);
     ss_wf_hidden(b, "period", l->period);
     raw(b, "<fieldset class=\"picks\"><legend>");
-    raw(b, T(r, "勾选要提交审核的草稿", "Tick the drafts to submit for review"));
+    raw(b, L(r, "勾选要提交审核的草稿"));
     raw(b, "</legend>");
     for (i = 0; i < l->n && i < MAX_ROWS; i++) {
         const struct ss_my_assignment *a = &l->rows[i];
@@ -379,9 +349,7 @@ static void drafts_form(struct ss_wreq *r, const struct ss_ledger *l, const char
         raw(b, "\"><label for=\"s");
         raw(b, idbuf);
         raw(b, "\">");
-        ss_zh_open(r, "span");
-        ss_html(b, t->metric);
-        ss_zh_close(r, "span");
+        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
         raw(b, " ");
         ss_wf_values(b, t, a->pending_value, a->pending_num, a->pending_den);
         raw(b, " ");
@@ -389,31 +357,29 @@ static void drafts_form(struct ss_wreq *r, const struct ss_ledger *l, const char
         raw(b, "</label></p>");
     }
     raw(b, "</fieldset><p><button type=\"submit\">");
-    raw(b, T(r, "提交所选草稿", "Submit the ticked drafts"));
+    raw(b, L(r, "提交所选草稿"));
     raw(b, "</button></p></form></section>\n");
 }
 
 static void ledger_errors(struct ss_wreq *r, const struct page_msgs *m)
 {
     struct ss_buf *b = &r->resp->body;
+    char text[SS_ERR_TEXT];
     size_t i;
 
     if (!m->nle)
         return;
     raw(b, "<div class=\"form-error\" role=\"alert\"><p>");
-    raw(b, T(r, "以下各行未保存，请修改台账后重新上传：",
-             "These rows were not saved; correct the ledger and upload it again:"));
+    raw(b, L(r, "以下各行未保存，请修改台账后重新上传："));
     raw(b, "</p><ul>");
     for (i = 0; i < m->nle && i < 200; i++) {
         raw(b, "<li>");
-        ss_buf_printf(b, T(r, "第 %d 行", "Row %d"), m->le[i].row);
-        if (m->le[i].column[0]) {
-            raw(b, T(r, " ", ", column "));
-            ss_html(b, m->le[i].column);
-            raw(b, T(r, " 列", ""));
-        }
-        raw(b, T(r, "：", ": "));
-        ss_html(b, m->le[i].message);
+        if (m->le[i].column[0]) /* a column letter, as core/ledger.c names it */
+            ss_buf_printf(b, L(r, "第 %d 行 %s 列"), m->le[i].row, m->le[i].column);
+        else
+            ss_buf_printf(b, L(r, "第 %d 行"), m->le[i].row);
+        raw(b, L(r, "："));
+        ss_html(b, ss_err_text(&m->le[i].err, r->lang, text, sizeof text));
         raw(b, "</li>");
     }
     raw(b, "</ul></div>\n");
@@ -428,16 +394,14 @@ static void report_row(struct ss_wreq *r, const struct ss_my_assignment *a,
     const char *typed;
 
     raw(b, "<fieldset class=\"row\"><legend>");
-    ss_zh_open(r, "span");
-    ss_html(b, t->metric);
-    ss_zh_close(r, "span");
+    ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
     raw(b, "（");
     ss_html(b, t->unit);
     raw(b, "）</legend>\n<p>");
-    raw(b, T(r, "任务值 ", "Share "));
+    raw(b, L(r, "任务值 "));
     ss_num(b, a->value);
     raw(b, " · ");
-    raw(b, T(r, "上次审核值 ", "Last approved "));
+    raw(b, L(r, "上次审核值 "));
     ss_num(b, a->last);
     if (a->last_day != SS_NO_DATE) {
         raw(b, " (");
@@ -454,7 +418,7 @@ static void report_row(struct ss_wreq *r, const struct ss_my_assignment *a,
     }
     if (a->pending_comment && strcmp(a->pending_status, "returned") == 0) {
         raw(b, "<p>");
-        raw(b, T(r, "退回意见：", "Returned: "));
+        raw(b, L(r, "退回意见："));
         ss_html(b, a->pending_comment);
         raw(b, "</p>\n");
     }
@@ -468,14 +432,12 @@ static void report_row(struct ss_wreq *r, const struct ss_my_assignment *a,
      : isnan(fallback)                     ? ""                                                    \
                                            : (snprintf(vbuf, sizeof vbuf, "%.15g", fallback), vbuf))
     if (t->kind == SS_KIND_RATE) {
-        num_input(b, T(r, "分子", "Numerator"), "n", tid, TYPED("n", a->pending_num));
-        num_input(b, T(r, "分母", "Denominator"), "d", tid, TYPED("d", a->pending_den));
+        num_input(b, L(r, "分子"), "n", tid, TYPED("n", a->pending_num));
+        num_input(b, L(r, "分母"), "d", tid, TYPED("d", a->pending_den));
     } else {
-        num_input(b, T(r, "本期累计值", "Cumulative value now"), "v", tid,
-                  TYPED("v", a->pending_value));
+        num_input(b, L(r, "本期累计值"), "v", tid, TYPED("v", a->pending_value));
         if (t->kind == SS_KIND_CHANGE)
-            num_input(b, T(r, "上年基数", "Last year's level"), "d", tid,
-                      TYPED("d", a->pending_den));
+            num_input(b, L(r, "上年基数"), "d", tid, TYPED("d", a->pending_den));
     }
 #undef TYPED
     snprintf(key, sizeof key, "note_%lld", tid);
@@ -483,7 +445,7 @@ static void report_row(struct ss_wreq *r, const struct ss_my_assignment *a,
     raw(b, "<p><label for=\"");
     raw(b, key);
     raw(b, "\">");
-    raw(b, T(r, "说明", "Note"));
+    raw(b, L(r, "说明"));
     raw(b, "</label><textarea id=\"");
     raw(b, key);
     raw(b, "\" name=\"");
@@ -500,14 +462,13 @@ static void report_row(struct ss_wreq *r, const struct ss_my_assignment *a,
     raw(b, "<label for=\"");
     raw(b, key);
     raw(b, "\">");
-    raw(b, T(r, "更正（数值可低于上次，须在“说明”中写明原因）",
-             "Correction (the value may be lower than before; say why in “Note”)"));
+    raw(b, L(r, "更正（数值可低于上次，须在“说明”中写明原因）"));
     raw(b, "</label></p>");
     snprintf(key, sizeof key, "ev_%lld", tid);
     raw(b, "<p><label for=\"");
     raw(b, key);
     raw(b, "\">");
-    raw(b, T(r, "佐证材料（照片或PDF，10MB以内）", "Evidence (photo or PDF, up to 10 MB)"));
+    raw(b, L(r, "佐证材料（照片或PDF，10MB以内）"));
     raw(b, "</label><input type=\"file\" id=\"");
     raw(b, key);
     raw(b, "\" name=\"");
@@ -520,6 +481,7 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
                         const char *period, const struct page_msgs *m)
 {
     struct ss_buf *b = &r->resp->body;
+    char text[SS_ERR_TEXT];
     struct ss_ledger l;
     struct ss_err err;
     char d[11];
@@ -528,43 +490,39 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
     size_t i, k;
 
     r->resp->cache_control = "no-store";
-    ss_page_begin(r, T(r, "我的填报任务", "My assignments"));
+    ss_page_begin(r, L(r, "我的填报任务"));
     raw(b, "<h1>");
-    raw(b, T(r, "我的填报任务", "My assignments"));
+    raw(b, L(r, "我的填报任务"));
     raw(b, "</h1>\n");
     ss_err_clear(&err);
     if (u->role != SS_ROLE_REPORTER && u->role != SS_ROLE_ADMIN) {
-        ss_wf_alert(b, m && m->alert
-                           ? m->alert
-                           : T(r, "只有填报员有填报任务。", "Only reporters have assignments."));
+        ss_wf_alert(b, m && m->alert ? m->alert : L(r, "只有填报员有填报任务。"));
         ss_page_end(r);
         return;
     }
     if (org < 0 ||
         ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u->org, period, &l, &err)) {
         if (org >= 0 && strcmp(err.field, "period") == 0)
-            snprintf(err.msg, sizeof err.msg,
-                     T(r, "填报期：“%.20s”不是计划内的月份（年-月）",
-                       "Period: '%.20s' is not a month of the plan (YYYY-MM)"),
+            snprintf(text, sizeof text, L(r, "填报期：“%.20s”不是计划内的月份（年-月）"),
                      period ? period : "");
-        ss_wf_alert(b, org < 0 ? T(r, "账号的区划未知。", "The account's org unit is unknown.")
-                               : err.msg);
+        else if (org >= 0)
+            ss_err_text(&err, r->lang, text, sizeof text);
+        ss_wf_alert(b, org < 0 ? L(r, "账号的区划未知。") : text);
         raw(b, "<p><a href=\"/console/report\">");
-        raw(b, T(r, "回到当前填报期", "Back to the current period"));
+        raw(b, L(r, "回到当前填报期"));
         raw(b, "</a></p>\n");
         ss_page_end(r);
         return;
     }
     deadline_day = ss_store_plan_deadline_day(r->st, r->plan->id);
     raw(b, "<p>");
-    ss_zh_open(r, "span");
-    ss_html(b, ss_engine_org(r->e, org)->name);
-    ss_zh_close(r, "span");
+    ss_content(r, "span", SS_TEXT_ORG, ss_engine_org(r->e, org)->code,
+               ss_engine_org(r->e, org)->name);
     raw(b, " · ");
-    raw(b, T(r, "填报期 ", "Period "));
+    raw(b, L(r, "填报期 "));
     ss_html(b, l.period);
     raw(b, " · ");
-    raw(b, T(r, "截止 ", "Due "));
+    raw(b, L(r, "截止 "));
     ss_date_fmt(l.deadline, d);
     ss_html(b, d);
     raw(b, "</p>\n");
@@ -577,13 +535,12 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
         ledger_errors(r, m);
     if (l.n == 0) {
         raw(b, "<p>");
-        raw(b,
-            T(r, "本期没有分配给本单位的任务。", "No assignments for this unit in this period."));
+        raw(b, L(r, "本期没有分配给本单位的任务。"));
         raw(b, "</p>\n");
     } else {
         drafts_form(r, &l, csrf);
         raw(b, "<section aria-labelledby=\"fill\"><h2 id=\"fill\">");
-        raw(b, T(r, "逐项填报", "Report each target"));
+        raw(b, L(r, "逐项填报"));
         raw(b, "</h2>\n<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
                "action=\"/console/report\">");
         ss_wf_hidden(b, "csrf", csrf);
@@ -598,15 +555,15 @@ static void report_page(struct ss_wreq *r, const struct ss_user *u, const char *
             report_row(r, &l.rows[i], t, msg);
         }
         raw(b, "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">");
-        raw(b, T(r, "提交审核", "Submit for review"));
+        raw(b, L(r, "提交审核"));
         raw(b, "</button> <button class=\"secondary\" type=\"submit\" name=\"action\" "
                "value=\"draft\">");
-        raw(b, T(r, "存为草稿", "Save as drafts"));
+        raw(b, L(r, "存为草稿"));
         raw(b, "</button></p></form></section>\n");
         ledger_forms(r, &l, csrf);
     }
     raw(b, "<p><a href=\"/console\">");
-    raw(b, T(r, "返回工作台", "Back to the console"));
+    raw(b, L(r, "返回工作台"));
     raw(b, "</a></p>\n");
     ss_ledger_cleanup(&l);
     ss_page_end(r);
@@ -635,26 +592,18 @@ void ss_page_report(struct ss_wreq *r)
         return;
     memset(&m, 0, sizeof m);
     if (saved == 0)
-        snprintf(notice, sizeof notice, "%s",
-                 T(r, "没有填写数值，未保存任何条目。", "No value was filled in: nothing saved."));
+        snprintf(notice, sizeof notice, "%s", L(r, "没有填写数值，未保存任何条目。"));
     else if (saved > 0 && draft)
-        snprintf(notice, sizeof notice,
-                 T(r, "已存为草稿 %ld 条，尚未提交。", "Saved %ld as drafts, not yet submitted."),
-                 saved);
+        snprintf(notice, sizeof notice, L(r, "已存为草稿 %ld 条，尚未提交。"), saved);
     else if (saved > 0)
-        snprintf(notice, sizeof notice,
-                 T(r, "已保存并提交 %ld 条，等待上级审核。", "Saved and submitted %ld for review."),
-                 saved);
+        snprintf(notice, sizeof notice, L(r, "已保存并提交 %ld 条，等待上级审核。"), saved);
     else if (up >= 0)
         snprintf(notice, sizeof notice,
-                 draft ? T(r, "台账已上传：%ld 条存为草稿，%ld 条与已有填报相同。",
-                           "Ledger uploaded: %ld saved as drafts, %ld already as reported.")
-                       : T(r, "台账已上传：%ld 条已提交审核，%ld 条与已有填报相同。",
-                           "Ledger uploaded: %ld submitted for review, %ld already as reported."),
+                 draft ? L(r, "台账已上传：%ld 条存为草稿，%ld 条与已有填报相同。")
+                       : L(r, "台账已上传：%ld 条已提交审核，%ld 条与已有填报相同。"),
                  up, same < 0 ? 0 : same);
     else if (sub >= 0)
-        snprintf(notice, sizeof notice,
-                 T(r, "已提交审核 %ld 条草稿。", "Submitted %ld drafts for review."), sub);
+        snprintf(notice, sizeof notice, L(r, "已提交审核 %ld 条草稿。"), sub);
     m.notice = saved >= 0 || up >= 0 || sub >= 0 ? notice : NULL;
     report_page(r, &u, csrf, ss_http_arg(r->http, "period"), &m);
 }
@@ -676,7 +625,7 @@ void ss_page_report_post(struct ss_wreq *r)
     struct ss_store *st;
     struct row_msg msgs[MAX_MSGS];
     struct page_msgs m;
-    char msgtext[MAX_MSGS][sizeof(((struct ss_err *)0)->msg) + 64];
+    char msgtext[MAX_MSGS][SS_ERR_TEXT + 64];
     char csrf[SS_TOKEN_HEX], date[11], url[128], period[8];
     const char *action = ss_http_field(r->http, "action");
     const char *status = action && strcmp(action, "draft") == 0 ? "draft" : "submitted";
@@ -694,7 +643,7 @@ void ss_page_report_post(struct ss_wreq *r)
         ss_ledger_load(r->st, r->plan, ss_engine_org(r->e, org)->id, u.org,
                        ss_http_field(r->http, "period"), &l, &err)) {
         r->resp->status = 400;
-        m.alert = T(r, "填报期无效，未保存任何条目。", "The period is not valid: nothing saved.");
+        m.alert = L(r, "填报期无效，未保存任何条目。");
         report_page(r, &u, csrf, NULL, &m);
         return;
     }
@@ -737,7 +686,7 @@ void ss_page_report_post(struct ss_wreq *r)
         ss_err_clear(&err);
         if (bad)
             ss_err_set(&err, SS_EINVAL, t->kind == SS_KIND_RATE ? "numerator" : "value", "%s",
-                       T(r, "请填写数字。", "Enter a number."));
+                       L(r, "请填写数字。"));
         if (bad || ss_workflow_submit(st, r->e, &u, &req, &id, flags, NULL, &err)) {
             if (nmsgs < MAX_MSGS) {
                 ss_wf_labelled(r, &err, msgtext[nmsgs], sizeof msgtext[0]);
@@ -751,8 +700,9 @@ void ss_page_report_post(struct ss_wreq *r)
         snprintf(key, sizeof key, "ev_%lld", (long long)t->id);
         if ((ev = ss_http_file(r->http, key)) && ev->len &&
             ss_wf_evidence_save(r, st, &u, id, ev, v, &err) && nmsgs < MAX_MSGS) {
-            snprintf(msgtext[nmsgs], sizeof msgtext[0], T(r, "佐证材料：%s", "Evidence: %s"),
-                     err.msg);
+            char text[SS_ERR_TEXT];
+            snprintf(msgtext[nmsgs], sizeof msgtext[0], L(r, "佐证材料：%s"),
+                     ss_err_text(&err, r->lang, text, sizeof text));
             msgs[nmsgs].tid = t->id;
             msgs[nmsgs].msg = msgtext[nmsgs];
             nmsgs++;
@@ -767,7 +717,7 @@ void ss_page_report_post(struct ss_wreq *r)
         return;
     }
     r->resp->status = 400;
-    m.notice = T(r, "部分条目未保存，请按提示修改。", "Some rows were not saved: see below.");
+    m.notice = L(r, "部分条目未保存，请按提示修改。");
     m.rows = msgs;
     m.nrows = nmsgs;
     report_page(r, &u, csrf, period, &m);
@@ -787,7 +737,7 @@ void ss_page_ledger_post(struct ss_wreq *r)
     const char *period = ss_http_field(r->http, "period");
     const char *action = ss_http_field(r->http, "action");
     const char *status = action && strcmp(action, "submit") == 0 ? "submitted" : "draft";
-    char csrf[SS_TOKEN_HEX], url[160], notice[200], alert[sizeof err.msg + 64];
+    char csrf[SS_TOKEN_HEX], url[160], notice[200], alert[SS_ERR_TEXT + 64];
     int busy;
 
     if (ss_web_auth(r, 1, &u) || ss_wf_session_csrf(r, &u, csrf))
@@ -797,27 +747,24 @@ void ss_page_ledger_post(struct ss_wreq *r)
     /* the role first: nobody else's upload is read at all */
     if (u.role != SS_ROLE_REPORTER && u.role != SS_ROLE_ADMIN) {
         r->resp->status = 403;
-        m.alert = T(r, "只有填报员可以上传台账。", "Only reporters upload ledgers.");
+        m.alert = L(r, "只有填报员可以上传台账。");
         report_page(r, &u, csrf, NULL, &m);
         return;
     }
     if (ss_sheet_enc_parse(ss_http_field(r->http, "encoding"), &enc)) {
         r->resp->status = 400;
-        m.alert = T(r, "文件编码：请选择自动识别、GB18030 或 UTF-8。",
-                    "Encoding: choose Detect, GB18030 or UTF-8.");
+        m.alert = L(r, "文件编码：请选择自动识别、GB18030 或 UTF-8。");
         report_page(r, &u, csrf, period, &m);
         return;
     }
     if (!(f = ss_http_file(r->http, "file")) || f->len == 0) {
         r->resp->status = 400;
-        m.alert = T(r, "台账文件：请选择要上传的文件。", "Ledger file: choose the file to upload.");
+        m.alert = L(r, "台账文件：请选择要上传的文件。");
         report_page(r, &u, csrf, period, &m);
         return;
     }
     if (ss_wf_sheet_read(f->value, f->len, enc, &sh, &busy, &err)) {
         r->resp->status = busy ? 503 : 400;
-        if (v == SS_VOICE_FORM_ZH)
-            snprintf(err.msg, sizeof err.msg, "%s", sheet_error_zh(err.msg));
         ss_wf_labelled(r, &err, alert, sizeof alert);
         m.alert = alert;
         report_page(r, &u, csrf, period, &m);
@@ -826,8 +773,7 @@ void ss_page_ledger_post(struct ss_wreq *r)
     if (!(st = ss_web_store_rw(r))) {
         ss_sheet_free(&sh);
         r->resp->status = 500;
-        m.alert =
-            T(r, "数据库无法写入，未保存任何条目。", "The store cannot be written: nothing saved.");
+        m.alert = L(r, "数据库无法写入，未保存任何条目。");
         report_page(r, &u, csrf, period, &m);
         return;
     }
@@ -850,9 +796,8 @@ void ss_page_ledger_post(struct ss_wreq *r)
     }
     r->resp->status = 422;
     snprintf(notice, sizeof notice,
-             T(r, "台账已读取：%zu 条已保存，%zu 条与已有填报相同，%zu 行有误。",
-               "Ledger read: %zu saved, %zu already as reported, %zu rows with errors."),
-             res.stored, res.unchanged, res.nerrors);
+             L(r, "台账已读取：%zu 条已保存，%zu 条与已有填报相同，%zu 行有误。"), res.stored,
+             res.unchanged, res.nerrors);
     m.notice = notice;
     m.le = res.errors;
     m.nle = res.nerrors < MAX_ROWS ? res.nerrors : MAX_ROWS;
@@ -896,7 +841,7 @@ void ss_page_submit_post(struct ss_wreq *r)
     n = ss_wf_ticked(r, ids, MAX_ROWS);
     if (n == 0 || !(st = ss_web_store_rw(r))) {
         r->resp->status = 400;
-        m.alert = T(r, "没有勾选任何草稿。", "No draft was ticked.");
+        m.alert = L(r, "没有勾选任何草稿。");
         report_page(r, &u, csrf, period, &m);
         return;
     }
@@ -906,7 +851,9 @@ void ss_page_submit_post(struct ss_wreq *r)
         if (ss_workflow_resubmit(st, r->e, &u, ids[i], ss_wf_voice(r), &err) == SS_OK) {
             ok++;
         } else if (used < sizeof alert - 1) {
-            int w = snprintf(alert + used, sizeof alert - used, "%s%s", used ? " " : "", err.msg);
+            char text[SS_ERR_TEXT];
+            int w = snprintf(alert + used, sizeof alert - used, "%s%s", used ? " " : "",
+                             ss_err_text(&err, r->lang, text, sizeof text));
             used += w > 0 ? (size_t)w : 0;
             if (used >= sizeof alert)
                 used = sizeof alert - 1;

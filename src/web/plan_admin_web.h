@@ -10,5 +10,9 @@
 
 void ss_page_plan_admin(struct ss_wreq *r);
 void ss_page_plan_admin_post(struct ss_wreq *r);
+/* /console/translate (page_translate.c): an admin's translations of the
+ * plan's content and the org units' names (core/translate.h). */
+void ss_page_translate(struct ss_wreq *r);
+void ss_page_translate_post(struct ss_wreq *r);
 
 #endif

@@ -75,15 +75,25 @@ void ss_day(struct ss_buf *b, int32_t day)
     ss_buf_puts(b, d);
 }
 
-const char *ss_status_text_lang(int lang, int status)
-{
-    static const char *const en[SS_ST_COUNT] = {
-        "Done",         "On track",   "Lagging",     "Seriously lagging",
-        "Not reported", "Unassigned", "No task here"};
+/* The statuses' labels, as message ids (core's Chinese labels). */
+static const char *const STATUS_IDS[SS_ST_COUNT] = {N_("已完成"),    N_("正常推进"), N_("滞后"),
+                                                    N_("严重滞后"),  N_("未填报"),   N_("未分解"),
+                                                    N_("本级无任务")};
 
-    if (lang == SS_LANG_EN)
-        return (unsigned)status < SS_ST_COUNT ? en[status] : "?";
-    return ss_status_label((enum ss_status)status);
+const char *ss_status_text_lang(enum ss_lang lang, int status)
+{
+    return (unsigned)status < SS_ST_COUNT ? ss_tr(lang, STATUS_IDS[status]) : "?";
+}
+
+const char *ss_status_text_in_sentence(enum ss_lang lang, int status)
+{
+    static const char *const ids[SS_ST_COUNT] = {
+        NC_("in a sentence", "已完成"),    NC_("in a sentence", "正常推进"),
+        NC_("in a sentence", "滞后"),      NC_("in a sentence", "严重滞后"),
+        NC_("in a sentence", "未填报"),    NC_("in a sentence", "未分解"),
+        NC_("in a sentence", "本级无任务")};
+
+    return (unsigned)status < SS_ST_COUNT ? ss_trc(lang, "in a sentence", ids[status]) : "?";
 }
 
 const char *ss_status_text(const struct ss_wreq *r, int status)
@@ -106,22 +116,32 @@ void ss_progress_bar(struct ss_wreq *r, double progress, double expected)
 {
     struct ss_buf *b = &r->resp->body;
     double p = isnan(progress) ? 0 : fmax(0, fmin(100, progress));
+    int rtl = ss_lang_rtl(r->lang);
 
     /* decorative: the same numbers are written out beside it. The bar is the
-     * plan: past 100% it stays full and ends in a dark cap. */
+     * plan: past 100% it stays full and ends in a dark cap. Right to left,
+     * it grows from the right. */
     raw(b, "<svg class=\"pbar\" viewBox=\"0 0 100 8\" preserveAspectRatio=\"none\" "
            "aria-hidden=\"true\" focusable=\"false\"><rect class=\"pb-bg\" width=\"100\" "
-           "height=\"8\"/><rect class=\"pb-fill\" height=\"8\" width=\"");
+           "height=\"8\"/><rect class=\"pb-fill\" height=\"8\" ");
+    if (rtl) {
+        raw(b, "x=\"");
+        ss_buf_num(b, round((100 - p) * 10) / 10, 1);
+        raw(b, "\" ");
+    }
+    raw(b, "width=\"");
     ss_buf_num(b, round(p * 10) / 10, 1);
     raw(b, "\"/>");
     if (!isnan(expected)) {
         double x = fmax(0, fmin(100, expected));
         raw(b, "<rect class=\"pb-time\" y=\"0\" height=\"8\" width=\"1\" x=\"");
-        ss_buf_num(b, round(fmax(0, x - 0.5) * 10) / 10, 1);
+        x = fmax(0, x - 0.5);
+        ss_buf_num(b, round((rtl ? 99 - x : x) * 10) / 10, 1);
         raw(b, "\"/>");
     }
     if (!isnan(progress) && progress > 100)
-        raw(b, "<rect class=\"pb-over\" x=\"97\" width=\"3\" height=\"8\"/>");
+        raw(b, rtl ? "<rect class=\"pb-over\" x=\"0\" width=\"3\" height=\"8\"/>"
+                   : "<rect class=\"pb-over\" x=\"97\" width=\"3\" height=\"8\"/>");
     raw(b, "</svg>");
 }
 
@@ -129,12 +149,57 @@ void ss_zh_open(struct ss_wreq *r, const char *tag)
 {
     struct ss_buf *b = &r->resp->body;
 
-    ss_buf_printf(b, "<%s%s>", tag, r->lang == SS_LANG_EN ? " lang=\"zh-CN\"" : "");
+    ss_buf_printf(b, "<%s%s%s>", tag, r->lang != SS_LANG_ZH ? " lang=\"zh-CN\"" : "",
+                  ss_lang_rtl(r->lang) ? " dir=\"ltr\"" : "");
 }
 
 void ss_zh_close(struct ss_wreq *r, const char *tag)
 {
     ss_buf_printf(&r->resp->body, "</%s>", tag);
+}
+
+const char *ss_content_text(const struct ss_wreq *r, enum ss_text_kind kind, const char *ref,
+                            const char *zh)
+{
+    const char *t = r->e ? ss_texts_get(ss_engine_texts(r->e), kind, ref, r->lang) : NULL;
+
+    return t ? t : zh;
+}
+
+const char *ss_content_text_id(const struct ss_wreq *r, enum ss_text_kind kind, int64_t id,
+                               const char *zh)
+{
+    const char *t = r->e ? ss_texts_get_id(ss_engine_texts(r->e), kind, id, r->lang) : NULL;
+
+    return t ? t : zh;
+}
+
+/* t: the translation, or NULL for the Chinese */
+static void content(struct ss_wreq *r, const char *tag, const char *t, const char *zh)
+{
+    struct ss_buf *b = &r->resp->body;
+
+    if (t) { /* in the page's language: no lang of its own */
+        ss_buf_printf(b, "<%s>", tag);
+        ss_html(b, t);
+        ss_buf_printf(b, "</%s>", tag);
+        return;
+    }
+    ss_zh_open(r, tag);
+    ss_html(b, zh);
+    ss_zh_close(r, tag);
+}
+
+void ss_content(struct ss_wreq *r, const char *tag, enum ss_text_kind kind, const char *ref,
+                const char *zh)
+{
+    content(r, tag, r->e ? ss_texts_get(ss_engine_texts(r->e), kind, ref, r->lang) : NULL, zh);
+}
+
+void ss_content_id(struct ss_wreq *r, const char *tag, enum ss_text_kind kind, int64_t id,
+                   const char *zh)
+{
+    content(r, tag, r->e ? ss_texts_get_id(ss_engine_texts(r->e), kind, id, r->lang) : NULL, zh);
 }
 
 void ss_org_crumbs(struct ss_wreq *r, long org, long long target_id)
@@ -150,9 +215,9 @@ void ss_org_crumbs(struct ss_wreq *r, long org, long long target_id)
         o = ss_engine_org_parent(r->e, o);
     }
     raw(b, "<nav class=\"crumbs\" aria-label=\"");
-    raw(b, target_id > 0 ? T(r, "地区", "Place") : T(r, "位置", "Breadcrumb"));
+    raw(b, target_id > 0 ? L(r, "地区") : L(r, "位置"));
     raw(b, "\"><ol><li><a href=\"/\">");
-    raw(b, T(r, "全部实事", "All projects"));
+    raw(b, L(r, "全部实事"));
     raw(b, "</a></li>");
     for (i = n - 1; i >= 0; i--) {
         const struct ss_org *g = ss_engine_org(r->e, chain[i]);
@@ -167,9 +232,7 @@ void ss_org_crumbs(struct ss_wreq *r, long org, long long target_id)
             ss_attr(b, g->code);
             raw(b, "\">");
         }
-        ss_zh_open(r, "span");
-        ss_html(b, g->name);
-        ss_zh_close(r, "span");
+        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
         raw(b, i == 0 ? "</span></li>" : "</a></li>");
     }
     raw(b, "</ol></nav>\n");
@@ -231,16 +294,39 @@ void ss_as_of_line(struct ss_wreq *r, int32_t day)
     struct ss_buf *b = &r->resp->body;
 
     raw(b, "<p class=\"asof\">");
-    raw(b, T(r, "数据截至 ", "Figures as of "));
+    raw(b, L(r, "数据截至 "));
     raw(b, "<time datetime=\"");
     ss_day(b, day);
     raw(b, "\">");
     ss_day(b, day);
     raw(b, "</time>");
-    raw(b, T(r, "，仅计审核通过的填报。", ", approved reports only. "));
+    raw(b, L(r, "，仅计审核通过的填报。"));
     raw(b, "<a href=\"/about/method\">");
-    raw(b, T(r, "进度怎么算", "How progress is counted"));
+    raw(b, L(r, "进度怎么算"));
     raw(b, "</a></p>\n");
+}
+
+/* A link to the page in each other language, named in its own language
+ * (and script direction). */
+static void lang_switch(struct ss_wreq *r)
+{
+    struct ss_buf *b = &r->resp->body;
+    int k;
+
+    for (k = 0; k < SS_NLANGS; k++) {
+        enum ss_lang l = (enum ss_lang)k;
+        if (l == r->lang)
+            continue;
+        raw(b, "<li><a lang=\"");
+        raw(b, ss_lang_tag(l));
+        raw(b, "\" hreflang=\"");
+        raw(b, ss_lang_tag(l));
+        raw(b, ss_lang_rtl(l) ? "\" dir=\"rtl\" href=\"" : "\" dir=\"ltr\" href=\"");
+        ss_self_link(r, "lang", ss_lang_code(l));
+        raw(b, "\">");
+        ss_html(b, ss_lang_name(l));
+        raw(b, "</a></li>");
+    }
 }
 
 void ss_page_begin(struct ss_wreq *r, const char *title)
@@ -251,11 +337,11 @@ void ss_page_begin(struct ss_wreq *r, const char *title)
 void ss_page_begin_desc(struct ss_wreq *r, const char *title, const char *desc)
 {
     struct ss_buf *b = &r->resp->body;
-    const char *site = T(r, "民生实事进展", "Livelihood Commitments Progress");
+    const char *site = L(r, "民生实事进展");
 
     raw(b, "<!doctype html>\n<html lang=\"");
-    raw(b, T(r, "zh-CN", "en"));
-    raw(b, "\"");
+    raw(b, ss_lang_tag(r->lang));
+    raw(b, ss_lang_rtl(r->lang) ? "\" dir=\"rtl\"" : "\" dir=\"ltr\"");
     if (r->care)
         raw(b, " class=\"care\"");
     raw(b, "><head><meta charset=\"utf-8\">"
@@ -266,9 +352,7 @@ void ss_page_begin_desc(struct ss_wreq *r, const char *title, const char *desc)
         ss_attr(b, desc);
     } else {
         ss_attr(b, title);
-        raw(b, T(r, "——民生实事进展：年度民生实事各项指标、各地区的完成进度。",
-                 " — Livelihood Commitments Progress: how far each of the year's "
-                 "promised targets has come, by project and by place."));
+        raw(b, L(r, "——民生实事进展：年度民生实事各项指标、各地区的完成进度。"));
     }
     raw(b, "\"><title>");
     ss_html(b, title);
@@ -283,32 +367,24 @@ void ss_page_begin_desc(struct ss_wreq *r, const char *title, const char *desc)
     }
     raw(b, "\"><link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
            "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
-    raw(b, T(r, "跳到正文", "Skip to content"));
+    raw(b, L(r, "跳到正文"));
     raw(b, "</a>\n<header class=\"site\"><div class=\"wrap\">"
            "<a class=\"brand\" href=\"/\">");
     raw(b, site);
     raw(b, "</a>\n<nav class=\"prefs\" aria-label=\"");
-    raw(b, T(r, "语言与字号", "Language and text size"));
-    raw(b, "\"><ul><li>");
-    if (r->lang == SS_LANG_EN) {
-        raw(b, "<a lang=\"zh-CN\" hreflang=\"zh-CN\" href=\"");
-        ss_self_link(r, "lang", "zh");
-        raw(b, "\">中文</a>");
-    } else {
-        raw(b, "<a lang=\"en\" hreflang=\"en\" href=\"");
-        ss_self_link(r, "lang", "en");
-        raw(b, "\">English</a>");
-    }
-    raw(b, "</li><li><a href=\"");
+    raw(b, L(r, "语言与字号"));
+    raw(b, "\"><ul>");
+    lang_switch(r);
+    raw(b, "<li><a href=\"");
     ss_self_link(r, "care", r->care ? "0" : "1");
     raw(b, "\">");
     if (r->care)
-        raw(b, T(r, "标准字号", "Standard text"));
+        raw(b, L(r, "标准字号"));
     else
-        raw(b, T(r, "大字版（关怀版）", "Large text"));
+        raw(b, L(r, "大字版（关怀版）"));
     raw(b, "</a></li></ul></nav>\n<form class=\"search\" role=\"search\" action=\"/search\" "
            "method=\"get\"><label for=\"q\">");
-    raw(b, T(r, "搜索指标和地区", "Search targets and places"));
+    raw(b, L(r, "搜索指标和地区"));
     raw(b, "</label><input id=\"q\" name=\"q\" type=\"search\" maxlength=\"100\"");
     {
         const char *q = strcmp(r->http->path, "/search") == 0 ? ss_http_arg(r->http, "q") : NULL;
@@ -319,7 +395,7 @@ void ss_page_begin_desc(struct ss_wreq *r, const char *title, const char *desc)
         }
     }
     raw(b, "><button type=\"submit\">");
-    raw(b, T(r, "搜索", "Search"));
+    raw(b, L(r, "搜索"));
     raw(b, "</button></form></div></header>\n<main id=\"main\" tabindex=\"-1\"><div "
            "class=\"wrap\">\n");
 }
@@ -335,11 +411,11 @@ void ss_page_end(struct ss_wreq *r)
         ss_zh_close(r, "span");
         raw(b, " · ");
     }
-    raw(b, T(r, "数据截至 ", "Figures as of "));
+    raw(b, L(r, "数据截至 "));
     ss_day(b, r->day);
     raw(b, " · <a href=\"/about/method\">");
-    raw(b, T(r, "计算方法", "Method"));
+    raw(b, L(r, "计算方法"));
     raw(b, "</a> · <a href=\"/api/v1/plan\">");
-    raw(b, T(r, "开放数据（JSON）", "Open data (JSON)"));
+    raw(b, L(r, "开放数据（JSON）"));
     raw(b, "</a></p></div></footer>\n</body></html>\n");
 }

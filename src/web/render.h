@@ -3,9 +3,13 @@
  * numbers, status badges and small progress bars.
  *
  * Every string from data goes through ss_html() (text) or ss_attr() (attribute
- * value); raw() is the visible mark of pre-escaped markup. The UI speaks
- * Chinese or English (T picks); plan content (titles, target text, org
- * names) stays in Chinese and is marked lang="zh-CN" on English pages.
+ * value); raw() is the visible mark of pre-escaped markup. The UI's words
+ * come from the message catalogues (base/l10n.h): L(r, "全部实事") is the
+ * page's language's translation of a Chinese message id, LC(r, ctx, id)
+ * the same in a msgctxt. Catalogue text is trusted markup like the code's
+ * own literals (tests/cli/catalogue.sh holds every translation to its
+ * id's markup). Plan content (titles, target text, org names) stays in
+ * Chinese and is marked lang="zh-CN" on other pages.
  *
  * CSP forbids inline style and script, so nothing here writes a style
  * attribute: sizes are SVG attributes, colours CSS classes.
@@ -16,9 +20,12 @@
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "base/l10n.h"
+#include "core/translate.h"
 #include "web/web.h"
 
-#define T(r, zh, en) ((r)->lang == SS_LANG_EN ? (en) : (zh))
+#define L(r, msgid) ss_tr((r)->lang, msgid)
+#define LC(r, ctx, msgid) ss_trc((r)->lang, ctx, msgid)
 
 struct ss_buf;
 
@@ -46,13 +53,30 @@ void ss_page_end(struct ss_wreq *r);
 /* Status: a coloured dot (aria-hidden) and the label in words. */
 void ss_status_badge(struct ss_wreq *r, int status);
 const char *ss_status_text(const struct ss_wreq *r, int status);
-/* The same for a language (SS_LANG_*); "?" for a status it does not know. */
-const char *ss_status_text_lang(int lang, int status);
+/* The same for a language; "?" for a status it does not know. */
+const char *ss_status_text_lang(enum ss_lang lang, int status);
+/* The label inside a sentence ("2 seriously lagging": lower case in English). */
+const char *ss_status_text_in_sentence(enum ss_lang lang, int status);
 /* A small SVG bar: progress filled, a tick at the time line (expected). */
 void ss_progress_bar(struct ss_wreq *r, double progress, double expected);
-/* Opening tag for plan content: <span lang="zh-CN"> on English pages. */
+/* Opening tag for plan content: <span lang="zh-CN"> on pages not in Chinese
+ * (with dir="ltr" on right-to-left ones). */
 void ss_zh_open(struct ss_wreq *r, const char *tag);
 void ss_zh_close(struct ss_wreq *r, const char *tag);
+/* Plan content in the page's language: the translation of (kind, ref)
+ * (core/translate.h: the plan's title, a project's or target's title, an
+ * org unit's name) where an admin entered one, else zh, the Chinese, in
+ * <tag lang="zh-CN"> as ss_zh_open writes it. ref: the decimal id, or the
+ * org unit's code. */
+void ss_content(struct ss_wreq *r, const char *tag, enum ss_text_kind kind, const char *ref,
+                const char *zh);
+void ss_content_id(struct ss_wreq *r, const char *tag, enum ss_text_kind kind, int64_t id,
+                   const char *zh);
+/* The same as plain text (titles, descriptions, chart labels). */
+const char *ss_content_text(const struct ss_wreq *r, enum ss_text_kind kind, const char *ref,
+                            const char *zh);
+const char *ss_content_text_id(const struct ss_wreq *r, enum ss_text_kind kind, int64_t id,
+                               const char *zh);
 /* "数据截至 …" line with the link to the method page. */
 void ss_as_of_line(struct ss_wreq *r, int32_t day);
 

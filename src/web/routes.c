@@ -94,6 +94,15 @@ const struct ss_route ss_routes[] = {
      .ops = {
         {.method = "POST", .run = ss_page_plan_admin_post, .status = 303, .auth = 1,
          .summary = "Set a project's lead department or a target's schedule (form)"}}},
+    {.path = "/console/translate", .get = ss_page_translate, .get_auth = 1,
+     .summary = "An admin's translations of the plan's titles and the org units' names",
+     .query = {
+        {.name = "plan",
+         .desc = "plan id (a draft or the current plan; default: the current plan)"},
+        {.name = "to", .desc = "the language translated into: en or ug"}},
+     .ops = {
+        {.method = "POST", .run = ss_page_translate_post, .status = 303, .auth = 1,
+         .summary = "Store the translations (form)"}}},
     {.path = "/console/inbox", .get = ss_page_inbox, .get_auth = 1, .summary = "A reviewer's inbox",
      .ops = {
         {.method = "POST", .run = ss_page_inbox_post, .status = 303, .auth = 1,

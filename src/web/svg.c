@@ -4,6 +4,11 @@
  * Geometry: x in % of the chart's width, y in em of its text size, so
  * nothing is scaled after layout and text keeps the page's size. Numbers
  * are rounded to 0.01 so the markup stays small.
+ *
+ * Right to left (rtl = 1, Uyghur pages): time runs from the right and bars
+ * grow from the right, as the text reads; every x is mirrored (X()), the
+ * labels sit at the right edge, and the chart says direction="rtl" so
+ * that text-anchor "start" is a label's right end.
  */
 #include "web/svg.h"
 
@@ -30,15 +35,22 @@ static void n2(struct ss_buf *b, double v)
     ss_buf_num(b, round(v * 100) / 100, 2);
 }
 
+/* x (in % of the width) as drawn: mirrored right to left. */
+static double X(int rtl, double x)
+{
+    return rtl ? 100 - x : x;
+}
+
 static void esc(struct ss_buf *b, const char *s)
 {
     ss_esc_html(b, s, strlen(s));
 }
 
 static void head(struct ss_buf *b, const char *cls, const char *id, const char *title,
-                 const char *desc, double height_em)
+                 const char *desc, double height_em, int rtl)
 {
-    ss_buf_printf(b, "<svg class=\"chart %s\" role=\"img\" width=\"100%%\" height=\"", cls);
+    ss_buf_printf(b, "<svg class=\"chart %s\" role=\"img\"%s width=\"100%%\" height=\"", cls,
+                  rtl ? " direction=\"rtl\"" : "");
     n2(b, height_em);
     ss_buf_printf(b, "em\" aria-labelledby=\"%s-t %s-d\"><title id=\"%s-t\">", id, id, id);
     esc(b, title);
@@ -80,22 +92,24 @@ static double series_top(size_t n, const double *actual, const double *expected,
 void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const char *desc, size_t n,
                    const int32_t *days, const double *actual, const double *expected,
                    double planned, int32_t start, int32_t end, const char *legend_actual,
-                   const char *legend_expected)
+                   const char *legend_expected, int rtl)
 {
     double top = series_top(n, actual, expected, planned);
     double span = end > start ? (double)(end - start) : 1;
     size_t i;
     int k, pen;
 
-    head(b, "line", id, title, desc, SERIES_H);
-    /* grid, each value written just above its line at the left */
+    head(b, "line", id, title, desc, SERIES_H, rtl);
+    /* grid, each value written just above its line at the start (left, or
+     * right to left the right) */
     for (k = 0; k <= 4; k++) {
         double y = PLOT_B - (PLOT_B - PLOT_T) * k / 4.0;
         ss_buf_puts(b, "<line class=\"grid\" x1=\"0\" x2=\"100%\" y1=\"");
         n2(b, y);
         ss_buf_puts(b, "em\" y2=\"");
         n2(b, y);
-        ss_buf_puts(b, "em\"/><text class=\"ax\" x=\"0\" y=\"");
+        ss_buf_puts(b, rtl ? "em\"/><text class=\"ax\" x=\"100%\" y=\""
+                           : "em\"/><text class=\"ax\" x=\"0\" y=\"");
         n2(b, y - 0.3);
         ss_buf_puts(b, "em\">");
         ss_num(b, top * k / 4.0);
@@ -110,7 +124,7 @@ void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const ch
             if (day < start || day > end)
                 continue;
             ss_buf_puts(b, "<text class=\"ax\" text-anchor=\"middle\" x=\"");
-            n2(b, X0 + XW * (double)(day - start) / span);
+            n2(b, X(rtl, X0 + XW * (double)(day - start) / span));
             ss_buf_puts(b, "%\" y=\"");
             n2(b, PLOT_B + 1.5);
             ss_buf_printf(b, "em\">%d</text>", k);
@@ -135,7 +149,7 @@ void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const ch
             } else {
                 ss_buf_putc(b, ' ');
             }
-            n2(b, 10 * (X0 + XW * (double)(days[i] - start) / span));
+            n2(b, 10 * X(rtl, X0 + XW * (double)(days[i] - start) / span));
             ss_buf_putc(b, ',');
             n2(b, 1000 * (1 - fmin(v[i], top) / top));
         }
@@ -151,7 +165,7 @@ void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const ch
         over = actual[i] > top;
         ss_buf_printf(b, "<circle class=\"%s\" r=\"%s\" cx=\"", over ? "p-actual over" : "p-actual",
                       over ? "6" : "4");
-        n2(b, X0 + XW * (double)(days[i] - start) / span);
+        n2(b, X(rtl, X0 + XW * (double)(days[i] - start) / span));
         ss_buf_puts(b, "%\" cy=\"");
         n2(b, PLOT_B - (PLOT_B - PLOT_T) * fmin(actual[i], top) / top);
         ss_buf_puts(b, "em\"/>");
@@ -165,22 +179,25 @@ void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const ch
 
 void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char *desc, size_t n,
                  const char *const *labels, const double *progress, const double *expected,
-                 const int *colour)
+                 const int *colour, int rtl)
 {
     static const char *const cls[] = {"c-green", "c-yellow", "c-red", "c-grey"};
     size_t i;
 
-    head(b, "bars", id, title, desc, ROW * (double)n + 0.4);
+    head(b, "bars", id, title, desc, ROW * (double)n + 0.4, rtl);
     for (i = 0; i < n; i++) {
         double y = 0.2 + ROW * (double)i;
         double p = isnan(progress[i]) ? 0 : fmax(0, fmin(100, progress[i]));
         int c = colour[i] >= 0 && colour[i] < 4 ? colour[i] : 3;
 
-        ss_buf_puts(b, "<g><text class=\"ax\" x=\"0\" y=\"");
+        /* the label at the start, the number at the end (text-anchor
+         * follows the chart's direction) */
+        ss_buf_printf(b, "<g><text class=\"ax\" x=\"%s\" y=\"", rtl ? "100%" : "0");
         n2(b, y + 1.1);
         ss_buf_puts(b, "em\">");
         esc(b, labels[i]);
-        ss_buf_puts(b, "</text><text class=\"ax\" text-anchor=\"end\" x=\"100%\" y=\"");
+        ss_buf_printf(b, "</text><text class=\"ax\" text-anchor=\"end\" x=\"%s\" y=\"",
+                      rtl ? "0" : "100%");
         n2(b, y + 1.1);
         ss_buf_puts(b, "em\">");
         ss_pct(b, progress[i]);
@@ -188,7 +205,9 @@ void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char
         n2(b, y + BAR_Y);
         ss_buf_puts(b, "em\" height=\"");
         n2(b, BAR_H);
-        ss_buf_printf(b, "em\"/><rect class=\"bar %s\" x=\"0\" width=\"", cls[c]);
+        ss_buf_printf(b, "em\"/><rect class=\"bar %s\" x=\"", cls[c]);
+        n2(b, rtl ? 100 - p : 0);
+        ss_buf_puts(b, "%\" width=\"");
         n2(b, p);
         ss_buf_puts(b, "%\" y=\"");
         n2(b, y + BAR_Y);
@@ -197,8 +216,9 @@ void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char
         ss_buf_puts(b, "em\"/>");
         if (!isnan(progress[i]) && progress[i] > 100) {
             /* past the plan: a dark cap, taller than the bar, at its end */
-            ss_buf_puts(b, "<rect class=\"over\" x=\"100%\" width=\"6\" "
-                           "transform=\"translate(-6 0)\" y=\"");
+            ss_buf_puts(b, rtl ? "<rect class=\"over\" x=\"0\" width=\"6\" y=\""
+                               : "<rect class=\"over\" x=\"100%\" width=\"6\" "
+                                 "transform=\"translate(-6 0)\" y=\"");
             n2(b, y + BAR_Y - 0.2);
             ss_buf_puts(b, "em\" height=\"");
             n2(b, BAR_H + 0.4);
@@ -207,7 +227,7 @@ void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char
         if (!isnan(expected[i])) {
             ss_buf_puts(b,
                         "<rect class=\"pb-time\" width=\"2\" transform=\"translate(-1 0)\" x=\"");
-            n2(b, fmax(0.3, fmin(99.7, expected[i])));
+            n2(b, X(rtl, fmax(0.3, fmin(99.7, expected[i]))));
             ss_buf_puts(b, "%\" y=\"");
             n2(b, y + BAR_Y - 0.15);
             ss_buf_puts(b, "em\" height=\"");

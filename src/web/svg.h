@@ -12,6 +12,9 @@
  * chart grows with the text. Only the lines of a series sit in an inner,
  * stretched viewBox, drawn with strokes that do not stretch.
  *
+ * Direction: rtl = 1 (a right-to-left page) mirrors a chart: time runs
+ * from the right, bars grow from the right, labels start at the right.
+ *
  * Scale: a chart's full length is the plan (100% of a share, the planned
  * value), never the largest figure, so one outlier cannot make every other
  * bar look empty. What goes past the plan is drawn to the edge with a mark,
@@ -34,7 +37,7 @@
 void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const char *desc, size_t n,
                    const int32_t *days, const double *actual, const double *expected,
                    double planned, int32_t start, int32_t end, const char *legend_actual,
-                   const char *legend_expected);
+                   const char *legend_expected, int rtl);
 
 /* Horizontal bars, one per label, each on its own line under its label:
  * progress[i] in % of that row's plan, drawn up to 100% (past it: a full
@@ -42,6 +45,6 @@ void ss_svg_series(struct ss_buf *b, const char *id, const char *title, const ch
  * colour[i] 0 green, 1 yellow, 2 red, 3 grey. */
 void ss_svg_bars(struct ss_buf *b, const char *id, const char *title, const char *desc, size_t n,
                  const char *const *labels, const double *progress, const double *expected,
-                 const int *colour);
+                 const int *colour, int rtl);
 
 #endif

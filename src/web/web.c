@@ -43,7 +43,8 @@
  *
  * Cache. A slot's bytes are a function of its key alone: the route, the
  * language and the text size, plus the figures generation and the day it
- * was rendered for. So that nothing else a request carries can reach them
+ * was rendered for. There is a slot of / for every language and text size
+ * (home_slot; the count follows SS_NLANGS). So that nothing else a request carries can reach them
  * (a query like /?q=…&org=… would otherwise end up in the links of the page
  * served to everyone), a slot is never rendered from the request that
  * missed: it is rendered from a request made of the key (the route's path,
@@ -71,6 +72,7 @@
 #include <unistd.h>
 
 #include "base/date.h"
+#include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
 #include "embedded.h"
@@ -85,7 +87,11 @@
 #define LANE_MAX 4
 #define BACKGROUND_NICE 10 /* lane threads, below the workers (nice values) */
 
-enum { SLOT_HOME = 0, SLOT_PLAN = 4, NSLOTS = 5 };
+/* The cache's slots: /api/v1/plan, one for all, and / for each language
+ * and text size (home_slot). NSLOTS grows with SS_NLANGS; the refresher
+ * keeps the slots it rendered as the bits of an unsigned. */
+enum { NCARE = 2, SLOT_PLAN = 0, SLOT_HOME = 1, NSLOTS = SLOT_HOME + SS_NLANGS * NCARE };
+_Static_assert(NSLOTS <= 32, "the refresher's rendered slots fit in an unsigned");
 enum { LANE_WRITE = 0, LANE_SIGNIN = 1, NLANES = 2 };
 
 /* A cached response. Its key: rt (the route), lang and care, fixed at
@@ -96,7 +102,8 @@ struct slot {
     uint64_t gen;
     int32_t day;
     const struct ss_route *rt;
-    int lang, care;
+    enum ss_lang lang;
+    int care;
     atomic_int read; /* served since its last render: the refresher renders it again */
 };
 
@@ -166,6 +173,12 @@ struct tls {
 };
 
 static _Thread_local struct tls tls;
+
+/* The slot of / in lang at text size care. */
+static int home_slot(enum ss_lang lang, int care)
+{
+    return SLOT_HOME + ((unsigned)lang < SS_NLANGS ? (int)lang : 0) * NCARE + (care ? 1 : 0);
+}
 
 static uint64_t now_ns(void)
 {
@@ -338,10 +351,11 @@ int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err)
 
         if (rt->cache == SS_CACHE_PLAN)
             w->slots[SLOT_PLAN].rt = rt;
-        for (k = 0; rt->cache == SS_CACHE_HOME && k < SLOT_PLAN - SLOT_HOME; k++) {
-            w->slots[SLOT_HOME + k].rt = rt;
-            w->slots[SLOT_HOME + k].lang = k / 2;
-            w->slots[SLOT_HOME + k].care = k % 2;
+        for (k = 0; rt->cache == SS_CACHE_HOME && k < SS_NLANGS * NCARE; k++) {
+            struct slot *sl = &w->slots[home_slot((enum ss_lang)(k / NCARE), k % NCARE)];
+            sl->rt = rt;
+            sl->lang = (enum ss_lang)(k / NCARE);
+            sl->care = k % NCARE;
         }
     }
     atomic_init(&w->checked_ns, 0);
@@ -627,24 +641,27 @@ static const char *route_allow(const struct ss_route *rt)
     return allow;
 }
 
-static void not_allowed(struct ss_http_resp *resp, int api, const struct ss_route *rt)
+static void not_allowed(const struct ss_http_req *req, struct ss_http_resp *resp, int api,
+                        const struct ss_route *rt)
 {
     const char *allow = route_allow(rt);
+    enum ss_lang lang = ss_web_lang(req);
+    char msg[256];
 
     resp->status = 405;
     resp->allow = allow;
     resp->cache_control = "no-store";
     if (api) {
         resp->ctype = "application/json; charset=utf-8";
+        snprintf(msg, sizeof msg, ss_tr(lang, "Only %s are allowed here."), allow);
         ss_buf_puts(&resp->body, "{\"error\":{\"code\":\"method_not_allowed\","
-                                 "\"message\":\"Only ");
-        ss_buf_puts(&resp->body, allow);
-        ss_buf_puts(&resp->body, " are allowed here.\"}}\n");
+                                 "\"message\":\"");
+        ss_esc_json(&resp->body, msg, strlen(msg));
+        ss_buf_puts(&resp->body, "\"}}\n");
     } else {
         resp->ctype = "text/plain; charset=utf-8";
-        ss_buf_puts(&resp->body, "Method not allowed: use ");
-        ss_buf_puts(&resp->body, allow);
-        ss_buf_puts(&resp->body, ".\n");
+        ss_buf_printf(&resp->body, ss_tr(lang, "Method not allowed: use %s."), allow);
+        ss_buf_puts(&resp->body, "\n");
     }
 }
 
@@ -683,20 +700,37 @@ static const struct ss_route_op *route_op(const struct ss_route *rt, const char 
     return NULL;
 }
 
-/* Language and text size: ?lang= / ?care= set them (and a cookie), else the
- * cookies, else Chinese at normal size. */
-static void read_prefs(const struct ss_http_req *req, struct ss_http_resp *resp, int *lang,
+/* One of our language codes exactly ("zh", "en", "ug"), or -1. */
+static int lang_code(const char *s)
+{
+    int k;
+
+    for (k = 0; s && k < SS_NLANGS; k++)
+        if (strcmp(s, ss_lang_code((enum ss_lang)k)) == 0)
+            return k;
+    return -1;
+}
+
+/* Language (ss_web_lang; ?lang= on a page also sets the cookie) and text
+ * size (?care=, which sets the care cookie, else that cookie). */
+enum ss_lang ss_web_lang(const struct ss_http_req *req)
+{
+    int api = strncmp(req->path, "/api/", 5) == 0, k;
+
+    if ((k = lang_code(ss_http_arg(req, "lang"))) < 0 &&
+        (api || (k = lang_code(ss_http_cookie(req, "lang"))) < 0))
+        k = ss_lang_accept(ss_http_header(req, "Accept-Language"));
+    return k >= 0 ? (enum ss_lang)k : api ? SS_LANG_EN : SS_LANG_ZH;
+}
+
+static void read_prefs(const struct ss_http_req *req, struct ss_http_resp *resp, enum ss_lang *lang,
                        int *care)
 {
     const char *q = ss_http_arg(req, "lang"), *c;
 
-    if (q && (strcmp(q, "en") == 0 || strcmp(q, "zh") == 0)) {
-        *lang = strcmp(q, "en") == 0 ? SS_LANG_EN : SS_LANG_ZH;
+    *lang = ss_web_lang(req);
+    if (lang_code(q) >= 0 && strncmp(req->path, "/api/", 5) != 0)
         ss_http_resp_cookie(resp, "lang", q, COOKIE_AGE);
-    } else {
-        c = ss_http_cookie(req, "lang");
-        *lang = c && strcmp(c, "en") == 0 ? SS_LANG_EN : SS_LANG_ZH;
-    }
     q = ss_http_arg(req, "care");
     if (q && (strcmp(q, "1") == 0 || strcmp(q, "0") == 0)) {
         *care = q[0] == '1';
@@ -937,16 +971,23 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
     if (!get) {
         op = route_op(rt, req->method);
         if (!op) {
-            not_allowed(resp, api, rt);
+            not_allowed(req, resp, api, rt);
             return;
         }
         if (cross_origin(req)) {
+            const char *msg =
+                ss_tr(ss_web_lang(req), "Requests from another site's pages are refused.");
             resp->status = 403;
             resp->cache_control = "no-store";
             resp->ctype = api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
-            ss_buf_puts(&resp->body, api ? "{\"error\":{\"code\":\"cross_origin\",\"message\":"
-                                           "\"Requests from another site's pages are refused.\"}}\n"
-                                         : "Requests from another site's pages are refused.\n");
+            if (api) {
+                ss_buf_puts(&resp->body, "{\"error\":{\"code\":\"cross_origin\",\"message\":\"");
+                ss_esc_json(&resp->body, msg, strlen(msg));
+                ss_buf_puts(&resp->body, "\"}}\n");
+            } else {
+                ss_buf_puts(&resp->body, msg);
+                ss_buf_putc(&resp->body, '\n');
+            }
             return;
         }
         if (defer_op(w, req, resp, op, r.param) != 0)
@@ -954,7 +995,7 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
         return;
     }
     if (rt && !rt->get) {
-        not_allowed(resp, api, rt);
+        not_allowed(req, resp, api, rt);
         return;
     }
     for (i = 0; i < w->nassets; i++)
@@ -975,7 +1016,7 @@ void ss_web_handle(void *ctx, const struct ss_http_req *req, struct ss_http_resp
         /* the key: /api/v1/plan is one page for all, / one per language
          * and text size; slots are tagged with today itself (the clamped
          * day follows from it and the plan, and a new plan bumps gen) */
-        int k = rt->cache == SS_CACHE_HOME ? SLOT_HOME + r.lang * 2 + r.care : SLOT_PLAN;
+        int k = rt->cache == SS_CACHE_HOME ? home_slot(r.lang, r.care) : SLOT_PLAN;
         struct ss_http_blob *b = slot_get(w, k, today);
 
         if (!b)

@@ -32,6 +32,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/l10n.h"
 #include "core/auth.h"
 #include "core/engine.h"
 #include "web/http.h"
@@ -60,8 +61,6 @@ struct ss_store *ss_web_thread_store(struct ss_web *w);
 /* Write the OpenAPI document (generated from the route table) into b. */
 void ss_web_openapi(struct ss_buf *b);
 
-enum { SS_LANG_ZH = 0, SS_LANG_EN = 1 };
-
 #define SS_WEB_MAX_PARAM 64
 
 /* One request as the pages and API see it. The engine is read-locked for
@@ -73,7 +72,7 @@ struct ss_wreq {
     const struct ss_engine *e;
     const struct ss_plan *plan;
     struct ss_store *st;          /* this thread's read-only connection */
-    int lang;                     /* SS_LANG_* */
+    enum ss_lang lang;            /* the reader's (see web.c: read_prefs) */
     int care;                     /* large-text mode (关怀版) */
     int32_t day;                  /* the as-of day: today within the plan period */
     char param[SS_WEB_MAX_PARAM]; /* the {…} path segment, if the route has one */
@@ -92,9 +91,10 @@ void ss_api_target(struct ss_wreq *r);
 void ss_api_org(struct ss_wreq *r);
 void ss_api_openapi(struct ss_wreq *r);
 /* {"error":{"code","message"}} with status, for a refusal of the request's
- * form that no ss_err code stands for (415). Every other error goes
+ * form that no ss_err code stands for (415). msgid is a message id,
+ * written in the request's language (r->lang). Every other error goes
  * through ss_web_error (web_err.h), which picks the status. */
-void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msg);
+void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msgid);
 /* The request's JSON body as a jansson object (the caller json_decref's
  * it). NULL after answering 415 (not application/json) or 400 (malformed,
  * not an object); the core already refused bodies over SS_HTTP_MAX_BODY
@@ -145,6 +145,10 @@ void ss_web_session_cookie(struct ss_wreq *r, const char *token);
 struct ss_store *ss_web_store_rw(struct ss_wreq *r);
 
 /* Helpers shared by handlers (web.c). */
+/* The reader's language. Pages: ?lang= (zh, en, ug), else the lang cookie,
+ * else the best of Accept-Language, else Chinese. The API (its error
+ * messages): ?lang=, else Accept-Language, else English; no cookie. */
+enum ss_lang ss_web_lang(const struct ss_http_req *req);
 /* The day the figures are for: today clamped to the plan period. */
 int32_t ss_web_clamp_day(const struct ss_plan *p, int32_t day);
 /* ETag of an embedded static asset ("/static/site.css"), for cache-busting

@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "base/escape.h"
+#include "base/l10n.h"
 #include "base/util.h"
 #include "web/render.h"
 #include "web/routes.h"
@@ -84,11 +85,12 @@ int ss_web_status(const struct ss_wreq *r, const struct ss_err *err)
     return STATUS[row(r, err)].status;
 }
 
-const char *ss_web_err_text(const struct ss_wreq *r, const struct ss_err *err)
+const char *ss_web_err_text(const struct ss_wreq *r, const struct ss_err *err, char *buf,
+                            size_t cap)
 {
     if (ss_web_status(r, err) >= 500 && err->code != SS_EBUSY)
-        return T(r, "服务器出错，未作任何更改。", "The store failed; nothing was changed.");
-    return err->msg;
+        return L(r, "服务器出错，未作任何更改。");
+    return ss_err_text(err, r->lang, buf, cap);
 }
 
 /* The detail of a 500, for the server's log. */
@@ -117,10 +119,12 @@ static void log_failure(const struct ss_wreq *r, const struct ss_err *err)
 static void member(struct ss_json *j, const struct ss_wreq *r, const char *code,
                    const struct ss_err *err)
 {
+    char text[SS_ERR_TEXT];
+
     ss_json_key(j, "error");
     ss_json_obj(j);
     ss_json_kstr(j, "code", code);
-    ss_json_kstr(j, "message", ss_web_err_text(r, err));
+    ss_json_kstr(j, "message", ss_web_err_text(r, err, text, sizeof text));
     if (err->field[0])
         ss_json_kstr(j, "field", err->field);
     ss_json_obj_end(j);
@@ -138,7 +142,7 @@ static void error_page(struct ss_wreq *r, int status, const char *text)
     struct ss_buf *b = &r->resp->body;
     int console = strncmp(r->http->path, "/console", 8) == 0 ||
                   strcmp(r->http->path, "/logout") == 0 || strcmp(r->http->path, "/login") == 0;
-    const char *title = status == 404 ? T(r, "未找到", "Not found") : T(r, "无法完成", "Refused");
+    const char *title = status == 404 ? L(r, "未找到") : L(r, "无法完成");
 
     ss_page_begin(r, title);
     raw(b, "<h1>");
@@ -148,8 +152,7 @@ static void error_page(struct ss_wreq *r, int status, const char *text)
     raw(b, "</p>\n<p><a href=\"");
     raw(b, console ? "/console" : "/");
     raw(b, "\">");
-    raw(b, console ? T(r, "返回工作台", "Back to the console")
-                   : T(r, "回到全部实事", "Back to all projects"));
+    raw(b, console ? L(r, "返回工作台") : L(r, "回到全部实事"));
     raw(b, "</a></p>\n");
     ss_page_end(r);
 }
@@ -173,8 +176,10 @@ void ss_web_error_code(struct ss_wreq *r, const char *code, const struct ss_err 
         ss_json_obj_end(&j);
         ss_buf_putc(&r->resp->body, '\n');
     } else {
+        char text[SS_ERR_TEXT];
+
         r->resp->ctype = NULL; /* text/html */
-        error_page(r, status, ss_web_err_text(r, err));
+        error_page(r, status, ss_web_err_text(r, err, text, sizeof text));
     }
 }
 
@@ -183,7 +188,7 @@ void ss_web_error(struct ss_wreq *r, const struct ss_err *err)
     ss_web_error_code(r, NULL, err);
 }
 
-void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msg)
+void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *msgid)
 {
     struct ss_json j;
 
@@ -196,7 +201,7 @@ void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *m
     ss_json_key(&j, "error");
     ss_json_obj(&j);
     ss_json_kstr(&j, "code", code);
-    ss_json_kstr(&j, "message", msg);
+    ss_json_kstr(&j, "message", ss_tr(r->lang, msgid));
     ss_json_obj_end(&j);
     ss_json_obj_end(&j);
     ss_buf_putc(&r->resp->body, '\n');

@@ -35,6 +35,8 @@
 #ifndef SS_WEB_ERR_H
 #define SS_WEB_ERR_H
 
+#include <stddef.h>
+
 #include "base/err.h"
 #include "base/json.h"
 
@@ -42,10 +44,12 @@ struct ss_wreq;
 
 /* The HTTP status for err (the table above). */
 int ss_web_status(const struct ss_wreq *r, const struct ss_err *err);
-/* What the reader is told: err's message, or for a store or system
- * failure (500) a sentence that gives nothing of the server away. The
- * string lives as long as err (or is static). */
-const char *ss_web_err_text(const struct ss_wreq *r, const struct ss_err *err);
+/* What the reader is told, in the request's language (r->lang): err's
+ * message written into buf (cap bytes, SS_ERR_TEXT is enough), or for a
+ * store or system failure (500) a sentence that gives nothing of the
+ * server away (static). */
+const char *ss_web_err_text(const struct ss_wreq *r, const struct ss_err *err, char *buf,
+                            size_t cap);
 
 /* Answer err: replaces whatever body was written, sets the status,
  * Cache-Control no-store, and the body (JSON under /api/, else a page). A

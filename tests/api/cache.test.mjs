@@ -1,5 +1,5 @@
-// cache.test.mjs - the cached responses (/ per language and text size,
-// /api/v1/plan) cannot be poisoned: after a write, whatever the first
+// cache.test.mjs - the cached responses (/ per language, chosen by cookie or
+// Accept-Language, and text size; /api/v1/plan) cannot be poisoned: after a write, whatever the first
 // request carries (query parameters, cookies, headers), the page cached for
 // everyone is the canonical one. Each cached variant is checked the same
 // way: a write changes the figures, a poisoning request comes first, then
@@ -23,19 +23,24 @@ const POISON = `q=${MARK}q&org=650102&date=2026-03-31&period=2026-02&saved=1&as=
                `&done=${MARK}d&utm_source=${MARK}u`;
 const HEADERS = {
   Cookie: `ss_session=${'ab'.repeat(32)}; ${MARK}=${MARK}c`,
-  'Accept-Language': `en;q=0.9, ${MARK}`,
+  'Accept-Language': `${MARK}, x-${MARK};q=0.9`, // no language of ours: it selects nothing
   'X-Forwarded-Proto': 'https',
   'X-Forwarded-For': '203.0.113.7',
   Referer: `http://127.0.0.1/${MARK}r`,
 };
 
-// the cached variants: the path the plain client asks for, the cookies that
-// select the variant, and the query parameters a poisoner uses to select it
+// the cached variants: the path the plain client asks for, the cookies or
+// Accept-Language that select the variant, the query parameters a poisoner
+// uses to select it, and the page's language
 const VARIANTS = [
-  { path: '/', cookie: '', select: '' },
-  { path: '/', cookie: 'lang=en', select: 'lang=en&' },
-  { path: '/', cookie: 'care=1', select: 'care=1&' },
-  { path: '/', cookie: 'lang=en; care=1', select: 'lang=en&care=1&' },
+  { path: '/', cookie: '', select: '', lang: 'zh-CN' },
+  { path: '/', cookie: 'lang=en', select: 'lang=en&', lang: 'en' },
+  { path: '/', cookie: 'care=1', select: 'care=1&', lang: 'zh-CN' },
+  { path: '/', cookie: 'lang=en; care=1', select: 'lang=en&care=1&', lang: 'en' },
+  { path: '/', cookie: 'lang=ug', select: 'lang=ug&', lang: 'ug' },
+  { path: '/', cookie: 'lang=ug; care=1', select: 'lang=ug&care=1&', lang: 'ug' },
+  { path: '/', accept: 'ug-CN, zh;q=0.5', select: 'lang=ug&', lang: 'ug' },
+  { path: '/', accept: 'en-GB', cookie: 'care=1', select: 'lang=en&care=1&', lang: 'en' },
   { path: '/api/v1/plan', cookie: '', select: '' },
 ];
 
@@ -48,7 +53,7 @@ function write() { // an approved report: the figures change, every cached slot 
 }
 
 for (const v of VARIANTS) {
-  const name = `${v.path} ${v.cookie || '(no cookie)'}`;
+  const name = `${v.path} ${v.cookie || '(no cookie)'}${v.accept ? ' Accept-Language: ' + v.accept : ''}`;
   for (const method of ['GET', 'HEAD']) {
     test(`${name}: a ${method} with a poisoning query after a write does not become the cache`,
          async () => {
@@ -58,8 +63,10 @@ for (const v of VARIANTS) {
       const poisoned = await request(srv.base, `${v.path}?${v.select}${POISON}`,
                                      { method, headers });
       assert.equal(poisoned.status, 200);
-      const plain = await request(srv.base, v.path,
-                                  { headers: v.cookie ? { Cookie: v.cookie } : {} });
+      const own = {};
+      if (v.cookie) own.Cookie = v.cookie;
+      if (v.accept) own['Accept-Language'] = v.accept;
+      const plain = await request(srv.base, v.path, { headers: own });
       assert.equal(plain.status, 200);
       const body = plain.body.toString('utf8');
       assert.ok(!body.includes(MARK), `${name} carries the poisoner's bytes:\n` +
@@ -73,8 +80,8 @@ for (const v of VARIANTS) {
       }
       // and the variant is the one asked for
       if (v.path === '/') {
-        assert.match(body, v.cookie.includes('lang=en') ? /<html lang="en"/ : /<html lang="zh-CN"/);
-        assert.equal(/<html[^>]* class="care"/.test(body), v.cookie.includes('care=1'));
+        assert.match(body, new RegExp(`<html lang="${v.lang}" dir="${v.lang === 'ug' ? 'rtl' : 'ltr'}"`));
+        assert.equal(/<html[^>]* class="care"/.test(body), (v.cookie || '').includes('care=1'));
       } else {
         assert.equal(JSON.parse(body).targets.length, 51);
       }
@@ -88,6 +95,24 @@ test('the page a poisoner asked for still sets the language it chose', async () 
   assert.match(String(r.headers['set-cookie']), /lang=en/);
   assert.match(r.body.toString('utf8'), /<html lang="en"/);
   assert.ok(!r.body.toString('utf8').includes(MARK));
+});
+
+test('every language and text size has a slot of its own: each is the page asked for', async () => {
+  write();
+  const seen = new Map();
+  for (const lang of ['zh', 'en', 'ug'])
+    for (const care of ['0', '1']) {
+      const r = await request(srv.base, '/', { headers: { Cookie: `lang=${lang}; care=${care}` } });
+      const body = r.body.toString('utf8');
+      assert.match(body, new RegExp(`<html lang="${lang === 'zh' ? 'zh-CN' : lang}"`), `${lang} ${care}`);
+      assert.equal(/class="care"/.test(body), care === '1', `${lang} ${care}`);
+      seen.set(r.headers.etag, `${lang} ${care}`);
+    }
+  assert.equal(seen.size, 6, 'six pages, six ETags');
+  // the plan's JSON is one for all, whatever the language
+  const a = await request(srv.base, '/api/v1/plan', { headers: { 'Accept-Language': 'ug' } });
+  const b = await request(srv.base, '/api/v1/plan');
+  assert.equal(a.headers.etag, b.headers.etag);
 });
 
 test('pages that are not cached still keep their query in their links', async () => {

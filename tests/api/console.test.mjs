@@ -5,7 +5,8 @@
 // are submitted at once, a lower value needs the correction box and a note;
 // the reviewer sees share, last approved value and increase, and approves
 // several at once with each failure said. Errors are Chinese on Chinese
-// pages, English with lang=en, and name the form's fields, never a flag.
+// pages, English with lang=en, Uyghur with lang=ug, and name the form's
+// fields, never a flag.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, shishi, getJson } from './server.mjs';
@@ -85,7 +86,8 @@ test('the console shows each role its own links: a reporter sees no reviewer lin
   assert.deepEqual(await links(as.reviewer), ['/console/inbox']);
   assert.deepEqual(await links(as.viewer), []);
   assert.deepEqual(await links(as.admin),
-                   ['/console/report', '/console/inbox', '/console/users', '/console/plan']);
+                   ['/console/report', '/console/inbox', '/console/users', '/console/plan',
+                    '/console/translate']);
 });
 
 let drafts = [];
@@ -160,6 +162,17 @@ test('a lower value needs the correction box and a note; the errors name the for
   a = alerts(html(r));
   assert.match(a, /Cumulative value now: 5 is lower than 12 approved as of 2026-11-30; cumulative values only grow \(to correct an error, tick “Correction” and say why in “Note”\)/);
   assert.doesNotMatch(a, /--[a-z]/);
+  // in Uyghur: the form's labels in Uyghur, no flag
+  r = await postForm(as.clerk, '/console/report', row(5), 'ug');
+  a = alerts(html(r));
+  assert.match(a, /بۇ مەزگىلدىكى جۇغلانما قىممەت: 5 2026-11-30 غىچە تەستىقلانغان 12 دىن تۆۋەن/);
+  assert.match(a, /«تۈزىتىش»/);
+  assert.doesNotMatch(a, /--[a-z]/);
+  // with no cookie, a Chinese browser (Accept-Language) gets the Chinese page and message
+  r = await send(srv.base, '/console/report', { method: 'POST', body: new URLSearchParams(row(5)).toString(),
+    headers: { Cookie: as.clerk.cookie, 'Accept-Language': 'zh-CN,zh;q=0.9,en;q=0.8',
+               'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.match(alerts(html(r)), /本期累计值：5 低于截至 2026-11-30 已审核的 12/);
   r = await postForm(as.clerk, '/console/report', row(5, [[`corr_${T[0]}`, '1']]));
   assert.equal(r.status, 400);
   assert.match(alerts(html(r)), /说明：更正须在“说明”中写明原因/);

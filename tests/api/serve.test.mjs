@@ -345,9 +345,32 @@ test('language and text size: query sets a cookie, the cookie is honoured', asyn
   assert.match(String(en.headers['set-cookie']), /lang=en/);
   const again = await request(srv.base, '/projects/1', { headers: { Cookie: 'lang=en; care=1' } });
   const html = again.body.toString('utf8');
-  assert.match(html, /<html lang="en" class="care"/);
+  assert.match(html, /<html lang="en" dir="ltr" class="care"/);
   const zh = await request(srv.base, '/');
-  assert.match(zh.body.toString('utf8'), /<html lang="zh-CN"/);
+  assert.match(zh.body.toString('utf8'), /<html lang="zh-CN" dir="ltr"/);
+});
+
+test('the language: ?lang=, then the cookie, then Accept-Language, else Chinese; Uyghur right to left', async () => {
+  const page = async (path, headers = {}) => (await request(srv.base, path, { headers })).body.toString('utf8');
+  const ug = await page('/', { 'Accept-Language': 'ug' });
+  assert.match(ug, /<html lang="ug" dir="rtl"/);
+  // Uyghur navigation: the site's name, the skip link, the switches, the search
+  for (const w of ['خەلق تۇرمۇشى ئەمەلىي ئىشلىرىنىڭ ئىلگىرىلىشى', 'ئاساسىي مەزمۇنغا ئۆتۈش',
+                   'تىل ۋە خەت چوڭلۇقى', 'كۆرسەتكۈچ ۋە رايون ئىزدەش', 'ھېسابلاش ئۇسۇلى'])
+    assert.ok(ug.includes(w), w);
+  assert.match(ug, /<a lang="zh-CN" hreflang="zh-CN" dir="ltr" href="\/\?lang=zh">中文<\/a>/);
+  assert.match(ug, /<a lang="en" hreflang="en" dir="ltr" href="\/\?lang=en">English<\/a>/);
+  // plan content stays Chinese, marked and isolated
+  assert.match(ug, /<span lang="zh-CN" dir="ltr">实施劳动者就业关爱帮扶行动<\/span>/);
+  assert.match(await page('/?lang=en', { 'Accept-Language': 'ug' }), /<html lang="en" dir="ltr"/);
+  assert.match(await page('/?lang=zh', { 'Accept-Language': 'ug' }), /<html lang="zh-CN" dir="ltr"/);
+  assert.match(await page('/orgs/65', { 'Accept-Language': 'ug', Cookie: 'lang=en' }), /<html lang="en"/);
+  assert.match(await page('/orgs/65', { 'Accept-Language': 'fr, en;q=0.8, ug;q=0.9' }), /<html lang="ug"/);
+  assert.match(await page('/orgs/65', { 'Accept-Language': 'fr, de' }), /<html lang="zh-CN"/);
+  assert.match(await page('/orgs/65', { 'Accept-Language': 'ug;q=0' }), /<html lang="zh-CN"/);
+  // every page says which headers it varies by
+  const r = await request(srv.base, '/about/method');
+  assert.match(String(r.headers.vary), /Accept-Language/);
 });
 
 test('search finds targets by substring (FTS5 trigram, and short terms)', async () => {

@@ -1,5 +1,5 @@
 // console.test.mjs - the sign-in page and the console in Chromium: zero
-// axe violations (WCAG 2.1 AA) in Chinese, English and large text, also
+// axe violations (WCAG 2.1 AA) in Chinese, English, Uyghur and large text, also
 // with an error shown; and the whole flow by keyboard-free clicks under
 // the real CSP: sign in, land on /console, sign out.
 import { test, before, after } from 'node:test';
@@ -22,7 +22,7 @@ const open = [];
 async function browser(opts = {}) {
   const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
   const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale: 'zh-CN',
     viewport: { width: 390, height: 844 }, ...opts,
   });
   open.push({ ctx, dir });
@@ -61,7 +61,7 @@ after(async () => {
 test('login and console pages: zero axe violations in every variant', async () => {
   const ctx = await browser({ bypassCSP: true });
   const page = await ctx.newPage();
-  for (const variant of ['', 'lang=en', 'care=1', 'lang=zh', 'care=0']) {
+  for (const variant of ['', 'lang=en', 'care=1', 'lang=ug', 'care=0', 'lang=zh']) {
     if (variant) await page.goto(srv.base + '/?' + variant);
     await page.goto(srv.base + '/login');
     assert.deepEqual(await axe(page), [], `${variant || 'zh'} /login`);

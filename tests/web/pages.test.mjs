@@ -20,7 +20,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
               '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHONE = { width: 360, height: 740 };
 const VARIANTS = [{ name: 'zh', q: 'lang=zh&care=0' }, { name: 'en', q: 'lang=en&care=0' },
-                  { name: 'en large', q: 'lang=en&care=1' }, { name: 'zh large', q: 'lang=zh&care=1' }];
+                  { name: 'en large', q: 'lang=en&care=1' }, { name: 'zh large', q: 'lang=zh&care=1' },
+                  { name: 'ug', q: 'lang=ug&care=0' }, { name: 'ug large', q: 'lang=ug&care=1' }];
 
 let srv, plan, region;
 const open = [];
@@ -28,7 +29,7 @@ const open = [];
 async function browser(opts = {}) {
   const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
   const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport: PHONE, ...opts,
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale: 'zh-CN', viewport: PHONE, ...opts,
   });
   open.push({ ctx, dir });
   return ctx;
@@ -173,20 +174,23 @@ test('on a 360 px phone: status columns visible, labels inside their cards', asy
           // the status label stays inside its card, cell or line
           const box = el.closest('dl.figs div, td, li, .sum, p') || el.parentElement;
           const b = box.getBoundingClientRect();
+          const rtl = document.documentElement.dir === 'rtl';
           if (r.right > b.right + 0.5 || r.left < b.left - 0.5) out.push(`"${text}" spills out of its ${box.tagName}: ${r.left}-${r.right} in ${b.left}-${b.right}`);
           if (el.scrollWidth > el.clientWidth + 1) out.push(`"${text}" overflows its badge`);
           // in a table: visible without scrolling the table sideways
           const wrap = el.closest('.table-wrap');
-          if (wrap) {
+          if (wrap) { // right to left, the table starts at the right and overflows to the left
             const w = wrap.getBoundingClientRect();
-            if (r.right > w.right + 0.5 || r.right > vw) out.push(`"${text}" hidden past the table's edge: ${r.right} > ${w.right}`);
+            if (rtl ? r.left < w.left - 0.5 || r.left < 0 : r.right > w.right + 0.5 || r.right > vw)
+              out.push(`"${text}" hidden past the table's edge: ${r.left}-${r.right} in ${w.left}-${w.right}`);
           }
         }
         // column headings about status (a status column, the ranking's counts)
         for (const th of document.querySelectorAll('.table-wrap thead th')) {
-          if (!/^(状态|Status)$|严重滞后|Seriously lagging/.test(th.textContent.trim())) continue;
+          if (!/^(状态|Status|ھالەت)$|严重滞后|Seriously lagging|ئېغىر ئارقىدا/.test(th.textContent.trim())) continue;
           const r = th.getBoundingClientRect(), w = th.closest('.table-wrap').getBoundingClientRect();
-          if (r.right > w.right + 0.5) out.push(`column "${th.textContent}" hidden past the table's edge: ${r.right} > ${w.right}`);
+          if (document.documentElement.dir === 'rtl' ? r.left < w.left - 0.5 : r.right > w.right + 0.5)
+            out.push(`column "${th.textContent}" hidden past the table's edge: ${r.left}-${r.right} in ${w.left}-${w.right}`);
         }
         return out;
       });
@@ -288,7 +292,7 @@ test('every page has its own meta description, escaped', async () => {
   await page.close();
 });
 
-test('the new pages: zero axe violations on a phone, in both languages and large text', async () => {
+test('the new pages: zero axe violations on a phone, in the three languages and large text', async () => {
   const ctx = await browser({ bypassCSP: true });
   const page = await ctx.newPage();
   for (const v of VARIANTS) {

@@ -1,5 +1,5 @@
 // plan_admin.test.mjs - /console/plan in Chromium: zero axe violations
-// (WCAG 2.1 AA) in Chinese, English and large text, also with a refused
+// (WCAG 2.1 AA) in Chinese, English, Uyghur and large text, also with a refused
 // schedule shown; and an admin's whole path under the real CSP: console,
 // plan settings, a schedule saved, a bad one refused next to its field.
 import { test, before, after } from 'node:test';
@@ -23,7 +23,7 @@ const open = [];
 async function browser(opts = {}) {
   const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
   const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale: 'zh-CN',
     viewport: { width: 390, height: 844 }, ...opts,
   });
   open.push({ ctx, dir });
@@ -68,13 +68,39 @@ test('/console/plan: zero axe violations in every variant, with an error too', a
   const ctx = await browser({ bypassCSP: true });
   const page = await ctx.newPage();
   await signIn(page);
-  for (const variant of ['lang=zh', 'lang=en', 'care=1', 'care=0']) {
+  for (const variant of ['lang=zh', 'lang=en', 'lang=ug', 'care=1', 'care=0']) {
     await page.goto(srv.base + '/console/plan?' + variant);
     assert.deepEqual(await axe(page), [], `${variant} /console/plan`);
     await save(page, '#t1', '0,0,10,5');
     assert.ok(await page.$('#t1 [role=alert]'), 'the error is next to its field');
     assert.deepEqual(await axe(page), [], `${variant} /console/plan with an error`);
   }
+  await page.close();
+});
+
+test('/console/translate: zero axe violations in every variant, into English and Uyghur, with ' +
+     'an error too; a translation typed in shows on the page in that language', async () => {
+  const ctx = await browser({ bypassCSP: true });
+  const page = await ctx.newPage();
+  await signIn(page);
+  for (const variant of ['lang=zh', 'lang=en', 'lang=ug', 'care=1', 'care=0']) {
+    for (const to of ['en', 'ug']) {
+      await page.goto(srv.base + `/console/translate?to=${to}&${variant}`);
+      assert.deepEqual(await axe(page), [], `${variant} /console/translate?to=${to}`);
+    }
+  }
+  await page.goto(srv.base + '/console/translate?to=en&lang=zh&care=0');
+  await page.fill('#t-target-1', 'New urban jobs');
+  await page.fill('#t-target-2', 'A line\tbreak');
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+  assert.ok(await page.$('#et-target-2[role=alert]'), 'the error is next to its field');
+  assert.equal(await page.inputValue('#t-target-1'), 'New urban jobs', 'what was typed is kept');
+  assert.deepEqual(await axe(page), [], '/console/translate with an error');
+  await page.fill('#t-target-2', '');
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+  assert.match(await page.textContent('[role=status]'), /已保存：1 条译文有变化/);
+  await page.goto(srv.base + '/targets/1?lang=en');
+  assert.equal(await page.textContent('h1 span'), 'New urban jobs');
   await page.close();
 });
 

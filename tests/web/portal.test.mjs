@@ -1,6 +1,8 @@
 // portal.test.mjs - the public pages in Chromium: every page passes axe
-// (WCAG 2.1 AA) with zero violations in Chinese, English and large text;
-// links work; the language and text-size switches stick; the keyboard
+// (WCAG 2.1 AA) with zero violations in Chinese, English and Uyghur (right
+// to left), at both text sizes; links work; the language comes from
+// ?lang=, then the cookie, then Accept-Language, and the language and
+// text-size switches stick; the keyboard
 // reaches the skip link first and it moves focus to the content; and the
 // pages run under the real CSP without a violation.
 import { test, before, after } from 'node:test';
@@ -24,7 +26,7 @@ const open = [];
 async function browser(opts = {}) {
   const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
   const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale: 'zh-CN',
     viewport: { width: 390, height: 844 }, ...opts,
   });
   open.push({ ctx, dir });
@@ -48,14 +50,20 @@ async function axe(page) {
   return res.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
-test('every page: zero axe violations, in Chinese, English and large text', async () => {
+test('every page: zero axe violations, in Chinese, English and Uyghur, at both text sizes', async () => {
   const ctx = await browser({ bypassCSP: true });
   const page = await ctx.newPage();
-  for (const variant of ['', 'lang=en', 'care=1', 'lang=zh', 'care=0']) {
+  // the cookies carry each variant to every page: zh, en, en large, ug
+  // large, ug, zh
+  const want = { '': 'zh-CN', 'lang=en': 'en', 'care=1': 'en', 'lang=ug': 'ug', 'care=0': 'ug',
+                 'lang=zh': 'zh-CN' };
+  for (const variant of Object.keys(want)) {
     if (variant) await page.goto(srv.base + '/?' + variant);
     for (const p of PAGES) {
       const resp = await page.goto(srv.base + p);
       assert.equal(resp.status(), p === '/nowhere' ? 404 : 200, p);
+      assert.equal(await page.getAttribute('html', 'lang'), want[variant], `${variant} ${p}`);
+      assert.equal(await page.getAttribute('html', 'dir'), want[variant] === 'ug' ? 'rtl' : 'ltr');
       const v = await axe(page);
       assert.deepEqual(v, [], `${variant || 'zh'} ${p}:\n${v.join('\n')}`);
     }
@@ -106,11 +114,57 @@ test('language and large-text switches stick across pages', async () => {
   assert.ok(after >= before * 1.25, `large text: ${before} -> ${after}`);
   await page.goto(srv.base + '/targets/1');
   assert.match(await page.getAttribute('html', 'class'), /care/);
+  await page.click('a[hreflang="ug"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ug');
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  assert.match(page.url(), /\/targets\/1/);
+  await page.goto(srv.base + '/orgs/65');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ug', 'cookie keeps Uyghur');
   await page.click('a[hreflang="zh-CN"]');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-  assert.match(page.url(), /\/targets\/1/);
+  assert.match(page.url(), /\/orgs\/65/);
   await page.click('text=标准字号');
   assert.equal(await page.getAttribute('html', 'class'), null);
+  await page.close();
+});
+
+test('the language: ?lang=, then the cookie, then Accept-Language; a switch to each other language', async () => {
+  for (const [locale, lang, dir] of [['ug', 'ug', 'rtl'], ['en-US', 'en', 'ltr'],
+                                     ['zh-CN', 'zh-CN', 'ltr'], ['fr-FR', 'zh-CN', 'ltr']]) {
+    const ctx = await browser({ locale });
+    const page = await ctx.newPage();
+    await page.goto(srv.base + '/projects/1');
+    assert.equal(await page.getAttribute('html', 'lang'), lang, locale);
+    assert.equal(await page.getAttribute('html', 'dir'), dir, locale);
+    // the two other languages, each named in itself
+    const others = await page.$$eval('nav.prefs a[hreflang]', (as) => as.map((a) => [a.hreflang, a.lang, a.textContent]));
+    assert.deepEqual(others.map((o) => o[0]).sort(),
+                     ['en', 'ug', 'zh-CN'].filter((l) => l !== lang).sort(), locale);
+    for (const [h, l, text] of others) {
+      assert.equal(h, l);
+      assert.equal(text, { 'zh-CN': '中文', en: 'English', ug: 'ئۇيغۇرچە' }[h]);
+    }
+    // ?lang= beats Accept-Language and sets the cookie, which beats it after
+    await page.goto(srv.base + '/projects/1?lang=' + (lang === 'en' ? 'ug' : 'en'));
+    const chosen = lang === 'en' ? 'ug' : 'en';
+    assert.equal(await page.getAttribute('html', 'lang'), chosen);
+    await page.goto(srv.base + '/orgs/65');
+    assert.equal(await page.getAttribute('html', 'lang'), chosen, `${locale}: the cookie`);
+    await page.close();
+  }
+});
+
+test('right to left: Uyghur bars and charts grow from the right, plan content stays left to right', async () => {
+  const ctx = await browser({ locale: 'ug' });
+  const page = await ctx.newPage();
+  await page.goto(srv.base + '/targets/1?lang=ug');
+  // the page's text runs right to left: the skip link and the brand sit at the right
+  const box = await page.locator('a.brand').boundingBox();
+  const vw = page.viewportSize().width;
+  assert.ok(box.x + box.width > vw * 0.6, `brand at the right: ${JSON.stringify(box)}`);
+  // Chinese plan content inside is marked and isolated
+  const zh = await page.$$eval('[lang="zh-CN"]', (xs) => xs.filter((x) => x.dir === 'ltr').length);
+  assert.ok(zh > 0, 'Chinese content is lang="zh-CN" dir="ltr"');
   await page.close();
 });
 

@@ -72,7 +72,8 @@ static const struct store_audited AUDITED[] = {
      * known by its rowid. */
     {"session", STORE_SCHEMA_SIGNED, "rowid", 1, "account_id,created_at,expires_at"},
     /* translations of plan content, like the plan content itself */
-    {"translation", STORE_SCHEMA_TRANSLATIONS, "id", 0, "id,kind,ref,lang,text,updated_by,updated_at"},
+    {"translation", STORE_SCHEMA_TRANSLATIONS, "id", 0,
+     "id,kind,ref,lang,text,updated_by,updated_at"},
 };
 
 /* Columns added to audited tables after their `since`, oldest first: none
@@ -342,7 +343,7 @@ static int sig_ok(const char *sighex, const char hash[65],
 static int logged_key(struct ss_store *st, int in_tx, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
                       int64_t *entry, int64_t *from)
 {
-    sqlite3_stmt *s = store_prepare(
+    sqlite3_stmt *s = store_lite_prepare(
         st,
         "SELECT id, json_extract(row_json, '$.public_key'), "
         "json_extract(row_json, '$.signed_from') FROM audit_log "
@@ -435,11 +436,12 @@ out:
  * first entry of this transaction. */
 static int record_key(struct ss_store *st, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "INSERT INTO audit_log(action, tbl, row_id, row_json) VALUES "
-                                    "('audit_key', 'event', 0, "
-                                    "json_object('public_key', ?1, 'signed_from', ?2))",
-                                    err);
+    sqlite3_stmt *s =
+        store_lite_prepare(st,
+                           "INSERT INTO audit_log(action, tbl, row_id, row_json) VALUES "
+                           "('audit_key', 'event', 0, "
+                           "json_object('public_key', ?1, 'signed_from', ?2))",
+                           err);
     char hex[PK_HEX];
     int rc;
 
@@ -476,7 +478,7 @@ int store_audit_begin(struct ss_store *st, struct ss_err *err)
 
 static int last_hash(struct ss_store *st, char out[65])
 {
-    sqlite3_stmt *s = store_prepare(
+    sqlite3_stmt *s = store_lite_prepare(
         st, "SELECT hash FROM audit_log WHERE id < ? AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
         NULL);
 
@@ -501,7 +503,7 @@ static int sign_entry(struct ss_store *st, int64_t id, const char hash[65], stru
     sig_message(hash, m);
     crypto_sign_detached(sig, NULL, m, sizeof m, st->key->sk);
     sodium_bin2hex(hex, sizeof hex, sig, sizeof sig);
-    if (!(s = store_prepare(st, "UPDATE audit_log SET sig = ? WHERE id = ?", err)))
+    if (!(s = store_lite_prepare(st, "UPDATE audit_log SET sig = ? WHERE id = ?", err)))
         return SS_EDB;
     sqlite3_bind_text(s, 1, hex, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, id);
@@ -522,8 +524,8 @@ int store_audit_seal(struct ss_store *st, struct ss_err *err)
     if (version < 2)
         return SS_OK;
     /* nothing written: nothing to seal, and no key needed */
-    if (!(q = store_prepare(st, "SELECT 1 FROM audit_log WHERE id >= ? AND hash IS NULL LIMIT 1",
-                            err)))
+    if (!(q = store_lite_prepare(
+              st, "SELECT 1 FROM audit_log WHERE id >= ? AND hash IS NULL LIMIT 1", err)))
         return SS_EDB;
     sqlite3_bind_int64(q, 1, st->seal_from);
     step = sqlite3_step(q);
@@ -536,11 +538,12 @@ int store_audit_seal(struct ss_store *st, struct ss_err *err)
         return rc;
     if ((rc = last_hash(st, prev)))
         return store_db_error(st, err, "reading the audit log");
-    s = store_prepare(st,
-                      "SELECT id, at, action, tbl, row_id, row_json FROM audit_log "
-                      "WHERE id >= ? AND hash IS NULL ORDER BY id",
-                      err);
-    u = store_prepare(st, "UPDATE audit_log SET actor = ?, prev = ?, hash = ? WHERE id = ?", err);
+    s = store_lite_prepare(st,
+                           "SELECT id, at, action, tbl, row_id, row_json FROM audit_log "
+                           "WHERE id >= ? AND hash IS NULL ORDER BY id",
+                           err);
+    u = store_lite_prepare(st, "UPDATE audit_log SET actor = ?, prev = ?, hash = ? WHERE id = ?",
+                           err);
     if (!s || !u) {
         rc = SS_EDB;
         goto out;
@@ -580,16 +583,16 @@ int ss_store_audit_event(struct ss_store *st, const char *action, const char *de
         return ss_err_set(err, SS_EINVAL, "action", "'audit_key' is not an event to log");
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_prepare(st,
-                      "INSERT INTO audit_log(action, tbl, row_id, row_json) "
-                      "VALUES (?, 'event', 0, json(?))",
-                      err);
+    s = store_lite_prepare(st,
+                           "INSERT INTO audit_log(action, tbl, row_id, row_json) "
+                           "VALUES (?, 'event', 0, json(?))",
+                           err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
     }
     sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
-    store_bind_text(s, 2, detail_json ? detail_json : "{}");
+    store_lite_bind_text(s, 2, detail_json ? detail_json : "{}");
     rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "writing the audit log");
     sqlite3_finalize(s);
     if (rc) {
@@ -732,7 +735,7 @@ static int verify_chain(struct ss_store *st, const struct ss_audit_expect *want,
                         struct ss_audit_result *r)
 {
     /* columns 10 and 11: what an audit_key entry records */
-    sqlite3_stmt *s = store_prepare(
+    sqlite3_stmt *s = store_lite_prepare(
         st,
         ss_store_schema_version(st) >= STORE_SCHEMA_SIGNED
             ? "SELECT id, at, action, tbl, row_id, row_json, actor, prev, hash, sig, "
@@ -862,7 +865,7 @@ static int verify_table(struct ss_store *st, const struct store_audited *a, int 
     ss_buf_puts(&q, " IS NOT ");
     row_image(&q, cols.data, "t");
     ss_buf_puts(&q, " LIMIT 1");
-    s = store_prepare(st, q.data, NULL);
+    s = store_lite_prepare(st, q.data, NULL);
     if (!s) {
         rc = SS_EDB;
         goto out;
@@ -891,7 +894,7 @@ static int verify_table(struct ss_store *st, const struct store_audited *a, int 
                   "WHERE a.action != 'delete' AND NOT EXISTS "
                   "(SELECT 1 FROM %s t WHERE t.%s = l.row_id) LIMIT 1",
                   a->table, a->table, a->id);
-    s = store_prepare(st, q.data, NULL);
+    s = store_lite_prepare(st, q.data, NULL);
     if (!s) {
         rc = SS_EDB;
         goto out;
@@ -907,7 +910,7 @@ static int verify_table(struct ss_store *st, const struct store_audited *a, int 
         sqlite3_stmt *c;
         ss_buf_reset(&q);
         ss_buf_printf(&q, "SELECT count(*) FROM %s", a->table);
-        c = store_prepare(st, q.data, NULL);
+        c = store_lite_prepare(st, q.data, NULL);
         if (c && sqlite3_step(c) == SQLITE_ROW)
             r->rows += sqlite3_column_int64(c, 0);
         sqlite3_finalize(c);

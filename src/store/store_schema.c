@@ -352,7 +352,7 @@ static int set_version(struct ss_store *st, int version, struct ss_err *err)
  * their text (applied_at NULL). */
 static int record(struct ss_store *st, int applied_before, int to, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(
+    sqlite3_stmt *s = store_lite_prepare(
         st,
         "INSERT INTO schema_migration(version, name, sha256, applied_at) VALUES (?1, ?2, ?3,"
         " CASE WHEN ?4 THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') END)"

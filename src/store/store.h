@@ -164,8 +164,7 @@ static inline int ss_store_counters_same(const struct ss_store_counters *a,
                                          const struct ss_store_counters *b)
 {
     return a->plan_id == b->plan_id && a->structure == b->structure &&
-           a->assignments == b->assignments && a->approved == b->approved &&
-           a->texts == b->texts;
+           a->assignments == b->assignments && a->approved == b->approved && a->texts == b->texts;
 }
 
 /* Every function below that writes joins the caller's transaction (see

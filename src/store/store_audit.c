@@ -72,7 +72,8 @@ static const struct store_audited AUDITED[] = {
      * known by its rowid. */
     {"session", STORE_SCHEMA_SIGNED, "rowid", 1, "account_id,created_at,expires_at"},
     /* translations of plan content, like the plan content itself */
-    {"translation", STORE_SCHEMA_TRANSLATIONS, "id", 0, "id,kind,ref,lang,text,updated_by,updated_at"},
+    {"translation", STORE_SCHEMA_TRANSLATIONS, "id", 0,
+     "id,kind,ref,lang,text,updated_by,updated_at"},
 };
 
 /* Columns added to audited tables after their `since`, oldest first: none

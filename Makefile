@@ -13,7 +13,7 @@
 # with ASan + UBSan into build/asan/.
 
 CC      ?= cc
-PKGS    := sqlite3 jansson libsodium libmicrohttpd libutf8proc libpcre2-8 zlib xlsxwriter libzip expat
+PKGS    := sqlite3 jansson libsodium libmicrohttpd libutf8proc libpcre2-8 zlib xlsxwriter libzip expat libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 

@@ -416,8 +416,8 @@ int ss_workflow_resubmit(struct ss_store *st, const struct ss_engine *e, const s
         if (!(rc = ss_store_begin(st, u->name, err)))
             rc = finish(st, move(st, id, &m, "submitted", "draft or returned", err), err);
     }
-    return state_voice(rc, st, id, SS_M("submitted for review"), SS_M("that is a draft or returned"),
-                       v, err);
+    return state_voice(rc, st, id, SS_M("submitted for review"),
+                       SS_M("that is a draft or returned"), v, err);
 }
 
 /* ---- reviewing ------------------------------------------------------------------ */

@@ -43,15 +43,16 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
-int store_db_error(struct ss_store *st, struct ss_err *err, const char *what)
-{
-    return ss_err_set(err, SS_EDB, "db", "%s: %s", what, sqlite3_errmsg(st->db));
-}
+/* ---- SQLite-only helpers for the files not yet on store_db.h ------------- */
 
-sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err *err)
+sqlite3_stmt *store_lite_prepare(struct ss_store *st, const char *sql, struct ss_err *err)
 {
     sqlite3_stmt *s = NULL;
 
+    if (st->pg) {
+        ss_err_set(err, SS_EDB, "db", "this part of the store runs on SQLite only");
+        return NULL;
+    }
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
         store_db_error(st, err, "preparing a statement");
         sqlite3_finalize(s);
@@ -60,18 +61,43 @@ sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err 
     return s;
 }
 
-int64_t store_int64(struct ss_store *st, const char *sql, int64_t dflt)
+void store_lite_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
-    sqlite3_stmt *s = store_prepare(st, sql, NULL);
-    int64_t v = dflt;
-
-    if (!s)
-        return dflt;
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return v;
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
 }
+
+void store_lite_bind_date(sqlite3_stmt *s, int i, int32_t day)
+{
+    char d[11];
+
+    if (day == SS_NO_DATE) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    ss_date_fmt(day, d);
+    sqlite3_bind_text(s, i, d, 10, SQLITE_TRANSIENT);
+}
+
+char *store_lite_col_strdup(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? ss_xstrdup((const char *)t) : NULL;
+}
+
+int32_t store_lite_col_date(sqlite3_stmt *s, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+    int32_t d;
+
+    if (!t || ss_date_parse(t, &d) != SS_OK)
+        return SS_NO_DATE;
+    return d;
+}
+
+/* ---- transactions ----------------------------------------------------------- */
 
 /* 0 when actor names someone: 1 to STORE_ACTOR_MAX - 1 bytes of UTF-8
  * without control characters. */
@@ -92,6 +118,47 @@ static int actor_check(const char *actor, struct ss_err *err)
     return SS_OK;
 }
 
+/* 1 when a transaction is open on the connection (it may have failed, on
+ * PostgreSQL). */
+static int in_tx(const struct ss_store *st)
+{
+    if (st->pg)
+        return PQtransactionStatus(st->pg) != PQTRANS_IDLE;
+    return !sqlite3_get_autocommit(st->db);
+}
+
+static int lite_begin(struct ss_store *st, int exclusive, struct ss_err *err)
+{
+    if (!in_tx(st))
+        return store_exec(st, exclusive ? "BEGIN EXCLUSIVE" : "BEGIN IMMEDIATE", err);
+    return SS_OK;
+}
+
+/* BEGIN, the writers' lock, and the actor for the audit triggers. */
+static int pg_begin(struct ss_store *st, const char *actor, struct ss_err *err)
+{
+    struct store_stmt *s;
+    int rc;
+
+    if (in_tx(st))
+        store_exec(st, "ROLLBACK", NULL); /* an aborted one left by a failure */
+    if ((rc = store_exec(st, "BEGIN", err)))
+        return rc;
+    s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1), set_config('shishi.actor', ?2, true)",
+                      err);
+    if (!s) {
+        store_exec(st, "ROLLBACK", NULL);
+        return SS_EDB;
+    }
+    store_bind_int64(s, 1, STORE_PG_WRITERS_LOCK);
+    store_bind_text(s, 2, actor);
+    rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "beginning a transaction");
+    store_finalize(s);
+    if (rc)
+        store_exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
 int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, struct ss_err *err)
 {
     int rc;
@@ -107,15 +174,8 @@ int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, str
         st->tx_depth++;
         return SS_OK;
     }
-    if (sqlite3_get_autocommit(st->db)) {
-        char *msg = NULL;
-        if (sqlite3_exec(st->db, exclusive ? "BEGIN EXCLUSIVE" : "BEGIN IMMEDIATE", NULL, NULL,
-                         &msg) != SQLITE_OK) {
-            ss_err_set(err, SS_EDB, "db", "%s", msg ? msg : sqlite3_errmsg(st->db));
-            sqlite3_free(msg);
-            return SS_EDB;
-        }
-    }
+    if ((rc = st->pg ? pg_begin(st, actor, err) : lite_begin(st, exclusive, err)))
+        return rc;
     snprintf(st->actor, sizeof st->actor, "%s", actor);
     st->tx_depth = 1;
     if (store_audit_begin(st, err)) {
@@ -146,7 +206,6 @@ int store_tx_own(struct ss_store *st, struct ss_err *err)
 
 int store_tx_commit(struct ss_store *st, struct ss_err *err)
 {
-    char *msg = NULL;
     int rc;
 
     if (st->tx_depth > 1) {
@@ -155,7 +214,7 @@ int store_tx_commit(struct ss_store *st, struct ss_err *err)
     }
     if (st->tx_depth == 0)
         return ss_err_set(err, SS_EDB, "db", "no transaction to commit (it was rolled back)");
-    if (sqlite3_get_autocommit(st->db)) {
+    if (!in_tx(st) || (st->pg && PQtransactionStatus(st->pg) == PQTRANS_INERROR)) {
         store_tx_rollback(st);
         return ss_err_set(err, SS_EDB, "db", "no transaction to commit (it was rolled back)");
     }
@@ -163,9 +222,7 @@ int store_tx_commit(struct ss_store *st, struct ss_err *err)
         store_tx_rollback(st);
         return rc;
     }
-    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
-        ss_err_set(err, SS_EDB, "db", "%s", msg ? msg : sqlite3_errmsg(st->db));
-        sqlite3_free(msg);
+    if ((rc = store_exec(st, "COMMIT", err))) {
         store_tx_rollback(st);
         return SS_EDB;
     }
@@ -178,56 +235,8 @@ void store_tx_rollback(struct ss_store *st)
 {
     st->tx_depth = 0;
     st->actor[0] = '\0';
-    if (!sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-int store_exec(struct ss_store *st, const char *sql, struct ss_err *err)
-{
-    char *msg = NULL;
-
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        ss_err_set(err, SS_EDB, "db", "%s", msg ? msg : sqlite3_errmsg(st->db));
-        sqlite3_free(msg);
-        return SS_EDB;
-    }
-    return SS_OK;
-}
-
-void store_bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-void store_bind_date(sqlite3_stmt *s, int i, int32_t day)
-{
-    char d[11];
-
-    if (day == SS_NO_DATE) {
-        sqlite3_bind_null(s, i);
-        return;
-    }
-    ss_date_fmt(day, d);
-    sqlite3_bind_text(s, i, d, 10, SQLITE_TRANSIENT);
-}
-
-char *store_col_strdup(sqlite3_stmt *s, int i)
-{
-    const unsigned char *t = sqlite3_column_text(s, i);
-    return t ? ss_xstrdup((const char *)t) : NULL;
-}
-
-int32_t store_col_date(sqlite3_stmt *s, int i)
-{
-    const char *t = (const char *)sqlite3_column_text(s, i);
-    int32_t d;
-
-    if (!t || ss_date_parse(t, &d) != SS_OK)
-        return SS_NO_DATE;
-    return d;
+    if (in_tx(st))
+        store_exec(st, "ROLLBACK", NULL);
 }
 
 /* The schema at open: refuse a newer one; migrate an older one when the
@@ -240,7 +249,10 @@ static int schema_ready(struct ss_store *st, int flags, struct ss_err *err)
 
     st->step_from = st->step_to = version;
     if (version < 0)
-        return ss_err_set(err, SS_EIO, "db", "'%s' is not a readable SQLite database", st->path);
+        return st->pg ? ss_err_set(err, SS_EIO, "db", "cannot read the schema version of '%s'",
+                                   st->path)
+                      : ss_err_set(err, SS_EIO, "db", "'%s' is not a readable SQLite database",
+                                   st->path);
     if (version > latest)
         return ss_err_set(err, SS_ECONFLICT, "db",
                           "the database is at schema version %d, newer than this build knows "
@@ -248,7 +260,11 @@ static int schema_ready(struct ss_store *st, int flags, struct ss_err *err)
                           version, latest);
     if ((flags & SS_STORE_READONLY) || version == latest)
         return SS_OK;
-    empty = version == 0 && store_int64(st, "SELECT count(*) FROM sqlite_schema", -1) == 0;
+    empty = version == 0 && store_int64(st,
+                                        STORE_SQL(st, "SELECT count(*) FROM sqlite_schema",
+                                                  "SELECT count(*) FROM pg_catalog.pg_tables"
+                                                  " WHERE schemaname = current_schema()"),
+                                        -1) == 0;
     if ((flags & SS_STORE_MIGRATE) || (empty && (flags & SS_STORE_CREATE)))
         return store_migrate(st, &st->step_from, &st->step_to, err);
     return ss_err_set(err, SS_ECONFLICT, "db",
@@ -258,38 +274,101 @@ static int schema_ready(struct ss_store *st, int flags, struct ss_err *err)
                       st->path, version, latest, st->path);
 }
 
-int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_err *err)
+int ss_store_is_url(const char *db)
 {
-    struct ss_store *st;
+    return db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0);
+}
+
+/* url without its password, to name the database in messages. */
+static char *url_shown(const char *url)
+{
+    const char *scheme = strstr(url, "://"), *at, *colon;
+    char *out;
+
+    if (!scheme)
+        return ss_xstrdup(url);
+    scheme += 3;
+    at = strchr(scheme, '@');
+    colon = at ? memchr(scheme, ':', (size_t)(at - scheme)) : NULL;
+    if (!colon)
+        return ss_xstrdup(url);
+    out = ss_xmalloc(strlen(url) + 1);
+    memcpy(out, url, (size_t)(colon - url));
+    memcpy(out + (colon - url), at, strlen(at) + 1);
+    return out;
+}
+
+static int pg_open(struct ss_store *st, const char *url, int flags, struct ss_err *err)
+{
+    PGresult *res;
+
+    st->pg = PQconnectdb(url);
+    if (!st->pg || PQstatus(st->pg) != CONNECTION_OK) {
+        const char *why = st->pg ? PQerrorMessage(st->pg) : "out of memory";
+        char msg[400];
+        size_t n;
+
+        snprintf(msg, sizeof msg, "%s", why);
+        n = strlen(msg);
+        while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            msg[--n] = '\0';
+        return ss_err_set(err, SS_EIO, "db", "cannot connect to '%s': %s", st->path, msg);
+    }
+    if (PQsetClientEncoding(st->pg, "UTF8") != 0)
+        return ss_err_set(err, SS_EIO, "db", "'%s' cannot speak UTF-8", st->path);
+    /* notices (e.g. "relation already exists, skipping") are not for people */
+    PQsetNoticeProcessor(st->pg, NULL, NULL);
+    res = PQexec(st->pg, (flags & SS_STORE_READONLY) ? "SET default_transaction_read_only = on"
+                                                     : "SET synchronous_commit = on");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        PQclear(res);
+        return ss_err_set(err, SS_EIO, "db", "cannot set up the session on '%s'", st->path);
+    }
+    PQclear(res);
+    return SS_OK;
+}
+
+static int lite_open(struct ss_store *st, const char *path, int flags, struct ss_err *err)
+{
     int oflags = SQLITE_OPEN_NOMUTEX;
     int rc;
 
-    *out = NULL;
     if (!(flags & SS_STORE_CREATE) && access(path, F_OK) != 0)
         return ss_err_set(err, SS_ENOTFOUND, "db",
                           "no database at '%s' (create one with: shishi init --db %s)", path, path);
     oflags |= (flags & SS_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    st = ss_xcalloc(1, sizeof *st);
-    st->path = ss_xstrdup(path);
-    if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-        rc = ss_err_set(err, SS_EIO, "db", "cannot open '%s': %s", path,
-                        st->db ? sqlite3_errmsg(st->db) : "out of memory");
-        goto fail;
-    }
+    if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK)
+        return ss_err_set(err, SS_EIO, "db", "cannot open '%s': %s", path,
+                          st->db ? sqlite3_errmsg(st->db) : "out of memory");
     sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
     sqlite3_extended_result_codes(st->db, 1);
     if (!(flags & SS_STORE_READONLY) && (rc = store_exec(st, "PRAGMA journal_mode=WAL", err)))
-        goto fail;
+        return rc;
     if ((rc = store_exec(st, "PRAGMA foreign_keys=ON", err)) ||
         (!(flags & SS_STORE_READONLY) && (rc = store_exec(st, "PRAGMA synchronous=FULL", err))))
-        goto fail;
+        return rc;
     /* Refuse what is not a database before touching it. */
-    if ((rc = store_exec(st, "SELECT count(*) FROM sqlite_schema", NULL))) {
-        rc = ss_err_set(err, SS_EIO, "db", "'%s' is not a readable SQLite database", path);
-        goto fail;
+    if (store_exec(st, "SELECT count(*) FROM sqlite_schema", NULL))
+        return ss_err_set(err, SS_EIO, "db", "'%s' is not a readable SQLite database", path);
+    return SS_OK;
+}
+
+int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_err *err)
+{
+    struct ss_store *st;
+    int rc;
+
+    *out = NULL;
+    st = ss_xcalloc(1, sizeof *st);
+    if (ss_store_is_url(path)) {
+        st->path = url_shown(path);
+        rc = pg_open(st, path, flags, err);
+    } else {
+        st->path = ss_xstrdup(path);
+        rc = lite_open(st, path, flags, err);
     }
-    if ((rc = schema_ready(st, flags, err)))
+    if (rc || (rc = schema_ready(st, flags, err)))
         goto fail;
     *out = st;
     return SS_OK;
@@ -305,19 +384,34 @@ void ss_store_close(struct ss_store *st)
     store_audit_close(st);
     if (st->tx_depth)
         store_tx_rollback(st);
-    sqlite3_finalize(st->counters);
-    sqlite3_close_v2(st->db);
+    store_finalize(st->counters);
+    if (st->db)
+        sqlite3_close_v2(st->db);
+    if (st->pg)
+        PQfinish(st->pg);
     free(st->path);
     free(st);
 }
 
 int ss_store_set_durable(struct ss_store *st, int durable)
 {
+    if (st->pg)
+        return store_exec(
+            st, durable ? "SET synchronous_commit = on" : "SET synchronous_commit = off", NULL);
     return store_exec(st, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", NULL);
 }
 
 int ss_store_durable(struct ss_store *st)
 {
+    if (st->pg) {
+        /* on, remote_write, remote_apply and local all wait for the WAL flush */
+        struct store_stmt *s =
+            store_prepare(st, "SELECT current_setting('synchronous_commit')", NULL);
+        int durable = s && store_step(s) == STORE_ROW && store_col_text(s, 0) &&
+                      strcmp(store_col_text(s, 0), "off") != 0;
+        store_finalize(s);
+        return durable;
+    }
     /* 2 is FULL, 3 EXTRA: both sync the log at every commit */
     return store_int64(st, "PRAGMA synchronous", 0) >= 2;
 }
@@ -364,51 +458,51 @@ int ss_store_counters(struct ss_store *st, struct ss_store_counters *out)
               " (SELECT value FROM meta WHERE key = 'translation_version')",
               NULL)))
         return SS_EDB;
-    if (sqlite3_step(st->counters) == SQLITE_ROW) {
-        out->plan_id = sqlite3_column_int64(st->counters, 0);
-        out->structure = sqlite3_column_int64(st->counters, 1);
-        out->assignments = sqlite3_column_int64(st->counters, 2);
-        out->approved = sqlite3_column_int64(st->counters, 3);
-        out->texts = sqlite3_column_int64(st->counters, 4);
+    if (store_step(st->counters) == STORE_ROW) {
+        out->plan_id = store_col_int64(st->counters, 0);
+        out->structure = store_col_int64(st->counters, 1);
+        out->assignments = store_col_int64(st->counters, 2);
+        out->approved = store_col_int64(st->counters, 3);
+        out->texts = store_col_int64(st->counters, 4);
         rc = SS_OK;
     }
-    sqlite3_reset(st->counters);
+    store_reset(st->counters);
     return rc;
 }
 
 int ss_store_meta_get(struct ss_store *st, const char *key, char **out)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT value FROM meta WHERE key = ?", NULL);
+    struct store_stmt *s = store_prepare(st, "SELECT value FROM meta WHERE key = ?1", NULL);
 
     *out = NULL;
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW)
+    store_bind_text(s, 1, key);
+    if (store_step(s) == STORE_ROW)
         *out = store_col_strdup(s, 0);
-    sqlite3_finalize(s);
+    store_finalize(s);
     return SS_OK;
 }
 
 int ss_store_meta_set(struct ss_store *st, const char *key, const char *value)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int rc;
 
     if (store_tx_own(st, NULL))
         return SS_EDB;
     s = store_prepare(st,
-                      "INSERT INTO meta(key, value) VALUES (?, ?) "
+                      "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                       NULL);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
     }
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : SS_EDB;
-    sqlite3_finalize(s);
+    store_bind_text(s, 1, key);
+    store_bind_text(s, 2, value);
+    rc = store_step(s) == STORE_DONE ? SS_OK : SS_EDB;
+    store_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;
@@ -418,24 +512,24 @@ int ss_store_meta_set(struct ss_store *st, const char *key, const char *value)
 
 int64_t store_department_id(struct ss_store *st, const char *name, struct ss_err *err)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int64_t id = 0;
 
     if (!name || !*name)
         return 0;
     s = store_prepare(st,
-                      "INSERT INTO department(name) VALUES (?) "
+                      "INSERT INTO department(name) VALUES (?1) "
                       "ON CONFLICT(name) DO UPDATE SET name = excluded.name "
                       "RETURNING id",
                       err);
     if (!s)
         return -1;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        id = sqlite3_column_int64(s, 0);
+    store_bind_text(s, 1, name);
+    if (store_step(s) == STORE_ROW)
+        id = store_col_int64(s, 0);
     else
         id = store_db_error(st, err, "saving a department");
-    sqlite3_finalize(s);
+    store_finalize(s);
     return id;
 }
 

@@ -117,6 +117,10 @@ enum {
  * writing unless flags has SS_STORE_MIGRATE (see "Schema" above);
  * SS_ENOTFOUND when there is no database and no SS_STORE_CREATE. */
 int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_err *err);
+/* 1 when db names a PostgreSQL database (postgresql://... or
+ * postgres://...), which ss_store_open connects to with libpq; anything
+ * else is an SQLite file. */
+int ss_store_is_url(const char *db);
 void ss_store_close(struct ss_store *st);
 
 /* What the open's migration step did: the schema version before and
@@ -164,8 +168,7 @@ static inline int ss_store_counters_same(const struct ss_store_counters *a,
                                          const struct ss_store_counters *b)
 {
     return a->plan_id == b->plan_id && a->structure == b->structure &&
-           a->assignments == b->assignments && a->approved == b->approved &&
-           a->texts == b->texts;
+           a->assignments == b->assignments && a->approved == b->approved && a->texts == b->texts;
 }
 
 /* Every function below that writes joins the caller's transaction (see

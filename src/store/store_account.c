@@ -41,12 +41,12 @@ static void account_from_stmt(sqlite3_stmt *s, struct ss_account_rec *a)
 /* id of the row whose `col` is val in `sql` (one parameter), 0 if none. */
 static int64_t lookup_id(struct ss_store *st, const char *sql, const char *val)
 {
-    sqlite3_stmt *s = store_prepare(st, sql, NULL);
+    sqlite3_stmt *s = store_lite_prepare(st, sql, NULL);
     int64_t id = 0;
 
     if (!s)
         return -1;
-    store_bind_text(s, 1, val);
+    store_lite_bind_text(s, 1, val);
     if (sqlite3_step(s) == SQLITE_ROW)
         id = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
@@ -85,10 +85,10 @@ int ss_store_account_add(struct ss_store *st, const char *name, const char *role
         rc = ss_err_set(err, SS_ECONFLICT, "NAME", "an account called '%s' exists already", name);
         goto out;
     }
-    s = store_prepare(st,
-                      "INSERT INTO account(name, role, org_id, dept_id, pw_hash) "
-                      "VALUES (?, ?, ?, ?, ?)",
-                      err);
+    s = store_lite_prepare(st,
+                           "INSERT INTO account(name, role, org_id, dept_id, pw_hash) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           err);
     if (!s) {
         rc = SS_EDB;
         goto out;
@@ -118,7 +118,7 @@ out:
 
 int ss_store_account_get(struct ss_store *st, const char *name, struct ss_account_rec *out)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT " ACCOUNT_COLS " WHERE a.name = ?", NULL);
+    sqlite3_stmt *s = store_lite_prepare(st, "SELECT " ACCOUNT_COLS " WHERE a.name = ?", NULL);
     int rc;
 
     if (!s)
@@ -137,7 +137,7 @@ int ss_store_account_get(struct ss_store *st, const char *name, struct ss_accoun
 
 int ss_store_account_each(struct ss_store *st, ss_account_fn fn, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT " ACCOUNT_COLS " ORDER BY a.name", NULL);
+    sqlite3_stmt *s = store_lite_prepare(st, "SELECT " ACCOUNT_COLS " ORDER BY a.name", NULL);
     struct ss_account_rec a;
     int rc = SS_OK, step;
 
@@ -159,7 +159,7 @@ int ss_store_account_each(struct ss_store *st, ss_account_fn fn, void *ctx)
 static int failures(struct ss_store *st, const char *sql, const char *key, int64_t since, int last,
                     int *count, int64_t *oldest)
 {
-    sqlite3_stmt *s = store_prepare(st, sql, NULL);
+    sqlite3_stmt *s = store_lite_prepare(st, sql, NULL);
     int rc = SS_EDB;
 
     *count = 0;
@@ -202,14 +202,14 @@ int ss_store_login_failures_ip(struct ss_store *st, const char *ip, int64_t sinc
 static int insert_attempt(struct ss_store *st, const char *name, const char *ip, int ok,
                           int64_t now, int64_t *id, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(
+    sqlite3_stmt *s = store_lite_prepare(
         st, "INSERT INTO login_attempt(name, ip, ok, at) VALUES (?1, ?2, ?3, " TS(4) ")", err);
     int rc;
 
     if (!s)
         return SS_EDB;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    store_bind_text(s, 2, ip);
+    store_lite_bind_text(s, 2, ip);
     sqlite3_bind_int(s, 3, ok);
     sqlite3_bind_int64(s, 4, now);
     rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "recording a login");
@@ -238,7 +238,7 @@ int ss_store_login_record(struct ss_store *st, const char *name, const char *ip,
 static int exec_id(struct ss_store *st, const char *sql, int64_t id, const char *text,
                    int must_change, const char *what, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(st, sql, err);
+    sqlite3_stmt *s = store_lite_prepare(st, sql, err);
     int rc;
 
     if (!s)
@@ -319,7 +319,7 @@ int ss_store_session_add(struct ss_store *st, const char *token_hash, int64_t ac
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_prepare(st, "DELETE FROM session WHERE expires_at <= " TS(1), err);
+    s = store_lite_prepare(st, "DELETE FROM session WHERE expires_at <= " TS(1), err);
     if (!s) {
         rc = SS_EDB;
         goto out;
@@ -330,10 +330,11 @@ int ss_store_session_add(struct ss_store *st, const char *token_hash, int64_t ac
         goto out;
     }
     sqlite3_finalize(s);
-    s = store_prepare(st,
-                      "INSERT INTO session(token_hash, account_id, csrf, created_at, expires_at) "
-                      "VALUES (?1, ?2, ?3, " TS(4) ", " TS(5) ")",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "INSERT INTO session(token_hash, account_id, csrf, created_at, expires_at) "
+        "VALUES (?1, ?2, ?3, " TS(4) ", " TS(5) ")",
+        err);
     if (!s) {
         rc = SS_EDB;
         goto out;
@@ -357,11 +358,11 @@ out:
 int ss_store_session_get(struct ss_store *st, const char *token_hash, int64_t now,
                          struct ss_account_rec *out, char *csrf)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT " ACCOUNT_COLS
-                                    ", session ss WHERE ss.account_id = a.id AND ss.token_hash = ?1"
-                                    " AND ss.expires_at > " TS(2) " AND a.disabled = 0",
-                                    NULL);
+    sqlite3_stmt *s = store_lite_prepare(
+        st,
+        "SELECT " ACCOUNT_COLS ", session ss WHERE ss.account_id = a.id AND ss.token_hash = ?1"
+        " AND ss.expires_at > " TS(2) " AND a.disabled = 0",
+        NULL);
     sqlite3_stmt *c = NULL;
     int rc;
 
@@ -378,7 +379,7 @@ int ss_store_session_get(struct ss_store *st, const char *token_hash, int64_t no
     sqlite3_finalize(s);
     if (!csrf)
         return SS_OK;
-    c = store_prepare(st, "SELECT csrf FROM session WHERE token_hash = ?", NULL);
+    c = store_lite_prepare(st, "SELECT csrf FROM session WHERE token_hash = ?", NULL);
     if (!c)
         return SS_EDB;
     sqlite3_bind_text(c, 1, token_hash, -1, SQLITE_STATIC);
@@ -396,7 +397,7 @@ int ss_store_session_delete(struct ss_store *st, const char *token_hash)
 
     if ((rc = store_tx_join(st, NULL)))
         return rc;
-    if (!(s = store_prepare(st, "DELETE FROM session WHERE token_hash = ?", NULL))) {
+    if (!(s = store_lite_prepare(st, "DELETE FROM session WHERE token_hash = ?", NULL))) {
         store_tx_rollback(st);
         return SS_EDB;
     }

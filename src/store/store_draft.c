@@ -58,7 +58,7 @@ static int step_done(struct ss_store *st, sqlite3_stmt *s, int *changes, struct 
 static int run_with_id(struct ss_store *st, const char *sql, int64_t id, int *changes,
                        struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(st, sql, err);
+    sqlite3_stmt *s = store_lite_prepare(st, sql, err);
     int rc;
 
     if (!s)
@@ -91,10 +91,10 @@ static int load_row(struct ss_store *st, int64_t id, struct row *r, struct ss_er
     int rc = SS_OK;
 
     memset(r, 0, sizeof *r);
-    s = store_prepare(st,
-                      "SELECT id, plan_id, project_id, coalesce(parent_id, 0), seq FROM target"
-                      " WHERE id = ?",
-                      err);
+    s = store_lite_prepare(st,
+                           "SELECT id, plan_id, project_id, coalesce(parent_id, 0), seq FROM target"
+                           " WHERE id = ?",
+                           err);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, id);
@@ -118,11 +118,12 @@ int ss_store_target_home(struct ss_store *st, int64_t target_id, struct ss_targe
     int rc = SS_OK;
 
     memset(out, 0, sizeof *out);
-    s = store_prepare(st,
-                      "SELECT t.plan_id, p.state, pr.no, t.project_id FROM target t "
-                      "JOIN plan p ON p.id = t.plan_id JOIN project pr ON pr.id = t.project_id "
-                      "WHERE t.id = ?",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "SELECT t.plan_id, p.state, pr.no, t.project_id FROM target t "
+        "JOIN plan p ON p.id = t.plan_id JOIN project pr ON pr.id = t.project_id "
+        "WHERE t.id = ?",
+        err);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, target_id);
@@ -146,7 +147,7 @@ int ss_store_target_home(struct ss_store *st, int64_t target_id, struct ss_targe
 int ss_store_plan_state(struct ss_store *st, int64_t plan_id, enum ss_plan_state *state,
                         struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT state FROM plan WHERE id = ?", err);
+    sqlite3_stmt *s = store_lite_prepare(st, "SELECT state FROM plan WHERE id = ?", err);
     int rc = SS_OK;
 
     if (!s)
@@ -182,24 +183,25 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct 
         rc = SS_EDB;
         goto fail;
     }
-    s = store_prepare(st,
-                      "UPDATE target SET text = coalesce(?1, text), metric = coalesce(?2, metric),"
-                      " unit = coalesce(?3, unit), value = CASE WHEN ?4 THEN ?5 ELSE value END,"
-                      " op = coalesce(?6, op), kind = coalesce(?7, kind),"
-                      " dept_id = CASE WHEN ?8 THEN ?9 ELSE dept_id END,"
-                      " profile = CASE WHEN ?11 THEN ?12 ELSE profile END WHERE id = ?10",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "UPDATE target SET text = coalesce(?1, text), metric = coalesce(?2, metric),"
+        " unit = coalesce(?3, unit), value = CASE WHEN ?4 THEN ?5 ELSE value END,"
+        " op = coalesce(?6, op), kind = coalesce(?7, kind),"
+        " dept_id = CASE WHEN ?8 THEN ?9 ELSE dept_id END,"
+        " profile = CASE WHEN ?11 THEN ?12 ELSE profile END WHERE id = ?10",
+        err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
-    store_bind_text(s, 1, e->text);
-    store_bind_text(s, 2, e->metric);
-    store_bind_text(s, 3, e->unit);
+    store_lite_bind_text(s, 1, e->text);
+    store_lite_bind_text(s, 2, e->metric);
+    store_lite_bind_text(s, 3, e->unit);
     sqlite3_bind_int(s, 4, e->set_value != 0);
     sqlite3_bind_double(s, 5, e->set_value ? e->value : 0);
-    store_bind_text(s, 6, e->set_op ? ss_op_str(e->op) : NULL);
-    store_bind_text(s, 7, e->set_kind ? ss_kind_str(e->kind) : NULL);
+    store_lite_bind_text(s, 6, e->set_op ? ss_op_str(e->op) : NULL);
+    store_lite_bind_text(s, 7, e->set_kind ? ss_kind_str(e->kind) : NULL);
     sqlite3_bind_int(s, 8, e->dept != NULL);
     if (dept > 0)
         sqlite3_bind_int64(s, 9, dept);
@@ -229,11 +231,12 @@ out:
 static int project_of(struct ss_store *st, int64_t plan_id, int no, int64_t *project_id,
                       int *next_seq, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT pr.id, (SELECT coalesce(max(seq) + 1, 0) FROM target"
-                                    " WHERE project_id = pr.id) FROM plan p LEFT JOIN project pr"
-                                    " ON pr.plan_id = p.id AND pr.no = ?2 WHERE p.id = ?1",
-                                    err);
+    sqlite3_stmt *s =
+        store_lite_prepare(st,
+                           "SELECT pr.id, (SELECT coalesce(max(seq) + 1, 0) FROM target"
+                           " WHERE project_id = pr.id) FROM plan p LEFT JOIN project pr"
+                           " ON pr.plan_id = p.id AND pr.no = ?2 WHERE p.id = ?1",
+                           err);
     int rc = SS_OK;
 
     if (!s)
@@ -268,7 +271,7 @@ int ss_store_project_lead(struct ss_store *st, int64_t plan_id, int project_no, 
         rc = SS_EDB;
         goto fail;
     }
-    s = store_prepare(st, "UPDATE project SET lead_dept_id = ? WHERE id = ?", err);
+    s = store_lite_prepare(st, "UPDATE project SET lead_dept_id = ? WHERE id = ?", err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
@@ -304,10 +307,11 @@ int ss_store_target_add(struct ss_store *st, int64_t plan_id, int project_no,
         rc = SS_EDB;
         goto fail;
     }
-    s = store_prepare(st,
-                      "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op,"
-                      " kind, dept_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op,"
+        " kind, dept_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
@@ -315,10 +319,10 @@ int ss_store_target_add(struct ss_store *st, int64_t plan_id, int project_no,
     sqlite3_bind_int64(s, 1, plan_id);
     sqlite3_bind_int64(s, 2, project_id);
     sqlite3_bind_int(s, 3, seq);
-    store_bind_text(s, 4, t->text);
-    store_bind_text(s, 5, metric);
+    store_lite_bind_text(s, 4, t->text);
+    store_lite_bind_text(s, 5, metric);
     sqlite3_bind_double(s, 6, t->value);
-    store_bind_text(s, 7, t->unit ? t->unit : "");
+    store_lite_bind_text(s, 7, t->unit ? t->unit : "");
     sqlite3_bind_text(s, 8, ss_op_str(t->op), -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 9, ss_kind_str(t->kind), -1, SQLITE_STATIC);
     if (dept > 0)
@@ -346,7 +350,8 @@ static int renumber(struct ss_store *st, int64_t project_id, int64_t after, int 
     size_t n = 0, cap = 0, i;
     int seq = 0, rc = SS_OK;
 
-    sel = store_prepare(st, "SELECT id FROM target WHERE project_id = ? ORDER BY seq, id", err);
+    sel =
+        store_lite_prepare(st, "SELECT id FROM target WHERE project_id = ? ORDER BY seq, id", err);
     if (!sel)
         return SS_EDB;
     sqlite3_bind_int64(sel, 1, project_id);
@@ -358,7 +363,7 @@ static int renumber(struct ss_store *st, int64_t project_id, int64_t after, int 
         ids[n++] = sqlite3_column_int64(sel, 0);
     }
     sqlite3_finalize(sel);
-    upd = store_prepare(st, "UPDATE target SET seq = ? WHERE id = ?", err);
+    upd = store_lite_prepare(st, "UPDATE target SET seq = ? WHERE id = ?", err);
     if (!upd) {
         rc = SS_EDB;
         goto out;
@@ -391,23 +396,24 @@ int ss_store_target_split(struct ss_store *st, int64_t target_id, const double *
     if ((rc = load_row(st, target_id, &r, err)) ||
         (rc = renumber(st, r.project_id, target_id, (int)n - 1, err)))
         goto fail;
-    s = store_prepare(st, "UPDATE target SET value = ?, metric = ? WHERE id = ?", err);
+    s = store_lite_prepare(st, "UPDATE target SET value = ?, metric = ? WHERE id = ?", err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
     sqlite3_bind_double(s, 1, values[0]);
-    store_bind_text(s, 2, metrics[0]);
+    store_lite_bind_text(s, 2, metrics[0]);
     sqlite3_bind_int64(s, 3, target_id);
     if ((rc = step_done(st, s, NULL, err)))
         goto fail;
     sqlite3_finalize(s);
-    s = store_prepare(st,
-                      "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op,"
-                      " kind, parent_id, dept_id, profile) SELECT plan_id, project_id, seq + ?1,"
-                      " text, ?2, ?3, unit, op, kind, parent_id, dept_id, profile FROM target"
-                      " WHERE id = ?4",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op,"
+        " kind, parent_id, dept_id, profile) SELECT plan_id, project_id, seq + ?1,"
+        " text, ?2, ?3, unit, op, kind, parent_id, dept_id, profile FROM target"
+        " WHERE id = ?4",
+        err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
@@ -415,7 +421,7 @@ int ss_store_target_split(struct ss_store *st, int64_t target_id, const double *
     for (i = 1; i < n; i++) {
         sqlite3_reset(s);
         sqlite3_bind_int(s, 1, (int)i);
-        store_bind_text(s, 2, metrics[i]);
+        store_lite_bind_text(s, 2, metrics[i]);
         sqlite3_bind_double(s, 3, values[i]);
         sqlite3_bind_int64(s, 4, target_id);
         if ((rc = step_done(st, s, NULL, err)))
@@ -437,7 +443,7 @@ fail:
 static int descends_from(struct ss_store *st, int64_t id, int64_t anc)
 {
     sqlite3_stmt *s =
-        store_prepare(st, "SELECT coalesce(parent_id, 0) FROM target WHERE id = ?", NULL);
+        store_lite_prepare(st, "SELECT coalesce(parent_id, 0) FROM target WHERE id = ?", NULL);
     int depth, found = 0;
 
     if (!s)
@@ -487,8 +493,8 @@ int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, double valu
         if (!keep)
             seq = rb.seq;
     }
-    s = store_prepare(st, "UPDATE target SET parent_id = ?1 WHERE parent_id = ?2 AND id != ?1",
-                      err);
+    s = store_lite_prepare(st, "UPDATE target SET parent_id = ?1 WHERE parent_id = ?2 AND id != ?1",
+                           err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
@@ -498,16 +504,16 @@ int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, double valu
     if ((rc = step_done(st, s, &nmoved, err)))
         goto fail;
     sqlite3_finalize(s);
-    s = store_prepare(st,
-                      "UPDATE target SET value = ?1, text = ?2, parent_id = ?3, seq = ?4"
-                      " WHERE id = ?5",
-                      err);
+    s = store_lite_prepare(st,
+                           "UPDATE target SET value = ?1, text = ?2, parent_id = ?3, seq = ?4"
+                           " WHERE id = ?5",
+                           err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
     sqlite3_bind_double(s, 1, value);
-    store_bind_text(s, 2, text);
+    store_lite_bind_text(s, 2, text);
     if (parent)
         sqlite3_bind_int64(s, 3, parent);
     else

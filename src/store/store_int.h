@@ -7,16 +7,21 @@
 #ifndef SS_STORE_INT_H
 #define SS_STORE_INT_H
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "base/err.h"
 #include "store/store.h"
+#include "store/store_db.h"
 #include "store/store_test.h"
 
 struct store_audit_key;
 
 /* How long a write waits for another writer's lock before SS_EDB. */
 #define STORE_BUSY_MS 5000
+/* PostgreSQL: the advisory lock every write transaction takes first
+ * (store.c), shishi's own key ("shishi" in ASCII). */
+#define STORE_PG_WRITERS_LOCK 0x736869736869LL
 
 /* The actor of the store's own bookkeeping (migrations, the audit key's
  * record, engine snapshots, login attempts): what no person does. */
@@ -24,11 +29,14 @@ struct store_audit_key;
 #define STORE_ACTOR_MAX 128
 
 struct ss_store {
-    sqlite3 *db;
-    char *path;
+    sqlite3 *db;                 /* SQLite: the connection (NULL on PostgreSQL) */
+    PGconn *pg;                  /* PostgreSQL: the connection (NULL on SQLite) */
+    char errmsg[512];            /* PostgreSQL: the last failure's message */
+    char sqlstate[6];            /* and its SQLSTATE */
+    char *path;                  /* the file, or the connection URL (password removed) */
     int tx_depth;                /* nesting of the open transaction; 0: none */
     char actor[STORE_ACTOR_MAX]; /* who the open transaction is by ("" when none is open) */
-    sqlite3_stmt *counters;      /* ss_store_counters' query, prepared once */
+    struct store_stmt *counters; /* ss_store_counters' query, prepared once */
     int64_t seal_from;           /* the first audit entry the open transaction may write */
     int step_from, step_to;      /* what the open's migration step did (ss_store_schema_step) */
     struct store_audit_key *key; /* the audit signing key, read at the first signed
@@ -63,8 +71,9 @@ struct ss_store {
  *     begin one as STORE_SYSTEM;
  *   store_tx_begin_as: begin (or join, when the actor is the same) a
  *     transaction by actor; exclusive: BEGIN EXCLUSIVE (the migration step)
- *     rather than IMMEDIATE. SS_ECONFLICT when a transaction by another
- *     actor is open. */
+ *     rather than IMMEDIATE on SQLite (on PostgreSQL every write
+ *     transaction takes the writers' lock, see store.c). SS_ECONFLICT when
+ *     a transaction by another actor is open. */
 int store_tx_join(struct ss_store *st, struct ss_err *err);
 int store_tx_own(struct ss_store *st, struct ss_err *err);
 int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, struct ss_err *err);
@@ -171,25 +180,16 @@ int store_audit_key_read(const char *path, struct store_audit_key *k, struct ss_
  * there meanwhile, or an error. Call sodium_init first. */
 int store_audit_key_create(const char *path, struct store_audit_key *k, struct ss_err *err);
 
-/* ---- statements (store.c) -------------------------------------------------- */
+/* ---- statements (store_db.h) ---------------------------------------------- */
 
-/* Prepare sql or fill err (with the SQLite message) and return NULL. */
-sqlite3_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss_err *err);
-/* The first column of the first row of a parameterless query, or dflt
- * when there is no row or the query fails. */
-int64_t store_int64(struct ss_store *st, const char *sql, int64_t dflt);
-/* Run a statement with no result rows and no parameters. */
-int store_exec(struct ss_store *st, const char *sql, struct ss_err *err);
-/* Bind a string or NULL. */
-void store_bind_text(sqlite3_stmt *s, int i, const char *v);
-/* Bind a date (day number) as YYYY-MM-DD, or NULL for SS_NO_DATE. */
-void store_bind_date(sqlite3_stmt *s, int i, int32_t day);
-/* Column as malloc'd string (NULL stays NULL). */
-char *store_col_strdup(sqlite3_stmt *s, int i);
-/* Column as a day number; SS_NO_DATE if NULL or malformed. */
-int32_t store_col_date(sqlite3_stmt *s, int i);
-/* Fill err from the connection's last error. Returns SS_EDB. */
-int store_db_error(struct ss_store *st, struct ss_err *err, const char *what);
+/* SQLite-only helpers of the files not yet written on store_db.h (each
+ * goes when its last caller does). */
+sqlite3_stmt *store_lite_prepare(struct ss_store *st, const char *sql, struct ss_err *err);
+void store_lite_bind_text(sqlite3_stmt *s, int i, const char *v);
+void store_lite_bind_date(sqlite3_stmt *s, int i, int32_t day);
+char *store_lite_col_strdup(sqlite3_stmt *s, int i);
+int32_t store_lite_col_date(sqlite3_stmt *s, int i);
+
 /* Look up or create a department by name; 0 for NULL/empty name. */
 int64_t store_department_id(struct ss_store *st, const char *name, struct ss_err *err);
 

@@ -15,13 +15,13 @@ int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, siz
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_prepare(st,
-                      "INSERT INTO org_unit(code, name, level, parent_id) "
-                      "VALUES (?1, ?2, ?3, (SELECT id FROM org_unit WHERE code = ?4)) "
-                      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
-                      "level = excluded.level, parent_id = excluded.parent_id",
-                      err);
-    chk = store_prepare(st, "SELECT 1 FROM org_unit WHERE code = ?", err);
+    s = store_lite_prepare(st,
+                           "INSERT INTO org_unit(code, name, level, parent_id) "
+                           "VALUES (?1, ?2, ?3, (SELECT id FROM org_unit WHERE code = ?4)) "
+                           "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+                           "level = excluded.level, parent_id = excluded.parent_id",
+                           err);
+    chk = store_lite_prepare(st, "SELECT 1 FROM org_unit WHERE code = ?", err);
     if (!s || !chk) {
         rc = SS_EDB;
         goto fail;
@@ -48,7 +48,7 @@ int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, siz
         sqlite3_bind_text(s, 1, r->code, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, r->name, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 3, r->level);
-        store_bind_text(s, 4, has_parent ? r->parent_code : NULL);
+        store_lite_bind_text(s, 4, has_parent ? r->parent_code : NULL);
         if (sqlite3_step(s) != SQLITE_DONE) {
             rc =
                 ss_err_set(err, SS_EDB, "code", "org unit %s: %s", r->code, sqlite3_errmsg(st->db));
@@ -73,7 +73,7 @@ static void org_from_row(sqlite3_stmt *s, struct ss_org *o)
     memset(o->code, 0, sizeof o->code);
     if (code)
         memcpy(o->code, code, strnlen(code, sizeof o->code - 1));
-    o->name = store_col_strdup(s, 2);
+    o->name = store_lite_col_strdup(s, 2);
     o->level = sqlite3_column_int(s, 3);
     o->parent_id = sqlite3_column_int64(s, 4);
 }
@@ -86,10 +86,10 @@ int ss_store_orgs_load(struct ss_store *st, struct ss_org **out, size_t *n)
 
     *out = NULL;
     *n = 0;
-    s = store_prepare(st,
-                      "SELECT id, code, name, level, coalesce(parent_id, 0) "
-                      "FROM org_unit ORDER BY code",
-                      NULL);
+    s = store_lite_prepare(st,
+                           "SELECT id, code, name, level, coalesce(parent_id, 0) "
+                           "FROM org_unit ORDER BY code",
+                           NULL);
     if (!s)
         return SS_EDB;
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -110,10 +110,10 @@ int ss_store_org_get(struct ss_store *st, const char *code, struct ss_org *out)
     sqlite3_stmt *s;
     int rc = SS_ENOTFOUND;
 
-    s = store_prepare(st,
-                      "SELECT id, code, name, level, coalesce(parent_id, 0) "
-                      "FROM org_unit WHERE code = ?",
-                      NULL);
+    s = store_lite_prepare(st,
+                           "SELECT id, code, name, level, coalesce(parent_id, 0) "
+                           "FROM org_unit WHERE code = ?",
+                           NULL);
     if (!s)
         return SS_EDB;
     sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);

@@ -68,20 +68,21 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_prepare(st,
-                      "INSERT INTO plan(title, issuer, year, period_start, period_end, published,"
-                      " state, top_org, yellow_pp, red_pp) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "INSERT INTO plan(title, issuer, year, period_start, period_end, published,"
+        " state, top_org, yellow_pp, red_pp) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        err);
     if (!s)
         goto db_fail;
-    store_bind_text(s, 1, p->title);
-    store_bind_text(s, 2, p->issuer);
+    store_lite_bind_text(s, 1, p->title);
+    store_lite_bind_text(s, 2, p->issuer);
     sqlite3_bind_int(s, 3, p->year);
-    store_bind_date(s, 4, p->start);
-    store_bind_date(s, 5, p->end);
-    store_bind_date(s, 6, p->published);
+    store_lite_bind_date(s, 4, p->start);
+    store_lite_bind_date(s, 5, p->end);
+    store_lite_bind_date(s, 6, p->published);
     sqlite3_bind_text(s, 7, state_str(p->state), -1, SQLITE_STATIC);
-    store_bind_text(s, 8, p->top_org);
+    store_lite_bind_text(s, 8, p->top_org);
     sqlite3_bind_double(s, 9, p->yellow_pp);
     sqlite3_bind_double(s, 10, p->red_pp);
     if (sqlite3_step(s) != SQLITE_DONE)
@@ -90,8 +91,8 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
     sqlite3_finalize(s);
 
     project_ids = ss_xcalloc(p->nprojects + 1, sizeof *project_ids);
-    s = store_prepare(st, "INSERT INTO project(plan_id, no, title, lead_dept_id) VALUES (?,?,?,?)",
-                      err);
+    s = store_lite_prepare(
+        st, "INSERT INTO project(plan_id, no, title, lead_dept_id) VALUES (?,?,?,?)", err);
     if (!s)
         goto db_fail;
     for (i = 0; i < p->nprojects; i++) {
@@ -105,7 +106,7 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
         sqlite3_reset(s);
         sqlite3_bind_int64(s, 1, plan_id);
         sqlite3_bind_int(s, 2, pr->no);
-        store_bind_text(s, 3, pr->title);
+        store_lite_bind_text(s, 3, pr->title);
         if (dept)
             sqlite3_bind_int64(s, 4, dept);
         else
@@ -120,10 +121,11 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
     sqlite3_finalize(s);
 
     target_ids = ss_xcalloc(p->ntargets + 1, sizeof *target_ids);
-    s = store_prepare(st,
-                      "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op,"
-                      " kind, parent_id, dept_id, profile) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op,"
+        " kind, parent_id, dept_id, profile) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        err);
     if (!s)
         goto db_fail;
     for (i = 0; i < p->ntargets; i++) {
@@ -155,10 +157,10 @@ int ss_store_plan_insert(struct ss_store *st, const struct ss_plan *p, int64_t *
         sqlite3_bind_int64(s, 1, plan_id);
         sqlite3_bind_int64(s, 2, project);
         sqlite3_bind_int(s, 3, t->seq);
-        store_bind_text(s, 4, t->text ? t->text : "");
-        store_bind_text(s, 5, t->metric ? t->metric : "");
+        store_lite_bind_text(s, 4, t->text ? t->text : "");
+        store_lite_bind_text(s, 5, t->metric ? t->metric : "");
         sqlite3_bind_double(s, 6, t->value);
-        store_bind_text(s, 7, t->unit ? t->unit : "");
+        store_lite_bind_text(s, 7, t->unit ? t->unit : "");
         sqlite3_bind_text(s, 8, ss_op_str(t->op), -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 9, ss_kind_str(t->kind), -1, SQLITE_STATIC);
         if (t->parent_index >= 0)
@@ -223,10 +225,11 @@ int ss_store_plan_load(struct ss_store *st, int64_t plan_id, struct ss_plan **ou
     if (!plan_id)
         return ss_err_set(err, SS_ENOTFOUND, "plan",
                           "the database holds no active plan (shishi init creates the default)");
-    s = store_prepare(st,
-                      "SELECT id, title, issuer, year, period_start, period_end, published, state,"
-                      " top_org, yellow_pp, red_pp FROM plan WHERE id = ?",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "SELECT id, title, issuer, year, period_start, period_end, published, state,"
+        " top_org, yellow_pp, red_pp FROM plan WHERE id = ?",
+        err);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, plan_id);
@@ -236,23 +239,23 @@ int ss_store_plan_load(struct ss_store *st, int64_t plan_id, struct ss_plan **ou
     }
     p = ss_xcalloc(1, sizeof *p);
     p->id = sqlite3_column_int64(s, 0);
-    p->title = store_col_strdup(s, 1);
-    p->issuer = store_col_strdup(s, 2);
+    p->title = store_lite_col_strdup(s, 1);
+    p->issuer = store_lite_col_strdup(s, 2);
     p->year = sqlite3_column_int(s, 3);
-    p->start = store_col_date(s, 4);
-    p->end = store_col_date(s, 5);
-    p->published = store_col_date(s, 6);
+    p->start = store_lite_col_date(s, 4);
+    p->end = store_lite_col_date(s, 5);
+    p->published = store_lite_col_date(s, 6);
     p->state = state_parse((const char *)sqlite3_column_text(s, 7));
-    p->top_org = store_col_strdup(s, 8);
+    p->top_org = store_lite_col_strdup(s, 8);
     p->yellow_pp = sqlite3_column_double(s, 9);
     p->red_pp = sqlite3_column_double(s, 10);
     sqlite3_finalize(s);
 
-    s = store_prepare(st,
-                      "SELECT p.id, p.no, p.title, d.name FROM project p "
-                      "LEFT JOIN department d ON d.id = p.lead_dept_id "
-                      "WHERE p.plan_id = ? ORDER BY p.no",
-                      err);
+    s = store_lite_prepare(st,
+                           "SELECT p.id, p.no, p.title, d.name FROM project p "
+                           "LEFT JOIN department d ON d.id = p.lead_dept_id "
+                           "WHERE p.plan_id = ? ORDER BY p.no",
+                           err);
     if (!s)
         goto db_fail;
     sqlite3_bind_int64(s, 1, plan_id);
@@ -266,20 +269,21 @@ int ss_store_plan_load(struct ss_store *st, int64_t plan_id, struct ss_plan **ou
         pr = &p->projects[p->nprojects++];
         pr->id = sqlite3_column_int64(s, 0);
         pr->no = sqlite3_column_int(s, 1);
-        pr->title = store_col_strdup(s, 2);
-        pr->lead_dept = store_col_strdup(s, 3);
+        pr->title = store_lite_col_strdup(s, 2);
+        pr->lead_dept = store_lite_col_strdup(s, 3);
         if (!pr->lead_dept)
             pr->lead_dept = ss_xstrdup("unknown");
     }
     sqlite3_finalize(s);
 
-    s = store_prepare(st,
-                      "SELECT t.id, t.project_id, p.no, t.seq, t.text, t.metric, t.value, t.unit,"
-                      " t.op, t.kind, coalesce(t.parent_id, 0), d.name, t.profile "
-                      "FROM target t JOIN project p ON p.id = t.project_id "
-                      "LEFT JOIN department d ON d.id = t.dept_id "
-                      "WHERE t.plan_id = ? ORDER BY p.no, t.seq, t.id",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "SELECT t.id, t.project_id, p.no, t.seq, t.text, t.metric, t.value, t.unit,"
+        " t.op, t.kind, coalesce(t.parent_id, 0), d.name, t.profile "
+        "FROM target t JOIN project p ON p.id = t.project_id "
+        "LEFT JOIN department d ON d.id = t.dept_id "
+        "WHERE t.plan_id = ? ORDER BY p.no, t.seq, t.id",
+        err);
     if (!s)
         goto db_fail;
     sqlite3_bind_int64(s, 1, plan_id);
@@ -297,17 +301,17 @@ int ss_store_plan_load(struct ss_store *st, int64_t plan_id, struct ss_plan **ou
         t->project_id = sqlite3_column_int64(s, 1);
         t->project_no = sqlite3_column_int(s, 2);
         t->seq = sqlite3_column_int(s, 3);
-        t->text = store_col_strdup(s, 4);
-        t->metric = store_col_strdup(s, 5);
+        t->text = store_lite_col_strdup(s, 4);
+        t->metric = store_lite_col_strdup(s, 5);
         t->value = sqlite3_column_double(s, 6);
-        t->unit = store_col_strdup(s, 7);
+        t->unit = store_lite_col_strdup(s, 7);
         if (ss_op_parse((const char *)sqlite3_column_text(s, 8), &t->op))
             t->op = SS_OP_EQ;
         if (ss_kind_parse((const char *)sqlite3_column_text(s, 9), &t->kind))
             t->kind = SS_KIND_COUNT;
         t->parent_id = sqlite3_column_int64(s, 10);
         t->parent_index = -1;
-        t->dept = store_col_strdup(s, 11);
+        t->dept = store_lite_col_strdup(s, 11);
         t->has_profile = prof && profile_parse(prof, t->profile) == 0;
     }
     sqlite3_finalize(s);
@@ -332,7 +336,7 @@ int ss_store_plan_set_state(struct ss_store *st, int64_t plan_id, enum ss_plan_s
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_prepare(st, "UPDATE plan SET state = ? WHERE id = ?", err);
+    s = store_lite_prepare(st, "UPDATE plan SET state = ? WHERE id = ?", err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
@@ -357,7 +361,7 @@ int ss_store_plan_set_state(struct ss_store *st, int64_t plan_id, enum ss_plan_s
 
 int64_t ss_store_plan_active_of_year(struct ss_store *st, int year)
 {
-    sqlite3_stmt *s = store_prepare(
+    sqlite3_stmt *s = store_lite_prepare(
         st, "SELECT id FROM plan WHERE state = 'active' AND year = ? ORDER BY id DESC LIMIT 1",
         NULL);
     int64_t id = 0;
@@ -374,10 +378,11 @@ int64_t ss_store_plan_active_of_year(struct ss_store *st, int year)
 int ss_store_target_usage(struct ss_store *st, int64_t target_id, int64_t *reports, int64_t *shares,
                           struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT (SELECT count(*) FROM report WHERE target_id = ?1),"
-                                    " (SELECT count(*) FROM assignment WHERE target_id = ?1)",
-                                    err);
+    sqlite3_stmt *s =
+        store_lite_prepare(st,
+                           "SELECT (SELECT count(*) FROM report WHERE target_id = ?1),"
+                           " (SELECT count(*) FROM assignment WHERE target_id = ?1)",
+                           err);
 
     if (!s)
         return SS_EDB;
@@ -448,7 +453,7 @@ int ss_store_plan_replace(struct ss_store *st, int64_t draft_id, int64_t old_id,
     if ((rc = store_tx_join(st, err)))
         return rc;
     for (k = 0; k < NQ; k++)
-        if (!(q[k] = store_prepare(st, SQL[k], err))) {
+        if (!(q[k] = store_lite_prepare(st, SQL[k], err))) {
             rc = SS_EDB;
             goto out;
         }

@@ -41,7 +41,7 @@ static void row_from_stmt(sqlite3_stmt *s, struct ss_report_row *o)
     o->target_id = sqlite3_column_int64(s, 1);
     o->org_id = sqlite3_column_int64(s, 2);
     o->seq = sqlite3_column_int64(s, 3);
-    o->as_of = store_col_date(s, 4);
+    o->as_of = store_lite_col_date(s, 4);
     o->a = sqlite3_column_double(s, 5);
     o->b = sqlite3_column_double(s, 6);
 }
@@ -57,20 +57,20 @@ int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id,
     sqlite3_stmt *s;
     int rc = SS_ENOTFOUND;
 
-    s = store_prepare(st,
-                      dir < 0
-                          ? "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
-                            " AND as_of <= ? AND status = 'approved'"
-                            " ORDER BY as_of DESC, seq DESC LIMIT 1"
-                          : "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
-                            " AND as_of > ? AND status = 'approved'"
-                            " ORDER BY as_of ASC, seq DESC LIMIT 1",
-                      NULL);
+    s = store_lite_prepare(
+        st,
+        dir < 0 ? "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
+                  " AND as_of <= ? AND status = 'approved'"
+                  " ORDER BY as_of DESC, seq DESC LIMIT 1"
+                : "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
+                  " AND as_of > ? AND status = 'approved'"
+                  " ORDER BY as_of ASC, seq DESC LIMIT 1",
+        NULL);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, target_id);
     sqlite3_bind_int64(s, 2, org_id);
-    store_bind_date(s, 3, date);
+    store_lite_bind_date(s, 3, date);
     if (sqlite3_step(s) == SQLITE_ROW) {
         row_from_stmt(s, out);
         rc = SS_OK;
@@ -90,11 +90,11 @@ int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_s
     /* A full load scans the table in storage order, which is much faster
      * than walking the seq index; the engine then keeps, per day, the row
      * with the highest seq. Incremental loads go in seq order. */
-    s = store_prepare(st,
-                      since_seq > 0 ? "SELECT " REPORT_COLS
-                                      " FROM report WHERE seq > ? ORDER BY seq"
-                                    : "SELECT " REPORT_COLS " FROM report WHERE seq > ?",
-                      NULL);
+    s = store_lite_prepare(st,
+                           since_seq > 0 ? "SELECT " REPORT_COLS
+                                           " FROM report WHERE seq > ? ORDER BY seq"
+                                         : "SELECT " REPORT_COLS " FROM report WHERE seq > ?",
+                           NULL);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, since_seq);
@@ -122,11 +122,11 @@ int ss_store_assign(struct ss_store *st, int64_t target_id, int64_t org_id, doub
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_prepare(st,
-                      "INSERT INTO assignment(target_id, org_id, value, created_by) "
-                      "VALUES (?,?,?,?) ON CONFLICT(target_id, org_id) WHERE dept_id IS NULL "
-                      "DO UPDATE SET value = excluded.value, created_by = excluded.created_by",
-                      err);
+    s = store_lite_prepare(st,
+                           "INSERT INTO assignment(target_id, org_id, value, created_by) "
+                           "VALUES (?,?,?,?) ON CONFLICT(target_id, org_id) WHERE dept_id IS NULL "
+                           "DO UPDATE SET value = excluded.value, created_by = excluded.created_by",
+                           err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
@@ -151,11 +151,11 @@ int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment
     struct ss_assignment_row row;
     int rc = SS_OK;
 
-    s = store_prepare(st,
-                      "SELECT a.target_id, a.org_id, a.value FROM assignment a "
-                      "JOIN target t ON t.id = a.target_id "
-                      "WHERE t.plan_id = ? AND a.org_id IS NOT NULL",
-                      NULL);
+    s = store_lite_prepare(st,
+                           "SELECT a.target_id, a.org_id, a.value FROM assignment a "
+                           "JOIN target t ON t.id = a.target_id "
+                           "WHERE t.plan_id = ? AND a.org_id IS NOT NULL",
+                           NULL);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, plan_id);
@@ -182,14 +182,15 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
     if ((rc = store_tx_join(st, err)))
         return rc;
     seq = ss_store_report_max_seq(st);
-    s = store_prepare(st,
-                      "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
-                      " note, status, seq, created_by, flags, user_id, reviewed_by, reviewed_at)"
-                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
-                      /* entered as approved: whoever entered it approved it, now */
-                      " CASE WHEN ?8 = 'approved' THEN ?10 END,"
-                      " CASE WHEN ?8 = 'approved' THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') END)",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
+        " note, status, seq, created_by, flags, user_id, reviewed_by, reviewed_at)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+        /* entered as approved: whoever entered it approved it, now */
+        " CASE WHEN ?8 = 'approved' THEN ?10 END,"
+        " CASE WHEN ?8 = 'approved' THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') END)",
+        err);
     if (!s || seq < 0) {
         rc = SS_EDB;
         goto fail;
@@ -200,19 +201,19 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
         sqlite3_clear_bindings(s);
         sqlite3_bind_int64(s, 1, x->target_id);
         sqlite3_bind_int64(s, 2, x->org_id);
-        store_bind_date(s, 3, x->as_of);
+        store_lite_bind_date(s, 3, x->as_of);
         if (!isnan(x->value))
             sqlite3_bind_double(s, 4, x->value);
         if (!isnan(x->numerator))
             sqlite3_bind_double(s, 5, x->numerator);
         if (!isnan(x->denominator))
             sqlite3_bind_double(s, 6, x->denominator);
-        store_bind_text(s, 7, x->note && *x->note ? x->note : NULL);
+        store_lite_bind_text(s, 7, x->note && *x->note ? x->note : NULL);
         sqlite3_bind_text(s, 8, x->status, -1, SQLITE_STATIC);
         if (strcmp(x->status, "approved") == 0) /* approval order */
             sqlite3_bind_int64(s, 9, ++seq);
-        store_bind_text(s, 10, x->by);
-        store_bind_text(s, 11, flags && flags[i] && *flags[i] ? flags[i] : NULL);
+        store_lite_bind_text(s, 10, x->by);
+        store_lite_bind_text(s, 11, flags && flags[i] && *flags[i] ? flags[i] : NULL);
         if (user_id > 0)
             sqlite3_bind_int64(s, 12, user_id);
         if (sqlite3_step(s) != SQLITE_DONE) {
@@ -243,7 +244,7 @@ int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_
     struct ss_sql_sum row;
     int rc = SS_OK;
 
-    s = store_prepare(
+    s = store_lite_prepare(
         st,
         "WITH RECURSIVE root(id) AS (SELECT id FROM org_unit WHERE code = ?1),"
         " sub(id) AS ("
@@ -277,7 +278,7 @@ int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_
     if (!s)
         return SS_EDB;
     sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    store_bind_date(s, 2, date);
+    store_lite_bind_date(s, 2, date);
     while (sqlite3_step(s) == SQLITE_ROW) {
         row.target_id = sqlite3_column_int64(s, 0);
         row.a = sqlite3_column_double(s, 1);
@@ -319,10 +320,10 @@ static void *scan_range(void *arg)
     j->rc = SS_EDB;
     if (ss_store_open(j->path, SS_STORE_READONLY, &st, NULL))
         return NULL;
-    s = store_prepare(st,
-                      "SELECT " REPORT_COLS " FROM report NOT INDEXED"
-                      " WHERE id >= ? AND id < ? AND seq IS NOT NULL AND seq <= ?",
-                      NULL);
+    s = store_lite_prepare(st,
+                           "SELECT " REPORT_COLS " FROM report NOT INDEXED"
+                           " WHERE id >= ? AND id < ? AND seq IS NOT NULL AND seq <= ?",
+                           NULL);
     if (!s)
         goto out;
     sqlite3_bind_int64(s, 1, j->lo);
@@ -364,10 +365,11 @@ int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_ro
     if (threads > 8)
         threads = 8;
     /* the range and the mark of one committed state */
-    s = store_prepare(st,
-                      "SELECT coalesce(min(id), 0), coalesce(max(id), 0), coalesce(max(seq), 0)"
-                      " FROM report",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "SELECT coalesce(min(id), 0), coalesce(max(id), 0), coalesce(max(seq), 0)"
+        " FROM report",
+        err);
     if (!s)
         return SS_EDB;
     if (sqlite3_step(s) == SQLITE_ROW) {
@@ -426,17 +428,17 @@ int ss_store_snapshot_put(struct ss_store *st, int64_t plan_id, int64_t seq, con
 
     if ((rc = store_tx_own(st, err)))
         return rc;
-    s = store_prepare(st, "DELETE FROM engine_snapshot WHERE plan_id = ?", err);
+    s = store_lite_prepare(st, "DELETE FROM engine_snapshot WHERE plan_id = ?", err);
     if (!s)
         goto fail;
     sqlite3_bind_int64(s, 1, plan_id);
     if (sqlite3_step(s) != SQLITE_DONE)
         goto fail;
     sqlite3_finalize(s);
-    s = store_prepare(st,
-                      "INSERT INTO engine_snapshot(plan_id, target_id, seq, sig, data) "
-                      "VALUES (?,?,?,?,?)",
-                      err);
+    s = store_lite_prepare(st,
+                           "INSERT INTO engine_snapshot(plan_id, target_id, seq, sig, data) "
+                           "VALUES (?,?,?,?,?)",
+                           err);
     if (!s)
         goto fail;
     for (i = 0; i < n; i++) {
@@ -466,10 +468,10 @@ int ss_store_snapshot_get(struct ss_store *st, int64_t plan_id, const char *sig,
 
     *n = 0;
     *seq = 0;
-    s = store_prepare(st,
-                      "SELECT target_id, seq, data FROM engine_snapshot "
-                      "WHERE plan_id = ? AND sig = ? ORDER BY target_id",
-                      NULL);
+    s = store_lite_prepare(st,
+                           "SELECT target_id, seq, data FROM engine_snapshot "
+                           "WHERE plan_id = ? AND sig = ? ORDER BY target_id",
+                           NULL);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, plan_id);

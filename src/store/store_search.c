@@ -185,7 +185,7 @@ int ss_store_search_targets(struct ss_store *st, int64_t plan_id, const struct s
         rc = ss_err_set(err, SS_EINVAL, "q", "the search has too many words");
         goto out;
     }
-    if (!(stmt = store_prepare(st, sql.data, err))) {
+    if (!(stmt = store_lite_prepare(st, sql.data, err))) {
         rc = SS_EDB;
         goto out;
     }
@@ -231,7 +231,7 @@ int ss_store_search_orgs(struct ss_store *st, const char *word, size_t len, int6
     *n = 0;
     if (len == 0 || max == 0)
         return SS_OK;
-    if (!(s = store_prepare(st, ORG_SQL, err)))
+    if (!(s = store_lite_prepare(st, ORG_SQL, err)))
         return SS_EDB;
     ss_buf_init(&pat, SS_MAX_NAME * 2 + 8);
     like_pattern(&pat, word, len);

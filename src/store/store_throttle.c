@@ -23,7 +23,7 @@
 int ss_store_throttle_count(struct ss_store *st, const char *scope, const char *key, int64_t since,
                             int max, int *count, int64_t *oldest)
 {
-    sqlite3_stmt *s = store_prepare(
+    sqlite3_stmt *s = store_lite_prepare(
         st,
         "WITH h AS (SELECT at FROM throttle_hit WHERE scope = ?1 AND key = ?2 AND at > " TS(
             3) " ORDER BY at DESC, id DESC LIMIT ?4) "
@@ -51,7 +51,7 @@ int ss_store_throttle_count(struct ss_store *st, const char *scope, const char *
 static int insert_hit(struct ss_store *st, const struct ss_store_throttle_key *k, int64_t now,
                       int64_t *id, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(
+    sqlite3_stmt *s = store_lite_prepare(
         st,
         "INSERT INTO throttle_hit(scope, key, at, expires) VALUES (?1, ?2, " TS(3) ", " TS(4) ")",
         err);
@@ -73,10 +73,10 @@ static int insert_hit(struct ss_store *st, const struct ss_store_throttle_key *k
 /* A few expired hits go, so the table holds about the live ones. */
 static int prune(struct ss_store *st, int64_t now, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "DELETE FROM throttle_hit WHERE id IN (SELECT id FROM "
-                                    "throttle_hit WHERE expires <= " TS(1) " LIMIT ?2)",
-                                    err);
+    sqlite3_stmt *s = store_lite_prepare(st,
+                                         "DELETE FROM throttle_hit WHERE id IN (SELECT id FROM "
+                                         "throttle_hit WHERE expires <= " TS(1) " LIMIT ?2)",
+                                         err);
     int rc;
 
     if (!s)
@@ -141,7 +141,7 @@ static int delete_hits(struct ss_store *st, const char *sql, int64_t id, const c
 
     if ((rc = store_tx_own(st, err)))
         return rc;
-    if (!(s = store_prepare(st, sql, err))) {
+    if (!(s = store_lite_prepare(st, sql, err))) {
         store_tx_rollback(st);
         return SS_EDB;
     }

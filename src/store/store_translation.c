@@ -25,16 +25,16 @@ int ss_store_translations_put(struct ss_store *st, const char *lang,
         *changed = 0;
     if ((rc = store_tx_join(st, err)))
         return rc;
-    put = store_prepare(st,
-                        "INSERT INTO translation(kind, ref, lang, text, updated_by)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5)"
-                        " ON CONFLICT (kind, ref, lang) DO UPDATE SET text = excluded.text,"
-                        "  updated_by = excluded.updated_by,"
-                        "  updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-                        " WHERE translation.text <> excluded.text",
-                        err);
-    del = store_prepare(st, "DELETE FROM translation WHERE kind = ?1 AND ref = ?2 AND lang = ?3",
-                        err);
+    put = store_lite_prepare(st,
+                             "INSERT INTO translation(kind, ref, lang, text, updated_by)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5)"
+                             " ON CONFLICT (kind, ref, lang) DO UPDATE SET text = excluded.text,"
+                             "  updated_by = excluded.updated_by,"
+                             "  updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+                             " WHERE translation.text <> excluded.text",
+                             err);
+    del = store_lite_prepare(
+        st, "DELETE FROM translation WHERE kind = ?1 AND ref = ?2 AND lang = ?3", err);
     if (!put || !del) {
         rc = SS_EDB;
         goto fail;
@@ -44,12 +44,12 @@ int ss_store_translations_put(struct ss_store *st, const char *lang,
 
         sqlite3_reset(s);
         sqlite3_clear_bindings(s);
-        store_bind_text(s, 1, rows[i].kind);
-        store_bind_text(s, 2, rows[i].ref);
-        store_bind_text(s, 3, lang);
+        store_lite_bind_text(s, 1, rows[i].kind);
+        store_lite_bind_text(s, 2, rows[i].ref);
+        store_lite_bind_text(s, 3, lang);
         if (s == put) {
-            store_bind_text(s, 4, rows[i].text);
-            store_bind_text(s, 5, st->actor[0] ? st->actor : NULL);
+            store_lite_bind_text(s, 4, rows[i].text);
+            store_lite_bind_text(s, 5, st->actor[0] ? st->actor : NULL);
         }
         if (sqlite3_step(s) != SQLITE_DONE) {
             rc = store_db_error(st, err, "storing a translation");
@@ -80,8 +80,8 @@ int ss_store_translations_each(struct ss_store *st, ss_store_text_cb cb, void *c
     /* a database not migrated yet (opened read-only) has none */
     if (ss_store_schema_version(st) < STORE_SCHEMA_TRANSLATIONS)
         return SS_OK;
-    s = store_prepare(st, "SELECT kind, ref, lang, text FROM translation ORDER BY kind, ref, lang",
-                      err);
+    s = store_lite_prepare(
+        st, "SELECT kind, ref, lang, text FROM translation ORDER BY kind, ref, lang", err);
     if (!s)
         return SS_EDB;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {

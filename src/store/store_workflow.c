@@ -47,19 +47,21 @@ int ss_store_assign_set(struct ss_store *st, int64_t target_id, int64_t org_id, 
             rc = SS_EDB;
             goto fail;
         }
-        s = store_prepare(st,
-                          "INSERT INTO assignment(target_id, dept_id, value, reason, created_by)"
-                          " VALUES (?1,?2,?3,?4,?5) ON CONFLICT(target_id, dept_id) WHERE org_id"
-                          " IS NULL DO UPDATE SET value = excluded.value, reason = excluded.reason,"
-                          " created_by = excluded.created_by",
-                          err);
+        s = store_lite_prepare(
+            st,
+            "INSERT INTO assignment(target_id, dept_id, value, reason, created_by)"
+            " VALUES (?1,?2,?3,?4,?5) ON CONFLICT(target_id, dept_id) WHERE org_id"
+            " IS NULL DO UPDATE SET value = excluded.value, reason = excluded.reason,"
+            " created_by = excluded.created_by",
+            err);
     } else {
-        s = store_prepare(st,
-                          "INSERT INTO assignment(target_id, org_id, value, reason, created_by)"
-                          " VALUES (?1,?2,?3,?4,?5) ON CONFLICT(target_id, org_id) WHERE dept_id"
-                          " IS NULL DO UPDATE SET value = excluded.value, reason = excluded.reason,"
-                          " created_by = excluded.created_by",
-                          err);
+        s = store_lite_prepare(
+            st,
+            "INSERT INTO assignment(target_id, org_id, value, reason, created_by)"
+            " VALUES (?1,?2,?3,?4,?5) ON CONFLICT(target_id, org_id) WHERE dept_id"
+            " IS NULL DO UPDATE SET value = excluded.value, reason = excluded.reason,"
+            " created_by = excluded.created_by",
+            err);
     }
     if (!s) {
         rc = SS_EDB;
@@ -68,7 +70,7 @@ int ss_store_assign_set(struct ss_store *st, int64_t target_id, int64_t org_id, 
     sqlite3_bind_int64(s, 1, target_id);
     sqlite3_bind_int64(s, 2, dept_id ? dept_id : org_id);
     sqlite3_bind_double(s, 3, value);
-    store_bind_text(s, 4, reason && *reason ? reason : NULL);
+    store_lite_bind_text(s, 4, reason && *reason ? reason : NULL);
     sqlite3_bind_text(s, 5, st->actor, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE) {
         rc = store_db_error(st, err, "saving the assignment");
@@ -84,10 +86,10 @@ fail:
 
 int ss_store_assignment_get(struct ss_store *st, int64_t target_id, int64_t org_id, double *value)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT value FROM assignment WHERE target_id = ? AND"
-                                    " org_id = ? AND dept_id IS NULL",
-                                    NULL);
+    sqlite3_stmt *s = store_lite_prepare(st,
+                                         "SELECT value FROM assignment WHERE target_id = ? AND"
+                                         " org_id = ? AND dept_id IS NULL",
+                                         NULL);
     int rc = SS_ENOTFOUND;
 
     if (!s)
@@ -105,17 +107,17 @@ int ss_store_assignment_get(struct ss_store *st, int64_t target_id, int64_t org_
 int ss_store_assignment_dept_get(struct ss_store *st, int64_t target_id, const char *dept,
                                  double *value)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT a.value FROM assignment a JOIN department d ON"
-                                    " d.id = a.dept_id WHERE a.target_id = ? AND d.name = ?"
-                                    " AND a.org_id IS NULL",
-                                    NULL);
+    sqlite3_stmt *s = store_lite_prepare(st,
+                                         "SELECT a.value FROM assignment a JOIN department d ON"
+                                         " d.id = a.dept_id WHERE a.target_id = ? AND d.name = ?"
+                                         " AND a.org_id IS NULL",
+                                         NULL);
     int rc = SS_ENOTFOUND;
 
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, target_id);
-    store_bind_text(s, 2, dept);
+    store_lite_bind_text(s, 2, dept);
     if (sqlite3_step(s) == SQLITE_ROW) {
         *value = sqlite3_column_double(s, 0);
         rc = SS_OK;
@@ -140,12 +142,13 @@ static int sum_query(sqlite3_stmt *s, double *sum, int *n)
 int ss_store_assignment_children_sum(struct ss_store *st, int64_t target_id, int64_t parent_id,
                                      int64_t except_org, double *sum, int *n)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT coalesce(sum(a.value), 0), count(*) FROM assignment a"
-                                    " JOIN org_unit o ON o.id = a.org_id WHERE a.target_id = ?1"
-                                    " AND a.dept_id IS NULL AND coalesce(o.parent_id, 0) = ?2"
-                                    " AND o.id <> ?3",
-                                    NULL);
+    sqlite3_stmt *s =
+        store_lite_prepare(st,
+                           "SELECT coalesce(sum(a.value), 0), count(*) FROM assignment a"
+                           " JOIN org_unit o ON o.id = a.org_id WHERE a.target_id = ?1"
+                           " AND a.dept_id IS NULL AND coalesce(o.parent_id, 0) = ?2"
+                           " AND o.id <> ?3",
+                           NULL);
 
     if (!s)
         return SS_EDB;
@@ -158,16 +161,17 @@ int ss_store_assignment_children_sum(struct ss_store *st, int64_t target_id, int
 int ss_store_assignment_dept_sum(struct ss_store *st, int64_t target_id, const char *except,
                                  double *sum, int *n)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT coalesce(sum(a.value), 0), count(*) FROM assignment a"
-                                    " JOIN department d ON d.id = a.dept_id WHERE a.target_id = ?1"
-                                    " AND a.org_id IS NULL AND d.name <> coalesce(?2, '')",
-                                    NULL);
+    sqlite3_stmt *s =
+        store_lite_prepare(st,
+                           "SELECT coalesce(sum(a.value), 0), count(*) FROM assignment a"
+                           " JOIN department d ON d.id = a.dept_id WHERE a.target_id = ?1"
+                           " AND a.org_id IS NULL AND d.name <> coalesce(?2, '')",
+                           NULL);
 
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, target_id);
-    store_bind_text(s, 2, except);
+    store_lite_bind_text(s, 2, except);
     return sum_query(s, sum, n);
 }
 
@@ -191,7 +195,7 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
 
     *out = NULL;
     *n = 0;
-    s = store_prepare(
+    s = store_lite_prepare(
         st,
         "SELECT a.target_id, a.value,"
         " l.value, l.denominator, l.as_of, p.id, p.status, p.value, p.numerator, p.denominator, "
@@ -211,8 +215,8 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
         return SS_EDB;
     sqlite3_bind_int64(s, 1, plan_id);
     sqlite3_bind_int64(s, 2, org_id);
-    store_bind_date(s, 3, end);
-    store_bind_date(s, 4, start);
+    store_lite_bind_date(s, 3, end);
+    store_lite_bind_date(s, 4, start);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct ss_my_assignment *m;
 
@@ -226,14 +230,14 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
         m->value = sqlite3_column_double(s, 1);
         m->last = col_num(s, 2);
         m->last_b = col_num(s, 3);
-        m->last_day = store_col_date(s, 4);
+        m->last_day = store_lite_col_date(s, 4);
         m->pending_id = sqlite3_column_int64(s, 5);
         col_copy(s, 6, m->pending_status, sizeof m->pending_status);
         m->pending_value = col_num(s, 7);
         m->pending_num = col_num(s, 8);
         m->pending_den = col_num(s, 9);
-        m->pending_note = store_col_strdup(s, 10);
-        m->pending_comment = store_col_strdup(s, 11);
+        m->pending_note = store_lite_col_strdup(s, 10);
+        m->pending_comment = store_lite_col_strdup(s, 11);
     }
     sqlite3_finalize(s);
     if (step != SQLITE_DONE) {
@@ -247,7 +251,7 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
 
 int ss_store_plan_deadline_day(struct ss_store *st, int64_t plan_id)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT deadline_day FROM plan WHERE id = ?", NULL);
+    sqlite3_stmt *s = store_lite_prepare(st, "SELECT deadline_day FROM plan WHERE id = ?", NULL);
     int d = 5;
 
     if (!s)
@@ -286,27 +290,27 @@ static void wf_from_stmt(sqlite3_stmt *s, struct ss_wf_report *o)
     o->seq = sqlite3_column_int64(s, 3);
     o->user_id = sqlite3_column_int64(s, 4);
     col_copy(s, 5, o->org_code, sizeof o->org_code);
-    o->as_of = store_col_date(s, 6);
+    o->as_of = store_lite_col_date(s, 6);
     o->value = col_num(s, 7);
     o->numerator = col_num(s, 8);
     o->denominator = col_num(s, 9);
     col_copy(s, 10, o->status, sizeof o->status);
-    o->note = store_col_strdup(s, 11);
-    o->flags = store_col_strdup(s, 12);
-    o->created_by = store_col_strdup(s, 13);
-    o->created_at = store_col_strdup(s, 14);
-    o->reviewed_by = store_col_strdup(s, 15);
-    o->review_comment = store_col_strdup(s, 16);
+    o->note = store_lite_col_strdup(s, 11);
+    o->flags = store_lite_col_strdup(s, 12);
+    o->created_by = store_lite_col_strdup(s, 13);
+    o->created_at = store_lite_col_strdup(s, 14);
+    o->reviewed_by = store_lite_col_strdup(s, 15);
+    o->review_comment = store_lite_col_strdup(s, 16);
     o->share = o->last_a = o->last_b = NAN;
     o->last_day = SS_NO_DATE;
 }
 
 int ss_store_wf_get(struct ss_store *st, int64_t id, struct ss_wf_report *out)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT " WF_COLS " FROM report r JOIN org_unit o ON"
-                                    " o.id = r.org_id WHERE r.id = ?",
-                                    NULL);
+    sqlite3_stmt *s = store_lite_prepare(st,
+                                         "SELECT " WF_COLS " FROM report r JOIN org_unit o ON"
+                                         " o.id = r.org_id WHERE r.id = ?",
+                                         NULL);
     int rc = SS_ENOTFOUND;
 
     memset(out, 0, sizeof *out);
@@ -324,12 +328,12 @@ int ss_store_wf_get(struct ss_store *st, int64_t id, struct ss_wf_report *out)
 int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t from,
                      int32_t to, struct ss_wf_report *out)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT " WF_COLS " FROM report r JOIN org_unit o ON"
-                                    " o.id = r.org_id WHERE r.target_id = ?1 AND r.org_id = ?2"
-                                    " AND r.status <> 'approved' AND r.as_of BETWEEN ?3 AND ?4"
-                                    " ORDER BY r.as_of DESC, r.id DESC LIMIT 1",
-                                    NULL);
+    sqlite3_stmt *s = store_lite_prepare(st,
+                                         "SELECT " WF_COLS " FROM report r JOIN org_unit o ON"
+                                         " o.id = r.org_id WHERE r.target_id = ?1 AND r.org_id = ?2"
+                                         " AND r.status <> 'approved' AND r.as_of BETWEEN ?3 AND ?4"
+                                         " ORDER BY r.as_of DESC, r.id DESC LIMIT 1",
+                                         NULL);
     int rc = SS_ENOTFOUND;
 
     memset(out, 0, sizeof *out);
@@ -337,8 +341,8 @@ int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int
         return SS_EDB;
     sqlite3_bind_int64(s, 1, target_id);
     sqlite3_bind_int64(s, 2, org_id);
-    store_bind_date(s, 3, from);
-    store_bind_date(s, 4, to);
+    store_lite_bind_date(s, 3, from);
+    store_lite_bind_date(s, 4, to);
     if (sqlite3_step(s) == SQLITE_ROW) {
         wf_from_stmt(s, out);
         rc = SS_OK;
@@ -375,31 +379,32 @@ int ss_store_wf_replace(struct ss_store *st, int64_t id, const char *from,
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_prepare(st,
-                      "UPDATE report SET as_of = ?2, value = ?3, numerator = ?4, denominator = ?5,"
-                      " note = ?6, status = ?7, flags = ?8, created_by = coalesce(?9, created_by),"
-                      " user_id = coalesce(?10, user_id),"
-                      " reviewed_by = CASE WHEN ?12 THEN NULL ELSE reviewed_by END,"
-                      " reviewed_at = CASE WHEN ?12 THEN NULL ELSE reviewed_at END,"
-                      " review_comment = CASE WHEN ?12 THEN NULL ELSE review_comment END"
-                      " WHERE id = ?1 AND status = ?11 AND status <> 'approved'",
-                      err);
+    s = store_lite_prepare(
+        st,
+        "UPDATE report SET as_of = ?2, value = ?3, numerator = ?4, denominator = ?5,"
+        " note = ?6, status = ?7, flags = ?8, created_by = coalesce(?9, created_by),"
+        " user_id = coalesce(?10, user_id),"
+        " reviewed_by = CASE WHEN ?12 THEN NULL ELSE reviewed_by END,"
+        " reviewed_at = CASE WHEN ?12 THEN NULL ELSE reviewed_at END,"
+        " review_comment = CASE WHEN ?12 THEN NULL ELSE review_comment END"
+        " WHERE id = ?1 AND status = ?11 AND status <> 'approved'",
+        err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
     }
     sqlite3_bind_int64(s, 1, id);
-    store_bind_date(s, 2, x->as_of);
+    store_lite_bind_date(s, 2, x->as_of);
     bind_num(s, 3, x->value);
     bind_num(s, 4, x->numerator);
     bind_num(s, 5, x->denominator);
-    store_bind_text(s, 6, x->note && *x->note ? x->note : NULL);
-    store_bind_text(s, 7, x->status);
-    store_bind_text(s, 8, p->flags && *p->flags ? p->flags : NULL);
-    store_bind_text(s, 9, x->by);
+    store_lite_bind_text(s, 6, x->note && *x->note ? x->note : NULL);
+    store_lite_bind_text(s, 7, x->status);
+    store_lite_bind_text(s, 8, p->flags && *p->flags ? p->flags : NULL);
+    store_lite_bind_text(s, 9, x->by);
     if (user_id > 0)
         sqlite3_bind_int64(s, 10, user_id);
-    store_bind_text(s, 11, from);
+    store_lite_bind_text(s, 11, from);
     sqlite3_bind_int(s, 12, clear_review != 0);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_db_error(st, err, "replacing the report");
@@ -428,28 +433,28 @@ int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m
         return rc;
     /* an approval's seq: max + 1 under the write lock this transaction
      * holds (store.h, approval order) */
-    s = store_prepare(st,
-                      "UPDATE report SET status = ?3,"
-                      " reviewed_by = coalesce(?4, reviewed_by),"
-                      " reviewed_at = CASE WHEN ?4 IS NOT NULL"
-                      "  THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') ELSE reviewed_at END,"
-                      " review_comment = coalesce(?5, review_comment),"
-                      " created_by = coalesce(?6, created_by),"
-                      " user_id = coalesce(?7, user_id),"
-                      " seq = CASE WHEN ?3 = 'approved'"
-                      "  THEN (SELECT coalesce(max(seq), 0) + 1 FROM report) ELSE seq END"
-                      " WHERE id = ?1 AND status = ?2",
-                      err);
+    s = store_lite_prepare(st,
+                           "UPDATE report SET status = ?3,"
+                           " reviewed_by = coalesce(?4, reviewed_by),"
+                           " reviewed_at = CASE WHEN ?4 IS NOT NULL"
+                           "  THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') ELSE reviewed_at END,"
+                           " review_comment = coalesce(?5, review_comment),"
+                           " created_by = coalesce(?6, created_by),"
+                           " user_id = coalesce(?7, user_id),"
+                           " seq = CASE WHEN ?3 = 'approved'"
+                           "  THEN (SELECT coalesce(max(seq), 0) + 1 FROM report) ELSE seq END"
+                           " WHERE id = ?1 AND status = ?2",
+                           err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
     }
     sqlite3_bind_int64(s, 1, id);
-    store_bind_text(s, 2, m->from);
-    store_bind_text(s, 3, m->to);
-    store_bind_text(s, 4, m->reviewer);
-    store_bind_text(s, 5, m->comment);
-    store_bind_text(s, 6, m->by);
+    store_lite_bind_text(s, 2, m->from);
+    store_lite_bind_text(s, 3, m->to);
+    store_lite_bind_text(s, 4, m->reviewer);
+    store_lite_bind_text(s, 5, m->comment);
+    store_lite_bind_text(s, 6, m->by);
     if (m->user_id > 0)
         sqlite3_bind_int64(s, 7, m->user_id);
     if (sqlite3_step(s) != SQLITE_DONE) {
@@ -499,7 +504,7 @@ int ss_store_wf_revisions(struct ss_store *st, int64_t id, size_t max, struct ss
         return SS_ENOTFOUND;
     /* Each return is one update of the row, its image with status
      * 'returned': the values the reviewer saw and why it went back. */
-    s = store_prepare(
+    s = store_lite_prepare(
         st,
         "SELECT a.at, json_extract(a.row_json, '$.as_of'),"
         " json_extract(a.row_json, '$.value'), json_extract(a.row_json, '$.numerator'),"
@@ -525,13 +530,13 @@ int ss_store_wf_revisions(struct ss_store *st, int64_t id, size_t max, struct ss
         v = &(*out)[(*n)++];
         memset(v, 0, sizeof *v);
         col_copy(s, 0, v->at, sizeof v->at);
-        v->as_of = store_col_date(s, 1);
+        v->as_of = store_lite_col_date(s, 1);
         v->value = col_num(s, 2);
         v->numerator = col_num(s, 3);
         v->denominator = col_num(s, 4);
-        v->note = store_col_strdup(s, 5);
-        v->reviewed_by = store_col_strdup(s, 6);
-        v->comment = store_col_strdup(s, 7);
+        v->note = store_lite_col_strdup(s, 5);
+        v->reviewed_by = store_lite_col_strdup(s, 6);
+        v->comment = store_lite_col_strdup(s, 7);
     }
     sqlite3_finalize(s);
     if (step != SQLITE_DONE) {
@@ -567,23 +572,24 @@ int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss
 
     *out = NULL;
     *n = 0;
-    s = store_prepare(st,
-                      "WITH RECURSIVE sub(id) AS ("
-                      "  SELECT id FROM org_unit WHERE parent_id = ?1"
-                      "  UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id)"
-                      " SELECT " WF_COLS ","
-                      "  (SELECT a.value FROM assignment a WHERE a.target_id = r.target_id"
-                      "   AND a.org_id = r.org_id AND a.dept_id IS NULL),"
-                      "  coalesce(l.numerator, l.value), l.denominator, l.as_of"
-                      " FROM report r JOIN org_unit o ON o.id = r.org_id"
-                      " LEFT JOIN report l ON l.id = (SELECT x.id FROM report x"
-                      "  WHERE x.target_id = r.target_id AND x.org_id = r.org_id"
-                      "  AND x.status = 'approved' AND x.as_of <= r.as_of"
-                      "  ORDER BY x.as_of DESC, x.seq DESC LIMIT 1)"
-                      " WHERE r.status = 'submitted'"
-                      "  AND (?1 = 0 OR r.org_id IN (SELECT id FROM sub))"
-                      " ORDER BY r.created_at, r.id LIMIT ?2",
-                      NULL);
+    s = store_lite_prepare(
+        st,
+        "WITH RECURSIVE sub(id) AS ("
+        "  SELECT id FROM org_unit WHERE parent_id = ?1"
+        "  UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id)"
+        " SELECT " WF_COLS ","
+        "  (SELECT a.value FROM assignment a WHERE a.target_id = r.target_id"
+        "   AND a.org_id = r.org_id AND a.dept_id IS NULL),"
+        "  coalesce(l.numerator, l.value), l.denominator, l.as_of"
+        " FROM report r JOIN org_unit o ON o.id = r.org_id"
+        " LEFT JOIN report l ON l.id = (SELECT x.id FROM report x"
+        "  WHERE x.target_id = r.target_id AND x.org_id = r.org_id"
+        "  AND x.status = 'approved' AND x.as_of <= r.as_of"
+        "  ORDER BY x.as_of DESC, x.seq DESC LIMIT 1)"
+        " WHERE r.status = 'submitted'"
+        "  AND (?1 = 0 OR r.org_id IN (SELECT id FROM sub))"
+        " ORDER BY r.created_at, r.id LIMIT ?2",
+        NULL);
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, org_id);
@@ -597,7 +603,7 @@ int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss
         (*out)[*n].share = col_num(s, 17);
         (*out)[*n].last_a = col_num(s, 18);
         (*out)[*n].last_b = col_num(s, 19);
-        (*out)[*n].last_day = store_col_date(s, 20);
+        (*out)[*n].last_day = store_lite_col_date(s, 20);
         (*n)++;
     }
     sqlite3_finalize(s);
@@ -616,19 +622,20 @@ int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss
 int ss_store_wf_history(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t before,
                         double *vals, size_t max, size_t *n)
 {
-    sqlite3_stmt *s = store_prepare(st,
-                                    "SELECT value FROM (SELECT as_of, seq, coalesce(numerator,"
-                                    " value, 0) AS value FROM report WHERE target_id = ? AND"
-                                    " org_id = ? AND status = 'approved' AND as_of < ?"
-                                    " ORDER BY as_of DESC, seq DESC LIMIT ?) ORDER BY as_of, seq",
-                                    NULL);
+    sqlite3_stmt *s =
+        store_lite_prepare(st,
+                           "SELECT value FROM (SELECT as_of, seq, coalesce(numerator,"
+                           " value, 0) AS value FROM report WHERE target_id = ? AND"
+                           " org_id = ? AND status = 'approved' AND as_of < ?"
+                           " ORDER BY as_of DESC, seq DESC LIMIT ?) ORDER BY as_of, seq",
+                           NULL);
 
     *n = 0;
     if (!s)
         return SS_EDB;
     sqlite3_bind_int64(s, 1, target_id);
     sqlite3_bind_int64(s, 2, org_id);
-    store_bind_date(s, 3, before);
+    store_lite_bind_date(s, 3, before);
     sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
     while (*n < max && sqlite3_step(s) == SQLITE_ROW)
         vals[(*n)++] = sqlite3_column_double(s, 0);
@@ -646,10 +653,10 @@ int ss_store_evidence_add(struct ss_store *st, int64_t report_id, const char *sh
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_prepare(st,
-                      "INSERT INTO evidence(report_id, sha256, mime, size, name)"
-                      " VALUES (?,?,?,?,?)",
-                      err);
+    s = store_lite_prepare(st,
+                           "INSERT INTO evidence(report_id, sha256, mime, size, name)"
+                           " VALUES (?,?,?,?,?)",
+                           err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
@@ -658,7 +665,7 @@ int ss_store_evidence_add(struct ss_store *st, int64_t report_id, const char *sh
     sqlite3_bind_text(s, 2, sha256, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, mime, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, size);
-    store_bind_text(s, 5, name);
+    store_lite_bind_text(s, 5, name);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_db_error(st, err, "saving the evidence record");
     sqlite3_finalize(s);
@@ -671,7 +678,8 @@ int ss_store_evidence_add(struct ss_store *st, int64_t report_id, const char *sh
 
 int64_t ss_store_evidence_count(struct ss_store *st, int64_t report_id)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM evidence WHERE report_id = ?", NULL);
+    sqlite3_stmt *s =
+        store_lite_prepare(st, "SELECT count(*) FROM evidence WHERE report_id = ?", NULL);
     int64_t v = 0;
 
     if (!s)

@@ -21,21 +21,22 @@
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
-/* A parameter that does not read: 400 bad_parameter, naming it. */
-static void bad_parameter(struct ss_wreq *r, const char *field, const char *msg)
+/* A parameter that does not read: 400 bad_parameter, naming it; msgid is
+ * a message id (N_). */
+static void bad_parameter(struct ss_wreq *r, const char *field, const char *msgid)
 {
     struct ss_err err;
 
-    ss_err_set(&err, SS_EINVAL, field, "%s", msg);
+    ss_err_id(&err, SS_EINVAL, field, msgid);
     ss_web_error_code(r, "bad_parameter", &err);
 }
 
 /* Nothing has the id or code the URL gives: 404. */
-static void not_found(struct ss_wreq *r, const char *field, const char *msg)
+static void not_found(struct ss_wreq *r, const char *field, const char *msgid)
 {
     struct ss_err err;
 
-    ss_err_set(&err, SS_ENOTFOUND, field, "%s", msg);
+    ss_err_id(&err, SS_ENOTFOUND, field, msgid);
     ss_web_error(r, &err);
 }
 
@@ -183,20 +184,20 @@ void ss_api_target(struct ss_wreq *r)
     long id;
 
     if (ss_parse_long(r->param, &id) != 0 || id <= 0) {
-        bad_parameter(r, "id", "The target id must be a positive integer.");
+        bad_parameter(r, "id", N_("The target id must be a positive integer."));
         return;
     }
     if ((ti = ss_plan_target_index(r->plan, id)) < 0) {
-        not_found(r, "id", "No target has this id in the current plan.");
+        not_found(r, "id", N_("No target has this id in the current plan."));
         return;
     }
     if (code && (strlen(code) == 0 || strlen(code) > SS_MAX_ORG_CODE ||
                  strspn(code, "0123456789") != strlen(code))) {
-        bad_parameter(r, "org", "org must be an org unit code (digits).");
+        bad_parameter(r, "org", N_("org must be an org unit code (digits)."));
         return;
     }
     if ((org = ss_web_org_param(r, code)) < 0) {
-        not_found(r, "org", "No org unit has this code.");
+        not_found(r, "org", N_("No org unit has this code."));
         return;
     }
     if (read_date(r, &day))
@@ -250,11 +251,11 @@ void ss_api_org(struct ss_wreq *r)
     struct ss_json j;
 
     if (strlen(code) > SS_MAX_ORG_CODE || strspn(code, "0123456789") != strlen(code)) {
-        bad_parameter(r, "code", "An org unit code is digits only.");
+        bad_parameter(r, "code", N_("An org unit code is digits only."));
         return;
     }
     if ((org = ss_engine_org_find(r->e, code)) < 0) {
-        not_found(r, "code", "No org unit has this code.");
+        not_found(r, "code", N_("No org unit has this code."));
         return;
     }
     if (read_date(r, &day))

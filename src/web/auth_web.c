@@ -61,8 +61,9 @@ int ss_web_auth(struct ss_wreq *r, int write, struct ss_user *u)
         sent = ss_http_field(r->http, "csrf");
     if (!ss_auth_token_equal(sent, csrf)) {
         ss_err_id(&err, SS_EFORBIDDEN, "csrf",
-                  is_api(r) ? N_("The X-CSRF-Token header is missing or does not match the session.")
-                            : N_("表单已过期，请返回重新提交。"));
+                  is_api(r)
+                      ? N_("The X-CSRF-Token header is missing or does not match the session.")
+                      : N_("表单已过期，请返回重新提交。"));
         ss_web_error_code(r, "csrf", &err);
         return SS_EFORBIDDEN;
     }

@@ -33,7 +33,7 @@ const error = async (p, headers = {}) => {
 test('a bad parameter: English by default, else ?lang= or Accept-Language; code the same', async () => {
   const en = await error('/api/v1/targets/x');
   assert.deepEqual(en, { status: 400, vary: 'Accept-Encoding, Accept-Language', code: 'bad_parameter',
-                         message: 'The target id must be a positive integer.' });
+                         message: 'The target id must be a positive integer.', field: 'id' });
   assert.equal((await error('/api/v1/targets/x', { 'Accept-Language': 'zh-CN,zh;q=0.9' })).message,
                '指标编号必须是正整数。');
   assert.equal((await error('/api/v1/targets/x?lang=ug')).message,

@@ -283,8 +283,8 @@ static void pg_triggers_sql(struct ss_buf *b, const struct store_audited *a, con
                   "CREATE OR REPLACE FUNCTION audit_%s() RETURNS trigger LANGUAGE plpgsql AS "
                   "$audit$\nDECLARE r %s;\nBEGIN\n"
                   "  IF coalesce(current_setting('shishi.actor', true), '') = '' THEN\n"
-                  "    RAISE EXCEPTION 'shishi: an %% of a %s row without an acting user "
-                  "(shishi.actor is not set): nothing is written by nobody', lower(TG_OP);\n"
+                  "    RAISE EXCEPTION 'shishi: %% on %s without an acting user (shishi.actor "
+                  "is not set): nothing is written by nobody', TG_OP;\n"
                   "  END IF;\n"
                   "  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;\n"
                   "  INSERT INTO audit_pending(action, tbl, row_id, row_json) VALUES "
@@ -746,9 +746,8 @@ static int seal_write(struct ss_store *st, size_t n, const int64_t *ids, char (*
     if (!n)
         return SS_OK;
     if (!is_pg(st)) {
-        if (!(u = store_prepare(st,
-                                "UPDATE audit_log SET actor = ?1, prev = ?2, hash = ?3 WHERE id = ?4",
-                                err)))
+        if (!(u = store_prepare(
+                  st, "UPDATE audit_log SET actor = ?1, prev = ?2, hash = ?3 WHERE id = ?4", err)))
             return SS_EDB;
         for (i = 0; i < n && !rc; i++) {
             store_reset(u);
@@ -763,7 +762,8 @@ static int seal_write(struct ss_store *st, size_t n, const int64_t *ids, char (*
         return rc;
     }
     ss_buf_init(&q, 1 << 20);
-    ss_buf_puts(&q, "UPDATE audit_log AS a SET actor = ?1, prev = v.prev, hash = v.hash FROM (VALUES ");
+    ss_buf_puts(&q,
+                "UPDATE audit_log AS a SET actor = ?1, prev = v.prev, hash = v.hash FROM (VALUES ");
     for (i = 0; i < n; i++)
         ss_buf_printf(&q, "%s(CAST(?%zu AS BIGINT), CAST(?%zu AS TEXT), CAST(?%zu AS TEXT))",
                       i ? ", " : "", 2 + 3 * i, 3 + 3 * i, 4 + 3 * i);
@@ -1020,9 +1020,9 @@ static int walk_entry(struct store_stmt *s, const struct ss_audit_anchor *anchor
                     "reordered)",
                     (long long)id);
     else if (strcmp(h, hash) != 0)
-        bad = found(r, id, "entry %lld (%s %s %lld) was changed after it was written",
-                    (long long)id, action ? action : "", tbl ? tbl : "",
-                    (long long)store_col_int64(s, 4));
+        bad =
+            found(r, id, "entry %lld (%s %s %lld) was changed after it was written", (long long)id,
+                  action ? action : "", tbl ? tbl : "", (long long)store_col_int64(s, 4));
     else if (anchor && id == anchor->entry && strcmp(hash, anchor->hash) != 0)
         bad = found(r, id,
                     "entry %lld does not have the anchored hash: the log was rewritten at "
@@ -1046,14 +1046,14 @@ static int walk_entry(struct store_stmt *s, const struct ss_audit_anchor *anchor
 static int verify_chain(struct ss_store *st, int version, const struct ss_audit_expect *want,
                         struct ss_audit_result *r)
 {
-    struct store_stmt *s = store_prepare(
-        st,
-        schema_has(st, version, STORE_SCHEMA_SIGNED)
-            ? "SELECT id, at, action, tbl, row_id, row_json, actor, prev, hash, sig "
-              "FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2"
-            : "SELECT id, at, action, tbl, row_id, row_json, actor, prev, hash, NULL "
-              "FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2",
-        NULL);
+    struct store_stmt *s =
+        store_prepare(st,
+                      schema_has(st, version, STORE_SCHEMA_SIGNED)
+                          ? "SELECT id, at, action, tbl, row_id, row_json, actor, prev, hash, sig "
+                            "FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2"
+                          : "SELECT id, at, action, tbl, row_id, row_json, actor, prev, hash, NULL "
+                            "FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2",
+                      NULL);
     const struct ss_audit_anchor *anchor = want && want->anchor.entry ? &want->anchor : NULL;
     struct signing g;
     char prev[65] = "";

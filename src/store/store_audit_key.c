@@ -8,9 +8,9 @@
  * linked into place, so a reader never sees half a key) when it is absent
  * and the log records no key yet. A PostgreSQL database has no file to
  * keep it beside: there it must be named (--audit-key, SHISHI_AUDIT_KEY),
- * and every instance writing to the database reads the same key. When the log records a key, a missing
- * file or a file with another key stops every write: a lost key must
- * never start a new chain unnoticed.
+ * and every instance writing to the database reads the same key. When the log records a key, a
+ * missing file or a file with another key stops every write: a lost key must never start a new
+ * chain unnoticed.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 
+#include "base/util.h"
 #include "store/store_audit.h"
 #include "store/store_db.h"
 #include "store/store_int.h"

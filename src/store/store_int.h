@@ -128,7 +128,8 @@ struct store_audited {
     int update_of;    /* 1: updates of other columns are not audited (and stay
                          out of the image), e.g. what a table records per request */
     const char *cols; /* the row image, as of `since` */
-    const char *pg_id; /* the identity on PostgreSQL, which has no rowid (NULL: id) */
+    /* the identity on PostgreSQL, which has no rowid (NULL: id) */
+    const char *pg_id;
 };
 /* A column a later migration adds to an audited table's image. Entries
  * written before it carry no such key; for them the verifier expects the

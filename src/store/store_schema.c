@@ -730,7 +730,8 @@ int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
         const char *sql = text_sql(st, m), *after = text_after(st, m);
 
         if ((sql && (rc = store_exec(st, sql, err))) || (rc = set_version(st, v, err)) ||
-            (rc = store_audit_migrate(st, v, err)) || (after && (rc = store_exec(st, after, err)))) {
+            (rc = store_audit_migrate(st, v, err)) ||
+            (after && (rc = store_exec(st, after, err)))) {
             char what[sizeof err->msg];
             if (err) {
                 snprintf(what, sizeof what, "%s", err->msg);
@@ -759,8 +760,8 @@ int ss_store_schema_version(struct ss_store *st)
         return (int)store_int64(st, "PRAGMA user_version", -1);
     /* the record, once migration 1 made it (no statement may fail here: on
      * PostgreSQL that would end the open transaction) */
-    has = store_int64(st, "SELECT CASE WHEN to_regclass('schema_migration') IS NULL THEN 0 ELSE 1 END",
-                      -1);
+    has = store_int64(
+        st, "SELECT CASE WHEN to_regclass('schema_migration') IS NULL THEN 0 ELSE 1 END", -1);
     if (has <= 0)
         return (int)has;
     return (int)store_int64(st, "SELECT coalesce(max(version), 0) FROM schema_migration", -1);

@@ -838,7 +838,7 @@ int store_audit_seal(struct ss_store *st, struct ss_err *err)
     /* nothing written: nothing to seal, and no key needed */
     if ((any = unsealed(st)) < 0)
         return store_db_error(st, err, "reading the audit log");
-    if (!any && !(pg && st->seal_from > 0))
+    if (!any)
         return SS_OK;
     if (pg && ((rc = pg_seal_lock(st, err)) || (rc = pg_number(st, err))))
         return rc;

@@ -608,8 +608,9 @@ static void test_pg_migrate_at_once(void **state)
     /* both are waiting (on the step's lock, or the writers' before it) */
     for (tries = 0; tries < 2000 && waiting < 2; tries++) {
         usleep(10000);
-        waiting = (int)rawdb_int(&f->raw, "SELECT count(*) FROM pg_locks WHERE locktype ="
-                                          " 'advisory' AND NOT granted");
+        waiting = (int)rawdb_int(&f->raw, "SELECT count(*) FROM pg_locks l JOIN pg_database d"
+                                          " ON d.oid = l.database WHERE l.locktype = 'advisory'"
+                                          " AND NOT l.granted AND d.datname = current_database()");
     }
     assert_int_equal(waiting, 2);
     assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM pg_tables WHERE tablename = 'meta'"),

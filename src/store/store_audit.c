@@ -807,13 +807,13 @@ static int chain(struct ss_store *st, char prev[65], int64_t *last, struct ss_er
         store_bind_int64(s, 1, st->seal_from);
         store_bind_int64(s, 2, *last);
         store_bind_int64(s, 3, SEAL_BATCH);
-        for (n = 0; (step = store_step(s)) == STORE_ROW; n++) {
+        for (n = 0; n < SEAL_BATCH && (step = store_step(s)) == STORE_ROW; n++) {
             batch_ids[n] = store_col_int64(s, 0);
             memcpy(batch_prev[n], prev, 65);
             entry_hash(s, st->actor, prev, batch_hash[n]);
             memcpy(prev, batch_hash[n], 65);
         }
-        if (step != STORE_DONE) {
+        if (step == STORE_FAIL) {
             rc = store_db_error(st, err, "sealing the audit log");
             break;
         }
@@ -842,9 +842,10 @@ int store_audit_seal(struct ss_store *st, struct ss_err *err)
         return SS_OK;
     if (pg && ((rc = pg_seal_lock(st, err)) || (rc = pg_number(st, err))))
         return rc;
-    if (signing && ((rc = key_ready(st, &logged, err)) || (!logged && (rc = record_key(st, err)))))
-        return rc;
-    if (pg && (rc = pg_number(st, err))) /* the key's record, if it was just made */
+    /* the key's record, when this commit is the first signed one (on
+     * PostgreSQL numbered after the transaction's other entries) */
+    if (signing && ((rc = key_ready(st, &logged, err)) ||
+                    (!logged && ((rc = record_key(st, err)) || (pg && (rc = pg_number(st, err)))))))
         return rc;
     if ((rc = last_hash(st, prev)))
         return store_db_error(st, err, "reading the audit log");

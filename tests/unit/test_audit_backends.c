@@ -5,7 +5,8 @@
  *   - every audited table's inserts, updates and deletes are in the log,
  *     and the images hold the same columns and values on both backends;
  *   - verify finds a row changed behind shishi's back, an entry removed
- *     from the log, an entry edited;
+ *     from the log, an entry edited; commits of more entries than the
+ *     seal handles at once, a log longer than verify reads at once;
  *   - several connections committing audited writes at once (threads, one
  *     connection each) leave one chain: no fork (every entry follows the
  *     one before it), no gap (entries 1 to N, each sealed), one signature
@@ -369,6 +370,26 @@ static void test_tamper(void **state)
     }
 }
 
+/* Commits larger than the seal's batch, a log longer than verify's page:
+ * sealed whole, walked whole, a change far down found. */
+static void test_big_commits(void **state)
+{
+    struct fixture *f = ready(state);
+    struct ss_audit_result r;
+
+    put(f, "loader",
+        "INSERT INTO department(name) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+        " SELECT i + 1 FROM n WHERE i < 1500) SELECT '部门' || i FROM n");
+    put(f, "loader", "UPDATE department SET name = name || '处'");
+    expect_verify(f, NULL, &r);
+    assert_int_equal(r.entries, 3001); /* and the key's record */
+    assert_int_equal(r.signatures, 2);
+    assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM audit_log WHERE hash IS NULL"), 0);
+    rawdb_exec(&f->raw,
+               "UPDATE audit_log SET row_json = replace(row_json, '处', '科') WHERE id = 2600");
+    expect_verify(f, "entry 2600 (update department", NULL);
+}
+
 /* ---- commits at once ----------------------------------------------------------------- */
 
 #define WRITERS 3
@@ -524,6 +545,7 @@ int main(void)
         BOTH(test_every_table),
         cmocka_unit_test(test_images_alike),
         BOTH(test_tamper),
+        BOTH(test_big_commits),
         BOTH(test_commits_at_once),
         cmocka_unit_test_setup_teardown(test_pg_past_shishi, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_pg_refusals, setup_pg, teardown),

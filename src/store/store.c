@@ -33,6 +33,8 @@
  * failure can vanish.) ss_store_set_durable(st, 0) is for measurement and
  * for loaders whose work can be run again; see store.h.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +221,12 @@ int store_tx_commit(struct ss_store *st, struct ss_err *err)
         return ss_err_set(err, SS_EDB, "db", "no transaction to commit (it was rolled back)");
     }
     if ((rc = store_audit_seal(st, err))) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    /* PostgreSQL: wake the other instances' listeners (delivered at the
+     * commit, not before; nothing when it rolls back) */
+    if (st->pg && (rc = store_exec(st, "NOTIFY " STORE_PG_CHANNEL, err))) {
         store_tx_rollback(st);
         return rc;
     }
@@ -440,6 +448,45 @@ void ss_store_schema_step(const struct ss_store *st, int *from, int *to)
 {
     *from = st->step_from;
     *to = st->step_to;
+}
+
+int ss_store_listen(struct ss_store *st, struct ss_err *err)
+{
+    if (!st->pg)
+        return 0;
+    if (store_exec(st, "LISTEN " STORE_PG_CHANNEL, err))
+        return -1;
+    return 1;
+}
+
+int ss_store_wait_change(struct ss_store *st, int timeout_ms)
+{
+    struct pollfd p;
+    PGnotify *n;
+    int got = 0, sock;
+
+    if (!st->pg)
+        return -1;
+    for (;;) {
+        if (!PQconsumeInput(st->pg))
+            return -1;
+        while ((n = PQnotifies(st->pg))) {
+            got = 1;
+            PQfreemem(n);
+        }
+        if (got)
+            return 1;
+        if ((sock = PQsocket(st->pg)) < 0)
+            return -1;
+        p.fd = sock;
+        p.events = POLLIN;
+        p.revents = 0;
+        if (poll(&p, 1, timeout_ms) < 0)
+            return errno == EINTR ? 0 : -1;
+        if (!p.revents)
+            return 0;
+        timeout_ms = 0; /* input came: read it, then answer */
+    }
 }
 
 int ss_store_counters(struct ss_store *st, struct ss_store_counters *out)

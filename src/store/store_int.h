@@ -22,6 +22,9 @@ struct store_audit_key;
 /* PostgreSQL: the advisory lock every write transaction takes first
  * (store.c), shishi's own key ("shishi" in ASCII). */
 #define STORE_PG_WRITERS_LOCK 0x736869736869LL
+/* PostgreSQL: the channel every write transaction notifies at its commit
+ * (store.c), which serving instances listen on (ss_store_listen). */
+#define STORE_PG_CHANNEL "shishi_changes"
 
 /* The actor of the store's own bookkeeping (migrations, the audit key's
  * record, engine snapshots, login attempts): what no person does. */

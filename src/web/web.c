@@ -155,6 +155,10 @@ struct ss_web {
     uint64_t ref_asked, ref_done;
     int ref_poke, ref_stop, ref_running;
     pthread_t refresher;
+    /* PostgreSQL: hears other instances' commits (listener_main) */
+    pthread_t listener;
+    int listening;          /* the listener thread runs */
+    atomic_int listen_stop; /* asks it to end */
     struct lane lanes[NLANES];
     pthread_mutex_t stores_mu;
     struct ss_store *stores[MAX_THREAD_STORES]; /* read-only and read-write, to close */
@@ -247,6 +251,7 @@ const char *ss_web_asset_etag(const struct ss_web *w, const char *path)
 
 static void *refresher_main(void *arg);
 static void *lane_main(void *arg);
+static void *listener_main(void *arg);
 
 /* Run this thread BACKGROUND_NICE below the server's priority: when the
  * cores are busy, a worker that has a read to answer is scheduled before a
@@ -280,6 +285,11 @@ static int threads_start(struct ss_web *w)
     if (pthread_create(&w->refresher, NULL, refresher_main, w) != 0)
         return -1;
     w->ref_running = 1;
+    if (ss_store_is_url(w->db_path)) {
+        if (pthread_create(&w->listener, NULL, listener_main, w) != 0)
+            return -1;
+        w->listening = 1;
+    }
     for (i = 0; i < NLANES; i++) {
         struct lane *l = &w->lanes[i];
 
@@ -309,6 +319,11 @@ static void threads_stop(struct ss_web *w)
         for (k = 0; k < l->nthreads; k++)
             pthread_join(l->threads[k], NULL);
         l->nthreads = 0;
+    }
+    if (w->listening) {
+        atomic_store(&w->listen_stop, 1);
+        pthread_join(w->listener, NULL);
+        w->listening = 0;
     }
     if (w->ref_running) {
         pthread_mutex_lock(&w->ref_mu);
@@ -562,6 +577,50 @@ static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
 
 /* The refresher thread: one refresh at a time, each for every ticket
  * asked before it holds the engine (see refresh_blocking). */
+/* Several instances on one PostgreSQL: a commit made through another
+ * instance (or the CLI) is heard here (LISTEN/NOTIFY, store.h) and the
+ * refresher brings the engine and the read pages up to date at once,
+ * before anyone asks. Requests still check the counters themselves
+ * (refresh_if_moved), so a lost connection or a missed notification
+ * costs nothing but this head start; the listener reconnects every
+ * LISTEN_RETRY_MS meanwhile. */
+#define LISTEN_WAIT_MS 500
+#define LISTEN_RETRY_MS 1000
+
+static void *listener_main(void *arg)
+{
+    struct ss_web *w = arg;
+    struct ss_store *st = NULL;
+    struct ss_err err;
+
+    while (!atomic_load(&w->listen_stop)) {
+        int rc;
+
+        if (!st) {
+            ss_err_clear(&err);
+            if (ss_store_open(w->db_path, SS_STORE_READONLY, &st, &err) ||
+                ss_store_listen(st, &err) != 1) {
+                fprintf(stderr, "shishi serve: cannot listen for other instances' changes: %s\n",
+                        err.msg);
+                ss_store_close(st);
+                st = NULL;
+                usleep(LISTEN_RETRY_MS * 1000);
+                continue;
+            }
+            refresher_poke(w); /* what was missed while not listening */
+        }
+        rc = ss_store_wait_change(st, LISTEN_WAIT_MS);
+        if (rc == 1)
+            refresher_poke(w);
+        else if (rc < 0) {
+            ss_store_close(st);
+            st = NULL;
+        }
+    }
+    ss_store_close(st);
+    return NULL;
+}
+
 static void *refresher_main(void *arg)
 {
     struct ss_web *w = arg;

@@ -40,7 +40,7 @@ int store_audit_key_path(const struct ss_store *st, char out[STORE_KEY_PATH_MAX]
 
     if (key_file_setting[0])
         n = snprintf(out, STORE_KEY_PATH_MAX, "%s", key_file_setting);
-    else if (!st->path[0] || strcmp(st->path, ":memory:") == 0 ||
+    else if (st->pg || !st->path[0] || strcmp(st->path, ":memory:") == 0 ||
              strncmp(st->path, "file:", 5) == 0)
         return ss_err_set(err, SS_EINVAL, "audit-key",
                           "this database has no file to keep its audit key beside: name the key "

@@ -306,11 +306,24 @@ static char *url_shown(const char *url)
     return out;
 }
 
+static void pg_no_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* Connect: the URL as given, and the session's settings as connection
+ * parameters, so that a reconnection (store_db.c, after a failover) gets
+ * them again: UTF-8, and read-only transactions for a read-only store. */
 static int pg_open(struct ss_store *st, const char *url, int flags, struct ss_err *err)
 {
-    PGresult *res;
+    const char *keys[] = {"dbname", "client_encoding", "options", NULL};
+    const char *vals[] = {url, "UTF8",
+                          (flags & SS_STORE_READONLY) ? "-c default_transaction_read_only=on"
+                                                      : "-c synchronous_commit=on",
+                          NULL};
 
-    st->pg = PQconnectdb(url);
+    st->pg = PQconnectdbParams(keys, vals, 1);
     if (!st->pg || PQstatus(st->pg) != CONNECTION_OK) {
         const char *why = st->pg ? PQerrorMessage(st->pg) : "out of memory";
         char msg[400];
@@ -322,17 +335,8 @@ static int pg_open(struct ss_store *st, const char *url, int flags, struct ss_er
             msg[--n] = '\0';
         return ss_err_set(err, SS_EIO, "db", "cannot connect to '%s': %s", st->path, msg);
     }
-    if (PQsetClientEncoding(st->pg, "UTF8") != 0)
-        return ss_err_set(err, SS_EIO, "db", "'%s' cannot speak UTF-8", st->path);
     /* notices (e.g. "relation already exists, skipping") are not for people */
-    PQsetNoticeProcessor(st->pg, NULL, NULL);
-    res = PQexec(st->pg, (flags & SS_STORE_READONLY) ? "SET default_transaction_read_only = on"
-                                                     : "SET synchronous_commit = on");
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        PQclear(res);
-        return ss_err_set(err, SS_EIO, "db", "cannot set up the session on '%s'", st->path);
-    }
-    PQclear(res);
+    PQsetNoticeProcessor(st->pg, pg_no_notice, NULL);
     return SS_OK;
 }
 

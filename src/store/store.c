@@ -493,6 +493,47 @@ int ss_store_wait_change(struct ss_store *st, int timeout_ms)
     }
 }
 
+int ss_store_wal_position(struct ss_store *st, uint64_t *pos)
+{
+    struct store_stmt *s;
+    int rc = SS_EDB;
+
+    *pos = 0;
+    if (!st->pg)
+        return SS_OK;
+    s = store_prepare(st,
+                      "SELECT CAST((CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+                      " ELSE pg_current_wal_lsn() END) - '0/0'::pg_lsn AS BIGINT)",
+                      NULL);
+    if (s && store_step(s) == STORE_ROW) {
+        *pos = (uint64_t)store_col_int64(s, 0);
+        rc = SS_OK;
+    }
+    store_finalize(s);
+    return rc;
+}
+
+int ss_store_replay_time(struct ss_store *st, char out[21])
+{
+    struct store_stmt *s;
+    int rc = SS_EDB;
+
+    out[0] = '\0';
+    if (!st->pg)
+        return SS_OK;
+    s = store_prepare(st,
+                      "SELECT to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC',"
+                      " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+                      NULL);
+    if (s && store_step(s) == STORE_ROW) {
+        if (store_col_text(s, 0))
+            snprintf(out, 21, "%s", store_col_text(s, 0));
+        rc = SS_OK;
+    }
+    store_finalize(s);
+    return rc;
+}
+
 int ss_store_counters(struct ss_store *st, struct ss_store_counters *out)
 {
     int rc = SS_EDB;

@@ -7,7 +7,7 @@
 # names (tests/run-all.sh starts it and sets that), and print the new
 # database's conninfo URL: SHISHI_TEST_PG with its database replaced. The
 # database is called after NAME (lower case letters, digits and _ kept,
-# anything else made _) with a random suffix, so two calls with one NAME
+# anything else made _, a t before a leading digit) with a random suffix, so two calls with one NAME
 # still get two databases. Nobody drops it: it goes with the cluster at the
 # end of the run.
 set -u
@@ -27,6 +27,7 @@ esac
 pg_need psql
 
 base=$(printf '%s' "$1" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_' '_' | cut -c1-40)
+case $base in [0-9]*) base="t$base" ;; esac # an identifier starts with a letter or _
 name="${base}_$(od -An -N5 -tx1 /dev/urandom | tr -d ' \n')"
 pg_psql "$SHISHI_TEST_PG" -c "CREATE DATABASE $name" ||
     pg_die "could not create database $name on $SHISHI_TEST_PG"

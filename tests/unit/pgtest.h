@@ -13,7 +13,9 @@
  * (WITH (FORCE): a connection a failed test left open keeps none) and frees
  * their URLs; a forked child's exit drops only the child's own.
  *
- * NULL when SHISHI_TEST_PG is unset or empty. When it is set and no
+ * Each database made is said on stderr ("pgtest: database NAME on the test
+ * cluster"): the line by which tests/run-all.sh labels the binary's run
+ * [sqlite+pg]. NULL when SHISHI_TEST_PG is unset or empty. When it is set and no
  * database can be made, the test cannot run as asked: the reason goes to
  * stderr and the process exits 1, so a PostgreSQL run never quietly turns
  * into a SQLite one.
@@ -167,6 +169,8 @@ static inline const char *ss_test_pg_db(void)
         }
     }
     PQfinish(c);
+    /* tests/run-all.sh reads this line to say the binary ran on PostgreSQL too */
+    fprintf(stderr, "pgtest: database %s on the test cluster\n", d->name);
     d->url = pgtest_url(maint, d->name);
     d->owner = getpid();
     s->n++;

@@ -1,6 +1,6 @@
 /*
- * store_audit.c - audit triggers, sealing, signing, verification and backup
- * (see store_audit.h).
+ * store_audit.c - audit triggers, sealing, signing and verification (see
+ * store_audit.h), on SQLite and on PostgreSQL.
  *
  * Two lists below say what is audited, per migration. AUDITED: each
  * audited table, its row image as of the migration that starts auditing it
@@ -14,6 +14,14 @@
  * run by the migration step between the migration's sql and its `after`).
  * A fresh database and an upgraded one run the same migrations, so they
  * end with the same triggers, byte for byte.
+ *   PostgreSQL: its migration 1 is the schema as of STORE_SCHEMA_PG_BASE
+ *   (store_schema.c), so there migration 1 makes the triggers of every
+ *   table audited by then, with the image as of that version, and
+ *   migrations 2 to STORE_SCHEMA_PG_BASE make none; from the next one on,
+ *   both backends follow the lists alike. A table's triggers there are
+ *   one plpgsql function, audit_T(), and the three triggers audit_T_ins,
+ *   _upd, _del (SQLite's names); the image is jsonb_build_object of the
+ *   same columns, stored as its text.
  *
  * Verification follows the versions too: the table is compared with each
  * row's last entry, where an entry written before a column was added
@@ -21,9 +29,9 @@
  * DEFAULT (what ALTER TABLE gave every row); a migration that sets other
  * values does so in its `after`, whose changes the new triggers log. An
  * entry's own keys say which columns it was written with; it cannot lie
- * about them, since it is sealed. (PostgreSQL: the same lists make plpgsql
- * trigger functions, to_jsonb of the image's columns, and the same
- * comparison with jsonb.)
+ * about them, since it is sealed. (SQLite compares the JSON texts, which
+ * json_object writes the same way each time; PostgreSQL compares jsonb
+ * values.)
  *
  * Chain: hash(n) = SHA-256 over the fields of entry n joined by U+001F,
  * ending with hash(n-1) (the empty string for the first entry), in hex.
@@ -37,9 +45,35 @@
  * appends an entry (action 'audit_key') that records the public key and
  * the first entry it signs. From that entry on, the log must end with a
  * signed entry and every signature must verify.
+ *
+ * Sealing, and the invariant behind it: the log is one chain, in commit
+ * order, with no fork and no gap. Every entry n > 1 has prev = hash(n-1),
+ * and n - 1 committed before n or with it.
+ *   SQLite keeps it with its one writer: the triggers write into audit_log
+ *   directly, numbered by INTEGER PRIMARY KEY, and no other transaction
+ *   can write between a transaction's begin (store_audit_begin notes its
+ *   first entry) and its commit.
+ *   PostgreSQL runs transactions at once. Their triggers write into
+ *   audit_pending, each row marked with its transaction (xact); nothing
+ *   there is numbered yet. At commit the seal takes a transaction-level
+ *   advisory lock (SEAL_LOCK) in a statement of its own, then reads
+ *   max(id) of audit_log in the next statement, which in READ COMMITTED
+ *   sees every transaction that sealed before (the lock is released only
+ *   after its holder's commit is visible), moves its own pending entries
+ *   into audit_log numbered from there, chains, signs and commits, still
+ *   holding the lock. So entries are numbered at seal time in commit
+ *   order, each seal starts from the committed head, and the next waits
+ *   for it. Should a transaction read an older snapshot (REPEATABLE READ),
+ *   its numbers collide with the committed ones on audit_log's primary key
+ *   and its commit fails: never a fork. Pending rows of a transaction that
+ *   committed without sealing (written outside shishi) stay in
+ *   audit_pending, and verification names them. The triggers refuse to
+ *   write when the transaction carries no actor (shishi.actor, set at
+ *   BEGIN by store.c), so nothing is written by nobody.
  */
 #include "store/store_audit.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,41 +82,68 @@
 
 #include "base/buf.h"
 #include "base/util.h"
+#include "store/store_db.h"
 #include "store/store_int.h"
 
+/* PostgreSQL: the transaction-level advisory lock a seal takes, shishi's
+ * own key ("shishia" in ASCII; store_int.h has the writers' lock, store_schema.c
+ * the migration step's). */
+#define SEAL_LOCK 0x73686973686961LL
+
+/* clang-format off */
 static const struct store_audited AUDITED[] = {
-    {"org_unit", 2, "id", 0, "id,code,name,level,parent_id"},
-    {"department", 2, "id", 0, "id,name"},
-    {"plan", 2, "id", 0,
-     "id,title,issuer,year,period_start,period_end,published,state,top_org,yellow_pp,"
-     "red_pp,deadline_day,created_at"},
-    {"project", 2, "id", 0, "id,plan_id,no,title,lead_dept_id"},
-    {"target", 2, "id", 0,
-     "id,plan_id,project_id,seq,text,metric,value,unit,op,kind,parent_id,dept_id,"
-     "profile"},
-    {"assignment", 2, "id", 0, "id,target_id,org_id,dept_id,value,reason,created_by,created_at"},
-    {"report", 2, "id", 0,
-     "id,target_id,org_id,as_of,value,numerator,denominator,note,status,seq,"
-     "created_by,created_at,reviewed_by,reviewed_at,review_comment,flags,user_id"},
-    {"account", 2, "id", 0, "id,name,role,org_id,dept_id,pw_hash,disabled,created_at"},
-    {"evidence", 2, "id", 0, "id,report_id,sha256,mime,size,name,created_at"},
+    {.table = "org_unit", .since = 2, .id = "id", .cols = "id,code,name,level,parent_id"},
+    {.table = "department", .since = 2, .id = "id", .cols = "id,name"},
+    {.table = "plan", .since = 2, .id = "id",
+     .cols = "id,title,issuer,year,period_start,period_end,published,state,top_org,yellow_pp,"
+             "red_pp,deadline_day,created_at"},
+    {.table = "project", .since = 2, .id = "id", .cols = "id,plan_id,no,title,lead_dept_id"},
+    {.table = "target", .since = 2, .id = "id",
+     .cols = "id,plan_id,project_id,seq,text,metric,value,unit,op,kind,parent_id,dept_id,"
+             "profile"},
+    {.table = "assignment", .since = 2, .id = "id",
+     .cols = "id,target_id,org_id,dept_id,value,reason,created_by,created_at"},
+    {.table = "report", .since = 2, .id = "id",
+     .cols = "id,target_id,org_id,as_of,value,numerator,denominator,note,status,seq,"
+             "created_by,created_at,reviewed_by,reviewed_at,review_comment,flags,user_id"},
+    {.table = "account", .since = 2, .id = "id",
+     .cols = "id,name,role,org_id,dept_id,pw_hash,disabled,created_at"},
+    {.table = "evidence", .since = 2, .id = "id",
+     .cols = "id,report_id,sha256,mime,size,name,created_at"},
     /* A session row is a sign-in; its deletion a sign-out or an expiry. The
      * token's hash (the table's key) and the CSRF token stay out of the
      * image, so the log holds nothing that opens a session; the row is
-     * known by its rowid. */
-    {"session", STORE_SCHEMA_SIGNED, "rowid", 1, "account_id,created_at,expires_at"},
+     * known by its rowid (PostgreSQL, which has none: its id column). */
+    {.table = "session", .since = STORE_SCHEMA_SIGNED, .id = "rowid", .update_of = 1,
+     .cols = "account_id,created_at,expires_at", .pg_id = "id"},
     /* translations of plan content, like the plan content itself */
-    {"translation", STORE_SCHEMA_TRANSLATIONS, "id", 0,
-     "id,kind,ref,lang,text,updated_by,updated_at"},
+    {.table = "translation", .since = STORE_SCHEMA_TRANSLATIONS, .id = "id",
+     .cols = "id,kind,ref,lang,text,updated_by,updated_at"},
 };
+/* clang-format on */
 
 /* Columns added to audited tables after their `since`, oldest first: none
  * yet (every column of the tables above was there when auditing began).
  * The next migration that adds one appends {table, migration, column,
- * DEFAULT} here; the list ends with the NULL entry. */
+ * DEFAULT} here; the list ends with the NULL entry. The DEFAULT is an SQL
+ * literal both dialects read alike ('text', a number, NULL). */
 static const struct store_audited_col AUDITED_COLS[] = {
     {NULL, 0, NULL, NULL},
 };
+
+static int is_pg(const struct ss_store *st)
+{
+    return store_backend(st) == STORE_PG;
+}
+
+/* 1 when a database at schema `version` has what migration m made. On
+ * PostgreSQL migration 1 made everything up to STORE_SCHEMA_PG_BASE. */
+static int schema_has(const struct ss_store *st, int version, int m)
+{
+    if (is_pg(st) && version >= 1 && m <= STORE_SCHEMA_PG_BASE)
+        return 1;
+    return version >= m;
+}
 
 /* The i-th audited table: the built-in ones, then a test migration's
  * (store_test.h). 0 past the last. */
@@ -98,12 +159,18 @@ static int audited_at(size_t i, struct store_audited *out)
     i -= SS_ARRAY_LEN(AUDITED);
     if (!(t = store_test_extra(&version)) || i >= t->ntables)
         return 0;
+    memset(out, 0, sizeof *out);
     out->table = t->tables[i].table;
     out->since = version;
     out->id = t->tables[i].id;
-    out->update_of = 0;
     out->cols = t->tables[i].cols;
     return 1;
+}
+
+/* The row identity of table a on st's backend. */
+static const char *ident(const struct ss_store *st, const struct store_audited *a)
+{
+    return is_pg(st) && a->pg_id ? a->pg_id : a->id;
 }
 
 /* The i-th added column, built-in then a test migration's. 0 past the last. */
@@ -145,29 +212,35 @@ static void cols_at(const struct store_audited *a, int version, struct ss_buf *b
 #define PK_HEX (2 * crypto_sign_PUBLICKEYBYTES + 1)
 #define SIG_HEX (2 * crypto_sign_BYTES + 1)
 
-/* json_object('c1', P.c1, 'c2', P.c2, ...) */
-static void row_image(struct ss_buf *b, const char *cols, const char *prefix)
+/* PostgreSQL functions take at most 100 arguments: an image of more
+ * columns is several jsonb_build_object joined by ||. */
+#define PG_PAIRS 40
+
+/* The row image of the columns cols of row P: SQLite json_object('c1',
+ * P.c1, ...); PostgreSQL (jsonb_build_object('c1', P.c1, ...) || ...). */
+static void row_image(struct ss_buf *b, int pg, const char *cols, const char *prefix)
 {
     const char *c = cols, *comma;
+    int n = 0;
 
-    ss_buf_puts(b, "json_object(");
+    ss_buf_puts(b, pg ? "(jsonb_build_object(" : "json_object(");
     for (;;) {
-        size_t n;
+        size_t len;
         comma = strchr(c, ',');
-        n = comma ? (size_t)(comma - c) : strlen(c);
-        ss_buf_printf(b, "'%.*s',%s.%.*s", (int)n, c, prefix, (int)n, c);
+        len = comma ? (size_t)(comma - c) : strlen(c);
+        ss_buf_printf(b, "'%.*s',%s.%.*s", (int)len, c, prefix, (int)len, c);
         if (!comma)
             break;
-        ss_buf_putc(b, ',');
+        ss_buf_puts(b, pg && ++n % PG_PAIRS == 0 ? ") || jsonb_build_object(" : ",");
         c = comma + 1;
     }
-    ss_buf_putc(b, ')');
+    ss_buf_puts(b, pg ? "))" : ")");
 }
 
 /* The three triggers of table a, with the image cols; drop: drop the
  * table's triggers first (a migration that adds a column makes them
- * again). Tables audited since migration 2 keep the exact text that
- * migration always produced. */
+ * again). SQLite: tables audited since migration 2 keep the exact text
+ * that migration always produced. */
 static void triggers_sql(struct ss_buf *b, const struct store_audited *a, const char *cols,
                          int drop)
 {
@@ -190,8 +263,40 @@ static void triggers_sql(struct ss_buf *b, const struct store_audited *a, const 
                       : k == 1 ? "update"
                                : "delete",
                       a->table, ev[k][2], a->id);
-        row_image(b, cols, ev[k][2]);
+        row_image(b, 0, cols, ev[k][2]);
         ss_buf_puts(b, "); END;\n");
+    }
+}
+
+/* PostgreSQL: the table's trigger function and its three row triggers.
+ * The function refuses a change made without an actor. */
+static void pg_triggers_sql(struct ss_buf *b, const struct store_audited *a, const char *id,
+                            const char *cols, int drop)
+{
+    static const char *const ev[3][2] = {{"ins", "INSERT"}, {"upd", "UPDATE"}, {"del", "DELETE"}};
+    size_t k;
+
+    for (k = 0; drop && k < 3; k++)
+        ss_buf_printf(b, "DROP TRIGGER IF EXISTS audit_%s_%s ON %s;\n", a->table, ev[k][0],
+                      a->table);
+    ss_buf_printf(b,
+                  "CREATE OR REPLACE FUNCTION audit_%s() RETURNS trigger LANGUAGE plpgsql AS "
+                  "$audit$\nDECLARE r %s;\nBEGIN\n"
+                  "  IF coalesce(current_setting('shishi.actor', true), '') = '' THEN\n"
+                  "    RAISE EXCEPTION 'shishi: %% on %s without an acting user (shishi.actor "
+                  "is not set): nothing is written by nobody', TG_OP;\n"
+                  "  END IF;\n"
+                  "  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;\n"
+                  "  INSERT INTO audit_pending(action, tbl, row_id, row_json) VALUES "
+                  "(lower(TG_OP), '%s', r.%s, CAST(",
+                  a->table, a->table, a->table, a->table, id);
+    row_image(b, 1, cols, "r");
+    ss_buf_puts(b, " AS text));\n  RETURN NULL;\nEND\n$audit$;\n");
+    for (k = 0; k < 3; k++) {
+        ss_buf_printf(b, "CREATE TRIGGER audit_%s_%s AFTER %s ", a->table, ev[k][0], ev[k][1]);
+        if (k == 1 && a->update_of)
+            ss_buf_printf(b, "OF %s ", cols);
+        ss_buf_printf(b, "ON %s FOR EACH ROW EXECUTE FUNCTION audit_%s();\n", a->table, a->table);
     }
 }
 
@@ -200,15 +305,19 @@ static int backfill(struct ss_store *st, const struct store_audited *a, const ch
                     struct ss_err *err)
 {
     struct ss_buf q;
-    int rc;
+    int rc, pg = is_pg(st);
 
     ss_buf_init(&q, 1 << 16);
     ss_buf_printf(&q,
-                  "INSERT INTO audit_log(action, tbl, row_id, row_json) "
+                  "INSERT INTO %s(action, tbl, row_id, row_json) "
                   "SELECT 'insert', '%s', t.%s, ",
-                  a->table, a->id);
-    row_image(&q, cols, "t");
-    ss_buf_printf(&q, " FROM %s t ORDER BY t.%s", a->table, a->id);
+                  pg ? "audit_pending" : "audit_log", a->table, ident(st, a));
+    if (pg)
+        ss_buf_puts(&q, "CAST(");
+    row_image(&q, pg, cols, "t");
+    if (pg)
+        ss_buf_puts(&q, " AS text)");
+    ss_buf_printf(&q, " FROM %s t ORDER BY t.%s", a->table, ident(st, a));
     rc = q.err ? ss_err_set(err, SS_EDB, "db", "audit backfill too long")
                : store_exec(st, q.data, err);
     ss_buf_cleanup(&q);
@@ -250,23 +359,33 @@ int store_audit_migrate(struct ss_store *st, int version, struct ss_err *err)
     struct ss_buf b, cols;
     struct store_audited a;
     size_t i;
-    int rc = SS_OK;
+    int rc = SS_OK, pg = is_pg(st), image = version;
 
+    /* PostgreSQL's migration 1 is the schema as of its base version */
+    if (pg && version > 1 && version <= STORE_SCHEMA_PG_BASE)
+        return SS_OK;
+    if (pg && version == 1)
+        image = STORE_SCHEMA_PG_BASE;
     ss_buf_init(&b, 1 << 20);
     ss_buf_init(&cols, 1 << 14);
-    for (i = 0; audited_at(i, &a); i++)
-        if (a.since == version || (a.since < version && adds_to(&a, version))) {
+    for (i = 0; audited_at(i, &a); i++) {
+        int starts = image == version ? a.since == version : a.since <= image;
+        if (starts || (a.since < version && adds_to(&a, version))) {
             ss_buf_reset(&cols);
-            cols_at(&a, version, &cols);
-            triggers_sql(&b, &a, cols.data, a.since < version);
+            cols_at(&a, image, &cols);
+            if (pg)
+                pg_triggers_sql(&b, &a, ident(st, &a), cols.data, !starts);
+            else
+                triggers_sql(&b, &a, cols.data, !starts);
         }
+    }
     if (b.len)
         rc = b.err || cols.err ? ss_err_set(err, SS_EDB, "db", "audit triggers too long")
                                : store_exec(st, b.data, err);
     for (i = 0; audited_at(i, &a) && !rc; i++)
-        if (a.since == version) {
+        if (image == version ? a.since == version : a.since <= image) {
             ss_buf_reset(&cols);
-            cols_at(&a, version, &cols);
+            cols_at(&a, image, &cols);
             rc = backfill(st, &a, cols.data, err);
         }
     ss_buf_cleanup(&cols);
@@ -274,7 +393,9 @@ int store_audit_migrate(struct ss_store *st, int version, struct ss_err *err)
     return rc;
 }
 
-static void entry_hash(sqlite3_stmt *s, const char *actor, const char *prev, char out[65])
+/* The hash of the entry in columns 0 to 5 of s (id, at, action, tbl,
+ * row_id, row_json, as text), sealed by actor after prev. */
+static void entry_hash(struct store_stmt *s, const char *actor, const char *prev, char out[65])
 {
     crypto_hash_sha256_state h;
     unsigned char d[crypto_hash_sha256_BYTES];
@@ -282,10 +403,10 @@ static void entry_hash(sqlite3_stmt *s, const char *actor, const char *prev, cha
     int col;
 
     crypto_hash_sha256_init(&h);
-    for (col = 0; col < 6; col++) { /* id, at, action, tbl, row_id, row_json */
-        const unsigned char *t = sqlite3_column_text(s, col);
+    for (col = 0; col < 6; col++) {
+        const char *t = store_col_text(s, col);
         if (t)
-            crypto_hash_sha256_update(&h, t, (unsigned long long)sqlite3_column_bytes(s, col));
+            crypto_hash_sha256_update(&h, (const unsigned char *)t, strlen(t));
         crypto_hash_sha256_update(&h, &SEP, 1);
     }
     crypto_hash_sha256_update(&h, (const unsigned char *)actor, strlen(actor));
@@ -311,6 +432,24 @@ static int pk_from_hex(const char *hex, unsigned char pk[crypto_sign_PUBLICKEYBY
 static void pk_to_hex(const unsigned char pk[crypto_sign_PUBLICKEYBYTES], char out[PK_HEX])
 {
     sodium_bin2hex(out, PK_HEX, pk, crypto_sign_PUBLICKEYBYTES);
+}
+
+/* What an audit_key entry records, {"public_key":HEX,"signed_from":N}: 0
+ * with the key and the first signed entry, -1 when row_json is not that. */
+static int key_entry_read(const char *row_json, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+                          int64_t *from)
+{
+    json_t *o = row_json ? json_loads(row_json, 0, NULL) : NULL;
+    json_t *k = json_object_get(o, "public_key"), *f = json_object_get(o, "signed_from");
+    int rc = -1;
+
+    *from = 0;
+    if (json_is_string(k) && json_is_integer(f) && pk_from_hex(json_string_value(k), pk) == 0) {
+        *from = (int64_t)json_integer_value(f);
+        rc = 0;
+    }
+    json_decref(o);
+    return rc;
 }
 
 /* The signed message: the domain, then the entry's hash in hex. */
@@ -343,11 +482,10 @@ static int sig_ok(const char *sighex, const char hash[65],
 static int logged_key(struct ss_store *st, int in_tx, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
                       int64_t *entry, int64_t *from)
 {
-    sqlite3_stmt *s = store_lite_prepare(
+    struct store_stmt *s = store_prepare(
         st,
-        "SELECT id, json_extract(row_json, '$.public_key'), "
-        "json_extract(row_json, '$.signed_from') FROM audit_log "
-        "WHERE action = 'audit_key' AND tbl = 'event' AND (hash IS NOT NULL OR id >= ?) "
+        "SELECT id, row_json FROM audit_log "
+        "WHERE action = 'audit_key' AND tbl = 'event' AND (hash IS NOT NULL OR id >= ?1) "
         "ORDER BY id LIMIT 1",
         NULL);
     int rc = 0, step;
@@ -355,16 +493,15 @@ static int logged_key(struct ss_store *st, int in_tx, unsigned char pk[crypto_si
     *entry = *from = 0;
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, in_tx ? st->seal_from : INT64_MAX);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        *entry = sqlite3_column_int64(s, 0);
-        *from = sqlite3_column_int64(s, 2);
-        rc = pk_from_hex((const char *)sqlite3_column_text(s, 1), pk) == 0 ? 1 : -1;
-    } else if (step != SQLITE_DONE) {
+    store_bind_int64(s, 1, in_tx ? st->seal_from : INT64_MAX);
+    step = store_step(s);
+    if (step == STORE_ROW) {
+        *entry = store_col_int64(s, 0);
+        rc = key_entry_read(store_col_text(s, 1), pk, from) == 0 ? 1 : -1;
+    } else if (step != STORE_DONE) {
         rc = -1;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
@@ -432,28 +569,42 @@ out:
     return rc;
 }
 
-/* Append the entry that records the key and where signing begins: the
- * first entry of this transaction. */
-static int record_key(struct ss_store *st, struct ss_err *err)
+/* Append an entry of this transaction that is not a row change (the
+ * triggers write those): into audit_log on SQLite, audit_pending on
+ * PostgreSQL, numbered when sealed. row_json is valid JSON text, written
+ * as PostgreSQL's jsonb writes it there. */
+static int append_event(struct ss_store *st, const char *action, const char *row_json,
+                        struct ss_err *err)
 {
-    sqlite3_stmt *s =
-        store_lite_prepare(st,
-                           "INSERT INTO audit_log(action, tbl, row_id, row_json) VALUES "
-                           "('audit_key', 'event', 0, "
-                           "json_object('public_key', ?1, 'signed_from', ?2))",
-                           err);
-    char hex[PK_HEX];
+    struct store_stmt *s =
+        store_prepare(st,
+                      STORE_SQL(st,
+                                "INSERT INTO audit_log(action, tbl, row_id, row_json) "
+                                "VALUES (?1, 'event', 0, json(?2))",
+                                "INSERT INTO audit_pending(action, tbl, row_id, row_json) "
+                                "VALUES (?1, 'event', 0, CAST(CAST(?2 AS jsonb) AS text))"),
+                      err);
     int rc;
 
     if (!s)
         return SS_EDB;
-    pk_to_hex(st->key->pk, hex);
-    sqlite3_bind_text(s, 1, hex, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, st->seal_from);
-    rc =
-        sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "recording the audit key");
-    sqlite3_finalize(s);
+    store_bind_text(s, 1, action);
+    store_bind_text(s, 2, row_json);
+    rc = store_step(s) == STORE_DONE ? SS_OK : store_db_error(st, err, "writing the audit log");
+    store_finalize(s);
     return rc;
+}
+
+/* Append the entry that records the key and where signing begins: the
+ * first entry of this transaction. */
+static int record_key(struct ss_store *st, struct ss_err *err)
+{
+    char hex[PK_HEX], json[PK_HEX + 64];
+
+    pk_to_hex(st->key->pk, hex);
+    snprintf(json, sizeof json, "{\"public_key\":\"%s\",\"signed_from\":%lld}", hex,
+             (long long)st->seal_from);
+    return append_event(st, "audit_key", json, err);
 }
 
 void store_audit_close(struct ss_store *st)
@@ -469,6 +620,10 @@ void store_audit_close(struct ss_store *st)
 
 int store_audit_begin(struct ss_store *st, struct ss_err *err)
 {
+    /* PostgreSQL: known once the seal holds its lock (pg_seal_lock) */
+    st->seal_from = 0;
+    if (is_pg(st))
+        return SS_OK;
     st->seal_from = 1;
     if (ss_store_schema_version(st) < 2)
         return SS_OK;
@@ -476,20 +631,81 @@ int store_audit_begin(struct ss_store *st, struct ss_err *err)
     return st->seal_from > 0 ? SS_OK : store_db_error(st, err, "reading the audit log");
 }
 
+/* PostgreSQL: take the seal's lock (once per transaction), then, in a
+ * statement of its own (a snapshot taken after the lock), the entry this
+ * transaction's entries are numbered from. */
+static int pg_seal_lock(struct ss_store *st, struct ss_err *err)
+{
+    struct store_stmt *s;
+    int rc;
+
+    if (st->seal_from > 0)
+        return SS_OK;
+    if (!(s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1)", err)))
+        return SS_EDB;
+    store_bind_int64(s, 1, SEAL_LOCK);
+    rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "locking the audit log");
+    store_finalize(s);
+    if (rc)
+        return rc;
+    st->seal_from = store_int64(st, "SELECT coalesce(max(id), 0) + 1 FROM audit_log", -1);
+    return st->seal_from > 0 ? SS_OK : store_db_error(st, err, "reading the audit log");
+}
+
+/* PostgreSQL, under the seal's lock: this transaction's pending entries
+ * into audit_log, numbered after its last entry in the order written. */
+static int pg_number(struct ss_store *st, struct ss_err *err)
+{
+    return store_exec(st,
+                      "WITH moved AS (DELETE FROM audit_pending"
+                      " WHERE xact = pg_current_xact_id_if_assigned()"
+                      " RETURNING id, at, action, tbl, row_id, row_json)"
+                      " INSERT INTO audit_log(id, at, action, tbl, row_id, row_json)"
+                      " SELECT (SELECT coalesce(max(id), 0) FROM audit_log)"
+                      " + row_number() OVER (ORDER BY m.id), m.at, m.action, m.tbl, m.row_id,"
+                      " m.row_json FROM moved m ORDER BY m.id",
+                      err);
+}
+
+/* 1 when the open transaction wrote entries not sealed yet, 0 when not,
+ * <0 on error. */
+static int unsealed(struct ss_store *st)
+{
+    struct store_stmt *q = store_prepare(
+        st,
+        STORE_SQL(st, "SELECT 1 FROM audit_log WHERE id >= ?1 AND hash IS NULL LIMIT 1",
+                  "SELECT 1 FROM audit_pending WHERE xact = pg_current_xact_id_if_assigned()"
+                  " LIMIT 1"),
+        NULL);
+    int step;
+
+    if (!q)
+        return SS_EDB;
+    if (!is_pg(st))
+        store_bind_int64(q, 1, st->seal_from);
+    step = store_step(q);
+    store_finalize(q);
+    return step == STORE_ROW ? 1 : step == STORE_DONE ? 0 : SS_EDB;
+}
+
+/* The hash of the last sealed entry before this transaction's. */
 static int last_hash(struct ss_store *st, char out[65])
 {
-    sqlite3_stmt *s = store_lite_prepare(
-        st, "SELECT hash FROM audit_log WHERE id < ? AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+    struct store_stmt *s = store_prepare(
+        st,
+        "SELECT hash FROM audit_log WHERE id < ?1 AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
         NULL);
+    int step;
 
     out[0] = '\0';
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, st->seal_from);
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-        snprintf(out, 65, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    return SS_OK;
+    store_bind_int64(s, 1, st->seal_from);
+    step = store_step(s);
+    if (step == STORE_ROW && store_col_text(s, 0))
+        snprintf(out, 65, "%s", store_col_text(s, 0));
+    store_finalize(s);
+    return step == STORE_FAIL ? SS_EDB : SS_OK;
 }
 
 /* Sign entry `id` (whose hash is `hash`) with the connection's key. */
@@ -497,105 +713,158 @@ static int sign_entry(struct ss_store *st, int64_t id, const char hash[65], stru
 {
     unsigned char sig[crypto_sign_BYTES], m[SIG_DOMAIN_LEN + 64];
     char hex[SIG_HEX];
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int rc;
 
     sig_message(hash, m);
     crypto_sign_detached(sig, NULL, m, sizeof m, st->key->sk);
     sodium_bin2hex(hex, sizeof hex, sig, sizeof sig);
-    if (!(s = store_lite_prepare(st, "UPDATE audit_log SET sig = ? WHERE id = ?", err)))
+    if (!(s = store_prepare(st, "UPDATE audit_log SET sig = ?1 WHERE id = ?2", err)))
         return SS_EDB;
-    sqlite3_bind_text(s, 1, hex, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, id);
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "signing the audit log");
-    sqlite3_finalize(s);
+    store_bind_text(s, 1, hex);
+    store_bind_int64(s, 2, id);
+    rc = store_step(s) == STORE_DONE ? SS_OK : store_db_error(st, err, "signing the audit log");
+    store_finalize(s);
+    return rc;
+}
+
+/* Entries sealed per round trip: how many are read at once, and on
+ * PostgreSQL written back in one statement. */
+#define SEAL_BATCH 256
+
+/* Write the seals of a batch back: n entries, ids[i] with prev[i] and
+ * hash[i]. SQLite: one UPDATE per entry (in process, cheap); PostgreSQL:
+ * one UPDATE ... FROM (VALUES ...) for the batch. */
+static int seal_write(struct ss_store *st, size_t n, const int64_t *ids, char (*prev)[65],
+                      char (*hash)[65], struct ss_err *err)
+{
+    struct store_stmt *u;
+    struct ss_buf q;
+    size_t i;
+    int rc = SS_OK;
+
+    if (!n)
+        return SS_OK;
+    if (!is_pg(st)) {
+        if (!(u = store_prepare(
+                  st, "UPDATE audit_log SET actor = ?1, prev = ?2, hash = ?3 WHERE id = ?4", err)))
+            return SS_EDB;
+        for (i = 0; i < n && !rc; i++) {
+            store_reset(u);
+            store_bind_text(u, 1, st->actor);
+            store_bind_text(u, 2, prev[i]);
+            store_bind_text(u, 3, hash[i]);
+            store_bind_int64(u, 4, ids[i]);
+            if (store_step(u) != STORE_DONE)
+                rc = store_db_error(st, err, "sealing the audit log");
+        }
+        store_finalize(u);
+        return rc;
+    }
+    ss_buf_init(&q, 1 << 20);
+    ss_buf_puts(&q,
+                "UPDATE audit_log AS a SET actor = ?1, prev = v.prev, hash = v.hash FROM (VALUES ");
+    for (i = 0; i < n; i++)
+        ss_buf_printf(&q, "%s(CAST(?%zu AS BIGINT), CAST(?%zu AS TEXT), CAST(?%zu AS TEXT))",
+                      i ? ", " : "", 2 + 3 * i, 3 + 3 * i, 4 + 3 * i);
+    ss_buf_puts(&q, ") AS v(id, prev, hash) WHERE a.id = v.id");
+    u = q.err ? NULL : store_prepare(st, q.data, err);
+    ss_buf_cleanup(&q);
+    if (!u)
+        return SS_EDB;
+    store_bind_text(u, 1, st->actor);
+    for (i = 0; i < n; i++) {
+        store_bind_int64(u, (int)(2 + 3 * i), ids[i]);
+        store_bind_text(u, (int)(3 + 3 * i), prev[i]);
+        store_bind_text(u, (int)(4 + 3 * i), hash[i]);
+    }
+    if (store_step(u) != STORE_DONE || store_changes(u) != (int64_t)n)
+        rc = store_db_error(st, err, "sealing the audit log");
+    store_finalize(u);
+    return rc;
+}
+
+/* Chain this transaction's entries (from st->seal_from on) after prev,
+ * with the transaction's actor. *last receives the last one's id, prev
+ * its hash. */
+static int chain(struct ss_store *st, char prev[65], int64_t *last, struct ss_err *err)
+{
+    struct store_stmt *s = store_prepare(st,
+                                         "SELECT id, at, action, tbl, row_id, row_json FROM "
+                                         "audit_log WHERE id >= ?1 AND id > ?2 AND hash IS NULL "
+                                         "ORDER BY id LIMIT ?3",
+                                         err);
+    int rc = SS_OK, step = STORE_DONE;
+    size_t n;
+
+    if (!s)
+        return SS_EDB;
+    do {
+        int64_t batch_ids[SEAL_BATCH];
+        char batch_prev[SEAL_BATCH][65], batch_hash[SEAL_BATCH][65];
+
+        store_reset(s);
+        store_bind_int64(s, 1, st->seal_from);
+        store_bind_int64(s, 2, *last);
+        store_bind_int64(s, 3, SEAL_BATCH);
+        for (n = 0; (step = store_step(s)) == STORE_ROW; n++) {
+            batch_ids[n] = store_col_int64(s, 0);
+            memcpy(batch_prev[n], prev, 65);
+            entry_hash(s, st->actor, prev, batch_hash[n]);
+            memcpy(prev, batch_hash[n], 65);
+        }
+        if (step != STORE_DONE) {
+            rc = store_db_error(st, err, "sealing the audit log");
+            break;
+        }
+        if (n)
+            *last = batch_ids[n - 1];
+        rc = seal_write(st, n, batch_ids, batch_prev, batch_hash, err);
+    } while (!rc && n == SEAL_BATCH);
+    store_finalize(s);
     return rc;
 }
 
 int store_audit_seal(struct ss_store *st, struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL, *u = NULL;
-    char prev[65], hash[65];
-    int version = ss_store_schema_version(st), signing = version >= STORE_SCHEMA_SIGNED;
-    int rc = SS_OK, step, logged;
+    char prev[65];
+    int version = ss_store_schema_version(st), pg = is_pg(st);
+    int signing = schema_has(st, version, STORE_SCHEMA_SIGNED);
+    int rc = SS_OK, logged, any;
     int64_t last = 0;
-    sqlite3_stmt *q;
 
-    if (version < 2)
+    if (!schema_has(st, version, 2))
         return SS_OK;
     /* nothing written: nothing to seal, and no key needed */
-    if (!(q = store_lite_prepare(
-              st, "SELECT 1 FROM audit_log WHERE id >= ? AND hash IS NULL LIMIT 1", err)))
-        return SS_EDB;
-    sqlite3_bind_int64(q, 1, st->seal_from);
-    step = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (step == SQLITE_DONE)
-        return SS_OK;
-    if (step != SQLITE_ROW)
+    if ((any = unsealed(st)) < 0)
         return store_db_error(st, err, "reading the audit log");
+    if (!any)
+        return SS_OK;
+    if (pg && ((rc = pg_seal_lock(st, err)) || (rc = pg_number(st, err))))
+        return rc;
     if (signing && ((rc = key_ready(st, &logged, err)) || (!logged && (rc = record_key(st, err)))))
+        return rc;
+    if (pg && (rc = pg_number(st, err))) /* the key's record, if it was just made */
         return rc;
     if ((rc = last_hash(st, prev)))
         return store_db_error(st, err, "reading the audit log");
-    s = store_lite_prepare(st,
-                           "SELECT id, at, action, tbl, row_id, row_json FROM audit_log "
-                           "WHERE id >= ? AND hash IS NULL ORDER BY id",
-                           err);
-    u = store_lite_prepare(st, "UPDATE audit_log SET actor = ?, prev = ?, hash = ? WHERE id = ?",
-                           err);
-    if (!s || !u) {
-        rc = SS_EDB;
-        goto out;
-    }
-    sqlite3_bind_int64(s, 1, st->seal_from);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        entry_hash(s, st->actor, prev, hash);
-        last = sqlite3_column_int64(s, 0);
-        sqlite3_reset(u);
-        sqlite3_bind_text(u, 1, st->actor, -1, SQLITE_STATIC);
-        sqlite3_bind_text(u, 2, prev, -1, SQLITE_STATIC);
-        sqlite3_bind_text(u, 3, hash, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(u, 4, last);
-        if (sqlite3_step(u) != SQLITE_DONE) {
-            rc = store_db_error(st, err, "sealing the audit log");
-            goto out;
-        }
-        memcpy(prev, hash, sizeof prev);
-    }
-    if (step != SQLITE_DONE)
-        rc = store_db_error(st, err, "sealing the audit log");
-    else if (signing && last)
+    if ((rc = chain(st, prev, &last, err)))
+        return rc;
+    if (signing && last)
         rc = sign_entry(st, last, prev, err);
-out:
-    sqlite3_finalize(s);
-    sqlite3_finalize(u);
     return rc;
 }
 
 int ss_store_audit_event(struct ss_store *st, const char *action, const char *detail_json,
                          struct ss_err *err)
 {
-    sqlite3_stmt *s;
     int rc;
 
     if (strcmp(action, "audit_key") == 0) /* the store's own */
         return ss_err_set(err, SS_EINVAL, "action", "'audit_key' is not an event to log");
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_lite_prepare(st,
-                           "INSERT INTO audit_log(action, tbl, row_id, row_json) "
-                           "VALUES (?, 'event', 0, json(?))",
-                           err);
-    if (!s) {
-        store_tx_rollback(st);
-        return SS_EDB;
-    }
-    sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
-    store_lite_bind_text(s, 2, detail_json ? detail_json : "{}");
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "writing the audit log");
-    sqlite3_finalize(s);
-    if (rc) {
+    if ((rc = append_event(st, action, detail_json ? detail_json : "{}", err))) {
         store_tx_rollback(st);
         return rc;
     }
@@ -666,17 +935,17 @@ struct signing {
     int64_t covered; /* the last entry a signature covers so far */
 };
 
-/* An audit_key entry (its public key and first signed entry in columns 10
- * and 11): the first sets the key; a later one with another key is a
- * failure (a key is never replaced). Returns 1 on a problem. */
-static int walk_key_entry(sqlite3_stmt *s, int64_t id, struct signing *g, struct ss_audit_result *r)
+/* An audit_key entry (row_json: its public key and first signed entry):
+ * the first sets the key; a later one with another key is a failure (a
+ * key is never replaced). Returns 1 on a problem. */
+static int walk_key_entry(const char *row_json, int64_t id, struct signing *g,
+                          struct ss_audit_result *r)
 {
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-    int64_t first = sqlite3_column_int64(s, 11);
+    int64_t first;
     char a[PK_HEX], b[PK_HEX];
 
-    if (pk_from_hex((const char *)sqlite3_column_text(s, 10), pk) != 0 ||
-        sqlite3_column_type(s, 11) != SQLITE_INTEGER || first < 1 || first > id)
+    if (key_entry_read(row_json, pk, &first) != 0 || first < 1 || first > id)
         return found(r, id, "entry %lld should record the signing key, but it cannot be read",
                      (long long)id);
     if (g->logged) {
@@ -729,80 +998,92 @@ static int walk_signature(const char *sig, const char hash[65], int64_t id, stru
     return 0;
 }
 
-#define KEY_ENTRY "action = 'audit_key' AND tbl = 'event' AND json_valid(row_json)"
+/* The chain's walk: one entry (the current row of s) after prev. Returns
+ * 1 on a problem. */
+static int walk_entry(struct store_stmt *s, const struct ss_audit_anchor *anchor, char prev[65],
+                      struct signing *g, struct ss_audit_result *r)
+{
+    const char *action = store_col_text(s, 2), *tbl = store_col_text(s, 3);
+    const char *actor = store_col_text(s, 6), *p = store_col_text(s, 7);
+    const char *h = store_col_text(s, 8), *sig = store_col_text(s, 9);
+    int64_t id = store_col_int64(s, 0);
+    char hash[65];
+    int bad = 0;
 
-static int verify_chain(struct ss_store *st, const struct ss_audit_expect *want,
+    if (!h || !actor || !p)
+        return found(r, id, "entry %lld was never sealed: it was written outside shishi",
+                     (long long)id);
+    entry_hash(s, actor, prev, hash);
+    if (strcmp(p, prev) != 0)
+        bad = found(r, id,
+                    "entry %lld does not follow the entry before it (one was removed or "
+                    "reordered)",
+                    (long long)id);
+    else if (strcmp(h, hash) != 0)
+        bad =
+            found(r, id, "entry %lld (%s %s %lld) was changed after it was written", (long long)id,
+                  action ? action : "", tbl ? tbl : "", (long long)store_col_int64(s, 4));
+    else if (anchor && id == anchor->entry && strcmp(hash, anchor->hash) != 0)
+        bad = found(r, id,
+                    "entry %lld does not have the anchored hash: the log was rewritten at "
+                    "or before it",
+                    (long long)id);
+    else if (tbl && action && strcmp(tbl, "event") == 0 && strcmp(action, "audit_key") == 0)
+        bad = walk_key_entry(store_col_text(s, 5), id, g, r);
+    if (!bad && sig)
+        bad = walk_signature(sig, hash, id, g, r);
+    if (bad)
+        return 1;
+    memcpy(prev, hash, 65);
+    r->head_entry = id;
+    memcpy(r->head_hash, hash, sizeof r->head_hash);
+    return 0;
+}
+
+/* Entries read per round trip while walking the chain. */
+#define WALK_PAGE 2048
+
+static int verify_chain(struct ss_store *st, int version, const struct ss_audit_expect *want,
                         struct ss_audit_result *r)
 {
-    /* columns 10 and 11: what an audit_key entry records */
-    sqlite3_stmt *s = store_lite_prepare(
-        st,
-        ss_store_schema_version(st) >= STORE_SCHEMA_SIGNED
-            ? "SELECT id, at, action, tbl, row_id, row_json, actor, prev, hash, sig, "
-              "CASE WHEN " KEY_ENTRY " THEN json_extract(row_json, '$.public_key') END, "
-              "CASE WHEN " KEY_ENTRY " THEN json_extract(row_json, '$.signed_from') END "
-              "FROM audit_log ORDER BY id"
-            : "SELECT id, at, action, tbl, row_id, row_json, actor, prev, hash, NULL, NULL, NULL "
-              "FROM audit_log ORDER BY id",
-        NULL);
+    struct store_stmt *s =
+        store_prepare(st,
+                      schema_has(st, version, STORE_SCHEMA_SIGNED)
+                          ? "SELECT id, at, action, tbl, row_id, row_json, actor, prev, hash, sig "
+                            "FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2"
+                          : "SELECT id, at, action, tbl, row_id, row_json, actor, prev, hash, NULL "
+                            "FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2",
+                      NULL);
     const struct ss_audit_anchor *anchor = want && want->anchor.entry ? &want->anchor : NULL;
     struct signing g;
-    char prev[65] = "", hash[65];
-    int step = SQLITE_DONE, anchored = 0, bad = 0;
-    int64_t first = 0;
+    char prev[65] = "";
+    int step = STORE_DONE, anchored = 0, bad = 0, n;
+    int64_t first = 0, after = 0;
 
     if (!s)
         return SS_EDB;
     memset(&g, 0, sizeof g);
     if (want && want->public_key[0] && pk_from_hex(want->public_key, g.want) == 0)
         g.given = 1;
-    while (!bad && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *action = (const char *)sqlite3_column_text(s, 2);
-        const char *tbl = (const char *)sqlite3_column_text(s, 3);
-        const char *actor = (const char *)sqlite3_column_text(s, 6);
-        const char *p = (const char *)sqlite3_column_text(s, 7);
-        const char *h = (const char *)sqlite3_column_text(s, 8);
-        const char *sig = (const char *)sqlite3_column_text(s, 9);
-        int64_t id = sqlite3_column_int64(s, 0);
-
-        r->entries++;
-        if (!first)
-            first = id;
-        if (anchor && id == anchor->entry)
-            anchored = 1;
-        if (!h || !actor || !p) {
-            bad = found(r, id, "entry %lld was never sealed: it was written outside shishi",
-                        (long long)id);
-            break;
+    do {
+        store_reset(s);
+        store_bind_int64(s, 1, after);
+        store_bind_int64(s, 2, WALK_PAGE);
+        for (n = 0; !bad && (step = store_step(s)) == STORE_ROW; n++) {
+            int64_t id = store_col_int64(s, 0);
+            r->entries++;
+            if (!first)
+                first = id;
+            if (anchor && id == anchor->entry)
+                anchored = 1;
+            bad = walk_entry(s, anchor, prev, &g, r);
+            after = id;
         }
-        entry_hash(s, actor, prev, hash);
-        if (strcmp(p, prev) != 0)
-            bad = found(r, id,
-                        "entry %lld does not follow the entry before it (one was removed or "
-                        "reordered)",
-                        (long long)id);
-        else if (strcmp(h, hash) != 0)
-            bad = found(r, id, "entry %lld (%s %s %lld) was changed after it was written",
-                        (long long)id, action, tbl, (long long)sqlite3_column_int64(s, 4));
-        else if (anchor && id == anchor->entry && strcmp(hash, anchor->hash) != 0)
-            bad = found(r, id,
-                        "entry %lld does not have the anchored hash: the log was rewritten at "
-                        "or before it",
-                        (long long)id);
-        else if (strcmp(tbl, "event") == 0 && strcmp(action, "audit_key") == 0)
-            bad = walk_key_entry(s, id, &g, r);
-        if (!bad && sig)
-            bad = walk_signature(sig, hash, id, &g, r);
-        if (bad)
-            break;
-        memcpy(prev, hash, sizeof prev);
-        r->head_entry = id;
-        memcpy(r->head_hash, hash, sizeof r->head_hash);
-    }
-    sqlite3_finalize(s);
+    } while (!bad && step == STORE_DONE && n == WALK_PAGE);
+    store_finalize(s);
     if (bad)
         return SS_OK;
-    if (step != SQLITE_DONE)
+    if (step != STORE_DONE)
         return SS_EDB;
     if (anchor && !anchored)
         found(r, anchor->entry, "the anchored entry %lld is not in the log: entries were removed",
@@ -824,20 +1105,46 @@ static int verify_chain(struct ss_store *st, const struct ss_audit_expect *want,
     return SS_OK;
 }
 
+/* PostgreSQL: entries left in audit_pending were written by a transaction
+ * that committed without sealing them (outside shishi). */
+static int verify_pending(struct ss_store *st, struct ss_audit_result *r)
+{
+    struct store_stmt *s = store_prepare(
+        st, "SELECT action, tbl, row_id FROM audit_pending ORDER BY id LIMIT 1", NULL);
+    int step;
+
+    if (!s)
+        return SS_EDB;
+    if ((step = store_step(s)) == STORE_ROW)
+        found(r, -1,
+              "an entry (%s %s %lld) was never sealed: it was written outside shishi, by a "
+              "transaction that committed without its seal",
+              store_col_text(s, 0), store_col_text(s, 1), (long long)store_col_int64(s, 2));
+    store_finalize(s);
+    return step == STORE_FAIL ? SS_EDB : SS_OK;
+}
+
 /* The log's last image of a row, as the table's image at `version` reads
  * it: an entry written before a column was added lacks its key, and the
  * row then holds the column's DEFAULT. */
-static void logged_image(struct ss_buf *q, const struct store_audited *a, int version)
+static void logged_image(struct ss_buf *q, int pg, const struct store_audited *a, int version)
 {
     struct store_audited_col c;
     size_t i;
     int n = 0;
 
     for (i = 0; added_at(i, &c); i++)
-        if (strcmp(c.table, a->table) == 0 && c.since <= version)
-            ss_buf_printf(q, "%s'$.%s', %s", n++ ? ", " : "json_insert(a.row_json, ", c.col,
-                          c.dflt);
-    ss_buf_puts(q, n ? ")" : "a.row_json");
+        if (strcmp(c.table, a->table) == 0 && c.since <= version) {
+            if (pg)
+                ss_buf_printf(q, "%s'%s', %s", n++ ? ", " : "(jsonb_build_object(", c.col, c.dflt);
+            else
+                ss_buf_printf(q, "%s'$.%s', %s", n++ ? ", " : "json_insert(a.row_json, ", c.col,
+                              c.dflt);
+        }
+    if (pg)
+        ss_buf_puts(q, n ? ") || CAST(a.row_json AS jsonb))" : "CAST(a.row_json AS jsonb)");
+    else
+        ss_buf_puts(q, n ? ")" : "a.row_json");
 }
 
 /* Compare one table with the log's last image of each of its rows. */
@@ -845,8 +1152,9 @@ static int verify_table(struct ss_store *st, const struct store_audited *a, int 
                         struct ss_audit_result *r)
 {
     struct ss_buf q, cols;
-    sqlite3_stmt *s = NULL;
-    int rc = SS_OK;
+    struct store_stmt *s = NULL;
+    const char *id = ident(st, a);
+    int rc = SS_OK, pg = is_pg(st), step;
 
     ss_buf_init(&q, 1 << 16);
     ss_buf_init(&cols, 1 << 14);
@@ -854,24 +1162,23 @@ static int verify_table(struct ss_store *st, const struct store_audited *a, int 
     /* rows whose image differs from the log's last image, or that the log
      * never saw, or last saw deleted */
     ss_buf_printf(&q,
-                  "WITH last AS (SELECT tbl, row_id, max(id) AS id FROM audit_log "
+                  "WITH last AS (SELECT row_id, max(id) AS id FROM audit_log "
                   " WHERE tbl = '%s' GROUP BY row_id) "
                   "SELECT t.%s, l.id, a.action FROM %s t "
                   "LEFT JOIN last l ON l.row_id = t.%s "
                   "LEFT JOIN audit_log a ON a.id = l.id "
                   "WHERE a.id IS NULL OR a.action = 'delete' OR ",
-                  a->table, a->id, a->table, a->id);
-    logged_image(&q, a, version);
-    ss_buf_puts(&q, " IS NOT ");
-    row_image(&q, cols.data, "t");
+                  a->table, id, a->table, id);
+    logged_image(&q, pg, a, version);
+    ss_buf_puts(&q, pg ? " IS DISTINCT FROM " : " IS NOT ");
+    row_image(&q, pg, cols.data, "t");
     ss_buf_puts(&q, " LIMIT 1");
-    s = store_lite_prepare(st, q.data, NULL);
-    if (!s) {
+    if (q.err || !(s = store_prepare(st, q.data, NULL))) {
         rc = SS_EDB;
         goto out;
     }
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t row = sqlite3_column_int64(s, 0), entry = sqlite3_column_int64(s, 1);
+    if ((step = store_step(s)) == STORE_ROW) {
+        int64_t row = store_col_int64(s, 0), entry = store_col_int64(s, 1);
         r->bad_entry = entry ? entry : -1;
         if (!entry)
             snprintf(r->what, sizeof r->what,
@@ -885,38 +1192,43 @@ static int verify_table(struct ss_store *st, const struct store_audited *a, int 
                      a->table, (long long)row, (long long)entry);
         goto out;
     }
-    sqlite3_finalize(s);
+    if (step == STORE_FAIL) {
+        rc = SS_EDB;
+        goto out;
+    }
+    store_finalize(s);
     ss_buf_reset(&q);
     ss_buf_printf(&q,
                   "WITH last AS (SELECT row_id, max(id) AS id FROM audit_log "
                   " WHERE tbl = '%s' GROUP BY row_id) "
                   "SELECT l.row_id, l.id FROM last l JOIN audit_log a ON a.id = l.id "
-                  "WHERE a.action != 'delete' AND NOT EXISTS "
+                  "WHERE a.action <> 'delete' AND NOT EXISTS "
                   "(SELECT 1 FROM %s t WHERE t.%s = l.row_id) LIMIT 1",
-                  a->table, a->table, a->id);
-    s = store_lite_prepare(st, q.data, NULL);
-    if (!s) {
+                  a->table, a->table, id);
+    if (q.err || !(s = store_prepare(st, q.data, NULL))) {
         rc = SS_EDB;
         goto out;
     }
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        r->bad_entry = sqlite3_column_int64(s, 1);
+    if ((step = store_step(s)) == STORE_ROW) {
+        r->bad_entry = store_col_int64(s, 1);
         snprintf(r->what, sizeof r->what,
                  "%s row %lld is missing, but the audit log never saw it deleted (entry %lld): "
                  "deleted behind shishi's back",
-                 a->table, (long long)sqlite3_column_int64(s, 0), (long long)r->bad_entry);
+                 a->table, (long long)store_col_int64(s, 0), (long long)r->bad_entry);
+    } else if (step == STORE_FAIL) {
+        rc = SS_EDB;
+        goto out;
     }
-    {
-        sqlite3_stmt *c;
-        ss_buf_reset(&q);
-        ss_buf_printf(&q, "SELECT count(*) FROM %s", a->table);
-        c = store_lite_prepare(st, q.data, NULL);
-        if (c && sqlite3_step(c) == SQLITE_ROW)
-            r->rows += sqlite3_column_int64(c, 0);
-        sqlite3_finalize(c);
-    }
+    store_finalize(s);
+    ss_buf_reset(&q);
+    ss_buf_printf(&q, "SELECT count(*) FROM %s", a->table);
+    s = q.err ? NULL : store_prepare(st, q.data, NULL);
+    if (s && store_step(s) == STORE_ROW)
+        r->rows += store_col_int64(s, 0);
+    else
+        rc = SS_EDB;
 out:
-    sqlite3_finalize(s);
+    store_finalize(s);
     ss_buf_cleanup(&q);
     ss_buf_cleanup(&cols);
     return rc;
@@ -925,26 +1237,29 @@ out:
 int ss_store_audit_verify(struct ss_store *st, const struct ss_audit_expect *want,
                           struct ss_audit_result *r, struct ss_err *err)
 {
-    int version = ss_store_schema_version(st), own = sqlite3_get_autocommit(st->db), rc = SS_OK;
+    int version = ss_store_schema_version(st), own = st->tx_depth == 0, rc = SS_OK;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     struct store_audited a;
     size_t i;
 
     memset(r, 0, sizeof *r);
-    if (version < 2)
+    if (!schema_has(st, version, 2))
         return ss_err_set(err, SS_EDB, "db", "this database has no audit log (schema too old)");
     if (want && want->public_key[0] && pk_from_hex(want->public_key, pk) != 0)
         return ss_err_set(err, SS_EINVAL, "public-key", "the public key is not 64 hex digits");
-    /* one read transaction: the chain and the tables as of one moment */
-    if (own && store_exec(st, "BEGIN", err))
+    /* one read transaction: the chain and the tables as of one moment
+     * (PostgreSQL: one snapshot for all its statements) */
+    if (own &&
+        store_exec(st, STORE_SQL(st, "BEGIN", "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
+                   err))
         return SS_EDB;
-    if (verify_chain(st, want, r))
+    if (verify_chain(st, version, want, r) || (is_pg(st) && !r->bad_entry && verify_pending(st, r)))
         rc = store_db_error(st, err, "reading the audit log");
     for (i = 0; !rc && !r->bad_entry && audited_at(i, &a); i++)
-        if (a.since <= version && verify_table(st, &a, version, r))
+        if (schema_has(st, version, a.since) && verify_table(st, &a, version, r))
             rc = store_db_error(st, err, "comparing the audited tables");
     if (own)
-        store_exec(st, "COMMIT", NULL);
+        store_exec(st, rc ? "ROLLBACK" : "COMMIT", NULL);
     return rc;
 }
 
@@ -959,7 +1274,7 @@ int ss_store_audit_key_info(struct ss_store *st, struct ss_audit_key_info *info,
     memset(info, 0, sizeof *info);
     if ((rc = store_audit_key_path(st, info->file, err)))
         return rc;
-    if (ss_store_schema_version(st) < STORE_SCHEMA_SIGNED)
+    if (!schema_has(st, ss_store_schema_version(st), STORE_SCHEMA_SIGNED))
         return ss_err_set(err, SS_EDB, "db",
                           "this database predates signing: open it once with this shishi");
     if ((has = logged_key(st, 0, pk, &info->entry, &info->signed_from)) < 0)
@@ -993,11 +1308,14 @@ int ss_store_audit_key_ensure(struct ss_store *st, struct ss_audit_key_info *inf
 {
     int rc, logged;
 
-    if (ss_store_schema_version(st) < STORE_SCHEMA_SIGNED)
+    if (!schema_has(st, ss_store_schema_version(st), STORE_SCHEMA_SIGNED))
         return ss_err_set(err, SS_EDB, "db", "this database cannot be signed (read-only?)");
     if ((rc = store_tx_own(st, err)))
         return rc;
-    if ((rc = key_ready(st, &logged, err)) || (!logged && (rc = record_key(st, err)))) {
+    /* PostgreSQL: the entry recording the key is numbered under the seal's
+     * lock, taken now so that signed_from is this transaction's first */
+    if ((is_pg(st) && (rc = pg_seal_lock(st, err))) || (rc = key_ready(st, &logged, err)) ||
+        (!logged && (rc = record_key(st, err)))) {
         store_tx_rollback(st);
         return rc;
     }
@@ -1008,73 +1326,4 @@ int ss_store_audit_key_ensure(struct ss_store *st, struct ss_audit_key_info *inf
     rc = ss_store_audit_key_info(st, info, err);
     info->created = st->key->created;
     return rc;
-}
-
-/* ---- backup and restore ------------------------------------------------- */
-
-/* Copy database `from` into `to` with the online backup API. */
-static int copy_db(sqlite3 *to, sqlite3 *from)
-{
-    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
-    int rc;
-
-    if (!b)
-        return SQLITE_ERROR;
-    do {
-        rc = sqlite3_backup_step(b, 4096);
-        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-            sqlite3_sleep(20);
-    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-    sqlite3_backup_finish(b);
-    return rc;
-}
-
-int ss_store_restore(struct ss_store *st, const char *src, struct ss_err *err)
-{
-    sqlite3 *in = NULL;
-    sqlite3_stmt *s = NULL;
-    int rc, ok;
-
-    if (sqlite3_open_v2(src, &in, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        rc = ss_err_set(err, SS_EIO, "file", "cannot open '%s'", src);
-        sqlite3_close(in);
-        return rc;
-    }
-    /* Refuse what is not a shishi database before overwriting anything. */
-    ok = sqlite3_prepare_v2(in, "SELECT count(*) FROM plan", -1, &s, NULL) == SQLITE_OK &&
-         sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
-    if (!ok) {
-        sqlite3_close(in);
-        return ss_err_set(err, SS_EINVAL, "file", "'%s' is not a shishi backup", src);
-    }
-    rc = copy_db(st->db, in);
-    sqlite3_close(in);
-    store_audit_close(st); /* the restored log may record another key */
-    if (rc != SQLITE_DONE)
-        return ss_err_set(err, SS_EIO, "file", "restore from '%s' failed: %s", src,
-                          sqlite3_errmsg(st->db));
-    return SS_OK;
-}
-
-int ss_store_backup(struct ss_store *st, const char *dest, struct ss_err *err)
-{
-    sqlite3 *out = NULL;
-    int rc;
-
-    if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        rc = ss_err_set(err, SS_EIO, "file", "cannot create '%s': %s", dest,
-                        out ? sqlite3_errmsg(out) : "out of memory");
-        sqlite3_close(out);
-        return rc;
-    }
-    rc = copy_db(out, st->db);
-    if (rc != SQLITE_DONE) {
-        ss_err_set(err, SS_EIO, "file", "backup to '%s' failed: %s", dest, sqlite3_errmsg(out));
-        sqlite3_close(out);
-        return SS_EIO;
-    }
-    sqlite3_close(out);
-    return SS_OK;
 }

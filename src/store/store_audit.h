@@ -25,7 +25,8 @@
  * sealed again by someone without the key carries no valid signature.
  *
  * The key: a file beside the database (DB.key) unless
- * ss_store_audit_key_file names another. The first signed commit creates
+ * ss_store_audit_key_file names another (on PostgreSQL, which has no file
+ * to put it beside, it must be named). The first signed commit creates
  * it (mode 0600) if the log records no key yet, and appends an entry that
  * records the public key. From then on a write with the key file missing,
  * or holding another key, is refused: no lost key starts a new chain.
@@ -92,8 +93,9 @@ int ss_audit_public_key_parse(const char *s, char out[65], struct ss_err *err);
  * could not run. Failures: an entry never sealed, changed, removed or out
  * of order; a signature that does not verify (named by its entry); entries
  * after signing began that no signature covers; a second signing key; no
- * signature at all when a public key is given; a row that differs from the
- * log. */
+ * signature at all when a public key is given; on PostgreSQL, entries a
+ * transaction committed without sealing (bad_entry -1); a row that differs
+ * from the log. */
 int ss_store_audit_verify(struct ss_store *st, const struct ss_audit_expect *want,
                           struct ss_audit_result *r, struct ss_err *err);
 
@@ -119,7 +121,8 @@ int ss_store_audit_key_info(struct ss_store *st, struct ss_audit_key_info *info,
 int ss_store_audit_key_ensure(struct ss_store *st, struct ss_audit_key_info *info,
                               struct ss_err *err);
 
-/* Online backup to a new file (SQLite's backup API). */
+/* Online backup to a new file (SQLite's backup API). On PostgreSQL both
+ * refuse (SS_EINVAL), naming pg_dump and pg_basebackup. */
 int ss_store_backup(struct ss_store *st, const char *dest, struct ss_err *err);
 /* Replace this database's content with a backup's (checked to be a shishi
  * database first). Stop the server before restoring. The key file is not

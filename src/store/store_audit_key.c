@@ -6,9 +6,11 @@
  * Ed25519 seed. It must be a regular file that no other user can read;
  * shishi creates it (mode 0600, written whole under a temporary name and
  * linked into place, so a reader never sees half a key) when it is absent
- * and the log records no key yet. When the log records a key, a missing
- * file or a file with another key stops every write: a lost key must
- * never start a new chain unnoticed.
+ * and the log records no key yet. A PostgreSQL database has no file to
+ * keep it beside: there it must be named (--audit-key, SHISHI_AUDIT_KEY),
+ * and every instance writing to the database reads the same key. When the log records a key, a
+ * missing file or a file with another key stops every write: a lost key must never start a new
+ * chain unnoticed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +22,7 @@
 
 #include "base/util.h"
 #include "store/store_audit.h"
+#include "store/store_db.h"
 #include "store/store_int.h"
 
 _Static_assert(sizeof((struct store_audit_key *)0)->pk == crypto_sign_PUBLICKEYBYTES &&
@@ -40,7 +43,11 @@ int store_audit_key_path(const struct ss_store *st, char out[STORE_KEY_PATH_MAX]
 
     if (key_file_setting[0])
         n = snprintf(out, STORE_KEY_PATH_MAX, "%s", key_file_setting);
-    else if (st->pg || !st->path[0] || strcmp(st->path, ":memory:") == 0 ||
+    else if (store_backend(st) == STORE_PG)
+        return ss_err_set(err, SS_EINVAL, "audit-key",
+                          "a PostgreSQL database has no file to keep its audit key beside: name "
+                          "the key file (--audit-key FILE or SHISHI_AUDIT_KEY)");
+    else if (!st->path[0] || strcmp(st->path, ":memory:") == 0 ||
              strncmp(st->path, "file:", 5) == 0)
         return ss_err_set(err, SS_EINVAL, "audit-key",
                           "this database has no file to keep its audit key beside: name the key "

@@ -54,6 +54,10 @@ struct ss_store {
 #define STORE_SCHEMA_RECORDED 9
 /* The migration that makes the translation table (store_translation.c). */
 #define STORE_SCHEMA_TRANSLATIONS 10
+/* PostgreSQL's migration 1 makes the schema as of this migration, and its
+ * migrations 2 to it do nothing (store_schema.c): no PostgreSQL database
+ * older than this exists. Every migration after it carries both dialects. */
+#define STORE_SCHEMA_PG_BASE 10
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A
@@ -92,11 +96,15 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
  * tables whose audited columns it does not change), then the audit
  * triggers of the tables it starts auditing or adds columns to are made
  * again (store_audit_migrate), then `after` (may be NULL): data changes
- * that the new triggers record with the new columns. */
+ * that the new triggers record with the new columns. pg_sql and pg_after
+ * are the same in PostgreSQL's dialect; NULL pg_sql: nothing to do there
+ * (only migrations 2 to STORE_SCHEMA_PG_BASE). */
 struct store_migration {
     const char *name; /* what it does, recorded in schema_migration */
     const char *sql;
     const char *after;
+    const char *pg_sql;
+    const char *pg_after;
 };
 
 /* The migrations this build knows: 1 .. store_schema_latest(). */
@@ -123,6 +131,8 @@ struct store_audited {
     int update_of;    /* 1: updates of other columns are not audited (and stay
                          out of the image), e.g. what a table records per request */
     const char *cols; /* the row image, as of `since` */
+    /* the identity on PostgreSQL, which has no rowid (NULL: id) */
+    const char *pg_id;
 };
 /* A column a later migration adds to an audited table's image. Entries
  * written before it carry no such key; for them the verifier expects the

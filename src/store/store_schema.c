@@ -1,48 +1,69 @@
 /*
- * store_schema.c - the schema as numbered migrations, and the step that
- * applies them.
+ * store_schema.c - the schema as numbered migrations, for SQLite and for
+ * PostgreSQL, and the step that applies them.
  *
- * MIGRATIONS[i] takes a database from version i to i+1 (SQLite: PRAGMA
- * user_version). Never edit a migration that has shipped: append a new
- * one. A migration that starts auditing a table, or adds a column to an
- * audited one, says so in store_audit.c's lists (the table's or column's
- * `since`); the step then makes that table's triggers again with the
- * image as of the new version, between the migration's sql and its
- * `after` (see struct store_migration), and the verifier reads older
- * entries with the columns they were written with.
+ * MIGRATIONS[i] takes a database from version i to i+1. Never edit a
+ * migration that has shipped: append a new one. A migration that starts
+ * auditing a table, or adds a column to an audited one, says so in
+ * store_audit.c's lists (the table's or column's `since`); the step then
+ * makes that table's triggers again with the image as of the new version,
+ * between the migration's sql and its `after` (see struct
+ * store_migration), and the verifier reads older entries with the columns
+ * they were written with.
+ *
+ * One list, two dialects. Each entry carries its SQLite text (sql, after)
+ * and its PostgreSQL text (pg_sql, pg_after). No PostgreSQL database older
+ * than this build's migration STORE_SCHEMA_PG_BASE (10) exists, so there
+ * migration 1 makes the schema as of 10 at once (PG_SCHEMA: the same
+ * tables, columns, indexes, constraints and counters in PostgreSQL's
+ * types), and migrations 2 to 10 do nothing (PG_IN_1). The rule from here
+ * on: every migration from 11 carries both texts, each making the same
+ * schema change and the same data change on its backend, and a test runs
+ * it on both (tests/unit/test_store_schema.c plays one through the test
+ * hook, store_test.h, on each backend).
+ *
+ * The version. SQLite: PRAGMA user_version, set after each migration
+ * inside the step. PostgreSQL: max(version) of schema_migration, which
+ * the step fills before it commits (a database without that table is at
+ * 0); no separate counter to keep in step with the record.
  *
  * The step (store_migrate) is explicit: a read-write open of an older
  * database refuses (store.c) unless the caller opens it to migrate (shishi
  * migrate, init, serve at start-up). It is locked and runs at most once
- * per version: BEGIN EXCLUSIVE first, then the version is read again
- * inside the lock, and every missing migration runs in that one
- * transaction, which records each version it applied in schema_migration
- * (from migration 8 on: its name, the SHA-256 of its text and when) and
- * commits with the new version. Two processes migrating at once: the
- * second waits for the lock (up to MIGRATE_WAIT_MS), then finds nothing to
- * do; a step that fails leaves the database as it was. New migrations
- * also use IF NOT EXISTS where the statement allows, so running one again
- * by hand is harmless.
- *   PostgreSQL (plan): the same step in one transaction (its DDL is
- *   transactional), serialised by pg_advisory_xact_lock on a key of its
- *   own taken first; the version is max(version) of schema_migration, read
- *   after the lock. Servers starting at once wait on the lock; an older
- *   server refuses a database newer than it knows.
+ * per version: the lock first, then the version is read again inside it,
+ * and every missing migration runs in that one transaction, which records
+ * each version it applied in schema_migration (its name, the SHA-256 of
+ * the text it ran, and when) and commits with the new version. The lock:
+ * SQLite BEGIN EXCLUSIVE; PostgreSQL, whose DDL is transactional, a
+ * transaction-level advisory lock on MIGRATE_LOCK, taken before anything
+ * else the step does and read past in a statement of its own, so several
+ * instances starting at once are safe. Two processes migrating at once:
+ * the second waits for the lock (up to MIGRATE_WAIT_MS), then finds
+ * nothing to do; a step that fails leaves the database as it was. New
+ * migrations also use IF NOT EXISTS where the statement allows, so running
+ * one again by hand is harmless. An older shishi refuses a database newer
+ * than it knows.
  *
- * Conventions: dates are TEXT 'YYYY-MM-DD', timestamps TEXT ISO-8601 UTC;
- * no SQLite-only types, so the same DDL ports to PostgreSQL.
+ * Conventions: dates are TEXT 'YYYY-MM-DD', timestamps TEXT ISO-8601 UTC
+ * on both backends; integers 64-bit (BIGINT), reals DOUBLE PRECISION,
+ * blobs BYTEA on PostgreSQL.
  */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/util.h"
+#include "store/store_db.h"
 #include "store/store_int.h"
 #include "store/store_test.h"
 
 /* How long the step waits for another process's migration (or any long
  * write) to let go of the lock. */
 #define MIGRATE_WAIT_MS (10 * 60 * 1000)
+/* PostgreSQL: the step's transaction-level advisory lock, shishi's own
+ * key ("shishim" in ASCII; store_int.h has the writers' lock,
+ * store_audit.c the seal's). */
+#define MIGRATE_LOCK 0x7368697368696dLL
 
 /* The migrations read as the SQL they run: */
 /* clang-format off */
@@ -54,6 +75,226 @@
     VERSION_TRIGGER(T, K, "INSERT", "ins")                                                      \
     VERSION_TRIGGER(T, K, "UPDATE", "upd") VERSION_TRIGGER(T, K, "DELETE", "del")
 
+/* PostgreSQL. A row's id where SQLite has INTEGER PRIMARY KEY; now as
+ * SQLite's strftime('%Y-%m-%dT%H:%M:%SZ','now') writes it (and with
+ * milliseconds, as the audit log's `at`). */
+#define PG_ID "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+#define PG_NOW "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define PG_NOW_MS "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+/* The change counters: one statement-level trigger per event that adds one
+ * to meta key K when the statement changed any row of T (the transition
+ * table says), and tells listeners (NOTIFY shishi, payload K). */
+#define PG_VERSION_TRIGGER(T, K, EV, NAME, TRANSITION)                                          \
+    "CREATE TRIGGER version_" T "_" NAME " AFTER " EV " ON " T                                    \
+    " REFERENCING " TRANSITION " TABLE AS changed FOR EACH STATEMENT"                            \
+    " EXECUTE FUNCTION count_change('" K "');"
+#define PG_VERSION_TRIGGERS(T, K)                                                               \
+    PG_VERSION_TRIGGER(T, K, "INSERT", "ins", "NEW")                                            \
+    PG_VERSION_TRIGGER(T, K, "UPDATE", "upd", "NEW")                                            \
+    PG_VERSION_TRIGGER(T, K, "DELETE", "del", "OLD")
+
+/* PostgreSQL's migration 1: the schema as of migration STORE_SCHEMA_PG_BASE
+ * (10), with SQLite's table, column, index and constraint names. Types:
+ * INTEGER is BIGINT, REAL DOUBLE PRECISION, BLOB BYTEA; INTEGER PRIMARY
+ * KEY an identity column, but for the ids shishi gives itself
+ * (schema_migration.version; audit_log.id, numbered when a commit is
+ * sealed, see store_audit.c). What SQLite has and PostgreSQL lacks:
+ *   - rowid: session gets an id column, its rows' identity in the audit
+ *     log (SQLite keeps the rowid);
+ *   - a log written in commit order by one writer: the audit triggers
+ *     write into audit_pending, per transaction (xact), and the seal
+ *     moves the transaction's entries into audit_log, numbered, under a
+ *     lock (store_audit.c). */
+#define PG_SCHEMA                                                                               \
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"                            \
+    "CREATE TABLE org_unit ("                                                                   \
+    "  id " PG_ID ","                                                                           \
+    "  code TEXT NOT NULL UNIQUE,"                                                              \
+    "  name TEXT NOT NULL,"                                                                     \
+    "  level BIGINT NOT NULL CHECK (level BETWEEN 0 AND 5),"                                    \
+    "  parent_id BIGINT REFERENCES org_unit(id));"                                              \
+    "CREATE INDEX org_unit_parent ON org_unit(parent_id);"                                      \
+    "CREATE TABLE department ("                                                                 \
+    "  id " PG_ID ","                                                                           \
+    "  name TEXT NOT NULL UNIQUE);"                                                             \
+    "CREATE TABLE plan ("                                                                       \
+    "  id " PG_ID ","                                                                           \
+    "  title TEXT NOT NULL,"                                                                    \
+    "  issuer TEXT,"                                                                            \
+    "  year BIGINT NOT NULL,"                                                                   \
+    "  period_start TEXT NOT NULL,"                                                             \
+    "  period_end TEXT NOT NULL,"                                                               \
+    "  published TEXT,"                                                                         \
+    "  state TEXT NOT NULL CHECK (state IN ('active','draft','archived')),"                     \
+    "  top_org TEXT,"                                                                           \
+    "  yellow_pp DOUBLE PRECISION NOT NULL DEFAULT 10,"                                         \
+    "  red_pp DOUBLE PRECISION NOT NULL DEFAULT 30,"                                            \
+    "  created_at TEXT NOT NULL DEFAULT " PG_NOW ","                                            \
+    "  deadline_day BIGINT NOT NULL DEFAULT 5 CHECK (deadline_day BETWEEN 1 AND 28));"          \
+    "CREATE TABLE project ("                                                                    \
+    "  id " PG_ID ","                                                                           \
+    "  plan_id BIGINT NOT NULL REFERENCES plan(id) ON DELETE CASCADE,"                          \
+    "  no BIGINT NOT NULL,"                                                                     \
+    "  title TEXT NOT NULL,"                                                                    \
+    "  lead_dept_id BIGINT REFERENCES department(id),"                                          \
+    "  UNIQUE (plan_id, no));"                                                                  \
+    "CREATE TABLE target ("                                                                     \
+    "  id " PG_ID ","                                                                           \
+    "  plan_id BIGINT NOT NULL REFERENCES plan(id) ON DELETE CASCADE,"                          \
+    "  project_id BIGINT NOT NULL REFERENCES project(id) ON DELETE CASCADE,"                    \
+    "  seq BIGINT NOT NULL,"                                                                    \
+    "  text TEXT NOT NULL,"                                                                     \
+    "  metric TEXT NOT NULL,"                                                                   \
+    "  value DOUBLE PRECISION NOT NULL,"                                                        \
+    "  unit TEXT NOT NULL,"                                                                     \
+    "  op TEXT NOT NULL CHECK (op IN ('>=','<=','=')),"                                         \
+    "  kind TEXT NOT NULL CHECK (kind IN ('count','amount','rate','change','milestone')),"      \
+    "  parent_id BIGINT REFERENCES target(id),"                                                 \
+    "  dept_id BIGINT REFERENCES department(id),"                                               \
+    "  profile TEXT);"                                                                          \
+    "CREATE INDEX target_project ON target(project_id, seq);"                                   \
+    "CREATE INDEX target_plan ON target(plan_id);"                                              \
+    "CREATE TABLE account ("                                                                    \
+    "  id " PG_ID ","                                                                           \
+    "  name TEXT NOT NULL UNIQUE,"                                                              \
+    "  role TEXT NOT NULL CHECK (role IN ('admin','reviewer','reporter','viewer')),"            \
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"                                         \
+    "  dept_id BIGINT REFERENCES department(id),"                                               \
+    "  pw_hash TEXT NOT NULL,"                                                                  \
+    "  disabled BIGINT NOT NULL DEFAULT 0,"                                                     \
+    "  created_at TEXT NOT NULL DEFAULT " PG_NOW ");"                                           \
+    "CREATE TABLE assignment ("                                                                 \
+    "  id " PG_ID ","                                                                           \
+    "  target_id BIGINT NOT NULL REFERENCES target(id) ON DELETE CASCADE,"                      \
+    "  org_id BIGINT REFERENCES org_unit(id),"                                                  \
+    "  dept_id BIGINT REFERENCES department(id),"                                               \
+    "  value DOUBLE PRECISION NOT NULL,"                                                        \
+    "  created_at TEXT NOT NULL DEFAULT " PG_NOW ","                                            \
+    "  reason TEXT,"                                                                            \
+    "  created_by TEXT);"                                                                       \
+    "CREATE UNIQUE INDEX assignment_org ON assignment(target_id, org_id) WHERE dept_id IS NULL;" \
+    "CREATE UNIQUE INDEX assignment_dept ON assignment(target_id, dept_id) WHERE org_id IS NULL;" \
+    "CREATE TABLE report ("                                                                     \
+    "  id " PG_ID ","                                                                           \
+    "  target_id BIGINT NOT NULL REFERENCES target(id) ON DELETE CASCADE,"                      \
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"                                         \
+    "  as_of TEXT NOT NULL,"                                                                    \
+    "  value DOUBLE PRECISION,"                                                                 \
+    "  numerator DOUBLE PRECISION,"                                                             \
+    "  denominator DOUBLE PRECISION,"                                                           \
+    "  note TEXT,"                                                                              \
+    "  status TEXT NOT NULL CHECK (status IN ('draft','submitted','approved','returned')),"     \
+    "  seq BIGINT UNIQUE,"                                                                      \
+    "  created_by TEXT,"                                                                        \
+    "  created_at TEXT NOT NULL DEFAULT " PG_NOW ","                                            \
+    "  reviewed_by TEXT,"                                                                       \
+    "  reviewed_at TEXT,"                                                                       \
+    "  review_comment TEXT,"                                                                    \
+    "  flags TEXT,"                                                                             \
+    "  user_id BIGINT REFERENCES account(id));"                                                 \
+    "CREATE INDEX report_cell ON report(target_id, org_id, as_of);"                             \
+    "CREATE INDEX report_org ON report(org_id, target_id, as_of);"                              \
+    "CREATE INDEX report_status ON report(status, org_id);"                                     \
+    "CREATE UNIQUE INDEX report_live ON report(target_id, org_id, as_of)"                       \
+    "  WHERE status <> 'approved';"                                                             \
+    "CREATE TABLE session ("                                                                    \
+    "  token_hash TEXT PRIMARY KEY,"                                                            \
+    "  account_id BIGINT NOT NULL REFERENCES account(id) ON DELETE CASCADE,"                    \
+    "  csrf TEXT NOT NULL,"                                                                     \
+    "  created_at TEXT NOT NULL DEFAULT " PG_NOW ","                                            \
+    "  expires_at TEXT NOT NULL,"                                                               \
+    "  id BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE);"                                         \
+    "CREATE TABLE login_attempt ("                                                              \
+    "  id " PG_ID ","                                                                           \
+    "  name TEXT NOT NULL,"                                                                     \
+    "  ip TEXT,"                                                                                \
+    "  ok BIGINT NOT NULL,"                                                                     \
+    "  at TEXT NOT NULL DEFAULT " PG_NOW ");"                                                   \
+    "CREATE INDEX login_attempt_name ON login_attempt(name, at);"                               \
+    "CREATE INDEX login_attempt_ip ON login_attempt(ip, at);"                                   \
+    "CREATE TABLE evidence ("                                                                   \
+    "  id " PG_ID ","                                                                           \
+    "  report_id BIGINT NOT NULL REFERENCES report(id),"                                        \
+    "  sha256 TEXT NOT NULL,"                                                                   \
+    "  mime TEXT NOT NULL,"                                                                     \
+    "  size BIGINT NOT NULL,"                                                                   \
+    "  name TEXT,"                                                                              \
+    "  created_at TEXT NOT NULL DEFAULT " PG_NOW ");"                                           \
+    "CREATE INDEX evidence_report ON evidence(report_id);"                                      \
+    "CREATE TABLE audit_log ("                                                                  \
+    "  id BIGINT PRIMARY KEY,"                                                                  \
+    "  at TEXT NOT NULL DEFAULT " PG_NOW_MS ","                                                 \
+    "  actor TEXT,"                                                                             \
+    "  action TEXT NOT NULL,"                                                                   \
+    "  tbl TEXT NOT NULL,"                                                                      \
+    "  row_id BIGINT NOT NULL,"                                                                 \
+    "  row_json TEXT,"                                                                          \
+    "  prev TEXT,"                                                                              \
+    "  hash TEXT,"                                                                              \
+    "  sig TEXT);"                                                                              \
+    "CREATE INDEX audit_row ON audit_log(tbl, row_id, id);"                                     \
+    "CREATE INDEX audit_key ON audit_log(id) WHERE action = 'audit_key';"                       \
+    "CREATE TABLE audit_pending ("                                                              \
+    "  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"                                     \
+    "  xact xid8 NOT NULL DEFAULT pg_current_xact_id(),"                                        \
+    "  at TEXT NOT NULL DEFAULT " PG_NOW_MS ","                                                 \
+    "  action TEXT NOT NULL,"                                                                   \
+    "  tbl TEXT NOT NULL,"                                                                      \
+    "  row_id BIGINT NOT NULL,"                                                                 \
+    "  row_json TEXT);"                                                                         \
+    "CREATE INDEX audit_pending_xact ON audit_pending(xact);"                                   \
+    "CREATE TABLE engine_snapshot ("                                                            \
+    "  plan_id BIGINT NOT NULL,"                                                                \
+    "  target_id BIGINT NOT NULL,"                                                              \
+    "  seq BIGINT NOT NULL,"                                                                    \
+    "  sig TEXT NOT NULL,"                                                                      \
+    "  data BYTEA NOT NULL,"                                                                    \
+    "  PRIMARY KEY (plan_id, target_id));"                                                      \
+    "CREATE TABLE throttle_hit ("                                                               \
+    "  id " PG_ID ","                                                                           \
+    "  scope TEXT NOT NULL,"                                                                    \
+    "  key TEXT NOT NULL,"                                                                      \
+    "  at TEXT NOT NULL,"                                                                       \
+    "  expires TEXT NOT NULL);"                                                                 \
+    "CREATE INDEX throttle_hit_key ON throttle_hit(scope, key, at);"                            \
+    "CREATE INDEX throttle_hit_expires ON throttle_hit(expires);"                               \
+    "CREATE TABLE schema_migration ("                                                           \
+    "  version BIGINT PRIMARY KEY,"                                                             \
+    "  name TEXT NOT NULL,"                                                                     \
+    "  sha256 TEXT NOT NULL,"                                                                   \
+    "  applied_at TEXT);"                                                                       \
+    "CREATE TABLE translation ("                                                                \
+    "  id " PG_ID ","                                                                           \
+    "  kind TEXT NOT NULL CHECK (kind IN ('plan','project','target','org')),"                   \
+    "  ref TEXT NOT NULL,"                                                                      \
+    "  lang TEXT NOT NULL CHECK (lang IN ('en','ug')),"                                         \
+    "  text TEXT NOT NULL,"                                                                     \
+    "  updated_by TEXT,"                                                                        \
+    "  updated_at TEXT NOT NULL DEFAULT " PG_NOW ","                                            \
+    "  UNIQUE (kind, ref, lang));"                                                              \
+    "INSERT INTO meta(key, value) VALUES ('structure_version', '0'),"                           \
+    "  ('assignment_version', '0'), ('translation_version', '0');"                              \
+    "CREATE FUNCTION count_change() RETURNS trigger LANGUAGE plpgsql AS $count$ BEGIN"          \
+    "  IF EXISTS (SELECT 1 FROM changed) THEN"                                                  \
+    "    UPDATE meta SET value = (CAST(value AS BIGINT) + 1)::text WHERE key = TG_ARGV[0];"     \
+    "    PERFORM pg_notify('shishi', TG_ARGV[0]);"                                              \
+    "  END IF;"                                                                                 \
+    "  RETURN NULL;"                                                                            \
+    " END $count$;"                                                                             \
+    PG_VERSION_TRIGGERS("plan", "structure_version")                                            \
+    PG_VERSION_TRIGGERS("project", "structure_version")                                         \
+    PG_VERSION_TRIGGERS("target", "structure_version")                                          \
+    PG_VERSION_TRIGGERS("org_unit", "structure_version")                                        \
+    PG_VERSION_TRIGGERS("assignment", "assignment_version")                                     \
+    PG_VERSION_TRIGGERS("translation", "translation_version")
+
+/* Migrations 2 to STORE_SCHEMA_PG_BASE on PostgreSQL: its migration 1
+ * made their schema already. */
+#define PG_IN_1 NULL, NULL
+
+/* {name, sql, after, pg_sql, pg_after}. PostgreSQL: migration 1 is
+ * PG_SCHEMA, the schema as of 10; PG_IN_1 marks 2 to 10, which its
+ * migration 1 made. From 11 on every entry carries both dialects. */
 static const struct store_migration MIGRATIONS[] = {
     /* 1 */
     {"plans, targets, org units, assignments, reports",
@@ -127,7 +368,8 @@ static const struct store_migration MIGRATIONS[] = {
     "  created_by TEXT,"
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
     "CREATE INDEX report_cell ON report(target_id, org_id, as_of);"
-    "CREATE INDEX report_org ON report(org_id, target_id, as_of);", NULL},
+    "CREATE INDEX report_org ON report(org_id, target_id, as_of);",
+    NULL, PG_SCHEMA, NULL},
 
     /* 2: accounts, sessions, review, evidence, and the audit log (the
      * triggers of the tables audited from here on are generated from
@@ -184,7 +426,8 @@ static const struct store_migration MIGRATIONS[] = {
     "  row_json TEXT,"
     "  prev TEXT,"
     "  hash TEXT);"
-    "CREATE INDEX audit_row ON audit_log(tbl, row_id, id);", NULL},
+    "CREATE INDEX audit_row ON audit_log(tbl, row_id, id);", NULL,
+    PG_IN_1},
 
     /* 3: the engine's start-up snapshot (derived data, not audited) */
     {"the engine's start-up snapshot",
@@ -194,7 +437,8 @@ static const struct store_migration MIGRATIONS[] = {
     "  seq INTEGER NOT NULL,"
     "  sig TEXT NOT NULL,"
     "  data BLOB NOT NULL,"
-    "  PRIMARY KEY (plan_id, target_id));", NULL},
+    "  PRIMARY KEY (plan_id, target_id));", NULL,
+    PG_IN_1},
 
     /* 4: change counters, so a running engine knows cheaply whether the
      * plan's structure or its breakdown changed (see ss_store_counters) */
@@ -205,12 +449,14 @@ static const struct store_migration MIGRATIONS[] = {
     VERSION_TRIGGERS("project", "structure_version")
     VERSION_TRIGGERS("target", "structure_version")
     VERSION_TRIGGERS("org_unit", "structure_version")
-    VERSION_TRIGGERS("assignment", "assignment_version"), NULL},
+    VERSION_TRIGGERS("assignment", "assignment_version"), NULL,
+    PG_IN_1},
 
     /* 5: failed logins counted per client address as well as per name
      * (core/auth.c throttles both) */
     {"login attempts by client address",
-    "CREATE INDEX login_attempt_ip ON login_attempt(ip, at);", NULL},
+    "CREATE INDEX login_attempt_ip ON login_attempt(ip, at);", NULL,
+    PG_IN_1},
     /* 6 (STORE_SCHEMA_SIGNED): every seal signed with the audit key
      * (Ed25519, the key in a file beside the database, see store_audit.c):
      * the signature of each commit's last entry, and an index to find the
@@ -219,7 +465,8 @@ static const struct store_migration MIGRATIONS[] = {
     {"signed audit seals, sessions audited",
     "ALTER TABLE audit_log ADD COLUMN sig TEXT;"
     "CREATE INDEX audit_key ON audit_log(id)"
-    "  WHERE action = 'audit_key';", NULL},
+    "  WHERE action = 'audit_key';", NULL,
+    PG_IN_1},
     /* 7: one live (draft, submitted or returned) report per (target, org
      * unit, date). An older database may hold several: the most advanced
      * one stays (submitted, then returned, then draft; the newest among
@@ -237,7 +484,8 @@ static const struct store_migration MIGRATIONS[] = {
     "DELETE FROM report WHERE id IN (SELECT id FROM live_rank WHERE rk > 1);"
     "DROP TABLE live_rank;"
     "CREATE UNIQUE INDEX report_live ON report(target_id, org_id, as_of)"
-    "  WHERE status <> 'approved';", NULL},
+    "  WHERE status <> 'approved';", NULL,
+    PG_IN_1},
     /* 8: attempts counted per client (or name) for any throttled action
      * (core/throttle.c; store_throttle.c), not audited. The login throttle
      * moves here: the failures that count now (the name's since its last
@@ -264,7 +512,8 @@ static const struct store_migration MIGRATIONS[] = {
     "  SELECT 'login.ip', ip, at, strftime('%Y-%m-%dT%H:%M:%SZ', at, '+900 seconds')"
     "  FROM login_attempt WHERE ok = 0 AND ip IS NOT NULL"
     "   AND at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-900 seconds')"
-    "  ORDER BY id;", NULL},
+    "  ORDER BY id;", NULL,
+    PG_IN_1},
     /* 9 (STORE_SCHEMA_RECORDED): the record of what ran. One row per
      * migration applied: its name, the SHA-256 of its text (sql, then a
      * U+001F, then after), and when (NULL for those applied before this
@@ -274,7 +523,8 @@ static const struct store_migration MIGRATIONS[] = {
     "  version INTEGER PRIMARY KEY,"
     "  name TEXT NOT NULL,"
     "  sha256 TEXT NOT NULL,"
-    "  applied_at TEXT);", NULL},
+    "  applied_at TEXT);", NULL,
+    PG_IN_1},
     /* 10: translations of plan content (the plan's title, projects' and
      * targets' titles, org units' names) entered by an admin, one per
      * (kind, ref, language); ref is the plan, project or target id, or the
@@ -291,7 +541,8 @@ static const struct store_migration MIGRATIONS[] = {
     "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
     "  UNIQUE (kind, ref, lang));"
     "INSERT OR IGNORE INTO meta(key, value) VALUES ('translation_version', '0');"
-    VERSION_TRIGGERS("translation", "translation_version"), NULL},
+    VERSION_TRIGGERS("translation", "translation_version"), NULL,
+    PG_IN_1},
 };
 /* clang-format on */
 
@@ -312,6 +563,8 @@ int ss_store_test_migration(const struct ss_test_migration *m)
         test_step.name = m->name;
         test_step.sql = m->sql;
         test_step.after = m->after;
+        test_step.pg_sql = m->pg_sql;
+        test_step.pg_after = m->pg_after;
     }
     return BUILT_IN + 1;
 }
@@ -339,56 +592,111 @@ const struct store_migration *store_schema_migration(int version)
     return version == BUILT_IN + 1 && test_migration ? &test_step : NULL;
 }
 
+/* SQLite keeps the version in PRAGMA user_version; PostgreSQL in the
+ * record itself (ss_store_schema_version). */
 static int set_version(struct ss_store *st, int version, struct ss_err *err)
 {
     char pragma[64];
 
+    if (store_backend(st) == STORE_PG)
+        return SS_OK;
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
     return store_exec(st, pragma, err);
 }
 
+/* The text a migration runs on st's backend: its sql and after, or pg_sql
+ * and pg_after. */
+static const char *text_sql(const struct ss_store *st, const struct store_migration *m)
+{
+    return STORE_SQL(st, m->sql, m->pg_sql);
+}
+
+static const char *text_after(const struct ss_store *st, const struct store_migration *m)
+{
+    return STORE_SQL(st, m->after, m->pg_after);
+}
+
 /* Record versions 1..to in schema_migration; those up to `applied_before`
  * ran before this step, when and how is not known to this build beyond
- * their text (applied_at NULL). */
+ * their text (applied_at NULL). The SHA-256 is of the text run on this
+ * backend: sql (pg_sql), U+001F, after (pg_after), a NULL one empty. */
 static int record(struct ss_store *st, int applied_before, int to, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_lite_prepare(
+    struct store_stmt *s = store_prepare(
         st,
-        "INSERT INTO schema_migration(version, name, sha256, applied_at) VALUES (?1, ?2, ?3,"
-        " CASE WHEN ?4 THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') END)"
-        " ON CONFLICT(version) DO NOTHING",
+        "INSERT INTO schema_migration(version, name, sha256, applied_at) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (version) DO NOTHING",
         err);
+    char now[21];
     int v, rc = SS_OK;
 
     if (!s)
         return SS_EDB;
     if (sodium_init() < 0) {
-        sqlite3_finalize(s);
+        store_finalize(s);
         return ss_err_set(err, SS_EIO, "db", "libsodium could not be initialised");
     }
+    store_now(now);
     for (v = 1; v <= to && !rc; v++) {
         const struct store_migration *m = store_schema_migration(v);
+        const char *sql = text_sql(st, m), *after = text_after(st, m);
         crypto_hash_sha256_state h;
         unsigned char d[crypto_hash_sha256_BYTES];
         char hex[2 * crypto_hash_sha256_BYTES + 1];
         static const unsigned char SEP = 0x1f;
 
         crypto_hash_sha256_init(&h);
-        crypto_hash_sha256_update(&h, (const unsigned char *)m->sql, strlen(m->sql));
+        if (sql)
+            crypto_hash_sha256_update(&h, (const unsigned char *)sql, strlen(sql));
         crypto_hash_sha256_update(&h, &SEP, 1);
-        if (m->after)
-            crypto_hash_sha256_update(&h, (const unsigned char *)m->after, strlen(m->after));
+        if (after)
+            crypto_hash_sha256_update(&h, (const unsigned char *)after, strlen(after));
         crypto_hash_sha256_final(&h, d);
         sodium_bin2hex(hex, sizeof hex, d, sizeof d);
-        sqlite3_reset(s);
-        sqlite3_bind_int(s, 1, v);
-        sqlite3_bind_text(s, 2, m->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, hex, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(s, 4, v > applied_before);
-        if (sqlite3_step(s) != SQLITE_DONE)
+        store_reset(s);
+        store_bind_int64(s, 1, v);
+        store_bind_text(s, 2, m->name);
+        store_bind_text(s, 3, hex);
+        store_bind_text(s, 4, v > applied_before ? now : NULL);
+        if (store_step(s) != STORE_DONE)
             rc = store_db_error(st, err, "recording the migrations");
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
+    return rc;
+}
+
+/* Begin the step's transaction and take its lock, waiting up to
+ * MIGRATE_WAIT_MS for another process's step (or any long write).
+ * SQLite: BEGIN EXCLUSIVE under a longer busy timeout. PostgreSQL: the
+ * transaction (store.c), then the step's advisory lock, first of all it
+ * does; the version is read after it, in a statement of its own. */
+static int lock_step(struct ss_store *st, struct ss_err *err)
+{
+    struct store_stmt *s;
+    char sql[64];
+    int rc;
+
+    if (store_backend(st) == STORE_SQLITE) {
+        snprintf(sql, sizeof sql, "PRAGMA busy_timeout = %d", MIGRATE_WAIT_MS);
+        store_exec(st, sql, NULL);
+        rc = store_tx_begin_as(st, STORE_SYSTEM, 1, err);
+        snprintf(sql, sizeof sql, "PRAGMA busy_timeout = %d", STORE_BUSY_MS);
+        store_exec(st, sql, NULL);
+        return rc;
+    }
+    if ((rc = store_tx_begin_as(st, STORE_SYSTEM, 1, err)))
+        return rc;
+    snprintf(sql, sizeof sql, "SET LOCAL lock_timeout = %d", MIGRATE_WAIT_MS);
+    if ((rc = store_exec(st, sql, err)) ||
+        !(s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1)", err))) {
+        store_tx_rollback(st);
+        return rc ? rc : SS_EDB;
+    }
+    store_bind_int64(s, 1, MIGRATE_LOCK);
+    rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "locking the migration");
+    store_finalize(s);
+    if (rc)
+        store_tx_rollback(st);
     return rc;
 }
 
@@ -399,20 +707,17 @@ int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
     *from = *to = ss_store_schema_version(st);
     if (st->tx_depth)
         return ss_err_set(err, SS_ECONFLICT, "db", "a migration runs in a transaction of its own");
-    /* wait as long as another migration may take, then read again */
-    sqlite3_busy_timeout(st->db, MIGRATE_WAIT_MS);
-    rc = store_tx_begin_as(st, STORE_SYSTEM, 1, err);
-    sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
-    if (rc)
+    if ((rc = lock_step(st, err)))
         return rc;
     *from = *to = version = ss_store_schema_version(st);
     if (version < 0 || version > latest) {
+        rc = version < 0 ? store_db_error(st, err, "reading the schema version")
+                         : ss_err_set(err, SS_ECONFLICT, "db",
+                                      "the database is at schema version %d, newer than this "
+                                      "build knows (%d): use a newer shishi",
+                                      version, latest);
         store_tx_rollback(st);
-        return version < 0 ? store_db_error(st, err, "reading the schema version")
-                           : ss_err_set(err, SS_ECONFLICT, "db",
-                                        "the database is at schema version %d, newer than this "
-                                        "build knows (%d): use a newer shishi",
-                                        version, latest);
+        return rc;
     }
     if (version == latest) /* another process was first, or nothing to do */
         return store_tx_commit(st, err);
@@ -422,10 +727,11 @@ int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
     }
     for (v = version + 1; v <= latest; v++) {
         const struct store_migration *m = store_schema_migration(v);
+        const char *sql = text_sql(st, m), *after = text_after(st, m);
 
-        if ((rc = store_exec(st, m->sql, err)) || (rc = set_version(st, v, err)) ||
+        if ((sql && (rc = store_exec(st, sql, err))) || (rc = set_version(st, v, err)) ||
             (rc = store_audit_migrate(st, v, err)) ||
-            (m->after && (rc = store_exec(st, m->after, err)))) {
+            (after && (rc = store_exec(st, after, err)))) {
             char what[sizeof err->msg];
             if (err) {
                 snprintf(what, sizeof what, "%s", err->msg);
@@ -448,5 +754,15 @@ int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
 
 int ss_store_schema_version(struct ss_store *st)
 {
-    return (int)store_int64(st, "PRAGMA user_version", -1);
+    int64_t has;
+
+    if (store_backend(st) == STORE_SQLITE)
+        return (int)store_int64(st, "PRAGMA user_version", -1);
+    /* the record, once migration 1 made it (no statement may fail here: on
+     * PostgreSQL that would end the open transaction) */
+    has = store_int64(
+        st, "SELECT CASE WHEN to_regclass('schema_migration') IS NULL THEN 0 ELSE 1 END", -1);
+    if (has <= 0)
+        return (int)has;
+    return (int)store_int64(st, "SELECT coalesce(max(version), 0) FROM schema_migration", -1);
 }

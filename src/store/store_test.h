@@ -47,6 +47,8 @@ struct ss_test_migration {
     size_t ntables;
     const struct ss_test_audited_col *cols;
     size_t ncols;
+    const char *pg_sql;   /* the same on PostgreSQL (NULL: nothing to do there) */
+    const char *pg_after; /* may be NULL */
 };
 
 /* Append m as the next migration (the built-in ones' number + 1, which is

@@ -45,60 +45,6 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
-/* ---- SQLite-only helpers for the files not yet on store_db.h ------------- */
-
-sqlite3_stmt *store_lite_prepare(struct ss_store *st, const char *sql, struct ss_err *err)
-{
-    sqlite3_stmt *s = NULL;
-
-    if (st->pg) {
-        ss_err_set(err, SS_EDB, "db", "this part of the store runs on SQLite only");
-        return NULL;
-    }
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        store_db_error(st, err, "preparing a statement");
-        sqlite3_finalize(s);
-        return NULL;
-    }
-    return s;
-}
-
-void store_lite_bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-void store_lite_bind_date(sqlite3_stmt *s, int i, int32_t day)
-{
-    char d[11];
-
-    if (day == SS_NO_DATE) {
-        sqlite3_bind_null(s, i);
-        return;
-    }
-    ss_date_fmt(day, d);
-    sqlite3_bind_text(s, i, d, 10, SQLITE_TRANSIENT);
-}
-
-char *store_lite_col_strdup(sqlite3_stmt *s, int i)
-{
-    const unsigned char *t = sqlite3_column_text(s, i);
-    return t ? ss_xstrdup((const char *)t) : NULL;
-}
-
-int32_t store_lite_col_date(sqlite3_stmt *s, int i)
-{
-    const char *t = (const char *)sqlite3_column_text(s, i);
-    int32_t d;
-
-    if (!t || ss_date_parse(t, &d) != SS_OK)
-        return SS_NO_DATE;
-    return d;
-}
-
 /* ---- transactions ----------------------------------------------------------- */
 
 /* 0 when actor names someone: 1 to STORE_ACTOR_MAX - 1 bytes of UTF-8

@@ -186,14 +186,6 @@ int store_audit_key_create(const char *path, struct store_audit_key *k, struct s
 
 /* ---- statements (store_db.h) ---------------------------------------------- */
 
-/* SQLite-only helpers of the files not yet written on store_db.h (each
- * goes when its last caller does). */
-sqlite3_stmt *store_lite_prepare(struct ss_store *st, const char *sql, struct ss_err *err);
-void store_lite_bind_text(sqlite3_stmt *s, int i, const char *v);
-void store_lite_bind_date(sqlite3_stmt *s, int i, int32_t day);
-char *store_lite_col_strdup(sqlite3_stmt *s, int i);
-int32_t store_lite_col_date(sqlite3_stmt *s, int i);
-
 /* Look up or create a department by name; 0 for NULL/empty name. */
 int64_t store_department_id(struct ss_store *st, const char *name, struct ss_err *err);
 

@@ -3,7 +3,10 @@
 #   make          build build/shishi
 #   make run      install what is missing, build, create the default database, start
 #   make check    install what is missing, build, run every test (lint and
-#                 the fuzz corpora's replays included)
+#                 the fuzz corpora's replays included), on SQLite and on a
+#                 throwaway PostgreSQL cluster
+#   make check-ha the failover test: a primary, its synchronous standby,
+#                 the primary killed, the standby promoted (tests/pg/ha.test.sh)
 #   make lint     the checks beyond the compilers' (scripts/lint.sh)
 #   make fuzz     libFuzzer on every parser of outside input (fuzz/)
 #   make bench    national-scale and HTTP benchmarks (figures go in README.md)
@@ -13,6 +16,8 @@
 # with ASan + UBSan into build/asan/.
 
 CC      ?= cc
+# libpq for the PostgreSQL backend (src/store/store_db.c) and the tests'
+# clusters (tests/unit/pgtest.h): every build links it
 PKGS    := sqlite3 jansson libsodium libmicrohttpd libutf8proc libpcre2-8 zlib xlsxwriter libzip expat libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
@@ -39,7 +44,7 @@ EMBED   := $(sort $(wildcard data/embed/*))
 # the message catalogues, in SS_LANG_* order (base/l10n.h)
 PO      := po/zh_CN.po po/en.po po/ug.po
 
-.PHONY: all run check deps test unit cli-tests clang-check bench clean format lint fuzz replays
+.PHONY: all run check check-ha deps test unit cli-tests clang-check bench clean format lint fuzz replays
 
 all: build/shishi
 
@@ -94,6 +99,11 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory all build/asan/shishi $(TESTBIN) $(REPLAYBIN)
 	@sh tests/run-all.sh
+
+# longer than the rest and more than a minute on a busy machine: its own
+# target, which .ci/run runs after make check
+check-ha: deps
+	@sh tests/pg/ha.test.sh
 
 unit: $(TESTBIN)
 	@for t in $(TESTBIN); do echo "== $$t"; $$t || exit 1; done

@@ -21,6 +21,11 @@ const char *cli_db_path(const char *flag_value)
     env = getenv("SHISHI_DB");
     if (env && *env)
         return env;
+    /* libpq's own variables name a PostgreSQL server: connect with them */
+    if ((env = getenv("PGDATABASE")) && *env)
+        return "postgresql://";
+    if ((env = getenv("PGHOST")) && *env)
+        return "postgresql://";
     return "shishi.db";
 }
 

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,10 +29,17 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: shishi serve [--db FILE] [--listen ADDR:PORT] [--threads N] [--per-ip N]\n"
-            "                    [--request-timeout S] [--trusted-proxy ADDR]...\n"
+            "usage: shishi serve [--db FILE|URL] [--db-replica URL] [--listen ADDR:PORT]\n"
+            "                    [--threads N] [--per-ip N] [--request-timeout S]\n"
+            "                    [--trusted-proxy ADDR]...\n"
             "       shishi serve --openapi\n\n"
             "Serve the public progress pages and the JSON API (/api/v1/...).\n"
+            "  --db               an SQLite file, or a PostgreSQL URL (postgresql://...);\n"
+            "                     any number of servers may serve one PostgreSQL database\n"
+            "  --db-replica       a hot standby of that PostgreSQL database\n"
+            "                     (also $SHISHI_DB_REPLICA): the figures are read from it,\n"
+            "                     writes go to --db, and /api/v1/plan's replica_as_of says\n"
+            "                     how far the standby had replayed\n"
             "  --listen           address and port (default 127.0.0.1:8080; port 0 picks\n"
             "                     one); a port in use is refused\n"
             "  --threads          worker threads (default: one per CPU)\n"
@@ -96,10 +104,11 @@ static int count_opt(const char *name, const char *s, long max, unsigned *out)
 int cmd_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = "127.0.0.1:8080", *threads_s = NULL, *per_ip = NULL;
-    const char *timeout = NULL, *proxy = NULL, *proxies[SS_HTTP_MAX_TRUSTED];
+    const char *timeout = NULL, *proxy = NULL, *proxies[SS_HTTP_MAX_TRUSTED], *replica = NULL;
     int openapi = 0, npos, rc, sig;
     const struct cli_opt opts[] = {
         {"db", 1, &db, NULL},
+        {"db-replica", 1, &replica, NULL},
         {"listen", 1, &listen, NULL},
         {"threads", 1, &threads_s, NULL},
         {"per-ip", 1, &per_ip, NULL},
@@ -152,7 +161,8 @@ int cmd_serve(int argc, char **argv)
      * database: the connections the server opens then find it current */
     if ((rc = cli_migrate(cli_db_path(db), "serve", &err)) ||
         (rc = cli_audit_key_ready(cli_db_path(db), &err)) ||
-        (rc = ss_web_new(cli_db_path(db), &web, &err)))
+        (rc = ss_web_new(cli_db_path(db), replica ? replica : getenv("SHISHI_DB_REPLICA"), &web,
+                         &err)))
         return cli_fail("serve", &err);
 
     sigemptyset(&set);

@@ -33,6 +33,8 @@
  * failure can vanish.) ss_store_set_durable(st, 0) is for measurement and
  * for loaders whose work can be run again; see store.h.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,60 +44,6 @@
 #include "base/escape.h"
 #include "base/util.h"
 #include "store/store_int.h"
-
-/* ---- SQLite-only helpers for the files not yet on store_db.h ------------- */
-
-sqlite3_stmt *store_lite_prepare(struct ss_store *st, const char *sql, struct ss_err *err)
-{
-    sqlite3_stmt *s = NULL;
-
-    if (st->pg) {
-        ss_err_set(err, SS_EDB, "db", "this part of the store runs on SQLite only");
-        return NULL;
-    }
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        store_db_error(st, err, "preparing a statement");
-        sqlite3_finalize(s);
-        return NULL;
-    }
-    return s;
-}
-
-void store_lite_bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-void store_lite_bind_date(sqlite3_stmt *s, int i, int32_t day)
-{
-    char d[11];
-
-    if (day == SS_NO_DATE) {
-        sqlite3_bind_null(s, i);
-        return;
-    }
-    ss_date_fmt(day, d);
-    sqlite3_bind_text(s, i, d, 10, SQLITE_TRANSIENT);
-}
-
-char *store_lite_col_strdup(sqlite3_stmt *s, int i)
-{
-    const unsigned char *t = sqlite3_column_text(s, i);
-    return t ? ss_xstrdup((const char *)t) : NULL;
-}
-
-int32_t store_lite_col_date(sqlite3_stmt *s, int i)
-{
-    const char *t = (const char *)sqlite3_column_text(s, i);
-    int32_t d;
-
-    if (!t || ss_date_parse(t, &d) != SS_OK)
-        return SS_NO_DATE;
-    return d;
-}
 
 /* ---- transactions ----------------------------------------------------------- */
 
@@ -222,6 +170,12 @@ int store_tx_commit(struct ss_store *st, struct ss_err *err)
         store_tx_rollback(st);
         return rc;
     }
+    /* PostgreSQL: wake the other instances' listeners (delivered at the
+     * commit, not before; nothing when it rolls back) */
+    if (st->pg && (rc = store_exec(st, "NOTIFY " STORE_PG_CHANNEL, err))) {
+        store_tx_rollback(st);
+        return rc;
+    }
     if ((rc = store_exec(st, "COMMIT", err))) {
         store_tx_rollback(st);
         return SS_EDB;
@@ -298,11 +252,24 @@ static char *url_shown(const char *url)
     return out;
 }
 
+static void pg_no_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* Connect: the URL as given, and the session's settings as connection
+ * parameters, so that a reconnection (store_db.c, after a failover) gets
+ * them again: UTF-8, and read-only transactions for a read-only store. */
 static int pg_open(struct ss_store *st, const char *url, int flags, struct ss_err *err)
 {
-    PGresult *res;
+    const char *keys[] = {"dbname", "client_encoding", "options", NULL};
+    const char *vals[] = {url, "UTF8",
+                          (flags & SS_STORE_READONLY) ? "-c default_transaction_read_only=on"
+                                                      : "-c synchronous_commit=on",
+                          NULL};
 
-    st->pg = PQconnectdb(url);
+    st->pg = PQconnectdbParams(keys, vals, 1);
     if (!st->pg || PQstatus(st->pg) != CONNECTION_OK) {
         const char *why = st->pg ? PQerrorMessage(st->pg) : "out of memory";
         char msg[400];
@@ -314,17 +281,8 @@ static int pg_open(struct ss_store *st, const char *url, int flags, struct ss_er
             msg[--n] = '\0';
         return ss_err_set(err, SS_EIO, "db", "cannot connect to '%s': %s", st->path, msg);
     }
-    if (PQsetClientEncoding(st->pg, "UTF8") != 0)
-        return ss_err_set(err, SS_EIO, "db", "'%s' cannot speak UTF-8", st->path);
     /* notices (e.g. "relation already exists, skipping") are not for people */
-    PQsetNoticeProcessor(st->pg, NULL, NULL);
-    res = PQexec(st->pg, (flags & SS_STORE_READONLY) ? "SET default_transaction_read_only = on"
-                                                     : "SET synchronous_commit = on");
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        PQclear(res);
-        return ss_err_set(err, SS_EIO, "db", "cannot set up the session on '%s'", st->path);
-    }
-    PQclear(res);
+    PQsetNoticeProcessor(st->pg, pg_no_notice, NULL);
     return SS_OK;
 }
 
@@ -440,6 +398,86 @@ void ss_store_schema_step(const struct ss_store *st, int *from, int *to)
 {
     *from = st->step_from;
     *to = st->step_to;
+}
+
+int ss_store_listen(struct ss_store *st, struct ss_err *err)
+{
+    if (!st->pg)
+        return 0;
+    if (store_exec(st, "LISTEN " STORE_PG_CHANNEL, err))
+        return -1;
+    return 1;
+}
+
+int ss_store_wait_change(struct ss_store *st, int timeout_ms)
+{
+    struct pollfd p;
+    PGnotify *n;
+    int got = 0, sock;
+
+    if (!st->pg)
+        return -1;
+    for (;;) {
+        if (!PQconsumeInput(st->pg))
+            return -1;
+        while ((n = PQnotifies(st->pg))) {
+            got = 1;
+            PQfreemem(n);
+        }
+        if (got)
+            return 1;
+        if ((sock = PQsocket(st->pg)) < 0)
+            return -1;
+        p.fd = sock;
+        p.events = POLLIN;
+        p.revents = 0;
+        if (poll(&p, 1, timeout_ms) < 0)
+            return errno == EINTR ? 0 : -1;
+        if (!p.revents)
+            return 0;
+        timeout_ms = 0; /* input came: read it, then answer */
+    }
+}
+
+int ss_store_wal_position(struct ss_store *st, uint64_t *pos)
+{
+    struct store_stmt *s;
+    int rc = SS_EDB;
+
+    *pos = 0;
+    if (!st->pg)
+        return SS_OK;
+    s = store_prepare(st,
+                      "SELECT CAST((CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+                      " ELSE pg_current_wal_lsn() END) - '0/0'::pg_lsn AS BIGINT)",
+                      NULL);
+    if (s && store_step(s) == STORE_ROW) {
+        *pos = (uint64_t)store_col_int64(s, 0);
+        rc = SS_OK;
+    }
+    store_finalize(s);
+    return rc;
+}
+
+int ss_store_replay_time(struct ss_store *st, char out[21])
+{
+    struct store_stmt *s;
+    int rc = SS_EDB;
+
+    out[0] = '\0';
+    if (!st->pg)
+        return SS_OK;
+    s = store_prepare(st,
+                      "SELECT to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC',"
+                      " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+                      NULL);
+    if (s && store_step(s) == STORE_ROW) {
+        if (store_col_text(s, 0))
+            snprintf(out, 21, "%s", store_col_text(s, 0));
+        rc = SS_OK;
+    }
+    store_finalize(s);
+    return rc;
 }
 
 int ss_store_counters(struct ss_store *st, struct ss_store_counters *out)

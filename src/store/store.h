@@ -171,6 +171,25 @@ static inline int ss_store_counters_same(const struct ss_store_counters *a,
            a->assignments == b->assignments && a->approved == b->approved && a->texts == b->texts;
 }
 
+/* Hearing of other processes' commits (PostgreSQL: LISTEN/NOTIFY; every
+ * write transaction notifies at its commit). ss_store_listen: 1 when st
+ * now hears them, 0 on a backend that cannot (SQLite: poll the counters),
+ * -1 on failure (err says why). ss_store_wait_change, on a connection
+ * that listens and is used for nothing else meanwhile: 1 when one or more
+ * commits were heard (all of them are consumed), 0 when timeout_ms passed
+ * without, -1 when the connection failed (open a new one). */
+int ss_store_listen(struct ss_store *st, struct ss_err *err);
+int ss_store_wait_change(struct ss_store *st, int timeout_ms);
+
+/* Reading from a hot standby (PostgreSQL streaming replication).
+ * ss_store_wal_position: on a primary, how far its log is written; on a
+ * standby, how far it has replayed its primary's (bytes from the log's
+ * start; 0 and SS_OK on SQLite, which has no standby). ss_store_replay_time:
+ * a standby's last replayed commit as YYYY-MM-DDTHH:MM:SSZ ("" when it has
+ * replayed none, or on a primary or SQLite). */
+int ss_store_wal_position(struct ss_store *st, uint64_t *pos);
+int ss_store_replay_time(struct ss_store *st, char out[21]);
+
 /* Every function below that writes joins the caller's transaction (see
  * "Transactions"), unless it says otherwise; "in one transaction" means it
  * lands whole or not at all, inside the caller's. */

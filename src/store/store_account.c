@@ -1,55 +1,124 @@
 /*
  * store_account.c - accounts, sessions and login attempts (see
- * store_account.h).
+ * store_account.h), on SQLite and PostgreSQL alike.
+ *
+ * Times come from the caller as Unix seconds and are stored as UTC text,
+ * YYYY-MM-DDTHH:MM:SSZ, which sorts like the time: this file formats and
+ * parses them in C (ts_fmt, ts_parse), so neither backend's date
+ * functions are needed and both store the same text. A new row's id comes
+ * back with RETURNING id.
  */
 #include "store/store_account.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/util.h"
 #include "store/store_int.h"
 
-#define TS(i) "strftime('%Y-%m-%dT%H:%M:%SZ', ?" #i ", 'unixepoch')"
+/* Years 0000..9999, which the text form holds. */
+#define TS_MIN (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define TS_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
+
+/* Unix seconds t as the store writes times (clamped to TS_MIN..TS_MAX). */
+static void ts_fmt(int64_t t, char out[21])
+{
+    int64_t days, secs;
+    char day[11];
+
+    t = t < TS_MIN ? TS_MIN : t > TS_MAX ? TS_MAX : t;
+    days = t / 86400;
+    secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    ss_date_fmt((int32_t)days, day);
+    snprintf(out, 21, "%sT%02d:%02d:%02dZ", day, (int)(secs / 3600), (int)(secs / 60 % 60),
+             (int)(secs % 60));
+}
+
+/* Two digits at p as a number, or -1. */
+static int two_digits(const char *p)
+{
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+        return -1;
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* A stored time (YYYY-MM-DDTHH:MM:SS, then anything) as Unix seconds; 0
+ * for NULL or anything else, as SQLite's strftime('%s') gave NULL. */
+static int64_t ts_parse(const char *t)
+{
+    char day[11];
+    int32_t d;
+    int h, m, sec;
+
+    if (!t || strlen(t) < 19 || (t[10] != 'T' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
+        return 0;
+    memcpy(day, t, 10);
+    day[10] = '\0';
+    h = two_digits(t + 11);
+    m = two_digits(t + 14);
+    sec = two_digits(t + 17);
+    if (ss_date_parse(day, &d) != SS_OK || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 ||
+        sec > 59)
+        return 0;
+    return (int64_t)d * 86400 + h * 3600 + m * 60 + sec;
+}
+
+/* Bind Unix seconds t as a stored time. */
+static void bind_ts(struct store_stmt *s, int i, int64_t t)
+{
+    char ts[21];
+
+    ts_fmt(t, ts);
+    store_bind_text(s, i, ts);
+}
 
 #define ACCOUNT_COLS                                                                               \
     "a.id, a.name, a.role, a.org_id, o.code, coalesce(d.name, ''), a.pw_hash, a.disabled, "        \
     "a.created_at FROM account a JOIN org_unit o ON o.id = a.org_id "                              \
     "LEFT JOIN department d ON d.id = a.dept_id"
 
-static void copy_col(sqlite3_stmt *s, int i, char *out, size_t cap)
+static void copy_col(struct store_stmt *s, int i, char *out, size_t cap)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = store_col_text(s, i);
 
-    snprintf(out, cap, "%s", t ? (const char *)t : "");
+    snprintf(out, cap, "%s", t ? t : "");
 }
 
-static void account_from_stmt(sqlite3_stmt *s, struct ss_account_rec *a)
+static void account_from_stmt(struct store_stmt *s, struct ss_account_rec *a)
 {
     memset(a, 0, sizeof *a);
-    a->id = sqlite3_column_int64(s, 0);
+    a->id = store_col_int64(s, 0);
     copy_col(s, 1, a->name, sizeof a->name);
     copy_col(s, 2, a->role, sizeof a->role);
-    a->org_id = sqlite3_column_int64(s, 3);
+    a->org_id = store_col_int64(s, 3);
     copy_col(s, 4, a->org, sizeof a->org);
     copy_col(s, 5, a->dept, sizeof a->dept);
     copy_col(s, 6, a->pw_hash, sizeof a->pw_hash);
-    a->disabled = sqlite3_column_int(s, 7);
+    a->disabled = (int)store_col_int64(s, 7);
     copy_col(s, 8, a->created_at, sizeof a->created_at);
 }
 
-/* id of the row whose `col` is val in `sql` (one parameter), 0 if none. */
+/* id of the row whose `col` is val in `sql` (one parameter), 0 if none,
+ * -1 when the statement fails. */
 static int64_t lookup_id(struct ss_store *st, const char *sql, const char *val)
 {
-    sqlite3_stmt *s = store_lite_prepare(st, sql, NULL);
+    struct store_stmt *s = store_prepare(st, sql, NULL);
     int64_t id = 0;
+    int step;
 
     if (!s)
         return -1;
-    store_lite_bind_text(s, 1, val);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    store_bind_text(s, 1, val);
+    if ((step = store_step(s)) == STORE_ROW)
+        id = store_col_int64(s, 0);
+    else if (step == STORE_FAIL)
+        id = -1;
+    store_finalize(s);
     return id;
 }
 
@@ -57,13 +126,13 @@ int ss_store_account_add(struct ss_store *st, const char *name, const char *role
                          const char *org_code, const char *dept, const char *pw_hash, int64_t *id,
                          struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
-    int64_t org_id, dept_id = 0;
+    struct store_stmt *s = NULL;
+    int64_t org_id, dept_id = 0, dup;
     int rc;
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    org_id = lookup_id(st, "SELECT id FROM org_unit WHERE code = ?", org_code);
+    org_id = lookup_id(st, "SELECT id FROM org_unit WHERE code = ?1", org_code);
     if (org_id <= 0) {
         rc = org_id < 0 ? store_db_error(st, err, "finding the org unit")
                         : ss_err_set(err, SS_ENOTFOUND, "--org", "no org unit has the code '%s'",
@@ -71,7 +140,7 @@ int ss_store_account_add(struct ss_store *st, const char *name, const char *role
         goto out;
     }
     if (dept && *dept) {
-        dept_id = lookup_id(st, "SELECT id FROM department WHERE name = ?", dept);
+        dept_id = lookup_id(st, "SELECT id FROM department WHERE name = ?1", dept);
         if (dept_id <= 0) {
             rc = dept_id < 0 ? store_db_error(st, err, "finding the department")
                              : ss_err_set(err, SS_ENOTFOUND, "--dept",
@@ -81,34 +150,38 @@ int ss_store_account_add(struct ss_store *st, const char *name, const char *role
             goto out;
         }
     }
-    if (lookup_id(st, "SELECT id FROM account WHERE name = ?", name) > 0) {
-        rc = ss_err_set(err, SS_ECONFLICT, "NAME", "an account called '%s' exists already", name);
+    /* checked before the insert: on PostgreSQL a unique violation would
+     * abort the caller's transaction */
+    if ((dup = lookup_id(st, "SELECT id FROM account WHERE name = ?1", name)) != 0) {
+        rc = dup < 0 ? store_db_error(st, err, "finding the account")
+                     : ss_err_set(err, SS_ECONFLICT, "NAME",
+                                  "an account called '%s' exists already", name);
         goto out;
     }
-    s = store_lite_prepare(st,
-                           "INSERT INTO account(name, role, org_id, dept_id, pw_hash) "
-                           "VALUES (?, ?, ?, ?, ?)",
-                           err);
+    s = store_prepare(st,
+                      "INSERT INTO account(name, role, org_id, dept_id, pw_hash) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                      err);
     if (!s) {
         rc = SS_EDB;
         goto out;
     }
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, org_id);
+    store_bind_text(s, 1, name);
+    store_bind_text(s, 2, role);
+    store_bind_int64(s, 3, org_id);
     if (dept_id)
-        sqlite3_bind_int64(s, 4, dept_id);
+        store_bind_int64(s, 4, dept_id);
     else
-        sqlite3_bind_null(s, 4);
-    sqlite3_bind_text(s, 5, pw_hash, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) != SQLITE_DONE) {
+        store_bind_null(s, 4);
+    store_bind_text(s, 5, pw_hash);
+    if (store_step(s) != STORE_ROW) {
         rc = store_db_error(st, err, "saving the account");
         goto out;
     }
     if (id)
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = store_col_int64(s, 0);
 out:
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;
@@ -118,39 +191,39 @@ out:
 
 int ss_store_account_get(struct ss_store *st, const char *name, struct ss_account_rec *out)
 {
-    sqlite3_stmt *s = store_lite_prepare(st, "SELECT " ACCOUNT_COLS " WHERE a.name = ?", NULL);
+    struct store_stmt *s = store_prepare(st, "SELECT " ACCOUNT_COLS " WHERE a.name = ?1", NULL);
     int rc;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    store_bind_text(s, 1, name);
+    rc = store_step(s);
+    if (rc == STORE_ROW) {
         account_from_stmt(s, out);
         rc = SS_OK;
     } else {
-        rc = rc == SQLITE_DONE ? SS_ENOTFOUND : SS_EDB;
+        rc = rc == STORE_DONE ? SS_ENOTFOUND : SS_EDB;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_account_each(struct ss_store *st, ss_account_fn fn, void *ctx)
 {
-    sqlite3_stmt *s = store_lite_prepare(st, "SELECT " ACCOUNT_COLS " ORDER BY a.name", NULL);
+    struct store_stmt *s = store_prepare(st, "SELECT " ACCOUNT_COLS " ORDER BY a.name", NULL);
     struct ss_account_rec a;
     int rc = SS_OK, step;
 
     if (!s)
         return SS_EDB;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = store_step(s)) == STORE_ROW) {
         account_from_stmt(s, &a);
         if ((rc = fn(ctx, &a)))
             break;
     }
-    if (!rc && step != SQLITE_DONE)
+    if (!rc && step != STORE_DONE)
         rc = SS_EDB;
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
@@ -159,29 +232,29 @@ int ss_store_account_each(struct ss_store *st, ss_account_fn fn, void *ctx)
 static int failures(struct ss_store *st, const char *sql, const char *key, int64_t since, int last,
                     int *count, int64_t *oldest)
 {
-    sqlite3_stmt *s = store_lite_prepare(st, sql, NULL);
+    struct store_stmt *s = store_prepare(st, sql, NULL);
     int rc = SS_EDB;
 
     *count = 0;
     *oldest = 0;
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, since);
-    sqlite3_bind_int(s, 3, last);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        *count = sqlite3_column_int(s, 0);
-        *oldest = sqlite3_column_int64(s, 1);
+    store_bind_text(s, 1, key);
+    bind_ts(s, 2, since);
+    store_bind_int64(s, 3, last);
+    if (store_step(s) == STORE_ROW) {
+        *count = (int)store_col_int64(s, 0);
+        *oldest = ts_parse(store_col_text(s, 1));
         rc = SS_OK;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 #define LATEST_FAILURES(COND)                                                                      \
-    "WITH f AS (SELECT at FROM login_attempt WHERE " COND " AND ok = 0 AND at > " TS(              \
-        2) " ORDER BY at DESC, id DESC LIMIT ?3) "                                                 \
-           "SELECT count(*), coalesce(CAST(strftime('%s', min(at)) AS INTEGER), 0) FROM f"
+    "WITH f AS (SELECT at FROM login_attempt WHERE " COND " AND ok = 0 AND at > ?2"                \
+    " ORDER BY at DESC, id DESC LIMIT ?3) "                                                        \
+    "SELECT count(*), min(at) FROM f"
 
 int ss_store_login_failures(struct ss_store *st, const char *name, int64_t since, int last,
                             int *count, int64_t *oldest)
@@ -200,83 +273,91 @@ int ss_store_login_failures_ip(struct ss_store *st, const char *ip, int64_t sinc
 }
 
 static int insert_attempt(struct ss_store *st, const char *name, const char *ip, int ok,
-                          int64_t now, int64_t *id, struct ss_err *err)
+                          int64_t now, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_lite_prepare(
-        st, "INSERT INTO login_attempt(name, ip, ok, at) VALUES (?1, ?2, ?3, " TS(4) ")", err);
+    struct store_stmt *s = store_prepare(
+        st, "INSERT INTO login_attempt(name, ip, ok, at) VALUES (?1, ?2, ?3, ?4)", err);
     int rc;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    store_lite_bind_text(s, 2, ip);
-    sqlite3_bind_int(s, 3, ok);
-    sqlite3_bind_int64(s, 4, now);
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "recording a login");
-    if (!rc && id)
-        *id = sqlite3_last_insert_rowid(st->db);
-    sqlite3_finalize(s);
+    store_bind_text(s, 1, name);
+    store_bind_text(s, 2, ip);
+    store_bind_int64(s, 3, ok);
+    bind_ts(s, 4, now);
+    rc = store_step(s) == STORE_DONE ? SS_OK : store_db_error(st, err, "recording a login");
+    store_finalize(s);
     return rc;
 }
 
-int ss_store_login_record(struct ss_store *st, const char *name, const char *ip, int ok,
+/* An attempt's row in a transaction of its own, or in the caller's:
+ * bookkeeping, the history of sign-ins. */
+static int record_attempt(struct ss_store *st, const char *name, const char *ip, int ok,
                           int64_t now, struct ss_err *err)
 {
     int rc;
 
-    if ((rc = store_tx_own(st, err))) /* bookkeeping: the history of sign-ins */
+    if ((rc = store_tx_own(st, err)))
         return rc;
-    if ((rc = insert_attempt(st, name, ip, ok ? 1 : 0, now, NULL, err))) {
+    if ((rc = insert_attempt(st, name, ip, ok, now, err))) {
         store_tx_rollback(st);
         return rc;
     }
     return store_tx_commit(st, err);
 }
 
-/* Run one statement with an int64 ?1 (and text ?2); SS_ENOTFOUND when it
- * changed no row and must_change. */
-static int exec_id(struct ss_store *st, const char *sql, int64_t id, const char *text,
-                   int must_change, const char *what, struct ss_err *err)
+int ss_store_login_record(struct ss_store *st, const char *name, const char *ip, int ok,
+                          int64_t now, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_lite_prepare(st, sql, err);
+    return record_attempt(st, name, ip, ok ? 1 : 0, now, err);
+}
+
+/* Run one statement with an int64 ?1 (and text ?2); *changed (may be NULL)
+ * receives the rows it changed; SS_ENOTFOUND when it changed none and
+ * must_change. */
+static int exec_id(struct ss_store *st, const char *sql, int64_t id, const char *text,
+                   int must_change, int64_t *changed, const char *what, struct ss_err *err)
+{
+    struct store_stmt *s = store_prepare(st, sql, err);
     int rc;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, id);
+    store_bind_int64(s, 1, id);
     if (text)
-        sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, what);
-    if (!rc && must_change && sqlite3_changes(st->db) == 0)
+        store_bind_text(s, 2, text);
+    rc = store_step(s) == STORE_DONE ? SS_OK : store_db_error(st, err, what);
+    if (!rc && changed)
+        *changed = store_changes(s);
+    if (!rc && must_change && store_changes(s) == 0)
         rc = ss_err_set(err, SS_ENOTFOUND, "NAME", "no such account");
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_login_unlock(struct ss_store *st, const char *name, int64_t now, struct ss_err *err)
 {
-    return insert_attempt(st, name, NULL, 2, now, NULL, err);
+    return record_attempt(st, name, NULL, 2, now, err);
 }
 
 int ss_store_account_sessions_end(struct ss_store *st, int64_t id, int *n, struct ss_err *err)
 {
-    int rc, changed = 0;
+    int64_t changed = 0;
+    int rc;
 
     if (n)
         *n = 0;
     if ((rc = store_tx_join(st, err)))
         return rc;
-    rc = exec_id(st, "DELETE FROM session WHERE account_id = ?1", id, NULL, 0,
-                 "ending the sessions", err);
-    changed = rc ? 0 : sqlite3_changes(st->db);
-    if (rc) {
+    if ((rc = exec_id(st, "DELETE FROM session WHERE account_id = ?1", id, NULL, 0, &changed,
+                      "ending the sessions", err))) {
         store_tx_rollback(st);
         return rc;
     }
     if ((rc = store_tx_commit(st, err)))
         return rc;
     if (n)
-        *n = changed;
+        *n = (int)changed;
     return SS_OK;
 }
 
@@ -289,7 +370,7 @@ static int account_change(struct ss_store *st, const char *sql, int64_t id, cons
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    if ((rc = exec_id(st, sql, id, text, 1, "changing the account", err)) ||
+    if ((rc = exec_id(st, sql, id, text, 1, NULL, "changing the account", err)) ||
         (end_sessions && (rc = ss_store_account_sessions_end(st, id, NULL, err)))) {
         store_tx_rollback(st);
         return rc;
@@ -314,40 +395,39 @@ int ss_store_account_set_password(struct ss_store *st, int64_t id, const char *p
 int ss_store_session_add(struct ss_store *st, const char *token_hash, int64_t account_id,
                          const char *csrf, int64_t expires, int64_t now, struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
     int rc;
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_lite_prepare(st, "DELETE FROM session WHERE expires_at <= " TS(1), err);
+    s = store_prepare(st, "DELETE FROM session WHERE expires_at <= ?1", err);
     if (!s) {
         rc = SS_EDB;
         goto out;
     }
-    sqlite3_bind_int64(s, 1, now);
-    if (sqlite3_step(s) != SQLITE_DONE) {
+    bind_ts(s, 1, now);
+    if (store_step(s) != STORE_DONE) {
         rc = store_db_error(st, err, "purging sessions");
         goto out;
     }
-    sqlite3_finalize(s);
-    s = store_lite_prepare(
-        st,
-        "INSERT INTO session(token_hash, account_id, csrf, created_at, expires_at) "
-        "VALUES (?1, ?2, ?3, " TS(4) ", " TS(5) ")",
-        err);
+    store_finalize(s);
+    s = store_prepare(st,
+                      "INSERT INTO session(token_hash, account_id, csrf, created_at, expires_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)",
+                      err);
     if (!s) {
         rc = SS_EDB;
         goto out;
     }
-    sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, account_id);
-    sqlite3_bind_text(s, 3, csrf, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, now);
-    sqlite3_bind_int64(s, 5, expires);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    store_bind_text(s, 1, token_hash);
+    store_bind_int64(s, 2, account_id);
+    store_bind_text(s, 3, csrf);
+    bind_ts(s, 4, now);
+    bind_ts(s, 5, expires);
+    if (store_step(s) != STORE_DONE)
         rc = store_db_error(st, err, "opening a session");
 out:
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;
@@ -358,54 +438,54 @@ out:
 int ss_store_session_get(struct ss_store *st, const char *token_hash, int64_t now,
                          struct ss_account_rec *out, char *csrf)
 {
-    sqlite3_stmt *s = store_lite_prepare(
+    struct store_stmt *s = store_prepare(
         st,
         "SELECT " ACCOUNT_COLS ", session ss WHERE ss.account_id = a.id AND ss.token_hash = ?1"
-        " AND ss.expires_at > " TS(2) " AND a.disabled = 0",
+        " AND ss.expires_at > ?2 AND a.disabled = 0",
         NULL);
-    sqlite3_stmt *c = NULL;
+    struct store_stmt *c = NULL;
     int rc;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, now);
-    rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(s);
-        return rc == SQLITE_DONE ? SS_ENOTFOUND : SS_EDB;
+    store_bind_text(s, 1, token_hash);
+    bind_ts(s, 2, now);
+    rc = store_step(s);
+    if (rc != STORE_ROW) {
+        store_finalize(s);
+        return rc == STORE_DONE ? SS_ENOTFOUND : SS_EDB;
     }
     account_from_stmt(s, out);
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (!csrf)
         return SS_OK;
-    c = store_lite_prepare(st, "SELECT csrf FROM session WHERE token_hash = ?", NULL);
+    c = store_prepare(st, "SELECT csrf FROM session WHERE token_hash = ?1", NULL);
     if (!c)
         return SS_EDB;
-    sqlite3_bind_text(c, 1, token_hash, -1, SQLITE_STATIC);
-    rc = sqlite3_step(c) == SQLITE_ROW ? SS_OK : SS_ENOTFOUND;
+    store_bind_text(c, 1, token_hash);
+    rc = store_step(c) == STORE_ROW ? SS_OK : SS_ENOTFOUND;
     if (!rc)
         copy_col(c, 0, csrf, 65);
-    sqlite3_finalize(c);
+    store_finalize(c);
     return rc;
 }
 
 int ss_store_session_delete(struct ss_store *st, const char *token_hash)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int rc;
 
     if ((rc = store_tx_join(st, NULL)))
         return rc;
-    if (!(s = store_lite_prepare(st, "DELETE FROM session WHERE token_hash = ?", NULL))) {
+    if (!(s = store_prepare(st, "DELETE FROM session WHERE token_hash = ?1", NULL))) {
         store_tx_rollback(st);
         return SS_EDB;
     }
-    sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : SS_EDB;
-    if (!rc && sqlite3_changes(st->db) == 0)
+    store_bind_text(s, 1, token_hash);
+    rc = store_step(s) == STORE_DONE ? SS_OK : SS_EDB;
+    if (!rc && store_changes(s) == 0)
         rc = SS_ENOTFOUND;
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;

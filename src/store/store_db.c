@@ -170,6 +170,17 @@ struct store_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss
     return s;
 }
 
+/* A connection lost (the server restarted, or failed over to a standby,
+ * which a multi-host URL with target_session_attrs=read-write finds):
+ * connect again before the next statement, but never inside a
+ * transaction, whose work is gone with the old connection (its
+ * statements fail until the caller rolls back). */
+static void pg_revive(struct ss_store *st)
+{
+    if (PQstatus(st->pg) == CONNECTION_BAD && st->tx_depth == 0)
+        PQreset(st->pg);
+}
+
 static void pg_clear_result(struct store_stmt *s)
 {
     if (s->res)
@@ -201,6 +212,7 @@ int store_step(struct store_stmt *s)
         return STORE_FAIL;
     }
     if (!s->res) {
+        pg_revive(st);
         s->res = PQexecParams(st->pg, s->sql, s->nparams, s->types, (const char *const *)s->vals,
                               s->lens, s->fmts, 0);
         status = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
@@ -463,7 +475,10 @@ int store_exec(struct ss_store *st, const char *sql, struct ss_err *err)
         }
         return SS_OK;
     } else {
-        PGresult *res = PQexec(st->pg, sql);
+        PGresult *res;
+
+        pg_revive(st);
+        res = PQexec(st->pg, sql);
         ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

@@ -44,12 +44,21 @@ static void profile_text(const double p[12], struct ss_buf *b)
 }
 
 /* Run s (parameters bound) to completion; *changes gets the row count. */
-static int step_done(struct ss_store *st, sqlite3_stmt *s, int *changes, struct ss_err *err)
+static int step_done(struct ss_store *st, struct store_stmt *s, int *changes, struct ss_err *err)
 {
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (store_step(s) != STORE_DONE)
         return store_db_error(st, err, "saving the edit");
     if (changes)
-        *changes = sqlite3_changes(st->db);
+        *changes = (int)store_changes(s);
+    return SS_OK;
+}
+
+/* Run an INSERT ... RETURNING id (parameters bound); *id gets the new id. */
+static int step_id(struct ss_store *st, struct store_stmt *s, int64_t *id, struct ss_err *err)
+{
+    if (store_step(s) != STORE_ROW)
+        return store_db_error(st, err, "saving the edit");
+    *id = store_col_int64(s, 0);
     return SS_OK;
 }
 
@@ -58,14 +67,14 @@ static int step_done(struct ss_store *st, sqlite3_stmt *s, int *changes, struct 
 static int run_with_id(struct ss_store *st, const char *sql, int64_t id, int *changes,
                        struct ss_err *err)
 {
-    sqlite3_stmt *s = store_lite_prepare(st, sql, err);
+    struct store_stmt *s = store_prepare(st, sql, err);
     int rc;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, id);
+    store_bind_int64(s, 1, id);
     rc = step_done(st, s, changes, err);
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
@@ -87,88 +96,93 @@ static void rollback(struct ss_store *st)
 /* Read target id's place; SS_ENOTFOUND if there is none. */
 static int load_row(struct ss_store *st, int64_t id, struct row *r, struct ss_err *err)
 {
-    sqlite3_stmt *s;
-    int rc = SS_OK;
+    struct store_stmt *s;
+    int rc = SS_OK, step;
 
     memset(r, 0, sizeof *r);
-    s = store_lite_prepare(st,
-                           "SELECT id, plan_id, project_id, coalesce(parent_id, 0), seq FROM target"
-                           " WHERE id = ?",
-                           err);
+    s = store_prepare(st,
+                      "SELECT id, plan_id, project_id, coalesce(parent_id, 0), seq FROM target"
+                      " WHERE id = ?1",
+                      err);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        r->id = sqlite3_column_int64(s, 0);
-        r->plan_id = sqlite3_column_int64(s, 1);
-        r->project_id = sqlite3_column_int64(s, 2);
-        r->parent_id = sqlite3_column_int64(s, 3);
-        r->seq = sqlite3_column_int(s, 4);
+    store_bind_int64(s, 1, id);
+    if ((step = store_step(s)) == STORE_ROW) {
+        r->id = store_col_int64(s, 0);
+        r->plan_id = store_col_int64(s, 1);
+        r->project_id = store_col_int64(s, 2);
+        r->parent_id = store_col_int64(s, 3);
+        r->seq = (int)store_col_int64(s, 4);
+    } else if (step == STORE_FAIL) {
+        rc = store_db_error(st, err, "reading a target");
     } else {
         rc = ss_err_set(err, SS_ENOTFOUND, "target", "there is no target #%lld", (long long)id);
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_target_home(struct ss_store *st, int64_t target_id, struct ss_target_home *out,
                          struct ss_err *err)
 {
-    sqlite3_stmt *s;
-    int rc = SS_OK;
+    struct store_stmt *s;
+    int rc = SS_OK, step;
 
     memset(out, 0, sizeof *out);
-    s = store_lite_prepare(
-        st,
-        "SELECT t.plan_id, p.state, pr.no, t.project_id FROM target t "
-        "JOIN plan p ON p.id = t.plan_id JOIN project pr ON pr.id = t.project_id "
-        "WHERE t.id = ?",
-        err);
+    s = store_prepare(st,
+                      "SELECT t.plan_id, p.state, pr.no, t.project_id FROM target t "
+                      "JOIN plan p ON p.id = t.plan_id JOIN project pr ON pr.id = t.project_id "
+                      "WHERE t.id = ?1",
+                      err);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, target_id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        const char *state = (const char *)sqlite3_column_text(s, 1);
-        out->plan_id = sqlite3_column_int64(s, 0);
+    store_bind_int64(s, 1, target_id);
+    if ((step = store_step(s)) == STORE_ROW) {
+        const char *state = store_col_text(s, 1);
+        out->plan_id = store_col_int64(s, 0);
         out->state = !state                           ? SS_PLAN_ACTIVE
                      : strcmp(state, "draft") == 0    ? SS_PLAN_DRAFT
                      : strcmp(state, "archived") == 0 ? SS_PLAN_ARCHIVED
                                                       : SS_PLAN_ACTIVE;
-        out->project_no = sqlite3_column_int(s, 2);
-        out->project_id = sqlite3_column_int64(s, 3);
+        out->project_no = (int)store_col_int64(s, 2);
+        out->project_id = store_col_int64(s, 3);
+    } else if (step == STORE_FAIL) {
+        rc = store_db_error(st, err, "reading a target");
     } else {
         rc = ss_err_set(err, SS_ENOTFOUND, "target", "there is no target #%lld",
                         (long long)target_id);
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_plan_state(struct ss_store *st, int64_t plan_id, enum ss_plan_state *state,
                         struct ss_err *err)
 {
-    sqlite3_stmt *s = store_lite_prepare(st, "SELECT state FROM plan WHERE id = ?", err);
-    int rc = SS_OK;
+    struct store_stmt *s = store_prepare(st, "SELECT state FROM plan WHERE id = ?1", err);
+    int rc = SS_OK, step;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, plan_id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(s, 0);
+    store_bind_int64(s, 1, plan_id);
+    if ((step = store_step(s)) == STORE_ROW) {
+        const char *t = store_col_text(s, 0);
         *state = t && strcmp(t, "draft") == 0      ? SS_PLAN_DRAFT
                  : t && strcmp(t, "archived") == 0 ? SS_PLAN_ARCHIVED
                                                    : SS_PLAN_ACTIVE;
+    } else if (step == STORE_FAIL) {
+        rc = store_db_error(st, err, "reading a plan");
     } else {
         rc = ss_err_set(err, SS_ENOTFOUND, "plan", "there is no plan %lld", (long long)plan_id);
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct ss_target_edit *e,
                            struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
     struct row r;
     struct ss_buf prof;
     int64_t dept = 0;
@@ -183,37 +197,38 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct 
         rc = SS_EDB;
         goto fail;
     }
-    s = store_lite_prepare(
+    /* the flags are integers: compared, for PostgreSQL's CASE wants a boolean */
+    s = store_prepare(
         st,
         "UPDATE target SET text = coalesce(?1, text), metric = coalesce(?2, metric),"
-        " unit = coalesce(?3, unit), value = CASE WHEN ?4 THEN ?5 ELSE value END,"
+        " unit = coalesce(?3, unit), value = CASE WHEN ?4 <> 0 THEN ?5 ELSE value END,"
         " op = coalesce(?6, op), kind = coalesce(?7, kind),"
-        " dept_id = CASE WHEN ?8 THEN ?9 ELSE dept_id END,"
-        " profile = CASE WHEN ?11 THEN ?12 ELSE profile END WHERE id = ?10",
+        " dept_id = CASE WHEN ?8 <> 0 THEN ?9 ELSE dept_id END,"
+        " profile = CASE WHEN ?11 <> 0 THEN ?12 ELSE profile END WHERE id = ?10",
         err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
-    store_lite_bind_text(s, 1, e->text);
-    store_lite_bind_text(s, 2, e->metric);
-    store_lite_bind_text(s, 3, e->unit);
-    sqlite3_bind_int(s, 4, e->set_value != 0);
-    sqlite3_bind_double(s, 5, e->set_value ? e->value : 0);
-    store_lite_bind_text(s, 6, e->set_op ? ss_op_str(e->op) : NULL);
-    store_lite_bind_text(s, 7, e->set_kind ? ss_kind_str(e->kind) : NULL);
-    sqlite3_bind_int(s, 8, e->dept != NULL);
+    store_bind_text(s, 1, e->text);
+    store_bind_text(s, 2, e->metric);
+    store_bind_text(s, 3, e->unit);
+    store_bind_int64(s, 4, e->set_value != 0);
+    store_bind_double(s, 5, e->set_value ? e->value : 0);
+    store_bind_text(s, 6, e->set_op ? ss_op_str(e->op) : NULL);
+    store_bind_text(s, 7, e->set_kind ? ss_kind_str(e->kind) : NULL);
+    store_bind_int64(s, 8, e->dept != NULL);
     if (dept > 0)
-        sqlite3_bind_int64(s, 9, dept);
+        store_bind_int64(s, 9, dept);
     else
-        sqlite3_bind_null(s, 9);
-    sqlite3_bind_int64(s, 10, target_id);
-    sqlite3_bind_int(s, 11, e->set_profile != 0);
+        store_bind_null(s, 9);
+    store_bind_int64(s, 10, target_id);
+    store_bind_int64(s, 11, e->set_profile != 0);
     if (e->set_profile && e->has_profile) {
         profile_text(e->profile, &prof);
-        sqlite3_bind_text(s, 12, prof.data, (int)prof.len, SQLITE_STATIC);
+        store_bind_text(s, 12, prof.data);
     } else {
-        sqlite3_bind_null(s, 12);
+        store_bind_null(s, 12);
     }
     if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err)))
         goto fail;
@@ -221,7 +236,7 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct 
 fail:
     rollback(st);
 out:
-    sqlite3_finalize(s);
+    store_finalize(s);
     ss_buf_cleanup(&prof);
     return rc;
 }
@@ -231,33 +246,35 @@ out:
 static int project_of(struct ss_store *st, int64_t plan_id, int no, int64_t *project_id,
                       int *next_seq, struct ss_err *err)
 {
-    sqlite3_stmt *s =
-        store_lite_prepare(st,
-                           "SELECT pr.id, (SELECT coalesce(max(seq) + 1, 0) FROM target"
-                           " WHERE project_id = pr.id) FROM plan p LEFT JOIN project pr"
-                           " ON pr.plan_id = p.id AND pr.no = ?2 WHERE p.id = ?1",
-                           err);
-    int rc = SS_OK;
+    struct store_stmt *s =
+        store_prepare(st,
+                      "SELECT pr.id, (SELECT coalesce(max(seq) + 1, 0) FROM target"
+                      " WHERE project_id = pr.id) FROM plan p LEFT JOIN project pr"
+                      " ON pr.plan_id = p.id AND pr.no = ?2 WHERE p.id = ?1",
+                      err);
+    int rc = SS_OK, step;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, plan_id);
-    sqlite3_bind_int(s, 2, no);
-    if (sqlite3_step(s) != SQLITE_ROW)
+    store_bind_int64(s, 1, plan_id);
+    store_bind_int64(s, 2, no);
+    if ((step = store_step(s)) == STORE_FAIL)
+        rc = store_db_error(st, err, "reading a project");
+    else if (step != STORE_ROW)
         rc = ss_err_set(err, SS_ENOTFOUND, "plan", "there is no plan %lld", (long long)plan_id);
-    else if (!(*project_id = sqlite3_column_int64(s, 0)))
+    else if (!(*project_id = store_col_int64(s, 0)))
         rc = ss_err_set(err, SS_ENOTFOUND, "project", "plan %lld has no project %d",
                         (long long)plan_id, no);
     else if (next_seq)
-        *next_seq = sqlite3_column_int(s, 1);
-    sqlite3_finalize(s);
+        *next_seq = (int)store_col_int64(s, 1);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_project_lead(struct ss_store *st, int64_t plan_id, int project_no, const char *dept,
                           struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
     int64_t project_id, dept_id = 0;
     int rc;
 
@@ -271,22 +288,22 @@ int ss_store_project_lead(struct ss_store *st, int64_t plan_id, int project_no, 
         rc = SS_EDB;
         goto fail;
     }
-    s = store_lite_prepare(st, "UPDATE project SET lead_dept_id = ? WHERE id = ?", err);
+    s = store_prepare(st, "UPDATE project SET lead_dept_id = ?1 WHERE id = ?2", err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
     if (dept_id > 0)
-        sqlite3_bind_int64(s, 1, dept_id);
+        store_bind_int64(s, 1, dept_id);
     else
-        sqlite3_bind_null(s, 1);
-    sqlite3_bind_int64(s, 2, project_id);
+        store_bind_null(s, 1);
+    store_bind_int64(s, 2, project_id);
     if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err)))
         goto fail;
-    sqlite3_finalize(s);
+    store_finalize(s);
     return SS_OK;
 fail:
-    sqlite3_finalize(s);
+    store_finalize(s);
     rollback(st);
     return rc;
 }
@@ -294,7 +311,7 @@ fail:
 int ss_store_target_add(struct ss_store *st, int64_t plan_id, int project_no,
                         const struct ss_target *t, int64_t *id, struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
     int64_t project_id = 0, dept = 0;
     int seq = 0, rc;
     const char *metric = t->metric ? t->metric : t->text;
@@ -307,35 +324,32 @@ int ss_store_target_add(struct ss_store *st, int64_t plan_id, int project_no,
         rc = SS_EDB;
         goto fail;
     }
-    s = store_lite_prepare(
+    s = store_prepare(
         st,
         "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op,"
-        " kind, dept_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        " kind, dept_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
         err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
-    sqlite3_bind_int64(s, 1, plan_id);
-    sqlite3_bind_int64(s, 2, project_id);
-    sqlite3_bind_int(s, 3, seq);
-    store_lite_bind_text(s, 4, t->text);
-    store_lite_bind_text(s, 5, metric);
-    sqlite3_bind_double(s, 6, t->value);
-    store_lite_bind_text(s, 7, t->unit ? t->unit : "");
-    sqlite3_bind_text(s, 8, ss_op_str(t->op), -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 9, ss_kind_str(t->kind), -1, SQLITE_STATIC);
+    store_bind_int64(s, 1, plan_id);
+    store_bind_int64(s, 2, project_id);
+    store_bind_int64(s, 3, seq);
+    store_bind_text(s, 4, t->text);
+    store_bind_text(s, 5, metric);
+    store_bind_double(s, 6, t->value);
+    store_bind_text(s, 7, t->unit ? t->unit : "");
+    store_bind_text(s, 8, ss_op_str(t->op));
+    store_bind_text(s, 9, ss_kind_str(t->kind));
     if (dept > 0)
-        sqlite3_bind_int64(s, 10, dept);
-    if ((rc = step_done(st, s, NULL, err)))
+        store_bind_int64(s, 10, dept);
+    if ((rc = step_id(st, s, id, err)) || (rc = commit(st, err)))
         goto fail;
-    *id = sqlite3_last_insert_rowid(st->db);
-    if ((rc = commit(st, err)))
-        goto fail;
-    sqlite3_finalize(s);
+    store_finalize(s);
     return SS_OK;
 fail:
-    sqlite3_finalize(s);
+    store_finalize(s);
     rollback(st);
     return rc;
 }
@@ -345,39 +359,42 @@ fail:
 static int renumber(struct ss_store *st, int64_t project_id, int64_t after, int gap,
                     struct ss_err *err)
 {
-    sqlite3_stmt *sel, *upd = NULL;
+    struct store_stmt *sel, *upd = NULL;
     int64_t *ids = NULL;
     size_t n = 0, cap = 0, i;
-    int seq = 0, rc = SS_OK;
+    int seq = 0, rc = SS_OK, step;
 
-    sel =
-        store_lite_prepare(st, "SELECT id FROM target WHERE project_id = ? ORDER BY seq, id", err);
+    sel = store_prepare(st, "SELECT id FROM target WHERE project_id = ?1 ORDER BY seq, id", err);
     if (!sel)
         return SS_EDB;
-    sqlite3_bind_int64(sel, 1, project_id);
-    while (sqlite3_step(sel) == SQLITE_ROW) {
+    store_bind_int64(sel, 1, project_id);
+    while ((step = store_step(sel)) == STORE_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
             ids = ss_xrealloc(ids, cap * sizeof *ids);
         }
-        ids[n++] = sqlite3_column_int64(sel, 0);
+        ids[n++] = store_col_int64(sel, 0);
     }
-    sqlite3_finalize(sel);
-    upd = store_lite_prepare(st, "UPDATE target SET seq = ? WHERE id = ?", err);
+    if (step != STORE_DONE)
+        rc = store_db_error(st, err, "reading the project's order");
+    store_finalize(sel);
+    if (rc)
+        goto out;
+    upd = store_prepare(st, "UPDATE target SET seq = ?1 WHERE id = ?2", err);
     if (!upd) {
         rc = SS_EDB;
         goto out;
     }
     for (i = 0; i < n; i++) {
-        sqlite3_reset(upd);
-        sqlite3_bind_int(upd, 1, seq);
-        sqlite3_bind_int64(upd, 2, ids[i]);
+        store_reset(upd);
+        store_bind_int64(upd, 1, seq);
+        store_bind_int64(upd, 2, ids[i]);
         if ((rc = step_done(st, upd, NULL, err)))
             goto out;
         seq += ids[i] == after ? 1 + gap : 1;
     }
 out:
-    sqlite3_finalize(upd);
+    store_finalize(upd);
     free(ids);
     return rc;
 }
@@ -386,9 +403,10 @@ int ss_store_target_split(struct ss_store *st, int64_t target_id, const double *
                           const char *const *metrics, size_t n, int64_t *new_ids,
                           struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
     struct row r;
     size_t i;
+    int64_t part = 0;
     int rc;
 
     if ((rc = begin(st, err)))
@@ -396,45 +414,44 @@ int ss_store_target_split(struct ss_store *st, int64_t target_id, const double *
     if ((rc = load_row(st, target_id, &r, err)) ||
         (rc = renumber(st, r.project_id, target_id, (int)n - 1, err)))
         goto fail;
-    s = store_lite_prepare(st, "UPDATE target SET value = ?, metric = ? WHERE id = ?", err);
+    s = store_prepare(st, "UPDATE target SET value = ?1, metric = ?2 WHERE id = ?3", err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
-    sqlite3_bind_double(s, 1, values[0]);
-    store_lite_bind_text(s, 2, metrics[0]);
-    sqlite3_bind_int64(s, 3, target_id);
+    store_bind_double(s, 1, values[0]);
+    store_bind_text(s, 2, metrics[0]);
+    store_bind_int64(s, 3, target_id);
     if ((rc = step_done(st, s, NULL, err)))
         goto fail;
-    sqlite3_finalize(s);
-    s = store_lite_prepare(
-        st,
-        "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op,"
-        " kind, parent_id, dept_id, profile) SELECT plan_id, project_id, seq + ?1,"
-        " text, ?2, ?3, unit, op, kind, parent_id, dept_id, profile FROM target"
-        " WHERE id = ?4",
-        err);
+    store_finalize(s);
+    s = store_prepare(st,
+                      "INSERT INTO target(plan_id, project_id, seq, text, metric, value, unit, op,"
+                      " kind, parent_id, dept_id, profile) SELECT plan_id, project_id, seq + ?1,"
+                      " text, ?2, ?3, unit, op, kind, parent_id, dept_id, profile FROM target"
+                      " WHERE id = ?4 RETURNING id",
+                      err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
     for (i = 1; i < n; i++) {
-        sqlite3_reset(s);
-        sqlite3_bind_int(s, 1, (int)i);
-        store_lite_bind_text(s, 2, metrics[i]);
-        sqlite3_bind_double(s, 3, values[i]);
-        sqlite3_bind_int64(s, 4, target_id);
-        if ((rc = step_done(st, s, NULL, err)))
+        store_reset(s);
+        store_bind_int64(s, 1, (int64_t)i);
+        store_bind_text(s, 2, metrics[i]);
+        store_bind_double(s, 3, values[i]);
+        store_bind_int64(s, 4, target_id);
+        if ((rc = step_id(st, s, &part, err)))
             goto fail;
         if (new_ids)
-            new_ids[i - 1] = sqlite3_last_insert_rowid(st->db);
+            new_ids[i - 1] = part;
     }
     if ((rc = commit(st, err)))
         goto fail;
-    sqlite3_finalize(s);
+    store_finalize(s);
     return SS_OK;
 fail:
-    sqlite3_finalize(s);
+    store_finalize(s);
     rollback(st);
     return rc;
 }
@@ -442,20 +459,20 @@ fail:
 /* 1 if target `id` has `anc` among its ancestors. */
 static int descends_from(struct ss_store *st, int64_t id, int64_t anc)
 {
-    sqlite3_stmt *s =
-        store_lite_prepare(st, "SELECT coalesce(parent_id, 0) FROM target WHERE id = ?", NULL);
+    struct store_stmt *s =
+        store_prepare(st, "SELECT coalesce(parent_id, 0) FROM target WHERE id = ?1", NULL);
     int depth, found = 0;
 
     if (!s)
         return 0;
     /* Breakdowns are shallow; the bound only guards against a cycle. */
     for (depth = 0; depth < 64 && id && !found; depth++) {
-        sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, id);
-        id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+        store_reset(s);
+        store_bind_int64(s, 1, id);
+        id = store_step(s) == STORE_ROW ? store_col_int64(s, 0) : 0;
         found = id == anc;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return found;
 }
 
@@ -468,7 +485,7 @@ static int precedes(const struct row *x, const struct row *y)
 int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, double value, const char *text,
                           int *moved, struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
     struct row ra, rb, rp;
     int64_t parent;
     int seq, nmoved = 0, rc;
@@ -493,45 +510,45 @@ int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, double valu
         if (!keep)
             seq = rb.seq;
     }
-    s = store_lite_prepare(st, "UPDATE target SET parent_id = ?1 WHERE parent_id = ?2 AND id != ?1",
-                           err);
+    s = store_prepare(st, "UPDATE target SET parent_id = ?1 WHERE parent_id = ?2 AND id <> ?1",
+                      err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
-    sqlite3_bind_int64(s, 1, a);
-    sqlite3_bind_int64(s, 2, b);
+    store_bind_int64(s, 1, a);
+    store_bind_int64(s, 2, b);
     if ((rc = step_done(st, s, &nmoved, err)))
         goto fail;
-    sqlite3_finalize(s);
-    s = store_lite_prepare(st,
-                           "UPDATE target SET value = ?1, text = ?2, parent_id = ?3, seq = ?4"
-                           " WHERE id = ?5",
-                           err);
+    store_finalize(s);
+    s = store_prepare(st,
+                      "UPDATE target SET value = ?1, text = ?2, parent_id = ?3, seq = ?4"
+                      " WHERE id = ?5",
+                      err);
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
-    sqlite3_bind_double(s, 1, value);
-    store_lite_bind_text(s, 2, text);
+    store_bind_double(s, 1, value);
+    store_bind_text(s, 2, text);
     if (parent)
-        sqlite3_bind_int64(s, 3, parent);
+        store_bind_int64(s, 3, parent);
     else
-        sqlite3_bind_null(s, 3);
-    sqlite3_bind_int(s, 4, seq);
-    sqlite3_bind_int64(s, 5, a);
+        store_bind_null(s, 3);
+    store_bind_int64(s, 4, seq);
+    store_bind_int64(s, 5, a);
     if ((rc = step_done(st, s, NULL, err)))
         goto fail;
-    sqlite3_finalize(s);
+    store_finalize(s);
     s = NULL;
-    if ((rc = run_with_id(st, "DELETE FROM target WHERE id = ?", b, NULL, err)) ||
+    if ((rc = run_with_id(st, "DELETE FROM target WHERE id = ?1", b, NULL, err)) ||
         (rc = commit(st, err)))
         goto fail;
     if (moved)
         *moved = nmoved;
     return SS_OK;
 fail:
-    sqlite3_finalize(s);
+    store_finalize(s);
     rollback(st);
     return rc;
 }
@@ -544,9 +561,9 @@ int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, 
     if ((rc = begin(st, err)))
         return rc;
     if ((rc = load_row(st, target_id, &r, err)) ||
-        (rc = run_with_id(st, "UPDATE target SET parent_id = NULL WHERE parent_id = ?", target_id,
+        (rc = run_with_id(st, "UPDATE target SET parent_id = NULL WHERE parent_id = ?1", target_id,
                           &n, err)) ||
-        (rc = run_with_id(st, "DELETE FROM target WHERE id = ?", target_id, NULL, err)) ||
+        (rc = run_with_id(st, "DELETE FROM target WHERE id = ?1", target_id, NULL, err)) ||
         (rc = commit(st, err))) {
         rollback(st);
         return rc;

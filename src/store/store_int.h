@@ -22,6 +22,9 @@ struct store_audit_key;
 /* PostgreSQL: the advisory lock every write transaction takes first
  * (store.c), shishi's own key ("shishi" in ASCII). */
 #define STORE_PG_WRITERS_LOCK 0x736869736869LL
+/* PostgreSQL: the channel every write transaction notifies at its commit
+ * (store.c), which serving instances listen on (ss_store_listen). */
+#define STORE_PG_CHANNEL "shishi_changes"
 
 /* The actor of the store's own bookkeeping (migrations, the audit key's
  * record, engine snapshots, login attempts): what no person does. */
@@ -182,14 +185,6 @@ int store_audit_key_read(const char *path, struct store_audit_key *k, struct ss_
 int store_audit_key_create(const char *path, struct store_audit_key *k, struct ss_err *err);
 
 /* ---- statements (store_db.h) ---------------------------------------------- */
-
-/* SQLite-only helpers of the files not yet written on store_db.h (each
- * goes when its last caller does). */
-sqlite3_stmt *store_lite_prepare(struct ss_store *st, const char *sql, struct ss_err *err);
-void store_lite_bind_text(sqlite3_stmt *s, int i, const char *v);
-void store_lite_bind_date(sqlite3_stmt *s, int i, int32_t day);
-char *store_lite_col_strdup(sqlite3_stmt *s, int i);
-int32_t store_lite_col_date(sqlite3_stmt *s, int i);
 
 /* Look up or create a department by name; 0 for NULL/empty name. */
 int64_t store_department_id(struct ss_store *st, const char *name, struct ss_err *err);

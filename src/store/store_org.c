@@ -9,19 +9,19 @@
 int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, size_t n,
                          struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL, *chk = NULL;
+    struct store_stmt *s = NULL, *chk = NULL;
     size_t i;
     int rc;
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_lite_prepare(st,
-                           "INSERT INTO org_unit(code, name, level, parent_id) "
-                           "VALUES (?1, ?2, ?3, (SELECT id FROM org_unit WHERE code = ?4)) "
-                           "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
-                           "level = excluded.level, parent_id = excluded.parent_id",
-                           err);
-    chk = store_lite_prepare(st, "SELECT 1 FROM org_unit WHERE code = ?", err);
+    s = store_prepare(st,
+                      "INSERT INTO org_unit(code, name, level, parent_id) "
+                      "VALUES (?1, ?2, ?3, (SELECT id FROM org_unit WHERE code = ?4)) "
+                      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+                      "level = excluded.level, parent_id = excluded.parent_id",
+                      err);
+    chk = store_prepare(st, "SELECT 1 FROM org_unit WHERE code = ?1", err);
     if (!s || !chk) {
         rc = SS_EDB;
         goto fail;
@@ -34,9 +34,9 @@ int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, siz
             /* The parent subquery would yield NULL for an unknown parent:
              * refuse instead of storing an orphan. */
             int found;
-            sqlite3_reset(chk);
-            sqlite3_bind_text(chk, 1, r->parent_code, -1, SQLITE_STATIC);
-            found = sqlite3_step(chk) == SQLITE_ROW;
+            store_reset(chk);
+            store_bind_text(chk, 1, r->parent_code);
+            found = store_step(chk) == STORE_ROW;
             if (!found) {
                 rc = ss_err_set(err, SS_EINVAL, "parent",
                                 "org unit %s names parent %s, which is not loaded", r->code,
@@ -44,62 +44,68 @@ int ss_store_orgs_upsert(struct ss_store *st, const struct ss_org_rec *recs, siz
                 goto fail;
             }
         }
-        sqlite3_reset(s);
-        sqlite3_bind_text(s, 1, r->code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, r->name, -1, SQLITE_STATIC);
-        sqlite3_bind_int(s, 3, r->level);
-        store_lite_bind_text(s, 4, has_parent ? r->parent_code : NULL);
-        if (sqlite3_step(s) != SQLITE_DONE) {
-            rc =
-                ss_err_set(err, SS_EDB, "code", "org unit %s: %s", r->code, sqlite3_errmsg(st->db));
+        store_reset(s);
+        store_bind_text(s, 1, r->code);
+        store_bind_text(s, 2, r->name);
+        store_bind_int64(s, 3, r->level);
+        store_bind_text(s, 4, has_parent ? r->parent_code : NULL);
+        if (store_step(s) != STORE_DONE) {
+            struct ss_err why;
+            store_db_error(st, &why, "storing it");
+            rc = ss_err_set(err, SS_EDB, "code", "org unit %s: %s", r->code, ss_err_nest(&why));
             goto fail;
         }
     }
-    sqlite3_finalize(s);
-    sqlite3_finalize(chk);
+    store_finalize(s);
+    store_finalize(chk);
     return store_tx_commit(st, err);
 fail:
-    sqlite3_finalize(s);
-    sqlite3_finalize(chk);
+    store_finalize(s);
+    store_finalize(chk);
     store_tx_rollback(st);
     return rc;
 }
 
-static void org_from_row(sqlite3_stmt *s, struct ss_org *o)
+static void org_from_row(struct store_stmt *s, struct ss_org *o)
 {
-    const char *code = (const char *)sqlite3_column_text(s, 1);
+    const char *code = store_col_text(s, 1);
 
-    o->id = sqlite3_column_int64(s, 0);
+    o->id = store_col_int64(s, 0);
     memset(o->code, 0, sizeof o->code);
     if (code)
         memcpy(o->code, code, strnlen(code, sizeof o->code - 1));
-    o->name = store_lite_col_strdup(s, 2);
-    o->level = sqlite3_column_int(s, 3);
-    o->parent_id = sqlite3_column_int64(s, 4);
+    o->name = store_col_strdup(s, 2);
+    o->level = (int)store_col_int64(s, 3);
+    o->parent_id = store_col_int64(s, 4);
 }
 
 int ss_store_orgs_load(struct ss_store *st, struct ss_org **out, size_t *n)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     struct ss_org *v = NULL;
     size_t len = 0, cap = 0;
+    int step;
 
     *out = NULL;
     *n = 0;
-    s = store_lite_prepare(st,
-                           "SELECT id, code, name, level, coalesce(parent_id, 0) "
-                           "FROM org_unit ORDER BY code",
-                           NULL);
+    s = store_prepare(st,
+                      "SELECT id, code, name, level, coalesce(parent_id, 0) "
+                      "FROM org_unit ORDER BY code",
+                      NULL);
     if (!s)
         return SS_EDB;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while ((step = store_step(s)) == STORE_ROW) {
         if (len == cap) {
             cap = cap ? cap * 2 : 256;
             v = ss_xrealloc(v, cap * sizeof *v);
         }
         org_from_row(s, &v[len++]);
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
+    if (step != STORE_DONE) { /* not a shorter tree: none */
+        ss_orgs_free(v, len);
+        return SS_EDB;
+    }
     *out = v;
     *n = len;
     return SS_OK;
@@ -107,21 +113,24 @@ int ss_store_orgs_load(struct ss_store *st, struct ss_org **out, size_t *n)
 
 int ss_store_org_get(struct ss_store *st, const char *code, struct ss_org *out)
 {
-    sqlite3_stmt *s;
-    int rc = SS_ENOTFOUND;
+    struct store_stmt *s;
+    int rc = SS_ENOTFOUND, step;
 
-    s = store_lite_prepare(st,
-                           "SELECT id, code, name, level, coalesce(parent_id, 0) "
-                           "FROM org_unit WHERE code = ?",
-                           NULL);
+    s = store_prepare(st,
+                      "SELECT id, code, name, level, coalesce(parent_id, 0) "
+                      "FROM org_unit WHERE code = ?1",
+                      NULL);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    store_bind_text(s, 1, code);
+    step = store_step(s);
+    if (step == STORE_ROW) {
         org_from_row(s, out);
         rc = SS_OK;
+    } else if (step == STORE_FAIL) {
+        rc = SS_EDB;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 

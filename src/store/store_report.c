@@ -8,18 +8,27 @@
  * (store_workflow.c): a draft or a returned report is replaced in place,
  * its earlier images kept by the audit log.
  *
- * Approval order (store.h) on SQLite: every seq is taken as max(seq) + 1
- * inside a write transaction (BEGIN IMMEDIATE: the one write lock), so
- * approvals commit in seq order and every committed state holds the seqs
- * 1..max. A single statement reads one committed state, so "approved
- * after N" (ss_store_each_approved) is one statement. The parallel full
- * load reads with several connections, each at its own moment: it takes
- * the high-water mark with the row-id range in one statement first, and
- * every part keeps to seq <= that mark, so the parts together hold exactly
- * the reports approved up to it, whatever commits between their reads.
- * (Without the mark, a part reading late could see an approval that a part
- * reading early had missed, and the load would end past a report it never
- * read.)
+ * Approval order (store.h), on both backends: every seq is taken as
+ * max(seq) + 1 inside a write transaction, after the writers' lock that
+ * transaction took at its begin (SQLite: BEGIN IMMEDIATE, the one write
+ * lock; PostgreSQL: the advisory lock every write transaction takes first,
+ * store.c, held to its commit and let go only once the commit is visible).
+ * So writers that take seqs run one at a time, approvals commit in seq
+ * order, and every committed state holds the seqs 1..max. A single
+ * statement reads one committed state (PostgreSQL: each statement of a
+ * read outside a transaction takes its own snapshot, READ COMMITTED), so
+ * "approved after N" (ss_store_each_approved) is one statement. The full
+ * load reads in parts, each at its own moment: it takes the high-water
+ * mark with the row-id range in one statement first, and every part keeps
+ * to seq <= that mark, so the parts together hold exactly the reports
+ * approved up to it, whatever commits between their reads. (Without the
+ * mark, a part reading late could see an approval that a part reading
+ * early had missed, and the load would end past a report it never read.)
+ * SQLite reads the parts in parallel, one connection each; PostgreSQL
+ * reads them one after another on the caller's connection, each in slices
+ * of at most SCAN_SLICE ids, so no result the driver buffers whole is
+ * larger than a slice (the store keeps no password to open more
+ * connections with).
  */
 #include <math.h>
 #include <pthread.h>
@@ -29,21 +38,24 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
+/* PostgreSQL: ids per statement of a full load's part (see the top). */
+#define SCAN_SLICE 65536
+
 int ss_store_report_insert(struct ss_store *st, const struct ss_report_in *r, int64_t *id,
                            struct ss_err *err)
 {
     return store_reports_insert(st, r, NULL, 0, 1, id, err);
 }
 
-static void row_from_stmt(sqlite3_stmt *s, struct ss_report_row *o)
+static void row_from_stmt(struct store_stmt *s, struct ss_report_row *o)
 {
-    o->id = sqlite3_column_int64(s, 0);
-    o->target_id = sqlite3_column_int64(s, 1);
-    o->org_id = sqlite3_column_int64(s, 2);
-    o->seq = sqlite3_column_int64(s, 3);
-    o->as_of = store_lite_col_date(s, 4);
-    o->a = sqlite3_column_double(s, 5);
-    o->b = sqlite3_column_double(s, 6);
+    o->id = store_col_int64(s, 0);
+    o->target_id = store_col_int64(s, 1);
+    o->org_id = store_col_int64(s, 2);
+    o->seq = store_col_int64(s, 3);
+    o->as_of = store_col_date(s, 4);
+    o->a = store_col_double(s, 5);
+    o->b = store_col_double(s, 6);
 }
 
 /* a = numerator when present (rates), else the value; b = denominator. */
@@ -54,35 +66,35 @@ static void row_from_stmt(sqlite3_stmt *s, struct ss_report_row *o)
 int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t date,
                          int dir, struct ss_report_row *out)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int rc = SS_ENOTFOUND;
 
-    s = store_lite_prepare(
+    s = store_prepare(
         st,
-        dir < 0 ? "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
-                  " AND as_of <= ? AND status = 'approved'"
+        dir < 0 ? "SELECT " REPORT_COLS " FROM report WHERE target_id = ?1 AND org_id = ?2"
+                  " AND as_of <= ?3 AND status = 'approved'"
                   " ORDER BY as_of DESC, seq DESC LIMIT 1"
-                : "SELECT " REPORT_COLS " FROM report WHERE target_id = ? AND org_id = ?"
-                  " AND as_of > ? AND status = 'approved'"
+                : "SELECT " REPORT_COLS " FROM report WHERE target_id = ?1 AND org_id = ?2"
+                  " AND as_of > ?3 AND status = 'approved'"
                   " ORDER BY as_of ASC, seq DESC LIMIT 1",
         NULL);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, target_id);
-    sqlite3_bind_int64(s, 2, org_id);
-    store_lite_bind_date(s, 3, date);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    store_bind_int64(s, 1, target_id);
+    store_bind_int64(s, 2, org_id);
+    store_bind_date(s, 3, date);
+    if (store_step(s) == STORE_ROW) {
         row_from_stmt(s, out);
         rc = SS_OK;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq, ss_report_fn fn,
                            void *ctx)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     struct ss_report_row row;
     int rc = SS_OK, step;
 
@@ -90,22 +102,22 @@ int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_s
     /* A full load scans the table in storage order, which is much faster
      * than walking the seq index; the engine then keeps, per day, the row
      * with the highest seq. Incremental loads go in seq order. */
-    s = store_lite_prepare(st,
-                           since_seq > 0 ? "SELECT " REPORT_COLS
-                                           " FROM report WHERE seq > ? ORDER BY seq"
-                                         : "SELECT " REPORT_COLS " FROM report WHERE seq > ?",
-                           NULL);
+    s = store_prepare(st,
+                      since_seq > 0 ? "SELECT " REPORT_COLS
+                                      " FROM report WHERE seq > ?1 ORDER BY seq"
+                                    : "SELECT " REPORT_COLS " FROM report WHERE seq > ?1",
+                      NULL);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, since_seq);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    store_bind_int64(s, 1, since_seq);
+    while ((step = store_step(s)) == STORE_ROW) {
         row_from_stmt(s, &row);
         if ((rc = fn(ctx, &row)))
             break;
     }
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    if (step == STORE_FAIL)
         rc = SS_EDB;
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
@@ -117,27 +129,28 @@ int64_t ss_store_report_max_seq(struct ss_store *st)
 int ss_store_assign(struct ss_store *st, int64_t target_id, int64_t org_id, double value,
                     struct ss_err *err)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int rc = SS_OK;
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_lite_prepare(st,
-                           "INSERT INTO assignment(target_id, org_id, value, created_by) "
-                           "VALUES (?,?,?,?) ON CONFLICT(target_id, org_id) WHERE dept_id IS NULL "
-                           "DO UPDATE SET value = excluded.value, created_by = excluded.created_by",
-                           err);
+    s = store_prepare(
+        st,
+        "INSERT INTO assignment(target_id, org_id, value, created_by) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(target_id, org_id) WHERE dept_id IS NULL "
+        "DO UPDATE SET value = excluded.value, created_by = excluded.created_by",
+        err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
     }
-    sqlite3_bind_int64(s, 1, target_id);
-    sqlite3_bind_int64(s, 2, org_id);
-    sqlite3_bind_double(s, 3, value);
-    sqlite3_bind_text(s, 4, st->actor, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    store_bind_int64(s, 1, target_id);
+    store_bind_int64(s, 2, org_id);
+    store_bind_double(s, 3, value);
+    store_bind_text(s, 4, st->actor);
+    if (store_step(s) != STORE_DONE)
         rc = store_db_error(st, err, "saving the assignment");
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;
@@ -147,26 +160,28 @@ int ss_store_assign(struct ss_store *st, int64_t target_id, int64_t org_id, doub
 
 int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment_fn fn, void *ctx)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     struct ss_assignment_row row;
-    int rc = SS_OK;
+    int rc = SS_OK, step;
 
-    s = store_lite_prepare(st,
-                           "SELECT a.target_id, a.org_id, a.value FROM assignment a "
-                           "JOIN target t ON t.id = a.target_id "
-                           "WHERE t.plan_id = ? AND a.org_id IS NOT NULL",
-                           NULL);
+    s = store_prepare(st,
+                      "SELECT a.target_id, a.org_id, a.value FROM assignment a "
+                      "JOIN target t ON t.id = a.target_id "
+                      "WHERE t.plan_id = ?1 AND a.org_id IS NOT NULL",
+                      NULL);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, plan_id);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        row.target_id = sqlite3_column_int64(s, 0);
-        row.org_id = sqlite3_column_int64(s, 1);
-        row.value = sqlite3_column_double(s, 2);
+    store_bind_int64(s, 1, plan_id);
+    while ((step = store_step(s)) == STORE_ROW) {
+        row.target_id = store_col_int64(s, 0);
+        row.org_id = store_col_int64(s, 1);
+        row.value = store_col_double(s, 2);
         if ((rc = fn(ctx, &row)))
             break;
     }
-    sqlite3_finalize(s);
+    if (step == STORE_FAIL)
+        rc = SS_EDB;
+    store_finalize(s);
     return rc;
 }
 
@@ -174,59 +189,68 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
                          const char *const *flags, int64_t user_id, size_t n, int64_t *ids,
                          struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
+    char now[21];
     int64_t seq;
     size_t i;
     int rc;
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    seq = ss_store_report_max_seq(st);
-    s = store_lite_prepare(
-        st,
-        "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
-        " note, status, seq, created_by, flags, user_id, reviewed_by, reviewed_at)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
-        /* entered as approved: whoever entered it approved it, now */
-        " CASE WHEN ?8 = 'approved' THEN ?10 END,"
-        " CASE WHEN ?8 = 'approved' THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') END)",
-        err);
-    if (!s || seq < 0) {
+    /* approval order: max(seq) read under the writers' lock this
+     * transaction holds, then one more per approved row */
+    if ((seq = ss_store_report_max_seq(st)) < 0) {
+        rc = store_db_error(st, err, "reading the approval mark");
+        goto fail;
+    }
+    store_now(now);
+    s = store_prepare(st,
+                      "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
+                      " note, status, seq, created_by, flags, user_id, reviewed_by, reviewed_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                      /* entered as approved: whoever entered it approved it, now */
+                      " CASE WHEN CAST(?8 AS TEXT) = 'approved' THEN CAST(?10 AS TEXT) END,"
+                      " CASE WHEN CAST(?8 AS TEXT) = 'approved' THEN CAST(?13 AS TEXT) END)"
+                      " RETURNING id",
+                      err);
+    if (!s) {
         rc = SS_EDB;
         goto fail;
     }
     for (i = 0; i < n; i++) {
         const struct ss_report_in *x = &r[i];
-        sqlite3_reset(s);
-        sqlite3_clear_bindings(s);
-        sqlite3_bind_int64(s, 1, x->target_id);
-        sqlite3_bind_int64(s, 2, x->org_id);
-        store_lite_bind_date(s, 3, x->as_of);
+        store_reset(s); /* every parameter left unbound below is NULL */
+        store_bind_int64(s, 1, x->target_id);
+        store_bind_int64(s, 2, x->org_id);
+        store_bind_date(s, 3, x->as_of);
         if (!isnan(x->value))
-            sqlite3_bind_double(s, 4, x->value);
+            store_bind_double(s, 4, x->value);
         if (!isnan(x->numerator))
-            sqlite3_bind_double(s, 5, x->numerator);
+            store_bind_double(s, 5, x->numerator);
         if (!isnan(x->denominator))
-            sqlite3_bind_double(s, 6, x->denominator);
-        store_lite_bind_text(s, 7, x->note && *x->note ? x->note : NULL);
-        sqlite3_bind_text(s, 8, x->status, -1, SQLITE_STATIC);
+            store_bind_double(s, 6, x->denominator);
+        store_bind_text(s, 7, x->note && *x->note ? x->note : NULL);
+        store_bind_text(s, 8, x->status);
         if (strcmp(x->status, "approved") == 0) /* approval order */
-            sqlite3_bind_int64(s, 9, ++seq);
-        store_lite_bind_text(s, 10, x->by);
-        store_lite_bind_text(s, 11, flags && flags[i] && *flags[i] ? flags[i] : NULL);
+            store_bind_int64(s, 9, ++seq);
+        store_bind_text(s, 10, x->by);
+        store_bind_text(s, 11, flags && flags[i] && *flags[i] ? flags[i] : NULL);
         if (user_id > 0)
-            sqlite3_bind_int64(s, 12, user_id);
-        if (sqlite3_step(s) != SQLITE_DONE) {
-            rc = ss_err_set(err, SS_EDB, "report", "report %zu: %s", i + 1, sqlite3_errmsg(st->db));
+            store_bind_int64(s, 12, user_id);
+        store_bind_text(s, 13, now);
+        if (store_step(s) != STORE_ROW) {
+            struct ss_err db;
+            store_db_error(st, &db, "the database refused it");
+            rc = ss_err_set(err, SS_EDB, "report", "report %zu: %s", i + 1, ss_err_nest(&db));
             goto fail;
         }
         if (ids)
-            ids[i] = sqlite3_last_insert_rowid(st->db);
+            ids[i] = store_col_int64(s, 0);
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return store_tx_commit(st, err);
 fail:
-    sqlite3_finalize(s);
+    store_finalize(s);
     store_tx_rollback(st);
     return rc;
 }
@@ -240,11 +264,11 @@ int ss_store_report_insert_many(struct ss_store *st, const struct ss_report_in *
 int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_sql_sum_fn fn,
                         void *ctx)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     struct ss_sql_sum row;
-    int rc = SS_OK;
+    int rc = SS_OK, step;
 
-    s = store_lite_prepare(
+    s = store_prepare(
         st,
         "WITH RECURSIVE root(id) AS (SELECT id FROM org_unit WHERE code = ?1),"
         " sub(id) AS ("
@@ -277,17 +301,19 @@ int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_
         NULL);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    store_lite_bind_date(s, 2, date);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        row.target_id = sqlite3_column_int64(s, 0);
-        row.a = sqlite3_column_double(s, 1);
-        row.b = sqlite3_column_double(s, 2);
-        row.reporters = sqlite3_column_int64(s, 3);
+    store_bind_text(s, 1, code);
+    store_bind_date(s, 2, date);
+    while ((step = store_step(s)) == STORE_ROW) {
+        row.target_id = store_col_int64(s, 0);
+        row.a = store_col_double(s, 1);
+        row.b = store_col_double(s, 2);
+        row.reporters = store_col_int64(s, 3);
         if ((rc = fn(ctx, &row)))
             break;
     }
-    sqlite3_finalize(s);
+    if (step == STORE_FAIL)
+        rc = SS_EDB;
+    store_finalize(s);
     return rc;
 }
 
@@ -302,6 +328,7 @@ void ss_store_test_scan_hook(ss_test_scan_fn fn, void *ctx)
 }
 
 struct scan_job {
+    struct ss_store *st; /* the connection to read with, or NULL: open one on path */
     const char *path;
     int part;
     int64_t lo, hi; /* row id range [lo, hi) */
@@ -311,39 +338,62 @@ struct scan_job {
     int rc;
 };
 
-static void *scan_range(void *arg)
+/* Read the approved reports of ids [lo, hi) with seq <= j->upto into j's
+ * rows; 0 or SS_EDB. */
+static int scan_slice(struct ss_store *st, struct scan_job *j, int64_t lo, int64_t hi)
 {
-    struct scan_job *j = arg;
-    struct ss_store *st = NULL;
-    sqlite3_stmt *s = NULL;
+    /* SQLite: NOT INDEXED, a walk of the table's id range (the seq index
+     * would visit rows in seq order, scattered over the file); PostgreSQL
+     * picks its own plan, and has no such clause */
+    struct store_stmt *s =
+        store_prepare(st,
+                      STORE_SQL(st,
+                                "SELECT " REPORT_COLS " FROM report NOT INDEXED"
+                                " WHERE id >= ?1 AND id < ?2 AND seq IS NOT NULL AND seq <= ?3",
+                                "SELECT " REPORT_COLS " FROM report"
+                                " WHERE id >= ?1 AND id < ?2 AND seq IS NOT NULL AND seq <= ?3"),
+                      NULL);
+    int step;
 
-    j->rc = SS_EDB;
-    if (ss_store_open(j->path, SS_STORE_READONLY, &st, NULL))
-        return NULL;
-    s = store_lite_prepare(st,
-                           "SELECT " REPORT_COLS " FROM report NOT INDEXED"
-                           " WHERE id >= ? AND id < ? AND seq IS NOT NULL AND seq <= ?",
-                           NULL);
     if (!s)
-        goto out;
-    sqlite3_bind_int64(s, 1, j->lo);
-    sqlite3_bind_int64(s, 2, j->hi);
-    sqlite3_bind_int64(s, 3, j->upto);
-    if (scan_hook)
-        scan_hook(scan_hook_ctx, j->part, 0);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+        return SS_EDB;
+    store_bind_int64(s, 1, lo);
+    store_bind_int64(s, 2, hi);
+    store_bind_int64(s, 3, j->upto);
+    while ((step = store_step(s)) == STORE_ROW) {
         if (j->n == j->cap) {
             j->cap = j->cap ? j->cap * 2 : 65536;
             j->rows = ss_xrealloc(j->rows, j->cap * sizeof *j->rows);
         }
         row_from_stmt(s, &j->rows[j->n++]);
     }
+    store_finalize(s);
+    return step == STORE_DONE ? SS_OK : SS_EDB;
+}
+
+/* One part of a full load: its id range, on its own connection (SQLite,
+ * a thread of its own) or the caller's (PostgreSQL, in slices). */
+static void *scan_range(void *arg)
+{
+    struct scan_job *j = arg;
+    struct ss_store *st = j->st;
+    int64_t lo, slice;
+
+    j->rc = SS_EDB;
+    if (!st && ss_store_open(j->path, SS_STORE_READONLY, &st, NULL))
+        return NULL;
+    slice = store_backend(st) == STORE_PG ? SCAN_SLICE : j->hi - j->lo;
+    if (scan_hook)
+        scan_hook(scan_hook_ctx, j->part, 0);
+    for (lo = j->lo; lo < j->hi; lo += slice)
+        if (scan_slice(st, j, lo, j->hi - lo > slice ? lo + slice : j->hi))
+            goto out;
     if (scan_hook)
         scan_hook(scan_hook_ctx, j->part, 1);
     j->rc = SS_OK;
 out:
-    sqlite3_finalize(s);
-    ss_store_close(st);
+    if (st != j->st)
+        ss_store_close(st);
     return NULL;
 }
 
@@ -352,10 +402,10 @@ int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_ro
 {
     struct scan_job jobs[8];
     pthread_t tid[8];
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int64_t lo = 0, hi = 0, mark = 0, step;
     size_t total = 0;
-    int i, rc = SS_OK;
+    int i, rc = SS_OK, pg = store_backend(st) == STORE_PG;
 
     *out = NULL;
     *n = 0;
@@ -365,33 +415,40 @@ int ss_store_load_approved(struct ss_store *st, int threads, struct ss_report_ro
     if (threads > 8)
         threads = 8;
     /* the range and the mark of one committed state */
-    s = store_lite_prepare(
-        st,
-        "SELECT coalesce(min(id), 0), coalesce(max(id), 0), coalesce(max(seq), 0)"
-        " FROM report",
-        err);
+    s = store_prepare(st,
+                      "SELECT coalesce(min(id), 0), coalesce(max(id), 0), coalesce(max(seq), 0)"
+                      " FROM report",
+                      err);
     if (!s)
         return SS_EDB;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        lo = sqlite3_column_int64(s, 0);
-        hi = sqlite3_column_int64(s, 1) + 1;
-        mark = sqlite3_column_int64(s, 2);
+    if (store_step(s) != STORE_ROW) {
+        rc = store_db_error(st, err, "reading the reports' range");
+        store_finalize(s);
+        return rc;
     }
-    sqlite3_finalize(s);
-    if (hi - lo < 100000 && !scan_hook) /* not worth a second connection */
+    lo = store_col_int64(s, 0);
+    hi = store_col_int64(s, 1) + 1;
+    mark = store_col_int64(s, 2);
+    store_finalize(s);
+    if (hi - lo < 100000 && !scan_hook) /* not worth a second part */
         threads = 1;
     step = (hi - lo) / threads + 1;
     memset(jobs, 0, sizeof jobs);
     for (i = 0; i < threads; i++) {
+        jobs[i].st = pg ? st : NULL;
         jobs[i].path = st->path;
         jobs[i].part = i;
         jobs[i].upto = mark;
         jobs[i].lo = lo + step * i;
         jobs[i].hi = i == threads - 1 ? hi : lo + step * (i + 1);
-        if (i > 0 && pthread_create(&tid[i], NULL, scan_range, &jobs[i]) != 0)
-            scan_range(&jobs[i]), tid[i] = 0;
+        tid[i] = 0;
+        if (i > 0 && !pg && pthread_create(&tid[i], NULL, scan_range, &jobs[i]) != 0)
+            tid[i] = 0;
     }
-    scan_range(&jobs[0]);
+    /* the parts without a thread of their own, in order, here */
+    for (i = 0; i < threads; i++)
+        if (!tid[i])
+            scan_range(&jobs[i]);
     for (i = 1; i < threads; i++)
         if (tid[i])
             pthread_join(tid[i], NULL);
@@ -422,40 +479,40 @@ int ss_store_snapshot_put(struct ss_store *st, int64_t plan_id, int64_t seq, con
                           size_t n, const int64_t *target_ids, const void *const *blobs,
                           const size_t *lens, struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
     size_t i;
     int rc;
 
     if ((rc = store_tx_own(st, err)))
         return rc;
-    s = store_lite_prepare(st, "DELETE FROM engine_snapshot WHERE plan_id = ?", err);
+    s = store_prepare(st, "DELETE FROM engine_snapshot WHERE plan_id = ?1", err);
     if (!s)
         goto fail;
-    sqlite3_bind_int64(s, 1, plan_id);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    store_bind_int64(s, 1, plan_id);
+    if (store_step(s) != STORE_DONE)
         goto fail;
-    sqlite3_finalize(s);
-    s = store_lite_prepare(st,
-                           "INSERT INTO engine_snapshot(plan_id, target_id, seq, sig, data) "
-                           "VALUES (?,?,?,?,?)",
-                           err);
+    store_finalize(s);
+    s = store_prepare(st,
+                      "INSERT INTO engine_snapshot(plan_id, target_id, seq, sig, data) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)",
+                      err);
     if (!s)
         goto fail;
     for (i = 0; i < n; i++) {
-        sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, plan_id);
-        sqlite3_bind_int64(s, 2, target_ids[i]);
-        sqlite3_bind_int64(s, 3, seq);
-        sqlite3_bind_text(s, 4, sig, -1, SQLITE_STATIC);
-        sqlite3_bind_blob64(s, 5, blobs[i], lens[i], SQLITE_STATIC);
-        if (sqlite3_step(s) != SQLITE_DONE)
+        store_reset(s);
+        store_bind_int64(s, 1, plan_id);
+        store_bind_int64(s, 2, target_ids[i]);
+        store_bind_int64(s, 3, seq);
+        store_bind_text(s, 4, sig);
+        store_bind_blob(s, 5, blobs[i], lens[i]);
+        if (store_step(s) != STORE_DONE)
             goto fail;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return store_tx_commit(st, err);
 fail:
     rc = store_db_error(st, err, "saving the engine snapshot");
-    sqlite3_finalize(s);
+    store_finalize(s);
     store_tx_rollback(st);
     return rc;
 }
@@ -463,32 +520,36 @@ fail:
 int ss_store_snapshot_get(struct ss_store *st, int64_t plan_id, const char *sig, int64_t *seq,
                           size_t *n, ss_snapshot_fn fn, void *ctx)
 {
-    sqlite3_stmt *s;
-    int rc = SS_ENOTFOUND;
+    struct store_stmt *s;
+    int rc = SS_ENOTFOUND, step;
 
     *n = 0;
     *seq = 0;
-    s = store_lite_prepare(st,
-                           "SELECT target_id, seq, data FROM engine_snapshot "
-                           "WHERE plan_id = ? AND sig = ? ORDER BY target_id",
-                           NULL);
+    s = store_prepare(st,
+                      "SELECT target_id, seq, data FROM engine_snapshot "
+                      "WHERE plan_id = ?1 AND sig = ?2 ORDER BY target_id",
+                      NULL);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, plan_id);
-    sqlite3_bind_text(s, 2, sig, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t sq = sqlite3_column_int64(s, 1);
+    store_bind_int64(s, 1, plan_id);
+    store_bind_text(s, 2, sig);
+    while ((step = store_step(s)) == STORE_ROW) {
+        int64_t sq = store_col_int64(s, 1);
+        const void *blob;
+        size_t len;
+
         if (*n && sq != *seq) { /* a torn snapshot cannot happen, but refuse one */
             rc = SS_ENOTFOUND;
             break;
         }
         *seq = sq;
         (*n)++;
-        rc = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 2),
-                (size_t)sqlite3_column_bytes(s, 2));
-        if (rc)
+        blob = store_col_blob(s, 2, &len);
+        if ((rc = fn(ctx, store_col_int64(s, 0), blob, len)))
             break;
     }
-    sqlite3_finalize(s);
+    if (step == STORE_FAIL) /* a cache: a failed read is no snapshot */
+        *n = 0;
+    store_finalize(s);
     return *n ? rc : SS_ENOTFOUND;
 }

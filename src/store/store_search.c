@@ -7,6 +7,13 @@
  * the word and its related words from the embedded list; the groups are
  * ANDed. SQL is built from fixed fragments only; every word is a bound
  * parameter with LIKE's wildcards escaped.
+ *
+ * The SQL runs on SQLite and PostgreSQL alike (store_db.h). LIKE is
+ * case-sensitive on PostgreSQL and ASCII case-insensitive on SQLite, so
+ * both sides are lower()ed: "pm2.5" finds "PM2.5" on both (PostgreSQL's
+ * lower() also folds non-ASCII letters, which SQLite's leaves as they
+ * are; Chinese has no case). A comparison that may be NULL is never
+ * sorted on: NULLs sort first in SQLite and last in PostgreSQL.
  */
 #include "store/store_search.h"
 
@@ -28,19 +35,23 @@ struct alts {
     size_t len[MAX_ALTS];
 };
 
-static const char TARGET_SQL[] =
-    "SELECT id FROM (SELECT t.id, p.no, t.seq,"
-    " t.metric || char(10) || t.text || char(10) || p.title || char(10) ||"
-    " ifnull(td.name, '') || char(10) || ifnull(pd.name, '') AS hay"
-    " FROM target t JOIN project p ON p.id = t.project_id"
-    " LEFT JOIN department td ON td.id = t.dept_id"
-    " LEFT JOIN department pd ON pd.id = p.lead_dept_id"
-    " WHERE t.plan_id = ?1) WHERE 1";
+/* The parts of hay are joined by a newline written as a literal, which both
+ * backends read (SQLite's char(10) is chr(10) in PostgreSQL). Ties of
+ * (no, seq) go by id, the plan's order (store_plan.c). */
+static const char TARGET_SQL[] = "SELECT id FROM (SELECT t.id, p.no, t.seq,"
+                                 " lower(t.metric || '\n' || t.text || '\n' || p.title || '\n' ||"
+                                 " coalesce(td.name, '') || '\n' || coalesce(pd.name, '')) AS hay"
+                                 " FROM target t JOIN project p ON p.id = t.project_id"
+                                 " LEFT JOIN department td ON td.id = t.dept_id"
+                                 " LEFT JOIN department pd ON pd.id = p.lead_dept_id"
+                                 " WHERE t.plan_id = ?1) AS h WHERE 1 = 1";
 
+/* ?2 and ?3 (the code and its short form) may be NULL: the exact match is
+ * sorted first by a CASE that is never NULL. */
 static const char ORG_SQL[] =
     "SELECT id FROM org_unit"
-    " WHERE name LIKE ?1 ESCAPE '\\' OR code = ?2 OR code = ?3 OR code LIKE ?4"
-    " ORDER BY (code = ?2 OR code = ?3) DESC, level, code LIMIT ?5";
+    " WHERE lower(name) LIKE lower(?1) ESCAPE '\\' OR code = ?2 OR code = ?3 OR code LIKE ?4"
+    " ORDER BY CASE WHEN code = ?2 OR code = ?3 THEN 0 ELSE 1 END, level, code LIMIT ?5";
 
 /* Length of the separator at p (white space or 、，；。 , ;), or 0. */
 static size_t separator(const char *p)
@@ -163,9 +174,9 @@ int ss_store_search_targets(struct ss_store *st, int64_t plan_id, const struct s
 {
     struct alts alts[SS_SEARCH_MAX_WORDS];
     struct ss_buf sql, pat;
-    sqlite3_stmt *stmt = NULL;
+    struct store_stmt *stmt = NULL;
     size_t i, k;
-    int rc = SS_OK, param = 3;
+    int rc = SS_OK, param = 3, step;
 
     *n = 0;
     if (s->n == 0 || max == 0)
@@ -177,34 +188,31 @@ int ss_store_search_targets(struct ss_store *st, int64_t plan_id, const struct s
         related(s->word[i], s->len[i], &alts[i]);
         ss_buf_puts(&sql, " AND (");
         for (k = 0; k < alts[i].n; k++)
-            ss_buf_printf(&sql, "%shay LIKE ?%d ESCAPE '\\'", k ? " OR " : "", param++);
+            ss_buf_printf(&sql, "%shay LIKE lower(?%d) ESCAPE '\\'", k ? " OR " : "", param++);
         ss_buf_puts(&sql, ")");
     }
-    ss_buf_puts(&sql, " ORDER BY no, seq LIMIT ?2");
+    ss_buf_puts(&sql, " ORDER BY no, seq, id LIMIT ?2");
     if (sql.err) {
         rc = ss_err_set(err, SS_EINVAL, "q", "the search has too many words");
         goto out;
     }
-    if (!(stmt = store_lite_prepare(st, sql.data, err))) {
+    if (!(stmt = store_prepare(st, sql.data, err))) {
         rc = SS_EDB;
         goto out;
     }
-    sqlite3_bind_int64(stmt, 1, plan_id);
-    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)max);
+    store_bind_int64(stmt, 1, plan_id);
+    store_bind_int64(stmt, 2, (int64_t)max);
     param = 3;
     for (i = 0; i < s->n; i++)
         for (k = 0; k < alts[i].n; k++) {
             like_pattern(&pat, alts[i].s[k], alts[i].len[k]);
-            sqlite3_bind_text(stmt, param++, pat.data, (int)pat.len, SQLITE_TRANSIENT);
+            store_bind_text(stmt, param++, pat.data);
         }
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < max)
-        ids[(*n)++] = sqlite3_column_int64(stmt, 0);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        rc = store_db_error(st, err, "searching targets");
-    else
-        rc = SS_OK;
+    while ((step = store_step(stmt)) == STORE_ROW && *n < max)
+        ids[(*n)++] = store_col_int64(stmt, 0);
+    rc = step == STORE_FAIL ? store_db_error(st, err, "searching targets") : SS_OK;
 out:
-    sqlite3_finalize(stmt);
+    store_finalize(stmt);
     ss_buf_cleanup(&sql);
     ss_buf_cleanup(&pat);
     return rc;
@@ -225,41 +233,38 @@ int ss_store_search_orgs(struct ss_store *st, const char *word, size_t len, int6
 {
     char code[SS_MAX_ORG_CODE + 2], shortened[SS_MAX_ORG_CODE + 2];
     struct ss_buf pat;
-    sqlite3_stmt *s;
-    int rc, digits = all_digits(word, len) && len <= SS_MAX_ORG_CODE;
+    struct store_stmt *s;
+    int rc, step, digits = all_digits(word, len) && len <= SS_MAX_ORG_CODE;
 
     *n = 0;
     if (len == 0 || max == 0)
         return SS_OK;
-    if (!(s = store_lite_prepare(st, ORG_SQL, err)))
+    if (!(s = store_prepare(st, ORG_SQL, err)))
         return SS_EDB;
     ss_buf_init(&pat, SS_MAX_NAME * 2 + 8);
     like_pattern(&pat, word, len);
-    sqlite3_bind_text(s, 1, pat.data, (int)pat.len, SQLITE_TRANSIENT);
+    store_bind_text(s, 1, pat.data);
     if (digits) {
         size_t l = len;
         memcpy(code, word, len);
         code[len] = '\0';
-        sqlite3_bind_text(s, 2, code, (int)len, SQLITE_TRANSIENT);
+        store_bind_text(s, 2, code);
         /* GB/T 2260 writes every code with six digits: 650100 is 6501 */
         while (l > 2 && l % 2 == 0 && code[l - 1] == '0' && code[l - 2] == '0')
             l -= 2;
         memcpy(shortened, code, l);
         shortened[l] = '\0';
         if (l < len)
-            sqlite3_bind_text(s, 3, shortened, (int)l, SQLITE_TRANSIENT);
+            store_bind_text(s, 3, shortened);
         code[len] = '%';
         code[len + 1] = '\0';
-        sqlite3_bind_text(s, 4, code, (int)len + 1, SQLITE_TRANSIENT);
+        store_bind_text(s, 4, code);
     }
-    sqlite3_bind_int64(s, 5, (sqlite3_int64)max);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
-        ids[(*n)++] = sqlite3_column_int64(s, 0);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        rc = store_db_error(st, err, "searching org units");
-    else
-        rc = SS_OK;
-    sqlite3_finalize(s);
+    store_bind_int64(s, 5, (int64_t)max);
+    while ((step = store_step(s)) == STORE_ROW && *n < max)
+        ids[(*n)++] = store_col_int64(s, 0);
+    rc = step == STORE_FAIL ? store_db_error(st, err, "searching org units") : SS_OK;
+    store_finalize(s);
     ss_buf_cleanup(&pat);
     return rc;
 }

@@ -1,90 +1,157 @@
 /*
- * store_throttle.c - attempts counted per key (see store_throttle.h).
+ * store_throttle.c - attempts counted per key (see store_throttle.h), on
+ * SQLite and PostgreSQL alike.
  *
  * One table, throttle_hit(scope, key, at, expires), indexed by (scope,
  * key, at) for counting and by expires for pruning. Times are stored as
- * UTC text like every other time in the store, which sorts like the time.
+ * UTC text like every other time in the store, which sorts like the time;
+ * they are formatted and parsed here in C (ts_fmt, ts_parse, as
+ * store_account.c does), so neither backend's date functions are needed.
  *
- * Admitting is BEGIN IMMEDIATE (store_tx_begin): the count and the insert
- * hold the write lock together, so an admit in another thread or process
- * waits until this one's hits are in, and counts them. A PostgreSQL store
- * has to give the same guarantee (a lock per key, or SERIALIZABLE).
+ * Admitting counts and inserts inside one write transaction begun by
+ * store_tx_own (or the caller's), which took the writers' lock at its
+ * begin: BEGIN IMMEDIATE on SQLite, the advisory lock every write
+ * transaction takes first on PostgreSQL (store.c), held to its commit. So
+ * an admit in another thread, process or server waits until this one's
+ * hits are committed, and its count (read after the lock: PostgreSQL's
+ * READ COMMITTED gives each statement a snapshot taken when it runs)
+ * includes them.
  */
 #include "store/store_throttle.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/util.h"
 #include "store/store_int.h"
 
-#define TS(i) "strftime('%Y-%m-%dT%H:%M:%SZ', ?" #i ", 'unixepoch')"
 #define PRUNE 32 /* expired hits deleted per admit, at most */
+
+/* Years 0000..9999, which the text form holds. */
+#define TS_MIN (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define TS_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
+
+/* Unix seconds t as the store writes times (clamped to TS_MIN..TS_MAX). */
+static void ts_fmt(int64_t t, char out[21])
+{
+    int64_t days, secs;
+    char day[11];
+
+    t = t < TS_MIN ? TS_MIN : t > TS_MAX ? TS_MAX : t;
+    days = t / 86400;
+    secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    ss_date_fmt((int32_t)days, day);
+    snprintf(out, 21, "%sT%02d:%02d:%02dZ", day, (int)(secs / 3600), (int)(secs / 60 % 60),
+             (int)(secs % 60));
+}
+
+/* Two digits at p as a number, or -1. */
+static int two_digits(const char *p)
+{
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+        return -1;
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* A stored time (YYYY-MM-DDTHH:MM:SS, then anything) as Unix seconds; 0
+ * for NULL or anything else, as SQLite's strftime('%s') gave NULL. */
+static int64_t ts_parse(const char *t)
+{
+    char day[11];
+    int32_t d;
+    int h, m, sec;
+
+    if (!t || strlen(t) < 19 || (t[10] != 'T' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
+        return 0;
+    memcpy(day, t, 10);
+    day[10] = '\0';
+    h = two_digits(t + 11);
+    m = two_digits(t + 14);
+    sec = two_digits(t + 17);
+    if (ss_date_parse(day, &d) != SS_OK || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 ||
+        sec > 59)
+        return 0;
+    return (int64_t)d * 86400 + h * 3600 + m * 60 + sec;
+}
+
+/* Bind Unix seconds t as a stored time. */
+static void bind_ts(struct store_stmt *s, int i, int64_t t)
+{
+    char ts[21];
+
+    ts_fmt(t, ts);
+    store_bind_text(s, i, ts);
+}
 
 int ss_store_throttle_count(struct ss_store *st, const char *scope, const char *key, int64_t since,
                             int max, int *count, int64_t *oldest)
 {
-    sqlite3_stmt *s = store_lite_prepare(
-        st,
-        "WITH h AS (SELECT at FROM throttle_hit WHERE scope = ?1 AND key = ?2 AND at > " TS(
-            3) " ORDER BY at DESC, id DESC LIMIT ?4) "
-               "SELECT count(*), coalesce(CAST(strftime('%s', min(at)) AS INTEGER), 0) FROM h",
-        NULL);
+    struct store_stmt *s = store_prepare(st,
+                                         "WITH h AS (SELECT at FROM throttle_hit WHERE scope = ?1"
+                                         " AND key = ?2 AND at > ?3 ORDER BY at DESC, id DESC"
+                                         " LIMIT ?4) SELECT count(*), min(at) FROM h",
+                                         NULL);
     int rc = SS_EDB;
 
     *count = 0;
     *oldest = 0;
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, since);
-    sqlite3_bind_int(s, 4, max);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        *count = sqlite3_column_int(s, 0);
-        *oldest = sqlite3_column_int64(s, 1);
+    store_bind_text(s, 1, scope);
+    store_bind_text(s, 2, key);
+    bind_ts(s, 3, since);
+    store_bind_int64(s, 4, max);
+    if (store_step(s) == STORE_ROW) {
+        *count = (int)store_col_int64(s, 0);
+        *oldest = ts_parse(store_col_text(s, 1));
         rc = SS_OK;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 static int insert_hit(struct ss_store *st, const struct ss_store_throttle_key *k, int64_t now,
                       int64_t *id, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_lite_prepare(
-        st,
-        "INSERT INTO throttle_hit(scope, key, at, expires) VALUES (?1, ?2, " TS(3) ", " TS(4) ")",
-        err);
+    struct store_stmt *s = store_prepare(st,
+                                         "INSERT INTO throttle_hit(scope, key, at, expires)"
+                                         " VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                                         err);
     int rc;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_text(s, 1, k->scope, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, k->key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, now);
-    sqlite3_bind_int64(s, 4, k->expires);
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "recording an attempt");
+    store_bind_text(s, 1, k->scope);
+    store_bind_text(s, 2, k->key);
+    bind_ts(s, 3, now);
+    bind_ts(s, 4, k->expires);
+    rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "recording an attempt");
     if (!rc)
-        *id = sqlite3_last_insert_rowid(st->db);
-    sqlite3_finalize(s);
+        *id = store_col_int64(s, 0);
+    store_finalize(s);
     return rc;
 }
 
 /* A few expired hits go, so the table holds about the live ones. */
 static int prune(struct ss_store *st, int64_t now, struct ss_err *err)
 {
-    sqlite3_stmt *s = store_lite_prepare(st,
+    struct store_stmt *s = store_prepare(st,
                                          "DELETE FROM throttle_hit WHERE id IN (SELECT id FROM "
-                                         "throttle_hit WHERE expires <= " TS(1) " LIMIT ?2)",
+                                         "throttle_hit WHERE expires <= ?1 LIMIT ?2)",
                                          err);
     int rc;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int(s, 2, PRUNE);
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "pruning attempts");
-    sqlite3_finalize(s);
+    bind_ts(s, 1, now);
+    store_bind_int64(s, 2, PRUNE);
+    rc = store_step(s) == STORE_DONE ? SS_OK : store_db_error(st, err, "pruning attempts");
+    store_finalize(s);
     return rc;
 }
 
@@ -102,6 +169,7 @@ int ss_store_throttle_admit(struct ss_store *st, const struct ss_store_throttle_
             strlen(k[i].key) > SS_THROTTLE_KEY_MAX)
             return ss_err_set(err, SS_EINVAL, "key", "a throttle's scope and key are 1 to %d bytes",
                               SS_THROTTLE_KEY_MAX);
+    /* the writers' lock: from here to the commit no other admit counts */
     if ((rc = store_tx_own(st, err)))
         return rc;
     for (i = 0; i < n; i++) {
@@ -136,23 +204,23 @@ fail:
 static int delete_hits(struct ss_store *st, const char *sql, int64_t id, const char *scope,
                        const char *key, struct ss_err *err)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int rc;
 
     if ((rc = store_tx_own(st, err)))
         return rc;
-    if (!(s = store_lite_prepare(st, sql, err))) {
+    if (!(s = store_prepare(st, sql, err))) {
         store_tx_rollback(st);
         return SS_EDB;
     }
     if (scope) {
-        sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+        store_bind_text(s, 1, scope);
+        store_bind_text(s, 2, key);
     } else {
-        sqlite3_bind_int64(s, 1, id);
+        store_bind_int64(s, 1, id);
     }
-    rc = sqlite3_step(s) == SQLITE_DONE ? SS_OK : store_db_error(st, err, "forgetting attempts");
-    sqlite3_finalize(s);
+    rc = store_step(s) == STORE_DONE ? SS_OK : store_db_error(st, err, "forgetting attempts");
+    store_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;

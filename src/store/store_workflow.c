@@ -5,9 +5,20 @@
  * caller read (WHERE status = ?): compare-and-set. When no row changed,
  * the report either does not exist or is in another state by now, and we
  * say which. That keeps "no approving twice" true even for two reviewers
- * clicking at once, on SQLite (where the write lock already orders them)
- * and on PostgreSQL under READ COMMITTED (where the UPDATE re-reads the
- * row it waited for). Which changes are allowed is core/workflow.c's.
+ * clicking at once: every write transaction takes the writers' lock at
+ * its begin (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock,
+ * store.c), which orders them, and under PostgreSQL's READ COMMITTED each
+ * UPDATE reads the row as committed when it runs, after that lock. Which
+ * changes are allowed is core/workflow.c's.
+ *
+ * Times written here (reviewed_at) are taken in C (store_now) and bound,
+ * so both backends write the same text. A report's earlier images are the
+ * audit log's JSON: the one statement that reads into it is written per
+ * backend (json_extract, ->>).
+ *
+ * Evidence files live outside the database, in one directory per
+ * deployment (ss_store_evidence_dir): beside an SQLite file by default; a
+ * PostgreSQL database has no file, so its servers must be told where.
  */
 #include "store/store_workflow.h"
 
@@ -19,16 +30,16 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
-static double col_num(sqlite3_stmt *s, int i)
+static double col_num(struct store_stmt *s, int i)
 {
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+    return store_col_null(s, i) ? NAN : store_col_double(s, i);
 }
 
-static void col_copy(sqlite3_stmt *s, int i, char *out, size_t cap)
+static void col_copy(struct store_stmt *s, int i, char *out, size_t cap)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = store_col_text(s, i);
 
-    snprintf(out, cap, "%s", t ? (const char *)t : "");
+    snprintf(out, cap, "%s", t ? t : "");
 }
 
 /* ---- assignments ------------------------------------------------------------ */
@@ -36,7 +47,7 @@ static void col_copy(sqlite3_stmt *s, int i, char *out, size_t cap)
 int ss_store_assign_set(struct ss_store *st, int64_t target_id, int64_t org_id, const char *dept,
                         double value, const char *reason, struct ss_err *err)
 {
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
     int64_t dept_id = 0;
     int rc;
 
@@ -47,131 +58,129 @@ int ss_store_assign_set(struct ss_store *st, int64_t target_id, int64_t org_id, 
             rc = SS_EDB;
             goto fail;
         }
-        s = store_lite_prepare(
-            st,
-            "INSERT INTO assignment(target_id, dept_id, value, reason, created_by)"
-            " VALUES (?1,?2,?3,?4,?5) ON CONFLICT(target_id, dept_id) WHERE org_id"
-            " IS NULL DO UPDATE SET value = excluded.value, reason = excluded.reason,"
-            " created_by = excluded.created_by",
-            err);
+        s = store_prepare(st,
+                          "INSERT INTO assignment(target_id, dept_id, value, reason, created_by)"
+                          " VALUES (?1,?2,?3,?4,?5) ON CONFLICT(target_id, dept_id) WHERE org_id"
+                          " IS NULL DO UPDATE SET value = excluded.value, reason = excluded.reason,"
+                          " created_by = excluded.created_by",
+                          err);
     } else {
-        s = store_lite_prepare(
-            st,
-            "INSERT INTO assignment(target_id, org_id, value, reason, created_by)"
-            " VALUES (?1,?2,?3,?4,?5) ON CONFLICT(target_id, org_id) WHERE dept_id"
-            " IS NULL DO UPDATE SET value = excluded.value, reason = excluded.reason,"
-            " created_by = excluded.created_by",
-            err);
+        s = store_prepare(st,
+                          "INSERT INTO assignment(target_id, org_id, value, reason, created_by)"
+                          " VALUES (?1,?2,?3,?4,?5) ON CONFLICT(target_id, org_id) WHERE dept_id"
+                          " IS NULL DO UPDATE SET value = excluded.value, reason = excluded.reason,"
+                          " created_by = excluded.created_by",
+                          err);
     }
     if (!s) {
         rc = SS_EDB;
         goto fail;
     }
-    sqlite3_bind_int64(s, 1, target_id);
-    sqlite3_bind_int64(s, 2, dept_id ? dept_id : org_id);
-    sqlite3_bind_double(s, 3, value);
-    store_lite_bind_text(s, 4, reason && *reason ? reason : NULL);
-    sqlite3_bind_text(s, 5, st->actor, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) != SQLITE_DONE) {
+    store_bind_int64(s, 1, target_id);
+    store_bind_int64(s, 2, dept_id ? dept_id : org_id);
+    store_bind_double(s, 3, value);
+    store_bind_text(s, 4, reason && *reason ? reason : NULL);
+    store_bind_text(s, 5, st->actor);
+    if (store_step(s) != STORE_DONE) {
         rc = store_db_error(st, err, "saving the assignment");
         goto fail;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return store_tx_commit(st, err);
 fail:
-    sqlite3_finalize(s);
+    store_finalize(s);
     store_tx_rollback(st);
     return rc;
 }
 
 int ss_store_assignment_get(struct ss_store *st, int64_t target_id, int64_t org_id, double *value)
 {
-    sqlite3_stmt *s = store_lite_prepare(st,
-                                         "SELECT value FROM assignment WHERE target_id = ? AND"
-                                         " org_id = ? AND dept_id IS NULL",
+    struct store_stmt *s = store_prepare(st,
+                                         "SELECT value FROM assignment WHERE target_id = ?1 AND"
+                                         " org_id = ?2 AND dept_id IS NULL",
                                          NULL);
     int rc = SS_ENOTFOUND;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, target_id);
-    sqlite3_bind_int64(s, 2, org_id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        *value = sqlite3_column_double(s, 0);
+    store_bind_int64(s, 1, target_id);
+    store_bind_int64(s, 2, org_id);
+    if (store_step(s) == STORE_ROW) {
+        *value = store_col_double(s, 0);
         rc = SS_OK;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_assignment_dept_get(struct ss_store *st, int64_t target_id, const char *dept,
                                  double *value)
 {
-    sqlite3_stmt *s = store_lite_prepare(st,
+    struct store_stmt *s = store_prepare(st,
                                          "SELECT a.value FROM assignment a JOIN department d ON"
-                                         " d.id = a.dept_id WHERE a.target_id = ? AND d.name = ?"
+                                         " d.id = a.dept_id WHERE a.target_id = ?1 AND d.name = ?2"
                                          " AND a.org_id IS NULL",
                                          NULL);
     int rc = SS_ENOTFOUND;
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, target_id);
-    store_lite_bind_text(s, 2, dept);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        *value = sqlite3_column_double(s, 0);
+    store_bind_int64(s, 1, target_id);
+    store_bind_text(s, 2, dept);
+    if (store_step(s) == STORE_ROW) {
+        *value = store_col_double(s, 0);
         rc = SS_OK;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
-static int sum_query(sqlite3_stmt *s, double *sum, int *n)
+static int sum_query(struct store_stmt *s, double *sum, int *n)
 {
     int rc = SS_EDB;
 
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        *sum = sqlite3_column_double(s, 0);
-        *n = sqlite3_column_int(s, 1);
+    if (store_step(s) == STORE_ROW) {
+        *sum = store_col_double(s, 0);
+        *n = (int)store_col_int64(s, 1);
         rc = SS_OK;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_assignment_children_sum(struct ss_store *st, int64_t target_id, int64_t parent_id,
                                      int64_t except_org, double *sum, int *n)
 {
-    sqlite3_stmt *s =
-        store_lite_prepare(st,
-                           "SELECT coalesce(sum(a.value), 0), count(*) FROM assignment a"
-                           " JOIN org_unit o ON o.id = a.org_id WHERE a.target_id = ?1"
-                           " AND a.dept_id IS NULL AND coalesce(o.parent_id, 0) = ?2"
-                           " AND o.id <> ?3",
-                           NULL);
+    struct store_stmt *s =
+        store_prepare(st,
+                      "SELECT coalesce(sum(a.value), 0), count(*) FROM assignment a"
+                      " JOIN org_unit o ON o.id = a.org_id WHERE a.target_id = ?1"
+                      " AND a.dept_id IS NULL AND coalesce(o.parent_id, 0) = ?2"
+                      " AND o.id <> ?3",
+                      NULL);
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, target_id);
-    sqlite3_bind_int64(s, 2, parent_id);
-    sqlite3_bind_int64(s, 3, except_org);
+    store_bind_int64(s, 1, target_id);
+    store_bind_int64(s, 2, parent_id);
+    store_bind_int64(s, 3, except_org);
     return sum_query(s, sum, n);
 }
 
 int ss_store_assignment_dept_sum(struct ss_store *st, int64_t target_id, const char *except,
                                  double *sum, int *n)
 {
-    sqlite3_stmt *s =
-        store_lite_prepare(st,
-                           "SELECT coalesce(sum(a.value), 0), count(*) FROM assignment a"
-                           " JOIN department d ON d.id = a.dept_id WHERE a.target_id = ?1"
-                           " AND a.org_id IS NULL AND d.name <> coalesce(?2, '')",
-                           NULL);
+    struct store_stmt *s =
+        store_prepare(st,
+                      "SELECT coalesce(sum(a.value), 0), count(*) FROM assignment a"
+                      " JOIN department d ON d.id = a.dept_id WHERE a.target_id = ?1"
+                      " AND a.org_id IS NULL AND d.name <> coalesce(CAST(?2 AS TEXT), '')",
+                      NULL);
 
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, target_id);
-    store_lite_bind_text(s, 2, except);
+    store_bind_int64(s, 1, target_id);
+    store_bind_text(s, 2, except);
     return sum_query(s, sum, n);
 }
 
@@ -189,13 +198,13 @@ void ss_my_assignments_free(struct ss_my_assignment *a, size_t n)
 int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id, int32_t start,
                             int32_t end, struct ss_my_assignment **out, size_t *n)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     size_t cap = 0;
     int step;
 
     *out = NULL;
     *n = 0;
-    s = store_lite_prepare(
+    s = store_prepare(
         st,
         "SELECT a.target_id, a.value,"
         " l.value, l.denominator, l.as_of, p.id, p.status, p.value, p.numerator, p.denominator, "
@@ -213,11 +222,11 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
         NULL);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, plan_id);
-    sqlite3_bind_int64(s, 2, org_id);
-    store_lite_bind_date(s, 3, end);
-    store_lite_bind_date(s, 4, start);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    store_bind_int64(s, 1, plan_id);
+    store_bind_int64(s, 2, org_id);
+    store_bind_date(s, 3, end);
+    store_bind_date(s, 4, start);
+    while ((step = store_step(s)) == STORE_ROW) {
         struct ss_my_assignment *m;
 
         if (*n == cap) {
@@ -226,21 +235,21 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
         }
         m = &(*out)[(*n)++];
         memset(m, 0, sizeof *m);
-        m->target_id = sqlite3_column_int64(s, 0);
-        m->value = sqlite3_column_double(s, 1);
+        m->target_id = store_col_int64(s, 0);
+        m->value = store_col_double(s, 1);
         m->last = col_num(s, 2);
         m->last_b = col_num(s, 3);
-        m->last_day = store_lite_col_date(s, 4);
-        m->pending_id = sqlite3_column_int64(s, 5);
+        m->last_day = store_col_date(s, 4);
+        m->pending_id = store_col_int64(s, 5);
         col_copy(s, 6, m->pending_status, sizeof m->pending_status);
         m->pending_value = col_num(s, 7);
         m->pending_num = col_num(s, 8);
         m->pending_den = col_num(s, 9);
-        m->pending_note = store_lite_col_strdup(s, 10);
-        m->pending_comment = store_lite_col_strdup(s, 11);
+        m->pending_note = store_col_strdup(s, 10);
+        m->pending_comment = store_col_strdup(s, 11);
     }
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
+    store_finalize(s);
+    if (step != STORE_DONE) {
         ss_my_assignments_free(*out, *n);
         *out = NULL;
         *n = 0;
@@ -251,15 +260,15 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
 
 int ss_store_plan_deadline_day(struct ss_store *st, int64_t plan_id)
 {
-    sqlite3_stmt *s = store_lite_prepare(st, "SELECT deadline_day FROM plan WHERE id = ?", NULL);
+    struct store_stmt *s = store_prepare(st, "SELECT deadline_day FROM plan WHERE id = ?1", NULL);
     int d = 5;
 
     if (!s)
         return d;
-    sqlite3_bind_int64(s, 1, plan_id);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        d = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    store_bind_int64(s, 1, plan_id);
+    if (store_step(s) == STORE_ROW)
+        d = (int)store_col_int64(s, 0);
+    store_finalize(s);
     return d;
 }
 
@@ -281,54 +290,54 @@ void ss_wf_report_cleanup(struct ss_wf_report *r)
     " r.value, r.numerator, r.denominator, r.status, r.note, r.flags, r.created_by,"               \
     " r.created_at, r.reviewed_by, r.review_comment"
 
-static void wf_from_stmt(sqlite3_stmt *s, struct ss_wf_report *o)
+static void wf_from_stmt(struct store_stmt *s, struct ss_wf_report *o)
 {
     memset(o, 0, sizeof *o);
-    o->id = sqlite3_column_int64(s, 0);
-    o->target_id = sqlite3_column_int64(s, 1);
-    o->org_id = sqlite3_column_int64(s, 2);
-    o->seq = sqlite3_column_int64(s, 3);
-    o->user_id = sqlite3_column_int64(s, 4);
+    o->id = store_col_int64(s, 0);
+    o->target_id = store_col_int64(s, 1);
+    o->org_id = store_col_int64(s, 2);
+    o->seq = store_col_int64(s, 3);
+    o->user_id = store_col_int64(s, 4);
     col_copy(s, 5, o->org_code, sizeof o->org_code);
-    o->as_of = store_lite_col_date(s, 6);
+    o->as_of = store_col_date(s, 6);
     o->value = col_num(s, 7);
     o->numerator = col_num(s, 8);
     o->denominator = col_num(s, 9);
     col_copy(s, 10, o->status, sizeof o->status);
-    o->note = store_lite_col_strdup(s, 11);
-    o->flags = store_lite_col_strdup(s, 12);
-    o->created_by = store_lite_col_strdup(s, 13);
-    o->created_at = store_lite_col_strdup(s, 14);
-    o->reviewed_by = store_lite_col_strdup(s, 15);
-    o->review_comment = store_lite_col_strdup(s, 16);
+    o->note = store_col_strdup(s, 11);
+    o->flags = store_col_strdup(s, 12);
+    o->created_by = store_col_strdup(s, 13);
+    o->created_at = store_col_strdup(s, 14);
+    o->reviewed_by = store_col_strdup(s, 15);
+    o->review_comment = store_col_strdup(s, 16);
     o->share = o->last_a = o->last_b = NAN;
     o->last_day = SS_NO_DATE;
 }
 
 int ss_store_wf_get(struct ss_store *st, int64_t id, struct ss_wf_report *out)
 {
-    sqlite3_stmt *s = store_lite_prepare(st,
+    struct store_stmt *s = store_prepare(st,
                                          "SELECT " WF_COLS " FROM report r JOIN org_unit o ON"
-                                         " o.id = r.org_id WHERE r.id = ?",
+                                         " o.id = r.org_id WHERE r.id = ?1",
                                          NULL);
     int rc = SS_ENOTFOUND;
 
     memset(out, 0, sizeof *out);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    store_bind_int64(s, 1, id);
+    if (store_step(s) == STORE_ROW) {
         wf_from_stmt(s, out);
         rc = SS_OK;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
 int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t from,
                      int32_t to, struct ss_wf_report *out)
 {
-    sqlite3_stmt *s = store_lite_prepare(st,
+    struct store_stmt *s = store_prepare(st,
                                          "SELECT " WF_COLS " FROM report r JOIN org_unit o ON"
                                          " o.id = r.org_id WHERE r.target_id = ?1 AND r.org_id = ?2"
                                          " AND r.status <> 'approved' AND r.as_of BETWEEN ?3 AND ?4"
@@ -339,24 +348,24 @@ int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int
     memset(out, 0, sizeof *out);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, target_id);
-    sqlite3_bind_int64(s, 2, org_id);
-    store_lite_bind_date(s, 3, from);
-    store_lite_bind_date(s, 4, to);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    store_bind_int64(s, 1, target_id);
+    store_bind_int64(s, 2, org_id);
+    store_bind_date(s, 3, from);
+    store_bind_date(s, 4, to);
+    if (store_step(s) == STORE_ROW) {
         wf_from_stmt(s, out);
         rc = SS_OK;
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
-static void bind_num(sqlite3_stmt *s, int i, double v)
+static void bind_num(struct store_stmt *s, int i, double v)
 {
     if (isnan(v))
-        sqlite3_bind_null(s, i);
+        store_bind_null(s, i);
     else
-        sqlite3_bind_double(s, i, v);
+        store_bind_double(s, i, v);
 }
 
 int ss_store_wf_insert(struct ss_store *st, struct ss_wf_put *p, int64_t user_id,
@@ -374,44 +383,43 @@ int ss_store_wf_replace(struct ss_store *st, int64_t id, const char *from,
                         struct ss_err *err)
 {
     const struct ss_report_in *x = &p->in;
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int rc;
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_lite_prepare(
-        st,
-        "UPDATE report SET as_of = ?2, value = ?3, numerator = ?4, denominator = ?5,"
-        " note = ?6, status = ?7, flags = ?8, created_by = coalesce(?9, created_by),"
-        " user_id = coalesce(?10, user_id),"
-        " reviewed_by = CASE WHEN ?12 THEN NULL ELSE reviewed_by END,"
-        " reviewed_at = CASE WHEN ?12 THEN NULL ELSE reviewed_at END,"
-        " review_comment = CASE WHEN ?12 THEN NULL ELSE review_comment END"
-        " WHERE id = ?1 AND status = ?11 AND status <> 'approved'",
-        err);
+    s = store_prepare(st,
+                      "UPDATE report SET as_of = ?2, value = ?3, numerator = ?4, denominator = ?5,"
+                      " note = ?6, status = ?7, flags = ?8, created_by = coalesce(?9, created_by),"
+                      " user_id = coalesce(?10, user_id),"
+                      " reviewed_by = CASE WHEN ?12 = 1 THEN NULL ELSE reviewed_by END,"
+                      " reviewed_at = CASE WHEN ?12 = 1 THEN NULL ELSE reviewed_at END,"
+                      " review_comment = CASE WHEN ?12 = 1 THEN NULL ELSE review_comment END"
+                      " WHERE id = ?1 AND status = ?11 AND status <> 'approved'",
+                      err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
     }
-    sqlite3_bind_int64(s, 1, id);
-    store_lite_bind_date(s, 2, x->as_of);
+    store_bind_int64(s, 1, id);
+    store_bind_date(s, 2, x->as_of);
     bind_num(s, 3, x->value);
     bind_num(s, 4, x->numerator);
     bind_num(s, 5, x->denominator);
-    store_lite_bind_text(s, 6, x->note && *x->note ? x->note : NULL);
-    store_lite_bind_text(s, 7, x->status);
-    store_lite_bind_text(s, 8, p->flags && *p->flags ? p->flags : NULL);
-    store_lite_bind_text(s, 9, x->by);
+    store_bind_text(s, 6, x->note && *x->note ? x->note : NULL);
+    store_bind_text(s, 7, x->status);
+    store_bind_text(s, 8, p->flags && *p->flags ? p->flags : NULL);
+    store_bind_text(s, 9, x->by);
     if (user_id > 0)
-        sqlite3_bind_int64(s, 10, user_id);
-    store_lite_bind_text(s, 11, from);
-    sqlite3_bind_int(s, 12, clear_review != 0);
-    if (sqlite3_step(s) != SQLITE_DONE)
+        store_bind_int64(s, 10, user_id);
+    store_bind_text(s, 11, from);
+    store_bind_int64(s, 12, clear_review != 0);
+    if (store_step(s) != STORE_DONE)
         rc = store_db_error(st, err, "replacing the report");
-    else if (sqlite3_changes(st->db) != 1)
+    else if (store_changes(s) != 1)
         rc =
             ss_err_set(err, SS_ECONFLICT, "report", "report %lld changed meanwhile", (long long)id);
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;
@@ -422,7 +430,8 @@ int ss_store_wf_replace(struct ss_store *st, int64_t id, const char *from,
 int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m,
                      struct ss_err *err)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
+    char now[21];
     int rc;
 
     if (m->from && strcmp(m->from, "approved") == 0) /* the engine counts it as it is */
@@ -431,35 +440,41 @@ int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m
                           (long long)id);
     if ((rc = store_tx_join(st, err)))
         return rc;
-    /* an approval's seq: max + 1 under the write lock this transaction
-     * holds (store.h, approval order) */
-    s = store_lite_prepare(st,
-                           "UPDATE report SET status = ?3,"
-                           " reviewed_by = coalesce(?4, reviewed_by),"
-                           " reviewed_at = CASE WHEN ?4 IS NOT NULL"
-                           "  THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') ELSE reviewed_at END,"
-                           " review_comment = coalesce(?5, review_comment),"
-                           " created_by = coalesce(?6, created_by),"
-                           " user_id = coalesce(?7, user_id),"
-                           " seq = CASE WHEN ?3 = 'approved'"
-                           "  THEN (SELECT coalesce(max(seq), 0) + 1 FROM report) ELSE seq END"
-                           " WHERE id = ?1 AND status = ?2",
-                           err);
+    /* an approval's seq: max + 1 read after the writers' lock this
+     * transaction took at its begin, held to its commit (store.h, approval
+     * order; SQLite: BEGIN IMMEDIATE; PostgreSQL: the advisory lock of
+     * store.c, let go only once the commit is visible). The statement's
+     * own snapshot is taken after that lock, so it sees every approval
+     * committed before. */
+    store_now(now);
+    s = store_prepare(st,
+                      "UPDATE report SET status = ?3,"
+                      " reviewed_by = coalesce(?4, reviewed_by),"
+                      " reviewed_at = CASE WHEN CAST(?4 AS TEXT) IS NOT NULL"
+                      "  THEN CAST(?8 AS TEXT) ELSE reviewed_at END,"
+                      " review_comment = coalesce(?5, review_comment),"
+                      " created_by = coalesce(?6, created_by),"
+                      " user_id = coalesce(?7, user_id),"
+                      " seq = CASE WHEN CAST(?3 AS TEXT) = 'approved'"
+                      "  THEN (SELECT coalesce(max(seq), 0) + 1 FROM report) ELSE seq END"
+                      " WHERE id = ?1 AND status = ?2",
+                      err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
     }
-    sqlite3_bind_int64(s, 1, id);
-    store_lite_bind_text(s, 2, m->from);
-    store_lite_bind_text(s, 3, m->to);
-    store_lite_bind_text(s, 4, m->reviewer);
-    store_lite_bind_text(s, 5, m->comment);
-    store_lite_bind_text(s, 6, m->by);
+    store_bind_int64(s, 1, id);
+    store_bind_text(s, 2, m->from);
+    store_bind_text(s, 3, m->to);
+    store_bind_text(s, 4, m->reviewer);
+    store_bind_text(s, 5, m->comment);
+    store_bind_text(s, 6, m->by);
     if (m->user_id > 0)
-        sqlite3_bind_int64(s, 7, m->user_id);
-    if (sqlite3_step(s) != SQLITE_DONE) {
+        store_bind_int64(s, 7, m->user_id);
+    store_bind_text(s, 8, now);
+    if (store_step(s) != STORE_DONE) {
         rc = store_db_error(st, err, "changing the report's status");
-    } else if (sqlite3_changes(st->db) != 1) {
+    } else if (store_changes(s) != 1) {
         struct ss_wf_report r;
         if (ss_store_wf_get(st, id, &r) != SS_OK) {
             rc = ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
@@ -470,7 +485,7 @@ int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m
             ss_wf_report_cleanup(&r);
         }
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;
@@ -494,7 +509,7 @@ int ss_store_wf_revisions(struct ss_store *st, int64_t id, size_t max, struct ss
                           size_t *n)
 {
     struct ss_wf_report cur;
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     size_t cap = 0;
     int step;
 
@@ -504,23 +519,32 @@ int ss_store_wf_revisions(struct ss_store *st, int64_t id, size_t max, struct ss
         return SS_ENOTFOUND;
     /* Each return is one update of the row, its image with status
      * 'returned': the values the reviewer saw and why it went back. */
-    s = store_lite_prepare(
+    /* The image is JSON text: SQLite reads it with json_extract, PostgreSQL
+     * with ->> on it as jsonb (a number comes back as its text, which
+     * store_col_double reads) */
+    s = store_prepare(
         st,
-        "SELECT a.at, json_extract(a.row_json, '$.as_of'),"
-        " json_extract(a.row_json, '$.value'), json_extract(a.row_json, '$.numerator'),"
-        " json_extract(a.row_json, '$.denominator'), json_extract(a.row_json, '$.note'),"
-        " json_extract(a.row_json, '$.reviewed_by'),"
-        " json_extract(a.row_json, '$.review_comment')"
-        " FROM audit_log a WHERE a.tbl = 'report' AND a.row_id = ?1"
-        " AND a.action = 'update'"
-        " AND json_extract(a.row_json, '$.status') = 'returned' ORDER BY a.id",
+        STORE_SQL(st,
+                  "SELECT a.at, json_extract(a.row_json, '$.as_of'),"
+                  " json_extract(a.row_json, '$.value'), json_extract(a.row_json, '$.numerator'),"
+                  " json_extract(a.row_json, '$.denominator'), json_extract(a.row_json, '$.note'),"
+                  " json_extract(a.row_json, '$.reviewed_by'),"
+                  " json_extract(a.row_json, '$.review_comment')"
+                  " FROM audit_log a WHERE a.tbl = 'report' AND a.row_id = ?1"
+                  " AND a.action = 'update'"
+                  " AND json_extract(a.row_json, '$.status') = 'returned' ORDER BY a.id",
+                  "SELECT a.at, j ->> 'as_of', j ->> 'value', j ->> 'numerator',"
+                  " j ->> 'denominator', j ->> 'note', j ->> 'reviewed_by', j ->> 'review_comment'"
+                  " FROM audit_log a CROSS JOIN LATERAL (SELECT CAST(a.row_json AS jsonb) AS j) i"
+                  " WHERE a.tbl = 'report' AND a.row_id = ?1 AND a.action = 'update'"
+                  " AND (j ->> 'status') = 'returned' ORDER BY a.id"),
         NULL);
     if (!s) {
         ss_wf_report_cleanup(&cur);
         return SS_EDB;
     }
-    sqlite3_bind_int64(s, 1, id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    store_bind_int64(s, 1, id);
+    while ((step = store_step(s)) == STORE_ROW) {
         struct ss_wf_revision *v;
 
         if (*n == cap) {
@@ -530,16 +554,16 @@ int ss_store_wf_revisions(struct ss_store *st, int64_t id, size_t max, struct ss
         v = &(*out)[(*n)++];
         memset(v, 0, sizeof *v);
         col_copy(s, 0, v->at, sizeof v->at);
-        v->as_of = store_lite_col_date(s, 1);
+        v->as_of = store_col_date(s, 1);
         v->value = col_num(s, 2);
         v->numerator = col_num(s, 3);
         v->denominator = col_num(s, 4);
-        v->note = store_lite_col_strdup(s, 5);
-        v->reviewed_by = store_lite_col_strdup(s, 6);
-        v->comment = store_lite_col_strdup(s, 7);
+        v->note = store_col_strdup(s, 5);
+        v->reviewed_by = store_col_strdup(s, 6);
+        v->comment = store_col_strdup(s, 7);
     }
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
+    store_finalize(s);
+    if (step != STORE_DONE) {
         ss_wf_revisions_free(*out, *n);
         *out = NULL;
         *n = 0;
@@ -566,35 +590,34 @@ int ss_store_wf_revisions(struct ss_store *st, int64_t id, size_t max, struct ss
 int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss_wf_report **out,
                       size_t *n)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     size_t cap = 0;
     int step;
 
     *out = NULL;
     *n = 0;
-    s = store_lite_prepare(
-        st,
-        "WITH RECURSIVE sub(id) AS ("
-        "  SELECT id FROM org_unit WHERE parent_id = ?1"
-        "  UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id)"
-        " SELECT " WF_COLS ","
-        "  (SELECT a.value FROM assignment a WHERE a.target_id = r.target_id"
-        "   AND a.org_id = r.org_id AND a.dept_id IS NULL),"
-        "  coalesce(l.numerator, l.value), l.denominator, l.as_of"
-        " FROM report r JOIN org_unit o ON o.id = r.org_id"
-        " LEFT JOIN report l ON l.id = (SELECT x.id FROM report x"
-        "  WHERE x.target_id = r.target_id AND x.org_id = r.org_id"
-        "  AND x.status = 'approved' AND x.as_of <= r.as_of"
-        "  ORDER BY x.as_of DESC, x.seq DESC LIMIT 1)"
-        " WHERE r.status = 'submitted'"
-        "  AND (?1 = 0 OR r.org_id IN (SELECT id FROM sub))"
-        " ORDER BY r.created_at, r.id LIMIT ?2",
-        NULL);
+    s = store_prepare(st,
+                      "WITH RECURSIVE sub(id) AS ("
+                      "  SELECT id FROM org_unit WHERE parent_id = ?1"
+                      "  UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id)"
+                      " SELECT " WF_COLS ","
+                      "  (SELECT a.value FROM assignment a WHERE a.target_id = r.target_id"
+                      "   AND a.org_id = r.org_id AND a.dept_id IS NULL),"
+                      "  coalesce(l.numerator, l.value), l.denominator, l.as_of"
+                      " FROM report r JOIN org_unit o ON o.id = r.org_id"
+                      " LEFT JOIN report l ON l.id = (SELECT x.id FROM report x"
+                      "  WHERE x.target_id = r.target_id AND x.org_id = r.org_id"
+                      "  AND x.status = 'approved' AND x.as_of <= r.as_of"
+                      "  ORDER BY x.as_of DESC, x.seq DESC LIMIT 1)"
+                      " WHERE r.status = 'submitted'"
+                      "  AND (?1 = 0 OR r.org_id IN (SELECT id FROM sub))"
+                      " ORDER BY r.created_at, r.id LIMIT ?2",
+                      NULL);
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, org_id);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    store_bind_int64(s, 1, org_id);
+    store_bind_int64(s, 2, (int64_t)max);
+    while ((step = store_step(s)) == STORE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = ss_xrealloc(*out, cap * sizeof **out);
@@ -603,11 +626,11 @@ int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss
         (*out)[*n].share = col_num(s, 17);
         (*out)[*n].last_a = col_num(s, 18);
         (*out)[*n].last_b = col_num(s, 19);
-        (*out)[*n].last_day = store_lite_col_date(s, 20);
+        (*out)[*n].last_day = store_col_date(s, 20);
         (*n)++;
     }
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
+    store_finalize(s);
+    if (step != STORE_DONE) {
         size_t i;
         for (i = 0; i < *n; i++)
             ss_wf_report_cleanup(&(*out)[i]);
@@ -622,24 +645,24 @@ int ss_store_wf_inbox(struct ss_store *st, int64_t org_id, size_t max, struct ss
 int ss_store_wf_history(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t before,
                         double *vals, size_t max, size_t *n)
 {
-    sqlite3_stmt *s =
-        store_lite_prepare(st,
-                           "SELECT value FROM (SELECT as_of, seq, coalesce(numerator,"
-                           " value, 0) AS value FROM report WHERE target_id = ? AND"
-                           " org_id = ? AND status = 'approved' AND as_of < ?"
-                           " ORDER BY as_of DESC, seq DESC LIMIT ?) ORDER BY as_of, seq",
-                           NULL);
+    struct store_stmt *s =
+        store_prepare(st,
+                      "SELECT value FROM (SELECT as_of, seq, coalesce(numerator,"
+                      " value, 0) AS value FROM report WHERE target_id = ?1 AND"
+                      " org_id = ?2 AND status = 'approved' AND as_of < ?3"
+                      " ORDER BY as_of DESC, seq DESC LIMIT ?4) h ORDER BY as_of, seq",
+                      NULL);
 
     *n = 0;
     if (!s)
         return SS_EDB;
-    sqlite3_bind_int64(s, 1, target_id);
-    sqlite3_bind_int64(s, 2, org_id);
-    store_lite_bind_date(s, 3, before);
-    sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
-    while (*n < max && sqlite3_step(s) == SQLITE_ROW)
-        vals[(*n)++] = sqlite3_column_double(s, 0);
-    sqlite3_finalize(s);
+    store_bind_int64(s, 1, target_id);
+    store_bind_int64(s, 2, org_id);
+    store_bind_date(s, 3, before);
+    store_bind_int64(s, 4, (int64_t)max);
+    while (*n < max && store_step(s) == STORE_ROW)
+        vals[(*n)++] = store_col_double(s, 0);
+    store_finalize(s);
     return SS_OK;
 }
 
@@ -648,27 +671,27 @@ int ss_store_wf_history(struct ss_store *st, int64_t target_id, int64_t org_id, 
 int ss_store_evidence_add(struct ss_store *st, int64_t report_id, const char *sha256,
                           const char *mime, int64_t size, const char *name, struct ss_err *err)
 {
-    sqlite3_stmt *s;
+    struct store_stmt *s;
     int rc;
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    s = store_lite_prepare(st,
-                           "INSERT INTO evidence(report_id, sha256, mime, size, name)"
-                           " VALUES (?,?,?,?,?)",
-                           err);
+    s = store_prepare(st,
+                      "INSERT INTO evidence(report_id, sha256, mime, size, name)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5)",
+                      err);
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
     }
-    sqlite3_bind_int64(s, 1, report_id);
-    sqlite3_bind_text(s, 2, sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, mime, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, size);
-    store_lite_bind_text(s, 5, name);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    store_bind_int64(s, 1, report_id);
+    store_bind_text(s, 2, sha256);
+    store_bind_text(s, 3, mime);
+    store_bind_int64(s, 4, size);
+    store_bind_text(s, 5, name);
+    if (store_step(s) != STORE_DONE)
         rc = store_db_error(st, err, "saving the evidence record");
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc) {
         store_tx_rollback(st);
         return rc;
@@ -678,20 +701,50 @@ int ss_store_evidence_add(struct ss_store *st, int64_t report_id, const char *sh
 
 int64_t ss_store_evidence_count(struct ss_store *st, int64_t report_id)
 {
-    sqlite3_stmt *s =
-        store_lite_prepare(st, "SELECT count(*) FROM evidence WHERE report_id = ?", NULL);
+    struct store_stmt *s =
+        store_prepare(st, "SELECT count(*) FROM evidence WHERE report_id = ?1", NULL);
     int64_t v = 0;
 
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, report_id);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    store_bind_int64(s, 1, report_id);
+    if (store_step(s) == STORE_ROW)
+        v = store_col_int64(s, 0);
+    store_finalize(s);
     return v;
 }
 
 const char *ss_store_wf_path(const struct ss_store *st)
 {
     return st->path;
+}
+
+/* The directory ss_store_evidence_dir_set named, "" for none. */
+static char evidence_dir_setting[SS_EVIDENCE_DIR_MAX];
+
+void ss_store_evidence_dir_set(const char *dir)
+{
+    snprintf(evidence_dir_setting, sizeof evidence_dir_setting, "%s", dir ? dir : "");
+}
+
+int ss_store_evidence_dir(const struct ss_store *st, char *out, size_t cap, struct ss_err *err)
+{
+    const char *env = getenv("SHISHI_EVIDENCE_DIR");
+    int n;
+
+    if (evidence_dir_setting[0])
+        n = snprintf(out, cap, "%s", evidence_dir_setting);
+    else if (env && *env)
+        n = snprintf(out, cap, "%s", env);
+    else if (store_backend(st) == STORE_PG || !st->path[0] || strcmp(st->path, ":memory:") == 0 ||
+             strncmp(st->path, "file:", 5) == 0)
+        /* a server's database, or none in a file: nothing to keep them beside */
+        return ss_err_set(err, SS_EIO, "evidence-dir",
+                          "this database has no file to keep evidence files beside: name their "
+                          "directory (SHISHI_EVIDENCE_DIR)");
+    else
+        n = snprintf(out, cap, "%s.evidence", st->path);
+    if (n < 0 || (size_t)n >= cap)
+        return ss_err_set(err, SS_EIO, "evidence-dir", "the evidence directory's path is too long");
+    return SS_OK;
 }

@@ -147,8 +147,8 @@ struct ss_wf_move {
 };
 /* Move report id from m->from to m->to in one statement. Moving to
  * "approved" gives it the next approval seq in the same statement (store.h:
- * approval order; PostgreSQL will take the seq under its advisory lock
- * here). SS_ENOTFOUND (field "id") when there is no such report,
+ * approval order: max(seq) + 1 under the writers' lock the transaction
+ * took at its begin, on either backend). SS_ENOTFOUND (field "id") when there is no such report,
  * SS_ECONFLICT (field "status") when it is no longer m->from, or m->from
  * is "approved" (an approved report never changes, whoever asks); nothing
  * changes then. Which moves are allowed is core's (core/workflow.h). */
@@ -186,8 +186,27 @@ int ss_store_wf_history(struct ss_store *st, int64_t target_id, int64_t org_id, 
 
 int ss_store_evidence_add(struct ss_store *st, int64_t report_id, const char *sha256,
                           const char *mime, int64_t size, const char *name, struct ss_err *err);
-/* The database file's path (evidence lives next to it). */
+/* The database as the store names it in messages: SQLite's file, or
+ * PostgreSQL's URL without its password. Not a place to keep files: see
+ * ss_store_evidence_dir. */
 const char *ss_store_wf_path(const struct ss_store *st);
+
+/* Where evidence files are kept. Every process that stores them names one
+ * directory, shared by all the servers that share the database:
+ *   1. the one ss_store_evidence_dir_set named (a command's flag), else
+ *   2. $SHISHI_EVIDENCE_DIR, else
+ *   3. SQLite: beside the database file, its path with ".evidence" added.
+ * A PostgreSQL database (or an SQLite one in no file) has nothing to keep
+ * them beside: without 1 or 2, ss_store_evidence_dir refuses (SS_EIO,
+ * field "evidence-dir", naming SHISHI_EVIDENCE_DIR), so an upload is
+ * refused whole rather than stored where another server cannot find it.
+ * The directory is not created here. */
+#define SS_EVIDENCE_DIR_MAX 1024
+/* For every store this process opens; NULL or "" goes back to the default. */
+void ss_store_evidence_dir_set(const char *dir);
+/* st's evidence directory into out (cap bytes); 0, or SS_EIO as above, or
+ * when it does not fit. */
+int ss_store_evidence_dir(const struct ss_store *st, char *out, size_t cap, struct ss_err *err);
 /* Number of evidence files of a report. */
 int64_t ss_store_evidence_count(struct ss_store *st, int64_t report_id);
 

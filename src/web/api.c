@@ -147,6 +147,15 @@ void ss_api_plan(struct ss_wreq *r)
     org_ref(&j, r->e, top);
     ss_json_obj_end(&j);
     kdate(&j, "as_of", r->day);
+    {
+        /* figures read from a hot standby say how far it had replayed */
+        const char *replica = ss_web_replica_as_of(r->web);
+        ss_json_key(&j, "replica_as_of");
+        if (replica && *replica)
+            ss_json_str(&j, replica);
+        else
+            ss_json_null(&j);
+    }
     ss_json_key(&j, "projects");
     ss_json_arr(&j);
     for (i = 0; i < p->nprojects; i++) {

@@ -21,7 +21,9 @@
  *
  * Evidence: photos (JPEG, PNG, WebP) and PDFs up to SS_MAX_EVIDENCE,
  * recognised by their first bytes (the client's Content-Type is not
- * trusted), stored once per content under <db>.evidence/<sha256>.
+ * trusted), stored once per content as <sha256> in the evidence directory
+ * (ss_store_evidence_dir: beside an SQLite file by default, named for a
+ * PostgreSQL database).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -327,7 +329,7 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
 {
     struct ss_wf_report rep;
     unsigned char hash[crypto_hash_sha256_BYTES];
-    char hex[crypto_hash_sha256_BYTES * 2 + 1], dir[1100];
+    char hex[crypto_hash_sha256_BYTES * 2 + 1], dir[SS_EVIDENCE_DIR_MAX];
     const char *mime;
     long ti, org;
     int rc;
@@ -353,7 +355,8 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
                           "evidence must be a photo (JPEG, PNG, WebP) or a PDF");
     crypto_hash_sha256(hash, (const unsigned char *)file->value, file->len);
     sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-    snprintf(dir, sizeof dir, "%s.evidence", ss_store_wf_path(st));
+    if ((rc = ss_store_evidence_dir(st, dir, sizeof dir, err)))
+        return rc;
     if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || write_blob(dir, hex, file->value, file->len))
         return ss_err_set(err, SS_EIO, "file", "the evidence file cannot be stored");
     if ((rc = ss_store_begin(st, u->name, err)))

@@ -412,7 +412,8 @@ static void components(struct ss_json *j)
            "id:integer title:string issuer:string? year:integer start:date end:date "
            "top_org:@OrgRef");
     schema(j, "Plan", "The plan, its projects and every target with figures (also flat).",
-           "plan:@PlanInfo as_of:date projects:[@Project] targets:[@Target]");
+           "plan:@PlanInfo as_of:date replica_as_of:string? projects:[@Project] "
+           "targets:[@Target]");
     schema(j, "Point", "The figures at one day of the series.",
            "date:date actual:number? expected:number? expected_value:number? "
            "progress:number? status:string");

@@ -136,6 +136,14 @@ struct lane {
 
 struct ss_web {
     char *db_path;
+    /* --db-replica: the hot standby the engine reads from (NULL: db_path);
+     * write_pos is the primary's log position after the last write op,
+     * which a refresh waits for the standby to replay (refresh_blocking);
+     * replica_as_of its last replayed commit at the last refresh (under
+     * the engine's lock) */
+    char *replica_path;
+    atomic_uint_fast64_t write_pos;
+    char replica_as_of[21];
     struct ss_engine *engine;
     pthread_rwlock_t lock;
     pthread_mutex_t check_mu;        /* one thread at a time checks and refreshes */
@@ -155,6 +163,10 @@ struct ss_web {
     uint64_t ref_asked, ref_done;
     int ref_poke, ref_stop, ref_running;
     pthread_t refresher;
+    /* PostgreSQL: hears other instances' commits (listener_main) */
+    pthread_t listener;
+    int listening;          /* the listener thread runs */
+    atomic_int listen_stop; /* asks it to end */
     struct lane lanes[NLANES];
     pthread_mutex_t stores_mu;
     struct ss_store *stores[MAX_THREAD_STORES]; /* read-only and read-write, to close */
@@ -247,6 +259,7 @@ const char *ss_web_asset_etag(const struct ss_web *w, const char *path)
 
 static void *refresher_main(void *arg);
 static void *lane_main(void *arg);
+static void *listener_main(void *arg);
 
 /* Run this thread BACKGROUND_NICE below the server's priority: when the
  * cores are busy, a worker that has a read to answer is scheduled before a
@@ -280,6 +293,11 @@ static int threads_start(struct ss_web *w)
     if (pthread_create(&w->refresher, NULL, refresher_main, w) != 0)
         return -1;
     w->ref_running = 1;
+    if (ss_store_is_url(w->db_path)) {
+        if (pthread_create(&w->listener, NULL, listener_main, w) != 0)
+            return -1;
+        w->listening = 1;
+    }
     for (i = 0; i < NLANES; i++) {
         struct lane *l = &w->lanes[i];
 
@@ -310,6 +328,11 @@ static void threads_stop(struct ss_web *w)
             pthread_join(l->threads[k], NULL);
         l->nthreads = 0;
     }
+    if (w->listening) {
+        atomic_store(&w->listen_stop, 1);
+        pthread_join(w->listener, NULL);
+        w->listening = 0;
+    }
     if (w->ref_running) {
         pthread_mutex_lock(&w->ref_mu);
         w->ref_stop = 1;
@@ -320,13 +343,14 @@ static void threads_stop(struct ss_web *w)
     }
 }
 
-int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err)
+int ss_web_new(const char *db_path, const char *replica, struct ss_web **out, struct ss_err *err)
 {
     struct ss_web *w = ss_xcalloc(1, sizeof *w);
     int rc, i;
 
     *out = NULL;
     w->db_path = ss_xstrdup(db_path);
+    w->replica_path = replica && *replica ? ss_xstrdup(replica) : NULL;
     pthread_rwlock_init(&w->lock, NULL);
     pthread_mutex_init(&w->stores_mu, NULL);
     pthread_mutex_init(&w->check_mu, NULL);
@@ -360,8 +384,12 @@ int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err)
     }
     atomic_init(&w->checked_ns, 0);
     atomic_init(&w->today, ss_date_today());
-    if ((rc = ss_store_open(db_path, 0, &w->refresh_st, err)))
+    if ((rc = w->replica_path
+                  ? ss_store_open(w->replica_path, SS_STORE_READONLY, &w->refresh_st, err)
+                  : ss_store_open(db_path, 0, &w->refresh_st, err)))
         goto fail;
+    if (w->replica_path)
+        ss_store_replay_time(w->refresh_st, w->replica_as_of);
     if ((rc = ss_engine_open(w->refresh_st, 0, &w->engine, err)))
         goto fail;
     load_assets(w);
@@ -404,6 +432,7 @@ void ss_web_free(struct ss_web *w)
     pthread_cond_destroy(&w->ref_cv);
     pthread_cond_destroy(&w->ref_idle);
     free(w->db_path);
+    free(w->replica_path);
     free(w);
 }
 
@@ -521,6 +550,28 @@ static int32_t freshen(struct ss_web *w)
  * published (until then readers get the previous ones, which no
  * acknowledged write is missing from), so readers of a busy page do not
  * re-render it themselves. Returns the slots it rendered, as bits. */
+/* With a standby: wait (up to REPLICA_WAIT_MS) until it has replayed the
+ * last write op's commit, then note its as-of time. A standby further
+ * behind than that is read as it is: the figures say how old they are. */
+#define REPLICA_WAIT_MS 2000
+static void replica_catch_up(struct ss_web *w)
+{
+    uint64_t want = atomic_load(&w->write_pos), pos = 0;
+    int waited = 0;
+
+    while (want && !ss_store_wal_position(w->refresh_st, &pos) && pos < want &&
+           waited < REPLICA_WAIT_MS) {
+        usleep(2000);
+        waited += 2;
+    }
+    ss_store_replay_time(w->refresh_st, w->replica_as_of);
+}
+
+const char *ss_web_replica_as_of(const struct ss_web *w)
+{
+    return w->replica_path ? w->replica_as_of : NULL;
+}
+
 static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
 {
     unsigned rendered = 0;
@@ -535,6 +586,8 @@ static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
     w->ref_poke = 0;
     pthread_mutex_unlock(&w->ref_mu);
     atomic_store_explicit(&w->today, today, memory_order_relaxed);
+    if (w->replica_path)
+        replica_catch_up(w);
     if (ss_store_counters(w->refresh_st, &c) || !ss_store_counters_same(&c, &w->seen)) {
         w->seen = c;
         changed = engine_refresh(w);
@@ -562,6 +615,50 @@ static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
 
 /* The refresher thread: one refresh at a time, each for every ticket
  * asked before it holds the engine (see refresh_blocking). */
+/* Several instances on one PostgreSQL: a commit made through another
+ * instance (or the CLI) is heard here (LISTEN/NOTIFY, store.h) and the
+ * refresher brings the engine and the read pages up to date at once,
+ * before anyone asks. Requests still check the counters themselves
+ * (refresh_if_moved), so a lost connection or a missed notification
+ * costs nothing but this head start; the listener reconnects every
+ * LISTEN_RETRY_MS meanwhile. */
+#define LISTEN_WAIT_MS 500
+#define LISTEN_RETRY_MS 1000
+
+static void *listener_main(void *arg)
+{
+    struct ss_web *w = arg;
+    struct ss_store *st = NULL;
+    struct ss_err err;
+
+    while (!atomic_load(&w->listen_stop)) {
+        int rc;
+
+        if (!st) {
+            ss_err_clear(&err);
+            if (ss_store_open(w->db_path, SS_STORE_READONLY, &st, &err) ||
+                ss_store_listen(st, &err) != 1) {
+                fprintf(stderr, "shishi serve: cannot listen for other instances' changes: %s\n",
+                        err.msg);
+                ss_store_close(st);
+                st = NULL;
+                usleep(LISTEN_RETRY_MS * 1000);
+                continue;
+            }
+            refresher_poke(w); /* what was missed while not listening */
+        }
+        rc = ss_store_wait_change(st, LISTEN_WAIT_MS);
+        if (rc == 1)
+            refresher_poke(w);
+        else if (rc < 0) {
+            ss_store_close(st);
+            st = NULL;
+        }
+    }
+    ss_store_close(st);
+    return NULL;
+}
+
 static void *refresher_main(void *arg)
 {
     struct ss_web *w = arg;
@@ -873,6 +970,20 @@ static struct ss_http_blob *slot_render(struct ss_web *w, int k, int32_t today,
 
 /* Run a state-changing op as the handler of req, on this thread; with
  * ticket, take a refresh ticket for it (refresh_ticket). */
+/* After a write op, with a standby to read from: the primary's log
+ * position, which the refresh that covers the op waits for the standby to
+ * replay, so the write is in the figures when it is acknowledged. */
+static void note_write_pos(struct ss_web *w)
+{
+    uint64_t pos, seen;
+
+    if (!tls.rw || ss_store_wal_position(tls.rw, &pos))
+        return;
+    seen = atomic_load(&w->write_pos);
+    while (pos > seen && !atomic_compare_exchange_weak(&w->write_pos, &seen, pos))
+        ;
+}
+
 static void run_op(struct ss_web *w, const struct ss_http_req *req, struct ss_http_resp *resp,
                    const struct ss_route_op *op, const char *param, uint64_t *ticket)
 {
@@ -892,6 +1003,8 @@ static void run_op(struct ss_web *w, const struct ss_http_req *req, struct ss_ht
     r.plan = ss_engine_plan(w->engine);
     r.day = ss_web_clamp_day(r.plan, today);
     op->run(&r);
+    if (ticket && w->replica_path)
+        note_write_pos(w);
     if (ticket)
         *ticket = refresh_ticket(w);
     pthread_rwlock_unlock(&w->lock);

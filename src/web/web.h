@@ -42,7 +42,11 @@ struct ss_web;
 
 /* Open the engine over the database at path and start the web state's
  * threads (lanes, refresher). */
-int ss_web_new(const char *db_path, struct ss_web **out, struct ss_err *err);
+int ss_web_new(const char *db_path, const char *replica, struct ss_web **out, struct ss_err *err);
+/* With a replica (serve --db-replica): the standby's last replayed commit
+ * as of the engine's last refresh, YYYY-MM-DDTHH:MM:SSZ ("" before it
+ * replayed any); NULL without one. Read under the engine's lock. */
+const char *ss_web_replica_as_of(const struct ss_web *w);
 /* Stop the threads and free everything. Stop the HTTP server serving w
  * first (ss_http_stop): it waits for the lanes to answer what they hold. */
 void ss_web_free(struct ss_web *w);

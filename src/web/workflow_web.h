@@ -76,8 +76,8 @@ void ss_wf_disposition(struct ss_http_resp *resp, const char *utf8, const char *
 void ss_wf_revisions_json(struct ss_json *j, struct ss_store *st, int64_t id);
 
 /* Store an evidence file for report id (access as for writing the report;
- * type and size checked, kept by SHA-256 under <db>.evidence/); errors in
- * voice v. */
+ * type and size checked, kept by SHA-256 in the evidence directory,
+ * ss_store_evidence_dir); errors in voice v. */
 int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_user *u, int64_t id,
                         const struct ss_http_field *file, enum ss_voice v, struct ss_err *err);
 

@@ -22,11 +22,35 @@ export function shishi(...args) {
   return execFileSync(SHISHI, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-// args: more `shishi serve` options (['--per-ip', '4']).
-export async function startServer({ args = [] } = {}) {
+// The backend under test: SHISHI_TEST_BACKEND=pg runs every server of the
+// file on a fresh PostgreSQL database of the server $SHISHI_TEST_PG names
+// (make check starts one), else on an SQLite file. A PostgreSQL database
+// has no file beside it for the audit key: one key file per test process,
+// named to every shishi it starts by SHISHI_AUDIT_KEY.
+export const BACKEND = process.env.SHISHI_TEST_BACKEND === 'pg' ? 'pg' : 'sqlite';
+let dbSeq = 0;
+if (BACKEND === 'pg') {
+  if (!process.env.SHISHI_TEST_PG) throw new Error('SHISHI_TEST_BACKEND=pg needs SHISHI_TEST_PG');
+  process.env.SHISHI_AUDIT_KEY = path.join(TMP, `pg-${process.pid}.key`);
+}
+
+// A new, empty database of the backend under test, in dir: its --db.
+export function newDb(dir) {
+  if (BACKEND === 'sqlite') return path.join(dir, 'shishi.db');
+  const name = `t_${process.pid}_${++dbSeq}_${Date.now() % 100000}`;
+  execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', process.env.SHISHI_TEST_PG, '-c',
+                        `CREATE DATABASE ${name}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const u = new URL(process.env.SHISHI_TEST_PG);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+
+// args: more `shishi serve` options (['--per-ip', '4']); db: serve this
+// database (another server's srv.db) instead of a new one.
+export async function startServer({ args = [], db: shared = null } = {}) {
   const dir = fs.mkdtempSync(path.join(TMP, 'serve-'));
-  const db = path.join(dir, 'shishi.db');
-  shishi('init', '--db', db);
+  const db = shared || newDb(dir);
+  if (!shared) shishi('init', '--db', db);
   const proc = spawn(SHISHI, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args],
                      { stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(proc);

@@ -20,7 +20,13 @@
 #   json PYTHON                   run PYTHON with d the JSON in $T/out
 #   lines                         the number of lines in $T/out
 #   sql QUERY                     the first column of QUERY's first row
-#                                 in the database $DB (python's sqlite3)
+#                                 in the database $DB (python's sqlite3;
+#                                 psql when $DB is a postgresql:// URL)
+#   testdb NAME                   a database for --db: the file $T/NAME.db,
+#                                 or with SHISHI_TEST_BACKEND=pg the URL of
+#                                 a fresh database on the test cluster
+#                                 (tests/pg/newdb.sh; tests/run-all.sh,
+#                                 PG_SUITES): DB=$(testdb NAME) || exit 1
 #   finish [NAME]                 "# NAME: N failed"; its status is the
 #                                 script's: 0 when nothing failed
 set -u
@@ -95,7 +101,23 @@ json() { python3 -c "import json,sys; d=json.load(open('$T/out')); $1"; }
 
 lines() { wc -l < "$T/out" | tr -d ' '; }
 
-sql() { python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute(\"$1\").fetchone()[0])"; }
+sql() {
+    case $DB in
+    postgresql://* | postgres://*)
+        "${SHISHI_PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+            -d "$DB" -c "$1" | head -n 1
+        ;;
+    *) python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute(\"$1\").fetchone()[0])" ;;
+    esac
+}
+
+testdb() {
+    if [ "${SHISHI_TEST_BACKEND:-sqlite}" = pg ]; then
+        sh "$(dirname "$0")/../pg/newdb.sh" "$1"
+    else
+        echo "$T/$1.db"
+    fi
+}
 
 finish() {
     echo "# ${1:+$1: }$fails failed"

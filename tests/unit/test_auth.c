@@ -208,6 +208,58 @@ static long count_rows(struct fixture *f, const char *sql)
     return n;
 }
 
+/* Times are written as SQLite's strftime(..., 'unixepoch') writes them
+ * (the store formats them in C for both backends), and read back to the
+ * second: around the epoch, day and leap-year edges, and the last second
+ * the text form holds. */
+static void test_times_as_sqlite(void **state)
+{
+    static const int64_t times[] = {-1,
+                                    0,
+                                    1,
+                                    59,
+                                    86399,
+                                    86400,
+                                    951782400 /* 2000-02-29 */,
+                                    951868800 - 1,
+                                    T0,
+                                    T0 + 3661,
+                                    4102444800 /* 2100-01-01 */,
+                                    253402300799 /* 9999-12-31T23:59:59Z */};
+    struct fixture *f = *state;
+    struct ss_err err;
+    char sql[256];
+    int64_t oldest;
+    size_t i;
+    int count;
+
+    for (i = 0; i < SS_ARRAY_LEN(times); i++)
+        assert_int_equal(ss_store_login_record(f->st, "timer", "10.0.0.9", 0, times[i], &err), 0);
+    for (i = 0; i < SS_ARRAY_LEN(times); i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM login_attempt WHERE name = 'timer'"
+                 " AND at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %lld, 'unixepoch')",
+                 (long long)times[i]);
+        assert_int_equal(count_rows(f, sql), 1);
+        /* the earliest failure after times[i] - 1 is times[i] itself */
+        assert_int_equal(
+            ss_store_login_failures(f->st, "timer", times[i] - 1, 100, &count, &oldest), 0);
+        assert_int_equal(oldest, times[i]);
+        assert_int_equal(count, (int)(SS_ARRAY_LEN(times) - i));
+        assert_int_equal(
+            ss_store_login_failures_ip(f->st, "10.0.0.9", times[i] - 1, 100, &count, &oldest), 0);
+        assert_int_equal(oldest, times[i]);
+    }
+    /* an unlock clears the name's failures, not the address's */
+    assert_int_equal(AS(f->st, "cli", ss_store_login_unlock(f->st, "timer", T0, &err)), 0);
+    assert_int_equal(ss_store_login_failures(f->st, "timer", -10, 100, &count, &oldest), 0);
+    assert_int_equal(count, 0);
+    assert_int_equal(oldest, 0);
+    assert_int_equal(ss_store_login_failures_ip(f->st, "10.0.0.9", -10, 3, &count, &oldest), 0);
+    assert_int_equal(count, 3); /* the latest 3, the earliest of them T0 + 3661 */
+    assert_int_equal(oldest, T0 + 3661);
+}
+
 struct racer {
     const char *path;
     const char *pw;
@@ -749,6 +801,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_logout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_add, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle_race, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_times_as_sqlite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_admin_changes, setup, teardown),

@@ -948,6 +948,44 @@ static void test_voices(void **state)
     assert_non_null(strstr(ss_err_text(&err, SS_LANG_ZH, zh, sizeof zh), "已审核通过"));
 }
 
+/* Where evidence files go: beside the database file by default; the
+ * directory ss_store_evidence_dir_set names, else $SHISHI_EVIDENCE_DIR;
+ * a database in no file has nothing to keep them beside and is refused
+ * with the variable named (as a PostgreSQL one is). */
+static void test_evidence_dir(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_store *mem;
+    struct ss_err err;
+    char dir[SS_EVIDENCE_DIR_MAX], want[TMPDB_PATH + 16];
+
+    unsetenv("SHISHI_EVIDENCE_DIR");
+    ss_store_evidence_dir_set(NULL);
+    snprintf(want, sizeof want, "%s.evidence", f->path);
+    assert_int_equal(ss_store_evidence_dir(f->st, dir, sizeof dir, &err), 0);
+    assert_string_equal(dir, want);
+    setenv("SHISHI_EVIDENCE_DIR", "/srv/shishi/evidence", 1);
+    assert_int_equal(ss_store_evidence_dir(f->st, dir, sizeof dir, &err), 0);
+    assert_string_equal(dir, "/srv/shishi/evidence");
+    ss_store_evidence_dir_set("/mnt/shared/evidence"); /* a flag beats the variable */
+    assert_int_equal(ss_store_evidence_dir(f->st, dir, sizeof dir, &err), 0);
+    assert_string_equal(dir, "/mnt/shared/evidence");
+    assert_int_equal(ss_store_evidence_dir(f->st, dir, 8, &err), SS_EIO); /* does not fit */
+    assert_string_equal(err.field, "evidence-dir");
+    ss_store_evidence_dir_set("");
+    unsetenv("SHISHI_EVIDENCE_DIR");
+
+    assert_int_equal(ss_store_open(":memory:", SS_STORE_CREATE, &mem, &err), 0);
+    assert_int_equal(ss_store_evidence_dir(mem, dir, sizeof dir, &err), SS_EIO);
+    assert_string_equal(err.field, "evidence-dir");
+    assert_non_null(strstr(err.msg, "SHISHI_EVIDENCE_DIR"));
+    setenv("SHISHI_EVIDENCE_DIR", "/srv/shishi/evidence", 1);
+    assert_int_equal(ss_store_evidence_dir(mem, dir, sizeof dir, &err), 0);
+    assert_string_equal(dir, "/srv/shishi/evidence");
+    unsetenv("SHISHI_EVIDENCE_DIR");
+    ss_store_close(mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -966,6 +1004,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_revisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_approve_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_voices, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evidence_dir, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

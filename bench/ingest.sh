@@ -1,0 +1,91 @@
+#!/bin/sh
+# bench/ingest.sh - month-end load on PostgreSQL through several instances
+# (issue 11): reports submitted and approved per second over the API, and,
+# as the reference, the same number of report rows written straight into
+# the same table with COPY.
+#
+#   sh bench/ingest.sh        (after make; needs node and PostgreSQL 15)
+#
+# A throwaway cluster (tests/pg/cluster.sh, on its Unix socket; fsync on,
+# as a real server) holds one database; `shishi init`, then INGEST_N (3)
+# `shishi serve` on it, each on its own loopback port, and bench/ingest.mjs
+# with INGEST_CLIENTS (200) concurrent clients for INGEST_SECS (20)
+# seconds: each client submits a report of its county through one instance
+# and a reviewer approves it through the next (see ingest.mjs). Every
+# write is an authenticated, CSRF-checked, audited, durable transaction.
+# The reference: COPY of as many rows (approved reports with their seq) into
+# the report table of the same database, the audit triggers firing, in one
+# transaction: rows/s. Goal: >= 2,000 reports/s through three instances.
+# The instances, the clients and PostgreSQL share this machine's cores.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${SHISHI_BIN:-$top/build/shishi}
+n=${INGEST_N:-3}
+clients=${INGEST_CLIENTS:-200}
+secs=${INGEST_SECS:-20}
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null || true; done
+    sleep 0.3
+    sh "$top/tests/pg/cluster.sh" stop "$tmp/pg" >/dev/null 2>&1 || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+SHISHI_TODAY=2026-12-31
+export SHISHI_TODAY
+echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+url=$(sh "$top/tests/pg/cluster.sh" start "$tmp/pg")
+psql -q -v ON_ERROR_STOP=1 "$url" -c "ALTER SYSTEM SET fsync = on" -c "SELECT pg_reload_conf()" \
+    -c "CREATE DATABASE ingest" >/dev/null
+db=$(printf '%s' "$url" | sed 's|/postgres?|/ingest?|')
+SHISHI_AUDIT_KEY=$tmp/audit.key
+export SHISHI_AUDIT_KEY
+"$bin" init --db "$db" >/dev/null
+bases=""
+i=0
+while [ "$i" -lt "$n" ]; do
+    "$bin" serve --db "$db" --listen 127.0.0.1:0 --per-ip 2000 2>"$tmp/serve$i.log" &
+    pids="$pids $!"
+    i=$((i + 1))
+done
+for i in $(seq 0 $((n - 1))); do
+    k=0
+    until port=$(sed -n 's/.*listening on .*(port \([0-9]*\).*/\1/p' "$tmp/serve$i.log") &&
+        [ -n "$port" ]; do
+        k=$((k + 1))
+        [ "$k" -lt 200 ] || { echo "bench/ingest.sh: instance $i did not start" >&2; cat "$tmp/serve$i.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    bases="$bases http://127.0.0.1:$port"
+done
+SHISHI_BIN=$bin NODE_PATH=$top/node_modules node "$top/bench/ingest.mjs" "$db" "$secs" "$clients" $bases \
+    | tee "$tmp/api.txt"
+api=$(sed -n 's/^ingest: \([0-9]*\) reports.*/\1/p' "$tmp/api.txt")
+done_n=$(sed -n 's/.*(\([0-9]*\) in .*/\1/p' "$tmp/api.txt")
+for p in $pids; do kill "$p" 2>/dev/null || true; done
+pids=""
+# the reference: the same number of rows by COPY, the triggers firing
+rows=${done_n:-10000}
+[ "$rows" -gt 0 ] || rows=10000
+psql -At "$db" -c "SELECT id FROM target" >"$tmp/targets"
+psql -At "$db" -c "SELECT id FROM org_unit WHERE length(code) = 6" >"$tmp/orgs"
+node -e "
+  const fs = require('fs'), rd = (f) => fs.readFileSync(f, 'utf8').trim().split('\n');
+  const t = rd('$tmp/targets'), o = rd('$tmp/orgs'), n = $rows, out = [];
+  for (let i = 0; i < n; i++)
+    out.push([t[i % t.length], o[Math.floor(i / t.length) % o.length],
+              '2026-12-' + String(1 + Math.floor(i / (t.length * o.length)) % 28).padStart(2, '0'),
+              1000 + i, 'approved', 10000000 + i, 'bench'].join(','));
+  fs.writeFileSync('$tmp/rows.csv', out.join('\n') + '\n');"
+t0=$(date +%s%N)
+psql -q -v ON_ERROR_STOP=1 "$db" >/dev/null <<EOF
+BEGIN;
+SELECT set_config('shishi.actor', 'bench', true);
+\copy report(target_id, org_id, as_of, value, status, seq, created_by) FROM '$tmp/rows.csv' WITH (FORMAT csv)
+COMMIT;
+EOF
+t1=$(date +%s%N)
+ref=$(awk -v n="$rows" -v ns=$((t1 - t0)) 'BEGIN { printf "%d", n / (ns / 1e9) }')
+echo "reference: COPY of $rows report rows into the same table: $ref rows/s"
+awk -v a="${api:-0}" -v r="$ref" 'BEGIN { printf "ingest ratio: API %d reports/s = %.3f x COPY (goal >= 2000 reports/s)\n", a, a / r }'

@@ -19,7 +19,7 @@
  *     tools; the key file must be named.
  *
  * The PostgreSQL half runs when $SHISHI_TEST_PG names a server
- * (pgfresh.h), and is skipped otherwise. Tampering goes past shishi
+ * (pgtest.h), and is skipped otherwise. Tampering goes past shishi
  * (rawdb.h).
  */
 #include <jansson.h>
@@ -46,7 +46,7 @@
 struct fixture {
     int pg;
     char path[TMPDB_PATH]; /* SQLite: the file */
-    char url[PGFRESH_URL]; /* PostgreSQL: the database */
+    char url[1024];        /* PostgreSQL: the database */
     char key[TMPDB_PATH + 8];
     struct rawdb raw;
     struct ss_store *st;
@@ -71,7 +71,7 @@ static int make_db(struct fixture *f, int pg)
         return -1;
     snprintf(f->key, sizeof f->key, "%s.key", f->path);
     if (pg) {
-        if (pgfresh_create(f->url, "auditb"))
+        if (rawdb_new_pg(f->url, sizeof f->url))
             return -1;
         ss_store_audit_key_file(f->key);
     }
@@ -88,7 +88,7 @@ static void drop_db(struct fixture *f)
     f->st = NULL;
     tmpdb_remove(f->path);
     if (f->pg) {
-        pgfresh_drop(f->url);
+        rawdb_drop(f->url);
         unlink(f->key);
         ss_store_audit_key_file(NULL);
     }
@@ -130,7 +130,7 @@ static int teardown(void **state)
 static struct fixture *ready(void **state)
 {
     if (!*state) {
-        print_message("# skipped: no PostgreSQL server ($SHISHI_TEST_PG)\n");
+        print_message("# skipped: no PostgreSQL cluster ($SHISHI_TEST_PG)\n");
         skip();
     }
     return *state;
@@ -306,7 +306,7 @@ static void test_images_alike(void **state)
     assert_int_equal(make_db(&lite, 0), 0);
     if (make_db(&pg, 1)) {
         drop_db(&lite);
-        print_message("# skipped: no PostgreSQL server ($SHISHI_TEST_PG)\n");
+        print_message("# skipped: no PostgreSQL cluster ($SHISHI_TEST_PG)\n");
         skip();
     }
     every_table(&lite);
@@ -484,7 +484,7 @@ static void test_pg_past_shishi(void **state)
     assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM department WHERE name = '甲'"), 1);
 
     /* a transaction past shishi, open while shishi commits */
-    assert_non_null(c = pgfresh_conn(f->url));
+    assert_non_null(c = rawdb_conn(f->url));
     res = PQexec(c, "BEGIN; SELECT set_config('shishi.actor', 'intruder', true);"
                     " INSERT INTO department(name) VALUES ('暗')");
     assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);

@@ -23,7 +23,7 @@
  * audit triggers of every audited table; two processes migrating one
  * database at once, while a third holds the step's lock, both succeed and
  * the migrations run once. The PostgreSQL half runs when $SHISHI_TEST_PG
- * names a server (pgfresh.h), and is skipped otherwise.
+ * names a cluster (pgtest.h), and is skipped otherwise.
  *
  * Tampering goes past shishi (rawdb.h), as someone holding the file, or
  * the database's credentials, would.
@@ -114,7 +114,7 @@ static const char SEED[] =
 struct fixture {
     int pg;
     char path[TMPDB_PATH];    /* SQLite: the file */
-    char url[PGFRESH_URL];    /* PostgreSQL: the database */
+    char url[1024];           /* PostgreSQL: the database */
     char key[TMPDB_PATH + 8]; /* PostgreSQL: the audit key file */
     struct rawdb raw;
     struct ss_store *st;
@@ -135,9 +135,9 @@ static void reset(struct fixture *f)
         tmpdb_remove(f->path);
         return;
     }
-    pgfresh_drop(f->url);
+    rawdb_drop(f->url);
     unlink(f->key);
-    assert_int_equal(pgfresh_create(f->url, "schema"), 0);
+    assert_int_equal(rawdb_new_pg(f->url, sizeof f->url), 0);
     f->raw.where = f->url;
 }
 
@@ -148,7 +148,7 @@ static int setup_on(void **state, int pg)
     f->pg = pg;
     assert_int_equal(tmpdb_name(f->path, "schema"), 0);
     if (pg) {
-        if (pgfresh_create(f->url, "schema") != 0) {
+        if (rawdb_new_pg(f->url, sizeof f->url) != 0) {
             free(f);
             *state = NULL;
             return 0;
@@ -183,7 +183,7 @@ static int teardown(void **state)
     ss_store_close(f->st);
     tmpdb_remove(f->path);
     if (f->pg) {
-        pgfresh_drop(f->url);
+        rawdb_drop(f->url);
         unlink(f->key);
         ss_store_audit_key_file(NULL);
     }
@@ -196,7 +196,7 @@ static int teardown(void **state)
 static struct fixture *ready(void **state)
 {
     if (!*state) {
-        print_message("# skipped: no PostgreSQL server ($SHISHI_TEST_PG)\n");
+        print_message("# skipped: no PostgreSQL cluster ($SHISHI_TEST_PG)\n");
         skip();
     }
     return *state;
@@ -578,7 +578,7 @@ static void test_pg_fresh_schema(void **state)
 static void test_pg_migrate_at_once(void **state)
 {
     struct fixture *f = ready(state);
-    PGconn *hold = pgfresh_conn(f->url);
+    PGconn *hold = rawdb_conn(f->url);
     PGresult *r;
     pid_t pid[2];
     int k, status, migrated = 0, idle = 0, waiting = 0, tries;

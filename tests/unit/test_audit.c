@@ -13,8 +13,11 @@
  *   - a commit reaches the disk before it returns: a SQLite VFS that wraps
  *     the default one counts the syncs of the write-ahead log.
  *
- * The forger and the checks use SQLite directly, as someone holding the
- * file would; shishi itself only through its store and core.
+ * The first three run on SQLite and, when the run has a cluster
+ * (pgtest.h), on PostgreSQL; durable commits are SQLite's (its VFS).
+ * The forger and the checks go past shishi (rawdb.h), as someone holding
+ * the file or the database's credentials would; shishi itself only
+ * through its store and core.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -32,6 +35,7 @@
 #include "base/util.h"
 #include "core/auth.h"
 #include "core/plan_json.h"
+#include "rawdb.h"
 #include "store/store.h"
 #include "store/store_audit.h"
 #include "tmpdb.h"
@@ -40,19 +44,40 @@
 #define T0 1780000000 /* 2026-05-28 */
 
 struct fixture {
-    char path[TMPDB_PATH];
+    int pg;
+    char path[TMPDB_PATH]; /* SQLite: the file */
+    char url[1024];        /* PostgreSQL: the database */
+    char key[TMPDB_PATH + 8];
+    struct rawdb raw;
     struct ss_store *st;
 };
 
-static int setup(void **state)
+static const char *where(const struct fixture *f)
+{
+    return f->pg ? f->url : f->path;
+}
+
+static int setup_on(void **state, int pg)
 {
     struct fixture *f = calloc(1, sizeof *f);
     struct ss_org_rec orgs[] = {{"99", "省", 1, NULL}, {"9901", "甲市", 2, "99"}};
     struct ss_err err;
 
     setenv("SHISHI_PWHASH_FAST", "1", 1);
+    f->pg = pg;
     assert_int_equal(tmpdb_name(f->path, "audit"), 0);
-    assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
+    snprintf(f->key, sizeof f->key, "%s.key", f->path);
+    if (pg) {
+        if (rawdb_new_pg(f->url, sizeof f->url)) {
+            free(f);
+            *state = NULL;
+            return 0;
+        }
+        ss_store_audit_key_file(f->key);
+    }
+    f->raw.pg = pg;
+    f->raw.where = where(f);
+    assert_int_equal(ss_store_open(where(f), SS_STORE_CREATE, &f->st, &err), 0);
     assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, orgs, 2, &err)), 0);
     assert_int_equal(
         AS(f->st, "cli",
@@ -63,62 +88,52 @@ static int setup(void **state)
     return 0;
 }
 
+static int setup(void **state)
+{
+    return setup_on(state, 0);
+}
+
+static int setup_pg(void **state)
+{
+    return setup_on(state, 1);
+}
+
 static int teardown(void **state)
 {
     struct fixture *f = *state;
 
     ss_auth_set_clock(0);
+    if (!f)
+        return 0;
     ss_store_close(f->st);
     tmpdb_remove(f->path);
+    if (f->pg) {
+        unlink(f->key);
+        ss_store_audit_key_file(NULL);
+    }
     free(f);
     return 0;
 }
 
-/* ---- looking at the file as its holder would ------------------------------ */
-
-static sqlite3 *raw_open(const char *path)
+static struct fixture *ready(void **state)
 {
-    sqlite3 *db = NULL;
-
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    return db;
+    if (!*state) {
+        print_message("# skipped: no PostgreSQL cluster ($SHISHI_TEST_PG)\n");
+        skip();
+    }
+    return *state;
 }
 
-/* The first column of a one-parameter (text) query, as a number. */
-static long long raw_int(const char *path, const char *sql, const char *arg)
-{
-    sqlite3 *db = raw_open(path);
-    sqlite3_stmt *s;
-    long long v = -1;
+/* ---- looking at the database as its holder would ---------------------------- */
 
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    if (arg)
-        sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
+static long long raw_int(struct fixture *f, const char *sql)
+{
+    return rawdb_int(&f->raw, sql);
 }
 
-/* Run a statement with at most one (text) parameter. */
-static void raw_exec(const char *path, const char *sql, const char *arg)
+static void raw_text(struct fixture *f, const char *sql, char *out, size_t cap)
 {
-    raw_int(path, sql, arg);
-}
-
-static void raw_text(const char *path, const char *sql, char *out, size_t cap)
-{
-    sqlite3 *db = raw_open(path);
-    sqlite3_stmt *s;
-
-    out[0] = '\0';
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    rawdb_text(&f->raw, sql, out, cap);
 }
 
 static int login(struct fixture *f, char token[SS_TOKEN_HEX])
@@ -144,14 +159,12 @@ static void assert_verifies(struct ss_store *st)
 /* ---- sessions -------------------------------------------------------------- */
 
 #define SESSION_ENTRIES(action)                                                                    \
-    raw_int(f->path,                                                                               \
-            "SELECT count(*) FROM audit_log WHERE tbl = 'session' AND action = '" action           \
-            "' AND actor = ?",                                                                     \
-            "alice")
+    raw_int(f, "SELECT count(*) FROM audit_log WHERE tbl = 'session' AND action = '" action        \
+               "' AND actor = 'alice'")
 
 static void test_sessions_audited(void **state)
 {
-    struct fixture *f = *state;
+    struct fixture *f = ready(state);
     char token[SS_TOKEN_HEX], token2[SS_TOKEN_HEX], csrf[SS_TOKEN_HEX], hash[80], image[512];
     struct ss_user u;
     long long entries;
@@ -160,19 +173,19 @@ static void test_sessions_audited(void **state)
     /* sign-in: a session entry by the user, holding neither token */
     assert_int_equal(login(f, token), 0);
     assert_int_equal(SESSION_ENTRIES("insert"), 1);
-    raw_text(f->path, "SELECT token_hash FROM session", hash, sizeof hash);
-    raw_text(f->path, "SELECT row_json FROM audit_log WHERE tbl = 'session'", image, sizeof image);
+    raw_text(f, "SELECT token_hash FROM session", hash, sizeof hash);
+    raw_text(f, "SELECT row_json FROM audit_log WHERE tbl = 'session'", image, sizeof image);
     assert_int_equal(strlen(hash), 64);
     assert_null(strstr(image, hash));
     assert_null(strstr(image, token));
     assert_null(strstr(image, "csrf"));
-    assert_non_null(strstr(image, "\"account_id\":1"));
+    assert_non_null(strstr(image, f->pg ? "\"account_id\": 1" : "\"account_id\":1"));
 
     /* requests that only use the session add nothing */
-    entries = raw_int(f->path, "SELECT count(*) FROM audit_log", NULL);
+    entries = raw_int(f, "SELECT count(*) FROM audit_log");
     for (i = 0; i < 20; i++)
         assert_int_equal(ss_auth_session(f->st, token, &u, csrf), 0);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit_log", NULL), entries);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM audit_log"), entries);
 
     /* sign-out: the session's deletion, by the user */
     assert_int_equal(ss_auth_logout(f->st, token), 0);
@@ -183,35 +196,64 @@ static void test_sessions_audited(void **state)
     ss_auth_set_clock(T0 + SS_SESSION_SECONDS + 60);
     assert_int_equal(login(f, token2), 0);
     assert_int_equal(SESSION_ENTRIES("delete"), 2);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM session", NULL), 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM session"), 1);
     assert_verifies(f->st);
 }
 
 /* The account's row as created is in the log, with who created it. */
 static void test_account_by_actor(void **state)
 {
-    struct fixture *f = *state;
+    struct fixture *f = ready(state);
 
-    assert_int_equal(raw_int(f->path,
-                             "SELECT count(*) FROM audit_log WHERE tbl = 'account' AND "
-                             "action = 'insert' AND actor = ? AND row_json LIKE '%\"role\":"
-                             "\"reporter\"%'",
-                             "cli"),
+    assert_int_equal(raw_int(f, f->pg ? "SELECT count(*) FROM audit_log WHERE tbl = 'account' AND "
+                                        "action = 'insert' AND actor = 'cli' AND "
+                                        "CAST(row_json AS jsonb) ->> 'role' = 'reporter'"
+                                      : "SELECT count(*) FROM audit_log WHERE tbl = 'account' AND "
+                                        "action = 'insert' AND actor = 'cli' AND row_json LIKE "
+                                        "'%\"role\":\"reporter\"%'"),
                      1);
     assert_verifies(f->st);
 }
 
 /* ---- a forger with the file and a key of their own ------------------------ */
 
-/* Seal every entry again as store_audit.c documents it, with the forger's
- * key recorded and signing what shishi had signed. */
-static void forge(const char *path, const unsigned char pk[32], const unsigned char sk[64])
+/* An entry's hash and signature as store_audit.c documents them: SHA-256
+ * over id, at, action, tbl, row_id, row_json and the actor joined by
+ * U+001F, then the previous hash; the signature over the domain and the
+ * hash. */
+static void forged_seal(const char *const cols[7], const char *prev, const unsigned char sk[64],
+                        char hash[65], char sighex[129])
 {
-    sqlite3 *db = raw_open(path);
+    crypto_hash_sha256_state h;
+    unsigned char d[32], sig[64], m[16 + 64];
+    const unsigned char SEP = 0x1f;
+    int col;
+
+    crypto_hash_sha256_init(&h);
+    for (col = 0; col < 7; col++) {
+        if (cols[col])
+            crypto_hash_sha256_update(&h, (const unsigned char *)cols[col], strlen(cols[col]));
+        crypto_hash_sha256_update(&h, &SEP, 1);
+    }
+    crypto_hash_sha256_update(&h, (const unsigned char *)prev, strlen(prev));
+    crypto_hash_sha256_final(&h, d);
+    sodium_bin2hex(hash, 65, d, sizeof d);
+    memcpy(m, "shishi audit v1\x1f", 16);
+    memcpy(m + 16, hash, 64);
+    crypto_sign_detached(sig, NULL, m, sizeof m, sk);
+    sodium_bin2hex(sighex, 129, sig, sizeof sig);
+}
+
+/* Seal every entry again as store_audit.c documents it, with the forger's
+ * key recorded and signing what shishi had signed: SQLite. */
+static void forge_lite(const char *path, const unsigned char pk[32], const unsigned char sk[64])
+{
+    sqlite3 *db = NULL;
     sqlite3_stmt *row, *upd;
     char pkhex[65], prev[65] = "", hash[65], sighex[129];
     long long id = 0;
 
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     sodium_bin2hex(pkhex, sizeof pkhex, pk, 32);
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "UPDATE audit_log SET row_json = json_set(row_json, "
@@ -222,9 +264,8 @@ static void forge(const char *path, const unsigned char pk[32], const unsigned c
     assert_int_equal(sqlite3_step(upd), SQLITE_DONE);
     sqlite3_finalize(upd);
     assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT id, at, action, tbl, row_id, row_json, actor, "
-                                        "sig IS NOT NULL FROM audit_log WHERE id > ? "
-                                        "ORDER BY id LIMIT 1",
+                                        "SELECT id, at, action, tbl, row_id, row_json, actor "
+                                        "FROM audit_log WHERE id > ? ORDER BY id LIMIT 1",
                                         -1, &row, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db,
@@ -233,9 +274,7 @@ static void forge(const char *path, const unsigned char pk[32], const unsigned c
                                         -1, &upd, NULL),
                      SQLITE_OK);
     for (;;) {
-        crypto_hash_sha256_state h;
-        unsigned char d[32], sig[64], m[16 + 64];
-        const unsigned char SEP = 0x1f;
+        const char *cols[7];
         int col;
 
         sqlite3_reset(row);
@@ -243,21 +282,9 @@ static void forge(const char *path, const unsigned char pk[32], const unsigned c
         if (sqlite3_step(row) != SQLITE_ROW)
             break;
         id = sqlite3_column_int64(row, 0);
-        crypto_hash_sha256_init(&h);
-        for (col = 0; col < 7; col++) { /* id, at, action, tbl, row_id, row_json; actor */
-            const unsigned char *t = sqlite3_column_text(row, col);
-            if (t)
-                crypto_hash_sha256_update(&h, t,
-                                          (unsigned long long)sqlite3_column_bytes(row, col));
-            crypto_hash_sha256_update(&h, &SEP, 1);
-        }
-        crypto_hash_sha256_update(&h, (const unsigned char *)prev, strlen(prev));
-        crypto_hash_sha256_final(&h, d);
-        sodium_bin2hex(hash, sizeof hash, d, sizeof d);
-        memcpy(m, "shishi audit v1\x1f", 16);
-        memcpy(m + 16, hash, 64);
-        crypto_sign_detached(sig, NULL, m, sizeof m, sk);
-        sodium_bin2hex(sighex, sizeof sighex, sig, sizeof sig);
+        for (col = 0; col < 7; col++)
+            cols[col] = (const char *)sqlite3_column_text(row, col);
+        forged_seal(cols, prev, sk, hash, sighex);
         sqlite3_reset(upd);
         sqlite3_bind_text(upd, 1, prev, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(upd, 2, hash, -1, SQLITE_STATIC);
@@ -271,9 +298,54 @@ static void forge(const char *path, const unsigned char pk[32], const unsigned c
     sqlite3_close(db);
 }
 
+/* The same on PostgreSQL, with the database's credentials. */
+static void forge_pg(const char *url, const unsigned char pk[32], const unsigned char sk[64])
+{
+    PGconn *c = rawdb_conn(url);
+    PGresult *rows, *r;
+    char pkhex[65], prev[65] = "", hash[65], sighex[129], id[24];
+    const char *params[4];
+    int i, col;
+
+    assert_non_null(c);
+    sodium_bin2hex(pkhex, sizeof pkhex, pk, 32);
+    params[0] = pkhex;
+    r = PQexecParams(c,
+                     "UPDATE audit_log SET row_json = CAST(jsonb_set(CAST(row_json AS jsonb),"
+                     " '{public_key}', to_jsonb(CAST($1 AS text))) AS text)"
+                     " WHERE action = 'audit_key'",
+                     1, NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    rows = PQexec(c, "SELECT id, at, action, tbl, row_id, row_json, actor FROM audit_log"
+                     " ORDER BY id");
+    assert_int_equal(PQresultStatus(rows), PGRES_TUPLES_OK);
+    for (i = 0; i < PQntuples(rows); i++) {
+        const char *cols[7];
+        for (col = 0; col < 7; col++)
+            cols[col] = PQgetisnull(rows, i, col) ? NULL : PQgetvalue(rows, i, col);
+        forged_seal(cols, prev, sk, hash, sighex);
+        snprintf(id, sizeof id, "%s", cols[0]);
+        params[0] = prev;
+        params[1] = hash;
+        params[2] = sighex;
+        params[3] = id;
+        r = PQexecParams(
+            c,
+            "UPDATE audit_log SET prev = $1, hash = $2,"
+            " sig = CASE WHEN sig IS NOT NULL THEN $3 END WHERE id = CAST($4 AS BIGINT)",
+            4, NULL, params, NULL, NULL, 0);
+        assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+        PQclear(r);
+        memcpy(prev, hash, sizeof prev);
+    }
+    PQclear(rows);
+    PQfinish(c);
+}
+
 static void test_forged_key(void **state)
 {
-    struct fixture *f = *state;
+    struct fixture *f = ready(state);
     struct ss_audit_key_info info;
     struct ss_audit_expect want;
     struct ss_audit_result r;
@@ -297,15 +369,20 @@ static void test_forged_key(void **state)
     assert_int_equal(sodium_init() >= 0, 1);
     crypto_sign_keypair(pk, sk);
     sodium_bin2hex(pkhex, sizeof pkhex, pk, 32);
-    raw_exec(f->path,
-             "UPDATE audit_log SET row_json = json_set(row_json, '$.role', 'admin') "
-             "WHERE tbl = 'account' AND action = ?",
-             "insert");
-    raw_exec(f->path, "DROP TRIGGER audit_account_upd", NULL);
-    raw_exec(f->path, "UPDATE account SET role = 'admin' WHERE name = ?", "alice");
-    forge(f->path, pk, sk);
+    rawdb_exec(&f->raw, f->pg ? "UPDATE audit_log SET row_json = CAST(jsonb_set(CAST(row_json AS "
+                                "jsonb), '{role}', '\"admin\"') AS text) WHERE tbl = 'account' AND "
+                                "action = 'insert'"
+                              : "UPDATE audit_log SET row_json = json_set(row_json, '$.role', "
+                                "'admin') WHERE tbl = 'account' AND action = 'insert'");
+    rawdb_exec(&f->raw, f->pg ? "DROP TRIGGER audit_account_upd ON account"
+                              : "DROP TRIGGER audit_account_upd");
+    rawdb_exec(&f->raw, "UPDATE account SET role = 'admin' WHERE name = 'alice'");
+    if (f->pg)
+        forge_pg(f->url, pk, sk);
+    else
+        forge_lite(f->path, pk, sk);
 
-    assert_int_equal(ss_store_open(f->path, 0, &f->st, &err), 0);
+    assert_int_equal(ss_store_open(where(f), 0, &f->st, &err), 0);
     /* on its own terms the forged log holds: the limit of a key it records */
     assert_int_equal(ss_store_audit_verify(f->st, NULL, &r, &err), 0);
     if (r.bad_entry)
@@ -503,8 +580,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sessions_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions_audited, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_account_by_actor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_account_by_actor, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_forged_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forged_key, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_durable_commit, setup_counting, teardown_counting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,9 @@
 # replaced and the log re-signed), refuses to write without its key, says
 # from which entry on an upgraded log is signed, and backup/restore
 # round-trips. Tampering uses the sqlite3 shell and python, as someone with
-# the database file (but not the key file) would.
+# the database file (but not the key file) would. With $SHISHI_TEST_PG the
+# same tampering with psql on PostgreSQL, found the same way, and backup,
+# restore and a write without an actor or a key file refused there.
 . "$(dirname "$0")/lib.sh"
 FIX=$(cd "$(dirname "$0")/../fixtures/audit" && pwd)
 export SHISHI_TODAY=2026-11-29
@@ -245,5 +247,79 @@ cmp -s "$T/s1" "$T/s2" && ok "restored figures equal the backed-up ones" || no "
 echo "not a database" > "$T/junk.db"
 "$S" restore "$T/junk.db" --db "$T/a.db" > /dev/null 2>&1 && no "restore from junk" || ok "restore refuses a non-backup"
 "$S" audit verify --db "$T/a.db" > /dev/null 2>&1 && ok "a refused restore changed nothing" || no "verify after refused restore"
+
+# PostgreSQL ($SHISHI_TEST_PG names the test cluster): the same log, the
+# same verdicts. Tampering with psql, as someone holding the database's
+# credentials would; the key file must be named there.
+if [ -n "${SHISHI_TEST_PG:-}" ]; then
+    K="$T/pg.key"
+    pgfresh() { # a PostgreSQL database with a few reports, its URL in $PGURL
+        PGURL=$(sh "$(dirname "$0")/../pg/newdb.sh" audit) &&
+        "$S" init --db "$PGURL" --audit-key "$K" > /dev/null &&
+        "$S" report add --db "$PGURL" --audit-key "$K" --target 47 --org 650102 --date 2026-10-01 --value 10 > /dev/null &&
+        "$S" report add --db "$PGURL" --audit-key "$K" --target 47 --org 650103 --date 2026-10-02 --value 5 > /dev/null &&
+        "$S" report add --db "$PGURL" --audit-key "$K" --target 47 --org 650102 --date 2026-11-01 --value 12 > /dev/null
+    }
+    pgtamper() { # NAME SQL EXPECTED-WORDS
+        rm -f "$K"
+        pgfresh || { no "PostgreSQL: setup for $1"; return; }
+        psql -qX "$PGURL" -v ON_ERROR_STOP=1 -c "$2" > /dev/null 2> "$T/sqlerr" || { no "PostgreSQL: $1: psql refused: $(cat "$T/sqlerr")"; return; }
+        "$S" audit verify --db "$PGURL" > "$T/out" 2> "$T/err"; rc=$?
+        if [ $rc -eq 1 ] && grep -q "$3" "$T/err"; then ok "PostgreSQL: $1 is found: $(cat "$T/err")"
+        else no "PostgreSQL: $1 (exit $rc): $(cat "$T/out" "$T/err")"; fi
+    }
+    rm -f "$K"
+    pgfresh || no "PostgreSQL: setup"
+    "$S" audit verify --db "$PGURL" > "$T/out" 2>&1 && grep -q "intact" "$T/out" \
+        && grep -q "^signed: every entry from 1 on" "$T/out" \
+        && ok "PostgreSQL: an untouched database verifies, signed from its first entry: $(head -1 "$T/out")" \
+        || no "PostgreSQL: clean verify: $(cat "$T/out")"
+    psql -qX "$PGURL" -c "UPDATE report SET value = 99 WHERE id = 2" > /dev/null 2> "$T/err" \
+        && no "PostgreSQL: a write without an actor is accepted" \
+        || { grep -q "without an acting user" "$T/err" && ok "PostgreSQL: a write without an actor is refused: $(head -1 "$T/err")" \
+            || no "PostgreSQL: refused, but why: $(cat "$T/err")"; }
+    "$S" report add --db "$PGURL" --target 47 --org 650103 --date 2026-11-03 --value 9 > /dev/null 2> "$T/err" \
+        && no "PostgreSQL: a write without a named key file" \
+        || { grep -q "no file to keep its audit key beside" "$T/err" && ok "PostgreSQL: the key file must be named: $(cat "$T/err")" \
+            || no "PostgreSQL: without --audit-key: $(cat "$T/err")"; }
+    "$S" backup "$T/pg-copy.db" --db "$PGURL" > /dev/null 2> "$T/err"
+    [ $? -ne 0 ] && grep -q "pg_dump" "$T/err" && [ ! -e "$T/pg-copy.db" ] \
+        && ok "PostgreSQL: backup refuses, naming its tools: $(cat "$T/err")" || no "PostgreSQL backup: $(cat "$T/err")"
+    "$S" restore "$T/b.db" --db "$PGURL" > /dev/null 2> "$T/err"
+    [ $? -ne 0 ] && grep -q "pg_basebackup" "$T/err" && "$S" audit verify --db "$PGURL" > /dev/null 2>&1 \
+        && ok "PostgreSQL: restore refuses, changing nothing" || no "PostgreSQL restore: $(cat "$T/err")"
+
+    pgtamper "a report edited with its trigger dropped" \
+        "DROP TRIGGER audit_report_upd ON report; UPDATE report SET value = 99 WHERE id = 2" "report row 2 differs"
+    pgtamper "a report inserted with the triggers dropped" \
+        "DROP TRIGGER audit_report_ins ON report; INSERT INTO report(target_id, org_id, as_of, value, status, seq) VALUES (47, 5, '2026-11-02', 500, 'approved', 99)" \
+        "not in the audit log"
+    pgtamper "a report deleted with the triggers dropped" \
+        "DROP TRIGGER audit_report_del ON report; DELETE FROM report WHERE id = 1" "deleted behind"
+    pgtamper "an audit entry edited" \
+        "UPDATE audit_log SET row_json = replace(row_json, '10', '11') WHERE tbl = 'report' AND row_id = 1" \
+        "changed after it was written"
+    pgtamper "an audit entry removed" "DELETE FROM audit_log WHERE id = 10" "does not follow"
+    pgtamper "the last signature removed" "UPDATE audit_log SET sig = NULL WHERE id = (SELECT max(id) FROM audit_log)" \
+        "not signed"
+    pgtamper "a signature moved to another entry" \
+        "UPDATE audit_log SET sig = (SELECT sig FROM audit_log WHERE id = 1) WHERE id = (SELECT max(id) FROM audit_log)" \
+        "signature does not verify"
+
+    # A change made past shishi with an actor named by hand: its entry
+    # waits unsealed, and shishi's next write seals only its own.
+    rm -f "$K"
+    pgfresh || no "PostgreSQL: setup"
+    psql -qX "$PGURL" -c "BEGIN; SET LOCAL shishi.actor = 'cli'; UPDATE report SET value = 99 WHERE id = 2; COMMIT" > /dev/null \
+        || no "PostgreSQL: a write with a hand-named actor"
+    "$S" report add --db "$PGURL" --audit-key "$K" --target 47 --org 650102 --date 2026-11-03 --value 13 > /dev/null \
+        || no "PostgreSQL: shishi's next write"
+    "$S" audit verify --db "$PGURL" > "$T/out" 2> "$T/err"
+    [ $? -eq 1 ] && grep -q "never sealed" "$T/err" \
+        && ok "PostgreSQL: a change past shishi is not sealed by shishi's next write: $(cat "$T/err")" \
+        || no "PostgreSQL: a change past shishi: $(cat "$T/out" "$T/err")"
+else
+    echo "# PostgreSQL part skipped: no \$SHISHI_TEST_PG"
+fi
 
 finish

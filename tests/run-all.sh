@@ -31,7 +31,7 @@
 # fresh database on $SHISHI_TEST_PG and give its URL for --db. Add a suite
 # here once it takes its databases that way and the backend passes it.
 # Unit tests need no entry: their fixtures run on both backends at once.
-PG_SUITES="tests/pg/testdb.test.sh tests/pg/testdb.test.mjs"
+PG_SUITES="tests/pg/testdb.test.sh tests/pg/testdb.test.mjs $(ls tests/api/*.test.mjs | tr '\n' ' ')"
 
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -264,9 +264,12 @@ static void pg_no_notice(void *arg, const char *message)
 static int pg_open(struct ss_store *st, const char *url, int flags, struct ss_err *err)
 {
     const char *keys[] = {"dbname", "client_encoding", "options", NULL};
+    /* a writer waits for the writers' lock (or a row) as long as SQLite's
+     * busy timeout, then fails: SS_EDB, as there */
     const char *vals[] = {url, "UTF8",
-                          (flags & SS_STORE_READONLY) ? "-c default_transaction_read_only=on"
-                                                      : "-c synchronous_commit=on",
+                          (flags & SS_STORE_READONLY)
+                              ? "-c default_transaction_read_only=on"
+                              : "-c synchronous_commit=on -c lock_timeout=" STORE_BUSY_MS_TEXT,
                           NULL};
 
     st->pg = PQconnectdbParams(keys, vals, 1);

@@ -19,6 +19,7 @@ struct store_audit_key;
 
 /* How long a write waits for another writer's lock before SS_EDB. */
 #define STORE_BUSY_MS 5000
+#define STORE_BUSY_MS_TEXT "5000" /* the same, for PostgreSQL's lock_timeout */
 /* PostgreSQL: the advisory lock every write transaction takes first
  * (store.c), shishi's own key ("shishi" in ASCII). */
 #define STORE_PG_WRITERS_LOCK 0x736869736869LL

@@ -409,27 +409,25 @@ int ss_store_target_usage(struct ss_store *st, int64_t target_id, int64_t *repor
     return SS_OK;
 }
 
-/* Run s (bound) to completion (a row when it returns one: *row gets its
- * first column) and make it ready for the next bindings; *changes (may be
- * NULL) gets the rows it changed. */
+/* Run s (bound) to completion and make it ready for the next bindings;
+ * *changes (may be NULL) gets the rows it changed, *row (NULL for a
+ * statement that returns none) the first column of the row it returns. */
 static int run(struct ss_store *st, struct store_stmt *s, int64_t *changes, int64_t *row,
                struct ss_err *err)
 {
-    int step = store_step(s);
+    int step = store_step(s), rc = SS_OK;
 
-    if (step == STORE_FAIL || (step == STORE_ROW) != (row != NULL)) {
-        store_reset(s);
-        return step == STORE_FAIL ? store_db_error(st, err, "activating the plan")
-                                  : ss_err_set(err, SS_EDB, "db",
-                                               "activating the plan: a "
-                                               "statement returned no row");
-    }
-    if (row)
+    if (step == STORE_FAIL)
+        rc = store_db_error(st, err, "activating the plan");
+    else if (row && step != STORE_ROW) /* a copy of a target check_pair found */
+        rc = ss_err_set(err, SS_EDB, "db", "%s: %s", "activating the plan",
+                        "a target to carry over is gone");
+    if (!rc && row)
         *row = store_col_int64(s, 0);
-    if (changes)
+    if (!rc && changes)
         *changes = store_changes(s);
     store_reset(s);
-    return SS_OK;
+    return rc;
 }
 
 /* 0 when target is one of plan's targets (q: its plan_id), else

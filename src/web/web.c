@@ -616,14 +616,16 @@ static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
 /* The refresher thread: one refresh at a time, each for every ticket
  * asked before it holds the engine (see refresh_blocking). */
 /* Several instances on one PostgreSQL: a commit made through another
- * instance (or the CLI) is heard here (LISTEN/NOTIFY, store.h) and the
- * refresher brings the engine and the read pages up to date at once,
- * before anyone asks. Requests still check the counters themselves
+ * instance (or the CLI) is heard here (LISTEN/NOTIFY, store.h): the next
+ * request checks the counters at once, and when none comes within
+ * LISTEN_IDLE_MS the refresher brings the engine and the read pages up to
+ * date before anyone asks. Requests still check the counters themselves
  * (refresh_if_moved), so a lost connection or a missed notification
  * costs nothing but this head start; the listener reconnects every
  * LISTEN_RETRY_MS meanwhile. */
 #define LISTEN_WAIT_MS 500
 #define LISTEN_RETRY_MS 1000
+#define LISTEN_IDLE_MS 50
 
 static void *listener_main(void *arg)
 {
@@ -648,9 +650,15 @@ static void *listener_main(void *arg)
             refresher_poke(w); /* what was missed while not listening */
         }
         rc = ss_store_wait_change(st, LISTEN_WAIT_MS);
-        if (rc == 1)
-            refresher_poke(w);
-        else if (rc < 0) {
+        if (rc == 1) {
+            /* the next request checks at once and refreshes itself, as for
+             * a write by another process on SQLite; when none comes soon,
+             * the refresher does it, so the pages are warm for the next */
+            atomic_store(&w->checked_ns, 0);
+            usleep(LISTEN_IDLE_MS * 1000);
+            if (atomic_load(&w->checked_ns) == 0)
+                refresher_poke(w);
+        } else if (rc < 0) {
             ss_store_close(st);
             st = NULL;
         }

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, getJson, shishi } from './server.mjs';
+import { startServer, getJson, shishi, sql as sqlOn } from './server.mjs';
 import { userAdd, signIn, send } from './wfclient.mjs';
 
 process.env.SHISHI_TODAY = '2026-06-30';
@@ -34,9 +34,7 @@ function post(u, fields, { csrf = true, q = '' } = {}) {
     method: 'POST', body,
     headers: { Cookie: u.cookie, 'Content-Type': 'application/x-www-form-urlencoded' } });
 }
-const sql = (q) => execFileSync('python3', ['-c',
-  `import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])`,
-  srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(srv.db, q);
 const due = async (id) =>
   (await getJson(srv.base, `/api/v1/targets/${id}?date=2026-06-30`)).json.target.expected;
 const planJson = (...a) => JSON.parse(shishi('plan', 'show', '--json', '--db', srv.db, ...a));

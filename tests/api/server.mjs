@@ -45,14 +45,27 @@ export function newDb(dir) {
   return u.toString();
 }
 
+// The first column of the first row of query on db (a test's look inside
+// the database), as text; '' for none. sqlite3 on a file, psql on a URL.
+export function sql(db, query) {
+  const out = db.startsWith('postgresql:')
+    ? execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', db, '-c', query],
+                   { encoding: 'utf8' })
+    : execFileSync('sqlite3', [db, query], { encoding: 'utf8' });
+  return out.split('\n')[0].split('|')[0].trim();
+}
+
 // args: more `shishi serve` options (['--per-ip', '4']); db: serve this
 // database (another server's srv.db) instead of a new one.
 export async function startServer({ args = [], db: shared = null } = {}) {
   const dir = fs.mkdtempSync(path.join(TMP, 'serve-'));
   const db = shared || newDb(dir);
   if (!shared) shishi('init', '--db', db);
+  // a PostgreSQL database has no file to keep evidence beside: a directory of the test's
+  const env = BACKEND === 'pg' && !process.env.SHISHI_EVIDENCE_DIR
+    ? { ...process.env, SHISHI_EVIDENCE_DIR: path.join(dir, 'evidence') } : process.env;
   const proc = spawn(SHISHI, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args],
-                     { stdio: ['ignore', 'ignore', 'pipe'] });
+                     { stdio: ['ignore', 'ignore', 'pipe'], env });
   running.add(proc);
   let log = '';
   const port = await new Promise((resolve, reject) => {

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { startServer, request, getJson, shishi } from './server.mjs';
+import { startServer, request, getJson, shishi, sql, BACKEND } from './server.mjs';
 import { userAdd, signIn } from './wfclient.mjs';
 
 process.env.SHISHI_TODAY = '2026-06-30';
@@ -36,10 +36,16 @@ after(async () => {
   assert.equal(code, 0, 'server exits cleanly on SIGTERM:\n' + srv.log().slice(-3000));
 });
 
-// Another process takes SQLite's write lock and keeps it until release():
-// every write of the server waits for it (busy timeout), reads do not.
+// Another process takes the database's write lock and keeps it until
+// release(): every write of the server waits for it (busy timeout, or on
+// PostgreSQL lock_timeout, for the writers' advisory lock), reads do not.
+const PG_WRITERS_LOCK = '126892282964073'; // STORE_PG_WRITERS_LOCK (store_int.h)
 function holdWriteLock(db) {
-  const p = spawn('python3', ['-c', `
+  const p = BACKEND === 'pg'
+    ? spawn('sh', ['-c', `(echo "SELECT pg_advisory_lock(${PG_WRITERS_LOCK});"; echo "\\warn locked"; ` +
+                         'cat; echo "SELECT pg_advisory_unlock_all();") | psql -X -q -A -t "$0" 2>&1', db],
+            { stdio: ['pipe', 'pipe', 'inherit'] })
+    : spawn('python3', ['-c', `
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 c.execute('BEGIN IMMEDIATE')
@@ -150,7 +156,11 @@ test('many writers and readers: each acknowledged write stored once, every read 
   assert.ok(reads > 0);
 
   // stored once each, as sent; approved ones approved
-  const rows = JSON.parse(execFileSync('python3', ['-c', `
+  const rows = BACKEND === 'pg'
+    ? JSON.parse(sql(srv.db, "SELECT replace(coalesce(json_agg(json_build_array(r.id, r.target_id, " +
+                             "o.code, r.as_of, r.value, r.status))::text, '[]'), chr(10), '') FROM report r " +
+                             "JOIN org_unit o ON o.id = r.org_id WHERE r.as_of LIKE '2026-02-%'"))
+    : JSON.parse(execFileSync('python3', ['-c', `
 import json, sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 q = "SELECT r.id, r.target_id, o.code, r.as_of, r.value, r.status FROM report r " \\

@@ -82,7 +82,7 @@ db=$(ha url shishi "$P" "$S")
 must "shishi init on the multi-host URL" "$S" init --db "$db"
 T1=$("$S" status --db "$db" --json | node -e '
   let s = ""; process.stdin.on("data", (d) => s += d).on("end", () =>
-    console.log(JSON.parse(s).targets.find((t) => t.kind === "count").id))')
+    console.log(JSON.parse(s).projects.flatMap((p) => p.targets).find((t) => t.kind === "count").id))')
 echo 'a long password' | "$S" user add reporter --role reporter --org 650102 --db "$db" > /dev/null &&
     echo 'a long password' | "$S" user add reviewer --role reviewer --org 6501 --db "$db" > /dev/null &&
     ok "accounts" || no "accounts"

@@ -664,6 +664,25 @@ static int record(struct ss_store *st, int applied_before, int to, struct ss_err
     return rc;
 }
 
+/* The list's rule, checked before a step runs anything: every migration
+ * has its text for this backend, but PostgreSQL's 2 to
+ * STORE_SCHEMA_PG_BASE, which its migration 1 made. SS_EDB naming the
+ * first without. */
+static int check_texts(const struct ss_store *st, int from, int to, struct ss_err *err)
+{
+    int v, pg = store_backend(st) == STORE_PG;
+
+    for (v = from + 1; v <= to; v++) {
+        const struct store_migration *m = store_schema_migration(v);
+        if (!text_sql(st, m) && !(pg && v > 1 && v <= STORE_SCHEMA_PG_BASE))
+            return ss_err_set(err, SS_EDB, "db",
+                              "migration %d (%s) has no text for %s: every migration after %d "
+                              "carries both SQLite's and PostgreSQL's",
+                              v, m->name, pg ? "PostgreSQL" : "SQLite", STORE_SCHEMA_PG_BASE);
+    }
+    return SS_OK;
+}
+
 /* Begin the step's transaction and take its lock, waiting up to
  * MIGRATE_WAIT_MS for another process's step (or any long write).
  * SQLite: BEGIN EXCLUSIVE under a longer busy timeout. PostgreSQL: the
@@ -720,7 +739,7 @@ int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
     }
     if (version == latest) /* another process was first, or nothing to do */
         return store_tx_commit(st, err);
-    if ((rc = store_audit_check_lists(err))) {
+    if ((rc = store_audit_check_lists(err)) || (rc = check_texts(st, version, latest, err))) {
         store_tx_rollback(st);
         return rc;
     }

@@ -520,6 +520,36 @@ static void test_lists_checked(void **state)
     }
 }
 
+/* A migration without its text for the backend (here PostgreSQL's, as a
+ * release that forgot it would be written) is refused whole, before
+ * anything runs: from 11 on every migration carries both. */
+static void test_one_dialect_refused(void **state)
+{
+    static const struct ss_test_migration HALF = {
+        .name = "a change written for one backend",
+        .sql = "CREATE TABLE IF NOT EXISTS notice (id INTEGER PRIMARY KEY);",
+        .pg_sql = "CREATE TABLE IF NOT EXISTS notice (id BIGINT PRIMARY KEY);",
+    };
+    struct ss_test_migration half = HALF;
+    struct fixture *f = ready(state);
+    struct ss_err err;
+    int previous = load_previous(f);
+
+    if (f->pg)
+        half.pg_sql = NULL;
+    else
+        half.sql = NULL;
+    ss_store_test_migration(&half);
+    ss_err_clear(&err);
+    assert_int_equal(open_db(f, SS_STORE_MIGRATE, &err), SS_EDB);
+    assert_non_null(strstr(err.msg, "migration 11"));
+    assert_non_null(strstr(err.msg, f->pg ? "no text for PostgreSQL" : "no text for SQLite"));
+    assert_int_equal(rawdb_int(&f->raw, Q(f, "PRAGMA user_version",
+                                          "SELECT max(version) FROM schema_migration")),
+                     previous);
+    ss_store_test_migration(&NEXT);
+}
+
 /* PostgreSQL: a fresh database gets the whole schema in one step, as of
  * the latest migration, with the triggers of every audited table; a
  * second step finds nothing to do. */
@@ -639,6 +669,7 @@ int main(void)
         BOTH(test_fresh),
         BOTH(test_upgraded),
         BOTH(test_lists_checked),
+        BOTH(test_one_dialect_refused),
         cmocka_unit_test_setup_teardown(test_pg_fresh_schema, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_pg_migrate_at_once, setup_pg, teardown),
     };

@@ -18,8 +18,9 @@
  * tables, columns, indexes, constraints and counters in PostgreSQL's
  * types), and migrations 2 to 10 do nothing (PG_IN_1). The rule from here
  * on: every migration from 11 carries both texts, each making the same
- * schema change and the same data change on its backend, and a test runs
- * it on both (tests/unit/test_store_schema.c plays one through the test
+ * schema change and the same data change on its backend (the step
+ * refuses a migration without its backend's text: check_texts), and a
+ * test runs it on both (tests/unit/test_store_schema.c plays one through the test
  * hook, store_test.h, on each backend).
  *
  * The version. SQLite: PRAGMA user_version, set after each migration

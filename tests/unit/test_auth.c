@@ -4,8 +4,10 @@
  *
  * The clock is moved with ss_auth_set_clock, so throttling and expiry are
  * tested without waiting; SHISHI_PWHASH_FAST keeps argon2id cheap under the
- * sanitizers. The only SQL here reads the session table, to show that it
- * never holds a token.
+ * sanitizers. The only SQL here reads the tables past the store (rawdb.h),
+ * to show that they never hold a token and to count what was written.
+ *
+ * Every case with a database runs on SQLite and on PostgreSQL (backend.h).
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -16,23 +18,24 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-#include <cmocka.h> /* after the headers it needs */
+#include <sqlite3.h> /* the time format the store keeps to: SQLite's strftime's */
+#include <cmocka.h>  /* after the headers it needs */
 
+#include "backend.h"
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/auth.h"
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
-#include "tmpdb.h"
 #include "txn.h"
 #include "web/http.h"
 
 #define T0 1780000000 /* 2026-05-28 */
 
 struct fixture {
-    char path[TMPDB_PATH];
+    struct testdb db;
+    struct rawdb raw; /* the database past the store */
     struct ss_store *st;
 };
 
@@ -44,8 +47,9 @@ static int setup(void **state)
     struct ss_err err;
 
     setenv("SHISHI_PWHASH_FAST", "1", 1);
-    assert_int_equal(tmpdb_name(f->path, "auth"), 0);
-    assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
+    testdb_make(&f->db, backend_pg(state), "auth");
+    f->raw = testdb_raw(&f->db);
+    assert_int_equal(ss_store_open(f->db.path, SS_STORE_CREATE, &f->st, &err), 0);
     assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, orgs, 3, &err)), 0);
     assert_int_equal(AS(f->st, "cli",
                         ss_auth_user_add(f->st, "alice", "reporter", "990101", NULL,
@@ -62,7 +66,7 @@ static int teardown(void **state)
 
     ss_auth_set_clock(0);
     ss_store_close(f->st);
-    tmpdb_remove(f->path);
+    testdb_remove(&f->db);
     free(f);
     return 0;
 }
@@ -114,28 +118,20 @@ static void test_login_and_session(void **state)
 static void test_token_not_stored(void **state)
 {
     struct fixture *f = *state;
-    char token[SS_TOKEN_HEX];
+    char token[SS_TOKEN_HEX], pw[256];
     struct ss_err err;
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    int n = 0;
+    struct ss_buf b;
 
     assert_int_equal(login(f, "alice", "correct horse", token, &err), 0);
-    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT token_hash FROM session", -1, &s, NULL),
-                     SQLITE_OK);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        assert_string_not_equal((const char *)sqlite3_column_text(s, 0), token);
-        n++;
-    }
-    sqlite3_finalize(s);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT pw_hash FROM account", -1, &s, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    assert_true(strncmp((const char *)sqlite3_column_text(s, 0), "$argon2id$", 10) == 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    assert_int_equal(n, 1);
+    /* one session, and what it holds is not the token */
+    ss_buf_init(&b, 1 << 12);
+    rawdb_lines(&f->raw, "SELECT token_hash FROM session", &b);
+    assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM session"), 1);
+    assert_true(b.len > 1);
+    assert_null(strstr(b.data, token));
+    ss_buf_cleanup(&b);
+    rawdb_text(&f->raw, "SELECT pw_hash FROM account", pw, sizeof pw);
+    assert_true(strncmp(pw, "$argon2id$", 10) == 0);
 }
 
 static void test_wrong_password(void **state)
@@ -195,23 +191,32 @@ static void test_throttle(void **state)
 /* rows of a table, read behind the store's back */
 static long count_rows(struct fixture *f, const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    long n = -1;
+    return (long)rawdb_int(&f->raw, sql);
+}
 
-    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
+/* t as SQLite's strftime('%Y-%m-%dT%H:%M:%SZ', t, 'unixepoch') writes it. */
+static void sqlite_time(int64_t t, char *out, size_t cap)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', ?1, 'unixepoch')",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(s, 1, t);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
     sqlite3_close(db);
-    return n;
 }
 
 /* Times are written as SQLite's strftime(..., 'unixepoch') writes them
- * (the store formats them in C for both backends), and read back to the
- * second: around the epoch, day and leap-year edges, and the last second
- * the text form holds. */
+ * (the store formats them in C for both backends: the text SQLite makes
+ * of the time is looked for in the database of either), and read back to
+ * the second: around the epoch, day and leap-year edges, and the last
+ * second the text form holds. */
 static void test_times_as_sqlite(void **state)
 {
     static const int64_t times[] = {-1,
@@ -228,7 +233,7 @@ static void test_times_as_sqlite(void **state)
                                     253402300799 /* 9999-12-31T23:59:59Z */};
     struct fixture *f = *state;
     struct ss_err err;
-    char sql[256];
+    char sql[256], at[32];
     int64_t oldest;
     size_t i;
     int count;
@@ -236,10 +241,9 @@ static void test_times_as_sqlite(void **state)
     for (i = 0; i < SS_ARRAY_LEN(times); i++)
         assert_int_equal(ss_store_login_record(f->st, "timer", "10.0.0.9", 0, times[i], &err), 0);
     for (i = 0; i < SS_ARRAY_LEN(times); i++) {
+        sqlite_time(times[i], at, sizeof at);
         snprintf(sql, sizeof sql,
-                 "SELECT count(*) FROM login_attempt WHERE name = 'timer'"
-                 " AND at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %lld, 'unixepoch')",
-                 (long long)times[i]);
+                 "SELECT count(*) FROM login_attempt WHERE name = 'timer' AND at = '%s'", at);
         assert_int_equal(count_rows(f, sql), 1);
         /* the earliest failure after times[i] - 1 is times[i] itself */
         assert_int_equal(
@@ -300,7 +304,7 @@ static void test_throttle_race(void **state)
     ss_auth_set_hash_slots(N); /* the count alone must hold them back */
     for (i = 0; i < N; i++) {
         memset(&r[i], 0, sizeof r[i]);
-        r[i].path = f->path;
+        r[i].path = f->db.path;
         r[i].pw = "wrong horse";
         assert_int_equal(pthread_create(&t[i], NULL, race_login, &r[i]), 0);
     }
@@ -423,7 +427,7 @@ static void test_busy(void **state)
     setenv("SHISHI_PWHASH_FAST", "1", 1);
     ss_auth_set_hash_slots(1);
     for (tries = 0; tries < 5 && !busy; tries++) {
-        struct slow sl = {f->path, 0, 0};
+        struct slow sl = {f->db.path, 0, 0};
         pthread_t t;
 
         assert_int_equal(pthread_create(&t, NULL, slow_login, &sl), 0);
@@ -449,20 +453,9 @@ static void test_busy(void **state)
 /* the actor of the latest audit entry on the account table */
 static void last_account_actor(struct fixture *f, char *out, size_t cap)
 {
-    sqlite3 *db;
-    sqlite3_stmt *s;
-
-    out[0] = '\0';
-    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT actor FROM audit_log WHERE tbl = 'account' "
-                                        "ORDER BY id DESC LIMIT 1",
-                                        -1, &s, NULL),
-                     SQLITE_OK);
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    rawdb_text(&f->raw,
+               "SELECT actor FROM audit_log WHERE tbl = 'account' ORDER BY id DESC LIMIT 1", out,
+               cap);
 }
 
 static void test_admin_changes(void **state)
@@ -793,24 +786,24 @@ static void test_json_depth(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_login_and_session, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_token_not_stored, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wrong_password, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_logout, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_user_add, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_throttle_race, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_times_as_sqlite, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_throttle_client, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_admin_changes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_name_rules, setup, teardown),
+        ON_BOTH(test_login_and_session, setup, teardown),
+        ON_BOTH(test_token_not_stored, setup, teardown),
+        ON_BOTH(test_wrong_password, setup, teardown),
+        ON_BOTH(test_throttle, setup, teardown),
+        ON_BOTH(test_expiry, setup, teardown),
+        ON_BOTH(test_logout, setup, teardown),
+        ON_BOTH(test_user_add, setup, teardown),
+        ON_BOTH(test_throttle_race, setup, teardown),
+        ON_BOTH(test_times_as_sqlite, setup, teardown),
+        ON_BOTH(test_throttle_client, setup, teardown),
+        ON_BOTH(test_busy, setup, teardown),
+        ON_BOTH(test_admin_changes, setup, teardown),
+        ON_BOTH(test_name_rules, setup, teardown),
         cmocka_unit_test(test_token_equal),
         cmocka_unit_test(test_roles),
         cmocka_unit_test(test_urlencoded),
         cmocka_unit_test(test_multipart),
         cmocka_unit_test(test_json_depth),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return backend_run(tests);
 }

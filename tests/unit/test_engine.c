@@ -4,6 +4,9 @@
  * refresh from another connection, and the invariant walk finding each
  * kind of damage. (test_engine_diff.c holds the randomized differential
  * test against the store's SQL roll-up.)
+ *
+ * Every case runs on SQLite and on PostgreSQL (backend.h): the engine
+ * loads, refreshes and snapshots through the store on either.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -16,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "backend.h"
 #include "base/date.h"
 #include "base/util.h"
 #include "core/engine.h"
@@ -23,7 +27,6 @@
 #include "core/plan_json.h"
 #include "core/report.h"
 #include "store/store.h"
-#include "tmpdb.h"
 #include "txn.h"
 
 static const char PLAN[] =
@@ -38,7 +41,7 @@ static const char PLAN[] =
     "]}]}";
 
 struct fixture {
-    char path[TMPDB_PATH];
+    struct testdb db;
     struct ss_store *st;
     int64_t tid[5];
 };
@@ -56,8 +59,8 @@ static int setup(void **state)
     int64_t id;
     size_t i;
 
-    assert_int_equal(tmpdb_name(f->path, "engine"), 0);
-    assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
+    testdb_make(&f->db, backend_pg(state), "engine");
+    assert_int_equal(ss_store_open(f->db.path, SS_STORE_CREATE, &f->st, &err), 0);
     assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, orgs, 6, &err)), 0);
     assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
     assert_int_equal(AS(f->st, "cli", ss_store_plan_insert(f->st, p, &id, &err)), 0);
@@ -78,7 +81,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     ss_store_close(f->st);
-    tmpdb_remove(f->path);
+    testdb_remove(&f->db);
     free(f);
     return 0;
 }
@@ -317,7 +320,7 @@ static void test_refresh_sees_other_connection(void **state)
 
     assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
     assert_int_equal(ss_engine_refresh(e, f->st), 0);
-    assert_int_equal(ss_store_open(f->path, 0, &other, &err), 0);
+    assert_int_equal(ss_store_open(f->db.path, 0, &other, &err), 0);
     memset(&r, 0, sizeof r);
     r.target_id = f->tid[0];
     r.org = "990201";
@@ -456,7 +459,7 @@ static void test_refresh_sees_assignments_and_plans(void **state)
     assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
     ss_engine_figure(e, 0, ss_engine_org_find(e, "9901"), D("2026-04-01"), &fig);
     assert_true(isnan(fig.value));
-    assert_int_equal(ss_store_open(f->path, 0, &other, &err), 0);
+    assert_int_equal(ss_store_open(f->db.path, 0, &other, &err), 0);
     assert_int_equal(ss_store_org_get(other, "9901", &o), 0);
     free(o.name);
     assert_int_equal(AS(other, "cli", ss_store_assign(other, f->tid[0], o.id, 40, &err)), 0);
@@ -946,21 +949,21 @@ static void test_check_finds_damage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_rollup_up_the_tree, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_out_of_order_and_correction, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rate_and_change, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pace_and_status, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_le_target, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refresh_sees_other_connection, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_snapshot_equals_full_load, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refresh_sees_assignments_and_plans, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_own_report_stands, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_own_report_from_its_date, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_random_order_matches_reference, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rate_is_a_level, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_task_here, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_check_finds_damage, setup, teardown),
+        ON_BOTH(test_rollup_up_the_tree, setup, teardown),
+        ON_BOTH(test_out_of_order_and_correction, setup, teardown),
+        ON_BOTH(test_rate_and_change, setup, teardown),
+        ON_BOTH(test_pace_and_status, setup, teardown),
+        ON_BOTH(test_le_target, setup, teardown),
+        ON_BOTH(test_refresh_sees_other_connection, setup, teardown),
+        ON_BOTH(test_bad_input_changes_nothing, setup, teardown),
+        ON_BOTH(test_snapshot_equals_full_load, setup, teardown),
+        ON_BOTH(test_refresh_sees_assignments_and_plans, setup, teardown),
+        ON_BOTH(test_own_report_stands, setup, teardown),
+        ON_BOTH(test_own_report_from_its_date, setup, teardown),
+        ON_BOTH(test_random_order_matches_reference, setup, teardown),
+        ON_BOTH(test_rate_is_a_level, setup, teardown),
+        ON_BOTH(test_no_task_here, setup, teardown),
+        ON_BOTH(test_check_finds_damage, setup, teardown),
     };
-    return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+    return backend_run(tests);
 }

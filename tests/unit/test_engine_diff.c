@@ -22,6 +22,9 @@
  * approved). At the end a full load and a load from a snapshot taken half
  * way give the live engine's figures, field by field, on every fourth day.
  *
+ * The whole test runs on SQLite and on PostgreSQL (backend.h): the engine
+ * against each backend's own statement of the roll-up.
+ *
  * SHISHI_DIFF_SEEDS=N runs N seeds (default 6) for a longer soak.
  */
 #include <math.h>
@@ -34,11 +37,11 @@
 
 #include <cmocka.h>
 
+#include "backend.h"
 #include "base/util.h"
 #include "core/engine.h"
 #include "core/plan_json.h"
 #include "store/store.h"
-#include "tmpdb.h"
 #include "txn.h"
 
 static const char PLAN[] =
@@ -70,7 +73,7 @@ struct approved {
 };
 
 struct world {
-    char path[TMPDB_PATH];
+    struct testdb db;
     struct ss_store *st;
     struct ss_engine *live;
     const struct ss_plan *plan;
@@ -126,7 +129,7 @@ static void make_tree(struct world *w)
     assert_int_equal(AS(w->st, "cli", ss_store_orgs_upsert(w->st, recs, n, &err)), 0);
 }
 
-static void open_world(struct world *w, uint32_t seed)
+static void open_world(struct world *w, int pg, uint32_t seed)
 {
     struct ss_plan *p = NULL;
     struct ss_err err;
@@ -134,8 +137,8 @@ static void open_world(struct world *w, uint32_t seed)
 
     memset(w, 0, sizeof *w);
     w->rng = seed;
-    assert_int_equal(tmpdb_name(w->path, "diff"), 0);
-    assert_int_equal(ss_store_open(w->path, SS_STORE_CREATE, &w->st, &err), 0);
+    testdb_make(&w->db, pg, "diff");
+    assert_int_equal(ss_store_open(w->db.path, SS_STORE_CREATE, &w->st, &err), 0);
     make_tree(w);
     assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
     assert_int_equal(AS(w->st, "cli", ss_store_plan_insert(w->st, p, &id, &err)), 0);
@@ -155,7 +158,7 @@ static void close_world(struct world *w)
 {
     ss_engine_free(w->live);
     ss_store_close(w->st);
-    tmpdb_remove(w->path);
+    testdb_remove(&w->db);
     free(w->log);
 }
 
@@ -386,8 +389,8 @@ static void test_engine_matches_sql(void **state)
 {
     const char *env = getenv("SHISHI_DIFF_SEEDS");
     uint32_t seeds = env ? (uint32_t)strtoul(env, NULL, 10) : 6;
+    int pg = backend_pg(state);
 
-    (void)state;
     setenv("SHISHI_TODAY", "2026-12-31", 1);
     for (uint32_t seed = 1; seed <= seeds; seed++) {
         struct world w;
@@ -396,7 +399,7 @@ static void test_engine_matches_sql(void **state)
         static int32_t live_day[NT * MAXORG];
         char when[64];
 
-        open_world(&w, seed * 2654435761u);
+        open_world(&w, pg, seed * 2654435761u);
         memset(live_day, 0, sizeof live_day);
         for (int k = 1; k <= STEPS; k++) {
             step(&w, k, live_day);
@@ -444,7 +447,7 @@ static void test_engine_matches_sql(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_engine_matches_sql),
+        ON_BOTH(test_engine_matches_sql, NULL, NULL),
     };
-    return cmocka_run_group_tests_name("engine_diff", tests, NULL, NULL);
+    return backend_run(tests);
 }

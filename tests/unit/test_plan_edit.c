@@ -12,8 +12,11 @@
  * the archived plan whole, refuses to leave reports behind unless forced,
  * and rolls back whole.
  *
- * The half-way failures are injected with a SQLite trigger installed over
- * a second connection: the only SQL outside src/store/, and only in a test.
+ * The half-way failures are injected with a trigger (SQLite's RAISE,
+ * PostgreSQL's plpgsql RAISE EXCEPTION) installed over a second connection
+ * past the store (rawdb.h): the only SQL outside src/store/, and only in a
+ * test. Every case with a database runs on SQLite and on PostgreSQL
+ * (backend.h).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -24,9 +27,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 #include <cmocka.h> /* after the headers it needs */
 
+#include "backend.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/json.h"
@@ -37,7 +40,6 @@
 #include "core/plan_json.h"
 #include "store/store.h"
 #include "store/store_draft.h"
-#include "tmpdb.h"
 #include "txn.h"
 
 /* Project 1: a total with two parts, then a count; project 2: one target. */
@@ -53,7 +55,8 @@ static const char PLAN[] =
     "{\"text\":\"新建医院3家\",\"metric\":\"医院\",\"value\":3,\"unit\":\"家\"}]}]}";
 
 struct fixture {
-    char path[TMPDB_PATH];
+    struct testdb db;
+    struct rawdb raw; /* the database past the store */
     struct ss_store *st;
     int64_t draft, active;
     int64_t t[5];      /* the draft's targets in order */
@@ -119,8 +122,9 @@ static int setup(void **state)
     struct ss_err err;
     size_t i;
 
-    assert_int_equal(tmpdb_name(f->path, "draft"), 0);
-    assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
+    testdb_make(&f->db, backend_pg(state), "draft");
+    f->raw = testdb_raw(&f->db);
+    assert_int_equal(ss_store_open(f->db.path, SS_STORE_CREATE, &f->st, &err), 0);
     f->active = insert(f->st, SS_PLAN_ACTIVE);
     f->draft = insert(f->st, SS_PLAN_DRAFT);
     p = load(f);
@@ -141,20 +145,33 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     ss_store_close(f->st);
-    tmpdb_remove(f->path);
+    testdb_remove(&f->db);
     free(f);
     return 0;
 }
 
-/* Install (or with sql NULL, remove) a fault trigger over a second connection. */
-static void fault(struct fixture *f, const char *sql)
+/* Install over a second connection a trigger that fails every `event`
+ * ("INSERT", "DELETE") on target, or with event NULL remove it. */
+static void fault(struct fixture *f, const char *event)
 {
-    sqlite3 *db = NULL;
+    char sql[512];
 
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql ? sql : "DROP TRIGGER IF EXISTS fault", NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    if (!event)
+        snprintf(sql, sizeof sql, "%s",
+                 BACKEND_SQL(&f->db, "DROP TRIGGER IF EXISTS fault",
+                             "DROP TRIGGER IF EXISTS fault ON target;"
+                             " DROP FUNCTION IF EXISTS fault()"));
+    else if (f->db.pg)
+        snprintf(sql, sizeof sql,
+                 "CREATE FUNCTION fault() RETURNS trigger LANGUAGE plpgsql AS"
+                 " $$BEGIN RAISE EXCEPTION 'x'; END$$;"
+                 " CREATE TRIGGER fault BEFORE %s ON target FOR EACH ROW EXECUTE FUNCTION fault()",
+                 event);
+    else
+        snprintf(sql, sizeof sql,
+                 "CREATE TRIGGER fault BEFORE %s ON target BEGIN SELECT RAISE(ABORT, 'x'); END",
+                 event);
+    rawdb_exec(&f->raw, sql);
 }
 
 static void test_home(void **state)
@@ -365,7 +382,7 @@ static void test_split_refused(void **state)
         AS(f->st, "admin", ss_plan_target_split(f->st, f->active_t0, ok, m, 2, NULL, &err)),
         SS_ECONFLICT);
     /* Fails at the insert, after renumbering and updating: all rolled back. */
-    fault(f, "CREATE TRIGGER fault BEFORE INSERT ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
+    fault(f, "INSERT");
     assert_int_equal(AS(f->st, "admin", ss_plan_target_split(f->st, f->t[1], ok, m, 2, NULL, &err)),
                      SS_EDB);
     fault(f, NULL);
@@ -440,7 +457,7 @@ static void test_merge_refused(void **state)
         AS(f->st, "admin", ss_plan_target_merge(f->st, f->active_t0, f->t[0], NULL, &err)),
         SS_ECONFLICT);
     /* Fails at the delete, after updating both: all rolled back. */
-    fault(f, "CREATE TRIGGER fault BEFORE DELETE ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
+    fault(f, "DELETE");
     assert_int_equal(AS(f->st, "admin", ss_plan_target_merge(f->st, f->t[1], f->t[0], NULL, &err)),
                      SS_EDB);
     fault(f, NULL);
@@ -474,7 +491,7 @@ static void test_drop(void **state)
                      SS_ECONFLICT);
     assert_int_equal(AS(f->st, "admin", ss_plan_target_drop(f->st, 99999, NULL, &err)),
                      SS_ENOTFOUND);
-    fault(f, "CREATE TRIGGER fault BEFORE DELETE ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
+    fault(f, "DELETE");
     assert_int_equal(AS(f->st, "admin", ss_plan_target_drop(f->st, f->t[0], NULL, &err)), SS_EDB);
     fault(f, NULL);
     assert_unchanged(f, before);
@@ -730,17 +747,7 @@ static int64_t put_data(struct fixture *f, const struct ss_plan *p)
 
 static int64_t count(struct fixture *f, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    int64_t n = -1;
-
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return n;
+    return rawdb_int(&f->raw, sql);
 }
 
 static void test_activate_carries(void **state)
@@ -806,9 +813,13 @@ static void test_activate_carries(void **state)
     for (i = 0; i < 5; i++)
         assert_true(ss_plan_target_index(now, arch->targets[i].id) < 0);
     /* audited: the event names the pairs */
-    assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'plan_activate'"
-                              " AND json_array_length(row_json, '$.carried') = 5"),
-                     1);
+    assert_int_equal(
+        count(f, BACKEND_SQL(&f->db,
+                             "SELECT count(*) FROM audit_log WHERE action = 'plan_activate'"
+                             " AND json_array_length(row_json, '$.carried') = 5",
+                             "SELECT count(*) FROM audit_log WHERE action = 'plan_activate'"
+                             " AND json_array_length(CAST(row_json AS json) -> 'carried') = 5")),
+        1);
     ss_plan_free(arch);
     ss_plan_free(now);
     ss_plan_free(old);
@@ -845,7 +856,7 @@ static void test_activate_refuses_loss(void **state)
     ss_plan_free(p);
 
     /* a failure half-way through the writes rolls everything back */
-    fault(f, "CREATE TRIGGER fault BEFORE DELETE ON target BEGIN SELECT RAISE(ABORT, 'x'); END");
+    fault(f, "DELETE");
     assert_int_equal(AS(f->st, "cli", ss_plan_activate(f->st, f->draft, 1, &a, &err)), SS_EDB);
     ss_activation_cleanup(&a);
     fault(f, NULL);
@@ -878,22 +889,22 @@ static void test_activate_refuses_loss(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_home, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_update, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_update_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_add, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_split, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_split_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_merge_siblings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_merge_part_into_total, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_merge_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_drop, setup, teardown),
+        ON_BOTH(test_home, setup, teardown),
+        ON_BOTH(test_update, setup, teardown),
+        ON_BOTH(test_update_refused, setup, teardown),
+        ON_BOTH(test_add, setup, teardown),
+        ON_BOTH(test_split, setup, teardown),
+        ON_BOTH(test_split_refused, setup, teardown),
+        ON_BOTH(test_merge_siblings, setup, teardown),
+        ON_BOTH(test_merge_part_into_total, setup, teardown),
+        ON_BOTH(test_merge_refused, setup, teardown),
+        ON_BOTH(test_drop, setup, teardown),
         cmocka_unit_test(test_schedule_parse),
-        cmocka_unit_test_setup_teardown(test_schedule_on_plans, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_project_lead, setup, teardown),
+        ON_BOTH(test_schedule_on_plans, setup, teardown),
+        ON_BOTH(test_project_lead, setup, teardown),
         cmocka_unit_test(test_match_passes),
-        cmocka_unit_test_setup_teardown(test_activate_carries, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_activate_refuses_loss, setup, teardown),
+        ON_BOTH(test_activate_carries, setup, teardown),
+        ON_BOTH(test_activate_refuses_loss, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return backend_run(tests);
 }

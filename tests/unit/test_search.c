@@ -9,7 +9,7 @@
  *
  * These are the promises both backends keep: the statements differ from
  * SQLite's habits where PostgreSQL's differ (LIKE's case, NULL ordering),
- * and the fixture's one open is where a PostgreSQL run plugs in.
+ * and every case runs on each (backend.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,10 +20,10 @@
 
 #include <cmocka.h> /* after the headers it needs */
 
+#include "backend.h"
 #include "core/plan_json.h"
 #include "store/store.h"
 #include "store/store_search.h"
-#include "tmpdb.h"
 #include "txn.h"
 
 /* Two projects whose titles hold none of the words searched. Project 1
@@ -55,7 +55,7 @@ static const struct ss_org_rec ORGS[] = {
 #define NORGS (sizeof ORGS / sizeof ORGS[0])
 
 struct fixture {
-    char path[TMPDB_PATH];
+    struct testdb db;
     struct ss_store *st;
     int64_t plan;
     int64_t t[6];       /* the targets in the plan's order */
@@ -69,8 +69,8 @@ static int setup(void **state)
     struct ss_err err;
     size_t i;
 
-    assert_int_equal(tmpdb_name(f->path, "search"), 0);
-    assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
+    testdb_make(&f->db, backend_pg(state), "search");
+    assert_int_equal(ss_store_open(f->db.path, SS_STORE_CREATE, &f->st, &err), 0);
     assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, ORGS, NORGS, &err)), 0);
     for (i = 0; i < NORGS; i++) {
         struct ss_org o;
@@ -97,7 +97,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     ss_store_close(f->st);
-    tmpdb_remove(f->path);
+    testdb_remove(&f->db);
     free(f);
     return 0;
 }
@@ -226,12 +226,12 @@ static void test_orgs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_targets_words, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_targets_ascii_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_targets_wildcards, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_targets_parts_apart, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_targets_order_and_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_orgs, setup, teardown),
+        ON_BOTH(test_targets_words, setup, teardown),
+        ON_BOTH(test_targets_ascii_case, setup, teardown),
+        ON_BOTH(test_targets_wildcards, setup, teardown),
+        ON_BOTH(test_targets_parts_apart, setup, teardown),
+        ON_BOTH(test_targets_order_and_limit, setup, teardown),
+        ON_BOTH(test_orgs, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return backend_run(tests);
 }

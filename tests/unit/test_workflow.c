@@ -3,6 +3,10 @@
  * share-sum checks, draft/submitted/approved/returned transitions (no
  * approving twice, none out of scope, only approved reports move the
  * figures), plausibility flags, and ledger row validation.
+ *
+ * Every case with a database runs on SQLite and on PostgreSQL (backend.h),
+ * but the migration of a database from before migration 7, which exists
+ * only on SQLite (PostgreSQL's schema starts at 10).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -14,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 #include <cmocka.h> /* after the headers it needs */
 
+#include "backend.h"
 #include "base/date.h"
 #include "base/l10n.h"
 #include "base/sheet.h"
@@ -29,7 +33,6 @@
 #include "core/workflow.h"
 #include "store/store.h"
 #include "store/store_workflow.h"
-#include "tmpdb.h"
 #include "txn.h"
 
 static const char PLAN[] =
@@ -42,7 +45,7 @@ static const char PLAN[] =
     "]}]}";
 
 struct fixture {
-    char path[TMPDB_PATH];
+    struct testdb db;
     struct ss_store *st;
     struct ss_engine *e;
     int64_t tid[3];
@@ -72,9 +75,9 @@ static int setup(void **state)
     int64_t id;
     size_t i;
 
-    assert_int_equal(tmpdb_name(f->path, "workflow"), 0);
+    testdb_make(&f->db, backend_pg(state), "workflow");
     setenv("SHISHI_TODAY", "2026-12-31", 1);
-    assert_int_equal(ss_store_open(f->path, SS_STORE_CREATE, &f->st, &err), 0);
+    assert_int_equal(ss_store_open(f->db.path, SS_STORE_CREATE, &f->st, &err), 0);
     assert_int_equal(AS(f->st, "cli", ss_store_orgs_upsert(f->st, orgs, 6, &err)), 0);
     assert_int_equal(ss_plan_from_json(PLAN, sizeof PLAN - 1, &p, &err), 0);
     assert_int_equal(AS(f->st, "cli", ss_store_plan_insert(f->st, p, &id, &err)), 0);
@@ -101,7 +104,7 @@ static int teardown(void **state)
 
     ss_engine_free(f->e);
     ss_store_close(f->st);
-    tmpdb_remove(f->path);
+    testdb_remove(&f->db);
     free(f);
     return 0;
 }
@@ -745,7 +748,7 @@ static void test_migration_one_live(void **state)
     struct fixture *f = *state;
     struct ss_wf_report got;
     struct ss_err err;
-    sqlite3 *db;
+    struct rawdb raw = testdb_raw(&f->db);
     char sql[1024];
     int64_t kept;
     int latest = ss_store_schema_version(f->st), from, to;
@@ -753,7 +756,6 @@ static void test_migration_one_live(void **state)
     /* this test re-runs migrations 7 and 8 (their tables dropped first) and
      * 9 and 10, which do nothing twice */
     assert_int_equal(latest, 10);
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     snprintf(sql, sizeof sql,
              "DROP INDEX report_live;"
              "DROP TABLE throttle_hit;"
@@ -769,13 +771,12 @@ static void test_migration_one_live(void **state)
              "PRAGMA user_version = 6;",
              (long long)f->tid[0], (long long)f->tid[0], (long long)f->tid[0],
              (long long)f->tid[0]);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    rawdb_exec(&raw, sql);
     ss_store_close(f->st);
     /* an older database is not migrated by an open to write: refused */
-    assert_int_equal(ss_store_open(f->path, 0, &f->st, &err), SS_ECONFLICT);
+    assert_int_equal(ss_store_open(f->db.path, 0, &f->st, &err), SS_ECONFLICT);
     assert_non_null(strstr(err.msg, "shishi migrate"));
-    assert_int_equal(ss_store_open(f->path, SS_STORE_MIGRATE, &f->st, &err), 0);
+    assert_int_equal(ss_store_open(f->db.path, SS_STORE_MIGRATE, &f->st, &err), 0);
     ss_store_schema_step(f->st, &from, &to);
     assert_int_equal(from, 6);
     assert_int_equal(to, latest);
@@ -948,10 +949,10 @@ static void test_voices(void **state)
     assert_non_null(strstr(ss_err_text(&err, SS_LANG_ZH, zh, sizeof zh), "已审核通过"));
 }
 
-/* Where evidence files go: beside the database file by default; the
+/* Where evidence files go: beside the database file by default (a
+ * PostgreSQL database has no file: refused, naming the variable); the
  * directory ss_store_evidence_dir_set names, else $SHISHI_EVIDENCE_DIR;
- * a database in no file has nothing to keep them beside and is refused
- * with the variable named (as a PostgreSQL one is). */
+ * a database in no file has nothing to keep them beside either. */
 static void test_evidence_dir(void **state)
 {
     struct fixture *f = *state;
@@ -961,9 +962,15 @@ static void test_evidence_dir(void **state)
 
     unsetenv("SHISHI_EVIDENCE_DIR");
     ss_store_evidence_dir_set(NULL);
-    snprintf(want, sizeof want, "%s.evidence", f->path);
-    assert_int_equal(ss_store_evidence_dir(f->st, dir, sizeof dir, &err), 0);
-    assert_string_equal(dir, want);
+    if (f->db.pg) {
+        assert_int_equal(ss_store_evidence_dir(f->st, dir, sizeof dir, &err), SS_EIO);
+        assert_string_equal(err.field, "evidence-dir");
+        assert_non_null(strstr(err.msg, "SHISHI_EVIDENCE_DIR"));
+    } else {
+        snprintf(want, sizeof want, "%s.evidence", f->db.path);
+        assert_int_equal(ss_store_evidence_dir(f->st, dir, sizeof dir, &err), 0);
+        assert_string_equal(dir, want);
+    }
     setenv("SHISHI_EVIDENCE_DIR", "/srv/shishi/evidence", 1);
     assert_int_equal(ss_store_evidence_dir(f->st, dir, sizeof dir, &err), 0);
     assert_string_equal(dir, "/srv/shishi/evidence");
@@ -989,23 +996,24 @@ static void test_evidence_dir(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_access_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_assign_sums, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_transitions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_validation_and_flags, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ledger_round_trip, setup, teardown),
+        ON_BOTH(test_access_rules, setup, teardown),
+        ON_BOTH(test_assign_sums, setup, teardown),
+        ON_BOTH(test_transitions, setup, teardown),
+        ON_BOTH(test_validation_and_flags, setup, teardown),
+        ON_BOTH(test_ledger_round_trip, setup, teardown),
         cmocka_unit_test(test_periods),
-        cmocka_unit_test_setup_teardown(test_approve_rechecks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_self_approval, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_share_flag, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_one_live_report, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ledger_period, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_migration_one_live, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_revisions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_approve_many, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_voices, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_evidence_dir, setup, teardown),
+        ON_BOTH(test_approve_rechecks, setup, teardown),
+        ON_BOTH(test_no_self_approval, setup, teardown),
+        ON_BOTH(test_no_share_flag, setup, teardown),
+        ON_BOTH(test_one_live_report, setup, teardown),
+        ON_BOTH(test_ledger_period, setup, teardown),
+        /* a database from before migration 7 is SQLite's alone */
+        ON_SQLITE(test_migration_one_live, setup, teardown),
+        ON_BOTH(test_revisions, setup, teardown),
+        ON_BOTH(test_approve_many, setup, teardown),
+        ON_BOTH(test_voices, setup, teardown),
+        ON_BOTH(test_evidence_dir, setup, teardown),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return backend_run(tests);
 }

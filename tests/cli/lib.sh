@@ -27,6 +27,14 @@
 #                                 a fresh database on the test cluster
 #                                 (tests/pg/newdb.sh; tests/run-all.sh,
 #                                 PG_SUITES): DB=$(testdb NAME) || exit 1
+#   SHISHI_AUDIT_KEY              with SHISHI_TEST_BACKEND=pg, exported as
+#                                 $T/pg.key: a PostgreSQL database has no
+#                                 file beside it for its audit key, so the
+#                                 script's databases share this one
+#   jsonfield COLUMN KEY          the SQL that reads KEY of the JSON text in
+#                                 COLUMN, as text, on the backend under
+#                                 test (json_extract; ->> on PostgreSQL)
+#   pg                            true when SHISHI_TEST_BACKEND is pg
 #   finish [NAME]                 "# NAME: N failed"; its status is the
 #                                 script's: 0 when nothing failed
 set -u
@@ -35,6 +43,11 @@ SHARED=${SHARED:-../shared}
 T=${SHISHI_TMP:-$(mktemp -d)}/$(basename "$0" .sh)
 rm -rf "$T" && mkdir -p "$T" || exit 1
 fails=0
+pg() { [ "${SHISHI_TEST_BACKEND:-sqlite}" = pg ]; }
+if pg; then
+    SHISHI_AUDIT_KEY=$T/pg.key
+    export SHISHI_AUDIT_KEY
+fi
 
 ok() { echo "ok - $*"; }
 no() {
@@ -109,6 +122,10 @@ sql() {
         ;;
     *) python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute(\"$1\").fetchone()[0])" ;;
     esac
+}
+
+jsonfield() {
+    if pg; then echo "($1::jsonb ->> '$2')"; else echo "json_extract($1, '\$.$2')"; fi
 }
 
 testdb() {

@@ -21,7 +21,8 @@
 #   lines                         the number of lines in $T/out
 #   sql QUERY                     the first column of QUERY's first row
 #                                 in the database $DB (python's sqlite3;
-#                                 psql when $DB is a postgresql:// URL)
+#                                 psql when $DB is a postgresql:// URL),
+#                                 an empty line for none or NULL
 #   testdb NAME                   a database for --db: the file $T/NAME.db,
 #                                 or with SHISHI_TEST_BACKEND=pg the URL of
 #                                 a fresh database on the test cluster
@@ -120,7 +121,10 @@ sql() {
         "${SHISHI_PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
             -d "$DB" -c "$1" | head -n 1
         ;;
-    *) python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute(\"$1\").fetchone()[0])" ;;
+    *) # no row, or NULL: an empty line, as psql prints
+        python3 -c "import sqlite3, sys
+r = sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()
+print('' if r is None or r[0] is None else r[0])" "$DB" "$1" ;;
     esac
 }
 

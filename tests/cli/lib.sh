@@ -23,6 +23,12 @@
 #                                 in the database $DB (python's sqlite3;
 #                                 psql when $DB is a postgresql:// URL),
 #                                 an empty line for none or NULL
+#   sqldo SQL                     run SQL (statements separated by ;) on
+#                                 $DB, as someone with the database but
+#                                 not shishi would: the sqlite3 shell, or
+#                                 psql (all in one transaction there)
+#   droptrigger NAME TABLE        the statement that drops trigger NAME of
+#                                 TABLE on the backend under test
 #   testdb NAME                   a database for --db: the file $T/NAME.db,
 #                                 or with SHISHI_TEST_BACKEND=pg the URL of
 #                                 a fresh database on the test cluster
@@ -126,6 +132,20 @@ sql() {
 r = sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()
 print('' if r is None or r[0] is None else r[0])" "$DB" "$1" ;;
     esac
+}
+
+pgurl() { case $1 in postgresql://* | postgres://*) true ;; *) false ;; esac; }
+
+sqldo() {
+    if pgurl "$DB"; then
+        "${SHISHI_PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "$1" > /dev/null
+    else
+        sqlite3 "$DB" "$1"
+    fi
+}
+
+droptrigger() {
+    if pg; then echo "DROP TRIGGER $1 ON $2"; else echo "DROP TRIGGER $1"; fi
 }
 
 jsonfield() {

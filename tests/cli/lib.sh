@@ -40,7 +40,8 @@
 #                                 script's databases share this one
 #   jsonfield COLUMN KEY          the SQL that reads KEY of the JSON text in
 #                                 COLUMN, as text, on the backend under
-#                                 test (json_extract; ->> on PostgreSQL)
+#                                 test (json_extract; ->> on PostgreSQL):
+#                                 a JSON true reads 1 on SQLite, true there
 #   pg                            true when SHISHI_TEST_BACKEND is pg
 #   finish [NAME]                 "# NAME: N failed"; its status is the
 #                                 script's: 0 when nothing failed

@@ -92,13 +92,12 @@ SHISHI_TODAY=2027-03-01 "$S" status --db "$DB" --json > "$T/out" 2> "$T/err" \
     && json "assert d['as_of'] == '2026-12-31', d['as_of']" \
     && ok "status without --date after the plan: as of its last day, as the API" || no "today clamped"
 if pg; then
-    # a database the server does not have: it cannot be reached, as a file could not be read
-    NONE=$(echo "$DB" | sed 's|^\(postgres[a-z]*://[^/]*/\)[^?]*|\1no_such_database|')
-    expect 4 "status without a database" "$S" status --db "$NONE"
+    # a database the server lacks: shishi cannot connect (as it cannot read a file)
+    expect 4 "status without a database" "$S" status --db "$(nodb)"
     errhas -F 'database "no_such_database" does not exist'
 else
-    expect 3 "status without a database" "$S" status --db "$T/none.db"
-    [ ! -e "$T/none.db" ] && ok "status makes no database" || no "status made $T/none.db"
+    expect 3 "status without a database" "$S" status --db "$(nodb)"
+    [ ! -e "$(nodb)" ] && ok "status makes no database" || no "status made $(nodb)"
 fi
 expect 0 "plan show" "$S" plan show --db "$DB"
 expect 0 "plan show --json" "$S" plan show --db "$DB" --json

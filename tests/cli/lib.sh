@@ -43,6 +43,11 @@
 #                                 test (json_extract; ->> on PostgreSQL):
 #                                 a JSON true reads 1 on SQLite, true there
 #   pg                            true when SHISHI_TEST_BACKEND is pg
+#   nodb                          a --db naming a database that does not
+#                                 exist: the file $T/none.db (not made), or
+#                                 a database the test cluster lacks; shishi
+#                                 says so with exit 3 on SQLite, 4 (cannot
+#                                 connect) on PostgreSQL
 #   finish [NAME]                 "# NAME: N failed"; its status is the
 #                                 script's: 0 when nothing failed
 set -u
@@ -158,6 +163,14 @@ testdb() {
         sh "$(dirname "$0")/../pg/newdb.sh" "$1"
     else
         echo "$T/$1.db"
+    fi
+}
+
+nodb() {
+    if pg; then
+        echo "${SHISHI_TEST_PG:-}" | sed 's|^\(postgres[a-z]*://[^/]*/\)[^?]*|\1no_such_database|'
+    else
+        echo "$T/none.db"
     fi
 }
 

@@ -203,6 +203,28 @@ if pg; then
         && ok "PostgreSQL: each migration recorded once" || no "PostgreSQL schema_migration"
     "$S" audit verify --db "$PGURL" > "$T/out" 2>&1 && grep -q intact "$T/out" \
         && ok "PostgreSQL: the new log verifies" || no "PostgreSQL verify: $(cat "$T/out")"
+
+    # ... and while a third holds the writers' lock (as any write does)
+    # for longer than a writer waits for it (STORE_BUSY_MS, 5 s): the step
+    # waits as long as for another step (MIGRATE_WAIT_MS), as on SQLite
+    HELD=$(testdb held) || exit 1
+    DB=$HELD
+    rm -f "$T/held"
+    printf '%s\n' "BEGIN;" "SELECT pg_advisory_xact_lock(126892282964073);" "\\! touch '$T/held'" \
+        "SELECT pg_sleep(6);" "COMMIT;" | psql -X -q -v ON_ERROR_STOP=1 -d "$HELD" > /dev/null & hold=$!
+    i=0; while [ $i -lt 200 ] && [ ! -e "$T/held" ]; do sleep 0.05; i=$((i + 1)); done
+    [ -e "$T/held" ] || no "the writers' lock (126892282964073, STORE_PG_WRITERS_LOCK in store_int.h) held"
+    "$S" migrate --db "$HELD" > "$T/p1" 2>&1 & p1=$!
+    "$S" migrate --db "$HELD" > "$T/p2" 2>&1 & p2=$!
+    wait $p1; r1=$?
+    wait $p2; r2=$?
+    wait $hold
+    [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ "$(cat "$T/p1" "$T/p2" | grep -c "from schema version 0 to $LATEST")" = 1 ] \
+        && [ "$(cat "$T/p1" "$T/p2" | grep -c "nothing to do")" = 1 ] \
+        && ok "PostgreSQL: two migrations behind a long write both wait, one made the schema: $(cat "$T/p1" "$T/p2" | tr '\n' ' ')" \
+        || no "PostgreSQL migrations behind a long write (exit $r1, $r2): $(cat "$T/p1" "$T/p2")"
+    "$S" audit verify --db "$HELD" > "$T/out" 2>&1 && grep -q intact "$T/out" && [ "$(version)" = "$LATEST" ] \
+        && ok "PostgreSQL: the database migrated behind the long write verifies" || no "PostgreSQL verify: $(cat "$T/out")"
     "$S" backup "$T/pg-copy.db" --db "$PGURL" > /dev/null 2> "$T/err"; rc=$?
     [ $rc -ne 0 ] && grep -q "pg_dump" "$T/err" && [ ! -e "$T/pg-copy.db" ] \
         && ok "PostgreSQL: backup refuses, naming its tools: $(cat "$T/err")" \

@@ -687,8 +687,10 @@ static int check_texts(const struct ss_store *st, int from, int to, struct ss_er
 /* Begin the step's transaction and take its lock, waiting up to
  * MIGRATE_WAIT_MS for another process's step (or any long write).
  * SQLite: BEGIN EXCLUSIVE under a longer busy timeout. PostgreSQL: the
- * transaction (store.c), then the step's advisory lock, first of all it
- * does; the version is read after it, in a statement of its own. */
+ * transaction (store.c, which takes the writers' lock), then the step's
+ * advisory lock, first of all it does, both under the longer lock_timeout
+ * store_migrate sets; the version is read after it, in a statement of its
+ * own. */
 static int lock_step(struct ss_store *st, struct ss_err *err)
 {
     struct store_stmt *s;
@@ -705,11 +707,9 @@ static int lock_step(struct ss_store *st, struct ss_err *err)
     }
     if ((rc = store_tx_begin_as(st, STORE_SYSTEM, 1, err)))
         return rc;
-    snprintf(sql, sizeof sql, "SET LOCAL lock_timeout = %d", MIGRATE_WAIT_MS);
-    if ((rc = store_exec(st, sql, err)) ||
-        !(s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1)", err))) {
+    if (!(s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1)", err))) {
         store_tx_rollback(st);
-        return rc ? rc : SS_EDB;
+        return SS_EDB;
     }
     store_bind_int64(s, 1, MIGRATE_LOCK);
     rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "locking the migration");
@@ -719,7 +719,7 @@ static int lock_step(struct ss_store *st, struct ss_err *err)
     return rc;
 }
 
-int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
+static int migrate_locked(struct ss_store *st, int *from, int *to, struct ss_err *err)
 {
     int version, latest = store_schema_latest(), v, rc;
 
@@ -769,6 +769,27 @@ int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
         return rc;
     *to = latest;
     return SS_OK;
+}
+
+/* PostgreSQL: a connection's lock_timeout is a writer's wait (STORE_BUSY_MS,
+ * store.c); the step's locks, the writers' one its BEGIN takes among them,
+ * are waited for up to MIGRATE_WAIT_MS, and then a writer's wait again
+ * (a session setting, set outside the step's transaction: SET LOCAL would
+ * come after BEGIN's lock, and a session SET inside it would be undone by
+ * its rollback). */
+int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
+{
+    int pg = store_backend(st) == STORE_PG && !st->tx_depth, rc;
+    char sql[64];
+
+    if (pg) {
+        snprintf(sql, sizeof sql, "SET lock_timeout = %d", MIGRATE_WAIT_MS);
+        store_exec(st, sql, NULL);
+    }
+    rc = migrate_locked(st, from, to, err);
+    if (pg)
+        store_exec(st, "SET lock_timeout = " STORE_BUSY_MS_TEXT, NULL);
+    return rc;
 }
 
 int ss_store_schema_version(struct ss_store *st)

@@ -1,12 +1,12 @@
 #!/bin/sh
 # assign.sh - `shishi assign`: shares of a target checked against the
 # whole (short is a warning, over is refused unless forced with a reason),
-# bad input refused, and every share in the audit log.
+# bad input refused, and every share in the audit log. On either backend
+# (tests/run-all.sh, PG_SUITES).
 . "$(dirname "$0")/lib.sh"
-DB=$T/a.db
+DB=$(testdb a) || exit 1
 export SHISHI_TODAY=2026-06-30
 
-rm -f "$DB"*
 "$S" init --db "$DB" > /dev/null || { echo "not ok - init"; exit 1; }
 "$S" plan show --db "$DB" --json > "$T/plan.json"
 TID=$(python3 -c "

@@ -2,9 +2,9 @@
 # figures.sh - issue 9's figures on the default plan, through the CLI:
 # a unit's own report is its whole figure (never added to its children's),
 # a rate is a level judged at its date, and a place with no share has no
-# task there.
+# task there. On either backend (tests/run-all.sh, PG_SUITES).
 . "$(dirname "$0")/lib.sh"
-DB=$T/f.db
+DB=$(testdb f) || exit 1
 export SHISHI_TODAY=2026-12-31
 # target ORG FIELD: a field of target $TGT in `status --org ORG --json`
 field() {
@@ -18,7 +18,6 @@ for k in '$1'.split('.'):
 print(json.dumps(v))"
 }
 
-rm -f "$DB"*
 "$S" init --db "$DB" > /dev/null || { echo "not ok - init"; exit 1; }
 
 # 1. Counties of 6501 report 40,450 in all; 6501 reports 50,000 itself.

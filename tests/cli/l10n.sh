@@ -3,14 +3,13 @@
 # first set of LC_ALL, LC_MESSAGES and LANG; Chinese for zh*, Uyghur for
 # ug*, English otherwise. The message is the same refusal in each (its
 # flags named, as the CLI's voice does), the exit code and the field too.
-set -u
-S=${SHISHI:-build/shishi}
-T=${SHISHI_TMP:-$(mktemp -d)}
-DB=$T/l10n.db
+# On either backend (tests/run-all.sh, PG_SUITES).
+. "$(dirname "$0")/lib.sh"
+DB=$(testdb l10n) || exit 1
 export SHISHI_TODAY=2026-11-29
-fails=0
-ok() { echo "ok - $*"; }
-no() { echo "not ok - $*"; fails=$((fails + 1)); }
+# the commands below are split from strings: no pathname expansion of
+# their words (a PostgreSQL URL holds a ?)
+set -f
 # says WANT-EXIT TEXT DESCRIPTION -- env assignments... -- command...
 says() {
     want=$1; text=$2; what=$3; shift 4
@@ -24,7 +23,6 @@ says() {
     else no "$what: stderr lacks '$text'"; cat "$T/err"; fi
 }
 
-rm -f "$DB"*
 "$S" init --db "$DB" > /dev/null || { echo "not ok - init"; exit 1; }
 "$S" report add --db "$DB" --target 47 --org 650102 --date 2026-11-01 --value 10 > /dev/null 2>&1 ||
     { echo "not ok - a first report"; exit 1; }
@@ -44,6 +42,5 @@ says 1 "3 低于截至 2026-11-01 已审核的 10；累计值只增不减（如�
     "a lower value, in Chinese, names --correction and --note" -- LANG=zh_CN.UTF-8 -- "$S" $low
 says 3 "没有代码为“999999”的区划" "an unknown org unit: exit 3, in Chinese" -- LANG=zh_CN.UTF-8 -- \
     "$S" report add --db "$DB" --target 47 --org 999999 --date 2026-11-05 --value 30
-n=$(python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute('SELECT count(*) FROM report').fetchone()[0])")
-[ "$n" = 1 ] && ok "nothing refused was stored" || no "reports: $n, wanted 1"
-[ "$fails" -eq 0 ]
+same "nothing refused was stored" "$(sql "SELECT count(*) FROM report")" 1
+finish l10n

@@ -21,12 +21,33 @@
 #   lines                         the number of lines in $T/out
 #   sql QUERY                     the first column of QUERY's first row
 #                                 in the database $DB (python's sqlite3;
-#                                 psql when $DB is a postgresql:// URL)
+#                                 psql when $DB is a postgresql:// URL),
+#                                 an empty line for none or NULL
+#   sqldo SQL                     run SQL (statements separated by ;) on
+#                                 $DB, as someone with the database but
+#                                 not shishi would: the sqlite3 shell, or
+#                                 psql (all in one transaction there)
+#   droptrigger NAME TABLE        the statement that drops trigger NAME of
+#                                 TABLE on the backend under test
 #   testdb NAME                   a database for --db: the file $T/NAME.db,
 #                                 or with SHISHI_TEST_BACKEND=pg the URL of
 #                                 a fresh database on the test cluster
 #                                 (tests/pg/newdb.sh; tests/run-all.sh,
 #                                 PG_SUITES): DB=$(testdb NAME) || exit 1
+#   SHISHI_AUDIT_KEY              with SHISHI_TEST_BACKEND=pg, exported as
+#                                 $T/pg.key: a PostgreSQL database has no
+#                                 file beside it for its audit key, so the
+#                                 script's databases share this one
+#   jsonfield COLUMN KEY          the SQL that reads KEY of the JSON text in
+#                                 COLUMN, as text, on the backend under
+#                                 test (json_extract; ->> on PostgreSQL):
+#                                 a JSON true reads 1 on SQLite, true there
+#   pg                            true when SHISHI_TEST_BACKEND is pg
+#   nodb                          a --db naming a database that does not
+#                                 exist: the file $T/none.db (not made), or
+#                                 a database the test cluster lacks; shishi
+#                                 says so with exit 3 on SQLite, 4 (cannot
+#                                 connect) on PostgreSQL
 #   finish [NAME]                 "# NAME: N failed"; its status is the
 #                                 script's: 0 when nothing failed
 set -u
@@ -35,6 +56,11 @@ SHARED=${SHARED:-../shared}
 T=${SHISHI_TMP:-$(mktemp -d)}/$(basename "$0" .sh)
 rm -rf "$T" && mkdir -p "$T" || exit 1
 fails=0
+pg() { [ "${SHISHI_TEST_BACKEND:-sqlite}" = pg ]; }
+if pg; then
+    SHISHI_AUDIT_KEY=$T/pg.key
+    export SHISHI_AUDIT_KEY
+fi
 
 ok() { echo "ok - $*"; }
 no() {
@@ -107,8 +133,29 @@ sql() {
         "${SHISHI_PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
             -d "$DB" -c "$1" | head -n 1
         ;;
-    *) python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute(\"$1\").fetchone()[0])" ;;
+    *) # no row, or NULL: an empty line, as psql prints
+        python3 -c "import sqlite3, sys
+r = sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()
+print('' if r is None or r[0] is None else r[0])" "$DB" "$1" ;;
     esac
+}
+
+pgurl() { case $1 in postgresql://* | postgres://*) true ;; *) false ;; esac; }
+
+sqldo() {
+    if pgurl "$DB"; then
+        "${SHISHI_PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "$1" > /dev/null
+    else
+        sqlite3 "$DB" "$1"
+    fi
+}
+
+droptrigger() {
+    if pg; then echo "DROP TRIGGER $1 ON $2"; else echo "DROP TRIGGER $1"; fi
+}
+
+jsonfield() {
+    if pg; then echo "($1::jsonb ->> '$2')"; else echo "json_extract($1, '\$.$2')"; fi
 }
 
 testdb() {
@@ -116,6 +163,14 @@ testdb() {
         sh "$(dirname "$0")/../pg/newdb.sh" "$1"
     else
         echo "$T/$1.db"
+    fi
+}
+
+nodb() {
+    if pg; then
+        echo "${SHISHI_TEST_PG:-}" | sed 's|^\(postgres[a-z]*://[^/]*/\)[^?]*|\1no_such_database|'
+    else
+        echo "$T/none.db"
     fi
 }
 

@@ -4,22 +4,12 @@
 # audited transaction; one bad row (an unknown id, a project or org unit
 # that does not exist, a duplicate, a line break, a text without an id)
 # stores nothing and each is named with its row and column; an empty text
-# removes a translation; Chinese is not a language to translate into.
-set -u
-S=${SHISHI:-build/shishi}
-T=${SHISHI_TMP:-$(mktemp -d)}
-DB=$T/translate.db
-fails=0
-ok() { echo "ok - $*"; }
-no() { echo "not ok - $*"; fails=$((fails + 1)); }
-expect() {
-    want=$1; shift; what=$1; shift
-    "$@" > "$T/out" 2> "$T/err"; got=$?
-    if [ "$got" -eq "$want" ]; then ok "$what"; else no "$what (exit $got, wanted $want)"; cat "$T/err"; fi
-}
-q() { python3 -c "import sqlite3,sys; print(sqlite3.connect('$DB').execute(sys.argv[1]).fetchone()[0])" "$1"; }
+# removes a translation; Chinese is not a language to translate into. On
+# either backend (tests/run-all.sh, PG_SUITES).
+. "$(dirname "$0")/lib.sh"
+DB=$(testdb translate) || exit 1
+q() { sql "$1"; }
 
-rm -f "$DB"*
 expect 0 "init" "$S" init --db "$DB"
 expect 0 "the template" "$S" plan translate --db "$DB" --lang en --template
 head -n 1 "$T/out" | grep -q '^id,text,中文' && ok "the template's header" || no "template header: $(head -n 1 "$T/out")"
@@ -85,9 +75,7 @@ expect 1 "Chinese is the content's own language" "$S" plan translate --db "$DB" 
 grep -q -- "--lang: 'zh' is not a language content is translated into" "$T/err" && ok "says so" || no "zh: $(cat "$T/err")"
 expect 2 "--lang is needed" "$S" plan translate --db "$DB" "$T/ug.csv"
 expect 0 "audit verify" "$S" audit verify --db "$DB"
-python3 -c "
-import sqlite3; c = sqlite3.connect('$DB')
-c.execute('DROP TRIGGER audit_translation_upd'); c.execute(\"UPDATE translation SET text = 'Forged' WHERE ref = '1'\"); c.commit()"
+sqldo "$(droptrigger audit_translation_upd translation); UPDATE translation SET text = 'Forged' WHERE ref = '1'"
 expect 1 "a translation changed behind shishi's back is found" "$S" audit verify --db "$DB"
 grep -q 'translation' "$T/out" "$T/err" && ok "verify names the table" || no "verify: $(cat "$T/out" "$T/err")"
-[ "$fails" -eq 0 ]
+finish translate

@@ -516,7 +516,7 @@ static void hold_take(struct fixture *f, struct hold *h)
         assert_int_equal(sqlite3_exec(h->lite, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
         return;
     }
-    assert_non_null(h->pg = pgfresh_conn(f->db.path));
+    assert_non_null(h->pg = pgtest_connect(f->db.path));
     snprintf(sql, sizeof sql, "SELECT pg_advisory_lock(%lld)", (long long)STORE_PG_WRITERS_LOCK);
     r = PQexec(h->pg, sql);
     assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);

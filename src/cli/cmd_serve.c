@@ -156,6 +156,15 @@ int cmd_serve(int argc, char **argv)
      * answering while sign-ins queue */
     ss_auth_set_hash_slots((unsigned)(threads / 2));
 
+    /* SIGINT and SIGTERM blocked before any thread starts (ss_web_new
+     * starts the refresher, the lanes and the listener): every thread
+     * inherits the mask, so the signal waits for sigwait below instead of
+     * killing the process in whichever thread it lands on */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
     ss_err_clear(&err);
     /* the migration step runs here, once, before any thread opens the
      * database: the connections the server opens then find it current */
@@ -165,11 +174,6 @@ int cmd_serve(int argc, char **argv)
                          &err)))
         return cli_fail("serve", &err);
 
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
     if ((rc = ss_http_start_gated(listen, (unsigned)threads, &lim, ss_web_handle,
                                   ss_web_upload_gate, web, &srv, &err))) {
         ss_web_free(web);

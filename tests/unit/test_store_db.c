@@ -1,8 +1,8 @@
 /*
  * test_store_db.c - the statement layer (store/store_db.h) on both
  * backends: the same statements, the same answers. On PostgreSQL only
- * when $SHISHI_TEST_PG names a server (make check starts one); each run
- * uses a schema of its own there.
+ * when $SHISHI_TEST_PG names a server (make check starts one; pgtest.h
+ * gives a fresh database), in a schema of the test's own.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +16,7 @@
 #include "base/date.h"
 #include "base/util.h"
 #include "store/store_int.h"
+#include "pgtest.h"
 
 #include <cmocka.h>
 
@@ -28,11 +29,11 @@ struct conn {
 static struct conn *conn_open(int pg)
 {
     struct conn *c = calloc(1, sizeof *c);
-    const char *url = getenv("SHISHI_TEST_PG");
-
     assert_non_null(c);
     if (pg) {
+        const char *url = ss_test_pg_db(); /* a fresh database of the test cluster */
         char sql[128];
+        assert_non_null(url);
         c->st.pg = PQconnectdb(url);
         assert_int_equal(PQstatus(c->st.pg), CONNECTION_OK);
         snprintf(sql, sizeof sql, "CREATE SCHEMA t%d; SET search_path = t%d", (int)getpid(),

@@ -6,7 +6,9 @@
 #                 the fuzz corpora's replays included), on SQLite and on a
 #                 throwaway PostgreSQL cluster
 #   make check-ha the failover test: a primary, its synchronous standby,
-#                 the primary killed, the standby promoted (tests/pg/ha.test.sh)
+#                 the primary killed, the standby promoted (tests/pg/ha.test.sh;
+#                 shishi serve through it, failover.test.sh; serve --db-replica,
+#                 replica.test.sh)
 #   make lint     the checks beyond the compilers' (scripts/lint.sh)
 #   make fuzz     libFuzzer on every parser of outside input (fuzz/)
 #   make bench    national-scale and HTTP benchmarks (figures go in README.md)
@@ -103,7 +105,11 @@ check: deps
 # longer than the rest and more than a minute on a busy machine: its own
 # target, which .ci/run runs after make check
 check-ha: deps
-	@sh tests/pg/ha.test.sh
+	@$(MAKE) --no-print-directory all build/asan/shishi
+	@rc=0; for t in ha failover replica; do \
+	    echo "== tests/pg/$$t.test.sh"; \
+	    SHISHI=$(CURDIR)/build/asan/shishi sh tests/pg/$$t.test.sh || rc=1; \
+	done; exit $$rc
 
 unit: $(TESTBIN)
 	@for t in $(TESTBIN); do echo "== $$t"; $$t || exit 1; done

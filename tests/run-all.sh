@@ -9,7 +9,7 @@
 #      fixtures make PostgreSQL databases with tests/unit/pgtest.h
 #   2. script tests: every tests/<tier>/*.sh (but lib.sh, the harness they
 #      source, and tests/pg's helpers: there only *.test.sh are tests, and
-#      ha.test.sh is make check-ha's), run with SHISHI pointing at the
+#      ha.test.sh, failover.test.sh and replica.test.sh are make check-ha's), run with SHISHI pointing at the
 #      sanitizer build of the binary and SHARED at ../shared: the CLI, the
 #      extraction score, the fuzz corpora's replays, lint, the cluster
 #   3. node tests (API and browser): every tests/<tier>/*.test.mjs
@@ -88,7 +88,7 @@ done
 for t in tests/*/*.sh; do
     case $t in
     */lib.sh) continue ;;             # the harness the scripts source
-    tests/pg/ha.test.sh) continue ;;  # make check-ha
+    tests/pg/ha.test.sh | tests/pg/failover.test.sh | tests/pg/replica.test.sh) continue ;; # make check-ha
     tests/pg/*.test.sh) ;;
     tests/pg/*) continue ;;           # the cluster's helpers
     esac

@@ -260,17 +260,17 @@ static void pg_no_notice(void *arg, const char *message)
 
 /* Connect: the URL as given, and the session's settings as connection
  * parameters, so that a reconnection (store_db.c, after a failover) gets
- * them again: UTF-8, and read-only transactions for a read-only store. */
-static int pg_open(struct ss_store *st, const char *url, int flags, struct ss_err *err)
+ * them again: UTF-8, durable commits, and how long a writer waits. */
+static int pg_open(struct ss_store *st, const char *url, struct ss_err *err)
 {
     const char *keys[] = {"dbname", "client_encoding", "options", NULL};
     /* a writer waits for the writers' lock (or a row) as long as SQLite's
      * busy timeout, then fails: SS_EDB, as there */
+    /* (not default_transaction_read_only for a read-only store: libpq's
+     * target_session_attrs=read-write reads it, and would take every such
+     * connection for a standby's and refuse it) */
     const char *vals[] = {url, "UTF8",
-                          (flags & SS_STORE_READONLY)
-                              ? "-c default_transaction_read_only=on"
-                              : "-c synchronous_commit=on -c lock_timeout=" STORE_BUSY_MS_TEXT,
-                          NULL};
+                          "-c synchronous_commit=on -c lock_timeout=" STORE_BUSY_MS_TEXT, NULL};
 
     st->pg = PQconnectdbParams(keys, vals, 1);
     if (!st->pg || PQstatus(st->pg) != CONNECTION_OK) {
@@ -324,7 +324,7 @@ int ss_store_open(const char *path, int flags, struct ss_store **out, struct ss_
     st = ss_xcalloc(1, sizeof *st);
     if (ss_store_is_url(path)) {
         st->path = url_shown(path);
-        rc = pg_open(st, path, flags, err);
+        rc = pg_open(st, path, err);
     } else {
         st->path = ss_xstrdup(path);
         rc = lite_open(st, path, flags, err);

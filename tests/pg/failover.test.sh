@@ -26,7 +26,7 @@ ha() { sh "$here/ha.sh" "$@"; }
 PG_BIN=${SHISHI_PG_BIN:-/usr/lib/postgresql/15/bin}
 psql() { "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
 P=$T/primary
-S=$T/standby
+SB=$T/standby
 spid=""
 cpid=""
 cleanup() {
@@ -34,7 +34,7 @@ cleanup() {
     [ -n "$spid" ] && kill "$spid" 2> /dev/null
     sleep 0.3
     ha stop "$P"
-    ha stop "$S"
+    ha stop "$SB"
     [ -n "$made_tmp" ] && rm -rf "$made_tmp"
 }
 trap cleanup EXIT
@@ -75,10 +75,10 @@ SHISHI_PWHASH_FAST=1
 export SHISHI_TODAY SHISHI_AUDIT_KEY SHISHI_PWHASH_FAST
 must "a primary starts" ha primary "$P"
 up=$(cat "$T/out")
-must "a standby streams from it, synchronous" ha standby "$P" "$S"
+must "a standby streams from it, synchronous" ha standby "$P" "$SB"
 us=$(cat "$T/out")
 must "a database for shishi" psql -d "$up" -c "CREATE DATABASE shishi"
-db=$(ha url shishi "$P" "$S")
+db=$(ha url shishi "$P" "$SB")
 must "shishi init on the multi-host URL" "$S" init --db "$db"
 T1=$("$S" status --db "$db" --json | node -e '
   let s = ""; process.stdin.on("data", (d) => s += d).on("end", () =>
@@ -102,7 +102,7 @@ cpid=$!
 wait_acks 30 120
 must "the primary killed mid-stream (kill -9, every process)" ha kill "$P"
 before=$(acks)
-must "the standby promoted" ha promote "$S"
+must "the standby promoted" ha promote "$SB"
 wait_acks $((before + 20)) 120
 ok "approvals acknowledged again after the promotion ($before before, $(acks) now)"
 : > "$T/stop"
@@ -110,13 +110,13 @@ wait "$cpid"
 cpid=""
 sed -n 's/^ack //p' "$T/acks" | LC_ALL=C sort > "$T/acked"
 n=$(wc -l < "$T/acked" | tr -d ' ')
-psql -d "$(ha url shishi "$S")" -c "SELECT id FROM report WHERE status = 'approved'" |
+psql -d "$(ha url shishi "$SB")" -c "SELECT id FROM report WHERE status = 'approved'" |
     LC_ALL=C sort > "$T/present"
 missing=$(LC_ALL=C comm -23 "$T/acked" "$T/present" | wc -l | tr -d ' ')
 same "every acknowledged approval is on the new primary" "$missing" 0
 [ "$missing" = 0 ] || LC_ALL=C comm -23 "$T/acked" "$T/present" | head -n 20
 # the server's figures follow the new primary: the last approved value stands
-last=$(psql -d "$(ha url shishi "$S")" -c \
+last=$(psql -d "$(ha url shishi "$SB")" -c \
     "SELECT value FROM report WHERE status = 'approved' AND target_id = $T1 ORDER BY as_of DESC LIMIT 1")
 shown=$(curl -s "http://127.0.0.1:$port/api/v1/orgs/650102" | node -e '
   let s = ""; process.stdin.on("data", (d) => s += d).on("end", () =>

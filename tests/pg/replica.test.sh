@@ -59,12 +59,27 @@ done
 ok "serve listens with a replica"
 node - "http://127.0.0.1:$port" > "$T/run.out" 2> "$T/run.err" <<'JS'
 const base = process.argv[2];
-const j = async (p, o = {}) => { const r = await fetch(base + p, o); return { status: r.status, headers: r.headers, json: await r.json().catch(() => null) }; };
+const http = await import('node:http');
+const j = (p, { method = 'GET', headers = {}, body } = {}) => new Promise((resolve, reject) => {
+  const req = http.request(base + p, { method, headers, agent: false }, (res) => {
+    const chunks = [];
+    res.on('data', (c) => chunks.push(c));
+    res.on('end', () => {
+      let json = null;
+      try { json = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch {}
+      resolve({ status: res.statusCode, headers: res.headers, json });
+    });
+  });
+  req.on('error', reject);
+  if (body !== undefined) req.write(body);
+  req.end();
+});
 const signIn = async (user) => {
-  const r = await fetch(base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+  const r = await j('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ user, password: 'a long password' }) });
-  const c = r.headers.get('set-cookie').split(';')[0]; const b = await r.json();
-  return (p, obj) => j(p, { method: 'POST', headers: { Cookie: c, 'X-CSRF-Token': b.csrf, 'Content-Type': 'application/json' },
+  if (r.status !== 200) throw new Error('sign-in of ' + user + ': ' + r.status);
+  const c = (r.headers['set-cookie'] || []).find((x) => x.startsWith('ss_session=')).split(';')[0];
+  return (p, obj) => j(p, { method: 'POST', headers: { Cookie: c, 'X-CSRF-Token': r.json.csrf, 'Content-Type': 'application/json' },
                              body: obj === undefined ? undefined : JSON.stringify(obj) });
 };
 const plan = (await j('/api/v1/plan')).json;

@@ -166,15 +166,118 @@ int ss_cell_own_at(const struct cell *c, int32_t d, double *a, double *b)
     return 1;
 }
 
-static struct cell *cell_at(struct ss_engine *e, size_t t, long org)
+/* ---- a target's cells: the table by org (see struct cells) ---- */
+
+static uint32_t slot_hash(long org, uint32_t nslots)
 {
-    if (!e->cells[t]) {
-        size_t n = e->norgs ? e->norgs : 1;
-        e->cells[t] = track(e, ss_xcalloc(n, sizeof(struct cell)), n * sizeof(struct cell));
-        for (size_t i = 0; i < e->norgs; i++)
-            e->cells[t][i].planned = e->cells[t][i].plan_eff = NAN;
+    /* an odd multiplier is a bijection mod 2^k: consecutive indexes never
+     * collide, and a subtree's units spread over the table */
+    return ((uint32_t)org * 2654435769u) & (nslots - 1);
+}
+
+const struct cell *ss_cell_find(const struct ss_engine *e, size_t t, long org)
+{
+    const struct cells *cs = &e->cells[t];
+    uint32_t i, mask = cs->nslots - 1;
+
+    if (!cs->n || org < 0)
+        return NULL;
+    for (i = slot_hash(org, cs->nslots); cs->slots[i].org >= 0; i = (i + 1) & mask)
+        if (cs->slots[i].org == org)
+            return &cs->v[cs->slots[i].cell];
+    return NULL;
+}
+
+static struct cell *cell_find(struct ss_engine *e, size_t t, long org)
+{
+    return (struct cell *)ss_cell_find(e, t, org);
+}
+
+/* Enter cell k of cs in its slots. */
+static void slot_put(struct cells *cs, uint32_t k)
+{
+    uint32_t i, mask = cs->nslots - 1;
+
+    for (i = slot_hash(cs->v[k].org, cs->nslots); cs->slots[i].org >= 0; i = (i + 1) & mask)
+        ;
+    cs->slots[i].org = cs->v[k].org;
+    cs->slots[i].cell = k;
+}
+
+/* Rebuild the slots of cs for its n cells, in nslots slots. */
+static void cells_rehash(struct ss_engine *e, struct cells *cs, uint32_t nslots)
+{
+    uint32_t i, k;
+
+    if (nslots != cs->nslots) {
+        free(cs->slots);
+        cs->slots = ss_xmalloc(nslots * sizeof *cs->slots);
+        if (nslots > cs->nslots)
+            e->bytes += (nslots - cs->nslots) * sizeof *cs->slots;
+        cs->nslots = nslots;
     }
-    return &e->cells[t][org];
+    for (i = 0; i < nslots; i++)
+        cs->slots[i].org = -1;
+    for (k = 0; k < cs->n; k++)
+        slot_put(cs, k);
+}
+
+/* A new empty cell for org, which has none yet. */
+static void cell_add(struct ss_engine *e, size_t t, long org)
+{
+    struct cells *cs = &e->cells[t];
+    struct cell *c;
+
+    if (cs->n == cs->cap) {
+        uint32_t cap = cs->cap ? cs->cap * 2 : 16;
+        cs->v = ss_xrealloc(cs->v, cap * sizeof *cs->v);
+        e->bytes += (cap - cs->cap) * sizeof *cs->v;
+        cs->cap = cap;
+    }
+    c = &cs->v[cs->n++];
+    memset(c, 0, sizeof *c);
+    c->org = (int32_t)org;
+    c->planned = NAN;
+    /* made after plan_rollup (a report, or an ancestor's): nothing planned
+     * at or below it, so what plan_rollup gives a unit without a cell */
+    c->plan_eff = ss_cell_plan_without(e, t, org);
+    if ((uint64_t)cs->n * 2 > cs->nslots)
+        cells_rehash(e, cs, cs->nslots ? cs->nslots * 2 : 32);
+    else
+        slot_put(cs, cs->n - 1);
+}
+
+/*
+ * Target t's cell of org, made (with every ancestor's that is missing)
+ * if it has none. The pointer holds until the next cell is made.
+ */
+static struct cell *cell_make(struct ss_engine *e, size_t t, long org)
+{
+    struct cell *c = cell_find(e, t, org);
+
+    if (c)
+        return c;
+    /* an ancestor with a cell has every ancestor of its own with one */
+    for (long a = org; a >= 0 && !cell_find(e, t, a); a = e->parent[a])
+        cell_add(e, t, a);
+    return cell_find(e, t, org);
+}
+
+/* Target t's cells, deepest units first (so children before their
+ * parents): their indexes in cs->v, which the caller frees. */
+static uint32_t *cells_deepest_first(const struct ss_engine *e, const struct cells *cs)
+{
+    size_t *at = ss_xcalloc((size_t)e->max_depth + 2, sizeof *at);
+    uint32_t *order = ss_xmalloc((cs->n + 1) * sizeof *order), k;
+
+    for (k = 0; k < cs->n; k++)
+        at[e->max_depth - e->depth[cs->v[k].org] + 1]++;
+    for (int32_t d = 1; d <= e->max_depth + 1; d++)
+        at[d] += at[d - 1];
+    for (k = 0; k < cs->n; k++)
+        order[at[e->max_depth - e->depth[cs->v[k].org]]++] = k;
+    free(at);
+    return order;
 }
 
 static void cell_ensure_sub(struct ss_engine *e, struct cell *c, int ratio)
@@ -300,7 +403,7 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
         d = 0;
     if (d >= e->ndays)
         d = e->ndays - 1;
-    c = cell_at(e, (size_t)t, org);
+    c = cell_make(e, (size_t)t, org); /* and its ancestors': none is made below */
     old_first = c->npts ? c->pts[0].day : -1;
 
     lo = 0;
@@ -359,7 +462,7 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
         return 0;
 
     for (long anc = e->parent[org]; anc >= 0; anc = e->parent[anc]) {
-        struct cell *ac = cell_at(e, (size_t)t, anc);
+        struct cell *ac = cell_find(e, (size_t)t, anc);
         size_t i, kept = 0;
         double ka = 0, kb = 0;
         int32_t kn = 0, first = ac->npts ? ac->pts[0].day : INT32_MAX;
@@ -399,7 +502,7 @@ static int assign_cb(void *ctx, const struct ss_assignment_row *a)
     long t = target_index(e, a->target_id), org = ss_engine_org_by_id(e, a->org_id);
 
     if (t >= 0 && org >= 0)
-        cell_at(e, (size_t)t, org)->planned = a->value;
+        cell_make(e, (size_t)t, org)->planned = a->value;
     return 0;
 }
 
@@ -444,7 +547,8 @@ static void build_tree(struct ss_engine *e)
 
     /* deepest first: counting sort by depth */
     {
-        int32_t *depth = ss_xcalloc(n + 1, sizeof *depth), maxd = 0;
+        int32_t *depth = track(e, ss_xcalloc(n + 1, sizeof *depth), (n + 1) * sizeof *depth);
+        int32_t maxd = 0;
         size_t *at;
 
         for (i = 0; i < n; i++) {
@@ -462,7 +566,8 @@ static void build_tree(struct ss_engine *e)
         for (i = 0; i < n; i++)
             e->by_depth[at[maxd - depth[i]]++] = (long)i;
         free(at);
-        free(depth);
+        e->depth = depth;
+        e->max_depth = maxd;
     }
 }
 
@@ -489,7 +594,7 @@ static void build_targets(struct ss_engine *e)
         e->tidx_sorted[i] = (size_t)pairs[2 * i + 1];
     }
     free(pairs);
-    e->cells = track(e, ss_xcalloc(n + 1, sizeof(struct cell *)), (n + 1) * sizeof(struct cell *));
+    e->cells = track(e, ss_xcalloc(n + 1, sizeof(struct cells)), (n + 1) * sizeof(struct cells));
     e->nassigned = track(e, ss_xcalloc(n + 1, sizeof(int32_t)), (n + 1) * sizeof(int32_t));
     e->scratch = track(e, ss_xmalloc(((size_t)e->ndays + 2) * sizeof(struct delta)),
                        ((size_t)e->ndays + 2) * sizeof(struct delta));
@@ -512,20 +617,21 @@ static void plan_rollup(struct ss_engine *e)
     for (size_t t = 0; t < e->plan->ntargets; t++) {
         const struct ss_target *tg = &e->plan->targets[t];
         int additive = !ss_kind_is_ratio(tg->kind) && tg->kind != SS_KIND_MILESTONE;
-        struct cell *cs = e->cells[t];
-        size_t k;
+        struct cells *cs = &e->cells[t];
+        uint32_t *order, k;
 
         e->nassigned[t] = 0;
-        if (!cs)
+        if (!cs->n)
             continue;
-        for (k = 0; k < e->norgs; k++) {
-            cs[k].expect_n = 0;
-            cs[k].plan_eff = NAN;
-            e->nassigned[t] += !isnan(cs[k].planned);
+        for (k = 0; k < cs->n; k++) {
+            cs->v[k].expect_n = 0;
+            cs->v[k].plan_eff = NAN;
+            e->nassigned[t] += !isnan(cs->v[k].planned);
         }
-        for (k = 0; k < e->norgs; k++) { /* bottom-up */
-            long o = e->by_depth[k], p = e->parent[o];
-            struct cell *c = &cs[o];
+        order = cells_deepest_first(e, cs);
+        for (k = 0; k < cs->n; k++) { /* bottom-up */
+            struct cell *c = &cs->v[order[k]], *pc;
+            long o = c->org, p = e->parent[o];
 
             if (!isnan(c->planned)) {
                 c->plan_eff = c->planned;
@@ -534,38 +640,89 @@ static void plan_rollup(struct ss_engine *e)
             } else if (o == e->top && additive) {
                 c->plan_eff = tg->value;
             }
-            if (p >= 0) {
-                cs[p].expect_n += c->expect_n;
-                if (additive && !isnan(c->plan_eff) && isnan(cs[p].planned) && p != e->top)
-                    cs[p].plan_eff = (isnan(cs[p].plan_eff) ? 0 : cs[p].plan_eff) + c->plan_eff;
+            if (p >= 0 && (pc = cell_find(e, t, p))) { /* it has one: see struct cells */
+                pc->expect_n += c->expect_n;
+                if (additive && !isnan(c->plan_eff) && isnan(pc->planned) && p != e->top)
+                    pc->plan_eff = (isnan(pc->plan_eff) ? 0 : pc->plan_eff) + c->plan_eff;
             }
         }
-        if (additive)
-            continue;
-        for (k = e->norgs; k-- > 0;) { /* top-down: a share holds below */
-            long o = e->by_depth[k], p = e->parent[o];
-            if (isnan(cs[o].planned) && p >= 0)
-                cs[o].plan_eff = cs[p].plan_eff;
+        if (!additive) {
+            for (k = cs->n; k-- > 0;) { /* top-down: a share holds below */
+                struct cell *c = &cs->v[order[k]], *pc;
+                long p = e->parent[c->org];
+                if (isnan(c->planned) && p >= 0 && (pc = cell_find(e, t, p)))
+                    c->plan_eff = pc->plan_eff;
+            }
+            for (k = 0; k < cs->n; k++) {
+                struct cell *c = &cs->v[k];
+                if (isnan(c->plan_eff) && (c->org == e->top || c->expect_n || !e->nassigned[t]))
+                    c->plan_eff = tg->value;
+            }
         }
-        for (k = 0; k < e->norgs; k++)
-            if (isnan(cs[k].plan_eff) && ((long)k == e->top || cs[k].expect_n || !e->nassigned[t]))
-                cs[k].plan_eff = tg->value;
+        free(order);
     }
+}
+
+double ss_cell_plan_without(const struct ss_engine *e, size_t t, long org)
+{
+    const struct ss_target *tg = &e->plan->targets[t];
+    int additive = !ss_kind_is_ratio(tg->kind) && tg->kind != SS_KIND_MILESTONE;
+
+    /* no share here or below, so no expected reporter: counts have no plan
+     * (but the top's whole target); a level holds the nearest share above */
+    if (!additive && e->nassigned[t])
+        for (long a = org >= 0 ? e->parent[org] : -1; a >= 0; a = e->parent[a]) {
+            const struct cell *c = ss_cell_find(e, t, a);
+            if (c && !isnan(c->planned))
+                return c->planned;
+        }
+    return org == e->top || (!additive && !e->nassigned[t]) ? tg->value : NAN;
+}
+
+/* After the shares changed: drop the cells of units left with nothing at
+ * or below them (a share gone), so that every cell has data (struct cells). */
+static void cells_prune(struct ss_engine *e, size_t t)
+{
+    struct cells *cs = &e->cells[t];
+    uint32_t *order = cells_deepest_first(e, cs), k, n = 0;
+    char *keep = ss_xcalloc(cs->n + 1, 1);
+
+    for (k = 0; k < cs->n; k++) {
+        const struct cell *c = &cs->v[order[k]], *pc;
+        long p = e->parent[c->org];
+
+        keep[order[k]] |= !isnan(c->planned) || c->npts || c->sub_a;
+        if (keep[order[k]] && p >= 0 && (pc = ss_cell_find(e, t, p)))
+            keep[pc - cs->v] = 1;
+    }
+    for (k = 0; k < cs->n; k++) {
+        if (keep[k])
+            cs->v[n++] = cs->v[k];
+        else
+            cell_free(&cs->v[k]);
+    }
+    if (n != cs->n) {
+        cs->n = n;
+        cells_rehash(e, cs, cs->nslots);
+    }
+    free(keep);
+    free(order);
 }
 
 static void engine_clear(struct ss_engine *e)
 {
-    size_t t, o;
+    size_t t;
+    uint32_t k;
 
     if (e->cells && e->plan)
         for (t = 0; t < e->plan->ntargets; t++) {
-            if (!e->cells[t])
-                continue;
-            for (o = 0; o < e->norgs; o++)
-                cell_free(&e->cells[t][o]);
-            free(e->cells[t]);
+            for (k = 0; k < e->cells[t].n; k++)
+                cell_free(&e->cells[t].v[k]);
+            free(e->cells[t].v);
+            free(e->cells[t].slots);
         }
     free(e->cells);
+    free(e->depth);
     free(e->tid_sorted);
     free(e->tidx_sorted);
     free(e->parent);
@@ -588,23 +745,26 @@ static void engine_clear(struct ss_engine *e)
  */
 static void finish_bulk(struct ss_engine *e)
 {
-    size_t t, k;
+    size_t t;
+    uint32_t k;
 
     for (t = 0; t < e->plan->ntargets; t++) {
         int ratio = ss_kind_is_ratio(e->plan->targets[t].kind);
+        struct cells *cs = &e->cells[t];
+        uint32_t *order;
 
-        if (!e->cells[t])
+        if (!cs->n)
             continue;
-        for (k = 0; k < e->norgs; k++) {
-            long o = e->by_depth[k], p = e->parent[o];
-            struct cell *c = &e->cells[t][o], *pc;
+        order = cells_deepest_first(e, cs);
+        for (k = 0; k < cs->n; k++) {
+            struct cell *c = &cs->v[order[k]], *pc;
+            long p = e->parent[c->org];
             int32_t first = c->npts ? c->pts[0].day : e->ndays, d;
             double sa = 0, sb = 0;
             int32_t sn = 0;
             size_t w, nw = ((size_t)e->ndays + 63) / 64;
 
-            if (p >= 0 && (c->npts || c->sub_a)) {
-                pc = cell_at(e, t, p);
+            if (p >= 0 && (c->npts || c->sub_a) && (pc = cell_find(e, t, p))) {
                 cell_ensure_sub(e, pc, ratio);
                 for (d = 0; c->sub_a && d < first; d++) {
                     pc->sub_a[d] += c->sub_a[d];
@@ -635,6 +795,7 @@ static void finish_bulk(struct ss_engine *e)
             if (c->sub_n)
                 fen_build_n(c->sub_n, e->ndays);
         }
+        free(order);
     }
 }
 
@@ -681,7 +842,7 @@ static int snapshot_cb(void *ctx, int64_t target_id, const void *blob, size_t le
         org = ss_engine_org_by_id(e, org_id);
         if (org < 0 || npts == 0 || (len - off) / sizeof(struct point) < npts)
             return SS_EINVAL;
-        c = cell_at(e, (size_t)t, org);
+        c = cell_make(e, (size_t)t, org);
         if (c->npts)
             return SS_EINVAL;
         c->pts = ss_xmalloc(npts * sizeof *c->pts);
@@ -705,22 +866,21 @@ static void snapshot_save(struct ss_engine *e, struct ss_store *st, const char *
     size_t *lens = ss_xcalloc(nt + 1, sizeof *lens);
 
     for (t = 0; t < nt; t++) {
+        const struct cells *cs = &e->cells[t];
         size_t len = 0, off = 0;
         unsigned char *b;
-        if (!e->cells[t])
-            continue;
-        for (o = 0; o < e->norgs; o++)
-            if (e->cells[t][o].npts)
-                len += 16 + e->cells[t][o].npts * sizeof(struct point);
+        for (o = 0; o < cs->n; o++)
+            if (cs->v[o].npts)
+                len += 16 + cs->v[o].npts * sizeof(struct point);
         if (!len)
             continue;
         b = ss_xmalloc(len);
-        for (o = 0; o < e->norgs; o++) {
-            const struct cell *c = &e->cells[t][o];
+        for (o = 0; o < cs->n; o++) {
+            const struct cell *c = &cs->v[o];
             uint32_t zero = 0;
             if (!c->npts)
                 continue;
-            memcpy(b + off, &e->orgs[o].id, 8);
+            memcpy(b + off, &e->orgs[c->org].id, 8);
             memcpy(b + off + 8, &c->npts, 4);
             memcpy(b + off + 12, &zero, 4);
             memcpy(b + off + 16, c->pts, c->npts * sizeof(struct point));
@@ -924,12 +1084,14 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
         e->texts_version = c.texts;
     }
     if (assignments != e->assignment_version) {
-        size_t t, o;
+        size_t t;
         for (t = 0; t < e->plan->ntargets; t++)
-            for (o = 0; e->cells[t] && o < e->norgs; o++)
-                e->cells[t][o].planned = NAN;
+            for (uint32_t k = 0; k < e->cells[t].n; k++)
+                e->cells[t].v[k].planned = NAN;
         if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
             return rc;
+        for (t = 0; t < e->plan->ntargets; t++)
+            cells_prune(e, t);
         plan_rollup(e);
         e->assignment_version = assignments;
     }

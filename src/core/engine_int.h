@@ -50,6 +50,32 @@ struct cell {
     double plan_eff;  /* what is planned here: see plan_rollup() in engine.c */
     int32_t expect_n; /* units in the subtree that hold a share and have no
                          share below them: those that should report */
+    int32_t org;      /* the org unit's index */
+};
+
+/* A slot of a target's cell table: an org index and its cell, org -1 when
+ * the slot is empty. */
+struct slot {
+    int32_t org;
+    uint32_t cell;
+};
+
+/*
+ * One target's cells, sparse: a unit has a cell when it holds a share of
+ * the target, has reported on it, or is an ancestor of such a unit (so a
+ * cell's parent always has one, and a unit without a cell has nothing at
+ * or below it: no share, no report, no figure). `v` holds them in the
+ * order they were made; `slots` finds one by org index (open addressing,
+ * linear probing, nslots a power of two at least twice n). A unit gets
+ * its cell with its ancestors' at once (cell_make in engine.c), so no
+ * cell is made while a pointer to another is held across a loop up the
+ * tree; making one may move every cell of the target.
+ */
+struct cells {
+    struct cell *v;
+    uint32_t n, cap;
+    struct slot *slots;
+    uint32_t nslots;
 };
 
 struct ss_engine {
@@ -66,8 +92,11 @@ struct ss_engine {
     int64_t max_org_id;
     long top; /* the plan's top org unit, or -1 */
 
-    /* targets: cells[t] is NULL until target t has data */
-    struct cell **cells;
+    int32_t *depth; /* per org: 0 at a root */
+    int32_t max_depth;
+
+    /* targets: cells[t] holds target t's cells (see struct cells) */
+    struct cells *cells;
     int64_t *tid_sorted; /* target ids sorted, with tidx_sorted their indexes */
     size_t *tidx_sorted;
 
@@ -85,6 +114,11 @@ struct ss_engine {
     size_t bytes;
 };
 
+/* Target t's cell of org unit `org`, or NULL when the unit has none. */
+const struct cell *ss_cell_find(const struct ss_engine *e, size_t t, long org);
+/* What is planned at a unit without a cell of target t (plan_rollup's rule
+ * for a unit with nothing at or below it). */
+double ss_cell_plan_without(const struct ss_engine *e, size_t t, long org);
 /* Value of a cell's own reports as of day index d (0 when none). */
 int ss_cell_own_at(const struct cell *c, int32_t d, double *a, double *b);
 /* Prefix sums of a Fenwick tree of n days over [0, d]. */

@@ -151,8 +151,8 @@ static double planned_at(const struct ss_engine *e, size_t ti, const struct cell
     const struct ss_target *t = &e->plan->targets[ti];
     int additive = !ss_kind_is_ratio(t->kind) && t->kind != SS_KIND_MILESTONE;
 
-    if (c && e->nassigned[ti])
-        return c->plan_eff;
+    if (e->nassigned[ti])
+        return c ? c->plan_eff : ss_cell_plan_without(e, ti, org);
     /* not broken down: the whole target at the top; levels hold everywhere */
     return org == e->top || !additive ? t->value : NAN;
 }
@@ -181,7 +181,7 @@ void ss_engine_figure(const struct ss_engine *e, size_t ti, long org, int32_t da
                       struct ss_figure *f)
 {
     const struct ss_target *t = &e->plan->targets[ti];
-    const struct cell *c = e->cells[ti] && org >= 0 ? &e->cells[ti][org] : NULL;
+    const struct cell *c = ss_cell_find(e, ti, org);
     int32_t d = day - e->plan->start;
     double due;
     struct sums s;

@@ -9,18 +9,20 @@
  *
  * Invariants:
  *   - for every cell, pts is sorted by day with at most one point per day;
- *   - for every org A, A's sub_* trees hold exactly the sum over A's
+ *   - for every org A, A's steps (sub) hold exactly the sum over A's
  *     children c of E_c (values, denominators, reporting units), where E_c
  *     follows c's own points from c's first own report on and c's own
- *     sub_* sum before it;
- *   - sub_days of A has a bit for every day a strict descendant reported;
+ *     children's sum before it;
+ *   - A has a step on exactly the days a strict descendant reported;
+ *   - a target's cells are the units with a share or a report and their
+ *     ancestors (struct cells in engine_int.h);
  *   - last_seq is the highest approval seq applied; every approved report
  *     with seq <= last_seq of this plan's targets has been applied once.
  *
  * Reports arrive by approval order, not by day, so a report may land
  * between two existing ones. Applying one computes how E of its own unit
  * changes, as a short list of point deltas ("from day x on, add v"), and
- * hands the list up the tree: each ancestor adds it to its sub_* trees and
+ * hands the list up the tree: each ancestor adds it to its steps and
  * passes on only the part before its own first report (E of a unit with
  * its own report no longer follows its children), closed by one
  * compensating delta at that first report. A later report of a unit that
@@ -31,9 +33,10 @@
  * A full load (millions of rows) runs in bulk mode: the rows only fill
  * the cells' own points, in storage order, so two approved rows for the
  * same day are settled by seq (the later approval wins). finish_bulk then
- * walks the org tree deepest level first, adds each unit's E as plain
- * per-day deltas into its parent's arrays, and turns every array into a
- * Fenwick tree in place: linear in the number of points and cells.
+ * walks each target's cells deepest level first, adds each unit's E as
+ * plain per-day deltas into its parent's steps, and turns every unit's
+ * steps into running sums once its children are in: linear in the number
+ * of points and steps (but for sorting each unit's few days).
  *
  * ss_engine_check (engine_check.c) walks these invariants; the sanitizer
  * build runs it after every open and every refresh that changed figures
@@ -63,83 +66,62 @@ int ss_kind_is_ratio(enum ss_kind k)
     return k == SS_KIND_RATE || k == SS_KIND_CHANGE;
 }
 
-/* ---- Fenwick trees over the days of the plan (1-based inside) ---- */
+/* ---- a unit's children's sums: steps over the days (struct step) ---- */
 
-static void fen_add(double *f, int32_t n, int32_t d, double v, int bulk)
+/* Index of c's first step with day >= d (nsub when none). */
+static uint32_t step_lower(const struct cell *c, int32_t d)
 {
-    if (bulk) {
-        f[d] += v;
-        return;
+    uint32_t lo = 0, hi = c->nsub;
+
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (c->sub[mid].day < d)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    for (int32_t i = d + 1; i <= n; i += i & -i)
-        f[i - 1] += v;
+    return lo;
 }
 
-/* Turn per-day values into a Fenwick tree in place. */
-static void fen_build(double *f, int32_t n)
+const struct step *ss_cell_sub_at(const struct cell *c, int32_t d)
 {
-    for (int32_t i = 1; i <= n; i++) {
-        int32_t j = i + (i & -i);
-        if (j <= n)
-            f[j - 1] += f[i - 1];
+    uint32_t i = d < INT32_MAX ? step_lower(c, d + 1) : c->nsub;
+
+    return i ? &c->sub[i - 1] : NULL;
+}
+
+/* c's step on day d, made if it has none: a new step starts as the sums
+ * in effect before it, or at 0 in bulk (steps hold per-day changes until
+ * finish_bulk adds them up). Returns its index. */
+static uint32_t step_make(struct ss_engine *e, struct cell *c, int32_t d, int bulk)
+{
+    uint32_t i = step_lower(c, d);
+
+    if (i < c->nsub && c->sub[i].day == d)
+        return i;
+    if (c->nsub == c->subcap) {
+        uint32_t cap = c->subcap ? c->subcap * 2 : 4;
+        c->sub = ss_xrealloc(c->sub, cap * sizeof *c->sub);
+        e->bytes += (cap - c->subcap) * sizeof *c->sub;
+        c->subcap = cap;
     }
+    memmove(c->sub + i + 1, c->sub + i, (c->nsub - i) * sizeof *c->sub);
+    c->nsub++;
+    if (i && !bulk)
+        c->sub[i] = c->sub[i - 1];
+    else
+        memset(&c->sub[i], 0, sizeof c->sub[i]);
+    c->sub[i].day = d;
+    return i;
 }
 
-static void fen_build_n(int32_t *f, int32_t n)
+/* From day x->day on, add the change x to c's children's sums. */
+static void step_add(struct ss_engine *e, struct cell *c, const struct delta *x)
 {
-    for (int32_t i = 1; i <= n; i++) {
-        int32_t j = i + (i & -i);
-        if (j <= n)
-            f[j - 1] += f[i - 1];
-    }
-}
-
-double ss_fen_sum(const double *f, int32_t n, int32_t d)
-{
-    double s = 0;
-
-    if (d >= n)
-        d = n - 1;
-    for (int32_t i = d + 1; i > 0; i -= i & -i)
-        s += f[i - 1];
-    return s;
-}
-
-static void fen_add_n(int32_t *f, int32_t n, int32_t d, int32_t v, int bulk)
-{
-    if (bulk) {
-        f[d] += v;
-        return;
-    }
-    for (int32_t i = d + 1; i <= n; i += i & -i)
-        f[i - 1] += v;
-}
-
-int32_t ss_fen_count(const int32_t *f, int32_t n, int32_t d)
-{
-    int32_t s = 0;
-
-    if (d >= n)
-        d = n - 1;
-    for (int32_t i = d + 1; i > 0; i -= i & -i)
-        s += f[i - 1];
-    return s;
-}
-
-int32_t ss_bits_last(const uint64_t *bits, int32_t d)
-{
-    int32_t w = d / 64;
-    uint64_t word;
-
-    if (d < 0)
-        return -1;
-    word = bits[w] & (d % 64 == 63 ? ~0ULL : ((1ULL << (d % 64 + 1)) - 1));
-    for (;;) {
-        if (word)
-            return w * 64 + 63 - __builtin_clzll(word);
-        if (--w < 0)
-            return -1;
-        word = bits[w];
+    for (uint32_t i = step_make(e, c, x->day, 0); i < c->nsub; i++) {
+        c->sub[i].a += x->a;
+        c->sub[i].b += x->b;
+        c->sub[i].n += x->n;
     }
 }
 
@@ -280,26 +262,10 @@ static uint32_t *cells_deepest_first(const struct ss_engine *e, const struct cel
     return order;
 }
 
-static void cell_ensure_sub(struct ss_engine *e, struct cell *c, int ratio)
-{
-    size_t n = (size_t)e->ndays;
-
-    if (!c->sub_a) {
-        c->sub_a = track(e, ss_xcalloc(n, sizeof(double)), n * sizeof(double));
-        c->sub_n = track(e, ss_xcalloc(n, sizeof(int32_t)), n * sizeof(int32_t));
-        c->sub_days = track(e, ss_xcalloc((n + 63) / 64, 8), (n + 63) / 64 * 8);
-    }
-    if (ratio && !c->sub_b)
-        c->sub_b = track(e, ss_xcalloc(n, sizeof(double)), n * sizeof(double));
-}
-
 static void cell_free(struct cell *c)
 {
     free(c->pts);
-    free(c->sub_a);
-    free(c->sub_b);
-    free(c->sub_n);
-    free(c->sub_days);
+    free(c->sub);
 }
 
 static long target_index(const struct ss_engine *e, int64_t id)
@@ -325,11 +291,6 @@ long ss_engine_org_by_id(const struct ss_engine *e, int64_t id)
     return e->id_to_idx[id];
 }
 
-static void set_day(uint64_t *bits, int32_t d)
-{
-    bits[d / 64] |= 1ULL << (d % 64);
-}
-
 static size_t push(struct delta *out, size_t n, int32_t day, double a, double b, int32_t cnt)
 {
     if (a == 0 && b == 0 && cnt == 0)
@@ -350,32 +311,17 @@ static size_t push(struct delta *out, size_t n, int32_t day, double a, double b,
 static size_t first_own_change(const struct ss_engine *e, const struct cell *c, int32_t d,
                                int32_t end, double a, double b, struct delta *out)
 {
-    double sa = 0, sb = 0;
-    int32_t sn = 0, x;
-    size_t n = 0;
+    const struct step *at = ss_cell_sub_at(c, d);
+    double sa = at ? at->a : 0, sb = at ? at->b : 0;
+    int32_t sn = at ? at->n : 0;
+    size_t n = push(out, 0, d, a - sa, b - sb, 1 - sn);
 
-    if (c->sub_a) {
-        sa = ss_fen_sum(c->sub_a, e->ndays, d);
-        sb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, d) : 0;
-        sn = ss_fen_count(c->sub_n, e->ndays, d);
-    }
-    n = push(out, n, d, a - sa, b - sb, 1 - sn);
-    for (x = d + 1; c->sub_a && x < end; x++) {
-        double na, nb;
-        int32_t nn;
-
-        if (!(c->sub_days[x / 64] >> (x % 64) & 1)) {
-            if (!(c->sub_days[x / 64] >> (x % 64)))
-                x |= 63; /* nothing more in this word */
-            continue;
-        }
-        na = ss_fen_sum(c->sub_a, e->ndays, x);
-        nb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, x) : 0;
-        nn = ss_fen_count(c->sub_n, e->ndays, x);
-        n = push(out, n, x, -(na - sa), -(nb - sb), -(nn - sn));
-        sa = na;
-        sb = nb;
-        sn = nn;
+    for (uint32_t i = step_lower(c, d + 1); i < c->nsub && c->sub[i].day < end; i++) {
+        const struct step *x = &c->sub[i];
+        n = push(out, n, x->day, -(x->a - sa), -(x->b - sb), -(x->n - sn));
+        sa = x->a;
+        sb = x->b;
+        sn = x->n;
     }
     if (end < e->ndays)
         n = push(out, n, end, -(a - sa), -(b - sb), -(1 - sn));
@@ -467,16 +413,10 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
         double ka = 0, kb = 0;
         int32_t kn = 0, first = ac->npts ? ac->pts[0].day : INT32_MAX;
 
-        cell_ensure_sub(e, ac, ratio);
-        set_day(ac->sub_days, d);
+        step_make(e, ac, d, 0); /* a day a descendant reported on */
         for (i = 0; i < nd; i++) {
             const struct delta *x = &e->scratch[i];
-            if (x->a != 0)
-                fen_add(ac->sub_a, e->ndays, x->day, x->a, 0);
-            if (ratio && x->b != 0)
-                fen_add(ac->sub_b, e->ndays, x->day, x->b, 0);
-            if (x->n)
-                fen_add_n(ac->sub_n, e->ndays, x->day, x->n, 0);
+            step_add(e, ac, x);
             if (x->day < first) { /* E of anc follows its children only here */
                 e->scratch[kept++] = *x;
                 ka += x->a;
@@ -691,7 +631,7 @@ static void cells_prune(struct ss_engine *e, size_t t)
         const struct cell *c = &cs->v[order[k]], *pc;
         long p = e->parent[c->org];
 
-        keep[order[k]] |= !isnan(c->planned) || c->npts || c->sub_a;
+        keep[order[k]] |= !isnan(c->planned) || c->npts || c->nsub;
         if (keep[order[k]] && p >= 0 && (pc = ss_cell_find(e, t, p)))
             keep[pc - cs->v] = 1;
     }
@@ -739,17 +679,16 @@ static void engine_clear(struct ss_engine *e)
 }
 
 /*
- * Bulk build: cells hold only their own points (and plain, zeroed sub_*
- * arrays). Deepest units first, add each unit's E as per-day deltas into
- * its parent's arrays, then make the unit's own arrays Fenwick trees.
+ * Bulk build: cells hold only their own points. Deepest units first: add
+ * up the unit's steps (its children are all in), add its E as per-day
+ * changes into its parent's steps, and fit its arrays to their size.
  */
 static void finish_bulk(struct ss_engine *e)
 {
     size_t t;
-    uint32_t k;
+    uint32_t k, i;
 
     for (t = 0; t < e->plan->ntargets; t++) {
-        int ratio = ss_kind_is_ratio(e->plan->targets[t].kind);
         struct cells *cs = &e->cells[t];
         uint32_t *order;
 
@@ -759,41 +698,45 @@ static void finish_bulk(struct ss_engine *e)
         for (k = 0; k < cs->n; k++) {
             struct cell *c = &cs->v[order[k]], *pc;
             long p = e->parent[c->org];
-            int32_t first = c->npts ? c->pts[0].day : e->ndays, d;
+            int32_t first = c->npts ? c->pts[0].day : e->ndays, sn = 0;
             double sa = 0, sb = 0;
-            int32_t sn = 0;
-            size_t w, nw = ((size_t)e->ndays + 63) / 64;
 
-            if (p >= 0 && (c->npts || c->sub_a) && (pc = cell_find(e, t, p))) {
-                cell_ensure_sub(e, pc, ratio);
-                for (d = 0; c->sub_a && d < first; d++) {
-                    pc->sub_a[d] += c->sub_a[d];
-                    sa += c->sub_a[d];
-                    if (ratio) {
-                        pc->sub_b[d] += c->sub_b[d];
-                        sb += c->sub_b[d];
-                    }
-                    pc->sub_n[d] += c->sub_n[d];
-                    sn += c->sub_n[d];
-                }
-                for (uint32_t i = 0; i < c->npts; i++) {
-                    d = c->pts[i].day;
-                    pc->sub_a[d] += c->pts[i].a - (i ? c->pts[i - 1].a : sa);
-                    if (ratio)
-                        pc->sub_b[d] += c->pts[i].b - (i ? c->pts[i - 1].b : sb);
-                    if (i == 0)
-                        pc->sub_n[d] += 1 - sn;
-                    set_day(pc->sub_days, d);
-                }
-                for (w = 0; c->sub_days && w < nw; w++)
-                    pc->sub_days[w] |= c->sub_days[w];
+            for (i = 1; i < c->nsub; i++) {
+                c->sub[i].a += c->sub[i - 1].a;
+                c->sub[i].b += c->sub[i - 1].b;
+                c->sub[i].n += c->sub[i - 1].n;
             }
-            if (c->sub_a)
-                fen_build(c->sub_a, e->ndays);
-            if (c->sub_b)
-                fen_build(c->sub_b, e->ndays);
-            if (c->sub_n)
-                fen_build_n(c->sub_n, e->ndays);
+            if (p >= 0 && (c->npts || c->nsub) && (pc = cell_find(e, t, p))) {
+                for (i = 0; i < c->nsub; i++) { /* before its first report: its children */
+                    const struct step *x = &c->sub[i];
+                    uint32_t j = step_make(e, pc, x->day, 1);
+                    if (x->day >= first)
+                        continue; /* a day only: its own report stands */
+                    pc->sub[j].a += x->a - sa;
+                    pc->sub[j].b += x->b - sb;
+                    pc->sub[j].n += x->n - sn;
+                    sa = x->a;
+                    sb = x->b;
+                    sn = x->n;
+                }
+                for (i = 0; i < c->npts; i++) { /* from it on: its own */
+                    uint32_t j = step_make(e, pc, c->pts[i].day, 1);
+                    pc->sub[j].a += c->pts[i].a - (i ? c->pts[i - 1].a : sa);
+                    pc->sub[j].b += c->pts[i].b - (i ? c->pts[i - 1].b : sb);
+                    if (i == 0)
+                        pc->sub[j].n += 1 - sn;
+                }
+            }
+            if (c->cap > c->npts && c->npts) { /* the load is done with this unit */
+                c->pts = ss_xrealloc(c->pts, c->npts * sizeof *c->pts);
+                e->bytes -= (c->cap - c->npts) * sizeof *c->pts;
+                c->cap = c->npts;
+            }
+            if (c->subcap > c->nsub && c->nsub) {
+                c->sub = ss_xrealloc(c->sub, c->nsub * sizeof *c->sub);
+                e->bytes -= (c->subcap - c->nsub) * sizeof *c->sub;
+                c->subcap = c->nsub;
+            }
         }
         free(order);
     }

@@ -7,12 +7,14 @@
  *
  *   - each (target, org) cell keeps its own reports as a sorted step
  *     function (latest cumulative value as of a day);
- *   - each cell that has reporting descendants keeps a Fenwick tree over
- *     the days of the plan holding the deltas of all of them, so the
- *     subtree's sum as of day d is one prefix sum.
+ *   - each cell that has reporting descendants keeps their sum the same
+ *     way, one step per day any of them reported on, so the subtree's sum
+ *     as of day d is one binary search;
+ *   - a target has cells only for the units with a share or a report and
+ *     the units above them: a unit without a cell has nothing to show.
  *
  * A new approved report changes its own cell and adds its delta to each
- * ancestor's Fenwick tree: every ancestor's figures move at once, with no
+ * ancestor's later steps: every ancestor's figures move at once, with no
  * batch job. ss_engine_refresh pulls reports approved since the last seq,
  * so a server sees what another process wrote.
  *

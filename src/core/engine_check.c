@@ -11,14 +11,15 @@
  *     unit; the cells are exactly the units with the target's data (a
  *     share or a report) and their ancestors: no cell without data at or
  *     below it, none missing above a unit with data;
- *   - every cell's points lie in the period, sorted by day, one a day,
- *     finite, with no second sum (b) for kinds that have none;
- *   - every cell's sub_* trees, read as prefix sums on every day, equal the
- *     sum over the unit's children c of E_c (E_c: c's own latest point
- *     from its first one on, before it c's own sub_* sum), and the count
- *     of reporting units likewise (1 for a unit with its own point); a
- *     unit none of whose descendants reported has no sub_* trees at all;
- *   - sub_days has a bit for exactly the days a strict descendant reported;
+ *   - every cell's points and steps lie in the period, sorted by day, one
+ *     a day, finite, with no second sum (b) for kinds that have none;
+ *   - every cell's steps, read on every day, equal the sum over the
+ *     unit's children c of E_c (E_c: c's own latest point from its first
+ *     one on, before it c's own children's sum), and the count of
+ *     reporting units likewise (1 for a unit with its own point); a unit
+ *     none of whose descendants reported has no steps at all;
+ *   - the steps' days (sub_days) are exactly the days a strict descendant
+ *     reported on;
  *   - planned values and expected reporters follow plan_rollup's rule
  *     (engine.c), restated here: counts and amounts take the unit's share,
  *     else the whole target at the top, else the sum of the children's
@@ -34,8 +35,8 @@
  * server by default.
  *
  * Sums of doubles are compared with a tolerance scaled by the magnitudes
- * that went into them (the Fenwick trees add the same values in another
- * order); counts and day bits must be equal.
+ * that went into them (the steps add the same values in another order);
+ * counts and days must be equal.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -135,10 +136,21 @@ static int check_points(const struct ss_engine *e, size_t t, long o, const struc
                         (double)e->last_seq);
         *mass += fabs(p->a) + fabs(p->b);
     }
-    if (c->sub_a && (!c->sub_n || !c->sub_days || !ratio != !c->sub_b))
-        return fail(e, err, t, o, -1, "sub trees incomplete (a, b, n, days)", !!c->sub_b, ratio);
-    if (!c->sub_a && (c->sub_b || c->sub_n || c->sub_days))
-        return fail(e, err, t, o, -1, "sub trees without sub_a", 0, 0);
+    if (c->nsub > c->subcap)
+        return fail(e, err, t, o, -1, "more steps than room", c->nsub, c->subcap);
+    for (i = 0; i < c->nsub; i++) {
+        const struct step *x = &c->sub[i];
+
+        if (x->day < 0 || x->day >= e->ndays)
+            return fail(e, err, t, o, -1, "a step's day lies outside the period", x->day, e->ndays);
+        if (i && x->day <= c->sub[i - 1].day)
+            return fail(e, err, t, o, x->day, "steps not sorted and unique by day", x->day,
+                        c->sub[i - 1].day + 1);
+        if (!isfinite(x->a) || !isfinite(x->b))
+            return fail(e, err, t, o, x->day, "a step is not a finite number", x->a, 0);
+        if (!ratio && x->b != 0)
+            return fail(e, err, t, o, x->day, "a second sum on a kind without one", x->b, 0);
+    }
     return SS_OK;
 }
 
@@ -226,44 +238,52 @@ static int check_cells(const struct ss_engine *e, size_t t, struct ss_err *err)
     return rc;
 }
 
-/* The sub_* trees of every unit against its children's effective values,
+/* The steps of every unit against its children's effective values,
  * deepest units first, so a unit's children are summed before it. */
 static int check_sums(const struct ss_engine *e, size_t t, double tol, struct ss_err *err)
 {
     struct acc *acc = ss_xcalloc(e->norgs + 1, sizeof *acc);
     size_t k, nw = ((size_t)e->ndays + 63) / 64, w;
+    uint64_t *days = ss_xcalloc(nw, sizeof *days); /* the unit's step days */
     int rc = SS_OK;
 
     for (k = 0; k < e->norgs && !rc; k++) {
         long o = e->by_depth[k], p = e->parent[o];
         const struct cell *c = cell_of(e, t, o);
         struct acc *kid = &acc[o];
-        uint32_t next = 0;
+        uint32_t next = 0, step = 0, i;
         double oa = 0, ob = 0;
         int own = 0;
 
-        if (!c->sub_a && kid->a)
-            rc = fail(e, err, t, o, -1, "children reported but the unit has no sub trees", 0, 1);
-        else if (c->sub_a && !kid->a)
-            rc = fail(e, err, t, o, -1, "sub trees but no child reported", 1, 0);
+        if (!c->nsub && kid->a)
+            rc = fail(e, err, t, o, -1, "children reported but the unit has no steps", 0, 1);
+        else if (c->nsub && !kid->a)
+            rc = fail(e, err, t, o, -1, "steps but no child reported", 1, 0);
+        memset(days, 0, nw * sizeof *days);
+        for (i = 0; i < c->nsub; i++)
+            days[c->sub[i].day / 64] |= 1ULL << (c->sub[i].day % 64);
         for (w = 0; !rc && w < nw; w++) {
-            uint64_t have = c->sub_days ? c->sub_days[w] : 0, want = kid->days ? kid->days[w] : 0;
+            uint64_t have = days[w], want = kid->days ? kid->days[w] : 0;
             if (have != want) {
                 int32_t d = (int32_t)(w * 64) + __builtin_ctzll(have ^ want);
                 rc = fail(e, err, t, o, d, "sub_days bit", (double)(have >> (d % 64) & 1),
                           (double)(want >> (d % 64) & 1));
             }
         }
-        if (!rc && p >= 0 && (c->npts || c->sub_a))
+        if (!rc && p >= 0 && (c->npts || c->nsub))
             acc_make(e, &acc[p]);
-        for (int32_t d = 0; !rc && d < e->ndays && (c->npts || c->sub_a); d++) {
+        for (int32_t d = 0; !rc && d < e->ndays && (c->npts || c->nsub); d++) {
             double sa = 0, sb = 0;
             int32_t sn = 0;
 
-            if (c->sub_a) {
-                sa = ss_fen_sum(c->sub_a, e->ndays, d);
-                sb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, d) : 0;
-                sn = ss_fen_count(c->sub_n, e->ndays, d);
+            while (step < c->nsub && c->sub[step].day <= d)
+                step++;
+            if (c->nsub) {
+                if (step) {
+                    sa = c->sub[step - 1].a;
+                    sb = c->sub[step - 1].b;
+                    sn = c->sub[step - 1].n;
+                }
                 if (!(fabs(sa - kid->a[d]) <= tol))
                     rc = fail(e, err, t, o, d, "sub_a against the children's sum", sa, kid->a[d]);
                 else if (!(fabs(sb - kid->b[d]) <= tol))
@@ -285,16 +305,17 @@ static int check_sums(const struct ss_engine *e, size_t t, double tol, struct ss
             acc[p].n[d] += own ? 1 : sn;
         }
         if (!rc && p >= 0 && acc[p].days) {
-            for (uint32_t i = 0; i < c->npts; i++)
+            for (i = 0; i < c->npts; i++)
                 acc[p].days[c->pts[i].day / 64] |= 1ULL << (c->pts[i].day % 64);
-            for (w = 0; c->sub_days && w < nw; w++)
-                acc[p].days[w] |= c->sub_days[w];
+            for (w = 0; w < nw; w++)
+                acc[p].days[w] |= days[w];
         }
         acc_free(kid);
     }
     for (k = 0; k < e->norgs; k++)
         acc_free(&acc[k]);
     free(acc);
+    free(days);
     return rc;
 }
 

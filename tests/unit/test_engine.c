@@ -902,24 +902,27 @@ static void test_check_finds_damage(void **state)
         c->pts[0] = p;
     }
     c = (struct cell *)ss_cell_find(e, 0, pref); /* its children's sum, one more from some day on */
-    c->sub_a[200] += 1;
+    assert_int_equal(c->nsub, 3);                /* 03-31, 04-30, 06-30 */
+    c->sub[2].a += 1;
     assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
     assert_non_null(strstr(err.msg, "sub_a against the children's sum"));
     assert_non_null(strstr(err.msg, "org 9901"));
-    c->sub_a[200] -= 1;
+    c->sub[2].a -= 1;
     assert_int_equal(ss_engine_check(e, &err), 0);
-    c->sub_n[10] += 1;
+    c->sub[0].n += 1;
     assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
     assert_non_null(strstr(err.msg, "reporting units"));
-    c->sub_n[10] -= 1;
+    c->sub[0].n -= 1;
     c = (struct cell *)ss_cell_find(e, 0, top); /* the day 990102 reported on, 2026-04-30 */
     {
         int32_t d = D("2026-04-30") - ss_engine_plan(e)->start;
-        c->sub_days[d / 64] ^= 1ULL << (d % 64);
+        struct step *x = (struct step *)ss_cell_sub_at(c, d);
+        assert_true(x && x->day == d && x + 1 < c->sub + c->nsub && x[1].day > d + 1);
+        x->day = d + 1; /* a day off: 04-30 lost, 05-01 that nobody reported on */
         assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
         assert_non_null(strstr(err.msg, "sub_days"));
         assert_non_null(strstr(err.msg, "2026-04-30"));
-        c->sub_days[d / 64] ^= 1ULL << (d % 64);
+        x->day = d;
     }
     c = (struct cell *)ss_cell_find(e, 0, pref); /* a count's plan: its county's share, 30 */
     keep = c->plan_eff;

@@ -87,8 +87,8 @@ static int check_tree(const struct ss_engine *e, struct ss_err *err)
             rc = ss_err_set(err, SS_EINVAL, "engine", "org %s: parent index is wrong",
                             e->orgs[i].code);
         else if (e->depth[i] != (p >= 0 ? e->depth[p] + 1 : 0) || e->depth[i] > e->max_depth)
-            rc = ss_err_set(err, SS_EINVAL, "engine", "org %s: depth %d is wrong", e->orgs[i].code,
-                            (int)e->depth[i]);
+            rc = ss_err_set(err, SS_EINVAL, "engine", "org %s is not in the depth order",
+                            e->orgs[i].code); /* its depth: one below its parent's */
         else if (p >= 0 && pos[p] <= pos[i])
             rc = ss_err_set(err, SS_EINVAL, "engine",
                             "org %s is not before its parent in the deepest-first order",

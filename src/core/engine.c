@@ -150,58 +150,18 @@ int ss_cell_own_at(const struct cell *c, int32_t d, double *a, double *b)
 
 /* ---- a target's cells: the table by org (see struct cells) ---- */
 
-static uint32_t slot_hash(long org, uint32_t nslots)
-{
-    /* an odd multiplier is a bijection mod 2^k: consecutive indexes never
-     * collide, and a subtree's units spread over the table */
-    return ((uint32_t)org * 2654435769u) & (nslots - 1);
-}
-
 const struct cell *ss_cell_find(const struct ss_engine *e, size_t t, long org)
 {
     const struct cells *cs = &e->cells[t];
-    uint32_t i, mask = cs->nslots - 1;
 
-    if (!cs->n || org < 0)
+    if (!cs->at || org < 0 || (size_t)org >= e->norgs || cs->at[org] < 0)
         return NULL;
-    for (i = slot_hash(org, cs->nslots); cs->slots[i].org >= 0; i = (i + 1) & mask)
-        if (cs->slots[i].org == org)
-            return &cs->v[cs->slots[i].cell];
-    return NULL;
+    return &cs->v[cs->at[org]];
 }
 
 static struct cell *cell_find(struct ss_engine *e, size_t t, long org)
 {
     return (struct cell *)ss_cell_find(e, t, org);
-}
-
-/* Enter cell k of cs in its slots. */
-static void slot_put(struct cells *cs, uint32_t k)
-{
-    uint32_t i, mask = cs->nslots - 1;
-
-    for (i = slot_hash(cs->v[k].org, cs->nslots); cs->slots[i].org >= 0; i = (i + 1) & mask)
-        ;
-    cs->slots[i].org = cs->v[k].org;
-    cs->slots[i].cell = k;
-}
-
-/* Rebuild the slots of cs for its n cells, in nslots slots. */
-static void cells_rehash(struct ss_engine *e, struct cells *cs, uint32_t nslots)
-{
-    uint32_t i, k;
-
-    if (nslots != cs->nslots) {
-        free(cs->slots);
-        cs->slots = ss_xmalloc(nslots * sizeof *cs->slots);
-        if (nslots > cs->nslots)
-            e->bytes += (nslots - cs->nslots) * sizeof *cs->slots;
-        cs->nslots = nslots;
-    }
-    for (i = 0; i < nslots; i++)
-        cs->slots[i].org = -1;
-    for (k = 0; k < cs->n; k++)
-        slot_put(cs, k);
 }
 
 /* A new empty cell for org, which has none yet. */
@@ -210,6 +170,12 @@ static void cell_add(struct ss_engine *e, size_t t, long org)
     struct cells *cs = &e->cells[t];
     struct cell *c;
 
+    if (!cs->at) {
+        cs->at =
+            track(e, ss_xmalloc((e->norgs + 1) * sizeof *cs->at), (e->norgs + 1) * sizeof *cs->at);
+        for (size_t o = 0; o < e->norgs; o++)
+            cs->at[o] = -1;
+    }
     if (cs->n == cs->cap) {
         uint32_t cap = cs->cap ? cs->cap * 2 : 16;
         cs->v = ss_xrealloc(cs->v, cap * sizeof *cs->v);
@@ -223,10 +189,7 @@ static void cell_add(struct ss_engine *e, size_t t, long org)
     /* made after plan_rollup (a report, or an ancestor's): nothing planned
      * at or below it, so what plan_rollup gives a unit without a cell */
     c->plan_eff = ss_cell_plan_without(e, t, org);
-    if ((uint64_t)cs->n * 2 > cs->nslots)
-        cells_rehash(e, cs, cs->nslots ? cs->nslots * 2 : 32);
-    else
-        slot_put(cs, cs->n - 1);
+    cs->at[org] = (int32_t)(cs->n - 1);
 }
 
 /*
@@ -636,15 +599,15 @@ static void cells_prune(struct ss_engine *e, size_t t)
             keep[pc - cs->v] = 1;
     }
     for (k = 0; k < cs->n; k++) {
+        cs->at[cs->v[k].org] = -1;
         if (keep[k])
             cs->v[n++] = cs->v[k];
         else
             cell_free(&cs->v[k]);
     }
-    if (n != cs->n) {
-        cs->n = n;
-        cells_rehash(e, cs, cs->nslots);
-    }
+    cs->n = n;
+    for (k = 0; k < n; k++)
+        cs->at[cs->v[k].org] = (int32_t)k;
     free(keep);
     free(order);
 }
@@ -659,7 +622,7 @@ static void engine_clear(struct ss_engine *e)
             for (k = 0; k < e->cells[t].n; k++)
                 cell_free(&e->cells[t].v[k]);
             free(e->cells[t].v);
-            free(e->cells[t].slots);
+            free(e->cells[t].at);
         }
     free(e->cells);
     free(e->depth);

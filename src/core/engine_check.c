@@ -184,8 +184,8 @@ static const struct cell *cell_of(const struct ss_engine *e, size_t t, long o)
     return c ? c : &NO_CELL;
 }
 
-/* Target t's cell table: slots and cells agree, every cell is found by its
- * own unit, and the cells are the units with data and their ancestors. */
+/* Target t's cell table: index and cells agree, every cell is found by
+ * its own unit, and the cells are the units with data and their ancestors. */
 static int check_cells(const struct ss_engine *e, size_t t, struct ss_err *err)
 {
     const struct cells *cs = &e->cells[t];
@@ -195,20 +195,18 @@ static int check_cells(const struct ss_engine *e, size_t t, struct ss_err *err)
 
     if (!cs->n)
         return SS_OK;
-    if (cs->n > cs->cap || !cs->nslots || (cs->nslots & (cs->nslots - 1)) ||
-        cs->nslots < 2 * (uint64_t)cs->n)
-        return fail(e, err, t, -1, -1, "cell table size (cells, room, slots)", cs->n, cs->nslots);
-    for (k = 0; k < cs->nslots; k++) {
-        const struct slot *sl = &cs->slots[k];
-        if (sl->org < 0)
+    if (cs->n > cs->cap || !cs->at)
+        return fail(e, err, t, -1, -1, "cell table size (cells, room)", cs->n, cs->cap);
+    for (size_t o = 0; o < e->norgs; o++) {
+        if (cs->at[o] < 0)
             continue;
         used++;
-        if (sl->cell >= cs->n || cs->v[sl->cell].org != sl->org)
-            return fail(e, err, t, sl->org < (int32_t)e->norgs ? sl->org : -1, -1,
-                        "a slot points at another unit's cell", sl->cell, cs->n);
+        if ((uint32_t)cs->at[o] >= cs->n || cs->v[cs->at[o]].org != (int32_t)o)
+            return fail(e, err, t, (long)o, -1, "the index points at another unit's cell",
+                        cs->at[o], cs->n);
     }
     if (used != cs->n)
-        return fail(e, err, t, -1, -1, "slots in use against cells", used, cs->n);
+        return fail(e, err, t, -1, -1, "units indexed against cells", used, cs->n);
     for (k = 0; k < cs->n; k++) {
         const struct cell *c = &cs->v[k];
         long p;

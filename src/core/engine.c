@@ -9,18 +9,20 @@
  *
  * Invariants:
  *   - for every cell, pts is sorted by day with at most one point per day;
- *   - for every org A, A's sub_* trees hold exactly the sum over A's
+ *   - for every org A, A's steps (sub) hold exactly the sum over A's
  *     children c of E_c (values, denominators, reporting units), where E_c
  *     follows c's own points from c's first own report on and c's own
- *     sub_* sum before it;
- *   - sub_days of A has a bit for every day a strict descendant reported;
+ *     children's sum before it;
+ *   - A has a step on exactly the days a strict descendant reported;
+ *   - a target's cells are the units with a share or a report and their
+ *     ancestors (struct cells in engine_int.h);
  *   - last_seq is the highest approval seq applied; every approved report
  *     with seq <= last_seq of this plan's targets has been applied once.
  *
  * Reports arrive by approval order, not by day, so a report may land
  * between two existing ones. Applying one computes how E of its own unit
  * changes, as a short list of point deltas ("from day x on, add v"), and
- * hands the list up the tree: each ancestor adds it to its sub_* trees and
+ * hands the list up the tree: each ancestor adds it to its steps and
  * passes on only the part before its own first report (E of a unit with
  * its own report no longer follows its children), closed by one
  * compensating delta at that first report. A later report of a unit that
@@ -31,9 +33,10 @@
  * A full load (millions of rows) runs in bulk mode: the rows only fill
  * the cells' own points, in storage order, so two approved rows for the
  * same day are settled by seq (the later approval wins). finish_bulk then
- * walks the org tree deepest level first, adds each unit's E as plain
- * per-day deltas into its parent's arrays, and turns every array into a
- * Fenwick tree in place: linear in the number of points and cells.
+ * walks each target's cells deepest level first, adds each unit's E as
+ * plain per-day deltas into its parent's steps, and turns every unit's
+ * steps into running sums once its children are in: linear in the number
+ * of points and steps (but for sorting each unit's few days).
  *
  * ss_engine_check (engine_check.c) walks these invariants; the sanitizer
  * build runs it after every open and every refresh that changed figures
@@ -63,83 +66,62 @@ int ss_kind_is_ratio(enum ss_kind k)
     return k == SS_KIND_RATE || k == SS_KIND_CHANGE;
 }
 
-/* ---- Fenwick trees over the days of the plan (1-based inside) ---- */
+/* ---- a unit's children's sums: steps over the days (struct step) ---- */
 
-static void fen_add(double *f, int32_t n, int32_t d, double v, int bulk)
+/* Index of c's first step with day >= d (nsub when none). */
+static uint32_t step_lower(const struct cell *c, int32_t d)
 {
-    if (bulk) {
-        f[d] += v;
-        return;
+    uint32_t lo = 0, hi = c->nsub;
+
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (c->sub[mid].day < d)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    for (int32_t i = d + 1; i <= n; i += i & -i)
-        f[i - 1] += v;
+    return lo;
 }
 
-/* Turn per-day values into a Fenwick tree in place. */
-static void fen_build(double *f, int32_t n)
+const struct step *ss_cell_sub_at(const struct cell *c, int32_t d)
 {
-    for (int32_t i = 1; i <= n; i++) {
-        int32_t j = i + (i & -i);
-        if (j <= n)
-            f[j - 1] += f[i - 1];
+    uint32_t i = d < INT32_MAX ? step_lower(c, d + 1) : c->nsub;
+
+    return i ? &c->sub[i - 1] : NULL;
+}
+
+/* c's step on day d, made if it has none: a new step starts as the sums
+ * in effect before it, or at 0 in bulk (steps hold per-day changes until
+ * finish_bulk adds them up). Returns its index. */
+static uint32_t step_make(struct ss_engine *e, struct cell *c, int32_t d, int bulk)
+{
+    uint32_t i = step_lower(c, d);
+
+    if (i < c->nsub && c->sub[i].day == d)
+        return i;
+    if (c->nsub == c->subcap) {
+        uint32_t cap = c->subcap ? c->subcap * 2 : 4;
+        c->sub = ss_xrealloc(c->sub, cap * sizeof *c->sub);
+        e->bytes += (cap - c->subcap) * sizeof *c->sub;
+        c->subcap = cap;
     }
+    memmove(c->sub + i + 1, c->sub + i, (c->nsub - i) * sizeof *c->sub);
+    c->nsub++;
+    if (i && !bulk)
+        c->sub[i] = c->sub[i - 1];
+    else
+        memset(&c->sub[i], 0, sizeof c->sub[i]);
+    c->sub[i].day = d;
+    return i;
 }
 
-static void fen_build_n(int32_t *f, int32_t n)
+/* From day x->day on, add the change x to c's children's sums. */
+static void step_add(struct ss_engine *e, struct cell *c, const struct delta *x)
 {
-    for (int32_t i = 1; i <= n; i++) {
-        int32_t j = i + (i & -i);
-        if (j <= n)
-            f[j - 1] += f[i - 1];
-    }
-}
-
-double ss_fen_sum(const double *f, int32_t n, int32_t d)
-{
-    double s = 0;
-
-    if (d >= n)
-        d = n - 1;
-    for (int32_t i = d + 1; i > 0; i -= i & -i)
-        s += f[i - 1];
-    return s;
-}
-
-static void fen_add_n(int32_t *f, int32_t n, int32_t d, int32_t v, int bulk)
-{
-    if (bulk) {
-        f[d] += v;
-        return;
-    }
-    for (int32_t i = d + 1; i <= n; i += i & -i)
-        f[i - 1] += v;
-}
-
-int32_t ss_fen_count(const int32_t *f, int32_t n, int32_t d)
-{
-    int32_t s = 0;
-
-    if (d >= n)
-        d = n - 1;
-    for (int32_t i = d + 1; i > 0; i -= i & -i)
-        s += f[i - 1];
-    return s;
-}
-
-int32_t ss_bits_last(const uint64_t *bits, int32_t d)
-{
-    int32_t w = d / 64;
-    uint64_t word;
-
-    if (d < 0)
-        return -1;
-    word = bits[w] & (d % 64 == 63 ? ~0ULL : ((1ULL << (d % 64 + 1)) - 1));
-    for (;;) {
-        if (word)
-            return w * 64 + 63 - __builtin_clzll(word);
-        if (--w < 0)
-            return -1;
-        word = bits[w];
+    for (uint32_t i = step_make(e, c, x->day, 0); i < c->nsub; i++) {
+        c->sub[i].a += x->a;
+        c->sub[i].b += x->b;
+        c->sub[i].n += x->n;
     }
 }
 
@@ -166,37 +148,87 @@ int ss_cell_own_at(const struct cell *c, int32_t d, double *a, double *b)
     return 1;
 }
 
-static struct cell *cell_at(struct ss_engine *e, size_t t, long org)
+/* ---- a target's cells: the table by org (see struct cells) ---- */
+
+const struct cell *ss_cell_find(const struct ss_engine *e, size_t t, long org)
 {
-    if (!e->cells[t]) {
-        size_t n = e->norgs ? e->norgs : 1;
-        e->cells[t] = track(e, ss_xcalloc(n, sizeof(struct cell)), n * sizeof(struct cell));
-        for (size_t i = 0; i < e->norgs; i++)
-            e->cells[t][i].planned = e->cells[t][i].plan_eff = NAN;
-    }
-    return &e->cells[t][org];
+    const struct cells *cs = &e->cells[t];
+
+    if (!cs->at || org < 0 || (size_t)org >= e->norgs || cs->at[org] < 0)
+        return NULL;
+    return &cs->v[cs->at[org]];
 }
 
-static void cell_ensure_sub(struct ss_engine *e, struct cell *c, int ratio)
+static struct cell *cell_find(struct ss_engine *e, size_t t, long org)
 {
-    size_t n = (size_t)e->ndays;
+    return (struct cell *)ss_cell_find(e, t, org);
+}
 
-    if (!c->sub_a) {
-        c->sub_a = track(e, ss_xcalloc(n, sizeof(double)), n * sizeof(double));
-        c->sub_n = track(e, ss_xcalloc(n, sizeof(int32_t)), n * sizeof(int32_t));
-        c->sub_days = track(e, ss_xcalloc((n + 63) / 64, 8), (n + 63) / 64 * 8);
+/* A new empty cell for org, which has none yet. */
+static void cell_add(struct ss_engine *e, size_t t, long org)
+{
+    struct cells *cs = &e->cells[t];
+    struct cell *c;
+
+    if (!cs->at) {
+        cs->at =
+            track(e, ss_xmalloc((e->norgs + 1) * sizeof *cs->at), (e->norgs + 1) * sizeof *cs->at);
+        for (size_t o = 0; o < e->norgs; o++)
+            cs->at[o] = -1;
     }
-    if (ratio && !c->sub_b)
-        c->sub_b = track(e, ss_xcalloc(n, sizeof(double)), n * sizeof(double));
+    if (cs->n == cs->cap) {
+        uint32_t cap = cs->cap ? cs->cap * 2 : 16;
+        cs->v = ss_xrealloc(cs->v, cap * sizeof *cs->v);
+        e->bytes += (cap - cs->cap) * sizeof *cs->v;
+        cs->cap = cap;
+    }
+    c = &cs->v[cs->n++];
+    memset(c, 0, sizeof *c);
+    c->org = (int32_t)org;
+    c->planned = NAN;
+    /* made after plan_rollup (a report, or an ancestor's): nothing planned
+     * at or below it, so what plan_rollup gives a unit without a cell */
+    c->plan_eff = ss_cell_plan_without(e, t, org);
+    cs->at[org] = (int32_t)(cs->n - 1);
+}
+
+/*
+ * Target t's cell of org, made (with every ancestor's that is missing)
+ * if it has none. The pointer holds until the next cell is made.
+ */
+static struct cell *cell_make(struct ss_engine *e, size_t t, long org)
+{
+    struct cell *c = cell_find(e, t, org);
+
+    if (c)
+        return c;
+    /* an ancestor with a cell has every ancestor of its own with one */
+    for (long a = org; a >= 0 && !cell_find(e, t, a); a = e->parent[a])
+        cell_add(e, t, a);
+    return cell_find(e, t, org);
+}
+
+/* Target t's cells, deepest units first (so children before their
+ * parents): their indexes in cs->v, which the caller frees. */
+static uint32_t *cells_deepest_first(const struct ss_engine *e, const struct cells *cs)
+{
+    size_t *at = ss_xcalloc((size_t)e->max_depth + 2, sizeof *at);
+    uint32_t *order = ss_xmalloc((cs->n + 1) * sizeof *order), k;
+
+    for (k = 0; k < cs->n; k++)
+        at[e->max_depth - e->depth[cs->v[k].org] + 1]++;
+    for (int32_t d = 1; d <= e->max_depth + 1; d++)
+        at[d] += at[d - 1];
+    for (k = 0; k < cs->n; k++)
+        order[at[e->max_depth - e->depth[cs->v[k].org]]++] = k;
+    free(at);
+    return order;
 }
 
 static void cell_free(struct cell *c)
 {
     free(c->pts);
-    free(c->sub_a);
-    free(c->sub_b);
-    free(c->sub_n);
-    free(c->sub_days);
+    free(c->sub);
 }
 
 static long target_index(const struct ss_engine *e, int64_t id)
@@ -222,11 +254,6 @@ long ss_engine_org_by_id(const struct ss_engine *e, int64_t id)
     return e->id_to_idx[id];
 }
 
-static void set_day(uint64_t *bits, int32_t d)
-{
-    bits[d / 64] |= 1ULL << (d % 64);
-}
-
 static size_t push(struct delta *out, size_t n, int32_t day, double a, double b, int32_t cnt)
 {
     if (a == 0 && b == 0 && cnt == 0)
@@ -247,32 +274,17 @@ static size_t push(struct delta *out, size_t n, int32_t day, double a, double b,
 static size_t first_own_change(const struct ss_engine *e, const struct cell *c, int32_t d,
                                int32_t end, double a, double b, struct delta *out)
 {
-    double sa = 0, sb = 0;
-    int32_t sn = 0, x;
-    size_t n = 0;
+    const struct step *at = ss_cell_sub_at(c, d);
+    double sa = at ? at->a : 0, sb = at ? at->b : 0;
+    int32_t sn = at ? at->n : 0;
+    size_t n = push(out, 0, d, a - sa, b - sb, 1 - sn);
 
-    if (c->sub_a) {
-        sa = ss_fen_sum(c->sub_a, e->ndays, d);
-        sb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, d) : 0;
-        sn = ss_fen_count(c->sub_n, e->ndays, d);
-    }
-    n = push(out, n, d, a - sa, b - sb, 1 - sn);
-    for (x = d + 1; c->sub_a && x < end; x++) {
-        double na, nb;
-        int32_t nn;
-
-        if (!(c->sub_days[x / 64] >> (x % 64) & 1)) {
-            if (!(c->sub_days[x / 64] >> (x % 64)))
-                x |= 63; /* nothing more in this word */
-            continue;
-        }
-        na = ss_fen_sum(c->sub_a, e->ndays, x);
-        nb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, x) : 0;
-        nn = ss_fen_count(c->sub_n, e->ndays, x);
-        n = push(out, n, x, -(na - sa), -(nb - sb), -(nn - sn));
-        sa = na;
-        sb = nb;
-        sn = nn;
+    for (uint32_t i = step_lower(c, d + 1); i < c->nsub && c->sub[i].day < end; i++) {
+        const struct step *x = &c->sub[i];
+        n = push(out, n, x->day, -(x->a - sa), -(x->b - sb), -(x->n - sn));
+        sa = x->a;
+        sb = x->b;
+        sn = x->n;
     }
     if (end < e->ndays)
         n = push(out, n, end, -(a - sa), -(b - sb), -(1 - sn));
@@ -300,7 +312,7 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
         d = 0;
     if (d >= e->ndays)
         d = e->ndays - 1;
-    c = cell_at(e, (size_t)t, org);
+    c = cell_make(e, (size_t)t, org); /* and its ancestors': none is made below */
     old_first = c->npts ? c->pts[0].day : -1;
 
     lo = 0;
@@ -359,21 +371,15 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r)
         return 0;
 
     for (long anc = e->parent[org]; anc >= 0; anc = e->parent[anc]) {
-        struct cell *ac = cell_at(e, (size_t)t, anc);
+        struct cell *ac = cell_find(e, (size_t)t, anc);
         size_t i, kept = 0;
         double ka = 0, kb = 0;
         int32_t kn = 0, first = ac->npts ? ac->pts[0].day : INT32_MAX;
 
-        cell_ensure_sub(e, ac, ratio);
-        set_day(ac->sub_days, d);
+        step_make(e, ac, d, 0); /* a day a descendant reported on */
         for (i = 0; i < nd; i++) {
             const struct delta *x = &e->scratch[i];
-            if (x->a != 0)
-                fen_add(ac->sub_a, e->ndays, x->day, x->a, 0);
-            if (ratio && x->b != 0)
-                fen_add(ac->sub_b, e->ndays, x->day, x->b, 0);
-            if (x->n)
-                fen_add_n(ac->sub_n, e->ndays, x->day, x->n, 0);
+            step_add(e, ac, x);
             if (x->day < first) { /* E of anc follows its children only here */
                 e->scratch[kept++] = *x;
                 ka += x->a;
@@ -399,7 +405,7 @@ static int assign_cb(void *ctx, const struct ss_assignment_row *a)
     long t = target_index(e, a->target_id), org = ss_engine_org_by_id(e, a->org_id);
 
     if (t >= 0 && org >= 0)
-        cell_at(e, (size_t)t, org)->planned = a->value;
+        cell_make(e, (size_t)t, org)->planned = a->value;
     return 0;
 }
 
@@ -444,7 +450,8 @@ static void build_tree(struct ss_engine *e)
 
     /* deepest first: counting sort by depth */
     {
-        int32_t *depth = ss_xcalloc(n + 1, sizeof *depth), maxd = 0;
+        int32_t *depth = track(e, ss_xcalloc(n + 1, sizeof *depth), (n + 1) * sizeof *depth);
+        int32_t maxd = 0;
         size_t *at;
 
         for (i = 0; i < n; i++) {
@@ -462,7 +469,8 @@ static void build_tree(struct ss_engine *e)
         for (i = 0; i < n; i++)
             e->by_depth[at[maxd - depth[i]]++] = (long)i;
         free(at);
-        free(depth);
+        e->depth = depth;
+        e->max_depth = maxd;
     }
 }
 
@@ -489,7 +497,7 @@ static void build_targets(struct ss_engine *e)
         e->tidx_sorted[i] = (size_t)pairs[2 * i + 1];
     }
     free(pairs);
-    e->cells = track(e, ss_xcalloc(n + 1, sizeof(struct cell *)), (n + 1) * sizeof(struct cell *));
+    e->cells = track(e, ss_xcalloc(n + 1, sizeof(struct cells)), (n + 1) * sizeof(struct cells));
     e->nassigned = track(e, ss_xcalloc(n + 1, sizeof(int32_t)), (n + 1) * sizeof(int32_t));
     e->scratch = track(e, ss_xmalloc(((size_t)e->ndays + 2) * sizeof(struct delta)),
                        ((size_t)e->ndays + 2) * sizeof(struct delta));
@@ -512,20 +520,21 @@ static void plan_rollup(struct ss_engine *e)
     for (size_t t = 0; t < e->plan->ntargets; t++) {
         const struct ss_target *tg = &e->plan->targets[t];
         int additive = !ss_kind_is_ratio(tg->kind) && tg->kind != SS_KIND_MILESTONE;
-        struct cell *cs = e->cells[t];
-        size_t k;
+        struct cells *cs = &e->cells[t];
+        uint32_t *order, k;
 
         e->nassigned[t] = 0;
-        if (!cs)
+        if (!cs->n)
             continue;
-        for (k = 0; k < e->norgs; k++) {
-            cs[k].expect_n = 0;
-            cs[k].plan_eff = NAN;
-            e->nassigned[t] += !isnan(cs[k].planned);
+        for (k = 0; k < cs->n; k++) {
+            cs->v[k].expect_n = 0;
+            cs->v[k].plan_eff = NAN;
+            e->nassigned[t] += !isnan(cs->v[k].planned);
         }
-        for (k = 0; k < e->norgs; k++) { /* bottom-up */
-            long o = e->by_depth[k], p = e->parent[o];
-            struct cell *c = &cs[o];
+        order = cells_deepest_first(e, cs);
+        for (k = 0; k < cs->n; k++) { /* bottom-up */
+            struct cell *c = &cs->v[order[k]], *pc;
+            long o = c->org, p = e->parent[o];
 
             if (!isnan(c->planned)) {
                 c->plan_eff = c->planned;
@@ -534,38 +543,89 @@ static void plan_rollup(struct ss_engine *e)
             } else if (o == e->top && additive) {
                 c->plan_eff = tg->value;
             }
-            if (p >= 0) {
-                cs[p].expect_n += c->expect_n;
-                if (additive && !isnan(c->plan_eff) && isnan(cs[p].planned) && p != e->top)
-                    cs[p].plan_eff = (isnan(cs[p].plan_eff) ? 0 : cs[p].plan_eff) + c->plan_eff;
+            if (p >= 0 && (pc = cell_find(e, t, p))) { /* it has one: see struct cells */
+                pc->expect_n += c->expect_n;
+                if (additive && !isnan(c->plan_eff) && isnan(pc->planned) && p != e->top)
+                    pc->plan_eff = (isnan(pc->plan_eff) ? 0 : pc->plan_eff) + c->plan_eff;
             }
         }
-        if (additive)
-            continue;
-        for (k = e->norgs; k-- > 0;) { /* top-down: a share holds below */
-            long o = e->by_depth[k], p = e->parent[o];
-            if (isnan(cs[o].planned) && p >= 0)
-                cs[o].plan_eff = cs[p].plan_eff;
+        if (!additive) {
+            for (k = cs->n; k-- > 0;) { /* top-down: a share holds below */
+                struct cell *c = &cs->v[order[k]], *pc;
+                long p = e->parent[c->org];
+                if (isnan(c->planned) && p >= 0 && (pc = cell_find(e, t, p)))
+                    c->plan_eff = pc->plan_eff;
+            }
+            for (k = 0; k < cs->n; k++) {
+                struct cell *c = &cs->v[k];
+                if (isnan(c->plan_eff) && (c->org == e->top || c->expect_n || !e->nassigned[t]))
+                    c->plan_eff = tg->value;
+            }
         }
-        for (k = 0; k < e->norgs; k++)
-            if (isnan(cs[k].plan_eff) && ((long)k == e->top || cs[k].expect_n || !e->nassigned[t]))
-                cs[k].plan_eff = tg->value;
+        free(order);
     }
+}
+
+double ss_cell_plan_without(const struct ss_engine *e, size_t t, long org)
+{
+    const struct ss_target *tg = &e->plan->targets[t];
+    int additive = !ss_kind_is_ratio(tg->kind) && tg->kind != SS_KIND_MILESTONE;
+
+    /* no share here or below, so no expected reporter: counts have no plan
+     * (but the top's whole target); a level holds the nearest share above */
+    if (!additive && e->nassigned[t])
+        for (long a = org >= 0 ? e->parent[org] : -1; a >= 0; a = e->parent[a]) {
+            const struct cell *c = ss_cell_find(e, t, a);
+            if (c && !isnan(c->planned))
+                return c->planned;
+        }
+    return org == e->top || (!additive && !e->nassigned[t]) ? tg->value : NAN;
+}
+
+/* After the shares changed: drop the cells of units left with nothing at
+ * or below them (a share gone), so that every cell has data (struct cells). */
+static void cells_prune(struct ss_engine *e, size_t t)
+{
+    struct cells *cs = &e->cells[t];
+    uint32_t *order = cells_deepest_first(e, cs), k, n = 0;
+    char *keep = ss_xcalloc(cs->n + 1, 1);
+
+    for (k = 0; k < cs->n; k++) {
+        const struct cell *c = &cs->v[order[k]], *pc;
+        long p = e->parent[c->org];
+
+        keep[order[k]] |= !isnan(c->planned) || c->npts || c->nsub;
+        if (keep[order[k]] && p >= 0 && (pc = ss_cell_find(e, t, p)))
+            keep[pc - cs->v] = 1;
+    }
+    for (k = 0; k < cs->n; k++) {
+        cs->at[cs->v[k].org] = -1;
+        if (keep[k])
+            cs->v[n++] = cs->v[k];
+        else
+            cell_free(&cs->v[k]);
+    }
+    cs->n = n;
+    for (k = 0; k < n; k++)
+        cs->at[cs->v[k].org] = (int32_t)k;
+    free(keep);
+    free(order);
 }
 
 static void engine_clear(struct ss_engine *e)
 {
-    size_t t, o;
+    size_t t;
+    uint32_t k;
 
     if (e->cells && e->plan)
         for (t = 0; t < e->plan->ntargets; t++) {
-            if (!e->cells[t])
-                continue;
-            for (o = 0; o < e->norgs; o++)
-                cell_free(&e->cells[t][o]);
-            free(e->cells[t]);
+            for (k = 0; k < e->cells[t].n; k++)
+                cell_free(&e->cells[t].v[k]);
+            free(e->cells[t].v);
+            free(e->cells[t].at);
         }
     free(e->cells);
+    free(e->depth);
     free(e->tid_sorted);
     free(e->tidx_sorted);
     free(e->parent);
@@ -582,59 +642,66 @@ static void engine_clear(struct ss_engine *e)
 }
 
 /*
- * Bulk build: cells hold only their own points (and plain, zeroed sub_*
- * arrays). Deepest units first, add each unit's E as per-day deltas into
- * its parent's arrays, then make the unit's own arrays Fenwick trees.
+ * Bulk build: cells hold only their own points. Deepest units first: add
+ * up the unit's steps (its children are all in), add its E as per-day
+ * changes into its parent's steps, and fit its arrays to their size.
  */
 static void finish_bulk(struct ss_engine *e)
 {
-    size_t t, k;
+    size_t t;
+    uint32_t k, i;
 
     for (t = 0; t < e->plan->ntargets; t++) {
-        int ratio = ss_kind_is_ratio(e->plan->targets[t].kind);
+        struct cells *cs = &e->cells[t];
+        uint32_t *order;
 
-        if (!e->cells[t])
+        if (!cs->n)
             continue;
-        for (k = 0; k < e->norgs; k++) {
-            long o = e->by_depth[k], p = e->parent[o];
-            struct cell *c = &e->cells[t][o], *pc;
-            int32_t first = c->npts ? c->pts[0].day : e->ndays, d;
+        order = cells_deepest_first(e, cs);
+        for (k = 0; k < cs->n; k++) {
+            struct cell *c = &cs->v[order[k]], *pc;
+            long p = e->parent[c->org];
+            int32_t first = c->npts ? c->pts[0].day : e->ndays, sn = 0;
             double sa = 0, sb = 0;
-            int32_t sn = 0;
-            size_t w, nw = ((size_t)e->ndays + 63) / 64;
 
-            if (p >= 0 && (c->npts || c->sub_a)) {
-                pc = cell_at(e, t, p);
-                cell_ensure_sub(e, pc, ratio);
-                for (d = 0; c->sub_a && d < first; d++) {
-                    pc->sub_a[d] += c->sub_a[d];
-                    sa += c->sub_a[d];
-                    if (ratio) {
-                        pc->sub_b[d] += c->sub_b[d];
-                        sb += c->sub_b[d];
-                    }
-                    pc->sub_n[d] += c->sub_n[d];
-                    sn += c->sub_n[d];
-                }
-                for (uint32_t i = 0; i < c->npts; i++) {
-                    d = c->pts[i].day;
-                    pc->sub_a[d] += c->pts[i].a - (i ? c->pts[i - 1].a : sa);
-                    if (ratio)
-                        pc->sub_b[d] += c->pts[i].b - (i ? c->pts[i - 1].b : sb);
-                    if (i == 0)
-                        pc->sub_n[d] += 1 - sn;
-                    set_day(pc->sub_days, d);
-                }
-                for (w = 0; c->sub_days && w < nw; w++)
-                    pc->sub_days[w] |= c->sub_days[w];
+            for (i = 1; i < c->nsub; i++) {
+                c->sub[i].a += c->sub[i - 1].a;
+                c->sub[i].b += c->sub[i - 1].b;
+                c->sub[i].n += c->sub[i - 1].n;
             }
-            if (c->sub_a)
-                fen_build(c->sub_a, e->ndays);
-            if (c->sub_b)
-                fen_build(c->sub_b, e->ndays);
-            if (c->sub_n)
-                fen_build_n(c->sub_n, e->ndays);
+            if (p >= 0 && (c->npts || c->nsub) && (pc = cell_find(e, t, p))) {
+                for (i = 0; i < c->nsub; i++) { /* before its first report: its children */
+                    const struct step *x = &c->sub[i];
+                    uint32_t j = step_make(e, pc, x->day, 1);
+                    if (x->day >= first)
+                        continue; /* a day only: its own report stands */
+                    pc->sub[j].a += x->a - sa;
+                    pc->sub[j].b += x->b - sb;
+                    pc->sub[j].n += x->n - sn;
+                    sa = x->a;
+                    sb = x->b;
+                    sn = x->n;
+                }
+                for (i = 0; i < c->npts; i++) { /* from it on: its own */
+                    uint32_t j = step_make(e, pc, c->pts[i].day, 1);
+                    pc->sub[j].a += c->pts[i].a - (i ? c->pts[i - 1].a : sa);
+                    pc->sub[j].b += c->pts[i].b - (i ? c->pts[i - 1].b : sb);
+                    if (i == 0)
+                        pc->sub[j].n += 1 - sn;
+                }
+            }
+            if (c->cap > c->npts && c->npts) { /* the load is done with this unit */
+                c->pts = ss_xrealloc(c->pts, c->npts * sizeof *c->pts);
+                e->bytes -= (c->cap - c->npts) * sizeof *c->pts;
+                c->cap = c->npts;
+            }
+            if (c->subcap > c->nsub && c->nsub) {
+                c->sub = ss_xrealloc(c->sub, c->nsub * sizeof *c->sub);
+                e->bytes -= (c->subcap - c->nsub) * sizeof *c->sub;
+                c->subcap = c->nsub;
+            }
         }
+        free(order);
     }
 }
 
@@ -681,7 +748,7 @@ static int snapshot_cb(void *ctx, int64_t target_id, const void *blob, size_t le
         org = ss_engine_org_by_id(e, org_id);
         if (org < 0 || npts == 0 || (len - off) / sizeof(struct point) < npts)
             return SS_EINVAL;
-        c = cell_at(e, (size_t)t, org);
+        c = cell_make(e, (size_t)t, org);
         if (c->npts)
             return SS_EINVAL;
         c->pts = ss_xmalloc(npts * sizeof *c->pts);
@@ -705,22 +772,21 @@ static void snapshot_save(struct ss_engine *e, struct ss_store *st, const char *
     size_t *lens = ss_xcalloc(nt + 1, sizeof *lens);
 
     for (t = 0; t < nt; t++) {
+        const struct cells *cs = &e->cells[t];
         size_t len = 0, off = 0;
         unsigned char *b;
-        if (!e->cells[t])
-            continue;
-        for (o = 0; o < e->norgs; o++)
-            if (e->cells[t][o].npts)
-                len += 16 + e->cells[t][o].npts * sizeof(struct point);
+        for (o = 0; o < cs->n; o++)
+            if (cs->v[o].npts)
+                len += 16 + cs->v[o].npts * sizeof(struct point);
         if (!len)
             continue;
         b = ss_xmalloc(len);
-        for (o = 0; o < e->norgs; o++) {
-            const struct cell *c = &e->cells[t][o];
+        for (o = 0; o < cs->n; o++) {
+            const struct cell *c = &cs->v[o];
             uint32_t zero = 0;
             if (!c->npts)
                 continue;
-            memcpy(b + off, &e->orgs[o].id, 8);
+            memcpy(b + off, &e->orgs[c->org].id, 8);
             memcpy(b + off + 8, &c->npts, 4);
             memcpy(b + off + 12, &zero, 4);
             memcpy(b + off + 16, c->pts, c->npts * sizeof(struct point));
@@ -924,12 +990,14 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
         e->texts_version = c.texts;
     }
     if (assignments != e->assignment_version) {
-        size_t t, o;
+        size_t t;
         for (t = 0; t < e->plan->ntargets; t++)
-            for (o = 0; e->cells[t] && o < e->norgs; o++)
-                e->cells[t][o].planned = NAN;
+            for (uint32_t k = 0; k < e->cells[t].n; k++)
+                e->cells[t].v[k].planned = NAN;
         if ((rc = ss_store_each_assignment(st, e->plan->id, assign_cb, e)))
             return rc;
+        for (t = 0; t < e->plan->ntargets; t++)
+            cells_prune(e, t);
         plan_rollup(e);
         e->assignment_version = assignments;
     }

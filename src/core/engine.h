@@ -7,12 +7,14 @@
  *
  *   - each (target, org) cell keeps its own reports as a sorted step
  *     function (latest cumulative value as of a day);
- *   - each cell that has reporting descendants keeps a Fenwick tree over
- *     the days of the plan holding the deltas of all of them, so the
- *     subtree's sum as of day d is one prefix sum.
+ *   - each cell that has reporting descendants keeps their sum the same
+ *     way, one step per day any of them reported on, so the subtree's sum
+ *     as of day d is one binary search;
+ *   - a target has cells only for the units with a share or a report and
+ *     the units above them: a unit without a cell has nothing to show.
  *
  * A new approved report changes its own cell and adds its delta to each
- * ancestor's Fenwick tree: every ancestor's figures move at once, with no
+ * ancestor's later steps: every ancestor's figures move at once, with no
  * batch job. ss_engine_refresh pulls reports approved since the last seq,
  * so a server sees what another process wrote.
  *
@@ -127,11 +129,13 @@ int ss_engine_apply(struct ss_engine *e, const struct ss_report_row *r);
 int ss_engine_save_snapshot(struct ss_engine *e, struct ss_store *st);
 
 /*
- * The invariant walk (engine_check.c): every cell's points sorted and
- * unique by day within the period; every children's-sum tree equal, on
- * every day, to the sum of the children's effective values (and their
- * reporting units); the day bits exactly the days descendants reported
- * on; planned values and expected reporters as plan_rollup's rule says;
+ * The invariant walk (engine_check.c): each target's cells exactly the
+ * units with a share or a report and their ancestors, each found by its
+ * unit; every cell's points and steps sorted and unique by day within the
+ * period; every children's sum equal, on every day, to the sum of the
+ * children's effective values (and their reporting units); its steps'
+ * days exactly the days descendants reported on; planned values and
+ * expected reporters as plan_rollup's rule says, with or without a cell;
  * the org tree's indexes consistent. 0, or SS_EINVAL with err naming the
  * target, org unit, day and figure that is wrong. A pass over every cell
  * and day: built with SS_CHECK (the sanitizer build), or with SHISHI_CHECK

@@ -26,30 +26,62 @@ struct delta {
     double a, b;
 };
 
+/* A step of a unit's children's sums: from `day` on, until the next step,
+ * the sum over its children c of E_c is (a, b), made by n reporting units
+ * (a unit with its own report counts 1, else its children's count). */
+struct step {
+    int32_t day;
+    int32_t n;
+    double a, b; /* b: denominators / baselines, 0 for kinds without */
+};
+
 /*
  * A (target, org) cell. `pts` are this org's own reports, sorted by day,
  * one per day. A unit's figure as of day d is its *effective* value E(d):
  * its own latest report when it has one as of d, else the sum of its
  * children's effective values (PRODUCT.md: a unit's own report is its
- * whole figure; it is never added to its children's). The sub_* fields
- * hold that children's sum and exist once any descendant has reported:
- *   sub_a / sub_b  Fenwick trees of deltas: prefix(d) = the sum over the
- *                  children c of E_c(d) (b: denominators / baselines)
- *   sub_n          likewise for the count of reporting units: a unit with
- *                  its own report counts 1, else its children's count
- *   sub_days       bitset of days on which some strict descendant reported
- *                  (raw: every such day, shadowed or not)
+ * whole figure; it is never added to its children's). `sub` holds that
+ * children's sum as a step function over the days, sparse like the
+ * points: one step on each day some strict descendant reported (its
+ * days, sub_days: every such day, shadowed or not, so a step may repeat
+ * the one before it), sorted by day, none before the first such day (the
+ * sums are 0 there) and none at all until a descendant has reported.
+ * Its fields are sub_a, sub_b and sub_n of a step. Reports come a few
+ * times a year, so a unit has a few dozen steps where a dense array over
+ * the period would hold every day: the price is an update that adds a
+ * change to every later step, O(steps), paid once per report and ancestor.
  */
 struct cell {
     struct point *pts;
     uint32_t npts, cap;
-    double *sub_a, *sub_b;
-    int32_t *sub_n;
-    uint64_t *sub_days;
+    struct step *sub;
+    uint32_t nsub, subcap;
     double planned;   /* assigned share here, NAN if none */
     double plan_eff;  /* what is planned here: see plan_rollup() in engine.c */
     int32_t expect_n; /* units in the subtree that hold a share and have no
                          share below them: those that should report */
+    int32_t org;      /* the org unit's index */
+};
+
+/*
+ * One target's cells, sparse: a unit has a cell when it holds a share of
+ * the target, has reported on it, or is an ancestor of such a unit (so a
+ * cell's parent always has one, and a unit without a cell has nothing at
+ * or below it: no share, no report, no figure). `v` holds them in the
+ * order they were made; at[org] is the index of org's cell in v, or -1
+ * (NULL until the target's first cell). The index is 4 bytes a unit where
+ * a cell is 56. An open-addressing table (16-32 bytes a cell) was as fast
+ * in bench_core and smaller only where fewer than one unit in four to
+ * eight has a cell: at township level (one in seven) 13 MB against the
+ * index's 18 MB, of an engine of 260 MB; the index is the simpler. A unit gets
+ * its cell with its ancestors' at once (cell_make in engine.c), so no
+ * cell is made while a pointer to another is held across a loop up the
+ * tree; making one may move every cell of the target.
+ */
+struct cells {
+    struct cell *v;
+    uint32_t n, cap;
+    int32_t *at;
 };
 
 struct ss_engine {
@@ -66,8 +98,11 @@ struct ss_engine {
     int64_t max_org_id;
     long top; /* the plan's top org unit, or -1 */
 
-    /* targets: cells[t] is NULL until target t has data */
-    struct cell **cells;
+    int32_t *depth; /* per org: 0 at a root */
+    int32_t max_depth;
+
+    /* targets: cells[t] holds target t's cells (see struct cells) */
+    struct cells *cells;
     int64_t *tid_sorted; /* target ids sorted, with tidx_sorted their indexes */
     size_t *tidx_sorted;
 
@@ -75,7 +110,7 @@ struct ss_engine {
     int32_t *nassigned; /* per target: how many units hold a share */
 
     int bulk;              /* during a full load: only own points are kept; finish_bulk
-                              builds the sub_* trees bottom-up, see engine.c */
+                              builds the children's sums bottom-up, see engine.c */
     struct delta *scratch; /* ndays + 2 point deltas for ss_engine_apply */
     int64_t last_seq;
     int64_t structure_version; /* the change counters (ss_store_counters) at load */
@@ -85,13 +120,16 @@ struct ss_engine {
     size_t bytes;
 };
 
+/* Target t's cell of org unit `org`, or NULL when the unit has none. */
+const struct cell *ss_cell_find(const struct ss_engine *e, size_t t, long org);
+/* What is planned at a unit without a cell of target t (plan_rollup's rule
+ * for a unit with nothing at or below it). */
+double ss_cell_plan_without(const struct ss_engine *e, size_t t, long org);
 /* Value of a cell's own reports as of day index d (0 when none). */
 int ss_cell_own_at(const struct cell *c, int32_t d, double *a, double *b);
-/* Prefix sums of a Fenwick tree of n days over [0, d]. */
-double ss_fen_sum(const double *f, int32_t n, int32_t d);
-int32_t ss_fen_count(const int32_t *f, int32_t n, int32_t d);
-/* Highest set day <= d in a bitset, or -1. */
-int32_t ss_bits_last(const uint64_t *bits, int32_t d);
+/* The step of c's children's sums in effect on day index d: the last with
+ * day <= d, or NULL when none (no descendant reported by then). */
+const struct step *ss_cell_sub_at(const struct cell *c, int32_t d);
 /* Is the target's kind a ratio (rate/change) that needs both sums? */
 int ss_kind_is_ratio(enum ss_kind k);
 

@@ -92,20 +92,20 @@ struct sums {
     int32_t last;  /* latest report day in the subtree, or -1 */
 };
 
-static void sums_at(const struct ss_engine *e, const struct cell *c, int32_t d, struct sums *s)
+static void sums_at(const struct cell *c, int32_t d, struct sums *s)
 {
+    const struct step *sub;
     double oa, ob;
 
     memset(s, 0, sizeof *s);
     s->last = -1;
     if (!c || d < 0)
         return;
-    if (c->sub_a) {
-        int32_t sl = ss_bits_last(c->sub_days, d < e->ndays ? d : e->ndays - 1);
-        s->ca = ss_fen_sum(c->sub_a, e->ndays, d);
-        s->cb = c->sub_b ? ss_fen_sum(c->sub_b, e->ndays, d) : 0;
-        s->cn = ss_fen_count(c->sub_n, e->ndays, d);
-        s->last = sl;
+    if ((sub = ss_cell_sub_at(c, d))) {
+        s->ca = sub->a;
+        s->cb = sub->b;
+        s->cn = sub->n;
+        s->last = sub->day;
     }
     s->own = ss_cell_own_at(c, d, &oa, &ob);
     if (s->own) {
@@ -151,8 +151,8 @@ static double planned_at(const struct ss_engine *e, size_t ti, const struct cell
     const struct ss_target *t = &e->plan->targets[ti];
     int additive = !ss_kind_is_ratio(t->kind) && t->kind != SS_KIND_MILESTONE;
 
-    if (c && e->nassigned[ti])
-        return c->plan_eff;
+    if (e->nassigned[ti])
+        return c ? c->plan_eff : ss_cell_plan_without(e, ti, org);
     /* not broken down: the whole target at the top; levels hold everywhere */
     return org == e->top || !additive ? t->value : NAN;
 }
@@ -181,7 +181,7 @@ void ss_engine_figure(const struct ss_engine *e, size_t ti, long org, int32_t da
                       struct ss_figure *f)
 {
     const struct ss_target *t = &e->plan->targets[ti];
-    const struct cell *c = e->cells[ti] && org >= 0 ? &e->cells[ti][org] : NULL;
+    const struct cell *c = ss_cell_find(e, ti, org);
     int32_t d = day - e->plan->start;
     double due;
     struct sums s;
@@ -190,7 +190,7 @@ void ss_engine_figure(const struct ss_engine *e, size_t ti, long org, int32_t da
 
     if (d >= e->ndays)
         d = e->ndays - 1;
-    sums_at(e, c, d, &s);
+    sums_at(c, d, &s);
     f->as_of = day;
     f->last_report = s.last >= 0 ? e->plan->start + s.last : SS_NO_DATE;
     f->numerator = s.a;
@@ -224,7 +224,7 @@ void ss_engine_figure(const struct ss_engine *e, size_t ti, long org, int32_t da
         double due_then, dshare;
         int32_t back = d - PACE_WINDOW;
 
-        sums_at(e, c, back, &p);
+        sums_at(c, back, &p);
         due_then = ss_engine_due_share(e, ti, e->plan->start + back);
         dshare = due - due_then;
         if (dshare > 0.01)

@@ -886,13 +886,14 @@ static void test_check_finds_damage(void **state)
     assert_int_equal(add(f, 0, "990101", "2026-06-30", 20), 0);
     assert_int_equal(add(f, 0, "990102", "2026-04-30", 5), 0);
     assert_int_equal(add(f, 0, "9901", "2026-05-31", 40), 0);
+    assert_int_equal(add(f, 1, "990101", "2026-05-31", 93), 0); /* a cell below the share */
     assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
     assert_int_equal(ss_engine_check(e, &err), 0);
     county = ss_engine_org_find(e, "990101");
     pref = ss_engine_org_find(e, "9901");
     top = ss_engine_org_find(e, "99");
 
-    c = &e->cells[0][county]; /* two points: swap them */
+    c = (struct cell *)ss_cell_find(e, 0, county); /* two points: swap them */
     {
         struct point p = c->pts[0];
         c->pts[0] = c->pts[1];
@@ -903,45 +904,137 @@ static void test_check_finds_damage(void **state)
         c->pts[1] = c->pts[0];
         c->pts[0] = p;
     }
-    c = &e->cells[0][pref]; /* its children's sum, one more from some day on */
-    c->sub_a[200] += 1;
+    c = (struct cell *)ss_cell_find(e, 0, pref); /* its children's sum, one more from some day on */
+    assert_int_equal(c->nsub, 3);                /* 03-31, 04-30, 06-30 */
+    c->sub[2].a += 1;
     assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
     assert_non_null(strstr(err.msg, "sub_a against the children's sum"));
     assert_non_null(strstr(err.msg, "org 9901"));
-    c->sub_a[200] -= 1;
+    c->sub[2].a -= 1;
     assert_int_equal(ss_engine_check(e, &err), 0);
-    c->sub_n[10] += 1;
+    c->sub[0].n += 1;
     assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
     assert_non_null(strstr(err.msg, "reporting units"));
-    c->sub_n[10] -= 1;
-    c = &e->cells[0][top]; /* the day 990102 reported on, 2026-04-30 */
+    c->sub[0].n -= 1;
+    c = (struct cell *)ss_cell_find(e, 0, top); /* the day 990102 reported on, 2026-04-30 */
     {
         int32_t d = D("2026-04-30") - ss_engine_plan(e)->start;
-        c->sub_days[d / 64] ^= 1ULL << (d % 64);
+        struct step *x = (struct step *)ss_cell_sub_at(c, d);
+        assert_true(x && x->day == d && x + 1 < c->sub + c->nsub && x[1].day > d + 1);
+        x->day = d + 1; /* a day off: 04-30 lost, 05-01 that nobody reported on */
         assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
         assert_non_null(strstr(err.msg, "sub_days"));
         assert_non_null(strstr(err.msg, "2026-04-30"));
-        c->sub_days[d / 64] ^= 1ULL << (d % 64);
+        x->day = d;
     }
-    c = &e->cells[0][pref]; /* a count's plan: its county's share, 30 */
+    c = (struct cell *)ss_cell_find(e, 0, pref); /* a count's plan: its county's share, 30 */
     keep = c->plan_eff;
     assert_true(keep == 30);
     c->plan_eff = 31;
     assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
     assert_non_null(strstr(err.msg, "planned value"));
     c->plan_eff = keep;
-    c = &e->cells[1][county]; /* a rate's level holds below the share */
+    c = (struct cell *)ss_cell_find(e, 1, county); /* a rate's level holds below the share */
     assert_true(c->plan_eff == 95);
     c->plan_eff = 90;
     assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
     assert_non_null(strstr(err.msg, "planned value"));
     c->plan_eff = 95;
-    c = &e->cells[1][top];
+    c = (struct cell *)ss_cell_find(e, 1, top);
     kept_n = c->expect_n;
     c->expect_n = 2;
     assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
     assert_non_null(strstr(err.msg, "expected reporters"));
     c->expect_n = kept_n;
+    assert_int_equal(ss_engine_check(e, &err), 0);
+    ss_engine_free(e);
+}
+
+/* Issue 11: cells are sparse. A unit has a cell when it holds a share, has
+ * reported, or lies above one that has; the others have none, read as
+ * nothing, and a level still holds the share above them. The walk names
+ * an index pointing at another unit's cell, a cell with nothing at or
+ * below it, and a unit with a cell below it but none of its own. */
+static void test_cells_are_sparse(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_engine *e;
+    struct ss_err err;
+    struct ss_figure fig;
+    struct cell *c, *pc;
+    int32_t *at, kept;
+    long county, pref, other, top;
+    uint32_t npts;
+
+    assert_int_equal(share(f, 0, "990101", 30), 0);
+    assert_int_equal(share(f, 1, "9901", 95), 0);
+    assert_int_equal(add(f, 0, "990101", "2026-03-31", 10), 0);
+    assert_int_equal(add(f, 1, "990102", "2026-05-31", 93), 0);
+    assert_int_equal(ss_engine_open(f->st, 0, &e, &err), 0);
+    assert_int_equal(ss_engine_check(e, &err), 0);
+    county = ss_engine_org_find(e, "990101");
+    pref = ss_engine_org_find(e, "9901");
+    other = ss_engine_org_find(e, "990201");
+    top = ss_engine_org_find(e, "99");
+    /* target 0: the county with its share and report, and its ancestors */
+    assert_int_equal(e->cells[0].n, 3);
+    assert_non_null(ss_cell_find(e, 0, county));
+    assert_non_null(ss_cell_find(e, 0, pref));
+    assert_non_null(ss_cell_find(e, 0, top));
+    assert_null(ss_cell_find(e, 0, other));
+    assert_null(ss_cell_find(e, 0, ss_engine_org_find(e, "9902")));
+    assert_int_equal(e->cells[2].n, 0); /* nothing for the change target */
+    assert_int_equal(e->cells[3].n, 0);
+    /* a unit without a cell: nothing reported, no task; a level holds the
+     * share above it */
+    ss_engine_figure(e, 0, other, D("2026-07-01"), &fig);
+    assert_int_equal(fig.reporters, 0);
+    assert_int_equal(fig.status, SS_ST_NO_TASK);
+    assert_null(ss_cell_find(e, 1, county));
+    ss_engine_figure(e, 1, county, D("2026-07-01"), &fig);
+    assert_true(fig.value == 95);
+    assert_int_equal(fig.status, SS_ST_NOT_REPORTED);
+    ss_engine_figure(e, 1, other, D("2026-07-01"), &fig);
+    assert_int_equal(fig.status, SS_ST_NO_TASK);
+    /* a report where there was no cell makes one, with its plan */
+    assert_int_equal(add(f, 1, "990101", "2026-06-30", 96), 0);
+    assert_int_equal(ss_engine_refresh(e, f->st), 1);
+    assert_non_null(c = (struct cell *)ss_cell_find(e, 1, county));
+    assert_true(c->plan_eff == 95);
+    ss_engine_figure(e, 1, county, D("2026-07-01"), &fig);
+    assert_int_equal(fig.status, SS_ST_ON_TRACK);
+
+    /* the index pointing at another unit's cell */
+    at = e->cells[0].at;
+    kept = at[pref];
+    at[pref] = at[county];
+    assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "another unit's cell"));
+    at[pref] = kept;
+    /* a cell left with nothing at or below it */
+    c = (struct cell *)ss_cell_find(e, 0, county);
+    npts = c->npts;
+    c->npts = 0;
+    c->planned = NAN;
+    assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "no share or report at or below it"));
+    assert_non_null(strstr(err.msg, "990101"));
+    c->npts = npts;
+    c->planned = 30;
+    assert_int_equal(ss_engine_check(e, &err), 0);
+    /* the prefecture's cell moved to a unit without data: 9901 has none
+     * while its county has one */
+    pc = (struct cell *)ss_cell_find(e, 0, pref);
+    other = ss_engine_org_find(e, "9902");
+    pc->org = (int32_t)other;
+    at[other] = at[pref];
+    at[pref] = -1;
+    assert_int_equal(ss_engine_check(e, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "a unit below has a cell but this one has none"));
+    assert_non_null(strstr(err.msg, "org 9901"));
+    pc->org = (int32_t)pref;
+    at[pref] = at[other];
+    at[other] = -1;
     assert_int_equal(ss_engine_check(e, &err), 0);
     ss_engine_free(e);
 }
@@ -964,6 +1057,7 @@ int main(void)
         ON_BOTH(test_rate_is_a_level, setup, teardown),
         ON_BOTH(test_no_task_here, setup, teardown),
         ON_BOTH(test_check_finds_damage, setup, teardown),
+        ON_BOTH(test_cells_are_sparse, setup, teardown),
     };
     return backend_run(tests);
 }

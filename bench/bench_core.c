@@ -282,14 +282,35 @@ static void build(const char *db, const char *dir)
 
 /* A database built by an older bench_core (or for the other dataset):
  * removed, so that it is built again. */
+/* 1 when db holds this build's national dataset. A PostgreSQL database
+ * (bench/pg.sh makes an empty one per run) is built when it has none. */
+static int dataset_present(const char *db)
+{
+    struct ss_store *st;
+    struct ss_err err;
+    char *v = NULL;
+    int yes;
+
+    if (!ss_store_is_url(db))
+        return access(db, F_OK) == 0;
+    if (ss_store_open(db, SS_STORE_READONLY, &st, &err))
+        return 0;
+    if (ss_store_schema_version(st) > 0)
+        ss_store_meta_get(st, "bench_dataset", &v);
+    ss_store_close(st);
+    yes = v && strcmp(v, DATASET) == 0;
+    free(v);
+    return yes;
+}
+
 static void drop_other_dataset(const char *db, const char *marker)
 {
     struct ss_store *st;
     struct ss_err err;
     char *v = NULL;
 
-    if (access(db, F_OK) != 0)
-        return;
+    if (ss_store_is_url(db) || access(db, F_OK) != 0)
+        return; /* a PostgreSQL database: bench/pg.sh gives an empty one */
     if (ss_store_open(db, SS_STORE_READONLY, &st, &err))
         die("open", &err);
     ss_store_meta_get(st, "bench_dataset", &v);
@@ -708,7 +729,7 @@ int main(int argc, char **argv)
         return 0;
     }
     drop_other_dataset(db, DATASET);
-    if (access(db, F_OK) != 0)
+    if (!dataset_present(db))
         build(db, dir);
     rss0 = rss_kb();
     /* Cold: no snapshot, every report read from the store (the load then
@@ -811,7 +832,7 @@ int main(int argc, char **argv)
     }
     ss_engine_free(e);
     ss_store_close(st);
-    {
+    if (!ss_store_is_url(db)) { /* the commit modes are SQLite's */
         char scratch[1100];
         snprintf(scratch, sizeof scratch, "%s-durability.db", db);
         bench_durability(scratch);

@@ -720,6 +720,8 @@ int main(int argc, char **argv)
     int32_t day = ss_days_from_civil(2026, 10, 15);
     struct check c;
 
+    if (getenv("SHISHI_AUDIT_KEY")) /* a PostgreSQL database's key file (bench/pg.sh) */
+        ss_store_audit_key_file(getenv("SHISHI_AUDIT_KEY"));
     if (argc > 2 && strcmp(argv[1], "--durability") == 0) {
         bench_durability(argv[2]);
         return 0;

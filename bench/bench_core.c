@@ -50,6 +50,7 @@
 #include "core/engine.h"
 #include "core/plan_json.h"
 #include "store/store.h"
+#include "store/store_audit.h"
 
 #define NTARGETS 100
 #define NRATES 10

@@ -90,7 +90,7 @@ static int pg_begin(struct ss_store *st, const char *actor, struct ss_err *err)
 
     if (in_tx(st))
         store_exec(st, "ROLLBACK", NULL); /* an aborted one left by a failure */
-    if ((rc = store_exec(st, "BEGIN", err)))
+    if ((rc = store_exec(st, "BEGIN ISOLATION LEVEL READ COMMITTED", err)))
         return rc;
     s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1), set_config('shishi.actor', ?2, true)",
                       err);

@@ -15,8 +15,8 @@
 
 #include "base/date.h"
 #include "base/util.h"
-#include "store/store_int.h"
 #include "pgtest.h"
+#include "store/store_int.h"
 
 #include <cmocka.h>
 

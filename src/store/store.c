@@ -14,11 +14,12 @@
  * of store.h. The actor is kept on the connection only while its
  * transaction is open; commit and rollback clear it. A write outside a
  * transaction is refused by store_tx_join before it reaches SQLite.
- * (PostgreSQL, plan: BEGIN; SET LOCAL shishi.actor; the audit triggers
- * read current_setting('shishi.actor') and raise when it is unset; reads
- * that decide a write take FOR UPDATE row locks, the status changes stay
- * compare-and-set updates, and the approval seq is taken under an advisory
- * transaction lock, as store.h says.)
+ * PostgreSQL: BEGIN ISOLATION LEVEL READ COMMITTED, then the writers'
+ * advisory lock (STORE_PG_WRITERS_LOCK, held to the commit: one writer at
+ * a time across every instance, the same guarantee), then
+ * set_config('shishi.actor', actor, true), which the audit triggers read,
+ * raising when it is unset; at the commit, NOTIFY shishi_changes for the
+ * other instances (ss_store_listen).
  *
  * Change counters: the plan-structure and assignment counters are meta
  * rows that triggers add one to on every change (migration 4); the

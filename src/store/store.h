@@ -62,15 +62,15 @@
  *   SQLite keeps it with one writer at a time: the seq is max(seq) + 1
  *   taken inside the write transaction, after its lock, so approvals
  *   commit in seq order.
- *   PostgreSQL (plan): the approving transaction takes a transaction-level
- *   advisory lock (pg_advisory_xact_lock on a key of its own) just before
- *   it reads max(seq) + 1, and holds it to its commit; a lock is released
- *   only after its commit is visible, so the next approval's seq is higher
- *   and commits after it, and readers need nothing. Approvals come tens a
- *   second: serialising their last statement costs little. (Refused
- *   alternative: a sequence, with readers taking only seqs below a mark
- *   that waits for approvals in flight, from pg_snapshot_xmin and each
- *   approval's xid8: parallel approvals, but every read computes a mark.)
+ *   PostgreSQL keeps it the same way: every write transaction takes one
+ *   transaction-level advisory lock (STORE_PG_WRITERS_LOCK) right after
+ *   its BEGIN and holds it to its commit; a lock is released only after
+ *   its commit is visible, so max(seq) + 1 read under it is higher than
+ *   every committed seq and approvals commit in seq order; readers need
+ *   nothing. (Refused for now: a sequence, with readers taking only seqs
+ *   below a mark that waits for approvals in flight, from pg_snapshot_xmin
+ *   and each approval's xid8: parallel writers, but every read computes a
+ *   mark. The ingest benchmark says what the one lock costs.)
  *
  * Schema. A database carries its schema version; this build knows 1 to
  * its latest. A read-write open of an older database is refused

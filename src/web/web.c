@@ -166,6 +166,7 @@ struct ss_web {
     /* PostgreSQL: hears other instances' commits (listener_main) */
     pthread_t listener;
     int listening;          /* the listener thread runs */
+    atomic_int foreign;     /* another process committed: not yet checked for */
     atomic_int listen_stop; /* asks it to end */
     struct lane lanes[NLANES];
     pthread_mutex_t stores_mu;
@@ -517,8 +518,16 @@ static int32_t freshen(struct ss_web *w)
     int32_t today;
 
     tls.refresh_ns = 0;
-    if ((last && now - last < FRESH_NS) || pthread_mutex_trylock(&w->check_mu) != 0)
+    if (last && now - last < FRESH_NS)
         return (int32_t)atomic_load_explicit(&w->today, memory_order_relaxed);
+    if (pthread_mutex_trylock(&w->check_mu) != 0) {
+        if (!atomic_load(&w->foreign))
+            return (int32_t)atomic_load_explicit(&w->today, memory_order_relaxed);
+        /* another process's commit, heard by the listener, is being
+         * brought in by whoever holds check_mu: wait for it rather than
+         * answer from before it (one refresh at most) */
+        pthread_mutex_lock(&w->check_mu);
+    }
     last = atomic_load_explicit(&w->checked_ns, memory_order_relaxed);
     if (last && now - last < FRESH_NS) { /* checked while we were getting here */
         pthread_mutex_unlock(&w->check_mu);
@@ -526,6 +535,7 @@ static int32_t freshen(struct ss_web *w)
     }
     today = ss_date_today();
     atomic_store_explicit(&w->today, today, memory_order_relaxed);
+    atomic_store(&w->foreign, 0);
     if (ss_store_counters(w->refresh_st, &c) || !ss_store_counters_same(&c, &w->seen)) {
         if (atomic_load(&w->inflight) == 0 && pthread_rwlock_trywrlock(&w->lock) == 0) {
             w->seen = c;
@@ -588,6 +598,7 @@ static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
     atomic_store_explicit(&w->today, today, memory_order_relaxed);
     if (w->replica_path)
         replica_catch_up(w);
+    atomic_store(&w->foreign, 0);
     if (ss_store_counters(w->refresh_st, &c) || !ss_store_counters_same(&c, &w->seen)) {
         w->seen = c;
         changed = engine_refresh(w);
@@ -651,6 +662,7 @@ static void *listener_main(void *arg)
         }
         rc = ss_store_wait_change(st, LISTEN_WAIT_MS);
         if (rc == 1) {
+            atomic_store(&w->foreign, 1);
             /* the next request checks at once and refreshes itself, as for
              * a write by another process on SQLite; when none comes soon,
              * the refresher does it, so the pages are warm for the next */

@@ -24,11 +24,12 @@
  * a township reports on what concerns it), 12 monthly approved reports
  * each (about 5 million); besides, one county in ten reports its own
  * figure for every tenth target. Then: the engine's build time (cold, and
- * from the start-up snapshot), each build in a process of its own so that
- * its peak resident memory (VmHWM) is its own, and p50 / p99 of all 100
- * targets' figures at the nation, a province, a county and a township,
- * each level beside the same figures by one SQL query (checked equal), as
- * a ratio.
+ * from the start-up snapshot; wall clock and CPU time), each build in a
+ * process of its own so that its peak resident memory (VmHWM) is its own,
+ * and p50 / p99 of all 100 targets' figures at the nation, a province, a
+ * prefecture, a county and a township (wall clock, and the reading
+ * thread's CPU time: the machine may be shared), each level beside the
+ * same figures by one SQL query (checked equal), as a ratio.
  *
  * usage: bench_core DB [DIVISIONS_DIR]
  *        bench_core --township DB [DIVISIONS_DIR]

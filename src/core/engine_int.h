@@ -67,8 +67,11 @@ struct cell {
  * One target's cells, sparse: a unit has a cell when it holds a share of
  * the target, has reported on it, or is an ancestor of such a unit (so a
  * cell's parent always has one, and a unit without a cell has nothing at
- * or below it: no share, no report, no figure). `v` holds them in the
- * order they were made; at[org] is the index of org's cell in v, or -1
+ * or below it: no share, no report, no figure). `v` holds them: after a
+ * load in org order, in one block with every other target's (cells_pack
+ * in engine.c: the prefetcher follows a unit's cells from target to
+ * target), then a target that gets a new cell moves to an array of its
+ * own, new cells at its end. at[org] is the index of org's cell in v, or -1
  * (NULL until the target's first cell). The index is 4 bytes a unit where
  * a cell is 56. An open-addressing table (16-32 bytes a cell) was as fast
  * in bench_core and smaller only where fewer than one unit in four to
@@ -82,6 +85,7 @@ struct cells {
     struct cell *v;
     uint32_t n, cap;
     int32_t *at;
+    int packed; /* v lies in the engine's cell block (see cells_pack) */
 };
 
 struct ss_engine {
@@ -103,7 +107,8 @@ struct ss_engine {
 
     /* targets: cells[t] holds target t's cells (see struct cells) */
     struct cells *cells;
-    int64_t *tid_sorted; /* target ids sorted, with tidx_sorted their indexes */
+    struct cell *cell_block; /* every target's cells after a load, packed */
+    int64_t *tid_sorted;     /* target ids sorted, with tidx_sorted their indexes */
     size_t *tidx_sorted;
 
     long *by_depth;     /* org indexes, deepest first */

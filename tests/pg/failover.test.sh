@@ -13,45 +13,8 @@
 #     being acknowledged; then every acknowledged approval is an approved
 #     report on the new primary, /api/v1/plan shows their sum, and
 #     `shishi audit verify` passes there.
-made_tmp=""
-if [ -z "${SHISHI_TMP:-}" ]; then
-    SHISHI_TMP=$(mktemp -d)
-    export SHISHI_TMP
-    made_tmp=$SHISHI_TMP
-fi
-chmod 711 "$SHISHI_TMP"
-. "$(dirname "$0")/../cli/lib.sh"
-here=$(dirname "$0")
-ha() { sh "$here/ha.sh" "$@"; }
-PG_BIN=${SHISHI_PG_BIN:-/usr/lib/postgresql/15/bin}
-psql() { "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
-P=$T/primary
-SB=$T/standby
-spid=""
-cpid=""
-cleanup() {
-    [ -n "$cpid" ] && kill "$cpid" 2> /dev/null
-    [ -n "$spid" ] && kill "$spid" 2> /dev/null
-    sleep 0.3
-    ha stop "$P"
-    ha stop "$SB"
-    [ -n "$made_tmp" ] && rm -rf "$made_tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-must() {
-    what=$1
-    shift
-    if "$@" > "$T/out" 2> "$T/err"; then
-        ok "$what"
-    else
-        no "$what"
-        cat "$T/err" "$T/out"
-        finish failover
-        exit 1
-    fi
-}
+SUITE=failover
+. "$(dirname "$0")/halib.sh"
 acks() { sed -n 's/^ack //p' "$T/acks" | wc -l | tr -d ' '; }
 # wait_acks N SECS: until N acknowledged approvals, or fail the test
 wait_acks() {
@@ -88,6 +51,7 @@ echo 'a long password' | "$S" user add reporter --role reporter --org 650102 --d
     ok "accounts" || no "accounts"
 "$S" serve --db "$db" --listen 127.0.0.1:0 2> "$T/serve.log" &
 spid=$!
+ha_track "$spid"
 k=0
 until port=$(sed -n 's/.*listening on .*(port \([0-9]*\).*/\1/p' "$T/serve.log") && [ -n "$port" ]; do
     k=$((k + 1))
@@ -99,6 +63,7 @@ ok "serve listens on $port"
 node "$here/failover-client.mjs" "http://127.0.0.1:$port" "$T1" 650102 "$T/stop" \
     >> "$T/acks" 2> "$T/client.err" &
 cpid=$!
+ha_track "$cpid"
 wait_acks 30 120
 must "the primary killed mid-stream (kill -9, every process)" ha kill "$P"
 before=$(acks)

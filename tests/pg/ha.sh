@@ -107,7 +107,7 @@ ha_standby() {
 ha_children() {
     parent=$1
     for stat in /proc/[0-9]*/stat; do
-        read -r line < "$stat" 2> /dev/null || continue
+        read -r line 2> /dev/null < "$stat" || continue
         # "pid (comm) state ppid ...": comm may hold spaces, its last ')' ends it
         # shellcheck disable=SC2086
         set -- ${line##*) }

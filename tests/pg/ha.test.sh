@@ -16,53 +16,19 @@
 # The writer is psql reading one INSERT and one \echo after another: it
 # prints "ack N" only when the INSERT of row N has returned. Run alone,
 # `sh tests/pg/ha.test.sh` makes its own scratch directory.
-made_tmp=""
-if [ -z "${SHISHI_TMP:-}" ]; then
-    SHISHI_TMP=$(mktemp -d)
-    export SHISHI_TMP
-    made_tmp=$SHISHI_TMP
-fi
-chmod 711 "$SHISHI_TMP"
-. "$(dirname "$0")/../cli/lib.sh"
-here=$(dirname "$0")
-ha() { sh "$here/ha.sh" "$@"; }
-PG_BIN=${SHISHI_PG_BIN:-/usr/lib/postgresql/15/bin}
-psql() { "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
-P=$T/primary
-S=$T/standby
-cleanup() {
-    [ -n "${wpid:-}" ] && kill "$wpid" 2> /dev/null
-    ha stop "$P"
-    ha stop "$S"
-    [ -n "$made_tmp" ] && rm -rf "$made_tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-# a step without which the rest means nothing
-must() {
-    what=$1
-    shift
-    if "$@" > "$T/out" 2> "$T/err"; then
-        ok "$what"
-    else
-        no "$what"
-        cat "$T/err"
-        finish ha
-        exit 1
-    fi
-}
+SUITE=ha
+. "$(dirname "$0")/halib.sh"
 
 must "a primary starts" ha primary "$P"
 up=$(cat "$T/out")
-must "a standby streams from it, synchronous" ha standby "$P" "$S"
+must "a standby streams from it, synchronous" ha standby "$P" "$SB"
 us=$(cat "$T/out")
 same "the primary counts the standby sync" \
     "$(psql -d "$up" -c "SELECT application_name, state, sync_state FROM pg_stat_replication")" \
     "standby1|streaming|sync"
 same "synchronous_commit on the primary" "$(psql -d "$up" -c 'SHOW synchronous_commit')" on
 same "the standby is in recovery" "$(psql -d "$us" -c 'SELECT pg_is_in_recovery()')" t
-multi=$(ha url postgres "$P" "$S")
+multi=$(ha url postgres "$P" "$SB")
 same "the multi-host URL reaches the primary" "$(psql -d "$multi" -c 'SELECT inet_server_port()')" \
     "$(ha port "$P")"
 must "a table on the primary" psql -d "$up" -c "CREATE TABLE t (id int PRIMARY KEY, note text NOT NULL)"
@@ -77,6 +43,7 @@ must "a table on the primary" psql -d "$up" -c "CREATE TABLE t (id int PRIMARY K
     done
 ) | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$up" >> "$T/acks" 2> "$T/writer.err" &
 wpid=$!
+ha_track "$wpid"
 want=300
 tries=0
 while [ "$(wc -l < "$T/acks")" -lt "$want" ]; do
@@ -100,7 +67,7 @@ n=$(wc -l < "$T/acked" | tr -d ' ')
 [ "$n" -ge "$want" ] && ok "$n rows acknowledged before the kill" || no "$n rows acknowledged, fewer than $want"
 
 expect 2 "no server takes writes before the promotion" psql -d "$multi" -c 'SELECT 1'
-must "the standby promoted" ha promote "$S"
+must "the standby promoted" ha promote "$SB"
 same "the new primary takes writes" "$(psql -d "$us" -c 'SELECT pg_is_in_recovery()')" f
 
 psql -d "$us" -c 'SELECT id FROM t' | LC_ALL=C sort > "$T/present"
@@ -115,12 +82,12 @@ esac
 same "every row as written" "$(psql -d "$us" -c "SELECT count(*) FROM t WHERE note <> 'row ' || id")" 0
 
 same "the multi-host URL now reaches the new primary" \
-    "$(psql -d "$multi" -c 'SELECT inet_server_port()')" "$(ha port "$S")"
+    "$(psql -d "$multi" -c 'SELECT inet_server_port()')" "$(ha port "$SB")"
 expect 0 "a write through it commits, with no standby to wait for" \
     timeout 60 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$multi" -c "INSERT INTO t VALUES (0, 'row 0')"
 same "and is there" "$(psql -d "$multi" -c 'SELECT note FROM t WHERE id = 0')" "row 0"
 
-must "the servers stopped" sh -c "sh '$here/ha.sh' stop '$P' && sh '$here/ha.sh' stop '$S'"
-[ ! -e "$P" ] && [ ! -e "$S" ] && ok "their directories removed" || no "their directories removed"
+must "the servers stopped" sh -c "sh '$here/ha.sh' stop '$P' && sh '$here/ha.sh' stop '$SB'"
+[ ! -e "$P" ] && [ ! -e "$SB" ] && ok "their directories removed" || no "their directories removed"
 echo "# ha: $n acknowledged rows, $missing lost across the failover"
 finish ha

@@ -186,7 +186,7 @@ pg_psql() {
 # pg_ours PID: PID is the postmaster of $pg_dir (not a process that took
 # the number of one that is gone)
 pg_ours() {
-    tr '\0' ' ' < "/proc/$1/cmdline" 2> /dev/null | grep -qF -- "-D $pg_dir/data "
+    tr '\0' ' ' 2> /dev/null < "/proc/$1/cmdline" | grep -qF -- "-D $pg_dir/data "
 }
 
 # pg_remove DIR: stop the server of DIR if it runs (immediately: nothing in

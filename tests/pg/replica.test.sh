@@ -3,53 +3,25 @@
 # from a hot standby, writes go to the primary, and an approval is in the
 # figures by the time it is acknowledged; /api/v1/plan says how far the
 # standby had replayed (replica_as_of).
-made_tmp=""
-if [ -z "${SHISHI_TMP:-}" ]; then
-    SHISHI_TMP=$(mktemp -d)
-    export SHISHI_TMP
-    made_tmp=$SHISHI_TMP
-fi
-chmod 711 "$SHISHI_TMP"
-. "$(dirname "$0")/../cli/lib.sh"
-here=$(dirname "$0")
-ha() { sh "$here/ha.sh" "$@"; }
-PG_BIN=${SHISHI_PG_BIN:-/usr/lib/postgresql/15/bin}
-psql() { "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
-P=$T/primary
-R=$T/standby
-spid=""
-cleanup() {
-    [ -n "$spid" ] && kill "$spid" 2> /dev/null
-    sleep 0.3
-    ha stop "$P"
-    ha stop "$R"
-    [ -n "$made_tmp" ] && rm -rf "$made_tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-must() {
-    what=$1
-    shift
-    if "$@" > "$T/out" 2> "$T/err"; then ok "$what"; else
-        no "$what"; cat "$T/err" "$T/out"; finish replica; exit 1; fi
-}
+SUITE=replica
+. "$(dirname "$0")/halib.sh"
 SHISHI_TODAY=2026-12-31
 SHISHI_AUDIT_KEY=$T/audit.key
 SHISHI_PWHASH_FAST=1
 export SHISHI_TODAY SHISHI_AUDIT_KEY SHISHI_PWHASH_FAST
 must "a primary starts" ha primary "$P"
 up=$(cat "$T/out")
-must "a standby streams from it" ha standby "$P" "$R"
+must "a standby streams from it" ha standby "$P" "$SB"
 must "a database for shishi" psql -d "$up" -c "CREATE DATABASE shishi"
 db=$(ha url shishi "$P")
-rep=$(ha url shishi "$R" | sed 's/target_session_attrs=read-write/target_session_attrs=any/')
+rep=$(ha url shishi "$SB" | sed 's/target_session_attrs=read-write/target_session_attrs=any/')
 must "shishi init on the primary" "$S" init --db "$db"
 echo 'a long password' | "$S" user add reporter --role reporter --org 650102 --db "$db" > /dev/null &&
     echo 'a long password' | "$S" user add reviewer --role reviewer --org 6501 --db "$db" > /dev/null &&
     ok "accounts" || no "accounts"
 "$S" serve --db "$db" --db-replica "$rep" --listen 127.0.0.1:0 2> "$T/serve.log" &
 spid=$!
+ha_track "$spid"
 k=0
 until port=$(sed -n 's/.*listening on .*(port \([0-9]*\).*/\1/p' "$T/serve.log") && [ -n "$port" ]; do
     k=$((k + 1))
@@ -109,7 +81,7 @@ case $as1 in
 *) no "replica_as_of is a time: '$as1'" ;;
 esac
 same "the approvals are on the standby" \
-    "$(psql -d "$(ha url shishi "$R" | sed 's/read-write/any/')" -c "SELECT count(*) FROM report WHERE status = 'approved'")" 10
+    "$(psql -d "$(ha url shishi "$SB" | sed 's/read-write/any/')" -c "SELECT count(*) FROM report WHERE status = 'approved'")" 10
 kill "$spid" 2> /dev/null
 wait "$spid"
 src=$?

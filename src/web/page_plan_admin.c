@@ -46,24 +46,6 @@ static void hidden(struct ss_buf *b, const char *name, const char *value)
     raw(b, "\">");
 }
 
-static void refusal(struct ss_wreq *r, int status, const char *msg)
-{
-    struct ss_buf *b = &r->resp->body;
-
-    ss_buf_reset(b);
-    r->resp->status = status;
-    r->resp->cache_control = "no-store";
-    ss_page_begin(r, L(r, "计划设置"));
-    raw(b, "<h1>");
-    raw(b, L(r, "计划设置"));
-    raw(b, "</h1>\n<p role=\"alert\">");
-    ss_html(b, msg);
-    raw(b, "</p>\n<p><a href=\"/console\">");
-    raw(b, L(r, "返回工作台"));
-    raw(b, "</a></p>\n");
-    ss_page_end(r);
-}
-
 /* A bad schedule in the page's language, naming the form's field. */
 static void schedule_words(struct ss_wreq *r, const struct ss_schedule_err *e, char *out,
                            size_t cap)
@@ -95,11 +77,8 @@ static void schedule_words(struct ss_wreq *r, const struct ss_schedule_err *e, c
         break;
     }
 }
-
-/* The plan named by ?plan= / the form's plan (NULL or "": the current
- * plan), if the user may change it; else the page is answered and NULL
- * returned. */
-static struct ss_plan *plan_for(struct ss_wreq *r, const struct ss_user *u, const char *id)
+struct ss_plan *ss_plan_admin_load(struct ss_wreq *r, const struct ss_user *u, const char *id,
+                                   const char *title, int archived)
 {
     struct ss_plan *p = NULL;
     struct ss_err err;
@@ -107,24 +86,24 @@ static struct ss_plan *plan_for(struct ss_wreq *r, const struct ss_user *u, cons
 
     ss_err_clear(&err);
     if (u->role != SS_ROLE_ADMIN) {
-        refusal(r, 403, L(r, "只有管理员可以修改计划。"));
+        ss_page_refusal(r, title, 403, L(r, "只有管理员可以修改计划。"));
         return NULL;
     }
     if (id && *id && (ss_parse_long(id, &n) || n < 1)) {
-        refusal(r, 400, L(r, "计划编号无效。"));
+        ss_page_refusal(r, title, 400, L(r, "计划编号无效。"));
         return NULL;
     }
     if (ss_store_plan_load(r->st, n, &p, &err)) {
-        refusal(r, 404, L(r, "没有这个计划。"));
+        ss_page_refusal(r, title, 404, L(r, "没有这个计划。"));
         return NULL;
     }
-    if (p->state == SS_PLAN_ARCHIVED) {
-        refusal(r, 409, L(r, "这个计划已归档，不再修改。"));
+    if (!archived && p->state == SS_PLAN_ARCHIVED) {
+        ss_page_refusal(r, title, 409, L(r, "这个计划已归档，不再修改。"));
         ss_plan_free(p);
         return NULL;
     }
     if (ss_plan_may_change(r->e, u, p, &err)) {
-        refusal(r, 403, L(r, "本账号的区划不包含该计划的发布单位，不能修改。"));
+        ss_page_refusal(r, title, 403, L(r, "本账号的区划不包含该计划的发布单位，不能修改。"));
         ss_plan_free(p);
         return NULL;
     }
@@ -293,7 +272,7 @@ void ss_page_plan_admin(struct ss_wreq *r)
     if (ss_web_auth(r, 0, &u) ||
         ss_auth_session(r->st, ss_http_cookie(r->http, SS_SESSION_COOKIE), &u, csrf))
         return;
-    if (!(p = plan_for(r, &u, ss_http_arg(r->http, "plan"))))
+    if (!(p = ss_plan_admin_load(r, &u, ss_http_arg(r->http, "plan"), L(r, "计划设置"), 0)))
         return;
     notice[0] = '\0';
     if (saved && strcmp(saved, "lead") == 0 && no && !ss_parse_long(no, &n))
@@ -387,15 +366,15 @@ void ss_page_plan_admin_post(struct ss_wreq *r)
     if (ss_web_auth(r, 1, &u) ||
         ss_auth_session(r->st, ss_http_cookie(r->http, SS_SESSION_COOKIE), &u, csrf))
         return;
-    if (!(p = plan_for(r, &u, ss_http_field(r->http, "plan"))))
+    if (!(p = ss_plan_admin_load(r, &u, ss_http_field(r->http, "plan"), L(r, "计划设置"), 0)))
         return;
     if (!(st = ss_web_store_rw(r))) {
-        refusal(r, 500, L(r, "数据库无法写入。"));
+        ss_page_refusal(r, L(r, "计划设置"), 500, L(r, "数据库无法写入。"));
         ss_plan_free(p);
         return;
     }
     if (ss_store_begin(st, u.name, NULL)) {
-        refusal(r, 500, L(r, "数据库无法写入。"));
+        ss_page_refusal(r, L(r, "计划设置"), 500, L(r, "数据库无法写入。"));
         ss_plan_free(p);
         return;
     }
@@ -429,7 +408,7 @@ void ss_page_plan_admin_post(struct ss_wreq *r)
         r->resp->status = status;
         render(r, csrf, p, &note, L(r, "未保存，请按提示修改。"));
     } else {
-        refusal(r, status, msg);
+        ss_page_refusal(r, L(r, "计划设置"), status, msg);
     }
     ss_plan_free(p);
 }

@@ -43,24 +43,6 @@ struct notes {
     size_t n, bad;
 };
 
-static void refusal(struct ss_wreq *r, int status, const char *msg)
-{
-    struct ss_buf *b = &r->resp->body;
-
-    ss_buf_reset(b);
-    r->resp->status = status;
-    r->resp->cache_control = "no-store";
-    ss_page_begin(r, L(r, "内容翻译"));
-    raw(b, "<h1>");
-    raw(b, L(r, "内容翻译"));
-    raw(b, "</h1>\n<p role=\"alert\">");
-    ss_html(b, msg);
-    raw(b, "</p>\n<p><a href=\"/console\">");
-    raw(b, L(r, "返回工作台"));
-    raw(b, "</a></p>\n");
-    ss_page_end(r);
-}
-
 /* The language translated into: ?to= (or the form's), else the page's
  * when it is not Chinese, else English. */
 static enum ss_lang target_lang(struct ss_wreq *r, const char *to)
@@ -71,36 +53,6 @@ static enum ss_lang target_lang(struct ss_wreq *r, const char *to)
         return l;
     return r->lang == SS_LANG_ZH ? SS_LANG_EN : r->lang;
 }
-
-/* The plan named by plan (NULL or "": the current one) if u may translate
- * it; else the page is answered and NULL returned. */
-static struct ss_plan *plan_for(struct ss_wreq *r, const struct ss_user *u, const char *id)
-{
-    struct ss_plan *p = NULL;
-    struct ss_err err;
-    long n = 0;
-
-    ss_err_clear(&err);
-    if (u->role != SS_ROLE_ADMIN) {
-        refusal(r, 403, L(r, "只有管理员可以修改计划。"));
-        return NULL;
-    }
-    if (id && *id && (ss_parse_long(id, &n) || n < 1)) {
-        refusal(r, 400, L(r, "计划编号无效。"));
-        return NULL;
-    }
-    if (ss_store_plan_load(r->st, n, &p, &err)) {
-        refusal(r, 404, L(r, "没有这个计划。"));
-        return NULL;
-    }
-    if (ss_plan_may_change(r->e, u, p, &err)) {
-        refusal(r, 403, L(r, "本账号的区划不包含该计划的发布单位，不能修改。"));
-        ss_plan_free(p);
-        return NULL;
-    }
-    return p;
-}
-
 static const struct field_note *note_of(const struct notes *ns, const char *id)
 {
     size_t i;
@@ -276,7 +228,7 @@ void ss_page_translate(struct ss_wreq *r)
 
     if (ss_web_auth(r, 0, &u) || session_csrf(r, &u, csrf))
         return;
-    if (!(p = plan_for(r, &u, ss_http_arg(r->http, "plan"))))
+    if (!(p = ss_plan_admin_load(r, &u, ss_http_arg(r->http, "plan"), L(r, "内容翻译"), 1)))
         return;
     if (s && ss_parse_long(s, &saved))
         saved = -1;
@@ -301,7 +253,7 @@ void ss_page_translate_post(struct ss_wreq *r)
 
     if (ss_web_auth(r, 1, &u) || session_csrf(r, &u, csrf))
         return;
-    if (!(p = plan_for(r, &u, ss_http_field(r->http, "plan"))))
+    if (!(p = ss_plan_admin_load(r, &u, ss_http_field(r->http, "plan"), L(r, "内容翻译"), 1)))
         return;
     to = target_lang(r, ss_http_field(r->http, "to"));
     rows = ss_xcalloc(r->http->nfields + 1, sizeof *rows);
@@ -339,12 +291,12 @@ void ss_page_translate_post(struct ss_wreq *r)
         goto out;
     }
     if (!(st = ss_web_store_rw(r))) {
-        refusal(r, 500, L(r, "数据库无法写入。"));
+        ss_page_refusal(r, L(r, "内容翻译"), 500, L(r, "数据库无法写入。"));
         goto out;
     }
     ss_err_clear(&err);
     if (n && ss_translate_put(st, to, rows, n, u.name, &changed, &err)) {
-        refusal(r, 500, L(r, "未能保存，请重试。"));
+        ss_page_refusal(r, L(r, "内容翻译"), 500, L(r, "未能保存，请重试。"));
         goto out;
     }
     snprintf(url, sizeof url, "/console/translate?plan=%lld&to=%s&saved=%zu", (long long)p->id,

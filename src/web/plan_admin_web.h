@@ -9,6 +9,12 @@
 #include "web/web.h"
 
 void ss_page_plan_admin(struct ss_wreq *r);
+/* The plan named by id (NULL or "": the current one) if u, an admin whose
+ * unit contains the plan's issuer, may change it (an archived one only when
+ * `archived`); else the page is answered with a refusal headed `title` and
+ * NULL returned. The caller frees the plan. */
+struct ss_plan *ss_plan_admin_load(struct ss_wreq *r, const struct ss_user *u, const char *id,
+                                   const char *title, int archived);
 void ss_page_plan_admin_post(struct ss_wreq *r);
 /* /console/translate (page_translate.c): an admin's translations of the
  * plan's content and the org units' names (core/translate.h). */

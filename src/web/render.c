@@ -419,3 +419,21 @@ void ss_page_end(struct ss_wreq *r)
     raw(b, L(r, "开放数据（JSON）"));
     raw(b, "</a></p></div></footer>\n</body></html>\n");
 }
+
+void ss_page_refusal(struct ss_wreq *r, const char *title, int status, const char *msg)
+{
+    struct ss_buf *b = &r->resp->body;
+
+    ss_buf_reset(b);
+    r->resp->status = status;
+    r->resp->cache_control = "no-store";
+    ss_page_begin(r, title);
+    raw(b, "<h1>");
+    ss_html(b, title);
+    raw(b, "</h1>\n<p role=\"alert\">");
+    ss_html(b, msg);
+    raw(b, "</p>\n<p><a href=\"/console\">");
+    raw(b, L(r, "返回工作台"));
+    raw(b, "</a></p>\n");
+    ss_page_end(r);
+}

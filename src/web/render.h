@@ -50,6 +50,10 @@ void ss_page_begin(struct ss_wreq *r, const char *title);
 /* Close <main>, write the footer with "as of" and the method link. */
 void ss_page_end(struct ss_wreq *r);
 
+/* A console page that refuses: the status, `title` as its heading, msg
+ * (plain text) in an alert, and a link back to the console; not cached. */
+void ss_page_refusal(struct ss_wreq *r, const char *title, int status, const char *msg);
+
 /* Status: a coloured dot (aria-hidden) and the label in words. */
 void ss_status_badge(struct ss_wreq *r, int status);
 const char *ss_status_text(const struct ss_wreq *r, int status);

@@ -5,44 +5,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { axe, browsers, signIn as formSignIn } from './browser.mjs';
 import { startServer, SHISHI } from '../api/server.mjs';
 
 process.env.SHISHI_PWHASH_FAST = '1';
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
-const TMP = process.env.SHISHI_TMP || os.tmpdir();
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const chrome = browsers();
+const browser = (opts) => chrome.launch(opts);
 let srv;
-const open = [];
 
-async function browser(opts = {}) {
-  const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale: 'zh-CN',
-    viewport: { width: 390, height: 844 }, ...opts,
-  });
-  open.push({ ctx, dir });
-  return ctx;
-}
-
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const res = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-  }));
-  return res.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
-
-async function signIn(page, user, password) {
-  await page.goto(srv.base + '/login');
-  await page.fill('#user', user);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
-}
+const signIn = (page, user, password) => formSignIn(page, srv.base, user, password);
 
 before(async () => {
   srv = await startServer();
@@ -51,10 +22,7 @@ before(async () => {
   assert.equal(r.status, 0, r.stderr);
 });
 after(async () => {
-  for (const { ctx, dir } of open) {
-    await ctx.close().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await chrome.closeAll();
   assert.equal(await srv.stop(), 0);
 });
 

@@ -7,33 +7,18 @@
 // measurements run under the real CSP; axe runs on the same pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { axe, browsers } from './browser.mjs';
 import { startServer, shishi, request, getJson } from '../api/server.mjs';
 
 process.env.SHISHI_TODAY = '2026-09-30';
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
-const TMP = process.env.SHISHI_TMP || os.tmpdir();
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHONE = { width: 360, height: 740 };
 const VARIANTS = [{ name: 'zh', q: 'lang=zh&care=0' }, { name: 'en', q: 'lang=en&care=0' },
                   { name: 'en large', q: 'lang=en&care=1' }, { name: 'zh large', q: 'lang=zh&care=1' },
                   { name: 'ug', q: 'lang=ug&care=0' }, { name: 'ug large', q: 'lang=ug&care=1' }];
 
+const chrome = browsers({ viewport: PHONE });
+const browser = (opts) => chrome.launch(opts);
 let srv, plan, region;
-const open = [];
-
-async function browser(opts = {}) {
-  const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale: 'zh-CN', viewport: PHONE, ...opts,
-  });
-  open.push({ ctx, dir });
-  return ctx;
-}
 
 const html = async (p) => (await request(srv.base, p)).body.toString('utf8');
 const enc = encodeURIComponent;
@@ -53,10 +38,7 @@ before(async () => {
   region = (await getJson(srv.base, '/api/v1/orgs/65')).json;
 });
 after(async () => {
-  for (const { ctx, dir } of open) {
-    await ctx.close().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await chrome.closeAll();
   assert.equal(await srv.stop(), 0);
 });
 
@@ -300,12 +282,7 @@ test('the new pages: zero axe violations on a phone, in the three languages and 
     for (const p of ['/', '/targets/1', '/targets/1?org=6501', '/orgs/650102', '/search?q=' + enc('乌鲁木齐 养老'),
                      '/search?q=6501', '/projects/2']) {
       await page.goto(srv.base + p);
-      await page.addScriptTag({ path: AXE });
-      const res = await page.evaluate(() => window.axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      }));
-      const vs = res.violations.map((x) => `${x.id}: ${x.help} ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-      assert.deepEqual(vs, [], `${v.name} ${p}`);
+      assert.deepEqual(await axe(page), [], `${v.name} ${p}`);
     }
   }
   await page.close();

@@ -7,48 +7,21 @@
 // pages run under the real CSP without a violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { axe, browsers } from './browser.mjs';
 import { startServer } from '../api/server.mjs';
 
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
-const TMP = process.env.SHISHI_TMP || os.tmpdir();
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PAGES = ['/', '/projects/1', '/projects/10', '/targets/1', '/targets/1?org=6501', '/orgs/65',
                '/orgs/6501', '/search?q=%E5%B0%B1%E4%B8%9A', '/search', '/about/method', '/nowhere'];
 
+const chrome = browsers();
+const browser = (opts) => chrome.launch(opts);
 let srv;
-const open = [];
-
-async function browser(opts = {}) {
-  const dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale: 'zh-CN',
-    viewport: { width: 390, height: 844 }, ...opts,
-  });
-  open.push({ ctx, dir });
-  return ctx;
-}
 
 before(async () => { srv = await startServer(); });
 after(async () => {
-  for (const { ctx, dir } of open) {
-    await ctx.close().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await chrome.closeAll();
   assert.equal(await srv.stop(), 0);
 });
-
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const res = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-  }));
-  return res.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 test('every page: zero axe violations, in Chinese, English and Uyghur, at both text sizes', async () => {
   const ctx = await browser({ bypassCSP: true });

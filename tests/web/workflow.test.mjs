@@ -9,26 +9,20 @@
 // text, at phone and desktop widths.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { axe, browsers } from './browser.mjs';
 import { startServer, shishi, getJson } from '../api/server.mjs';
 import { userAdd } from '../api/wfclient.mjs';
 
 process.env.SHISHI_TODAY = '2026-06-30';
 process.env.SHISHI_PWHASH_FAST = '1';
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
-const TMP = process.env.SHISHI_TMP || os.tmpdir();
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSWORD = 'a long password'; // what userAdd gives every account
 // zh, en, en+care, ug+care, ug, zh
 const VARIANTS = ['', 'lang=en', 'care=1', 'lang=ug', 'care=0', 'lang=zh'];
 const WIDTHS = [390, 1280];
 const VALUE = 42;
 
-let srv, T, ctx, dir;
+const chrome = browsers();
+let srv, T, ctx;
 
 before(async () => {
   srv = await startServer();
@@ -38,29 +32,13 @@ before(async () => {
   shishi('assign', '--db', srv.db, '--target', String(T), '--org', '650102', '--value', '100');
   userAdd(srv.db, '天山区填报员', 'reporter', '650102');
   userAdd(srv.db, '乌鲁木齐审核员', 'reviewer', '6501');
-  dir = fs.mkdtempSync(path.join(TMP, 'chromium-'));
-  ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale: 'zh-CN',
-    viewport: { width: 390, height: 844 },
-  });
+  ctx = await chrome.launch();
 });
 after(async () => {
-  await ctx?.close().catch(() => {});
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await chrome.closeAll();
   const code = await srv.stop();
   assert.equal(code, 0, 'server exits cleanly:\n' + srv.log().slice(-3000));
 });
-
-// axe under the real CSP: the script is injected by the DevTools protocol,
-// which the CSP does not govern.
-async function axe(page) {
-  await page.evaluate(fs.readFileSync(AXE, 'utf8'));
-  const res = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-  }));
-  return res.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ` +
-    v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
-}
 
 // Every console page, in every variant and width: zero violations.
 async function axeAll(page, paths) {

@@ -5,7 +5,7 @@
  * The cookie ss_session holds the session token: HttpOnly (no script reads
  * it), SameSite=Strict (no other site's page sends it), Path=/, Max-Age of
  * the session's life, and Secure when the request came over HTTPS (as a
- * reverse proxy says with X-Forwarded-Proto). The CSRF token is returned
+ * trusted reverse proxy, --trusted-proxy, says with X-Forwarded-Proto). The CSRF token is returned
  * in the login answer and by GET /api/v1/session; a client echoes it in
  * X-CSRF-Token (or a form's csrf field) on every write. SameSite already
  * keeps other sites' requests cookie-less; the token is the second lock

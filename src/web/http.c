@@ -548,10 +548,7 @@ static void peer_addr(struct MHD_Connection *conn, char addr[INET6_ADDRSTRLEN])
 static int read_body(struct MHD_Connection *conn, struct reqctx *rc, struct ss_http_req *req,
                      enum MHD_Result *res)
 {
-    const char *xfp = rc->xfp;
-
     req->ctype = rc->ctype;
-    req->https = xfp && strcasecmp(xfp, "https") == 0;
     if (rc->body.err) { /* cannot happen below the limit; be safe */
         *res = refuse(conn, rc, 413, "too_large", "The request body is too large.");
         return -1;
@@ -711,6 +708,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     peer_addr(conn, peer);
     ss_http_guard_client(s->guard, conn, peer, rc->xff, rc->addr);
     req->ip = rc->addr;
+    /* https only as a trusted proxy says: anyone else's header is theirs */
+    req->https =
+        rc->xfp && strcasecmp(rc->xfp, "https") == 0 && ss_http_guard_proxied(s->guard, conn);
     memset(resp, 0, sizeof *resp);
     ss_buf_init(&resp->body, SS_MAX_OUTPUT);
     s->handler(s->ctx, req, resp);

@@ -426,16 +426,22 @@ static int xff_elem(const char *s, const char *e, unsigned char key[16])
     }
 }
 
+int ss_http_guard_proxied(const struct ss_http_guard *g, struct MHD_Connection *c)
+{
+    const struct gconn *gc = gconn_of(c);
+
+    return gc && gc->trusted && g->ntrusted && trusted_key(g, gc->key);
+}
+
 void ss_http_guard_client(const struct ss_http_guard *g, struct MHD_Connection *c, const char *peer,
                           const char *xff, char out[INET6_ADDRSTRLEN])
 {
-    struct gconn *gc = gconn_of(c);
     unsigned char key[16], found[16];
     const char *end;
     int have = 0;
 
     snprintf(out, INET6_ADDRSTRLEN, "%s", peer);
-    if (!xff || !gc || !gc->trusted || !g->ntrusted || !trusted_key(g, gc->key))
+    if (!xff || !ss_http_guard_proxied(g, c))
         return;
     /* right to left: each proxy appends the address it was reached from */
     end = xff + strlen(xff);

@@ -63,6 +63,9 @@ void ss_http_guard_arrived(struct MHD_Connection *c);
 /* The answer on c went out: the next request's deadline starts now. */
 void ss_http_guard_next(struct ss_http_guard *g, struct MHD_Connection *c);
 
+/* Whether the peer of c is a trusted proxy (--trusted-proxy): only its
+ * X-Forwarded-For and X-Forwarded-Proto are believed. */
+int ss_http_guard_proxied(const struct ss_http_guard *g, struct MHD_Connection *c);
 /* The client of a request: the peer's address (peer, text), or, when the
  * peer is a trusted proxy and xff (the last X-Forwarded-For value, may be
  * NULL) names one, the address nearest to us in xff that is not itself a

@@ -107,10 +107,23 @@ test('sign in, session cookie, GET session, CSRF on writes, sign out', async () 
   assert.equal((await send('/api/v1/session', { headers: cookie })).status, 401);
 });
 
-test('Secure cookie behind an HTTPS proxy', async () => {
-  const r = await login('county-clerk', 'correct horse battery', { 'X-Forwarded-Proto': 'https' });
+test('Secure cookie behind a trusted HTTPS proxy; anyone else\'s X-Forwarded-Proto is not believed', async () => {
+  const xfp = { 'X-Forwarded-Proto': 'https' };
+  let r = await login('county-clerk', 'correct horse battery', xfp);
   assert.equal(r.status, 200);
-  assert.match(cookieOf(r, 'ss_session'), /; Secure/);
+  assert.doesNotMatch(cookieOf(r, 'ss_session'), /; Secure/, 'no --trusted-proxy: the header is the client\'s own');
+  const plain = srv;
+  srv = await startServer({ args: ['--trusted-proxy', '127.0.0.1'], db: plain.db });
+  try {
+    r = await login('county-clerk', 'correct horse battery', xfp);
+    assert.equal(r.status, 200);
+    assert.match(cookieOf(r, 'ss_session'), /; Secure/);
+    r = await login('county-clerk', 'correct horse battery');
+    assert.doesNotMatch(cookieOf(r, 'ss_session'), /; Secure/, 'the proxy says plain http');
+  } finally {
+    assert.equal(await srv.stop(), 0);
+    srv = plain;
+  }
 });
 
 test('wrong password and unknown user: 401 with the same JSON error', async () => {

@@ -44,6 +44,15 @@ assert c == {'650102': (1, 1, 0), '650103': (1, 0, 1)}, c"
 check "by department: the target's" "
 assert [(x['dept'], x['expected']) for x in d['departments']] == [('自治区交通运输厅', 3)], d['departments']"
 
+# the deadline day itself is on time, the day after late
+sqldo "UPDATE audit_log SET at = '2026-07-05T23:59:59.000Z' WHERE tbl = 'report' AND row_id = $ID"
+run "$S" completeness --db "$DB" --period 2026-06 --org 6501 --json
+check "handed in on 5 July: on time" "assert [x['state'] for x in d['units'] if x['org']['code'] == '6501'] == ['on_time'], d['units']"
+sqldo "UPDATE audit_log SET at = '2026-07-06T00:00:00.000Z' WHERE tbl = 'report' AND row_id = $ID"
+run "$S" completeness --db "$DB" --period 2026-06 --org 6501 --json
+check "handed in on 6 July: late" "assert [x['state'] for x in d['units'] if x['org']['code'] == '6501'] == ['late'], d['units']"
+sqldo "UPDATE audit_log SET at = '2026-07-03T02:00:00.000Z' WHERE tbl = 'report' AND row_id = $ID"
+
 expect 0 "rolled up to the region" "$S" completeness --db "$DB" --period 2026-06 --org 65 --json
 check "65 holds 6501's three" "
 t = d['totals']; c = [x for x in d['children'] if x['org']['code'] == '6501'][0]

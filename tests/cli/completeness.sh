@@ -68,6 +68,12 @@ check "May's counts" "
 u = {x['org']['code']: x['state'] for x in d['units']}
 assert u == {'6501': 'missing', '650102': 'missing', '650103': 'late'}, u"
 
+# without --period: the latest month whose deadline has passed
+SHISHI_TODAY=2026-07-10 expect 0 "on 10 July" "$S" completeness --db "$DB" --org 6501 --json
+check "on 10 July the period chased is June" "assert d['period'] == '2026-06', d['period']"
+SHISHI_TODAY=2026-07-03 expect 0 "on 3 July" "$S" completeness --db "$DB" --org 6501 --json
+check "on 3 July it is May (June is due on the 5th)" "assert d['period'] == '2026-05', d['period']"
+
 expect 0 "the table" "$S" completeness --db "$DB" --period 2026-06 --org 6501
 outhas -F "2026-07-05"
 outhas -F "650103"

@@ -164,6 +164,23 @@ static void period_form(struct ss_wreq *r, const char *path, long o, const char 
     raw(b, "</button></p></form>\n");
 }
 
+/* The page's frame, its heading, and "<p>unit · period" left open. */
+static void page_head(struct ss_wreq *r, const char *title, long o, const char *period)
+{
+    struct ss_buf *b = &r->resp->body;
+
+    r->resp->cache_control = "no-store";
+    ss_page_begin(r, title);
+    raw(b, "<h1>");
+    raw(b, title);
+    raw(b, "</h1>\n<p>");
+    org_name(r, o);
+    raw(b, " · ");
+    raw(b, L(r, "填报期"));
+    raw(b, " ");
+    raw(b, period);
+}
+
 static void back_links(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
@@ -225,15 +242,7 @@ void ss_page_completeness(struct ss_wreq *r)
         return;
     r->resp->cache_control = "no-store";
     t = &c.tree[x.org];
-    ss_page_begin(r, L(r, "填报完整性"));
-    raw(b, "<h1>");
-    raw(b, L(r, "填报完整性"));
-    raw(b, "</h1>\n<p>");
-    org_name(r, x.org);
-    raw(b, " · ");
-    raw(b, L(r, "填报期"));
-    raw(b, " ");
-    raw(b, c.period);
+    page_head(r, L(r, "填报完整性"), x.org, c.period);
     raw(b, " · ");
     raw(b, L(r, "报送截止"));
     raw(b, " <time datetime=\"");
@@ -310,12 +319,8 @@ void ss_page_completeness(struct ss_wreq *r)
         raw(b, L(r, "本期没有未报的任务。"));
         raw(b, "</p>\n");
     }
-    {
-        const char *h3[] = {L(r, "责任单位"), L(r, "应报"),     L(r, "已报"),
-                            L(r, "按时"),     L(r, "逾期报送"), L(r, "未报"),
-                            L(r, "填报率"),   L(r, "按时率"),   L(r, "最近填报")};
-        ss_table_open(r, "depts", L(r, "按责任单位"), h3, SS_ARRAY_LEN(h3));
-    }
+    heads[0] = L(r, "责任单位");
+    ss_table_open(r, "depts", L(r, "按责任单位"), heads, SS_ARRAY_LEN(heads));
     for (i = 0; i < c.ndepts; i++) {
         raw(b, "<tr><th scope=\"row\">");
         if (c.depts[i].dept) {
@@ -429,15 +434,7 @@ void ss_page_score(struct ss_wreq *r)
     if (score_load(r, &x, &c, &s))
         return;
     r->resp->cache_control = "no-store";
-    ss_page_begin(r, L(r, "考核排名"));
-    raw(b, "<h1>");
-    raw(b, L(r, "考核排名"));
-    raw(b, "</h1>\n<p>");
-    org_name(r, x.org);
-    raw(b, " · ");
-    raw(b, L(r, "填报期"));
-    raw(b, " ");
-    raw(b, c.period);
+    page_head(r, L(r, "考核排名"), x.org, c.period);
     raw(b, "</p>\n");
     period_form(r, "/console/score", x.org, c.period);
     raw(b, "<p>");

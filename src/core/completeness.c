@@ -54,19 +54,21 @@ void ss_completeness_cleanup(struct ss_completeness *c)
 
 void ss_cmpl_period_chased(const struct ss_plan *p, int deadline_day, int32_t today, char out[8])
 {
-    int32_t day = today < p->start ? p->start : today > p->end ? p->end : today;
     int32_t start, end;
 
-    ss_period_fmt(day, out);
+    /* the month before today's, or the one before it while its deadline
+     * has not passed; then kept to the plan's months */
+    ss_period_fmt(today, out);
     ss_period_parse(out, &start, &end);
-    /* the month before, unless it lies before the plan */
-    if (start > p->start) {
+    ss_period_fmt(start - 1, out);
+    ss_period_parse(out, &start, &end);
+    if (today <= ss_period_deadline(end, deadline_day))
         ss_period_fmt(start - 1, out);
-        ss_period_parse(out, &start, &end);
-        /* its deadline not passed yet: the one before it */
-        if (today <= ss_period_deadline(end, deadline_day) && start > p->start)
-            ss_period_fmt(start - 1, out);
-    }
+    ss_period_parse(out, &start, &end);
+    if (end < p->start)
+        ss_period_fmt(p->start, out);
+    else if (start > p->end)
+        ss_period_fmt(p->end, out);
 }
 
 static int by_cell(const void *a, const void *b)

@@ -73,6 +73,10 @@ SHISHI_TODAY=2026-07-10 expect 0 "on 10 July" "$S" completeness --db "$DB" --org
 check "on 10 July the period chased is June" "assert d['period'] == '2026-06', d['period']"
 SHISHI_TODAY=2026-07-03 expect 0 "on 3 July" "$S" completeness --db "$DB" --org 6501 --json
 check "on 3 July it is May (June is due on the 5th)" "assert d['period'] == '2026-05', d['period']"
+SHISHI_TODAY=2027-03-01 expect 0 "after the plan" "$S" completeness --db "$DB" --org 6501 --json
+check "after the plan it is the plan's last month" "assert d['period'] == '2026-12', d['period']"
+SHISHI_TODAY=2026-01-03 expect 0 "in the plan's first days" "$S" completeness --db "$DB" --org 6501 --json
+check "before any deadline it is the plan's first month" "assert d['period'] == '2026-01', d['period']"
 
 expect 0 "the table" "$S" completeness --db "$DB" --period 2026-06 --org 6501
 outhas -F "2026-07-05"

@@ -191,7 +191,8 @@ int ss_completeness_load(struct ss_store *st, const struct ss_engine *e, const c
     if ((rc = ss_store_cmpl_assignments(st, p->id, c->end, &as, &na, err)) ||
         (rc = ss_store_cmpl_reports(st, p->id, c->start, c->end, &rs, &nr, err)))
         goto out;
-    qsort(rs, nr, sizeof *rs, by_cell);
+    if (nr)
+        qsort(rs, nr, sizeof *rs, by_cell);
     for (i = 0; i < na; i++) {
         long o = ss_engine_org_by_id(e, as[i].org_id), up;
         long ti = ss_plan_target_index(p, as[i].target_id);
@@ -249,7 +250,8 @@ int ss_completeness_load(struct ss_store *st, const struct ss_engine *e, const c
         c->own[o].handed_in++;
         c->own[o].returned += rs[i].returned;
     }
-    qsort(c->items, c->nitems, sizeof *c->items, by_item);
+    if (c->nitems) /* qsort of NULL, 0 is undefined */
+        qsort(c->items, c->nitems, sizeof *c->items, by_item);
 out:
     free(as);
     free(rs);

@@ -10,6 +10,7 @@
 #define SS_CLI_H
 
 #include "base/err.h"
+#include "core/completeness.h"
 
 struct ss_store;
 
@@ -37,6 +38,27 @@ int cmd_assign(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 /* migrate: bring a database to this build's schema (cmd_migrate.c). */
 int cmd_migrate(int argc, char **argv);
+
+/* completeness: reporting completeness of a period (cmd_completeness.c). */
+int cmd_completeness(int argc, char **argv);
+/* score: the units' scores of a period (cmd_score.c). */
+int cmd_score(int argc, char **argv);
+
+/* What completeness and score open (cmd_completeness.c): the store, the
+ * engine, the org unit (--org, else the plan's top), the period (--period,
+ * else the latest whose deadline passed) and its completeness. */
+struct cli_cmpl {
+    struct ss_store *st;
+    struct ss_engine *e;
+    long org;
+    int32_t today;
+    char period[8];
+    struct ss_completeness c;
+};
+/* 0, or the exit code after printing the error as cmd. */
+int cli_cmpl_open(const char *cmd, const char *db, const char *period, const char *org,
+                  struct cli_cmpl *o);
+void cli_cmpl_close(struct cli_cmpl *o);
 
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */

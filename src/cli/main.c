@@ -26,6 +26,10 @@ static const struct command COMMANDS[] = {
     {"backup", cmd_backup, "copy the database while in use (backup FILE)"},
     {"restore", cmd_restore, "restore the database from a backup (restore FILE)"},
     {"assign", cmd_assign, "break a target down: give an org unit its share (assign ...)"},
+    {"completeness", cmd_completeness,
+     "reporting completeness of a period: on time, late, missing"},
+    {"score", cmd_score,
+     "the units' scores of a period (progress, on-time reports, notices, returns)"},
     {"user", cmd_user, "console accounts: user add NAME --role R --org CODE, user list"},
 };
 

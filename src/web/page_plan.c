@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "core/score.h"
 #include "web/figure_html.h"
 #include "web/render.h"
 
@@ -270,6 +271,42 @@ void ss_page_not_found(struct ss_wreq *r)
     ss_page_end(r);
 }
 
+/* The score's formula (core/score.h) and what counts as reported on time
+ * (core/completeness.h), as the supervision office applies them. */
+static void method_score(struct ss_wreq *r)
+{
+    struct ss_buf *b = &r->resp->body;
+    static const char *const items[] = {
+        N_("按时填报：每项分解到单位的任务每月报送一次，报送期为次月截止日（默认每月5日）前；当月"
+           "日期的填报在截止日当天或之前首次提交（或审核通过）即为按时，之后为逾期，截止日过后仍"
+           "未提交为未报。填报率 = 已报 ÷ 应报，按时率 = 按时 ÷ 应报，逐级汇总。"),
+        N_("进度得分：本单位有任务的各项指标在考核月末的完成进度与应完成进度之比（最高100分）的平"
+           "均值；已完成计100分，未填报计0分；比率类指标正常推进计100分，滞后计50分，严重滞后计0"
+           "分。"),
+        N_("督办按时办复：当月到期的督办单中按期办复的比例。"),
+        N_("退回：100分减去当月填报中被审核退回过的比例。"),
+        N_("某一项没有可计的内容（如当月没有到期的督办单）时不计入，其权重由其他各项按比例分担。"),
+    };
+    struct ss_score_weights w;
+    size_t i;
+
+    raw(b, "<h2 id=\"score\">");
+    raw(b, L(r, "考核得分怎么算"));
+    raw(b, "</h2>\n<p>");
+    ss_score_weights_parse(SS_SCORE_WEIGHTS, &w, NULL);
+    ss_buf_printf(b,
+                  L(r, "得分 = (进度得分×%g + 按时率×%g + 督办按时办复率×%g + 未被退回率×%g) ÷ "
+                       "计入各项的权重之和，每项0至100分。"),
+                  w.w[0], w.w[1], w.w[2], w.w[3]);
+    raw(b, "</p>\n<ul class=\"prose\">");
+    for (i = 0; i < SS_ARRAY_LEN(items); i++) {
+        raw(b, "<li>");
+        raw(b, ss_tr(r->lang, items[i]));
+        raw(b, "</li>");
+    }
+    raw(b, "</ul>\n");
+}
+
 void ss_page_method(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
@@ -310,6 +347,7 @@ void ss_page_method(struct ss_wreq *r)
         raw(b, "</li>");
     }
     raw(b, "</ul>\n");
+    method_score(r);
     ss_as_of_line(r, r->day);
     ss_page_end(r);
 }

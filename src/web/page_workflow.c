@@ -221,6 +221,8 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
     if (review) {
         raw(b, "<li><a href=\"/console/inbox\">");
         raw(b, L(r, "待我审核"));
+        raw(b, "</a></li><li><a href=\"/console/supervision\">");
+        raw(b, L(r, "督查工作台"));
         raw(b, "</a></li>");
     }
     if (u->role == SS_ROLE_ADMIN) {

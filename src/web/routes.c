@@ -13,6 +13,7 @@
 
 #include "base/json.h"
 #include "web/plan_admin_web.h"
+#include "web/supervision_web.h"
 #include "web/workflow_web.h"
 
 #define SS_MEDIA_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -107,6 +108,38 @@ const struct ss_route ss_routes[] = {
      .ops = {
         {.method = "POST", .run = ss_page_inbox_post, .status = 303, .auth = 1,
          .summary = "Approve (one or the ticked ones) or return a report (form)"}}},
+    {.path = "/console/supervision", .get = ss_page_supervision, .get_auth = 1,
+     .summary = "The supervision office's morning page: red and yellow lights, who has not "
+         "reported, notices, changes since last month",
+     .query = {
+        {.name = "org", .desc = "org unit code (default: the user's own)"},
+        {.name = "period", .desc = "month YYYY-MM (default: the latest whose deadline passed)"}}},
+    {.path = "/console/supervision/list", .get = ss_page_supervision_list, .get_auth = 1,
+     .summary = "The targets behind one of the morning page's numbers",
+     .query = {
+        {.name = "org", .desc = "org unit code"},
+        {.name = "colour", .desc = "red or yellow"},
+        {.name = "project", .desc = "project number (default: every project)"}}},
+    {.path = "/console/completeness", .get = ss_page_completeness, .get_auth = 1,
+     .summary = "Reporting completeness of a period: on time, late, missing, rolled up",
+     .query = {
+        {.name = "org", .desc = "org unit code (default: the user's own)"},
+        {.name = "period", .desc = "month YYYY-MM (default: the latest whose deadline passed)"}}},
+    {.path = "/console/completeness.csv", .get = ss_page_completeness_csv, .get_auth = 1,
+     .summary = "Reporting completeness of a period, every assignment, as CSV",
+     .query = {
+        {.name = "org", .desc = "org unit code (default: the user's own)"},
+        {.name = "period", .desc = "month YYYY-MM (default: the latest whose deadline passed)"}}},
+    {.path = "/console/score", .get = ss_page_score, .get_auth = 1,
+     .summary = "The units' scores of a period, ranked",
+     .query = {
+        {.name = "org", .desc = "org unit code (default: the user's own)"},
+        {.name = "period", .desc = "month YYYY-MM (default: the latest whose deadline passed)"}}},
+    {.path = "/console/score.xlsx", .get = ss_page_score_xlsx, .get_auth = 1,
+     .summary = "The units' scores of a period as an .xlsx workbook",
+     .query = {
+        {.name = "org", .desc = "org unit code (default: the user's own)"},
+        {.name = "period", .desc = "month YYYY-MM (default: the latest whose deadline passed)"}}},
     {.path = "/console/ledger", .get_auth = 1, .summary = "Upload a ledger (form)",
      .ops = {
         {.method = "POST", .run = ss_page_ledger_post, .status = 303, .auth = 1,
@@ -175,6 +208,17 @@ const struct ss_route ss_routes[] = {
      .schema = "MyAssignments",
      .query = {
         {.name = "period", .desc = "Month YYYY-MM; default: the period whose deadline is next."}}},
+    {.path = "/api/v1/completeness", .get = ss_api_completeness, .api = 1, .get_auth = 1,
+     .summary = "Reporting completeness of a monthly period for an org unit and the units below "
+         "it (staff only: an admin, or a reviewer within its own subtree): every assignment on "
+         "time (submitted or approved by the plan's deadline day of the next month), late, "
+         "missing (none after the deadline) or pending, with reporting and on-time rates per "
+         "unit, rolled up, per department, and each one's last report date",
+     .schema = "Completeness",
+     .query = {
+        {.name = "period",
+         .desc = "Month YYYY-MM within the plan; default: the latest whose deadline passed."},
+        {.name = "org", .desc = "Org unit code; default: the user's own unit."}}},
     {.path = "/api/v1/ledger.xlsx", .get = ss_api_ledger_get, .api = 1, .get_auth = 1,
      .summary = "The period's ledger (台账) as an .xlsx workbook (not JSON): target id (hidden), "
          "project, metric, unit, assigned value, last approved value, then this value, numerator, "
@@ -471,6 +515,31 @@ static void components(struct ss_json *j)
            "last:number? last_date:date?");
     schema(j, "MyAssignments", NULL,
            "period:string org:@OrgRef date:date deadline:date assignments:[@MyAssignment]");
+    schema(j, "CompletenessCounts",
+           "Assignments due (expected), reported (on_time + late), missing (none after the "
+           "deadline), pending (none yet, deadline to come); rates in %, null when none is due; "
+           "last_report: the latest report date among them.",
+           "expected:integer reported:integer on_time:integer late:integer missing:integer "
+           "pending:integer reporting_rate:number? on_time_rate:number? last_report:date?");
+    schema(j, "CompletenessUnit",
+           "A unit's counts: rolled up over its subtree (children), or its own assignments' "
+           "(units, with the worst state among them).",
+           "org:@OrgRef state:string expected:integer reported:integer on_time:integer "
+           "late:integer missing:integer pending:integer reporting_rate:number? "
+           "on_time_rate:number? last_report:date?");
+    schema(j, "CompletenessDept", "The counts of the targets of one department (null: none).",
+           "dept:string? expected:integer reported:integer on_time:integer late:integer "
+           "missing:integer pending:integer reporting_rate:number? on_time_rate:number? "
+           "last_report:date?");
+    schema(j, "CompletenessItem",
+           "One assignment: state on_time, late, missing or pending; the report that counts "
+           "(its id, date and when it was first handed in, UTC), null when none.",
+           "target:integer metric:string dept:string? org:@OrgRef state:string report:integer? "
+           "report_date:date? handed_in:string? last_report:date?");
+    schema(j, "Completeness", NULL,
+           "period:string deadline:date as_of:date org:@OrgRef totals:@CompletenessCounts "
+           "children:[@CompletenessUnit] units:[@CompletenessUnit] "
+           "departments:[@CompletenessDept] assignments:[@CompletenessItem]");
     schema(j, "LedgerError", NULL, "row:integer column:string? field:string message:string");
     schema(j, "LedgerResult",
            "stored: rows stored (new, or replacing the period's draft, or correcting a "

@@ -83,11 +83,11 @@ test('the console shows each role its own links: a reporter sees no reviewer lin
   const links = async (u) => [...(await page(u, '/console')).matchAll(/href="(\/console\/[a-z]+)"/g)]
     .map((m) => m[1]);
   assert.deepEqual(await links(as.clerk), ['/console/report']);
-  assert.deepEqual(await links(as.reviewer), ['/console/inbox']);
+  assert.deepEqual(await links(as.reviewer), ['/console/inbox', '/console/supervision']);
   assert.deepEqual(await links(as.viewer), []);
   assert.deepEqual(await links(as.admin),
-                   ['/console/report', '/console/inbox', '/console/users', '/console/plan',
-                    '/console/translate']);
+                   ['/console/report', '/console/inbox', '/console/supervision', '/console/users',
+                    '/console/plan', '/console/translate']);
 });
 
 let drafts = [];

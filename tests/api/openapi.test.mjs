@@ -93,6 +93,7 @@ const CALLS = {
   },
   'get /api/v1/inbox': () => as.reviewer.get('/api/v1/inbox'),
   'get /api/v1/me/assignments': () => as.reporter.get('/api/v1/me/assignments?period=2026-06'),
+  'get /api/v1/completeness': () => as.reviewer.get('/api/v1/completeness?period=2026-06&org=6501'),
   'get /api/v1/ledger.xlsx': () => as.reporter.get('/api/v1/ledger.xlsx?period=2026-06'),
   'post /api/v1/ledger': async () => {
     const x = await as.reporter.get('/api/v1/ledger.xlsx?period=2026-06');

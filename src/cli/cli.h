@@ -9,6 +9,8 @@
 #ifndef SS_CLI_H
 #define SS_CLI_H
 
+#include <stdint.h>
+
 #include "base/err.h"
 
 struct ss_store;
@@ -38,6 +40,11 @@ int cmd_user(int argc, char **argv);
 /* migrate: bring a database to this build's schema (cmd_migrate.c). */
 int cmd_migrate(int argc, char **argv);
 
+/* channel add|list|test: where an org unit's messages go (cmd_channel.c). */
+int cmd_channel(int argc, char **argv);
+/* notify send|list: the outbox (cmd_notify.c). */
+int cmd_notify(int argc, char **argv);
+
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */
 const char *cli_db_path(const char *flag_value);
@@ -58,5 +65,14 @@ int cli_tx_end(struct ss_store *st, int rc, struct ss_err *err);
  * is readable and recorded (created when the log records none yet), so a
  * missing key is refused at once, not at the first write (cmd_audit.c). */
 int cli_audit_key_ready(const char *db, struct ss_err *err);
+
+/* The outbox's delivery settings from --smtp and --from, else
+ * $SHISHI_SMTP_URL and $SHISHI_SMTP_FROM; the strings are the caller's
+ * (cmd_notify.c, for notify send, channel test and serve). Unix seconds
+ * as YYYY-MM-DDTHH:MM:SSZ. */
+struct ss_deliver_conf;
+int cli_deliver_conf(const char *smtp, const char *from, struct ss_deliver_conf *conf,
+                     struct ss_err *err);
+void cli_time_text(int64_t t, char out[24]);
 
 #endif

@@ -27,6 +27,8 @@ static const struct command COMMANDS[] = {
     {"restore", cmd_restore, "restore the database from a backup (restore FILE)"},
     {"assign", cmd_assign, "break a target down: give an org unit its share (assign ...)"},
     {"user", cmd_user, "console accounts: user add NAME --role R --org CODE, user list"},
+    {"channel", cmd_channel, "where an org unit's messages go: channel add|list|test"},
+    {"notify", cmd_notify, "send the outbox's due messages (notify send), list them"},
 };
 
 static void usage(FILE *f)

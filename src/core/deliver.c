@@ -44,6 +44,7 @@ static void curl_start(void)
 
 void ss_deliver_dingtalk_sign(const char *secret, int64_t ts_ms, char out[SS_DINGTALK_SIGN_MAX])
 {
+    static const char HEX[] = "0123456789ABCDEF";
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     char b64[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES,
                                        sodium_base64_VARIANT_ORIGINAL)];
@@ -60,8 +61,9 @@ void ss_deliver_dingtalk_sign(const char *secret, int64_t ts_ms, char out[SS_DIN
     /* base64's + / = are the only characters a query needs escaped */
     for (i = 0; b64[i] && o + 4 < SS_DINGTALK_SIGN_MAX; i++) {
         if (b64[i] == '+' || b64[i] == '/' || b64[i] == '=') {
-            snprintf(out + o, 4, "%%%02X", (unsigned)b64[i]);
-            o += 3;
+            out[o++] = '%';
+            out[o++] = HEX[(unsigned char)b64[i] >> 4];
+            out[o++] = HEX[(unsigned char)b64[i] & 15];
         } else {
             out[o++] = b64[i];
         }

@@ -309,16 +309,16 @@ static int send_one(struct ss_store *st, const struct ss_deliver_conf *conf, int
     sodium_memzero(secret, sizeof secret);
     if (!rc) {
         stats->sent++;
-        return ss_store_outbox_mark(st, m->id, SS_OUTBOX_SENT, now, 0, NULL, err);
+        return ss_store_outbox_mark(st, m->id, m->attempts, SS_OUTBOX_SENT, now, 0, NULL, err);
     }
     snprintf(stats->last_error, sizeof stats->last_error, "%s", e.msg);
     wait = ss_outbox_backoff(m->attempts);
     if (wait > 0) {
         stats->retried++;
-        return ss_store_outbox_mark(st, m->id, SS_OUTBOX_RETRY, now, now + wait, e.msg, err);
+        return ss_store_outbox_mark(st, m->id, m->attempts, SS_OUTBOX_RETRY, now, now + wait, e.msg, err);
     }
     stats->failed++;
-    return ss_store_outbox_mark(st, m->id, SS_OUTBOX_FAILED, now, 0, e.msg, err);
+    return ss_store_outbox_mark(st, m->id, m->attempts, SS_OUTBOX_FAILED, now, 0, e.msg, err);
 }
 
 static int send_due(struct ss_store *st, const struct ss_deliver_conf *conf, int64_t now,

@@ -440,19 +440,21 @@ out:
     return SS_OK;
 }
 
-int ss_store_outbox_mark(struct ss_store *st, int64_t id, enum ss_outbox_outcome outcome,
-                         int64_t now, int64_t next_at, const char *error, struct ss_err *err)
+int ss_store_outbox_mark(struct ss_store *st, int64_t id, int attempts,
+                         enum ss_outbox_outcome outcome, int64_t now, int64_t next_at,
+                         const char *error, struct ss_err *err)
 {
-    /* ?1 the message, ?2 now or when it is due again, ?3 the error */
+    /* ?1 the message, ?4 the attempt it was claimed for, ?2 now or when it
+     * is due again, ?3 the error */
     static const char *const SQL[] = {
         [SS_OUTBOX_SENT] = "UPDATE outbox SET status = 'sent', sent_at = ?2, claimed_until = NULL, "
-                           "last_error = NULL WHERE id = ?1 AND status = 'sending'",
+                           "last_error = ?3 WHERE id = ?1 AND status = 'sending' AND attempts = ?4",
         [SS_OUTBOX_RETRY] = "UPDATE outbox SET status = 'pending', next_attempt_at = ?2, "
                             "claimed_until = NULL, last_error = ?3 "
-                            "WHERE id = ?1 AND status = 'sending'",
+                            "WHERE id = ?1 AND status = 'sending' AND attempts = ?4",
         [SS_OUTBOX_FAILED] = "UPDATE outbox SET status = 'failed', claimed_until = NULL, "
                              "next_attempt_at = ?2, last_error = ?3 "
-                             "WHERE id = ?1 AND status = 'sending'",
+                             "WHERE id = ?1 AND status = 'sending' AND attempts = ?4",
     };
     struct store_stmt *s = NULL;
     int rc;
@@ -465,8 +467,8 @@ int ss_store_outbox_mark(struct ss_store *st, int64_t id, enum ss_outbox_outcome
     }
     store_bind_int64(s, 1, id);
     bind_time(s, 2, outcome == SS_OUTBOX_RETRY ? next_at : now);
-    if (outcome != SS_OUTBOX_SENT)
-        store_bind_text(s, 3, error ? error : "");
+    store_bind_text(s, 3, outcome == SS_OUTBOX_SENT ? NULL : error ? error : "");
+    store_bind_int64(s, 4, attempts);
     if (store_step(s) != STORE_DONE)
         rc = store_db_error(st, err, "recording a delivery");
     else if (store_changes(s) != 1)

@@ -126,12 +126,14 @@ int ss_store_outbox_claim(struct ss_store *st, int64_t now, int64_t lease_until,
 void ss_store_outbox_free(struct ss_outbox_msg *m, size_t n);
 
 enum ss_outbox_outcome { SS_OUTBOX_SENT, SS_OUTBOX_RETRY, SS_OUTBOX_FAILED };
-/* The outcome of sending claimed message id at now: sent; retry (pending
- * again, due at next_at, error kept); failed (for good, error kept).
- * SS_ECONFLICT when the message is no longer this sender's (not
- * sending). */
-int ss_store_outbox_mark(struct ss_store *st, int64_t id, enum ss_outbox_outcome outcome,
-                         int64_t now, int64_t next_at, const char *error, struct ss_err *err);
+/* The outcome of sending message id, claimed for its attempt number
+ * `attempts`, at now: sent; retry (pending again, due at next_at, error
+ * kept); failed (for good, error kept, next_attempt_at its last
+ * attempt). Compare-and-set on the claim: SS_ECONFLICT when the message
+ * is no longer this sender's (its lease ran out and another claimed it). */
+int ss_store_outbox_mark(struct ss_store *st, int64_t id, int attempts,
+                         enum ss_outbox_outcome outcome, int64_t now, int64_t next_at,
+                         const char *error, struct ss_err *err);
 
 /* One message's state, for the CLI and tests. */
 struct ss_outbox_row {

@@ -16,8 +16,9 @@ import net from 'node:net';
 import path from 'node:path';
 
 const [dir, smtpPort = '0', httpPort = '0'] = process.argv.slice(2);
-let mails = 0;
-let posts = 0;
+// numbered on from what an earlier run into DIR left (a receiver restarted)
+let mails = fs.readdirSync(dir).filter((f) => f.startsWith('mail-')).length;
+let posts = fs.readdirSync(dir).filter((f) => f.startsWith('post-')).length;
 
 const smtp = net.createServer((sock) => {
     let buf = '';

@@ -143,7 +143,6 @@ static int channel_list(int argc, char **argv)
 
     if ((rc = cli_parse("channel list", argc, argv, opts, NULL, 0, &npos)))
         return rc;
-    c.j = json ? &j : NULL;
     ss_err_clear(&err);
     if ((rc = ss_store_open(cli_db_path(db), SS_STORE_READONLY, &st, &err)))
         return cli_fail("channel list", &err);
@@ -156,6 +155,7 @@ static int channel_list(int argc, char **argv)
     ss_buf_init(&b, 64u << 20);
     if (json) {
         ss_json_init(&j, &b, 0);
+        c.j = &j;
         ss_json_obj(&j);
         ss_json_key(&j, "channels");
         ss_json_arr(&j);
@@ -181,8 +181,10 @@ static int channel_test(int argc, char **argv)
 {
     const char *db = NULL, *smtp = NULL, *from = NULL, *pos[1];
     int json = 0, npos, rc;
-    struct cli_opt opts[] = {{"db", 1, &db, NULL},     {"smtp", 1, &smtp, NULL},
-                             {"from", 1, &from, NULL}, {"json", 0, NULL, &json},
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},
+                             {"smtp", 1, &smtp, NULL},
+                             {"from", 1, &from, NULL},
+                             {"json", 0, NULL, &json},
                              {NULL, 0, NULL, NULL}};
     char by[160], key[96], subject[128], text[512], when[24];
     struct ss_deliver_conf conf;
@@ -224,8 +226,8 @@ static int channel_test(int argc, char **argv)
              "supervision notices and reports of the unit will come this way.",
              (long long)id, c.kind, c.org);
     if ((rc = ss_store_begin(st, by, &err)) ||
-        (rc = cli_tx_end(st, ss_outbox_put_channel(st, key, id, subject, text, &msg, &err),
-                         &err)) ||
+        (rc =
+             cli_tx_end(st, ss_outbox_put_channel(st, key, id, subject, text, &msg, &err), &err)) ||
         (rc = ss_outbox_send_id(st, &conf, now, msg, &stats, &err)))
         goto out;
     if (json) {
@@ -250,7 +252,8 @@ static int channel_test(int argc, char **argv)
                    (long long)msg);
     } else {
         cli_time_text(now + ss_outbox_backoff(1), when);
-        rc = ss_err_set(&err, SS_EIO, "", "the test message did not go through: %s; it is "
+        rc = ss_err_set(&err, SS_EIO, "",
+                        "the test message did not go through: %s; it is "
                         "queued as message %lld and tried again from %s",
                         stats.last_error, (long long)msg, when);
     }

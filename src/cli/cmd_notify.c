@@ -72,8 +72,10 @@ static int limit_opt(const char *s, size_t dflt, size_t *out, struct ss_err *err
     if (!s)
         return SS_OK;
     if (ss_parse_long(s, &v) != 0 || v < 1 || v > 100000)
-        return ss_err_set(err, SS_EINVAL, "--limit", "--limit is a whole number from 1 to 100000, "
-                          "not '%.20s'", s);
+        return ss_err_set(err, SS_EINVAL, "--limit",
+                          "--limit is a whole number from 1 to 100000, "
+                          "not '%.20s'",
+                          s);
     *out = (size_t)v;
     return SS_OK;
 }
@@ -82,8 +84,8 @@ static int notify_send(int argc, char **argv)
 {
     const char *db = NULL, *smtp = NULL, *from = NULL, *now_s = NULL, *limit_s = NULL;
     int json = 0, npos, rc;
-    struct cli_opt opts[] = {{"db", 1, &db, NULL},       {"smtp", 1, &smtp, NULL},
-                             {"from", 1, &from, NULL},   {"now", 1, &now_s, NULL},
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},         {"smtp", 1, &smtp, NULL},
+                             {"from", 1, &from, NULL},     {"now", 1, &now_s, NULL},
                              {"limit", 1, &limit_s, NULL}, {"json", 0, NULL, &json},
                              {NULL, 0, NULL, NULL}};
     struct ss_deliver_conf conf;

@@ -106,8 +106,8 @@ static void print_account(struct ss_store *st, const struct ss_account_rec *a, i
 static int user_add(int argc, char **argv)
 {
     const char *db = NULL, *role = NULL, *org = NULL, *dept = NULL, *email = NULL, *pos[1];
-    struct cli_opt opts[] = {{"db", 1, &db, NULL},     {"role", 1, &role, NULL},
-                             {"org", 1, &org, NULL},   {"dept", 1, &dept, NULL},
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},       {"role", 1, &role, NULL},
+                             {"org", 1, &org, NULL},     {"dept", 1, &dept, NULL},
                              {"email", 1, &email, NULL}, {NULL, 0, NULL, NULL}};
     struct ss_store *st = NULL;
     struct ss_account_rec a;

@@ -283,7 +283,8 @@ static CURL *easy(const struct ss_deliver_conf *c, const char *protocols, char *
 
 static int transfer_failed(CURLcode rc, const char *errbuf, const char *where, struct ss_err *err)
 {
-    return ss_err_set(err, SS_EIO, "", "%s: %s", where, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    return ss_err_set(err, SS_EIO, "", "%s: %s", where,
+                      errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }
 
 static int send_email(const struct ss_deliver_conf *c, const struct ss_deliver_msg *m,
@@ -341,8 +342,8 @@ static void robot_url(const struct ss_deliver_msg *m, struct ss_buf *u)
     gettimeofday(&tv, NULL);
     ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
     ss_deliver_dingtalk_sign(m->secret, ms, sign);
-    ss_buf_printf(u, "%ctimestamp=%lld&sign=%s", strchr(m->address, '?') ? '&' : '?',
-                  (long long)ms, sign);
+    ss_buf_printf(u, "%ctimestamp=%lld&sign=%s", strchr(m->address, '?') ? '&' : '?', (long long)ms,
+                  sign);
 }
 
 static int send_robot(const struct ss_deliver_conf *c, const struct ss_deliver_msg *m,

@@ -53,8 +53,8 @@ int ss_outbox_parse_time(const char *field, const char *s, int64_t *out, struct 
         return SS_OK;
     }
     if (s && strlen(s) == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' &&
-        sscanf(s + 11, "%2d:%2d:%2d", &h, &m, &sec) == 3 && h >= 0 && h < 24 && m >= 0 &&
-        m < 60 && sec >= 0 && sec < 60) {
+        sscanf(s + 11, "%2d:%2d:%2d", &h, &m, &sec) == 3 && h >= 0 && h < 24 && m >= 0 && m < 60 &&
+        sec >= 0 && sec < 60) {
         memcpy(day, s, 10);
         day[10] = '\0';
         if (ss_date_parse(day, &d) == SS_OK) {
@@ -164,8 +164,10 @@ int ss_outbox_channel_add(struct ss_store *st, const char *org_code, const char 
     int rc, email = kind && strcmp(kind, "email") == 0;
 
     if (!kind || (!email && strcmp(kind, "dingtalk") != 0 && strcmp(kind, "wecom") != 0))
-        return ss_err_set(err, SS_EINVAL, "--kind", "'%.40s' is not a kind of channel: email, "
-                          "dingtalk or wecom", kind ? kind : "");
+        return ss_err_set(err, SS_EINVAL, "--kind",
+                          "'%.40s' is not a kind of channel: email, "
+                          "dingtalk or wecom",
+                          kind ? kind : "");
     if (email && (url || secret))
         return ss_err_set(err, SS_EINVAL, url ? "--url" : "--secret",
                           "an email channel takes --to ADDRESS, not a URL or a secret");
@@ -236,10 +238,10 @@ static void put_init(struct put_ctx *c, struct ss_store *st, const char *event_k
 }
 
 /* A walk's failure: its callback's error (err set), or the store's. */
-static int walk_failed(int rc, struct ss_err *err, const char *what)
+static int walk_failed(int rc, struct ss_err *err, const char *msgid)
 {
     if (err && !err->code)
-        ss_err_set(err, SS_EDB, "", "cannot read the %s", what);
+        ss_err_id(err, SS_EDB, "", msgid);
     return rc;
 }
 
@@ -250,17 +252,18 @@ int ss_outbox_put(struct ss_store *st, const char *event_key, int64_t org_id, co
     int rc;
 
     if (!ss_store_actor(st))
-        return ss_err_set(err, SS_EINVAL, "actor", "messages are queued inside the transaction "
-                                                   "of their event");
+        return ss_err_set(err, SS_EINVAL, "actor",
+                          "messages are queued inside the transaction "
+                          "of their event");
     if ((rc = check_message(event_key, subject, text, err)))
         return rc;
     if (err)
         ss_err_clear(err);
     put_init(&c, st, event_key, org_id, subject, text, err);
     if ((rc = ss_store_channel_each(st, org_id, put_channel, &c)))
-        return walk_failed(rc, err, "channels");
+        return walk_failed(rc, err, N_("cannot read the channels"));
     if ((rc = ss_store_account_mailboxes(st, org_id, put_mailbox, &c)))
-        return walk_failed(rc, err, "accounts' email addresses");
+        return walk_failed(rc, err, N_("cannot read the accounts' email addresses"));
     return SS_OK;
 }
 
@@ -315,7 +318,8 @@ static int send_one(struct ss_store *st, const struct ss_deliver_conf *conf, int
     wait = ss_outbox_backoff(m->attempts);
     if (wait > 0) {
         stats->retried++;
-        return ss_store_outbox_mark(st, m->id, m->attempts, SS_OUTBOX_RETRY, now, now + wait, e.msg, err);
+        return ss_store_outbox_mark(st, m->id, m->attempts, SS_OUTBOX_RETRY, now, now + wait, e.msg,
+                                    err);
     }
     stats->failed++;
     return ss_store_outbox_mark(st, m->id, m->attempts, SS_OUTBOX_FAILED, now, 0, e.msg, err);

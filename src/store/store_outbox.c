@@ -89,8 +89,8 @@ static int secret_key(struct ss_store *st, unsigned char key[crypto_secretbox_KE
 static int seal(struct ss_store *st, const char *secret, char **out, struct ss_err *err)
 {
     unsigned char key[crypto_secretbox_KEYBYTES];
-    unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES +
-                      SS_CHANNEL_SECRET_MAX];
+    unsigned char
+        box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SS_CHANNEL_SECRET_MAX];
     size_t n = strlen(secret), b64;
     int rc;
 
@@ -107,8 +107,7 @@ static int seal(struct ss_store *st, const char *secret, char **out, struct ss_e
     b64 = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
     *out = ss_xmalloc(sizeof SEALED_PREFIX - 1 + b64);
     memcpy(*out, SEALED_PREFIX, sizeof SEALED_PREFIX - 1);
-    sodium_bin2base64(*out + sizeof SEALED_PREFIX - 1, b64, box, n,
-                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(*out + sizeof SEALED_PREFIX - 1, b64, box, n, sodium_base64_VARIANT_ORIGINAL);
     return SS_OK;
 }
 
@@ -117,8 +116,8 @@ static int unseal(struct ss_store *st, int64_t channel, const char *sealed, char
                   struct ss_err *err)
 {
     unsigned char key[crypto_secretbox_KEYBYTES];
-    unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES +
-                      SS_CHANNEL_SECRET_MAX];
+    unsigned char
+        box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SS_CHANNEL_SECRET_MAX];
     size_t n = 0, plen = sizeof SEALED_PREFIX - 1;
     int rc;
 
@@ -147,8 +146,8 @@ static int unseal(struct ss_store *st, int64_t channel, const char *sealed, char
 
 /* ---- channels -------------------------------------------------------------- */
 
-int ss_store_channel_add(struct ss_store *st, int64_t org_id, const char *kind,
-                         const char *address, const char *secret, int64_t *id, struct ss_err *err)
+int ss_store_channel_add(struct ss_store *st, int64_t org_id, const char *kind, const char *address,
+                         const char *secret, int64_t *id, struct ss_err *err)
 {
     struct store_stmt *s = NULL;
     char *sealed = NULL, now[21];
@@ -234,9 +233,9 @@ int ss_store_channel_get(struct ss_store *st, int64_t id, struct ss_channel_rec 
         if (secret && out->has_secret)
             rc = unseal(st, id, store_col_text(s, 5), secret, err);
     } else {
-        rc = step == STORE_DONE ? ss_err_set(err, SS_ENOTFOUND, "ID", "no channel has the id %lld",
-                                             (long long)id)
-                                : store_db_error(st, err, "reading the channel");
+        rc = step == STORE_DONE
+                 ? ss_err_set(err, SS_ENOTFOUND, "ID", "no channel has the id %lld", (long long)id)
+                 : store_db_error(st, err, "reading the channel");
     }
     store_finalize(s);
     return rc;
@@ -332,8 +331,7 @@ int ss_store_outbox_put(struct ss_store *st, const struct ss_outbox_new *m, int6
     } else if (step == STORE_DONE) {
         /* queued before: its id */
         store_finalize(s);
-        s = store_prepare(st, "SELECT id FROM outbox WHERE event_key = ?1 AND recipient = ?2",
-                          err);
+        s = store_prepare(st, "SELECT id FROM outbox WHERE event_key = ?1 AND recipient = ?2", err);
         if (!s) {
             rc = SS_EDB;
             goto out;
@@ -472,8 +470,8 @@ int ss_store_outbox_mark(struct ss_store *st, int64_t id, int attempts,
     if (store_step(s) != STORE_DONE)
         rc = store_db_error(st, err, "recording a delivery");
     else if (store_changes(s) != 1)
-        rc = ss_err_set(err, SS_ECONFLICT, "", "message %lld is no longer being sent by this sender",
-                        (long long)id);
+        rc = ss_err_set(err, SS_ECONFLICT, "",
+                        "message %lld is no longer being sent by this sender", (long long)id);
 out:
     store_finalize(s);
     if (rc) {

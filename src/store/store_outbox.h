@@ -65,8 +65,8 @@ struct ss_channel_rec {
  * actor); secret (NULL or "" for none) is sealed. The caller checked kind
  * and address (core/outbox.c). *id receives the new id. SS_ENOTFOUND for
  * an unknown org unit, SS_EIO without the key file. */
-int ss_store_channel_add(struct ss_store *st, int64_t org_id, const char *kind,
-                         const char *address, const char *secret, int64_t *id, struct ss_err *err);
+int ss_store_channel_add(struct ss_store *st, int64_t org_id, const char *kind, const char *address,
+                         const char *secret, int64_t *id, struct ss_err *err);
 /* One channel; secret (may be NULL; at least SS_CHANNEL_SECRET_MAX + 1
  * bytes) receives its opened secret, "" when it has none. SS_ENOTFOUND. */
 int ss_store_channel_get(struct ss_store *st, int64_t id, struct ss_channel_rec *out, char *secret,

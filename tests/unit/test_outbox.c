@@ -53,7 +53,8 @@ static void test_dingtalk_sign(void **state)
         int64_t ts;
         const char *sign;
     } V[] = {
-        {"SEC0123456789abcdef", 1700000000000LL, "TSZbRFUuvaSQaRKUpF970OPCb2%2FLcQAP3wOvwZIzBZk%3D"},
+        {"SEC0123456789abcdef", 1700000000000LL,
+         "TSZbRFUuvaSQaRKUpF970OPCb2%2FLcQAP3wOvwZIzBZk%3D"},
         {"SECx", 1, "7wsRCQGrqU21fxn1E7zFiUDn2VqRguKM%2B2Kg2yBdS8E%3D"},
     };
     char out[SS_DINGTALK_SIGN_MAX];
@@ -96,7 +97,8 @@ static void subject_of(const char *mail, char *out, size_t cap)
 
 static void test_email_text(void **state)
 {
-    const char *subj = "督办〔2026〕3号：农村公路 7000 公里（天山区）进度严重滞后，请于7月20日前答复";
+    const char *subj =
+        "督办〔2026〕3号：农村公路 7000 公里（天山区）进度严重滞后，请于7月20日前答复";
     struct ss_deliver_conf c = {.from = "duban@xj.example.org"};
     struct ss_deliver_msg m = {.id = 42,
                                .event_key = "notice:3:issued",
@@ -187,10 +189,10 @@ static int64_t account(struct fixture *f, const char *name, const char *role, co
     struct ss_err err;
     int64_t id = 0;
 
-    assert_int_equal(AS(f->st, "cli",
-                        ss_store_account_add(f->st, name, role, org, NULL, "$argon2id$x", &id,
-                                             &err)),
-                     0);
+    assert_int_equal(
+        AS(f->st, "cli",
+           ss_store_account_add(f->st, name, role, org, NULL, "$argon2id$x", &id, &err)),
+        0);
     if (email)
         assert_int_equal(AS(f->st, "cli", ss_store_account_set_email(f->st, id, email, &err)), 0);
     return id;
@@ -238,13 +240,13 @@ static int setup(void **state)
     f->reporter = account(f, "clerk", "reporter", "650102", "clerk@example.org");
     f->reviewer = account(f, "checker", "reviewer", "650102", "checker@example.org");
     account(f, "reader", "viewer", "650102", "reader@example.org"); /* not written to */
-    account(f, "quiet", "reporter", "650102", NULL);                 /* no address */
-    account(f, "next", "reporter", "650103", "next@example.org");    /* another unit */
-    assert_int_equal(AS(f->st, "cli", ss_store_account_set_disabled(
-                                          f->st, account(f, "gone", "reviewer", "650102",
-                                                         "gone@example.org"),
-                                          1, &err)),
-                     0);
+    account(f, "quiet", "reporter", "650102", NULL);                /* no address */
+    account(f, "next", "reporter", "650103", "next@example.org");   /* another unit */
+    assert_int_equal(
+        AS(f->st, "cli",
+           ss_store_account_set_disabled(
+               f->st, account(f, "gone", "reviewer", "650102", "gone@example.org"), 1, &err)),
+        0);
     dead_url(f);
     *state = f;
     return 0;
@@ -292,9 +294,10 @@ static void test_put_once(void **state)
     assert_string_equal(err.field, "actor");
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
     /* two channels, the reporter and the reviewer with addresses */
-    assert_int_equal(AS(f->st, "sup", ss_outbox_put(f->st, "notice:1:issued", f->unit,
-                                                    "督办〔2026〕1号", "正文", &err)),
-                     0);
+    assert_int_equal(
+        AS(f->st, "sup",
+           ss_outbox_put(f->st, "notice:1:issued", f->unit, "督办〔2026〕1号", "正文", &err)),
+        0);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 4);
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM outbox WHERE recipient IN ('account:%lld', 'account:%lld') "
@@ -305,12 +308,14 @@ static void test_put_once(void **state)
                               "('reader@example.org', 'gone@example.org', 'next@example.org')"),
                      0);
     /* the same event again: nothing new; another event: four more */
-    assert_int_equal(AS(f->st, "sup", ss_outbox_put(f->st, "notice:1:issued", f->unit,
-                                                    "督办〔2026〕1号", "正文", &err)),
-                     0);
+    assert_int_equal(
+        AS(f->st, "sup",
+           ss_outbox_put(f->st, "notice:1:issued", f->unit, "督办〔2026〕1号", "正文", &err)),
+        0);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 4);
-    assert_int_equal(AS(f->st, "sup", ss_outbox_put(f->st, "notice:1:escalated:1", f->unit,
-                                                    "督办〔2026〕1号 升级", "正文", &err)),
+    assert_int_equal(AS(f->st, "sup",
+                        ss_outbox_put(f->st, "notice:1:escalated:1", f->unit,
+                                      "督办〔2026〕1号 升级", "正文", &err)),
                      0);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 8);
     /* a rolled-back event leaves no message */
@@ -348,25 +353,25 @@ static void test_channels(void **state)
     /* audited: the channel's insert is in the log */
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE tbl = 'channel'"), 1);
     /* refusals, each naming its flag, nothing stored */
-    assert_int_equal(AS(f->st, "admin:test",
-                        ss_outbox_channel_add(f->st, "650102", "fax", NULL, f->url, NULL, &id,
-                                              &err)),
-                     SS_EINVAL);
+    assert_int_equal(
+        AS(f->st, "admin:test",
+           ss_outbox_channel_add(f->st, "650102", "fax", NULL, f->url, NULL, &id, &err)),
+        SS_EINVAL);
     assert_string_equal(err.field, "--kind");
-    assert_int_equal(AS(f->st, "admin:test",
-                        ss_outbox_channel_add(f->st, "650102", "email", "no-at-sign", NULL, NULL,
-                                              &id, &err)),
-                     SS_EINVAL);
+    assert_int_equal(
+        AS(f->st, "admin:test",
+           ss_outbox_channel_add(f->st, "650102", "email", "no-at-sign", NULL, NULL, &id, &err)),
+        SS_EINVAL);
     assert_string_equal(err.field, "--to");
     assert_int_equal(AS(f->st, "admin:test",
                         ss_outbox_channel_add(f->st, "650102", "wecom", NULL, "file:///etc/passwd",
                                               NULL, &id, &err)),
                      SS_EINVAL);
     assert_string_equal(err.field, "--url");
-    assert_int_equal(AS(f->st, "admin:test",
-                        ss_outbox_channel_add(f->st, "999999", "wecom", NULL, f->url, NULL, &id,
-                                              &err)),
-                     SS_ENOTFOUND);
+    assert_int_equal(
+        AS(f->st, "admin:test",
+           ss_outbox_channel_add(f->st, "999999", "wecom", NULL, f->url, NULL, &id, &err)),
+        SS_ENOTFOUND);
     assert_string_equal(err.field, "--org");
     assert_int_equal(count(f, "SELECT count(*) FROM channel"), 1);
 }
@@ -392,8 +397,7 @@ static void test_claim_once(void **state)
     ss_store_outbox_free(b, nb);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE status = 'sending'"), 2);
     /* the first sender's lease runs out: the other claims them again */
-    assert_int_equal(ss_store_outbox_claim(other, T0 + 611, T0 + 1211, 0, 0, 10, &b, &nb, &err),
-                     0);
+    assert_int_equal(ss_store_outbox_claim(other, T0 + 611, T0 + 1211, 0, 0, 10, &b, &nb, &err), 0);
     assert_int_equal(nb, 2);
     assert_int_equal(b[0].attempts, 2);
     /* and the first sender's mark loses; the second's wins */
@@ -409,8 +413,7 @@ static void test_claim_once(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE status = 'sent'"), 1);
     /* with email: the one left */
     ss_store_outbox_free(a, na);
-    assert_int_equal(ss_store_outbox_claim(f->st, T0 + 612, T0 + 1212, 1, 0, 10, &a, &na, &err),
-                     0);
+    assert_int_equal(ss_store_outbox_claim(f->st, T0 + 612, T0 + 1212, 1, 0, 10, &a, &na, &err), 0);
     assert_int_equal(na, 1);
     assert_string_equal(a[0].kind, "email");
     assert_string_equal(a[0].address, "next@example.org");

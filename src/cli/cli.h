@@ -71,8 +71,21 @@ int cli_audit_key_ready(const char *db, struct ss_err *err);
  * (cmd_notify.c, for notify send, channel test and serve). Unix seconds
  * as YYYY-MM-DDTHH:MM:SSZ. */
 struct ss_deliver_conf;
+struct ss_json;
+struct ss_buf;
 int cli_deliver_conf(const char *smtp, const char *from, struct ss_deliver_conf *conf,
                      struct ss_err *err);
 void cli_time_text(int64_t t, char out[24]);
+/* A command of subcommands (cmd_notify.c): the one argv[1] names, with
+ * argv from it; USAGE on --help (stdout, 0) or an unknown one (stderr, 2). */
+struct cli_sub {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+};
+int cli_subcommand(const char *usage, int argc, char **argv, const struct cli_sub *subs);
+/* --json lists: {"KEY":[ ... ]} into b, written to stdout at the close
+ * when ok. */
+void cli_json_list_open(struct ss_json *j, struct ss_buf *b, const char *key);
+void cli_json_list_close(struct ss_json *j, struct ss_buf *b, int ok);
 
 #endif

@@ -154,21 +154,13 @@ static int channel_list(int argc, char **argv)
     free(o.name);
     ss_buf_init(&b, 64u << 20);
     if (json) {
-        ss_json_init(&j, &b, 0);
+        cli_json_list_open(&j, &b, "channels");
         c.j = &j;
-        ss_json_obj(&j);
-        ss_json_key(&j, "channels");
-        ss_json_arr(&j);
     }
     rc = ss_store_channel_each(st, o.id, list_one, &c);
     ss_store_close(st);
-    if (json) {
-        ss_json_arr_end(&j);
-        ss_json_obj_end(&j);
-        ss_buf_putc(&b, '\n');
-        if (!rc && b.data)
-            fwrite(b.data, 1, b.len, stdout);
-    }
+    if (json)
+        cli_json_list_close(&j, &b, !rc);
     ss_buf_cleanup(&b);
     if (rc) {
         ss_err_set(&err, SS_EDB, "", "cannot read the channels");
@@ -264,17 +256,8 @@ out:
 
 int cmd_channel(int argc, char **argv)
 {
-    if (argc < 2 || cli_wants_help(argc, argv)) {
-        int help = cli_wants_help(argc, argv);
-        fputs(USAGE, help ? stdout : stderr);
-        return help ? SS_EXIT_OK : SS_EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "add") == 0)
-        return channel_add(argc - 1, argv + 1);
-    if (strcmp(argv[1], "list") == 0)
-        return channel_list(argc - 1, argv + 1);
-    if (strcmp(argv[1], "test") == 0)
-        return channel_test(argc - 1, argv + 1);
-    fputs(USAGE, stderr);
-    return SS_EXIT_USAGE;
+    static const struct cli_sub SUBS[] = {
+        {"add", channel_add}, {"list", channel_list}, {"test", channel_test}, {NULL, NULL}};
+
+    return cli_subcommand(USAGE, argc, argv, SUBS);
 }

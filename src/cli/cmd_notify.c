@@ -181,21 +181,12 @@ static int notify_list(int argc, char **argv)
         (rc = ss_store_open(cli_db_path(db), SS_STORE_READONLY, &st, &err)))
         return cli_fail("notify list", &err);
     ss_buf_init(&b, 64u << 20);
-    if (json) {
-        ss_json_init(&j, &b, 0);
-        ss_json_obj(&j);
-        ss_json_key(&j, "messages");
-        ss_json_arr(&j);
-    }
+    if (json)
+        cli_json_list_open(&j, &b, "messages");
     rc = ss_store_outbox_each(st, status, limit, list_one, json ? &j : NULL);
     ss_store_close(st);
-    if (json) {
-        ss_json_arr_end(&j);
-        ss_json_obj_end(&j);
-        ss_buf_putc(&b, '\n');
-        if (!rc && b.data)
-            fwrite(b.data, 1, b.len, stdout);
-    }
+    if (json)
+        cli_json_list_close(&j, &b, !rc);
     ss_buf_cleanup(&b);
     if (rc) {
         ss_err_set(&err, SS_EDB, "", "cannot read the outbox");
@@ -204,17 +195,43 @@ static int notify_list(int argc, char **argv)
     return SS_EXIT_OK;
 }
 
-int cmd_notify(int argc, char **argv)
+int cli_subcommand(const char *usage, int argc, char **argv, const struct cli_sub *subs)
 {
+    const struct cli_sub *c;
+
     if (argc < 2 || cli_wants_help(argc, argv)) {
         int help = cli_wants_help(argc, argv);
-        fputs(USAGE, help ? stdout : stderr);
+        fputs(usage, help ? stdout : stderr);
         return help ? SS_EXIT_OK : SS_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "send") == 0)
-        return notify_send(argc - 1, argv + 1);
-    if (strcmp(argv[1], "list") == 0)
-        return notify_list(argc - 1, argv + 1);
-    fputs(USAGE, stderr);
+    for (c = subs; c->name; c++)
+        if (strcmp(argv[1], c->name) == 0)
+            return c->fn(argc - 1, argv + 1);
+    fputs(usage, stderr);
     return SS_EXIT_USAGE;
+}
+
+void cli_json_list_open(struct ss_json *j, struct ss_buf *b, const char *key)
+{
+    ss_json_init(j, b, 0);
+    ss_json_obj(j);
+    ss_json_key(j, key);
+    ss_json_arr(j);
+}
+
+void cli_json_list_close(struct ss_json *j, struct ss_buf *b, int ok)
+{
+    ss_json_arr_end(j);
+    ss_json_obj_end(j);
+    ss_buf_putc(b, '\n');
+    if (ok && b->data && !b->err)
+        fwrite(b->data, 1, b->len, stdout);
+}
+
+int cmd_notify(int argc, char **argv)
+{
+    static const struct cli_sub SUBS[] = {
+        {"send", notify_send}, {"list", notify_list}, {NULL, NULL}};
+
+    return cli_subcommand(USAGE, argc, argv, SUBS);
 }

@@ -79,6 +79,15 @@ int64_t ss_outbox_clock(void)
 
 /* ---- checks ----------------------------------------------------------------- */
 
+/* 1 when s is printable ASCII without spaces (URLs, secrets, event keys). */
+static int plain_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
+            return 0;
+    return 1;
+}
+
 int ss_outbox_check_email(const char *field, const char *addr, struct ss_err *err)
 {
     const char *at = addr ? strchr(addr, '@') : NULL, *p;
@@ -102,8 +111,6 @@ int ss_outbox_check_email(const char *field, const char *addr, struct ss_err *er
 
 static int check_url(const char *url, struct ss_err *err)
 {
-    const char *p;
-
     if (!url || !*url)
         return ss_err_set(err, SS_EINVAL, "--url", "a robot's webhook URL is missing");
     if (strlen(url) > SS_CHANNEL_ADDRESS_MAX)
@@ -113,39 +120,32 @@ static int check_url(const char *url, struct ss_err *err)
         return ss_err_set(err, SS_EINVAL, "--url",
                           "'%.80s' is not a webhook URL: it starts with https:// (or http://)",
                           url);
-    for (p = url; *p; p++)
-        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
-            return ss_err_set(err, SS_EINVAL, "--url",
-                              "a webhook URL holds no spaces, control or non-ASCII characters");
+    if (!plain_ascii(url))
+        return ss_err_set(err, SS_EINVAL, "--url",
+                          "a webhook URL holds no spaces, control or non-ASCII characters");
     return SS_OK;
 }
 
 static int check_secret(const char *secret, struct ss_err *err)
 {
-    const char *p;
-
     if (strlen(secret) > SS_CHANNEL_SECRET_MAX)
         return ss_err_set(err, SS_EINVAL, "--secret", "a secret is at most %d bytes",
                           SS_CHANNEL_SECRET_MAX);
-    for (p = secret; *p; p++)
-        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
-            return ss_err_set(err, SS_EINVAL, "--secret",
-                              "a secret holds no spaces, control or non-ASCII characters");
+    if (!plain_ascii(secret))
+        return ss_err_set(err, SS_EINVAL, "--secret",
+                          "a secret holds no spaces, control or non-ASCII characters");
     return SS_OK;
 }
 
 static int check_message(const char *event_key, const char *subject, const char *text,
                          struct ss_err *err)
 {
-    const char *p;
-
     if (!event_key || !*event_key || strlen(event_key) > SS_OUTBOX_KEY_MAX)
         return ss_err_set(err, SS_EINVAL, "event_key", "an event key is 1 to %d bytes",
                           SS_OUTBOX_KEY_MAX);
-    for (p = event_key; *p; p++)
-        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
-            return ss_err_set(err, SS_EINVAL, "event_key",
-                              "an event key is printable ASCII without spaces");
+    if (!plain_ascii(event_key))
+        return ss_err_set(err, SS_EINVAL, "event_key",
+                          "an event key is printable ASCII without spaces");
     if (!subject || !*subject || strlen(subject) > SS_OUTBOX_SUBJECT_MAX ||
         !ss_utf8_valid(subject, strlen(subject)))
         return ss_err_set(err, SS_EINVAL, "subject", "a subject is 1 to %d bytes of UTF-8",

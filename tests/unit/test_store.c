@@ -378,8 +378,13 @@ static int make_older(struct fixture *f)
         assert_int_equal(ss_store_test_migration(&NEXT), latest + 1);
         return latest;
     }
+    /* back to 7: what 8 on made goes (the account's audit triggers name
+     * the email column; the migration that adds it makes them again) */
     rawdb_exec(&f->raw, "DROP TABLE schema_migration; DROP TABLE throttle_hit; DROP TABLE "
-                        "translation; PRAGMA user_version = 7;");
+                        "translation; DROP TABLE outbox; DROP TABLE channel; "
+                        "DROP TRIGGER audit_account_ins; DROP TRIGGER audit_account_upd; "
+                        "DROP TRIGGER audit_account_del; ALTER TABLE account DROP COLUMN email; "
+                        "PRAGMA user_version = 7;");
     return 7;
 }
 
@@ -417,7 +422,7 @@ static void test_schema_open(void **state)
     char want[96];
     int from, to, old, latest = ss_store_schema_latest();
 
-    assert_int_equal(latest, 10);
+    assert_true(latest > 10); /* the migrations 11 on of supervision and delivery */
     assert_int_equal(ss_store_schema_version(f->st), latest);
     ss_store_schema_step(f->st, &from, &to); /* created just now */
     assert_int_equal(from, 0);

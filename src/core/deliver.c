@@ -22,10 +22,10 @@
 
 #include "base/escape.h"
 #include "base/json.h"
+#include "base/limits.h"
 #include "base/util.h"
 
 #define REPLY_MAX (64u << 10)
-#define ADDRESS_MAX 1024 /* an email address (store_outbox.h: SS_CHANNEL_ADDRESS_MAX) */
 #define MESSAGE_MAX (1u << 20)
 #define WECOM_CONTENT_MAX 4096
 /* bytes of UTF-8 per RFC 2047 encoded-word: base64 of 45 bytes is 60
@@ -291,7 +291,7 @@ static int send_email(const struct ss_deliver_conf *c, const struct ss_deliver_m
                       struct ss_err *err)
 {
     const char *from = c->from && *c->from ? c->from : SS_DELIVER_FROM_DEFAULT;
-    char errbuf[CURL_ERROR_SIZE], addr[ADDRESS_MAX + 3];
+    char errbuf[CURL_ERROR_SIZE], addr[SS_CHANNEL_ADDRESS_MAX + 3];
     struct curl_slist *rcpt = NULL;
     struct upload up;
     struct ss_buf b;

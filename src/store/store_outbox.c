@@ -370,6 +370,25 @@ void ss_store_outbox_free(struct ss_outbox_msg *m, size_t n)
     free(m);
 }
 
+/* The messages due at ?1 (pending and due, or sending with a lease run
+ * out), email ones only when ?3 is 1, all or message ?4; ?2 the new
+ * lease (named in both statements, so that they take the same
+ * parameters), ?5 how many at most. */
+#define DUE                                                                                        \
+    "((status = 'pending' AND next_attempt_at <= ?1) OR "                                          \
+    "(status = 'sending' AND claimed_until <= ?1)) "                                               \
+    "AND (?3 = 1 OR kind <> 'email') AND (?4 = 0 OR id = ?4) AND ?2 <> ''"
+
+static void bind_due(struct store_stmt *s, int64_t now, int64_t lease_until, int email,
+                     int64_t only_id, size_t limit)
+{
+    bind_time(s, 1, now);
+    bind_time(s, 2, lease_until);
+    store_bind_int64(s, 3, email ? 1 : 0);
+    store_bind_int64(s, 4, only_id > 0 ? only_id : 0);
+    store_bind_int64(s, 5, (int64_t)limit);
+}
+
 int ss_store_outbox_claim(struct ss_store *st, int64_t now, int64_t lease_until, int email,
                           int64_t only_id, size_t limit, struct ss_outbox_msg **out, size_t *n,
                           struct ss_err *err)
@@ -381,15 +400,23 @@ int ss_store_outbox_claim(struct ss_store *st, int64_t now, int64_t lease_until,
 
     *out = NULL;
     *n = 0;
+    /* a read first: a sender with nothing due takes no write lock (every
+     * instance asks every minute) */
+    if (!(s = store_prepare(st, "SELECT id FROM outbox WHERE " DUE " LIMIT ?5", err)))
+        return SS_EDB;
+    bind_due(s, now, lease_until, email, only_id, limit);
+    step = store_step(s);
+    store_finalize(s);
+    if (step == STORE_FAIL)
+        return store_db_error(st, err, "finding due messages");
+    if (step == STORE_DONE)
+        return SS_OK;
     if ((rc = store_tx_own(st, err)))
         return rc;
     s = store_prepare(st,
                       "UPDATE outbox SET status = 'sending', claimed_until = ?2, "
-                      "attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE "
-                      "((status = 'pending' AND next_attempt_at <= ?1) OR "
-                      "(status = 'sending' AND claimed_until <= ?1)) "
-                      "AND (?3 = 1 OR kind <> 'email') AND (?4 = 0 OR id = ?4) "
-                      "ORDER BY next_attempt_at, id LIMIT ?5) "
+                      "attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE " DUE
+                      " ORDER BY next_attempt_at, id LIMIT ?5) "
                       "RETURNING id, event_key, kind, address, channel_id, subject, text, "
                       "attempts, created_at",
                       err);
@@ -397,11 +424,7 @@ int ss_store_outbox_claim(struct ss_store *st, int64_t now, int64_t lease_until,
         rc = SS_EDB;
         goto out;
     }
-    bind_time(s, 1, now);
-    bind_time(s, 2, lease_until);
-    store_bind_int64(s, 3, email ? 1 : 0);
-    store_bind_int64(s, 4, only_id > 0 ? only_id : 0);
-    store_bind_int64(s, 5, (int64_t)limit);
+    bind_due(s, now, lease_until, email, only_id, limit);
     while ((step = store_step(s)) == STORE_ROW) {
         struct ss_outbox_msg *x;
         if (got == cap) {

@@ -42,13 +42,8 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/limits.h"
 #include "store/store.h"
-
-#define SS_CHANNEL_ADDRESS_MAX 1024 /* bytes in an address or a webhook URL */
-#define SS_CHANNEL_SECRET_MAX 256   /* bytes in a robot's secret */
-#define SS_OUTBOX_KEY_MAX 200       /* bytes in an event key */
-#define SS_OUTBOX_SUBJECT_MAX 400   /* bytes in a message's subject */
-#define SS_OUTBOX_TEXT_MAX 8000     /* bytes in a message's text */
 
 struct ss_channel_rec {
     int64_t id;

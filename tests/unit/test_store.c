@@ -42,6 +42,7 @@
 #include "core/auth.h"
 #include "core/plan_json.h"
 #include "core/workflow.h"
+#include "older.h"
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
@@ -378,13 +379,8 @@ static int make_older(struct fixture *f)
         assert_int_equal(ss_store_test_migration(&NEXT), latest + 1);
         return latest;
     }
-    /* back to 7: what 8 on made goes (the account's audit triggers name
-     * the email column; the migration that adds it makes them again) */
-    rawdb_exec(&f->raw, "DROP TABLE schema_migration; DROP TABLE throttle_hit; DROP TABLE "
-                        "translation; DROP TABLE outbox; DROP TABLE channel; "
-                        "DROP TRIGGER audit_account_ins; DROP TRIGGER audit_account_upd; "
-                        "DROP TRIGGER audit_account_del; ALTER TABLE account DROP COLUMN email; "
-                        "PRAGMA user_version = 7;");
+    rawdb_exec(&f->raw, OLDER_UNDO_DELIVERY "DROP TABLE schema_migration; DROP TABLE throttle_hit; "
+                                            "DROP TABLE translation; PRAGMA user_version = 7;");
     return 7;
 }
 

@@ -19,12 +19,13 @@ set -eu
 # client: make check runs the tests on a throwaway cluster of its own
 # (tests/pg/cluster.sh; initdb and pg_ctl from /usr/lib/postgresql/15/bin).
 # Debian's postgresql-15 also makes a cluster of its own (15/main), which
-# nothing here uses.
+# nothing here uses. libcurl4-openssl-dev: the outbox sends email (SMTP,
+# STARTTLS) and DingTalk/WeCom robot messages (HTTPS) with libcurl.
 PKGS="gcc clang make pkg-config libsqlite3-dev libjansson-dev libsodium-dev
 libmicrohttpd-dev libutf8proc-dev libpcre2-dev zlib1g-dev libcmocka-dev
 libclang-rt-14-dev python3 chromium fonts-noto-cjk curl sqlite3
 libxlsxwriter-dev libzip-dev libexpat1-dev libcsv-dev clang-format cppcheck gettext
-libpq-dev postgresql-15 postgresql-client-15"
+libpq-dev postgresql-15 postgresql-client-15 libcurl4-openssl-dev"
 if [ "${SHISHI_BENCH:-}" = 1 ]; then
     PKGS="$PKGS wrk nginx-light"
 fi

@@ -34,6 +34,7 @@
 PG_SUITES="tests/pg/testdb.test.sh tests/pg/testdb.test.mjs $(ls tests/api/*.test.mjs | tr '\n' ' ')"
 # the CLI suites that touch a database (catalogue.sh and engines.sh do not)
 PG_SUITES="$PG_SUITES tests/cli/assign.sh tests/cli/audit.sh tests/cli/core.sh tests/cli/divisions.sh
+    tests/cli/notify.sh
     tests/cli/figures.sh tests/cli/import.sh tests/cli/l10n.sh tests/cli/migrate.sh
     tests/cli/plan-change.sh tests/cli/translate.sh tests/cli/completeness.sh"
 

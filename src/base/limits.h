@@ -38,6 +38,13 @@
 #define SS_HTTP_MAX_PER_IP (SS_HTTP_MAX_CONN / 2)
 #define SS_HTTP_MAX_TRUSTED 16 /* serve --trusted-proxy addresses */
 
+/* Delivery: channels and the outbox (store/store_outbox.h, core/outbox.h) */
+#define SS_CHANNEL_ADDRESS_MAX 1024 /* bytes in an email address or a webhook URL */
+#define SS_CHANNEL_SECRET_MAX 256   /* bytes in a robot's signing secret */
+#define SS_OUTBOX_KEY_MAX 200       /* bytes in an event key */
+#define SS_OUTBOX_SUBJECT_MAX 400   /* bytes in a message's subject */
+#define SS_OUTBOX_TEXT_MAX 8000     /* bytes in a message's text */
+
 /* Reporting workflow */
 #define SS_MAX_COMMENT 2000          /* bytes in a reviewer's comment */
 #define SS_MAX_REASON 500            /* bytes in a forced assignment's reason */

@@ -9,6 +9,8 @@
 #ifndef SS_CLI_H
 #define SS_CLI_H
 
+#include <stdint.h>
+
 #include "base/err.h"
 #include "core/completeness.h"
 
@@ -59,6 +61,10 @@ struct cli_cmpl {
 int cli_cmpl_open(const char *cmd, const char *db, const char *period, const char *org,
                   struct cli_cmpl *o);
 void cli_cmpl_close(struct cli_cmpl *o);
+/* channel add|list|test: where an org unit's messages go (cmd_channel.c). */
+int cmd_channel(int argc, char **argv);
+/* notify send|list: the outbox (cmd_notify.c). */
+int cmd_notify(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */
@@ -80,5 +86,27 @@ int cli_tx_end(struct ss_store *st, int rc, struct ss_err *err);
  * is readable and recorded (created when the log records none yet), so a
  * missing key is refused at once, not at the first write (cmd_audit.c). */
 int cli_audit_key_ready(const char *db, struct ss_err *err);
+
+/* The outbox's delivery settings from --smtp and --from, else
+ * $SHISHI_SMTP_URL and $SHISHI_SMTP_FROM; the strings are the caller's
+ * (cmd_notify.c, for notify send, channel test and serve). Unix seconds
+ * as YYYY-MM-DDTHH:MM:SSZ. */
+struct ss_deliver_conf;
+struct ss_json;
+struct ss_buf;
+int cli_deliver_conf(const char *smtp, const char *from, struct ss_deliver_conf *conf,
+                     struct ss_err *err);
+void cli_time_text(int64_t t, char out[24]);
+/* A command of subcommands (cmd_notify.c): the one argv[1] names, with
+ * argv from it; USAGE on --help (stdout, 0) or an unknown one (stderr, 2). */
+struct cli_sub {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+};
+int cli_subcommand(const char *usage, int argc, char **argv, const struct cli_sub *subs);
+/* --json lists: {"KEY":[ ... ]} into b, written to stdout at the close
+ * when ok. */
+void cli_json_list_open(struct ss_json *j, struct ss_buf *b, const char *key);
+void cli_json_list_close(struct ss_json *j, struct ss_buf *b, int ok);
 
 #endif

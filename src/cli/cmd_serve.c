@@ -23,15 +23,20 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/auth.h"
+#include "core/outbox.h"
 #include "web/http.h"
 #include "web/web.h"
+
+/* The outbox's sender runs this often by default (--notify-every). */
+#define NOTIFY_EVERY_S 60
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: shishi serve [--db FILE|URL] [--db-replica URL] [--listen ADDR:PORT]\n"
             "                    [--threads N] [--per-ip N] [--request-timeout S]\n"
-            "                    [--trusted-proxy ADDR]...\n"
+            "                    [--trusted-proxy ADDR]... [--smtp URL] [--from ADDRESS]\n"
+            "                    [--notify-every S]\n"
             "       shishi serve --openapi\n\n"
             "Serve the public progress pages and the JSON API (/api/v1/...).\n"
             "  --db               an SQLite file, or a PostgreSQL URL (postgresql://...);\n"
@@ -51,11 +56,18 @@ static void usage(FILE *f)
             "                     its connections are not counted per address, and its\n"
             "                     X-Forwarded-For names the client for login throttling\n"
             "                     and the access log (nobody else's is believed)\n"
+            "  --smtp             the SMTP server the outbox sends email through\n"
+            "                     (also $SHISHI_SMTP_URL; smtp://HOST:PORT, STARTTLS when\n"
+            "                     offered, or smtps://); --from (or $SHISHI_SMTP_FROM)\n"
+            "                     the sender's address\n"
+            "  --notify-every     seconds between the outbox's sends of what is due\n"
+            "                     (default %u; 0: none, leave it to `shishi notify send`)\n"
             "  --openapi          print the OpenAPI document of the API and exit\n"
             "Figures follow the database as it changes, also when another process\n"
             "writes it. SIGINT or SIGTERM stops the server.\n",
             (unsigned)SS_HTTP_MAX_CONN_PER_IP, (unsigned)SS_HTTP_MAX_PER_IP,
-            (unsigned)SS_HTTP_MAX_CONN, (unsigned)SS_HTTP_REQUEST_TIMEOUT_S);
+            (unsigned)SS_HTTP_MAX_CONN, (unsigned)SS_HTTP_REQUEST_TIMEOUT_S,
+            (unsigned)NOTIFY_EVERY_S);
 }
 
 /* Every --trusted-proxy value (the option parser keeps only the last). */
@@ -105,6 +117,7 @@ int cmd_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = "127.0.0.1:8080", *threads_s = NULL, *per_ip = NULL;
     const char *timeout = NULL, *proxy = NULL, *proxies[SS_HTTP_MAX_TRUSTED], *replica = NULL;
+    const char *smtp = NULL, *from = NULL, *every_s = NULL;
     int openapi = 0, npos, rc, sig;
     const struct cli_opt opts[] = {
         {"db", 1, &db, NULL},
@@ -115,10 +128,16 @@ int cmd_serve(int argc, char **argv)
         {"request-timeout", 1, &timeout, NULL},
         {"trusted-proxy", 1, &proxy, NULL},
         {"openapi", 0, NULL, &openapi},
+        {"smtp", 1, &smtp, NULL},
+        {"from", 1, &from, NULL},
+        {"notify-every", 1, &every_s, NULL},
         {NULL, 0, NULL, NULL},
     };
     struct ss_http_limits lim;
     struct ss_http_server *srv = NULL;
+    struct ss_outbox_runner *outbox = NULL;
+    struct ss_deliver_conf deliver;
+    unsigned every = NOTIFY_EVERY_S;
     struct ss_web *web = NULL;
     struct ss_err err;
     sigset_t set;
@@ -152,6 +171,13 @@ int cmd_serve(int argc, char **argv)
         (rc = trusted_proxies(argc, argv, proxies, &lim.ntrusted)))
         return rc;
     lim.trusted = proxies;
+    ss_err_clear(&err);
+    if (every_s && strcmp(every_s, "0") == 0)
+        every = 0;
+    else if ((rc = count_opt("notify-every", every_s, 86400, &every)))
+        return rc;
+    if ((rc = cli_deliver_conf(smtp, from, &deliver, &err)))
+        return cli_fail("serve", &err);
     /* password checks take about half the threads at most: the rest keep
      * answering while sign-ins queue */
     ss_auth_set_hash_slots((unsigned)(threads / 2));
@@ -179,12 +205,19 @@ int cmd_serve(int argc, char **argv)
         ss_web_free(web);
         return cli_fail("serve", &err);
     }
+    /* the outbox's sender: its own thread and connection, stopped first */
+    if (every && (rc = ss_outbox_runner_start(cli_db_path(db), &deliver, every, &outbox, &err))) {
+        ss_http_stop(srv);
+        ss_web_free(web);
+        return cli_fail("serve", &err);
+    }
     fprintf(stderr, "shishi serve: listening on %s (port %u, %ld threads)\n", listen,
             ss_http_port(srv), threads);
     fflush(stderr);
     sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "shishi serve: stopping (signal %d)\n", sig);
+    ss_outbox_runner_stop(outbox);
     ss_http_stop(srv);
     ss_web_free(web);
     return SS_EXIT_OK;

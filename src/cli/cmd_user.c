@@ -18,13 +18,15 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/auth.h"
+#include "core/outbox.h"
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
 
 static const char USAGE[] =
-    "usage: shishi user add NAME --role ROLE --org CODE [--dept DEPT] [--db FILE]\n"
+    "usage: shishi user add NAME --role ROLE --org CODE [--dept DEPT] [--email ADDRESS]\n"
     "       shishi user list [--json] [--db FILE]\n"
+    "       shishi user set-email NAME ADDRESS|\"\" [--db FILE]\n"
     "       shishi user disable|enable|reset-password|unlock NAME [--db FILE]\n\n"
     "add             create an account; the password is read from standard input\n"
     "                (one line, 8 to 128 bytes), e.g. from a terminal prompt or a pipe\n"
@@ -33,7 +35,10 @@ static const char USAGE[] =
     "                NAME is stored in Unicode NFKC form; invisible or direction\n"
     "                characters, mixed look-alike alphabets and names that read like\n"
     "                an existing one are refused\n"
+    "                ADDRESS receives the unit's notices and reminders (reporters\n"
+    "                and reviewers; see shishi notify)\n"
     "list            every account with its role and scope\n"
+    "set-email       the account's email address (\"\" removes it)\n"
     "disable         the account can no longer sign in; its sessions end\n"
     "enable          it can sign in again\n"
     "reset-password  a new password from standard input; all its sessions end\n"
@@ -75,8 +80,12 @@ static long read_password(char *pw, size_t cap)
     return (long)n;
 }
 
-static void print_account(const struct ss_account_rec *a, int json, struct ss_json *j)
+static void print_account(struct ss_store *st, const struct ss_account_rec *a, int json,
+                          struct ss_json *j)
 {
+    char email[256];
+
+    ss_store_account_email(st, a->id, email, sizeof email);
     if (json) {
         ss_json_obj(j);
         ss_json_kint(j, "id", a->id);
@@ -84,23 +93,22 @@ static void print_account(const struct ss_account_rec *a, int json, struct ss_js
         ss_json_kstr(j, "role", a->role);
         ss_json_kstr(j, "org", a->org);
         ss_json_kstr(j, "dept", a->dept);
+        ss_json_kstr(j, "email", email[0] ? email : NULL);
         ss_json_kbool(j, "disabled", a->disabled);
         ss_json_kstr(j, "created_at", a->created_at);
         ss_json_obj_end(j);
         return;
     }
-    printf("%-20s %-9s %-12s %s%s\n", a->name, a->role, a->org, a->dept[0] ? a->dept : "-",
-           a->disabled ? "  (disabled)" : "");
+    printf("%-20s %-9s %-12s %s%s%s%s\n", a->name, a->role, a->org, a->dept[0] ? a->dept : "-",
+           email[0] ? "  " : "", email, a->disabled ? "  (disabled)" : "");
 }
 
 static int user_add(int argc, char **argv)
 {
-    const char *db = NULL, *role = NULL, *org = NULL, *dept = NULL, *pos[1];
-    struct cli_opt opts[] = {{"db", 1, &db, NULL},
-                             {"role", 1, &role, NULL},
-                             {"org", 1, &org, NULL},
-                             {"dept", 1, &dept, NULL},
-                             {NULL, 0, NULL, NULL}};
+    const char *db = NULL, *role = NULL, *org = NULL, *dept = NULL, *email = NULL, *pos[1];
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},       {"role", 1, &role, NULL},
+                             {"org", 1, &org, NULL},     {"dept", 1, &dept, NULL},
+                             {"email", 1, &email, NULL}, {NULL, 0, NULL, NULL}};
     struct ss_store *st = NULL;
     struct ss_account_rec a;
     struct ss_err err;
@@ -121,6 +129,8 @@ static int user_add(int argc, char **argv)
         return SS_EXIT_USAGE;
     }
     ss_err_clear(&err);
+    if (email && (rc = ss_outbox_check_email("--email", email, &err)))
+        return cli_fail("user add", &err);
     n = read_password(pw, sizeof pw);
     if (n < 0 || n > SS_PASSWORD_MAX || n < SS_PASSWORD_MIN) {
         memset(pw, 0, sizeof pw);
@@ -132,8 +142,12 @@ static int user_add(int argc, char **argv)
     }
     if ((rc = ss_store_open(cli_db_path(db), 0, &st, &err)))
         goto out;
-    if ((rc = ss_store_begin(st, "cli", &err)) ||
-        (rc = cli_tx_end(st, ss_auth_user_add(st, pos[0], role, org, dept, pw, &id, &err), &err)))
+    if ((rc = ss_store_begin(st, "cli", &err)))
+        goto out;
+    rc = ss_auth_user_add(st, pos[0], role, org, dept, pw, &id, &err);
+    if (!rc && email)
+        rc = ss_store_account_set_email(st, id, email, &err);
+    if ((rc = cli_tx_end(st, rc, &err)))
         goto out;
     if ((rc = ss_auth_name_normalize(pos[0], name, &err)) ||
         (rc = ss_store_account_get(st, name, &a))) {
@@ -141,7 +155,7 @@ static int user_add(int argc, char **argv)
         goto out;
     }
     printf("added ");
-    print_account(&a, 0, NULL);
+    print_account(st, &a, 0, NULL);
 out:
     memset(pw, 0, sizeof pw);
     ss_store_close(st);
@@ -149,6 +163,7 @@ out:
 }
 
 struct list_ctx {
+    struct ss_store *st;
     int json;
     struct ss_json j;
 };
@@ -157,7 +172,7 @@ static int list_one(void *ctx, const struct ss_account_rec *a)
 {
     struct list_ctx *c = ctx;
 
-    print_account(a, c->json, &c->j);
+    print_account(c->st, a, c->json, &c->j);
     return 0;
 }
 
@@ -177,6 +192,7 @@ static int user_list(int argc, char **argv)
     if ((rc = ss_store_open(cli_db_path(db), SS_STORE_READONLY, &st, &err)))
         return cli_fail("user list", &err);
     memset(&c, 0, sizeof c);
+    c.st = st;
     c.json = json;
     ss_buf_init(&b, 64u << 20);
     if (json) {
@@ -259,6 +275,44 @@ out:
     return rc ? cli_fail(cmd, &err) : SS_EXIT_OK;
 }
 
+/* user set-email NAME ADDRESS */
+static int user_set_email(int argc, char **argv)
+{
+    const char *db = NULL, *pos[2];
+    struct cli_opt opts[] = {{"db", 1, &db, NULL}, {NULL, 0, NULL, NULL}};
+    struct ss_store *st = NULL;
+    struct ss_account_rec a;
+    struct ss_err err;
+    char name[SS_NAME_MAX + 1];
+    int npos, rc;
+
+    if ((rc = cli_parse("user set-email", argc, argv, opts, pos, 2, &npos)))
+        return rc;
+    if (npos != 2) {
+        fprintf(stderr, "shishi user set-email: %s\n",
+                npos < 1 ? "NAME is missing: the account's user name"
+                         : "ADDRESS is missing: the email address (\"\" removes it)");
+        fputs(USAGE, stderr);
+        return SS_EXIT_USAGE;
+    }
+    ss_err_clear(&err);
+    if ((pos[1][0] && (rc = ss_outbox_check_email("ADDRESS", pos[1], &err))) ||
+        (rc = ss_auth_name_normalize(pos[0], name, &err)) ||
+        (rc = ss_store_open(cli_db_path(db), 0, &st, &err)))
+        goto out;
+    if (ss_store_account_get(st, name, &a) != SS_OK) {
+        rc = ss_err_set(&err, SS_ENOTFOUND, "NAME", "no such account");
+        goto out;
+    }
+    if ((rc = ss_store_begin(st, "cli", &err)) ||
+        (rc = cli_tx_end(st, ss_store_account_set_email(st, a.id, pos[1], &err), &err)))
+        goto out;
+    printf(pos[1][0] ? "%s receives email at %s\n" : "%s receives no email%s\n", a.name, pos[1]);
+out:
+    ss_store_close(st);
+    return rc ? cli_fail("user set-email", &err) : SS_EXIT_OK;
+}
+
 int cmd_user(int argc, char **argv)
 {
     if (argc < 2 || cli_wants_help(argc, argv)) {
@@ -270,6 +324,8 @@ int cmd_user(int argc, char **argv)
         return user_add(argc - 1, argv + 1);
     if (strcmp(argv[1], "list") == 0)
         return user_list(argc - 1, argv + 1);
+    if (strcmp(argv[1], "set-email") == 0)
+        return user_set_email(argc - 1, argv + 1);
     if (strcmp(argv[1], "disable") == 0)
         return user_change(argc - 1, argv + 1, DISABLE);
     if (strcmp(argv[1], "enable") == 0)

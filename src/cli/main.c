@@ -31,6 +31,8 @@ static const struct command COMMANDS[] = {
     {"score", cmd_score,
      "the units' scores of a period (progress, on-time reports, notices, returns)"},
     {"user", cmd_user, "console accounts: user add NAME --role R --org CODE, user list"},
+    {"channel", cmd_channel, "where an org unit's messages go: channel add|list|test"},
+    {"notify", cmd_notify, "send the outbox's due messages (notify send), list them"},
 };
 
 static void usage(FILE *f)

@@ -392,6 +392,28 @@ int ss_store_account_set_password(struct ss_store *st, int64_t id, const char *p
     return account_change(st, "UPDATE account SET pw_hash = ?2 WHERE id = ?1", id, pw_hash, 1, err);
 }
 
+int ss_store_account_set_email(struct ss_store *st, int64_t id, const char *email,
+                               struct ss_err *err)
+{
+    if (!email || !*email)
+        return account_change(st, "UPDATE account SET email = NULL WHERE id = ?1", id, NULL, 0,
+                              err);
+    return account_change(st, "UPDATE account SET email = ?2 WHERE id = ?1", id, email, 0, err);
+}
+
+void ss_store_account_email(struct ss_store *st, int64_t id, char *out, size_t cap)
+{
+    struct store_stmt *s = store_prepare(st, "SELECT email FROM account WHERE id = ?1", NULL);
+
+    out[0] = '\0';
+    if (!s)
+        return;
+    store_bind_int64(s, 1, id);
+    if (store_step(s) == STORE_ROW)
+        copy_col(s, 0, out, cap);
+    store_finalize(s);
+}
+
 int ss_store_session_add(struct ss_store *st, const char *token_hash, int64_t account_id,
                          const char *csrf, int64_t expires, int64_t now, struct ss_err *err)
 {

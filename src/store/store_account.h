@@ -20,6 +20,7 @@
 #ifndef SS_STORE_ACCOUNT_H
 #define SS_STORE_ACCOUNT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -79,6 +80,12 @@ int ss_store_account_set_disabled(struct ss_store *st, int64_t id, int disabled,
                                   struct ss_err *err);
 int ss_store_account_set_password(struct ss_store *st, int64_t id, const char *pw_hash,
                                   struct ss_err *err);
+/* An account's email address (migration STORE_SCHEMA_OUTBOX, audited):
+ * set it, or clear it with NULL or ""; the caller checked it
+ * (core/outbox.h). get: "" when it has none or the database is older. */
+int ss_store_account_set_email(struct ss_store *st, int64_t id, const char *email,
+                               struct ss_err *err);
+void ss_store_account_email(struct ss_store *st, int64_t id, char *out, size_t cap);
 /* End every session of the account; *n (may be NULL) receives how many. */
 int ss_store_account_sessions_end(struct ss_store *st, int64_t id, int *n, struct ss_err *err);
 

@@ -119,15 +119,19 @@ static const struct store_audited AUDITED[] = {
     /* translations of plan content, like the plan content itself */
     {.table = "translation", .since = STORE_SCHEMA_TRANSLATIONS, .id = "id",
      .cols = "id,kind,ref,lang,text,updated_by,updated_at"},
+    /* delivery channels: an admin act; the secret is in the image sealed
+     * (store_outbox.c), as it is in the row */
+    {.table = "channel", .since = STORE_SCHEMA_OUTBOX, .id = "id",
+     .cols = "id,org_id,kind,address,secret,created_by,created_at"},
 };
 /* clang-format on */
 
-/* Columns added to audited tables after their `since`, oldest first: none
- * yet (every column of the tables above was there when auditing began).
- * The next migration that adds one appends {table, migration, column,
- * DEFAULT} here; the list ends with the NULL entry. The DEFAULT is an SQL
- * literal both dialects read alike ('text', a number, NULL). */
+/* Columns added to audited tables after their `since`, oldest first.
+ * A migration that adds one appends {table, migration, column, DEFAULT}
+ * here; the list ends with the NULL entry. The DEFAULT is an SQL literal
+ * both dialects read alike ('text', a number, NULL). */
 static const struct store_audited_col AUDITED_COLS[] = {
+    {"account", STORE_SCHEMA_OUTBOX, "email", "NULL"},
     {NULL, 0, NULL, NULL},
 };
 

@@ -543,6 +543,80 @@ static const struct store_migration MIGRATIONS[] = {
     "INSERT OR IGNORE INTO meta(key, value) VALUES ('translation_version', '0');"
     VERSION_TRIGGERS("translation", "translation_version"), NULL,
     PG_IN_1},
+    /* "13" (STORE_SCHEMA_OUTBOX; numbered after the supervision
+     * migrations of the same issue when they are merged): delivery. A
+     * channel is where an org unit's messages go besides its accounts'
+     * email: an email address or a group robot's webhook (DingTalk,
+     * WeCom), with the robot's secret sealed under a key outside the
+     * database (store_outbox.c); audited, an admin act. The outbox holds
+     * every message before it is sent, one row per (event, recipient),
+     * which the UNIQUE keeps to one (core/outbox.c); not audited, it is
+     * derived from audited events and changes with every attempt. An
+     * account may have an email address (audited: store_audit.c's
+     * AUDITED_COLS). */
+    {"delivery channels, the outbox, account email",
+    "CREATE TABLE IF NOT EXISTS channel ("
+    "  id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('email','dingtalk','wecom')),"
+    "  address TEXT NOT NULL,"
+    "  secret TEXT,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS channel_org ON channel(org_id);"
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  event_key TEXT NOT NULL,"
+    "  recipient TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('email','dingtalk','wecom')),"
+    "  address TEXT NOT NULL,"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  channel_id INTEGER REFERENCES channel(id) ON DELETE SET NULL,"
+    "  account_id INTEGER REFERENCES account(id) ON DELETE SET NULL,"
+    "  subject TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (status IN ('pending','sending','sent','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_at TEXT NOT NULL,"
+    "  claimed_until TEXT,"
+    "  last_error TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  sent_at TEXT,"
+    "  UNIQUE (event_key, recipient));"
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);"
+    "ALTER TABLE account ADD COLUMN email TEXT;", NULL,
+    "CREATE TABLE IF NOT EXISTS channel ("
+    "  id " PG_ID ","
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('email','dingtalk','wecom')),"
+    "  address TEXT NOT NULL,"
+    "  secret TEXT,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS channel_org ON channel(org_id);"
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    "  id " PG_ID ","
+    "  event_key TEXT NOT NULL,"
+    "  recipient TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('email','dingtalk','wecom')),"
+    "  address TEXT NOT NULL,"
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"
+    "  channel_id BIGINT REFERENCES channel(id) ON DELETE SET NULL,"
+    "  account_id BIGINT REFERENCES account(id) ON DELETE SET NULL,"
+    "  subject TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (status IN ('pending','sending','sent','failed')),"
+    "  attempts BIGINT NOT NULL DEFAULT 0,"
+    "  next_attempt_at TEXT NOT NULL,"
+    "  claimed_until TEXT,"
+    "  last_error TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  sent_at TEXT,"
+    "  UNIQUE (event_key, recipient));"
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);"
+    "ALTER TABLE account ADD COLUMN IF NOT EXISTS email TEXT;", NULL},
 };
 /* clang-format on */
 

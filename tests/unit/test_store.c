@@ -42,6 +42,7 @@
 #include "core/auth.h"
 #include "core/plan_json.h"
 #include "core/workflow.h"
+#include "older.h"
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
@@ -378,8 +379,8 @@ static int make_older(struct fixture *f)
         assert_int_equal(ss_store_test_migration(&NEXT), latest + 1);
         return latest;
     }
-    rawdb_exec(&f->raw, "DROP TABLE schema_migration; DROP TABLE throttle_hit; DROP TABLE "
-                        "translation; PRAGMA user_version = 7;");
+    rawdb_exec(&f->raw, OLDER_UNDO_DELIVERY "DROP TABLE schema_migration; DROP TABLE throttle_hit; "
+                                            "DROP TABLE translation; PRAGMA user_version = 7;");
     return 7;
 }
 
@@ -417,7 +418,7 @@ static void test_schema_open(void **state)
     char want[96];
     int from, to, old, latest = ss_store_schema_latest();
 
-    assert_int_equal(latest, 10);
+    assert_true(latest > 10); /* the migrations 11 on of supervision and delivery */
     assert_int_equal(ss_store_schema_version(f->st), latest);
     ss_store_schema_step(f->st, &from, &to); /* created just now */
     assert_int_equal(from, 0);

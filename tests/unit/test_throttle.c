@@ -30,6 +30,7 @@
 #include "base/util.h"
 #include "core/auth.h"
 #include "core/throttle.h"
+#include "older.h"
 #include "store/store.h"
 #include "store/store_throttle.h"
 
@@ -305,6 +306,7 @@ static void test_login_upgrade(void **state)
     f->st = NULL;
     o += (size_t)snprintf(
         sql + o, sizeof sql - o,
+        OLDER_UNDO_DELIVERY
         "DROP TABLE throttle_hit; DROP TABLE schema_migration; DROP TABLE translation;"
         "PRAGMA user_version = 7;"
         /* erin failed 5 times, then signed in: none counts */

@@ -1,0 +1,543 @@
+/*
+ * store_outbox.c - delivery channels, their sealed secrets, and the
+ * outbox (see store_outbox.h), on SQLite and PostgreSQL alike.
+ *
+ * Every statement is one text for both backends. The claim is one
+ * UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING, which both run;
+ * it needs no FOR UPDATE SKIP LOCKED on PostgreSQL because every write
+ * transaction there holds the writers' advisory lock (store.c), so claims
+ * run one at a time as on SQLite, and each sees the one before it.
+ *
+ * A sealed secret is "v1:" then base64 of the nonce and the secretbox of
+ * the secret. The key is BLAKE2b-256 keyed with the audit key's seed over
+ * SECRET_CONTEXT: one file to keep safe, already required on both
+ * backends, and a key that signs nothing.
+ */
+#include "store/store_outbox.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/util.h"
+#include "store/store_db.h"
+#include "store/store_int.h"
+
+#define SECRET_CONTEXT "shishi channel secrets v1"
+#define SEALED_PREFIX "v1:"
+
+/* Unix seconds as the store writes times. */
+static void ts_text(int64_t t, char out[21])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (!gmtime_r(&tt, &tm) || !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, 21, "1970-01-01T00:00:00Z");
+}
+
+static void bind_time(struct store_stmt *s, int i, int64_t t)
+{
+    char ts[21];
+
+    ts_text(t, ts);
+    store_bind_text(s, i, ts);
+}
+
+static void copy_text(struct store_stmt *s, int i, char *out, size_t cap)
+{
+    const char *t = store_col_text(s, i);
+
+    snprintf(out, cap, "%s", t ? t : "");
+}
+
+/* ---- sealed secrets -------------------------------------------------------- */
+
+/* The secrets' key, derived from the audit key file's seed. */
+static int secret_key(struct ss_store *st, unsigned char key[crypto_secretbox_KEYBYTES],
+                      struct ss_err *err)
+{
+    char path[STORE_KEY_PATH_MAX];
+    struct store_audit_key k;
+    int rc;
+
+    if (sodium_init() < 0)
+        return ss_err_set(err, SS_EIO, "secret", "libsodium could not be initialised");
+    if (st->key) {
+        k = *st->key;
+    } else {
+        if ((rc = store_audit_key_path(st, path, err)))
+            return rc;
+        if ((rc = store_audit_key_read(path, &k, err)) == SS_ENOTFOUND)
+            return ss_err_set(err, SS_EIO, "secret",
+                              "channel secrets are sealed with the audit key '%s', which is "
+                              "missing (--audit-key FILE or SHISHI_AUDIT_KEY)",
+                              path);
+        if (rc)
+            return rc;
+    }
+    /* sk holds the seed, then the public key */
+    crypto_generichash(key, crypto_secretbox_KEYBYTES, (const unsigned char *)SECRET_CONTEXT,
+                       sizeof SECRET_CONTEXT - 1, k.sk, crypto_sign_SEEDBYTES);
+    sodium_memzero(&k, sizeof k);
+    return SS_OK;
+}
+
+/* secret sealed into a malloc'd text (caller frees). */
+static int seal(struct ss_store *st, const char *secret, char **out, struct ss_err *err)
+{
+    unsigned char key[crypto_secretbox_KEYBYTES];
+    unsigned char
+        box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SS_CHANNEL_SECRET_MAX];
+    size_t n = strlen(secret), b64;
+    int rc;
+
+    if (n > SS_CHANNEL_SECRET_MAX)
+        return ss_err_set(err, SS_EINVAL, "secret", "a secret is at most %d bytes",
+                          SS_CHANNEL_SECRET_MAX);
+    if ((rc = secret_key(st, key, err)))
+        return rc;
+    randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)secret, n, box,
+                          key);
+    sodium_memzero(key, sizeof key);
+    n += crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+    b64 = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+    *out = ss_xmalloc(sizeof SEALED_PREFIX - 1 + b64);
+    memcpy(*out, SEALED_PREFIX, sizeof SEALED_PREFIX - 1);
+    sodium_bin2base64(*out + sizeof SEALED_PREFIX - 1, b64, box, n, sodium_base64_VARIANT_ORIGINAL);
+    return SS_OK;
+}
+
+/* A sealed text opened into out (SS_CHANNEL_SECRET_MAX + 1 bytes). */
+static int unseal(struct ss_store *st, int64_t channel, const char *sealed, char *out,
+                  struct ss_err *err)
+{
+    unsigned char key[crypto_secretbox_KEYBYTES];
+    unsigned char
+        box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SS_CHANNEL_SECRET_MAX];
+    size_t n = 0, plen = sizeof SEALED_PREFIX - 1;
+    int rc;
+
+    out[0] = '\0';
+    if (strncmp(sealed, SEALED_PREFIX, plen) != 0 ||
+        sodium_base642bin(box, sizeof box, sealed + plen, strlen(sealed + plen), NULL, &n, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+        return ss_err_set(err, SS_EIO, "secret", "the secret of channel %lld cannot be read",
+                          (long long)channel);
+    if ((rc = secret_key(st, key, err)))
+        return rc;
+    rc = crypto_secretbox_open_easy((unsigned char *)out, box + crypto_secretbox_NONCEBYTES,
+                                    n - crypto_secretbox_NONCEBYTES, box, key);
+    sodium_memzero(key, sizeof key);
+    if (rc != 0) {
+        out[0] = '\0';
+        return ss_err_set(err, SS_EIO, "secret",
+                          "the secret of channel %lld does not open with this audit key: it was "
+                          "sealed with another",
+                          (long long)channel);
+    }
+    out[n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES] = '\0';
+    return SS_OK;
+}
+
+/* ---- channels -------------------------------------------------------------- */
+
+int ss_store_channel_add(struct ss_store *st, int64_t org_id, const char *kind, const char *address,
+                         const char *secret, int64_t *id, struct ss_err *err)
+{
+    struct store_stmt *s = NULL;
+    char *sealed = NULL, now[21];
+    const char *actor = ss_store_actor(st);
+    int rc, step;
+
+    if ((rc = store_tx_join(st, err)))
+        return rc;
+    if (secret && *secret && (rc = seal(st, secret, &sealed, err)))
+        goto out;
+    if (!(s = store_prepare(st, "SELECT 1 FROM org_unit WHERE id = ?1", err))) {
+        rc = SS_EDB;
+        goto out;
+    }
+    store_bind_int64(s, 1, org_id);
+    if ((step = store_step(s)) != STORE_ROW) {
+        rc = step == STORE_DONE ? ss_err_set(err, SS_ENOTFOUND, "org", "no such org unit")
+                                : store_db_error(st, err, "finding the org unit");
+        goto out;
+    }
+    store_finalize(s);
+    s = store_prepare(st,
+                      "INSERT INTO channel(org_id, kind, address, secret, created_by, created_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                      err);
+    if (!s) {
+        rc = SS_EDB;
+        goto out;
+    }
+    store_now(now);
+    store_bind_int64(s, 1, org_id);
+    store_bind_text(s, 2, kind);
+    store_bind_text(s, 3, address);
+    store_bind_text(s, 4, sealed);
+    store_bind_text(s, 5, actor);
+    store_bind_text(s, 6, now);
+    if (store_step(s) != STORE_ROW) {
+        rc = store_db_error(st, err, "saving the channel");
+        goto out;
+    }
+    if (id)
+        *id = store_col_int64(s, 0);
+out:
+    store_finalize(s);
+    free(sealed);
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
+}
+
+#define CHANNEL_COLS                                                                               \
+    "c.id, c.org_id, o.code, c.kind, c.address, c.secret, coalesce(c.created_by, ''), "            \
+    "c.created_at FROM channel c JOIN org_unit o ON o.id = c.org_id"
+
+static void channel_from_stmt(struct store_stmt *s, struct ss_channel_rec *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = store_col_int64(s, 0);
+    c->org_id = store_col_int64(s, 1);
+    copy_text(s, 2, c->org, sizeof c->org);
+    copy_text(s, 3, c->kind, sizeof c->kind);
+    copy_text(s, 4, c->address, sizeof c->address);
+    c->has_secret = !store_col_null(s, 5);
+    copy_text(s, 6, c->created_by, sizeof c->created_by);
+    copy_text(s, 7, c->created_at, sizeof c->created_at);
+}
+
+int ss_store_channel_get(struct ss_store *st, int64_t id, struct ss_channel_rec *out, char *secret,
+                         struct ss_err *err)
+{
+    struct store_stmt *s = store_prepare(st, "SELECT " CHANNEL_COLS " WHERE c.id = ?1", err);
+    int rc = SS_OK, step;
+
+    if (secret)
+        secret[0] = '\0';
+    if (!s)
+        return SS_EDB;
+    store_bind_int64(s, 1, id);
+    if ((step = store_step(s)) == STORE_ROW) {
+        channel_from_stmt(s, out);
+        if (secret && out->has_secret)
+            rc = unseal(st, id, store_col_text(s, 5), secret, err);
+    } else {
+        rc = step == STORE_DONE
+                 ? ss_err_set(err, SS_ENOTFOUND, "ID", "no channel has the id %lld", (long long)id)
+                 : store_db_error(st, err, "reading the channel");
+    }
+    store_finalize(s);
+    return rc;
+}
+
+int ss_store_channel_each(struct ss_store *st, int64_t org_id, ss_channel_fn fn, void *ctx)
+{
+    struct store_stmt *s = store_prepare(
+        st, "SELECT " CHANNEL_COLS " WHERE ?1 = 0 OR c.org_id = ?1 ORDER BY c.id", NULL);
+    struct ss_channel_rec c;
+    int rc = SS_OK, step;
+
+    if (!s)
+        return SS_EDB;
+    store_bind_int64(s, 1, org_id);
+    while ((step = store_step(s)) == STORE_ROW) {
+        channel_from_stmt(s, &c);
+        if ((rc = fn(ctx, &c)))
+            break;
+    }
+    if (!rc && step != STORE_DONE)
+        rc = SS_EDB;
+    store_finalize(s);
+    return rc;
+}
+
+int ss_store_account_mailboxes(struct ss_store *st, int64_t org_id, ss_mailbox_fn fn, void *ctx)
+{
+    struct store_stmt *s = store_prepare(st,
+                                         "SELECT id, role, email FROM account WHERE org_id = ?1 "
+                                         "AND disabled = 0 AND email IS NOT NULL AND email <> '' "
+                                         "ORDER BY id",
+                                         NULL);
+    int rc = SS_OK, step;
+
+    if (!s)
+        return SS_EDB;
+    store_bind_int64(s, 1, org_id);
+    while ((step = store_step(s)) == STORE_ROW)
+        if ((rc = fn(ctx, store_col_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2))))
+            break;
+    if (!rc && step != STORE_DONE)
+        rc = SS_EDB;
+    store_finalize(s);
+    return rc;
+}
+
+/* ---- the outbox ------------------------------------------------------------ */
+
+static void bind_id_or_null(struct store_stmt *s, int i, int64_t id)
+{
+    if (id > 0)
+        store_bind_int64(s, i, id);
+    else
+        store_bind_null(s, i);
+}
+
+int ss_store_outbox_put(struct ss_store *st, const struct ss_outbox_new *m, int64_t now,
+                        int64_t *id, int *added, struct ss_err *err)
+{
+    struct store_stmt *s = NULL;
+    int rc, step;
+
+    if (added)
+        *added = 0;
+    if ((rc = store_tx_join(st, err)))
+        return rc;
+    s = store_prepare(st,
+                      "INSERT INTO outbox(event_key, recipient, kind, address, org_id, channel_id, "
+                      "account_id, subject, text, next_attempt_at, created_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
+                      "ON CONFLICT (event_key, recipient) DO NOTHING RETURNING id",
+                      err);
+    if (!s) {
+        rc = SS_EDB;
+        goto out;
+    }
+    store_bind_text(s, 1, m->event_key);
+    store_bind_text(s, 2, m->recipient);
+    store_bind_text(s, 3, m->kind);
+    store_bind_text(s, 4, m->address);
+    store_bind_int64(s, 5, m->org_id);
+    bind_id_or_null(s, 6, m->channel_id);
+    bind_id_or_null(s, 7, m->account_id);
+    store_bind_text(s, 8, m->subject);
+    store_bind_text(s, 9, m->text);
+    bind_time(s, 10, now);
+    if ((step = store_step(s)) == STORE_ROW) {
+        if (id)
+            *id = store_col_int64(s, 0);
+        if (added)
+            *added = 1;
+    } else if (step == STORE_DONE) {
+        /* queued before: its id */
+        store_finalize(s);
+        s = store_prepare(st, "SELECT id FROM outbox WHERE event_key = ?1 AND recipient = ?2", err);
+        if (!s) {
+            rc = SS_EDB;
+            goto out;
+        }
+        store_bind_text(s, 1, m->event_key);
+        store_bind_text(s, 2, m->recipient);
+        if (store_step(s) != STORE_ROW) {
+            rc = store_db_error(st, err, "finding the queued message");
+            goto out;
+        }
+        if (id)
+            *id = store_col_int64(s, 0);
+    } else {
+        rc = store_db_error(st, err, "queuing a message");
+    }
+out:
+    store_finalize(s);
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
+}
+
+void ss_store_outbox_free(struct ss_outbox_msg *m, size_t n)
+{
+    size_t i;
+
+    for (i = 0; m && i < n; i++) {
+        free(m[i].event_key);
+        free(m[i].kind);
+        free(m[i].address);
+        free(m[i].subject);
+        free(m[i].text);
+    }
+    free(m);
+}
+
+/* The messages due at ?1 (pending and due, or sending with a lease run
+ * out), email ones only when ?3 is 1, all or message ?4; ?2 the new
+ * lease (named in both statements, so that they take the same
+ * parameters), ?5 how many at most. */
+#define DUE                                                                                        \
+    "((status = 'pending' AND next_attempt_at <= ?1) OR "                                          \
+    "(status = 'sending' AND claimed_until <= ?1)) "                                               \
+    "AND (?3 = 1 OR kind <> 'email') AND (?4 = 0 OR id = ?4) AND ?2 <> ''"
+
+static void bind_due(struct store_stmt *s, int64_t now, int64_t lease_until, int email,
+                     int64_t only_id, size_t limit)
+{
+    bind_time(s, 1, now);
+    bind_time(s, 2, lease_until);
+    store_bind_int64(s, 3, email ? 1 : 0);
+    store_bind_int64(s, 4, only_id > 0 ? only_id : 0);
+    store_bind_int64(s, 5, (int64_t)limit);
+}
+
+int ss_store_outbox_claim(struct ss_store *st, int64_t now, int64_t lease_until, int email,
+                          int64_t only_id, size_t limit, struct ss_outbox_msg **out, size_t *n,
+                          struct ss_err *err)
+{
+    struct store_stmt *s = NULL;
+    struct ss_outbox_msg *m = NULL;
+    size_t cap = 0, got = 0;
+    int rc, step;
+
+    *out = NULL;
+    *n = 0;
+    /* a read first: a sender with nothing due takes no write lock (every
+     * instance asks every minute) */
+    if (!(s = store_prepare(st, "SELECT id FROM outbox WHERE " DUE " LIMIT ?5", err)))
+        return SS_EDB;
+    bind_due(s, now, lease_until, email, only_id, limit);
+    step = store_step(s);
+    store_finalize(s);
+    if (step == STORE_FAIL)
+        return store_db_error(st, err, "finding due messages");
+    if (step == STORE_DONE)
+        return SS_OK;
+    if ((rc = store_tx_own(st, err)))
+        return rc;
+    s = store_prepare(st,
+                      "UPDATE outbox SET status = 'sending', claimed_until = ?2, "
+                      "attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE " DUE
+                      " ORDER BY next_attempt_at, id LIMIT ?5) "
+                      "RETURNING id, event_key, kind, address, channel_id, subject, text, "
+                      "attempts, created_at",
+                      err);
+    if (!s) {
+        rc = SS_EDB;
+        goto out;
+    }
+    bind_due(s, now, lease_until, email, only_id, limit);
+    while ((step = store_step(s)) == STORE_ROW) {
+        struct ss_outbox_msg *x;
+        if (got == cap) {
+            cap = cap ? 2 * cap : 8;
+            m = ss_xrealloc(m, cap * sizeof *m);
+        }
+        x = &m[got++];
+        memset(x, 0, sizeof *x);
+        x->id = store_col_int64(s, 0);
+        x->event_key = store_col_strdup(s, 1);
+        x->kind = store_col_strdup(s, 2);
+        x->address = store_col_strdup(s, 3);
+        x->channel_id = store_col_int64(s, 4);
+        x->subject = store_col_strdup(s, 5);
+        x->text = store_col_strdup(s, 6);
+        x->attempts = (int)store_col_int64(s, 7);
+        copy_text(s, 8, x->created_at, sizeof x->created_at);
+    }
+    if (step != STORE_DONE)
+        rc = store_db_error(st, err, "claiming messages");
+out:
+    store_finalize(s);
+    if (rc) {
+        ss_store_outbox_free(m, got);
+        store_tx_rollback(st);
+        return rc;
+    }
+    if ((rc = store_tx_commit(st, err))) {
+        ss_store_outbox_free(m, got);
+        return rc;
+    }
+    *out = m;
+    *n = got;
+    return SS_OK;
+}
+
+int ss_store_outbox_mark(struct ss_store *st, int64_t id, int attempts,
+                         enum ss_outbox_outcome outcome, int64_t now, int64_t next_at,
+                         const char *error, struct ss_err *err)
+{
+    /* ?1 the message, ?4 the attempt it was claimed for, ?2 now or when it
+     * is due again, ?3 the error */
+    static const char *const SQL[] = {
+        [SS_OUTBOX_SENT] = "UPDATE outbox SET status = 'sent', sent_at = ?2, claimed_until = NULL, "
+                           "last_error = ?3 WHERE id = ?1 AND status = 'sending' AND attempts = ?4",
+        [SS_OUTBOX_RETRY] = "UPDATE outbox SET status = 'pending', next_attempt_at = ?2, "
+                            "claimed_until = NULL, last_error = ?3 "
+                            "WHERE id = ?1 AND status = 'sending' AND attempts = ?4",
+        [SS_OUTBOX_FAILED] = "UPDATE outbox SET status = 'failed', claimed_until = NULL, "
+                             "next_attempt_at = ?2, last_error = ?3 "
+                             "WHERE id = ?1 AND status = 'sending' AND attempts = ?4",
+    };
+    struct store_stmt *s = NULL;
+    int rc;
+
+    if ((rc = store_tx_own(st, err)))
+        return rc;
+    if (!(s = store_prepare(st, SQL[outcome], err))) {
+        rc = SS_EDB;
+        goto out;
+    }
+    store_bind_int64(s, 1, id);
+    bind_time(s, 2, outcome == SS_OUTBOX_RETRY ? next_at : now);
+    store_bind_text(s, 3, outcome == SS_OUTBOX_SENT ? NULL : error ? error : "");
+    store_bind_int64(s, 4, attempts);
+    if (store_step(s) != STORE_DONE)
+        rc = store_db_error(st, err, "recording a delivery");
+    else if (store_changes(s) != 1)
+        rc = ss_err_set(err, SS_ECONFLICT, "",
+                        "message %lld is no longer being sent by this sender", (long long)id);
+out:
+    store_finalize(s);
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
+}
+
+int ss_store_outbox_each(struct ss_store *st, const char *status, size_t limit, ss_outbox_fn fn,
+                         void *ctx)
+{
+    struct store_stmt *s = store_prepare(
+        st,
+        "SELECT id, event_key, recipient, kind, address, status, attempts, next_attempt_at, "
+        "coalesce(last_error, ''), created_at, coalesce(sent_at, '') FROM outbox "
+        "WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2",
+        NULL);
+    struct ss_outbox_row r;
+    int rc = SS_OK, step;
+
+    if (!s)
+        return SS_EDB;
+    store_bind_text(s, 1, status);
+    store_bind_int64(s, 2, (int64_t)limit);
+    while ((step = store_step(s)) == STORE_ROW) {
+        memset(&r, 0, sizeof r);
+        r.id = store_col_int64(s, 0);
+        copy_text(s, 1, r.event_key, sizeof r.event_key);
+        copy_text(s, 2, r.recipient, sizeof r.recipient);
+        copy_text(s, 3, r.kind, sizeof r.kind);
+        copy_text(s, 4, r.address, sizeof r.address);
+        copy_text(s, 5, r.status, sizeof r.status);
+        r.attempts = (int)store_col_int64(s, 6);
+        copy_text(s, 7, r.next_attempt_at, sizeof r.next_attempt_at);
+        copy_text(s, 8, r.last_error, sizeof r.last_error);
+        copy_text(s, 9, r.created_at, sizeof r.created_at);
+        copy_text(s, 10, r.sent_at, sizeof r.sent_at);
+        if ((rc = fn(ctx, &r)))
+            break;
+    }
+    if (!rc && step != STORE_DONE)
+        rc = SS_EDB;
+    store_finalize(s);
+    return rc;
+}

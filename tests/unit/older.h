@@ -1,0 +1,19 @@
+/*
+ * older.h - taking an SQLite database of this build back to an older
+ * schema, for the tests that replay migrations from there (test_store,
+ * test_throttle, test_workflow: each drops what the migrations after its
+ * version made, then sets PRAGMA user_version).
+ *
+ * OLDER_UNDO_DELIVERY undoes the delivery migration (STORE_SCHEMA_OUTBOX):
+ * its tables, and the account's email column, whose audit triggers name
+ * it (the migration, run again, makes them again with it).
+ */
+#ifndef SS_TEST_OLDER_H
+#define SS_TEST_OLDER_H
+
+#define OLDER_UNDO_DELIVERY                                                                        \
+    "DROP TABLE outbox; DROP TABLE channel; DROP TRIGGER audit_account_ins; "                      \
+    "DROP TRIGGER audit_account_upd; DROP TRIGGER audit_account_del; "                             \
+    "ALTER TABLE account DROP COLUMN email;"
+
+#endif

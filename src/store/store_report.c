@@ -171,6 +171,7 @@ int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment
                       NULL);
     if (!s)
         return SS_EDB;
+    store_binary_results(s); /* an engine load's bulk read */
     store_bind_int64(s, 1, plan_id);
     while ((step = store_step(s)) == STORE_ROW) {
         row.target_id = store_col_int64(s, 0);
@@ -383,6 +384,7 @@ static int scan_slice(struct ss_store *st, struct scan_job *j, int64_t lo, int64
 
     if (!s)
         return SS_EDB;
+    store_binary_results(s);
     store_bind_int64(s, 1, lo);
     store_bind_int64(s, 2, hi);
     store_bind_int64(s, 3, j->upto);
@@ -557,6 +559,7 @@ int ss_store_snapshot_get(struct ss_store *st, int64_t plan_id, const char *sig,
                       NULL);
     if (!s)
         return SS_EDB;
+    store_binary_results(s); /* the blobs as they are, not in hex */
     store_bind_int64(s, 1, plan_id);
     store_bind_text(s, 2, sig);
     while ((step = store_step(s)) == STORE_ROW) {

@@ -139,6 +139,44 @@ static void roundtrip(int pg)
     assert_true(store_col_double(s, 1) == -2.5e300);
     store_finalize(s);
 
+    /* the same row with binary results (PostgreSQL; SQLite reads as ever):
+     * integers of each width, reals of each, text, a date, a blob, NULLs */
+    s = store_prepare(st,
+                      STORE_SQL(st,
+                                "SELECT n, x, s, d, b, -7, 3, 1.5, count(*) FROM t WHERE id = ?1",
+                                "SELECT n, x, s, d, b, CAST(-7 AS INTEGER), CAST(3 AS SMALLINT),"
+                                " CAST(1.5 AS REAL), count(*) FROM t WHERE id = ?1"
+                                " GROUP BY n, x, s, d, b"),
+                      &err);
+    assert_non_null(s);
+    store_binary_results(s);
+    store_bind_int64(s, 1, id);
+    assert_int_equal(store_step(s), STORE_ROW);
+    assert_true(store_col_int64(s, 0) == INT64_C(9007199254740993));
+    assert_true(store_col_double(s, 1) == 0.1);
+    assert_string_equal(store_col_text(s, 2), "民生实事 'quoted'?");
+    assert_int_equal(store_col_date(s, 3), ss_days_from_civil(2026, 12, 31));
+    blob = store_col_blob(s, 4, &n);
+    assert_int_equal(n, sizeof bytes);
+    assert_memory_equal(blob, bytes, sizeof bytes);
+    assert_int_equal(store_col_int64(s, 5), -7);
+    assert_true(store_col_double(s, 5) == -7.0);
+    assert_int_equal(store_col_int64(s, 6), 3);
+    assert_true(store_col_double(s, 7) == 1.5);
+    assert_int_equal(store_col_int64(s, 7), 1);
+    assert_int_equal(store_col_int64(s, 8), 1);
+    assert_int_equal(store_step(s), STORE_DONE);
+    store_reset(s);
+    store_bind_int64(s, 1, id + 1);
+    assert_int_equal(store_step(s), STORE_ROW);
+    assert_true(store_col_null(s, 0) && store_col_null(s, 2) && store_col_null(s, 4));
+    assert_int_equal(store_col_int64(s, 0), 0);
+    assert_true(store_col_double(s, 1) == -2.5e300);
+    assert_null(store_col_text(s, 2));
+    assert_null(store_col_blob(s, 4, &n));
+    assert_int_equal(n, 0);
+    store_finalize(s);
+
     /* changes of an UPDATE; a statement that matches nothing */
     s = store_prepare(st, "UPDATE t SET n = coalesce(n, 0) + ?1 WHERE id >= ?2", &err);
     store_bind_int64(s, 1, 1);

@@ -125,7 +125,7 @@ static uint64_t next_rand(void)
     return rng;
 }
 
-static int die(const char *what, const struct ss_err *e)
+static _Noreturn void die(const char *what, const struct ss_err *e)
 {
     fprintf(stderr, "bench_core: %s: %s %s\n", what, e->field, e->msg);
     exit(1);
@@ -201,7 +201,6 @@ static void build(const char *db, const char *dir)
 
     if (store_plan(st, &plan_id, &err))
         die("plan", &err);
-    ss_plan_free(p);
     if (ss_store_plan_load(st, plan_id, &p, &err) || ss_store_orgs_load(st, &orgs, &norgs))
         die("reload", &err);
 

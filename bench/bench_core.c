@@ -34,6 +34,8 @@
  * usage: bench_core DB [DIVISIONS_DIR]
  *        bench_core --township DB [DIVISIONS_DIR]
  *        bench_core --durability SCRATCH_DB   (row (c) alone)
+ *        bench_core --build DB                (the national dataset alone:
+ *                                             bench/pg.sh copies it)
  */
 #include <math.h>
 #include <stdio.h>
@@ -123,7 +125,7 @@ static uint64_t next_rand(void)
     return rng;
 }
 
-static int die(const char *what, const struct ss_err *e)
+static _Noreturn void die(const char *what, const struct ss_err *e)
 {
     fprintf(stderr, "bench_core: %s: %s %s\n", what, e->field, e->msg);
     exit(1);
@@ -199,7 +201,6 @@ static void build(const char *db, const char *dir)
 
     if (store_plan(st, &plan_id, &err))
         die("plan", &err);
-    ss_plan_free(p);
     if (ss_store_plan_load(st, plan_id, &p, &err) || ss_store_orgs_load(st, &orgs, &norgs))
         die("reload", &err);
 
@@ -728,6 +729,10 @@ int main(int argc, char **argv)
         bench_durability(argv[2]);
         return 0;
     }
+    if (argc > 2 && strcmp(argv[1], "--build") == 0) {
+        db = argv[2];
+        dir = argc > 3 ? argv[3] : SS_DIVISIONS_DEFAULT_DIR;
+    }
     if (argc > 2 && strcmp(argv[1], "--township") == 0) {
         township_main(argv[2], argc > 3 ? argv[3] : SS_DIVISIONS_DEFAULT_DIR);
         return 0;
@@ -735,6 +740,8 @@ int main(int argc, char **argv)
     drop_other_dataset(db, DATASET);
     if (!dataset_present(db))
         build(db, dir);
+    if (argc > 2 && strcmp(argv[1], "--build") == 0)
+        return 0;
     rss0 = rss_kb();
     /* Cold: no snapshot, every report read from the store (the load then
      * leaves a snapshot behind). Warm: from that snapshot. */

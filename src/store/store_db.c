@@ -10,8 +10,11 @@
  * untyped, for the server to infer; blobs as binary bytea) and sent with
  * PQexecParams at the first step, which fetches the whole result; later
  * steps walk its rows. Results come back as text and are parsed here
- * (bytea in hex, decoded on demand). A statement that fails keeps the
- * server's message and SQLSTATE on the connection for store_db_error and
+ * (bytea in hex, decoded on demand), or, for a statement that asks
+ * (store_binary_results: the engine's bulk reads), in binary: integers
+ * and doubles in network byte order, text and bytea as their bytes, so
+ * neither the server nor this side converts each value to text and back. A statement that fails
+ * keeps the server's message and SQLSTATE on the connection for store_db_error and
  * store_db_failure. (In PostgreSQL a failed statement aborts the open
  * transaction: the store's code never continues a transaction after a
  * failed statement, on either backend.)
@@ -30,6 +33,9 @@
 #include "store/store_int.h"
 
 #define INT8OID 20
+#define INT2OID 21
+#define INT4OID 23
+#define FLOAT4OID 700
 #define FLOAT8OID 701
 #define BYTEAOID 17
 
@@ -46,6 +52,7 @@ struct store_stmt {
     PGresult *res; /* the last run's result, NULL before the first step */
     int row, nrows;
     int64_t changes;
+    int binary;          /* results in binary (store_binary_results) */
     unsigned char *blob; /* the last store_col_blob's decoded bytes */
 };
 
@@ -214,7 +221,7 @@ int store_step(struct store_stmt *s)
     if (!s->res) {
         pg_revive(st);
         s->res = PQexecParams(st->pg, s->sql, s->nparams, s->types, (const char *const *)s->vals,
-                              s->lens, s->fmts, 0);
+                              s->lens, s->fmts, s->binary);
         status = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             pg_keep_error(st, s->res);
@@ -278,6 +285,12 @@ void store_finalize(struct store_stmt *s)
 int64_t store_changes(struct store_stmt *s)
 {
     return s ? s->changes : 0;
+}
+
+void store_binary_results(struct store_stmt *s)
+{
+    if (s)
+        s->binary = 1;
 }
 
 /* ---- bindings ---------------------------------------------------------------------- */
@@ -393,14 +406,64 @@ int store_col_null(struct store_stmt *s, int i)
     return !pg_cell(s, i) || PQgetisnull(s->res, s->row, i);
 }
 
+/* The n bytes at p, a big-endian (network order) unsigned integer. */
+static uint64_t pg_be(const char *p, int n)
+{
+    uint64_t v = 0;
+    int k;
+
+    for (k = 0; k < n; k++)
+        v = v << 8 | (unsigned char)p[k];
+    return v;
+}
+
+/* Column i of a binary result as a number, as store_col_int64 and
+ * store_col_double read it: integers (int2, int4, int8) and reals
+ * (float4, float8); another type reads as 0. */
+static double pg_binary_number(const struct store_stmt *s, int i, int64_t *integer)
+{
+    const char *p = PQgetvalue(s->res, s->row, i);
+    int n = PQgetlength(s->res, s->row, i);
+    unsigned type = PQftype(s->res, i);
+    uint64_t bits = pg_be(p, n);
+
+    *integer = 0;
+    if ((type == INT8OID && n == 8) || (type == INT4OID && n == 4) || (type == INT2OID && n == 2)) {
+        /* sign-extend the n-byte two's complement value */
+        *integer =
+            n == 8 ? (int64_t)bits
+                   : (int64_t)(bits ^ (UINT64_C(1) << (8 * n - 1))) - (INT64_C(1) << (8 * n - 1));
+        return (double)*integer;
+    }
+    if (type == FLOAT8OID && n == 8) {
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        *integer = (int64_t)d;
+        return d;
+    }
+    if (type == FLOAT4OID && n == 4) {
+        uint32_t b32 = (uint32_t)bits;
+        float f;
+        memcpy(&f, &b32, sizeof f);
+        *integer = (int64_t)f;
+        return f;
+    }
+    return 0.0;
+}
+
 int64_t store_col_int64(struct store_stmt *s, int i)
 {
     const char *t;
+    int64_t v;
 
     if (!s->st->pg)
         return sqlite3_column_int64(s->lite, i);
     if (store_col_null(s, i))
         return 0;
+    if (PQfformat(s->res, i) == 1) {
+        pg_binary_number(s, i, &v);
+        return v;
+    }
     t = PQgetvalue(s->res, s->row, i);
     if (t[0] == 't' && t[1] == '\0') /* a boolean */
         return 1;
@@ -411,10 +474,14 @@ int64_t store_col_int64(struct store_stmt *s, int i)
 
 double store_col_double(struct store_stmt *s, int i)
 {
+    int64_t v;
+
     if (!s->st->pg)
         return sqlite3_column_double(s->lite, i);
     if (store_col_null(s, i))
         return 0.0;
+    if (PQfformat(s->res, i) == 1)
+        return pg_binary_number(s, i, &v);
     return strtod(PQgetvalue(s->res, s->row, i), NULL);
 }
 
@@ -439,6 +506,10 @@ const void *store_col_blob(struct store_stmt *s, int i, size_t *n)
     *n = 0;
     if (store_col_null(s, i))
         return NULL;
+    if (PQfformat(s->res, i) == 1) { /* the bytes themselves */
+        *n = (size_t)PQgetlength(s->res, s->row, i);
+        return PQgetvalue(s->res, s->row, i);
+    }
     if (s->blob)
         PQfreemem(s->blob);
     s->blob = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, i), &len);

@@ -63,6 +63,11 @@ int store_step(struct store_stmt *s);
 /* Ready to run again with new bindings (clears them all). */
 void store_reset(struct store_stmt *s);
 void store_finalize(struct store_stmt *s);
+/* PostgreSQL: the statement's results come in binary (see store_db.c),
+ * for reads of many rows; its columns read the same. Only integers,
+ * reals, text and blobs read so (a numeric, a boolean or a date column
+ * would not: cast them in the SQL). SQLite: nothing to do. */
+void store_binary_results(struct store_stmt *s);
 /* Rows inserted, updated or deleted by the statement's last run. */
 int64_t store_changes(struct store_stmt *s);
 

@@ -171,6 +171,7 @@ int ss_store_each_assignment(struct ss_store *st, int64_t plan_id, ss_assignment
                       NULL);
     if (!s)
         return SS_EDB;
+    store_binary_results(s); /* an engine load's bulk read */
     store_bind_int64(s, 1, plan_id);
     while ((step = store_step(s)) == STORE_ROW) {
         row.target_id = store_col_int64(s, 0);
@@ -261,6 +262,62 @@ int ss_store_report_insert_many(struct ss_store *st, const struct ss_report_in *
     return store_reports_insert(st, r, NULL, 0, n, NULL, err);
 }
 
+/* The reference roll-up's units: sub, the root's subtree; anc, every unit
+ * below the root with each of its ancestors up to the root. */
+#define ROLLUP_TREE                                                                                \
+    "WITH RECURSIVE root(id) AS (SELECT id FROM org_unit WHERE code = ?1),"                        \
+    " sub(id) AS ("                                                                                \
+    "  SELECT id FROM root"                                                                        \
+    "  UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id),"                   \
+    " anc(org_id, anc_id) AS ("                                                                    \
+    "  SELECT o.id, o.parent_id FROM sub JOIN org_unit o ON o.id = sub.id"                         \
+    "  WHERE o.id NOT IN (SELECT id FROM root)"                                                    \
+    "  UNION ALL SELECT anc.org_id, o.parent_id FROM anc JOIN org_unit o ON o.id = anc.anc_id"     \
+    "  WHERE o.id NOT IN (SELECT id FROM root)),"
+
+/* The reference roll-up's SQLite text (ss_store_sql_rollup). */
+/* clang-format off */
+static const char ROLLUP_LITE[] = ROLLUP_TREE
+    " latest AS ("
+    "  SELECT r.target_id, r.org_id, max(r.as_of) AS as_of FROM sub"
+    "  JOIN report r ON r.org_id = sub.id"
+    "  WHERE r.status = 'approved' AND r.as_of <= ?2"
+    "  GROUP BY r.target_id, r.org_id),"
+    " pick AS ("
+    "  SELECT l.target_id, l.org_id, (SELECT max(x.seq) FROM report x"
+    "   WHERE x.target_id = l.target_id AND x.org_id = l.org_id AND x.as_of = l.as_of"
+    "   AND x.status = 'approved') AS seq"
+    "  FROM latest l)"
+    /* a unit's own report is its whole figure: a report counts unless a
+     * unit above it (up to the root) has its own for the target */
+    " SELECT p.target_id, sum(coalesce(r.numerator, r.value, 0)),"
+    "  sum(coalesce(r.denominator, 0)), count(*)"
+    " FROM pick p JOIN report r ON r.seq = p.seq"
+    " WHERE NOT EXISTS (SELECT 1 FROM anc JOIN latest q ON q.org_id = anc.anc_id"
+    "  AND q.target_id = p.target_id WHERE anc.org_id = p.org_id)"
+    " GROUP BY p.target_id ORDER BY p.target_id";
+/* clang-format on */
+
+/* The same on PostgreSQL, which plans ROLLUP_LITE's correlated NOT EXISTS
+ * over the CTEs as a subplan run for each picked report (a scan of `anc`
+ * by `latest` per row: minutes at the nation) and its per-cell max(seq)
+ * as one index probe per cell. Here the latest report of each cell is
+ * DISTINCT ON (cell) ordered by as_of, then seq (the same pick), and the
+ * cells below a unit with its own report (`covered`) are an anti join. */
+static const char ROLLUP_PG[] = ROLLUP_TREE
+    " latest AS ("
+    "  SELECT DISTINCT ON (r.target_id, r.org_id) r.target_id, r.org_id, r.value,"
+    "   r.numerator, r.denominator FROM sub JOIN report r ON r.org_id = sub.id"
+    "  WHERE r.status = 'approved' AND r.as_of <= ?2"
+    "  ORDER BY r.target_id, r.org_id, r.as_of DESC, r.seq DESC),"
+    " covered AS ("
+    "  SELECT DISTINCT anc.org_id, q.target_id FROM anc JOIN latest q ON q.org_id = anc.anc_id)"
+    " SELECT p.target_id, sum(coalesce(p.numerator, p.value, 0)),"
+    "  sum(coalesce(p.denominator, 0)), count(*)"
+    " FROM latest p LEFT JOIN covered c ON c.org_id = p.org_id AND c.target_id = p.target_id"
+    " WHERE c.org_id IS NULL"
+    " GROUP BY p.target_id ORDER BY p.target_id";
+
 int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_sql_sum_fn fn,
                         void *ctx)
 {
@@ -268,37 +325,7 @@ int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_
     struct ss_sql_sum row;
     int rc = SS_OK, step;
 
-    s = store_prepare(
-        st,
-        "WITH RECURSIVE root(id) AS (SELECT id FROM org_unit WHERE code = ?1),"
-        " sub(id) AS ("
-        "  SELECT id FROM root"
-        "  UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id),"
-        /* every unit below the root with each of its ancestors up to the root */
-        " anc(org_id, anc_id) AS ("
-        "  SELECT o.id, o.parent_id FROM sub JOIN org_unit o ON o.id = sub.id"
-        "  WHERE o.id NOT IN (SELECT id FROM root)"
-        "  UNION ALL SELECT anc.org_id, o.parent_id FROM anc JOIN org_unit o ON o.id = anc.anc_id"
-        "  WHERE o.id NOT IN (SELECT id FROM root)),"
-        " latest AS ("
-        "  SELECT r.target_id, r.org_id, max(r.as_of) AS as_of FROM sub"
-        "  JOIN report r ON r.org_id = sub.id"
-        "  WHERE r.status = 'approved' AND r.as_of <= ?2"
-        "  GROUP BY r.target_id, r.org_id),"
-        " pick AS ("
-        "  SELECT l.target_id, l.org_id, (SELECT max(x.seq) FROM report x"
-        "   WHERE x.target_id = l.target_id AND x.org_id = l.org_id AND x.as_of = l.as_of"
-        "   AND x.status = 'approved') AS seq"
-        "  FROM latest l)"
-        /* a unit's own report is its whole figure: a report counts unless a
-         * unit above it (up to the root) has its own for the target */
-        " SELECT p.target_id, sum(coalesce(r.numerator, r.value, 0)),"
-        "  sum(coalesce(r.denominator, 0)), count(*)"
-        " FROM pick p JOIN report r ON r.seq = p.seq"
-        " WHERE NOT EXISTS (SELECT 1 FROM anc JOIN latest q ON q.org_id = anc.anc_id"
-        "  AND q.target_id = p.target_id WHERE anc.org_id = p.org_id)"
-        " GROUP BY p.target_id ORDER BY p.target_id",
-        NULL);
+    s = store_prepare(st, STORE_SQL(st, ROLLUP_LITE, ROLLUP_PG), NULL);
     if (!s)
         return SS_EDB;
     store_bind_text(s, 1, code);
@@ -357,6 +384,7 @@ static int scan_slice(struct ss_store *st, struct scan_job *j, int64_t lo, int64
 
     if (!s)
         return SS_EDB;
+    store_binary_results(s);
     store_bind_int64(s, 1, lo);
     store_bind_int64(s, 2, hi);
     store_bind_int64(s, 3, j->upto);
@@ -531,6 +559,7 @@ int ss_store_snapshot_get(struct ss_store *st, int64_t plan_id, const char *sig,
                       NULL);
     if (!s)
         return SS_EDB;
+    store_binary_results(s); /* the blobs as they are, not in hex */
     store_bind_int64(s, 1, plan_id);
     store_bind_text(s, 2, sig);
     while ((step = store_step(s)) == STORE_ROW) {

@@ -69,6 +69,22 @@ static int have_pg(void)
     return url && *url;
 }
 
+/* The first row roundtrip() writes, read back: n, x, s, d, b. */
+static void first_row(struct store_stmt *s, const unsigned char *bytes, size_t nbytes)
+{
+    const void *blob;
+    size_t n;
+
+    assert_int_equal(store_step(s), STORE_ROW);
+    assert_true(store_col_int64(s, 0) == INT64_C(9007199254740993));
+    assert_true(store_col_double(s, 1) == 0.1);
+    assert_string_equal(store_col_text(s, 2), "民生实事 'quoted'?");
+    assert_int_equal(store_col_date(s, 3), ss_days_from_civil(2026, 12, 31));
+    blob = store_col_blob(s, 4, &n);
+    assert_int_equal(n, nbytes);
+    assert_memory_equal(blob, bytes, nbytes);
+}
+
 static void roundtrip(int pg)
 {
     struct conn *c = conn_open(pg);
@@ -76,7 +92,6 @@ static void roundtrip(int pg)
     struct store_stmt *s;
     struct ss_err err;
     const unsigned char bytes[] = {0, 1, 0xfe, 0xff, '\'', '\\'};
-    const void *blob;
     size_t n;
     int64_t id;
 
@@ -117,14 +132,7 @@ static void roundtrip(int pg)
     s = store_prepare(st, "SELECT n, x, s, d, b FROM t WHERE id = ?1", &err);
     assert_non_null(s);
     store_bind_int64(s, 1, id);
-    assert_int_equal(store_step(s), STORE_ROW);
-    assert_true(store_col_int64(s, 0) == INT64_C(9007199254740993));
-    assert_true(store_col_double(s, 1) == 0.1);
-    assert_string_equal(store_col_text(s, 2), "民生实事 'quoted'?");
-    assert_int_equal(store_col_date(s, 3), ss_days_from_civil(2026, 12, 31));
-    blob = store_col_blob(s, 4, &n);
-    assert_int_equal(n, sizeof bytes);
-    assert_memory_equal(blob, bytes, sizeof bytes);
+    first_row(s, bytes, sizeof bytes);
     assert_false(store_col_null(s, 0));
     assert_int_equal(store_step(s), STORE_DONE);
     store_reset(s);
@@ -137,6 +145,37 @@ static void roundtrip(int pg)
     assert_null(store_col_strdup(s, 2));
     assert_int_equal(store_col_date(s, 3), SS_NO_DATE);
     assert_true(store_col_double(s, 1) == -2.5e300);
+    store_finalize(s);
+
+    /* the same row with binary results (PostgreSQL; SQLite reads as ever):
+     * integers of each width, reals of each, text, a date, a blob, NULLs */
+    s = store_prepare(st,
+                      STORE_SQL(st,
+                                "SELECT n, x, s, d, b, -7, 3, 1.5, count(*) FROM t WHERE id = ?1",
+                                "SELECT n, x, s, d, b, CAST(-7 AS INTEGER), CAST(3 AS SMALLINT),"
+                                " CAST(1.5 AS REAL), count(*) FROM t WHERE id = ?1"
+                                " GROUP BY n, x, s, d, b"),
+                      &err);
+    assert_non_null(s);
+    store_binary_results(s);
+    store_bind_int64(s, 1, id);
+    first_row(s, bytes, sizeof bytes);
+    assert_int_equal(store_col_int64(s, 5), -7);
+    assert_true(store_col_double(s, 5) == -7.0);
+    assert_int_equal(store_col_int64(s, 6), 3);
+    assert_true(store_col_double(s, 7) == 1.5);
+    assert_int_equal(store_col_int64(s, 7), 1);
+    assert_int_equal(store_col_int64(s, 8), 1);
+    assert_int_equal(store_step(s), STORE_DONE);
+    store_reset(s);
+    store_bind_int64(s, 1, id + 1);
+    assert_int_equal(store_step(s), STORE_ROW);
+    assert_true(store_col_null(s, 0) && store_col_null(s, 2) && store_col_null(s, 4));
+    assert_int_equal(store_col_int64(s, 0), 0);
+    assert_true(store_col_double(s, 1) == -2.5e300);
+    assert_null(store_col_text(s, 2));
+    assert_null(store_col_blob(s, 4, &n));
+    assert_int_equal(n, 0);
     store_finalize(s);
 
     /* changes of an UPDATE; a statement that matches nothing */

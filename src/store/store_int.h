@@ -55,6 +55,9 @@ struct ss_store {
 #define STORE_SCHEMA_RECORDED 9
 /* The migration that makes the translation table (store_translation.c). */
 #define STORE_SCHEMA_TRANSLATIONS 10
+/* The migration that makes the bulletin table (store_bulletin.c); 15 once
+ * issue 12's migrations are merged before it. */
+#define STORE_SCHEMA_BULLETIN 11
 /* PostgreSQL's migration 1 makes the schema as of this migration, and its
  * migrations 2 to it do nothing (store_schema.c): no PostgreSQL database
  * older than this exists. Every migration after it carries both dialects. */

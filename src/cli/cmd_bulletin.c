@@ -15,6 +15,8 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/l10n.h"
+#include "base/limits.h"
+#include "base/sheet.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -28,7 +30,9 @@ static const char USAGE[] =
     "usage: shishi bulletin --period YYYY-MM [--org CODE] [--lang zh|en|ug] [--format pdf|xlsx]\n"
     "                       --out FILE [--db FILE]\n"
     "       shishi bulletin publish --period YYYY-MM [--org CODE] [--lang zh|en|ug] [--json]\n"
-    "       shishi bulletin list [--json]\n\n"
+    "       shishi bulletin list [--json]\n"
+    "       shishi bulletin get ID [--format pdf|xlsx] --out FILE\n"
+    "       shishi bulletin sheet FILE.xlsx [--nth N]\n\n"
     "The month's bulletin (进展通报) of the current plan at an org unit (default:\n"
     "the plan's issuing unit), with the figures as of the month's last day: a cover\n"
     "with the counts by status against last month, a page per project with its\n"
@@ -38,7 +42,10 @@ static const char USAGE[] =
     "publish  render both, print the audit chain's head on the cover, and keep them\n"
     "         unchanged in the database (a second publish is a new version); served\n"
     "         at /bulletins. `shishi audit verify --anchor HEAD` checks the log against\n"
-    "         the head a printed bulletin carries.\n";
+    "         the head a printed bulletin carries.\n"
+    "get      write a published bulletin's PDF or XLSX, as stored, to FILE\n"
+    "sheet    print worksheet N (default 1) of a workbook as JSON rows of text\n"
+    "         cells, read by shishi's own sheet reader (to check a bulletin's XLSX)\n";
 
 /* Rows of the sections issue 12's modules fill (completeness, notices,
  * scores): none until they are merged; the lead fills them here. */
@@ -278,6 +285,94 @@ static int list(int argc, char **argv)
     return SS_EXIT_OK;
 }
 
+static int get(int argc, char **argv)
+{
+    const char *db = NULL, *format = "pdf", *out = NULL, *pos[1];
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},
+                             {"format", 1, &format, NULL},
+                             {"out", 1, &out, NULL},
+                             {NULL, 0, NULL, NULL}};
+    struct ss_store *st = NULL;
+    struct ss_bulletin_rec rec;
+    struct ss_err err;
+    char *data = NULL;
+    size_t len = 0;
+    long id;
+    int npos, rc;
+
+    if ((rc = cli_parse("bulletin get", argc, argv, opts, pos, 1, &npos)))
+        return rc;
+    ss_err_clear(&err);
+    if (npos != 1 || !out) {
+        fputs(USAGE, stderr);
+        return SS_EXIT_USAGE;
+    }
+    if (ss_parse_long(pos[0], &id) || id < 1) {
+        ss_err_set(&err, SS_EINVAL, "ID", "'%s' is not a bulletin id", pos[0]);
+        return cli_fail("bulletin get", &err);
+    }
+    if (strcmp(format, "pdf") != 0 && strcmp(format, "xlsx") != 0) {
+        ss_err_set(&err, SS_EINVAL, "--format", "'%s' is not pdf or xlsx", format);
+        return cli_fail("bulletin get", &err);
+    }
+    if ((rc = ss_store_open(cli_db_path(db), SS_STORE_READONLY, &st, &err)) ||
+        (rc = ss_store_bulletin_get(st, id, format[0] == 'x', &rec, &data, &len, &err)) ||
+        (rc = write_file(out, data, len, &err)))
+        rc = cli_fail("bulletin get", &err);
+    free(data);
+    ss_store_close(st);
+    return rc;
+}
+
+static int sheet(int argc, char **argv)
+{
+    const char *nth_s = "1", *pos[1];
+    struct cli_opt opts[] = {{"nth", 1, &nth_s, NULL}, {NULL, 0, NULL, NULL}};
+    struct ss_sheet sh;
+    struct ss_err err;
+    struct ss_buf b;
+    struct ss_json j;
+    char *data = NULL;
+    size_t len = 0, i, k;
+    long nth;
+    int npos, rc;
+
+    if ((rc = cli_parse("bulletin sheet", argc, argv, opts, pos, 1, &npos)))
+        return rc;
+    ss_err_clear(&err);
+    if (npos != 1) {
+        fputs(USAGE, stderr);
+        return SS_EXIT_USAGE;
+    }
+    if (ss_parse_long(nth_s, &nth) || nth < 1 || nth > 1000) {
+        ss_err_set(&err, SS_EINVAL, "--nth", "'%s' is not a worksheet number", nth_s);
+        return cli_fail("bulletin sheet", &err);
+    }
+    if (ss_read_file(pos[0], SS_MAX_OUTPUT, &data, &len)) {
+        ss_err_set(&err, SS_EIO, "FILE", "cannot read '%s'", pos[0]);
+        return cli_fail("bulletin sheet", &err);
+    }
+    rc = ss_sheet_read_xlsx_nth(data, len, (int)nth, &sh, &err);
+    free(data);
+    if (rc)
+        return cli_fail("bulletin sheet", &err);
+    ss_buf_init(&b, SS_MAX_OUTPUT);
+    ss_json_init(&j, &b, 0);
+    ss_json_arr(&j);
+    for (i = 0; i < sh.nrows; i++) {
+        ss_json_arr(&j);
+        for (k = 0; k < sh.rows[i].ncells; k++)
+            ss_json_str(&j, sh.rows[i].cells[k] ? sh.rows[i].cells[k] : "");
+        ss_json_arr_end(&j);
+    }
+    ss_json_arr_end(&j);
+    ss_buf_putc(&b, '\n');
+    fwrite(b.data, 1, b.len, stdout);
+    ss_buf_cleanup(&b);
+    ss_sheet_free(&sh);
+    return SS_EXIT_OK;
+}
+
 int cmd_bulletin(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -288,5 +383,9 @@ int cmd_bulletin(int argc, char **argv)
         return publish(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "list") == 0)
         return list(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "get") == 0)
+        return get(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "sheet") == 0)
+        return sheet(argc - 1, argv + 1);
     return render(argc, argv);
 }

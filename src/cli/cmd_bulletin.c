@@ -134,6 +134,7 @@ static int render(int argc, char **argv)
     free(data);
     ss_engine_free(e);
     ss_store_close(st);
+    ss_bulletin_fonts_done();
     return rc;
 }
 
@@ -241,6 +242,7 @@ static int publish(int argc, char **argv)
     }
     ss_engine_free(e);
     ss_store_close(st);
+    ss_bulletin_fonts_done();
     return rc;
 }
 

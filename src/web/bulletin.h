@@ -157,5 +157,9 @@ void ss_bulletin_build(struct ss_bdoc *d, const struct ss_bulletin_ctx *c,
 int ss_bulletin_pdf(const struct ss_bdoc *d, char **out, size_t *len, int *pages,
                     struct ss_err *err);
 int ss_bulletin_xlsx(const struct ss_bdoc *d, char **out, size_t *len, struct ss_err *err);
+/* Free the font libraries' process-wide caches (pango's default font map,
+ * cairo's, fontconfig's), so a leak checker sees only what is ours. Once,
+ * after a process's last ss_bulletin_pdf (the CLI's; a server keeps them). */
+void ss_bulletin_fonts_done(void);
 
 #endif

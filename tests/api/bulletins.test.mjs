@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startServer, shishi, request } from './server.mjs';
+import path from 'node:path';
+import { startServer, shishi, request, getJson } from './server.mjs';
 
 process.env.SHISHI_TODAY = '2026-07-10';
 let srv, pub;
@@ -51,6 +52,29 @@ test('each file has its type, name and content hash as a strong ETag', async () 
     assert.equal(again.status, 304);
   }
   assert.equal((await request(srv.base, '/bulletins/1.pdf')).body.subarray(0, 5).toString(), '%PDF-');
+});
+
+test('the XLSX read back by shishi\'s sheet reader has the API\'s figures', async () => {
+  const file = path.join(srv.dir, 'b.xlsx');
+  shishi('bulletin', '--db', srv.db, '--period', '2026-06', '--format', 'xlsx', '--out', file);
+  const rows = JSON.parse(shishi('bulletin', 'sheet', file, '--nth', '2'));
+  const col = Object.fromEntries(rows[0].map((h, i) => [h, i]));
+  assert.ok(rows.length > 2, 'project 1 has targets');
+  let reported = 0;
+  for (const r of rows.slice(1)) {
+    const t = (await getJson(srv.base, `/api/v1/targets/${r[0]}?date=2026-06-30`)).json.target;
+    assert.equal(t.project, 1);
+    assert.equal(r[col['指标']], t.metric);
+    assert.equal(Number(r[col['目标值']]), t.value);
+    assert.equal(r[col['状态']], t.status_label);
+    if (t.reporters) {
+      assert.equal(Number(r[col['完成值']]), t.actual);
+      reported++;
+    }
+    if (t.progress !== null) assert.ok(Math.abs(Number(r[col['完成进度']]) - t.progress) <= 0.051);
+    if (t.expected !== null) assert.ok(Math.abs(Number(r[col['时序进度']]) - t.expected) <= 0.051);
+  }
+  assert.ok(reported >= 1, 'a reported target was compared');
 });
 
 test('a later correction leaves the published file as it was', async () => {

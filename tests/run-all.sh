@@ -36,7 +36,8 @@ PG_SUITES="tests/pg/testdb.test.sh tests/pg/testdb.test.mjs $(ls tests/api/*.tes
 PG_SUITES="$PG_SUITES tests/cli/assign.sh tests/cli/audit.sh tests/cli/core.sh tests/cli/divisions.sh
     tests/cli/notify.sh
     tests/cli/figures.sh tests/cli/import.sh tests/cli/l10n.sh tests/cli/migrate.sh
-    tests/cli/plan-change.sh tests/cli/translate.sh tests/cli/completeness.sh"
+    tests/cli/plan-change.sh tests/cli/translate.sh tests/cli/completeness.sh
+    tests/cli/bulletin.sh"
 
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -25,6 +25,7 @@
 #include <expat.h>
 #include <iconv.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -377,6 +378,13 @@ static int parse_xml(struct xml_ctx *c, const char *data, size_t len, XML_StartE
 
 int ss_sheet_read_xlsx(const char *data, size_t len, struct ss_sheet *out, struct ss_err *err)
 {
+    return ss_sheet_read_xlsx_nth(data, len, 1, out, err);
+}
+
+int ss_sheet_read_xlsx_nth(const char *data, size_t len, int nth, struct ss_sheet *out,
+                           struct ss_err *err)
+{
+    char name[48];
     struct xml_ctx c;
     zip_source_t *src;
     zip_error_t zerr;
@@ -413,11 +421,14 @@ int ss_sheet_read_xlsx(const char *data, size_t len, struct ss_sheet *out, struc
     part = NULL;
     if (rc)
         goto out;
-    rc = unzip_part(z, "xl/worksheets/sheet1.xml", &part, &plen, err);
-    if (rc == SS_ENOTFOUND)
+    snprintf(name, sizeof name, "xl/worksheets/sheet%d.xml", nth);
+    rc = unzip_part(z, name, &part, &plen, err);
+    if (rc == SS_ENOTFOUND && nth == 1)
         rc = ss_err_set(err, SS_EINVAL, "file",
                         "the workbook has no first worksheet "
                         "(xl/worksheets/sheet1.xml)");
+    else if (rc == SS_ENOTFOUND)
+        rc = ss_err_set(err, SS_EINVAL, "file", "the workbook has no worksheet %d", nth);
     if (!rc)
         rc = parse_xml(&c, part, plen, sh_start, sh_end, "the worksheet");
     free(part);

@@ -59,6 +59,10 @@ int ss_sheet_read(const char *data, size_t len, struct ss_sheet *out, struct ss_
 int ss_sheet_read_as(const char *data, size_t len, enum ss_sheet_enc enc, struct ss_sheet *out,
                      struct ss_err *err);
 int ss_sheet_read_xlsx(const char *data, size_t len, struct ss_sheet *out, struct ss_err *err);
+/* The same for the workbook's nth worksheet (1-based: xl/worksheets/sheetN.xml,
+ * the order libxlsxwriter and Excel write them in). */
+int ss_sheet_read_xlsx_nth(const char *data, size_t len, int nth, struct ss_sheet *out,
+                           struct ss_err *err);
 int ss_sheet_read_csv(const char *data, size_t len, enum ss_sheet_enc enc, struct ss_sheet *out,
                       struct ss_err *err);
 void ss_sheet_free(struct ss_sheet *s);

@@ -33,6 +33,8 @@ int cmd_plan_project(int argc, char **argv);
 int cmd_plan_translate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* bulletin [publish|list]: the month's bulletin (cmd_bulletin.c). */
+int cmd_bulletin(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_assign(int argc, char **argv);

@@ -123,6 +123,11 @@ static const struct store_audited AUDITED[] = {
      * (store_outbox.c), as it is in the row */
     {.table = "channel", .since = STORE_SCHEMA_OUTBOX, .id = "id",
      .cols = "id,org_id,kind,address,secret,created_by,created_at"},
+    /* published bulletins: the bytes stay out of the image, their hashes
+     * are in it (store_bulletin.c) */
+    {.table = "bulletin", .since = STORE_SCHEMA_BULLETIN, .id = "id",
+     .cols = "id,period,org_code,lang,version,head,pages,pdf_sha256,pdf_size,xlsx_sha256,"
+             "xlsx_size,published_by,published_at"},
 };
 /* clang-format on */
 
@@ -901,6 +906,24 @@ int ss_audit_anchor_parse(const char *s, struct ss_audit_anchor *a, struct ss_er
     a->hash[64] = '\0';
     a->entry = n;
     return SS_OK;
+}
+
+int ss_store_audit_head(struct ss_store *st, struct ss_audit_anchor *out, struct ss_err *err)
+{
+    struct store_stmt *s = store_prepare(
+        st, "SELECT id, hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1", err);
+    int step;
+
+    memset(out, 0, sizeof *out);
+    if (!s)
+        return SS_EDB;
+    step = store_step(s);
+    if (step == STORE_ROW && store_col_text(s, 1)) {
+        out->entry = store_col_int64(s, 0);
+        snprintf(out->hash, sizeof out->hash, "%s", store_col_text(s, 1));
+    }
+    store_finalize(s);
+    return step == STORE_FAIL ? store_db_error(st, err, "reading the audit head") : SS_OK;
 }
 
 int ss_audit_public_key_parse(const char *s, char out[65], struct ss_err *err)

@@ -84,6 +84,11 @@ struct ss_audit_expect {
 
 /* Parse "ENTRY:HASH" (a positive entry number, 64 hex digits). */
 int ss_audit_anchor_parse(const char *s, struct ss_audit_anchor *a, struct ss_err *err);
+/* The chain's head as committed: the last sealed entry and its hash
+ * (entry 0 and "" while the log is empty). Inside a write transaction it
+ * is the head that transaction's entries will follow: what a bulletin
+ * prints, so `audit verify --anchor` can later be held to it. */
+int ss_store_audit_head(struct ss_store *st, struct ss_audit_anchor *out, struct ss_err *err);
 /* Parse a public key (64 hex digits) into out, lower case. */
 int ss_audit_public_key_parse(const char *s, char out[65], struct ss_err *err);
 

@@ -60,6 +60,9 @@ struct ss_store {
  * follows the supervision migrations when those are merged, and nothing
  * but this constant holds its number. */
 #define STORE_SCHEMA_OUTBOX 11
+/* The migration that makes the bulletin table (store_bulletin.c); 15 once
+ * issue 12's migrations are merged before it. */
+#define STORE_SCHEMA_BULLETIN 12
 /* PostgreSQL's migration 1 makes the schema as of this migration, and its
  * migrations 2 to it do nothing (store_schema.c): no PostgreSQL database
  * older than this exists. Every migration after it carries both dialects. */

@@ -617,6 +617,57 @@ static const struct store_migration MIGRATIONS[] = {
     "  UNIQUE (event_key, recipient));"
     "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);"
     "ALTER TABLE account ADD COLUMN IF NOT EXISTS email TEXT;", NULL},
+    /* 11 (STORE_SCHEMA_BULLETIN; "15" once issue 12's migrations 11 to 14
+     * are merged before it): published bulletins (store_bulletin.c). Each
+     * publish is a new row, its PDF and XLSX bytes in the row (a blob:
+     * PostgreSQL has no file beside the database), their SHA-256 and the
+     * audit head printed on the cover. A published bulletin never changes:
+     * triggers refuse every UPDATE and DELETE. Audited without the bytes
+     * (store_audit.c); their hashes are in the image. */
+    {"published bulletins",
+    "CREATE TABLE bulletin ("
+    "  id INTEGER PRIMARY KEY,"
+    "  period TEXT NOT NULL,"
+    "  org_code TEXT NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  head TEXT NOT NULL,"
+    "  pages INTEGER NOT NULL,"
+    "  pdf_sha256 TEXT NOT NULL,"
+    "  pdf_size INTEGER NOT NULL,"
+    "  xlsx_sha256 TEXT NOT NULL,"
+    "  xlsx_size INTEGER NOT NULL,"
+    "  published_by TEXT,"
+    "  published_at TEXT NOT NULL,"
+    "  pdf BLOB NOT NULL,"
+    "  xlsx BLOB NOT NULL,"
+    "  UNIQUE (period, org_code, lang, version));"
+    "CREATE TRIGGER bulletin_frozen BEFORE UPDATE ON bulletin"
+    "  BEGIN SELECT RAISE(ABORT, 'a published bulletin never changes'); END;"
+    "CREATE TRIGGER bulletin_kept BEFORE DELETE ON bulletin"
+    "  BEGIN SELECT RAISE(ABORT, 'a published bulletin never changes'); END;", NULL,
+    "CREATE TABLE bulletin ("
+    "  id " PG_ID ","
+    "  period TEXT NOT NULL,"
+    "  org_code TEXT NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  version BIGINT NOT NULL,"
+    "  head TEXT NOT NULL,"
+    "  pages BIGINT NOT NULL,"
+    "  pdf_sha256 TEXT NOT NULL,"
+    "  pdf_size BIGINT NOT NULL,"
+    "  xlsx_sha256 TEXT NOT NULL,"
+    "  xlsx_size BIGINT NOT NULL,"
+    "  published_by TEXT,"
+    "  published_at TEXT NOT NULL,"
+    "  pdf BYTEA NOT NULL,"
+    "  xlsx BYTEA NOT NULL,"
+    "  UNIQUE (period, org_code, lang, version));"
+    "CREATE FUNCTION bulletin_frozen() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+    "  RAISE EXCEPTION 'a published bulletin never changes';"
+    " END $f$;"
+    "CREATE TRIGGER bulletin_frozen BEFORE UPDATE OR DELETE ON bulletin"
+    "  FOR EACH ROW EXECUTE FUNCTION bulletin_frozen();", NULL},
 };
 /* clang-format on */
 

@@ -448,6 +448,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
         char *gzdata = NULL, *owned = NULL;
         size_t gzlen = 0;
         char etag[HTTP_ETAG], etag_gz[HTTP_ETAG_GZ];
+        const char *tag = etag;
         int gz;
 
         status = resp->status ? resp->status : 200;
@@ -464,6 +465,10 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
             len = resp->body.len;
         }
         ss_http_etags(body, len, SS_HTTP_GZIP_BEST, etag, etag_gz);
+        if (!resp->blob && resp->etag[0]) { /* the handler's own, e.g. a content hash */
+            tag = resp->etag;
+            gz_ok = 0;
+        }
         if (len >= HTTP_GZIP_MIN && gz_ok) {
             gzdata = ss_http_gzip(body, len, 5, &gzlen);
             if (gzdata && gzlen >= len) {
@@ -472,11 +477,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
             }
         }
         gz = gzdata != NULL;
-        if (status == 200 && inm && ss_http_etag_match(inm, gz ? etag_gz : etag)) {
+        if (status == 200 && inm && ss_http_etag_match(inm, gz ? etag_gz : tag)) {
             free(gzdata);
             r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
             ss_http_headers(r, resp->ctype ? resp->ctype : "text/html; charset=utf-8",
-                            resp->cache_control, gz ? etag_gz : etag, 0);
+                            resp->cache_control, gz ? etag_gz : tag, 0);
             status = 304;
             len = 0;
         } else {
@@ -492,7 +497,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
             }
             ss_http_headers(
                 r, resp->blob ? NULL : (resp->ctype ? resp->ctype : "text/html; charset=utf-8"),
-                resp->cache_control, status == 200 ? (gz ? etag_gz : etag) : NULL, gz);
+                resp->cache_control, status == 200 ? (gz ? etag_gz : tag) : NULL, gz);
             if (resp->blob)
                 ss_http_blob_content_headers(resp->blob, r);
         }

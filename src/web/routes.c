@@ -37,6 +37,10 @@ const struct ss_route ss_routes[] = {
      .query = {
         {.name = "q", .desc = "search terms"}}},
     {.path = "/about/method", .get = ss_page_method, .summary = "How progress is counted"},
+    {.path = "/bulletins", .get = ss_page_bulletins, .summary = "The published bulletins"},
+    {.path = "/bulletins/{file}", .get = ss_page_bulletin_file,
+     .summary = "A published bulletin's PDF or XLSX",
+     .param = {.type = "string", .desc = "the bulletin's id and .pdf or .xlsx"}},
     {.path = "/login", .get = ss_page_login, .summary = "Sign in",
      .ops = {
         {.method = "POST", .run = ss_page_login_post, .status = 303, .summary = "Sign in (form)"}}},

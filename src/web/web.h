@@ -90,6 +90,9 @@ void ss_page_org(struct ss_wreq *r);
 void ss_page_search(struct ss_wreq *r);
 void ss_page_method(struct ss_wreq *r);
 void ss_page_not_found(struct ss_wreq *r);
+/* page_bulletin.c: the published bulletins, and each one's PDF and XLSX */
+void ss_page_bulletins(struct ss_wreq *r);
+void ss_page_bulletin_file(struct ss_wreq *r);
 void ss_api_plan(struct ss_wreq *r);
 void ss_api_target(struct ss_wreq *r);
 void ss_api_org(struct ss_wreq *r);

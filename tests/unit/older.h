@@ -7,6 +7,8 @@
  * OLDER_UNDO_DELIVERY undoes the delivery migration (STORE_SCHEMA_OUTBOX):
  * its tables, and the account's email column, whose audit triggers name
  * it (the migration, run again, makes them again with it).
+ * OLDER_UNDO_BULLETIN undoes the bulletin's (STORE_SCHEMA_BULLETIN).
+ * OLDER_UNDO_NEWER: all of them, for going back to 10 or before.
  */
 #ifndef SS_TEST_OLDER_H
 #define SS_TEST_OLDER_H
@@ -15,5 +17,7 @@
     "DROP TABLE outbox; DROP TABLE channel; DROP TRIGGER audit_account_ins; "                      \
     "DROP TRIGGER audit_account_upd; DROP TRIGGER audit_account_del; "                             \
     "ALTER TABLE account DROP COLUMN email;"
+#define OLDER_UNDO_BULLETIN "DROP TABLE bulletin;"
+#define OLDER_UNDO_NEWER OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY
 
 #endif

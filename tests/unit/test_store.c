@@ -379,8 +379,8 @@ static int make_older(struct fixture *f)
         assert_int_equal(ss_store_test_migration(&NEXT), latest + 1);
         return latest;
     }
-    rawdb_exec(&f->raw, OLDER_UNDO_DELIVERY "DROP TABLE schema_migration; DROP TABLE throttle_hit; "
-                                            "DROP TABLE translation; PRAGMA user_version = 7;");
+    rawdb_exec(&f->raw, OLDER_UNDO_NEWER "DROP TABLE schema_migration; DROP TABLE throttle_hit; "
+                                         "DROP TABLE translation; PRAGMA user_version = 7;");
     return 7;
 }
 

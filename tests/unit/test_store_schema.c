@@ -569,7 +569,7 @@ static void test_pg_fresh_schema(void **state)
 {
     static const char *const AUDITED[] = {
         "org_unit", "department", "plan",    "project",     "target", "assignment", "report",
-        "account",  "evidence",   "session", "translation", "notice", "channel"};
+        "account",  "evidence",   "session", "translation", "notice", "channel", "bulletin"};
     struct fixture *f = ready(state);
     struct ss_buf b, want;
     struct ss_err err;
@@ -600,7 +600,7 @@ static void test_pg_fresh_schema(void **state)
     rawdb_lines(&f->raw,
                 "SELECT relname FROM unnest(ARRAY['org_unit','department','plan','project',"
                 "'target','assignment','report','account','evidence','session','translation',"
-                "'notice','channel']) AS relname ORDER BY relname",
+                "'notice','channel','bulletin']) AS relname ORDER BY relname",
                 &want);
     assert_string_equal(b.data, want.data);
     for (i = 0; i < SS_ARRAY_LEN(AUDITED); i++)

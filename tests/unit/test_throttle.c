@@ -306,7 +306,7 @@ static void test_login_upgrade(void **state)
     f->st = NULL;
     o += (size_t)snprintf(
         sql + o, sizeof sql - o,
-        OLDER_UNDO_DELIVERY
+        OLDER_UNDO_NEWER
         "DROP TABLE throttle_hit; DROP TABLE schema_migration; DROP TABLE translation;"
         "PRAGMA user_version = 7;"
         /* erin failed 5 times, then signed in: none counts */

@@ -24,7 +24,7 @@ PKGS="gcc clang make pkg-config libsqlite3-dev libjansson-dev libsodium-dev
 libmicrohttpd-dev libutf8proc-dev libpcre2-dev zlib1g-dev libcmocka-dev
 libclang-rt-14-dev python3 chromium fonts-noto-cjk curl sqlite3
 libxlsxwriter-dev libzip-dev libexpat1-dev libcsv-dev clang-format cppcheck gettext
-libpq-dev postgresql-15 postgresql-client-15"
+libpq-dev postgresql-15 postgresql-client-15 libopencc-dev"
 if [ "${SHISHI_BENCH:-}" = 1 ]; then
     PKGS="$PKGS wrk nginx-light"
 fi

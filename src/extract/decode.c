@@ -11,8 +11,10 @@
  * normalised text reads exactly like the source.
  *
  * Text in traditional script (mirrors, Hong Kong and Taiwan reposts: 萬 個
- * 於 戶 臺) is then converted to simplified with OpenCC's t2s, character
- * for character, so every rule reads one script.
+ * 於 戶 臺) is then converted to simplified with OpenCC's t2s (its hk2s
+ * form, which also folds Hong Kong variants such as 衞), character for
+ * character, so every rule reads one script; the plan's strings come out in
+ * simplified script too, and the spans point into the original.
  *
  * Invariant: xdoc.map[i] is the offset in xdoc.orig of the character that
  * produced s[i], so a range of s can be quoted from the original verbatim
@@ -376,9 +378,13 @@ static pthread_once_t t2s_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t t2s_lock = PTHREAD_MUTEX_INITIALIZER;
 static opencc_t t2s_cc = (opencc_t)-1;
 
+/* hk2s is t2s with the Hong Kong variant forms (衞, 綫) folded first: on
+ * other traditional text it gives what t2s gives. */
 static void t2s_open(void)
 {
-    t2s_cc = opencc_open("t2s.json");
+    t2s_cc = opencc_open("hk2s.json");
+    if (t2s_cc == (opencc_t)-1)
+        t2s_cc = opencc_open("t2s.json");
 }
 
 /* s[0..n) converted, or NULL; the caller frees with free(). */

@@ -626,9 +626,19 @@ static int is_heading_line(const char *s, size_t b, size_t e)
            ss_xtargets_count(s, b, e) == 0;
 }
 
+/* A closing remark after a list of lines: a request to those who carry it
+ * out (请各牵头单位…, 各地要…), stating no figure. */
+static int is_closing_remark(const char *s, size_t b, size_t e)
+{
+    static const char *const LEAD[] = {"请", "望", "各", "希望", "以上", "上述", NULL};
+
+    return b < e && xat_any(s, b, e, LEAD) && !xhas_digit(s, b, e) &&
+           ss_xtargets_count(s, b, e) == 0;
+}
+
 /* Items one per line in lines[first..last): a heading line with the
- * content lines under it is one item; target-less lines after the last
- * target end the list (a closing remark). */
+ * content lines under it is one item; a closing remark after the last
+ * item is not one. */
 static void line_items(const char *s, const struct xline *lines, size_t first, size_t last,
                        struct xseg *seg, size_t *cap)
 {
@@ -646,8 +656,7 @@ static void line_items(const char *s, const struct xline *lines, size_t first, s
             heads += is_heading_line(s, lines[l].b, lines[l].e) >= kind;
         }
     while (last > first && (lines[last - 1].b >= lines[last - 1].e ||
-                            (heads < 2 && ss_xtargets_count(s, lines[last - 1].b,
-                                                            lines[last - 1].e) == 0)))
+                            is_closing_remark(s, lines[last - 1].b, lines[last - 1].e)))
         last--;
     if (heads >= 2 && heads * 2 <= lines_n + 1) {
         size_t ib = (size_t)-1, ie = 0;

@@ -712,11 +712,13 @@ static void unnumbered(const char *s, const struct xline *lines, size_t from, si
             first_t = l;
     if (first_t == (size_t)-1)
         return;
-    /* the nearest intro above the first target; a heading line between
-     * (稳岗就业 above its content) is part of the list */
+    /* the nearest intro above the first target - an opener, or the
+     * sentence stating the count (…将集中办好十项民生实事。); a heading
+     * line between (稳岗就业 above its content) is part of the list */
     for (l = first_t; l > from && intro == (size_t)-1;) {
         l--;
-        if (is_intro(s, lines[l].b, lines[l].e))
+        if (is_intro(s, lines[l].b, lines[l].e) ||
+            (want > 0 && ss_xstated_count(s, lines[l].b, lines[l].e) == want))
             intro = l;
     }
     if (intro == (size_t)-1 && (at = opener_end(s, lines[first_t].b, lines[first_t].e)) &&
@@ -874,8 +876,12 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
         seg->numbered = 1;
         for (k = 0; k < nchain; k++) {
             const struct marker *m = &ms.v[idx[k]];
+            /* a chain inside one paragraph (…三个原则：一是…二是…三是…)
+             * ends with that paragraph */
             size_t e = k + 1 < nchain ? ms.v[idx[k + 1]].pos
-                                      : last_item_end(s, lines, m->line, stop, m->style);
+                       : m->line == ms.v[idx[0]].line
+                           ? lines[m->line].e
+                           : last_item_end(s, lines, m->line, stop, m->style);
             add_item(seg, &cap, m->value, m->content, e, s);
             list_end = e;
         }

@@ -303,6 +303,9 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce, co
         return 0;
     if (unit_is(s, q, "个") && (xat(s, q->ue, e, "民生") || xat(s, q->ue, e, "实事")))
         return 0;
+    /* a count announcing what follows (坚持三个原则：一是…, 做好5个方面工作:) */
+    if (ce < e && s[ce] == ':' && xnchars(s, q->e, ce) <= 6 && !later_quantity(s, q->e, ce))
+        return 0;
     /* the pool the list was chosen from: 从15件候选项目中 */
     if (xhas(s, cb, q->b, "从") && xnchars(s, cb, q->b) <= 12 && xhas(s, q->e, ce, "中"))
         return 0;

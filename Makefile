@@ -19,7 +19,8 @@
 
 CC      ?= cc
 # libpq for the PostgreSQL backend (src/store/store_db.c) and the tests'
-# clusters (tests/unit/pgtest.h): every build links it
+# clusters (tests/unit/pgtest.h): every build links it; opencc for the
+# extractor's traditional-script input (src/extract/decode.c)
 PKGS    := sqlite3 jansson libsodium libmicrohttpd libutf8proc libpcre2-8 zlib xlsxwriter libzip expat libpq opencc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread

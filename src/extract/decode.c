@@ -108,11 +108,13 @@ static int ieq_prefix(const char *s, size_t n, const char *lit)
 
 static const char *find_ci(const char *s, size_t n, const char *lit)
 {
-    size_t i;
+    const char *p = s, *end = s + n;
 
-    for (i = 0; i < n; i++)
-        if (ieq_prefix(s + i, n - i, lit))
-            return s + i;
+    while ((p = memchr(p, lit[0], (size_t)(end - p))) != NULL) { /* lit starts with '<' */
+        if (ieq_prefix(p, (size_t)(end - p), lit))
+            return p;
+        p++;
+    }
     return NULL;
 }
 
@@ -342,33 +344,38 @@ static void normalise(struct xdoc *d)
 /* Characters frequent in traditional-script prose that simplified text
  * never uses: a text with a few of them is converted. */
 static const uint32_t TRAD[] = {
-    0x842C /* 萬 */, 0x500B /* 個 */, 0x65BC /* 於 */, 0x6236 /* 戶 */, 0x81FA /* 臺 */,
-    0x9019 /* 這 */, 0x70BA /* 為 */, 0x7232 /* 爲 */, 0x5011 /* 們 */, 0x570B /* 國 */,
-    0x8AAA /* 說 */, 0x6642 /* 時 */, 0x6703 /* 會 */, 0x5C0D /* 對 */, 0x767C /* 發 */,
-    0x8207 /* 與 */, 0x696D /* 業 */, 0x5BE6 /* 實 */, 0x52D9 /* 務 */, 0x5340 /* 區 */,
-    0x7E23 /* 縣 */, 0x9EDE /* 點 */, 0x96FB /* 電 */, 0x5B78 /* 學 */, 0x91AB /* 醫 */,
-    0x990A /* 養 */, 0x8A2D /* 設 */, 0x9805 /* 項 */, 0x6578 /* 數 */, 0x7D93 /* 經 */,
-    0x958B /* 開 */, 0x95DC /* 關 */, 0x54E1 /* 員 */, 0x9032 /* 進 */, 0x9AD4 /* 體 */,
-    0x8FB2 /* 農 */, 0x8A08 /* 計 */, 0x73FE /* 現 */, 0x5F9E /* 從 */, 0x5C07 /* 將 */,
-    0x7576 /* 當 */, 0x9084 /* 還 */, 0x904E /* 過 */, 0x5F8C /* 後 */, 0x52D5 /* 動 */,
-    0x7D1A /* 級 */, 0x7E3D /* 總 */, 0x689D /* 條 */, 0x5834 /* 場 */, 0x8655 /* 處 */,
-    0x8CC7 /* 資 */, 0x8ECA /* 車 */, 0x9109 /* 鄉 */, 0x93AE /* 鎮 */, 0x74B0 /* 環 */,
-    0x885B /* 衛 */, 0x8FA6 /* 辦 */, 0x7522 /* 產 */, 0x61C9 /* 應 */, 0x7DB2 /* 網 */,
-    0x7DDA /* 線 */, 0x71DF /* 營 */, 0x9593 /* 間 */, 0x5EE3 /* 廣 */, 0x6A94 /* 檔 */};
+    /* sorted: bsearch */
+    0x500B /* 個 */, 0x5011 /* 們 */, 0x52D5 /* 動 */, 0x52D9 /* 務 */, 0x5340 /* 區 */,
+    0x54E1 /* 員 */, 0x570B /* 國 */, 0x5834 /* 場 */, 0x5B78 /* 學 */, 0x5BE6 /* 實 */,
+    0x5C07 /* 將 */, 0x5C0D /* 對 */, 0x5EE3 /* 廣 */, 0x5F8C /* 後 */, 0x5F9E /* 從 */,
+    0x61C9 /* 應 */, 0x6236 /* 戶 */, 0x6578 /* 數 */, 0x65BC /* 於 */, 0x6642 /* 時 */,
+    0x6703 /* 會 */, 0x689D /* 條 */, 0x696D /* 業 */, 0x6A94 /* 檔 */, 0x70BA /* 為 */,
+    0x71DF /* 營 */, 0x7232 /* 爲 */, 0x73FE /* 現 */, 0x74B0 /* 環 */, 0x7522 /* 產 */,
+    0x7576 /* 當 */, 0x767C /* 發 */, 0x7D1A /* 級 */, 0x7D93 /* 經 */, 0x7DB2 /* 網 */,
+    0x7DDA /* 線 */, 0x7E23 /* 縣 */, 0x7E3D /* 總 */, 0x81FA /* 臺 */, 0x8207 /* 與 */,
+    0x842C /* 萬 */, 0x8655 /* 處 */, 0x885B /* 衛 */, 0x8A08 /* 計 */, 0x8A2D /* 設 */,
+    0x8AAA /* 說 */, 0x8CC7 /* 資 */, 0x8ECA /* 車 */, 0x8FA6 /* 辦 */, 0x8FB2 /* 農 */,
+    0x9019 /* 這 */, 0x9032 /* 進 */, 0x904E /* 過 */, 0x9084 /* 還 */, 0x9109 /* 鄉 */,
+    0x91AB /* 醫 */, 0x93AE /* 鎮 */, 0x958B /* 開 */, 0x9593 /* 間 */, 0x95DC /* 關 */,
+    0x96FB /* 電 */, 0x9805 /* 項 */, 0x990A /* 養 */, 0x9AD4 /* 體 */, 0x9EDE /* 點 */,
+};
+
+static int cmp_cp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
 
 static int looks_traditional(const char *s, size_t n)
 {
-    size_t i, len, k, hits = 0;
+    size_t i, len, hits = 0;
 
     for (i = 0; i < n && hits < 3; i += len) {
         uint32_t c = xcp(s, i, n, &len);
-        if (c < 0x5000 || c > 0x9FFF)
-            continue;
-        for (k = 0; k < SS_ARRAY_LEN(TRAD); k++)
-            if (c == TRAD[k]) {
-                hits++;
-                break;
-            }
+        if (c >= 0x5000 && c <= 0x9FFF &&
+            bsearch(&c, TRAD, SS_ARRAY_LEN(TRAD), sizeof TRAD[0], cmp_cp))
+            hits++;
     }
     return hits >= 3;
 }

@@ -113,7 +113,10 @@ static void other_numbers(const struct xdoc *d, const struct xseg *seg, const st
     while (i < d->n) {
         struct xqty q;
         uint32_t prev = i ? xcp(s, xprev(s, 0, i), i, &len) : 0;
-        if (!ss_xnum_starts(s, i, d->n) || xis_digit(prev)) {
+        if (!ss_xnum_starts(s, i, d->n) || xis_digit(prev) ||
+            (xat(s, i, d->n, "一") && !ss_xnum_starts(s, i + 3, d->n) &&
+             !xat(s, i + 3, d->n, "百") && !xat(s, i + 3, d->n, "千") &&
+             !xat(s, i + 3, d->n, "万") && !xat(s, i + 3, d->n, "亿"))) { /* a lone 一 */
             xcp(s, i, d->n, &len);
             i += len;
             continue;
@@ -123,8 +126,7 @@ static void other_numbers(const struct xdoc *d, const struct xseg *seg, const st
             continue;
         }
         if (q.value > 0 && !q.single_yi && (q.ue > q.ub || q.mult || q.percent) &&
-            !was_taken(tk, q.nb) &&
-            p->nnumbers < MAX_NUMBERS) {
+            !was_taken(tk, q.nb) && p->nnumbers < MAX_NUMBERS) {
             struct ss_xnumber *x;
             if (p->nnumbers == cap) {
                 cap = cap ? cap * 2 : 16;

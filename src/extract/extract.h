@@ -34,12 +34,12 @@
 #include "base/json.h"
 
 struct ss_xtarget {
-    char *text;   /* the clause stating the target, verbatim */
-    char *metric; /* what is counted, a short noun phrase */
-    char *unit;   /* measure word after the number ("人" when none is written) */
-    double value; /* in base units: 47万 -> 470000, 90% -> 90 */
-    char op[3];   /* ">=", "<=" or "=" */
-    long parent;  /* index of the total within the project's targets, or -1 */
+    char *text;          /* the clause stating the target, verbatim */
+    char *metric;        /* what is counted, a short noun phrase */
+    char *unit;          /* measure word after the number ("人" when none is written) */
+    double value;        /* in base units: 47万 -> 470000, 90% -> 90 */
+    char op[3];          /* ">=", "<=" or "=" */
+    long parent;         /* index of the total within the project's targets, or -1 */
     size_t src_b, src_e; /* where text stands in plan->source */
 };
 

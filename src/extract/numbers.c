@@ -23,14 +23,6 @@
 
 static const struct {
     const char *ch;
-    int v;
-} CN_DIGIT[] = {
-    {"零", 0}, {"〇", 0}, {"一", 1}, {"二", 2}, {"两", 2}, {"三", 3},
-    {"四", 4}, {"五", 5}, {"六", 6}, {"七", 7}, {"八", 8}, {"九", 9},
-};
-
-static const struct {
-    const char *ch;
     double v;
 } CN_UNIT[] = {{"十", 10}, {"百", 100}, {"千", 1000}, {"万", 1e4}, {"亿", 1e8}};
 
@@ -56,16 +48,43 @@ static const char *const NOT_AFTER_UNIT[] = {"持", "付", "出", "援", "撑", 
 static const char *const NOT_AFTER_BU[] = {"门", "分", "署", "队", "委", "长",
                                            "属", "件", "落", "位", "级", NULL};
 
+/* Called at every character of every item: one decode and a switch, not
+ * a dozen string compares. */
 static int cn_digit(const char *s, size_t i, size_t end, size_t *len)
 {
-    size_t k, n;
+    size_t n;
+    uint32_t c;
 
-    for (k = 0; k < SS_ARRAY_LEN(CN_DIGIT); k++)
-        if ((n = xat(s, i, end, CN_DIGIT[k].ch)) > 0) {
-            *len = n;
-            return CN_DIGIT[k].v;
-        }
-    return -1;
+    if (i >= end || (unsigned char)s[i] < 0xE3)
+        return -1;
+    c = xcp(s, i, end, &n);
+    *len = n;
+    switch (c) {
+    case 0x96F6: /* 零 */
+    case 0x3007: /* 〇 */
+        return 0;
+    case 0x4E00: /* 一 */
+        return 1;
+    case 0x4E8C: /* 二 */
+    case 0x4E24: /* 两 */
+        return 2;
+    case 0x4E09: /* 三 */
+        return 3;
+    case 0x56DB: /* 四 */
+        return 4;
+    case 0x4E94: /* 五 */
+        return 5;
+    case 0x516D: /* 六 */
+        return 6;
+    case 0x4E03: /* 七 */
+        return 7;
+    case 0x516B: /* 八 */
+        return 8;
+    case 0x4E5D: /* 九 */
+        return 9;
+    default:
+        return -1;
+    }
 }
 
 static double cn_unit(const char *s, size_t i, size_t end, size_t *len)
@@ -229,16 +248,16 @@ static double multiplier(const char *s, size_t i, size_t end, size_t *len)
  * (2026年, 3号线, 二级, 10强, 三成) and characters that end a noun of
  * people or places rather than a unit (残疾人, 中小学生, 农户, 县). */
 static const char *const NOT_UNIT_FIRST[] = {
-    "年", "月", "日", "号", "时", "岁", "级", "倍", "届", "代", "成", "折", "分", "线", "路",
-    "楼", "层", "型", "类", "版", "星", "强", "大", "小", "中", "多", "余", "后", "前", "内",
-    "外", "上", "下", "万", "亿", "十", "度", "周", "个", "以", "及", "和", "等",
-    "的", "是", "在", "为", "至", "到", "余", "左", "了", "将", NULL};
-static const char *const NOT_UNIT_LAST[] = {"人", "生", "者", "员", "民", "众", "童", "士", "属",
-                                            "户", "工", "娃", "师", "县", "市", "区", "州", "镇",
-                                            "乡", "村", "省", "旗", NULL};
+    "年", "月", "日", "号", "时", "岁", "级", "倍", "届", "代", "成", "折", "分", "线",
+    "路", "楼", "层", "型", "类", "版", "星", "强", "大", "小", "中", "多", "余", "后",
+    "前", "内", "外", "上", "下", "万", "亿", "十", "度", "周", "个", "以", "及", "和",
+    "等", "的", "是", "在", "为", "至", "到", "余", "左", "了", "将", NULL};
+static const char *const NOT_UNIT_LAST[] = {"人", "生", "者", "员", "民", "众", "童", "士",
+                                            "属", "户", "工", "娃", "师", "县", "市", "区",
+                                            "州", "镇", "乡", "村", "省", "旗", NULL};
 /* What may follow a unit: the clause ends, the next item, a comparison. */
-static const char *const AFTER_UNIT[] = {"、", "以上", "以下", "以内", "左右", "及", "和",
-                                         "等", "(",    ")",    "。",   NULL};
+static const char *const AFTER_UNIT[] = {"、", "以上", "以下", "以内", "左右", "及",
+                                         "和", "等",   "(",    ")",    "。",   NULL};
 
 /* A unit written after the number but not in the lists (120蒸吨, 60万标准箱,
  * 8万千伏安, 1.2万kW): up to three CJK characters or two to six letters

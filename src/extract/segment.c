@@ -823,14 +823,15 @@ static int quoted_items(const char *s, const struct xline *lines, size_t from, s
     return 0;
 }
 
-/* Targets in all items. */
-static size_t items_targets(const char *s, const struct xseg *seg)
+/* 1 if some item states a target (most often the first does). */
+static int items_have_targets(const char *s, const struct xseg *seg)
 {
-    size_t k, n = 0;
+    size_t k;
 
     for (k = 0; k < seg->nitems; k++)
-        n += ss_xtargets_count(s, seg->items[k].b, seg->items[k].e);
-    return n;
+        if (ss_xtargets_count(s, seg->items[k].b, seg->items[k].e) > 0)
+            return 1;
+    return 0;
 }
 
 void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
@@ -894,7 +895,7 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
     } else if (!quoted_items(s, lines, from, stop, seg, &cap)) {
         unnumbered(s, lines, from, stop, seg->stated_count, seg, &cap);
     }
-    if (seg->nitems && items_targets(s, seg) == 0)
+    if (seg->nitems && !items_have_targets(s, seg))
         every_paragraph(s, lines, from, stop, seg, &cap);
     if (!seg->numbered && seg->nitems)
         list_end = seg->items[seg->nitems - 1].e;

@@ -218,9 +218,9 @@ static int place_name(const char *s, const struct xqty *q, size_t e)
  * figure or 由/从 … 提高到/调整为 around it. */
 static int money_standard(const char *s, size_t cb, size_t ce, const struct xqty *q)
 {
-    static const char *const RAISE[] = {"提高到", "提高至", "提升到", "提升至", "上调到", "上调至",
-                                        "调整为", "调整到", "调整至", "增加到", "增加至", "提标至",
-                                        "提高为", NULL};
+    static const char *const RAISE[] = {"提高到", "提高至", "提升到", "提升至", "上调到",
+                                        "上调至", "调整为", "调整到", "调整至", "增加到",
+                                        "增加至", "提标至", "提高为", NULL};
     size_t p, len;
     int raise = 0;
 
@@ -320,7 +320,8 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce, co
         return 0;
     /* per-unit specifications: 每户安装1个, 每个县(市、区)至少建成1家 */
     for (p = q->b; p > cb; p = xprev(s, cb, p))
-        if (xbefore(s, cb, p, "每") && !xat_any(s, p, q->b, PER_TIME) && !per_capita_rate(s, p, q->b))
+        if (xbefore(s, cb, p, "每") && !xat_any(s, p, q->b, PER_TIME) &&
+            !per_capita_rate(s, p, q->b))
             return 0;
     /* inside quotation marks: a name (“一件事一次办”) */
     if (in_quotes(s, cb, q->b, ce))

@@ -200,8 +200,10 @@ static inline size_t xat_any(const char *s, size_t i, size_t end, const char *co
 {
     size_t best = 0, n;
 
-    for (; *list; list++)
-        if ((n = xat(s, i, end, *list)) > best)
+    if (i >= end)
+        return 0;
+    for (; *list; list++) /* the first byte rules most entries out */
+        if ((*list)[0] == s[i] && (n = xat(s, i, end, *list)) > best)
             best = n;
     return best;
 }

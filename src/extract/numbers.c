@@ -259,9 +259,29 @@ static const char *const NOT_UNIT_LAST[] = {"人", "生", "者", "员", "民", "
 static const char *const AFTER_UNIT[] = {"、", "以上", "以下", "以内", "左右", "及",
                                          "和", "等",   "(",    ")",    "。",   NULL};
 
+/* How a compound unit begins (千伏安, 兆帕, 标方, 立方千米): a scale or a
+ * physical prefix. */
+static const char *const UNIT_PREFIX[] = {"千", "兆", "吉", "万", "标", "蒸", "立方", "平方",
+                                          "毫", "微", "公", "延", "亿", "百", NULL};
+
+/* 1 if the character at i is a measure word of one character in UNITS
+ * (the 吨 of 蒸吨, the 箱 of 标准箱). */
+static int one_char_unit(const char *s, size_t i, size_t end)
+{
+    size_t k, len;
+
+    xcp(s, i, end, &len);
+    for (k = 0; UNITS[k]; k++)
+        if (strlen(UNITS[k]) == len && memcmp(s + i, UNITS[k], len) == 0)
+            return 1;
+    return 0;
+}
+
 /* A unit written after the number but not in the lists (120蒸吨, 60万标准箱,
  * 8万千伏安, 1.2万kW): up to three CJK characters or two to six letters
- * that end where the clause or the phrase does. Its length, or 0. */
+ * that end where the clause or the phrase does; of two or three characters,
+ * shaped like a unit: a prefix first or a measure word last (not 120急救,
+ * 110报警). Its length, or 0. */
 static size_t free_unit(const char *s, size_t i, size_t end)
 {
     size_t j = i, n = 0, len, last = i;
@@ -284,6 +304,8 @@ static size_t free_unit(const char *s, size_t i, size_t end)
             n++;
         }
         if (n == 0 || n > 3 || (n >= 2 && xat_any(s, last, j, NOT_UNIT_LAST)))
+            return 0;
+        if (n >= 2 && !xat_any(s, i, j, UNIT_PREFIX) && !one_char_unit(s, last, j))
             return 0;
     }
     if (j < end) {

@@ -21,8 +21,9 @@ CC      ?= cc
 # libpq for the PostgreSQL backend (src/store/store_db.c) and the tests'
 # clusters (tests/unit/pgtest.h): every build links it; libcurl for the
 # outbox's deliveries (src/core/deliver.c: SMTP, DingTalk, WeCom); cairo,
-# pango, librsvg and fontconfig for the bulletin's PDF (src/web/bulletin_pdf.c)
-PKGS    := sqlite3 jansson libsodium libmicrohttpd libutf8proc libpcre2-8 zlib xlsxwriter libzip expat libpq libcurl cairo pangocairo librsvg-2.0 fontconfig
+# pango, librsvg and fontconfig for the bulletin's PDF (src/web/bulletin_pdf.c);
+# opencc for the extractor's traditional-script input (src/extract/decode.c)
+PKGS    := sqlite3 jansson libsodium libmicrohttpd libutf8proc libpcre2-8 zlib xlsxwriter libzip expat libpq libcurl cairo pangocairo librsvg-2.0 fontconfig opencc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 

@@ -21,12 +21,17 @@ set -eu
 # Debian's postgresql-15 also makes a cluster of its own (15/main), which
 # nothing here uses. libcurl4-openssl-dev: the outbox sends email (SMTP,
 # STARTTLS) and DingTalk/WeCom robot messages (HTTPS) with libcurl.
+# nothing here uses.
+# libopencc-dev: the extractor reads traditional-script announcements
+# through OpenCC's t2s (src/extract/decode.c); opencc, its command, makes
+# the traditional copy of the seed that tests/extract/score.sh reads.
 PKGS="gcc clang make pkg-config libsqlite3-dev libjansson-dev libsodium-dev
 libmicrohttpd-dev libutf8proc-dev libpcre2-dev zlib1g-dev libcmocka-dev
 libclang-rt-14-dev python3 chromium fonts-noto-cjk curl sqlite3
 libxlsxwriter-dev libzip-dev libexpat1-dev libcsv-dev clang-format cppcheck gettext
 libpq-dev postgresql-15 postgresql-client-15 libcurl4-openssl-dev
-libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-core poppler-utils"
+libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-core poppler-utils
+libopencc-dev opencc"
 if [ "${SHISHI_BENCH:-}" = 1 ]; then
     PKGS="$PKGS wrk nginx-light"
 fi

@@ -10,11 +10,20 @@
  * "\n", zero-width characters vanish. Nothing else is touched, so the
  * normalised text reads exactly like the source.
  *
+ * Text in traditional script (mirrors, Hong Kong and Taiwan reposts: 萬 個
+ * 於 戶 臺) is then converted to simplified with OpenCC's t2s (its hk2s
+ * form, which also folds Hong Kong variants such as 衞), character for
+ * character, so every rule reads one script; the plan's strings come out in
+ * simplified script too, and the spans point into the original.
+ *
  * Invariant: xdoc.map[i] is the offset in xdoc.orig of the character that
- * produced s[i], so a range of s can be quoted from the original verbatim.
+ * produced s[i], so a range of s can be quoted from the original verbatim
+ * (in the script it was written in).
  */
 #include <errno.h>
 #include <iconv.h>
+#include <opencc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -99,11 +108,13 @@ static int ieq_prefix(const char *s, size_t n, const char *lit)
 
 static const char *find_ci(const char *s, size_t n, const char *lit)
 {
-    size_t i;
+    const char *p = s, *end = s + n;
 
-    for (i = 0; i < n; i++)
-        if (ieq_prefix(s + i, n - i, lit))
-            return s + i;
+    while ((p = memchr(p, lit[0], (size_t)(end - p))) != NULL) { /* lit starts with '<' */
+        if (ieq_prefix(p, (size_t)(end - p), lit))
+            return p;
+        p++;
+    }
     return NULL;
 }
 
@@ -328,6 +339,146 @@ static void normalise(struct xdoc *d)
     d->map[d->n] = d->norig;
 }
 
+/* ---- traditional script ---- */
+
+/* Characters frequent in traditional-script prose that simplified text
+ * never uses: a text with a few of them is converted. */
+static const uint32_t TRAD[] = {
+    /* sorted: bsearch */
+    0x500B /* 個 */, 0x5011 /* 們 */, 0x52D5 /* 動 */, 0x52D9 /* 務 */, 0x5340 /* 區 */,
+    0x54E1 /* 員 */, 0x570B /* 國 */, 0x5834 /* 場 */, 0x5B78 /* 學 */, 0x5BE6 /* 實 */,
+    0x5C07 /* 將 */, 0x5C0D /* 對 */, 0x5EE3 /* 廣 */, 0x5F8C /* 後 */, 0x5F9E /* 從 */,
+    0x61C9 /* 應 */, 0x6236 /* 戶 */, 0x6578 /* 數 */, 0x65BC /* 於 */, 0x6642 /* 時 */,
+    0x6703 /* 會 */, 0x689D /* 條 */, 0x696D /* 業 */, 0x6A94 /* 檔 */, 0x70BA /* 為 */,
+    0x71DF /* 營 */, 0x7232 /* 爲 */, 0x73FE /* 現 */, 0x74B0 /* 環 */, 0x7522 /* 產 */,
+    0x7576 /* 當 */, 0x767C /* 發 */, 0x7D1A /* 級 */, 0x7D93 /* 經 */, 0x7DB2 /* 網 */,
+    0x7DDA /* 線 */, 0x7E23 /* 縣 */, 0x7E3D /* 總 */, 0x81FA /* 臺 */, 0x8207 /* 與 */,
+    0x842C /* 萬 */, 0x8655 /* 處 */, 0x885B /* 衛 */, 0x8A08 /* 計 */, 0x8A2D /* 設 */,
+    0x8AAA /* 說 */, 0x8CC7 /* 資 */, 0x8ECA /* 車 */, 0x8FA6 /* 辦 */, 0x8FB2 /* 農 */,
+    0x9019 /* 這 */, 0x9032 /* 進 */, 0x904E /* 過 */, 0x9084 /* 還 */, 0x9109 /* 鄉 */,
+    0x91AB /* 醫 */, 0x93AE /* 鎮 */, 0x958B /* 開 */, 0x9593 /* 間 */, 0x95DC /* 關 */,
+    0x96FB /* 電 */, 0x9805 /* 項 */, 0x990A /* 養 */, 0x9AD4 /* 體 */, 0x9EDE /* 點 */,
+};
+
+static int cmp_cp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static int looks_traditional(const char *s, size_t n)
+{
+    size_t i, len, hits = 0;
+
+    for (i = 0; i < n && hits < 3; i += len) {
+        uint32_t c = xcp(s, i, n, &len);
+        if (c >= 0x5000 && c <= 0x9FFF &&
+            bsearch(&c, TRAD, SS_ARRAY_LEN(TRAD), sizeof TRAD[0], cmp_cp))
+            hits++;
+    }
+    return hits >= 3;
+}
+
+/* One converter for the process: opening it reads the dictionaries. */
+static pthread_once_t t2s_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t t2s_lock = PTHREAD_MUTEX_INITIALIZER;
+static opencc_t t2s_cc = (opencc_t)-1;
+
+/* hk2s is t2s with the Hong Kong variant forms (衞, 綫) folded first: on
+ * other traditional text it gives what t2s gives. */
+static void t2s_open(void)
+{
+    t2s_cc = opencc_open("hk2s.json");
+    if (t2s_cc == (opencc_t)-1)
+        t2s_cc = opencc_open("t2s.json");
+}
+
+/* s[0..n) converted, or NULL; the caller frees with free(). */
+static char *t2s_run(const char *s, size_t n)
+{
+    char *out, *copy = NULL;
+
+    pthread_mutex_lock(&t2s_lock);
+    out = opencc_convert_utf8(t2s_cc, s, n);
+    pthread_mutex_unlock(&t2s_lock);
+    if (out) {
+        copy = ss_utf8_valid(out, strlen(out)) ? ss_xstrdup(out) : NULL;
+        opencc_convert_utf8_free(out);
+    }
+    return copy;
+}
+
+/* Append the conversion of s[b..e) to o and its map entries to map (the
+ * source offset of each character of the result): character for character
+ * when t2s keeps the count of characters, else one character at a time. */
+static void t2s_span(const struct xdoc *d, size_t b, size_t e, struct ss_buf *o, size_t **map,
+                     size_t *cap)
+{
+    char *c = t2s_run(d->s + b, e - b);
+    size_t i, j, li, lj, before = o->len;
+
+    if (c && xnchars(c, 0, strlen(c)) == xnchars(d->s, b, e)) {
+        for (i = b, j = 0; i < e; i += li, j += lj) {
+            xcp(d->s, i, e, &li);
+            xcp(c, j, strlen(c), &lj);
+            ss_buf_put(o, c + j, lj);
+            while (o->len > *cap - 1) {
+                *cap *= 2;
+                *map = ss_xrealloc(*map, *cap * sizeof **map);
+            }
+            for (; before < o->len; before++)
+                (*map)[before] = d->map[i];
+        }
+    } else if (e - b > 4) {
+        for (i = b; i < e; i += li) {
+            xcp(d->s, i, e, &li);
+            t2s_span(d, i, i + li, o, map, cap);
+        }
+    } else { /* one character t2s would not keep as one: as written */
+        ss_buf_put(o, d->s + b, e - b);
+        while (o->len > *cap - 1) {
+            *cap *= 2;
+            *map = ss_xrealloc(*map, *cap * sizeof **map);
+        }
+        for (; before < o->len; before++)
+            (*map)[before] = d->map[b];
+    }
+    free(c);
+}
+
+/* d->s in simplified script, d->map composed; 0 when t2s is unavailable. */
+static int to_simplified(struct xdoc *d)
+{
+    struct ss_buf o;
+    size_t cap = d->n + 16, *map, b = 0;
+
+    pthread_once(&t2s_once, t2s_open);
+    if (t2s_cc == (opencc_t)-1)
+        return 0;
+    ss_buf_init(&o, d->n * 2 + 16);
+    map = ss_xmalloc(cap * sizeof *map);
+    while (b < d->n) { /* line by line: a differing count costs one line */
+        const char *nl = memchr(d->s + b, '\n', d->n - b);
+        size_t e = nl ? (size_t)(nl - d->s) + 1 : d->n;
+        t2s_span(d, b, e, &o, &map, &cap);
+        b = e;
+    }
+    if (o.err) {
+        ss_buf_cleanup(&o);
+        free(map);
+        return 0;
+    }
+    map[o.len] = d->map[d->n];
+    free(d->s);
+    free(d->map);
+    d->s = ss_buf_detach(&o, &d->n);
+    if (!d->s)
+        d->s = ss_xstrdup("");
+    d->map = map;
+    return 1;
+}
+
 int ss_xdoc_load(struct xdoc *d, const char *text, size_t len, struct ss_err *err)
 {
     const unsigned char *u = (const unsigned char *)text;
@@ -383,6 +534,8 @@ int ss_xdoc_load(struct xdoc *d, const char *text, size_t len, struct ss_err *er
         d->from_html = 1;
     }
     normalise(d);
+    if (looks_traditional(d->s, d->n))
+        d->from_trad = to_simplified(d) ? 1 : -1;
     return SS_OK;
 }
 
@@ -397,8 +550,13 @@ void ss_xdoc_cleanup(struct xdoc *d)
 char *ss_xdoc_orig(const struct xdoc *d, size_t b, size_t e)
 {
     size_t ob = d->map[b], oe = d->map[e];
+    char *o, *c;
 
     if (oe < ob)
         oe = ob;
-    return ss_xstrndup(d->orig + ob, oe - ob);
+    o = ss_xstrndup(d->orig + ob, oe - ob);
+    if (d->from_trad != 1 || !(c = t2s_run(o, oe - ob)))
+        return o;
+    free(o);
+    return c;
 }

@@ -12,6 +12,15 @@
  * Input is UTF-8 or GB18030 (detected; UTF-16 with a BOM is accepted too).
  * Text with NUL bytes or bytes that are neither is refused with SS_EINVAL.
  *
+ * Text in traditional script is converted to simplified (OpenCC) before it
+ * is read; the plan's strings are then in simplified script, and the spans
+ * below point into the text as written.
+ *
+ * Spans: plan->source is the text as read - decoded to UTF-8, HTML markup
+ * stripped, otherwise untouched (no folding, no script conversion). Every
+ * span [src_b, src_e) is a pair of byte offsets into it, on character
+ * boundaries: what a review page shows and highlights.
+ *
  * Ownership: ss_extract allocates the whole plan; every string in it belongs
  * to the plan and is released by ss_xplan_free. Nothing points into the
  * caller's input.
@@ -25,12 +34,13 @@
 #include "base/json.h"
 
 struct ss_xtarget {
-    char *text;   /* the clause stating the target, verbatim */
-    char *metric; /* what is counted, a short noun phrase */
-    char *unit;   /* measure word after the number ("人" when none is written) */
-    double value; /* in base units: 47万 -> 470000, 90% -> 90 */
-    char op[3];   /* ">=", "<=" or "=" */
-    long parent;  /* index of the total within the project's targets, or -1 */
+    char *text;          /* the clause stating the target, verbatim */
+    char *metric;        /* what is counted, a short noun phrase */
+    char *unit;          /* measure word after the number ("人" when none is written) */
+    double value;        /* in base units: 47万 -> 470000, 90% -> 90 */
+    char op[3];          /* ">=", "<=" or "=" */
+    long parent;         /* index of the total within the project's targets, or -1 */
+    size_t src_b, src_e; /* where text stands in plan->source */
 };
 
 struct ss_xproject {
@@ -38,6 +48,18 @@ struct ss_xproject {
     char *title; /* the item's heading; its whole text when it has none */
     size_t ntargets;
     struct ss_xtarget *targets;
+    size_t src_b, src_e;     /* the item's text in plan->source (marker excluded) */
+    size_t title_b, title_e; /* its title there */
+};
+
+/* A quantity of the body that was not taken as a target (a count of
+ * places, a standard, a figure the rules left out): a missed target is
+ * among these. */
+struct ss_xnumber {
+    double value;
+    char *unit;          /* as for targets; "" when none is written */
+    int project;         /* index into plan->projects of the item it sits in, or -1 */
+    size_t src_b, src_e; /* the quantity in plan->source */
 };
 
 struct ss_xplan {
@@ -49,6 +71,12 @@ struct ss_xplan {
     struct ss_xproject *projects;
     size_t nwarnings;
     char **warnings; /* sentences for a person, e.g. "no targets found" */
+    int fallback;    /* 1: no list recognised, every paragraph stating a target is a project */
+    int converted;   /* 1: the text was in traditional script and was converted */
+    char *source;    /* the text as read; the spans point into it */
+    size_t nsource;
+    size_t nnumbers;
+    struct ss_xnumber *numbers; /* in text order */
 };
 
 /*

@@ -116,10 +116,55 @@ int ss_xfind_year(const char *s, size_t b, size_t e)
 
 /* ---- the plan's title ---- */
 
+/* A site's headline bracket 【权威发布】, 「聚焦两会」 … at s[b]: the index of
+ * the pair in OPEN/CLOSE and the position after its close, or -1. */
+static const uint32_t HB_OPEN[] = {0x3010 /* 【 */, 0x300C /* 「 */, 0x300E /* 『 */,
+                                   0x3014 /* 〔 */, 0x3016 /* 〖 */, '['};
+static const uint32_t HB_CLOSE[] = {0x3011, 0x300D, 0x300F, 0x3015, 0x3017, ']'};
+
+static int headline_bracket(const char *s, size_t b, size_t e, size_t *after)
+{
+    size_t len, i, n = 0;
+    uint32_t c = b < e ? xcp(s, b, e, &len) : 0;
+    int k;
+
+    for (k = 0; k < (int)SS_ARRAY_LEN(HB_OPEN); k++)
+        if (c == HB_OPEN[k])
+            break;
+    if (k == (int)SS_ARRAY_LEN(HB_OPEN))
+        return -1;
+    for (i = b + len; i < e && n < 40; i += len, n++)
+        if (xcp(s, i, e, &len) == HB_CLOSE[k]) {
+            *after = i + len;
+            return k;
+        }
+    return -1;
+}
+
+/* The headline without the site's brackets: a kicker in front (【权威发布】X)
+ * goes, a headline wholly in brackets (「X」) loses them. */
+static void strip_brackets(const char *s, size_t *b, size_t *e)
+{
+    size_t after, len;
+
+    while (*b < *e && headline_bracket(s, *b, *e, &after) >= 0) {
+        if (after < *e) {
+            *b = after;
+        } else {
+            xcp(s, *b, *e, &len);
+            *b += len;
+            *e = xprev(s, *b, *e);
+        }
+        while (*b < *e && s[*b] == ' ')
+            (*b)++;
+    }
+}
+
 void ss_xplan_title(const char *s, size_t b, size_t e, size_t *tb, size_t *te)
 {
     size_t j;
 
+    strip_brackets(s, &b, &e);
     for (j = b; j < e; j++)
         if ((s[j] == '!' || s[j] == ':' || s[j] == '?') && !xhas(s, b, j, "关于"))
             b = j + 1;
@@ -228,7 +273,7 @@ int ss_xstated_count(const char *s, size_t b, size_t e)
 void ss_xsignature(const char *s, const struct xline *lines, size_t nl, size_t from,
                    struct xseg *seg)
 {
-    size_t l, seen = 0, prev = (size_t)-1;
+    size_t l, seen = 0, prev = (size_t)-1, sig = (size_t)-1;
     int y, mo, d;
     size_t db, de;
 
@@ -261,5 +306,12 @@ void ss_xsignature(const char *s, const struct xline *lines, size_t nl, size_t f
             prev = l;
         else
             prev = (size_t)-1;
+        if (sig == (size_t)-1 && ss_xis_signature(s, b, e))
+            sig = l;
+    }
+    /* signed but not dated */
+    if (sig != (size_t)-1) {
+        seg->issuer_b = lines[sig].b;
+        seg->issuer_e = lines[sig].e;
     }
 }

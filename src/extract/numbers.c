@@ -23,14 +23,6 @@
 
 static const struct {
     const char *ch;
-    int v;
-} CN_DIGIT[] = {
-    {"零", 0}, {"〇", 0}, {"一", 1}, {"二", 2}, {"两", 2}, {"三", 3},
-    {"四", 4}, {"五", 5}, {"六", 6}, {"七", 7}, {"八", 8}, {"九", 9},
-};
-
-static const struct {
-    const char *ch;
     double v;
 } CN_UNIT[] = {{"十", 10}, {"百", 100}, {"千", 1000}, {"万", 1e4}, {"亿", 1e8}};
 
@@ -56,16 +48,43 @@ static const char *const NOT_AFTER_UNIT[] = {"持", "付", "出", "援", "撑", 
 static const char *const NOT_AFTER_BU[] = {"门", "分", "署", "队", "委", "长",
                                            "属", "件", "落", "位", "级", NULL};
 
+/* Called at every character of every item: one decode and a switch, not
+ * a dozen string compares. */
 static int cn_digit(const char *s, size_t i, size_t end, size_t *len)
 {
-    size_t k, n;
+    size_t n;
+    uint32_t c;
 
-    for (k = 0; k < SS_ARRAY_LEN(CN_DIGIT); k++)
-        if ((n = xat(s, i, end, CN_DIGIT[k].ch)) > 0) {
-            *len = n;
-            return CN_DIGIT[k].v;
-        }
-    return -1;
+    if (i >= end || (unsigned char)s[i] < 0xE3)
+        return -1;
+    c = xcp(s, i, end, &n);
+    *len = n;
+    switch (c) {
+    case 0x96F6: /* 零 */
+    case 0x3007: /* 〇 */
+        return 0;
+    case 0x4E00: /* 一 */
+        return 1;
+    case 0x4E8C: /* 二 */
+    case 0x4E24: /* 两 */
+        return 2;
+    case 0x4E09: /* 三 */
+        return 3;
+    case 0x56DB: /* 四 */
+        return 4;
+    case 0x4E94: /* 五 */
+        return 5;
+    case 0x516D: /* 六 */
+        return 6;
+    case 0x4E03: /* 七 */
+        return 7;
+    case 0x516B: /* 八 */
+        return 8;
+    case 0x4E5D: /* 九 */
+        return 9;
+    default:
+        return -1;
+    }
 }
 
 static double cn_unit(const char *s, size_t i, size_t end, size_t *len)
@@ -225,6 +244,78 @@ static double multiplier(const char *s, size_t i, size_t end, size_t *len)
     return 1;
 }
 
+/* Characters a unit written out of the list above does not start with
+ * (2026年, 3号线, 二级, 10强, 三成) and characters that end a noun of
+ * people or places rather than a unit (残疾人, 中小学生, 农户, 县). */
+static const char *const NOT_UNIT_FIRST[] = {
+    "年", "月", "日", "号", "时", "岁", "级", "倍", "届", "代", "成", "折", "分", "线",
+    "路", "楼", "层", "型", "类", "版", "星", "强", "大", "小", "中", "多", "余", "后",
+    "前", "内", "外", "上", "下", "万", "亿", "十", "度", "周", "个", "以", "及", "和",
+    "等", "的", "是", "在", "为", "至", "到", "余", "左", "了", "将", NULL};
+static const char *const NOT_UNIT_LAST[] = {"人", "生", "者", "员", "民", "众", "童", "士",
+                                            "属", "户", "工", "娃", "师", "县", "市", "区",
+                                            "州", "镇", "乡", "村", "省", "旗", NULL};
+/* What may follow a unit: the clause ends, the next item, a comparison. */
+static const char *const AFTER_UNIT[] = {"、", "以上", "以下", "以内", "左右", "及",
+                                         "和", "等",   "(",    ")",    "。",   NULL};
+
+/* How a compound unit begins (千伏安, 兆帕, 标方, 立方千米): a scale or a
+ * physical prefix. */
+static const char *const UNIT_PREFIX[] = {"千", "兆", "吉", "万", "标", "蒸", "立方", "平方",
+                                          "毫", "微", "公", "延", "亿", "百", NULL};
+
+/* 1 if the character at i is a measure word of one character in UNITS
+ * (the 吨 of 蒸吨, the 箱 of 标准箱). */
+static int one_char_unit(const char *s, size_t i, size_t end)
+{
+    size_t k, len;
+
+    xcp(s, i, end, &len);
+    for (k = 0; UNITS[k]; k++)
+        if (strlen(UNITS[k]) == len && memcmp(s + i, UNITS[k], len) == 0)
+            return 1;
+    return 0;
+}
+
+/* A unit written after the number but not in the lists (120蒸吨, 60万标准箱,
+ * 8万千伏安, 1.2万kW): up to three CJK characters or two to six letters
+ * that end where the clause or the phrase does; of two or three characters,
+ * shaped like a unit: a prefix first or a measure word last (not 120急救,
+ * 110报警). Its length, or 0. */
+static size_t free_unit(const char *s, size_t i, size_t end)
+{
+    size_t j = i, n = 0, len, last = i;
+    uint32_t c = i < end ? xcp(s, i, end, &len) : 0;
+
+    if (xis_alpha(c)) {
+        while (j < end && (xis_alpha((unsigned char)s[j]) || s[j] == '/') && n < 7)
+            j++, n++;
+        if (n < 2 || n > 6)
+            return 0;
+    } else {
+        if (!xis_cjk(c) || xat_any(s, i, end, NOT_UNIT_FIRST))
+            return 0;
+        while (j < end && n < 4) {
+            c = xcp(s, j, end, &len);
+            if (!xis_cjk(c) || xat_any(s, j, end, AFTER_UNIT) || ss_xnum_starts(s, j, end))
+                break;
+            last = j;
+            j += len;
+            n++;
+        }
+        if (n == 0 || n > 3 || (n >= 2 && xat_any(s, last, j, NOT_UNIT_LAST)))
+            return 0;
+        if (n >= 2 && !xat_any(s, i, j, UNIT_PREFIX) && !one_char_unit(s, last, j))
+            return 0;
+    }
+    if (j < end) {
+        c = xcp(s, j, end, &len);
+        if (!(xis_clause_end(c) || c == ' ' || xat_any(s, j, end, AFTER_UNIT)))
+            return 0;
+    }
+    return j - i;
+}
+
 static size_t unit_at(const char *s, size_t i, size_t end, int *time)
 {
     size_t n = xat_any(s, i, end, UNITS), t = xat_any(s, i, end, TIME_UNITS);
@@ -322,6 +413,13 @@ int ss_xqty_read(const char *s, size_t i, size_t end, struct xqty *q)
         q->time_unit = time;
         q->percent = xat(s, j, end, "%") || xat(s, j, end, "‰");
         j += n;
+    } else if (!q->chinese && q->ne - q->nb < 5 + (size_t)(q->mult || xhas(s, q->nb, q->ne, "."))) {
+        /* not a hotline (12345热线): a short figure, or one multiplied out */
+        if ((n = free_unit(s, j, end)) > 0) {
+            q->ue = j + n;
+            q->free_unit = 1;
+            j += n;
+        }
     }
     q->e = j;
 post:

@@ -577,51 +577,120 @@ static void split_inline(const char *s, size_t b, size_t e, int want, struct xse
     }
 }
 
-static void unnumbered(const char *s, const struct xline *lines, size_t from, size_t stop, int want,
+/* ---- lists without markers ---- */
+
+/* Words that open a list: …主要包括：, …具体如下, …包括, …分别是. */
+static const char *const OPENERS[] = {"主要包括", "具体包括", "包括", "主要有", "分别是", "分别为",
+                                      "具体是",   "具体为",   "如下", "以下",   NULL};
+
+/* Where the list starts inside the line s[b..e) after an opener word and
+ * its punctuation (: , or 、), or 0 when the line has no opener. */
+static size_t opener_end(const char *s, size_t b, size_t e)
+{
+    size_t i, n, len, at = 0;
+
+    for (i = b; i < e; i += len) {
+        xcp(s, i, e, &len);
+        if ((n = xat_any(s, i, e, OPENERS))) {
+            size_t j = i + n;
+            while (j < e && s[j] == ' ')
+                j++;
+            if (j < e && (s[j] == ':' || s[j] == ','))
+                j++;
+            at = j;
+            len = n;
+        }
+    }
+    return at;
+}
+
+/* A line that introduces the list below it: an opener word, a trailing
+ * colon, or a colon standing alone. */
+static int is_intro(const char *s, size_t b, size_t e)
+{
+    if (b >= e)
+        return 0;
+    return s[e - 1] == ':' || (opener_end(s, b, e) && !xhas_digit(s, opener_end(s, b, e), e));
+}
+
+/* A heading standing on its own line: 2 in brackets (【托育服务】), 1 short
+ * with no clause punctuation and no target (稳岗就业), else 0. */
+static int is_heading_line(const char *s, size_t b, size_t e)
+{
+    size_t hb, he;
+
+    b += xbullet(s, b, e);
+    if (b < e && xbracket_head(s, b, e, &hb, &he) == e - b)
+        return 2;
+    return b < e && xnchars(s, b, e) <= 16 && !xhas_clause_punct(s, b, e) &&
+           ss_xtargets_count(s, b, e) == 0;
+}
+
+/* A closing remark after a list of lines: a request to those who carry it
+ * out (请各牵头单位…, 各地要…), stating no figure. */
+static int is_closing_remark(const char *s, size_t b, size_t e)
+{
+    static const char *const LEAD[] = {"请", "望", "各", "希望", "以上", "上述", NULL};
+
+    return b < e && xat_any(s, b, e, LEAD) && !xhas_digit(s, b, e) &&
+           ss_xtargets_count(s, b, e) == 0;
+}
+
+/* Items one per line in lines[first..last): a heading line with the
+ * content lines under it is one item; a closing remark after the last
+ * item is not one. */
+static void line_items(const char *s, const struct xline *lines, size_t first, size_t last,
                        struct xseg *seg, size_t *cap)
 {
-    size_t l, intro = (size_t)-1, i, len;
+    size_t l, heads = 0, lines_n = 0, strong = 0;
+    int kind = 1;
 
-    for (l = from; l < stop && intro == (size_t)-1; l++) {
-        size_t b = lines[l].b, e = lines[l].e;
-        if (b < e && ((xhas(s, b, e, "以下") || xhas(s, b, e, "如下")) &&
-                      (xhas(s, b, e, "实事") || xhas(s, b, e, "项目") || xhas(s, b, e, "工程"))))
-            intro = l;
-    }
-    for (l = from; l < stop && intro == (size_t)-1; l++)
-        if (lines[l].e > lines[l].b && s[lines[l].e - 1] == ':')
-            intro = l;
-    if (intro != (size_t)-1) {
-        size_t b = lines[intro].b, e = lines[intro].e, colon = 0;
-        for (i = b; i < e; i += len)
-            if (xcp(s, i, e, &len) == ':')
-                colon = i + 1;
-        if (colon && xnchars(s, colon, e) > 10) {
-            split_inline(s, colon, e, want, seg, cap);
-            return;
+    for (l = first; l < last; l++)
+        if (lines[l].b < lines[l].e)
+            strong += is_heading_line(s, lines[l].b, lines[l].e) == 2;
+    if (strong >= 2) /* bracketed headings: a short plain line is content */
+        kind = 2;
+    for (l = first; l < last; l++)
+        if (lines[l].b < lines[l].e) {
+            lines_n++;
+            heads += is_heading_line(s, lines[l].b, lines[l].e) >= kind;
         }
-        {
-            size_t first = intro + 1, last = first, taken = 0;
-            for (l = first; l < stop; l++) {
-                if (lines[l].b >= lines[l].e)
-                    continue;
-                if (is_end_line(s, lines[l].b, lines[l].e) || (want > 0 && taken == (size_t)want))
-                    break;
-                taken++;
-                last = l + 1;
+    while (last > first && (lines[last - 1].b >= lines[last - 1].e ||
+                            is_closing_remark(s, lines[last - 1].b, lines[last - 1].e)))
+        last--;
+    if (heads >= 2 && heads * 2 <= lines_n + 1) {
+        size_t ib = (size_t)-1, ie = 0;
+        for (l = first; l < last; l++) {
+            if (lines[l].b >= lines[l].e)
+                continue;
+            if (is_heading_line(s, lines[l].b, lines[l].e) >= kind && ib != (size_t)-1 &&
+                ie > lines[ib].e) {
+                add_item(seg, cap, (int)seg->nitems + 1, lines[ib].b, ie, s);
+                ib = (size_t)-1;
             }
-            if (taken == 1) {
-                for (l = first; l < last; l++)
-                    if (lines[l].b < lines[l].e)
-                        split_inline(s, lines[l].b, lines[l].e, want, seg, cap);
-                return;
-            }
-            for (l = first; l < last; l++)
-                add_item(seg, cap, (int)seg->nitems + 1, lines[l].b, lines[l].e, s);
-            return;
+            if (ib == (size_t)-1)
+                ib = l;
+            ie = lines[l].e;
         }
+        if (ib != (size_t)-1)
+            add_item(seg, cap, (int)seg->nitems + 1, lines[ib].b, ie, s);
+        return;
     }
-    /* no intro: lines that state a target */
+    for (l = first; l < last; l++)
+        if (lines[l].b < lines[l].e && !(lines[l].e - lines[l].b == 1 && s[lines[l].b] == ':'))
+            add_item(seg, cap, (int)seg->nitems + 1, lines[l].b, lines[l].e, s);
+}
+
+/* The lines that state a target, each one an item: the fallback when no
+ * list is recognised. */
+static void every_paragraph(const char *s, const struct xline *lines, size_t from, size_t stop,
+                            struct xseg *seg, size_t *cap)
+{
+    size_t l;
+
+    seg->nitems = 0;
+    seg->fallback = 1;
+    seg->numbered = 0;
     for (l = from; l < stop; l++) {
         size_t b = lines[l].b, e = lines[l].e;
         if (b >= e)
@@ -631,6 +700,138 @@ static void unnumbered(const char *s, const struct xline *lines, size_t from, si
         if (ss_xtargets_count(s, b, e) > 0)
             add_item(seg, cap, (int)seg->nitems + 1, b, e, s);
     }
+}
+
+static void unnumbered(const char *s, const struct xline *lines, size_t from, size_t stop, int want,
+                       struct xseg *seg, size_t *cap)
+{
+    size_t l, intro = (size_t)-1, first_t = (size_t)-1, i, len, at;
+
+    for (l = from; l < stop && first_t == (size_t)-1; l++)
+        if (lines[l].b < lines[l].e && ss_xtargets_count(s, lines[l].b, lines[l].e) > 0)
+            first_t = l;
+    if (first_t == (size_t)-1)
+        return;
+    /* the nearest intro above the first target - an opener, or the
+     * sentence stating the count (…将集中办好十项民生实事。); a heading
+     * line between (稳岗就业 above its content) is part of the list */
+    for (l = first_t; l > from && intro == (size_t)-1;) {
+        l--;
+        if (is_intro(s, lines[l].b, lines[l].e) ||
+            (want > 0 && ss_xstated_count(s, lines[l].b, lines[l].e) == want))
+            intro = l;
+    }
+    if (intro == (size_t)-1 && (at = opener_end(s, lines[first_t].b, lines[first_t].e)) &&
+        ss_xtargets_count(s, at, lines[first_t].e) > 0) {
+        /* …项目包括,A;B;C: the list runs on in the opener's own line */
+        split_inline(s, at, lines[first_t].e, want, seg, cap);
+        return;
+    }
+    if (intro == (size_t)-1) {
+        every_paragraph(s, lines, from, stop, seg, cap);
+        return;
+    }
+    {
+        size_t b = lines[intro].b, e = lines[intro].e, colon = 0;
+        for (i = b; i < e; i += len)
+            if (xcp(s, i, e, &len) == ':')
+                colon = i + 1;
+        if (colon && xnchars(s, colon, e) > 10) {
+            split_inline(s, colon, e, want, seg, cap);
+            return;
+        }
+    }
+    {
+        size_t first = intro + 1, last = first, taken = 0;
+        for (l = first; l < stop; l++) {
+            if (lines[l].b >= lines[l].e)
+                continue;
+            if (is_end_line(s, lines[l].b, lines[l].e) || (want > 0 && taken == (size_t)want))
+                break;
+            if (!(lines[l].e - lines[l].b == 1 && s[lines[l].b] == ':'))
+                taken++;
+            last = l + 1;
+        }
+        if (taken == 1) {
+            for (l = first; l < last; l++)
+                if (lines[l].b < lines[l].e)
+                    split_inline(s, lines[l].b, lines[l].e, want, seg, cap);
+            return;
+        }
+        line_items(s, lines, first, last, seg, cap);
+    }
+}
+
+/* ---- items as quoted phrases ---- */
+
+/* …推进“新建12所幼儿园”、“改造30公里管网”等十件实事: two or more quoted
+ * phrases in a row (joined by 、 , 和 及 以及 or nothing), each stating a
+ * target, are the items. Quoted names without a figure (“双百”) are not. */
+static int quoted_items(const char *s, const struct xline *lines, size_t from, size_t stop,
+                        struct xseg *seg, size_t *cap)
+{
+    static const char *const JOIN[] = {"、", ",", "和", "及", "以及", " ", NULL};
+    size_t l;
+
+    for (l = from; l < stop; l++) {
+        size_t b = lines[l].b, e = lines[l].e, i = b, len, n;
+        size_t qb[64], qe[64], nq = 0;
+        while (i < e) {
+            uint32_t c = xcp(s, i, e, &len);
+            size_t j, cl = 0;
+            if (c != 0x201C) {
+                i += len;
+                continue;
+            }
+            for (j = i + len; j < e; j += cl)
+                if (xcp(s, j, e, &cl) == 0x201D || xcp(s, j, e, &cl) == 0x201C)
+                    break;
+            if (j >= e || xcp(s, j, e, &cl) != 0x201D)
+                break;
+            if (ss_xtargets_count(s, i + len, j) == 0) {
+                if (nq >= 2)
+                    break;
+                nq = 0;
+                i = j + cl;
+                continue;
+            }
+            if (nq && qe[nq - 1] + 3 != i) { /* not next to the previous one */
+                size_t k = qe[nq - 1] + 3;
+                while (k < i && (n = xat_any(s, k, i, JOIN)))
+                    k += n;
+                if (k != i) {
+                    if (nq >= 2)
+                        break;
+                    nq = 0;
+                }
+            }
+            if (nq < 64) {
+                qb[nq] = i + len;
+                qe[nq] = j;
+                nq++;
+            }
+            i = j + cl;
+        }
+        if (nq >= 2) {
+            size_t k;
+            seg->nitems = 0;
+            for (k = 0; k < nq; k++)
+                add_item(seg, cap, (int)k + 1, qb[k], qe[k], s);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 if some item states a target (most often the first does). */
+static int items_have_targets(const char *s, const struct xseg *seg)
+{
+    size_t k;
+
+    for (k = 0; k < seg->nitems; k++)
+        if (ss_xtargets_count(s, seg->items[k].b, seg->items[k].e) > 0)
+            return 1;
+    return 0;
 }
 
 void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
@@ -676,8 +877,12 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
         seg->numbered = 1;
         for (k = 0; k < nchain; k++) {
             const struct marker *m = &ms.v[idx[k]];
+            /* a chain inside one paragraph (…三个原则：一是…二是…三是…)
+             * ends with that paragraph */
             size_t e = k + 1 < nchain ? ms.v[idx[k + 1]].pos
-                                      : last_item_end(s, lines, m->line, stop, m->style);
+                       : m->line == ms.v[idx[0]].line
+                           ? lines[m->line].e
+                           : last_item_end(s, lines, m->line, stop, m->style);
             add_item(seg, &cap, m->value, m->content, e, s);
             list_end = e;
         }
@@ -687,11 +892,13 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
             while (it->e > it->b && (s[it->e - 1] == ' ' || s[it->e - 1] == '\n'))
                 it->e--;
         }
-    } else {
+    } else if (!quoted_items(s, lines, from, stop, seg, &cap)) {
         unnumbered(s, lines, from, stop, seg->stated_count, seg, &cap);
-        if (seg->nitems)
-            list_end = seg->items[seg->nitems - 1].e;
     }
+    if (seg->nitems && !items_have_targets(s, seg))
+        every_paragraph(s, lines, from, stop, seg, &cap);
+    if (!seg->numbered && seg->nitems)
+        list_end = seg->items[seg->nitems - 1].e;
     for (k = 0; k < seg->nitems; k++)
         item_title(s, &seg->items[k]);
     /* year: the title's, else the intro's */
@@ -735,6 +942,17 @@ void ss_xseg_find(const char *s, size_t n, struct xseg *seg)
                 }
                 break;
             }
+    }
+    if (seg->issuer_e <= seg->issuer_b && title != (size_t)-1) {
+        /* a letterhead: the issuer on its own line just above the title */
+        for (l = title; l > 0 && title - l < 3;) {
+            l--;
+            if (ss_xis_signature(s, lines[l].b, lines[l].e)) {
+                seg->issuer_b = lines[l].b;
+                seg->issuer_e = lines[l].e;
+                break;
+            }
+        }
     }
     free(idx);
     free(ms.v);

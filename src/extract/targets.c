@@ -189,6 +189,53 @@ static int unit_is(const char *s, const struct xqty *q, const char *u)
     return q->ue - q->ub == n && memcmp(s + q->ub, u, n) == 0;
 }
 
+/* 每年, 每日 …: a rate in time (日处理能力每日300吨), not a per-unit
+ * specification. */
+static const char *const PER_TIME[] = {"年", "日", "天", "月", "小时", NULL};
+
+/* 五台县, 七台河市, 三座塔乡: a Chinese numeral, a measure word, at most two
+ * characters and one place suffix is a name (not 五个县: 个 counts places;
+ * not 三所乡镇学校: 乡镇 is a noun of places). */
+static int place_name(const char *s, const struct xqty *q, size_t e)
+{
+    static const char *const SUFFIX[] = {"县", "市", "区", "州", "镇", "乡", "村", "旗", NULL};
+    size_t i = q->ue, k, len;
+
+    if (q->ue == q->ub || q->mult || (q->ue - q->ub == 3 && xat(s, q->ub, q->ue, "个")))
+        return 0;
+    for (k = 0; k < 3 && i < e; k++) {
+        size_t n = xat_any(s, i, e, SUFFIX);
+        if (n)
+            return !xat_any(s, i + n, e, SUFFIX);
+        if (!xis_cjk(xcp(s, i, e, &len)))
+            return 0;
+        i += len;
+    }
+    return 0;
+}
+
+/* A money standard being set: 元 and, in the clause, 标准 before the
+ * figure or 由/从 … 提高到/调整为 around it. */
+static int money_standard(const char *s, size_t cb, size_t ce, const struct xqty *q)
+{
+    static const char *const RAISE[] = {"提高到", "提高至", "提升到", "提升至", "上调到",
+                                        "上调至", "调整为", "调整到", "调整至", "增加到",
+                                        "增加至", "提标至", "提高为", NULL};
+    size_t p, len;
+    int raise = 0;
+
+    if (!(q->ue > q->ub && xat(s, q->ub, q->ue, "元")))
+        return 0;
+    if (xhas(s, cb, q->b, "标准"))
+        return 1;
+    for (p = cb; p < ce; p += len) {
+        if (xat_any(s, p, ce, RAISE))
+            raise = 1;
+        xcp(s, p, ce, &len);
+    }
+    return raise && (xhas(s, cb, q->b, "由") || xhas(s, cb, q->b, "从"));
+}
+
 /* The context rules of the file comment. cb..ce is the clause. */
 static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce, const struct xqty *q,
                      const char *op)
@@ -209,7 +256,12 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce, co
         prev == 0x2018 || prev == 0x300C || next == 0x201D || next == 0x300B || next == 0x2019 ||
         next == 0x300D)
         return 0;
-    if (!q->chinese && (xis_alpha(prev) || prev == '.' || prev == '-' || prev == '/'))
+    /* model numbers (G30, H7N9, PM2.5) have no measure word; a device
+     * named in letters and then counted (配备AED300台) has one */
+    if (!q->chinese && (prev == '.' || prev == '-' || prev == '/' ||
+                        (xis_alpha(prev) && (!has_unit || q->free_unit))))
+        return 0;
+    if (q->chinese && place_name(s, q, e))
         return 0;
     if (!has_unit && xis_alpha(after_num))
         return 0;
@@ -243,10 +295,23 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce, co
             xat(s, q->ue, e, "年") || (q->e < e && !xis_clause_end(next)))
             return 0;
     }
-    /* the list's own count: 十件民生实事, 10项实事 */
+    /* the list's own count: 十件民生实事, 10项实事, 十个民生实事项目,
+     * 实事项目共5项 */
     if ((unit_is(s, q, "件") || unit_is(s, q, "项")) &&
         (xhas(s, q->ue, q->ue + 18 < e ? q->ue + 18 : e, "实事") ||
-         xhas(s, q->ue, q->ue + 9 < e ? q->ue + 9 : e, "民生")))
+         xhas(s, q->ue, q->ue + 9 < e ? q->ue + 9 : e, "民生") || xhas(s, cb, q->b, "实事")))
+        return 0;
+    if (unit_is(s, q, "个") && (xat(s, q->ue, e, "民生") || xat(s, q->ue, e, "实事")))
+        return 0;
+    /* a count announcing what follows (坚持三个原则：一是…, 做好5个方面工作:) */
+    if (ce < e && s[ce] == ':' && xnchars(s, q->e, ce) <= 6 && !later_quantity(s, q->e, ce))
+        return 0;
+    /* the pool the list was chosen from: 从15件候选项目中 */
+    if (xhas(s, cb, q->b, "从") && xnchars(s, cb, q->b) <= 12 && xhas(s, q->e, ce, "中"))
+        return 0;
+    /* a standard raised from one level to another (由每人每月600元提高到800元,
+     * 标准调整为1800元) is a policy parameter */
+    if (money_standard(s, cb, ce, q))
         return 0;
     /* sessions: 十届十五次全会 */
     if (unit_is(s, q, "次") &&
@@ -255,13 +320,17 @@ static int is_target(const char *s, size_t b, size_t e, size_t cb, size_t ce, co
         return 0;
     /* per-unit specifications: 每户安装1个, 每个县(市、区)至少建成1家 */
     for (p = q->b; p > cb; p = xprev(s, cb, p))
-        if (xbefore(s, cb, p, "每") && !xat(s, p, q->b, "年") && !per_capita_rate(s, p, q->b))
+        if (xbefore(s, cb, p, "每") && !xat_any(s, p, q->b, PER_TIME) &&
+            !per_capita_rate(s, p, q->b))
             return 0;
     /* inside quotation marks: a name (“一件事一次办”) */
     if (in_quotes(s, cb, q->b, ce))
         return 0;
-    /* scope: 在14个地(州、市)46个县(市、区)实施…193处 */
+    /* scope: 在14个地(州、市)46个县(市、区)实施…193处; in Chinese numerals
+     * (全市十二个区县) a count of places never is a target */
     if ((unit_is(s, q, "个") || !has_unit) && xat_any(s, q->ue, e, PLACE_WORDS)) {
+        if (q->chinese)
+            return 0;
         if (later_quantity(s, q->e, ce))
             return 0;
         for (p = q->b; p > cb && xnchars(s, p, q->b) <= 6; p = xprev(s, cb, p))

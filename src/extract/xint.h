@@ -29,12 +29,14 @@ struct xdoc {
     size_t *map; /* map[i]: offset in orig of s[i]; map[n] == norig */
     int from_gb; /* decoded from GB18030 */
     int from_html;
+    int from_trad; /* 1 converted from traditional script; -1 it was, but OpenCC failed */
 };
 
 /* decode.c */
 int ss_xdoc_load(struct xdoc *d, const char *text, size_t len, struct ss_err *err);
 void ss_xdoc_cleanup(struct xdoc *d);
-/* Copy of the original text behind s[b..e) (caller frees). */
+/* Copy of the original text behind s[b..e) (caller frees), as written but
+ * in simplified script when the text was converted. */
 char *ss_xdoc_orig(const struct xdoc *d, size_t b, size_t e);
 
 /* numbers.c: one quantity as written. */
@@ -50,6 +52,7 @@ struct xqty {
     int time_unit; /* the unit is a duration (分钟, 天, ...) */
     int percent;   /* unit is % or ‰ */
     int post_op;   /* 1 ">=", 2 "<=", 0 none (以上/以下/以内 after the unit) */
+    int free_unit; /* the unit is not a known measure word but the text after the number */
 };
 
 /* 1 if a numeral (Arabic, full-width already folded, or Chinese) starts at i. */
@@ -106,6 +109,7 @@ struct xseg {
     char published[11]; /* YYYY-MM-DD or "" */
     int stated_count;   /* "十件" in the title or intro, 0 when not stated */
     int numbered;       /* the list had heading markers */
+    int fallback;       /* no list recognised: every paragraph with a target is an item */
 };
 
 void ss_xseg_find(const char *s, size_t n, struct xseg *seg);
@@ -196,8 +200,10 @@ static inline size_t xat_any(const char *s, size_t i, size_t end, const char *co
 {
     size_t best = 0, n;
 
-    for (; *list; list++)
-        if ((n = xat(s, i, end, *list)) > best)
+    if (i >= end)
+        return 0;
+    for (; *list; list++) /* the first byte rules most entries out */
+        if ((*list)[0] == s[i] && (n = xat(s, i, end, *list)) > best)
             best = n;
     return best;
 }

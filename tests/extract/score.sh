@@ -5,9 +5,21 @@
 # HTML, GB18030) against the targets stated in tests/extract/*.expected.json.
 # Then the refusals: binary input, undecodable bytes, a missing file.
 #
-# Env: SHISHI (binary), SHARED (../shared), SHISHI_TMP (scratch dir).
-# Prints "F1 x" for the seed; exits non-zero when the seed's F1 < 0.95, when
-# one of our texts is not extracted exactly, or when a refusal misbehaves.
+# The seed again in traditional script (OpenCC's s2t, made here) must give
+# the very same plan. Texts whose expected file says "fallback": true have
+# no list the extractor can recognise: they must still give their targets,
+# with the warning that says so (and no other text may get that warning).
+#
+# Measured: every labelled text is scored (the seed and its variants, ours,
+# and the texts of $SHISHI_EXTRACT_CORPUS when set: NAME.txt|html beside
+# NAME.truth.json, announcements not in this repository). The run fails when
+# F1 over all of their targets is below 0.97 or one file's F1 is below 0.90;
+# our own texts must moreover come out exactly (every target, unit, title,
+# and the plan's fields).
+#
+# Env: SHISHI (binary), SHARED (../shared), SHISHI_TMP (scratch dir),
+# SHISHI_EXTRACT_CORPUS (optional). Prints "F1 x" for the seed and
+# "F1 overall x" for all.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -18,6 +30,21 @@ score="$SHARED/tools/score-extraction"
 seed="$SHARED/seeds/xinjiang-2026-ten-livelihood-projects.txt"
 truth="$SHARED/truth/xinjiang-2026-ten-livelihood-projects.truth.json"
 fail=0
+: > "$tmp/counts"
+
+# tally NAME SCOREFILE: the file's counts for the overall F1, and its floor
+tally() {
+    python3 - "$1" "$2" >> "$tmp/counts" <<'PY' || fail=1
+import re, sys
+name, text = sys.argv[1], open(sys.argv[2]).read()
+m = re.search(r"targets: truth (\d+), predicted (\d+), matched (\d+)", text)
+f1 = float(re.search(r"^F1 ([0-9.]+)", text, re.M).group(1))
+print(name, *m.groups())
+if f1 < 0.90:
+    print(f"{name}: F1 {f1:.3f} < 0.90", file=sys.stderr)
+    sys.exit(1)
+PY
+}
 
 # 1. the seed
 if ! "$SHISHI" extract "$seed" > "$tmp/seed.json"; then
@@ -27,8 +54,7 @@ fi
 grep -v '^F1 ' "$tmp/seed.score" | sed 's/^/# seed: /'
 f1=$(sed -n 's/^F1 //p' "$tmp/seed.score")
 echo "F1 $f1"
-python3 -c "import sys; sys.exit(0 if float('$f1') >= 0.95 else 1)" || {
-    echo "seed F1 $f1 < 0.95"; fail=1; }
+tally seed "$tmp/seed.score"
 
 # stdin gives the same plan
 "$SHISHI" extract - < "$seed" > "$tmp/seed-stdin.json" &&
@@ -50,10 +76,29 @@ open(f"{t}/v-page.html", "w", encoding="utf-8").write(html + "</body></html>")
 PY
 for v in v-gb18030.txt v-utf16.txt v-crlf.txt v-fullwidth.txt v-page.html; do
     "$SHISHI" extract "$tmp/$v" > "$tmp/$v.json" 2>/dev/null || { echo "extract failed on seed $v"; fail=1; continue; }
-    vf1=$("$score" "$tmp/$v.json" "$truth" | sed -n 's/^F1 //p')
+    "$score" "$tmp/$v.json" "$truth" > "$tmp/$v.score"
+    vf1=$(sed -n 's/^F1 //p' "$tmp/$v.score")
     echo "# seed as $v: F1 $vf1"
+    tally "seed-$v" "$tmp/$v.score"
     [ "$vf1" = "$f1" ] || { echo "seed as $v: F1 $vf1, plain seed $f1"; fail=1; }
 done
+
+# the seed in traditional script: the same plan, byte for byte
+if command -v opencc > /dev/null 2>&1; then
+    opencc -c s2t -i "$seed" -o "$tmp/v-traditional.txt"
+    if "$SHISHI" extract "$tmp/v-traditional.txt" > "$tmp/v-traditional.json" 2>/dev/null &&
+        cmp -s "$tmp/seed.json" "$tmp/v-traditional.json"; then
+        "$score" "$tmp/v-traditional.json" "$truth" > "$tmp/v-traditional.score"
+        tally seed-traditional "$tmp/v-traditional.score"
+        echo "# seed in traditional script (s2t): the same plan"
+    else
+        echo "seed in traditional script: not the seed's plan"
+        diff "$tmp/seed.json" "$tmp/v-traditional.json" | head -n 20
+        fail=1
+    fi
+else
+    echo "opencc (the command) is missing: sh scripts/deps.sh installs it"; fail=1
+fi
 
 # 2. our texts: every target, unit, title, the year, issuer and date exact
 for exp in "$here"/*.expected.json; do
@@ -63,11 +108,15 @@ for exp in "$here"/*.expected.json; do
         echo "extract failed on $name"; cat "$tmp/$name.err"; fail=1; continue
     fi
     "$score" "$tmp/$name.json" "$exp" --verbose > "$tmp/$name.score"
-    python3 - "$tmp/$name.json" "$exp" "$tmp/$name.score" "$name" <<'PY' || fail=1
+    tally "$name" "$tmp/$name.score"
+    python3 - "$tmp/$name.json" "$exp" "$tmp/$name.score" "$name" "$tmp/$name.err" <<'PY' || fail=1
 import json, sys
 got, exp = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 score, name = open(sys.argv[3]).read(), sys.argv[4]
 bad = [l for l in score.splitlines() if l.startswith(("missed", "extra"))]
+said = "no list of projects recognised" in open(sys.argv[5]).read()
+if said != bool(exp.get("fallback")):
+    bad.append("the fallback warning: " + ("given" if said else "missing"))
 f1 = [l for l in score.splitlines() if l.startswith("F1 ")][0]
 print(f"# {name}: {f1}")
 for k in ("title", "issuer", "year", "published"):
@@ -94,6 +143,32 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 done
+
+# texts from elsewhere, scored only
+for truth_x in ${SHISHI_EXTRACT_CORPUS:+"$SHISHI_EXTRACT_CORPUS"/*.truth.json}; do
+    [ -f "$truth_x" ] || continue
+    name=$(basename "$truth_x" .truth.json)
+    src=$(ls "${truth_x%.truth.json}".txt "${truth_x%.truth.json}".html 2>/dev/null | head -n 1)
+    "$SHISHI" extract "$src" > "$tmp/x-$name.json" 2>/dev/null || { echo "extract failed on $name"; fail=1; continue; }
+    "$score" "$tmp/x-$name.json" "$truth_x" > "$tmp/x-$name.score"
+    echo "# corpus $name: $(sed -n 's/^F1 //p' "$tmp/x-$name.score")"
+    tally "corpus-$name" "$tmp/x-$name.score"
+done
+
+# the overall figure: F1 over the targets of every labelled text
+python3 - "$tmp/counts" <<'PY' || fail=1
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+truth = sum(int(r[1]) for r in rows)
+pred = sum(int(r[2]) for r in rows)
+tp = sum(int(r[3]) for r in rows)
+p, r = (tp / pred if pred else 0.0), (tp / truth if truth else 0.0)
+f1 = 2 * p * r / (p + r) if p + r else 0.0
+print(f"F1 overall {f1:.3f} ({len(rows)} texts, {truth} targets)")
+if f1 < 0.97:
+    print(f"F1 overall {f1:.3f} < 0.97")
+    sys.exit(1)
+PY
 
 # 3. a text without targets: empty plan, a warning, exit 0
 printf '关于做好春节期间安全工作的通知\n各单位：请加强值班值守，确保节日平安。\n' > "$tmp/none.txt"

@@ -165,6 +165,22 @@ static const struct tcase CASES[] = {
     {"新建学校10所。改造道路网络，推进城市更新和片区综合整治，其中雨水管网20公里。",
      "10 所 =; 20 公里 ="},
     {"改造管网900公里。其中，供热管网300公里。", "900 公里 =; 300 公里 =^0"},
+    /* letters glued to the number, units read from the text after it */
+    {"在车站配备AED40台，新增5G基站300个。", "40 台 =; 300 个 ="},
+    {"淘汰燃煤锅炉65蒸吨，港口吞吐量达到30万标准箱。", "65 蒸吨 =; 300000 标准箱 ="},
+    {"新增变电容量5万千伏安，新增装机2.5万kW。", "50000 千伏安 =; 25000 kW ="},
+    {"开通地铁3号线，拨打12345热线，落实2026年任务。", ""},
+    {"落实120急救，拨打110报警，新增储气能力3万标方。", "30000 标方 ="},
+    /* numeral-led place names */
+    {"在五台县、三座塔乡新建学校2所。", "2 所 ="},
+    {"全市十二个区县全部通达，三所乡镇学校完成改造。", "3 所 ="},
+    /* standards, pools, the list's own count */
+    {"低保标准由600元提高到700元，补贴由500元/月提高至650元/月。", ""},
+    {"养老金最低标准提高到200元，惠及老人800名。", "800 名 ="},
+    {"从20件候选项目中确定十个民生实事项目。", ""},
+    {"日处理能力每日300吨。", "300 吨 ="},
+    {"新增学位约2400个。", "2400 个 ="},
+    {"坚持三个原则:一是群众点单，二是人大票决，建设驿站5个。", "5 个 ="},
 };
 
 static void test_target_rules(void **state)
@@ -321,6 +337,44 @@ static void test_encodings(void **state)
     assert_null(p);
 }
 
+/* Traditional script: read in simplified, strings in simplified, spans
+ * into the text as written; no list: every paragraph, flagged; the
+ * numbers left out are listed. */
+static void test_script_spans_fallback(void **state)
+{
+    static const char T[] = "某縣今年辦好一批實事\n\n縣裡將新建學校３所，惠及學生1200名。\n"
+                            "全縣十二個鄉鎮將實現寬帶覆蓋，改造危房80戶。\n";
+    struct ss_xplan *p = extract(T);
+    const struct ss_xtarget *t;
+
+    (void)state;
+    assert_int_equal(p->converted, 1);
+    assert_int_equal(p->fallback, 1);
+    assert_int_equal(p->nprojects, 2);
+    assert_int_equal(p->nsource, strlen(T));
+    assert_memory_equal(p->source, T, p->nsource);
+    t = &p->projects[0].targets[0];
+    assert_string_equal(t->text, "县里将新建学校３所");
+    assert_true(t->value == 3);
+    assert_string_equal(t->unit, "所");
+    assert_int_equal(t->src_e - t->src_b, strlen("縣裡將新建學校３所"));
+    assert_memory_equal(p->source + t->src_b, "縣裡將新建學校３所", t->src_e - t->src_b);
+    t = &p->projects[1].targets[0];
+    assert_memory_equal(p->source + t->src_b, "改造危房80戶", t->src_e - t->src_b);
+    assert_memory_equal(p->source + p->projects[1].title_b, "全縣", 6);
+    assert_int_equal(p->nnumbers, 1); /* 十二個 (places), not a target */
+    assert_true(p->numbers[0].value == 12);
+    assert_int_equal(p->numbers[0].project, 1);
+    assert_memory_equal(p->source + p->numbers[0].src_b, "十二個",
+                        p->numbers[0].src_e - p->numbers[0].src_b);
+    ss_xplan_free(p);
+
+    p = extract("某镇2025年民生实事\n确定2025年为民办实事如下：新建广场1个；修复道路5公里。\n");
+    assert_int_equal(p->converted, 0);
+    assert_int_equal(p->fallback, 0);
+    ss_xplan_free(p);
+}
+
 static void test_empty_and_json(void **state)
 {
     struct ss_xplan *p;
@@ -361,7 +415,7 @@ int main(void)
         cmocka_unit_test(test_target_rules),     cmocka_unit_test(test_headings),
         cmocka_unit_test(test_plan_metadata),    cmocka_unit_test(test_unnumbered),
         cmocka_unit_test(test_encodings),        cmocka_unit_test(test_empty_and_json),
-        cmocka_unit_test(test_sections),
+        cmocka_unit_test(test_sections),         cmocka_unit_test(test_script_spans_fallback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

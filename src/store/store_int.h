@@ -59,6 +59,8 @@ struct ss_store {
  * migrations 2 to it do nothing (store_schema.c): no PostgreSQL database
  * older than this exists. Every migration after it carries both dialects. */
 #define STORE_SCHEMA_PG_BASE 10
+/* The migration that widens account.role to the supervision roles. */
+#define STORE_SCHEMA_ROLES 11
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A
@@ -106,6 +108,14 @@ struct store_migration {
     const char *after;
     const char *pg_sql;
     const char *pg_after;
+    /* SQLite: the audited table the migration rebuilds (a CHECK or a
+     * column's type cannot be altered there: the official 12-step
+     * procedure makes the new table, copies the rows, drops the old one and
+     * renames the new), NULL when none. The step runs with foreign keys
+     * off around it and checks them before its commit; the drop took the
+     * table's audit triggers with it, so store_audit_migrate makes them
+     * again with the same image. */
+    const char *rebuilds;
 };
 
 /* The migrations this build knows: 1 .. store_schema_latest(). */

@@ -289,10 +289,10 @@
     PG_VERSION_TRIGGERS("translation", "translation_version")
 
 /* Migrations 2 to STORE_SCHEMA_PG_BASE on PostgreSQL: its migration 1
- * made their schema already. */
-#define PG_IN_1 NULL, NULL
+ * made their schema already (and none of them rebuilds a table). */
+#define PG_IN_1 NULL, NULL, NULL
 
-/* {name, sql, after, pg_sql, pg_after}. PostgreSQL: migration 1 is
+/* {name, sql, after, pg_sql, pg_after, rebuilds}. PostgreSQL: migration 1 is
  * PG_SCHEMA, the schema as of 10; PG_IN_1 marks 2 to 10, which its
  * migration 1 made. From 11 on every entry carries both dialects. */
 static const struct store_migration MIGRATIONS[] = {
@@ -369,7 +369,7 @@ static const struct store_migration MIGRATIONS[] = {
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
     "CREATE INDEX report_cell ON report(target_id, org_id, as_of);"
     "CREATE INDEX report_org ON report(org_id, target_id, as_of);",
-    NULL, PG_SCHEMA, NULL},
+    NULL, PG_SCHEMA, NULL, NULL},
 
     /* 2: accounts, sessions, review, evidence, and the audit log (the
      * triggers of the tables audited from here on are generated from
@@ -543,6 +543,33 @@ static const struct store_migration MIGRATIONS[] = {
     "INSERT OR IGNORE INTO meta(key, value) VALUES ('translation_version', '0');"
     VERSION_TRIGGERS("translation", "translation_version"), NULL,
     PG_IN_1},
+    /* 11 (STORE_SCHEMA_ROLES): account.role takes the supervision office's
+     * role and the two that later issues bring (moderator, deputy), in one
+     * go; core refuses those two until then (core/auth.c). SQLite cannot
+     * alter a CHECK: the table is rebuilt (`rebuilds`: foreign keys off
+     * around the step, checked before its commit; the audit triggers made
+     * again; account has no change counters). The rows, and so their audit
+     * images, are unchanged. */
+    {"account roles for supervision",
+    "CREATE TABLE account_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','reviewer','reporter','viewer',"
+    "'supervisor','moderator','deputy')),"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  dept_id INTEGER REFERENCES department(id),"
+    "  pw_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "INSERT INTO account_new(id, name, role, org_id, dept_id, pw_hash, disabled, created_at)"
+    "  SELECT id, name, role, org_id, dept_id, pw_hash, disabled, created_at FROM account"
+    "  ORDER BY id;"
+    "DROP TABLE account;"
+    "ALTER TABLE account_new RENAME TO account;", NULL,
+    "ALTER TABLE account DROP CONSTRAINT IF EXISTS account_role_check;"
+    "ALTER TABLE account ADD CONSTRAINT account_role_check CHECK (role IN ('admin','reviewer',"
+    "'reporter','viewer','supervisor','moderator','deputy'));", NULL,
+    "account"},
 };
 /* clang-format on */
 
@@ -555,6 +582,8 @@ _Static_assert(SS_ARRAY_LEN(MIGRATIONS) >= STORE_SCHEMA_RECORDED &&
 /* A test's migration after the built-in ones (store_test.h), or none. */
 static const struct ss_test_migration *test_migration;
 static struct store_migration test_step;
+/* A test's cut (store_test.h), or 0. */
+static int test_limit;
 
 int ss_store_test_migration(const struct ss_test_migration *m)
 {
@@ -572,12 +601,17 @@ int ss_store_test_migration(const struct ss_test_migration *m)
 const struct ss_test_migration *store_test_extra(int *version)
 {
     *version = BUILT_IN + 1;
-    return test_migration;
+    return test_limit ? NULL : test_migration;
+}
+
+void ss_store_test_schema_limit(int v)
+{
+    test_limit = v > 0 && v < BUILT_IN ? v : 0;
 }
 
 int store_schema_latest(void)
 {
-    return BUILT_IN + (test_migration != NULL);
+    return test_limit ? test_limit : BUILT_IN + (test_migration != NULL);
 }
 
 int ss_store_schema_latest(void)
@@ -587,7 +621,7 @@ int ss_store_schema_latest(void)
 
 const struct store_migration *store_schema_migration(int version)
 {
-    if (version >= 1 && version <= BUILT_IN)
+    if (version >= 1 && version <= (test_limit ? test_limit : BUILT_IN))
         return &MIGRATIONS[version - 1];
     return version == BUILT_IN + 1 && test_migration ? &test_step : NULL;
 }
@@ -719,6 +753,41 @@ static int lock_step(struct ss_store *st, struct ss_err *err)
     return rc;
 }
 
+/* 1 when a migration after `from` rebuilds a table on st's backend
+ * (SQLite only: PostgreSQL alters in place). */
+static int rebuilds_after(const struct ss_store *st, int from)
+{
+    int v;
+
+    for (v = from + 1; store_backend(st) == STORE_SQLITE && v <= store_schema_latest(); v++)
+        if (store_schema_migration(v)->rebuilds)
+            return 1;
+    return 0;
+}
+
+/* SQLite, with foreign keys off for a rebuild: every reference still
+ * holds before the step commits (PRAGMA foreign_key_check), else
+ * SS_EDB naming the first that does not. */
+static int foreign_keys_hold(struct ss_store *st, struct ss_err *err)
+{
+    struct store_stmt *s;
+    int rc = SS_OK;
+
+    if (store_backend(st) != STORE_SQLITE)
+        return SS_OK;
+    if (!(s = store_prepare(st, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
+                            err)))
+        return SS_EDB;
+    if (store_step(s) == STORE_ROW)
+        rc = ss_err_set(err, SS_EDB, "db",
+                        "the migration left %s row %lld referring to a missing %s row; nothing "
+                        "changed",
+                        store_col_text(s, 0), (long long)store_col_int64(s, 1),
+                        store_col_text(s, 2));
+    store_finalize(s);
+    return rc;
+}
+
 static int migrate_locked(struct ss_store *st, int *from, int *to, struct ss_err *err)
 {
     int version, latest = store_schema_latest(), v, rc;
@@ -761,7 +830,7 @@ static int migrate_locked(struct ss_store *st, int *from, int *to, struct ss_err
             return rc;
         }
     }
-    if ((rc = record(st, version, latest, err))) {
+    if ((rc = record(st, version, latest, err)) || (rc = foreign_keys_hold(st, err))) {
         store_tx_rollback(st);
         return rc;
     }
@@ -780,13 +849,24 @@ static int migrate_locked(struct ss_store *st, int *from, int *to, struct ss_err
 int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
 {
     int pg = store_backend(st) == STORE_PG && !st->tx_depth, rc;
+    int fk_off = !st->tx_depth && rebuilds_after(st, ss_store_schema_version(st));
     char sql[64];
 
     if (pg) {
         snprintf(sql, sizeof sql, "SET lock_timeout = %d", MIGRATE_WAIT_MS);
         store_exec(st, sql, NULL);
     }
+    /* SQLite: a rebuild drops a table others refer to; PRAGMA foreign_keys
+     * is a no-op inside a transaction, so it goes off before the step's
+     * BEGIN and on again after its end (foreign_keys_hold checks before
+     * the commit) */
+    if (fk_off && (rc = store_exec(st, "PRAGMA foreign_keys=OFF", err)))
+        return rc;
     rc = migrate_locked(st, from, to, err);
+    if (fk_off) {
+        int on = store_exec(st, "PRAGMA foreign_keys=ON", rc ? NULL : err);
+        rc = rc ? rc : on;
+    }
     if (pg)
         store_exec(st, "SET lock_timeout = " STORE_BUSY_MS_TEXT, NULL);
     return rc;

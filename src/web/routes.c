@@ -424,7 +424,7 @@ static void components(struct ss_json *j)
            "org:@OrgRef parent:@OrgRef children:[@OrgRef] as_of:date targets:[@Target]");
     schema(j, "Login", "Credentials.", "user:string password:string");
     schema(j, "SessionUser",
-           "An account: role is admin, reviewer, reporter or viewer, "
+           "An account: role is admin, reviewer, reporter, viewer or supervisor, "
            "scoped to the org unit org (and the department dept, \"\" when none).",
            "name:string role:string org:string dept:string");
     schema(j, "Session", "The signed-in user and the session's CSRF token.",

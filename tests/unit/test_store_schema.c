@@ -111,6 +111,12 @@ static const char SEED[] =
     " SELECT t.id, o.id, '2026-03-02', 20, 'approved', 2, 'cli' FROM target t, org_unit o"
     " WHERE o.code = '9901';";
 
+/* PostgreSQL's database of the previous release (10) holds an account
+ * too, as the SQLite fixture's `user add` made. */
+static const char PG_ACCOUNT_10[] =
+    "INSERT INTO account(name, role, org_id, pw_hash) SELECT 'alice', 'reporter', id, 'x'"
+    " FROM org_unit WHERE code = '9901';";
+
 struct fixture {
     int pg;
     char path[TMPDB_PATH];    /* SQLite: the file */
@@ -281,7 +287,8 @@ static void copy_file(const char *from, const char *to)
 
 /* The previous release's database, as its build left it, with its key:
  * SQLite's fixture at schema 7; on PostgreSQL one this build makes at 10
- * (the test migration left out), with the same kind of rows. Returns its
+ * (its later migrations and the test one left out), with the same kind
+ * of rows. Returns its
  * version. */
 static int load_previous(struct fixture *f)
 {
@@ -294,9 +301,12 @@ static int load_previous(struct fixture *f)
     reset(f);
     if (f->pg) {
         ss_store_test_migration(NULL);
+        ss_store_test_schema_limit(10);
         assert_int_equal(open_db(f, SS_STORE_CREATE, &err), 0);
         assert_int_equal(AS(f->st, "cli", ss_store_test_exec(f->st, SEED, &err)), 0);
+        assert_int_equal(AS(f->st, "cli", ss_store_test_exec(f->st, PG_ACCOUNT_10, &err)), 0);
         close_db(f);
+        ss_store_test_schema_limit(0);
         ss_store_test_migration(&NEXT);
         assert_int_equal(rawdb_int(&f->raw, "SELECT max(version) FROM schema_migration"), 10);
         return 10;
@@ -317,10 +327,10 @@ static int load_previous(struct fixture *f)
 
 /* Upgrade the previous release's database: refused for writing until
  * migrated, then to the new version in one step. */
-static void make_upgraded(struct fixture *f)
+static void upgrade_loaded(struct fixture *f, int previous)
 {
     struct ss_err err;
-    int from, to, previous = load_previous(f);
+    int from, to;
 
     assert_int_equal(open_db(f, 0, &err), SS_ECONFLICT);
     assert_non_null(strstr(err.msg, "shishi migrate"));
@@ -329,6 +339,11 @@ static void make_upgraded(struct fixture *f)
     assert_int_equal(from, previous);
     assert_int_equal(to, ss_store_schema_latest());
     close_db(f);
+}
+
+static void make_upgraded(struct fixture *f)
+{
+    upgrade_loaded(f, load_previous(f));
 }
 
 /* Verify; want NULL: clean, else the finding must hold those words. */
@@ -405,7 +420,121 @@ static void tamper_all(struct fixture *f, void (*make)(struct fixture *), int64_
     }
 }
 
+/* "migration N", N the test migration's number (the built-in ones' + 1;
+ * with the test migration installed, the latest). */
+static const char *test_number(void)
+{
+    static char s[32];
+
+    snprintf(s, sizeof s, "migration %d", ss_store_schema_latest());
+    return s;
+}
+
+/* The account table's audit triggers (and functions), as text. */
+static void account_triggers(struct fixture *f, struct ss_buf *out)
+{
+    rawdb_lines(&f->raw,
+                Q(f,
+                  "SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'trigger'"
+                  " AND tbl_name = 'account' ORDER BY name",
+                  "SELECT t.tgname || ': ' || pg_get_triggerdef(t.oid) FROM pg_trigger t"
+                  " JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+                  " AND c.relname = 'account' ORDER BY t.tgname"),
+                out);
+}
+
 /* ---- the tests ---------------------------------------------------------------- */
+
+/* Migration 11 (account roles): on the previous release's database the
+ * accounts stay as they were, with their audit triggers (the same as a
+ * fresh database's), references to them still checked, and the log
+ * clean; the new role is taken, an unknown one still refused. */
+static void test_roles_widened(void **state)
+{
+    struct fixture *f = ready(state);
+    struct ss_buf before, after, fresh;
+    struct ss_err err;
+    const char *image = "SELECT id || '|' || name || '|' || role || '|' || org_id || '|' || "
+                        "pw_hash || '|' || disabled || '|' || created_at FROM account ORDER BY id";
+    int previous;
+
+    ss_buf_init(&before, 1 << 16);
+    ss_buf_init(&after, 1 << 16);
+    ss_buf_init(&fresh, 1 << 16);
+    previous = load_previous(f);
+    rawdb_lines(&f->raw, image, &before);
+    assert_true(before.len > 0);
+    upgrade_loaded(f, previous);
+    rawdb_lines(&f->raw, image, &after);
+    assert_string_equal(before.data, after.data);
+    assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM account WHERE role = 'supervisor'"),
+                     0);
+    ss_buf_reset(&after);
+    account_triggers(f, &after);
+    assert_non_null(strstr(after.data, "audit_account_ins: "));
+    assert_non_null(strstr(after.data, "audit_account_upd: "));
+    assert_non_null(strstr(after.data, "audit_account_del: "));
+    expect_verify(f, NULL);
+    /* the new role is taken, an unknown one refused, and a reference to
+     * a missing account too: foreign keys are on again after the step */
+    assert_int_equal(open_db(f, 0, &err), 0);
+    assert_int_equal(AS(f->st, "cli",
+                        ss_store_test_exec(f->st,
+                                           "INSERT INTO account(name, role, org_id, pw_hash)"
+                                           " VALUES ('du', 'supervisor',"
+                                           " (SELECT min(id) FROM org_unit), 'x')",
+                                           &err)),
+                     0);
+    assert_int_not_equal(AS(f->st, "cli",
+                            ss_store_test_exec(f->st,
+                                               "INSERT INTO account(name, role, org_id, pw_hash)"
+                                               " VALUES ('boss', 'boss',"
+                                               " (SELECT min(id) FROM org_unit), 'x')",
+                                               &err)),
+                         0);
+    assert_int_not_equal(AS(f->st, "cli",
+                            ss_store_test_exec(f->st,
+                                               "INSERT INTO session(token_hash, account_id, csrf,"
+                                               " expires_at) VALUES ('t', 999, 'c', 'x')",
+                                               &err)),
+                         0);
+    close_db(f);
+    expect_verify(f, NULL);
+    /* the same account triggers as a database created at this version */
+    ss_buf_reset(&after);
+    account_triggers(f, &after);
+    make_fresh(f);
+    account_triggers(f, &fresh);
+    assert_string_equal(after.data, fresh.data);
+    ss_buf_cleanup(&before);
+    ss_buf_cleanup(&after);
+    ss_buf_cleanup(&fresh);
+}
+
+/* SQLite: the rebuild runs with foreign keys off, and the step checks
+ * them before its commit: a database holding a reference to nothing is
+ * refused whole, naming the row, and stays at its version. */
+static void test_rebuild_checks_references(void **state)
+{
+    struct fixture *f = ready(state);
+    struct ss_err err;
+    int previous;
+
+    if (f->pg)
+        skip(); /* PostgreSQL alters in place and always checks references */
+    previous = load_previous(f);
+    rawdb_exec(&f->raw, "PRAGMA foreign_keys=OFF; DROP TRIGGER audit_evidence_ins;"
+                        " INSERT INTO evidence(report_id, sha256, mime, size)"
+                        " VALUES (999, 'x', 'application/pdf', 1)");
+    ss_err_clear(&err);
+    assert_int_equal(open_db(f, SS_STORE_MIGRATE, &err), SS_EDB);
+    assert_non_null(strstr(err.msg, "evidence row"));
+    assert_non_null(strstr(err.msg, "missing report row"));
+    assert_int_equal(rawdb_int(&f->raw, "PRAGMA user_version"), previous);
+    assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM sqlite_schema WHERE name ="
+                                        " 'account_new'"),
+                     0);
+}
 
 static void test_fresh(void **state)
 {
@@ -466,11 +595,11 @@ static void test_upgraded(void **state)
     assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM audit_log WHERE tbl = 'notice'"), 2);
     assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM schema_migration"),
                      ss_store_schema_latest());
-    /* SQLite: 8, 9 and 10, and the test's (1 to 7 ran before the record);
+    /* SQLite: 8 on, and the test's (1 to 7 ran before the record);
      * PostgreSQL: all, each run by this build */
     assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM schema_migration WHERE applied_at IS "
                                         "NOT NULL"),
-                     f->pg ? ss_store_schema_latest() : 4);
+                     f->pg ? ss_store_schema_latest() : ss_store_schema_latest() - 7);
     /* the same triggers as a database created at the new version */
     ss_buf_init(&up, 1 << 16);
     ss_buf_init(&fresh, 1 << 16);
@@ -504,7 +633,7 @@ static void test_lists_checked(void **state)
     ss_store_test_migration(&WRONG);
     ss_err_clear(&err);
     assert_int_equal(open_db(f, SS_STORE_MIGRATE, &err), SS_EDB);
-    assert_non_null(strstr(err.msg, "migration 11"));
+    assert_non_null(strstr(err.msg, test_number()));
     assert_non_null(strstr(err.msg, "meta is not audited"));
     /* nothing changed */
     if (f->pg) {
@@ -542,7 +671,7 @@ static void test_one_dialect_refused(void **state)
     ss_store_test_migration(&half);
     ss_err_clear(&err);
     assert_int_equal(open_db(f, SS_STORE_MIGRATE, &err), SS_EDB);
-    assert_non_null(strstr(err.msg, "migration 11"));
+    assert_non_null(strstr(err.msg, test_number()));
     assert_non_null(strstr(err.msg, f->pg ? "no text for PostgreSQL" : "no text for SQLite"));
     assert_int_equal(rawdb_int(&f->raw, Q(f, "PRAGMA user_version",
                                           "SELECT max(version) FROM schema_migration")),
@@ -670,6 +799,8 @@ int main(void)
         BOTH(test_upgraded),
         BOTH(test_lists_checked),
         BOTH(test_one_dialect_refused),
+        BOTH(test_roles_widened),
+        cmocka_unit_test_setup_teardown(test_rebuild_checks_references, setup_lite, teardown),
         cmocka_unit_test_setup_teardown(test_pg_fresh_schema, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_pg_migrate_at_once, setup_pg, teardown),
     };

@@ -37,6 +37,10 @@ int cmd_assign(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 /* migrate: bring a database to this build's schema (cmd_migrate.c). */
 int cmd_migrate(int argc, char **argv);
+/* supervise run: the supervision run (cmd_supervise.c). */
+int cmd_supervise(int argc, char **argv);
+/* notice list|show|issue|close|return|days: supervision notices (cmd_notice.c). */
+int cmd_notice(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */

@@ -27,6 +27,8 @@ static const struct command COMMANDS[] = {
     {"restore", cmd_restore, "restore the database from a backup (restore FILE)"},
     {"assign", cmd_assign, "break a target down: give an org unit its share (assign ...)"},
     {"user", cmd_user, "console accounts: user add NAME --role R --org CODE, user list"},
+    {"supervise", cmd_supervise, "issue and escalate supervision notices (supervise run)"},
+    {"notice", cmd_notice, "supervision notices: notice list|show|issue|close|return"},
 };
 
 static void usage(FILE *f)

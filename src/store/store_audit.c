@@ -122,6 +122,18 @@ static const struct store_audited AUDITED[] = {
     /* translations of plan content, like the plan content itself */
     {.table = "translation", .since = STORE_SCHEMA_TRANSLATIONS, .id = "id",
      .cols = "id,kind,ref,lang,text,updated_by,updated_at"},
+    /* supervision notices, their history, their answers' files, and a
+     * plan's deadlines by grade (store_notice.c) */
+    {.table = "notice", .since = STORE_SCHEMA_NOTICES, .id = "id",
+     .cols = "id,plan_id,year,no,grade,status,cause,target_id,org_id,escalated_org_id,"
+             "escalations,dept,period,as_of,figures,action,issued_on,deadline,issued_by,to_close,"
+             "answer,measures,answer_due,answered_on,answered_by,closed_on,closed_by,comment"},
+    {.table = "notice_event", .since = STORE_SCHEMA_NOTICES, .id = "id",
+     .cols = "id,notice_id,kind,grade,day,at,actor,text"},
+    {.table = "notice_evidence", .since = STORE_SCHEMA_NOTICES, .id = "id",
+     .cols = "id,notice_id,sha256,mime,size,name,created_at"},
+    {.table = "notice_rule", .since = STORE_SCHEMA_NOTICES, .id = "plan_id",
+     .cols = "plan_id,blue_days,yellow_days,red_days,updated_by,updated_at"},
 };
 /* clang-format on */
 

@@ -61,6 +61,8 @@ struct ss_store {
 #define STORE_SCHEMA_PG_BASE 10
 /* The migration that widens account.role to the supervision roles. */
 #define STORE_SCHEMA_ROLES 11
+/* The migration that makes the supervision notices' tables (store_notice.c). */
+#define STORE_SCHEMA_NOTICES 12
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

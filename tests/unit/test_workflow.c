@@ -775,8 +775,8 @@ static void test_migration_one_live(void **state)
     int64_t kept;
     int latest = ss_store_schema_version(f->st), from, to;
 
-    /* this test re-runs migrations 7 and 8 (their tables dropped first), 9
-     * and 10, which do nothing twice, and 11, which rebuilds account
+    /* this test re-runs migrations 7, 8, 10 and 12 (their tables dropped
+     * first), 9, which does nothing twice, and 11, which rebuilds account
      * again */
     assert_int_equal(latest, ss_store_schema_latest());
     snprintf(sql, sizeof sql,
@@ -791,6 +791,8 @@ static void test_migration_one_live(void **state)
              " SELECT id, 'x', 'application/pdf', 1 FROM report WHERE created_by IN ('a', 'c');"
              "DROP TABLE translation;"
              "DELETE FROM meta WHERE key = 'translation_version';"
+             "DROP TABLE notice_evidence; DROP TABLE notice_event; DROP TABLE notice;"
+             "DROP TABLE notice_rule;"
              "PRAGMA user_version = 6;",
              (long long)f->tid[0], (long long)f->tid[0], (long long)f->tid[0],
              (long long)f->tid[0]);

@@ -162,7 +162,7 @@ static int do_show(struct ctx *c, int64_t id, int json)
     if (json) {
         ss_buf_init(&b, 16u << 20);
         ss_json_init(&j, &b, 0);
-        ss_notice_json(&j, c->e, &n, ev, nev, 0);
+        ss_notice_json(&j, c->e, &n, ev, nev, SS_NOTICE_HISTORY);
         printf("%s\n", b.data);
         ss_buf_cleanup(&b);
     } else {

@@ -329,8 +329,9 @@ static void opt_str(struct ss_json *j, const char *k, const char *s)
 }
 
 void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct ss_notice *n,
-                    const struct ss_notice_event *ev, size_t nev, int public_view)
+                    const struct ss_notice_event *ev, size_t nev, int flags)
 {
+    int public_view = (flags & SS_NOTICE_PUBLIC) != 0;
     const struct ss_plan *p = ss_engine_plan(e);
     long ti = ss_plan_target_index(p, n->target_id);
     const struct ss_target *t = ti >= 0 ? &p->targets[ti] : NULL;
@@ -393,7 +394,7 @@ void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct s
         opt_str(j, "closed_by", n->closed_by);
         opt_str(j, "comment", n->comment);
     }
-    if (!public_view && ev) {
+    if (!public_view && (flags & SS_NOTICE_HISTORY)) {
         ss_json_key(j, "history");
         ss_json_arr(j);
         for (k = 0; k < nev; k++) {

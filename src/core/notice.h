@@ -100,11 +100,13 @@ int ss_notice_return(struct ss_store *st, const struct ss_engine *e, const struc
 int ss_notice_visible(const struct ss_engine *e, const struct ss_user *u,
                       const struct ss_notice *n);
 
-/* Notice n as JSON, with its history (ev, nev; ev NULL: none written). public: no
- * official's name, no figures' detail beyond the target, the answer's
- * summary only. */
+/* Notice n as JSON. flags: SS_NOTICE_HISTORY writes its history (ev,
+ * nev); SS_NOTICE_PUBLIC leaves out every official's name, the figures
+ * and the history. */
+#define SS_NOTICE_HISTORY 1
+#define SS_NOTICE_PUBLIC 2
 void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct ss_notice *n,
-                    const struct ss_notice_event *ev, size_t nev, int public_view);
+                    const struct ss_notice_event *ev, size_t nev, int flags);
 
 /* Shared with supervise.c: the addressees of n (org ids, at most 2). */
 size_t ss_notice_addressees(const struct ss_notice *n, int64_t out[2]);

@@ -369,7 +369,7 @@ static const struct ss_test_migration NEXT = {
 
 /* Make the database (closed) older than this build's schema, and return
  * its version: SQLite the previous release's (7: what migrations 8 to 10
- * add taken away); PostgreSQL, where none older than 10 exists, this one's
+ * and 12 add taken away; 11 rebuilds account again); PostgreSQL, where none older than 10 exists, this one's
  * with migration 11 appended to the build's. */
 static int make_older(struct fixture *f)
 {
@@ -379,7 +379,8 @@ static int make_older(struct fixture *f)
         return latest;
     }
     rawdb_exec(&f->raw, "DROP TABLE schema_migration; DROP TABLE throttle_hit; DROP TABLE "
-                        "translation; PRAGMA user_version = 7;");
+                        "translation; DROP TABLE notice_evidence; DROP TABLE notice_event;"
+                        " DROP TABLE notice; DROP TABLE notice_rule; PRAGMA user_version = 7;");
     return 7;
 }
 
@@ -417,7 +418,7 @@ static void test_schema_open(void **state)
     char want[96];
     int from, to, old, latest = ss_store_schema_latest();
 
-    assert_int_equal(latest, 10);
+    assert_true(latest >= 12);
     assert_int_equal(ss_store_schema_version(f->st), latest);
     ss_store_schema_step(f->st, &from, &to); /* created just now */
     assert_int_equal(from, 0);

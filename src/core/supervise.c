@@ -300,6 +300,7 @@ out:
     free(c.v);
     if (rc) {
         ss_store_rollback(st);
+        ss_supervise_result_free(res);
         return rc;
     }
     return ss_store_commit(st, err);

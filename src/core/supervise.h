@@ -48,6 +48,8 @@ struct ss_supervise_result {
     size_t nids;
 };
 
+/* 0 with res filled (free it with ss_supervise_result_free), or an error
+ * with err set, nothing changed and nothing in res to free. */
 int ss_supervise_run(struct ss_store *st, const struct ss_engine *e, int32_t day,
                      struct ss_supervise_result *res, struct ss_err *err);
 void ss_supervise_result_free(struct ss_supervise_result *res);

@@ -9,7 +9,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, shishi, getJson, SHISHI } from './server.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { startServer, shishi, getJson, SHISHI, newDb } from './server.mjs';
 import { userAdd, signIn, send } from './wfclient.mjs';
 
 process.env.SHISHI_TODAY = '2026-07-10';
@@ -262,4 +265,31 @@ test('console: the clerk answers by a plain form, the supervisor sees close and 
   assert.match(html, /value="return"/);
   r = await as.viewer.get(`/console/notices/${id}`);
   assert.doesNotMatch(r.buf.toString('utf8'), /value="close"|name="text"/);
+});
+
+test('serve --supervise-hour runs the check once a day by itself', async () => {
+  const dir = fs.mkdtempSync(path.join(process.env.SHISHI_TMP || os.tmpdir(), 'daily-'));
+  const db = newDb(dir);
+  shishi('init', '--db', db);
+  shishi('assign', '--db', db, '--target', '47', '--org', '650102', '--value', '100');
+  shishi('report', 'add', '--db', db, '--target', '47', '--org', '650102',
+         '--date', '2026-06-30', '--value', '2');
+  const daily = await startServer({ db, args: ['--supervise-hour', '0'] });
+  try {
+    let n = 0;
+    for (let i = 0; i < 200 && !/supervision run of 2026-07-10/.test(daily.log()); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.match(daily.log(), /supervision run of 2026-07-10: 1 issued/);
+    const list = JSON.parse(spawnSync(SHISHI, ['notice', 'list', '--json', '--db', db],
+                                      { encoding: 'utf8' }).stdout).notices;
+    n = list.filter((x) => x.target.id === 47 && x.org.code === '650102' && x.grade === 'red')
+      .length;
+    assert.equal(n, 1);
+    assert.equal(list[0].issued_by, 'supervise');
+  } finally {
+    assert.equal(await daily.stop(), 0, daily.log());
+  }
+  const r = spawnSync(SHISHI, ['serve', '--supervise-hour', '24', '--db', db], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--supervise-hour must be an hour/);
 });

@@ -168,9 +168,9 @@ static void expect_verify(struct fixture *f, const char *want, struct ss_audit_r
 
 /* ---- every audited table -------------------------------------------------------- */
 
-static const char *const AUDITED[] = {"org_unit", "department", "plan",       "project",
-                                      "target",   "account",    "assignment", "report",
-                                      "evidence", "session",    "translation", "notice_rule",
+static const char *const AUDITED[] = {"org_unit", "department",   "plan",           "project",
+                                      "target",   "account",      "assignment",     "report",
+                                      "evidence", "session",      "translation",    "notice_rule",
                                       "notice",   "notice_event", "notice_evidence"};
 
 /* A row in each audited table, in SQL both backends read, parents first;

@@ -369,8 +369,8 @@ static const struct ss_test_migration NEXT = {
 
 /* Make the database (closed) older than this build's schema, and return
  * its version: SQLite the previous release's (7: what migrations 8 to 10
- * and 12 add taken away; 11 rebuilds account again); PostgreSQL, where none older than 10 exists, this one's
- * with migration 11 appended to the build's. */
+ * and 12 add taken away; 11 rebuilds account again); PostgreSQL, where none older than 10 exists,
+ * this one's with migration 11 appended to the build's. */
 static int make_older(struct fixture *f)
 {
     if (f->db.pg) {

@@ -260,11 +260,10 @@ static void make_fresh(struct fixture *f)
         AS(f->st, "clerk",
            ss_store_test_exec(f->st, "UPDATE report SET channel = 'console' WHERE id = 2", &err)),
         0);
-    assert_int_equal(
-        AS(f->st, "admin",
-           ss_store_test_exec(f->st, "INSERT INTO memo(org_id, title) VALUES (2, '请报进度')",
-                              &err)),
-        0);
+    assert_int_equal(AS(f->st, "admin",
+                        ss_store_test_exec(
+                            f->st, "INSERT INTO memo(org_id, title) VALUES (2, '请报进度')", &err)),
+                     0);
     close_db(f);
 }
 
@@ -684,10 +683,10 @@ static void test_one_dialect_refused(void **state)
  * second step finds nothing to do. */
 static void test_pg_fresh_schema(void **state)
 {
-    static const char *const AUDITED[] = {"org_unit", "department", "plan",        "project",
-                                          "target",   "assignment", "report",      "account",
-                                          "evidence", "session",    "translation", "notice",
-                                          "notice_event", "notice_evidence", "notice_rule", "memo"};
+    static const char *const AUDITED[] = {
+        "org_unit",     "department",      "plan",        "project", "target",      "assignment",
+        "report",       "account",         "evidence",    "session", "translation", "notice",
+        "notice_event", "notice_evidence", "notice_rule", "memo"};
     struct fixture *f = ready(state);
     struct ss_buf b, want;
     struct ss_err err;

@@ -189,8 +189,6 @@ int ss_notice_issue(struct ss_store *st, const struct ss_engine *e, const struct
 static int load_for(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
                     int64_t id, int supervise, struct ss_notice *n, struct ss_err *err)
 {
-    int64_t to[2];
-    size_t m, k;
     int rc = ss_store_notice_get(st, id, n);
 
     if (rc == SS_ENOTFOUND)
@@ -201,8 +199,16 @@ static int load_for(struct ss_store *st, const struct ss_engine *e, const struct
         return SS_OK;
     if (supervise)
         return ss_access_supervise(e, u, ss_engine_org_by_id(e, n->org_id), err);
-    /* the answer: a clerk of any unit it is addressed to */
-    m = ss_notice_addressees(n, to);
+    return ss_notice_may_answer(e, u, n, err);
+}
+
+int ss_notice_may_answer(const struct ss_engine *e, const struct ss_user *u,
+                         const struct ss_notice *n, struct ss_err *err)
+{
+    int64_t to[2];
+    size_t k, m = ss_notice_addressees(n, to);
+
+    /* a clerk of any unit it is addressed to */
     for (k = 0; k < m; k++)
         if (ss_access_answer(e, u, ss_engine_org_by_id(e, to[k]), NULL) == SS_OK)
             return SS_OK;
@@ -303,6 +309,25 @@ int ss_notice_return(struct ss_store *st, const struct ss_engine *e, const struc
     if (!(rc = ss_store_notice_update(st, &n, err)))
         rc = record(st, &n, SS_NOTICE_RETURNED, comment, day, err);
 out:
+    ss_store_notice_cleanup(&n);
+    return end(st, rc, err);
+}
+
+int ss_notice_evidence(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
+                       int64_t id, const char *sha256, const char *mime, int64_t size,
+                       const char *name, struct ss_err *err)
+{
+    struct ss_notice n;
+    int rc;
+
+    if ((rc = check_text("file", name, 0, SS_MAX_NAME, err)))
+        return rc;
+    if ((rc = begin(st, u, err)))
+        return rc;
+    if (!(rc = load_for(st, e, u, id, 0, &n, err)) && strcmp(n.status, "closed") == 0)
+        rc = ss_err_set(err, SS_ECONFLICT, "id", "the notice is closed; evidence is closed");
+    if (!rc)
+        rc = ss_store_notice_evidence_add(st, id, sha256, mime, size, name, err);
     ss_store_notice_cleanup(&n);
     return end(st, rc, err);
 }

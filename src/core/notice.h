@@ -95,6 +95,18 @@ int ss_notice_close(struct ss_store *st, const struct ss_engine *e, const struct
 int ss_notice_return(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
                      int64_t id, const char *comment, int32_t day, struct ss_err *err);
 
+/* A file of the answer (kept already by content: sha256 hex, mime, size,
+ * the name it was sent with), by a clerk of an addressed unit (or an
+ * admin) while the notice is open. */
+int ss_notice_evidence(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
+                       int64_t id, const char *sha256, const char *mime, int64_t size,
+                       const char *name, struct ss_err *err);
+
+/* 0 if u may answer notice n (a reporter or reviewer of a unit it is
+ * addressed to, or an admin), else SS_EFORBIDDEN with err (may be NULL). */
+int ss_notice_may_answer(const struct ss_engine *e, const struct ss_user *u,
+                         const struct ss_notice *n, struct ss_err *err);
+
 /* 1 if u may read notice n: it is addressed to a unit u sees
  * (core/access.h ss_access_see). */
 int ss_notice_visible(const struct ss_engine *e, const struct ss_user *u,

@@ -511,3 +511,53 @@ int64_t ss_store_notice_reports_in(struct ss_store *st, int64_t target_id, int64
     store_finalize(s);
     return n;
 }
+
+int ss_store_notice_evidence_add(struct ss_store *st, int64_t id, const char *sha256,
+                                 const char *mime, int64_t size, const char *name,
+                                 struct ss_err *err)
+{
+    struct store_stmt *s;
+    char now[21];
+    int rc;
+
+    if ((rc = store_tx_join(st, err)))
+        return rc;
+    s = store_prepare(st,
+                      "INSERT INTO notice_evidence(notice_id, sha256, mime, size, name, created_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                      err);
+    if (!s) {
+        store_tx_rollback(st);
+        return SS_EDB;
+    }
+    store_now(now);
+    store_bind_int64(s, 1, id);
+    store_bind_text(s, 2, sha256);
+    store_bind_text(s, 3, mime);
+    store_bind_int64(s, 4, size);
+    store_bind_text(s, 5, opt(name));
+    store_bind_text(s, 6, now);
+    if (store_step(s) != STORE_DONE)
+        rc = store_db_error(st, err, "storing the notice's evidence");
+    store_finalize(s);
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
+}
+
+int64_t ss_store_notice_evidence_count(struct ss_store *st, int64_t id)
+{
+    struct store_stmt *s;
+    int64_t n;
+
+    if (!has_tables(st))
+        return 0;
+    if (!(s = store_prepare(st, "SELECT count(*) FROM notice_evidence WHERE notice_id = ?1", NULL)))
+        return SS_EDB;
+    store_bind_int64(s, 1, id);
+    n = store_step(s) == STORE_ROW ? store_col_int64(s, 0) : SS_EDB;
+    store_finalize(s);
+    return n;
+}

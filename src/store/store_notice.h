@@ -108,6 +108,14 @@ int ss_store_notice_rule(struct ss_store *st, int64_t plan_id, const int dflt[3]
 int ss_store_notice_rule_set(struct ss_store *st, int64_t plan_id, const int days[3],
                              struct ss_err *err);
 
+/* A file of notice id's answer, kept by content (sha256 hex) in the
+ * evidence directory (store_workflow.h), by the transaction's actor. */
+int ss_store_notice_evidence_add(struct ss_store *st, int64_t id, const char *sha256,
+                                 const char *mime, int64_t size, const char *name,
+                                 struct ss_err *err);
+/* The number of notice id's files. */
+int64_t ss_store_notice_evidence_count(struct ss_store *st, int64_t id);
+
 /* Reports of (target, org) dated start..end (inclusive) that are
  * submitted or approved: the count, or <0 on error. */
 int64_t ss_store_notice_reports_in(struct ss_store *st, int64_t target_id, int64_t org_id,

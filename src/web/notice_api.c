@@ -20,6 +20,7 @@
 #include "web/notice_web.h"
 #include "web/web.h"
 #include "web/web_err.h"
+#include "web/workflow_web.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
@@ -258,4 +259,49 @@ void ss_api_notice_close(struct ss_wreq *r)
 void ss_api_notice_return(struct ss_wreq *r)
 {
     change(r, 'r');
+}
+
+void ss_api_notice_evidence(struct ss_wreq *r)
+{
+    const struct ss_http_field *f;
+    struct ss_store *st;
+    struct ss_user u;
+    struct ss_err err;
+    struct ss_json j;
+    struct ss_notice n;
+    char hex[65];
+    const char *mime = NULL;
+    int64_t id;
+    int rc;
+
+    if (ss_web_auth(r, 1, &u) || id_param(r, &id))
+        return;
+    ss_err_clear(&err);
+    if (!(f = ss_http_file(r->http, "file"))) {
+        ss_err_set(&err, SS_EINVAL, "file", "send the file as the multipart field \"file\"");
+        ss_web_error(r, &err);
+        return;
+    }
+    if (!(st = rw(r)))
+        return;
+    /* who may, before the file is kept; the write checks again */
+    if ((rc = ss_store_notice_get(st, id, &n))) {
+        ss_err_set(&err, rc, "id", "no notice %lld", (long long)id);
+        ss_web_error(r, &err);
+        return;
+    }
+    rc = ss_notice_may_answer(r->e, &u, &n, &err);
+    ss_store_notice_cleanup(&n);
+    if (rc || ss_wf_evidence_keep(st, f, hex, &mime, &err) ||
+        ss_notice_evidence(st, r->e, &u, id, hex, mime, (int64_t)f->len,
+                           f->filename && *f->filename ? f->filename : NULL, &err)) {
+        ss_web_error(r, &err);
+        return;
+    }
+    begin(r, &j, 201);
+    ss_json_obj(&j);
+    ss_json_kint(&j, "notice", id);
+    ss_json_kint(&j, "files", ss_store_notice_evidence_count(st, id));
+    ss_json_obj_end(&j);
+    ss_buf_putc(&r->resp->body, '\n');
 }

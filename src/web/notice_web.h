@@ -16,6 +16,7 @@ void ss_api_notice_post(struct ss_wreq *r);
 void ss_api_notice_answer(struct ss_wreq *r);
 void ss_api_notice_close(struct ss_wreq *r);
 void ss_api_notice_return(struct ss_wreq *r);
+void ss_api_notice_evidence(struct ss_wreq *r);
 
 /* Console pages */
 void ss_page_notices(struct ss_wreq *r);

@@ -110,18 +110,6 @@ void ss_page_notices(struct ss_wreq *r)
     ss_page_end(r);
 }
 
-/* 1 if u may answer n (a clerk of a unit it is addressed to). */
-static int may_answer(const struct ss_wreq *r, const struct ss_user *u, const struct ss_notice *n)
-{
-    int64_t to[2];
-    size_t k, m = ss_notice_addressees(n, to);
-
-    for (k = 0; k < m; k++)
-        if (ss_access_answer(r->e, u, ss_engine_org_by_id(r->e, to[k]), NULL) == SS_OK)
-            return 1;
-    return 0;
-}
-
 static void field_line(struct ss_buf *b, const char *label, const char *value)
 {
     raw(b, "<p><strong>");
@@ -205,7 +193,7 @@ static void notice_page(struct ss_wreq *r, const struct ss_user *u, const char *
     }
     if (n.comment)
         field_line(b, L(r, "退回意见："), n.comment);
-    if (strcmp(n.status, "issued") == 0 && may_answer(r, u, &n)) {
+    if (strcmp(n.status, "issued") == 0 && ss_notice_may_answer(r->e, u, &n, NULL) == SS_OK) {
         raw(b, "<h2>");
         raw(b, L(r, "答复督办"));
         raw(b, "</h2>\n");
@@ -336,6 +324,31 @@ void ss_page_notice_post(struct ss_wreq *r)
     ss_http_redirect(r->resp, url);
 }
 
+/* An answer's summary: its first SUMMARY_BYTES at most, cut at a
+ * character's start, with an ellipsis when cut. */
+#define SUMMARY_BYTES 240
+static void summary(struct ss_buf *b, const char *s)
+{
+    size_t n = strlen(s), cut = 0;
+
+    if (n <= SUMMARY_BYTES) {
+        ss_html(b, s);
+        return;
+    }
+    while (cut < SUMMARY_BYTES) {
+        size_t k = ss_utf8_seq((const unsigned char *)s + cut, n - cut);
+        if (k == 0 || cut + k > SUMMARY_BYTES)
+            break;
+        cut += k;
+    }
+    {
+        char *part = ss_xstrndup(s, cut);
+        ss_html(b, part);
+        free(part);
+    }
+    raw(b, "…");
+}
+
 void ss_notice_public_lines(struct ss_wreq *r, struct ss_buf *b, int64_t target_id, long org)
 {
     struct ss_notice *list = NULL;
@@ -371,7 +384,7 @@ void ss_notice_public_lines(struct ss_wreq *r, struct ss_buf *b, int64_t target_
             raw(b, L(r, "答复"));
             if (x->answer) {
                 raw(b, "（");
-                ss_html(b, x->answer);
+                summary(b, x->answer);
                 raw(b, "）");
             }
         }

@@ -243,6 +243,14 @@ const struct ss_route ss_routes[] = {
          .body = "Comment", .schema = "Notice", .errors = "404 409",
          .summary = "Send an answered notice back to the unit with a comment saying why (a "
              "supervisor): it is issued again"}}},
+    {.path = "/api/v1/notices/{id}/evidence", .api = 1, .summary = "Evidence of an answer",
+     .param = {.type = "integer", .desc = "Notice id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_notice_evidence, .status = 201, .auth = 1,
+         .body = "multipart:file", .schema = "NoticeEvidenceAdded", .errors = "404 409 413",
+         .summary = "Attach a photo (JPEG, PNG, WebP) or PDF to the unit's answer (its reporter "
+             "or reviewer, while the notice is open) as multipart field file; kept by content "
+             "hash with the reports' evidence"}}},
     {.path = "/api/v1/openapi.json", .get = ss_api_openapi, .api = 1, .summary = "This document"},
 };
 // clang-format on
@@ -544,6 +552,7 @@ static void components(struct ss_json *j)
            "to_close:boolean issued_by:string answer:@NoticeAnswerText? closed_on:date? "
            "closed_by:string? comment:string? history:[@NoticeEvent]");
     schema(j, "NoticeList", NULL, "notices:[@Notice]");
+    schema(j, "NoticeEvidenceAdded", NULL, "notice:integer files:integer");
     schema(j, "NoticeNew", "A notice by hand: the required action in text.",
            "target:integer org:string text:string grade:string");
     schema(j, "NoticeAnswer", "text: what was done (required); due: the expected date.",

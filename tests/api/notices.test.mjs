@@ -135,6 +135,7 @@ async function fresh(org, answered = false) {
 }
 
 const ROLES = ['admin', 'sup1', 'reviewer', 'reporter', 'viewer'];
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 // endpoint -> { in, out, call(user, org), allow[role]: [in, out] }
 const ENDPOINTS = {
   'GET /api/v1/notices/{id}': {
@@ -158,6 +159,12 @@ const ENDPOINTS = {
                                    { text: '已整改' }),
     in: '6501', out: '6502',
     allow: { admin: [1, 1], sup1: [0, 0], reviewer: [1, 0], reporter: [0, 0], viewer: [0, 0] },
+  },
+  'POST /api/v1/notices/{id}/evidence': {
+    call: async (u, org) => u.upload(`/api/v1/notices/${await fresh(org)}/evidence`, 'file',
+                                     '整改.pdf', 'application/pdf', PDF),
+    in: '650102', out: '650103',
+    allow: { admin: [1, 1], sup1: [0, 0], reviewer: [0, 0], reporter: [1, 0], viewer: [0, 0] },
   },
   'POST /api/v1/notices/{id}/close': {
     call: async (u, org) => u.post(`/api/v1/notices/${await fresh(org, true)}/close`),
@@ -223,6 +230,39 @@ test('state: an unanswered notice is not closed, a returned one is issued again'
   assert.equal(r.json.comment, '请补充证明材料');
   r = await as.admin.post('/api/v1/notices', { target: 47, org: '6501', text: '再发一单' });
   assert.equal(r.status, 409, 'one open notice per target and unit');
+});
+
+test("the answer's evidence: a photo or PDF while the notice is open, kept by content",
+     async () => {
+  const id = await fresh('650102');
+  let r = await as.reporter.upload(`/api/v1/notices/${id}/evidence`, 'file', 'a.txt',
+                                   'text/plain', Buffer.from('not a photo'));
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'file');
+  r = await as.reporter.upload(`/api/v1/notices/${id}/evidence`, 'file', '整改.pdf',
+                               'application/pdf', PDF);
+  assert.equal(r.status, 201, String(r.buf));
+  assert.deepEqual(r.json, { notice: id, files: 1 });
+  r = await as.reporter.post(`/api/v1/notices/${id}/answer`, { text: '已整改' });
+  assert.equal(r.status, 200);
+  r = await as.sup1.post(`/api/v1/notices/${id}/close`);
+  assert.equal(r.status, 200);
+  r = await as.reporter.upload(`/api/v1/notices/${id}/evidence`, 'file', 'late.pdf',
+                               'application/pdf', PDF);
+  assert.equal(r.status, 409, 'closed: no more files');
+});
+
+test("the public page shows a long answer's summary, cut at a character", async () => {
+  const target = nextTarget('650104');
+  let r = await as.admin.post('/api/v1/notices', { target, org: '650104', text: '请说明' });
+  assert.equal(r.status, 201);
+  const long = '已完成路基工程。'.repeat(40) + '尾句不在摘要里';
+  r = await as.admin.post(`/api/v1/notices/${r.json.id}/answer`, { text: long });
+  assert.equal(r.status, 200);
+  const html = (await send(srv.base, `/targets/${target}?org=650104`)).buf.toString('utf8');
+  assert.ok(html.includes('已完成路基工程。已完成'), 'the beginning');
+  assert.ok(!html.includes('尾句不在摘要里'), 'not the whole answer');
+  assert.ok(html.includes('…'), 'an ellipsis where it is cut');
 });
 
 test('every notice write refuses a request without the CSRF token', async () => {

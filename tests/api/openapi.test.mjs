@@ -119,6 +119,9 @@ const CALLS = {
   'get /api/v1/notices/{id}': async () => as.admin.get(`/api/v1/notices/${await notice('650103')}`),
   'post /api/v1/notices/{id}/answer': async () =>
     as.admin.post(`/api/v1/notices/${await notice('650104')}/answer`, { text: '已整改' }),
+  'post /api/v1/notices/{id}/evidence': async () =>
+    as.admin.upload(`/api/v1/notices/${await notice('650107')}/evidence`, 'file', 'p.pdf',
+                    'application/pdf', PDF),
   'post /api/v1/notices/{id}/close': async () =>
     as.admin.post(`/api/v1/notices/${await notice('650105', true)}/close`),
   'post /api/v1/notices/{id}/return': async () =>
@@ -236,12 +239,15 @@ test('request bodies: JSON ones name a schema, uploads name the form field read'
     }
   }
   assert.deepEqual(uploads.map(([p]) => p).sort(),
-                   ['/api/v1/ledger', '/api/v1/reports/{id}/evidence']);
+                   ['/api/v1/ledger', '/api/v1/notices/{id}/evidence',
+                    '/api/v1/reports/{id}/evidence']);
   // an upload under another field name is refused with that name in the error
   for (const [p, field] of uploads) {
     const url = p.endsWith('ledger') ? `${p}?period=2026-06`
+      : p.startsWith('/api/v1/notices') ? p.replace('{id}', String(await notice('650109')))
       : p.replace('{id}', String(await report('2026-06-15', 'draft')));
-    const r = await as.reporter.upload(url, 'other', 'x.pdf', 'application/pdf', PDF);
+    const u = p.startsWith('/api/v1/notices') ? as.admin : as.reporter;
+    const r = await u.upload(url, 'other', 'x.pdf', 'application/pdf', PDF);
     assert.equal(r.status, 400, `${p}: ${r.buf}`);
     assert.equal(r.json.error.field ?? field, field);
     assert.match(r.json.error.message, new RegExp(`"${field}"`));

@@ -45,6 +45,14 @@
  * one again by hand is harmless. An older shishi refuses a database newer
  * than it knows.
  *
+ * A migration that must rebuild a table on SQLite (a CHECK or a type
+ * cannot be altered there) names it in `rebuilds` and follows the
+ * official 12-step procedure (new table, copy, drop, rename). PRAGMA
+ * foreign_keys cannot change inside a transaction, so store_migrate turns
+ * foreign keys off before the step's BEGIN when a pending migration
+ * rebuilds, the step checks pragma_foreign_key_check before its commit,
+ * and foreign keys go on again after it (11 is the first: account.role).
+ *
  * Conventions: dates are TEXT 'YYYY-MM-DD', timestamps TEXT ISO-8601 UTC
  * on both backends; integers 64-bit (BIGINT), reals DOUBLE PRECISION,
  * blobs BYTEA on PostgreSQL.

@@ -42,6 +42,10 @@ int cmd_assign(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 /* migrate: bring a database to this build's schema (cmd_migrate.c). */
 int cmd_migrate(int argc, char **argv);
+/* supervise run: the supervision run (cmd_supervise.c). */
+int cmd_supervise(int argc, char **argv);
+/* notice list|show|issue|close|return|days: supervision notices (cmd_notice.c). */
+int cmd_notice(int argc, char **argv);
 
 /* completeness: reporting completeness of a period (cmd_completeness.c). */
 int cmd_completeness(int argc, char **argv);

@@ -9,21 +9,34 @@
  * A port in use is refused (exit 4, the message names the port): two
  * servers on one port would each answer part of the requests from their
  * own database.
+ *
+ * With --supervise-hour H a thread of its own runs the supervision run
+ * (core/supervise.h) once a day, at the first check (every 30 seconds)
+ * on or after H o'clock local time, as of today (SHISHI_TODAY honoured),
+ * on a connection and engine of its own, audited as "supervise". The
+ * run is idempotent, so several instances on one database, or a restart,
+ * change nothing more the second time.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/limits.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/auth.h"
+#include "core/engine.h"
 #include "core/outbox.h"
+#include "core/supervise.h"
+#include "store/store.h"
 #include "web/http.h"
 #include "web/web.h"
 
@@ -37,6 +50,7 @@ static void usage(FILE *f)
             "                    [--threads N] [--per-ip N] [--request-timeout S]\n"
             "                    [--trusted-proxy ADDR]... [--smtp URL] [--from ADDRESS]\n"
             "                    [--notify-every S]\n"
+            "                    [--trusted-proxy ADDR]... [--supervise-hour H]\n"
             "       shishi serve --openapi\n\n"
             "Serve the public progress pages and the JSON API (/api/v1/...).\n"
             "  --db               an SQLite file, or a PostgreSQL URL (postgresql://...);\n"
@@ -62,6 +76,9 @@ static void usage(FILE *f)
             "                     the sender's address\n"
             "  --notify-every     seconds between the outbox's sends of what is due\n"
             "                     (default %u; 0: none, leave it to `shishi notify send`)\n"
+            "  --supervise-hour   run the supervision check (shishi supervise run) once a\n"
+            "                     day, at H o'clock local time (0..23) or the first\n"
+            "                     minute after it the server is up; default: never\n"
             "  --openapi          print the OpenAPI document of the API and exit\n"
             "Figures follow the database as it changes, also when another process\n"
             "writes it. SIGINT or SIGTERM stops the server.\n",
@@ -113,11 +130,87 @@ static int count_opt(const char *name, const char *s, long max, unsigned *out)
     return 0;
 }
 
+/* The daily supervision run's thread. */
+struct daily {
+    const char *db;
+    int hour;
+    int stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+};
+
+/* One run as of today, on a connection and engine of its own. */
+static void supervise_today(const char *db)
+{
+    struct ss_supervise_result res = {0};
+    struct ss_store *st = NULL;
+    struct ss_engine *e = NULL;
+    struct ss_err err;
+    char d[11];
+    int32_t day = ss_date_today();
+
+    ss_err_clear(&err);
+    ss_date_fmt(day, d);
+    if (ss_store_open(db, 0, &st, &err) || ss_engine_open(st, 0, &e, &err) ||
+        ss_store_begin(st, "supervise", &err) ||
+        cli_tx_end(st, ss_supervise_run(st, e, day, &res, &err), &err))
+        fprintf(stderr, "shishi serve: the supervision run of %s failed: %s\n", d, err.msg);
+    else
+        fprintf(stderr,
+                "shishi serve: supervision run of %s: %zu issued, %zu raised, %zu escalated, "
+                "%zu marked for closing\n",
+                d, res.issued, res.raised, res.escalated, res.marked);
+    fflush(stderr);
+    ss_supervise_result_free(&res);
+    ss_engine_free(e);
+    ss_store_close(st);
+}
+
+static void *daily_main(void *arg)
+{
+    struct daily *d = arg;
+    int32_t last = SS_NO_DATE;
+
+    pthread_mutex_lock(&d->mu);
+    while (!d->stop) {
+        struct timespec until;
+        struct tm tm;
+        time_t now = time(NULL);
+        int32_t today = ss_date_today();
+
+        localtime_r(&now, &tm);
+        if (today != last && tm.tm_hour >= d->hour) {
+            last = today;
+            pthread_mutex_unlock(&d->mu);
+            supervise_today(d->db);
+            pthread_mutex_lock(&d->mu);
+            continue;
+        }
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 30;
+        while (!d->stop && pthread_cond_timedwait(&d->cv, &d->mu, &until) != ETIMEDOUT)
+            ;
+    }
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
+static void daily_stop(struct daily *d)
+{
+    pthread_mutex_lock(&d->mu);
+    d->stop = 1;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->thread, NULL);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = "127.0.0.1:8080", *threads_s = NULL, *per_ip = NULL;
     const char *timeout = NULL, *proxy = NULL, *proxies[SS_HTTP_MAX_TRUSTED], *replica = NULL;
     const char *smtp = NULL, *from = NULL, *every_s = NULL;
+    const char *hour = NULL;
     int openapi = 0, npos, rc, sig;
     const struct cli_opt opts[] = {
         {"db", 1, &db, NULL},
@@ -131,8 +224,10 @@ int cmd_serve(int argc, char **argv)
         {"smtp", 1, &smtp, NULL},
         {"from", 1, &from, NULL},
         {"notify-every", 1, &every_s, NULL},
+        {"supervise-hour", 1, &hour, NULL},
         {NULL, 0, NULL, NULL},
     };
+    struct daily daily = {.hour = -1};
     struct ss_http_limits lim;
     struct ss_http_server *srv = NULL;
     struct ss_outbox_runner *outbox = NULL;
@@ -164,6 +259,14 @@ int cmd_serve(int argc, char **argv)
     }
     if (threads < 1)
         threads = 1;
+    if (hour) {
+        long h;
+        if (ss_parse_long(hour, &h) != 0 || h < 0 || h > 23) {
+            fprintf(stderr, "shishi serve: --supervise-hour must be an hour, 0..23\n");
+            return SS_EXIT_USAGE;
+        }
+        daily.hour = (int)h;
+    }
     memset(&lim, 0, sizeof lim);
     if ((rc = count_opt("per-ip", per_ip, SS_HTTP_MAX_PER_IP, &lim.per_ip)) ||
         (rc = count_opt("request-timeout", timeout, SS_HTTP_MAX_REQUEST_TIMEOUT_S,
@@ -214,10 +317,24 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "shishi serve: listening on %s (port %u, %ld threads)\n", listen,
             ss_http_port(srv), threads);
     fflush(stderr);
+    if (daily.hour >= 0) {
+        daily.db = cli_db_path(db);
+        pthread_mutex_init(&daily.mu, NULL);
+        pthread_cond_init(&daily.cv, NULL);
+        if (pthread_create(&daily.thread, NULL, daily_main, &daily) != 0) {
+            fprintf(stderr, "shishi serve: cannot start the daily supervision run\n");
+            daily.hour = -1;
+        }
+    }
     sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "shishi serve: stopping (signal %d)\n", sig);
     ss_outbox_runner_stop(outbox);
+    if (daily.hour >= 0) {
+        daily_stop(&daily);
+        pthread_cond_destroy(&daily.cv);
+        pthread_mutex_destroy(&daily.mu);
+    }
     ss_http_stop(srv);
     ss_web_free(web);
     return SS_EXIT_OK;

@@ -21,7 +21,7 @@ long ss_access_user_org(const struct ss_engine *e, const struct ss_user *u)
 static const char *role_name(enum ss_role r)
 {
     static const char *const names[] = {SS_M("admin"), SS_M("reviewer"), SS_M("reporter"),
-                                        SS_M("viewer")};
+                                        SS_M("viewer"), SS_M("supervisor")};
 
     return (unsigned)r < SS_ARRAY_LEN(names) ? names[r] : SS_M("user");
 }
@@ -94,4 +94,31 @@ int ss_access_see(const struct ss_engine *e, const struct ss_user *u, long org)
     if (u->role == SS_ROLE_REPORTER)
         return org == mine;
     return ss_engine_org_within(e, org, mine);
+}
+
+int ss_access_supervise(const struct ss_engine *e, const struct ss_user *u, long org,
+                        struct ss_err *err)
+{
+    long mine;
+
+    if (u->role == SS_ROLE_ADMIN)
+        return SS_OK;
+    if (u->role != SS_ROLE_SUPERVISOR)
+        return deny(u, err, SS_M("manage supervision notices"));
+    mine = ss_access_user_org(e, u);
+    if (org < 0 || mine < 0 || !ss_engine_org_within(e, org, mine))
+        return deny(u, err, SS_M("manage notices outside its own subtree"));
+    return SS_OK;
+}
+
+int ss_access_answer(const struct ss_engine *e, const struct ss_user *u, long org,
+                     struct ss_err *err)
+{
+    if (u->role == SS_ROLE_ADMIN)
+        return SS_OK;
+    if (u->role != SS_ROLE_REPORTER && u->role != SS_ROLE_REVIEWER)
+        return deny(u, err, SS_M("answer supervision notices"));
+    if (org < 0 || org != ss_access_user_org(e, u))
+        return deny(u, err, SS_M("answer a notice addressed to another org unit"));
+    return SS_OK;
 }

@@ -9,7 +9,12 @@
  *     breaks a target down among its own unit's children;
  *   - reporter: writes reports only for its own org unit, and when it is
  *     scoped to a department, only on targets of that department;
- *   - viewer: reads only.
+ *   - viewer: reads only;
+ *   - supervisor (督查室): reads everything in its subtree and runs and
+ *     manages supervision there (issues, closes and returns notices), but
+ *     never enters, approves or breaks down reports.
+ * Notices (core/notice.h) are answered by the reporters and reviewers of
+ * an org unit they are addressed to.
  * Reading public figures needs no account at all.
  *
  * Each check returns 0 when allowed, or SS_EFORBIDDEN with err saying why
@@ -35,7 +40,16 @@ int ss_access_review(const struct ss_engine *e, const struct ss_user *u, long or
  * which only an admin sets). */
 int ss_access_assign(const struct ss_engine *e, const struct ss_user *u, long org,
                      struct ss_err *err);
-/* See the reports of org `org` (own unit, or a reviewer's/admin's subtree). */
+/* See the reports of org `org` (own unit, or a reviewer's, supervisor's,
+ * viewer's or admin's subtree). */
 int ss_access_see(const struct ss_engine *e, const struct ss_user *u, long org);
+/* Issue, close or return a supervision notice of org index `org` (a
+ * supervisor in whose subtree it lies, or an admin). */
+int ss_access_supervise(const struct ss_engine *e, const struct ss_user *u, long org,
+                        struct ss_err *err);
+/* Answer a notice addressed to org index `org` (its own reporter or
+ * reviewer, or an admin). */
+int ss_access_answer(const struct ss_engine *e, const struct ss_user *u, long org,
+                     struct ss_err *err);
 
 #endif

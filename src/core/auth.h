@@ -29,7 +29,17 @@
 #include "core/engine.h"
 #include "store/store.h"
 
-enum ss_role { SS_ROLE_ADMIN = 0, SS_ROLE_REVIEWER = 1, SS_ROLE_REPORTER = 2, SS_ROLE_VIEWER = 3 };
+/* The roles (access.h says what each may do). The store also takes
+ * "moderator" and "deputy" (migration 11), which later issues bring;
+ * ss_role_parse refuses them until then. */
+enum ss_role {
+    SS_ROLE_ADMIN = 0,
+    SS_ROLE_REVIEWER = 1,
+    SS_ROLE_REPORTER = 2,
+    SS_ROLE_VIEWER = 3,
+    SS_ROLE_SUPERVISOR = 4, /* 督查室: reads its subtree, runs supervision */
+};
+#define SS_ROLE_COUNT 5
 
 struct ss_user {
     int64_t id;
@@ -58,7 +68,8 @@ struct ss_user {
  * limits instead, so sanitizer tests stay quick; never set it in
  * production. Verification always uses the cost stored in the hash. */
 
-const char *ss_role_str(enum ss_role r); /* "admin", "reviewer", "reporter", "viewer" */
+const char *ss_role_str(enum ss_role r); /* "admin", "reviewer", "reporter", "viewer",
+                                            "supervisor" */
 int ss_role_parse(const char *s, enum ss_role *out);
 
 /* The NFKC form of a user name into out, or SS_EINVAL with err (field

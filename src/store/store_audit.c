@@ -12,6 +12,9 @@
  * row T already holds; a migration that adds a column to T drops T's
  * triggers and makes them again with the new image (store_audit_migrate,
  * run by the migration step between the migration's sql and its `after`).
+ * A migration that rebuilds T on SQLite (its `rebuilds`, store_int.h:
+ * the 12-step ALTER, whose DROP TABLE takes T's triggers along) makes
+ * them again with T's image, unchanged, and logs nothing.
  * A fresh database and an upgraded one run the same migrations, so they
  * end with the same triggers, byte for byte.
  *   PostgreSQL: its migration 1 is the schema as of STORE_SCHEMA_PG_BASE
@@ -128,6 +131,18 @@ static const struct store_audited AUDITED[] = {
     {.table = "bulletin", .since = STORE_SCHEMA_BULLETIN, .id = "id",
      .cols = "id,period,org_code,lang,version,head,pages,pdf_sha256,pdf_size,xlsx_sha256,"
              "xlsx_size,published_by,published_at"},
+    /* supervision notices, their history, their answers' files, and a
+     * plan's deadlines by grade (store_notice.c) */
+    {.table = "notice", .since = STORE_SCHEMA_NOTICES, .id = "id",
+     .cols = "id,plan_id,year,no,grade,status,cause,target_id,org_id,escalated_org_id,"
+             "escalations,dept,period,as_of,figures,action,issued_on,deadline,issued_by,to_close,"
+             "answer,measures,answer_due,answered_on,answered_by,closed_on,closed_by,comment"},
+    {.table = "notice_event", .since = STORE_SCHEMA_NOTICES, .id = "id",
+     .cols = "id,notice_id,kind,grade,day,at,actor,text"},
+    {.table = "notice_evidence", .since = STORE_SCHEMA_NOTICES, .id = "id",
+     .cols = "id,notice_id,sha256,mime,size,name,created_at"},
+    {.table = "notice_rule", .since = STORE_SCHEMA_NOTICES, .id = "plan_id",
+     .cols = "plan_id,blue_days,yellow_days,red_days,updated_by,updated_at"},
 };
 /* clang-format on */
 
@@ -345,6 +360,17 @@ static int adds_to(const struct store_audited *a, int version)
     return 0;
 }
 
+/* 1 if migration `version` rebuilds audited table a on st's backend
+ * (SQLite's 12-step ALTER, store_int.h): dropping the old table dropped
+ * its triggers, which are made again with the unchanged image (no
+ * backfill: the rows are the same rows). */
+static int rebuilt(const struct ss_store *st, const struct store_audited *a, int version)
+{
+    const struct store_migration *m = store_schema_migration(version);
+
+    return !is_pg(st) && m && m->rebuilds && strcmp(m->rebuilds, a->table) == 0;
+}
+
 int store_audit_check_lists(struct ss_err *err)
 {
     struct store_audited_col c;
@@ -379,7 +405,7 @@ int store_audit_migrate(struct ss_store *st, int version, struct ss_err *err)
     ss_buf_init(&cols, 1 << 14);
     for (i = 0; audited_at(i, &a); i++) {
         int starts = image == version ? a.since == version : a.since <= image;
-        if (starts || (a.since < version && adds_to(&a, version))) {
+        if (starts || (a.since < version && (adds_to(&a, version) || rebuilt(st, &a, version)))) {
             ss_buf_reset(&cols);
             cols_at(&a, image, &cols);
             if (pg)

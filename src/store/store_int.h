@@ -55,18 +55,19 @@ struct ss_store {
 #define STORE_SCHEMA_RECORDED 9
 /* The migration that makes the translation table (store_translation.c). */
 #define STORE_SCHEMA_TRANSLATIONS 10
-/* The migration that makes the delivery channels and the outbox and gives
- * accounts an email address (store_outbox.c). Named "13" in the issue: it
- * follows the supervision migrations when those are merged, and nothing
- * but this constant holds its number. */
-#define STORE_SCHEMA_OUTBOX 11
-/* The migration that makes the bulletin table (store_bulletin.c); 15 once
- * issue 12's migrations are merged before it. */
-#define STORE_SCHEMA_BULLETIN 12
 /* PostgreSQL's migration 1 makes the schema as of this migration, and its
  * migrations 2 to it do nothing (store_schema.c): no PostgreSQL database
  * older than this exists. Every migration after it carries both dialects. */
 #define STORE_SCHEMA_PG_BASE 10
+/* The migration that widens account.role to the supervision roles. */
+#define STORE_SCHEMA_ROLES 11
+/* The migration that makes the supervision notices' tables (store_notice.c). */
+#define STORE_SCHEMA_NOTICES 12
+/* The migration that makes the delivery channels and the outbox and gives
+ * accounts an email address (store_outbox.c). */
+#define STORE_SCHEMA_OUTBOX 13
+/* The migration that makes the bulletin table (store_bulletin.c). */
+#define STORE_SCHEMA_BULLETIN 14
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A
@@ -114,6 +115,14 @@ struct store_migration {
     const char *after;
     const char *pg_sql;
     const char *pg_after;
+    /* SQLite: the audited table the migration rebuilds (a CHECK or a
+     * column's type cannot be altered there: the official 12-step
+     * procedure makes the new table, copies the rows, drops the old one and
+     * renames the new), NULL when none. The step runs with foreign keys
+     * off around it and checks them before its commit; the drop took the
+     * table's audit triggers with it, so store_audit_migrate makes them
+     * again with the same image. */
+    const char *rebuilds;
 };
 
 /* The migrations this build knows: 1 .. store_schema_latest(). */

@@ -45,6 +45,14 @@
  * one again by hand is harmless. An older shishi refuses a database newer
  * than it knows.
  *
+ * A migration that must rebuild a table on SQLite (a CHECK or a type
+ * cannot be altered there) names it in `rebuilds` and follows the
+ * official 12-step procedure (new table, copy, drop, rename). PRAGMA
+ * foreign_keys cannot change inside a transaction, so store_migrate turns
+ * foreign keys off before the step's BEGIN when a pending migration
+ * rebuilds, the step checks pragma_foreign_key_check before its commit,
+ * and foreign keys go on again after it (11 is the first: account.role).
+ *
  * Conventions: dates are TEXT 'YYYY-MM-DD', timestamps TEXT ISO-8601 UTC
  * on both backends; integers 64-bit (BIGINT), reals DOUBLE PRECISION,
  * blobs BYTEA on PostgreSQL.
@@ -289,10 +297,10 @@
     PG_VERSION_TRIGGERS("translation", "translation_version")
 
 /* Migrations 2 to STORE_SCHEMA_PG_BASE on PostgreSQL: its migration 1
- * made their schema already. */
-#define PG_IN_1 NULL, NULL
+ * made their schema already (and none of them rebuilds a table). */
+#define PG_IN_1 NULL, NULL, NULL
 
-/* {name, sql, after, pg_sql, pg_after}. PostgreSQL: migration 1 is
+/* {name, sql, after, pg_sql, pg_after, rebuilds}. PostgreSQL: migration 1 is
  * PG_SCHEMA, the schema as of 10; PG_IN_1 marks 2 to 10, which its
  * migration 1 made. From 11 on every entry carries both dialects. */
 static const struct store_migration MIGRATIONS[] = {
@@ -369,7 +377,7 @@ static const struct store_migration MIGRATIONS[] = {
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
     "CREATE INDEX report_cell ON report(target_id, org_id, as_of);"
     "CREATE INDEX report_org ON report(org_id, target_id, as_of);",
-    NULL, PG_SCHEMA, NULL},
+    NULL, PG_SCHEMA, NULL, NULL},
 
     /* 2: accounts, sessions, review, evidence, and the audit log (the
      * triggers of the tables audited from here on are generated from
@@ -543,8 +551,163 @@ static const struct store_migration MIGRATIONS[] = {
     "INSERT OR IGNORE INTO meta(key, value) VALUES ('translation_version', '0');"
     VERSION_TRIGGERS("translation", "translation_version"), NULL,
     PG_IN_1},
-    /* "13" (STORE_SCHEMA_OUTBOX; numbered after the supervision
-     * migrations of the same issue when they are merged): delivery. A
+    /* 11 (STORE_SCHEMA_ROLES): account.role takes the supervision office's
+     * role and the two that later issues bring (moderator, deputy), in one
+     * go; core refuses those two until then (core/auth.c). SQLite cannot
+     * alter a CHECK: the table is rebuilt (`rebuilds`: foreign keys off
+     * around the step, checked before its commit; the audit triggers made
+     * again; account has no change counters). The rows, and so their audit
+     * images, are unchanged. */
+    {"account roles for supervision",
+    "CREATE TABLE account_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','reviewer','reporter','viewer',"
+    "'supervisor','moderator','deputy')),"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  dept_id INTEGER REFERENCES department(id),"
+    "  pw_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "INSERT INTO account_new(id, name, role, org_id, dept_id, pw_hash, disabled, created_at)"
+    "  SELECT id, name, role, org_id, dept_id, pw_hash, disabled, created_at FROM account"
+    "  ORDER BY id;"
+    "DROP TABLE account;"
+    "ALTER TABLE account_new RENAME TO account;", NULL,
+    "ALTER TABLE account DROP CONSTRAINT IF EXISTS account_role_check;"
+    "ALTER TABLE account ADD CONSTRAINT account_role_check CHECK (role IN ('admin','reviewer',"
+    "'reporter','viewer','supervisor','moderator','deputy'));", NULL,
+    "account"},
+    /* 12 (STORE_SCHEMA_NOTICES): supervision notices (督办单, core/notice.h),
+     * audited (store_audit.c). One open notice per (target, org unit): the
+     * partial unique index notice_open, as core checks; numbers per plan
+     * and year, unique (督办〔2026〕N号). notice_event is each notice's
+     * history; notice_evidence its answer's files (kept by content hash
+     * beside the reports' evidence); notice_rule a plan's deadlines by
+     * grade, in days (no row: the defaults, core/notice.h). */
+    {"supervision notices",
+    "CREATE TABLE IF NOT EXISTS notice_rule ("
+    "  plan_id INTEGER PRIMARY KEY REFERENCES plan(id) ON DELETE CASCADE,"
+    "  blue_days INTEGER NOT NULL CHECK (blue_days BETWEEN 1 AND 90),"
+    "  yellow_days INTEGER NOT NULL CHECK (yellow_days BETWEEN 1 AND 90),"
+    "  red_days INTEGER NOT NULL CHECK (red_days BETWEEN 1 AND 90),"
+    "  updated_by TEXT,"
+    "  updated_at TEXT);"
+    "CREATE TABLE IF NOT EXISTS notice ("
+    "  id INTEGER PRIMARY KEY,"
+    "  plan_id INTEGER NOT NULL REFERENCES plan(id),"
+    "  year INTEGER NOT NULL,"
+    "  no INTEGER NOT NULL,"
+    "  grade TEXT NOT NULL CHECK (grade IN ('blue','yellow','red')),"
+    "  status TEXT NOT NULL CHECK (status IN ('issued','answered','closed')),"
+    "  cause TEXT NOT NULL CHECK (cause IN ('lagging','missing','manual')),"
+    "  target_id INTEGER NOT NULL REFERENCES target(id),"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  escalated_org_id INTEGER REFERENCES org_unit(id),"
+    "  escalations INTEGER NOT NULL DEFAULT 0,"
+    "  dept TEXT,"
+    "  period TEXT,"
+    "  as_of TEXT,"
+    "  figures TEXT,"
+    "  action TEXT NOT NULL,"
+    "  issued_on TEXT NOT NULL,"
+    "  deadline TEXT NOT NULL,"
+    "  issued_by TEXT NOT NULL,"
+    "  to_close INTEGER NOT NULL DEFAULT 0,"
+    "  answer TEXT,"
+    "  measures TEXT,"
+    "  answer_due TEXT,"
+    "  answered_on TEXT,"
+    "  answered_by TEXT,"
+    "  closed_on TEXT,"
+    "  closed_by TEXT,"
+    "  comment TEXT,"
+    "  UNIQUE (plan_id, year, no));"
+    "CREATE UNIQUE INDEX IF NOT EXISTS notice_open ON notice(target_id, org_id)"
+    "  WHERE status <> 'closed';"
+    "CREATE INDEX IF NOT EXISTS notice_cell ON notice(target_id, org_id, period);"
+    "CREATE TABLE IF NOT EXISTS notice_event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  notice_id INTEGER NOT NULL REFERENCES notice(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('issued','raised','escalated','answered','returned',"
+    "'closed','marked','unmarked')),"
+    "  grade TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT,"
+    "  text TEXT);"
+    "CREATE INDEX IF NOT EXISTS notice_event_notice ON notice_event(notice_id, id);"
+    "CREATE TABLE IF NOT EXISTS notice_evidence ("
+    "  id INTEGER PRIMARY KEY,"
+    "  notice_id INTEGER NOT NULL REFERENCES notice(id),"
+    "  sha256 TEXT NOT NULL,"
+    "  mime TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  name TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS notice_evidence_notice ON notice_evidence(notice_id);", NULL,
+    "CREATE TABLE IF NOT EXISTS notice_rule ("
+    "  plan_id BIGINT PRIMARY KEY REFERENCES plan(id) ON DELETE CASCADE,"
+    "  blue_days BIGINT NOT NULL CHECK (blue_days BETWEEN 1 AND 90),"
+    "  yellow_days BIGINT NOT NULL CHECK (yellow_days BETWEEN 1 AND 90),"
+    "  red_days BIGINT NOT NULL CHECK (red_days BETWEEN 1 AND 90),"
+    "  updated_by TEXT,"
+    "  updated_at TEXT);"
+    "CREATE TABLE IF NOT EXISTS notice ("
+    "  id " PG_ID ","
+    "  plan_id BIGINT NOT NULL REFERENCES plan(id),"
+    "  year BIGINT NOT NULL,"
+    "  no BIGINT NOT NULL,"
+    "  grade TEXT NOT NULL CHECK (grade IN ('blue','yellow','red')),"
+    "  status TEXT NOT NULL CHECK (status IN ('issued','answered','closed')),"
+    "  cause TEXT NOT NULL CHECK (cause IN ('lagging','missing','manual')),"
+    "  target_id BIGINT NOT NULL REFERENCES target(id),"
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"
+    "  escalated_org_id BIGINT REFERENCES org_unit(id),"
+    "  escalations BIGINT NOT NULL DEFAULT 0,"
+    "  dept TEXT,"
+    "  period TEXT,"
+    "  as_of TEXT,"
+    "  figures TEXT,"
+    "  action TEXT NOT NULL,"
+    "  issued_on TEXT NOT NULL,"
+    "  deadline TEXT NOT NULL,"
+    "  issued_by TEXT NOT NULL,"
+    "  to_close BIGINT NOT NULL DEFAULT 0,"
+    "  answer TEXT,"
+    "  measures TEXT,"
+    "  answer_due TEXT,"
+    "  answered_on TEXT,"
+    "  answered_by TEXT,"
+    "  closed_on TEXT,"
+    "  closed_by TEXT,"
+    "  comment TEXT,"
+    "  UNIQUE (plan_id, year, no));"
+    "CREATE UNIQUE INDEX IF NOT EXISTS notice_open ON notice(target_id, org_id)"
+    "  WHERE status <> 'closed';"
+    "CREATE INDEX IF NOT EXISTS notice_cell ON notice(target_id, org_id, period);"
+    "CREATE TABLE IF NOT EXISTS notice_event ("
+    "  id " PG_ID ","
+    "  notice_id BIGINT NOT NULL REFERENCES notice(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('issued','raised','escalated','answered','returned',"
+    "'closed','marked','unmarked')),"
+    "  grade TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT,"
+    "  text TEXT);"
+    "CREATE INDEX IF NOT EXISTS notice_event_notice ON notice_event(notice_id, id);"
+    "CREATE TABLE IF NOT EXISTS notice_evidence ("
+    "  id " PG_ID ","
+    "  notice_id BIGINT NOT NULL REFERENCES notice(id),"
+    "  sha256 TEXT NOT NULL,"
+    "  mime TEXT NOT NULL,"
+    "  size BIGINT NOT NULL,"
+    "  name TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS notice_evidence_notice ON notice_evidence(notice_id);", NULL,
+    NULL},
+    /* 13 (STORE_SCHEMA_OUTBOX): delivery. A
      * channel is where an org unit's messages go besides its accounts'
      * email: an email address or a group robot's webhook (DingTalk,
      * WeCom), with the robot's secret sealed under a key outside the
@@ -616,9 +779,8 @@ static const struct store_migration MIGRATIONS[] = {
     "  sent_at TEXT,"
     "  UNIQUE (event_key, recipient));"
     "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);"
-    "ALTER TABLE account ADD COLUMN IF NOT EXISTS email TEXT;", NULL},
-    /* 11 (STORE_SCHEMA_BULLETIN; "15" once issue 12's migrations 11 to 14
-     * are merged before it): published bulletins (store_bulletin.c). Each
+    "ALTER TABLE account ADD COLUMN IF NOT EXISTS email TEXT;", NULL, NULL},
+    /* 14 (STORE_SCHEMA_BULLETIN): published bulletins (store_bulletin.c). Each
      * publish is a new row, its PDF and XLSX bytes in the row (a blob:
      * PostgreSQL has no file beside the database), their SHA-256 and the
      * audit head printed on the cover. A published bulletin never changes:
@@ -667,19 +829,26 @@ static const struct store_migration MIGRATIONS[] = {
     "  RAISE EXCEPTION 'a published bulletin never changes';"
     " END $f$;"
     "CREATE TRIGGER bulletin_frozen BEFORE UPDATE OR DELETE ON bulletin"
-    "  FOR EACH ROW EXECUTE FUNCTION bulletin_frozen();", NULL},
+    "  FOR EACH ROW EXECUTE FUNCTION bulletin_frozen();", NULL, NULL},
 };
 /* clang-format on */
 
 _Static_assert(SS_ARRAY_LEN(MIGRATIONS) >= STORE_SCHEMA_RECORDED &&
                    STORE_SCHEMA_RECORDED > STORE_SCHEMA_SIGNED,
                "STORE_SCHEMA_SIGNED and STORE_SCHEMA_RECORDED name migrations that exist");
+_Static_assert(STORE_SCHEMA_ROLES < STORE_SCHEMA_NOTICES &&
+                   STORE_SCHEMA_NOTICES < STORE_SCHEMA_OUTBOX &&
+                   STORE_SCHEMA_OUTBOX < STORE_SCHEMA_BULLETIN &&
+                   STORE_SCHEMA_BULLETIN <= (int)SS_ARRAY_LEN(MIGRATIONS),
+               "the named migrations are in the list's order");
 
 #define BUILT_IN ((int)SS_ARRAY_LEN(MIGRATIONS))
 
 /* A test's migration after the built-in ones (store_test.h), or none. */
 static const struct ss_test_migration *test_migration;
 static struct store_migration test_step;
+/* A test's cut (store_test.h), or 0. */
+static int test_limit;
 
 int ss_store_test_migration(const struct ss_test_migration *m)
 {
@@ -697,12 +866,17 @@ int ss_store_test_migration(const struct ss_test_migration *m)
 const struct ss_test_migration *store_test_extra(int *version)
 {
     *version = BUILT_IN + 1;
-    return test_migration;
+    return test_limit ? NULL : test_migration;
+}
+
+void ss_store_test_schema_limit(int v)
+{
+    test_limit = v > 0 && v < BUILT_IN ? v : 0;
 }
 
 int store_schema_latest(void)
 {
-    return BUILT_IN + (test_migration != NULL);
+    return test_limit ? test_limit : BUILT_IN + (test_migration != NULL);
 }
 
 int ss_store_schema_latest(void)
@@ -712,7 +886,7 @@ int ss_store_schema_latest(void)
 
 const struct store_migration *store_schema_migration(int version)
 {
-    if (version >= 1 && version <= BUILT_IN)
+    if (version >= 1 && version <= (test_limit ? test_limit : BUILT_IN))
         return &MIGRATIONS[version - 1];
     return version == BUILT_IN + 1 && test_migration ? &test_step : NULL;
 }
@@ -844,6 +1018,41 @@ static int lock_step(struct ss_store *st, struct ss_err *err)
     return rc;
 }
 
+/* 1 when a migration after `from` rebuilds a table on st's backend
+ * (SQLite only: PostgreSQL alters in place). */
+static int rebuilds_after(const struct ss_store *st, int from)
+{
+    int v;
+
+    for (v = from + 1; store_backend(st) == STORE_SQLITE && v <= store_schema_latest(); v++)
+        if (store_schema_migration(v)->rebuilds)
+            return 1;
+    return 0;
+}
+
+/* SQLite, with foreign keys off for a rebuild: every reference still
+ * holds before the step commits (PRAGMA foreign_key_check), else
+ * SS_EDB naming the first that does not. */
+static int foreign_keys_hold(struct ss_store *st, struct ss_err *err)
+{
+    struct store_stmt *s;
+    int rc = SS_OK;
+
+    if (store_backend(st) != STORE_SQLITE)
+        return SS_OK;
+    if (!(s = store_prepare(st, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
+                            err)))
+        return SS_EDB;
+    if (store_step(s) == STORE_ROW)
+        rc = ss_err_set(err, SS_EDB, "db",
+                        "the migration left %s row %lld referring to a missing %s row; nothing "
+                        "changed",
+                        store_col_text(s, 0), (long long)store_col_int64(s, 1),
+                        store_col_text(s, 2));
+    store_finalize(s);
+    return rc;
+}
+
 static int migrate_locked(struct ss_store *st, int *from, int *to, struct ss_err *err)
 {
     int version, latest = store_schema_latest(), v, rc;
@@ -886,7 +1095,7 @@ static int migrate_locked(struct ss_store *st, int *from, int *to, struct ss_err
             return rc;
         }
     }
-    if ((rc = record(st, version, latest, err))) {
+    if ((rc = record(st, version, latest, err)) || (rc = foreign_keys_hold(st, err))) {
         store_tx_rollback(st);
         return rc;
     }
@@ -905,13 +1114,24 @@ static int migrate_locked(struct ss_store *st, int *from, int *to, struct ss_err
 int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
 {
     int pg = store_backend(st) == STORE_PG && !st->tx_depth, rc;
+    int fk_off = !st->tx_depth && rebuilds_after(st, ss_store_schema_version(st));
     char sql[64];
 
     if (pg) {
         snprintf(sql, sizeof sql, "SET lock_timeout = %d", MIGRATE_WAIT_MS);
         store_exec(st, sql, NULL);
     }
+    /* SQLite: a rebuild drops a table others refer to; PRAGMA foreign_keys
+     * is a no-op inside a transaction, so it goes off before the step's
+     * BEGIN and on again after its end (foreign_keys_hold checks before
+     * the commit) */
+    if (fk_off && (rc = store_exec(st, "PRAGMA foreign_keys=OFF", err)))
+        return rc;
     rc = migrate_locked(st, from, to, err);
+    if (fk_off) {
+        int on = store_exec(st, "PRAGMA foreign_keys=ON", rc ? NULL : err);
+        rc = rc ? rc : on;
+    }
     if (pg)
         store_exec(st, "SET lock_timeout = " STORE_BUSY_MS_TEXT, NULL);
     return rc;

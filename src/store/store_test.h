@@ -56,6 +56,11 @@ struct ss_test_migration {
  * valid while stores are open. Call it with no store open. */
 int ss_store_test_migration(const struct ss_test_migration *m);
 
+/* Cut the migrations this build knows at version v (a database made
+ * then is one of the release at v, the test migration left out), or with
+ * v 0 know them all again. Call it with no store open. */
+void ss_store_test_schema_limit(int v);
+
 /* Run sql (no result rows, no parameters) inside the open transaction. */
 int ss_store_test_exec(struct ss_store *st, const char *sql, struct ss_err *err);
 

@@ -328,9 +328,8 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
                         const struct ss_http_field *file, enum ss_voice v, struct ss_err *err)
 {
     struct ss_wf_report rep;
-    unsigned char hash[crypto_hash_sha256_BYTES];
-    char hex[crypto_hash_sha256_BYTES * 2 + 1], dir[SS_EVIDENCE_DIR_MAX];
-    const char *mime;
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    const char *mime = NULL;
     long ti, org;
     int rc;
 
@@ -345,20 +344,8 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
     if (!rc && strcmp(rep.status, "approved") == 0)
         rc = ss_err_set(err, SS_ECONFLICT, "id", "the report is approved; evidence is closed");
     ss_wf_report_cleanup(&rep);
-    if (rc)
+    if (rc || (rc = ss_wf_evidence_keep(st, file, hex, &mime, err)))
         return rc;
-    if (file->len == 0 || file->len > SS_MAX_EVIDENCE)
-        return ss_err_set(err, SS_EINVAL, "file", "evidence files are 1 byte to %u MiB",
-                          SS_MAX_EVIDENCE >> 20);
-    if (!(mime = sniff((const unsigned char *)file->value, file->len)))
-        return ss_err_set(err, SS_EINVAL, "file",
-                          "evidence must be a photo (JPEG, PNG, WebP) or a PDF");
-    crypto_hash_sha256(hash, (const unsigned char *)file->value, file->len);
-    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-    if ((rc = ss_store_evidence_dir(st, dir, sizeof dir, err)))
-        return rc;
-    if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || write_blob(dir, hex, file->value, file->len))
-        return ss_err_set(err, SS_EIO, "file", "the evidence file cannot be stored");
     if ((rc = ss_store_begin(st, u->name, err)))
         return rc;
     if ((rc = ss_store_evidence_add(st, id, hex, mime, (int64_t)file->len,
@@ -368,6 +355,30 @@ int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_
         return rc;
     }
     return ss_store_commit(st, err);
+}
+
+int ss_wf_evidence_keep(struct ss_store *st, const struct ss_http_field *file, char hex[65],
+                        const char **mime_out, struct ss_err *err)
+{
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    char dir[SS_EVIDENCE_DIR_MAX];
+    const char *mime;
+    int rc;
+
+    if (file->len == 0 || file->len > SS_MAX_EVIDENCE)
+        return ss_err_set(err, SS_EINVAL, "file", "evidence files are 1 byte to %u MiB",
+                          SS_MAX_EVIDENCE >> 20);
+    if (!(mime = sniff((const unsigned char *)file->value, file->len)))
+        return ss_err_set(err, SS_EINVAL, "file",
+                          "evidence must be a photo (JPEG, PNG, WebP) or a PDF");
+    crypto_hash_sha256(hash, (const unsigned char *)file->value, file->len);
+    sodium_bin2hex(hex, 65, hash, sizeof hash);
+    if ((rc = ss_store_evidence_dir(st, dir, sizeof dir, err)))
+        return rc;
+    if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || write_blob(dir, hex, file->value, file->len))
+        return ss_err_set(err, SS_EIO, "file", "the evidence file cannot be stored");
+    *mime_out = mime;
+    return SS_OK;
 }
 
 void ss_api_report_evidence(struct ss_wreq *r)

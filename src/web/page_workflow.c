@@ -203,8 +203,9 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
     struct ss_buf *b = &r->resp->body;
     int report = u->role == SS_ROLE_REPORTER || u->role == SS_ROLE_ADMIN;
     int review = u->role == SS_ROLE_REVIEWER || u->role == SS_ROLE_ADMIN;
+    int notices = u->role != SS_ROLE_VIEWER; /* supervision notices: clerks and supervisors */
 
-    if (!report && !review) {
+    if (!report && !review && !notices) {
         raw(b, "<p>");
         raw(b, L(r, "只读账号：可查看公开进展，不能填报或审核。"));
         raw(b, "</p>\n");
@@ -221,8 +222,16 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
     if (review) {
         raw(b, "<li><a href=\"/console/inbox\">");
         raw(b, L(r, "待我审核"));
-        raw(b, "</a></li><li><a href=\"/console/supervision\">");
+        raw(b, "</a></li>");
+    }
+    if (review || u->role == SS_ROLE_SUPERVISOR) {
+        raw(b, "<li><a href=\"/console/supervision\">");
         raw(b, L(r, "督查工作台"));
+        raw(b, "</a></li>");
+    }
+    if (notices) {
+        raw(b, "<li><a href=\"/console/notices\">");
+        raw(b, L(r, "督办单"));
         raw(b, "</a></li>");
     }
     if (u->role == SS_ROLE_ADMIN) {

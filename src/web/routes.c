@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "web/notice_web.h"
 #include "web/plan_admin_web.h"
 #include "web/supervision_web.h"
 #include "web/workflow_web.h"
@@ -152,6 +153,14 @@ const struct ss_route ss_routes[] = {
      .ops = {
         {.method = "POST", .run = ss_page_submit_post, .status = 303, .auth = 1,
          .summary = "Submit the ticked drafts for review (form)"}}},
+    {.path = "/console/notices", .get = ss_page_notices, .get_auth = 1,
+     .summary = "Supervision notices addressed to the units the user sees"},
+    {.path = "/console/notices/{id}", .get = ss_page_notice, .get_auth = 1,
+     .summary = "One supervision notice: the unit's answer form, a supervisor's close and return",
+     .param = {.type = "integer", .desc = "notice id"},
+     .ops = {
+        {.method = "POST", .run = ss_page_notice_post, .status = 303, .auth = 1,
+         .summary = "Answer, close or return the notice (form)"}}},
     {.path = "/api/v1/reports", .api = 1, .summary = "Progress reports",
      .ops = {
         {.method = "POST", .run = ss_api_report_post, .status = 201, .auth = 1, .body = "ReportNew",
@@ -245,6 +254,51 @@ const struct ss_route ss_routes[] = {
              "by row and column, valid rows kept as drafts in one transaction, replacing the "
              "period's drafts (422 when some rows were refused; 503 while other sheets are being "
              "read)"}}},
+    {.path = "/api/v1/notices", .get = ss_api_notices, .api = 1, .get_auth = 1,
+     .summary = "Supervision notices (督办单) addressed to the units the signed-in user sees, "
+         "newest first",
+     .schema = "NoticeList",
+     .query = {
+        {.name = "status", .desc = "issued, answered or closed; default: all."},
+        {.name = "org", .desc = "Org unit code: only notices addressed to it or a unit below."}},
+     .ops = {
+        {.method = "POST", .run = ss_api_notice_post, .status = 201, .auth = 1,
+         .body = "NoticeNew", .schema = "Notice", .errors = "404 409",
+         .summary = "Issue a notice by hand (a supervisor, for a unit in its subtree): the "
+             "required action in text, grade blue, yellow (default) or red; one open notice per "
+             "target and unit (409)"}}},
+    {.path = "/api/v1/notices/{id}", .get = ss_api_notice_get, .api = 1, .get_auth = 1,
+     .summary = "One notice with its figures, answer and history",
+     .param = {.type = "integer", .desc = "Notice id."}, .schema = "Notice"},
+    {.path = "/api/v1/notices/{id}/answer", .api = 1, .summary = "Answer a notice",
+     .param = {.type = "integer", .desc = "Notice id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_notice_answer, .status = 200, .auth = 1,
+         .body = "NoticeAnswer", .schema = "Notice", .errors = "404 409",
+         .summary = "The addressed unit's answer (its reporter or reviewer): what was done, the "
+             "measures and the expected date; only an issued notice (409)"}}},
+    {.path = "/api/v1/notices/{id}/close", .api = 1, .summary = "Close a notice",
+     .param = {.type = "integer", .desc = "Notice id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_notice_close, .status = 200, .auth = 1,
+         .schema = "Notice", .errors = "404 409",
+         .summary = "Close an answered notice, or one marked for closing, after checking (a "
+             "supervisor of the unit)"}}},
+    {.path = "/api/v1/notices/{id}/return", .api = 1, .summary = "Return a notice",
+     .param = {.type = "integer", .desc = "Notice id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_notice_return, .status = 200, .auth = 1,
+         .body = "Comment", .schema = "Notice", .errors = "404 409",
+         .summary = "Send an answered notice back to the unit with a comment saying why (a "
+             "supervisor): it is issued again"}}},
+    {.path = "/api/v1/notices/{id}/evidence", .api = 1, .summary = "Evidence of an answer",
+     .param = {.type = "integer", .desc = "Notice id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_notice_evidence, .status = 201, .auth = 1,
+         .body = "multipart:file", .schema = "NoticeEvidenceAdded", .errors = "404 409 413",
+         .summary = "Attach a photo (JPEG, PNG, WebP) or PDF to the unit's answer (its reporter "
+             "or reviewer, while the notice is open) as multipart field file; kept by content "
+             "hash with the reports' evidence"}}},
     {.path = "/api/v1/openapi.json", .get = ss_api_openapi, .api = 1, .summary = "This document"},
 };
 // clang-format on
@@ -472,7 +526,7 @@ static void components(struct ss_json *j)
            "org:@OrgRef parent:@OrgRef children:[@OrgRef] as_of:date targets:[@Target]");
     schema(j, "Login", "Credentials.", "user:string password:string");
     schema(j, "SessionUser",
-           "An account: role is admin, reviewer, reporter or viewer, "
+           "An account: role is admin, reviewer, reporter, viewer or supervisor, "
            "scoped to the org unit org (and the department dept, \"\" when none).",
            "name:string role:string org:string dept:string");
     schema(j, "Session", "The signed-in user and the session's CSRF token.",
@@ -550,6 +604,32 @@ static void components(struct ss_json *j)
            "returned report); unchanged: rows whose report already holds their values.",
            "format:string period:string status:string stored:integer unchanged:integer "
            "skipped:integer ids:[integer] error_count:integer errors:[@LedgerError]");
+    schema(j, "NoticeFigures", "The figures that caused a notice, as of its as_of day.",
+           "value:number? actual:number? unit:string expected_value:number? expected:number? "
+           "progress:number? time:number? status:string as_of:date last_report:date?");
+    schema(j, "NoticeOrg", NULL, "code:string name:string");
+    schema(j, "NoticeTarget", NULL, "id:integer metric:string? unit:string?");
+    schema(j, "NoticeAnswerText", "The unit's answer; by: its account.",
+           "text:string measures:string? due:date? on:date by:string");
+    schema(j, "NoticeEvent", "One line of a notice's history.",
+           "kind:string grade:string day:date at:string by:string? text:string?");
+    schema(j, "Notice",
+           "A supervision notice (督办单), numbered per plan and year (督办〔2026〕N号). grade: "
+           "blue (report missing), yellow, red; status: issued, answered, closed; cause: "
+           "lagging, missing or manual; addressed: the unit, and the units above it an "
+           "escalation added; to_close: back on track, to be closed by a supervisor.",
+           "id:integer number:string year:integer no:integer grade:string status:string "
+           "cause:string target:@NoticeTarget org:@NoticeOrg addressed:[@NoticeOrg] "
+           "escalations:integer department:string? period:string? as_of:date? "
+           "figures:@NoticeFigures? action:string issued_on:date deadline:date "
+           "to_close:boolean issued_by:string answer:@NoticeAnswerText? closed_on:date? "
+           "closed_by:string? comment:string? history:[@NoticeEvent]");
+    schema(j, "NoticeList", NULL, "notices:[@Notice]");
+    schema(j, "NoticeEvidenceAdded", NULL, "notice:integer files:integer");
+    schema(j, "NoticeNew", "A notice by hand: the required action in text.",
+           "target:integer org:string text:string grade:string");
+    schema(j, "NoticeAnswer", "text: what was done (required); due: the expected date.",
+           "text:string measures:string due:date");
     schema(j, "ErrorBody",
            "code: what kind of error (bad_input, bad_parameter, not_found, forbidden, "
            "conflict, throttled, busy, internal ...); field: the input it is about, when it "

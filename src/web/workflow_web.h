@@ -80,5 +80,10 @@ void ss_wf_revisions_json(struct ss_json *j, struct ss_store *st, int64_t id);
  * ss_store_evidence_dir); errors in voice v. */
 int ss_wf_evidence_save(struct ss_wreq *r, struct ss_store *st, const struct ss_user *u, int64_t id,
                         const struct ss_http_field *file, enum ss_voice v, struct ss_err *err);
+/* Keep an evidence file (a photo or a PDF, 1 byte to SS_MAX_EVIDENCE) in
+ * st's evidence directory by content: hex receives its SHA-256 (65
+ * bytes), *mime its type. For reports' and notices' evidence alike. */
+int ss_wf_evidence_keep(struct ss_store *st, const struct ss_http_field *file, char hex[65],
+                        const char **mime, struct ss_err *err);
 
 #endif

@@ -7,7 +7,9 @@
  * OLDER_UNDO_DELIVERY undoes the delivery migration (STORE_SCHEMA_OUTBOX):
  * its tables, and the account's email column, whose audit triggers name
  * it (the migration, run again, makes them again with it).
- * OLDER_UNDO_BULLETIN undoes the bulletin's (STORE_SCHEMA_BULLETIN).
+ * OLDER_UNDO_BULLETIN undoes the bulletin's (STORE_SCHEMA_BULLETIN),
+ * OLDER_UNDO_NOTICES the supervision notices' (STORE_SCHEMA_NOTICES; the
+ * roles' migration before it may run again: it rebuilds account alike).
  * OLDER_UNDO_NEWER: all of them, for going back to 10 or before.
  */
 #ifndef SS_TEST_OLDER_H
@@ -18,6 +20,9 @@
     "DROP TRIGGER audit_account_upd; DROP TRIGGER audit_account_del; "                             \
     "ALTER TABLE account DROP COLUMN email;"
 #define OLDER_UNDO_BULLETIN "DROP TABLE bulletin;"
-#define OLDER_UNDO_NEWER OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY
+#define OLDER_UNDO_NOTICES                                                                         \
+    "DROP TABLE notice_evidence; DROP TABLE notice_event; DROP TABLE notice; "                     \
+    "DROP TABLE notice_rule;"
+#define OLDER_UNDO_NEWER OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY OLDER_UNDO_NOTICES
 
 #endif

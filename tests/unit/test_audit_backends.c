@@ -168,9 +168,10 @@ static void expect_verify(struct fixture *f, const char *want, struct ss_audit_r
 
 /* ---- every audited table -------------------------------------------------------- */
 
-static const char *const AUDITED[] = {"org_unit", "department", "plan",       "project",
-                                      "target",   "account",    "assignment", "report",
-                                      "evidence", "session",    "translation"};
+static const char *const AUDITED[] = {"org_unit", "department",   "plan",           "project",
+                                      "target",   "account",      "assignment",     "report",
+                                      "evidence", "session",      "translation",    "notice_rule",
+                                      "notice",   "notice_event", "notice_evidence"};
 
 /* A row in each audited table, in SQL both backends read, parents first;
  * then a change to each, then their removal, children first. */
@@ -195,6 +196,16 @@ static const char *const INSERTS[] = {
     "INSERT INTO session(token_hash, account_id, csrf, created_at, expires_at)"
     " SELECT 'th', id, 'c', '2026-05-01T00:00:00Z', '2027-01-01T00:00:00Z' FROM account",
     "INSERT INTO translation(kind, ref, lang, text) VALUES ('plan', '1', 'en', 'Plan')",
+    "INSERT INTO notice_rule(plan_id, blue_days, yellow_days, red_days) SELECT id, 3, 10, 5"
+    " FROM plan",
+    "INSERT INTO notice(plan_id, year, no, grade, status, cause, target_id, org_id, period, as_of,"
+    " figures, action, issued_on, deadline, issued_by) SELECT t.plan_id, 2026, 1, 'red', 'issued',"
+    " 'lagging', t.id, o.id, '2026-06', '2026-06-30', '{\"actual\":2}', '请说明原因',"
+    " '2026-07-10', '2026-07-15', 'supervise' FROM target t, org_unit o",
+    "INSERT INTO notice_event(notice_id, kind, grade, day, at, actor) SELECT id, 'issued', 'red',"
+    " '2026-07-10', '2026-07-10T08:00:00Z', 'supervise' FROM notice",
+    "INSERT INTO notice_evidence(notice_id, sha256, mime, size, name, created_at) SELECT id, 'ab',"
+    " 'image/png', 1, '整改.png', '2026-07-11T08:00:00Z' FROM notice",
 };
 static const char *const UPDATES[] = {
     "UPDATE org_unit SET name = '新疆'",
@@ -208,6 +219,10 @@ static const char *const UPDATES[] = {
     "UPDATE evidence SET name = NULL",
     "UPDATE session SET expires_at = '2027-02-01T00:00:00Z'",
     "UPDATE translation SET text = 'The plan'",
+    "UPDATE notice_rule SET red_days = 4",
+    "UPDATE notice SET status = 'answered', answer = '已整改', answered_on = '2026-07-11'",
+    "UPDATE notice_event SET text = '逾期'",
+    "UPDATE notice_evidence SET name = NULL",
 };
 
 /* The row images of table's insert entries, as one JSON array text. */

@@ -289,7 +289,8 @@ static void test_parallel(void **state)
     assert_int_equal(rows(f, "SELECT count(*) FROM throttle_hit"), THREE.max);
 }
 
-/* A database of the previous schema (7) whose name and address are
+/* A database of the previous schema (7: what 8 on make taken away; 11
+ * rebuilds account again) whose name and address are
  * throttled by its login_attempt rows: after the upgrade they still are,
  * and failures before a success do not come back. */
 static void test_login_upgrade(void **state)

@@ -5,14 +5,15 @@
  *
  * The sections of other modules (reporting completeness, supervision
  * notices, unit scores: issue 12) get their rows through
- * struct ss_bulletin_extra (web/bulletin.h); until those modules are
- * merged, extra() gives none and the sections say "—".
+ * struct ss_bulletin_extra (web/bulletin.h), filled by extra() from the
+ * completeness, score and notice modules.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/json.h"
 #include "base/l10n.h"
 #include "base/limits.h"
@@ -20,10 +21,13 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "core/completeness.h"
 #include "core/engine.h"
+#include "core/score.h"
 #include "store/store.h"
 #include "store/store_audit.h"
 #include "store/store_bulletin.h"
+#include "store/store_notice.h"
 #include "web/bulletin.h"
 
 static const char USAGE[] =
@@ -47,11 +51,105 @@ static const char USAGE[] =
     "sheet    print worksheet N (default 1) of a workbook as JSON rows of text\n"
     "         cells, read by shishi's own sheet reader (to check a bulletin's XLSX)\n";
 
-/* Rows of the sections issue 12's modules fill (completeness, notices,
- * scores): none until they are merged; the lead fills them here. */
-static const struct ss_bulletin_extra *extra(void)
+/* The rows of the sections other modules give: reporting completeness
+ * and scores of the place's children (core/completeness.c, score.c), and
+ * the place's supervision notices by grade (core/notice.h), all for the
+ * bulletin's period. */
+#define SS_BULLETIN_MAX_ROWS 256 /* places and scores a section lists */
+
+struct extra_rows {
+    struct ss_bulletin_extra x;
+    struct ss_bulletin_completeness_row cm[SS_BULLETIN_MAX_ROWS];
+    struct ss_bulletin_notice_row nt[3];
+    struct ss_bulletin_score_row sc[SS_BULLETIN_MAX_ROWS];
+};
+
+static int extra(struct ss_store *st, const struct ss_bulletin_ctx *c, struct extra_rows *r,
+                 struct ss_err *err)
 {
-    return NULL;
+    static const char *const GRADES[3] = {"red", "yellow", "blue"};
+    struct ss_completeness cm;
+    struct ss_score_weights w;
+    struct ss_score sc;
+    struct ss_notice *list = NULL;
+    const long *kids;
+    size_t nk, i, n = 0;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    memset(&sc, 0, sizeof sc);
+    if ((rc = ss_completeness_load(st, c->e, c->period, c->org, ss_date_today(), &cm, err))) {
+        ss_completeness_cleanup(&cm);
+        return rc;
+    }
+    kids = ss_engine_org_children(c->e, c->org, &nk);
+    for (i = 0; i < nk && r->x.ncompleteness < SS_BULLETIN_MAX_ROWS; i++) {
+        const struct ss_cmpl_counts *t = &cm.tree[kids[i]];
+        const struct ss_org *o = ss_engine_org(c->e, kids[i]);
+        struct ss_bulletin_completeness_row *row = &r->cm[r->x.ncompleteness];
+
+        if (t->expected == 0)
+            continue;
+        row->org_code = o->code;
+        row->org_name = o->name;
+        row->expected = t->expected;
+        row->on_time = t->n[SS_CMPL_ON_TIME];
+        row->late = t->n[SS_CMPL_LATE];
+        row->missing = t->n[SS_CMPL_MISSING];
+        r->x.ncompleteness++;
+    }
+    r->x.completeness = r->cm;
+    ss_score_weights_parse(SS_SCORE_WEIGHTS, &w, NULL);
+    if ((rc = ss_score_compute(st, c->e, &cm, &w, &sc, err)) == SS_OK) {
+        for (i = 0; i < sc.n && r->x.nscores < SS_BULLETIN_MAX_ROWS; i++) {
+            const struct ss_org *o = ss_engine_org(c->e, sc.rows[i].org);
+
+            if (sc.rows[i].rank == 0)
+                continue;
+            r->sc[r->x.nscores].org_code = o->code;
+            r->sc[r->x.nscores].org_name = o->name;
+            r->sc[r->x.nscores].score = sc.rows[i].score;
+            r->sc[r->x.nscores].rank = sc.rows[i].rank;
+            r->x.nscores++;
+        }
+        r->x.scores = r->sc;
+    }
+    ss_score_cleanup(&sc);
+    ss_completeness_cleanup(&cm);
+    if (rc)
+        return rc;
+    /* notices of the place and below whose period is the bulletin's (or,
+     * issued by hand, whose issue day falls in it), by grade */
+    if (ss_store_notice_list(st, c->plan->id, NULL, &list, &n))
+        return ss_err_set(err, SS_EDB, "db", "cannot read the notices");
+    for (i = 0; i < 3; i++)
+        r->nt[i].label = GRADES[i];
+    for (i = 0; i < n; i++) {
+        const struct ss_notice *nt = &list[i];
+        long at = ss_engine_org_by_id(c->e, nt->org_id);
+        int32_t issued = SS_NO_DATE, deadline = SS_NO_DATE;
+        size_t g;
+
+        if (at < 0 || !ss_engine_org_within(c->e, at, c->org))
+            continue;
+        ss_date_parse(nt->issued_on, &issued);
+        if (strcmp(nt->period, c->period) != 0 && (issued < c->start || issued > c->as_of))
+            continue;
+        for (g = 0; g < 3 && strcmp(GRADES[g], nt->grade) != 0; g++)
+            ;
+        if (g == 3)
+            continue;
+        r->nt[g].issued++;
+        r->nt[g].answered += strcmp(nt->status, "answered") == 0;
+        r->nt[g].closed += strcmp(nt->status, "closed") == 0;
+        if (strcmp(nt->status, "issued") == 0 && !ss_date_parse(nt->deadline, &deadline) &&
+            deadline < ss_date_today())
+            r->nt[g].overdue++;
+    }
+    ss_store_notices_free(list, n);
+    r->x.notices = r->nt;
+    r->x.nnotices = 3;
+    return SS_OK;
 }
 
 static int lang_arg(const char *s, enum ss_lang *out, struct ss_err *err)
@@ -66,17 +164,22 @@ static int lang_arg(const char *s, enum ss_lang *out, struct ss_err *err)
 
 /* The document of (period, org, lang) with head on its cover (NULL:
  * none). */
-static int build(const struct ss_engine *e, const char *period, const char *org, enum ss_lang lang,
-                 const char *head, struct ss_bdoc *d, struct ss_err *err)
+static int build(struct ss_store *st, const struct ss_engine *e, const char *period,
+                 const char *org, enum ss_lang lang, const char *head, struct ss_bdoc *d,
+                 struct ss_err *err)
 {
     struct ss_bulletin_ctx c;
+    struct extra_rows *x;
     int rc;
 
     if ((rc = ss_bulletin_ctx_init(&c, e, period, org, lang, err)))
         return rc;
     c.head = head;
-    ss_bulletin_build(d, &c, extra());
-    return SS_OK;
+    x = ss_xcalloc(1, sizeof *x);
+    if ((rc = extra(st, &c, x, err)) == SS_OK)
+        ss_bulletin_build(d, &c, &x->x);
+    free(x);
+    return rc;
 }
 
 static int write_file(const char *path, const char *data, size_t len, struct ss_err *err)
@@ -125,7 +228,7 @@ static int render(int argc, char **argv)
         return cli_fail("bulletin", &err);
     if ((rc = ss_store_open(cli_db_path(db), SS_STORE_READONLY, &st, &err)) ||
         (rc = ss_engine_open(st, 0, &e, &err)) ||
-        (rc = build(e, period, org, lang, NULL, &d, &err)) ||
+        (rc = build(st, e, period, org, lang, NULL, &d, &err)) ||
         (rc = xlsx ? ss_bulletin_xlsx(&d, &data, &len, &err)
                    : ss_bulletin_pdf(&d, &data, &len, NULL, &err)) ||
         (rc = write_file(out, data, len, &err)))
@@ -178,7 +281,7 @@ static int publish_in(struct ss_store *st, struct ss_engine *e, const char *peri
     if ((rc = ss_store_audit_head(st, &head, err)))
         goto out;
     snprintf(headtxt, sizeof headtxt, "%lld:%s", (long long)head.entry, head.hash);
-    if ((rc = build(e, period, org, lang, head.entry ? headtxt : NULL, &d, err)) ||
+    if ((rc = build(st, e, period, org, lang, head.entry ? headtxt : NULL, &d, err)) ||
         (rc = ss_bulletin_pdf(&d, &pdf, &pdf_len, &pages, err)) ||
         (rc = ss_bulletin_xlsx(&d, &xlsx, &xlsx_len, err)))
         goto out;

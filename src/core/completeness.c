@@ -19,6 +19,7 @@
 #include "core/access.h"
 #include "core/workflow.h"
 #include "store/store_completeness.h"
+#include "store/store_notice.h"
 #include "store/store_workflow.h"
 
 const char *ss_cmpl_state_str(enum ss_cmpl_state s)
@@ -399,13 +400,14 @@ int ss_access_supervision(const struct ss_engine *e, const struct ss_user *u, lo
 
     if (u->role == SS_ROLE_ADMIN)
         return SS_OK;
-    /* the supervisor role joins here at merge: within its own subtree */
+    /* a reviewer or the supervision office: within its own subtree */
     mine = ss_access_user_org(e, u);
-    if (u->role == SS_ROLE_REVIEWER && org >= 0 && mine >= 0 && ss_engine_org_within(e, org, mine))
+    if ((u->role == SS_ROLE_REVIEWER || u->role == SS_ROLE_SUPERVISOR) && org >= 0 && mine >= 0 &&
+        ss_engine_org_within(e, org, mine))
         return SS_OK;
     return ss_err_set(err, SS_EFORBIDDEN, "org",
                       "%s may read the supervision figures of its own unit and the units below "
-                      "it only, and only as a reviewer or an administrator",
+                      "it only, and only as a reviewer, a supervisor or an administrator",
                       u->name);
 }
 
@@ -413,14 +415,41 @@ int ss_supervision_notice_counts(struct ss_store *st, const struct ss_engine *e,
                                  int32_t from, int32_t to, int32_t today,
                                  struct ss_notice_counts *out, struct ss_err *err)
 {
-    /* filled from notices at merge (issue 12's notices): until then none */
-    (void)st;
-    (void)e;
-    (void)org;
-    (void)from;
-    (void)to;
-    (void)today;
-    (void)err;
+    const struct ss_plan *p = ss_engine_plan(e);
+    struct ss_notice *list = NULL;
+    size_t n = 0, i;
+
     memset(out, 0, sizeof *out);
+    if (!p || org < 0)
+        return SS_OK;
+    if (ss_store_notice_list(st, p->id, NULL, &list, &n))
+        return ss_err_set(err, SS_EDB, "db", "cannot read the notices");
+    for (i = 0; i < n; i++) {
+        const struct ss_notice *nt = &list[i];
+        long at = ss_engine_org_by_id(e, nt->org_id);
+        int32_t deadline = SS_NO_DATE, answered = SS_NO_DATE;
+        int open = strcmp(nt->status, "closed") != 0;
+
+        if (at < 0 || !ss_engine_org_within(e, at, org))
+            continue;
+        if (*nt->deadline)
+            ss_date_parse(nt->deadline, &deadline);
+        if (*nt->answered_on)
+            ss_date_parse(nt->answered_on, &answered);
+        if (strcmp(nt->status, "answered") == 0)
+            out->answered++;
+        if (open && strcmp(nt->status, "issued") == 0 && deadline != SS_NO_DATE) {
+            if (deadline < today)
+                out->overdue++;
+            else if (deadline <= today + 7)
+                out->due_week++;
+        }
+        if (deadline != SS_NO_DATE && deadline >= from && deadline <= to) {
+            out->due_in_period++;
+            if (answered != SS_NO_DATE && answered <= deadline)
+                out->answered_in_time++;
+        }
+    }
+    ss_store_notices_free(list, n);
     return SS_OK;
 }

@@ -16,6 +16,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/access.h"
+#include "core/outbox.h"
 
 static const char *const GRADES[] = {"blue", "yellow", "red"};
 
@@ -34,19 +35,96 @@ enum ss_grade ss_grade_parse(const char *s)
     return SS_GRADE_NONE;
 }
 
+/* The kinds that become messages, with the words a message says;
+ * marked and unmarked are a supervisor's own bookkeeping. */
+static const char *event_words(const char *kind)
+{
+    static const struct {
+        const char *kind, *words;
+    } K[] = {
+        {SS_NOTICE_ISSUED, "下发督办单"},         {SS_NOTICE_RAISED, "督办单升级"},
+        {SS_NOTICE_ESCALATED, "督办单逾期升级"},  {SS_NOTICE_ANSWERED, "督办单已反馈"},
+        {SS_NOTICE_RETURNED, "督办单反馈被退回"}, {SS_NOTICE_CLOSED, "督办单已办结销号"},
+    };
+    size_t i;
+
+    for (i = 0; i < SS_ARRAY_LEN(K); i++)
+        if (strcmp(K[i].kind, kind) == 0)
+            return K[i].words;
+    return NULL;
+}
+
+/* s, cut to at most max bytes at a character's start. */
+static void put_clipped(struct ss_buf *b, const char *s, size_t max)
+{
+    size_t k = strlen(s);
+
+    if (k > max) {
+        k = max;
+        while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k--;
+    }
+    ss_buf_put(b, s, k);
+}
+
 int ss_notice_event(struct ss_store *st, int64_t notice_id, const char *kind,
                     const int64_t *org_ids, size_t n, struct ss_err *err)
 {
-    /* the outbox enqueues here: one message per addressee of the event,
-     * in this transaction, so an event is delivered exactly when it
-     * happened */
-    (void)st;
-    (void)notice_id;
-    (void)kind;
-    (void)org_ids;
-    (void)n;
-    (void)err;
-    return SS_OK;
+    /* one message per addressee's recipients, queued in this transaction
+     * (core/outbox.c), so an event is delivered exactly when it happened;
+     * the key carries the event's number in the notice's history, so each
+     * event is sent once however often it is recorded */
+    const char *words = event_words(kind);
+    struct ss_notice nt;
+    char *target = NULL, *org = NULL, num[64], key[96];
+    int64_t events;
+    struct ss_buf subject, text;
+    size_t i;
+    int rc;
+
+    if (!words || n == 0)
+        return SS_OK;
+    if ((rc = ss_store_notice_get(st, notice_id, &nt)))
+        return ss_err_set(err, rc, "notice", "notice %lld cannot be read", (long long)notice_id);
+    if ((rc = ss_store_notice_about(st, notice_id, &target, &org, &events))) {
+        ss_store_notice_cleanup(&nt);
+        return ss_err_set(err, rc, "notice", "notice %lld cannot be read", (long long)notice_id);
+    }
+    ss_notice_number(&nt, num, sizeof num);
+    snprintf(key, sizeof key, "notice:%lld:%lld:%s", (long long)notice_id, (long long)events, kind);
+    ss_buf_init(&subject, SS_OUTBOX_SUBJECT_MAX);
+    ss_buf_puts(&subject, num);
+    ss_buf_puts(&subject, "：");
+    put_clipped(&subject, target, SS_OUTBOX_SUBJECT_MAX - subject.len);
+    /* every part clipped, so the text stays within the outbox's limit */
+    ss_buf_init(&text, SS_OUTBOX_TEXT_MAX);
+    ss_buf_printf(&text, "%s：%s（%s）\n指标：", words, num, nt.grade);
+    put_clipped(&text, target, 2000);
+    ss_buf_puts(&text, "\n单位：");
+    put_clipped(&text, org, 400);
+    if (nt.action && *nt.action) {
+        ss_buf_puts(&text, "\n要求：");
+        put_clipped(&text, nt.action, 1500);
+    }
+    if (*nt.deadline)
+        ss_buf_printf(&text, "\n反馈期限：%s", nt.deadline);
+    if (nt.answer && *nt.answer && strcmp(kind, SS_NOTICE_ANSWERED) == 0) {
+        ss_buf_puts(&text, "\n反馈：");
+        put_clipped(&text, nt.answer, 1500);
+    }
+    if (nt.comment && *nt.comment && strcmp(kind, SS_NOTICE_RETURNED) == 0) {
+        ss_buf_puts(&text, "\n退回意见：");
+        put_clipped(&text, nt.comment, 1500);
+    }
+    rc = SS_OK;
+    for (i = 0; rc == SS_OK && i < n; i++)
+        rc = ss_outbox_put(st, key, org_ids[i], subject.data, text.data, err);
+    ss_buf_cleanup(&subject);
+    ss_buf_cleanup(&text);
+    free(target);
+    free(org);
+    ss_store_notice_cleanup(&nt);
+    return rc;
 }
 
 void ss_notice_number(const struct ss_notice *n, char *out, size_t cap)

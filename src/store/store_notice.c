@@ -547,6 +547,38 @@ int ss_store_notice_evidence_add(struct ss_store *st, int64_t id, const char *sh
     return store_tx_commit(st, err);
 }
 
+int ss_store_notice_about(struct ss_store *st, int64_t id, char **target, char **org,
+                          int64_t *events)
+{
+    struct store_stmt *s;
+    int rc = SS_ENOTFOUND;
+
+    *target = *org = NULL;
+    *events = 0;
+    if (!(s = store_prepare(st,
+                            "SELECT t.text, o.name, (SELECT count(*) FROM notice_event e"
+                            " WHERE e.notice_id = n.id) FROM notice n"
+                            " JOIN target t ON t.id = n.target_id"
+                            " JOIN org_unit o ON o.id = n.org_id WHERE n.id = ?1",
+                            NULL)))
+        return SS_EDB;
+    store_bind_int64(s, 1, id);
+    switch (store_step(s)) {
+    case STORE_ROW:
+        *target = store_col_strdup(s, 0);
+        *org = store_col_strdup(s, 1);
+        *events = store_col_int64(s, 2);
+        rc = SS_OK;
+        break;
+    case STORE_DONE:
+        break;
+    default:
+        rc = SS_EDB;
+    }
+    store_finalize(s);
+    return rc;
+}
+
 int64_t ss_store_notice_evidence_count(struct ss_store *st, int64_t id)
 {
     struct store_stmt *s;

@@ -97,6 +97,12 @@ int ss_store_notice_for_period(struct ss_store *st, int64_t target_id, int64_t o
 int ss_store_notice_list(struct ss_store *st, int64_t plan_id, const char *status,
                          struct ss_notice **out, size_t *n);
 void ss_store_notices_free(struct ss_notice *list, size_t n);
+/* What a message about notice id names: its target's text and the org
+ * unit's name (malloc'd; the caller frees), and how many history lines
+ * it has (the event's number, for an outbox key). 0, or SS_ENOTFOUND /
+ * SS_EDB. */
+int ss_store_notice_about(struct ss_store *st, int64_t id, char **target, char **org,
+                          int64_t *events);
 /* Notice id's history, oldest first. */
 int ss_store_notice_events(struct ss_store *st, int64_t id, struct ss_notice_event **out,
                            size_t *n);

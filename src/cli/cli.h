@@ -58,5 +58,9 @@ int cli_tx_end(struct ss_store *st, int rc, struct ss_err *err);
  * is readable and recorded (created when the log records none yet), so a
  * missing key is refused at once, not at the first write (cmd_audit.c). */
 int cli_audit_key_ready(const char *db, struct ss_err *err);
+/* Read an announcement from path (- is stdin): a .docx's text, else the
+ * file's bytes (base/docx.h), within the limits; errors name the path.
+ * *text is the caller's. */
+int cli_read_announcement(const char *path, char **text, size_t *len, struct ss_err *err);
 
 #endif

@@ -425,17 +425,8 @@ int cmd_import(int argc, char **argv)
                    top);
         goto out;
     }
-    errno = 0;
-    rc = ss_read_file(path, SS_MAX_TEXT_FILE, &text, &len);
-    if (rc == SS_EINVAL) {
-        ss_err_set(&err, SS_EINVAL, path, "larger than %u bytes", (unsigned)SS_MAX_TEXT_FILE);
+    if (cli_read_announcement(path, &text, &len, &err))
         goto out;
-    }
-    if (rc != SS_OK) {
-        ss_err_set(&err, SS_EIO, path, "cannot read the file: %s",
-                   errno ? strerror(errno) : "read error");
-        goto out;
-    }
     input = ss_plan_json_sniff(text, len) ? "json" : "text";
     if (strcmp(input, "json") == 0 ? read_json(text, len, path, year, year_s != NULL, &p, &w, &err)
                                    : read_text(text, len, path, year, year_s != NULL, &p, &w, &err))

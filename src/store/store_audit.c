@@ -119,6 +119,9 @@ static const struct store_audited AUDITED[] = {
     /* translations of plan content, like the plan content itself */
     {.table = "translation", .since = STORE_SCHEMA_TRANSLATIONS, .id = "id",
      .cols = "id,kind,ref,lang,text,updated_by,updated_at"},
+    /* the announcement a plan was imported from (store_draft.c) */
+    {.table = "plan_source", .since = STORE_SCHEMA_SOURCES, .id = "plan_id",
+     .cols = "plan_id,name,text,created_by,created_at"},
 };
 /* clang-format on */
 

@@ -572,3 +572,62 @@ int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, 
         *orphaned = n;
     return SS_OK;
 }
+
+/* --- the announcement a plan was imported from -------------------------- */
+
+int ss_store_plan_source_put(struct ss_store *st, int64_t plan_id, const char *name,
+                             const char *text, struct ss_err *err)
+{
+    struct store_stmt *s;
+    char now[21];
+    int rc;
+
+    if ((rc = begin(st, err)))
+        return rc;
+    store_now(now);
+    s = store_prepare(st,
+                      "INSERT INTO plan_source(plan_id, name, text, created_by, created_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (plan_id) DO UPDATE SET"
+                      " name = excluded.name, text = excluded.text,"
+                      " created_by = excluded.created_by, created_at = excluded.created_at",
+                      err);
+    if (!s) {
+        rollback(st);
+        return SS_EDB;
+    }
+    store_bind_int64(s, 1, plan_id);
+    store_bind_text(s, 2, name ? name : "");
+    store_bind_text(s, 3, text);
+    store_bind_text(s, 4, st->actor[0] ? st->actor : NULL);
+    store_bind_text(s, 5, now);
+    if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err))) {
+        store_finalize(s);
+        rollback(st);
+        return rc;
+    }
+    store_finalize(s);
+    return SS_OK;
+}
+
+int ss_store_plan_source_get(struct ss_store *st, int64_t plan_id, char **name, char **text,
+                             struct ss_err *err)
+{
+    struct store_stmt *s;
+    int rc = SS_OK, step;
+
+    *name = *text = NULL;
+    s = store_prepare(st, "SELECT name, text FROM plan_source WHERE plan_id = ?1", err);
+    if (!s)
+        return SS_EDB;
+    store_bind_int64(s, 1, plan_id);
+    if ((step = store_step(s)) == STORE_ROW) {
+        *name = ss_xstrdup(store_col_text(s, 0) ? store_col_text(s, 0) : "");
+        *text = ss_xstrdup(store_col_text(s, 1) ? store_col_text(s, 1) : "");
+    } else if (step == STORE_FAIL) {
+        rc = store_db_error(st, err, "reading the plan's announcement");
+    } else {
+        rc = SS_ENOTFOUND;
+    }
+    store_finalize(s);
+    return rc;
+}

@@ -98,6 +98,17 @@ int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, double valu
  * *orphaned (may be NULL) receives how many did. */
 int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, struct ss_err *err);
 
+/* The announcement plan `plan_id` was imported from, as the extractor read
+ * it (extract.h: ss_extract_source), and the file's name ("" when pasted):
+ * the review page shows the draft beside it. One per plan (put replaces
+ * it), deleted with the plan; put runs in the caller's transaction and is
+ * audited. get: both the caller's, or SS_ENOTFOUND (err untouched) when
+ * the plan has none. */
+int ss_store_plan_source_put(struct ss_store *st, int64_t plan_id, const char *name,
+                             const char *text, struct ss_err *err);
+int ss_store_plan_source_get(struct ss_store *st, int64_t plan_id, char **name, char **text,
+                             struct ss_err *err);
+
 /* --- activation (store_plan.c) ------------------------------------------ */
 
 /* The active plan of `year` (the newest if several), or 0. */

@@ -55,6 +55,8 @@ struct ss_store {
 #define STORE_SCHEMA_RECORDED 9
 /* The migration that makes the translation table (store_translation.c). */
 #define STORE_SCHEMA_TRANSLATIONS 10
+/* the migration that keeps the announcement a plan was imported from */
+#define STORE_SCHEMA_SOURCES 11
 /* PostgreSQL's migration 1 makes the schema as of this migration, and its
  * migrations 2 to it do nothing (store_schema.c): no PostgreSQL database
  * older than this exists. Every migration after it carries both dialects. */

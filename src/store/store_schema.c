@@ -543,6 +543,24 @@ static const struct store_migration MIGRATIONS[] = {
     "INSERT OR IGNORE INTO meta(key, value) VALUES ('translation_version', '0');"
     VERSION_TRIGGERS("translation", "translation_version"), NULL,
     PG_IN_1},
+    /* 11 (STORE_SCHEMA_SOURCES): the announcement a draft was imported
+     * from, as the extractor read it, so the review page
+     * (/console/plans/new) shows each target's clause in it. One per
+     * plan, gone with the plan. Audited (store_audit.c): what a plan was
+     * read from is part of its record. */
+    {"the announcement a plan was imported from",
+    "CREATE TABLE plan_source ("
+    "  plan_id INTEGER PRIMARY KEY REFERENCES plan(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL);", NULL,
+    "CREATE TABLE plan_source ("
+    "  plan_id BIGINT PRIMARY KEY REFERENCES plan(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL);", NULL},
 };
 /* clang-format on */
 

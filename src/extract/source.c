@@ -10,6 +10,7 @@
  * it (the decoded, unnormalised text the target texts are quoted from),
  * mapped back through the normalisation (xdoc.map).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,7 +78,8 @@ size_t ss_extract_numbers(const char *s, size_t n, struct ss_xnumber **out)
                 ul = 0;
             memcpy(x->unit, d.s + q.ub, ul);
             x->unit[ul] = '\0';
-            memcpy(x->op, q.post_op == 2 ? "<=" : q.post_op == 1 || q.approx ? ">=" : "=", 3);
+            snprintf(x->op, sizeof x->op, "%s",
+                     q.post_op == 2 ? "<=" : q.post_op == 1 || q.approx ? ">=" : "=");
         }
         i = q.e > i ? q.e : q.ne > i ? q.ne : i + 1;
     }

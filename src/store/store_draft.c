@@ -179,6 +179,45 @@ int ss_store_plan_state(struct ss_store *st, int64_t plan_id, enum ss_plan_state
     return rc;
 }
 
+static int precedes(const struct row *x, const struct row *y);
+
+/* Make target r a part of target parent (0: of none). The parent must be
+ * an earlier target of the same project, so parents stay before their
+ * parts and no breakdown can loop back on itself. */
+static int set_parent(struct ss_store *st, const struct row *r, int64_t parent, struct ss_err *err)
+{
+    struct store_stmt *s;
+    struct row pr;
+    int rc;
+
+    if (parent) {
+        if ((rc = load_row(st, parent, &pr, err)))
+            return rc == SS_ENOTFOUND ? ss_err_set(err, SS_ENOTFOUND, "parent",
+                                                   "there is no target #%lld", (long long)parent)
+                                      : rc;
+        if (pr.project_id != r->project_id)
+            return ss_err_set(err, SS_ECONFLICT, "parent",
+                              "target #%lld is in another project than #%lld; a total and its "
+                              "parts are in one project",
+                              (long long)parent, (long long)r->id);
+        if (!precedes(&pr, r))
+            return ss_err_set(err, SS_ECONFLICT, "parent",
+                              "target #%lld comes after #%lld (or is it); a total comes before "
+                              "its parts",
+                              (long long)parent, (long long)r->id);
+    }
+    if (!(s = store_prepare(st, "UPDATE target SET parent_id = ?1 WHERE id = ?2", err)))
+        return SS_EDB;
+    if (parent)
+        store_bind_int64(s, 1, parent);
+    else
+        store_bind_null(s, 1);
+    store_bind_int64(s, 2, r->id);
+    rc = step_done(st, s, NULL, err);
+    store_finalize(s);
+    return rc;
+}
+
 int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct ss_target_edit *e,
                            struct ss_err *err)
 {
@@ -230,7 +269,8 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct 
     } else {
         store_bind_null(s, 12);
     }
-    if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err)))
+    if ((rc = step_done(st, s, NULL, err)) ||
+        (e->set_parent && (rc = set_parent(st, &r, e->parent_id, err))) || (rc = commit(st, err)))
         goto fail;
     goto out;
 fail:

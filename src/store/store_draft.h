@@ -51,13 +51,16 @@ int ss_store_plan_state(struct ss_store *st, int64_t plan_id, enum ss_plan_state
 /* A correction of one target: NULL strings and clear set_* flags leave a
  * field as it is. dept "" removes the responsible department. set_profile
  * sets the schedule: profile (cumulative shares 0..1 by month end) when
- * has_profile, else linear. */
+ * has_profile, else linear. set_parent makes it a part of parent_id (0:
+ * of none), which must be an earlier target of the same project
+ * (SS_ECONFLICT otherwise, SS_ENOTFOUND when there is no such target). */
 struct ss_target_edit {
     const char *text;
     const char *metric;
     const char *unit;
     const char *dept;
-    int set_value, set_op, set_kind, set_profile, has_profile;
+    int set_value, set_op, set_kind, set_profile, has_profile, set_parent;
+    int64_t parent_id;
     double value;
     enum ss_op op;
     enum ss_kind kind;

@@ -35,7 +35,7 @@ PG_SUITES="tests/pg/testdb.test.sh tests/pg/testdb.test.mjs $(ls tests/api/*.tes
 # the CLI suites that touch a database (catalogue.sh and engines.sh do not)
 PG_SUITES="$PG_SUITES tests/cli/assign.sh tests/cli/audit.sh tests/cli/core.sh tests/cli/divisions.sh
     tests/cli/figures.sh tests/cli/import.sh tests/cli/l10n.sh tests/cli/migrate.sh
-    tests/cli/plan-change.sh tests/cli/translate.sh"
+    tests/cli/plan-change.sh tests/cli/translate.sh tests/cli/docx.sh"
 
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -209,7 +209,8 @@ static int taken(const struct review *v, size_t b, size_t e)
 
 static int is_delim(const char *s, size_t i, size_t n, size_t *len)
 {
-    static const char *const D[] = {"，", "。", "；", "：", "！", "？", ";", "\n", "\t", "\r"};
+    static const char *const D[] = {"，", "、", "。", "；", "：", "！", "？",
+                                    ",",  ";",  ":",  "\n", "\t", "\r"};
     size_t k, l;
 
     for (k = 0; k < SS_ARRAY_LEN(D); k++) {

@@ -79,7 +79,9 @@ size_t ss_extract_numbers(const char *s, size_t n, struct ss_xnumber **out)
             memcpy(x->unit, d.s + q.ub, ul);
             x->unit[ul] = '\0';
             snprintf(x->op, sizeof x->op, "%s",
-                     q.post_op == 2 ? "<=" : q.post_op == 1 || q.approx ? ">=" : "=");
+                     q.post_op == 2               ? "<="
+                     : q.post_op == 1 || q.approx ? ">="
+                                                  : "=");
         }
         i = q.e > i ? q.e : q.ne > i ? q.ne : i + 1;
     }

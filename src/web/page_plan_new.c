@@ -156,6 +156,16 @@ static void render_start(struct ss_wreq *r, const char *csrf, const char *typed,
 
 /* ---- finding the clauses -------------------------------------------------------- */
 
+/* 1 if target k's mark, set before i's, runs over the start of i's clause. */
+static int covers(const struct review *v, size_t k, size_t i)
+{
+    long bk = v->at[k], bi = v->at[i];
+
+    if (k == i || bk < 0 || v->mark_of[k] != (long)k)
+        return 0;
+    return (bk < bi || (bk == bi && k < i)) && v->end[k] > (size_t)bi;
+}
+
 static void locate(struct review *v)
 {
     const struct ss_plan *p = v->p;
@@ -185,9 +195,7 @@ static void locate(struct review *v)
             continue;
         v->mark_of[i] = (long)i;
         for (k = 0; k < p->ntargets; k++)
-            if (k != i && v->at[k] >= 0 && v->mark_of[k] == (long)k &&
-                (v->at[k] < v->at[i] || (v->at[k] == v->at[i] && k < i)) &&
-                v->end[k] > (size_t)v->at[i]) {
+            if (covers(v, k, i)) {
                 v->mark_of[i] = (long)k;
                 break;
             }
@@ -310,18 +318,18 @@ static void numbers_html(struct ss_wreq *r, const struct review *v, const char *
     raw(b, "<section aria-labelledby=\"nums-h\" class=\"review-numbers\"><h2 id=\"nums-h\">");
     raw(b, L(r, "未被采用的数字"));
     raw(b, "</h2>\n<p>");
-    raw(b, L(r, "原文中这些数字没有对应的指标。若其中有漏提的指标，点“添加为指标”即可。"));
+    raw(b, L(r, "原文中这些数字没有对应的指标。若其中有漏提的指标，点它的“添加”按钮即可（加到最近的"
+                "项目；其他项目用下面的表单）。"));
     raw(b, "</p>\n<ul class=\"numbers\">");
     for (i = 0; i < v->nnums && listed < MAX_LISTED; i++) {
         const struct ss_xnumber *x = &v->nums[i];
         size_t cb, ce;
-        char id[40];
+        int no;
 
         if (taken(v, x->b, x->e))
             continue;
         listed++;
         clause_around(v->src, v->nsrc, x->b, x->e, &cb, &ce);
-        snprintf(id, sizeof id, "np-%zu", x->b);
         raw(b, "<li>");
         form_open(b, "number", csrf, v->p->id, "add");
         ss_buf_printf(b, "<input type=\"hidden\" name=\"start\" value=\"%zu\">", x->b);
@@ -332,10 +340,10 @@ static void numbers_html(struct ss_wreq *r, const struct review *v, const char *
         ss_esc_html(b, v->src + x->b, x->e - x->b);
         raw(b, "</strong>");
         ss_esc_html(b, v->src + x->e, ce - x->e);
-        raw(b, "</p><p>");
-        project_select(r, v->p, id, project_near(v, x->b));
-        raw(b, " <button type=\"submit\">");
-        raw(b, L(r, "添加为指标"));
+        no = project_near(v, x->b);
+        ss_buf_printf(b, "</p><p><input type=\"hidden\" name=\"project\" value=\"%d\">", no);
+        raw(b, "<button type=\"submit\">");
+        ss_buf_printf(b, L(r, "添加为项目%d的指标"), no);
         raw(b, "</button></p></form></li>\n");
     }
     raw(b, "</ul>\n");

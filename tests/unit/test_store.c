@@ -417,7 +417,7 @@ static void test_schema_open(void **state)
     char want[96];
     int from, to, old, latest = ss_store_schema_latest();
 
-    assert_int_equal(latest, 10);
+    assert_int_equal(latest, 11);
     assert_int_equal(ss_store_schema_version(f->st), latest);
     ss_store_schema_step(f->st, &from, &to); /* created just now */
     assert_int_equal(from, 0);

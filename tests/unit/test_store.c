@@ -379,7 +379,7 @@ static int make_older(struct fixture *f)
         return latest;
     }
     rawdb_exec(&f->raw, "DROP TABLE schema_migration; DROP TABLE throttle_hit; DROP TABLE "
-                        "translation; PRAGMA user_version = 7;");
+                        "translation; DROP TABLE plan_source; PRAGMA user_version = 7;");
     return 7;
 }
 

@@ -466,11 +466,11 @@ static void test_upgraded(void **state)
     assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM audit_log WHERE tbl = 'notice'"), 2);
     assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM schema_migration"),
                      ss_store_schema_latest());
-    /* SQLite: 8, 9 and 10, and the test's (1 to 7 ran before the record);
+    /* SQLite: 8 to 11, and the test's (1 to 7 ran before the record);
      * PostgreSQL: all, each run by this build */
     assert_int_equal(rawdb_int(&f->raw, "SELECT count(*) FROM schema_migration WHERE applied_at IS "
                                         "NOT NULL"),
-                     f->pg ? ss_store_schema_latest() : 4);
+                     f->pg ? ss_store_schema_latest() : 5);
     /* the same triggers as a database created at the new version */
     ss_buf_init(&up, 1 << 16);
     ss_buf_init(&fresh, 1 << 16);
@@ -504,7 +504,7 @@ static void test_lists_checked(void **state)
     ss_store_test_migration(&WRONG);
     ss_err_clear(&err);
     assert_int_equal(open_db(f, SS_STORE_MIGRATE, &err), SS_EDB);
-    assert_non_null(strstr(err.msg, "migration 11"));
+    assert_non_null(strstr(err.msg, "migration 12"));
     assert_non_null(strstr(err.msg, "meta is not audited"));
     /* nothing changed */
     if (f->pg) {
@@ -542,7 +542,7 @@ static void test_one_dialect_refused(void **state)
     ss_store_test_migration(&half);
     ss_err_clear(&err);
     assert_int_equal(open_db(f, SS_STORE_MIGRATE, &err), SS_EDB);
-    assert_non_null(strstr(err.msg, "migration 11"));
+    assert_non_null(strstr(err.msg, "migration 12"));
     assert_non_null(strstr(err.msg, f->pg ? "no text for PostgreSQL" : "no text for SQLite"));
     assert_int_equal(rawdb_int(&f->raw, Q(f, "PRAGMA user_version",
                                           "SELECT max(version) FROM schema_migration")),
@@ -555,9 +555,9 @@ static void test_one_dialect_refused(void **state)
  * second step finds nothing to do. */
 static void test_pg_fresh_schema(void **state)
 {
-    static const char *const AUDITED[] = {"org_unit", "department", "plan",        "project",
-                                          "target",   "assignment", "report",      "account",
-                                          "evidence", "session",    "translation", "notice"};
+    static const char *const AUDITED[] = {
+        "org_unit", "department", "plan",    "project",     "target", "assignment", "report",
+        "account",  "evidence",   "session", "translation", "notice", "plan_source"};
     struct fixture *f = ready(state);
     struct ss_buf b, want;
     struct ss_err err;
@@ -588,7 +588,7 @@ static void test_pg_fresh_schema(void **state)
     rawdb_lines(&f->raw,
                 "SELECT relname FROM unnest(ARRAY['org_unit','department','plan','project',"
                 "'target','assignment','report','account','evidence','session','translation',"
-                "'notice']) AS relname ORDER BY relname",
+                "'notice','plan_source']) AS relname ORDER BY relname",
                 &want);
     assert_string_equal(b.data, want.data);
     for (i = 0; i < SS_ARRAY_LEN(AUDITED); i++)

@@ -306,6 +306,7 @@ static void test_login_upgrade(void **state)
     o += (size_t)snprintf(
         sql + o, sizeof sql - o,
         "DROP TABLE throttle_hit; DROP TABLE schema_migration; DROP TABLE translation;"
+        "DROP TABLE plan_source;"
         "PRAGMA user_version = 7;"
         /* erin failed 5 times, then signed in: none counts */
         "INSERT INTO login_attempt(name, ip, ok, at) VALUES");

@@ -152,7 +152,36 @@ def plan_json():
     put("plan_json", "deep", "[" * 40 + "]" * 40)
 
 
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+DOC = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+       '<w:document ' + W + '><w:body>'
+       '<w:p><w:r><w:t>自治区2026年十件民生实事</w:t></w:r></w:p>'
+       '<w:p><w:r><w:t>一、</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">新建幼儿园</w:t></w:r>'
+       '<w:r><w:t>12所</w:t></w:r><w:r><w:tab/><w:t>改造管网30公里</w:t></w:r><w:r><w:br/></w:r></w:p>'
+       '<w:p><w:del><w:r><w:delText>删去的100人</w:delText></w:r></w:del>'
+       '<w:r><w:instrText> PAGE </w:instrText></w:r></w:p>'
+       '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>序号</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p>'
+       '<w:p><w:r><w:t>第二段</w:t></w:r></w:p></w:tc></w:tr>'
+       '<w:tr><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>内表</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>'
+       '<w:p><w:r><w:t>新疆维吾尔自治区人民政府</w:t></w:r></w:p><w:p><w:r><w:t>2026年2月9日</w:t></w:r></w:p>'
+       '<w:sectPr/></w:body></w:document>')
+
+
+def docx():
+    put("docx", "document.xml", DOC)
+    put("docx", "docx", zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": DOC}))
+    put("docx", "docx-stored", zipped({"word/document.xml": DOC}, stored=True))
+    put("docx", "not-word", zipped({"xl/workbook.xml": "<workbook/>"}))
+    put("docx", "bad-xml", "<w:document " + W + "><w:body><w:p><w:t>未闭合")
+    put("docx", "entity", '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><w:document ' + W + '><w:body><w:p><w:r>'
+        '<w:t>&b;&b;&b;</w:t></w:r></w:p></w:body></w:document>')
+    put("docx", "text", "一、新建幼儿园12所。\n")
+    put("docx", "pk-short", "PK\x03\x04")
+
+
 if __name__ == "__main__":
+    docx()
     multipart()
     urlencoded()
     cookie()

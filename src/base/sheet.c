@@ -22,14 +22,12 @@
 #include "base/sheet.h"
 
 #include <errno.h>
-#include <expat.h>
 #include <iconv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zip.h>
 
 #include <csv.h>
 
@@ -37,6 +35,7 @@
 #include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "base/zipxml.h"
 
 void ss_sheet_free(struct ss_sheet *s)
 {
@@ -118,55 +117,8 @@ static int set_cell(struct ss_sheet *s, struct ss_sheet_row *r, size_t col, cons
 
 /* ---- xlsx ---------------------------------------------------------------------- */
 
-/* Unzip one part into *out (NUL-terminated); SS_ENOTFOUND if absent. */
-static int unzip_part(zip_t *z, const char *name, char **out, size_t *len, struct ss_err *err)
-{
-    zip_file_t *f;
-    size_t cap = 1 << 16, n = 0;
-    char *buf;
-    zip_int64_t got;
-
-    *out = NULL;
-    *len = 0;
-    if (zip_name_locate(z, name, 0) < 0)
-        return SS_ENOTFOUND;
-    if (!(f = zip_fopen(z, name, 0)))
-        return ss_err_set(err, SS_EINVAL, "file", "the xlsx part %s cannot be read: %s", name,
-                          zip_strerror(z));
-    buf = ss_xmalloc(cap + 1);
-    for (;;) {
-        if (n == cap) {
-            if (cap >= SS_MAX_SHEET_XML) {
-                free(buf);
-                zip_fclose(f);
-                return ss_err_set(err, SS_EINVAL, "file",
-                                  "the xlsx part %s is larger than %u MiB unzipped", name,
-                                  SS_MAX_SHEET_XML >> 20);
-            }
-            cap *= 2;
-            buf = ss_xrealloc(buf, cap + 1);
-        }
-        got = zip_fread(f, buf + n, cap - n);
-        if (got < 0) {
-            free(buf);
-            zip_fclose(f);
-            return ss_err_set(err, SS_EINVAL, "file", "the xlsx part %s is corrupt", name);
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    zip_fclose(f);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return SS_OK;
-}
-
 struct xml_ctx {
-    XML_Parser p;
-    struct ss_err *err;
-    int rc;
+    struct ss_xml x; /* first: the handlers' user data */
     /* shared strings */
     char **strs;
     size_t nstrs, cap_strs;
@@ -186,33 +138,14 @@ struct xml_ctx {
 
 static void xml_fail(struct xml_ctx *c, const char *msg)
 {
-    if (!c->rc)
-        c->rc = ss_err_set(c->err, SS_EINVAL, "file", "%s", msg);
-    XML_StopParser(c->p, XML_FALSE);
+    ss_xml_fail(&c->x, msg);
 }
 
 static void xml_too_much(struct xml_ctx *c)
 {
-    if (!c->rc)
-        c->rc = ss_err_set(c->err, SS_EINVAL, "file", TOO_MUCH_TEXT, SS_MAX_SHEET_TEXT >> 20);
-    XML_StopParser(c->p, XML_FALSE);
-}
-
-/* Local name of a possibly prefixed element. */
-static const char *local(const char *name)
-{
-    const char *colon = strrchr(name, ':');
-    return colon ? colon + 1 : name;
-}
-
-static const char *attr(const char **atts, const char *name)
-{
-    size_t i;
-
-    for (i = 0; atts[i]; i += 2)
-        if (strcmp(local(atts[i]), name) == 0)
-            return atts[i + 1];
-    return NULL;
+    if (!c->x.rc)
+        c->x.rc = ss_err_set(c->x.err, SS_EINVAL, "file", TOO_MUCH_TEXT, SS_MAX_SHEET_TEXT >> 20);
+    XML_StopParser(c->x.p, XML_FALSE);
 }
 
 static void on_text(void *ud, const char *s, int n)
@@ -229,7 +162,7 @@ static void on_text(void *ud, const char *s, int n)
 static void ss_start(void *ud, const char *name, const char **atts)
 {
     struct xml_ctx *c = ud;
-    const char *n = local(name);
+    const char *n = ss_xml_local(name);
 
     (void)atts;
     if (strcmp(n, "si") == 0) {
@@ -245,7 +178,7 @@ static void ss_start(void *ud, const char *name, const char **atts)
 static void ss_end(void *ud, const char *name)
 {
     struct xml_ctx *c = ud;
-    const char *n = local(name);
+    const char *n = ss_xml_local(name);
 
     if (strcmp(n, "t") == 0) {
         c->collecting = 0;
@@ -284,11 +217,11 @@ static long col_of_ref(const char *ref)
 static void sh_start(void *ud, const char *name, const char **atts)
 {
     struct xml_ctx *c = ud;
-    const char *n = local(name), *a;
+    const char *n = ss_xml_local(name), *a;
 
     if (strcmp(n, "row") == 0) {
         long rn = c->next_row;
-        if ((a = attr(atts, "r")) && (ss_parse_long(a, &rn) || rn < 1 || rn > 1048576)) {
+        if ((a = ss_xml_attr(atts, "r")) && (ss_parse_long(a, &rn) || rn < 1 || rn > 1048576)) {
             xml_fail(c, "a row of the sheet has a malformed number");
             return;
         }
@@ -309,12 +242,12 @@ static void sh_start(void *ud, const char *name, const char **atts)
             return;
         }
         c->col = c->next_col;
-        if ((a = attr(atts, "r")) && (c->col = col_of_ref(a)) < 0) {
+        if ((a = ss_xml_attr(atts, "r")) && (c->col = col_of_ref(a)) < 0) {
             xml_fail(c, "a cell of the sheet has a malformed reference");
             return;
         }
         c->next_col = c->col + 1;
-        a = attr(atts, "t");
+        a = ss_xml_attr(atts, "t");
         snprintf(c->ctype, sizeof c->ctype, "%s", a ? a : "n");
         c->in_c = 1;
         ss_buf_reset(&c->text);
@@ -326,7 +259,7 @@ static void sh_start(void *ud, const char *name, const char **atts)
 static void sh_end(void *ud, const char *name)
 {
     struct xml_ctx *c = ud;
-    const char *n = local(name);
+    const char *n = ss_xml_local(name);
     const char *v;
 
     if (strcmp(n, "v") == 0 || strcmp(n, "t") == 0) {
@@ -357,23 +290,7 @@ static void sh_end(void *ud, const char *name)
 static int parse_xml(struct xml_ctx *c, const char *data, size_t len, XML_StartElementHandler s,
                      XML_EndElementHandler e, const char *part)
 {
-    enum XML_Status st;
-
-    c->p = XML_ParserCreate("UTF-8");
-    if (!c->p)
-        return ss_err_set(c->err, SS_EIO, "file", "out of memory for the XML parser");
-    XML_SetUserData(c->p, c);
-    XML_SetElementHandler(c->p, s, e);
-    XML_SetCharacterDataHandler(c->p, on_text);
-    XML_SetParamEntityParsing(c->p, XML_PARAM_ENTITY_PARSING_NEVER);
-    st = XML_Parse(c->p, data, (int)len, 1);
-    if (st != XML_STATUS_OK && !c->rc)
-        c->rc = ss_err_set(c->err, SS_EINVAL, "file", "%s is not well-formed XML (line %lu: %s)",
-                           part, (unsigned long)XML_GetCurrentLineNumber(c->p),
-                           XML_ErrorString(XML_GetErrorCode(c->p)));
-    XML_ParserFree(c->p);
-    c->p = NULL;
-    return c->rc;
+    return ss_xml_parse(&c->x, data, len, s, e, on_text, part);
 }
 
 int ss_sheet_read_xlsx(const char *data, size_t len, struct ss_sheet *out, struct ss_err *err)
@@ -386,9 +303,7 @@ int ss_sheet_read_xlsx_nth(const char *data, size_t len, int nth, struct ss_shee
 {
     char name[48];
     struct xml_ctx c;
-    zip_source_t *src;
-    zip_error_t zerr;
-    zip_t *z = NULL;
+    struct ss_zip *z = NULL;
     char *part = NULL;
     size_t plen, i;
     int rc;
@@ -396,23 +311,13 @@ int ss_sheet_read_xlsx_nth(const char *data, size_t len, int nth, struct ss_shee
     memset(out, 0, sizeof *out);
     memset(&c, 0, sizeof c);
     out->format = "xlsx";
-    c.err = err;
+    c.x.err = err;
     c.sheet = out;
     c.next_row = 1;
     ss_buf_init(&c.text, SS_MAX_LEDGER_CELL);
-    zip_error_init(&zerr);
-    if (len > SS_HTTP_MAX_UPLOAD || !(src = zip_source_buffer_create(data, len, 0, &zerr))) {
-        rc = ss_err_set(err, SS_EINVAL, "file", "the file is too large or cannot be read");
+    if ((rc = ss_zip_open(data, len, "xlsx", "workbook", &z, err)))
         goto out;
-    }
-    if (!(z = zip_open_from_source(src, ZIP_RDONLY, &zerr))) {
-        zip_source_free(src);
-        rc = ss_err_set(err, SS_EINVAL, "file",
-                        "the file is not a valid .xlsx workbook (the zip is damaged: %s)",
-                        zip_error_strerror(&zerr));
-        goto out;
-    }
-    rc = unzip_part(z, "xl/sharedStrings.xml", &part, &plen, err);
+    rc = ss_zip_part(z, "xl/sharedStrings.xml", SS_MAX_SHEET_XML, &part, &plen, err);
     if (rc == SS_OK)
         rc = parse_xml(&c, part, plen, ss_start, ss_end, "xl/sharedStrings.xml");
     else if (rc == SS_ENOTFOUND)
@@ -422,7 +327,7 @@ int ss_sheet_read_xlsx_nth(const char *data, size_t len, int nth, struct ss_shee
     if (rc)
         goto out;
     snprintf(name, sizeof name, "xl/worksheets/sheet%d.xml", nth);
-    rc = unzip_part(z, name, &part, &plen, err);
+    rc = ss_zip_part(z, name, SS_MAX_SHEET_XML, &part, &plen, err);
     if (rc == SS_ENOTFOUND && nth == 1)
         rc = ss_err_set(err, SS_EINVAL, "file",
                         "the workbook has no first worksheet "
@@ -436,9 +341,7 @@ int ss_sheet_read_xlsx_nth(const char *data, size_t len, int nth, struct ss_shee
         rc = ss_err_set(err, SS_EINVAL, "file", "the sheet has more than %d rows",
                         SS_MAX_LEDGER_ROWS);
 out:
-    if (z)
-        zip_discard(z);
-    zip_error_fini(&zerr);
+    ss_zip_close(z);
     for (i = 0; i < c.nstrs; i++)
         free(c.strs[i]);
     free(c.strs);

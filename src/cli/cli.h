@@ -92,6 +92,10 @@ int cli_tx_end(struct ss_store *st, int rc, struct ss_err *err);
  * is readable and recorded (created when the log records none yet), so a
  * missing key is refused at once, not at the first write (cmd_audit.c). */
 int cli_audit_key_ready(const char *db, struct ss_err *err);
+/* Read an announcement from path (- is stdin): a .docx's text, else the
+ * file's bytes (base/docx.h), within the limits; errors name the path.
+ * *text is the caller's. */
+int cli_read_announcement(const char *path, char **text, size_t *len, struct ss_err *err);
 
 /* The outbox's delivery settings from --smtp and --from, else
  * $SHISHI_SMTP_URL and $SHISHI_SMTP_FROM; the strings are the caller's

@@ -1,11 +1,14 @@
 /*
  * cli_util.c - option parsing and error reporting shared by the commands.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/docx.h"
 #include "base/l10n.h"
+#include "base/limits.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -143,4 +146,28 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts
         ss_store_audit_key_file(key);
     }
     return 0;
+}
+
+int cli_read_announcement(const char *path, char **text, size_t *len, struct ss_err *err)
+{
+    struct ss_err inner;
+    char *raw = NULL;
+    size_t n = 0;
+    int rc;
+
+    *text = NULL;
+    *len = 0;
+    errno = 0;
+    rc = ss_read_file(path, SS_MAX_DOCX, &raw, &n);
+    if (rc == SS_EINVAL)
+        return ss_err_set(err, SS_EINVAL, path, "larger than %u bytes", (unsigned)SS_MAX_DOCX);
+    if (rc != SS_OK)
+        return ss_err_set(err, SS_EIO, path, "cannot read the file: %s",
+                          errno ? strerror(errno) : "read error");
+    ss_err_clear(&inner);
+    rc = ss_docx_or_text(raw, n, text, len, NULL, &inner);
+    free(raw);
+    if (rc)
+        return ss_err_set(err, rc, path, "%s", ss_err_nest(&inner));
+    return SS_OK;
 }

@@ -21,7 +21,8 @@ static void help(void)
     printf("usage: shishi extract [--compact] FILE\n"
            "\n"
            "Read a published announcement of livelihood commitments (UTF-8 or GB18030\n"
-           "text, possibly copied from a web page; FILE - reads stdin) and print the plan\n"
+           "text, possibly copied from a web page, or a Word .docx; FILE - reads stdin)\n"
+           "and print the plan\n"
            "it describes as JSON: {\"plan\":{title,issuer,year,published},\n"
            "\"projects\":[{no,title,targets:[{text,metric,value,unit,op,parent?}]}]}.\n"
            "\n"
@@ -56,17 +57,8 @@ int cmd_extract(int argc, char **argv)
     }
     path = pos[0];
     ss_err_clear(&err);
-    errno = 0;
-    rc = ss_read_file(path, SS_MAX_TEXT_FILE, &text, &len);
-    if (rc == SS_EINVAL) {
-        ss_err_set(&err, SS_EINVAL, path, "larger than %u bytes", (unsigned)SS_MAX_TEXT_FILE);
+    if (cli_read_announcement(path, &text, &len, &err))
         return cli_fail("extract", &err);
-    }
-    if (rc != SS_OK) {
-        ss_err_set(&err, SS_EIO, path, "cannot read the file: %s",
-                   errno ? strerror(errno) : "read error");
-        return cli_fail("extract", &err);
-    }
     if (ss_extract(text, len, &plan, &err) != SS_OK) {
         if (!err.field[0]) /* where: the file */
             snprintf(err.field, sizeof err.field, "%s", path);

@@ -30,7 +30,8 @@
 
 static const char USAGE[] =
     "usage: shishi plan target set ID [--value V] [--unit U] [--op OP] [--metric M]\n"
-    "                              [--text T] [--kind K] [--dept D] [--schedule S] [--db FILE]\n"
+    "                              [--text T] [--kind K] [--dept D] [--parent ID]\n"
+    "                              [--schedule S] [--db FILE]\n"
     "       shishi plan target add --project N --text T --value V [--unit U] [--op OP]\n"
     "                              [--metric M] [--kind K] [--plan ID] [--db FILE]\n"
     "       shishi plan target split ID --values V1,V2[,...] --metrics M1,M2[,...] [--db FILE]\n"
@@ -44,10 +45,13 @@ static const char USAGE[] =
 
 static const char USAGE_SET[] =
     "usage: shishi plan target set ID [--value V] [--unit U] [--op OP] [--metric M]\n"
-    "                              [--text T] [--kind K] [--dept D] [--schedule S] [--db FILE]\n\n"
+    "                              [--text T] [--kind K] [--dept D] [--parent ID]\n"
+    "                              [--schedule S] [--db FILE]\n\n"
     "Correct target ID of a draft plan: its value (a number >= 0), unit, op\n"
     "(>=, <= or =), metric (what is counted), source text, kind (count, amount,\n"
     "rate, change, milestone) or responsible department (\"\" removes it).\n\n"
+    "  --parent ID    make it a part of the total ID, an earlier target of the\n"
+    "                 same project (0: a target of its own)\n\n"
     "  --schedule S   when it is due: twelve cumulative percentages, the share of\n"
     "                 the value due by the end of each month, never going down,\n"
     "                 the last 100 (e.g. 0,0,0,10,25,40,55,70,85,100,100,100 for\n"
@@ -281,12 +285,18 @@ static int usage_error(const char *cmd, const char *what, const char *usage)
 static int target_set(int argc, char **argv)
 {
     const char *db = NULL, *value = NULL, *unit = NULL, *op = NULL, *metric = NULL, *text = NULL,
-               *kind = NULL, *dept = NULL, *schedule = NULL;
-    const struct cli_opt opts[] = {
-        {"db", 1, &db, NULL},     {"value", 1, &value, NULL},   {"unit", 1, &unit, NULL},
-        {"op", 1, &op, NULL},     {"metric", 1, &metric, NULL}, {"text", 1, &text, NULL},
-        {"kind", 1, &kind, NULL}, {"dept", 1, &dept, NULL},     {"schedule", 1, &schedule, NULL},
-        {NULL, 0, NULL, NULL}};
+               *kind = NULL, *dept = NULL, *schedule = NULL, *parent = NULL;
+    const struct cli_opt opts[] = {{"db", 1, &db, NULL},
+                                   {"value", 1, &value, NULL},
+                                   {"unit", 1, &unit, NULL},
+                                   {"op", 1, &op, NULL},
+                                   {"metric", 1, &metric, NULL},
+                                   {"text", 1, &text, NULL},
+                                   {"kind", 1, &kind, NULL},
+                                   {"dept", 1, &dept, NULL},
+                                   {"schedule", 1, &schedule, NULL},
+                                   {"parent", 1, &parent, NULL},
+                                   {NULL, 0, NULL, NULL}};
     const char *draft_flag, *pos[1];
     struct ss_schedule_err se;
     struct ss_target_edit e;
@@ -308,6 +318,7 @@ static int target_set(int argc, char **argv)
                  : text   ? "--text"
                  : kind   ? "--kind"
                  : dept   ? "--dept"
+                 : parent ? "--parent"
                           : NULL;
     if (npos != 1 || !(draft_flag || schedule))
         return usage_error("plan target set", "which target, and what to change?", USAGE_SET);
@@ -321,6 +332,9 @@ static int target_set(int argc, char **argv)
     e.set_value = value != NULL;
     e.set_op = op != NULL;
     e.set_kind = kind != NULL;
+    e.set_parent = parent != NULL;
+    if (parent && strcmp(parent, "0") != 0 && parse_id("--parent", parent, &e.parent_id, &err))
+        goto out;
     if (parse_id("ID", pos[0], &id, &err) ||
         (value && parse_value("--value", value, &e.value, &err)) ||
         (op && parse_op(op, &e.op, &err)) || (kind && parse_kind(kind, &e.kind, &err)) ||
@@ -353,6 +367,12 @@ static int target_set(int argc, char **argv)
     put_change(&out, "metric", t->metric, metric);
     put_change(&out, "text", t->text, text);
     put_change(&out, "dept", t->dept, dept);
+    if (parent) {
+        char was[24], now[24];
+        snprintf(was, sizeof was, "%lld", (long long)t->parent_id);
+        snprintf(now, sizeof now, "%lld", (long long)e.parent_id);
+        put_change(&out, "parent", t->parent_id ? was : "none", e.parent_id ? now : "none");
+    }
     if (schedule) {
         struct ss_buf was, now;
         ss_buf_init(&was, 256);

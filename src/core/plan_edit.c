@@ -109,7 +109,7 @@ int ss_plan_target_update(struct ss_store *st, int64_t target_id, const struct s
 {
     struct ss_target_home h;
     int rc, only_schedule = e->set_profile && !e->text && !e->metric && !e->unit && !e->dept &&
-                            !e->set_value && !e->set_op && !e->set_kind;
+                            !e->set_value && !e->set_op && !e->set_kind && !e->set_parent;
 
     if (e->set_profile && e->has_profile && (rc = check_profile(e->profile, err)))
         return rc;

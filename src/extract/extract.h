@@ -32,6 +32,7 @@
 
 #include "base/err.h"
 #include "base/json.h"
+#include "base/limits.h"
 
 struct ss_xtarget {
     char *text;          /* the clause stating the target, verbatim */
@@ -93,5 +94,25 @@ void ss_xplan_free(struct ss_xplan *p);
 /* Write the plan as {"plan":{...},"projects":[...]} (warnings are not part
  * of the schema and are left out). */
 void ss_xplan_json(const struct ss_xplan *p, struct ss_json *j);
+
+/* --- the source, for review (source.c) ------------------------------------ */
+
+/* The text the plan's texts are quoted from: text[0..len) decoded to UTF-8
+ * (HTML to text) as ss_extract reads it, before normalisation. *out (the
+ * caller frees) of *n bytes; SS_EINVAL as ss_extract refuses. */
+int ss_extract_source(const char *text, size_t len, char **out, size_t *n, struct ss_err *err);
+
+/* A quantity written in the source. */
+struct ss_xquantity {
+    size_t b, e;                /* bytes [b, e) of the source: numeral, unit, op word */
+    double value;               /* in base units, as a target's */
+    char unit[SS_MAX_UNIT + 1]; /* the measure word written after it, "" when none */
+    char op[3];                 /* from the words after it (以上, 余, 以内); else "=" */
+};
+
+/* Every quantity the number reader finds in the source s[0..n) (what
+ * ss_extract_source returns), in order; *out (the caller frees) holds the
+ * count returned. 0 for a text that does not decode to itself. */
+size_t ss_extract_numbers(const char *s, size_t n, struct ss_xquantity **out);
 
 #endif

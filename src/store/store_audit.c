@@ -143,6 +143,9 @@ static const struct store_audited AUDITED[] = {
      .cols = "id,notice_id,sha256,mime,size,name,created_at"},
     {.table = "notice_rule", .since = STORE_SCHEMA_NOTICES, .id = "plan_id",
      .cols = "plan_id,blue_days,yellow_days,red_days,updated_by,updated_at"},
+    /* the announcement a plan was imported from (store_draft.c) */
+    {.table = "plan_source", .since = STORE_SCHEMA_SOURCES, .id = "plan_id",
+     .cols = "plan_id,name,text,created_by,created_at"},
 };
 /* clang-format on */
 

@@ -179,6 +179,45 @@ int ss_store_plan_state(struct ss_store *st, int64_t plan_id, enum ss_plan_state
     return rc;
 }
 
+static int precedes(const struct row *x, const struct row *y);
+
+/* Make target r a part of target parent (0: of none). The parent must be
+ * an earlier target of the same project, so parents stay before their
+ * parts and no breakdown can loop back on itself. */
+static int set_parent(struct ss_store *st, const struct row *r, int64_t parent, struct ss_err *err)
+{
+    struct store_stmt *s;
+    struct row pr;
+    int rc;
+
+    if (parent) {
+        if ((rc = load_row(st, parent, &pr, err)))
+            return rc == SS_ENOTFOUND ? ss_err_set(err, SS_ENOTFOUND, "parent",
+                                                   "there is no target #%lld", (long long)parent)
+                                      : rc;
+        if (pr.project_id != r->project_id)
+            return ss_err_set(err, SS_ECONFLICT, "parent",
+                              "target #%lld is in another project than #%lld; a total and its "
+                              "parts are in one project",
+                              (long long)parent, (long long)r->id);
+        if (!precedes(&pr, r))
+            return ss_err_set(err, SS_ECONFLICT, "parent",
+                              "target #%lld comes after #%lld (or is it); a total comes before "
+                              "its parts",
+                              (long long)parent, (long long)r->id);
+    }
+    if (!(s = store_prepare(st, "UPDATE target SET parent_id = ?1 WHERE id = ?2", err)))
+        return SS_EDB;
+    if (parent)
+        store_bind_int64(s, 1, parent);
+    else
+        store_bind_null(s, 1);
+    store_bind_int64(s, 2, r->id);
+    rc = step_done(st, s, NULL, err);
+    store_finalize(s);
+    return rc;
+}
+
 int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct ss_target_edit *e,
                            struct ss_err *err)
 {
@@ -230,7 +269,8 @@ int ss_store_target_update(struct ss_store *st, int64_t target_id, const struct 
     } else {
         store_bind_null(s, 12);
     }
-    if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err)))
+    if ((rc = step_done(st, s, NULL, err)) ||
+        (e->set_parent && (rc = set_parent(st, &r, e->parent_id, err))) || (rc = commit(st, err)))
         goto fail;
     goto out;
 fail:
@@ -571,4 +611,63 @@ int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, 
     if (orphaned)
         *orphaned = n;
     return SS_OK;
+}
+
+/* --- the announcement a plan was imported from -------------------------- */
+
+int ss_store_plan_source_put(struct ss_store *st, int64_t plan_id, const char *name,
+                             const char *text, struct ss_err *err)
+{
+    struct store_stmt *s;
+    char now[21];
+    int rc;
+
+    if ((rc = begin(st, err)))
+        return rc;
+    store_now(now);
+    s = store_prepare(st,
+                      "INSERT INTO plan_source(plan_id, name, text, created_by, created_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (plan_id) DO UPDATE SET"
+                      " name = excluded.name, text = excluded.text,"
+                      " created_by = excluded.created_by, created_at = excluded.created_at",
+                      err);
+    if (!s) {
+        rollback(st);
+        return SS_EDB;
+    }
+    store_bind_int64(s, 1, plan_id);
+    store_bind_text(s, 2, name ? name : "");
+    store_bind_text(s, 3, text);
+    store_bind_text(s, 4, st->actor[0] ? st->actor : NULL);
+    store_bind_text(s, 5, now);
+    if ((rc = step_done(st, s, NULL, err)) || (rc = commit(st, err))) {
+        store_finalize(s);
+        rollback(st);
+        return rc;
+    }
+    store_finalize(s);
+    return SS_OK;
+}
+
+int ss_store_plan_source_get(struct ss_store *st, int64_t plan_id, char **name, char **text,
+                             struct ss_err *err)
+{
+    struct store_stmt *s;
+    int rc = SS_OK, step;
+
+    *name = *text = NULL;
+    s = store_prepare(st, "SELECT name, text FROM plan_source WHERE plan_id = ?1", err);
+    if (!s)
+        return SS_EDB;
+    store_bind_int64(s, 1, plan_id);
+    if ((step = store_step(s)) == STORE_ROW) {
+        *name = ss_xstrdup(store_col_text(s, 0) ? store_col_text(s, 0) : "");
+        *text = ss_xstrdup(store_col_text(s, 1) ? store_col_text(s, 1) : "");
+    } else if (step == STORE_FAIL) {
+        rc = store_db_error(st, err, "reading the plan's announcement");
+    } else {
+        rc = SS_ENOTFOUND;
+    }
+    store_finalize(s);
+    return rc;
 }

@@ -51,13 +51,16 @@ int ss_store_plan_state(struct ss_store *st, int64_t plan_id, enum ss_plan_state
 /* A correction of one target: NULL strings and clear set_* flags leave a
  * field as it is. dept "" removes the responsible department. set_profile
  * sets the schedule: profile (cumulative shares 0..1 by month end) when
- * has_profile, else linear. */
+ * has_profile, else linear. set_parent makes it a part of parent_id (0:
+ * of none), which must be an earlier target of the same project
+ * (SS_ECONFLICT otherwise, SS_ENOTFOUND when there is no such target). */
 struct ss_target_edit {
     const char *text;
     const char *metric;
     const char *unit;
     const char *dept;
-    int set_value, set_op, set_kind, set_profile, has_profile;
+    int set_value, set_op, set_kind, set_profile, has_profile, set_parent;
+    int64_t parent_id;
     double value;
     enum ss_op op;
     enum ss_kind kind;
@@ -97,6 +100,17 @@ int ss_store_target_merge(struct ss_store *st, int64_t a, int64_t b, double valu
 /* Delete a target; its parts lose their parent (they stay as targets).
  * *orphaned (may be NULL) receives how many did. */
 int ss_store_target_drop(struct ss_store *st, int64_t target_id, int *orphaned, struct ss_err *err);
+
+/* The announcement plan `plan_id` was imported from, as the extractor read
+ * it (extract.h: ss_extract_source), and the file's name ("" when pasted):
+ * the review page shows the draft beside it. One per plan (put replaces
+ * it), deleted with the plan; put runs in the caller's transaction and is
+ * audited. get: both the caller's, or SS_ENOTFOUND (err untouched) when
+ * the plan has none. */
+int ss_store_plan_source_put(struct ss_store *st, int64_t plan_id, const char *name,
+                             const char *text, struct ss_err *err);
+int ss_store_plan_source_get(struct ss_store *st, int64_t plan_id, char **name, char **text,
+                             struct ss_err *err);
 
 /* --- activation (store_plan.c) ------------------------------------------ */
 

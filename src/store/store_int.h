@@ -68,6 +68,8 @@ struct ss_store {
 #define STORE_SCHEMA_OUTBOX 13
 /* The migration that makes the bulletin table (store_bulletin.c). */
 #define STORE_SCHEMA_BULLETIN 14
+/* The migration that keeps the announcement a plan was imported from. */
+#define STORE_SCHEMA_SOURCES 15
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

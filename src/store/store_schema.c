@@ -830,6 +830,24 @@ static const struct store_migration MIGRATIONS[] = {
     " END $f$;"
     "CREATE TRIGGER bulletin_frozen BEFORE UPDATE OR DELETE ON bulletin"
     "  FOR EACH ROW EXECUTE FUNCTION bulletin_frozen();", NULL, NULL},
+    /* 15 (STORE_SCHEMA_SOURCES): the announcement a draft was imported
+     * from, as the extractor read it, so the review page
+     * (/console/plans/new) shows each target's clause in it. One per
+     * plan, gone with the plan. Audited (store_audit.c): what a plan was
+     * read from is part of its record. */
+    {"the announcement a plan was imported from",
+    "CREATE TABLE plan_source ("
+    "  plan_id INTEGER PRIMARY KEY REFERENCES plan(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL);", NULL,
+    "CREATE TABLE plan_source ("
+    "  plan_id BIGINT PRIMARY KEY REFERENCES plan(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL);", NULL, NULL},
 };
 /* clang-format on */
 
@@ -839,7 +857,8 @@ _Static_assert(SS_ARRAY_LEN(MIGRATIONS) >= STORE_SCHEMA_RECORDED &&
 _Static_assert(STORE_SCHEMA_ROLES < STORE_SCHEMA_NOTICES &&
                    STORE_SCHEMA_NOTICES < STORE_SCHEMA_OUTBOX &&
                    STORE_SCHEMA_OUTBOX < STORE_SCHEMA_BULLETIN &&
-                   STORE_SCHEMA_BULLETIN <= (int)SS_ARRAY_LEN(MIGRATIONS),
+                   STORE_SCHEMA_BULLETIN < STORE_SCHEMA_SOURCES &&
+                   STORE_SCHEMA_SOURCES <= (int)SS_ARRAY_LEN(MIGRATIONS),
                "the named migrations are in the list's order");
 
 #define BUILT_IN ((int)SS_ARRAY_LEN(MIGRATIONS))

@@ -239,6 +239,8 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
         raw(b, L(r, "账号管理"));
         raw(b, "</a></li><li><a href=\"/console/plan\">");
         raw(b, L(r, "计划设置（牵头单位、时序进度）"));
+        raw(b, "</a></li><li><a href=\"/console/plans/new\">");
+        raw(b, L(r, "导入计划（核对公告提取的草案）"));
         raw(b, "</a></li><li><a href=\"/console/translate\">");
         raw(b, L(r, "内容翻译"));
         raw(b, "</a></li>");

@@ -16,6 +16,11 @@ void ss_page_plan_admin(struct ss_wreq *r);
 struct ss_plan *ss_plan_admin_load(struct ss_wreq *r, const struct ss_user *u, const char *id,
                                    const char *title, int archived);
 void ss_page_plan_admin_post(struct ss_wreq *r);
+/* /console/plans/new (page_plan_new.c): an admin pastes or uploads an
+ * announcement, reviews the extracted draft against its text (?plan=N),
+ * corrects it and activates it. */
+void ss_page_plan_new(struct ss_wreq *r);
+void ss_page_plan_new_post(struct ss_wreq *r);
 /* /console/translate (page_translate.c): an admin's translations of the
  * plan's content and the org units' names (core/translate.h). */
 void ss_page_translate(struct ss_wreq *r);

@@ -100,6 +100,15 @@ const struct ss_route ss_routes[] = {
      .ops = {
         {.method = "POST", .run = ss_page_plan_admin_post, .status = 303, .auth = 1,
          .summary = "Set a project's lead department or a target's schedule (form)"}}},
+    {.path = "/console/plans/new", .get = ss_page_plan_new, .get_auth = 1,
+     .summary = "An admin imports an announcement and reviews the extracted draft against its text",
+     .query = {
+        {.name = "plan", .desc = "the draft to review (default: the form that imports one)"}},
+     .ops = {
+        {.method = "POST", .run = ss_page_plan_new_post, .status = 303, .auth = 1,
+         .summary = "Import an announcement (text, HTML or .docx, as multipart field text or "
+             "file), correct a draft's target (set, add, split, merge, drop) or activate the "
+             "draft (form)"}}},
     {.path = "/console/translate", .get = ss_page_translate, .get_auth = 1,
      .summary = "An admin's translations of the plan's titles and the org units' names",
      .query = {

@@ -686,7 +686,8 @@ static void test_pg_fresh_schema(void **state)
     static const char *const AUDITED[] = {
         "org_unit",     "department",      "plan",        "project", "target",      "assignment",
         "report",       "account",         "evidence",    "session", "translation", "notice",
-        "notice_event", "notice_evidence", "notice_rule", "channel", "bulletin",    "memo"};
+        "notice_event", "notice_evidence", "notice_rule", "channel", "bulletin",    "plan_source",
+        "memo"};
     struct fixture *f = ready(state);
     struct ss_buf b, want;
     struct ss_err err;
@@ -714,13 +715,13 @@ static void test_pg_fresh_schema(void **state)
                 " WHERE NOT t.tgisinternal AND t.tgname LIKE 'audit\\_%' GROUP BY c.relname"
                 " HAVING count(*) = 3 ORDER BY c.relname",
                 &b);
-    rawdb_lines(
-        &f->raw,
-        "SELECT relname FROM unnest(ARRAY['org_unit','department','plan','project',"
-        "'target','assignment','report','account','evidence','session','translation',"
-        "'notice','notice_event','notice_evidence','notice_rule','channel','bulletin','memo'])"
-        " AS relname ORDER BY relname",
-        &want);
+    rawdb_lines(&f->raw,
+                "SELECT relname FROM unnest(ARRAY['org_unit','department','plan','project',"
+                "'target','assignment','report','account','evidence','session','translation',"
+                "'notice','notice_event','notice_evidence','notice_rule','channel','bulletin','"
+                "plan_source',"
+                "'memo']) AS relname ORDER BY relname",
+                &want);
     assert_string_equal(b.data, want.data);
     for (i = 0; i < SS_ARRAY_LEN(AUDITED); i++)
         assert_non_null(strstr(b.data, AUDITED[i]));

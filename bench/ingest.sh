@@ -16,7 +16,9 @@
 # The reference: COPY of as many rows (approved reports with their seq) into
 # the report table of the same database, the audit triggers firing, in one
 # transaction: rows/s. Goal: >= 2,000 reports/s through three instances.
-# The instances, the clients and PostgreSQL share this machine's cores.
+# The instances, the clients and PostgreSQL share this machine's cores;
+# the CPU time the instances and PostgreSQL spent per report is printed
+# too, which says what the load costs when the cores are shared.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SHISHI_BIN:-$top/build/shishi}
@@ -60,10 +62,28 @@ for i in $(seq 0 $((n - 1))); do
     done
     bases="$bases http://127.0.0.1:$port"
 done
+# CPU time (clock ticks) of the instances and of the cluster's processes:
+# on a shared machine, what the load cost, beside how long it took
+ticks() {
+    for p in "$@"; do
+        [ -r "/proc/$p/stat" ] && sed 's/^.*) //' "/proc/$p/stat" | cut -d' ' -f12,13
+    done | awk '{ s += $1 + $2 } END { print s + 0 }'
+}
+pg_pids() {
+    pm=$(head -1 "$tmp/pg/data/postmaster.pid")
+    echo "$pm $(pgrep -P "$pm" | tr '\n' ' ')"
+}
+serve0=$(ticks $pids)
+pg0=$(ticks $(pg_pids))
 SHISHI_BIN=$bin NODE_PATH=$top/node_modules node "$top/bench/ingest.mjs" "$db" "$secs" "$clients" $bases \
     | tee "$tmp/api.txt"
+serve1=$(ticks $pids)
+pg1=$(ticks $(pg_pids))
 api=$(sed -n 's/^ingest: \([0-9]*\) reports.*/\1/p' "$tmp/api.txt")
 done_n=$(sed -n 's/.*(\([0-9]*\) in .*/\1/p' "$tmp/api.txt")
+hz=$(getconf CLK_TCK)
+awk -v s=$((serve1 - serve0)) -v p=$((pg1 - pg0)) -v n="${done_n:-0}" -v hz="$hz" 'BEGIN {
+    if (n > 0) printf "CPU per report submitted and approved: instances %.1f ms, PostgreSQL %.1f ms (its backends that lived through the run)\n", s * 1000 / hz / n, p * 1000 / hz / n }'
 for p in $pids; do kill "$p" 2>/dev/null || true; done
 pids=""
 # the reference: the same number of rows by COPY, the triggers firing

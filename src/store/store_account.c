@@ -17,66 +17,6 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
-/* Years 0000..9999, which the text form holds. */
-#define TS_MIN (-62167219200LL) /* 0000-01-01T00:00:00Z */
-#define TS_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
-
-/* Unix seconds t as the store writes times (clamped to TS_MIN..TS_MAX). */
-static void ts_fmt(int64_t t, char out[21])
-{
-    int64_t days, secs;
-    char day[11];
-
-    t = t < TS_MIN ? TS_MIN : t > TS_MAX ? TS_MAX : t;
-    days = t / 86400;
-    secs = t % 86400;
-    if (secs < 0) {
-        secs += 86400;
-        days--;
-    }
-    ss_date_fmt((int32_t)days, day);
-    snprintf(out, 21, "%sT%02d:%02d:%02dZ", day, (int)(secs / 3600), (int)(secs / 60 % 60),
-             (int)(secs % 60));
-}
-
-/* Two digits at p as a number, or -1. */
-static int two_digits(const char *p)
-{
-    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
-        return -1;
-    return (p[0] - '0') * 10 + (p[1] - '0');
-}
-
-/* A stored time (YYYY-MM-DDTHH:MM:SS, then anything) as Unix seconds; 0
- * for NULL or anything else, as SQLite's strftime('%s') gave NULL. */
-static int64_t ts_parse(const char *t)
-{
-    char day[11];
-    int32_t d;
-    int h, m, sec;
-
-    if (!t || strlen(t) < 19 || (t[10] != 'T' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
-        return 0;
-    memcpy(day, t, 10);
-    day[10] = '\0';
-    h = two_digits(t + 11);
-    m = two_digits(t + 14);
-    sec = two_digits(t + 17);
-    if (ss_date_parse(day, &d) != SS_OK || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 ||
-        sec > 59)
-        return 0;
-    return (int64_t)d * 86400 + h * 3600 + m * 60 + sec;
-}
-
-/* Bind Unix seconds t as a stored time. */
-static void bind_ts(struct store_stmt *s, int i, int64_t t)
-{
-    char ts[21];
-
-    ts_fmt(t, ts);
-    store_bind_text(s, i, ts);
-}
-
 #define ACCOUNT_COLS                                                                               \
     "a.id, a.name, a.role, a.org_id, o.code, coalesce(d.name, ''), a.pw_hash, a.disabled, "        \
     "a.created_at FROM account a JOIN org_unit o ON o.id = a.org_id "                              \
@@ -240,11 +180,11 @@ static int failures(struct ss_store *st, const char *sql, const char *key, int64
     if (!s)
         return SS_EDB;
     store_bind_text(s, 1, key);
-    bind_ts(s, 2, since);
+    store_bind_ts(s, 2, since);
     store_bind_int64(s, 3, last);
     if (store_step(s) == STORE_ROW) {
         *count = (int)store_col_int64(s, 0);
-        *oldest = ts_parse(store_col_text(s, 1));
+        *oldest = store_ts_parse(store_col_text(s, 1));
         rc = SS_OK;
     }
     store_finalize(s);
@@ -284,7 +224,7 @@ static int insert_attempt(struct ss_store *st, const char *name, const char *ip,
     store_bind_text(s, 1, name);
     store_bind_text(s, 2, ip);
     store_bind_int64(s, 3, ok);
-    bind_ts(s, 4, now);
+    store_bind_ts(s, 4, now);
     rc = store_step(s) == STORE_DONE ? SS_OK : store_db_error(st, err, "recording a login");
     store_finalize(s);
     return rc;
@@ -427,7 +367,7 @@ int ss_store_session_add(struct ss_store *st, const char *token_hash, int64_t ac
         rc = SS_EDB;
         goto out;
     }
-    bind_ts(s, 1, now);
+    store_bind_ts(s, 1, now);
     if (store_step(s) != STORE_DONE) {
         rc = store_db_error(st, err, "purging sessions");
         goto out;
@@ -444,8 +384,8 @@ int ss_store_session_add(struct ss_store *st, const char *token_hash, int64_t ac
     store_bind_text(s, 1, token_hash);
     store_bind_int64(s, 2, account_id);
     store_bind_text(s, 3, csrf);
-    bind_ts(s, 4, now);
-    bind_ts(s, 5, expires);
+    store_bind_ts(s, 4, now);
+    store_bind_ts(s, 5, expires);
     if (store_step(s) != STORE_DONE)
         rc = store_db_error(st, err, "opening a session");
 out:
@@ -471,7 +411,7 @@ int ss_store_session_get(struct ss_store *st, const char *token_hash, int64_t no
     if (!s)
         return SS_EDB;
     store_bind_text(s, 1, token_hash);
-    bind_ts(s, 2, now);
+    store_bind_ts(s, 2, now);
     rc = store_step(s);
     if (rc != STORE_ROW) {
         store_finalize(s);

@@ -583,3 +583,65 @@ void store_now(char out[21])
     gmtime_r(&t, &tm);
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+/* ---- times -------------------------------------------------------------------------- */
+
+/* Years 0000..9999, which the text form holds. */
+#define TS_MIN (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define TS_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
+
+/* Unix seconds t as the store writes times (clamped to TS_MIN..TS_MAX). */
+void store_ts_fmt(int64_t t, char out[21])
+{
+    int64_t days, secs;
+    char day[11];
+
+    t = t < TS_MIN ? TS_MIN : t > TS_MAX ? TS_MAX : t;
+    days = t / 86400;
+    secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    ss_date_fmt((int32_t)days, day);
+    snprintf(out, 21, "%sT%02d:%02d:%02dZ", day, (int)(secs / 3600), (int)(secs / 60 % 60),
+             (int)(secs % 60));
+}
+
+/* Two digits at p as a number, or -1. */
+static int two_digits(const char *p)
+{
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+        return -1;
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* A stored time (YYYY-MM-DDTHH:MM:SS, then anything) as Unix seconds; 0
+ * for NULL or anything else, as SQLite's strftime('%s') gave NULL. */
+int64_t store_ts_parse(const char *t)
+{
+    char day[11];
+    int32_t d;
+    int h, m, sec;
+
+    if (!t || strlen(t) < 19 || (t[10] != 'T' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
+        return 0;
+    memcpy(day, t, 10);
+    day[10] = '\0';
+    h = two_digits(t + 11);
+    m = two_digits(t + 14);
+    sec = two_digits(t + 17);
+    if (ss_date_parse(day, &d) != SS_OK || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 ||
+        sec > 59)
+        return 0;
+    return (int64_t)d * 86400 + h * 3600 + m * 60 + sec;
+}
+
+/* Bind Unix seconds t as a stored time. */
+void store_bind_ts(struct store_stmt *s, int i, int64_t t)
+{
+    char ts[21];
+
+    store_ts_fmt(t, ts);
+    store_bind_text(s, i, ts);
+}

@@ -110,5 +110,14 @@ enum store_failure store_db_failure(const struct ss_store *st);
 
 /* Now, UTC, as the store writes times: YYYY-MM-DDTHH:MM:SSZ. */
 void store_now(char out[21]);
+/* Unix seconds t in the same form (clamped to the years 0000..9999, which
+ * the text holds); a stored time (YYYY-MM-DDTHH:MM:SS, then anything) as
+ * Unix seconds, 0 for NULL or anything else (as SQLite's strftime('%s')
+ * gave NULL); and a bind of t in that form. Times are formatted and parsed
+ * in C, so neither backend's date functions are needed and both store the
+ * same text. */
+void store_ts_fmt(int64_t t, char out[21]);
+int64_t store_ts_parse(const char *t);
+void store_bind_ts(struct store_stmt *s, int i, int64_t t);
 
 #endif

@@ -5,8 +5,8 @@
  * One table, throttle_hit(scope, key, at, expires), indexed by (scope,
  * key, at) for counting and by expires for pruning. Times are stored as
  * UTC text like every other time in the store, which sorts like the time;
- * they are formatted and parsed here in C (ts_fmt, ts_parse, as
- * store_account.c does), so neither backend's date functions are needed.
+ * they are formatted and parsed in C (store_ts_fmt, store_ts_parse in
+ * store_db.c), so neither backend's date functions are needed.
  *
  * Admitting counts and inserts inside one write transaction begun by
  * store_tx_own (or the caller's), which took the writers' lock at its
@@ -28,66 +28,6 @@
 
 #define PRUNE 32 /* expired hits deleted per admit, at most */
 
-/* Years 0000..9999, which the text form holds. */
-#define TS_MIN (-62167219200LL) /* 0000-01-01T00:00:00Z */
-#define TS_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
-
-/* Unix seconds t as the store writes times (clamped to TS_MIN..TS_MAX). */
-static void ts_fmt(int64_t t, char out[21])
-{
-    int64_t days, secs;
-    char day[11];
-
-    t = t < TS_MIN ? TS_MIN : t > TS_MAX ? TS_MAX : t;
-    days = t / 86400;
-    secs = t % 86400;
-    if (secs < 0) {
-        secs += 86400;
-        days--;
-    }
-    ss_date_fmt((int32_t)days, day);
-    snprintf(out, 21, "%sT%02d:%02d:%02dZ", day, (int)(secs / 3600), (int)(secs / 60 % 60),
-             (int)(secs % 60));
-}
-
-/* Two digits at p as a number, or -1. */
-static int two_digits(const char *p)
-{
-    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
-        return -1;
-    return (p[0] - '0') * 10 + (p[1] - '0');
-}
-
-/* A stored time (YYYY-MM-DDTHH:MM:SS, then anything) as Unix seconds; 0
- * for NULL or anything else, as SQLite's strftime('%s') gave NULL. */
-static int64_t ts_parse(const char *t)
-{
-    char day[11];
-    int32_t d;
-    int h, m, sec;
-
-    if (!t || strlen(t) < 19 || (t[10] != 'T' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
-        return 0;
-    memcpy(day, t, 10);
-    day[10] = '\0';
-    h = two_digits(t + 11);
-    m = two_digits(t + 14);
-    sec = two_digits(t + 17);
-    if (ss_date_parse(day, &d) != SS_OK || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 ||
-        sec > 59)
-        return 0;
-    return (int64_t)d * 86400 + h * 3600 + m * 60 + sec;
-}
-
-/* Bind Unix seconds t as a stored time. */
-static void bind_ts(struct store_stmt *s, int i, int64_t t)
-{
-    char ts[21];
-
-    ts_fmt(t, ts);
-    store_bind_text(s, i, ts);
-}
-
 int ss_store_throttle_count(struct ss_store *st, const char *scope, const char *key, int64_t since,
                             int max, int *count, int64_t *oldest)
 {
@@ -104,11 +44,11 @@ int ss_store_throttle_count(struct ss_store *st, const char *scope, const char *
         return SS_EDB;
     store_bind_text(s, 1, scope);
     store_bind_text(s, 2, key);
-    bind_ts(s, 3, since);
+    store_bind_ts(s, 3, since);
     store_bind_int64(s, 4, max);
     if (store_step(s) == STORE_ROW) {
         *count = (int)store_col_int64(s, 0);
-        *oldest = ts_parse(store_col_text(s, 1));
+        *oldest = store_ts_parse(store_col_text(s, 1));
         rc = SS_OK;
     }
     store_finalize(s);
@@ -128,8 +68,8 @@ static int insert_hit(struct ss_store *st, const struct ss_store_throttle_key *k
         return SS_EDB;
     store_bind_text(s, 1, k->scope);
     store_bind_text(s, 2, k->key);
-    bind_ts(s, 3, now);
-    bind_ts(s, 4, k->expires);
+    store_bind_ts(s, 3, now);
+    store_bind_ts(s, 4, k->expires);
     rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "recording an attempt");
     if (!rc)
         *id = store_col_int64(s, 0);
@@ -148,7 +88,7 @@ static int prune(struct ss_store *st, int64_t now, struct ss_err *err)
 
     if (!s)
         return SS_EDB;
-    bind_ts(s, 1, now);
+    store_bind_ts(s, 1, now);
     store_bind_int64(s, 2, PRUNE);
     rc = store_step(s) == STORE_DONE ? SS_OK : store_db_error(st, err, "pruning attempts");
     store_finalize(s);

@@ -8,10 +8,7 @@
  * transaction there holds the writers' advisory lock (store.c), so claims
  * run one at a time as on SQLite, and each sees the one before it.
  *
- * A sealed secret is "v1:" then base64 of the nonce and the secretbox of
- * the secret. The key is BLAKE2b-256 keyed with the audit key's seed over
- * SECRET_CONTEXT: one file to keep safe, already required on both
- * backends, and a key that signs nothing.
+ * A robot's secret is sealed (store_seal.h) under SECRET_CONTEXT's key.
  */
 #include "store/store_outbox.h"
 
@@ -24,9 +21,9 @@
 #include "base/util.h"
 #include "store/store_db.h"
 #include "store/store_int.h"
+#include "store/store_seal.h"
 
 #define SECRET_CONTEXT "shishi channel secrets v1"
-#define SEALED_PREFIX "v1:"
 
 /* Unix seconds as the store writes times. */
 static void ts_text(int64_t t, char out[21])
@@ -53,98 +50,27 @@ static void copy_text(struct store_stmt *s, int i, char *out, size_t cap)
     snprintf(out, cap, "%s", t ? t : "");
 }
 
-/* ---- sealed secrets -------------------------------------------------------- */
+/* ---- channels -------------------------------------------------------------- */
 
-/* The secrets' key, derived from the audit key file's seed. */
-static int secret_key(struct ss_store *st, unsigned char key[crypto_secretbox_KEYBYTES],
-                      struct ss_err *err)
+/* channel's sealed secret opened into out (SS_CHANNEL_SECRET_MAX + 1 bytes). */
+static int open_secret(struct ss_store *st, int64_t channel, const char *sealed, char *out,
+                       struct ss_err *err)
 {
-    char path[STORE_KEY_PATH_MAX];
-    struct store_audit_key k;
-    int rc;
-
-    if (sodium_init() < 0)
-        return ss_err_set(err, SS_EIO, "secret", "libsodium could not be initialised");
-    if (st->key) {
-        k = *st->key;
-    } else {
-        if ((rc = store_audit_key_path(st, path, err)))
-            return rc;
-        if ((rc = store_audit_key_read(path, &k, err)) == SS_ENOTFOUND)
-            return ss_err_set(err, SS_EIO, "secret",
-                              "channel secrets are sealed with the audit key '%s', which is "
-                              "missing (--audit-key FILE or SHISHI_AUDIT_KEY)",
-                              path);
-        if (rc)
-            return rc;
-    }
-    /* sk holds the seed, then the public key */
-    crypto_generichash(key, crypto_secretbox_KEYBYTES, (const unsigned char *)SECRET_CONTEXT,
-                       sizeof SECRET_CONTEXT - 1, k.sk, crypto_sign_SEEDBYTES);
-    sodium_memzero(&k, sizeof k);
-    return SS_OK;
-}
-
-/* secret sealed into a malloc'd text (caller frees). */
-static int seal(struct ss_store *st, const char *secret, char **out, struct ss_err *err)
-{
-    unsigned char key[crypto_secretbox_KEYBYTES];
-    unsigned char
-        box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SS_CHANNEL_SECRET_MAX];
-    size_t n = strlen(secret), b64;
-    int rc;
-
-    if (n > SS_CHANNEL_SECRET_MAX)
-        return ss_err_set(err, SS_EINVAL, "secret", "a secret is at most %d bytes",
-                          SS_CHANNEL_SECRET_MAX);
-    if ((rc = secret_key(st, key, err)))
-        return rc;
-    randombytes_buf(box, crypto_secretbox_NONCEBYTES);
-    crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)secret, n, box,
-                          key);
-    sodium_memzero(key, sizeof key);
-    n += crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
-    b64 = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-    *out = ss_xmalloc(sizeof SEALED_PREFIX - 1 + b64);
-    memcpy(*out, SEALED_PREFIX, sizeof SEALED_PREFIX - 1);
-    sodium_bin2base64(*out + sizeof SEALED_PREFIX - 1, b64, box, n, sodium_base64_VARIANT_ORIGINAL);
-    return SS_OK;
-}
-
-/* A sealed text opened into out (SS_CHANNEL_SECRET_MAX + 1 bytes). */
-static int unseal(struct ss_store *st, int64_t channel, const char *sealed, char *out,
-                  struct ss_err *err)
-{
-    unsigned char key[crypto_secretbox_KEYBYTES];
-    unsigned char
-        box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SS_CHANNEL_SECRET_MAX];
-    size_t n = 0, plen = sizeof SEALED_PREFIX - 1;
-    int rc;
+    char *text = NULL;
+    int rc = ss_store_unseal(st, SECRET_CONTEXT, sealed, &text, err);
 
     out[0] = '\0';
-    if (strncmp(sealed, SEALED_PREFIX, plen) != 0 ||
-        sodium_base642bin(box, sizeof box, sealed + plen, strlen(sealed + plen), NULL, &n, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
-        return ss_err_set(err, SS_EIO, "secret", "the secret of channel %lld cannot be read",
-                          (long long)channel);
-    if ((rc = secret_key(st, key, err)))
-        return rc;
-    rc = crypto_secretbox_open_easy((unsigned char *)out, box + crypto_secretbox_NONCEBYTES,
-                                    n - crypto_secretbox_NONCEBYTES, box, key);
-    sodium_memzero(key, sizeof key);
-    if (rc != 0) {
-        out[0] = '\0';
-        return ss_err_set(err, SS_EIO, "secret",
-                          "the secret of channel %lld does not open with this audit key: it was "
-                          "sealed with another",
-                          (long long)channel);
+    if (rc == SS_OK && strlen(text) > SS_CHANNEL_SECRET_MAX)
+        rc = ss_err_set(err, SS_EIO, "secret", "the secret of channel %lld cannot be read",
+                        (long long)channel);
+    else if (rc == SS_OK)
+        memcpy(out, text, strlen(text) + 1);
+    if (text) {
+        sodium_memzero(text, strlen(text));
+        free(text);
     }
-    out[n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES] = '\0';
-    return SS_OK;
+    return rc;
 }
-
-/* ---- channels -------------------------------------------------------------- */
 
 int ss_store_channel_add(struct ss_store *st, int64_t org_id, const char *kind, const char *address,
                          const char *secret, int64_t *id, struct ss_err *err)
@@ -156,7 +82,7 @@ int ss_store_channel_add(struct ss_store *st, int64_t org_id, const char *kind, 
 
     if ((rc = store_tx_join(st, err)))
         return rc;
-    if (secret && *secret && (rc = seal(st, secret, &sealed, err)))
+    if (secret && *secret && (rc = ss_store_seal(st, SECRET_CONTEXT, secret, &sealed, err)))
         goto out;
     if (!(s = store_prepare(st, "SELECT 1 FROM org_unit WHERE id = ?1", err))) {
         rc = SS_EDB;
@@ -231,7 +157,7 @@ int ss_store_channel_get(struct ss_store *st, int64_t id, struct ss_channel_rec 
     if ((step = store_step(s)) == STORE_ROW) {
         channel_from_stmt(s, out);
         if (secret && out->has_secret)
-            rc = unseal(st, id, store_col_text(s, 5), secret, err);
+            rc = open_secret(st, id, store_col_text(s, 5), secret, err);
     } else {
         rc = step == STORE_DONE
                  ? ss_err_set(err, SS_ENOTFOUND, "ID", "no channel has the id %lld", (long long)id)

@@ -39,6 +39,7 @@
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_outbox.h"
+#include "store/store_seal.h"
 #include "txn.h"
 
 #define T0 1780000000 /* 2026-05-28T20:26:40Z */
@@ -334,6 +335,46 @@ static void test_put_once(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 8);
 }
 
+/* store_seal.h: what is sealed opens under its own context only, two
+ * seals of one text differ, a digest is stable per context, a damaged
+ * value and an overlong text are refused. */
+static void test_seal(void **state)
+{
+    struct fixture *f = *state;
+    char *a = NULL, *b = NULL, *open = NULL, d1[SS_SEAL_DIGEST_HEX], d2[SS_SEAL_DIGEST_HEX],
+         d3[SS_SEAL_DIGEST_HEX], *big;
+    struct ss_err err;
+
+    assert_int_equal(ss_store_seal(f->st, "ctx one", "13800138000", &a, &err), 0);
+    assert_int_equal(ss_store_seal(f->st, "ctx one", "13800138000", &b, &err), 0);
+    assert_null(strstr(a, "13800138000"));
+    assert_string_not_equal(a, b); /* a fresh nonce each time */
+    assert_int_equal(ss_store_unseal(f->st, "ctx one", a, &open, &err), 0);
+    assert_string_equal(open, "13800138000");
+    free(open);
+    assert_int_equal(ss_store_unseal(f->st, "ctx two", a, &open, &err), SS_EIO);
+    assert_null(open);
+    a[strlen(a) - 3] = a[strlen(a) - 3] == 'A' ? 'B' : 'A';
+    assert_int_equal(ss_store_unseal(f->st, "ctx one", a, &open, &err), SS_EIO);
+    assert_int_equal(ss_store_unseal(f->st, "ctx one", "plain", &open, &err), SS_EIO);
+    assert_int_equal(ss_store_seal_digest(f->st, "ctx one", "a@b.cn", d1, &err), 0);
+    assert_int_equal(ss_store_seal_digest(f->st, "ctx one", "a@b.cn", d2, &err), 0);
+    assert_int_equal(ss_store_seal_digest(f->st, "ctx two", "a@b.cn", d3, &err), 0);
+    assert_string_equal(d1, d2);
+    assert_string_not_equal(d1, d3);
+    assert_int_equal(strlen(d1), 64);
+    big = calloc(SS_SEAL_MAX + 2, 1);
+    memset(big, 'x', SS_SEAL_MAX + 1);
+    assert_int_equal(ss_store_seal(f->st, "ctx one", big, &open, &err), SS_EINVAL);
+    big[SS_SEAL_MAX] = '\0';
+    assert_int_equal(ss_store_seal(f->st, "ctx one", big, &open, &err), 0);
+    free(open);
+    assert_int_equal(ss_store_unseal(f->st, "ctx one", a, &open, &err), SS_EIO);
+    free(big);
+    free(a);
+    free(b);
+}
+
 static void test_channels(void **state)
 {
     struct fixture *f = *state;
@@ -483,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_backoff_schedule),
         ON_BOTH(test_put_once, setup, teardown),
         ON_BOTH(test_channels, setup, teardown),
+        ON_BOTH(test_seal, setup, teardown),
         ON_BOTH(test_claim_once, setup, teardown),
         ON_BOTH(test_backoff, setup, teardown),
     };

@@ -222,6 +222,11 @@ static int schema_ready(struct ss_store *st, int flags, struct ss_err *err)
                                         -1) == 0;
     if ((flags & SS_STORE_MIGRATE) || (empty && (flags & SS_STORE_CREATE)))
         return store_migrate(st, &st->step_from, &st->step_to, err);
+    if (empty)
+        return ss_err_set(err, SS_ECONFLICT, "db",
+                          "the database '%s' is empty: run `shishi init --db %s` to make a new "
+                          "one (or `shishi migrate --db %s` for its schema alone)",
+                          st->path, st->path, st->path);
     return ss_err_set(err, SS_ECONFLICT, "db",
                       "the database '%s' is at schema version %d and this shishi needs %d: run "
                       "`shishi migrate --db %s` first (it changes the database in place; back it "

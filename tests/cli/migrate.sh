@@ -65,6 +65,17 @@ fi
 "$S" migrate --db "$NEW" --json > "$T/out" 2>&1 && grep -q "\"from\":$LATEST,\"to\":$LATEST,\"migrated\":false" "$T/out" \
     && ok "migrate --json: $(cat "$T/out")" || no "migrate --json: $(cat "$T/out")"
 
+if ! pg; then
+    # an empty file (made by a typo'd touch, or a failed copy): named empty,
+    # pointing at init, and given no table
+    : > "$T/empty.db"
+    "$S" status --db "$T/empty.db" > /dev/null 2> "$T/err"; rc=$?
+    [ $rc -eq 1 ] && grep -q "is empty: run \`shishi init --db" "$T/err" \
+        && [ "$(DB=$T/empty.db sql "SELECT count(*) FROM sqlite_schema")" = 0 ] \
+        && ok "an empty SQLite file is named empty, pointing at init" \
+        || no "status on an empty file (exit $rc): $(cat "$T/err")"
+fi
+
 if pg; then
     # PostgreSQL's older database, the empty one (version 0): refused for
     # writing (nothing changes), migrated by the step, recorded, with the
@@ -73,9 +84,9 @@ if pg; then
     OLD=$(testdb old) || exit 1
     DB=$OLD
     "$S" status --db "$OLD" > /dev/null 2> "$T/err"; rc=$?
-    [ $rc -eq 1 ] && grep -q "schema version 0 and this shishi needs $LATEST: run \`shishi migrate --db" "$T/err" \
+    [ $rc -eq 1 ] && grep -q "is empty: run \`shishi init --db .* (or \`shishi migrate --db" "$T/err" \
         && [ "$(version)" = 0 ] \
-        && ok "a command that writes refuses an older database, naming migrate: $(cat "$T/err")" \
+        && ok "a command that writes refuses an empty database, naming init and migrate: $(cat "$T/err")" \
         || no "status on an empty database (exit $rc): $(cat "$T/err")"
     "$S" migrate --db "$OLD" --json > "$T/out" 2>&1 && grep -q "\"from\":0,\"to\":$LATEST,\"migrated\":true" "$T/out" \
         && ok "migrate from version 0: $(cat "$T/out")" || no "migrate from 0: $(cat "$T/out")"

@@ -275,8 +275,14 @@ static int pg_open(struct ss_store *st, const char *url, struct ss_err *err)
     /* (not default_transaction_read_only for a read-only store: libpq's
      * target_session_attrs=read-write reads it, and would take every such
      * connection for a standby's and refuse it) */
+    /* statements are prepared once per connection (store_db.c), planned
+     * at each run for its values: a generic plan of "seq > $1" or "id >
+     * $1 AND hash IS NULL" cannot know that the value is near the end, and
+     * scans what the value's own plan reads through an index */
     const char *vals[] = {url, "UTF8",
-                          "-c synchronous_commit=on -c lock_timeout=" STORE_BUSY_MS_TEXT, NULL};
+                          "-c synchronous_commit=on -c plan_cache_mode=force_custom_plan "
+                          "-c lock_timeout=" STORE_BUSY_MS_TEXT,
+                          NULL};
 
     st->pg = PQconnectdbParams(keys, vals, 1);
     if (!st->pg || PQstatus(st->pg) != CONNECTION_OK) {
@@ -352,6 +358,7 @@ void ss_store_close(struct ss_store *st)
     if (st->tx_depth)
         store_tx_rollback(st);
     store_finalize(st->counters);
+    store_db_forget_prepared(st);
     if (st->db)
         sqlite3_close_v2(st->db);
     if (st->pg)

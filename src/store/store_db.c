@@ -9,8 +9,17 @@
  * bindings are kept as text (numbers with their type: int8, float8; text
  * untyped, for the server to infer; blobs as binary bytea) and sent with
  * PQexecParams at the first step, which fetches the whole result; later
- * steps walk its rows. Results come back as text and are parsed here
- * (bytea in hex, decoded on demand), or, for a statement that asks
+ * steps walk its rows. A statement's text is parsed and planned by the
+ * server once per connection: the first run of a text (with one set of
+ * parameter types) prepares it under a name of its own (PQprepare), and
+ * every later run, by any store_stmt of that connection, executes the
+ * prepared one (PQexecPrepared). The names are kept per connection in an
+ * open-addressing table of PREPARED_SLOTS, filled to 3/4 at most; a text
+ * that finds it full runs as before. A migration or a reconnection
+ * forgets them (store_db_forget_prepared); a statement whose result's
+ * shape changed under it ("cached plan must not change result type")
+ * is prepared again and run once more when no transaction is open. Results come back as text and
+ * are parsed here (bytea in hex, decoded on demand), or, for a statement that asks
  * (store_binary_results: the engine's bulk reads), in binary: integers
  * and doubles in network byte order, text and bytea as their bytes, so
  * neither the server nor this side converts each value to text and back. A statement that fails
@@ -38,6 +47,16 @@
 #define FLOAT4OID 700
 #define FLOAT8OID 701
 #define BYTEAOID 17
+
+/* PostgreSQL: the prepared statements of one connection, by text and
+ * parameter types (ss_store.prepared). */
+#define PREPARED_SLOTS 1024
+struct store_prepared {
+    char *key;   /* the text, a NUL, then the parameter types in decimal; NULL: free */
+    size_t klen; /* key's length, both parts */
+    uint64_t hash;
+    unsigned id; /* the name is "ss", the generation, "_" and this number */
+};
 
 struct store_stmt {
     struct ss_store *st;
@@ -184,8 +203,10 @@ struct store_stmt *store_prepare(struct ss_store *st, const char *sql, struct ss
  * statements fail until the caller rolls back). */
 static void pg_revive(struct ss_store *st)
 {
-    if (PQstatus(st->pg) == CONNECTION_BAD && st->tx_depth == 0)
+    if (PQstatus(st->pg) == CONNECTION_BAD && st->tx_depth == 0) {
         PQreset(st->pg);
+        store_db_forget_prepared(st); /* gone with the old connection */
+    }
 }
 
 static void pg_clear_result(struct store_stmt *s)
@@ -198,6 +219,133 @@ static void pg_clear_result(struct store_stmt *s)
     if (s->blob)
         PQfreemem(s->blob);
     s->blob = NULL;
+}
+
+/* ---- prepared statements ------------------------------------------------------- */
+
+void store_db_forget_prepared(struct ss_store *st)
+{
+    unsigned i;
+
+    if (!st->prepared)
+        return;
+    for (i = 0; i < PREPARED_SLOTS; i++)
+        free(st->prepared[i].key);
+    free(st->prepared);
+    st->prepared = NULL;
+    st->nprepared = 0;
+    st->prepared_gen++; /* new names: the old may live on the server until DEALLOCATE */
+    if (st->pg && PQstatus(st->pg) == CONNECTION_OK && PQtransactionStatus(st->pg) == PQTRANS_IDLE)
+        PQclear(PQexec(st->pg, "DEALLOCATE ALL"));
+}
+
+/* s's key (text, NUL, parameter types) into a malloc'd buffer. */
+static char *prepared_key(const struct store_stmt *s, size_t *len)
+{
+    size_t n = strlen(s->sql), cap = n + 1 + (size_t)s->nparams * 11 + 1, o;
+    char *k = ss_xmalloc(cap);
+    int i;
+
+    memcpy(k, s->sql, n + 1);
+    o = n + 1;
+    for (i = 0; i < s->nparams; i++)
+        o += (size_t)snprintf(k + o, cap - o, "%u,", s->types[i]);
+    *len = o;
+    return k;
+}
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    while (n--)
+        h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
+    return h;
+}
+
+/* The name s's text runs under on its connection, prepared now if it was
+ * not yet: 1 with name set; 0 when it runs unprepared (the table is full);
+ * -1 when preparing failed (the server's error kept on the connection). */
+static int pg_prepared(struct store_stmt *s, char name[24])
+{
+    struct ss_store *st = s->st;
+    size_t klen, i;
+    char *key = prepared_key(s, &klen);
+    uint64_t h = fnv1a(key, klen);
+    struct store_prepared *slot;
+    PGresult *res;
+    int ok;
+
+    if (!st->prepared)
+        st->prepared = ss_xcalloc(PREPARED_SLOTS, sizeof *st->prepared);
+    for (i = h % PREPARED_SLOTS;; i = (i + 1) % PREPARED_SLOTS) {
+        slot = &st->prepared[i];
+        if (!slot->key)
+            break;
+        if (slot->hash == h && slot->klen == klen && memcmp(slot->key, key, klen) == 0) {
+            free(key);
+            snprintf(name, 24, "ss%u_%u", st->prepared_gen, slot->id);
+            return 1;
+        }
+    }
+    if (st->nprepared >= PREPARED_SLOTS / 4 * 3) {
+        free(key);
+        return 0;
+    }
+    snprintf(name, 24, "ss%u_%u", st->prepared_gen, st->nprepared);
+    res = PQprepare(st->pg, name, s->sql, s->nparams, s->types);
+    ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok) {
+        pg_keep_error(st, res);
+        PQclear(res);
+        free(key);
+        return -1;
+    }
+    PQclear(res);
+    slot->key = key;
+    slot->klen = klen;
+    slot->hash = h;
+    slot->id = st->nprepared++;
+    return 1;
+}
+
+/* Run s on the server: prepared when it can be. */
+static PGresult *pg_run(struct store_stmt *s)
+{
+    struct ss_store *st = s->st;
+    char name[24];
+    PGresult *res;
+    int p = pg_prepared(s, name);
+
+    if (p < 0)
+        return NULL;
+    if (p == 0) {
+        res = PQexecParams(st->pg, s->sql, s->nparams, s->types, (const char *const *)s->vals,
+                           s->lens, s->fmts, s->binary);
+        if (!res)
+            pg_keep_error(st, NULL);
+        return res;
+    }
+    res = PQexecPrepared(st->pg, name, s->nparams, (const char *const *)s->vals, s->lens, s->fmts,
+                         s->binary);
+    if (!res) {
+        pg_keep_error(st, NULL);
+        return NULL;
+    }
+    /* 0A000: a table under it changed shape (a migration by another
+     * process): all are forgotten, and outside a transaction it is
+     * prepared again and runs once more (inside, the transaction failed) */
+    if (PQresultStatus(res) == PGRES_FATAL_ERROR) {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        if (state && strcmp(state, "0A000") == 0) {
+            store_db_forget_prepared(st);
+            if (st->tx_depth == 0 && PQtransactionStatus(st->pg) == PQTRANS_IDLE) {
+                PQclear(res);
+                return pg_run(s);
+            }
+        }
+    }
+    return res;
 }
 
 int store_step(struct store_stmt *s)
@@ -220,11 +368,11 @@ int store_step(struct store_stmt *s)
     }
     if (!s->res) {
         pg_revive(st);
-        s->res = PQexecParams(st->pg, s->sql, s->nparams, s->types, (const char *const *)s->vals,
-                              s->lens, s->fmts, s->binary);
+        s->res = pg_run(s);
         status = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-            pg_keep_error(st, s->res);
+            if (s->res)
+                pg_keep_error(st, s->res);
             PQclear(s->res);
             s->res = NULL;
             return STORE_FAIL;

@@ -33,19 +33,28 @@ struct store_audit_key;
 #define STORE_ACTOR_MAX 128
 
 struct ss_store {
-    sqlite3 *db;                 /* SQLite: the connection (NULL on PostgreSQL) */
-    PGconn *pg;                  /* PostgreSQL: the connection (NULL on SQLite) */
-    char errmsg[512];            /* PostgreSQL: the last failure's message */
-    char sqlstate[6];            /* and its SQLSTATE */
-    char *path;                  /* the file, or the connection URL (password removed) */
-    int tx_depth;                /* nesting of the open transaction; 0: none */
-    char actor[STORE_ACTOR_MAX]; /* who the open transaction is by ("" when none is open) */
-    struct store_stmt *counters; /* ss_store_counters' query, prepared once */
-    int64_t seal_from;           /* the first audit entry the open transaction may write */
-    int step_from, step_to;      /* what the open's migration step did (ss_store_schema_step) */
-    struct store_audit_key *key; /* the audit signing key, read at the first signed
-                                    commit (store_audit.c) */
+    sqlite3 *db;                     /* SQLite: the connection (NULL on PostgreSQL) */
+    PGconn *pg;                      /* PostgreSQL: the connection (NULL on SQLite) */
+    char errmsg[512];                /* PostgreSQL: the last failure's message */
+    char sqlstate[6];                /* and its SQLSTATE */
+    char *path;                      /* the file, or the connection URL (password removed) */
+    int tx_depth;                    /* nesting of the open transaction; 0: none */
+    char actor[STORE_ACTOR_MAX];     /* who the open transaction is by ("" when none is open) */
+    struct store_stmt *counters;     /* ss_store_counters' query, prepared once */
+    int64_t seal_from;               /* the first audit entry the open transaction may write */
+    int step_from, step_to;          /* what the open's migration step did (ss_store_schema_step) */
+    struct store_audit_key *key;     /* the audit signing key, read at the first signed
+                                        commit (store_audit.c) */
+    struct store_prepared *prepared; /* PostgreSQL: the statements prepared on this
+                                        connection (store_db.c), NULL before the first */
+    unsigned nprepared;
+    unsigned prepared_gen; /* in their names: bumped each time they are forgotten */
 };
+
+/* PostgreSQL: forget the statements prepared on st's connection (and
+ * deallocate them when it is alive): after a migration changed the tables
+ * they read, or a reconnection lost them (store_db.c). */
+void store_db_forget_prepared(struct ss_store *st);
 
 /* The migration that signs the audit log's seals and adds sessions to the
  * audited tables (store_schema.c, store_audit.c). */

@@ -1147,6 +1147,8 @@ int store_migrate(struct ss_store *st, int *from, int *to, struct ss_err *err)
     if (fk_off && (rc = store_exec(st, "PRAGMA foreign_keys=OFF", err)))
         return rc;
     rc = migrate_locked(st, from, to, err);
+    if (*from != *to)
+        store_db_forget_prepared(st); /* their tables may have changed */
     if (fk_off) {
         int on = store_exec(st, "PRAGMA foreign_keys=ON", rc ? NULL : err);
         rc = rc ? rc : on;

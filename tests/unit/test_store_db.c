@@ -3,6 +3,12 @@
  * backends: the same statements, the same answers. On PostgreSQL only
  * when $SHISHI_TEST_PG names a server (make check starts one; pgtest.h
  * gives a fresh database), in a schema of the test's own.
+ *
+ * PostgreSQL's prepared statements (test_pg_prepared): a text is
+ * prepared once per connection and set of parameter types; a
+ * table whose shape changed under a prepared SELECT * is read with its
+ * new shape; a failed prepare leaves the connection usable; a migration's
+ * forgetting drops them on the server too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,6 +61,7 @@ static void conn_close(struct conn *c)
         char sql[64];
         snprintf(sql, sizeof sql, "DROP SCHEMA t%d CASCADE", (int)getpid());
         store_exec(&c->st, sql, NULL);
+        store_db_forget_prepared(&c->st);
         PQfinish(c->st.pg);
     } else {
         sqlite3_close(c->st.db);
@@ -227,11 +234,79 @@ static void test_pg(void **state)
     roundtrip(1);
 }
 
+/* The statements prepared on c's connection, as the server lists them. */
+static int64_t server_prepared(struct conn *c)
+{
+    return store_int64(&c->st, "SELECT count(*) FROM pg_prepared_statements", -1);
+}
+
+static int64_t one(struct ss_store *st, const char *sql, int64_t bound, int as_text)
+{
+    struct store_stmt *s = store_prepare(st, sql, NULL);
+    char t[24];
+    int64_t v = -1;
+
+    assert_non_null(s);
+    snprintf(t, sizeof t, "%lld", (long long)bound);
+    if (as_text)
+        store_bind_text(s, 1, t);
+    else
+        store_bind_int64(s, 1, bound);
+    if (store_step(s) == STORE_ROW)
+        v = store_col_int64(s, 0);
+    store_finalize(s);
+    return v;
+}
+
+static void test_pg_prepared(void **state)
+{
+    struct conn *c;
+    struct ss_store *st;
+    struct store_stmt *s;
+    int64_t base;
+
+    (void)state;
+    if (!have_pg())
+        skip();
+    c = conn_open(1);
+    st = &c->st;
+    base = server_prepared(c); /* the count itself is prepared: 1 */
+    assert_int_equal(one(st, "SELECT CAST(?1 AS BIGINT) + 1", 41, 0), 42);
+    assert_int_equal(one(st, "SELECT CAST(?1 AS BIGINT) + 1", 1, 0), 2);
+    assert_int_equal(server_prepared(c), base + 1); /* prepared once for both runs */
+    /* the same text with a parameter of another type: one more */
+    assert_int_equal(one(st, "SELECT CAST(?1 AS BIGINT) + 1", 9, 1), 10);
+    assert_int_equal(server_prepared(c), base + 2);
+    /* a table changed under a prepared SELECT *: its new shape */
+    assert_int_equal(store_exec(st, "CREATE TABLE u (a BIGINT); INSERT INTO u VALUES (7)", NULL),
+                     0);
+    s = store_prepare(st, "SELECT * FROM u", NULL);
+    assert_int_equal(store_step(s), STORE_ROW);
+    store_finalize(s);
+    assert_int_equal(store_exec(st, "ALTER TABLE u ADD COLUMN b BIGINT DEFAULT 8", NULL), 0);
+    s = store_prepare(st, "SELECT * FROM u", NULL);
+    assert_int_equal(store_step(s), STORE_ROW);
+    assert_int_equal(store_col_int64(s, 1), 8);
+    store_finalize(s);
+    /* a text the server refuses: a failure, and the connection goes on */
+    s = store_prepare(st, "SELEKT ?1", NULL);
+    store_bind_int64(s, 1, 1);
+    assert_int_equal(store_step(s), STORE_FAIL);
+    assert_non_null(strstr(st->errmsg, "SELEKT"));
+    store_finalize(s);
+    assert_int_equal(one(st, "SELECT CAST(?1 AS BIGINT) + 1", 2, 0), 3);
+    /* forgotten: none left on the server */
+    store_db_forget_prepared(st);
+    assert_int_equal(store_int64(st, "SELECT count(*) FROM pg_prepared_statements", -1), 1);
+    conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sqlite),
         cmocka_unit_test(test_pg),
+        cmocka_unit_test(test_pg_prepared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -167,6 +167,7 @@ struct ss_web {
     pthread_t listener;
     int listening;          /* the listener thread runs */
     atomic_int foreign;     /* another process committed: not yet checked for */
+    atomic_int bringing;    /* check_mu's holder is checking for such a commit */
     atomic_int listen_stop; /* asks it to end */
     struct lane lanes[NLANES];
     pthread_mutex_t stores_mu;
@@ -521,7 +522,7 @@ static int32_t freshen(struct ss_web *w)
     if (last && now - last < FRESH_NS)
         return (int32_t)atomic_load_explicit(&w->today, memory_order_relaxed);
     if (pthread_mutex_trylock(&w->check_mu) != 0) {
-        if (!atomic_load(&w->foreign))
+        if (!atomic_load(&w->foreign) && !atomic_load(&w->bringing))
             return (int32_t)atomic_load_explicit(&w->today, memory_order_relaxed);
         /* another process's commit, heard by the listener, is being
          * brought in by whoever holds check_mu: wait for it rather than
@@ -535,7 +536,8 @@ static int32_t freshen(struct ss_web *w)
     }
     today = ss_date_today();
     atomic_store_explicit(&w->today, today, memory_order_relaxed);
-    atomic_store(&w->foreign, 0);
+    if (atomic_exchange(&w->foreign, 0))
+        atomic_store(&w->bringing, 1);
     if (ss_store_counters(w->refresh_st, &c) || !ss_store_counters_same(&c, &w->seen)) {
         if (atomic_load(&w->inflight) == 0 && pthread_rwlock_trywrlock(&w->lock) == 0) {
             w->seen = c;
@@ -548,6 +550,7 @@ static int32_t freshen(struct ss_web *w)
         }
     }
     atomic_store_explicit(&w->checked_ns, now, memory_order_relaxed);
+    atomic_store(&w->bringing, 0);
     pthread_mutex_unlock(&w->check_mu);
     return today;
 }
@@ -598,7 +601,10 @@ static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
     atomic_store_explicit(&w->today, today, memory_order_relaxed);
     if (w->replica_path)
         replica_catch_up(w);
-    atomic_store(&w->foreign, 0);
+    /* a request that finds check_mu held waits while a foreign commit is
+     * brought in (refresh_if_moved), rather than answer from before it */
+    if (atomic_exchange(&w->foreign, 0))
+        atomic_store(&w->bringing, 1);
     if (ss_store_counters(w->refresh_st, &c) || !ss_store_counters_same(&c, &w->seen)) {
         w->seen = c;
         changed = engine_refresh(w);
@@ -620,6 +626,7 @@ static unsigned refresh_blocking(struct ss_web *w, uint64_t *upto)
         atomic_store(&w->gen, atomic_load(&w->egen));
     }
     atomic_store_explicit(&w->checked_ns, now_ns(), memory_order_relaxed);
+    atomic_store(&w->bringing, 0);
     pthread_mutex_unlock(&w->check_mu);
     return rendered;
 }

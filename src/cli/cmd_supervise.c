@@ -75,12 +75,20 @@ int cmd_supervise(int argc, char **argv)
                res.cells, res.issued, res.raised, res.escalated, res.marked, res.unmarked);
         for (i = 0; i < res.nids; i++)
             printf("%s%lld", i ? "," : "", (long long)res.ids[i]);
-        printf("]}\n");
+        printf("],\"reminders\":{\"period\":");
+        if (res.remind_period[0])
+            printf("\"%s\"", res.remind_period);
+        else
+            printf("null");
+        printf(",\"before\":%zu,\"overdue\":%zu}}\n", res.reminded, res.overdue);
     } else {
         printf("period %s: %zu cells; %zu issued, %zu raised, %zu escalated, %zu marked for "
                "closing, %zu unmarked\n",
                res.period[0] ? res.period : "(none closed yet)", res.cells, res.issued, res.raised,
                res.escalated, res.marked, res.unmarked);
+        printf("reminders: %zu units before the deadline%s%s, %zu overdue (with their "
+               "reviewers)\n",
+               res.reminded, res.remind_period[0] ? " of " : "", res.remind_period, res.overdue);
     }
     ss_supervise_result_free(&res);
     ss_engine_free(e);

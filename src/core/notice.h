@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "core/auth.h"
@@ -119,6 +120,10 @@ int ss_notice_visible(const struct ss_engine *e, const struct ss_user *u,
 #define SS_NOTICE_PUBLIC 2
 void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct ss_notice *n,
                     const struct ss_notice_event *ev, size_t nev, int flags);
+
+/* s into b, cut to at most max bytes at a character's start (the
+ * messages' parts, core/remind.c too). */
+void ss_notice_put_clipped(struct ss_buf *b, const char *s, size_t max);
 
 /* Shared with supervise.c: the addressees of n (org ids, at most 2). */
 size_t ss_notice_addressees(const struct ss_notice *n, int64_t out[2]);

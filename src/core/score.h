@@ -38,6 +38,11 @@
 #include "core/engine.h"
 
 #define SS_SCORE_WEIGHTS "50,25,15,10"
+/* The same as an initialiser of int[SS_SC_COUNT] (core/remind.c's rule). */
+#define SS_SCORE_DEFAULT_WEIGHTS                                                                   \
+    {                                                                                              \
+        50, 25, 15, 10                                                                             \
+    }
 
 enum { SS_SC_PROGRESS = 0, SS_SC_ON_TIME = 1, SS_SC_NOTICES = 2, SS_SC_RETURNED = 3 };
 #define SS_SC_COUNT 4

@@ -435,8 +435,32 @@ static void opt_str(struct ss_json *j, const char *k, const char *s)
     ss_json_kstr(j, k, s && *s ? s : NULL);
 }
 
+static void files_json(struct ss_json *j, const struct ss_notice *n,
+                       const struct ss_notice_file *f, size_t nf)
+{
+    char href[96];
+    size_t k;
+
+    ss_json_key(j, "evidence");
+    ss_json_arr(j);
+    for (k = 0; k < nf; k++) {
+        ss_json_obj(j);
+        ss_json_kint(j, "id", f[k].id);
+        ss_json_kstr(j, "name", f[k].name);
+        ss_json_kstr(j, "mime", f[k].mime);
+        ss_json_kint(j, "size", f[k].size);
+        ss_json_kstr(j, "sha256", f[k].sha256);
+        ss_json_kstr(j, "added_at", f[k].created_at);
+        snprintf(href, sizeof href, SS_NOTICE_FILE_HREF, (long long)n->id, (long long)f[k].id);
+        ss_json_kstr(j, "href", href);
+        ss_json_obj_end(j);
+    }
+    ss_json_arr_end(j);
+}
+
 void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct ss_notice *n,
-                    const struct ss_notice_event *ev, size_t nev, int flags)
+                    const struct ss_notice_event *ev, size_t nev,
+                    const struct ss_notice_file *files, size_t nfiles, int flags)
 {
     int public_view = (flags & SS_NOTICE_PUBLIC) != 0;
     const struct ss_plan *p = ss_engine_plan(e);
@@ -515,6 +539,7 @@ void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct s
             ss_json_obj_end(j);
         }
         ss_json_arr_end(j);
+        files_json(j, n, files, nfiles);
     }
     ss_json_obj_end(j);
 }

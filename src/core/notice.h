@@ -114,12 +114,17 @@ int ss_notice_visible(const struct ss_engine *e, const struct ss_user *u,
                       const struct ss_notice *n);
 
 /* Notice n as JSON. flags: SS_NOTICE_HISTORY writes its history (ev,
- * nev); SS_NOTICE_PUBLIC leaves out every official's name, the figures
- * and the history. */
+ * nev) and its answer's files (files, nfiles: "evidence", each with the
+ * console's download link, SS_NOTICE_FILE_HREF); SS_NOTICE_PUBLIC leaves
+ * out every official's name, the figures, the history and the files. */
 #define SS_NOTICE_HISTORY 1
 #define SS_NOTICE_PUBLIC 2
 void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct ss_notice *n,
-                    const struct ss_notice_event *ev, size_t nev, int flags);
+                    const struct ss_notice_event *ev, size_t nev,
+                    const struct ss_notice_file *files, size_t nfiles, int flags);
+/* Where a file of an answer is downloaded, for those who see the notice:
+ * the notice's id, the file's. */
+#define SS_NOTICE_FILE_HREF "/console/notices/%lld/evidence?file=%lld"
 
 /* s into b, cut to at most max bytes at a character's start (the
  * messages' parts, core/remind.c too). */

@@ -316,14 +316,27 @@ void ss_page_notice(struct ss_wreq *r)
                 NULL);
 }
 
-/* The extension a download of type mime is named with. */
-static const char *file_ext(const char *mime)
+/* The types an answer's file is kept with (ss_wf_evidence_keep), each
+ * with the extension its download is named with. */
+static const struct {
+    const char *mime, *ext;
+} FILE_TYPES[] = {
+    {"application/pdf", "pdf"},
+    {"image/png", "png"},
+    {"image/webp", "webp"},
+    {"image/jpeg", "jpg"},
+    {"application/octet-stream", "bin"},
+};
+
+/* The entry of FILE_TYPES for mime (the last for any other). */
+static size_t file_type(const char *mime)
 {
-    return strcmp(mime, "application/pdf") == 0 ? "pdf"
-           : strcmp(mime, "image/png") == 0     ? "png"
-           : strcmp(mime, "image/webp") == 0    ? "webp"
-           : strcmp(mime, "image/jpeg") == 0    ? "jpg"
-                                                : "bin";
+    size_t k;
+
+    for (k = 0; k + 1 < SS_ARRAY_LEN(FILE_TYPES); k++)
+        if (strcmp(mime, FILE_TYPES[k].mime) == 0)
+            break;
+    return k;
 }
 
 void ss_page_notice_file(struct ss_wreq *r)
@@ -363,9 +376,10 @@ void ss_page_notice_file(struct ss_wreq *r)
         ss_err_set(&err, SS_EIO, "file", "the file cannot be read");
         ss_web_error(r, &err);
     } else {
-        snprintf(ascii, sizeof ascii, "evidence-%lld.%s", (long long)f->id, file_ext(f->mime));
+        size_t t = file_type(f->mime);
+        snprintf(ascii, sizeof ascii, "evidence-%lld.%s", (long long)f->id, FILE_TYPES[t].ext);
         ss_wf_disposition(r->resp, f->name ? f->name : ascii, ascii);
-        r->resp->ctype = strcmp(file_ext(f->mime), "bin") ? f->mime : "application/octet-stream";
+        r->resp->ctype = FILE_TYPES[t].mime; /* static: the response outlives the rows */
         r->resp->cache_control = "private, no-store";
         ss_buf_put(&r->resp->body, data, len);
         free(data);

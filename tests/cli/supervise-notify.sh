@@ -32,10 +32,10 @@ run "$S" report add --db "$DB" --target 47 --org 650102 --date 2026-06-30 --valu
 TARGET=$(sql "SELECT text FROM target WHERE id = 47")
 
 expect 0 "supervise run" "$S" supervise run --db "$DB"
-same "the notices' messages wait in the outbox" \
-    "$(sql "SELECT count(*) FROM outbox WHERE status = 'pending'")" 2
+same "the notices' messages wait in the outbox, and 6501's reminder (no June report)" \
+    "$(sql "SELECT count(*) FROM outbox WHERE status = 'pending'")/$(sql "SELECT count(*) FROM outbox WHERE event_key = 'remind:2026-06:overdue:6501'")" 3/1
 expect 0 "notify send" "$S" notify send --db "$DB"
-same "two POSTs: 650102's notice to its robot, 6501's own notice to its" "$(posts)" 2
+same "three POSTs: 650102's notice to its robot, 6501's own notice and reminder to its" "$(posts)" 3
 f=$(grep -l "access_token=a1" "$SINK"/post-*.json | head -1)
 if [ -n "$f" ] && python3 - "$f" "$SECRET" "$TARGET" > "$T/py" 2>&1 <<'PY'
 import base64, hashlib, hmac, json, sys, time, urllib.parse
@@ -55,7 +55,7 @@ else no "the POST to 650102"; cat "$T/py"; fi
 
 expect 0 "supervise run again" "$S" supervise run --db "$DB"
 expect 0 "notify send again" "$S" notify send --db "$DB"
-same "nothing more is sent" "$(posts)" 2
+same "nothing more is sent" "$(posts)" 3
 
 # no answer, past the deadline: escalated, and addressed to 6501 as well
 SHISHI_TODAY=2026-07-20 expect 0 "supervise run past the deadline" "$S" supervise run --db "$DB"

@@ -94,8 +94,8 @@ static int weights_cmd(const char *db, const char *set, int json)
             goto fail;
     }
     if (json)
-        printf("{\"progress\":%g,\"on_time\":%g,\"notices\":%g,\"returned\":%g}\n", w.w[0],
-               w.w[1], w.w[2], w.w[3]);
+        printf("{\"progress\":%g,\"on_time\":%g,\"notices\":%g,\"returned\":%g}\n", w.w[0], w.w[1],
+               w.w[2], w.w[3]);
     else
         printf("score weights: progress %g, on_time %g, notices %g, returned %g\n", w.w[0], w.w[1],
                w.w[2], w.w[3]);
@@ -116,8 +116,7 @@ int cmd_score(int argc, char **argv)
     struct cli_opt opts[] = {{"db", 1, &db, NULL},     {"period", 1, &period, NULL},
                              {"org", 1, &org, NULL},   {"weights", 1, &weights, NULL},
                              {"xlsx", 1, &xlsx, NULL}, {"json", 0, NULL, &json},
-                             {"set", 1, &set, NULL},
-                             {NULL, 0, NULL, NULL}};
+                             {"set", 1, &set, NULL},   {NULL, 0, NULL, NULL}};
     struct ss_score_weights w;
     struct ss_score s;
     struct cli_cmpl o;

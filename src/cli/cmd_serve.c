@@ -272,8 +272,9 @@ int cmd_serve(int argc, char **argv)
     } else if (hour) {
         long h;
         if (ss_parse_long(hour, &h) != 0 || h < 0 || h > 23) {
-            fprintf(stderr, "shishi serve: --supervise-hour must be an hour, 0..23, or off, not "
-                            "'%.20s'\n",
+            fprintf(stderr,
+                    "shishi serve: --supervise-hour must be an hour, 0..23, or off, not "
+                    "'%.20s'\n",
                     hour);
             return SS_EXIT_USAGE;
         }

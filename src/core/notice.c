@@ -435,8 +435,8 @@ static void opt_str(struct ss_json *j, const char *k, const char *s)
     ss_json_kstr(j, k, s && *s ? s : NULL);
 }
 
-static void files_json(struct ss_json *j, const struct ss_notice *n,
-                       const struct ss_notice_file *f, size_t nf)
+static void files_json(struct ss_json *j, const struct ss_notice *n, const struct ss_notice_file *f,
+                       size_t nf)
 {
     char href[96];
     size_t k;

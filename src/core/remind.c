@@ -125,8 +125,8 @@ static void msg_begin(struct unit_msg *m, const struct ss_org *o, const char *pe
                   d);
     ss_buf_puts(&m->text, overdue ? "截止日已过，" : "");
     ss_notice_put_clipped(&m->text, o->name, 200);
-    ss_buf_printf(&m->text, "（%s）以下任务%s：", o->code, overdue ? "仍未报送，请立即报送并说明原因"
-                                                                 : "尚未报送，请在截止日前报送");
+    ss_buf_printf(&m->text, "（%s）以下任务%s：", o->code,
+                  overdue ? "仍未报送，请立即报送并说明原因" : "尚未报送，请在截止日前报送");
 }
 
 static void msg_target(struct unit_msg *m, const struct ss_target *t)
@@ -164,8 +164,8 @@ static int send_unit(struct ss_store *st, const struct ss_org *o, const char *pe
     if ((before = ss_store_outbox_key_rows(st, key)) < 0)
         return ss_err_set(err, SS_EDB, "db", "the outbox cannot be read");
     if ((rc = ss_outbox_put(st, key, o->id, m->subject.data, m->text.data, err)) ||
-        (overdue && (rc = put_up(st, key, o->id, 0, "reviewer", 0, m->subject.data, m->text.data,
-                                 err))))
+        (overdue &&
+         (rc = put_up(st, key, o->id, 0, "reviewer", 0, m->subject.data, m->text.data, err))))
         return rc;
     if ((after = ss_store_outbox_key_rows(st, key)) < 0)
         return ss_err_set(err, SS_EDB, "db", "the outbox cannot be read");
@@ -269,8 +269,7 @@ int ss_remind_returned(struct ss_store *st, const struct ss_engine *e, int64_t r
     int rc;
 
     if (ss_store_wf_get(st, report_id, &r) != SS_OK)
-        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld",
-                          (long long)report_id);
+        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)report_id);
     if (!r.user_id) {
         ss_wf_report_cleanup(&r);
         return SS_OK; /* handed in by no account (the CLI's): nobody to tell */

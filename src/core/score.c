@@ -70,8 +70,7 @@ int ss_score_weights_read(const char *s, const struct ss_score_weights *base,
         }
         if (ss_parse_long(part, &v) || v < 0 || v > 100)
             return ss_err_set(err, SS_EINVAL, "weights",
-                              "%s: '%s' is not a whole number of points from 0 to 100", name,
-                              part);
+                              "%s: '%s' is not a whole number of points from 0 to 100", name, part);
         w->w[k] = (double)v;
         i++;
         p += n + (p[n] == ',');

@@ -51,7 +51,7 @@ struct ss_supervise_result {
     char remind_period[8]; /* the period reminded before its deadline, "" none */
     size_t reminded;       /* units reminded anew before the deadline */
     size_t overdue;        /* units (and their reviewers) reminded anew after it */
-    int64_t *ids; /* the notices changed, in order (malloc'd; ss_supervise_result_free) */
+    int64_t *ids;          /* the notices changed, in order (malloc'd; ss_supervise_result_free) */
     size_t nids;
 };
 

@@ -112,7 +112,7 @@ int64_t ss_store_org_parent(struct ss_store *st, int64_t org_id)
         return SS_EDB;
     store_bind_int64(s, 1, org_id);
     step = store_step(s);
-    parent = step == STORE_ROW     ? (store_col_null(s, 0) ? 0 : store_col_int64(s, 0))
+    parent = step == STORE_ROW    ? (store_col_null(s, 0) ? 0 : store_col_int64(s, 0))
              : step == STORE_DONE ? SS_ENOTFOUND
                                   : SS_EDB;
     store_finalize(s);

@@ -93,7 +93,8 @@ static void reply(struct ss_wreq *r, struct ss_store *st, int64_t id, int status
         ss_web_error(r, &err);
         return;
     }
-    if (ss_store_notice_events(st, id, &ev, &nev) || ss_store_notice_files(st, id, &files, &nfiles)) {
+    if (ss_store_notice_events(st, id, &ev, &nev) ||
+        ss_store_notice_files(st, id, &files, &nfiles)) {
         ss_store_notice_events_free(ev, nev);
         ss_store_notice_cleanup(&n);
         ss_err_set(&err, SS_EDB, "", "the notice's history cannot be read");

@@ -12,14 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 DB=$(testdb remind) || exit 1
 export SHISHI_PWHASH_FAST=1
-SINK=$T/sink
-mkdir -p "$SINK"
-node "$(dirname "$0")/sinks.mjs" "$SINK" 0 0 &
-sink_pid=$!
-trap 'kill "$sink_pid" 2> /dev/null' EXIT
-i=0
-while [ ! -f "$SINK/ports" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-read -r SP HP < "$SINK/ports" || { no "the receivers did not start"; finish remind; exit 1; }
+sinks_start remind
 export SHISHI_SMTP_URL="smtp://127.0.0.1:$SP"
 rows() { sql "SELECT count(*) FROM outbox WHERE event_key LIKE '$1'"; }
 mail_to() { # ADDRESS: the bodies of the mails to it, decoded, one file

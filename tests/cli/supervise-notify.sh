@@ -10,14 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 DB=$(testdb supnotify) || exit 1
 export SHISHI_TODAY=2026-07-10 SHISHI_PWHASH_FAST=1
-SINK=$T/sink
-mkdir -p "$SINK"
-node "$(dirname "$0")/sinks.mjs" "$SINK" 0 0 &
-sink_pid=$!
-trap 'kill "$sink_pid" 2> /dev/null' EXIT
-i=0
-while [ ! -f "$SINK/ports" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-read -r SP HP < "$SINK/ports" || { no "the receivers did not start"; finish supervise-notify; exit 1; }
+sinks_start supervise-notify
 posts() { ls "$SINK" | grep -c '^post-'; }
 
 "$S" init --db "$DB" > /dev/null || { no "init"; exit 1; }

@@ -99,7 +99,7 @@ static int extra(struct ss_store *st, const struct ss_bulletin_ctx *c, struct ex
         r->x.ncompleteness++;
     }
     r->x.completeness = r->cm;
-    ss_score_weights_parse(SS_SCORE_WEIGHTS, &w, NULL);
+    ss_score_weights_of(st, ss_engine_plan(c->e)->id, &w);
     if ((rc = ss_score_compute(st, c->e, &cm, &w, &sc, err)) == SS_OK) {
         for (i = 0; i < sc.n && r->x.nscores < SS_BULLETIN_MAX_ROWS; i++) {
             const struct ss_org *o = ss_engine_org(c->e, sc.rows[i].org);

@@ -129,7 +129,7 @@ static int do_list(struct ctx *c, const char *status, const char *org, int json)
         if (within >= 0 && !addressed_within(c->e, &list[i], within))
             continue;
         if (json)
-            ss_notice_json(&j, c->e, &list[i], NULL, 0, 0);
+            ss_notice_json(&j, c->e, &list[i], NULL, 0, NULL, 0, 0);
         else
             print_line(c->e, &list[i]);
     }
@@ -146,8 +146,9 @@ static int do_show(struct ctx *c, int64_t id, int json)
 {
     struct ss_notice n;
     struct ss_notice_event *ev = NULL;
+    struct ss_notice_file *files = NULL;
     struct ss_err err;
-    size_t nev = 0, k;
+    size_t nev = 0, nfiles = 0, k;
     struct ss_buf b;
     struct ss_json j;
     int rc = ss_store_notice_get(c->st, id, &n);
@@ -158,11 +159,17 @@ static int do_show(struct ctx *c, int64_t id, int json)
                    (long long)id);
         return cli_fail("notice", &err);
     }
-    ss_store_notice_events(c->st, id, &ev, &nev);
+    if (ss_store_notice_events(c->st, id, &ev, &nev) ||
+        ss_store_notice_files(c->st, id, &files, &nfiles)) {
+        ss_store_notice_events_free(ev, nev);
+        ss_store_notice_cleanup(&n);
+        ss_err_set(&err, SS_EDB, "db", "the notice's history cannot be read");
+        return cli_fail("notice", &err);
+    }
     if (json) {
         ss_buf_init(&b, 16u << 20);
         ss_json_init(&j, &b, 0);
-        ss_notice_json(&j, c->e, &n, ev, nev, SS_NOTICE_HISTORY);
+        ss_notice_json(&j, c->e, &n, ev, nev, files, nfiles, SS_NOTICE_HISTORY);
         printf("%s\n", b.data);
         ss_buf_cleanup(&b);
     } else {
@@ -179,8 +186,13 @@ static int do_show(struct ctx *c, int64_t id, int json)
             printf("  %s %-9s %-6s %s%s%s\n", ev[k].day, ev[k].kind, ev[k].grade,
                    ev[k].actor ? ev[k].actor : "", ev[k].text ? ": " : "",
                    ev[k].text ? ev[k].text : "");
+        for (k = 0; k < nfiles; k++)
+            printf("  evidence %lld: %s (%s, %lld bytes, sha256 %s, %s)\n", (long long)files[k].id,
+                   files[k].name ? files[k].name : "(no name)", files[k].mime,
+                   (long long)files[k].size, files[k].sha256, files[k].created_at);
     }
     ss_store_notice_events_free(ev, nev);
+    ss_store_notice_files_free(files, nfiles);
     ss_store_notice_cleanup(&n);
     return SS_EXIT_OK;
 }

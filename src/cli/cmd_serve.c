@@ -10,9 +10,10 @@
  * servers on one port would each answer part of the requests from their
  * own database.
  *
- * With --supervise-hour H a thread of its own runs the supervision run
- * (core/supervise.h) once a day, at the first check (every 30 seconds)
- * on or after H o'clock local time, as of today (SHISHI_TODAY honoured),
+ * A thread of its own runs the supervision run (core/supervise.h: notices
+ * and reminders) once a day (--supervise-hour H, else $SHISHI_SUPERVISE_HOUR,
+ * else 7; off: none), at the first check (every 30 seconds) on or after H
+ * o'clock local time, as of today (SHISHI_TODAY honoured),
  * on a connection and engine of its own, audited as "supervise". The
  * run is idempotent, so several instances on one database, or a restart,
  * change nothing more the second time.
@@ -40,6 +41,9 @@
 #include "web/http.h"
 #include "web/web.h"
 
+/* The daily supervision run's hour by default (--supervise-hour), local
+ * time: before the office's morning. */
+#define SUPERVISE_HOUR 7
 /* The outbox's sender runs this often by default (--notify-every). */
 #define NOTIFY_EVERY_S 60
 
@@ -49,8 +53,7 @@ static void usage(FILE *f)
             "usage: shishi serve [--db FILE|URL] [--db-replica URL] [--listen ADDR:PORT]\n"
             "                    [--threads N] [--per-ip N] [--request-timeout S]\n"
             "                    [--trusted-proxy ADDR]... [--smtp URL] [--from ADDRESS]\n"
-            "                    [--notify-every S]\n"
-            "                    [--trusted-proxy ADDR]... [--supervise-hour H]\n"
+            "                    [--notify-every S] [--supervise-hour H|off]\n"
             "       shishi serve --openapi\n\n"
             "Serve the public progress pages and the JSON API (/api/v1/...).\n"
             "  --db               an SQLite file, or a PostgreSQL URL (postgresql://...);\n"
@@ -76,15 +79,17 @@ static void usage(FILE *f)
             "                     the sender's address\n"
             "  --notify-every     seconds between the outbox's sends of what is due\n"
             "                     (default %u; 0: none, leave it to `shishi notify send`)\n"
-            "  --supervise-hour   run the supervision check (shishi supervise run) once a\n"
-            "                     day, at H o'clock local time (0..23) or the first\n"
-            "                     minute after it the server is up; default: never\n"
+            "  --supervise-hour   run the supervision check (shishi supervise run: notices\n"
+            "                     and reminders) once a day, at H o'clock local time\n"
+            "                     (0..23) or the first minute after it the server is up\n"
+            "                     (default $SHISHI_SUPERVISE_HOUR, else %d; off: never,\n"
+            "                     leave it to `shishi supervise run` from cron)\n"
             "  --openapi          print the OpenAPI document of the API and exit\n"
             "Figures follow the database as it changes, also when another process\n"
             "writes it. SIGINT or SIGTERM stops the server.\n",
             (unsigned)SS_HTTP_MAX_CONN_PER_IP, (unsigned)SS_HTTP_MAX_PER_IP,
             (unsigned)SS_HTTP_MAX_CONN, (unsigned)SS_HTTP_REQUEST_TIMEOUT_S,
-            (unsigned)NOTIFY_EVERY_S);
+            (unsigned)NOTIFY_EVERY_S, SUPERVISE_HOUR);
 }
 
 /* Every --trusted-proxy value (the option parser keeps only the last). */
@@ -259,10 +264,18 @@ int cmd_serve(int argc, char **argv)
     }
     if (threads < 1)
         threads = 1;
-    if (hour) {
+    daily.hour = SUPERVISE_HOUR;
+    if (!hour && getenv("SHISHI_SUPERVISE_HOUR") && *getenv("SHISHI_SUPERVISE_HOUR"))
+        hour = getenv("SHISHI_SUPERVISE_HOUR");
+    if (hour && strcmp(hour, "off") == 0) {
+        daily.hour = -1;
+    } else if (hour) {
         long h;
         if (ss_parse_long(hour, &h) != 0 || h < 0 || h > 23) {
-            fprintf(stderr, "shishi serve: --supervise-hour must be an hour, 0..23\n");
+            fprintf(stderr,
+                    "shishi serve: --supervise-hour must be an hour, 0..23, or off, not "
+                    "'%.20s'\n",
+                    hour);
             return SS_EXIT_USAGE;
         }
         daily.hour = (int)h;

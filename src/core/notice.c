@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "core/access.h"
 #include "core/outbox.h"
+#include "core/remind.h"
 
 static const char *const GRADES[] = {"blue", "yellow", "red"};
 
@@ -54,8 +55,7 @@ static const char *event_words(const char *kind)
     return NULL;
 }
 
-/* s, cut to at most max bytes at a character's start. */
-static void put_clipped(struct ss_buf *b, const char *s, size_t max)
+void ss_notice_put_clipped(struct ss_buf *b, const char *s, size_t max)
 {
     size_t k = strlen(s);
 
@@ -95,30 +95,34 @@ int ss_notice_event(struct ss_store *st, int64_t notice_id, const char *kind,
     ss_buf_init(&subject, SS_OUTBOX_SUBJECT_MAX);
     ss_buf_puts(&subject, num);
     ss_buf_puts(&subject, "：");
-    put_clipped(&subject, target, SS_OUTBOX_SUBJECT_MAX - subject.len);
+    ss_notice_put_clipped(&subject, target, SS_OUTBOX_SUBJECT_MAX - subject.len);
     /* every part clipped, so the text stays within the outbox's limit */
     ss_buf_init(&text, SS_OUTBOX_TEXT_MAX);
     ss_buf_printf(&text, "%s：%s（%s）\n指标：", words, num, nt.grade);
-    put_clipped(&text, target, 2000);
+    ss_notice_put_clipped(&text, target, 2000);
     ss_buf_puts(&text, "\n单位：");
-    put_clipped(&text, org, 400);
+    ss_notice_put_clipped(&text, org, 400);
     if (nt.action && *nt.action) {
         ss_buf_puts(&text, "\n要求：");
-        put_clipped(&text, nt.action, 1500);
+        ss_notice_put_clipped(&text, nt.action, 1500);
     }
     if (*nt.deadline)
         ss_buf_printf(&text, "\n反馈期限：%s", nt.deadline);
     if (nt.answer && *nt.answer && strcmp(kind, SS_NOTICE_ANSWERED) == 0) {
         ss_buf_puts(&text, "\n反馈：");
-        put_clipped(&text, nt.answer, 1500);
+        ss_notice_put_clipped(&text, nt.answer, 1500);
     }
     if (nt.comment && *nt.comment && strcmp(kind, SS_NOTICE_RETURNED) == 0) {
         ss_buf_puts(&text, "\n退回意见：");
-        put_clipped(&text, nt.comment, 1500);
+        ss_notice_put_clipped(&text, nt.comment, 1500);
     }
     rc = SS_OK;
     for (i = 0; rc == SS_OK && i < n; i++)
         rc = ss_outbox_put(st, key, org_ids[i], subject.data, text.data, err);
+    /* an answer waits for the supervision office's check: its
+     * supervisors hear of it (core/remind.h) */
+    if (rc == SS_OK && strcmp(kind, SS_NOTICE_ANSWERED) == 0)
+        rc = ss_remind_supervisors(st, key, nt.org_id, subject.data, text.data, err);
     ss_buf_cleanup(&subject);
     ss_buf_cleanup(&text);
     free(target);
@@ -431,8 +435,32 @@ static void opt_str(struct ss_json *j, const char *k, const char *s)
     ss_json_kstr(j, k, s && *s ? s : NULL);
 }
 
+static void files_json(struct ss_json *j, const struct ss_notice *n, const struct ss_notice_file *f,
+                       size_t nf)
+{
+    char href[96];
+    size_t k;
+
+    ss_json_key(j, "evidence");
+    ss_json_arr(j);
+    for (k = 0; k < nf; k++) {
+        ss_json_obj(j);
+        ss_json_kint(j, "id", f[k].id);
+        ss_json_kstr(j, "name", f[k].name);
+        ss_json_kstr(j, "mime", f[k].mime);
+        ss_json_kint(j, "size", f[k].size);
+        ss_json_kstr(j, "sha256", f[k].sha256);
+        ss_json_kstr(j, "added_at", f[k].created_at);
+        snprintf(href, sizeof href, SS_NOTICE_FILE_HREF, (long long)n->id, (long long)f[k].id);
+        ss_json_kstr(j, "href", href);
+        ss_json_obj_end(j);
+    }
+    ss_json_arr_end(j);
+}
+
 void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct ss_notice *n,
-                    const struct ss_notice_event *ev, size_t nev, int flags)
+                    const struct ss_notice_event *ev, size_t nev,
+                    const struct ss_notice_file *files, size_t nfiles, int flags)
 {
     int public_view = (flags & SS_NOTICE_PUBLIC) != 0;
     const struct ss_plan *p = ss_engine_plan(e);
@@ -511,6 +539,7 @@ void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct s
             ss_json_obj_end(j);
         }
         ss_json_arr_end(j);
+        files_json(j, n, files, nfiles);
     }
     ss_json_obj_end(j);
 }

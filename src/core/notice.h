@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "core/auth.h"
@@ -113,12 +114,21 @@ int ss_notice_visible(const struct ss_engine *e, const struct ss_user *u,
                       const struct ss_notice *n);
 
 /* Notice n as JSON. flags: SS_NOTICE_HISTORY writes its history (ev,
- * nev); SS_NOTICE_PUBLIC leaves out every official's name, the figures
- * and the history. */
+ * nev) and its answer's files (files, nfiles: "evidence", each with the
+ * console's download link, SS_NOTICE_FILE_HREF); SS_NOTICE_PUBLIC leaves
+ * out every official's name, the figures, the history and the files. */
 #define SS_NOTICE_HISTORY 1
 #define SS_NOTICE_PUBLIC 2
 void ss_notice_json(struct ss_json *j, const struct ss_engine *e, const struct ss_notice *n,
-                    const struct ss_notice_event *ev, size_t nev, int flags);
+                    const struct ss_notice_event *ev, size_t nev,
+                    const struct ss_notice_file *files, size_t nfiles, int flags);
+/* Where a file of an answer is downloaded, for those who see the notice:
+ * the notice's id, the file's. */
+#define SS_NOTICE_FILE_HREF "/console/notices/%lld/evidence?file=%lld"
+
+/* s into b, cut to at most max bytes at a character's start (the
+ * messages' parts, core/remind.c too). */
+void ss_notice_put_clipped(struct ss_buf *b, const char *s, size_t max);
 
 /* Shared with supervise.c: the addressees of n (org ids, at most 2). */
 size_t ss_notice_addressees(const struct ss_notice *n, int64_t out[2]);

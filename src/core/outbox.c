@@ -245,10 +245,10 @@ static int walk_failed(int rc, struct ss_err *err, const char *msgid)
     return rc;
 }
 
-int ss_outbox_put(struct ss_store *st, const char *event_key, int64_t org_id, const char *subject,
-                  const char *text, struct ss_err *err)
+/* What every put checks first: a transaction open, the message valid. */
+static int check_put(struct ss_store *st, const char *event_key, const char *subject,
+                     const char *text, struct ss_err *err)
 {
-    struct put_ctx c;
     int rc;
 
     if (!ss_store_actor(st))
@@ -259,11 +259,63 @@ int ss_outbox_put(struct ss_store *st, const char *event_key, int64_t org_id, co
         return rc;
     if (err)
         ss_err_clear(err);
+    return SS_OK;
+}
+
+int ss_outbox_put(struct ss_store *st, const char *event_key, int64_t org_id, const char *subject,
+                  const char *text, struct ss_err *err)
+{
+    struct put_ctx c;
+    int rc;
+
+    if ((rc = check_put(st, event_key, subject, text, err)))
+        return rc;
     put_init(&c, st, event_key, org_id, subject, text, err);
     if ((rc = ss_store_channel_each(st, org_id, put_channel, &c)))
         return walk_failed(rc, err, N_("cannot read the channels"));
     if ((rc = ss_store_account_mailboxes(st, org_id, put_mailbox, &c)))
         return walk_failed(rc, err, N_("cannot read the accounts' email addresses"));
+    return SS_OK;
+}
+
+struct pick_ctx {
+    struct put_ctx put;
+    ss_outbox_pick_fn pick;
+    void *ctx;
+    size_t found;
+};
+
+static int put_picked(void *ctx, int64_t account_id, const char *role, const char *email)
+{
+    struct pick_ctx *c = ctx;
+    char who[32];
+
+    if (!c->pick(c->ctx, account_id, role))
+        return 0;
+    c->found++;
+    snprintf(who, sizeof who, "account:%lld", (long long)account_id);
+    return put_one(&c->put, who, "email", email, 0, account_id, NULL);
+}
+
+int ss_outbox_put_accounts(struct ss_store *st, const char *event_key, int64_t org_id,
+                           ss_outbox_pick_fn pick, void *pick_ctx, const char *subject,
+                           const char *text, size_t *found, struct ss_err *err)
+{
+    struct pick_ctx c;
+    int rc;
+
+    if (found)
+        *found = 0;
+    if ((rc = check_put(st, event_key, subject, text, err)))
+        return rc;
+    put_init(&c.put, st, event_key, org_id, subject, text, err);
+    c.pick = pick;
+    c.ctx = pick_ctx;
+    c.found = 0;
+    if ((rc = ss_store_account_mailboxes(st, org_id, put_picked, &c)))
+        return walk_failed(rc, err, N_("cannot read the accounts' email addresses"));
+    if (found)
+        *found = c.found;
     return SS_OK;
 }
 

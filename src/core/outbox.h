@@ -50,6 +50,15 @@
  * recipient, or every recipient has the event already. */
 int ss_outbox_put(struct ss_store *st, const char *event_key, int64_t org_id, const char *subject,
                   const char *text, struct ss_err *err);
+/* The same to some accounts of org unit org_id alone (not its channels):
+ * those with an email address for which pick(ctx, account_id, role)
+ * returns 1 (a reviewer of the unit above, the supervisors of a scope,
+ * one reporter). *found (may be NULL) receives how many were picked,
+ * queued now or before. */
+typedef int (*ss_outbox_pick_fn)(void *ctx, int64_t account_id, const char *role);
+int ss_outbox_put_accounts(struct ss_store *st, const char *event_key, int64_t org_id,
+                           ss_outbox_pick_fn pick, void *pick_ctx, const char *subject,
+                           const char *text, size_t *found, struct ss_err *err);
 /* The same to one channel alone (channel test); *id receives the
  * message's id (may be NULL). SS_ENOTFOUND for an unknown channel. */
 int ss_outbox_put_channel(struct ss_store *st, const char *event_key, int64_t channel_id,

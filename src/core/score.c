@@ -16,6 +16,7 @@
 #include "base/date.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "core/remind.h"
 
 const char *ss_score_component_str(int k)
 {
@@ -24,30 +25,113 @@ const char *ss_score_component_str(int k)
     return (unsigned)k < SS_SC_COUNT ? names[k] : "?";
 }
 
+/* The part named by the n bytes at s, or -1 ("ontime" reads as on_time). */
+static int part_named(const char *s, size_t n)
+{
+    int k;
+
+    for (k = 0; k < SS_SC_COUNT; k++)
+        if (strlen(ss_score_component_str(k)) == n && memcmp(s, ss_score_component_str(k), n) == 0)
+            return k;
+    return n == 6 && memcmp(s, "ontime", 6) == 0 ? SS_SC_ON_TIME : -1;
+}
+
+int ss_score_weights_read(const char *s, const struct ss_score_weights *base,
+                          struct ss_score_weights *w, struct ss_err *err)
+{
+    const char *p = s ? s : "";
+    char part[32];
+    double sum = 0;
+    long v;
+    int k, i = 0, named = strchr(p, '=') != NULL;
+
+    *w = *base;
+    while (*p || i == 0) {
+        size_t n = strcspn(p, ","), eq;
+        const char *name = ss_score_component_str(i);
+
+        if (n == 0 || n >= sizeof part || i >= (named ? 8 : SS_SC_COUNT))
+            return ss_err_set(err, SS_EINVAL, "weights",
+                              "'%.60s' is not the score's weights: progress=P,on_time=R,"
+                              "notices=N,returned=Q (or P,R,N,Q), whole points summing to 100",
+                              s ? s : "");
+        memcpy(part, p, n);
+        part[n] = '\0';
+        k = i;
+        if (named) {
+            eq = strcspn(part, "=");
+            if (part[eq] != '=' || (k = part_named(part, eq)) < 0)
+                return ss_err_set(err, SS_EINVAL, "weights",
+                                  "'%.*s' is not a part of the score: progress, on_time, notices "
+                                  "or returned",
+                                  (int)eq, part);
+            name = ss_score_component_str(k);
+            memmove(part, part + eq + 1, n - eq);
+        }
+        if (ss_parse_long(part, &v) || v < 0 || v > 100)
+            return ss_err_set(err, SS_EINVAL, "weights",
+                              "%s: '%s' is not a whole number of points from 0 to 100", name, part);
+        w->w[k] = (double)v;
+        i++;
+        p += n + (p[n] == ',');
+    }
+    if (!named && i != SS_SC_COUNT)
+        return ss_err_set(err, SS_EINVAL, "weights",
+                          "'%.60s' is %d weights, not four: P,R,N,Q (progress, on_time, "
+                          "notices, returned)",
+                          s, i);
+    for (k = 0; k < SS_SC_COUNT; k++)
+        sum += w->w[k];
+    if (sum != 100)
+        return ss_err_set(err, SS_EINVAL, "weights",
+                          "the weights sum to %g (progress %g + on_time %g + notices %g + "
+                          "returned %g), not 100",
+                          sum, w->w[0], w->w[1], w->w[2], w->w[3]);
+    return SS_OK;
+}
+
 int ss_score_weights_parse(const char *s, struct ss_score_weights *w, struct ss_err *err)
 {
-    char part[32];
-    const char *p = s ? s : "";
+    static const int dflt[SS_SC_COUNT] = SS_SCORE_DEFAULT_WEIGHTS;
+    struct ss_score_weights base;
+    int k;
+
+    for (k = 0; k < SS_SC_COUNT; k++)
+        base.w[k] = dflt[k];
+    return ss_score_weights_read(s, &base, w, err);
+}
+
+int ss_score_weights_of(struct ss_store *st, int64_t plan_id, struct ss_score_weights *w)
+{
+    struct ss_sv_rule r;
+    int k, rc = ss_sv_rule_get(st, plan_id, &r);
+
+    for (k = 0; k < SS_SC_COUNT; k++)
+        w->w[k] = r.w[k];
+    return rc;
+}
+
+int ss_score_weights_set(struct ss_store *st, int64_t plan_id, const struct ss_score_weights *w,
+                         struct ss_err *err)
+{
+    struct ss_sv_rule r;
     double sum = 0;
     int k;
 
     for (k = 0; k < SS_SC_COUNT; k++) {
-        size_t n = strcspn(p, ",");
-        if (n == 0 || n >= sizeof part || (k < SS_SC_COUNT - 1 && p[n] != ',') ||
-            (k == SS_SC_COUNT - 1 && p[n] != '\0'))
+        if (!(w->w[k] >= 0 && w->w[k] <= 100) || w->w[k] != (int)w->w[k])
             return ss_err_set(err, SS_EINVAL, "weights",
-                              "'%.40s' is not four weights P,R,N,Q (e.g. 50,25,15,10)", s);
-        memcpy(part, p, n);
-        part[n] = '\0';
-        if (ss_parse_double(part, &w->w[k]) || !(w->w[k] >= 0) || w->w[k] > 1000)
-            return ss_err_set(err, SS_EINVAL, "weights",
-                              "weight '%.30s' is not a number from 0 to 1000", part);
+                              "%s: %g is not a whole number of points from 0 to 100",
+                              ss_score_component_str(k), w->w[k]);
         sum += w->w[k];
-        p += n + (p[n] == ',');
     }
-    if (sum <= 0)
-        return ss_err_set(err, SS_EINVAL, "weights", "the weights are all 0");
-    return SS_OK;
+    if (sum != 100)
+        return ss_err_set(err, SS_EINVAL, "weights", "the weights sum to %g, not 100", sum);
+    if (ss_sv_rule_get(st, plan_id, &r))
+        return ss_err_set(err, SS_EDB, "db", "the plan's supervision settings cannot be read");
+    for (k = 0; k < SS_SC_COUNT; k++)
+        r.w[k] = (int)w->w[k];
+    return ss_store_sv_rule_set(st, plan_id, &r, err);
 }
 
 /* A target's part of P at one figure, or NAN when the unit has no task. */

@@ -23,8 +23,10 @@
  * expected, no notice due, no report handed in) is left out and the other
  * weights share its part; a unit with none has no score (NAN, null).
  *
- * Weights: P 50, R 25, N 15, Q 10 by default (SS_SCORE_WEIGHTS), or as given
- * (`shishi score --weights`).
+ * Weights: whole points summing to 100, per plan (`shishi score weights
+ * --set`, stored by migration 16: store/store_remind.h); P 50, R 25, N 15,
+ * Q 10 where a plan sets none (SS_SCORE_WEIGHTS); `shishi score --weights`
+ * computes with others without storing them.
  */
 #ifndef SS_SCORE_H
 #define SS_SCORE_H
@@ -38,6 +40,11 @@
 #include "core/engine.h"
 
 #define SS_SCORE_WEIGHTS "50,25,15,10"
+/* The same as an initialiser of int[SS_SC_COUNT] (core/remind.c's rule). */
+#define SS_SCORE_DEFAULT_WEIGHTS                                                                   \
+    {                                                                                              \
+        50, 25, 15, 10                                                                             \
+    }
 
 enum { SS_SC_PROGRESS = 0, SS_SC_ON_TIME = 1, SS_SC_NOTICES = 2, SS_SC_RETURNED = 3 };
 #define SS_SC_COUNT 4
@@ -46,8 +53,20 @@ struct ss_score_weights {
     double w[SS_SC_COUNT];
 };
 
-/* "P,R,N,Q": four numbers >= 0, not all 0 (SS_EINVAL, field "weights"). */
+/* Weights as a supervision office writes them: "progress=P,on_time=R,
+ * notices=N,returned=Q" (any of them; the others stay as in base), or
+ * "P,R,N,Q" (all four); whole points 0..100 that sum to 100. SS_EINVAL,
+ * field "weights", the message naming the part and the value. */
+int ss_score_weights_read(const char *s, const struct ss_score_weights *base,
+                          struct ss_score_weights *w, struct ss_err *err);
+/* The same over the defaults (SS_SCORE_DEFAULT_WEIGHTS). */
 int ss_score_weights_parse(const char *s, struct ss_score_weights *w, struct ss_err *err);
+/* The plan's weights (its setting, migration 16, or the defaults). */
+int ss_score_weights_of(struct ss_store *st, int64_t plan_id, struct ss_score_weights *w);
+/* Store them as the plan's (checked again: whole points summing to
+ * 100), in the caller's transaction; audited. */
+int ss_score_weights_set(struct ss_store *st, int64_t plan_id, const struct ss_score_weights *w,
+                         struct ss_err *err);
 /* "progress", "on_time", "notices", "returned". */
 const char *ss_score_component_str(int k);
 

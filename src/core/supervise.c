@@ -18,6 +18,7 @@
 #include "base/json.h"
 #include "base/util.h"
 #include "core/notice.h"
+#include "core/remind.h"
 #include "core/workflow.h"
 #include "store/store_notice.h"
 #include "store/store_workflow.h"
@@ -296,6 +297,14 @@ int ss_supervise_run(struct ss_store *st, const struct ss_engine *e, int32_t day
     }
     if (!rc)
         rc = escalate(st, e, day, days, res, err);
+    if (!rc) {
+        struct ss_remind_result rr;
+        if (!(rc = ss_remind_run(st, e, day, res->period, &rr, err))) {
+            memcpy(res->remind_period, rr.before_period, sizeof res->remind_period);
+            res->reminded = rr.before;
+            res->overdue = rr.overdue;
+        }
+    }
 out:
     free(c.v);
     if (rc) {

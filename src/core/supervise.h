@@ -21,6 +21,10 @@
  * escalated: one grade up (red stays red), addressed also to the next
  * unit up, and given a new deadline from D.
  *
+ * Then the reminders (催报, core/remind.h): before a period's reporting
+ * deadline to the units that have not reported, after it to them and
+ * their reviewer, each queued once per (period, unit) in the outbox.
+ *
  * Idempotent: a second run as of the same day finds every cell's notice
  * as the first left it, and changes nothing. The run joins the caller's
  * transaction (begun with its actor, e.g. "supervise"), so one run is
@@ -44,7 +48,10 @@ struct ss_supervise_result {
     size_t escalated;
     size_t marked; /* marked for closing */
     size_t unmarked;
-    int64_t *ids; /* the notices changed, in order (malloc'd; ss_supervise_result_free) */
+    char remind_period[8]; /* the period reminded before its deadline, "" none */
+    size_t reminded;       /* units reminded anew before the deadline */
+    size_t overdue;        /* units (and their reviewers) reminded anew after it */
+    int64_t *ids;          /* the notices changed, in order (malloc'd; ss_supervise_result_free) */
     size_t nids;
 };
 

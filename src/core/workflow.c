@@ -25,6 +25,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/access.h"
+#include "core/remind.h"
 #include "store/store_audit.h"
 #include "store/store_workflow.h"
 
@@ -576,8 +577,13 @@ int ss_workflow_return(struct ss_store *st, const struct ss_engine *e, const str
                           "the comment must be UTF-8 of at most %d bytes", SS_MAX_COMMENT);
     {
         struct ss_wf_move m = {NULL, "returned", u->name, comment, NULL, 0};
-        if (!(rc = ss_store_begin(st, u->name, err)))
-            rc = finish(st, move(st, id, &m, "returned", "submitted", err), err);
+        if (!(rc = ss_store_begin(st, u->name, err))) {
+            rc = move(st, id, &m, "returned", "submitted", err);
+            /* its reporter hears of it, in the same transaction */
+            if (!rc)
+                rc = ss_remind_returned(st, e, id, err);
+            rc = finish(st, rc, err);
+        }
     }
     return state_voice(rc, st, id, SS_M("returned"), SS_M("waiting for review"), v, err);
 }

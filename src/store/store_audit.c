@@ -146,6 +146,10 @@ static const struct store_audited AUDITED[] = {
     /* the announcement a plan was imported from (store_draft.c) */
     {.table = "plan_source", .since = STORE_SCHEMA_SOURCES, .id = "plan_id",
      .cols = "plan_id,name,text,created_by,created_at"},
+    /* a plan's reminder days and score weights (store_remind.c) */
+    {.table = "supervision_rule", .since = STORE_SCHEMA_SUPERVISION_RULE, .id = "plan_id",
+     .cols = "plan_id,remind_days,w_progress,w_on_time,w_notices,w_returned,updated_by,"
+             "updated_at"},
 };
 /* clang-format on */
 

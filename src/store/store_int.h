@@ -79,6 +79,9 @@ void store_db_forget_prepared(struct ss_store *st);
 #define STORE_SCHEMA_BULLETIN 14
 /* The migration that keeps the announcement a plan was imported from. */
 #define STORE_SCHEMA_SOURCES 15
+/* The migration that keeps a plan's reminder days and score weights
+ * (store_remind.c). */
+#define STORE_SCHEMA_SUPERVISION_RULE 16
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

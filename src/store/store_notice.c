@@ -593,3 +593,53 @@ int64_t ss_store_notice_evidence_count(struct ss_store *st, int64_t id)
     store_finalize(s);
     return n;
 }
+
+void ss_store_notice_files_free(struct ss_notice_file *f, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(f[i].name);
+    free(f);
+}
+
+int ss_store_notice_files(struct ss_store *st, int64_t id, struct ss_notice_file **out, size_t *n)
+{
+    struct store_stmt *s;
+    size_t cap = 0;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    if (!has_tables(st))
+        return SS_OK;
+    if (!(s = store_prepare(st,
+                            "SELECT id, sha256, mime, size, name, created_at FROM notice_evidence"
+                            " WHERE notice_id = ?1 ORDER BY id",
+                            NULL)))
+        return SS_EDB;
+    store_bind_int64(s, 1, id);
+    while ((step = store_step(s)) == STORE_ROW) {
+        struct ss_notice_file *f;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 4;
+            *out = ss_xrealloc(*out, cap * sizeof **out);
+        }
+        f = &(*out)[(*n)++];
+        memset(f, 0, sizeof *f);
+        f->id = store_col_int64(s, 0);
+        text_to(s, 1, f->sha256, sizeof f->sha256);
+        text_to(s, 2, f->mime, sizeof f->mime);
+        f->size = store_col_int64(s, 3);
+        f->name = store_col_strdup(s, 4);
+        text_to(s, 5, f->created_at, sizeof f->created_at);
+    }
+    store_finalize(s);
+    if (step != STORE_DONE) {
+        ss_store_notice_files_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return SS_EDB;
+    }
+    return SS_OK;
+}

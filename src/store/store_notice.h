@@ -119,6 +119,19 @@ int ss_store_notice_rule_set(struct ss_store *st, int64_t plan_id, const int day
 int ss_store_notice_evidence_add(struct ss_store *st, int64_t id, const char *sha256,
                                  const char *mime, int64_t size, const char *name,
                                  struct ss_err *err);
+/* One file of an answer, as stored. */
+struct ss_notice_file {
+    int64_t id;
+    char sha256[65];
+    char mime[64];
+    int64_t size;
+    char *name; /* the name it was sent with, or NULL */
+    char created_at[24];
+};
+/* Notice id's files, oldest first; *out is malloc'd
+ * (ss_store_notice_files_free). 0 or SS_EDB. */
+int ss_store_notice_files(struct ss_store *st, int64_t id, struct ss_notice_file **out, size_t *n);
+void ss_store_notice_files_free(struct ss_notice_file *f, size_t n);
 /* The number of notice id's files. */
 int64_t ss_store_notice_evidence_count(struct ss_store *st, int64_t id);
 

@@ -848,6 +848,33 @@ static const struct store_migration MIGRATIONS[] = {
     "  text TEXT NOT NULL,"
     "  created_by TEXT,"
     "  created_at TEXT NOT NULL);", NULL, NULL},
+    /* 16 (STORE_SCHEMA_SUPERVISION_RULE): a plan's supervision settings
+     * besides the notices' deadlines (notice_rule): how many days before
+     * a period's reporting deadline the reminders (催报) go out, and the
+     * score's weights in points, which sum to 100 (core/score.h). No row:
+     * the defaults. Audited (store_audit.c): the published formula is
+     * part of the plan's record. */
+    {"a plan's reminder days and score weights",
+    "CREATE TABLE IF NOT EXISTS supervision_rule ("
+    "  plan_id INTEGER PRIMARY KEY REFERENCES plan(id) ON DELETE CASCADE,"
+    "  remind_days INTEGER NOT NULL DEFAULT 3 CHECK (remind_days BETWEEN 0 AND 28),"
+    "  w_progress INTEGER NOT NULL DEFAULT 50 CHECK (w_progress BETWEEN 0 AND 100),"
+    "  w_on_time INTEGER NOT NULL DEFAULT 25 CHECK (w_on_time BETWEEN 0 AND 100),"
+    "  w_notices INTEGER NOT NULL DEFAULT 15 CHECK (w_notices BETWEEN 0 AND 100),"
+    "  w_returned INTEGER NOT NULL DEFAULT 10 CHECK (w_returned BETWEEN 0 AND 100),"
+    "  updated_by TEXT,"
+    "  updated_at TEXT,"
+    "  CHECK (w_progress + w_on_time + w_notices + w_returned = 100));", NULL,
+    "CREATE TABLE IF NOT EXISTS supervision_rule ("
+    "  plan_id BIGINT PRIMARY KEY REFERENCES plan(id) ON DELETE CASCADE,"
+    "  remind_days BIGINT NOT NULL DEFAULT 3 CHECK (remind_days BETWEEN 0 AND 28),"
+    "  w_progress BIGINT NOT NULL DEFAULT 50 CHECK (w_progress BETWEEN 0 AND 100),"
+    "  w_on_time BIGINT NOT NULL DEFAULT 25 CHECK (w_on_time BETWEEN 0 AND 100),"
+    "  w_notices BIGINT NOT NULL DEFAULT 15 CHECK (w_notices BETWEEN 0 AND 100),"
+    "  w_returned BIGINT NOT NULL DEFAULT 10 CHECK (w_returned BETWEEN 0 AND 100),"
+    "  updated_by TEXT,"
+    "  updated_at TEXT,"
+    "  CHECK (w_progress + w_on_time + w_notices + w_returned = 100));", NULL, NULL},
 };
 /* clang-format on */
 
@@ -858,7 +885,8 @@ _Static_assert(STORE_SCHEMA_ROLES < STORE_SCHEMA_NOTICES &&
                    STORE_SCHEMA_NOTICES < STORE_SCHEMA_OUTBOX &&
                    STORE_SCHEMA_OUTBOX < STORE_SCHEMA_BULLETIN &&
                    STORE_SCHEMA_BULLETIN < STORE_SCHEMA_SOURCES &&
-                   STORE_SCHEMA_SOURCES <= (int)SS_ARRAY_LEN(MIGRATIONS),
+                   STORE_SCHEMA_SOURCES < STORE_SCHEMA_SUPERVISION_RULE &&
+                   STORE_SCHEMA_SUPERVISION_RULE <= (int)SS_ARRAY_LEN(MIGRATIONS),
                "the named migrations are in the list's order");
 
 #define BUILT_IN ((int)SS_ARRAY_LEN(MIGRATIONS))

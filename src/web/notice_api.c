@@ -83,20 +83,29 @@ static void reply(struct ss_wreq *r, struct ss_store *st, int64_t id, int status
 {
     struct ss_notice n;
     struct ss_notice_event *ev = NULL;
+    struct ss_notice_file *files = NULL;
     struct ss_err err;
     struct ss_json j;
-    size_t nev = 0;
+    size_t nev = 0, nfiles = 0;
 
     if (ss_store_notice_get(st, id, &n)) {
         ss_err_set(&err, SS_ENOTFOUND, "id", "no notice %lld", (long long)id);
         ss_web_error(r, &err);
         return;
     }
-    ss_store_notice_events(st, id, &ev, &nev);
+    if (ss_store_notice_events(st, id, &ev, &nev) ||
+        ss_store_notice_files(st, id, &files, &nfiles)) {
+        ss_store_notice_events_free(ev, nev);
+        ss_store_notice_cleanup(&n);
+        ss_err_set(&err, SS_EDB, "", "the notice's history cannot be read");
+        ss_web_error(r, &err);
+        return;
+    }
     begin(r, &j, status);
-    ss_notice_json(&j, r->e, &n, ev, nev, SS_NOTICE_HISTORY);
+    ss_notice_json(&j, r->e, &n, ev, nev, files, nfiles, SS_NOTICE_HISTORY);
     ss_buf_putc(&r->resp->body, '\n');
     ss_store_notice_events_free(ev, nev);
+    ss_store_notice_files_free(files, nfiles);
     ss_store_notice_cleanup(&n);
 }
 
@@ -140,7 +149,7 @@ void ss_api_notices(struct ss_wreq *r)
         for (k = 0; k < m && !in; k++)
             in = ss_engine_org_within(r->e, ss_engine_org_by_id(r->e, to[k]), within);
         if (in && ss_notice_visible(r->e, &u, &list[i]))
-            ss_notice_json(&j, r->e, &list[i], NULL, 0, 0);
+            ss_notice_json(&j, r->e, &list[i], NULL, 0, NULL, 0, 0);
     }
     ss_json_arr_end(&j);
     ss_json_obj_end(&j);

@@ -22,6 +22,9 @@ void ss_api_notice_evidence(struct ss_wreq *r);
 void ss_page_notices(struct ss_wreq *r);
 void ss_page_notice(struct ss_wreq *r);
 void ss_page_notice_post(struct ss_wreq *r);
+/* /console/notices/{id}/evidence?file=ID: one file of the answer, to
+ * those who see the notice (404 to anyone else, as for no file). */
+void ss_page_notice_file(struct ss_wreq *r);
 
 /* The public target page's section on the target's notices at org (an
  * engine index): issued, answered and closed, with dates and the

@@ -14,10 +14,12 @@
 
 #include "base/date.h"
 #include "base/escape.h"
+#include "base/limits.h"
 #include "base/util.h"
 #include "core/access.h"
 #include "core/notice.h"
 #include "store/store_notice.h"
+#include "store/store_workflow.h"
 #include "web/notice_web.h"
 #include "web/render.h"
 #include "web/web_err.h"
@@ -138,6 +140,37 @@ static void textarea(struct ss_buf *b, const char *name, const char *label, cons
     raw(b, "</textarea></p>");
 }
 
+/* The answer's files, each a download link (only those who see the
+ * notice reach this page, and the download checks again). */
+static void files_list(struct ss_wreq *r, int64_t id)
+{
+    struct ss_buf *b = &r->resp->body;
+    struct ss_notice_file *f = NULL;
+    char href[96];
+    size_t nf = 0, k;
+
+    if (ss_store_notice_files(r->st, id, &f, &nf) || nf == 0) {
+        ss_store_notice_files_free(f, nf);
+        return;
+    }
+    raw(b, "<h2>");
+    raw(b, L(r, "佐证材料"));
+    raw(b, "</h2>\n<ul class=\"files\">");
+    for (k = 0; k < nf; k++) {
+        snprintf(href, sizeof href, SS_NOTICE_FILE_HREF, (long long)id, (long long)f[k].id);
+        raw(b, "<li><a href=\"");
+        ss_attr(b, href);
+        raw(b, "\" download>");
+        ss_html(b, f[k].name ? f[k].name : L(r, "附件"));
+        raw(b, "</a> ");
+        ss_buf_printf(b, "(%s, %lld KB, ", f[k].mime, (long long)((f[k].size + 1023) / 1024));
+        ss_html(b, f[k].created_at);
+        raw(b, ")</li>");
+    }
+    raw(b, "</ul>\n");
+    ss_store_notice_files_free(f, nf);
+}
+
 static void notice_page(struct ss_wreq *r, const struct ss_user *u, const char *csrf, int64_t id,
                         const char *done, const char *alert)
 {
@@ -193,6 +226,7 @@ static void notice_page(struct ss_wreq *r, const struct ss_user *u, const char *
     }
     if (n.comment)
         field_line(b, L(r, "退回意见："), n.comment);
+    files_list(r, n.id);
     if (strcmp(n.status, "issued") == 0 && ss_notice_may_answer(r->e, u, &n, NULL) == SS_OK) {
         raw(b, "<h2>");
         raw(b, L(r, "答复督办"));
@@ -280,6 +314,77 @@ void ss_page_notice(struct ss_wreq *r)
                 : strcmp(done, "close") == 0  ? L(r, "已办结销号。")
                                               : L(r, "已退回。"),
                 NULL);
+}
+
+/* The types an answer's file is kept with (ss_wf_evidence_keep), each
+ * with the extension its download is named with. */
+static const struct {
+    const char *mime, *ext;
+} FILE_TYPES[] = {
+    {"application/pdf", "pdf"},
+    {"image/png", "png"},
+    {"image/webp", "webp"},
+    {"image/jpeg", "jpg"},
+    {"application/octet-stream", "bin"},
+};
+
+/* The entry of FILE_TYPES for mime (the last for any other). */
+static size_t file_type(const char *mime)
+{
+    size_t k;
+
+    for (k = 0; k + 1 < SS_ARRAY_LEN(FILE_TYPES); k++)
+        if (strcmp(mime, FILE_TYPES[k].mime) == 0)
+            break;
+    return k;
+}
+
+void ss_page_notice_file(struct ss_wreq *r)
+{
+    const char *arg = ss_http_arg(r->http, "file");
+    struct ss_notice_file *files = NULL, *f = NULL;
+    char dir[SS_EVIDENCE_DIR_MAX], path[SS_EVIDENCE_DIR_MAX + 80], ascii[64];
+    struct ss_notice n;
+    struct ss_user u;
+    struct ss_err err;
+    size_t nf = 0, k, len = 0;
+    char *data = NULL;
+    int64_t id;
+    long fid;
+
+    if (ss_web_auth(r, 0, &u) || page_id(r, &id))
+        return;
+    ss_err_clear(&err);
+    /* the same answer for a notice or a file this user may not see as for
+     * none: nothing is told about another unit's notices */
+    if (!arg || ss_parse_long(arg, &fid) || fid < 1 || ss_store_notice_get(r->st, id, &n)) {
+        ss_err_set(&err, SS_ENOTFOUND, "file", "no such file");
+        ss_web_error(r, &err);
+        return;
+    }
+    if (ss_notice_visible(r->e, &u, &n) && ss_store_notice_files(r->st, id, &files, &nf) == SS_OK)
+        for (k = 0; k < nf && !f; k++)
+            if (files[k].id == fid)
+                f = &files[k];
+    ss_store_notice_cleanup(&n);
+    if (!f) {
+        ss_err_set(&err, SS_ENOTFOUND, "file", "no such file");
+        ss_web_error(r, &err);
+    } else if (ss_store_evidence_dir(r->st, dir, sizeof dir, &err) ||
+               (snprintf(path, sizeof path, "%s/%s", dir, f->sha256),
+                ss_read_file(path, SS_MAX_EVIDENCE, &data, &len))) {
+        ss_err_set(&err, SS_EIO, "file", "the file cannot be read");
+        ss_web_error(r, &err);
+    } else {
+        size_t t = file_type(f->mime);
+        snprintf(ascii, sizeof ascii, "evidence-%lld.%s", (long long)f->id, FILE_TYPES[t].ext);
+        ss_wf_disposition(r->resp, f->name ? f->name : ascii, ascii);
+        r->resp->ctype = FILE_TYPES[t].mime; /* static: the response outlives the rows */
+        r->resp->cache_control = "private, no-store";
+        ss_buf_put(&r->resp->body, data, len);
+        free(data);
+    }
+    ss_store_notice_files_free(files, nf);
 }
 
 void ss_page_notice_post(struct ss_wreq *r)

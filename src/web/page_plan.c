@@ -293,7 +293,7 @@ static void method_score(struct ss_wreq *r)
     raw(b, "<h2 id=\"score\">");
     raw(b, L(r, "考核得分怎么算"));
     raw(b, "</h2>\n<p>");
-    ss_score_weights_parse(SS_SCORE_WEIGHTS, &w, NULL);
+    ss_score_weights_of(r->st, r->plan->id, &w); /* the plan's own, or the defaults */
     ss_buf_printf(b,
                   L(r, "得分 = (进度得分×%g + 按时率×%g + 督办按时办复率×%g + 未被退回率×%g) ÷ "
                        "计入各项的权重之和，每项0至100分。"),

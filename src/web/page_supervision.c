@@ -401,7 +401,8 @@ static int score_load(struct ss_wreq *r, struct sv *x, struct ss_completeness *c
     if (sv_load(r, x, c))
         return -1;
     ss_err_clear(&err);
-    if (ss_score_weights_parse(SS_SCORE_WEIGHTS, &w, &err) ||
+    if ((ss_score_weights_of(r->st, r->plan->id, &w) &&
+         ss_err_set(&err, SS_EDB, "", "the plan's score weights cannot be read")) ||
         ss_score_compute(r->st, r->e, c, &w, s, &err)) {
         ss_completeness_cleanup(c);
         ss_web_error(r, &err);

@@ -164,6 +164,9 @@ const struct ss_route ss_routes[] = {
          .summary = "Submit the ticked drafts for review (form)"}}},
     {.path = "/console/notices", .get = ss_page_notices, .get_auth = 1,
      .summary = "Supervision notices addressed to the units the user sees"},
+    {.path = "/console/notices/{id}/evidence", .get = ss_page_notice_file, .get_auth = 1,
+     .summary = "A file of a notice's answer (?file=ID), for those who see the notice",
+     .param = {.type = "integer", .desc = "notice id"}},
     {.path = "/console/notices/{id}", .get = ss_page_notice, .get_auth = 1,
      .summary = "One supervision notice: the unit's answer form, a supervisor's close and return",
      .param = {.type = "integer", .desc = "notice id"},
@@ -620,6 +623,11 @@ static void components(struct ss_json *j)
     schema(j, "NoticeTarget", NULL, "id:integer metric:string? unit:string?");
     schema(j, "NoticeAnswerText", "The unit's answer; by: its account.",
            "text:string measures:string? due:date? on:date by:string");
+    schema(j, "NoticeFile",
+           "A file of the answer; href: its download in the console, for those who see the "
+           "notice.",
+           "id:integer name:string? mime:string size:integer sha256:string added_at:string "
+           "href:string");
     schema(j, "NoticeEvent", "One line of a notice's history.",
            "kind:string grade:string day:date at:string by:string? text:string?");
     schema(j, "Notice",
@@ -632,7 +640,8 @@ static void components(struct ss_json *j)
            "escalations:integer department:string? period:string? as_of:date? "
            "figures:@NoticeFigures? action:string issued_on:date deadline:date "
            "to_close:boolean issued_by:string answer:@NoticeAnswerText? closed_on:date? "
-           "closed_by:string? comment:string? history:[@NoticeEvent]");
+           "closed_by:string? comment:string? history:[@NoticeEvent] "
+           "evidence:[@NoticeFile]");
     schema(j, "NoticeList", NULL, "notices:[@Notice]");
     schema(j, "NoticeEvidenceAdded", NULL, "notice:integer files:integer");
     schema(j, "NoticeNew", "A notice by hand: the required action in text.",

@@ -105,7 +105,7 @@ check "on-time part from completeness; notices left out until wired" "
 s = d['self']['components']
 assert abs(s['on_time']['value'] - 100 / 3) < 0.01 and s['on_time']['counted'] == 3, s
 assert s['notices']['value'] is None and s['returned']['value'] == 100, s"
-expect 0 "weights given" "$S" score --db "$DB" --period 2026-06 --org 6501 --weights 0,1,0,0 --json
+expect 0 "weights given" "$S" score --db "$DB" --period 2026-06 --org 6501 --weights 0,100,0,0 --json
 check "with only the on-time weight the score is the on-time rate" "
 assert abs(d['self']['score'] - 100 / 3) < 0.01, d['self']"
 expect 1 "bad weights" "$S" score --db "$DB" --period 2026-06 --weights 1,2,3

@@ -178,3 +178,17 @@ finish() {
     echo "# ${1:+$1: }$fails failed"
     [ "$fails" -eq 0 ]
 }
+
+# The loopback receivers of the outbox's tests (sinks.mjs) in $T/sink:
+# SINK, SP (the SMTP port), HP (the webhook's), sink_pid, stopped at the
+# script's exit. NAME: the suite's, for finish when they do not start.
+sinks_start() { # NAME
+    SINK=$T/sink
+    mkdir -p "$SINK"
+    node "$(dirname "$0")/sinks.mjs" "$SINK" 0 0 &
+    sink_pid=$!
+    trap 'kill "$sink_pid" 2> /dev/null' EXIT
+    i=0
+    while [ ! -f "$SINK/ports" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    read -r SP HP < "$SINK/ports" || { no "the receivers did not start"; finish "$1"; exit 1; }
+}

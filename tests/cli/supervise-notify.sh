@@ -10,14 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 DB=$(testdb supnotify) || exit 1
 export SHISHI_TODAY=2026-07-10 SHISHI_PWHASH_FAST=1
-SINK=$T/sink
-mkdir -p "$SINK"
-node "$(dirname "$0")/sinks.mjs" "$SINK" 0 0 &
-sink_pid=$!
-trap 'kill "$sink_pid" 2> /dev/null' EXIT
-i=0
-while [ ! -f "$SINK/ports" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-read -r SP HP < "$SINK/ports" || { no "the receivers did not start"; finish supervise-notify; exit 1; }
+sinks_start supervise-notify
 posts() { ls "$SINK" | grep -c '^post-'; }
 
 "$S" init --db "$DB" > /dev/null || { no "init"; exit 1; }
@@ -32,10 +25,10 @@ run "$S" report add --db "$DB" --target 47 --org 650102 --date 2026-06-30 --valu
 TARGET=$(sql "SELECT text FROM target WHERE id = 47")
 
 expect 0 "supervise run" "$S" supervise run --db "$DB"
-same "the notices' messages wait in the outbox" \
-    "$(sql "SELECT count(*) FROM outbox WHERE status = 'pending'")" 2
+same "the notices' messages wait in the outbox, and 6501's reminder (no June report)" \
+    "$(sql "SELECT count(*) FROM outbox WHERE status = 'pending'")/$(sql "SELECT count(*) FROM outbox WHERE event_key = 'remind:2026-06:overdue:6501'")" 3/1
 expect 0 "notify send" "$S" notify send --db "$DB"
-same "two POSTs: 650102's notice to its robot, 6501's own notice to its" "$(posts)" 2
+same "three POSTs: 650102's notice to its robot, 6501's own notice and reminder to its" "$(posts)" 3
 f=$(grep -l "access_token=a1" "$SINK"/post-*.json | head -1)
 if [ -n "$f" ] && python3 - "$f" "$SECRET" "$TARGET" > "$T/py" 2>&1 <<'PY'
 import base64, hashlib, hmac, json, sys, time, urllib.parse
@@ -55,7 +48,7 @@ else no "the POST to 650102"; cat "$T/py"; fi
 
 expect 0 "supervise run again" "$S" supervise run --db "$DB"
 expect 0 "notify send again" "$S" notify send --db "$DB"
-same "nothing more is sent" "$(posts)" 2
+same "nothing more is sent" "$(posts)" 3
 
 # no answer, past the deadline: escalated, and addressed to 6501 as well
 SHISHI_TODAY=2026-07-20 expect 0 "supervise run past the deadline" "$S" supervise run --db "$DB"

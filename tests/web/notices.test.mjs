@@ -1,6 +1,7 @@
 // notices.test.mjs - the supervision notices' pages in Chromium on a
 // phone: the notice list, a notice with the clerk's answer form and with
-// the supervisor's close and return forms, and the public target page
+// the supervisor's close and return forms and the answer's file to
+// download, and the public target page
 // with its notice lines, each with zero axe violations (WCAG 2.1 AA), in
 // Chinese and English; the clerk answers by a click (the forms need no
 // script).
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer, SHISHI } from '../api/server.mjs';
+import { send } from '../api/wfclient.mjs';
 
 process.env.SHISHI_PWHASH_FAST = '1';
 process.env.SHISHI_TODAY = '2026-07-10';
@@ -88,10 +90,27 @@ test('the clerk answers on a phone; every notice page has zero axe violations', 
   await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
   assert.match(await page.content(), /已提交答复/);
   for (const v of await axe(page)) bad.push(`answered: ${v}`);
+  // a file of the answer, through the API: the pages list it as a link
+  const login = await send(srv.base, '/api/v1/session', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user: 'clerk', password: 'a good password' }) });
+  const cookie = /ss_session=[0-9a-f]*/.exec(login.headers['set-cookie'].join(';'))[0];
+  const boundary = '----shishiweb';
+  const up = await send(srv.base, `/api/v1/notices/${id}/evidence`, {
+    method: 'POST',
+    headers: { Cookie: cookie, 'X-CSRF-Token': login.json.csrf,
+               'Content-Type': `multipart/form-data; boundary=${boundary}` },
+    body: Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; ` +
+                  'filename="photo.pdf"\r\nContent-Type: application/pdf\r\n\r\n'),
+      Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+      Buffer.from(`\r\n--${boundary}--\r\n`)]) });
+  assert.equal(up.status, 201, String(up.buf));
   const sup = await (await browser()).newPage();
   await signIn(sup, 'du');
   await sup.goto(`${srv.base}/console/notices/${id}`);
   assert.match(await sup.content(), /value="close"/);
+  assert.match(await sup.content(), /<a href="\/console\/notices\/\d+\/evidence\?file=\d+" download(="")?>photo\.pdf<\/a>/);
   for (const v of await axe(sup)) bad.push(`supervisor: ${v}`);
   await sup.goto(`${srv.base}/targets/47?org=650102`);
   assert.match(await sup.content(), /督办〔2026〕1号/);

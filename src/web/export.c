@@ -200,7 +200,7 @@ void ss_export_table(struct ss_wreq *r, const char *id, const struct ss_table *t
 static void send(struct ss_wreq *r, const struct ss_table *t, const char *name, int xlsx,
                  const char *tag)
 {
-    char utf8[256], ascii[160];
+    char utf8[320], ascii[160];
     const char *ext = xlsx ? "xlsx" : "csv";
     const char *caption = t->caption ? t->caption : t->name;
 

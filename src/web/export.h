@@ -53,6 +53,10 @@ struct ss_tcell *ss_export_status(struct ss_wreq *r, struct ss_table *t, int sta
 void ss_page_export(struct ss_wreq *r);
 void ss_page_console_export(struct ss_wreq *r);
 
+/* /print.css: the printed pages' running foot with the as-of day
+ * (page_print.c). */
+void ss_page_print_css(struct ss_wreq *r);
+
 /* The open-data downloads (opendata_api.c, core/opendata.h). */
 void ss_api_plan_csv(struct ss_wreq *r);
 void ss_api_opendata_zip(struct ss_wreq *r);

@@ -44,6 +44,8 @@ const struct ss_route ss_routes[] = {
      .query = {
         {.name = "target", .desc = "target id (the target page's tables)"},
         {.name = "org", .desc = "org unit code"}}},
+    {.path = "/print.css", .get = ss_page_print_css,
+     .summary = "The printed pages' foot: the issuer and the as-of day on every sheet"},
     {.path = "/about/method", .get = ss_page_method, .summary = "How progress is counted"},
     {.path = "/bulletins", .get = ss_page_bulletins, .summary = "The published bulletins"},
     {.path = "/bulletins/{file}", .get = ss_page_bulletin_file,

@@ -40,8 +40,9 @@ static const struct od_col PLAN_COLS[] = {
     {"text", SS_TK_TEXT, "text", "公告原文", "The announcement's clause, verbatim"},
     {"value", SS_TK_REAL, "number", "计划数", "The planned value for the whole plan"},
     {"unit", SS_TK_TEXT, "text", "计量单位", "The value's unit"},
-    {"comparator", SS_TK_TEXT, "text", "比较方式",
-     ">= met at or above the value, <= met while at or below it, = met at it"},
+    {"comparator", SS_TK_TEXT, "text", "比较方式（ge 不少于，le 不超过，eq 等于）",
+     "ge: met at or above the value (the API's op >=), le: met while at or below it (<=), "
+     "eq: met at it (=); words, as a spreadsheet reads a leading = as a formula"},
     {"kind", SS_TK_TEXT, "text", "指标类型",
      "count or amount (adds up), rate (divides sums), change (against a baseline), "
      "milestone"},
@@ -62,7 +63,8 @@ static const struct od_col FIGURE_COLS[] = {
      "The day the figures are for: the month's last day, or the export's day"},
     {"status", SS_TK_TEXT, "text", "状态",
      "done, on_track, lagging, seriously_lagging, not_reported, unassigned or no_task"},
-    {"value", SS_TK_REAL, "number", "计划数", "The planned value at the place (its share)"},
+    {"org_value", SS_TK_REAL, "number", "本地区计划数",
+     "The planned value at the place: its share, or the sum of the shares below it"},
     {"actual", SS_TK_REAL, "number", "完成数",
      "Reached: the cumulative value, or the level of a rate or change"},
     {"expected_value", SS_TK_REAL, "number", "应完成数",
@@ -160,7 +162,7 @@ void ss_opendata_plan_csv(const struct ss_engine *e, struct ss_buf *b)
         ss_table_text(&t, g->text);
         ss_table_num(&t, g->value);
         ss_table_text(&t, g->unit);
-        ss_table_text(&t, ss_op_str(g->op));
+        ss_table_text(&t, g->op == SS_OP_GE ? "ge" : g->op == SS_OP_LE ? "le" : "eq");
         ss_table_text(&t, ss_kind_str(g->kind));
         ss_table_text(&t, g->dept);
         ss_table_num(&t, g->parent_id ? (double)g->parent_id : NAN);

@@ -50,8 +50,7 @@ void ss_table_set_name(struct ss_table *t, const char *name, const char *caption
     t->caption = caption ? ss_xstrdup(caption) : NULL;
 }
 
-void ss_table_col(struct ss_table *t, const char *head, enum ss_tkind kind, int html,
-                  double width)
+void ss_table_col(struct ss_table *t, const char *head, enum ss_tkind kind, int html, double width)
 {
     struct ss_tcol *c;
 

@@ -77,8 +77,7 @@ void ss_table_cleanup(struct ss_table *t);
 /* The sheet's name (and, NULL for the same, the page's caption). */
 void ss_table_set_name(struct ss_table *t, const char *name, const char *caption);
 /* A column (before any cell). */
-void ss_table_col(struct ss_table *t, const char *head, enum ss_tkind kind, int html,
-                  double width);
+void ss_table_col(struct ss_table *t, const char *head, enum ss_tkind kind, int html, double width);
 /* The next cell, in row order: text (copied, NULL none) and number. The
  * cell is the table's, to add a unit, link or zh mark to with the
  * setters below until the next cell is added. */

@@ -71,8 +71,7 @@ static const struct od_col FIGURE_COLS[] = {
      "What is due by the day at the target's schedule (empty for levels)"},
     {"expected", SS_TK_REAL, "number", "应完成进度（%）",
      "The share of the value due by the day, in % (empty for levels)"},
-    {"progress", SS_TK_REAL, "number", "完成进度（%）",
-     "actual / value, in % (empty for levels)"},
+    {"progress", SS_TK_REAL, "number", "完成进度（%）", "actual / value, in % (empty for levels)"},
     {"projection", SS_TK_REAL, "number", "年底预计",
      "The year-end value at the last 30 days' pace (empty: none)"},
     {"reporters", SS_TK_INT, "integer", "已填报单位数", "Units whose reports make actual"},
@@ -94,8 +93,7 @@ static const struct od_col BULLETIN_COLS[] = {
     {"pdf", SS_TK_TEXT, "text", "PDF 文件", "The PDF's name in this zip"},
     {"pdf_sha256", SS_TK_TEXT, "text", "PDF 的 SHA-256", "The PDF's SHA-256, as published"},
     {"xlsx", SS_TK_TEXT, "text", "XLSX 文件", "The workbook's name in this zip"},
-    {"xlsx_sha256", SS_TK_TEXT, "text", "XLSX 的 SHA-256",
-     "The workbook's SHA-256, as published"},
+    {"xlsx_sha256", SS_TK_TEXT, "text", "XLSX 的 SHA-256", "The workbook's SHA-256, as published"},
     {"published_at", SS_TK_TEXT, "date", "发布时间", "When it was published (UTC)"},
 };
 

@@ -52,8 +52,8 @@ struct ss_tcell *ss_export_content(struct ss_wreq *r, struct ss_table *t, enum s
     return c;
 }
 
-struct ss_tcell *ss_export_content_id(struct ss_wreq *r, struct ss_table *t,
-                                      enum ss_text_kind kind, int64_t id, const char *zh)
+struct ss_tcell *ss_export_content_id(struct ss_wreq *r, struct ss_table *t, enum ss_text_kind kind,
+                                      int64_t id, const char *zh)
 {
     const char *s = ss_content_text_id(r, kind, id, zh);
     struct ss_tcell *c = ss_table_text(t, s);

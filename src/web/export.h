@@ -45,8 +45,8 @@ void ss_export_table(struct ss_wreq *r, const char *id, const struct ss_table *t
  * words; the page draws the badge). */
 struct ss_tcell *ss_export_content(struct ss_wreq *r, struct ss_table *t, enum ss_text_kind kind,
                                    const char *ref, const char *zh);
-struct ss_tcell *ss_export_content_id(struct ss_wreq *r, struct ss_table *t,
-                                      enum ss_text_kind kind, int64_t id, const char *zh);
+struct ss_tcell *ss_export_content_id(struct ss_wreq *r, struct ss_table *t, enum ss_text_kind kind,
+                                      int64_t id, const char *zh);
 struct ss_tcell *ss_export_status(struct ss_wreq *r, struct ss_table *t, int status);
 
 /* The routes' handlers (routes.c). */

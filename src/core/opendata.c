@@ -169,21 +169,21 @@ void ss_opendata_plan_csv(const struct ss_engine *e, struct ss_buf *b)
     ss_table_cleanup(&t);
 }
 
-/* The month ends of the plan period up to day, then day itself. */
-static size_t month_days(const struct ss_plan *p, int32_t day, int32_t out[40])
+size_t ss_plan_month_ends(const struct ss_plan *p, int32_t day, int32_t *out, size_t cap)
 {
     size_t n = 0;
     int y, m, d;
     int32_t t;
 
-    if (p->start == SS_NO_DATE)
+    if (p->start == SS_NO_DATE || cap < 2)
         return 0;
     ss_civil_from_days(p->start, &y, &m, &d);
     for (;;) {
         t = ss_days_from_civil(y, m, ss_days_in_month(y, m));
-        if (t > day || n + 1 >= 40)
+        if (t > day || n + 1 >= cap)
             break;
-        out[n++] = t;
+        if (t >= p->start)
+            out[n++] = t;
         if (++m > 12)
             m = 1, y++;
     }
@@ -198,7 +198,7 @@ void ss_opendata_figures_csv(const struct ss_engine *e, int32_t day, struct ss_b
     long top = ss_engine_top_org(e), o;
     long norgs = (long)ss_engine_org_count(e);
     int32_t days[40];
-    size_t nd = month_days(p, day, days), i, ti;
+    size_t nd = ss_plan_month_ends(p, day, days, SS_ARRAY_LEN(days)), i, ti;
     struct ss_table t;
     char month[11];
 

@@ -32,6 +32,10 @@
 #include "core/engine.h"
 #include "store/store.h"
 
+/* The month ends of p's period up to day, then day itself (the pages'
+ * series, figures.csv's months): at most cap days into out; returns n. */
+size_t ss_plan_month_ends(const struct ss_plan *p, int32_t day, int32_t *out, size_t cap);
+
 /* plan.csv into b. */
 void ss_opendata_plan_csv(const struct ss_engine *e, struct ss_buf *b);
 /* figures.csv as of day into b. */

@@ -13,6 +13,7 @@
 
 #include "base/date.h"
 #include "base/util.h"
+#include "core/opendata.h"
 #include "web/export.h"
 #include "web/figure_html.h"
 #include "web/notice_web.h"
@@ -22,25 +23,7 @@
 
 size_t ss_web_series(const struct ss_plan *p, int32_t day, int32_t out[SS_WEB_MAX_SERIES])
 {
-    size_t n = 0;
-    int y, m, d;
-    int32_t t;
-
-    if (p->start == SS_NO_DATE)
-        return 0;
-    ss_civil_from_days(p->start, &y, &m, &d);
-    for (;;) {
-        t = ss_days_from_civil(y, m, ss_days_in_month(y, m));
-        if (t > day || n + 1 >= SS_WEB_MAX_SERIES)
-            break;
-        if (t >= p->start)
-            out[n++] = t;
-        if (++m > 12)
-            m = 1, y++;
-    }
-    if (n == 0 || out[n - 1] != day)
-        out[n++] = day;
-    return n;
+    return ss_plan_month_ends(p, day, out, SS_WEB_MAX_SERIES);
 }
 
 long ss_web_target_param(struct ss_wreq *r)
@@ -185,24 +168,25 @@ static int target_args(struct ss_wreq *r, long *ti, long *org, char *tag, size_t
     return 0;
 }
 
-int ss_export_target_series(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+static int target_export(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap,
+                         void (*build)(struct ss_wreq *, size_t, long, struct ss_table *))
 {
     long ti, org;
 
     if (target_args(r, &ti, &org, tag, cap))
         return -1;
-    series_table(r, (size_t)ti, org, t);
+    build(r, (size_t)ti, org, t);
     return 0;
+}
+
+int ss_export_target_series(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    return target_export(r, t, tag, cap, series_table);
 }
 
 int ss_export_target_breakdown(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
 {
-    long ti, org;
-
-    if (target_args(r, &ti, &org, tag, cap))
-        return -1;
-    breakdown_table(r, (size_t)ti, org, t);
-    return 0;
+    return target_export(r, t, tag, cap, breakdown_table);
 }
 
 static void breakdown_section(struct ss_wreq *r, size_t ti, long org)

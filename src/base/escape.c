@@ -190,6 +190,21 @@ static const char *csv_quoted_map(unsigned char c, char tmp[8])
     return c == '"' ? "\"\"" : c == 0 ? "" : NULL;
 }
 
+int ss_esc_formula_risky(const char *s, size_t n)
+{
+    size_t i;
+
+    if (!n || !s[0] || !strchr("=+-@\t\r", s[0]))
+        return 0;
+    if (s[0] == '-' && n > 1) { /* a number like -5 is data, not a formula */
+        for (i = 1; i < n; i++)
+            if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
+                return 1;
+        return 0;
+    }
+    return 1;
+}
+
 void ss_esc_csv(struct ss_buf *b, const char *s, size_t n)
 {
     size_t i;
@@ -198,15 +213,8 @@ void ss_esc_csv(struct ss_buf *b, const char *s, size_t n)
     for (i = 0; i < n; i++)
         if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
             quote = 1;
-    if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t')) {
-        /* A number like -5 is data, not a formula. */
-        int numeric = 1;
-        for (i = 1; i < n; i++)
-            if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
-                numeric = 0;
-        if (!(numeric && n > 1 && s[0] == '-'))
-            quote = 2;
-    }
+    if (ss_esc_formula_risky(s, n))
+        quote = 2;
     if (!quote) {
         escape_with(b, s, n, csv_map);
         return;

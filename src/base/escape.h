@@ -19,9 +19,15 @@ void ss_esc_attr(struct ss_buf *b, const char *s, size_t n);
 /* JSON string body, without the surrounding quotes. Escapes "<" and
  * U+2028/2029 too, so JSON can sit inside HTML safely. */
 void ss_esc_json(struct ss_buf *b, const char *s, size_t n);
-/* One CSV cell, quoted when needed; a leading = + - @ is defused with a
- * quote so a spreadsheet never runs it as a formula. */
+/* One CSV cell, quoted when needed; a cell ss_esc_formula_risky finds is
+ * defused with a leading apostrophe so a spreadsheet never runs it as a
+ * formula. */
 void ss_esc_csv(struct ss_buf *b, const char *s, size_t n);
+/* 1 if a spreadsheet could read the text as a formula: it starts with
+ * = + - @, a tab or a carriage return (a plain negative number like -5
+ * is data and is not). Spreadsheet writers (CSV and XLSX, base/table.c)
+ * put an apostrophe before such a cell. */
+int ss_esc_formula_risky(const char *s, size_t n);
 /* A value in a log line: control characters and quotes escaped. */
 void ss_esc_log(struct ss_buf *b, const char *s, size_t n);
 

@@ -33,6 +33,8 @@ int cmd_plan_project(int argc, char **argv);
 int cmd_plan_translate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* export opendata|plan: the open-data files (cmd_export.c). */
+int cmd_export(int argc, char **argv);
 /* bulletin [publish|list]: the month's bulletin (cmd_bulletin.c). */
 int cmd_bulletin(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
@@ -80,6 +82,10 @@ const char *cli_db_path(const char *flag_value);
 int cli_fail(const char *cmd, const struct ss_err *e);
 /* 1 if argv[i] is --help or -h anywhere. */
 int cli_wants_help(int argc, char **argv);
+/* Write len bytes of data to path (the value of option flag, for the
+ * error): SS_EIO naming flag and path when it cannot. */
+int cli_write_file(const char *flag, const char *path, const char *data, size_t len,
+                   struct ss_err *err);
 /* Run the migration step on the database at db (cmd_migrate.c), saying
  * on stderr, as cmd, when it changed the schema: 0, or an error with err
  * set. For commands that migrate before they work: serve. */

@@ -171,3 +171,16 @@ int cli_read_announcement(const char *path, char **text, size_t *len, struct ss_
         return ss_err_set(err, rc, path, "%s", ss_err_nest(&inner));
     return SS_OK;
 }
+
+int cli_write_file(const char *flag, const char *path, const char *data, size_t len,
+                   struct ss_err *err)
+{
+    FILE *f = fopen(path, "wb");
+    int bad;
+
+    if (!f)
+        return ss_err_set(err, SS_EIO, flag, "cannot write '%s'", path);
+    bad = fwrite(data, 1, len, f) != len;
+    bad |= fclose(f) != 0;
+    return bad ? ss_err_set(err, SS_EIO, flag, "cannot write '%s'", path) : SS_OK;
+}

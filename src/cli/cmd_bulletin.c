@@ -182,18 +182,6 @@ static int build(struct ss_store *st, const struct ss_engine *e, const char *per
     return rc;
 }
 
-static int write_file(const char *path, const char *data, size_t len, struct ss_err *err)
-{
-    FILE *f = fopen(path, "wb");
-    int bad;
-
-    if (!f)
-        return ss_err_set(err, SS_EIO, "--out", "cannot write '%s'", path);
-    bad = fwrite(data, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    return bad ? ss_err_set(err, SS_EIO, "--out", "cannot write '%s'", path) : SS_OK;
-}
-
 static int render(int argc, char **argv)
 {
     const char *db = NULL, *period = NULL, *org = NULL, *lang_s = NULL, *format = "pdf",
@@ -231,7 +219,7 @@ static int render(int argc, char **argv)
         (rc = build(st, e, period, org, lang, NULL, &d, &err)) ||
         (rc = xlsx ? ss_bulletin_xlsx(&d, &data, &len, &err)
                    : ss_bulletin_pdf(&d, &data, &len, NULL, &err)) ||
-        (rc = write_file(out, data, len, &err)))
+        (rc = cli_write_file("--out", out, data, len, &err)))
         rc = cli_fail("bulletin", &err);
     ss_bdoc_cleanup(&d);
     free(data);
@@ -422,7 +410,7 @@ static int get(int argc, char **argv)
     }
     if ((rc = ss_store_open(cli_db_path(db), SS_STORE_READONLY, &st, &err)) ||
         (rc = ss_store_bulletin_get(st, id, format[0] == 'x', &rec, &data, &len, &err)) ||
-        (rc = write_file(out, data, len, &err)))
+        (rc = cli_write_file("--out", out, data, len, &err)))
         rc = cli_fail("bulletin get", &err);
     free(data);
     ss_store_close(st);

@@ -23,6 +23,7 @@ static const struct command COMMANDS[] = {
     {"import", cmd_import, "read an announcement into a draft plan to review (import FILE)"},
     {"serve", cmd_serve, "serve the public progress pages and JSON API (serve --listen ...)"},
     {"bulletin", cmd_bulletin, "the month's bulletin as PDF or XLSX; bulletin publish, list"},
+    {"export", cmd_export, "open data: export opendata|plan --out FILE"},
     {"audit", cmd_audit, "check the signed audit log (audit verify), show its key (audit key)"},
     {"backup", cmd_backup, "copy the database while in use (backup FILE)"},
     {"restore", cmd_restore, "restore the database from a backup (restore FILE)"},

@@ -1,8 +1,7 @@
 /*
  * score.c - units' scores for a period (see score.h for the formula).
  * Pure over the engine's figures, completeness and the notices'
- * interface; the workbook is written as the ledger's is (core/ledger.c):
- * libxlsxwriter to a private temporary file, read back whole.
+ * interface; the workbook is base/table.c's, as every table download's.
  */
 #include "core/score.h"
 
@@ -10,11 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "base/date.h"
 #include "base/limits.h"
+#include "base/table.h"
 #include "base/util.h"
 #include "core/remind.h"
 
@@ -309,14 +307,6 @@ void ss_score_json(struct ss_json *j, const struct ss_engine *e, const struct ss
     ss_json_obj_end(j);
 }
 
-static void num_or_blank(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f)
-{
-    if (isnan(v))
-        worksheet_write_blank(ws, r, c, f);
-    else
-        worksheet_write_number(ws, r, c, v, f);
-}
-
 int ss_score_xlsx(const struct ss_engine *e, const struct ss_completeness *c,
                   const struct ss_score *s, char **data, size_t *len, struct ss_err *err)
 {
@@ -328,57 +318,33 @@ int ss_score_xlsx(const struct ss_engine *e, const struct ss_completeness *c,
                                        "按时填报 on time",
                                        "督办按时办复 notices",
                                        "退回 returned"};
-    const char *tmp = getenv("TMPDIR");
-    char path[512];
-    lxw_workbook *wb;
-    lxw_worksheet *ws;
-    lxw_format *head, *one;
-    lxw_error xe;
+    struct ss_table t;
+    const struct ss_table *one[1] = {&t};
     size_t i;
-    int fd, rc, k;
+    int k, rc;
 
-    *data = NULL;
-    *len = 0;
-    snprintf(path, sizeof path, "%s/shishi-score-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if ((fd = mkstemp(path)) < 0)
-        return ss_err_set(err, SS_EIO, "file", "cannot create a temporary file for the workbook");
-    close(fd);
-    if (!(wb = workbook_new(path))) {
-        unlink(path);
-        return ss_err_set(err, SS_EIO, "file", "cannot start the workbook");
-    }
-    ws = workbook_add_worksheet(wb, c->period);
-    head = workbook_add_format(wb);
-    format_set_bold(head);
-    one = workbook_add_format(wb);
-    format_set_num_format(one, "0.0");
-    worksheet_set_column(ws, 0, 1, 10, NULL);
-    worksheet_set_column(ws, 2, 2, 24, NULL);
-    worksheet_set_column(ws, 3, 7, 14, NULL);
+    ss_table_init(&t, c->period);
     for (k = 0; k < (int)SS_ARRAY_LEN(HEAD); k++)
-        worksheet_write_string(ws, 0, (lxw_col_t)k, HEAD[k], head);
+        ss_table_col(&t, HEAD[k],
+                     k == 0  ? SS_TK_INT
+                     : k < 3 ? SS_TK_TEXT
+                             : SS_TK_NUM1,
+                     0,
+                     k == 2  ? 4.5
+                     : k < 2 ? 1
+                             : 2);
     for (i = 0; i < s->n; i++) {
         const struct ss_score_row *r = &s->rows[i];
         const struct ss_org *o = ss_engine_org(e, r->org);
-        lxw_row_t y = (lxw_row_t)(i + 1);
 
-        if (r->rank)
-            worksheet_write_number(ws, y, 0, r->rank, NULL);
-        worksheet_write_string(ws, y, 1, o->code, NULL);
-        worksheet_write_string(ws, y, 2, o->name, NULL);
-        num_or_blank(ws, y, 3, r->score, one);
+        ss_table_num(&t, r->rank ? r->rank : NAN);
+        ss_table_text(&t, o->code);
+        ss_table_text(&t, o->name);
+        ss_table_num(&t, r->score);
         for (k = 0; k < SS_SC_COUNT; k++)
-            num_or_blank(ws, y, (lxw_col_t)(4 + k), r->c[k], one);
+            ss_table_num(&t, r->c[k]);
     }
-    worksheet_freeze_panes(ws, 1, 0);
-    xe = workbook_close(wb);
-    if (xe != LXW_NO_ERROR) {
-        unlink(path);
-        return ss_err_set(err, SS_EIO, "file", "cannot write the workbook: %s", lxw_strerror(xe));
-    }
-    rc = ss_read_file(path, SS_HTTP_MAX_UPLOAD, data, len);
-    unlink(path);
-    if (rc)
-        return ss_err_set(err, SS_EIO, "file", "cannot read the workbook back");
-    return SS_OK;
+    rc = ss_table_xlsx(one, 1, c->period, s->day, data, len, err);
+    ss_table_cleanup(&t);
+    return rc;
 }

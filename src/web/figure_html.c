@@ -26,10 +26,7 @@ static const char *op_words(enum ss_lang lang, enum ss_op op)
     }
 }
 
-static int tight_unit(const char *unit)
-{
-    return unit && strcmp(unit, "%") == 0;
-}
+#define tight_unit ss_table_tight_unit
 
 void ss_fig_planned_text(struct ss_buf *b, enum ss_lang lang, enum ss_op op, double value,
                          const char *unit)
@@ -169,33 +166,40 @@ void ss_fig_cards(struct ss_wreq *r, const struct ss_target *t, const struct ss_
     raw(b, "</dl>\n");
 }
 
-void ss_fig_table_open(struct ss_wreq *r, const char *id, const char *caption,
-                       const char *first_head)
+void ss_fig_table_cols(struct ss_wreq *r, struct ss_table *t, const char *first_head)
 {
-    const char *heads[] = {first_head,     L(r, "状态"), L(r, "完成进度"),
-                           L(r, "应完成"), L(r, "完成"), L(r, "计划")};
-
-    ss_table_open(r, id, caption, heads, sizeof heads / sizeof heads[0]);
+    ss_table_col(t, first_head, SS_TK_TEXT, SS_TH_ROWHEAD, 4);
+    ss_table_col(t, L(r, "状态"), SS_TK_TEXT, SS_TH_STATUS, 2);
+    ss_table_col(t, L(r, "完成进度"), SS_TK_PCT, 0, 1);
+    ss_table_col(t, L(r, "应完成"), SS_TK_PCT, 0, 1);
+    ss_table_col(t, L(r, "完成"), SS_TK_NUM, 0, 2);
+    ss_table_col(t, L(r, "计划"), SS_TK_TEXT, 0, 3);
 }
 
-void ss_fig_cells(struct ss_wreq *r, const struct ss_target *t, const struct ss_figure *f)
+void ss_fig_table_cells(struct ss_wreq *r, struct ss_table *t, const struct ss_target *tg,
+                        const struct ss_figure *f)
 {
-    struct ss_buf *b = &r->resp->body;
+    struct ss_tcell *c;
+    struct ss_buf planned;
 
-    raw(b, "<td>");
-    ss_status_badge(r, (int)f->status);
-    raw(b, "</td><td>");
-    ss_pct(b, f->progress);
-    raw(b, "</td><td>");
-    ss_pct(b, f->expected);
-    raw(b, "</td><td>");
-    reached(r, t, f);
-    raw(b, "</td><td>");
-    if (f->status == SS_ST_NO_TASK)
-        raw(b, L(r, "本级无任务"));
-    else
-        ss_fig_planned(r, t, f->value);
-    raw(b, "</td>");
+    ss_table_cell(t, ss_status_text(r, (int)f->status), (double)f->status);
+    ss_table_num(t, f->progress);
+    ss_table_num(t, f->expected);
+    /* what was reached: a level with its unit, a running total bare (its
+     * unit is the planned value's, beside it); a level nobody reported: none */
+    c = ss_table_num(t, !f->reporters && is_level(tg) ? NAN : f->actual);
+    if (is_level(tg))
+        ss_tcell_unit(c, tg->unit);
+    if (f->status == SS_ST_NO_TASK) {
+        ss_table_text(t, L(r, "本级无任务"));
+        return;
+    }
+    ss_buf_init(&planned, 256);
+    ss_fig_planned_text(&planned, r->lang, tg->op, f->value, NULL);
+    c = ss_table_text(t, planned.data ? planned.data : "—");
+    if (!isnan(f->value))
+        ss_tcell_unit(c, tg->unit);
+    ss_buf_cleanup(&planned);
 }
 
 void ss_fig_sentence_text(struct ss_buf *b, enum ss_lang lang, const struct ss_target *t,

@@ -16,6 +16,7 @@
 #ifndef SS_WEB_FIGURE_HTML_H
 #define SS_WEB_FIGURE_HTML_H
 
+#include "base/table.h"
 #include "core/engine.h"
 #include "web/web.h"
 
@@ -39,13 +40,13 @@ void ss_fig_line(struct ss_wreq *r, const struct ss_target *t, const struct ss_f
 void ss_fig_cards(struct ss_wreq *r, const struct ss_target *t, const struct ss_figure *f,
                   int with_last);
 
-/* A table of figures, one row per target or place: opens it with the
- * first column's heading followed by the figure columns (status second, so
- * it stays in view on a phone), up to <tbody>. */
-void ss_fig_table_open(struct ss_wreq *r, const char *id, const char *caption,
-                       const char *first_head);
-/* The figure cells of one row, matching ss_fig_table_open's columns. */
-void ss_fig_cells(struct ss_wreq *r, const struct ss_target *t, const struct ss_figure *f);
+/* A table of figures, one row per target or place (base/table.h, drawn by
+ * web/export.c): the first column's heading (the row's heading) followed
+ * by the figure columns (status second, so it stays in view on a phone). */
+void ss_fig_table_cols(struct ss_wreq *r, struct ss_table *t, const char *first_head);
+/* The figure cells of one row after its first, matching ss_fig_table_cols. */
+void ss_fig_table_cells(struct ss_wreq *r, struct ss_table *t, const struct ss_target *tg,
+                        const struct ss_figure *f);
 
 /* A sentence about the figure, plain text: "城镇新增就业（新疆维吾尔自治区）：
  * 计划不少于 470,000 人，完成 100,000，完成进度 21.3%，严重滞后。" */

@@ -20,6 +20,7 @@
 #include "core/notice.h"
 #include "store/store_notice.h"
 #include "store/store_workflow.h"
+#include "web/export.h"
 #include "web/notice_web.h"
 #include "web/render.h"
 #include "web/web_err.h"
@@ -55,13 +56,62 @@ static const char *metric(const struct ss_wreq *r, int64_t target_id)
     return ti >= 0 ? r->plan->targets[ti].metric : "";
 }
 
+/* The notices the user sees: number (linking to it), grade, unit, target,
+ * status and deadline; how many. */
+static size_t notices_table(struct ss_wreq *r, const struct ss_user *u, struct ss_table *t)
+{
+    struct ss_notice *list = NULL;
+    size_t n = 0, i, shown = 0;
+    char num[64], href[48];
+
+    ss_table_set_name(t, L(r, "督办单"), NULL);
+    ss_table_col(t, L(r, "编号"), SS_TK_TEXT, SS_TH_ROWHEAD | SS_TH_NOWRAP, 3);
+    ss_table_col(t, L(r, "等级"), SS_TK_TEXT, 0, 2);
+    ss_table_col(t, L(r, "单位"), SS_TK_TEXT, 0, 3);
+    ss_table_col(t, L(r, "指标"), SS_TK_TEXT, 0, 5);
+    ss_table_col(t, L(r, "状态"), SS_TK_TEXT, 0, 3);
+    ss_table_col(t, L(r, "答复期限"), SS_TK_TEXT, SS_TH_NOWRAP, 2);
+    if (ss_store_notice_list(r->st, r->plan->id, NULL, &list, &n) != SS_OK)
+        return 0;
+    for (i = 0; i < n; i++) {
+        const struct ss_notice *x = &list[i];
+        long o = ss_engine_org_by_id(r->e, x->org_id);
+        if (!ss_notice_visible(r->e, u, x))
+            continue;
+        shown++;
+        ss_notice_number(x, num, sizeof num);
+        snprintf(href, sizeof href, "/console/notices/%lld", (long long)x->id);
+        ss_tcell_href(ss_table_text(t, num), href);
+        ss_table_text(t, grade_text(r, x->grade));
+        if (o >= 0)
+            ss_export_content(r, t, SS_TEXT_ORG, ss_engine_org(r->e, o)->code,
+                              ss_engine_org(r->e, o)->name);
+        else
+            ss_table_text(t, "");
+        ss_export_content_id(r, t, SS_TEXT_TARGET, x->target_id, metric(r, x->target_id));
+        ss_table_text(t, status_text(r, x));
+        ss_table_text(t, x->deadline);
+    }
+    ss_store_notices_free(list, n);
+    return shown;
+}
+
+int ss_export_notices(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    struct ss_user u;
+
+    if (ss_web_auth(r, 0, &u))
+        return -1;
+    notices_table(r, &u, t);
+    snprintf(tag, cap, "%s", u.org);
+    return 0;
+}
+
 void ss_page_notices(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
-    struct ss_notice *list = NULL;
+    struct ss_table t;
     struct ss_user u;
-    size_t n = 0, i, shown = 0;
-    char num[64];
 
     if (ss_web_auth(r, 0, &u))
         return;
@@ -70,42 +120,15 @@ void ss_page_notices(struct ss_wreq *r)
     raw(b, "<h1>");
     raw(b, L(r, "督办单"));
     raw(b, "</h1>\n");
-    if (ss_store_notice_list(r->st, r->plan->id, NULL, &list, &n) == SS_OK) {
-        raw(b, "<ul class=\"notices\">\n");
-        for (i = 0; i < n; i++) {
-            const struct ss_notice *x = &list[i];
-            if (!ss_notice_visible(r->e, &u, x))
-                continue;
-            shown++;
-            ss_notice_number(x, num, sizeof num);
-            ss_buf_printf(b, "<li class=\"notice grade-%s\"><a href=\"/console/notices/%lld\">",
-                          strcmp(x->grade, "red") == 0      ? "red"
-                          : strcmp(x->grade, "yellow") == 0 ? "yellow"
-                                                            : "blue",
-                          (long long)x->id);
-            ss_html(b, num);
-            raw(b, "</a> ");
-            ss_html(b, grade_text(r, x->grade));
-            raw(b, " · ");
-            ss_html(b, org_name(r, x->org_id));
-            raw(b, " · ");
-            ss_html(b, metric(r, x->target_id));
-            raw(b, " · ");
-            ss_html(b, status_text(r, x));
-            raw(b, " · ");
-            raw(b, L(r, "答复期限"));
-            raw(b, " ");
-            ss_html(b, x->deadline);
-            raw(b, "</li>\n");
-        }
-        raw(b, "</ul>\n");
-    }
-    if (!shown) {
+    ss_table_init(&t, "");
+    if (notices_table(r, &u, &t)) {
+        ss_export_table(r, "notices", &t, "/console/export/notices", "");
+    } else {
         raw(b, "<p>");
         raw(b, L(r, "没有督办单。"));
         raw(b, "</p>\n");
     }
-    ss_store_notices_free(list, n);
+    ss_table_cleanup(&t);
     raw(b, "<p><a href=\"/console\">");
     raw(b, L(r, "返回工作台"));
     raw(b, "</a></p>\n");

@@ -11,15 +11,19 @@
  * in points; children with no such target rank last.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
 #include "base/util.h"
 #include "store/store_search.h"
+#include "web/export.h"
 #include "web/figure_html.h"
 #include "web/page.h"
 #include "web/render.h"
+
+static int valid_code(const char *s);
 
 struct ranked {
     long org;
@@ -38,13 +42,26 @@ static int by_score(const void *a, const void *b)
     return x->org < y->org ? -1 : x->org > y->org;
 }
 
-static void rank_children(struct ss_wreq *r, long org)
+/* The children ranked: place, counts by status, the mean gap in points. */
+static void ranking_table(struct ss_wreq *r, long org, struct ss_table *tb)
 {
-    struct ss_buf *b = &r->resp->body;
     size_t nkids, i, k;
     const long *kids = ss_engine_org_children(r->e, org, &nkids);
     struct ranked *rk;
+    char head[256], href[64];
 
+    ss_table_set_name(tb, L(r, "下级地区"), NULL);
+    ss_table_col(tb, L(r, "名次"), SS_TK_INT, 0, 1);
+    ss_table_col(tb, L(r, "地区"), SS_TK_TEXT, SS_TH_ROWHEAD, 4);
+    /* the counts by status right after the place, so a phone shows them */
+    snprintf(head, sizeof head, "%s%s%s", ss_status_text(r, SS_ST_SERIOUS), L(r, "、"),
+             ss_status_text(r, SS_ST_NOT_REPORTED));
+    ss_table_col(tb, head, SS_TK_INT, 0, 2);
+    ss_table_col(tb, ss_status_text(r, SS_ST_LAGGING), SS_TK_INT, 0, 1);
+    snprintf(head, sizeof head, "%s%s%s", ss_status_text(r, SS_ST_DONE), L(r, "、"),
+             ss_status_text(r, SS_ST_ON_TRACK));
+    ss_table_col(tb, head, SS_TK_INT, 0, 2);
+    ss_table_col(tb, L(r, "进度差（百分点）"), SS_TK_NUM1, 0, 2);
     if (!nkids)
         return;
     rk = ss_xcalloc(nkids, sizeof *rk);
@@ -64,49 +81,107 @@ static void rank_children(struct ss_wreq *r, long org)
         rk[i].score = n ? sum / n : NAN;
     }
     qsort(rk, nkids, sizeof *rk, by_score);
+    for (i = 0; i < nkids; i++) {
+        const struct ss_org *g = ss_engine_org(r->e, rk[i].org);
+        ss_table_num(tb, (double)(i + 1));
+        snprintf(href, sizeof href, "/orgs/%s", g->code);
+        ss_tcell_href(ss_export_content(r, tb, SS_TEXT_ORG, g->code, g->name), href);
+        ss_table_num(tb, rk[i].counts.n[SS_ST_SERIOUS] + rk[i].counts.n[SS_ST_NOT_REPORTED]);
+        ss_table_num(tb, rk[i].counts.n[SS_ST_LAGGING]);
+        ss_table_num(tb, rk[i].counts.n[SS_ST_DONE] + rk[i].counts.n[SS_ST_ON_TRACK]);
+        ss_table_num(tb, isnan(rk[i].score) ? NAN : round(rk[i].score * 10) / 10);
+    }
+    free(rk);
+}
+
+/* Every target at the unit, linking to the target there. */
+static void targets_table(struct ss_wreq *r, long org, const struct ss_figure *fs,
+                          struct ss_table *tb)
+{
+    const struct ss_org *g = ss_engine_org(r->e, org);
+    char href[64];
+    size_t k;
+
+    ss_table_set_name(tb, L(r, "各项指标在本地区的完成情况"), NULL);
+    ss_fig_table_cols(r, tb, L(r, "指标"));
+    for (k = 0; k < r->plan->ntargets; k++) {
+        const struct ss_target *t = &r->plan->targets[k];
+        struct ss_figure f;
+        if (fs)
+            f = fs[k];
+        else
+            ss_engine_figure(r->e, k, org, r->day, &f);
+        snprintf(href, sizeof href, "/targets/%lld?org=%s", (long long)t->id, g->code);
+        ss_tcell_href(ss_export_content_id(r, tb, SS_TEXT_TARGET, t->id, t->metric), href);
+        ss_fig_table_cells(r, tb, t, &f);
+    }
+}
+
+static void draw_table(struct ss_wreq *r, const char *id, long org, const struct ss_figure *fs,
+                       const char *path)
+{
+    struct ss_table tb;
+    char q[48];
+
+    ss_table_init(&tb, "");
+    if (fs)
+        targets_table(r, org, fs, &tb);
+    else
+        ranking_table(r, org, &tb);
+    snprintf(q, sizeof q, "org=%s", ss_engine_org(r->e, org)->code);
+    ss_export_table(r, id, &tb, path, q);
+    ss_table_cleanup(&tb);
+}
+
+static void rank_children(struct ss_wreq *r, long org)
+{
+    struct ss_buf *b = &r->resp->body;
+    size_t nkids;
+
+    ss_engine_org_children(r->e, org, &nkids);
+    if (!nkids)
+        return;
     raw(b, "<section aria-labelledby=\"h-kids\"><h2 id=\"h-kids\">");
     raw(b, L(r, "下级地区排名"));
     raw(b, "</h2><p>");
     raw(b, L(r, "按各指标完成进度与应完成进度之差的平均值排序（百分点）。"));
-    raw(b, "</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\""
-           "cap-kids\"><table class=\"rank\"><caption id=\"cap-kids\">");
-    raw(b, L(r, "下级地区"));
-    /* the counts by status right after the place, so a phone shows them */
-    raw(b, "</caption><thead><tr><th scope=\"col\">");
-    raw(b, L(r, "名次"));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, L(r, "地区"));
-    raw(b, "</th><th scope=\"col\">");
-    ss_html(b, ss_status_text(r, SS_ST_SERIOUS));
-    raw(b, L(r, "、"));
-    ss_html(b, ss_status_text(r, SS_ST_NOT_REPORTED));
-    raw(b, "</th><th scope=\"col\">");
-    ss_html(b, ss_status_text(r, SS_ST_LAGGING));
-    raw(b, "</th><th scope=\"col\">");
-    ss_html(b, ss_status_text(r, SS_ST_DONE));
-    raw(b, L(r, "、"));
-    ss_html(b, ss_status_text(r, SS_ST_ON_TRACK));
-    raw(b, "</th><th scope=\"col\">");
-    raw(b, L(r, "进度差（百分点）"));
-    raw(b, "</th></tr></thead><tbody>");
-    for (i = 0; i < nkids; i++) {
-        const struct ss_org *g = ss_engine_org(r->e, rk[i].org);
-        ss_buf_printf(b, "<tr><td>%zu</td><th scope=\"row\"><a href=\"/orgs/", i + 1);
-        ss_attr(b, g->code);
-        raw(b, "\">");
-        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
-        ss_buf_printf(b, "</a></th><td>%d</td><td>%d</td><td>%d</td><td>",
-                      rk[i].counts.n[SS_ST_SERIOUS] + rk[i].counts.n[SS_ST_NOT_REPORTED],
-                      rk[i].counts.n[SS_ST_LAGGING],
-                      rk[i].counts.n[SS_ST_DONE] + rk[i].counts.n[SS_ST_ON_TRACK]);
-        if (isnan(rk[i].score))
-            raw(b, "—");
-        else
-            ss_buf_num(b, round(rk[i].score * 10) / 10, 1);
-        raw(b, "</td></tr>");
+    raw(b, "</p>");
+    draw_table(r, "kids", org, NULL, "/export/org-ranking");
+    raw(b, "</section>\n");
+}
+
+/* ?org=CODE: the unit's index, or -1 after answering 404. */
+static long org_arg(struct ss_wreq *r, char *tag, size_t cap)
+{
+    const char *code = ss_http_arg(r->http, "org");
+    long org = code && valid_code(code) ? ss_engine_org_find(r->e, code) : -1;
+
+    if (org < 0) {
+        ss_page_not_found(r);
+        return -1;
     }
-    raw(b, "</tbody></table></div></section>\n");
-    free(rk);
+    snprintf(tag, cap, "%s", code);
+    return org;
+}
+
+int ss_export_org_targets(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    long org = org_arg(r, tag, cap);
+
+    if (org < 0)
+        return -1;
+    targets_table(r, org, NULL, t);
+    return 0;
+}
+
+int ss_export_org_ranking(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    long org = org_arg(r, tag, cap);
+
+    if (org < 0)
+        return -1;
+    ranking_table(r, org, t);
+    return 0;
 }
 
 static int valid_code(const char *s)
@@ -163,18 +238,8 @@ void ss_page_org(struct ss_wreq *r)
     raw(b, "<section aria-labelledby=\"h-tg\"><h2 id=\"h-tg\">");
     raw(b, L(r, "本地区各项指标"));
     raw(b, "</h2>");
-    ss_fig_table_open(r, "tg", L(r, "各项指标在本地区的完成情况"), L(r, "指标"));
-    for (k = 0; k < r->plan->ntargets; k++) {
-        const struct ss_target *t = &r->plan->targets[k];
-        ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);
-        ss_attr(b, g->code);
-        raw(b, "\">");
-        ss_content_id(r, "span", SS_TEXT_TARGET, t->id, t->metric);
-        raw(b, "</a></th>");
-        ss_fig_cells(r, t, &fs[k]);
-        raw(b, "</tr>");
-    }
-    raw(b, "</tbody></table></div></section>\n");
+    draw_table(r, "tg", org, fs, "/export/org-targets");
+    raw(b, "</section>\n");
     free(fs);
     rank_children(r, org);
     ss_page_end(r);

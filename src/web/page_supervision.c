@@ -26,6 +26,7 @@
 #include "core/score.h"
 #include "core/workflow.h"
 #include "store/store_workflow.h"
+#include "web/export.h"
 #include "web/render.h"
 #include "web/supervision_web.h"
 #include "web/workflow_web.h"
@@ -192,22 +193,51 @@ static void back_links(struct ss_wreq *r)
     raw(b, "</a></p>\n");
 }
 
-static void counts_cells(struct ss_wreq *r, const struct ss_cmpl_counts *c)
+/* The counts columns after the first (a unit or a department). */
+static void counts_cols(struct ss_wreq *r, struct ss_table *t, const char *first)
 {
-    struct ss_buf *b = &r->resp->body;
+    ss_table_col(t, first, SS_TK_TEXT, SS_TH_ROWHEAD, 4);
+    ss_table_col(t, L(r, "应报"), SS_TK_INT, 0, 1);
+    ss_table_col(t, L(r, "已报"), SS_TK_INT, 0, 1);
+    ss_table_col(t, L(r, "按时"), SS_TK_INT, 0, 1);
+    ss_table_col(t, L(r, "逾期报送"), SS_TK_INT, 0, 1);
+    ss_table_col(t, L(r, "未报"), SS_TK_INT, 0, 1);
+    ss_table_col(t, L(r, "填报率"), SS_TK_PCT, 0, 1);
+    ss_table_col(t, L(r, "按时率"), SS_TK_PCT, 0, 1);
+    ss_table_col(t, L(r, "最近填报"), SS_TK_TEXT, SS_TH_NOWRAP, 2);
+}
 
-    ss_buf_printf(b, "<td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>", c->expected,
-                  ss_cmpl_reported(c), c->n[SS_CMPL_ON_TIME], c->n[SS_CMPL_LATE],
-                  c->n[SS_CMPL_MISSING]);
-    ss_pct(b, ss_cmpl_rate(c));
-    raw(b, "</td><td>");
-    ss_pct(b, ss_cmpl_on_time_rate(c));
-    raw(b, "</td><td class=\"nw\">");
-    if (c->last_report == SS_NO_DATE)
-        raw(b, L(r, "无"));
-    else
-        ss_day(b, c->last_report);
-    raw(b, "</td></tr>");
+static void counts_cells(struct ss_wreq *r, struct ss_table *t, const struct ss_cmpl_counts *c)
+{
+    char d[11];
+
+    ss_table_num(t, c->expected);
+    ss_table_num(t, ss_cmpl_reported(c));
+    ss_table_num(t, c->n[SS_CMPL_ON_TIME]);
+    ss_table_num(t, c->n[SS_CMPL_LATE]);
+    ss_table_num(t, c->n[SS_CMPL_MISSING]);
+    ss_table_num(t, ss_cmpl_rate(c));
+    ss_table_num(t, ss_cmpl_on_time_rate(c));
+    if (c->last_report == SS_NO_DATE) {
+        ss_table_text(t, L(r, "无"));
+    } else {
+        ss_date_fmt(c->last_report, d);
+        ss_table_text(t, d);
+    }
+}
+
+/* "path?org=CODE&period=P" */
+static void org_href(struct ss_wreq *r, char *out, size_t cap, const char *path, long o,
+                     const char *period)
+{
+    snprintf(out, cap, "%s?org=%s&period=%s", path, ss_engine_org(r->e, o)->code, period);
+}
+
+static void org_cell(struct ss_wreq *r, struct ss_table *t, long o)
+{
+    const struct ss_org *g = ss_engine_org(r->e, o);
+
+    ss_export_content(r, t, SS_TEXT_ORG, g->code, g->name);
 }
 
 static const char *state_text(struct ss_wreq *r, enum ss_cmpl_state s)
@@ -224,18 +254,144 @@ static const char *state_text(struct ss_wreq *r, enum ss_cmpl_state s)
     }
 }
 
+/* ---- the completeness page's tables ---------------------------------------------------- */
+
+static void cmpl_units(struct ss_wreq *r, long org, const struct ss_completeness *c,
+                       struct ss_table *t)
+{
+    const long *kids;
+    size_t nk, i;
+    char href[96];
+
+    ss_table_set_name(t, L(r, "下级单位（含其所辖）"), NULL);
+    counts_cols(r, t, L(r, "单位"));
+    kids = ss_engine_org_children(r->e, org, &nk);
+    for (i = 0; i < nk; i++) {
+        if (!c->tree[kids[i]].expected)
+            continue;
+        org_href(r, href, sizeof href, "/console/completeness", kids[i], c->period);
+        org_cell(r, t, kids[i]);
+        ss_tcell_href(&t->cells[t->ncells - 1], href);
+        counts_cells(r, t, &c->tree[kids[i]]);
+    }
+}
+
+/* The assignments missing or pending; returns how many. */
+static size_t cmpl_missing(struct ss_wreq *r, const struct ss_completeness *c, struct ss_table *t)
+{
+    size_t i, n = 0;
+    char href[96], d[11];
+
+    ss_table_set_name(t, L(r, "未报清单"), NULL);
+    ss_table_col(t, L(r, "单位"), SS_TK_TEXT, SS_TH_ROWHEAD, 4);
+    ss_table_col(t, L(r, "指标"), SS_TK_TEXT, 0, 5);
+    ss_table_col(t, L(r, "状态"), SS_TK_TEXT, 0, 1);
+    ss_table_col(t, L(r, "最近填报"), SS_TK_TEXT, SS_TH_NOWRAP, 2);
+    for (i = 0; i < c->nitems; i++) {
+        const struct ss_cmpl_item *it = &c->items[i];
+        const struct ss_target *tg = &r->plan->targets[it->ti];
+        if (it->state != SS_CMPL_MISSING && it->state != SS_CMPL_PENDING)
+            continue;
+        n++;
+        org_cell(r, t, it->org);
+        snprintf(href, sizeof href, "/targets/%lld?org=%s", (long long)tg->id,
+                 ss_engine_org(r->e, it->org)->code);
+        ss_tcell_href(ss_export_content_id(r, t, SS_TEXT_TARGET, tg->id, tg->metric), href);
+        ss_table_text(t, state_text(r, it->state));
+        if (it->last_report == SS_NO_DATE) {
+            ss_table_text(t, L(r, "从未填报"));
+        } else {
+            ss_date_fmt(it->last_report, d);
+            ss_table_text(t, d);
+        }
+    }
+    return n;
+}
+
+static void cmpl_depts(struct ss_wreq *r, const struct ss_completeness *c, struct ss_table *t)
+{
+    size_t i;
+
+    ss_table_set_name(t, L(r, "按责任单位"), NULL);
+    counts_cols(r, t, L(r, "责任单位"));
+    for (i = 0; i < c->ndepts; i++) {
+        if (c->depts[i].dept)
+            ss_table_text(t, c->depts[i].dept)->zh = r->lang != SS_LANG_ZH;
+        else
+            ss_table_text(t, L(r, "未指定"));
+        counts_cells(r, t, &c->depts[i].c);
+    }
+}
+
+enum { CMPL_UNITS, CMPL_MISSING, CMPL_DEPTS };
+
+static size_t cmpl_table(struct ss_wreq *r, int which, long org, const struct ss_completeness *c,
+                         struct ss_table *t)
+{
+    switch (which) {
+    case CMPL_UNITS:
+        cmpl_units(r, org, c, t);
+        return 0;
+    case CMPL_MISSING:
+        return cmpl_missing(r, c, t);
+    default:
+        cmpl_depts(r, c, t);
+        return 0;
+    }
+}
+
+/* One of the completeness page's tables, drawn with its downloads; the
+ * rows it has. */
+static size_t cmpl_draw(struct ss_wreq *r, const char *id, int which, long org,
+                        const struct ss_completeness *c, const char *path)
+{
+    struct ss_table t;
+    char q[64];
+    size_t n;
+
+    ss_table_init(&t, "");
+    n = cmpl_table(r, which, org, c, &t);
+    snprintf(q, sizeof q, "org=%s&period=%s", ss_engine_org(r->e, org)->code, c->period);
+    ss_export_table(r, id, &t, path, q);
+    ss_table_cleanup(&t);
+    return n;
+}
+
+static int cmpl_export(struct ss_wreq *r, int which, struct ss_table *t, char *tag, size_t cap)
+{
+    struct ss_completeness c;
+    struct sv x;
+
+    if (sv_load(r, &x, &c))
+        return -1;
+    cmpl_table(r, which, x.org, &c, t);
+    snprintf(tag, cap, "%s-%s", ss_engine_org(r->e, x.org)->code, c.period);
+    ss_completeness_cleanup(&c);
+    return 0;
+}
+
+int ss_export_cmpl_units(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    return cmpl_export(r, CMPL_UNITS, t, tag, cap);
+}
+
+int ss_export_cmpl_missing(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    return cmpl_export(r, CMPL_MISSING, t, tag, cap);
+}
+
+int ss_export_cmpl_depts(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    return cmpl_export(r, CMPL_DEPTS, t, tag, cap);
+}
+
 /* ---- /console/completeness --------------------------------------------------------- */
 
 void ss_page_completeness(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
-    const char *heads[] = {L(r, "单位"),   L(r, "应报"),     L(r, "已报"),
-                           L(r, "按时"),   L(r, "逾期报送"), L(r, "未报"),
-                           L(r, "填报率"), L(r, "按时率"),   L(r, "最近填报")};
     struct ss_completeness c;
     const struct ss_cmpl_counts *t;
-    const long *kids;
-    size_t nk, i, nmiss = 0;
     struct sv x;
 
     if (sv_load(r, &x, &c))
@@ -275,65 +431,13 @@ void ss_page_completeness(struct ss_wreq *r)
     link_open(r, "/console/completeness.csv", x.org, c.period);
     raw(b, L(r, "下载明细（CSV）"));
     raw(b, "</a></p>\n");
-    kids = ss_engine_org_children(r->e, x.org, &nk);
-    ss_table_open(r, "units", L(r, "下级单位（含其所辖）"), heads, SS_ARRAY_LEN(heads));
-    for (i = 0; i < nk; i++) {
-        if (!c.tree[kids[i]].expected)
-            continue;
-        raw(b, "<tr><th scope=\"row\">");
-        link_open(r, "/console/completeness", kids[i], c.period);
-        org_name(r, kids[i]);
-        raw(b, "</a></th>");
-        counts_cells(r, &c.tree[kids[i]]);
-    }
-    raw(b, "</tbody></table></div>\n");
-    {
-        const char *h2[] = {L(r, "单位"), L(r, "指标"), L(r, "状态"), L(r, "最近填报")};
-        ss_table_open(r, "missing", L(r, "未报清单"), h2, SS_ARRAY_LEN(h2));
-    }
-    for (i = 0; i < c.nitems; i++) {
-        const struct ss_cmpl_item *it = &c.items[i];
-        const struct ss_target *tg = &r->plan->targets[it->ti];
-        if (it->state != SS_CMPL_MISSING && it->state != SS_CMPL_PENDING)
-            continue;
-        nmiss++;
-        raw(b, "<tr><th scope=\"row\">");
-        org_name(r, it->org);
-        raw(b, "</th><td>");
-        ss_buf_printf(b, "<a href=\"/targets/%lld?org=", (long long)tg->id);
-        ss_attr(b, ss_engine_org(r->e, it->org)->code);
-        raw(b, "\">");
-        ss_content_id(r, "span", SS_TEXT_TARGET, tg->id, tg->metric);
-        raw(b, "</a></td><td>");
-        raw(b, state_text(r, it->state));
-        raw(b, "</td><td class=\"nw\">");
-        if (it->last_report == SS_NO_DATE)
-            raw(b, L(r, "从未填报"));
-        else
-            ss_day(b, it->last_report);
-        raw(b, "</td></tr>");
-    }
-    raw(b, "</tbody></table></div>\n");
-    if (!nmiss) {
+    cmpl_draw(r, "units", CMPL_UNITS, x.org, &c, "/console/export/completeness-units");
+    if (!cmpl_draw(r, "missing", CMPL_MISSING, x.org, &c, "/console/export/completeness-missing")) {
         raw(b, "<p>");
         raw(b, L(r, "本期没有未报的任务。"));
         raw(b, "</p>\n");
     }
-    heads[0] = L(r, "责任单位");
-    ss_table_open(r, "depts", L(r, "按责任单位"), heads, SS_ARRAY_LEN(heads));
-    for (i = 0; i < c.ndepts; i++) {
-        raw(b, "<tr><th scope=\"row\">");
-        if (c.depts[i].dept) {
-            ss_zh_open(r, "span");
-            ss_html(b, c.depts[i].dept);
-            ss_zh_close(r, "span");
-        } else {
-            raw(b, L(r, "未指定"));
-        }
-        raw(b, "</th>");
-        counts_cells(r, &c.depts[i].c);
-    }
-    raw(b, "</tbody></table></div>\n");
+    cmpl_draw(r, "depts", CMPL_DEPTS, x.org, &c, "/console/export/completeness-depts");
     back_links(r);
     ss_page_end(r);
     ss_completeness_cleanup(&c);
@@ -411,26 +515,55 @@ static int score_load(struct ss_wreq *r, struct sv *x, struct ss_completeness *c
     return 0;
 }
 
-static void score_cell(struct ss_buf *b, double v)
+/* The ranking: rank, unit, score and its parts. */
+static void score_table(struct ss_wreq *r, const struct ss_completeness *c,
+                        const struct ss_score *s, struct ss_table *t)
 {
-    raw(b, "<td>");
-    if (isnan(v))
-        raw(b, "—");
-    else
-        ss_buf_printf(b, "%.1f", v);
-    raw(b, "</td>");
+    size_t i;
+    int k;
+    char href[96];
+
+    ss_table_set_name(t, L(r, "下级单位得分"), NULL);
+    ss_table_col(t, L(r, "排名"), SS_TK_INT, 0, 1);
+    ss_table_col(t, L(r, "单位"), SS_TK_TEXT, SS_TH_ROWHEAD, 4);
+    ss_table_col(t, L(r, "得分"), SS_TK_NUM1, 0, 1);
+    ss_table_col(t, L(r, "进度"), SS_TK_NUM1, 0, 1);
+    ss_table_col(t, L(r, "按时填报"), SS_TK_NUM1, 0, 1);
+    ss_table_col(t, L(r, "督办按时办复"), SS_TK_NUM1, 0, 2);
+    ss_table_col(t, L(r, "退回"), SS_TK_NUM1, 0, 1);
+    for (i = 0; i < s->n; i++) {
+        const struct ss_score_row *row = &s->rows[i];
+        ss_table_num(t, row->rank ? row->rank : NAN);
+        org_href(r, href, sizeof href, "/console/score", row->org, c->period);
+        org_cell(r, t, row->org);
+        ss_tcell_href(&t->cells[t->ncells - 1], href);
+        ss_table_num(t, row->score);
+        for (k = 0; k < SS_SC_COUNT; k++)
+            ss_table_num(t, row->c[k]);
+    }
+}
+
+int ss_export_score(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    struct ss_completeness c;
+    struct ss_score s;
+    struct sv x;
+
+    if (score_load(r, &x, &c, &s))
+        return -1;
+    score_table(r, &c, &s, t);
+    snprintf(tag, cap, "%s-%s", ss_engine_org(r->e, x.org)->code, c.period);
+    ss_score_cleanup(&s);
+    ss_completeness_cleanup(&c);
+    return 0;
 }
 
 void ss_page_score(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
-    const char *heads[] = {L(r, "排名"),     L(r, "单位"),         L(r, "得分"), L(r, "进度"),
-                           L(r, "按时填报"), L(r, "督办按时办复"), L(r, "退回")};
     struct ss_completeness c;
     struct ss_score s;
     struct sv x;
-    size_t i;
-    int k;
 
     if (score_load(r, &x, &c, &s))
         return;
@@ -447,28 +580,16 @@ void ss_page_score(struct ss_wreq *r)
     raw(b, L(r, "进度怎么算"));
     raw(b, "</a>");
     raw(b, L(r, "）。"));
-    raw(b, "</p>\n<p>");
-    link_open(r, "/console/score.xlsx", x.org, c.period);
-    raw(b, L(r, "下载排名（Excel）"));
-    raw(b, "</a></p>\n");
-    ss_table_open(r, "ranking", L(r, "下级单位得分"), heads, SS_ARRAY_LEN(heads));
-    for (i = 0; i < s.n; i++) {
-        const struct ss_score_row *row = &s.rows[i];
-        raw(b, "<tr><td>");
-        if (row->rank)
-            ss_buf_printf(b, "%d", row->rank);
-        else
-            raw(b, "—");
-        raw(b, "</td><th scope=\"row\">");
-        link_open(r, "/console/score", row->org, c.period);
-        org_name(r, row->org);
-        raw(b, "</a></th>");
-        score_cell(b, row->score);
-        for (k = 0; k < SS_SC_COUNT; k++)
-            score_cell(b, row->c[k]);
-        raw(b, "</tr>");
+    raw(b, "</p>\n");
+    {
+        struct ss_table t;
+        char q[64];
+        ss_table_init(&t, "");
+        score_table(r, &c, &s, &t);
+        snprintf(q, sizeof q, "org=%s&period=%s", ss_engine_org(r->e, x.org)->code, c.period);
+        ss_export_table(r, "ranking", &t, "/console/export/score", q);
+        ss_table_cleanup(&t);
     }
-    raw(b, "</tbody></table></div>\n");
     raw(b, "<p>");
     raw(b, L(r, "“—”表示该项没有可计的内容，不计入得分。督办单功能接入前，督办按时办复一项不计。"));
     raw(b, "</p>\n");

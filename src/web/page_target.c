@@ -7,11 +7,14 @@
  * of the plan period up to the as-of day, and the day itself.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
 #include "base/util.h"
+#include "core/opendata.h"
+#include "web/export.h"
 #include "web/figure_html.h"
 #include "web/notice_web.h"
 #include "web/page.h"
@@ -20,25 +23,7 @@
 
 size_t ss_web_series(const struct ss_plan *p, int32_t day, int32_t out[SS_WEB_MAX_SERIES])
 {
-    size_t n = 0;
-    int y, m, d;
-    int32_t t;
-
-    if (p->start == SS_NO_DATE)
-        return 0;
-    ss_civil_from_days(p->start, &y, &m, &d);
-    for (;;) {
-        t = ss_days_from_civil(y, m, ss_days_in_month(y, m));
-        if (t > day || n + 1 >= SS_WEB_MAX_SERIES)
-            break;
-        if (t >= p->start)
-            out[n++] = t;
-        if (++m > 12)
-            m = 1, y++;
-    }
-    if (n == 0 || out[n - 1] != day)
-        out[n++] = day;
-    return n;
+    return ss_plan_month_ends(p, day, out, SS_WEB_MAX_SERIES);
 }
 
 long ss_web_target_param(struct ss_wreq *r)
@@ -55,6 +40,58 @@ long ss_web_org_param(struct ss_wreq *r, const char *code)
     if (!code || !*code)
         return ss_engine_top_org(r->e);
     return ss_engine_org_find(r->e, code);
+}
+
+/* The months' table: the day, the status and, for a running total, the
+ * progress, the cumulative actual and what is due; for a level, the level. */
+static void series_table(struct ss_wreq *r, size_t ti, long org, struct ss_table *tb)
+{
+    int32_t days[SS_WEB_MAX_SERIES];
+    size_t n = ss_web_series(r->plan, r->day, days), i;
+    const struct ss_target *t = &r->plan->targets[ti];
+    int level = ss_fig_is_level(t);
+    char d[11];
+
+    ss_table_set_name(tb, L(r, "逐月数据"), NULL);
+    ss_table_col(tb, L(r, "日期"), SS_TK_TEXT, SS_TH_ROWHEAD | SS_TH_NOWRAP, 2);
+    ss_table_col(tb, L(r, "状态"), SS_TK_TEXT, SS_TH_STATUS, 2);
+    if (level) {
+        ss_table_col(tb, L(r, "水平"), SS_TK_NUM, 0, 2);
+    } else {
+        ss_table_col(tb, L(r, "完成进度"), SS_TK_PCT, 0, 1);
+        ss_table_col(tb, L(r, "累计完成"), SS_TK_NUM, 0, 2);
+        ss_table_col(tb, L(r, "应完成"), SS_TK_NUM, 0, 2);
+    }
+    for (i = 0; i < n; i++) {
+        struct ss_figure f;
+        ss_engine_figure(r->e, ti, org, days[i], &f);
+        ss_date_fmt(days[i], d);
+        ss_table_text(tb, d);
+        ss_export_status(r, tb, (int)f.status);
+        if (level) {
+            ss_tcell_unit(ss_table_num(tb, f.reporters ? f.actual : NAN), t->unit);
+            continue;
+        }
+        ss_table_num(tb, f.progress);
+        ss_table_num(tb, f.actual);
+        ss_table_num(tb, f.expected_value);
+    }
+}
+
+/* A table of the target at org, drawn with its download links. */
+static void draw_table(struct ss_wreq *r, const char *id,
+                       void (*build)(struct ss_wreq *, size_t, long, struct ss_table *), size_t ti,
+                       long org, const char *path)
+{
+    struct ss_table tb;
+    char q[64];
+
+    ss_table_init(&tb, "");
+    build(r, ti, org, &tb);
+    snprintf(q, sizeof q, "target=%lld&org=%s", (long long)r->plan->targets[ti].id,
+             ss_engine_org(r->e, org)->code);
+    ss_export_table(r, id, &tb, path, q);
+    ss_table_cleanup(&tb);
 }
 
 static void series_section(struct ss_wreq *r, size_t ti, long org)
@@ -89,34 +126,67 @@ static void series_section(struct ss_wreq *r, size_t ti, long org)
                   level ? L(r, "水平") : L(r, "累计完成"), L(r, "应完成"), ss_lang_rtl(r->lang));
     ss_buf_cleanup(&desc);
     raw(b, "</div>");
-    if (level) {
-        const char *heads[] = {L(r, "日期"), L(r, "状态"), L(r, "水平")};
-        ss_table_open(r, "series", L(r, "逐月数据"), heads, SS_ARRAY_LEN(heads));
-    } else {
-        const char *heads[] = {L(r, "日期"), L(r, "状态"), L(r, "完成进度"), L(r, "累计完成"),
-                               L(r, "应完成")};
-        ss_table_open(r, "series", L(r, "逐月数据"), heads, SS_ARRAY_LEN(heads));
+    draw_table(r, "series", series_table, ti, org, "/export/target-series");
+    raw(b, "</section>\n");
+}
+
+/* The children's figures: one row per child unit, linking to the target there. */
+static void breakdown_table(struct ss_wreq *r, size_t ti, long org, struct ss_table *tb)
+{
+    size_t nkids, i;
+    const long *kids = ss_engine_org_children(r->e, org, &nkids);
+    const struct ss_target *t = &r->plan->targets[ti];
+    char href[64];
+
+    ss_table_set_name(tb, L(r, "下级地区数据"), NULL);
+    ss_fig_table_cols(r, tb, L(r, "地区"));
+    for (i = 0; i < nkids; i++) {
+        const struct ss_org *g = ss_engine_org(r->e, kids[i]);
+        struct ss_figure f;
+        ss_engine_figure(r->e, ti, kids[i], r->day, &f);
+        snprintf(href, sizeof href, "/targets/%lld?org=%s", (long long)t->id, g->code);
+        ss_tcell_href(ss_export_content(r, tb, SS_TEXT_ORG, g->code, g->name), href);
+        ss_fig_table_cells(r, tb, t, &f);
     }
-    for (i = 0; i < n; i++) {
-        raw(b, "<tr><th scope=\"row\" class=\"nw\">");
-        ss_day(b, days[i]);
-        raw(b, "</th><td>");
-        ss_status_badge(r, (int)fs[i].status);
-        if (level) {
-            raw(b, "</td><td>");
-            ss_fig_line(r, t, &fs[i]);
-            raw(b, "</td></tr>");
-            continue;
-        }
-        raw(b, "</td><td>");
-        ss_pct(b, fs[i].progress);
-        raw(b, "</td><td>");
-        ss_num(b, fs[i].actual);
-        raw(b, "</td><td>");
-        ss_num(b, fs[i].expected_value);
-        raw(b, "</td></tr>");
+}
+
+/* ?target=ID&org=CODE as the page reads its own: the target's index and
+ * the unit's, or -1 after answering 404. */
+static int target_args(struct ss_wreq *r, long *ti, long *org, char *tag, size_t cap)
+{
+    long id;
+    const char *s = ss_http_arg(r->http, "target");
+
+    *ti = s && ss_parse_long(s, &id) == 0 && id > 0 ? ss_plan_target_index(r->plan, id) : -1;
+    *org = *ti >= 0 ? ss_web_org_param(r, ss_http_arg(r->http, "org")) : -1;
+    if (*ti < 0 || *org < 0) {
+        ss_page_not_found(r);
+        return -1;
     }
-    raw(b, "</tbody></table></div></section>\n");
+    snprintf(tag, cap, "%lld-%s", (long long)r->plan->targets[*ti].id,
+             ss_engine_org(r->e, *org)->code);
+    return 0;
+}
+
+static int target_export(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap,
+                         void (*build)(struct ss_wreq *, size_t, long, struct ss_table *))
+{
+    long ti, org;
+
+    if (target_args(r, &ti, &org, tag, cap))
+        return -1;
+    build(r, (size_t)ti, org, t);
+    return 0;
+}
+
+int ss_export_target_series(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    return target_export(r, t, tag, cap, series_table);
+}
+
+int ss_export_target_breakdown(struct ss_wreq *r, struct ss_table *t, char *tag, size_t cap)
+{
+    return target_export(r, t, tag, cap, breakdown_table);
 }
 
 static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
@@ -158,18 +228,8 @@ static void breakdown_section(struct ss_wreq *r, size_t ti, long org)
                            "的在末端加深色标记，数字为实际进度；竖线为应完成进度；数据见下表。"),
                 nkids, labels, prog, due, col, ss_lang_rtl(r->lang));
     raw(b, "</div>");
-    ss_fig_table_open(r, "break", L(r, "下级地区数据"), L(r, "地区"));
-    for (i = 0; i < nkids; i++) {
-        const struct ss_org *g = ss_engine_org(r->e, kids[i]);
-        ss_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/targets/%lld?org=", (long long)t->id);
-        ss_attr(b, g->code);
-        raw(b, "\">");
-        ss_content(r, "span", SS_TEXT_ORG, g->code, g->name);
-        raw(b, "</a></th>");
-        ss_fig_cells(r, t, &fs[i]);
-        raw(b, "</tr>");
-    }
-    raw(b, "</tbody></table></div></section>\n");
+    draw_table(r, "break", breakdown_table, ti, org, "/export/target-breakdown");
+    raw(b, "</section>\n");
     free(labels);
     free(prog);
     free(due);

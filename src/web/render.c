@@ -365,6 +365,11 @@ void ss_page_begin_desc(struct ss_wreq *r, const char *title, const char *desc)
             if (*etag != '"')
                 ss_buf_putc(b, *etag);
     }
+    /* the as-of day on every printed sheet (page_print.c) */
+    raw(b, "\"><link rel=\"stylesheet\" media=\"print\" href=\"/print.css?lang=");
+    raw(b, ss_lang_code(r->lang));
+    raw(b, "&amp;day=");
+    ss_day(b, r->day);
     raw(b, "\"><link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
            "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
     raw(b, L(r, "跳到正文"));

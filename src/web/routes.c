@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "web/export.h"
 #include "web/notice_web.h"
 #include "web/plan_admin_web.h"
 #include "web/supervision_web.h"
@@ -37,6 +38,14 @@ const struct ss_route ss_routes[] = {
     {.path = "/search", .get = ss_page_search, .summary = "Search targets",
      .query = {
         {.name = "q", .desc = "search terms"}}},
+    {.path = "/export/{file}", .get = ss_page_export,
+     .summary = "A public page's table as CSV or XLSX, with the page's columns and language",
+     .param = {.type = "string", .desc = "the table's name and .csv or .xlsx"},
+     .query = {
+        {.name = "target", .desc = "target id (the target page's tables)"},
+        {.name = "org", .desc = "org unit code"}}},
+    {.path = "/print.css", .get = ss_page_print_css,
+     .summary = "The printed pages' foot: the issuer and the as-of day on every sheet"},
     {.path = "/about/method", .get = ss_page_method, .summary = "How progress is counted"},
     {.path = "/bulletins", .get = ss_page_bulletins, .summary = "The published bulletins"},
     {.path = "/bulletins/{file}", .get = ss_page_bulletin_file,
@@ -151,6 +160,12 @@ const struct ss_route ss_routes[] = {
         {.name = "period", .desc = "month YYYY-MM (default: the latest whose deadline passed)"}}},
     {.path = "/console/score.xlsx", .get = ss_page_score_xlsx, .get_auth = 1,
      .summary = "The units' scores of a period as an .xlsx workbook",
+     .query = {
+        {.name = "org", .desc = "org unit code (default: the user's own)"},
+        {.name = "period", .desc = "month YYYY-MM (default: the latest whose deadline passed)"}}},
+    {.path = "/console/export/{file}", .get = ss_page_console_export, .get_auth = 1,
+     .summary = "A console page's table as CSV or XLSX, behind the page's own access check",
+     .param = {.type = "string", .desc = "the table's name and .csv or .xlsx"},
      .query = {
         {.name = "org", .desc = "org unit code (default: the user's own)"},
         {.name = "period", .desc = "month YYYY-MM (default: the latest whose deadline passed)"}}},
@@ -311,6 +326,17 @@ const struct ss_route ss_routes[] = {
          .summary = "Attach a photo (JPEG, PNG, WebP) or PDF to the unit's answer (its reporter "
              "or reviewer, while the notice is open) as multipart field file; kept by content "
              "hash with the reports' evidence"}}},
+    {.path = "/api/v1/plan.csv", .get = ss_api_plan_csv, .api = 1, .media = "text/csv",
+     .summary = "The current plan as CSV (UTF-8 with a BOM): project number, title and lead "
+         "department, target id, metric, the announcement's text, value, unit, comparator, kind, "
+         "department, parent target; the columns are described in the open-data zip's "
+         "dictionary.csv"},
+    {.path = "/api/v1/opendata.zip", .get = ss_api_opendata_zip, .api = 1,
+     .media = "application/zip",
+     .summary = "The open data as a zip: plan.csv, figures.csv (every target at every place with a "
+         "task or a report, at each month's end up to today, approved reports only), "
+         "bulletins.csv with the published bulletins' PDF and XLSX as published, and "
+         "dictionary.csv describing every file's columns in Chinese and English"},
     {.path = "/api/v1/openapi.json", .get = ss_api_openapi, .api = 1, .summary = "This document"},
 };
 // clang-format on

@@ -61,7 +61,12 @@ test('links from the plan page all work', async () => {
   assert.ok(queue.length > 60, 'projects and targets are linked');
   // one level deep from /, and the links of a target page
   await page.goto(srv.base + '/targets/1');
-  queue.push(...(await page.$$eval('a[href]', (as) => as.map((a) => a.href))).filter((h) => h.startsWith(srv.base)));
+  queue.push(...(await page.$$eval('a[href]:not([download])', (as) => as.map((a) => a.href))).filter((h) => h.startsWith(srv.base)));
+  // the tables' downloads are files, not pages: fetched, not navigated to
+  const files = await page.$$eval('a[download]', (as) => as.map((a) => a.href));
+  assert.ok(files.length >= 4, 'the tables link their CSV and Excel downloads');
+  for (const h of files)
+    assert.equal((await page.request.get(h)).status(), 200, h);
   for (const h of queue) {
     if (seen.has(h)) continue;
     seen.add(h);

@@ -164,8 +164,8 @@ static void supervise_today(const char *db)
     else
         fprintf(stderr,
                 "shishi serve: supervision run of %s: %zu issued, %zu raised, %zu escalated, "
-                "%zu marked for closing\n",
-                d, res.issued, res.raised, res.escalated, res.marked);
+                "%zu marked for closing; %zu units reminded before the deadline, %zu after it\n",
+                d, res.issued, res.raised, res.escalated, res.marked, res.reminded, res.overdue);
     fflush(stderr);
     ss_supervise_result_free(&res);
     ss_engine_free(e);

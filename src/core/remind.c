@@ -183,6 +183,9 @@ static int remind_period(struct ss_store *st, const struct ss_engine *e, int32_t
     size_t i = 0, j;
     int rc, overdue = want == SS_CMPL_MISSING;
 
+    memset(&c, 0, sizeof c);
+    if (ss_engine_top_org(e) < 0)
+        return SS_OK; /* a plan without its issuing unit has no tree to remind */
     if ((rc = ss_completeness_load(st, e, period, ss_engine_top_org(e), day, &c, err)))
         goto out;
     while (i < c.nitems && !rc) {

@@ -146,6 +146,12 @@ static const struct store_audited AUDITED[] = {
     /* the announcement a plan was imported from (store_draft.c) */
     {.table = "plan_source", .since = STORE_SCHEMA_SOURCES, .id = "plan_id",
      .cols = "plan_id,name,text,created_by,created_at"},
+    /* satisfaction ratings and closed surveys (store_rating.c); a
+     * survey's codes are not audited (store_schema.c says why) */
+    {.table = "survey", .since = STORE_SCHEMA_RATINGS, .id = "id",
+     .cols = "id,period,project_no,audience,codes,created_by,created_at"},
+    {.table = "rating", .since = STORE_SCHEMA_RATINGS, .id = "id",
+     .cols = "id,period,project_no,score,comment,survey_id,created_on"},
 };
 /* clang-format on */
 

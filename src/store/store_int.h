@@ -70,6 +70,11 @@ struct ss_store {
 #define STORE_SCHEMA_BULLETIN 14
 /* The migration that keeps the announcement a plan was imported from. */
 #define STORE_SCHEMA_SOURCES 15
+/* The migration that makes the satisfaction ratings and closed surveys
+ * (store_rating.c). Named "19" in issue 14: it follows the other
+ * migrations of that round when they are merged, and nothing but this
+ * constant holds its number. */
+#define STORE_SCHEMA_RATINGS 16
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

@@ -49,18 +49,29 @@ static const struct ss_project *project_of(const struct ss_plan *p, const char *
     return NULL;
 }
 
+/* A mean as people read it (up to 2 decimals). */
+static void mean_text(double mean, char out[16])
+{
+    struct ss_buf t;
+
+    ss_buf_init(&t, 16);
+    ss_buf_num(&t, round(mean * 100) / 100, 2);
+    snprintf(out, 16, "%s", t.data && !t.err ? t.data : "");
+    ss_buf_cleanup(&t);
+}
+
 /* "N 份，平均 X 分" or "尚无评价". */
 static void part_line(struct ss_wreq *r, const struct ss_satisfaction_part *p)
 {
     struct ss_buf *b = &r->resp->body;
+    char mean[16];
 
     if (!p->n) {
         raw(b, L(r, "尚无评价。"));
         return;
     }
-    ss_buf_printf(b, L(r, "共 %lld 份评价，平均 "), (long long)p->n);
-    ss_buf_num(b, round(p->mean * 100) / 100, 2);
-    raw(b, L(r, " 分（满分 5 分）。"));
+    mean_text(p->mean, mean);
+    ss_buf_printf(b, L(r, "共 %lld 份评价，平均 %s 分（满分 5 分）。"), (long long)p->n, mean);
 }
 
 /* The distribution: the chart (when there is any rating) and the table. */

@@ -113,10 +113,18 @@ void ss_api_rating_post(struct ss_wreq *r)
     if (code) {
         struct ss_survey sv;
 
-        if (ss_rating_survey_give(st, code, (int)score, comment, r->http->ip, &sv, &err) == 0 &&
-            project && project != sv.project_no)
+        int used;
+
+        /* a project named beside the code must be the code's, checked
+         * before the code is spent */
+        if (project && ss_rating_survey_find(st, code, &sv, &used, &err) == 0 &&
+            project != sv.project_no)
             ss_err_set(&err, SS_EINVAL, "project", "the code is for project %d, not %ld",
                        sv.project_no, project);
+        else /* an unknown code is the give's to refuse: it counts the miss */
+            ss_err_clear(&err);
+        if (!err.code)
+            ss_rating_survey_give(st, code, (int)score, comment, r->http->ip, &sv, &err);
         if (err.code)
             ss_web_error(r, &err);
         else

@@ -323,7 +323,7 @@ const struct ss_route ss_routes[] = {
     {.path = "/api/v1/ratings", .api = 1, .summary = "Satisfaction ratings (满意度测评)",
      .ops = {
         {.method = "POST", .run = ss_api_rating_post, .status = 201, .body = "RatingNew",
-         .schema = "RatingAccepted", .errors = "400 404 409 429",
+         .schema = "RatingAccepted", .errors = "409 429",
          .summary = "Rate a project, anonymously: the open rating of project for the plan year "
              "(one per browser, by the signed cookie ss_rated_YEAR it sets, and at most 5 per "
              "client address: 409 and 429 name which refused), or with a closed survey's "

@@ -54,23 +54,6 @@ static int int_member(struct ss_wreq *r, json_t *body, const char *name, long mi
     return 0;
 }
 
-static int str_member(struct ss_wreq *r, json_t *body, const char *name, const char **out)
-{
-    json_t *v = json_object_get(body, name);
-    struct ss_err err;
-
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v)) {
-        ss_err_set(&err, SS_EINVAL, name, "%s must be a string", name);
-        ss_web_error(r, &err);
-        return -1;
-    }
-    *out = json_string_value(v);
-    return 0;
-}
-
 static void accepted(struct ss_wreq *r, int project, const char *period, int score,
                      const char *source)
 {
@@ -102,8 +85,8 @@ void ss_api_rating_post(struct ss_wreq *r)
         return;
     ss_err_clear(&err);
     if (int_member(r, body, "project", 0, &project) || int_member(r, body, "score", 0, &score) ||
-        str_member(r, body, "comment", &comment) || str_member(r, body, "code", &code) ||
-        str_member(r, body, "period", &period))
+        ss_api_str_member(r, body, "comment", &comment) ||
+        ss_api_str_member(r, body, "code", &code) || ss_api_str_member(r, body, "period", &period))
         goto out;
     if (!(st = ss_web_store_rw(r))) {
         ss_err_set(&err, SS_EIO, "", "the database cannot be opened for writing");

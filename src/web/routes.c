@@ -679,8 +679,7 @@ static void components(struct ss_json *j)
            "status:string project:integer period:string score:integer source:string");
     schema(j, "SatisfactionPart", "A closed audience's ratings and its surveys' codes.",
            "n:integer mean:number? distribution:[integer] codes:integer used:integer");
-    schema(j, "SatisfactionClosed", NULL,
-           "deputies:@SatisfactionPart staff:@SatisfactionPart");
+    schema(j, "SatisfactionClosed", NULL, "deputies:@SatisfactionPart staff:@SatisfactionPart");
     schema(j, "Satisfaction",
            "Accepted open ratings: n, mean (null when none), distribution (counts of scores 1 "
            "to 5); closed: each closed survey audience's apart; as_of: the day counted.",

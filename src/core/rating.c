@@ -331,6 +331,8 @@ int ss_rating_survey_find(struct ss_store *st, const char *code, struct ss_surve
     char d[SS_SEAL_DIGEST_HEX];
     int rc;
 
+    if (!st)
+        return ss_err_set(err, SS_EDB, "", "cannot read the surveys");
     if ((rc = code_digest(st, code, d, err)))
         return rc;
     rc = ss_store_survey_by_code(st, d, out, used);
@@ -451,6 +453,8 @@ int ss_rating_summary(struct ss_store *st, int project_no, const char *period,
     memset(out, 0, sizeof *out);
     snprintf(out->period, sizeof out->period, "%s", period);
     out->project_no = project_no;
+    if (!st) /* a worker without its connection (web.c) */
+        return SS_EDB;
     if ((rc = ss_store_rating_counts(st, period, project_no, counts, out->latest)) ||
         (rc = ss_store_surveys(st, period, project_no, &sv, &nsv)))
         return rc;

@@ -153,9 +153,13 @@ void ss_api_satisfaction(struct ss_wreq *r)
     int found = 0;
 
     ss_err_clear(&err);
+    /* the current plan's projects; a past period (a period named) may
+     * have had others, so there any number a rating can carry is read */
     if (ss_parse_long(r->param, &no) == 0)
         for (i = 0; i < r->plan->nprojects; i++)
             found |= r->plan->projects[i].no == no;
+    if (period && !found)
+        found = no >= 1 && no <= SS_RATING_MAX_PROJECT;
     if (!found) {
         ss_err_set(&err, SS_ENOTFOUND, "no", "the plan has no project %.20s", r->param);
         ss_web_error(r, &err);

@@ -105,6 +105,11 @@ test('bad input is refused, naming the field, and nothing is counted', async () 
   assert.equal((await rate(proxied, { project: 10, score: 4, comment: '长'.repeat(500) },
                            { ip })).status, 201);
   assert.equal((await getJson(proxied.base, '/api/v1/projects/99/satisfaction')).status, 404);
+  // a past period may have had other projects: its counts are read (none here)
+  const past = await satisfaction(proxied, 12, '?period=2025');
+  assert.deepEqual([past.project, past.period, past.n, past.mean], [12, '2025', 0, null]);
+  assert.equal((await getJson(proxied.base, '/api/v1/projects/129/satisfaction?period=2025')).status,
+               404);
   assert.equal((await getJson(proxied.base, '/api/v1/projects/10/satisfaction?period=26')).status,
                400);
 });

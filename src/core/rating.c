@@ -376,7 +376,6 @@ int ss_rating_survey_give(struct ss_store *st, const char *code, int score, cons
     if ((rc = ss_store_rating_add(st, &in, NULL, err)) || (rc = ss_store_commit(st, err)))
         goto fail;
     ss_throttle_forget(st, v.hits[0], NULL);
-    out->used++;
     return SS_OK;
 fail:
     ss_store_rollback(st);

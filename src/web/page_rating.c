@@ -78,7 +78,7 @@ static void part_line(struct ss_wreq *r, const struct ss_satisfaction_part *p)
 static void distribution(struct ss_wreq *r, const char *id, const char *caption,
                          const struct ss_satisfaction_part *p)
 {
-    static const char *heads[3];
+    const char *heads[3];
     struct ss_buf *b = &r->resp->body;
     const char *labels[SS_RATING_LEVELS];
     double share[SS_RATING_LEVELS], none[SS_RATING_LEVELS];
@@ -459,7 +459,7 @@ static void console_row(struct ss_wreq *r, const struct ss_project *pr,
 
 void ss_page_ratings(struct ss_wreq *r)
 {
-    static const char *heads[8];
+    const char *heads[7];
     const char *only = ss_http_arg(r->http, "project");
     struct ss_buf *b = &r->resp->body;
     struct ss_rating_comment *c = NULL;

@@ -50,6 +50,7 @@
 /* Reporting workflow */
 #define SS_MAX_COMMENT 2000          /* bytes in a reviewer's comment */
 #define SS_MAX_REASON 500            /* bytes in a forced assignment's reason */
+#define SS_MAX_RATING_COMMENT 500    /* characters in a satisfaction rating's comment */
 #define SS_MAX_INBOX 500             /* reports listed in one inbox page */
 #define SS_MAX_LEDGER_ROWS 5000      /* data rows in one uploaded ledger */
 #define SS_MAX_LEDGER_COLS 32        /* columns read from a ledger row */

@@ -73,6 +73,8 @@ void cli_cmpl_close(struct cli_cmpl *o);
 int cmd_channel(int argc, char **argv);
 /* notify send|list: the outbox (cmd_notify.c). */
 int cmd_notify(int argc, char **argv);
+/* survey create|list: closed satisfaction surveys (cmd_survey.c). */
+int cmd_survey(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 /* Database path: --db value, else $SHISHI_DB, else ./shishi.db. */

@@ -35,6 +35,7 @@ static const struct command COMMANDS[] = {
     {"user", cmd_user, "console accounts: user add NAME --role R --org CODE, user list"},
     {"channel", cmd_channel, "where an org unit's messages go: channel add|list|test"},
     {"notify", cmd_notify, "send the outbox's due messages (notify send), list them"},
+    {"survey", cmd_survey, "closed satisfaction surveys with one-time codes: survey create|list"},
     {"supervise", cmd_supervise, "issue and escalate supervision notices (supervise run)"},
     {"notice", cmd_notice, "supervision notices: notice list|show|issue|close|return"},
 };

@@ -150,6 +150,12 @@ static const struct store_audited AUDITED[] = {
     {.table = "supervision_rule", .since = STORE_SCHEMA_SUPERVISION_RULE, .id = "plan_id",
      .cols = "plan_id,remind_days,w_progress,w_on_time,w_notices,w_returned,updated_by,"
              "updated_at"},
+    /* satisfaction ratings and closed surveys (store_rating.c); a
+     * survey's codes are not audited (store_schema.c says why) */
+    {.table = "survey", .since = STORE_SCHEMA_RATINGS, .id = "id",
+     .cols = "id,period,project_no,audience,codes,created_by,created_at"},
+    {.table = "rating", .since = STORE_SCHEMA_RATINGS, .id = "id",
+     .cols = "id,period,project_no,score,comment,survey_id,created_on"},
 };
 /* clang-format on */
 

@@ -82,6 +82,9 @@ void store_db_forget_prepared(struct ss_store *st);
 /* The migration that keeps a plan's reminder days and score weights
  * (store_remind.c). */
 #define STORE_SCHEMA_SUPERVISION_RULE 16
+/* The migration that makes the satisfaction ratings and closed surveys
+ * (store_rating.c). */
+#define STORE_SCHEMA_RATINGS 17
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

@@ -875,6 +875,64 @@ static const struct store_migration MIGRATIONS[] = {
     "  updated_by TEXT,"
     "  updated_at TEXT,"
     "  CHECK (w_progress + w_on_time + w_notices + w_returned = 100));", NULL, NULL},
+    /* 17 (STORE_SCHEMA_RATINGS): satisfaction ratings
+     * (满意度测评, core/rating.h). A rating belongs to a project by its
+     * number and to a period (the plan year, "2026"), not to a project
+     * row, so it stays with the project when a corrected plan replaces
+     * the year's; it holds no trace of who gave it (no address, no
+     * cookie: the limits that keep one per person live in the throttle's
+     * hits and the browser, core/rating.c) and its day only. A closed
+     * survey (deputies or staff) has one-time codes kept as keyed digests
+     * (store_seal.h), each used at most once (used 0 -> 1, compare-and-
+     * set); a rating given with a code names its survey, never its code.
+     * rating and survey are audited (store_audit.c); survey_code is not:
+     * its digests are no record of anything, and an entry for a code's
+     * use beside the rating's would tie the two. */
+    {"satisfaction ratings and closed surveys",
+    "CREATE TABLE survey ("
+    "  id INTEGER PRIMARY KEY,"
+    "  period TEXT NOT NULL,"
+    "  project_no INTEGER NOT NULL,"
+    "  audience TEXT NOT NULL CHECK (audience IN ('deputies','staff')),"
+    "  codes INTEGER NOT NULL,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE survey_code ("
+    "  digest TEXT PRIMARY KEY,"
+    "  survey_id INTEGER NOT NULL REFERENCES survey(id),"
+    "  used INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1)));"
+    "CREATE INDEX survey_code_survey ON survey_code(survey_id, used);"
+    "CREATE TABLE rating ("
+    "  id INTEGER PRIMARY KEY,"
+    "  period TEXT NOT NULL,"
+    "  project_no INTEGER NOT NULL,"
+    "  score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),"
+    "  comment TEXT,"
+    "  survey_id INTEGER REFERENCES survey(id),"
+    "  created_on TEXT NOT NULL);"
+    "CREATE INDEX rating_project ON rating(period, project_no);", NULL,
+    "CREATE TABLE survey ("
+    "  id " PG_ID ","
+    "  period TEXT NOT NULL,"
+    "  project_no BIGINT NOT NULL,"
+    "  audience TEXT NOT NULL CHECK (audience IN ('deputies','staff')),"
+    "  codes BIGINT NOT NULL,"
+    "  created_by TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE survey_code ("
+    "  digest TEXT PRIMARY KEY,"
+    "  survey_id BIGINT NOT NULL REFERENCES survey(id),"
+    "  used BIGINT NOT NULL DEFAULT 0 CHECK (used IN (0, 1)));"
+    "CREATE INDEX survey_code_survey ON survey_code(survey_id, used);"
+    "CREATE TABLE rating ("
+    "  id " PG_ID ","
+    "  period TEXT NOT NULL,"
+    "  project_no BIGINT NOT NULL,"
+    "  score BIGINT NOT NULL CHECK (score BETWEEN 1 AND 5),"
+    "  comment TEXT,"
+    "  survey_id BIGINT REFERENCES survey(id),"
+    "  created_on TEXT NOT NULL);"
+    "CREATE INDEX rating_project ON rating(period, project_no);", NULL, NULL},
 };
 /* clang-format on */
 
@@ -886,7 +944,8 @@ _Static_assert(STORE_SCHEMA_ROLES < STORE_SCHEMA_NOTICES &&
                    STORE_SCHEMA_OUTBOX < STORE_SCHEMA_BULLETIN &&
                    STORE_SCHEMA_BULLETIN < STORE_SCHEMA_SOURCES &&
                    STORE_SCHEMA_SOURCES < STORE_SCHEMA_SUPERVISION_RULE &&
-                   STORE_SCHEMA_SUPERVISION_RULE <= (int)SS_ARRAY_LEN(MIGRATIONS),
+                   STORE_SCHEMA_SUPERVISION_RULE < STORE_SCHEMA_RATINGS &&
+                   STORE_SCHEMA_RATINGS <= (int)SS_ARRAY_LEN(MIGRATIONS),
                "the named migrations are in the list's order");
 
 #define BUILT_IN ((int)SS_ARRAY_LEN(MIGRATIONS))

@@ -109,6 +109,26 @@ int ss_store_unseal(struct ss_store *st, const char *context, const char *sealed
     return SS_OK;
 }
 
+/* context's key hashed with purpose, a key for one primitive alone */
+static int purpose_key(struct ss_store *st, const char *context, const char *purpose,
+                       unsigned char key[crypto_secretbox_KEYBYTES], struct ss_err *err)
+{
+    int rc;
+
+    if ((rc = context_key(st, context, key, err)))
+        return rc;
+    crypto_generichash(key, crypto_secretbox_KEYBYTES, (const unsigned char *)purpose,
+                       strlen(purpose), key, crypto_secretbox_KEYBYTES);
+    return SS_OK;
+}
+
+int ss_store_seal_mac_key(struct ss_store *st, const char *context,
+                          unsigned char key[SS_SEAL_MAC_KEY], struct ss_err *err)
+{
+    _Static_assert(SS_SEAL_MAC_KEY == crypto_secretbox_KEYBYTES, "one key size");
+    return purpose_key(st, context, "mac", key, err);
+}
+
 int ss_store_seal_digest(struct ss_store *st, const char *context, const char *text,
                          char out[SS_SEAL_DIGEST_HEX], struct ss_err *err)
 {
@@ -117,9 +137,8 @@ int ss_store_seal_digest(struct ss_store *st, const char *context, const char *t
 
     out[0] = '\0';
     /* a key of its own: never one key for two primitives */
-    if ((rc = context_key(st, context, key, err)))
+    if ((rc = purpose_key(st, context, "digest", key, err)))
         return rc;
-    crypto_generichash(key, sizeof key, (const unsigned char *)"digest", 6, key, sizeof key);
     crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), key, sizeof key);
     sodium_memzero(key, sizeof key);
     sodium_bin2hex(out, SS_SEAL_DIGEST_HEX, h, sizeof h);

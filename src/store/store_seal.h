@@ -16,6 +16,11 @@
  * throttles can be found without storing the text, and without the key
  * file nobody can test a guess against it.
  *
+ * A MAC key (ss_store_seal_mac_key) is the context's key hashed once more
+ * with "mac", as the digest's is with "digest": for a value the server
+ * signs and later checks (a rating cookie, core/rating.c), never the key
+ * of another primitive.
+ *
  * Without the key file nothing can be sealed, opened or digested (SS_EIO
  * naming the file). Texts are at most SS_SEAL_MAX bytes (SS_EINVAL).
  */
@@ -27,6 +32,7 @@
 
 #define SS_SEAL_MAX 4096      /* bytes in a text that can be sealed */
 #define SS_SEAL_DIGEST_HEX 65 /* a digest in hex, with its NUL */
+#define SS_SEAL_MAC_KEY 32    /* bytes in a MAC key */
 
 /* text sealed under context's key into *out (malloc'd; caller frees). */
 int ss_store_seal(struct ss_store *st, const char *context, const char *text, char **out,
@@ -40,5 +46,9 @@ int ss_store_unseal(struct ss_store *st, const char *context, const char *sealed
 /* The keyed digest of text under context's key, in hex. */
 int ss_store_seal_digest(struct ss_store *st, const char *context, const char *text,
                          char out[SS_SEAL_DIGEST_HEX], struct ss_err *err);
+
+/* The MAC key of context into key (wipe it after use: sodium_memzero). */
+int ss_store_seal_mac_key(struct ss_store *st, const char *context,
+                          unsigned char key[SS_SEAL_MAC_KEY], struct ss_err *err);
 
 #endif

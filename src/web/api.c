@@ -66,6 +66,23 @@ struct json_t *ss_api_json_body(struct ss_wreq *r)
     return v;
 }
 
+int ss_api_str_member(struct ss_wreq *r, struct json_t *body, const char *name, const char **out)
+{
+    json_t *v = json_object_get(body, name);
+    struct ss_err err;
+
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v)) {
+        ss_err_set(&err, SS_EINVAL, name, "%s must be a string", name);
+        ss_web_error(r, &err);
+        return -1;
+    }
+    *out = json_string_value(v);
+    return 0;
+}
+
 static void org_ref(struct ss_json *j, const struct ss_engine *e, long org)
 {
     const struct ss_org *g;

@@ -4,7 +4,10 @@
  *     ADDR "METHOD PATH" STATUS BYTES 1.234ms[ aborted]
  *
  * with method and path escaped for a log (ss_esc_log: no line breaks or
- * control bytes get through, so a request cannot forge a line).
+ * control bytes get through, so a request cannot forge a line). A path
+ * that carries a secret is logged without it: a closed survey's one-time
+ * code (/survey/CODE is logged /survey/-), which would otherwise tie an
+ * address and a time to the code, and the code to its rating.
  *
  * A write(2) per line cost as much as the rest of a cached answer, so each
  * thread appends whole lines to a buffer of its own and the buffer goes
@@ -127,6 +130,8 @@ void ss_http_log_request(struct http_log *l, const char *addr, const char *metho
     ss_buf_puts(b, " \"");
     ss_esc_log(b, method, strlen(method));
     ss_buf_putc(b, ' ');
+    if (strncmp(path, "/survey/", 8) == 0)
+        path = "/survey/-";
     ss_esc_log(b, path, strlen(path));
     ss_buf_puts(b, "\" ");
     put_u64(b, (uint64_t)status);

@@ -4,7 +4,9 @@
  *
  * All figures are at the plan's top org unit as of r->day. A project's
  * status is the worst of its targets' (so one red target shows), its
- * progress the mean of its targets' progress capped at 100%.
+ * progress the mean of its targets' progress capped at 100%. A project
+ * page ends with its satisfaction section and the method page with how
+ * ratings are collected (page_rating.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "base/util.h"
 #include "core/score.h"
 #include "web/figure_html.h"
+#include "web/rating_web.h"
 #include "web/render.h"
 
 /* Order of concern: higher is worse. */
@@ -251,6 +254,7 @@ void ss_page_project(struct ss_wreq *r)
         ss_fig_cards(r, t, &f, 0);
         raw(b, "</section>\n");
     }
+    ss_rating_section(r, pr);
     ss_page_end(r);
 }
 
@@ -348,6 +352,7 @@ void ss_page_method(struct ss_wreq *r)
     }
     raw(b, "</ul>\n");
     method_score(r);
+    ss_rating_method(r);
     ss_as_of_line(r, r->day);
     ss_page_end(r);
 }

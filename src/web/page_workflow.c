@@ -229,6 +229,11 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
         raw(b, L(r, "督查工作台"));
         raw(b, "</a></li>");
     }
+    if (u->role == SS_ROLE_ADMIN || u->role == SS_ROLE_SUPERVISOR) {
+        raw(b, "<li><a href=\"/console/ratings\">");
+        raw(b, L(r, "满意度测评"));
+        raw(b, "</a></li>");
+    }
     if (notices) {
         raw(b, "<li><a href=\"/console/notices\">");
         raw(b, L(r, "督办单"));

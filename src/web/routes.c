@@ -15,6 +15,7 @@
 #include "web/export.h"
 #include "web/notice_web.h"
 #include "web/plan_admin_web.h"
+#include "web/rating_web.h"
 #include "web/supervision_web.h"
 #include "web/workflow_web.h"
 
@@ -29,6 +30,17 @@ const struct ss_route ss_routes[] = {
      .summary = "The plan: every project's progress"},
     {.path = "/projects/{no}", .get = ss_page_project, .summary = "One project",
      .param = {.type = "integer", .desc = "project number"}},
+    {.path = "/projects/{no}/rating", .summary = "Rate a project (满意度测评)",
+     .param = {.type = "integer", .desc = "project number"},
+     .ops = {
+        {.method = "POST", .run = ss_page_rating_post, .status = 303,
+         .summary = "Rate the project for the plan year, anonymously (form: score 1-5, comment)"}}},
+    {.path = "/survey/{code}", .get = ss_page_survey,
+     .summary = "A closed survey's one-time link: the form for its project",
+     .param = {.type = "string", .desc = "one-time survey code"},
+     .ops = {
+        {.method = "POST", .run = ss_page_survey_post, .status = 303,
+         .summary = "Rate the survey's project with the code, once (form: score 1-5, comment)"}}},
     {.path = "/targets/{id}", .get = ss_page_target, .summary = "One target",
      .param = {.type = "integer", .desc = "target id"},
      .query = {
@@ -337,6 +349,25 @@ const struct ss_route ss_routes[] = {
          "task or a report, at each month's end up to today, approved reports only), "
          "bulletins.csv with the published bulletins' PDF and XLSX as published, and "
          "dictionary.csv describing every file's columns in Chinese and English"},
+    {.path = "/api/v1/ratings", .api = 1, .summary = "Satisfaction ratings (满意度测评)",
+     .ops = {
+        {.method = "POST", .run = ss_api_rating_post, .status = 201, .body = "RatingNew",
+         .schema = "RatingAccepted", .errors = "409 429",
+         .summary = "Rate a project, anonymously: the open rating of project for the plan year "
+             "(one per browser, by the signed cookie ss_rated_YEAR it sets, and at most 5 per "
+             "client address: 409 and 429 name which refused), or with a closed survey's "
+             "one-time code (409 once used). Comments are stored, never published"}}},
+    {.path = "/api/v1/projects/{no}/satisfaction", .get = ss_api_satisfaction, .api = 1,
+     .summary = "A project's satisfaction: the accepted open ratings of a period (n, mean, "
+         "distribution of scores 1 to 5) and each closed survey audience's apart",
+     .param = {.type = "integer", .desc = "Project number."}, .schema = "Satisfaction",
+     .query = {
+        {.name = "period", .desc = "Period: a year (default: the plan's), 2026-H1, 2026-Q1 or "
+            "2026-01."}}},
+    {.path = "/console/ratings", .get = ss_page_ratings, .get_auth = 1,
+     .summary = "Satisfaction results and comments (an admin, the top unit's supervisors)",
+     .query = {
+        {.name = "project", .desc = "project number: only its comments"}}},
     {.path = "/api/v1/openapi.json", .get = ss_api_openapi, .api = 1, .summary = "This document"},
 };
 // clang-format on
@@ -674,6 +705,21 @@ static void components(struct ss_json *j)
            "target:integer org:string text:string grade:string");
     schema(j, "NoticeAnswer", "text: what was done (required); due: the expected date.",
            "text:string measures:string due:date");
+    schema(j, "RatingNew",
+           "score 1 (very dissatisfied) to 5 (very satisfied); comment at most 500 characters; "
+           "project: the project's number (not needed with a code); period: only the plan's "
+           "year is open; code: a closed survey's one-time code.",
+           "project:integer score:integer comment:string period:string code:string");
+    schema(j, "RatingAccepted", "source: open, deputies or staff.",
+           "status:string project:integer period:string score:integer source:string");
+    schema(j, "SatisfactionPart", "A closed audience's ratings and its surveys' codes.",
+           "n:integer mean:number? distribution:[integer] codes:integer used:integer");
+    schema(j, "SatisfactionClosed", NULL, "deputies:@SatisfactionPart staff:@SatisfactionPart");
+    schema(j, "Satisfaction",
+           "Accepted open ratings: n, mean (null when none), distribution (counts of scores 1 "
+           "to 5); closed: each closed survey audience's apart; as_of: the day counted.",
+           "project:integer period:string n:integer mean:number? distribution:[integer] "
+           "as_of:date closed:@SatisfactionClosed");
     schema(j, "ErrorBody",
            "code: what kind of error (bad_input, bad_parameter, not_found, forbidden, "
            "conflict, throttled, busy, internal ...); field: the input it is about, when it "

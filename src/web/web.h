@@ -107,6 +107,9 @@ void ss_api_error(struct ss_wreq *r, int status, const char *code, const char *m
  * not an object); the core already refused bodies over SS_HTTP_MAX_BODY
  * (413) and deeper than SS_MAX_JSON_DEPTH (400). */
 struct json_t *ss_api_json_body(struct ss_wreq *r);
+/* The string member name of body into *out (NULL when absent or null): 0,
+ * or -1 after answering 400 naming it when it is not a string. */
+int ss_api_str_member(struct ss_wreq *r, struct json_t *body, const char *name, const char **out);
 
 /* Sessions and accounts (auth_web.c, page_login.c). */
 void ss_api_session_get(struct ss_wreq *r);

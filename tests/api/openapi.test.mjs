@@ -134,6 +134,8 @@ const CALLS = {
     as.admin.post(`/api/v1/notices/${await notice('650105', true)}/close`),
   'post /api/v1/notices/{id}/return': async () =>
     as.admin.post(`/api/v1/notices/${await notice('650106', true)}/return`, { comment: '请补充' }),
+  'post /api/v1/ratings': () => as.admin.post('/api/v1/ratings', { project: 10, score: 4 }),
+  'get /api/v1/projects/{no}/satisfaction': () => as.admin.get('/api/v1/projects/10/satisfaction'),
 };
 
 // A notice at org issued (and answered, when asked) by the admin; its id.

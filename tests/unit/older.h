@@ -13,6 +13,7 @@
  * OLDER_UNDO_SOURCES the imported announcements' (STORE_SCHEMA_SOURCES).
  * OLDER_UNDO_SUPERVISION_RULE a plan's reminder days and score weights
  * (STORE_SCHEMA_SUPERVISION_RULE).
+ * OLDER_UNDO_RATINGS the satisfaction ratings' (STORE_SCHEMA_RATINGS).
  * OLDER_UNDO_NEWER: all of them, for going back to 10 or before.
  */
 #ifndef SS_TEST_OLDER_H
@@ -28,8 +29,9 @@
     "DROP TABLE notice_rule;"
 #define OLDER_UNDO_SOURCES "DROP TABLE plan_source;"
 #define OLDER_UNDO_SUPERVISION_RULE "DROP TABLE supervision_rule;"
+#define OLDER_UNDO_RATINGS "DROP TABLE rating; DROP TABLE survey_code; DROP TABLE survey;"
 #define OLDER_UNDO_NEWER                                                                           \
-    OLDER_UNDO_SUPERVISION_RULE OLDER_UNDO_SOURCES OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY         \
-        OLDER_UNDO_NOTICES
+    OLDER_UNDO_RATINGS OLDER_UNDO_SUPERVISION_RULE OLDER_UNDO_SOURCES OLDER_UNDO_BULLETIN          \
+        OLDER_UNDO_DELIVERY OLDER_UNDO_NOTICES
 
 #endif

@@ -687,7 +687,8 @@ static void test_pg_fresh_schema(void **state)
         "org_unit",    "department", "plan",         "project",          "target",
         "assignment",  "report",     "account",      "evidence",         "session",
         "translation", "notice",     "notice_event", "notice_evidence",  "notice_rule",
-        "channel",     "bulletin",   "plan_source",  "supervision_rule", "memo"};
+        "channel",     "bulletin",   "plan_source",  "supervision_rule", "survey",
+        "rating",      "memo"};
     struct fixture *f = ready(state);
     struct ss_buf b, want;
     struct ss_err err;
@@ -719,7 +720,7 @@ static void test_pg_fresh_schema(void **state)
                 "SELECT relname FROM unnest(ARRAY['org_unit','department','plan','project',"
                 "'target','assignment','report','account','evidence','session','translation',"
                 "'notice','notice_event','notice_evidence','notice_rule','channel','bulletin','"
-                "plan_source','supervision_rule',"
+                "plan_source','supervision_rule','survey','rating',"
                 "'memo']) AS relname ORDER BY relname",
                 &want);
     assert_string_equal(b.data, want.data);

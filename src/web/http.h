@@ -101,6 +101,9 @@ struct ss_http_resp {
     char disposition[256];                  /* Content-Disposition header when not "" */
     char etag[72]; /* when not "": the body's strong ETag, quoted, as the handler knows it
                       (a content hash); the body then goes out as it is, never gzip'd */
+    long long last_modified; /* when > 0: Unix seconds of the body's last change, sent as
+                                Last-Modified; a GET whose If-Modified-Since is at or after
+                                it (and that has no If-None-Match) is answered 304 */
     /* if set: after(after_arg) runs on the same worker thread once the
      * response went out (or the client left), off the request's latency */
     void (*after)(void *arg);

@@ -17,6 +17,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "store/store_search.h"
+#include "web/feed_web.h"
 #include "web/figure_html.h"
 #include "web/page.h"
 #include "web/render.h"
@@ -151,6 +152,7 @@ void ss_page_org(struct ss_wreq *r)
         ss_buf_puts(&desc, L(r, "："));
         ss_fig_counts_text(&desc, r->lang, &c, 0);
         ss_buf_puts(&desc, L(r, "。"));
+        ss_feed_page_link(r, "orgs", g->code);
         ss_page_begin_desc(r, ss_content_text(r, SS_TEXT_ORG, g->code, g->name),
                            desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
@@ -177,6 +179,7 @@ void ss_page_org(struct ss_wreq *r)
     raw(b, "</tbody></table></div></section>\n");
     free(fs);
     rank_children(r, org);
+    ss_feed_follow_box(r, "org", g->code);
     ss_page_end(r);
 }
 

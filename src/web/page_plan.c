@@ -7,11 +7,13 @@
  * progress the mean of its targets' progress capped at 100%.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
 #include "core/score.h"
+#include "web/feed_web.h"
 #include "web/figure_html.h"
 #include "web/render.h"
 
@@ -188,6 +190,7 @@ void ss_page_project(struct ss_wreq *r)
     struct ss_buf *b = &r->resp->body;
     const struct ss_plan *p = r->plan;
     const struct ss_project *pr = NULL;
+    char ref[24];
     long no;
     size_t i;
 
@@ -213,6 +216,8 @@ void ss_page_project(struct ss_wreq *r)
             ss_buf_puts(&desc, pr->lead_dept);
         }
         ss_buf_puts(&desc, L(r, "。"));
+        snprintf(ref, sizeof ref, "%d", pr->no);
+        ss_feed_page_link(r, "projects", ref);
         ss_page_begin_desc(r, ss_content_text_id(r, SS_TEXT_PROJECT, pr->id, pr->title),
                            desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
@@ -251,6 +256,7 @@ void ss_page_project(struct ss_wreq *r)
         ss_fig_cards(r, t, &f, 0);
         raw(b, "</section>\n");
     }
+    ss_feed_follow_box(r, "project", ref);
     ss_page_end(r);
 }
 

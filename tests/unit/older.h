@@ -11,6 +11,8 @@
  * OLDER_UNDO_NOTICES the supervision notices' (STORE_SCHEMA_NOTICES; the
  * roles' migration before it may run again: it rebuilds account alike).
  * OLDER_UNDO_SOURCES the imported announcements' (STORE_SCHEMA_SOURCES).
+ * OLDER_UNDO_FOLLOW the following's (STORE_SCHEMA_FOLLOW: subscriptions,
+ * the status history, the outbox's sealed and headers columns).
  * OLDER_UNDO_NEWER: all of them, for going back to 10 or before.
  */
 #ifndef SS_TEST_OLDER_H
@@ -25,7 +27,10 @@
     "DROP TABLE notice_evidence; DROP TABLE notice_event; DROP TABLE notice; "                     \
     "DROP TABLE notice_rule;"
 #define OLDER_UNDO_SOURCES "DROP TABLE plan_source;"
+#define OLDER_UNDO_FOLLOW                                                                          \
+    "DROP TABLE status_change; DROP TABLE status_now; DROP TABLE subscription; "                   \
+    "ALTER TABLE outbox DROP COLUMN headers; ALTER TABLE outbox DROP COLUMN sealed;"
 #define OLDER_UNDO_NEWER                                                                           \
-    OLDER_UNDO_SOURCES OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY OLDER_UNDO_NOTICES
+    OLDER_UNDO_FOLLOW OLDER_UNDO_SOURCES OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY OLDER_UNDO_NOTICES
 
 #endif

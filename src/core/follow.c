@@ -201,6 +201,7 @@ static struct ss_feed_entry *cell_entry(struct src *c, const char *kind, int64_t
     *org = org_name(c, org_id, &code);
     x = entry_add(c->out);
     snprintf(x->id, sizeof x->id, "%s/%lld", kind, (long long)id);
+    x->row = id;
     snprintf(x->updated, sizeof x->updated, "%s", at);
     snprintf(x->path, sizeof x->path, "/targets/%lld?org=%s", (long long)target_id, code);
     return x;
@@ -339,13 +340,19 @@ static const struct {
     {"notice", source_notices},
 };
 
-/* newest first; ties by id, so the order is the same at every request */
+/* newest first; ties by kind and row id, so the order is the same at every
+ * request */
 static int entry_cmp(const void *a, const void *b)
 {
     const struct ss_feed_entry *x = a, *y = b;
+    size_t kx = strcspn(x->id, "/"), ky = strcspn(y->id, "/");
     int c = strcmp(y->updated, x->updated);
 
-    return c ? c : strcmp(y->id, x->id);
+    if (!c && kx != ky) /* kinds of different lengths */
+        c = kx < ky ? 1 : -1;
+    else if (!c) /* the kind, then the row's id as a number */
+        c = strncmp(y->id, x->id, kx);
+    return c ? c : (y->row > x->row) - (y->row < x->row);
 }
 
 int ss_follow_entries(struct ss_store *st, const struct ss_engine *e,
@@ -363,7 +370,8 @@ int ss_follow_entries(struct ss_store *st, const struct ss_engine *e,
             return ss_err_set(err, SS_EDB, "", "cannot read the feed's %s entries",
                               SOURCES[i].kind);
         }
-    qsort(out->v, out->n, sizeof *out->v, entry_cmp);
+    if (out->n)
+        qsort(out->v, out->n, sizeof *out->v, entry_cmp);
     while (out->n > limit) {
         out->n--;
         free(out->v[out->n].title);
@@ -379,7 +387,7 @@ struct cellmap {
     struct cellslot {
         int64_t t, o;
         int used;
-        char status[16];
+        char status[24];
         int seen; /* a followed cell already visited */
     } * v;
     size_t cap;
@@ -669,9 +677,11 @@ int ss_follow_subscribe(struct ss_store *st, const struct ss_engine *e,
         ss_buf_printf(&subject, ss_tr(lang, "请确认关注：%s"), title);
         ss_buf_printf(&text,
                       ss_tr(lang, "有人用这个邮箱地址关注了“%s”。要每天收到它的进展摘要，请打开"
-                                  "下面的链接，再按“确认关注”：\n\n%s/subscriptions/confirm/%s\n\n"
-                                  "如果不是你本人，请忽略这封邮件：不确认就不会再收到邮件。\n"),
-                      title, base_url, ctok);
+                                  "下面的链接，再按“确认关注”："),
+                      title);
+        ss_buf_printf(&text, "\n\n%s/subscriptions/confirm/%s\n\n", base_url, ctok);
+        ss_buf_puts(&text, ss_tr(lang, "如果不是你本人，请忽略这封邮件：不确认就不会再收到邮件。"));
+        ss_buf_puts(&text, "\n");
         snprintf(key, sizeof key, "subscription:%lld:confirm:%.16s", (long long)id, cdigest);
         snprintf(who, sizeof who, "subscription:%lld", (long long)id);
         rc = subject.err || text.err
@@ -695,14 +705,15 @@ out:
     return rc;
 }
 
-int ss_follow_pending(struct ss_store *st, const char *token, char kind[16], char ref[24],
-                      struct ss_err *err)
+int ss_follow_token(struct ss_store *st, int confirm, const char *token, char kind[16],
+                    char ref[24], struct ss_err *err)
 {
     char d[SS_SEAL_DIGEST_HEX];
     struct ss_sub_rec r;
     int rc;
 
-    if ((rc = token_digest(st, token, d, err)) || (rc = ss_store_sub_find(st, 1, d, &r, err)))
+    if ((rc = token_digest(st, token, d, err)) ||
+        (rc = ss_store_sub_find(st, confirm, d, &r, err)))
         return rc;
     memcpy(kind, r.about_kind, 16);
     memcpy(ref, r.about_ref, 24);
@@ -781,14 +792,18 @@ static void digest_text(const struct ss_engine *e, const struct ss_follow_subjec
 
     ss_follow_title(e, s, lang, title, sizeof title);
     ss_buf_printf(subject, ss_tr(lang, "关注摘要：%s（%zu 条新动态）"), title, f->n);
-    ss_buf_printf(text, ss_tr(lang, "“%s”自上次摘要以来的新动态：\n"), title);
+    ss_buf_printf(text, ss_tr(lang, "“%s”自上次摘要以来的新动态："), title);
+    ss_buf_puts(text, "\n");
     for (i = 0; i < f->n && text->len < SS_OUTBOX_TEXT_MAX - 1200; i++)
         ss_buf_printf(text, "\n- %.10s %s\n  %s%s\n", f->v[i].updated, f->v[i].title, base_url,
                       f->v[i].path);
-    ss_buf_printf(text,
-                  ss_tr(lang, "\n全部动态：%s%s\n订阅源：%s%s\n不想再收到：%s/subscriptions/"
-                              "unsubscribe/%s\n"),
-                  base_url, s->path, base_url, s->feed, base_url, unsub);
+    ss_buf_puts(text, "\n");
+    ss_buf_printf(text, ss_tr(lang, "全部动态：%s%s"), base_url, s->path);
+    ss_buf_puts(text, "\n");
+    ss_buf_printf(text, ss_tr(lang, "订阅源：%s%s"), base_url, s->feed);
+    ss_buf_puts(text, "\n");
+    ss_buf_printf(text, ss_tr(lang, "不想再收到：%s/subscriptions/unsubscribe/%s"), base_url, unsub);
+    ss_buf_puts(text, "\n");
 }
 
 /* One subscriber's digest of day, if it has news: claimed and queued in

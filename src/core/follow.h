@@ -80,6 +80,7 @@ struct ss_feed_entry {
     char *title;      /* plain text, malloc'd */
     char *text;       /* plain text, malloc'd */
     char path[96];    /* the page it is about ("/targets/47?org=650102") */
+    int64_t row;      /* the row's id, the order of entries of one time and kind */
 };
 struct ss_feed {
     struct ss_feed_entry *v;
@@ -119,10 +120,11 @@ int ss_follow_base_url(const char *base, const char *dflt, char *out, size_t cap
 int ss_follow_subscribe(struct ss_store *st, const struct ss_engine *e,
                         const struct ss_follow_subject *s, const char *email, enum ss_lang lang,
                         const char *client, const char *base_url, struct ss_err *err);
-/* The subject of a pending subscription's confirmation token, for the
- * confirmation page (no address in it); SS_ENOTFOUND. */
-int ss_follow_pending(struct ss_store *st, const char *token, char kind[16], char ref[24],
-                      struct ss_err *err);
+/* The subject of a pending subscription's confirmation token (confirm 1),
+ * or of any subscription's unsubscribe token (confirm 0), for their pages
+ * (no address in it); SS_ENOTFOUND. */
+int ss_follow_token(struct ss_store *st, int confirm, const char *token, char kind[16],
+                    char ref[24], struct ss_err *err);
 /* Confirm by token (a POST); SS_ENOTFOUND when no pending one has it. */
 int ss_follow_confirm(struct ss_store *st, const char *token, struct ss_err *err);
 /* End the subscription of an unsubscribe token (the one-click POST): its

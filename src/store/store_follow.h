@@ -53,7 +53,7 @@ struct ss_feed_status {
     int64_t id, target_id, org_id;
     char day[11];
     char at[24];
-    char from[16], to[16]; /* ss_status_str's names */
+    char from[24], to[24]; /* ss_status_str's names */
 };
 typedef int (*ss_feed_status_fn)(void *ctx, const struct ss_feed_status *s);
 int ss_store_feed_statuses(struct ss_store *st, const struct ss_feed_scope *sc, const char *since,

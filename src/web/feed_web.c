@@ -372,7 +372,7 @@ void ss_page_sub_confirm(struct ss_wreq *r)
     struct ss_err err;
 
     ss_err_clear(&err);
-    if (ss_follow_pending(r->st, r->param, kind, ref, &err) ||
+    if (ss_follow_token(r->st, 1, r->param, kind, ref, &err) ||
         ss_follow_subject(r->e, kind, ref, &s, &err)) {
         refused(r, &err);
         return;
@@ -411,6 +411,14 @@ void ss_page_sub_confirm_post(struct ss_wreq *r)
 
 void ss_page_sub_unsub(struct ss_wreq *r)
 {
+    char kind[16], ref[24];
+    struct ss_err err;
+
+    ss_err_clear(&err);
+    if (ss_follow_token(r->st, 0, r->param, kind, ref, &err)) {
+        refused(r, &err);
+        return;
+    }
     token_form(r, "unsubscribe", L(r, "退订"),
                L(r, "退订后不再收到这项关注的摘要邮件，邮箱地址随即删除。"), L(r, "退订"));
 }

@@ -346,7 +346,7 @@ const struct ss_route ss_routes[] = {
     {.path = "/api/v1/subscriptions", .api = 1, .summary = "Email subscriptions",
      .ops = {
         {.method = "POST", .run = ss_api_subscription_post, .status = 202,
-         .body = "SubscriptionNew", .schema = "SubscriptionPending", .errors = "404 429",
+         .body = "SubscriptionNew", .schema = "SubscriptionPending", .errors = "429",
          .summary = "Follow a target, a project or an org unit by email, without an account: a "
              "confirmation link goes to the address first (double opt-in), then at most one "
              "digest a day, each with a one-click unsubscribe (List-Unsubscribe, RFC 8058). The "

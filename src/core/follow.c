@@ -359,11 +359,12 @@ int ss_follow_entries(struct ss_store *st, const struct ss_engine *e,
                       const struct ss_follow_subject *s, enum ss_lang lang, const char *since,
                       size_t limit, struct ss_feed *out, struct ss_err *err)
 {
-    struct src c = {st, e, ss_engine_plan(e), s, lang, since, limit, out};
+    struct src c;
     size_t i;
     int rc;
 
     memset(out, 0, sizeof *out);
+    c = (struct src){st, e, ss_engine_plan(e), s, lang, since, limit, out};
     for (i = 0; i < SS_ARRAY_LEN(SOURCES); i++)
         if ((rc = SOURCES[i].fn(&c))) {
             ss_feed_free(out);
@@ -712,8 +713,7 @@ int ss_follow_token(struct ss_store *st, int confirm, const char *token, char ki
     struct ss_sub_rec r;
     int rc;
 
-    if ((rc = token_digest(st, token, d, err)) ||
-        (rc = ss_store_sub_find(st, confirm, d, &r, err)))
+    if ((rc = token_digest(st, token, d, err)) || (rc = ss_store_sub_find(st, confirm, d, &r, err)))
         return rc;
     memcpy(kind, r.about_kind, 16);
     memcpy(ref, r.about_ref, 24);
@@ -802,7 +802,8 @@ static void digest_text(const struct ss_engine *e, const struct ss_follow_subjec
     ss_buf_puts(text, "\n");
     ss_buf_printf(text, ss_tr(lang, "订阅源：%s%s"), base_url, s->feed);
     ss_buf_puts(text, "\n");
-    ss_buf_printf(text, ss_tr(lang, "不想再收到：%s/subscriptions/unsubscribe/%s"), base_url, unsub);
+    ss_buf_printf(text, ss_tr(lang, "不想再收到：%s/subscriptions/unsubscribe/%s"), base_url,
+                  unsub);
     ss_buf_puts(text, "\n");
 }
 
@@ -813,7 +814,7 @@ static int digest_one(struct ss_store *st, const struct ss_engine *e, const char
                       struct ss_err *err)
 {
     struct ss_follow_subject s;
-    struct ss_feed f;
+    struct ss_feed f = {0};
     struct ss_buf subject, text;
     char *unsub = NULL, key[64], who[48], until[24], headers[512];
     int lang = ss_lang_parse(r->lang, strlen(r->lang)), rc, won = 0;

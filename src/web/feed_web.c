@@ -157,7 +157,7 @@ static void feed(struct ss_wreq *r, const char *kind)
     const char *dot = strrchr(r->param, '.'), *q = ss_http_arg(r->http, "lang");
     int lang = q ? ss_lang_parse(q, strlen(q)) : -1;
     struct ss_follow_subject s;
-    struct ss_feed f;
+    struct ss_feed f = {0};
     struct ss_err err;
 
     ss_err_clear(&err);

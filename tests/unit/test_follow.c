@@ -82,7 +82,10 @@ static void test_xml_escape(void **state)
     static const char *const HOSTILE[] = {
         "<script>alert(1)</script>",
         "]]><x/>&amp;&lt;\"'",
-        "a\x01" "b\x1f" "c\x7f" "d",      /* C0 controls (DEL is allowed) */
+        "a\x01"
+        "b\x1f"
+        "c\x7f"
+        "d",                             /* C0 controls (DEL is allowed) */
         "\xef\xbf\xbe \xef\xbf\xbf end", /* U+FFFE, U+FFFF */
         "bad \xff\xfe utf-8 \xc3",
         "=HYPERLINK(\"http://x\")",
@@ -267,9 +270,8 @@ static void test_sealed_outbox(void **state)
     char *sealed = NULL, *opened = NULL;
     size_t n = 0;
 
-    assert_int_equal(ss_store_seal(f->st, SS_OUTBOX_SEAL_CONTEXT, "reader@example.net", &sealed,
-                                   &err),
-                     0);
+    assert_int_equal(
+        ss_store_seal(f->st, SS_OUTBOX_SEAL_CONTEXT, "reader@example.net", &sealed, &err), 0);
     assert_int_equal(AS(f->st, "subscriber",
                         ss_outbox_put_sealed(f->st, "subscription:1:confirm:x", "subscription:1",
                                              f->county, sealed, "subject", "text",
@@ -296,7 +298,8 @@ static void test_sealed_outbox(void **state)
     assert_int_equal(n, 1);
     assert_true(m[0].sealed);
     assert_string_equal(m[0].headers, "List-Unsubscribe: <https://e.org/u>");
-    assert_int_equal(ss_store_unseal(f->st, SS_OUTBOX_SEAL_CONTEXT, m[0].address, &opened, &err), 0);
+    assert_int_equal(ss_store_unseal(f->st, SS_OUTBOX_SEAL_CONTEXT, m[0].address, &opened, &err),
+                     0);
     assert_string_equal(opened, "reader@example.net");
     ss_store_outbox_free(m, n);
     free(opened);

@@ -127,6 +127,9 @@ const CALLS = {
     as.admin.post(`/api/v1/notices/${await notice('650105', true)}/close`),
   'post /api/v1/notices/{id}/return': async () =>
     as.admin.post(`/api/v1/notices/${await notice('650106', true)}/return`, { comment: '请补充' }),
+  'post /api/v1/subscriptions': () => send(srv.base, '/api/v1/subscriptions', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'openapi@example.org', about: { target: T } }) }),
 };
 
 // A notice at org issued (and answered, when asked) by the admin; its id.

@@ -223,6 +223,14 @@ test('hostile plan text is inert in the feed', async () => {
   else
     assert.equal(spawnSync('sqlite3', [srv.db, `UPDATE target SET text = '${q}' WHERE id = 47`])
       .status, 0);
+  // a metric that tries to end the Subject header of the emails (see the digest test)
+  const metric = "'新改建<b>农村公路</b>' || chr(13) || chr(10) || 'Bcc: evil@example.org'";
+  if (BACKEND === 'pg')
+    sql(srv.db, `SET shishi.actor = 'test'; UPDATE target SET metric = ${metric} WHERE id = 47`);
+  else
+    assert.equal(spawnSync('sqlite3', [srv.db, 'UPDATE target SET metric = ' +
+                                       metric.replace(/chr\(/g, 'char(') + ' WHERE id = 47'])
+      .status, 0);
   // the server reloads the plan on its next request
   await request(srv.base, '/api/v1/plan');
   const { text, entries } = atom((await getFeed('/feeds/targets/47.atom')).body);
@@ -294,7 +302,11 @@ test('at most one digest a day, with the unsubscribe headers, hostile text inert
   assert.ok(m[0].body.includes(`/subscriptions/unsubscribe/${unsubToken}`), 'also in the text');
   assert.ok(m[0].body.includes('天山区'), 'the new report');
   assert.match(m[0].headers['content-type'], /^text\/plain/, 'plain text: markup is inert');
-  assert.doesNotMatch(m[0].data.split('\r\n\r\n')[0], /<script>/, 'nothing hostile in a header');
+  const head = m[0].data.split('\r\n\r\n')[0];
+  assert.doesNotMatch(head, /<b>|<script>/, 'nothing hostile in a header');
+  assert.doesNotMatch(head, /^Bcc:/im, 'a line break in the metric starts no header');
+  assert.deepEqual(m[0].to, [`<${EMAIL}>`], 'and adds no recipient');
+  assert.ok(m[0].body.includes('新改建<b>农村公路</b>'), 'plain text, as it was: inert');
   // nothing new: no digest the next day either
   assert.equal(digest(T0 + 2 * DAY).queued, 0, 'nothing new, no mail');
   report(47, '650102', '2026-12-01', 97);

@@ -65,11 +65,12 @@ static int notify_digest(int argc, char **argv)
         (rc = ss_follow_digest_run(st, e, url, now, &stats, &err)))
         goto out;
     if (json)
-        printf("{\"statuses\":%zu,\"queued\":%zu,\"empty\":%zu}\n", stats.statuses, stats.queued,
-               stats.empty);
+        printf("{\"statuses\":%zu,\"queued\":%zu,\"empty\":%zu,\"failed\":%zu}\n", stats.statuses,
+               stats.queued, stats.empty, stats.failed);
     else
-        printf("%zu status changes recorded, %zu digests queued, %zu with nothing new\n",
-               stats.statuses, stats.queued, stats.empty);
+        printf("%zu status changes recorded, %zu digests queued, %zu with nothing new, %zu "
+               "failed\n",
+               stats.statuses, stats.queued, stats.empty, stats.failed);
 out:
     ss_engine_free(e);
     ss_store_close(st);

@@ -20,6 +20,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/outbox.h"
@@ -124,6 +125,15 @@ void ss_follow_title(const struct ss_engine *e, const struct ss_follow_subject *
                  p->projects[s->project].title);
     else
         snprintf(out, cap, ss_tr(lang, "地区：%s"), ss_engine_org(e, s->org)->name);
+    /* a title cut short ends on a whole character (subjects are checked UTF-8) */
+    {
+        size_t n = strlen(out), k = n;
+        while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+            k--;
+        if (k > 0 && (unsigned char)out[k - 1] >= 0xC0 &&
+            ss_utf8_seq((const unsigned char *)out + k - 1, n - k + 1) != n - k + 1)
+            out[k - 1] = '\0';
+    }
 }
 
 /* ---- entries ---------------------------------------------------------------- */
@@ -635,7 +645,7 @@ int ss_follow_subscribe(struct ss_store *st, const struct ss_engine *e,
 {
     char edigest[SS_SEAL_DIGEST_HEX], cdigest[SS_SEAL_DIGEST_HEX], udigest[SS_SEAL_DIGEST_HEX];
     char ctok[SS_FOLLOW_TOKEN_HEX], utok[SS_FOLLOW_TOKEN_HEX], now[21], key[96], who[48];
-    char title[512];
+    char title[300]; /* within the subject's limit with the words around it */
     char *sealed = NULL, *usealed = NULL;
     struct ss_throttle_key keys[2];
     struct ss_throttle_verdict v;
@@ -787,7 +797,7 @@ static void digest_text(const struct ss_engine *e, const struct ss_follow_subjec
                         enum ss_lang lang, const struct ss_feed *f, const char *base_url,
                         const char *unsub, struct ss_buf *subject, struct ss_buf *text)
 {
-    char title[512];
+    char title[300]; /* within the subject's limit with the words around it */
     size_t i;
 
     ss_follow_title(e, s, lang, title, sizeof title);
@@ -884,8 +894,13 @@ int ss_follow_digest_run(struct ss_store *st, const struct ss_engine *e, const c
     ss_date_fmt((int32_t)(now / 86400), day);
     if (ss_store_sub_each_due(st, day, collect_due, &d))
         rc = ss_err_set(err, SS_EDB, "", "cannot read the subscriptions");
+    /* a digest that cannot be written (SS_EINVAL) is that subscriber's
+     * alone: the others still get theirs; the store failing stops the run */
     for (i = 0; i < d.n && !rc; i++)
-        rc = digest_one(st, e, base_url, &d.v[i], day, stats, err);
+        if ((rc = digest_one(st, e, base_url, &d.v[i], day, stats, err)) == SS_EINVAL) {
+            stats->failed++;
+            rc = SS_OK;
+        }
     for (i = 0; i < d.n; i++)
         ss_sub_rec_cleanup(&d.v[i]);
     free(d.v);

@@ -137,6 +137,7 @@ struct ss_digest_stats {
     size_t statuses; /* status changes recorded first */
     size_t queued;   /* digests queued */
     size_t empty;    /* subscribers with nothing new */
+    size_t failed;   /* digests that could not be written (the others still went) */
 };
 /* Record statuses as of now's day, then queue the day's digest of every
  * confirmed subscriber with something new since their last one (see

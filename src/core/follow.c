@@ -817,6 +817,43 @@ static void digest_text(const struct ss_engine *e, const struct ss_follow_subjec
     ss_buf_puts(text, "\n");
 }
 
+/* Drop from f the entries the cursor (time, then the ids of that second
+ * sent already) says were sent. */
+static void drop_sent(struct ss_feed *f, const char *cursor)
+{
+    size_t i, k = 0, n = strlen(cursor);
+
+    for (i = 0; i < f->n; i++) {
+        struct ss_feed_entry *x = &f->v[i];
+        const char *p = n > 20 ? strstr(cursor + 20, x->id) : NULL;
+        size_t len = strlen(x->id);
+        int sent = strncmp(x->updated, cursor, 20) == 0 && p && p[-1] == ' ' &&
+                   (p[len] == ' ' || p[len] == '\0');
+        if (sent) {
+            free(x->title);
+            free(x->text);
+        } else {
+            f->v[k++] = *x;
+        }
+    }
+    f->n = k;
+}
+
+/* The cursor after f (newest first): its newest time and the ids of that
+ * second. */
+static void cursor_of(const struct ss_feed *f, char *out, size_t cap)
+{
+    size_t i, n;
+
+    snprintf(out, cap, "%s", f->v[0].updated);
+    for (i = 0; i < f->n && strcmp(f->v[i].updated, f->v[0].updated) == 0; i++) {
+        n = strlen(out);
+        if (n + strlen(f->v[i].id) + 2 > cap)
+            break;
+        snprintf(out + n, cap - n, " %s", f->v[i].id);
+    }
+}
+
 /* One subscriber's digest of day, if it has news: claimed and queued in
  * one transaction. */
 static int digest_one(struct ss_store *st, const struct ss_engine *e, const char *base_url,
@@ -826,23 +863,26 @@ static int digest_one(struct ss_store *st, const struct ss_engine *e, const char
     struct ss_follow_subject s;
     struct ss_feed f = {0};
     struct ss_buf subject, text;
-    char *unsub = NULL, key[64], who[48], until[24], headers[512];
+    char *unsub = NULL, key[64], who[48], until[SS_SUB_CURSOR_MAX], since[21], headers[512];
     int lang = ss_lang_parse(r->lang, strlen(r->lang)), rc, won = 0;
 
     if (ss_follow_subject(e, r->about_kind, r->about_ref, &s, NULL) != SS_OK)
         return SS_OK; /* not in the current plan: nothing to tell */
     if (lang < 0)
         lang = SS_LANG_ZH;
-    if ((rc = ss_follow_entries(st, e, &s, (enum ss_lang)lang, r->digest_until, SS_DIGEST_LIMIT, &f,
-                                err)))
+    /* the cursor: a time, and the entries of that second already sent
+     * (times are whole seconds: an entry of the same second approved
+     * after a digest is neither lost nor sent twice) */
+    snprintf(since, sizeof since, "%.20s", r->digest_until);
+    if ((rc = ss_follow_entries(st, e, &s, (enum ss_lang)lang, since, SS_DIGEST_LIMIT, &f, err)))
         return rc;
+    drop_sent(&f, r->digest_until);
     if (f.n == 0) {
         stats->empty++;
         ss_feed_free(&f);
         return SS_OK;
     }
-    /* what the next digest starts after: the newest entry in this one */
-    snprintf(until, sizeof until, "%s", f.v[0].updated);
+    cursor_of(&f, until, sizeof until);
     if ((rc = ss_store_unseal(st, TOKEN_CONTEXT, r->unsub_token, &unsub, err)))
         goto out;
     ss_buf_init(&subject, SS_OUTBOX_SUBJECT_MAX);

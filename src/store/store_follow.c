@@ -31,7 +31,7 @@
 #define SCOPE(T, O)                                                                                \
     "t.plan_id = ?1 AND (?2 = 0 OR " T " = ?2) AND (?4 = 0 OR t.project_id = ?4) AND "             \
     "(?3 = 0 OR " O " IN (SELECT id FROM sub))"
-#define SINCE(AT) "(CAST(?5 AS TEXT) IS NULL OR " AT " > ?5)"
+#define SINCE(AT) "(CAST(?5 AS TEXT) IS NULL OR " AT " >= ?5)"
 
 static void copy_text(struct store_stmt *s, int i, char *out, size_t cap)
 {

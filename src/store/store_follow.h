@@ -9,8 +9,9 @@
  * down org_unit.parent_id). Zero fields do not narrow.
  *
  * Entries come newest first (by time, then id), at most `limit`, and
- * only those after `since` (YYYY-MM-DDTHH:MM:SSZ, exclusive; NULL: all),
- * so a digest asks for what came since the last one.
+ * only those at or after `since` (YYYY-MM-DDTHH:MM:SSZ, inclusive: times
+ * are whole seconds, and the caller drops the entries of that second it
+ * had; NULL: all), so a digest asks for what came since the last one.
  *
  * Subscriptions hold no address in the clear: `email` is sealed
  * (store_seal.h, SS_OUTBOX_SEAL_CONTEXT), `email_digest` its keyed digest,
@@ -94,6 +95,10 @@ int ss_store_status_put(struct ss_store *st, int64_t target_id, int64_t org_id, 
 
 /* ---- subscriptions ---------------------------------------------------------- */
 
+/* A digest's cursor: YYYY-MM-DDTHH:MM:SSZ, then " kind/id" for each entry
+ * of that second a digest held. */
+#define SS_SUB_CURSOR_MAX 1024
+
 struct ss_sub_rec {
     int64_t id;
     char about_kind[16]; /* target, project, org */
@@ -104,7 +109,7 @@ struct ss_sub_rec {
     char lang[8];
     char status[16]; /* pending, confirmed, ended */
     char digest_day[11];
-    char digest_until[24];
+    char digest_until[SS_SUB_CURSOR_MAX]; /* the time, then the ids of that second sent */
 };
 void ss_sub_rec_cleanup(struct ss_sub_rec *r);
 

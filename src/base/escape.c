@@ -135,6 +135,31 @@ void ss_esc_attr(struct ss_buf *b, const char *s, size_t n)
     escape_with(b, s, n, html_map);
 }
 
+static const char *xml_map(unsigned char c, char tmp[8])
+{
+    if (c < ' ' && c != '\t' && c != '\n' && c != '\r')
+        return REPLACEMENT;
+    return html_map(c, tmp);
+}
+
+void ss_esc_xml(struct ss_buf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, from = 0;
+
+    /* U+FFFE and U+FFFF (EF BF BE, EF BF BF) are valid UTF-8 but not XML:
+     * the text between them goes through the map */
+    for (; i + 2 < n; i++) {
+        if (p[i] == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
+            escape_with(b, s + from, i - from, xml_map);
+            ss_buf_puts(b, REPLACEMENT);
+            from = i + 3;
+            i += 2;
+        }
+    }
+    escape_with(b, s + from, n - from, xml_map);
+}
+
 static const char *json_map(unsigned char c, char tmp[8])
 {
     switch (c) {

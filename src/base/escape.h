@@ -16,6 +16,10 @@
 void ss_esc_html(struct ss_buf *b, const char *s, size_t n);
 /* HTML attribute value (always double-quoted by the caller). */
 void ss_esc_attr(struct ss_buf *b, const char *s, size_t n);
+/* XML 1.0 text or attribute value (Atom feeds): & < > " ' escaped, and
+ * what XML 1.0 cannot hold at all (C0 controls but tab, LF and CR;
+ * U+FFFE, U+FFFF) replaced by U+FFFD, as invalid UTF-8 is. */
+void ss_esc_xml(struct ss_buf *b, const char *s, size_t n);
 /* JSON string body, without the surrounding quotes. Escapes "<" and
  * U+2028/2029 too, so JSON can sit inside HTML safely. */
 void ss_esc_json(struct ss_buf *b, const char *s, size_t n);

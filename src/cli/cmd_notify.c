@@ -16,20 +16,66 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "core/engine.h"
+#include "core/follow.h"
 #include "core/outbox.h"
 #include "store/store.h"
 #include "store/store_outbox.h"
 
 static const char USAGE[] =
     "usage: shishi notify send [--smtp URL] [--from ADDRESS] [--now T] [--limit N] [--json]\n"
-    "       shishi notify list [--status pending|sending|sent|failed] [--limit N] [--json]\n\n"
+    "       shishi notify list [--status pending|sending|sent|failed] [--limit N] [--json]\n"
+    "       shishi notify digest [--base-url URL] [--now T] [--json]\n\n"
     "send  send the messages that are due (email through --smtp URL, else\n"
     "      $SHISHI_SMTP_URL, e.g. smtp://127.0.0.1:2525; without one, email waits);\n"
     "      a failed delivery is tried again after 1, 5, 30 min, 2, 6, 12, 24 h, and\n"
     "      given up after 8 attempts. --from (or $SHISHI_SMTP_FROM) is the sender\n"
     "      (default " SS_DELIVER_FROM_DEFAULT "); --now T (Unix seconds or\n"
     "      YYYY-MM-DDTHH:MM:SSZ, also $SHISHI_NOW) the time to send as of\n"
-    "list  the latest messages with their state (default 50)\n";
+    "list  the latest messages with their state (default 50)\n"
+    "digest  record the status changes as of today, then queue today's digest\n"
+    "      email of every confirmed subscriber with news since their last one (at\n"
+    "      most one a day each; run it from cron, then notify send). Links start\n"
+    "      with --base-url (or $SHISHI_BASE_URL, default http://localhost:8080)\n";
+
+static int notify_digest(int argc, char **argv)
+{
+    const char *db = NULL, *now_s = NULL, *base = NULL;
+    int json = 0, npos, rc;
+    struct cli_opt opts[] = {{"db", 1, &db, NULL},
+                             {"now", 1, &now_s, NULL},
+                             {"base-url", 1, &base, NULL},
+                             {"json", 0, NULL, &json},
+                             {NULL, 0, NULL, NULL}};
+    struct ss_digest_stats stats;
+    struct ss_store *st = NULL;
+    struct ss_engine *e = NULL;
+    struct ss_err err;
+    char url[256];
+    int64_t now;
+
+    if ((rc = cli_parse("notify digest", argc, argv, opts, NULL, 0, &npos)))
+        return rc;
+    ss_err_clear(&err);
+    now = ss_outbox_clock();
+    if ((now_s && (rc = ss_outbox_parse_time("--now", now_s, &now, &err))) ||
+        (rc = ss_follow_base_url(base, "http://localhost:8080", url, sizeof url, &err)) ||
+        (rc = ss_store_open(cli_db_path(db), 0, &st, &err)) ||
+        (rc = ss_engine_open(st, 0, &e, &err)) ||
+        (rc = ss_follow_digest_run(st, e, url, now, &stats, &err)))
+        goto out;
+    if (json)
+        printf("{\"statuses\":%zu,\"queued\":%zu,\"empty\":%zu,\"failed\":%zu}\n", stats.statuses,
+               stats.queued, stats.empty, stats.failed);
+    else
+        printf("%zu status changes recorded, %zu digests queued, %zu with nothing new, %zu "
+               "failed\n",
+               stats.statuses, stats.queued, stats.empty, stats.failed);
+out:
+    ss_engine_free(e);
+    ss_store_close(st);
+    return rc ? cli_fail("notify digest", &err) : SS_EXIT_OK;
+}
 
 void cli_time_text(int64_t t, char out[24])
 {
@@ -231,7 +277,7 @@ void cli_json_list_close(struct ss_json *j, struct ss_buf *b, int ok)
 int cmd_notify(int argc, char **argv)
 {
     static const struct cli_sub SUBS[] = {
-        {"send", notify_send}, {"list", notify_list}, {NULL, NULL}};
+        {"send", notify_send}, {"list", notify_list}, {"digest", notify_digest}, {NULL, NULL}};
 
     return cli_subcommand(USAGE, argc, argv, SUBS);
 }

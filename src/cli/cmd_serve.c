@@ -35,9 +35,11 @@
 #include "cli/opts.h"
 #include "core/auth.h"
 #include "core/engine.h"
+#include "core/follow.h"
 #include "core/outbox.h"
 #include "core/supervise.h"
 #include "store/store.h"
+#include "web/feed_web.h"
 #include "web/http.h"
 #include "web/web.h"
 
@@ -54,6 +56,7 @@ static void usage(FILE *f)
             "                    [--threads N] [--per-ip N] [--request-timeout S]\n"
             "                    [--trusted-proxy ADDR]... [--smtp URL] [--from ADDRESS]\n"
             "                    [--notify-every S] [--supervise-hour H|off]\n"
+            "                    [--base-url URL] [--digest-hour H]\n"
             "       shishi serve --openapi\n\n"
             "Serve the public progress pages and the JSON API (/api/v1/...).\n"
             "  --db               an SQLite file, or a PostgreSQL URL (postgresql://...);\n"
@@ -84,6 +87,13 @@ static void usage(FILE *f)
             "                     (0..23) or the first minute after it the server is up\n"
             "                     (default $SHISHI_SUPERVISE_HOUR, else %d; off: never,\n"
             "                     leave it to `shishi supervise run` from cron)\n"
+            "  --base-url         the public URL shishi is reached at (also\n"
+            "                     $SHISHI_BASE_URL; default http://LISTEN): links in\n"
+            "                     feeds and emails, and the feeds' ids, start with it\n"
+            "  --digest-hour      the UTC hour (0..23, default 0) from which the day's\n"
+            "                     subscription digests go out; status changes are\n"
+            "                     recorded every --notify-every seconds\n"
+
             "  --openapi          print the OpenAPI document of the API and exit\n"
             "Figures follow the database as it changes, also when another process\n"
             "writes it. SIGINT or SIGTERM stops the server.\n",
@@ -133,6 +143,91 @@ static int count_opt(const char *name, const char *s, long max, unsigned *out)
     }
     *out = (unsigned)v;
     return 0;
+}
+
+/* The following's thread: every `every` seconds, on a connection and
+ * engine of its own, records status changes (core/follow.h) and, from
+ * the digest hour (UTC) on, queues the day's digests; both are
+ * idempotent, so several instances may run it on one database. */
+struct follow {
+    const char *db;
+    char base[256];
+    unsigned every;
+    int hour;
+    int stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+};
+
+static void follow_once(struct follow *f, struct ss_store **st, struct ss_engine **e)
+{
+    struct ss_digest_stats stats;
+    struct ss_err err;
+    int64_t now = ss_outbox_clock();
+    size_t changes;
+    int skipped, rc;
+
+    ss_err_clear(&err);
+    if (!*st && ss_store_open(f->db, 0, st, &err) != SS_OK)
+        *st = NULL;
+    if (*st && !*e && ss_engine_open(*st, 0, e, &err) != SS_OK)
+        *e = NULL;
+    if (*e && ss_engine_refresh(*e, *st) < 0) {
+        ss_engine_free(*e);
+        *e = NULL;
+    }
+    if (!*e) {
+        fprintf(stderr, "shishi serve: following: %s\n", err.msg[0] ? err.msg : "no engine");
+        return;
+    }
+    if ((int)((now % 86400) / 3600) >= f->hour)
+        rc = ss_follow_digest_run(*st, *e, f->base, now, &stats, &err);
+    else
+        rc = ss_follow_record_status(*st, *e, (int32_t)(now / 86400), (int64_t)time(NULL), &changes,
+                                     &skipped, &err);
+    if (rc) {
+        fprintf(stderr, "shishi serve: following: %s\n", err.msg);
+        ss_engine_free(*e);
+        ss_store_close(*st);
+        *e = NULL;
+        *st = NULL;
+    }
+    fflush(stderr);
+}
+
+static void *follow_main(void *arg)
+{
+    struct follow *f = arg;
+    struct ss_store *st = NULL;
+    struct ss_engine *e = NULL;
+
+    pthread_mutex_lock(&f->mu);
+    while (!f->stop) {
+        struct timespec until;
+        pthread_mutex_unlock(&f->mu);
+        follow_once(f, &st, &e);
+        pthread_mutex_lock(&f->mu);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += f->every;
+        while (!f->stop && pthread_cond_timedwait(&f->cv, &f->mu, &until) != ETIMEDOUT)
+            ;
+    }
+    pthread_mutex_unlock(&f->mu);
+    ss_engine_free(e);
+    ss_store_close(st);
+    return NULL;
+}
+
+static void follow_stop(struct follow *f)
+{
+    pthread_mutex_lock(&f->mu);
+    f->stop = 1;
+    pthread_cond_signal(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    pthread_join(f->thread, NULL);
+    pthread_cond_destroy(&f->cv);
+    pthread_mutex_destroy(&f->mu);
 }
 
 /* The daily supervision run's thread. */
@@ -215,8 +310,8 @@ int cmd_serve(int argc, char **argv)
     const char *db = NULL, *listen = "127.0.0.1:8080", *threads_s = NULL, *per_ip = NULL;
     const char *timeout = NULL, *proxy = NULL, *proxies[SS_HTTP_MAX_TRUSTED], *replica = NULL;
     const char *smtp = NULL, *from = NULL, *every_s = NULL;
-    const char *hour = NULL;
-    int openapi = 0, npos, rc, sig;
+    const char *hour = NULL, *base = NULL, *digest_hour = NULL;
+    int openapi = 0, npos, rc, sig, following = 0;
     const struct cli_opt opts[] = {
         {"db", 1, &db, NULL},
         {"db-replica", 1, &replica, NULL},
@@ -230,8 +325,12 @@ int cmd_serve(int argc, char **argv)
         {"from", 1, &from, NULL},
         {"notify-every", 1, &every_s, NULL},
         {"supervise-hour", 1, &hour, NULL},
+        {"base-url", 1, &base, NULL},
+        {"digest-hour", 1, &digest_hour, NULL},
         {NULL, 0, NULL, NULL},
     };
+    struct follow follow = {.hour = 0};
+    char dflt_base[160];
     struct daily daily = {.hour = -1};
     struct ss_http_limits lim;
     struct ss_http_server *srv = NULL;
@@ -294,6 +393,18 @@ int cmd_serve(int argc, char **argv)
         return rc;
     if ((rc = cli_deliver_conf(smtp, from, &deliver, &err)))
         return cli_fail("serve", &err);
+    snprintf(dflt_base, sizeof dflt_base, "http://%s", listen);
+    if ((rc = ss_follow_base_url(base, dflt_base, follow.base, sizeof follow.base, &err)))
+        return cli_fail("serve", &err);
+    ss_feed_set_base_url(follow.base);
+    if (digest_hour) {
+        long h;
+        if (ss_parse_long(digest_hour, &h) != 0 || h < 0 || h > 23) {
+            fprintf(stderr, "shishi serve: --digest-hour must be an hour, 0..23\n");
+            return SS_EXIT_USAGE;
+        }
+        follow.hour = (int)h;
+    }
     /* password checks take about half the threads at most: the rest keep
      * answering while sign-ins queue */
     ss_auth_set_hash_slots((unsigned)(threads / 2));
@@ -339,9 +450,23 @@ int cmd_serve(int argc, char **argv)
             daily.hour = -1;
         }
     }
+    if (every) {
+        follow.db = cli_db_path(db);
+        follow.every = every;
+        pthread_mutex_init(&follow.mu, NULL);
+        pthread_cond_init(&follow.cv, NULL);
+        following = pthread_create(&follow.thread, NULL, follow_main, &follow) == 0;
+        if (!following) {
+            pthread_cond_destroy(&follow.cv);
+            pthread_mutex_destroy(&follow.mu);
+            fprintf(stderr, "shishi serve: cannot start the following's thread\n");
+        }
+    }
     sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "shishi serve: stopping (signal %d)\n", sig);
+    if (following)
+        follow_stop(&follow);
     ss_outbox_runner_stop(outbox);
     if (daily.hour >= 0) {
         daily_stop(&daily);

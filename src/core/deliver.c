@@ -136,6 +136,28 @@ static const char *domain_of(const char *addr)
     return at && at[1] ? at + 1 : "localhost";
 }
 
+/* The message's own header lines, each "Name: value" of printable ASCII
+ * (a line with anything else, which could end the header or start
+ * another, is dropped; core/outbox.c refuses such lines before they are
+ * queued), with CRLF. */
+static void put_extra_headers(struct ss_buf *b, const char *h)
+{
+    while (h && *h) {
+        size_t n = strcspn(h, "\n"), i;
+        int ok = n > 0 && memchr(h, ':', n) != NULL && h[0] != ' ';
+
+        for (i = 0; i < n && ok; i++)
+            ok = (unsigned char)h[i] >= ' ' && (unsigned char)h[i] < 0x7f;
+        if (ok) {
+            ss_buf_put(b, h, n);
+            ss_buf_puts(b, "\r\n");
+        }
+        h += n;
+        if (*h == '\n')
+            h++;
+    }
+}
+
 void ss_deliver_email_text(const struct ss_deliver_conf *c, const struct ss_deliver_msg *m,
                            int64_t now, struct ss_buf *b)
 {
@@ -161,8 +183,10 @@ void ss_deliver_email_text(const struct ss_deliver_conf *c, const struct ss_deli
     ss_buf_printf(b,
                   "\r\nMessage-ID: <shishi.%lld.%s@%s>\r\nMIME-Version: 1.0\r\n"
                   "Content-Type: text/plain; charset=utf-8\r\n"
-                  "Content-Transfer-Encoding: base64\r\n\r\n",
+                  "Content-Transfer-Encoding: base64\r\n",
                   (long long)m->id, taghex, domain_of(from));
+    put_extra_headers(b, m->headers);
+    ss_buf_puts(b, "\r\n");
     /* the body in lines of 76 base64 characters (57 bytes each) */
     len = strlen(m->text);
     for (i = 0; i < len; i += n) {

@@ -52,6 +52,8 @@ struct ss_deliver_msg {
     const char *secret;    /* DingTalk's signing secret, NULL or "" for none */
     const char *subject;
     const char *text;
+    const char *headers; /* email: extra header lines ("Name: value", one per line,
+                            printable ASCII, checked by ss_outbox_check_headers), or NULL */
 };
 
 /* Send m now: 0 once the other side accepted it, else SS_EIO (it did not

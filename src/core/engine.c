@@ -1131,3 +1131,8 @@ size_t ss_engine_memory(const struct ss_engine *e)
 {
     return e->bytes + sizeof *e;
 }
+
+int64_t ss_engine_seq(const struct ss_engine *e)
+{
+    return e->last_seq;
+}

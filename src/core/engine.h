@@ -116,6 +116,10 @@ int ss_engine_org_within(const struct ss_engine *e, long a, long b);
 void ss_engine_figure(const struct ss_engine *e, size_t ti, long org, int32_t day,
                       struct ss_figure *out);
 
+/* The highest approval seq applied: every approved report of the plan up
+ * to it is in the figures (core/follow.c compares records with it). */
+int64_t ss_engine_seq(const struct ss_engine *e);
+
 /* Share of the target due by `day` (0..1) per its schedule. */
 double ss_engine_due_share(const struct ss_engine *e, size_t ti, int32_t day);
 

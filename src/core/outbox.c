@@ -21,6 +21,7 @@
 #include "base/escape.h"
 #include "base/util.h"
 #include "store/store_outbox.h"
+#include "store/store_seal.h"
 
 #define BATCH 8
 #define LEASE_S 600
@@ -335,6 +336,56 @@ int ss_outbox_put_channel(struct ss_store *st, const char *event_key, int64_t ch
     return put_one(&c, who, ch.kind, ch.address, ch.id, 0, id);
 }
 
+int ss_outbox_check_headers(const char *h, struct ss_err *err)
+{
+    const char *p = h;
+
+    if (strlen(h) > SS_OUTBOX_HEADERS_MAX)
+        return ss_err_set(err, SS_EINVAL, "headers", "extra headers are at most %d bytes",
+                          SS_OUTBOX_HEADERS_MAX);
+    while (*p) {
+        size_t n = strcspn(p, "\n"), name = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                      "abcdefghijklmnopqrstuvwxyz0123456789-");
+        size_t i;
+
+        if (name == 0 || name >= n || p[name] != ':')
+            return ss_err_set(err, SS_EINVAL, "headers", "a header line is 'Name: value'");
+        for (i = 0; i < n; i++)
+            if ((unsigned char)p[i] < ' ' || (unsigned char)p[i] >= 0x7f)
+                return ss_err_set(err, SS_EINVAL, "headers",
+                                  "a header line is printable ASCII on one line");
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+    return SS_OK;
+}
+
+int ss_outbox_put_sealed(struct ss_store *st, const char *event_key, const char *recipient,
+                         int64_t org_id, const char *sealed, const char *subject, const char *text,
+                         const char *headers, struct ss_err *err)
+{
+    struct put_ctx c;
+    int rc;
+
+    if (!ss_store_actor(st))
+        return ss_err_set(err, SS_EINVAL, "actor",
+                          "messages are queued inside the transaction "
+                          "of their event");
+    if ((rc = check_message(event_key, subject, text, err)) ||
+        (headers && (rc = ss_outbox_check_headers(headers, err))))
+        return rc;
+    if (!recipient || !*recipient || strlen(recipient) >= 64 || !plain_ascii(recipient) ||
+        !sealed || !*sealed || strlen(sealed) > SS_CHANNEL_ADDRESS_MAX)
+        return ss_err_set(err, SS_EINVAL, "recipient",
+                          "a sealed recipient needs its name and "
+                          "address");
+    put_init(&c, st, event_key, org_id, subject, text, err);
+    c.m.sealed = 1;
+    c.m.headers = headers;
+    return put_one(&c, recipient, "email", sealed, 0, 0, NULL);
+}
+
 /* ---- sending ---------------------------------------------------------------- */
 
 /* Send one claimed message and record what came of it. */
@@ -349,9 +400,11 @@ static int send_one(struct ss_store *st, const struct ss_deliver_conf *conf, int
                                .address = m->address,
                                .secret = secret,
                                .subject = m->subject,
-                               .text = m->text};
+                               .text = m->text,
+                               .headers = m->headers};
     struct ss_channel_rec ch;
     struct ss_err e;
+    char *opened = NULL;
     int64_t wait;
     int rc;
 
@@ -359,9 +412,17 @@ static int send_one(struct ss_store *st, const struct ss_deliver_conf *conf, int
     rc = m->channel_id > 0 ? ss_store_channel_get(st, m->channel_id, &ch, secret, &e) : SS_OK;
     if (rc == SS_ENOTFOUND) /* the channel was removed: send to where it pointed */
         rc = SS_OK;
+    /* a citizen's address is opened only for the transfer */
+    if (!rc && m->sealed &&
+        !(rc = ss_store_unseal(st, SS_OUTBOX_SEAL_CONTEXT, m->address, &opened, &e)))
+        d.address = opened;
     if (!rc)
         rc = ss_deliver_send(conf, &d, &e);
     sodium_memzero(secret, sizeof secret);
+    if (opened) {
+        sodium_memzero(opened, strlen(opened));
+        free(opened);
+    }
     if (!rc) {
         stats->sent++;
         return ss_store_outbox_mark(st, m->id, m->attempts, SS_OUTBOX_SENT, now, 0, NULL, err);

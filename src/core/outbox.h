@@ -64,6 +64,21 @@ int ss_outbox_put_accounts(struct ss_store *st, const char *event_key, int64_t o
 int ss_outbox_put_channel(struct ss_store *st, const char *event_key, int64_t channel_id,
                           const char *subject, const char *text, int64_t *id, struct ss_err *err);
 
+/* Queue an email to one citizen (a subscriber), in the caller's
+ * transaction: recipient names them for good ("subscription:3"), sealed
+ * is their address sealed under SS_OUTBOX_SEAL_CONTEXT (store_outbox.h;
+ * the outbox never holds it in the clear: the sender opens it), org_id
+ * the unit the message is about, headers NULL or extra header lines
+ * (ss_outbox_check_headers). Queued once per (event_key, recipient). */
+int ss_outbox_put_sealed(struct ss_store *st, const char *event_key, const char *recipient,
+                         int64_t org_id, const char *sealed, const char *subject, const char *text,
+                         const char *headers, struct ss_err *err);
+/* 0 when h is header lines shishi may send: "Name: value" lines of
+ * printable ASCII, a name of letters, digits and '-', at most
+ * SS_OUTBOX_HEADERS_MAX bytes in all; else SS_EINVAL (field "headers"). */
+#define SS_OUTBOX_HEADERS_MAX 1024
+int ss_outbox_check_headers(const char *h, struct ss_err *err);
+
 /* Add a channel to org unit org_code, in the caller's transaction
  * (audited): kind "email" with to (an address), or "dingtalk" / "wecom"
  * with url (http:// or https://) and, for DingTalk, an optional signing

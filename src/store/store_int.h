@@ -85,6 +85,9 @@ void store_db_forget_prepared(struct ss_store *st);
 /* The migration that makes the satisfaction ratings and closed surveys
  * (store_rating.c). */
 #define STORE_SCHEMA_RATINGS 17
+/* The migration that makes subscriptions and the status history, and lets
+ * the outbox address a sealed email (store_follow.c). */
+#define STORE_SCHEMA_FOLLOW 18
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

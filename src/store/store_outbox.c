@@ -231,8 +231,8 @@ int ss_store_outbox_put(struct ss_store *st, const struct ss_outbox_new *m, int6
         return rc;
     s = store_prepare(st,
                       "INSERT INTO outbox(event_key, recipient, kind, address, org_id, channel_id, "
-                      "account_id, subject, text, next_attempt_at, created_at) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
+                      "account_id, subject, text, next_attempt_at, created_at, sealed, headers) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12) "
                       "ON CONFLICT (event_key, recipient) DO NOTHING RETURNING id",
                       err);
     if (!s) {
@@ -249,6 +249,8 @@ int ss_store_outbox_put(struct ss_store *st, const struct ss_outbox_new *m, int6
     store_bind_text(s, 8, m->subject);
     store_bind_text(s, 9, m->text);
     bind_time(s, 10, now);
+    store_bind_int64(s, 11, m->sealed ? 1 : 0);
+    store_bind_text(s, 12, m->headers);
     if ((step = store_step(s)) == STORE_ROW) {
         if (id)
             *id = store_col_int64(s, 0);
@@ -292,6 +294,7 @@ void ss_store_outbox_free(struct ss_outbox_msg *m, size_t n)
         free(m[i].address);
         free(m[i].subject);
         free(m[i].text);
+        free(m[i].headers);
     }
     free(m);
 }
@@ -344,7 +347,7 @@ int ss_store_outbox_claim(struct ss_store *st, int64_t now, int64_t lease_until,
                       "attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE " DUE
                       " ORDER BY next_attempt_at, id LIMIT ?5) "
                       "RETURNING id, event_key, kind, address, channel_id, subject, text, "
-                      "attempts, created_at",
+                      "attempts, created_at, sealed, headers",
                       err);
     if (!s) {
         rc = SS_EDB;
@@ -368,6 +371,8 @@ int ss_store_outbox_claim(struct ss_store *st, int64_t now, int64_t lease_until,
         x->text = store_col_strdup(s, 6);
         x->attempts = (int)store_col_int64(s, 7);
         copy_text(s, 8, x->created_at, sizeof x->created_at);
+        x->sealed = store_col_int64(s, 9) != 0;
+        x->headers = store_col_null(s, 10) ? NULL : store_col_strdup(s, 10);
     }
     if (step != STORE_DONE)
         rc = store_db_error(st, err, "claiming messages");

@@ -76,8 +76,16 @@ int ss_store_channel_each(struct ss_store *st, int64_t org_id, ss_channel_fn fn,
 typedef int (*ss_mailbox_fn)(void *ctx, int64_t account_id, const char *role, const char *email);
 int ss_store_account_mailboxes(struct ss_store *st, int64_t org_id, ss_mailbox_fn fn, void *ctx);
 
+/* The sealing context (store_seal.h) of a citizen's contact: an outbox
+ * row with sealed 1 holds its email address sealed under it. */
+#define SS_OUTBOX_SEAL_CONTEXT "shishi contacts v1"
+
 /* A message to queue. recipient says who, unique per event ("channel:7",
- * "account:12"); kind and address where (the address as of queuing). */
+ * "account:12", "subscription:3"); kind and address where (the address as
+ * of queuing; sealed 1: the address is sealed under SS_OUTBOX_SEAL_CONTEXT,
+ * so the outbox holds no citizen's address in the clear); headers NULL, or
+ * extra email header lines ("Name: value", one per line, checked by
+ * core/outbox.c). */
 struct ss_outbox_new {
     const char *event_key;
     const char *recipient;
@@ -88,6 +96,8 @@ struct ss_outbox_new {
     int64_t account_id; /* 0: none */
     const char *subject;
     const char *text;
+    int sealed;
+    const char *headers;
 };
 /* Queue m at now, due at once, in the caller's transaction (SS_EINVAL,
  * field "actor", when none is open); nothing when (event_key, recipient)
@@ -106,7 +116,9 @@ struct ss_outbox_msg {
     int64_t channel_id;
     char *subject;
     char *text;
-    int attempts; /* including this one */
+    char *headers; /* NULL: none */
+    int sealed;    /* address is sealed (SS_OUTBOX_SEAL_CONTEXT) */
+    int attempts;  /* including this one */
     char created_at[24];
 };
 /* Claim up to limit messages due at now (pending with next_attempt_at <=

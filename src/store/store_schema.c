@@ -933,6 +933,97 @@ static const struct store_migration MIGRATIONS[] = {
     "  survey_id BIGINT REFERENCES survey(id),"
     "  created_on TEXT NOT NULL);"
     "CREATE INDEX rating_project ON rating(period, project_no);", NULL, NULL},
+    /* 18 (STORE_SCHEMA_FOLLOW): following a commitment (store_follow.c).
+     * subscription: an email digest of a target's, project's or org
+     * unit's feed, the address sealed (store_seal.h) with its keyed digest
+     * for finding a repeat, the tokens kept as keyed digests (the
+     * unsubscribe one also sealed, to write it into each digest); not
+     * audited: a citizen's bookkeeping, and erased (email '') when they
+     * leave. status_now is the last status recorded per (target, org
+     * unit); status_change every change of it, the feeds' history of
+     * status (core/follow.c says when they are recorded); both derived
+     * from audited reports, not audited. The outbox learns to address a
+     * sealed email (sealed 1: address is sealed under the contacts'
+     * context) and to carry extra header lines (List-Unsubscribe). */
+    {"following: subscriptions, status history, sealed outbox addresses",
+    "CREATE TABLE subscription ("
+    "  id INTEGER PRIMARY KEY,"
+    "  about_kind TEXT NOT NULL CHECK (about_kind IN ('target','project','org')),"
+    "  about_ref TEXT NOT NULL,"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  email TEXT NOT NULL,"
+    "  email_digest TEXT NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','confirmed','ended')),"
+    "  confirm_digest TEXT,"
+    "  unsub_digest TEXT NOT NULL UNIQUE,"
+    "  unsub_token TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  confirmed_at TEXT,"
+    "  ended_at TEXT,"
+    "  digest_day TEXT,"
+    "  digest_until TEXT,"
+    "  UNIQUE (email_digest, about_kind, about_ref));"
+    "CREATE UNIQUE INDEX subscription_confirm ON subscription(confirm_digest);"
+    "CREATE TABLE status_now ("
+    "  target_id INTEGER NOT NULL REFERENCES target(id) ON DELETE CASCADE,"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  status TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  PRIMARY KEY (target_id, org_id));"
+    "CREATE TABLE status_change ("
+    "  id INTEGER PRIMARY KEY,"
+    "  target_id INTEGER NOT NULL REFERENCES target(id) ON DELETE CASCADE,"
+    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  day TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  from_status TEXT NOT NULL,"
+    "  to_status TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL);"
+    "CREATE INDEX status_change_target ON status_change(target_id, id);"
+    "CREATE INDEX status_change_org ON status_change(org_id, id);"
+    "ALTER TABLE outbox ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN headers TEXT;", NULL,
+    "CREATE TABLE subscription ("
+    "  id " PG_ID ","
+    "  about_kind TEXT NOT NULL CHECK (about_kind IN ('target','project','org')),"
+    "  about_ref TEXT NOT NULL,"
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"
+    "  email TEXT NOT NULL,"
+    "  email_digest TEXT NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','confirmed','ended')),"
+    "  confirm_digest TEXT,"
+    "  unsub_digest TEXT NOT NULL UNIQUE,"
+    "  unsub_token TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  confirmed_at TEXT,"
+    "  ended_at TEXT,"
+    "  digest_day TEXT,"
+    "  digest_until TEXT,"
+    "  UNIQUE (email_digest, about_kind, about_ref));"
+    "CREATE UNIQUE INDEX subscription_confirm ON subscription(confirm_digest);"
+    "CREATE TABLE status_now ("
+    "  target_id BIGINT NOT NULL REFERENCES target(id) ON DELETE CASCADE,"
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"
+    "  status TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  seq BIGINT NOT NULL,"
+    "  PRIMARY KEY (target_id, org_id));"
+    "CREATE TABLE status_change ("
+    "  id " PG_ID ","
+    "  target_id BIGINT NOT NULL REFERENCES target(id) ON DELETE CASCADE,"
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"
+    "  day TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  from_status TEXT NOT NULL,"
+    "  to_status TEXT NOT NULL,"
+    "  seq BIGINT NOT NULL);"
+    "CREATE INDEX status_change_target ON status_change(target_id, id);"
+    "CREATE INDEX status_change_org ON status_change(org_id, id);"
+    "ALTER TABLE outbox ADD COLUMN sealed BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN headers TEXT;", NULL, NULL},
 };
 /* clang-format on */
 
@@ -945,7 +1036,8 @@ _Static_assert(STORE_SCHEMA_ROLES < STORE_SCHEMA_NOTICES &&
                    STORE_SCHEMA_BULLETIN < STORE_SCHEMA_SOURCES &&
                    STORE_SCHEMA_SOURCES < STORE_SCHEMA_SUPERVISION_RULE &&
                    STORE_SCHEMA_SUPERVISION_RULE < STORE_SCHEMA_RATINGS &&
-                   STORE_SCHEMA_RATINGS <= (int)SS_ARRAY_LEN(MIGRATIONS),
+                   STORE_SCHEMA_RATINGS < STORE_SCHEMA_FOLLOW &&
+                   STORE_SCHEMA_FOLLOW <= (int)SS_ARRAY_LEN(MIGRATIONS),
                "the named migrations are in the list's order");
 
 #define BUILT_IN ((int)SS_ARRAY_LEN(MIGRATIONS))

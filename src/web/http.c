@@ -66,6 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/date.h"
 #include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
@@ -112,7 +113,7 @@ struct reqctx {
     /* request headers the core reads, found by the one scan of them in
      * check_request (first values, but the last X-Forwarded-For: the
      * nearest proxy's; they live in libmicrohttpd's pool) */
-    const char *ctype, *clen, *ae, *inm, *xfp, *te, *xff, *cookie;
+    const char *ctype, *clen, *ae, *inm, *ims, *xfp, *te, *xff, *cookie;
     const char *raw_end;      /* end of the raw request target in the request line */
     int started;              /* on_request has seen the request */
     int nul;                  /* the raw target has %00 */
@@ -359,6 +360,8 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
         s->rc->ae = value;
     else if (strcasecmp(key, "If-None-Match") == 0 && !s->rc->inm)
         s->rc->inm = value;
+    else if (strcasecmp(key, "If-Modified-Since") == 0 && !s->rc->ims)
+        s->rc->ims = value;
     else if (strcasecmp(key, "X-Forwarded-Proto") == 0 && !s->rc->xfp)
         s->rc->xfp = value;
     else if (strcasecmp(key, "Cookie") == 0 && !s->rc->cookie)
@@ -426,6 +429,35 @@ static int check_request(struct MHD_Connection *conn, const char *version, struc
     return 0;
 }
 
+/* An HTTP date (RFC 9110 IMF-fixdate) as Unix seconds, -1 when it is
+ * not one. */
+static long long http_date(const char *s)
+{
+    static const char MON[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    char mon[4], gmt[4];
+    const char *m;
+    int d, y, h, mi, sec;
+
+    if (!s || strlen(s) != 29 ||
+        sscanf(s + 5, "%2d %3s %4d %2d:%2d:%2d %3s", &d, mon, &y, &h, &mi, &sec, gmt) != 7 ||
+        strcmp(gmt, "GMT") != 0 || !(m = strstr(MON, mon)) || (m - MON) % 3)
+        return -1;
+    return (long long)ss_days_from_civil(y, (int)(m - MON) / 3 + 1, d) * 86400 + h * 3600 +
+           mi * 60 + sec;
+}
+
+/* 1 when a 200 with last_modified may be a 304 by If-Modified-Since
+ * (only without If-None-Match, which RFC 9110 puts first). */
+static int not_modified_since(const struct reqctx *rc, long long last_modified)
+{
+    long long since;
+
+    if (last_modified <= 0 || rc->inm || !rc->ims)
+        return 0;
+    since = http_date(rc->ims);
+    return since >= 0 && since >= last_modified;
+}
+
 /* Send what the handler produced. */
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
                                  struct ss_http_resp *resp)
@@ -477,7 +509,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
             }
         }
         gz = gzdata != NULL;
-        if (status == 200 && inm && ss_http_etag_match(inm, gz ? etag_gz : tag)) {
+        if (status == 200 && ((inm && ss_http_etag_match(inm, gz ? etag_gz : tag)) ||
+                              not_modified_since(rc, resp->last_modified))) {
             free(gzdata);
             r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
             ss_http_headers(r, resp->ctype ? resp->ctype : "text/html; charset=utf-8",
@@ -510,6 +543,13 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *rc,
         MHD_add_response_header(r, "Location", resp->location);
     if (resp->disposition[0])
         MHD_add_response_header(r, "Content-Disposition", resp->disposition);
+    if (resp->last_modified > 0 && (status == 200 || status == 304)) {
+        time_t t = (time_t)resp->last_modified;
+        struct tm tm;
+        char date[40];
+        if (gmtime_r(&t, &tm) && strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+            MHD_add_response_header(r, "Last-Modified", date);
+    }
     ok = queue(conn, rc, status, r, len);
     MHD_destroy_response(r);
     return ok;

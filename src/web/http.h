@@ -99,8 +99,11 @@ struct ss_http_resp {
     char cookies[SS_HTTP_MAX_COOKIES][160]; /* Set-Cookie values */
     char location[512];                     /* Location header when not "" (redirects) */
     char disposition[256];                  /* Content-Disposition header when not "" */
-    char etag[72]; /* when not "": the body's strong ETag, quoted, as the handler knows it
-                      (a content hash); the body then goes out as it is, never gzip'd */
+    char etag[72];           /* when not "": the body's strong ETag, quoted, as the handler knows it
+                                (a content hash); the body then goes out as it is, never gzip'd */
+    long long last_modified; /* when > 0: Unix seconds of the body's last change, sent as
+                                Last-Modified; a GET whose If-Modified-Since is at or after
+                                it (and that has no If-None-Match) is answered 304 */
     /* if set: after(after_arg) runs on the same worker thread once the
      * response went out (or the client left), off the request's latency */
     void (*after)(void *arg);

@@ -19,6 +19,7 @@
 #include "base/util.h"
 #include "store/store_search.h"
 #include "web/export.h"
+#include "web/feed_web.h"
 #include "web/figure_html.h"
 #include "web/page.h"
 #include "web/render.h"
@@ -226,6 +227,7 @@ void ss_page_org(struct ss_wreq *r)
         ss_buf_puts(&desc, L(r, "："));
         ss_fig_counts_text(&desc, r->lang, &c, 0);
         ss_buf_puts(&desc, L(r, "。"));
+        ss_feed_page_link(r, "orgs", g->code);
         ss_page_begin_desc(r, ss_content_text(r, SS_TEXT_ORG, g->code, g->name),
                            desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
@@ -242,6 +244,7 @@ void ss_page_org(struct ss_wreq *r)
     raw(b, "</section>\n");
     free(fs);
     rank_children(r, org);
+    ss_feed_follow_box(r, "org", g->code);
     ss_page_end(r);
 }
 

@@ -9,11 +9,13 @@
  * ratings are collected (page_rating.c).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
 #include "core/score.h"
+#include "web/feed_web.h"
 #include "web/figure_html.h"
 #include "web/rating_web.h"
 #include "web/render.h"
@@ -191,6 +193,7 @@ void ss_page_project(struct ss_wreq *r)
     struct ss_buf *b = &r->resp->body;
     const struct ss_plan *p = r->plan;
     const struct ss_project *pr = NULL;
+    char ref[24];
     long no;
     size_t i;
 
@@ -216,6 +219,8 @@ void ss_page_project(struct ss_wreq *r)
             ss_buf_puts(&desc, pr->lead_dept);
         }
         ss_buf_puts(&desc, L(r, "。"));
+        snprintf(ref, sizeof ref, "%d", pr->no);
+        ss_feed_page_link(r, "projects", ref);
         ss_page_begin_desc(r, ss_content_text_id(r, SS_TEXT_PROJECT, pr->id, pr->title),
                            desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
@@ -255,6 +260,7 @@ void ss_page_project(struct ss_wreq *r)
         raw(b, "</section>\n");
     }
     ss_rating_section(r, pr);
+    ss_feed_follow_box(r, "project", ref);
     ss_page_end(r);
 }
 

@@ -15,6 +15,7 @@
 #include "base/util.h"
 #include "core/opendata.h"
 #include "web/export.h"
+#include "web/feed_web.h"
 #include "web/figure_html.h"
 #include "web/notice_web.h"
 #include "web/page.h"
@@ -245,6 +246,7 @@ void ss_page_target(struct ss_wreq *r)
     const struct ss_target *t;
     const struct ss_org *g;
     struct ss_figure f;
+    char ref[24];
 
     org = ti >= 0 ? ss_web_org_param(r, ss_http_arg(r->http, "org")) : -1;
     if (ti < 0 || org < 0) {
@@ -260,6 +262,8 @@ void ss_page_target(struct ss_wreq *r)
         ss_fig_sentence_text(&desc, r->lang, t, ss_content_text(r, SS_TEXT_ORG, g->code, g->name),
                              &f);
         ss_buf_puts(&desc, L(r, "逐月进度与下级地区完成情况。"));
+        snprintf(ref, sizeof ref, "%lld", (long long)t->id);
+        ss_feed_page_link(r, "targets", ref);
         ss_page_begin_desc(r, ss_content_text_id(r, SS_TEXT_TARGET, t->id, t->metric),
                            desc.err || !desc.data ? NULL : desc.data);
         ss_buf_cleanup(&desc);
@@ -284,6 +288,7 @@ void ss_page_target(struct ss_wreq *r)
     series_section(r, (size_t)ti, org);
     breakdown_section(r, (size_t)ti, org);
     ss_notice_public_lines(r, b, t->id, org);
+    ss_feed_follow_box(r, "target", ref);
     raw(b, "<p><a href=\"/orgs/");
     ss_attr(b, g->code);
     raw(b, "\">");

@@ -370,8 +370,15 @@ void ss_page_begin_desc(struct ss_wreq *r, const char *title, const char *desc)
     raw(b, ss_lang_code(r->lang));
     raw(b, "&amp;day=");
     ss_day(b, r->day);
-    raw(b, "\"><link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
-           "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
+    raw(b, "\"><link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">");
+    if (r->feed[0]) {
+        raw(b, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
+        ss_attr(b, title);
+        raw(b, "\" href=\"");
+        ss_attr(b, r->feed);
+        raw(b, "\">");
+    }
+    raw(b, "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
     raw(b, L(r, "跳到正文"));
     raw(b, "</a>\n<header class=\"site\"><div class=\"wrap\">"
            "<a class=\"brand\" href=\"/\">");

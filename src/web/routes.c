@@ -13,6 +13,7 @@
 
 #include "base/json.h"
 #include "web/export.h"
+#include "web/feed_web.h"
 #include "web/notice_web.h"
 #include "web/plan_admin_web.h"
 #include "web/rating_web.h"
@@ -63,6 +64,40 @@ const struct ss_route ss_routes[] = {
     {.path = "/bulletins/{file}", .get = ss_page_bulletin_file,
      .summary = "A published bulletin's PDF or XLSX",
      .param = {.type = "string", .desc = "the bulletin's id and .pdf or .xlsx"}},
+    {.path = "/feeds/targets/{id}", .get = ss_page_feed_target,
+     .summary = "A target's Atom feed: approved reports that changed a figure, status changes, "
+         "notices issued or closed",
+     .param = {.type = "string", .desc = "target id and .atom"},
+     .query = {
+        {.name = "lang", .desc = "zh (default), en or ug"}}},
+    {.path = "/feeds/projects/{no}", .get = ss_page_feed_project,
+     .summary = "A project's Atom feed (all its targets)",
+     .param = {.type = "string", .desc = "project number and .atom"},
+     .query = {
+        {.name = "lang", .desc = "zh (default), en or ug"}}},
+    {.path = "/feeds/orgs/{code}", .get = ss_page_feed_org,
+     .summary = "An org unit's Atom feed (the unit and every unit below it)",
+     .param = {.type = "string", .desc = "org unit code and .atom"},
+     .query = {
+        {.name = "lang", .desc = "zh (default), en or ug"}}},
+    {.path = "/subscriptions", .summary = "Follow by email (form)",
+     .ops = {
+        {.method = "POST", .run = ss_page_subscription_post, .status = 200,
+         .summary = "Ask for a daily digest by email (form: email, kind, ref); a confirmation "
+             "link is sent first"}}},
+    {.path = "/subscriptions/confirm/{token}", .get = ss_page_sub_confirm,
+     .summary = "A subscription's confirmation page: a button, nothing confirmed by the GET",
+     .param = {.type = "string", .desc = "the confirmation token from the email"},
+     .ops = {
+        {.method = "POST", .run = ss_page_sub_confirm_post, .status = 200,
+         .summary = "Confirm the subscription (double opt-in)"}}},
+    {.path = "/subscriptions/unsubscribe/{token}", .get = ss_page_sub_unsub,
+     .summary = "Unsubscribe page: a button",
+     .param = {.type = "string", .desc = "the unsubscribe token from a digest"},
+     .ops = {
+        {.method = "POST", .run = ss_page_sub_unsub_post, .status = 200,
+         .summary = "One-click unsubscribe (RFC 8058): no session, the token is the credential; "
+             "the address is erased"}}},
     {.path = "/login", .get = ss_page_login, .summary = "Sign in",
      .ops = {
         {.method = "POST", .run = ss_page_login_post, .status = 303, .summary = "Sign in (form)"}}},
@@ -368,6 +403,15 @@ const struct ss_route ss_routes[] = {
      .summary = "Satisfaction results and comments (an admin, the top unit's supervisors)",
      .query = {
         {.name = "project", .desc = "project number: only its comments"}}},
+    {.path = "/api/v1/subscriptions", .api = 1, .summary = "Email subscriptions",
+     .ops = {
+        {.method = "POST", .run = ss_api_subscription_post, .status = 202,
+         .body = "SubscriptionNew", .schema = "SubscriptionPending", .errors = "429",
+         .summary = "Follow a target, a project or an org unit by email, without an account: a "
+             "confirmation link goes to the address first (double opt-in), then at most one "
+             "digest a day, each with a one-click unsubscribe (List-Unsubscribe, RFC 8058). The "
+             "answer is the same whether or not the address followed it before; the address is "
+             "stored sealed and never shown. Throttled per client and per address (429)"}}},
     {.path = "/api/v1/openapi.json", .get = ss_api_openapi, .api = 1, .summary = "This document"},
 };
 // clang-format on
@@ -700,6 +744,13 @@ static void components(struct ss_json *j)
            "closed_by:string? comment:string? history:[@NoticeEvent] "
            "evidence:[@NoticeFile]");
     schema(j, "NoticeList", NULL, "notices:[@Notice]");
+    schema(j, "SubscriptionAbout", "Exactly one of target (id), project (number), org (code).",
+           "target:integer project:integer org:string");
+    schema(j, "SubscriptionNew", "The address to send the confirmation and digests to.",
+           "email:string about:@SubscriptionAbout");
+    schema(j, "SubscriptionPending",
+           "Always pending: whether the address followed this before is not told.",
+           "status:string message:string");
     schema(j, "NoticeEvidenceAdded", NULL, "notice:integer files:integer");
     schema(j, "NoticeNew", "A notice by hand: the required action in text.",
            "target:integer org:string text:string grade:string");

@@ -80,6 +80,8 @@ struct ss_wreq {
     int care;                     /* large-text mode (关怀版) */
     int32_t day;                  /* the as-of day: today within the plan period */
     char param[SS_WEB_MAX_PARAM]; /* the {…} path segment, if the route has one */
+    char feed[64]; /* the page's Atom feed ("/feeds/targets/47.atom"), or "": the head
+                      names it (web/feed_web.h: ss_feed_page_link) */
 };
 
 /* Handlers (page_*.c, api.c). */

@@ -136,6 +136,9 @@ const CALLS = {
     as.admin.post(`/api/v1/notices/${await notice('650106', true)}/return`, { comment: '请补充' }),
   'post /api/v1/ratings': () => as.admin.post('/api/v1/ratings', { project: 10, score: 4 }),
   'get /api/v1/projects/{no}/satisfaction': () => as.admin.get('/api/v1/projects/10/satisfaction'),
+  'post /api/v1/subscriptions': () => send(srv.base, '/api/v1/subscriptions', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'openapi@example.org', about: { target: T } }) }),
 };
 
 // A notice at org issued (and answered, when asked) by the admin; its id.

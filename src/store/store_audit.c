@@ -146,6 +146,20 @@ static const struct store_audited AUDITED[] = {
     /* the announcement a plan was imported from (store_draft.c) */
     {.table = "plan_source", .since = STORE_SCHEMA_SOURCES, .id = "plan_id",
      .cols = "plan_id,name,text,created_by,created_at"},
+    /* the yearly cycle (store_cycle.c): a proposal without its sealed
+     * contact; that a deputy voted, never how: the ballot table is not
+     * audited row by row, its count and digest are sealed into the cycle
+     * row at close (ARCHITECTURE.md, "The vote's secrecy") */
+    {.table = "cycle", .since = STORE_SCHEMA_CYCLE, .id = "year",
+     .cols = "year,org_id,propose_from,propose_to,vote_from,vote_to,seats,pass_share,"
+             "sealed_ballots,sealed_deputies,sealed_digest,plan_id,updated_by,updated_at"},
+    {.table = "proposal", .since = STORE_SCHEMA_CYCLE, .id = "id",
+     .cols = "id,year,title,text,org_id,place,for_whom,status,merged_into,reason,created_on,"
+             "decided_by,decided_at"},
+    {.table = "candidate", .since = STORE_SCHEMA_CYCLE, .id = "id",
+     .cols = "id,year,proposal_id,title,text,cost,department,note,created_by,created_at"},
+    {.table = "cycle_voter", .since = STORE_SCHEMA_CYCLE, .id = "id",
+     .cols = "id,year,account_id"},
 };
 /* clang-format on */
 

@@ -27,6 +27,8 @@ static const char USAGE[] =
     "       shishi cycle vote --year Y --from D --to D --seats N [--pass SHARE]\n"
     "       shishi cycle show --year Y [--json]\n"
     "       shishi cycle proposals --year Y [--json]\n"
+    "       shishi cycle propose --title T --text T --org CODE [--where W] [--for-whom W]\n"
+    "                            [--contact C]\n"
     "       shishi cycle promote ID --cost YUAN --department NAME [--note T]\n"
     "       shishi cycle merge ID --into ID\n"
     "       shishi cycle decline ID --reason T\n"
@@ -42,6 +44,8 @@ static const char USAGE[] =
     "show       the cycle: windows, proposals by outcome, candidates, turnout, and\n"
     "           the result once the vote has closed\n"
     "proposals  every proposal of the year with its outcome\n"
+    "propose    enter a proposal that came by letter or telephone, as the public's\n"
+    "           (inside the open window, like the form's; the contact sealed)\n"
     "promote    make proposal ID a candidate with its cost estimate, lead department\n"
     "           and feasibility note (until the vote begins)\n"
     "merge      merge proposal ID into another (a merged one resolves to its own)\n"
@@ -53,6 +57,7 @@ static const char USAGE[] =
 
 struct args {
     const char *db, *year, *from, *to, *org, *seats, *pass, *cost, *dept, *note, *into, *reason;
+    const char *title, *text, *where, *for_whom, *contact;
     int json;
     const char *pos[2];
     int npos;
@@ -266,6 +271,7 @@ static int do_proposals(const struct args *a)
         return cli_fail("cycle proposals", &err);
     }
     if (a->json) {
+        ss_buf_init(&b, 64u << 20);
         cli_json_list_open(&j, &b, "proposals");
         for (i = 0; i < n; i++)
             ss_proposal_json(&j, &p[i]);
@@ -286,6 +292,25 @@ static int do_proposals(const struct args *a)
     }
     ss_store_proposals_free(p, n);
     close_ctx(&c);
+    return SS_EXIT_OK;
+}
+
+static int do_propose(const struct args *a)
+{
+    struct ss_proposal_in in = {a->title, a->text, a->org, a->where, a->for_whom, a->contact};
+    struct ss_err err;
+    struct ctx c;
+    int64_t id = 0;
+    int rc, year = 0;
+
+    if ((rc = open_ctx("cycle propose", a, 0, 0, &c)))
+        return rc;
+    ss_err_clear(&err);
+    rc = ss_cycle_propose(c.st, c.e, &in, ss_date_today(), &id, &year, &err);
+    close_ctx(&c);
+    if (rc)
+        return cli_fail("cycle propose", &err);
+    printf("proposal %lld for %d\n", (long long)id, year);
     return SS_EXIT_OK;
 }
 
@@ -378,6 +403,11 @@ int cmd_cycle(int argc, char **argv)
                                  {"note", 1, &a.note, NULL},
                                  {"into", 1, &a.into, NULL},
                                  {"reason", 1, &a.reason, NULL},
+                                 {"title", 1, &a.title, NULL},
+                                 {"text", 1, &a.text, NULL},
+                                 {"where", 1, &a.where, NULL},
+                                 {"for-whom", 1, &a.for_whom, NULL},
+                                 {"contact", 1, &a.contact, NULL},
                                  {"json", 0, NULL, &a.json},
                                  {NULL, 0, NULL, NULL}};
 
@@ -396,6 +426,8 @@ int cmd_cycle(int argc, char **argv)
         return do_show(&a);
     if (!strcmp(sub, "proposals"))
         return do_proposals(&a);
+    if (!strcmp(sub, "propose"))
+        return do_propose(&a);
     if (!strcmp(sub, "promote"))
         return do_triage("cycle promote", &a, 'p');
     if (!strcmp(sub, "merge"))
@@ -406,7 +438,7 @@ int cmd_cycle(int argc, char **argv)
         return do_seal_adopt("cycle seal", &a, 0);
     if (!strcmp(sub, "adopt"))
         return do_seal_adopt("cycle adopt", &a, 1);
-    fprintf(stderr, "shishi cycle: say open, vote, show, proposals, promote, merge, decline, "
+    fprintf(stderr, "shishi cycle: say open, vote, show, proposals, propose, promote, merge, decline, "
                     "seal or adopt\n%s",
             USAGE);
     return SS_EXIT_USAGE;

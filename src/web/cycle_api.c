@@ -87,7 +87,7 @@ static int year_param(struct ss_wreq *r)
         n = sizeof y - 1;
     memcpy(y, r->param, n);
     y[n] = '\0';
-    if (ss_parse_long(y, &v) || v < 2000 || v > 2200) {
+    if (ss_parse_long(y, &v) || v < 1 || v > 999999) {
         struct ss_err err;
 
         ss_err_set(&err, SS_EINVAL, "year", "The year must be a plan year, like 2027.");

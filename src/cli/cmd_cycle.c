@@ -231,11 +231,14 @@ static int do_show(const struct args *a)
             printf("candidate %lld  %s  (%s, %.0f yuan)\n", (long long)cand[i].id, cand[i].title,
                    cand[i].department, cand[i].cost);
         if (have) {
-            printf("result: %lld ballots of %lld deputies (turnout %.1f%%)\n",
-                   (long long)r.ballots, (long long)r.deputies, r.turnout * 100);
+            printf("result: %lld ballots of %lld deputies (turnout %.1f%%)\n", (long long)r.ballots,
+                   (long long)r.deputies, r.turnout * 100);
             for (i = 0; i < r.n; i++)
                 printf("  %-4lld %5lld votes  %s%s\n", (long long)r.c[i].id,
-                       (long long)r.c[i].votes, r.c[i].passed ? "passed  " : r.c[i].tied ? "tied    " : "        ",
+                       (long long)r.c[i].votes,
+                       r.c[i].passed ? "passed  "
+                       : r.c[i].tied ? "tied    "
+                                     : "        ",
                        r.c[i].title);
             if (r.tie_votes)
                 printf("tie at the cut: %lld votes for %d seat(s); not broken\n",
@@ -438,8 +441,9 @@ int cmd_cycle(int argc, char **argv)
         return do_seal_adopt("cycle seal", &a, 0);
     if (!strcmp(sub, "adopt"))
         return do_seal_adopt("cycle adopt", &a, 1);
-    fprintf(stderr, "shishi cycle: say open, vote, show, proposals, propose, promote, merge, decline, "
-                    "seal or adopt\n%s",
+    fprintf(stderr,
+            "shishi cycle: say open, vote, show, proposals, propose, promote, merge, decline, "
+            "seal or adopt\n%s",
             USAGE);
     return SS_EXIT_USAGE;
 }

@@ -122,9 +122,10 @@ static int user_add(int argc, char **argv)
     if (npos != 1 || !role || !org) {
         fprintf(stderr, "shishi user add: %s\n",
                 npos != 1 ? "NAME is missing: the new account's user name"
-                : !role   ? "--role is missing: admin, reviewer, reporter, viewer, supervisor or deputy"
-                          : "--org is missing: the code of the org unit the account acts "
-                            "for (GB/T 2260, e.g. --org 650102)");
+                : !role
+                    ? "--role is missing: admin, reviewer, reporter, viewer, supervisor or deputy"
+                    : "--org is missing: the code of the org unit the account acts "
+                      "for (GB/T 2260, e.g. --org 650102)");
         fputs(USAGE, stderr);
         return SS_EXIT_USAGE;
     }

@@ -38,7 +38,7 @@ enum ss_role {
     SS_ROLE_REPORTER = 2,
     SS_ROLE_VIEWER = 3,
     SS_ROLE_SUPERVISOR = 4, /* 督查室: reads its subtree, runs supervision */
-    SS_ROLE_DEPUTY = 5,     /* 人大代表: votes in the congress of its own org unit (core/cycle.h) */
+    SS_ROLE_DEPUTY = 5, /* 人大代表: votes in the congress of its own org unit (core/cycle.h) */
 };
 #define SS_ROLE_COUNT 6
 

@@ -42,8 +42,7 @@ void ss_cycle_window_text(int32_t from, int32_t to, char out[32])
     snprintf(out, 32, "%s to %s", a, b);
 }
 
-static int read_window(const char *from, const char *to, int32_t *f, int32_t *t,
-                       struct ss_err *err)
+static int read_window(const char *from, const char *to, int32_t *f, int32_t *t, struct ss_err *err)
 {
     int rc;
 
@@ -106,9 +105,9 @@ int ss_cycle_open(struct ss_store *st, const struct ss_engine *e, int year, cons
     return ss_store_cycle_put(st, &c, by, err);
 }
 
-int ss_cycle_vote_window(struct ss_store *st, const struct ss_engine *e, int year,
-                         const char *from, const char *to, int seats, double pass_share,
-                         const char *by, struct ss_err *err)
+int ss_cycle_vote_window(struct ss_store *st, const struct ss_engine *e, int year, const char *from,
+                         const char *to, int seats, double pass_share, const char *by,
+                         struct ss_err *err)
 {
     struct ss_cycle_row c;
     int32_t f, t;
@@ -397,9 +396,9 @@ static int window_open(const struct ss_cycle_row *c, int32_t today, struct ss_er
                       w);
 }
 
-int ss_cycle_cast(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
-                  int year, const int64_t *choices, size_t n, int32_t today,
-                  char receipt[SS_RECEIPT_HEX], struct ss_err *err)
+int ss_cycle_cast(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u, int year,
+                  const int64_t *choices, size_t n, int32_t today, char receipt[SS_RECEIPT_HEX],
+                  struct ss_err *err)
 {
     struct ss_candidate_row *cand = NULL;
     struct ss_cycle_row c;
@@ -419,8 +418,8 @@ int ss_cycle_cast(struct ss_store *st, const struct ss_engine *e, const struct s
     if (n == 0)
         return ss_err_set(err, SS_EINVAL, "choices", "a ballot chooses at least one candidate");
     if (n > (size_t)c.seats)
-        return ss_err_set(err, SS_EINVAL, "choices", "%zu choices: a ballot chooses at most %d",
-                          n, c.seats);
+        return ss_err_set(err, SS_EINVAL, "choices", "%zu choices: a ballot chooses at most %d", n,
+                          c.seats);
     sorted = ss_xcalloc(n, sizeof *sorted);
     memcpy(sorted, choices, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_id);
@@ -450,8 +449,7 @@ int ss_cycle_cast(struct ss_store *st, const struct ss_engine *e, const struct s
         receipt_key(receipt, key);
         if (!(rc = ss_store_begin(st, u->name, err))) {
             rc = ss_store_voted(st, year, u->id)
-                     ? ss_err_set(err, SS_ECONFLICT, "ballot", "you have voted already in %d",
-                                  year)
+                     ? ss_err_set(err, SS_ECONFLICT, "ballot", "you have voted already in %d", year)
                      : ss_store_ballot_cast(st, year, u->id, key, b.data, err);
             rc = rc ? (ss_store_rollback(st), rc) : ss_store_commit(st, err);
         }
@@ -510,13 +508,9 @@ int ss_cycle_receipt(struct ss_store *st, int year, const char *receipt, int64_t
 
 /* ---- the result ----------------------------------------------------------- */
 
-struct count_ctx {
-    struct ss_cycle_result *r;
-};
-
 static int count_one(void *ctx, const char *id, const char *choices)
 {
-    struct ss_cycle_result *r = ((struct count_ctx *)ctx)->r;
+    struct ss_cycle_result *r = ctx;
     int64_t *ids;
     size_t n = parse_choices(choices, &ids), i, k;
 
@@ -573,7 +567,6 @@ int ss_cycle_result(struct ss_store *st, int year, int32_t today, int early,
                     struct ss_cycle_result *r, struct ss_err *err)
 {
     struct ss_candidate_row *cand = NULL;
-    struct count_ctx ctx = {r};
     size_t nc = 0, i;
 
     memset(r, 0, sizeof *r);
@@ -602,7 +595,7 @@ int ss_cycle_result(struct ss_store *st, int year, int32_t today, int early,
     r->deputies = r->cycle.sealed_deputies >= 0 ? r->cycle.sealed_deputies
                                                 : ss_store_deputies(st, r->cycle.org_id);
     r->voters = ss_store_voters(st, year);
-    if (ss_store_ballots_each(st, year, count_one, &ctx)) {
+    if (ss_store_ballots_each(st, year, count_one, r)) {
         ss_cycle_result_cleanup(r);
         return ss_err_set(err, SS_EDB, "", "the ballots cannot be read");
     }
@@ -692,8 +685,7 @@ int ss_cycle_seal(struct ss_store *st, int year, int32_t today, const char *by, 
     }
     if (c.sealed_digest[0])
         return ss_err_set(err, SS_ECONFLICT, "year", "the %d vote is sealed already", year);
-    return ss_store_ballots_seal(st, year, ss_store_deputies(st, c.org_id), by, count, digest,
-                                 err);
+    return ss_store_ballots_seal(st, year, ss_store_deputies(st, c.org_id), by, count, digest, err);
 }
 
 /* ---- adoption ------------------------------------------------------------- */
@@ -731,8 +723,8 @@ static void add_targets(struct ss_plan *p, size_t *cap, int no, const char *text
     ss_xplan_free(x);
 }
 
-int ss_cycle_adopt(struct ss_store *st, int year, int32_t today, int64_t *plan_id,
-                   size_t *projects, size_t *targets, struct ss_err *err)
+int ss_cycle_adopt(struct ss_store *st, int year, int32_t today, int64_t *plan_id, size_t *projects,
+                   size_t *targets, struct ss_err *err)
 {
     struct ss_cycle_result r;
     struct ss_candidate_row *cand = NULL;
@@ -789,10 +781,9 @@ int ss_cycle_adopt(struct ss_store *st, int year, int32_t today, int64_t *plan_i
             add_targets(p, &cap, pr->no, cand[c].text);
     }
     for (i = 0; i < p->ntargets; i++)
-        p->targets[i].dept =
-            p->projects[p->targets[i].project_no - 1].lead_dept
-                ? ss_xstrdup(p->projects[p->targets[i].project_no - 1].lead_dept)
-                : NULL;
+        p->targets[i].dept = p->projects[p->targets[i].project_no - 1].lead_dept
+                                 ? ss_xstrdup(p->projects[p->targets[i].project_no - 1].lead_dept)
+                                 : NULL;
     *projects = p->nprojects;
     *targets = p->ntargets;
     if (!(rc = ss_store_plan_insert(st, p, plan_id, err)))

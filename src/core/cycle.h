@@ -62,9 +62,9 @@
  * In the caller's transaction. */
 int ss_cycle_open(struct ss_store *st, const struct ss_engine *e, int year, const char *from,
                   const char *to, const char *org, const char *by, struct ss_err *err);
-int ss_cycle_vote_window(struct ss_store *st, const struct ss_engine *e, int year,
-                         const char *from, const char *to, int seats, double pass_share,
-                         const char *by, struct ss_err *err);
+int ss_cycle_vote_window(struct ss_store *st, const struct ss_engine *e, int year, const char *from,
+                         const char *to, int seats, double pass_share, const char *by,
+                         struct ss_err *err);
 
 /* A proposal as posted. org: the org unit code it is about; place,
  * for_whom and contact may be NULL. */
@@ -90,9 +90,9 @@ int ss_cycle_decline(struct ss_store *st, const struct ss_engine *e, const struc
 
 /* Cast u's ballot of year: choices[0..n) candidate ids. receipt receives
  * the code (shown once, never stored). Its own transaction, as u. */
-int ss_cycle_cast(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
-                  int year, const int64_t *choices, size_t n, int32_t today,
-                  char receipt[SS_RECEIPT_HEX], struct ss_err *err);
+int ss_cycle_cast(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u, int year,
+                  const int64_t *choices, size_t n, int32_t today, char receipt[SS_RECEIPT_HEX],
+                  struct ss_err *err);
 /* The choices of the ballot with this receipt (ascending; *choices the
  * caller's), SS_ENOTFOUND when none (or a malformed code). */
 int ss_cycle_receipt(struct ss_store *st, int year, const char *receipt, int64_t **choices,
@@ -107,7 +107,7 @@ struct ss_cycle_tally {
 struct ss_cycle_result {
     struct ss_cycle_row cycle;
     int64_t deputies, ballots, voters;
-    double turnout; /* ballots / deputies, 0 with none */
+    double turnout;   /* ballots / deputies, 0 with none */
     double threshold; /* votes must exceed this */
     size_t n;
     struct ss_cycle_tally *c; /* by votes, then id */
@@ -131,8 +131,8 @@ int ss_cycle_seal(struct ss_store *st, int year, int32_t today, const char *by, 
  * order, its title and lead department the candidate's, its targets those
  * the extractor reads in the candidate's text. In the caller's
  * transaction. SS_ECONFLICT when the year's draft was adopted already. */
-int ss_cycle_adopt(struct ss_store *st, int year, int32_t today, int64_t *plan_id,
-                   size_t *projects, size_t *targets, struct ss_err *err);
+int ss_cycle_adopt(struct ss_store *st, int year, int32_t today, int64_t *plan_id, size_t *projects,
+                   size_t *targets, struct ss_err *err);
 
 /* The window as words for a refusal or a page: "2027-01-05 to 2027-01-20". */
 void ss_cycle_window_text(int32_t from, int32_t to, char out[32]);

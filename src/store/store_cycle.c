@@ -86,7 +86,8 @@ static int64_t count_of(struct ss_store *st, const char *sql, int64_t a)
 int ss_store_cycle_get(struct ss_store *st, int year, struct ss_cycle_row *out)
 {
     struct store_stmt *s = store_prepare(
-        st, "SELECT " CYCLE_COLS " FROM cycle c JOIN org_unit o ON o.id = c.org_id WHERE c.year = ?1",
+        st,
+        "SELECT " CYCLE_COLS " FROM cycle c JOIN org_unit o ON o.id = c.org_id WHERE c.year = ?1",
         NULL);
     int rc = SS_ENOTFOUND;
 
@@ -502,7 +503,6 @@ void ss_store_candidates_free(struct ss_candidate_row *c, size_t n)
 
 /* ---- the vote ------------------------------------------------------------- */
 
-
 int64_t ss_store_deputies(struct ss_store *st, int64_t org_id)
 {
     return count_of(st,
@@ -518,8 +518,8 @@ int64_t ss_store_voters(struct ss_store *st, int year)
 
 int ss_store_voted(struct ss_store *st, int year, int64_t account_id)
 {
-    struct store_stmt *s = store_prepare(
-        st, "SELECT 1 FROM cycle_voter WHERE year = ?1 AND account_id = ?2", NULL);
+    struct store_stmt *s =
+        store_prepare(st, "SELECT 1 FROM cycle_voter WHERE year = ?1 AND account_id = ?2", NULL);
     int v = 0;
 
     if (!s)

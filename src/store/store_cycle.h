@@ -31,16 +31,16 @@
 /* One year's cycle. Dates are day numbers, SS_NO_DATE when not set. */
 struct ss_cycle_row {
     int year;
-    int64_t org_id;  /* the congress's org unit */
-    char org[16];    /* its code (read only) */
+    int64_t org_id; /* the congress's org unit */
+    char org[16];   /* its code (read only) */
     int32_t propose_from, propose_to;
     int32_t vote_from, vote_to;
-    int seats;                 /* N: choices a ballot may hold, places to fill */
-    double pass_share;         /* a candidate passes above this share of all deputies */
-    int64_t sealed_ballots;    /* -1 until sealed */
-    int64_t sealed_deputies;   /* -1 until sealed */
+    int seats;               /* N: choices a ballot may hold, places to fill */
+    double pass_share;       /* a candidate passes above this share of all deputies */
+    int64_t sealed_ballots;  /* -1 until sealed */
+    int64_t sealed_deputies; /* -1 until sealed */
     char sealed_digest[SS_CYCLE_DIGEST_HEX]; /* "" until sealed */
-    int64_t plan_id;           /* the draft adopted from it, 0 none */
+    int64_t plan_id;                         /* the draft adopted from it, 0 none */
 };
 
 int ss_store_cycle_get(struct ss_store *st, int year, struct ss_cycle_row *out);

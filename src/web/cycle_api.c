@@ -164,8 +164,8 @@ void ss_api_proposals(struct ss_wreq *r)
     ss_store_proposals_free(p, n);
 }
 
-int ss_cycle_web_propose(struct ss_wreq *r, const struct ss_proposal_in *in, int64_t *id,
-                         int *year, struct ss_err *err)
+int ss_cycle_web_propose(struct ss_wreq *r, const struct ss_proposal_in *in, int64_t *id, int *year,
+                         struct ss_err *err)
 {
     struct ss_store *st = ss_web_store_rw(r);
 
@@ -245,8 +245,8 @@ static void triage(struct ss_wreq *r, char what)
     }
     if (!(st = rw(r)))
         goto out;
-    rc = what == 'p' ? ss_cycle_promote(st, r->e, &u, id, cost, dept, note, ss_date_today(), &out,
-                                        &err)
+    rc = what == 'p'
+             ? ss_cycle_promote(st, r->e, &u, id, cost, dept, note, ss_date_today(), &out, &err)
          : what == 'm'
              ? ss_cycle_merge(st, r->e, &u, id, json_integer_value(json_object_get(body, "into")),
                               &out, &err)

@@ -38,7 +38,7 @@ int ss_cycle_year_of(struct ss_wreq *r, const char *arg);
 
 /* A proposal posted by the form or the API: the throttle, then the core.
  * 0 with *id and *year, or an error in err. */
-int ss_cycle_web_propose(struct ss_wreq *r, const struct ss_proposal_in *in, int64_t *id,
-                         int *year, struct ss_err *err);
+int ss_cycle_web_propose(struct ss_wreq *r, const struct ss_proposal_in *in, int64_t *id, int *year,
+                         struct ss_err *err);
 
 #endif

@@ -73,8 +73,8 @@ static void field(struct ss_buf *b, const char *id, const char *label, const cha
         raw(b, "</span>");
     }
     if (area) {
-        ss_buf_printf(b, "<textarea id=\"%s\" name=\"%s\" rows=\"6\" maxlength=\"%d\"%s%s>", id,
-                      id, max, required ? " required" : "", "");
+        ss_buf_printf(b, "<textarea id=\"%s\" name=\"%s\" rows=\"6\" maxlength=\"%d\"%s%s>", id, id,
+                      max, required ? " required" : "", "");
         ss_html(b, value ? value : "");
         raw(b, "</textarea>");
     } else {
@@ -180,8 +180,7 @@ static void proposals_page(struct ss_wreq *r, const struct ss_proposal_in *in, c
         raw(b, "<form class=\"stack\" method=\"post\" action=\"/proposals\">\n");
         field(b, "title", L(r, "项目名称"), NULL, in ? in->title : NULL, 0, 1,
               SS_PROPOSAL_TITLE_MAX);
-        field(b, "text", L(r, "要做什么"), NULL, in ? in->text : NULL, 1, 1,
-              SS_PROPOSAL_TEXT_MAX);
+        field(b, "text", L(r, "要做什么"), NULL, in ? in->text : NULL, 1, 1, SS_PROPOSAL_TEXT_MAX);
         field(b, "org", L(r, "地区代码"), L(r, "如 650102（天山区）"), in ? in->org : NULL, 0, 1,
               SS_MAX_ORG_CODE);
         field(b, "where", L(r, "具体地点"), NULL, in ? in->place : NULL, 0, 0,
@@ -298,7 +297,9 @@ void ss_page_result(struct ss_wreq *r)
         raw(b, "</td><td lang=\"zh-CN\">");
         ss_html(b, res.c[i].department);
         ss_buf_printf(b, "</td><td>%lld</td><td>", (long long)res.c[i].votes);
-        raw(b, res.c[i].passed ? L(r, "通过") : res.c[i].tied ? L(r, "票数相同，待定") : L(r, "未通过"));
+        raw(b, res.c[i].passed ? L(r, "通过")
+               : res.c[i].tied ? L(r, "票数相同，待定")
+                               : L(r, "未通过"));
         raw(b, "</td></tr>\n");
     }
     raw(b, "</tbody></table></div>\n");
@@ -487,13 +488,15 @@ static void console_page(struct ss_wreq *r, int year, const char *csrf, const ch
     ss_html(b, title);
     raw(b, "</h1>\n");
     if (msg) {
-        raw(b, bad ? "<p class=\"form-error\" role=\"alert\">" : "<p class=\"notice\" role=\"status\">");
+        raw(b, bad ? "<p class=\"form-error\" role=\"alert\">"
+                   : "<p class=\"notice\" role=\"status\">");
         ss_html(b, msg);
         raw(b, "</p>\n");
     }
     ss_store_proposals(r->st, year, &p, &n);
     for (i = 0; i < n; i++) {
-        ss_buf_printf(b, "<section class=\"card\" aria-labelledby=\"h%lld\"><h2 id=\"h%lld\">#%lld ",
+        ss_buf_printf(b,
+                      "<section class=\"card\" aria-labelledby=\"h%lld\"><h2 id=\"h%lld\">#%lld ",
                       (long long)p[i].id, (long long)p[i].id, (long long)p[i].id);
         raw(b, "<span lang=\"zh-CN\">");
         ss_html(b, p[i].title);

@@ -742,8 +742,7 @@ static void components(struct ss_json *j)
     schema(j, "Merge", "The proposal to merge into (a merged one resolves to its own).",
            "into:integer");
     schema(j, "Decline", "Why, shown to the public.", "reason:string");
-    schema(j, "Triaged", NULL,
-           "id:integer status:string candidate:integer? merged_into:integer?");
+    schema(j, "Triaged", NULL, "id:integer status:string candidate:integer? merged_into:integer?");
     schema(j, "BallotNew", "Up to seats distinct candidate ids of the year.", "choices:[integer]");
     schema(j, "BallotReceipt",
            "The receipt code: given once, never stored; it finds the ballot's choices.",

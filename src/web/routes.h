@@ -49,12 +49,12 @@ struct ss_route {
     struct {
         const char *type; /* "integer" or "string" */
         const char *desc;
-    } param;                   /* the {param} of path */
+    } param; /* the {param} of path */
     struct {
         const char *type;
         const char *desc;
-    } param2; /* a second {param} of path, after the first: the handler's
-                 r->param holds both, "first/second" */
+    } param2;                  /* a second {param} of path, after the first: the handler's
+                                  r->param holds both, "first/second" */
     const char *schema;        /* component schema of the 200 body */
     const char *media;         /* media type of the 200 body when it is a binary download
                                   (the handler sets the same Content-Type); NULL: JSON */

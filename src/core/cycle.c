@@ -99,6 +99,13 @@ int ss_cycle_open(struct ss_store *st, const struct ss_engine *e, int year, cons
 
         if ((rc = cycle_or_new(st, e, year, org, &c, err)))
             return rc;
+        if (c.vote_from != SS_NO_DATE && t >= c.vote_from) {
+            char begin[11];
+
+            ss_date_fmt(c.vote_from, begin);
+            return ss_err_set(err, SS_EINVAL, "--to",
+                              "the proposal window must end before the vote (it begins %s)", begin);
+        }
         c.propose_from = f;
         c.propose_to = t;
     }
@@ -124,9 +131,13 @@ int ss_cycle_vote_window(struct ss_store *st, const struct ss_engine *e, int yea
         return rc;
     if (c.sealed_ballots >= 0 && c.sealed_digest[0])
         return ss_err_set(err, SS_ECONFLICT, "year", "the %d vote is sealed", year);
-    if (c.propose_to != SS_NO_DATE && f <= c.propose_to)
+    if (c.propose_to != SS_NO_DATE && f <= c.propose_to) {
+        char end[11];
+
+        ss_date_fmt(c.propose_to, end);
         return ss_err_set(err, SS_EINVAL, "--from",
-                          "the vote must begin after the proposal window (it ends %s)", from);
+                          "the vote must begin after the proposal window (it ends %s)", end);
+    }
     c.vote_from = f;
     c.vote_to = t;
     c.seats = seats;

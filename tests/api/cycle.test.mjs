@@ -347,7 +347,9 @@ test('reads: the proposals, result and receipts are public; bad years are 400', 
   for (const p of [`/api/v1/proposals?year=${Y}`, `/api/v1/cycles/${Y}/result`,
                    `/api/v1/cycles/${Y}/receipts/${receipts[0]}`])
     assert.equal((await send(srv.base, p)).status, 200, p);
-  for (const p of ['/api/v1/proposals?year=abc', '/api/v1/cycles/99/result'])
+  for (const p of ['/api/v1/proposals?year=abc', '/api/v1/cycles/abc/result',
+                   '/api/v1/cycles/0/receipts/x'])
     assert.equal((await send(srv.base, p)).status, 400, p);
-  assert.equal((await send(srv.base, '/api/v1/cycles/2031/result')).status, 404);
+  for (const p of ['/api/v1/cycles/2031/result', '/api/v1/cycles/99/result'])
+    assert.equal((await send(srv.base, p)).status, 404, p);
 });

@@ -31,6 +31,7 @@ expect 1 "a vote without seats" "$S" cycle vote --db "$DB" --year 2027 --from 20
 errhas -F -- "--seats"
 expect 1 "a vote inside the proposal window" \
     "$S" cycle vote --db "$DB" --year 2027 --from 2026-11-05 --to 2026-11-12 --seats 2
+errhas "it ends 2026-11-10"
 expect 1 "a pass share of 1" \
     "$S" cycle vote --db "$DB" --year 2027 --from 2026-11-11 --to 2026-11-12 --seats 2 --pass 1
 
@@ -67,6 +68,9 @@ assert by['丁']['status'] == 'merged' and by['丁']['merged_into'] == $P1, by['
 assert by['戊']['status'] == 'declined' and by['戊']['reason'] == '已有专项资金', by['戊']"
 
 expect 0 "cycle vote" "$S" cycle vote --db "$DB" --year 2027 --from 2026-11-11 --to 2026-11-20 --seats 2
+expect 1 "a proposal window that reaches into the vote" \
+    "$S" cycle open --db "$DB" --year 2027 --from 2026-11-01 --to 2026-11-11
+errhas "it begins 2026-11-11"
 C1=$(sql "SELECT id FROM candidate WHERE proposal_id = $P1")
 C2=$(sql "SELECT id FROM candidate WHERE proposal_id = $P2")
 C3=$(sql "SELECT id FROM candidate WHERE proposal_id = $P3")

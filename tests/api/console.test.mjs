@@ -86,7 +86,8 @@ test('the console shows each role its own links: a reporter sees no reviewer lin
   assert.deepEqual(await links(as.reviewer), ['/console/inbox', '/console/supervision', '/console/notices']);
   assert.deepEqual(await links(as.viewer), []);
   assert.deepEqual(await links(as.admin),
-                   ['/console/report', '/console/inbox', '/console/supervision', '/console/notices', '/console/users',
+                   ['/console/report', '/console/inbox', '/console/supervision', '/console/notices',
+                    '/console/cycle', '/console/users',
                     '/console/plan', '/console/translate']);
 });
 

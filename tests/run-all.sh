@@ -42,7 +42,7 @@ PG_SUITES="$PG_SUITES tests/cli/assign.sh tests/cli/audit.sh tests/cli/core.sh t
     tests/cli/figures.sh tests/cli/import.sh tests/cli/l10n.sh tests/cli/migrate.sh
     tests/cli/plan-change.sh tests/cli/translate.sh tests/cli/completeness.sh
     tests/cli/bulletin.sh tests/cli/notice.sh tests/cli/supervise-notify.sh tests/cli/docx.sh
-    tests/cli/remind.sh tests/cli/supervise-race.sh tests/cli/export.sh tests/cli/survey.sh"
+    tests/cli/remind.sh tests/cli/supervise-race.sh tests/cli/export.sh tests/cli/survey.sh tests/cli/cycle.sh"
 
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -38,6 +38,7 @@ static const struct command COMMANDS[] = {
     {"survey", cmd_survey, "closed satisfaction surveys with one-time codes: survey create|list"},
     {"supervise", cmd_supervise, "issue and escalate supervision notices (supervise run)"},
     {"notice", cmd_notice, "supervision notices: notice list|show|issue|close|return"},
+    {"cycle", cmd_cycle, "the yearly cycle: proposals, the deputies' vote, the result as a plan"},
 };
 
 static void usage(FILE *f)

@@ -20,8 +20,8 @@ long ss_access_user_org(const struct ss_engine *e, const struct ss_user *u)
 
 static const char *role_name(enum ss_role r)
 {
-    static const char *const names[] = {SS_M("admin"), SS_M("reviewer"), SS_M("reporter"),
-                                        SS_M("viewer"), SS_M("supervisor")};
+    static const char *const names[] = {SS_M("admin"),  SS_M("reviewer"),   SS_M("reporter"),
+                                        SS_M("viewer"), SS_M("supervisor"), SS_M("deputy")};
 
     return (unsigned)r < SS_ARRAY_LEN(names) ? names[r] : SS_M("user");
 }
@@ -120,5 +120,14 @@ int ss_access_answer(const struct ss_engine *e, const struct ss_user *u, long or
         return deny(u, err, SS_M("answer supervision notices"));
     if (org < 0 || org != ss_access_user_org(e, u))
         return deny(u, err, SS_M("answer a notice addressed to another org unit"));
+    return SS_OK;
+}
+
+int ss_access_vote(const struct ss_engine *e, const struct ss_user *u, long org, struct ss_err *err)
+{
+    if (u->role != SS_ROLE_DEPUTY)
+        return deny(u, err, SS_M("vote: only deputies vote"));
+    if (org < 0 || org != ss_access_user_org(e, u))
+        return deny(u, err, SS_M("vote in the congress of another org unit"));
     return SS_OK;
 }

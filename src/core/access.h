@@ -13,6 +13,9 @@
  *   - supervisor (督查室): reads everything in its subtree and runs and
  *     manages supervision there (issues, closes and returns notices), but
  *     never enters, approves or breaks down reports.
+ *   - deputy (人大代表): reads like a viewer in its subtree, and votes in
+ *     the congress of its own org unit only (ss_access_vote; the cycle's
+ *     triage is ss_access_supervise's: a supervisor or an admin).
  * Notices (core/notice.h) are answered by the reporters and reviewers of
  * an org unit they are addressed to.
  * Reading public figures needs no account at all.
@@ -47,6 +50,10 @@ int ss_access_see(const struct ss_engine *e, const struct ss_user *u, long org);
  * supervisor in whose subtree it lies, or an admin). */
 int ss_access_supervise(const struct ss_engine *e, const struct ss_user *u, long org,
                         struct ss_err *err);
+/* Cast a ballot in the congress of org index `org`: a deputy of exactly
+ * that org unit (nobody else, not even an admin, votes). */
+int ss_access_vote(const struct ss_engine *e, const struct ss_user *u, long org,
+                   struct ss_err *err);
 /* Answer a notice addressed to org index `org` (its own reporter or
  * reviewer, or an admin). */
 int ss_access_answer(const struct ss_engine *e, const struct ss_user *u, long org,

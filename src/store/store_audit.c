@@ -156,6 +156,20 @@ static const struct store_audited AUDITED[] = {
      .cols = "id,period,project_no,audience,codes,created_by,created_at"},
     {.table = "rating", .since = STORE_SCHEMA_RATINGS, .id = "id",
      .cols = "id,period,project_no,score,comment,survey_id,created_on"},
+    /* the yearly cycle (store_cycle.c): a proposal without its sealed
+     * contact; that a deputy voted, never how: the ballot table is not
+     * audited row by row, its count and digest are sealed into the cycle
+     * row at close (ARCHITECTURE.md, "The vote's secrecy") */
+    {.table = "cycle", .since = STORE_SCHEMA_CYCLE, .id = "year",
+     .cols = "year,org_id,propose_from,propose_to,vote_from,vote_to,seats,pass_share,"
+             "sealed_ballots,sealed_deputies,sealed_digest,plan_id,updated_by,updated_at"},
+    {.table = "proposal", .since = STORE_SCHEMA_CYCLE, .id = "id",
+     .cols = "id,year,title,text,org_id,place,for_whom,status,merged_into,reason,created_on,"
+             "decided_by,decided_at"},
+    {.table = "candidate", .since = STORE_SCHEMA_CYCLE, .id = "id",
+     .cols = "id,year,proposal_id,title,text,cost,department,note,created_by,created_at"},
+    {.table = "cycle_voter", .since = STORE_SCHEMA_CYCLE, .id = "id",
+     .cols = "id,year,account_id"},
 };
 /* clang-format on */
 

@@ -88,6 +88,9 @@ void store_db_forget_prepared(struct ss_store *st);
 /* The migration that makes subscriptions and the status history, and lets
  * the outbox address a sealed email (store_follow.c). */
 #define STORE_SCHEMA_FOLLOW 18
+/* The migration that makes the yearly cycle's tables: proposals,
+ * candidates, voters and ballots (store_cycle.c). */
+#define STORE_SCHEMA_CYCLE 19
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

@@ -300,6 +300,55 @@
  * made their schema already (and none of them rebuilds a table). */
 #define PG_IN_1 NULL, NULL, NULL
 
+#define CYCLE_SQL(ID, KEY, REAL, NOROWID)                                                            \
+    "CREATE TABLE cycle ("                                                                      \
+    "  year " KEY ","                                                                              \
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"                                         \
+    "  propose_from TEXT, propose_to TEXT, vote_from TEXT, vote_to TEXT,"                       \
+    "  seats BIGINT NOT NULL DEFAULT 0,"                                                        \
+    "  pass_share " REAL " NOT NULL DEFAULT 0.5,"                                               \
+    "  sealed_ballots BIGINT, sealed_deputies BIGINT, sealed_digest TEXT,"                      \
+    "  plan_id BIGINT,"                                                                         \
+    "  updated_by TEXT,"                                                                        \
+    "  updated_at TEXT NOT NULL);"                                                              \
+    "CREATE TABLE proposal ("                                                                   \
+    "  id " ID ","                                                                              \
+    "  year BIGINT NOT NULL REFERENCES cycle(year),"                                            \
+    "  title TEXT NOT NULL,"                                                                    \
+    "  text TEXT NOT NULL,"                                                                     \
+    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"                                         \
+    "  place TEXT, for_whom TEXT,"                                                              \
+    "  contact TEXT,"                                                                           \
+    "  status TEXT NOT NULL DEFAULT 'new'"                                                      \
+    "    CHECK (status IN ('new', 'merged', 'promoted', 'declined')),"                         \
+    "  merged_into BIGINT REFERENCES proposal(id),"                                             \
+    "  reason TEXT,"                                                                            \
+    "  created_on TEXT NOT NULL,"                                                               \
+    "  decided_by TEXT, decided_at TEXT);"                                                      \
+    "CREATE INDEX IF NOT EXISTS proposal_year ON proposal(year, id);"                           \
+    "CREATE TABLE candidate ("                                                                  \
+    "  id " ID ","                                                                              \
+    "  year BIGINT NOT NULL REFERENCES cycle(year),"                                            \
+    "  proposal_id BIGINT NOT NULL UNIQUE REFERENCES proposal(id),"                             \
+    "  title TEXT NOT NULL,"                                                                    \
+    "  text TEXT NOT NULL,"                                                                     \
+    "  cost " REAL " NOT NULL,"                                                                 \
+    "  department TEXT NOT NULL,"                                                               \
+    "  note TEXT,"                                                                              \
+    "  created_by TEXT,"                                                                        \
+    "  created_at TEXT NOT NULL);"                                                              \
+    "CREATE TABLE cycle_voter ("                                                                \
+    "  id " ID ","                                                                              \
+    "  year BIGINT NOT NULL REFERENCES cycle(year),"                                            \
+    "  account_id BIGINT NOT NULL REFERENCES account(id),"                                      \
+    "  UNIQUE (year, account_id));"                                                             \
+    "CREATE TABLE ballot ("                                                                     \
+    "  id TEXT PRIMARY KEY,"                                                                    \
+    "  year BIGINT NOT NULL,"                                                                   \
+    "  choices TEXT NOT NULL)" NOROWID ";"
+#define LITE_ID "INTEGER PRIMARY KEY"
+#define PG_KEY "BIGINT PRIMARY KEY"
+
 /* {name, sql, after, pg_sql, pg_after, rebuilds}. PostgreSQL: migration 1 is
  * PG_SCHEMA, the schema as of 10; PG_IN_1 marks 2 to 10, which its
  * migration 1 made. From 11 on every entry carries both dialects. */
@@ -1024,6 +1073,19 @@ static const struct store_migration MIGRATIONS[] = {
     "CREATE INDEX status_change_org ON status_change(org_id, id);"
     "ALTER TABLE outbox ADD COLUMN sealed BIGINT NOT NULL DEFAULT 0;"
     "ALTER TABLE outbox ADD COLUMN headers TEXT;", NULL, NULL},
+    /* 19 (STORE_SCHEMA_CYCLE): the
+     * yearly cycle (store_cycle.c). cycle: one row per plan year, its
+     * windows and rules, and at close the sealed count and digest of its
+     * ballots. proposal: the public's, the contact sealed (store_seal.h).
+     * candidate: a promoted proposal with its cost, lead department and
+     * feasibility note. cycle_voter: that a deputy voted. ballot: how,
+     * with no voter, no time and a random key (the digest of its receipt):
+     * WITHOUT ROWID on SQLite, so no hidden counter orders it either.
+     * cycle, proposal (without the contact), candidate and cycle_voter are
+     * audited; ballot is not (ARCHITECTURE.md, "The vote's secrecy"). */
+    {"the yearly cycle: proposals, candidates, the deputies' vote",
+    CYCLE_SQL(LITE_ID, LITE_ID, "REAL", " WITHOUT ROWID"), NULL,
+    CYCLE_SQL(PG_ID, PG_KEY, "DOUBLE PRECISION", ""), NULL, NULL},
 };
 /* clang-format on */
 
@@ -1037,7 +1099,8 @@ _Static_assert(STORE_SCHEMA_ROLES < STORE_SCHEMA_NOTICES &&
                    STORE_SCHEMA_SOURCES < STORE_SCHEMA_SUPERVISION_RULE &&
                    STORE_SCHEMA_SUPERVISION_RULE < STORE_SCHEMA_RATINGS &&
                    STORE_SCHEMA_RATINGS < STORE_SCHEMA_FOLLOW &&
-                   STORE_SCHEMA_FOLLOW <= (int)SS_ARRAY_LEN(MIGRATIONS),
+                   STORE_SCHEMA_FOLLOW < STORE_SCHEMA_CYCLE &&
+                   STORE_SCHEMA_CYCLE <= (int)SS_ARRAY_LEN(MIGRATIONS),
                "the named migrations are in the list's order");
 
 #define BUILT_IN ((int)SS_ARRAY_LEN(MIGRATIONS))

@@ -5,9 +5,10 @@
  *
  * with method and path escaped for a log (ss_esc_log: no line breaks or
  * control bytes get through, so a request cannot forge a line). A path
- * that carries a secret is logged without it: a closed survey's one-time
- * code (/survey/CODE is logged /survey/-), which would otherwise tie an
- * address and a time to the code, and the code to its rating.
+ * that carries a secret is logged without it (log_path): a closed survey's
+ * one-time code (/survey/CODE is logged /survey/-), which would otherwise
+ * tie an address and a time to the code, and the code to its rating; a
+ * ballot receipt (/receipts/-).
  *
  * A write(2) per line cost as much as the rest of a cached answer, so each
  * thread appends whole lines to a buffer of its own and the buffer goes
@@ -118,6 +119,25 @@ static void put_u64(struct ss_buf *b, uint64_t v)
     ss_buf_put(b, d + i, sizeof d - i);
 }
 
+/* The path as logged: a ballot receipt's code (…/receipts/CODE) is
+ * written as "-", so the log never ties a client address to a ballot
+ * (core/cycle.h). */
+static void log_path(struct ss_buf *b, const char *path)
+{
+    const char *r = strstr(path, "/receipts/");
+
+    if (strncmp(path, "/survey/", 8) == 0) {
+        ss_esc_log(b, "/survey/-", 9);
+        return;
+    }
+    if (!r) {
+        ss_esc_log(b, path, strlen(path));
+        return;
+    }
+    ss_esc_log(b, path, (size_t)(r - path) + 10);
+    ss_buf_putc(b, '-');
+}
+
 void ss_http_log_request(struct http_log *l, const char *addr, const char *method, const char *path,
                          int status, size_t bytes, uint64_t us, int aborted)
 {
@@ -130,9 +150,7 @@ void ss_http_log_request(struct http_log *l, const char *addr, const char *metho
     ss_buf_puts(b, " \"");
     ss_esc_log(b, method, strlen(method));
     ss_buf_putc(b, ' ');
-    if (strncmp(path, "/survey/", 8) == 0)
-        path = "/survey/-";
-    ss_esc_log(b, path, strlen(path));
+    log_path(b, path);
     ss_buf_puts(b, "\" ");
     put_u64(b, (uint64_t)status);
     ss_buf_putc(b, ' ');

@@ -203,7 +203,8 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
     struct ss_buf *b = &r->resp->body;
     int report = u->role == SS_ROLE_REPORTER || u->role == SS_ROLE_ADMIN;
     int review = u->role == SS_ROLE_REVIEWER || u->role == SS_ROLE_ADMIN;
-    int notices = u->role != SS_ROLE_VIEWER; /* supervision notices: clerks and supervisors */
+    /* supervision notices: clerks and supervisors */
+    int notices = u->role != SS_ROLE_VIEWER && u->role != SS_ROLE_DEPUTY;
 
     if (!report && !review && !notices) {
         raw(b, "<p>");
@@ -237,6 +238,11 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
     if (notices) {
         raw(b, "<li><a href=\"/console/notices\">");
         raw(b, L(r, "督办单"));
+        raw(b, "</a></li>");
+    }
+    if (u->role == SS_ROLE_ADMIN || u->role == SS_ROLE_SUPERVISOR) {
+        raw(b, "<li><a href=\"/console/cycle\">");
+        raw(b, L(r, "征集建议论证"));
         raw(b, "</a></li>");
     }
     if (u->role == SS_ROLE_ADMIN) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "web/cycle_web.h"
 #include "web/export.h"
 #include "web/feed_web.h"
 #include "web/notice_web.h"
@@ -61,6 +62,16 @@ const struct ss_route ss_routes[] = {
      .summary = "The printed pages' foot: the issuer and the as-of day on every sheet"},
     {.path = "/about/method", .get = ss_page_method, .summary = "How progress is counted"},
     {.path = "/bulletins", .get = ss_page_bulletins, .summary = "The published bulletins"},
+    {.path = "/proposals", .get = ss_page_proposals,
+     .summary = "Propose next year's projects, and every proposal's outcome",
+     .ops = {{.method = "POST", .run = ss_page_proposal_post,
+              .summary = "The proposal form (no session; a honeypot field)"}}},
+    {.path = "/cycles/{year}/result", .get = ss_page_result, .summary = "The deputies' vote"},
+    {.path = "/plans/{year}", .get = ss_page_plan_year, .summary = "A year's plan"},
+    {.path = "/console/cycle", .get = ss_page_cycle_console, .get_auth = 1,
+     .summary = "Triage of the public's proposals",
+     .ops = {{.method = "POST", .run = ss_page_cycle_console_post, .auth = 1,
+              .summary = "Promote, merge or decline a proposal (form)"}}},
     {.path = "/bulletins/{file}", .get = ss_page_bulletin_file,
      .summary = "A published bulletin's PDF or XLSX",
      .param = {.type = "string", .desc = "the bulletin's id and .pdf or .xlsx"}},
@@ -412,10 +423,77 @@ const struct ss_route ss_routes[] = {
              "digest a day, each with a one-click unsubscribe (List-Unsubscribe, RFC 8058). The "
              "answer is the same whether or not the address followed it before; the address is "
              "stored sealed and never shown. Throttled per client and per address (429)"}}},
+    {.path = "/api/v1/proposals", .get = ss_api_proposals, .api = 1,
+     .summary = "The public's proposals for a year's plan, each with its outcome",
+     .schema = "ProposalList",
+     .query = {{.name = "year", .desc = "The plan year; default: the open window's, else the "
+                                        "newest cycle's."}},
+     .ops = {
+        {.method = "POST", .run = ss_api_proposal_post, .status = 201,
+         .body = "ProposalNew", .schema = "ProposalCreated", .errors = "403 429",
+         .summary = "Propose a project (anyone, no session), while a proposal window is open "
+             "(403 naming the window otherwise); throttled per client address (429)"}}},
+    {.path = "/api/v1/proposals/{id}/promote", .api = 1, .summary = "Promote a proposal",
+     .param = {.type = "integer", .desc = "Proposal id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_proposal_promote, .status = 201, .auth = 1,
+         .body = "Promote", .schema = "Triaged", .errors = "404 409",
+         .summary = "Make a new proposal a candidate with its cost, lead department and note "
+             "(an admin, or a supervisor of the cycle's unit), until the vote begins"}}},
+    {.path = "/api/v1/proposals/{id}/merge", .api = 1, .summary = "Merge a proposal",
+     .param = {.type = "integer", .desc = "Proposal id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_proposal_merge, .status = 200, .auth = 1,
+         .body = "Merge", .schema = "Triaged", .errors = "404 409",
+         .summary = "Merge a new proposal into another of the year; into a merged one, it "
+             "joins that one's; what was merged into it follows"}}},
+    {.path = "/api/v1/proposals/{id}/decline", .api = 1, .summary = "Decline a proposal",
+     .param = {.type = "integer", .desc = "Proposal id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_proposal_decline, .status = 200, .auth = 1,
+         .body = "Decline", .schema = "Triaged", .errors = "404 409",
+         .summary = "Decline a new proposal with the reason the public reads"}}},
+    {.path = "/api/v1/cycles/{year}/ballots", .api = 1, .summary = "Ballots of a year's vote",
+     .param = {.type = "integer", .desc = "Plan year."},
+     .ops = {
+        {.method = "POST", .run = ss_api_ballot_post, .status = 201, .auth = 1,
+         .body = "BallotNew", .schema = "BallotReceipt", .errors = "404 409",
+         .summary = "Cast the signed-in deputy's secret ballot inside the voting window (403 "
+             "outside it, or for anyone but a deputy of the cycle's unit); a second one is "
+             "409, more choices than seats or unknown or repeated ones 400"}}},
+    {.path = "/api/v1/cycles/{year}/receipts/{receipt}", .get = ss_api_receipt, .api = 1,
+     .summary = "The choices of the ballot a receipt was given for (anyone holding it)",
+     .param = {.type = "integer", .desc = "Plan year."},
+     .param2 = {.type = "string", .desc = "The receipt code (32 hex digits)."},
+     .schema = "BallotChoices"},
+    {.path = "/api/v1/cycles/{year}/result", .get = ss_api_result, .api = 1,
+     .summary = "The vote's result: per candidate its votes and whether it passed, turnout "
+         "and ties at the cut; 403 until the voting window has closed",
+     .param = {.type = "integer", .desc = "Plan year."}, .schema = "CycleResult"},
     {.path = "/api/v1/openapi.json", .get = ss_api_openapi, .api = 1, .summary = "This document"},
 };
 // clang-format on
 const size_t ss_nroutes = sizeof ss_routes / sizeof ss_routes[0];
+
+/* The rest of a path (rest) against the rest of a pattern with a second
+ * {param} (pat: "/receipts/{receipt}"): the literal before it, one whole
+ * segment, then the literal after it exactly. The segment goes into param
+ * after the first one's n bytes and a '/' ("2027/abc..."). -1: no match. */
+static int second_param(const char *rest, const char *pat, size_t n, char *param, size_t cap)
+{
+    const char *brace = strchr(pat, '{');
+    size_t pre = (size_t)(brace - pat), m;
+
+    if (strncmp(pat, rest, pre) != 0)
+        return -1;
+    m = strcspn(rest + pre, "/");
+    if (m == 0 || n + 1 + m >= cap || strcmp(rest + pre + m, strchr(brace, '}') + 1) != 0)
+        return -1;
+    param[n] = '/';
+    memcpy(param + n + 1, rest + pre, m);
+    param[n + 1 + m] = '\0';
+    return 0;
+}
 
 const struct ss_route *ss_route_match(const char *path, char *param, size_t cap)
 {
@@ -438,10 +516,17 @@ const struct ss_route *ss_route_match(const char *path, char *param, size_t cap)
         /* the segment runs to the next '/', and the rest of the pattern
          * ("/approve" or "") must match the rest of the path exactly */
         n = strcspn(path + pre, "/");
-        if (n == 0 || n >= cap || strcmp(path + pre + n, strchr(brace, '}') + 1) != 0)
+        if (n == 0 || n >= cap)
             continue;
+        if (strchr(brace + 1, '{')) {
+            if (second_param(path + pre + n, strchr(brace, '}') + 1, n, param, cap) != 0)
+                continue;
+        } else if (strcmp(path + pre + n, strchr(brace, '}') + 1) != 0) {
+            continue;
+        }
         memcpy(param, path + pre, n);
-        param[n] = '\0';
+        if (!strchr(brace + 1, '{'))
+            param[n] = '\0';
         return &ss_routes[i];
     }
     return NULL;
@@ -771,6 +856,43 @@ static void components(struct ss_json *j)
            "to 5); closed: each closed survey audience's apart; as_of: the day counted.",
            "project:integer period:string n:integer mean:number? distribution:[integer] "
            "as_of:date closed:@SatisfactionClosed");
+    schema(j, "ProposalNew",
+           "A proposal for next year's plan, taken while a proposal window is open: title, "
+           "what it would do (text) and the org unit code it is about (org) are required; "
+           "contact is sealed and never shown.",
+           "title:string text:string org:string where:string for_whom:string contact:string");
+    schema(j, "ProposalCreated", NULL, "id:integer year:integer status:string");
+    schema(j, "Proposal",
+           "status: new, merged (into merged_into), promoted (to candidate) or declined "
+           "(with reason).",
+           "id:integer year:integer title:string text:string org:string where:string? "
+           "for_whom:string? status:string merged_into:integer? candidate:integer? "
+           "reason:string? created_on:date");
+    schema(j, "ProposalList", NULL, "year:integer? proposals:[@Proposal]");
+    schema(j, "Promote", "The cost estimate in yuan, the lead department, the feasibility note.",
+           "cost:number department:string note:string");
+    schema(j, "Merge", "The proposal to merge into (a merged one resolves to its own).",
+           "into:integer");
+    schema(j, "Decline", "Why, shown to the public.", "reason:string");
+    schema(j, "Triaged", NULL, "id:integer status:string candidate:integer? merged_into:integer?");
+    schema(j, "BallotNew", "Up to seats distinct candidate ids of the year.", "choices:[integer]");
+    schema(j, "BallotReceipt",
+           "The receipt code: given once, never stored; it finds the ballot's choices.",
+           "year:integer receipt:string");
+    schema(j, "BallotChoices", NULL, "year:integer choices:[integer] counted:boolean");
+    schema(j, "ResultCandidate", NULL,
+           "id:integer title:string department:string votes:integer passed:boolean");
+    schema(j, "ResultTie",
+           "Candidates with equal votes straddling the last seats: none of them passes.",
+           "votes:integer seats:integer candidates:[integer]");
+    schema(j, "ResultSeal", "The ballots' count and SHA-256 once sealed (cycle seal).",
+           "ballots:integer digest:string");
+    schema(j, "CycleResult",
+           "turnout: ballots / deputies; a candidate passes with more than pass_share of "
+           "all deputies' votes, ranked up to seats.",
+           "year:integer org:string deputies:integer ballots:integer voters:integer "
+           "turnout:number seats:integer pass_share:number candidates:[@ResultCandidate] "
+           "ties:@ResultTie? sealed:@ResultSeal?");
     schema(j, "ErrorBody",
            "code: what kind of error (bad_input, bad_parameter, not_found, forbidden, "
            "conflict, throttled, busy, internal ...); field: the input it is about, when it "
@@ -840,6 +962,24 @@ static void param(struct ss_json *j, const char *name, const char *in, const cha
         ss_json_kstr(j, "format", format);
     ss_json_obj_end(j);
     ss_json_obj_end(j);
+}
+
+/* The second {param} of a route's path (after the first, at brace), if
+ * it has one. */
+static void second_path_param(struct ss_json *j, const struct ss_route *rt, const char *brace)
+{
+    const char *b2 = strchr(brace + 1, '{');
+    char name[32];
+    size_t n;
+
+    if (!b2)
+        return;
+    n = strcspn(b2 + 1, "}");
+    if (n >= sizeof name)
+        n = sizeof name - 1;
+    memcpy(name, b2 + 1, n);
+    name[n] = '\0';
+    param(j, name, "path", rt->param2.type ? rt->param2.type : "string", NULL, rt->param2.desc, 1);
 }
 
 static const char *status_text(const char *code)
@@ -915,6 +1055,7 @@ static void operation(struct ss_json *j, const struct ss_route *rt, const struct
         memcpy(name, brace + 1, n);
         name[n] = '\0';
         param(j, name, "path", rt->param.type, NULL, rt->param.desc, 1);
+        second_path_param(j, rt, brace);
     }
     if (!rt->get)
         for (i = 0; i < sizeof rt->query / sizeof rt->query[0] && rt->query[i].name; i++)
@@ -1052,6 +1193,7 @@ void ss_web_openapi(struct ss_buf *b)
             memcpy(name, brace + 1, n);
             name[n] = '\0';
             param(&j, name, "path", rt->param.type, NULL, rt->param.desc, 1);
+            second_path_param(&j, rt, brace);
         }
         for (k = 0; k < sizeof rt->query / sizeof rt->query[0] && rt->query[k].name; k++)
             param(&j, rt->query[k].name, "query", "string", rt->query[k].format, rt->query[k].desc,

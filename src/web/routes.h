@@ -40,8 +40,8 @@ struct ss_route_op {
  * out is zero, which is always the plain default (no cache, not API, no
  * parameter, no session, no ops). */
 struct ss_route {
-    const char *path;               /* "/targets/{id}", "/reports/{id}/approve": at most one
-                                       {param}, a whole segment */
+    const char *path;               /* "/targets/{id}", "/reports/{id}/approve": at most two
+                                       {param}s, each a whole segment */
     void (*get)(struct ss_wreq *r); /* GET and HEAD; NULL: not allowed */
     int cache;                      /* SS_CACHE_* */
     int api;                        /* 1: JSON API route, listed in the OpenAPI document */
@@ -49,7 +49,12 @@ struct ss_route {
     struct {
         const char *type; /* "integer" or "string" */
         const char *desc;
-    } param;                   /* the {param} of path */
+    } param; /* the {param} of path */
+    struct {
+        const char *type;
+        const char *desc;
+    } param2;                  /* a second {param} of path, after the first: the handler's
+                                  r->param holds both, "first/second" */
     const char *schema;        /* component schema of the 200 body */
     const char *media;         /* media type of the 200 body when it is a binary download
                                   (the handler sets the same Content-Type); NULL: JSON */

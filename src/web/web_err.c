@@ -44,7 +44,7 @@ static int is_api(const struct ss_wreq *r)
     return strncmp(r->http->path, "/api/", 5) == 0;
 }
 
-/* 1 if field names something in the request's URL: the route's {param},
+/* 1 if field names something in the request's URL: one of the route's {param}s,
  * or a query argument the request has. */
 static int names_url(const struct ss_wreq *r, const char *field)
 {
@@ -56,8 +56,10 @@ static int names_url(const struct ss_wreq *r, const char *field)
     if (n == 0 || ss_http_arg(r->http, field))
         return 1;
     rt = ss_route_match(r->http->path, param, sizeof param);
-    brace = rt ? strchr(rt->path, '{') : NULL;
-    return brace && strncmp(brace + 1, field, n) == 0 && brace[1 + n] == '}';
+    for (brace = rt ? strchr(rt->path, '{') : NULL; brace; brace = strchr(brace + 1, '{'))
+        if (strncmp(brace + 1, field, n) == 0 && brace[1 + n] == '}')
+            return 1;
+    return 0;
 }
 
 /* The table's row for code (the last one, internal, for a code it lacks). */

@@ -87,7 +87,8 @@ test('the console shows each role its own links: a reporter sees no reviewer lin
   assert.deepEqual(await links(as.viewer), []);
   assert.deepEqual(await links(as.admin),
                    ['/console/report', '/console/inbox', '/console/supervision', '/console/ratings',
-                    '/console/notices', '/console/users', '/console/plan', '/console/translate']);
+                    '/console/notices', '/console/cycle', '/console/users', '/console/plan',
+                    '/console/translate']);
 });
 
 let drafts = [];

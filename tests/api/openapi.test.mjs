@@ -27,10 +27,36 @@ before(async () => {
     userAdd(srv.db, n, role, org);
     as[n] = await signIn(srv.base, n);
   }
+  // the yearly cycle: 2026's vote closed (a ballot and its receipt), 2028's
+  // open, 2027's proposals open
+  const cyc = (args, today = '2026-06-30') => {
+    const r = spawnSync(process.env.SHISHI || 'build/asan/shishi', ['cycle', ...args, '--db', srv.db],
+                        { encoding: 'utf8', env: { ...process.env, SHISHI_TODAY: today } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  for (const y of ['2026', '2028']) {
+    cyc(['open', '--year', y, '--from', '2026-06-01', '--to', '2026-06-02']);
+    const id = /proposal (\d+)/.exec(cyc(['propose', '--title', 't', '--text', '新建公园1个',
+                                           '--org', '65'], '2026-06-01'))[1];
+    cand[y] = Number(/candidate (\d+)/.exec(cyc(['promote', id, '--cost', '1',
+                                                 '--department', '民政厅']))[1]);
+    cyc(['vote', '--year', y, '--from', '2026-06-03', '--to', '2026-07-31', '--seats', '1']);
+  }
+  userAdd(srv.db, 'deputy', 'deputy', '65');
+  userAdd(srv.db, 'deputy2', 'deputy', '65');
+  as.deputy = await signIn(srv.base, 'deputy');
+  as.deputy2 = await signIn(srv.base, 'deputy2');
+  const b = await as.deputy.post('/api/v1/cycles/2026/ballots', { choices: [cand['2026']] });
+  assert.equal(b.status, 201, String(b.buf));
+  EXAMPLE.receipt = b.json.receipt;
+  cyc(['vote', '--year', '2026', '--from', '2026-06-03', '--to', '2026-06-29', '--seats', '1']);
+  cyc(['open', '--year', '2027', '--from', '2026-06-30', '--to', '2026-07-31']);
 });
+const cand = {};
 after(async () => { assert.equal(await srv.stop(), 0); });
 
-const EXAMPLE = { id: '1', code: '65', no: '1' };
+const EXAMPLE = { id: '1', code: '65', no: '1', year: '2026' };
 
 test('docs/openapi.json is what the binary generates and serves', async () => {
   const file = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
@@ -140,6 +166,31 @@ const CALLS = {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email: 'openapi@example.org', about: { target: T } }) }),
 };
+
+// the yearly cycle (set up in before)
+const postProposal = () => send(srv.base, '/api/v1/proposals', {
+  method: 'POST', headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ title: '公园', text: '新建公园2个', org: '650102' }) });
+async function proposal() {
+  const r = await postProposal();
+  assert.equal(r.status, 201, String(r.buf));
+  return r.json.id;
+}
+Object.assign(CALLS, {
+  'get /api/v1/proposals': () => send(srv.base, '/api/v1/proposals?year=2027'),
+  'post /api/v1/proposals': () => postProposal(),
+  'post /api/v1/proposals/{id}/promote': async () => as.admin.post(
+    `/api/v1/proposals/${await proposal()}/promote`, { cost: 5, department: '民政厅' }),
+  'post /api/v1/proposals/{id}/merge': async () => as.admin.post(
+    `/api/v1/proposals/${await proposal()}/merge`, { into: await proposal() }),
+  'post /api/v1/proposals/{id}/decline': async () => as.admin.post(
+    `/api/v1/proposals/${await proposal()}/decline`, { reason: '重复' }),
+  'post /api/v1/cycles/{year}/ballots': () => as.deputy2.post('/api/v1/cycles/2028/ballots',
+    { choices: [cand['2028']] }),
+  'get /api/v1/cycles/{year}/receipts/{receipt}': () =>
+    send(srv.base, `/api/v1/cycles/2026/receipts/${EXAMPLE.receipt}`),
+  'get /api/v1/cycles/{year}/result': () => send(srv.base, '/api/v1/cycles/2026/result'),
+});
 
 // A notice at org issued (and answered, when asked) by the admin; its id.
 async function notice(org, answered = false) {

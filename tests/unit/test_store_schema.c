@@ -688,7 +688,8 @@ static void test_pg_fresh_schema(void **state)
         "assignment",  "report",     "account",      "evidence",         "session",
         "translation", "notice",     "notice_event", "notice_evidence",  "notice_rule",
         "channel",     "bulletin",   "plan_source",  "supervision_rule", "survey",
-        "rating",      "memo"};
+        "rating",      "cycle",      "proposal",     "candidate",        "cycle_voter",
+        "memo"};
     struct fixture *f = ready(state);
     struct ss_buf b, want;
     struct ss_err err;
@@ -720,7 +721,8 @@ static void test_pg_fresh_schema(void **state)
                 "SELECT relname FROM unnest(ARRAY['org_unit','department','plan','project',"
                 "'target','assignment','report','account','evidence','session','translation',"
                 "'notice','notice_event','notice_evidence','notice_rule','channel','bulletin','"
-                "plan_source','supervision_rule','survey','rating',"
+                "plan_source','supervision_rule','survey','rating','cycle','proposal',"
+                "'candidate','cycle_voter',"
                 "'memo']) AS relname ORDER BY relname",
                 &want);
     assert_string_equal(b.data, want.data);

@@ -46,6 +46,8 @@ int cmd_migrate(int argc, char **argv);
 int cmd_supervise(int argc, char **argv);
 /* notice list|show|issue|close|return|days: supervision notices (cmd_notice.c). */
 int cmd_notice(int argc, char **argv);
+/* message list|publish|hide|reply: the public's messages (cmd_message.c). */
+int cmd_message(int argc, char **argv);
 
 /* completeness: reporting completeness of a period (cmd_completeness.c). */
 int cmd_completeness(int argc, char **argv);

@@ -36,6 +36,7 @@ static const struct command COMMANDS[] = {
     {"notify", cmd_notify, "send the outbox's due messages (notify send), list them"},
     {"supervise", cmd_supervise, "issue and escalate supervision notices (supervise run)"},
     {"notice", cmd_notice, "supervision notices: notice list|show|issue|close|return"},
+    {"message", cmd_message, "the public's messages: message list|publish|hide|reply"},
 };
 
 static void usage(FILE *f)

@@ -30,16 +30,17 @@
 #include "store/store.h"
 
 /* The roles (access.h says what each may do). The store also takes
- * "moderator" and "deputy" (migration 11), which later issues bring;
- * ss_role_parse refuses them until then. */
+ * "deputy" (migration 11), which a later issue brings; ss_role_parse
+ * refuses it until then. */
 enum ss_role {
     SS_ROLE_ADMIN = 0,
     SS_ROLE_REVIEWER = 1,
     SS_ROLE_REPORTER = 2,
     SS_ROLE_VIEWER = 3,
     SS_ROLE_SUPERVISOR = 4, /* 督查室: reads its subtree, runs supervision */
+    SS_ROLE_MODERATOR = 5,  /* publishes or hides the public's messages in its subtree */
 };
-#define SS_ROLE_COUNT 5
+#define SS_ROLE_COUNT 6
 
 struct ss_user {
     int64_t id;
@@ -69,7 +70,7 @@ struct ss_user {
  * production. Verification always uses the cost stored in the hash. */
 
 const char *ss_role_str(enum ss_role r); /* "admin", "reviewer", "reporter", "viewer",
-                                            "supervisor" */
+                                            "supervisor", "moderator" */
 int ss_role_parse(const char *s, enum ss_role *out);
 
 /* The NFKC form of a user name into out, or SS_EINVAL with err (field

@@ -70,6 +70,9 @@ struct ss_store {
 #define STORE_SCHEMA_BULLETIN 14
 /* The migration that keeps the announcement a plan was imported from. */
 #define STORE_SCHEMA_SOURCES 15
+/* The migration that makes the public's messages (store_message.c); 17 in
+ * issue 14's numbering, renumbered when the migrations before it merge. */
+#define STORE_SCHEMA_MESSAGES 16
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

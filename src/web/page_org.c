@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "store/store_search.h"
 #include "web/figure_html.h"
+#include "web/message_web.h"
 #include "web/page.h"
 #include "web/render.h"
 
@@ -177,6 +178,7 @@ void ss_page_org(struct ss_wreq *r)
     raw(b, "</tbody></table></div></section>\n");
     free(fs);
     rank_children(r, org);
+    ss_message_section(r, "org", 0, 0, org);
     ss_page_end(r);
 }
 

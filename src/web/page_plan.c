@@ -13,6 +13,7 @@
 #include "base/util.h"
 #include "core/score.h"
 #include "web/figure_html.h"
+#include "web/message_web.h"
 #include "web/render.h"
 
 /* Order of concern: higher is worse. */
@@ -251,6 +252,7 @@ void ss_page_project(struct ss_wreq *r)
         ss_fig_cards(r, t, &f, 0);
         raw(b, "</section>\n");
     }
+    ss_message_section(r, "project", 0, pr->no, -1);
     ss_page_end(r);
 }
 

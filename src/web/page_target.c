@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "base/util.h"
 #include "web/figure_html.h"
+#include "web/message_web.h"
 #include "web/notice_web.h"
 #include "web/page.h"
 #include "web/render.h"
@@ -224,6 +225,7 @@ void ss_page_target(struct ss_wreq *r)
     series_section(r, (size_t)ti, org);
     breakdown_section(r, (size_t)ti, org);
     ss_notice_public_lines(r, b, t->id, org);
+    ss_message_section(r, "target", t->id, 0, org);
     raw(b, "<p><a href=\"/orgs/");
     ss_attr(b, g->code);
     raw(b, "\">");

@@ -10,7 +10,8 @@
  * OLDER_UNDO_BULLETIN undoes the bulletin's (STORE_SCHEMA_BULLETIN),
  * OLDER_UNDO_NOTICES the supervision notices' (STORE_SCHEMA_NOTICES; the
  * roles' migration before it may run again: it rebuilds account alike).
- * OLDER_UNDO_SOURCES the imported announcements' (STORE_SCHEMA_SOURCES).
+ * OLDER_UNDO_SOURCES the imported announcements' (STORE_SCHEMA_SOURCES),
+ * OLDER_UNDO_MESSAGES the public's messages' (STORE_SCHEMA_MESSAGES).
  * OLDER_UNDO_NEWER: all of them, for going back to 10 or before.
  */
 #ifndef SS_TEST_OLDER_H
@@ -25,7 +26,9 @@
     "DROP TABLE notice_evidence; DROP TABLE notice_event; DROP TABLE notice; "                     \
     "DROP TABLE notice_rule;"
 #define OLDER_UNDO_SOURCES "DROP TABLE plan_source;"
+#define OLDER_UNDO_MESSAGES "DROP TABLE message;"
 #define OLDER_UNDO_NEWER                                                                           \
-    OLDER_UNDO_SOURCES OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY OLDER_UNDO_NOTICES
+    OLDER_UNDO_MESSAGES OLDER_UNDO_SOURCES OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY                 \
+        OLDER_UNDO_NOTICES
 
 #endif

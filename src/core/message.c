@@ -582,15 +582,21 @@ void ss_message_json(struct ss_json *j, const struct ss_engine *e, const struct 
     long org = ss_engine_org_by_id(e, m->org_id);
     const char *code = org >= 0 ? ss_engine_org(e, org)->code : NULL;
     int published = strcmp(m->status, "published") == 0;
+    char path[64];
 
+    /* every key always (null when it has no value), so the shape is one */
     ss_json_obj(j);
     ss_json_kint(j, "id", m->id);
     ss_json_key(j, "about");
     ss_json_obj(j);
     if (m->target_id)
         ss_json_kint(j, "target", m->target_id);
+    else
+        ss_json_knull(j, "target");
     if (m->project_no)
         ss_json_kint(j, "project", m->project_no);
+    else
+        ss_json_knull(j, "project");
     ss_json_kstr(j, "org", code);
     ss_json_obj_end(j);
     ss_json_kstr(j, "kind", m->kind);
@@ -598,17 +604,12 @@ void ss_message_json(struct ss_json *j, const struct ss_engine *e, const struct 
     ss_json_kstr(j, "text", m->text);
     ss_json_kstr(j, "received_on", m->received_on);
     ss_json_kstr(j, "department", m->dept);
-    if (m->hide_reason[0])
-        ss_json_kstr(j, "hidden_reason", m->hide_reason);
-    if (published) {
-        ss_json_kstr(j, "published_on", m->moderated_on);
-        ss_json_kstr(j, "deadline", m->deadline);
-    }
-    if (m->photo_sha256[0] && (published || (flags & SS_MESSAGE_STAFF))) {
-        char path[64];
-        snprintf(path, sizeof path, "/messages/photos/%lld", (long long)m->id);
-        ss_json_kstr(j, "photo", path);
-    }
+    ss_json_kstr(j, "hidden_reason", m->hide_reason[0] ? m->hide_reason : NULL);
+    ss_json_kstr(j, "published_on", published ? m->moderated_on : NULL);
+    ss_json_kstr(j, "deadline", published ? m->deadline : NULL);
+    snprintf(path, sizeof path, "/messages/photos/%lld", (long long)m->id);
+    ss_json_kstr(j, "photo",
+                 m->photo_sha256[0] && (published || (flags & SS_MESSAGE_STAFF)) ? path : NULL);
     ss_json_key(j, "reply");
     if (m->reply) {
         ss_json_obj(j);
@@ -629,6 +630,8 @@ void ss_message_json(struct ss_json *j, const struct ss_engine *e, const struct 
     ss_json_kbool(j, "attention", ss_message_attention(m, day));
     if (m->notice_id)
         ss_json_kint(j, "notice", m->notice_id);
+    else
+        ss_json_knull(j, "notice");
     if (flags & SS_MESSAGE_STAFF) {
         ss_json_kstr(j, "moderated_by", m->moderated_by);
         ss_json_kbool(j, "has_contact", m->has_contact);

@@ -173,7 +173,7 @@ int ss_message_collect(struct ss_wreq *r, const char *about, int64_t target_id, 
     f.about = about;
     f.target_id = target_id;
     f.project_no = project_no;
-    if (strcmp(about, "org") == 0)
+    if (about && strcmp(about, "org") == 0)
         f.org_id = ss_engine_org(r->e, org)->id;
     if (ss_store_message_list(r->st, &f, &all, &nall))
         return SS_EDB;
@@ -206,8 +206,7 @@ void ss_api_messages(struct ss_wreq *r)
     long id = 0, org = -1;
 
     ss_err_clear(&err);
-    if ((target && project) || (!target && !project && !code) ||
-        (target && (ss_parse_long(target, &id) || id < 1)) ||
+    if ((target && project) || (target && (ss_parse_long(target, &id) || id < 1)) ||
         (project && (ss_parse_long(project, &id) || id < 1 || id > 999))) {
         ss_err_set(&err, SS_EINVAL, target ? "target" : "project",
                    "ask for target=ID, project=N or org=CODE");
@@ -225,7 +224,8 @@ void ss_api_messages(struct ss_wreq *r)
     if (ss_message_collect(r,
                            target    ? "target"
                            : project ? "project"
-                                     : "org",
+                           : code    ? "org"
+                                     : NULL,
                            target ? id : 0, project ? (int)id : 0, org, &list, &n, hidden)) {
         bad(r, SS_EDB, "", "the messages cannot be read");
         return;

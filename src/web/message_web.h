@@ -31,8 +31,8 @@
 /* JSON API */
 void ss_api_messages(struct ss_wreq *r);        /* GET /api/v1/messages */
 void ss_api_message_post(struct ss_wreq *r);    /* POST /api/v1/messages */
-void ss_api_message_ticket(struct ss_wreq *r);  /* GET /api/v1/messages/by-ticket/{t} */
-void ss_api_message_helpful(struct ss_wreq *r); /* POST .../by-ticket/{t}/helpful */
+void ss_api_message_ticket(struct ss_wreq *r);  /* GET /api/v1/tickets/{t} */
+void ss_api_message_helpful(struct ss_wreq *r); /* POST /api/v1/tickets/{t}/helpful */
 void ss_api_message_publish(struct ss_wreq *r); /* POST /api/v1/messages/{id}/publish */
 void ss_api_message_hide(struct ss_wreq *r);    /* POST /api/v1/messages/{id}/hide */
 void ss_api_message_reply(struct ss_wreq *r);   /* POST /api/v1/messages/{id}/reply */
@@ -45,6 +45,9 @@ void ss_page_message_rate(struct ss_wreq *r);     /* POST /messages/{ticket} */
 void ss_page_message_photo(struct ss_wreq *r);    /* GET /messages/photos/{id} */
 void ss_page_messages_console(struct ss_wreq *r); /* GET /console/messages */
 void ss_page_messages_console_post(struct ss_wreq *r);
+/* GET /console/messages.csv: what the user may moderate or answer, every
+ * state, as CSV (formulas made text, ss_esc_csv); never a contact. */
+void ss_page_messages_csv(struct ss_wreq *r);
 
 /* The public pages' section: the published messages about (about,
  * target_id, project_no) seen at org (an engine index; for a target, the
@@ -55,7 +58,7 @@ void ss_message_section(struct ss_wreq *r, const char *about, int64_t target_id,
 
 /* The section's and the list API's messages: the published ones about
  * (about, target_id, project_no) at org or below (org -1: anywhere; for
- * about "org", the messages about org itself), oldest first, into *out
+ * about "org", the messages about org itself; about NULL: every one), oldest first, into *out
  * (ss_store_messages_free), and how many were hidden by reason (in
  * SS_MESSAGE_REASONS' order). 0 or SS_EDB. */
 struct ss_message;

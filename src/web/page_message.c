@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "base/date.h"
+#include "base/escape.h"
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/access.h"
@@ -644,6 +645,9 @@ void ss_page_messages_console(struct ss_wreq *r)
         raw(b, L(r, "没有待处理的留言。"));
         raw(b, "</p>\n");
     }
+    raw(b, "<p><a href=\"/console/messages.csv\">");
+    raw(b, L(r, "下载留言（CSV）"));
+    raw(b, "</a></p>\n");
     raw(b, "<p><a href=\"/console\">");
     raw(b, L(r, "返回工作台"));
     raw(b, "</a></p>\n");
@@ -697,6 +701,71 @@ void ss_page_messages_console_post(struct ss_wreq *r)
         return;
     }
     ss_http_redirect(r->resp, "/console/messages?done=1");
+}
+
+/* A CSV cell: formulas made text (ss_esc_csv), then the separator. */
+static void csv_cell(struct ss_buf *b, const char *s, int last)
+{
+    ss_esc_csv(b, s ? s : "", s ? strlen(s) : 0);
+    ss_buf_puts(b, last ? "\r\n" : ",");
+}
+
+void ss_page_messages_csv(struct ss_wreq *r)
+{
+    struct ss_buf *b = &r->resp->body;
+    struct ss_store_message_filter f;
+    struct ss_message *list = NULL;
+    struct ss_user u;
+    size_t n = 0, i;
+    char num[24];
+
+    if (ss_web_auth(r, 0, &u))
+        return;
+    memset(&f, 0, sizeof f);
+    f.plan_id = r->plan->id;
+    if (ss_store_message_list(r->st, &f, &list, &n)) {
+        struct ss_err err;
+        ss_err_set(&err, SS_EDB, "", "the messages cannot be read");
+        ss_web_error(r, &err);
+        return;
+    }
+    r->resp->ctype = "text/csv; charset=utf-8";
+    r->resp->cache_control = "no-store";
+    ss_wf_disposition(r->resp, "群众留言.csv", "messages.csv");
+    raw(b, "\xEF\xBB\xBF"); /* a BOM: Excel then reads the file as UTF-8 */
+    raw(b, "id,kind,status,hidden_reason,received_on,target,project,org,org_name,department,"
+           "text,published_on,deadline,reply,replied_on,helpful,notice\r\n");
+    for (i = 0; i < n; i++) {
+        const struct ss_message *m = &list[i];
+        long at = ss_engine_org_by_id(r->e, m->org_id);
+        /* the units' staff read what they may answer, moderators what
+         * they may moderate; never a contact */
+        if (!ss_message_may_moderate(r->e, &u, m) &&
+            !(strcmp(m->status, "published") == 0 && ss_message_may_reply(r->e, &u, m)))
+            continue;
+        snprintf(num, sizeof num, "%lld", (long long)m->id);
+        csv_cell(b, num, 0);
+        csv_cell(b, m->kind, 0);
+        csv_cell(b, m->status, 0);
+        csv_cell(b, m->hide_reason, 0);
+        csv_cell(b, m->received_on, 0);
+        snprintf(num, sizeof num, "%lld", (long long)m->target_id);
+        csv_cell(b, m->target_id ? num : "", 0);
+        snprintf(num, sizeof num, "%d", m->project_no);
+        csv_cell(b, m->project_no ? num : "", 0);
+        csv_cell(b, at >= 0 ? ss_engine_org(r->e, at)->code : "", 0);
+        csv_cell(b, at >= 0 ? ss_engine_org(r->e, at)->name : "", 0);
+        csv_cell(b, m->dept, 0);
+        csv_cell(b, m->text, 0);
+        csv_cell(b, strcmp(m->status, "published") == 0 ? m->moderated_on : "", 0);
+        csv_cell(b, m->deadline, 0);
+        csv_cell(b, m->reply, 0);
+        csv_cell(b, m->replied_on, 0);
+        csv_cell(b, m->helpful < 0 ? "" : m->helpful ? "yes" : "no", 0);
+        snprintf(num, sizeof num, "%lld", (long long)m->notice_id);
+        csv_cell(b, m->notice_id ? num : "", 1);
+    }
+    ss_store_messages_free(list, n);
 }
 
 /* ---- the supervision page --------------------------------------------------------- */

@@ -72,6 +72,9 @@ const struct ss_route ss_routes[] = {
      .ops = {
         {.method = "POST", .run = ss_page_messages_console_post, .status = 303, .auth = 1,
          .summary = "Publish, hide or answer a message, or make it a notice (form)"}}},
+    {.path = "/console/messages.csv", .get = ss_page_messages_csv, .get_auth = 1,
+     .summary = "The messages the signed-in user may moderate or answer, in every state, as CSV "
+         "(never a contact)"},
     {.path = "/api/v1/plan", .get = ss_api_plan, .cache = SS_CACHE_PLAN, .api = 1,
      .summary = "The current plan with every target's figures at the plan's top org unit, as of "
          "today",
@@ -339,10 +342,11 @@ const struct ss_route ss_routes[] = {
              "below)."},
         {.name = "project", .desc = "Project number: messages about it."},
         {.name = "org", .desc = "Org unit code: alone, messages about the place; with target or "
-             "project, only those sent from it or below."}},
+             "project, only those sent from it or below. None of the three: every published "
+             "message of the plan."}},
      .ops = {
         {.method = "POST", .run = ss_api_message_post, .status = 201, .body = "MessageNew",
-         .schema = "MessageCreated", .errors = "404 409 415 429",
+         .schema = "MessageCreated", .errors = "404 409 429",
          .summary = "Send a suggestion, complaint or question without an account (application/"
              "json only): text up to 2000 bytes; contact (a phone number or an email address) "
              "optional, stored sealed and never shown; received until a moderator publishes "
@@ -356,23 +360,23 @@ const struct ss_route ss_routes[] = {
      .schema = "MessageQueue",
      .query = {
         {.name = "status", .desc = "received, published or hidden; default: all."}}},
-    {.path = "/api/v1/messages/by-ticket/{ticket}", .get = ss_api_message_ticket, .api = 1,
+    {.path = "/api/v1/tickets/{ticket}", .get = ss_api_message_ticket, .api = 1,
      .summary = "The writer's own message by its ticket, in any state",
      .param = {.type = "string", .desc = "The ticket given when the message was sent."},
      .schema = "Message"},
-    {.path = "/api/v1/messages/by-ticket/{ticket}/helpful", .api = 1,
+    {.path = "/api/v1/tickets/{ticket}/helpful", .api = 1,
      .summary = "Rate the answer",
      .param = {.type = "string", .desc = "The ticket given when the message was sent."},
      .ops = {
         {.method = "POST", .run = ss_api_message_helpful, .status = 200, .body = "MessageHelpful",
-         .schema = "Message", .errors = "404 409 415",
+         .schema = "Message", .errors = "404 409",
          .summary = "The writer marks the answer helpful or not (again: changes the mark); "
              "only once there is an answer (409)"}}},
     {.path = "/api/v1/messages/{id}/publish", .api = 1, .summary = "Publish a message",
      .param = {.type = "integer", .desc = "Message id."},
      .ops = {
         {.method = "POST", .run = ss_api_message_publish, .status = 200, .auth = 1,
-         .schema = "Message", .errors = "404 409",
+         .schema = "MessageStaff", .errors = "404 409",
          .summary = "Publish a received message (a moderator or supervisor of its place): it is "
              "shown in public, sent to the responsible unit, and due to be answered within the "
              "working days configured (default 15)"}}},
@@ -380,7 +384,7 @@ const struct ss_route ss_routes[] = {
      .param = {.type = "integer", .desc = "Message id."},
      .ops = {
         {.method = "POST", .run = ss_api_message_hide, .status = 200, .auth = 1,
-         .body = "MessageHide", .schema = "Message", .errors = "404 409",
+         .body = "MessageHide", .schema = "MessageStaff", .errors = "404 409",
          .summary = "Hide a received or published message with a reason: abuse, privacy, "
              "advertising, off_topic, duplicate or unlawful (the public sees the counts by "
              "reason)"}}},
@@ -388,7 +392,7 @@ const struct ss_route ss_routes[] = {
      .param = {.type = "integer", .desc = "Message id."},
      .ops = {
         {.method = "POST", .run = ss_api_message_reply, .status = 200, .auth = 1,
-         .body = "MessageReply", .schema = "Message", .errors = "404 409",
+         .body = "MessageReply", .schema = "MessageStaff", .errors = "404 409",
          .summary = "The responsible unit's public answer (its reporter or reviewer), once, to "
              "a published message"}}},
     {.path = "/api/v1/openapi.json", .get = ss_api_openapi, .api = 1, .summary = "This document"},
@@ -722,27 +726,34 @@ static void components(struct ss_json *j)
            "target:integer org:string text:string grade:string");
     schema(j, "NoticeAnswer", "text: what was done (required); due: the expected date.",
            "text:string measures:string due:date");
-    schema(j, "MessageAbout", "What a message is about: a target or a project (with the "
+    schema(j, "MessageAbout",
+           "What a message is about: a target or a project (with the "
            "place it was sent from), or a place.",
            "target:integer project:integer org:string");
     schema(j, "MessageReplyText", "The responsible unit's public answer; by: the unit.",
+           "text:string on:date by:string?");
+    schema(j, "MessageReplyStaff", "The answer as staff read it: account: who wrote it.",
            "text:string on:date by:string? account:string");
+#define MESSAGE_PUBLIC                                                                             \
+    "id:integer about:@MessageAbout kind:string status:string text:string received_on:date "       \
+    "department:string? hidden_reason:string? published_on:date? deadline:date? photo:string? "    \
+    "helpful:boolean? attention:boolean notice:integer? "
     schema(j, "Message",
            "A message from the public. kind: suggestion, complaint, question; status: "
            "received, published, hidden (hidden_reason says why); attention: the supervision "
            "office sees it (unanswered past the deadline, or a complaint whose answer was "
-           "marked not helpful). Never a contact; moderated_by, has_contact and the reply's "
-           "account only for staff.",
-           "id:integer about:@MessageAbout kind:string status:string text:string "
-           "received_on:date department:string? hidden_reason:string published_on:date "
-           "deadline:date photo:string reply:@MessageReplyText? helpful:boolean? "
-           "attention:boolean notice:integer moderated_by:string? has_contact:boolean");
+           "marked not helpful). Never a contact.",
+           MESSAGE_PUBLIC "reply:@MessageReplyText?");
+    schema(j, "MessageStaff",
+           "A message as staff read it: who moderated it and whether the writer left a contact "
+           "(never the contact itself).",
+           MESSAGE_PUBLIC "reply:@MessageReplyStaff? moderated_by:string? has_contact:boolean");
     schema(j, "MessageHidden", "Hidden messages by reason.",
            "abuse:integer privacy:integer advertising:integer off_topic:integer "
            "duplicate:integer unlawful:integer");
     schema(j, "MessageList", NULL,
            "messages:[@Message] hidden:@MessageHidden hidden_total:integer");
-    schema(j, "MessageQueue", NULL, "messages:[@Message]");
+    schema(j, "MessageQueue", NULL, "messages:[@MessageStaff]");
     schema(j, "MessageNew",
            "about: {\"target\": ID} or {\"project\": N}, either with an optional \"org\" (the "
            "place), or {\"org\": \"CODE\"}; website: leave empty (a field for robots).",

@@ -89,7 +89,7 @@ test('acceptance: an anonymous message about target 47 with <script> and a phone
   // the phone in no public answer
   const publicAnswers = [
     (await get('/api/v1/messages?target=47')).buf, (await get('/targets/47')).buf,
-    (await get(`/api/v1/messages/by-ticket/${first.ticket}`)).buf,
+    (await get(`/api/v1/tickets/${first.ticket}`)).buf,
     (await get(`/messages/${first.ticket}`)).buf, (await get('/projects/10')).buf,
     (await get('/orgs/65')).buf, (await get('/api/v1/openapi.json')).buf];
   for (const b of publicAnswers) {
@@ -137,13 +137,13 @@ test('acceptance: the responsible unit replies; the reply shows under the messag
 
 test('the writer follows by ticket and marks a complaint\'s answer not helpful: the supervision ' +
      'page shows it and a supervisor makes it a notice', async () => {
-  let r = await send(srv.base, `/api/v1/messages/by-ticket/${first.ticket}/helpful`, {
+  let r = await send(srv.base, `/api/v1/tickets/${first.ticket}/helpful`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ helpful: false }) });
   assert.equal(r.status, 200, String(r.buf));
   assert.equal(r.json.helpful, false);
   assert.equal(r.json.attention, true);
-  r = await get(`/api/v1/messages/by-ticket/${'0'.repeat(32)}`);
+  r = await get(`/api/v1/tickets/${'0'.repeat(32)}`);
   assert.equal(r.status, 404);
   const sv = (await as.sup.get('/console/supervision')).buf.toString();
   assert.ok(sv.includes('h-sv-messages') && sv.includes('路灯坏了') &&
@@ -198,7 +198,7 @@ test('hidden with a reason: the public sees the count by reason, never the text'
   assert.equal(l.hidden_total, 1);
   const page = (await get('/projects/10')).buf.toString();
   assert.ok(!page.includes('隐藏测试') && page.includes('h-messages'));
-  const mine = await get(`/api/v1/messages/by-ticket/${r.json.ticket}`);
+  const mine = await get(`/api/v1/tickets/${r.json.ticket}`);
   assert.equal(mine.json.status, 'hidden');
   assert.equal(mine.json.hidden_reason, 'advertising');
   h = await as.mod.post(`/api/v1/messages/${r.json.id}/publish`);
@@ -273,7 +273,7 @@ test('honeypot: filled in, the answer looks like a success and nothing is stored
   assert.equal(r.status, 201);
   assert.match(r.json.ticket, /^[0-9a-f]{32}$/);
   assert.equal(count(), before);
-  assert.equal((await get(`/api/v1/messages/by-ticket/${r.json.ticket}`)).status, 404);
+  assert.equal((await get(`/api/v1/tickets/${r.json.ticket}`)).status, 404);
 });
 
 test('throttles hold under a burst from one client while another goes through', async () => {
@@ -343,8 +343,8 @@ test('the form without script: form token, photo kept and shown only once publis
                                                      'X-Forwarded-For': client() } });
   assert.equal(r.status, 303, String(r.buf));
   const ticket = /^\/messages\/([0-9a-f]{32})$/.exec(r.headers.location)[1];
-  const mine = await get(`/api/v1/messages/by-ticket/${ticket}`);
-  assert.equal(mine.json.photo, undefined, 'no photo before publishing');
+  const mine = await get(`/api/v1/tickets/${ticket}`);
+  assert.equal(mine.json.photo, null, 'no photo before publishing');
   assert.equal((await get(`/messages/photos/${mine.json.id}`)).status, 404);
   assert.equal((await as.mod.post(`/api/v1/messages/${mine.json.id}/publish`)).status, 200);
   const ph = await get(`/messages/photos/${mine.json.id}`);
@@ -381,6 +381,32 @@ test('the console queue: a moderator publishes and hides, a unit answers, all es
                                'Content-Type': 'application/x-www-form-urlencoded' },
     body: `id=${r.json.id}&action=reply&text=x` });
   assert.equal(bad.status, 403, 'no CSRF token');
+});
+
+test('the staff CSV: formulas made text, markup as it is, never a contact', async () => {
+  const f = '=HYPERLINK("http://evil.example","click") <b>bold</b>';
+  const r = await post({ about: { target: 47 }, kind: 'complaint', text: f, contact: '13912345678' });
+  assert.equal(r.status, 201);
+  const csv = await as.mod.get('/console/messages.csv');
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers['content-type'], /^text\/csv/);
+  const s = csv.buf.toString();
+  assert.ok(s.includes(`"'=HYPERLINK(""http://evil.example"",""click"") <b>bold</b>"`),
+            'a formula is text');
+  assert.ok(!s.includes(',=HYPERLINK'), 'never a bare formula cell');
+  assert.ok(!s.includes('13912345678') && !s.includes('13800138000'), 'no contact');
+  assert.ok(s.includes('<b>bold</b>'), 'CSV is data: markup stays as typed');
+  // a unit's clerk sees only what it may answer: not the received one
+  const rep = (await as.rep.get('/console/messages.csv')).buf.toString();
+  assert.ok(!rep.includes('evil.example'), 'not the received one');
+  assert.equal((await get('/console/messages.csv')).status, 303, 'signed-in only');
+  // on the page and in JSON the formula is inert text too
+  assert.equal((await as.mod.post(`/api/v1/messages/${r.json.id}/publish`)).status, 200);
+  const l = await listed('target=47');
+  assert.equal(l.messages.find((m) => m.id === r.json.id).text, f);
+  const page = (await get('/targets/47')).buf.toString();
+  assert.ok(page.includes('=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;) ' +
+                          '&lt;b&gt;bold&lt;/b&gt;'));
 });
 
 test('the CLI: list, publish, hide, reply; never a contact', async () => {

@@ -684,10 +684,10 @@ static void test_one_dialect_refused(void **state)
 static void test_pg_fresh_schema(void **state)
 {
     static const char *const AUDITED[] = {
-        "org_unit",     "department",      "plan",        "project", "target",      "assignment",
-        "report",       "account",         "evidence",    "session", "translation", "notice",
-        "notice_event", "notice_evidence", "notice_rule", "channel", "bulletin",    "plan_source",
-        "memo"};
+        "org_unit",    "department", "plan",         "project",         "target",
+        "assignment",  "report",     "account",      "evidence",        "session",
+        "translation", "notice",     "notice_event", "notice_evidence", "notice_rule",
+        "channel",     "bulletin",   "plan_source",  "message",         "memo"};
     struct fixture *f = ready(state);
     struct ss_buf b, want;
     struct ss_err err;
@@ -719,7 +719,7 @@ static void test_pg_fresh_schema(void **state)
                 "SELECT relname FROM unnest(ARRAY['org_unit','department','plan','project',"
                 "'target','assignment','report','account','evidence','session','translation',"
                 "'notice','notice_event','notice_evidence','notice_rule','channel','bulletin','"
-                "plan_source',"
+                "plan_source','message',"
                 "'memo']) AS relname ORDER BY relname",
                 &want);
     assert_string_equal(b.data, want.data);

@@ -72,6 +72,7 @@ test('a complaint from the target page to its answer, on a phone, without script
   // the moderator's queue: publish
   const mod = await (await b.launch()).newPage();
   await signIn(mod, srv.base, 'mod', PASSWORD);
+  assert.ok((await mod.content()).includes('href="/console/messages"'), 'the console links it');
   for (const lang of ['zh', 'en', 'ug']) {
     await mod.goto(`${srv.base}/console/messages?lang=${lang}`);
     await check(mod, `queue ${lang}`);

@@ -28,13 +28,13 @@
 #include "core/outbox.h"
 #include "store/store_seal.h"
 
-const char *const SS_MESSAGE_REASONS[] = {"abuse",     "privacy",  "advertising", "off_topic",
+const char *const ss_message_reasons[] = {"abuse",     "privacy",  "advertising", "off_topic",
                                           "duplicate", "unlawful", NULL};
-_Static_assert(SS_ARRAY_LEN(SS_MESSAGE_REASONS) == SS_MESSAGE_NREASONS + 1, "reasons counted");
+_Static_assert(SS_ARRAY_LEN(ss_message_reasons) == SS_MESSAGE_NREASONS + 1, "reasons counted");
 
-const struct ss_throttle_rule SS_MESSAGE_PER_CLIENT = {
+const struct ss_throttle_rule ss_message_per_client = {
     .scope = "message.ip", .max = 10, .window = 3600, .what = SS_M("messages from this address")};
-const struct ss_throttle_rule SS_MESSAGE_PER_CONTACT = {.scope = "message.contact",
+const struct ss_throttle_rule ss_message_per_contact = {.scope = "message.contact",
                                                         .max = 5,
                                                         .window = 24 * 3600,
                                                         .what = SS_M("messages with this contact")};
@@ -260,9 +260,9 @@ int ss_message_post(struct ss_store *st, const struct ss_engine *e, const struct
     if (rc)
         return rc;
     if (client && *client)
-        keys[nkeys++] = (struct ss_throttle_key){&SS_MESSAGE_PER_CLIENT, client};
+        keys[nkeys++] = (struct ss_throttle_key){&ss_message_per_client, client};
     if (has_contact)
-        keys[nkeys++] = (struct ss_throttle_key){&SS_MESSAGE_PER_CONTACT, cdig};
+        keys[nkeys++] = (struct ss_throttle_key){&ss_message_per_contact, cdig};
     if (nkeys && (rc = ss_throttle_admit(st, keys, nkeys, now, &v, err)))
         return rc;
     if ((rc = ss_store_begin(st, SS_MESSAGE_ANONYMOUS, err)))
@@ -436,10 +436,10 @@ int ss_message_hide(struct ss_store *st, const struct ss_engine *e, const struct
     size_t i;
     int rc;
 
-    for (i = 0; reason && SS_MESSAGE_REASONS[i]; i++)
-        if (strcmp(reason, SS_MESSAGE_REASONS[i]) == 0)
+    for (i = 0; reason && ss_message_reasons[i]; i++)
+        if (strcmp(reason, ss_message_reasons[i]) == 0)
             break;
-    if (!reason || !SS_MESSAGE_REASONS[i])
+    if (!reason || !ss_message_reasons[i])
         return ss_err_set(err, SS_EINVAL, "reason",
                           "reason must be abuse, privacy, advertising, off_topic, duplicate or "
                           "unlawful");

@@ -9,7 +9,7 @@
  *                ss_message_publish): it is shown in public, queued in the
  *                outbox to the responsible unit, and due to be answered
  *                within ss_message_days() working days
- *             -> hidden, with a reason from SS_MESSAGE_REASONS (the public
+ *             -> hidden, with a reason from ss_message_reasons (the public
  *                sees how many, by reason; never the text)
  *   published -> hidden (the same, when it should not have been shown)
  *   published, answered (ss_message_reply: once, by the unit) -> the
@@ -66,12 +66,12 @@
 
 /* The reasons a message is hidden, in the order the public page counts
  * them (NULL-terminated). */
-extern const char *const SS_MESSAGE_REASONS[];
+extern const char *const ss_message_reasons[];
 #define SS_MESSAGE_NREASONS 6
 
 /* The throttles: per client address, per contact. */
-extern const struct ss_throttle_rule SS_MESSAGE_PER_CLIENT;
-extern const struct ss_throttle_rule SS_MESSAGE_PER_CONTACT;
+extern const struct ss_throttle_rule ss_message_per_client;
+extern const struct ss_throttle_rule ss_message_per_contact;
 
 /* Working days to answer a published message: SHISHI_MESSAGE_DAYS
  * (1..SS_MESSAGE_DAYS_MAX) when set, else SS_MESSAGE_DAYS. */
@@ -116,7 +116,7 @@ int ss_message_by_ticket(struct ss_store *st, const char *ticket, struct ss_mess
  * (outbox, event "message:ID:published"). SS_ECONFLICT unless received. */
 int ss_message_publish(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
                        int64_t id, int32_t day, struct ss_err *err);
-/* Hide a received or published message for reason (SS_MESSAGE_REASONS). */
+/* Hide a received or published message for reason (ss_message_reasons). */
 int ss_message_hide(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
                     int64_t id, const char *reason, int32_t day, struct ss_err *err);
 /* The responsible unit's public answer (once; SS_MAX_REPLY bytes) to a

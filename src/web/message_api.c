@@ -184,7 +184,7 @@ int ss_message_collect(struct ss_wreq *r, const char *about, int64_t target_id, 
             keep = 0;
         else if (strcmp(all[i].status, "hidden") == 0)
             for (k = 0; k < SS_MESSAGE_NREASONS; k++)
-                hidden[k] += strcmp(all[i].hide_reason, SS_MESSAGE_REASONS[k]) == 0;
+                hidden[k] += strcmp(all[i].hide_reason, ss_message_reasons[k]) == 0;
         if (keep)
             all[(*n)++] = all[i];
         else
@@ -240,7 +240,7 @@ void ss_api_messages(struct ss_wreq *r)
     ss_json_key(&j, "hidden");
     ss_json_obj(&j);
     for (i = 0; i < SS_MESSAGE_NREASONS; i++) {
-        ss_json_kint(&j, SS_MESSAGE_REASONS[i], hidden[i]);
+        ss_json_kint(&j, ss_message_reasons[i], hidden[i]);
         total += hidden[i];
     }
     ss_json_obj_end(&j);

@@ -60,7 +60,7 @@ void ss_message_section(struct ss_wreq *r, const char *about, int64_t target_id,
  * (about, target_id, project_no) at org or below (org -1: anywhere; for
  * about "org", the messages about org itself; about NULL: every one), oldest first, into *out
  * (ss_store_messages_free), and how many were hidden by reason (in
- * SS_MESSAGE_REASONS' order). 0 or SS_EDB. */
+ * ss_message_reasons' order). 0 or SS_EDB. */
 struct ss_message;
 int ss_message_collect(struct ss_wreq *r, const char *about, int64_t target_id, int project_no,
                        long org, struct ss_message **out, size_t *n, int *hidden);

@@ -52,7 +52,7 @@ static const char *reason_text(const struct ss_wreq *r, const char *reason)
     size_t i;
 
     for (i = 0; i < SS_MESSAGE_NREASONS; i++)
-        if (strcmp(reason, SS_MESSAGE_REASONS[i]) == 0)
+        if (strcmp(reason, ss_message_reasons[i]) == 0)
             return ss_tr(r->lang, words[i]);
     return reason;
 }
@@ -269,7 +269,7 @@ void ss_message_section(struct ss_wreq *r, const char *about, int64_t target_id,
         ss_buf_printf(b, L(r, "另有 %d 条留言经审核未公开："), total);
         for (k = 0; k < SS_MESSAGE_NREASONS; k++)
             if (hidden_n[k]) {
-                raw(b, reason_text(r, SS_MESSAGE_REASONS[k]));
+                raw(b, reason_text(r, ss_message_reasons[k]));
                 ss_buf_printf(b, " %d；", hidden_n[k]);
             }
         raw(b, "</p>\n");
@@ -568,8 +568,8 @@ static void queue_item(struct ss_wreq *r, const struct ss_user *u, const char *c
         raw(b, L(r, "不公开的理由"));
         ss_buf_printf(b, "</label><select id=\"reason-%lld\" name=\"reason\">", (long long)m->id);
         for (k = 0; k < SS_MESSAGE_NREASONS; k++) {
-            ss_buf_printf(b, "<option value=\"%s\">", SS_MESSAGE_REASONS[k]);
-            raw(b, reason_text(r, SS_MESSAGE_REASONS[k]));
+            ss_buf_printf(b, "<option value=\"%s\">", ss_message_reasons[k]);
+            raw(b, reason_text(r, ss_message_reasons[k]));
             raw(b, "</option>");
         }
         raw(b, "</select> <button type=\"submit\">");

@@ -309,12 +309,8 @@ int ss_message_by_ticket(struct ss_store *st, const char *ticket, struct ss_mess
     return ss_store_message_by_ticket(st, hash, out);
 }
 
-/* Begin the change's transaction: u's own, or the caller's (u NULL). */
-static int begin(struct ss_store *st, const struct ss_user *u, struct ss_err *err)
-{
-    return ss_store_begin(st, u ? u->name : NULL, err);
-}
-
+/* The change's transaction is u's own, or the caller's (u NULL: the
+ * begin joins it); end commits it or rolls it back. */
 static int end(struct ss_store *st, int rc, struct ss_err *err)
 {
     if (rc) {
@@ -351,6 +347,13 @@ int ss_message_may_reply(const struct ss_engine *e, const struct ss_user *u,
                          const struct ss_message *m)
 {
     return ss_access_reply(e, u, ss_engine_org_by_id(e, m->org_id), m->dept, NULL) == SS_OK;
+}
+
+int ss_message_staff_sees(const struct ss_engine *e, const struct ss_user *u,
+                          const struct ss_message *m)
+{
+    return ss_message_may_moderate(e, u, m) ||
+           (strcmp(m->status, "published") == 0 && ss_message_may_reply(e, u, m));
 }
 
 /* The unit's message about m's publication, in this transaction. */
@@ -400,69 +403,58 @@ static int tell_unit(struct ss_store *st, const struct ss_engine *e, const struc
     return rc;
 }
 
-int ss_message_publish(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
-                       int64_t id, int32_t day, struct ss_err *err)
+/* Publish (reason NULL) or hide (for reason) message id, by u. */
+static int moderate(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
+                    int64_t id, const char *reason, int32_t day, struct ss_err *err)
 {
     struct ss_message m;
+    char was[12];
     int rc;
 
-    if ((rc = begin(st, u, err)))
+    if ((rc = ss_store_begin(st, u ? u->name : NULL, err)))
         return rc;
     if ((rc = load(st, id, &m, err)))
         return end(st, rc, err);
     if (u && (rc = ss_access_moderate(e, u, ss_engine_org_by_id(e, m.org_id), err)))
         goto out;
-    if (strcmp(m.status, "received") != 0) {
-        rc = not_in(&m, SS_M("published"), err);
+    /* received -> published or hidden; published -> hidden */
+    if (reason ? strcmp(m.status, "hidden") == 0 : strcmp(m.status, "received") != 0) {
+        rc = not_in(&m, reason ? SS_M("hidden") : SS_M("published"), err);
         goto out;
     }
-    snprintf(m.status, sizeof m.status, "published");
+    snprintf(was, sizeof was, "%s", m.status);
+    snprintf(m.status, sizeof m.status, "%s", reason ? "hidden" : "published");
+    if (reason)
+        snprintf(m.hide_reason, sizeof m.hide_reason, "%s", reason);
+    else
+        ss_date_fmt(ss_date_add_workdays(day, ss_message_days()), m.deadline);
     ss_date_fmt(day, m.moderated_on);
     free(m.moderated_by);
     m.moderated_by = ss_xstrdup(ss_store_actor(st));
-    ss_date_fmt(ss_date_add_workdays(day, ss_message_days()), m.deadline);
-    if (!(rc = ss_store_message_update(st, &m, "received", err)))
+    if (!(rc = ss_store_message_update(st, &m, was, err)) && !reason)
         rc = tell_unit(st, e, &m, err);
 out:
     ss_store_message_cleanup(&m);
     return end(st, rc, err);
 }
 
+int ss_message_publish(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
+                       int64_t id, int32_t day, struct ss_err *err)
+{
+    return moderate(st, e, u, id, NULL, day, err);
+}
+
 int ss_message_hide(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
                     int64_t id, const char *reason, int32_t day, struct ss_err *err)
 {
-    struct ss_message m;
-    char was[12];
     size_t i;
-    int rc;
 
     for (i = 0; reason && ss_message_reasons[i]; i++)
         if (strcmp(reason, ss_message_reasons[i]) == 0)
-            break;
-    if (!reason || !ss_message_reasons[i])
-        return ss_err_set(err, SS_EINVAL, "reason",
-                          "reason must be abuse, privacy, advertising, off_topic, duplicate or "
-                          "unlawful");
-    if ((rc = begin(st, u, err)))
-        return rc;
-    if ((rc = load(st, id, &m, err)))
-        return end(st, rc, err);
-    if (u && (rc = ss_access_moderate(e, u, ss_engine_org_by_id(e, m.org_id), err)))
-        goto out;
-    if (strcmp(m.status, "hidden") == 0) {
-        rc = not_in(&m, SS_M("hidden"), err);
-        goto out;
-    }
-    snprintf(was, sizeof was, "%s", m.status);
-    snprintf(m.status, sizeof m.status, "hidden");
-    snprintf(m.hide_reason, sizeof m.hide_reason, "%s", reason);
-    ss_date_fmt(day, m.moderated_on);
-    free(m.moderated_by);
-    m.moderated_by = ss_xstrdup(ss_store_actor(st));
-    rc = ss_store_message_update(st, &m, was, err);
-out:
-    ss_store_message_cleanup(&m);
-    return end(st, rc, err);
+            return moderate(st, e, u, id, reason, day, err);
+    return ss_err_set(err, SS_EINVAL, "reason",
+                      "reason must be abuse, privacy, advertising, off_topic, duplicate or "
+                      "unlawful");
 }
 
 int ss_message_reply(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
@@ -473,7 +465,7 @@ int ss_message_reply(struct ss_store *st, const struct ss_engine *e, const struc
 
     if ((rc = check_text("text", text, 1, SS_MAX_REPLY, err)))
         return rc;
-    if ((rc = begin(st, u, err)))
+    if ((rc = ss_store_begin(st, u ? u->name : NULL, err)))
         return rc;
     if ((rc = load(st, id, &m, err)))
         return end(st, rc, err);
@@ -533,7 +525,7 @@ int ss_message_to_notice(struct ss_store *st, const struct ss_engine *e, const s
     long org;
     int rc;
 
-    if ((rc = begin(st, u, err)))
+    if ((rc = ss_store_begin(st, u ? u->name : NULL, err)))
         return rc;
     if ((rc = load(st, id, &m, err)))
         return end(st, rc, err);

@@ -143,6 +143,12 @@ int ss_message_may_moderate(const struct ss_engine *e, const struct ss_user *u,
 int ss_message_may_reply(const struct ss_engine *e, const struct ss_user *u,
                          const struct ss_message *m);
 
+/* 1 if staff u reads m (the queue, the CSV): it may moderate it, or m is
+ * published and u may reply to it. A unit never reads what is not
+ * published yet. */
+int ss_message_staff_sees(const struct ss_engine *e, const struct ss_user *u,
+                          const struct ss_message *m);
+
 /* m as JSON. SS_MESSAGE_STAFF adds what only staff read (who moderated
  * and replied, whether a contact was left, the deadline's state); never
  * the contact itself. */

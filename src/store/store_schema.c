@@ -300,6 +300,43 @@
  * made their schema already (and none of them rebuilds a table). */
 #define PG_IN_1 NULL, NULL, NULL
 
+/* The message table in either dialect: ID the key column, INT the integers'
+ * type. */
+#define MESSAGE_SQL(ID, INT)                                                                       \
+    "CREATE TABLE IF NOT EXISTS message ("                                                         \
+    "  id " ID ","                                                                                 \
+    "  ticket_hash TEXT NOT NULL UNIQUE,"                                                          \
+    "  plan_id " INT " NOT NULL REFERENCES plan(id),"                                              \
+    "  about TEXT NOT NULL CHECK (about IN ('target','project','org')),"                           \
+    "  target_id " INT " REFERENCES target(id),"                                                   \
+    "  project_no " INT ","                                                                        \
+    "  org_id " INT " NOT NULL REFERENCES org_unit(id),"                                           \
+    "  kind TEXT NOT NULL CHECK (kind IN ('suggestion','complaint','question')),"                  \
+    "  text TEXT NOT NULL,"                                                                        \
+    "  contact TEXT,"                                                                              \
+    "  contact_digest TEXT,"                                                                       \
+    "  text_digest TEXT NOT NULL,"                                                                 \
+    "  photo_sha256 TEXT,"                                                                         \
+    "  photo_mime TEXT,"                                                                           \
+    "  status TEXT NOT NULL CHECK (status IN ('received','published','hidden')),"                  \
+    "  hide_reason TEXT CHECK (hide_reason IS NULL OR hide_reason IN ('abuse','privacy',"          \
+    "'advertising','off_topic','duplicate','unlawful')),"                                          \
+    "  dept TEXT,"                                                                                 \
+    "  received_at TEXT NOT NULL,"                                                                 \
+    "  received_on TEXT NOT NULL,"                                                                 \
+    "  moderated_on TEXT,"                                                                         \
+    "  moderated_by TEXT,"                                                                         \
+    "  deadline TEXT,"                                                                             \
+    "  reply TEXT,"                                                                                \
+    "  replied_on TEXT,"                                                                           \
+    "  replied_by TEXT,"                                                                           \
+    "  helpful " INT " CHECK (helpful IS NULL OR helpful IN (0, 1)),"                              \
+    "  notice_id " INT " REFERENCES notice(id));"                                                  \
+    "CREATE INDEX IF NOT EXISTS message_about ON message(about, target_id, project_no, org_id,"    \
+    " status);"                                                                                    \
+    "CREATE INDEX IF NOT EXISTS message_status ON message(status, deadline);"                      \
+    "CREATE INDEX IF NOT EXISTS message_dup ON message(text_digest, received_at);"
+
 /* {name, sql, after, pg_sql, pg_after, rebuilds}. PostgreSQL: migration 1 is
  * PG_SCHEMA, the schema as of 10; PG_IN_1 marks 2 to 10, which its
  * migration 1 made. From 11 on every entry carries both dialects. */
@@ -857,73 +894,8 @@ static const struct store_migration MIGRATIONS[] = {
      * per-contact throttle); the log, which travels into backups and
      * verifiers, holds neither. text_digest is the keyed digest of what
      * the message is about and its text, for duplicates. */
-    {"the public's messages",
-    "CREATE TABLE IF NOT EXISTS message ("
-    "  id INTEGER PRIMARY KEY,"
-    "  ticket_hash TEXT NOT NULL UNIQUE,"
-    "  plan_id INTEGER NOT NULL REFERENCES plan(id),"
-    "  about TEXT NOT NULL CHECK (about IN ('target','project','org')),"
-    "  target_id INTEGER REFERENCES target(id),"
-    "  project_no INTEGER,"
-    "  org_id INTEGER NOT NULL REFERENCES org_unit(id),"
-    "  kind TEXT NOT NULL CHECK (kind IN ('suggestion','complaint','question')),"
-    "  text TEXT NOT NULL,"
-    "  contact TEXT,"
-    "  contact_digest TEXT,"
-    "  text_digest TEXT NOT NULL,"
-    "  photo_sha256 TEXT,"
-    "  photo_mime TEXT,"
-    "  status TEXT NOT NULL CHECK (status IN ('received','published','hidden')),"
-    "  hide_reason TEXT CHECK (hide_reason IS NULL OR hide_reason IN ('abuse','privacy',"
-    "'advertising','off_topic','duplicate','unlawful')),"
-    "  dept TEXT,"
-    "  received_at TEXT NOT NULL,"
-    "  received_on TEXT NOT NULL,"
-    "  moderated_on TEXT,"
-    "  moderated_by TEXT,"
-    "  deadline TEXT,"
-    "  reply TEXT,"
-    "  replied_on TEXT,"
-    "  replied_by TEXT,"
-    "  helpful INTEGER CHECK (helpful IS NULL OR helpful IN (0, 1)),"
-    "  notice_id INTEGER REFERENCES notice(id));"
-    "CREATE INDEX IF NOT EXISTS message_about ON message(about, target_id, project_no, org_id,"
-    " status);"
-    "CREATE INDEX IF NOT EXISTS message_status ON message(status, deadline);"
-    "CREATE INDEX IF NOT EXISTS message_dup ON message(text_digest, received_at);", NULL,
-    "CREATE TABLE IF NOT EXISTS message ("
-    "  id " PG_ID ","
-    "  ticket_hash TEXT NOT NULL UNIQUE,"
-    "  plan_id BIGINT NOT NULL REFERENCES plan(id),"
-    "  about TEXT NOT NULL CHECK (about IN ('target','project','org')),"
-    "  target_id BIGINT REFERENCES target(id),"
-    "  project_no BIGINT,"
-    "  org_id BIGINT NOT NULL REFERENCES org_unit(id),"
-    "  kind TEXT NOT NULL CHECK (kind IN ('suggestion','complaint','question')),"
-    "  text TEXT NOT NULL,"
-    "  contact TEXT,"
-    "  contact_digest TEXT,"
-    "  text_digest TEXT NOT NULL,"
-    "  photo_sha256 TEXT,"
-    "  photo_mime TEXT,"
-    "  status TEXT NOT NULL CHECK (status IN ('received','published','hidden')),"
-    "  hide_reason TEXT CHECK (hide_reason IS NULL OR hide_reason IN ('abuse','privacy',"
-    "'advertising','off_topic','duplicate','unlawful')),"
-    "  dept TEXT,"
-    "  received_at TEXT NOT NULL,"
-    "  received_on TEXT NOT NULL,"
-    "  moderated_on TEXT,"
-    "  moderated_by TEXT,"
-    "  deadline TEXT,"
-    "  reply TEXT,"
-    "  replied_on TEXT,"
-    "  replied_by TEXT,"
-    "  helpful BIGINT CHECK (helpful IS NULL OR helpful IN (0, 1)),"
-    "  notice_id BIGINT REFERENCES notice(id));"
-    "CREATE INDEX IF NOT EXISTS message_about ON message(about, target_id, project_no, org_id,"
-    " status);"
-    "CREATE INDEX IF NOT EXISTS message_status ON message(status, deadline);"
-    "CREATE INDEX IF NOT EXISTS message_dup ON message(text_digest, received_at);", NULL, NULL},
+    {"the public's messages", MESSAGE_SQL("INTEGER PRIMARY KEY", "INTEGER"), NULL,
+     MESSAGE_SQL(PG_ID, "BIGINT"), NULL, NULL},
 };
 /* clang-format on */
 

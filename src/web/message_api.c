@@ -305,9 +305,14 @@ out:
     json_decref(body);
 }
 
-/* publish, hide or reply: what = 'p', 'h', 'r' */
-static void change(struct ss_wreq *r, char what)
+/* POST /api/v1/messages/{id}/publish, /hide or /reply: the path's last
+ * segment says which. */
+void ss_api_message_change(struct ss_wreq *r)
 {
+    const char *tail = strrchr(r->http->path, '/');
+    char what = tail && strcmp(tail, "/hide") == 0    ? 'h'
+                : tail && strcmp(tail, "/reply") == 0 ? 'r'
+                                                      : 'p';
     const char *reason = NULL, *text = NULL;
     struct ss_message m;
     struct ss_store *st;
@@ -353,21 +358,6 @@ out:
     json_decref(body);
 }
 
-void ss_api_message_publish(struct ss_wreq *r)
-{
-    change(r, 'p');
-}
-
-void ss_api_message_hide(struct ss_wreq *r)
-{
-    change(r, 'h');
-}
-
-void ss_api_message_reply(struct ss_wreq *r)
-{
-    change(r, 'r');
-}
-
 void ss_api_messages_queue(struct ss_wreq *r)
 {
     const char *status = ss_http_arg(r->http, "status");
@@ -398,8 +388,7 @@ void ss_api_messages_queue(struct ss_wreq *r)
     ss_json_key(&j, "messages");
     ss_json_arr(&j);
     for (i = 0; i < n; i++)
-        if (ss_message_may_moderate(r->e, &u, &list[i]) ||
-            (strcmp(list[i].status, "published") == 0 && ss_message_may_reply(r->e, &u, &list[i])))
+        if (ss_message_staff_sees(r->e, &u, &list[i]))
             ss_message_json(&j, r->e, &list[i], r->day, SS_MESSAGE_STAFF);
     ss_json_arr_end(&j);
     ss_json_obj_end(&j);

@@ -33,10 +33,9 @@ void ss_api_messages(struct ss_wreq *r);        /* GET /api/v1/messages */
 void ss_api_message_post(struct ss_wreq *r);    /* POST /api/v1/messages */
 void ss_api_message_ticket(struct ss_wreq *r);  /* GET /api/v1/tickets/{t} */
 void ss_api_message_helpful(struct ss_wreq *r); /* POST /api/v1/tickets/{t}/helpful */
-void ss_api_message_publish(struct ss_wreq *r); /* POST /api/v1/messages/{id}/publish */
-void ss_api_message_hide(struct ss_wreq *r);    /* POST /api/v1/messages/{id}/hide */
-void ss_api_message_reply(struct ss_wreq *r);   /* POST /api/v1/messages/{id}/reply */
-void ss_api_messages_queue(struct ss_wreq *r);  /* GET /api/v1/messages/queue */
+/* POST /api/v1/messages/{id}/publish, /hide and /reply: the path says which */
+void ss_api_message_change(struct ss_wreq *r);
+void ss_api_messages_queue(struct ss_wreq *r); /* GET /api/v1/messages/queue */
 
 /* Pages */
 void ss_page_message_post(struct ss_wreq *r);     /* POST /messages (the form) */

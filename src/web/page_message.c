@@ -740,8 +740,7 @@ void ss_page_messages_csv(struct ss_wreq *r)
         long at = ss_engine_org_by_id(r->e, m->org_id);
         /* the units' staff read what they may answer, moderators what
          * they may moderate; never a contact */
-        if (!ss_message_may_moderate(r->e, &u, m) &&
-            !(strcmp(m->status, "published") == 0 && ss_message_may_reply(r->e, &u, m)))
+        if (!ss_message_staff_sees(r->e, &u, m))
             continue;
         snprintf(num, sizeof num, "%lld", (long long)m->id);
         csv_cell(b, num, 0);

@@ -375,7 +375,7 @@ const struct ss_route ss_routes[] = {
     {.path = "/api/v1/messages/{id}/publish", .api = 1, .summary = "Publish a message",
      .param = {.type = "integer", .desc = "Message id."},
      .ops = {
-        {.method = "POST", .run = ss_api_message_publish, .status = 200, .auth = 1,
+        {.method = "POST", .run = ss_api_message_change, .status = 200, .auth = 1,
          .schema = "MessageStaff", .errors = "404 409",
          .summary = "Publish a received message (a moderator or supervisor of its place): it is "
              "shown in public, sent to the responsible unit, and due to be answered within the "
@@ -383,7 +383,7 @@ const struct ss_route ss_routes[] = {
     {.path = "/api/v1/messages/{id}/hide", .api = 1, .summary = "Hide a message",
      .param = {.type = "integer", .desc = "Message id."},
      .ops = {
-        {.method = "POST", .run = ss_api_message_hide, .status = 200, .auth = 1,
+        {.method = "POST", .run = ss_api_message_change, .status = 200, .auth = 1,
          .body = "MessageHide", .schema = "MessageStaff", .errors = "404 409",
          .summary = "Hide a received or published message with a reason: abuse, privacy, "
              "advertising, off_topic, duplicate or unlawful (the public sees the counts by "
@@ -391,7 +391,7 @@ const struct ss_route ss_routes[] = {
     {.path = "/api/v1/messages/{id}/reply", .api = 1, .summary = "Answer a message",
      .param = {.type = "integer", .desc = "Message id."},
      .ops = {
-        {.method = "POST", .run = ss_api_message_reply, .status = 200, .auth = 1,
+        {.method = "POST", .run = ss_api_message_change, .status = 200, .auth = 1,
          .body = "MessageReply", .schema = "MessageStaff", .errors = "404 409",
          .summary = "The responsible unit's public answer (its reporter or reviewer), once, to "
              "a published message"}}},

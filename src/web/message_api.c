@@ -31,11 +31,12 @@ static void begin(struct ss_wreq *r, struct ss_json *j, int status)
     ss_json_init(j, &r->resp->body, 0);
 }
 
-static void bad(struct ss_wreq *r, int code, const char *field, const char *msg)
+/* Answer an error whose words are the message id msgid (N_). */
+static void bad(struct ss_wreq *r, int code, const char *field, const char *msgid)
 {
     struct ss_err err;
 
-    ss_err_set(&err, code, field, "%s", msg);
+    ss_err_id(&err, code, field, msgid);
     ss_web_error(r, &err);
 }
 
@@ -44,7 +45,7 @@ static struct ss_store *rw(struct ss_wreq *r)
     struct ss_store *st = ss_web_store_rw(r);
 
     if (!st)
-        bad(r, SS_EIO, "", "the database cannot be opened for writing");
+        bad(r, SS_EIO, "", N_("the database cannot be opened for writing"));
     return st;
 }
 
@@ -70,22 +71,14 @@ static int str_member(struct ss_wreq *r, json_t *body, const char *name, const c
  * with an optional "org" (the place): into in; -1 after a 400. */
 static int about_member(struct ss_wreq *r, json_t *body, struct ss_message_in *in)
 {
-    json_t *a = json_object_get(body, "about"), *t, *p, *o;
+    json_t *a = json_object_get(body, "about");
+    json_t *t = json_object_get(a, "target"), *p = json_object_get(a, "project"),
+           *o = json_object_get(a, "org");
 
-    if (!json_is_object(a)) {
+    if (!json_is_object(a) || (t && !json_is_integer(t)) || (p && !json_is_integer(p)) ||
+        (o && !json_is_string(o)) || (t && p) || (!t && !p && !o)) {
         bad(r, SS_EINVAL, "about",
-            "about must be {\"target\": ID}, {\"project\": N} or "
-            "{\"org\": \"CODE\"}");
-        return -1;
-    }
-    t = json_object_get(a, "target");
-    p = json_object_get(a, "project");
-    o = json_object_get(a, "org");
-    if ((t && !json_is_integer(t)) || (p && !json_is_integer(p)) || (o && !json_is_string(o)) ||
-        (t && p) || (!t && !p && !o)) {
-        bad(r, SS_EINVAL, "about",
-            "about must be {\"target\": ID}, {\"project\": N} or "
-            "{\"org\": \"CODE\"}");
+            N_("about must be {\"target\": ID}, {\"project\": N} or {\"org\": \"CODE\"}"));
         return -1;
     }
     in->about = t ? "target" : p ? "project" : "org";
@@ -214,11 +207,11 @@ void ss_api_messages(struct ss_wreq *r)
         return;
     }
     if (target && ss_plan_target_index(r->plan, id) < 0) {
-        bad(r, SS_ENOTFOUND, "target", "no such target in the current plan");
+        bad(r, SS_ENOTFOUND, "target", N_("no such target in the current plan"));
         return;
     }
     if (code && (org = ss_engine_org_find(r->e, code)) < 0) {
-        bad(r, SS_ENOTFOUND, "org", "no such org unit");
+        bad(r, SS_ENOTFOUND, "org", N_("no such org unit"));
         return;
     }
     if (ss_message_collect(r,
@@ -227,7 +220,7 @@ void ss_api_messages(struct ss_wreq *r)
                            : code    ? "org"
                                      : NULL,
                            target ? id : 0, project ? (int)id : 0, org, &list, &n, hidden)) {
-        bad(r, SS_EDB, "", "the messages cannot be read");
+        bad(r, SS_EDB, "", N_("the messages cannot be read"));
         return;
     }
     begin(r, &j, 200);
@@ -256,7 +249,8 @@ static int by_ticket(struct ss_wreq *r, struct ss_store *st, struct ss_message *
     int rc = ss_message_by_ticket(st, r->param, m);
 
     if (rc)
-        bad(r, rc == SS_ENOTFOUND ? SS_ENOTFOUND : SS_EDB, "ticket", "no message has this ticket");
+        bad(r, rc == SS_ENOTFOUND ? SS_ENOTFOUND : SS_EDB, "ticket",
+            N_("no message has this ticket"));
     return rc ? -1 : 0;
 }
 
@@ -285,7 +279,7 @@ void ss_api_message_helpful(struct ss_wreq *r)
         return;
     v = json_object_get(body, "helpful");
     if (!json_is_boolean(v)) {
-        bad(r, SS_EINVAL, "helpful", "helpful must be true or false");
+        bad(r, SS_EINVAL, "helpful", N_("helpful must be true or false"));
         goto out;
     }
     if (!(st = rw(r)))
@@ -347,7 +341,7 @@ void ss_api_message_change(struct ss_wreq *r)
         goto out;
     }
     if (ss_store_message_get(st, id, &m)) {
-        bad(r, SS_EDB, "", "the message cannot be read");
+        bad(r, SS_EDB, "", N_("the message cannot be read"));
         goto out;
     }
     begin(r, &j, 200);
@@ -380,7 +374,7 @@ void ss_api_messages_queue(struct ss_wreq *r)
     f.plan_id = r->plan->id;
     f.status = status;
     if (ss_store_message_list(r->st, &f, &list, &n)) {
-        bad(r, SS_EDB, "", "the messages cannot be read");
+        bad(r, SS_EDB, "", N_("the messages cannot be read"));
         return;
     }
     begin(r, &j, 200);

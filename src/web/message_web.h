@@ -11,11 +11,12 @@
  *     script, and script gets a cross-site request only after a CORS
  *     preflight, which shishi never grants; the core also refuses a
  *     write whose Origin names another site (web.c);
- *   - the pages' form (no script) carries a form token: the page sets the
- *     cookie ss_form (random, HttpOnly, SameSite=Strict, a day) and writes
- *     the same value in a hidden field; a post is taken only when the two
- *     match. Another site's form can neither read the field nor send the
- *     cookie. The page says so under the form.
+ *   - the pages' form (no script) needs the form cookie: the page sets
+ *     ss_form (a nonce and its keyed digest, so only one this site issued
+ *     counts; HttpOnly, SameSite=Strict, a day) and a post is taken only
+ *     with a valid one. A form another site's page posts arrives without
+ *     it (SameSite=Strict). No hidden field: the page is the same bytes
+ *     for everyone. The page says so under the form.
  *   - the honeypot: a field (JSON member or form field "website") people
  *     never see or fill. When it holds anything the answer looks like a
  *     success (201 with a ticket that opens nothing, or the form's

@@ -11,9 +11,9 @@
  * <script> or =HYPERLINK(...) reads as those characters. The contact is
  * never read back on any page.
  *
- * The form token (see message_web.h): the cookie ss_form, set by the page
- * that shows a form and reused while it lives, and the same value in a
- * hidden field; the post compares them in constant time.
+ * The form cookie (see message_web.h): ss_form, signed, SameSite=Strict,
+ * set by the page that shows a form unless it has one; a post without a
+ * valid one is refused (403, the form shown again with what was typed).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +28,7 @@
 #include "base/util.h"
 #include "core/access.h"
 #include "core/message.h"
+#include "store/store_seal.h"
 #include "store/store_workflow.h"
 #include "web/message_web.h"
 #include "web/render.h"
@@ -66,28 +67,53 @@ static const char *status_text(const struct ss_wreq *r, const char *status)
     return L(r, "已收到，待审核");
 }
 
-/* The form token: the request's cookie when it is one of ours, else a new
- * one set on the response. */
-static void form_token(struct ss_wreq *r, char out[SS_TOKEN_HEX])
-{
-    const char *c = ss_http_cookie(r->http, FORM_COOKIE);
-    size_t i, n = c ? strlen(c) : 0;
+/* The form cookie: a nonce (16 hex digits) and the first 32 hex digits
+ * of its keyed digest (store_seal.h, FORM_CONTEXT), so only a cookie this
+ * site issued counts. It is SameSite=Strict: a form another site's page
+ * posts arrives without it. The page's bytes do not depend on it (no
+ * hidden field), so pages stay the same for everyone (ETags, gzip). */
+#define FORM_CONTEXT "shishi form cookie v1"
+#define FORM_NONCE 16
+#define FORM_MAC 32
 
-    for (i = 0; i < n && ((c[i] >= '0' && c[i] <= '9') || (c[i] >= 'a' && c[i] <= 'f')); i++)
-        ;
-    if (n == SS_TOKEN_HEX - 1 && i == n) {
-        memcpy(out, c, SS_TOKEN_HEX);
+/* 1 when value is a cookie this site issued. */
+static int form_cookie_valid(struct ss_wreq *r, const char *value)
+{
+    char nonce[FORM_NONCE + 1], mac[SS_SEAL_DIGEST_HEX];
+    struct ss_err err;
+
+    if (!value || strlen(value) != FORM_NONCE + FORM_MAC)
+        return 0;
+    memcpy(nonce, value, FORM_NONCE);
+    nonce[FORM_NONCE] = '\0';
+    if (ss_store_seal_digest(r->st, FORM_CONTEXT, nonce, mac, &err))
+        return 0;
+    mac[FORM_MAC] = '\0';
+    return ss_auth_token_equal(mac, value + FORM_NONCE);
+}
+
+/* Set the form cookie unless the request carries a valid one. */
+static void form_cookie(struct ss_wreq *r)
+{
+    char token[SS_TOKEN_HEX], mac[SS_SEAL_DIGEST_HEX], value[FORM_NONCE + FORM_MAC + 1];
+    struct ss_err err;
+
+    if (form_cookie_valid(r, ss_http_cookie(r->http, FORM_COOKIE)))
         return;
-    }
-    ss_auth_random_token(out);
-    ss_http_resp_cookie_ex(r->resp, FORM_COOKIE, out, FORM_COOKIE_AGE,
+    ss_auth_random_token(token);
+    token[FORM_NONCE] = '\0';
+    if (ss_store_seal_digest(r->st, FORM_CONTEXT, token, mac, &err))
+        return; /* no key: the post will say the form expired */
+    memcpy(value, token, FORM_NONCE);
+    memcpy(value + FORM_NONCE, mac, FORM_MAC);
+    value[FORM_NONCE + FORM_MAC] = '\0';
+    ss_http_resp_cookie_ex(r->resp, FORM_COOKIE, value, FORM_COOKIE_AGE,
                            SS_COOKIE_STRICT | (r->http->https ? SS_COOKIE_SECURE : 0));
 }
 
 static int form_token_ok(struct ss_wreq *r)
 {
-    return ss_auth_token_equal(ss_http_cookie(r->http, FORM_COOKIE),
-                               ss_http_field(r->http, "csrf"));
+    return form_cookie_valid(r, ss_http_cookie(r->http, FORM_COOKIE));
 }
 
 /* What was typed into a form that failed, to show it again. */
@@ -102,10 +128,10 @@ static void message_form(struct ss_wreq *r, const char *about, int64_t target_id
 {
     static const char *const kinds[] = {"suggestion", "complaint", "question"};
     struct ss_buf *b = &r->resp->body;
-    char token[SS_TOKEN_HEX], num[24];
+    char num[24];
     size_t i;
 
-    form_token(r, token);
+    form_cookie(r);
     raw(b, "<form class=\"stack message-form\" method=\"post\" action=\"/messages\" "
            "enctype=\"multipart/form-data\" aria-labelledby=\"h-msg-form\">");
     raw(b, "<h3 id=\"h-msg-form\">");
@@ -116,7 +142,6 @@ static void message_form(struct ss_wreq *r, const char *about, int64_t target_id
         ss_html(b, t->error);
         raw(b, "</p>");
     }
-    ss_wf_hidden(b, "csrf", token);
     ss_wf_hidden(b, "about", about);
     if (target_id) {
         snprintf(num, sizeof num, "%lld", (long long)target_id);
@@ -319,6 +344,7 @@ void ss_page_message_post(struct ss_wreq *r)
     struct ss_store *st;
     struct ss_err err;
     char ticket[SS_TICKET_LEN + 1], path[80], hex[65], msg[1024];
+    struct ss_throttle_verdict verdict;
     const char *mime = NULL;
     long v;
     int64_t id;
@@ -359,7 +385,12 @@ void ss_page_message_post(struct ss_wreq *r)
         form_again(r, &in, 500, L(r, "暂时无法提交，请稍后再试。"));
         return;
     }
-    if (mime && ss_wf_evidence_keep(st, photo, hex, &mime, &err)) {
+    /* a refused client keeps no file: asked before the photo is kept
+     * (ss_message_post admits the attempt itself) */
+    if (mime &&
+        (ss_throttle_check(st, &(struct ss_throttle_key){&ss_message_per_client, r->http->ip}, 1,
+                           (int64_t)time(NULL), &verdict, &err) ||
+         ss_wf_evidence_keep(st, photo, hex, &mime, &err))) {
         form_again(r, &in, ss_web_status(r, &err), ss_web_err_text(r, &err, msg, sizeof msg));
         return;
     }
@@ -379,7 +410,6 @@ void ss_page_message_ticket(struct ss_wreq *r)
 {
     struct ss_buf *b = &r->resp->body;
     struct ss_message m;
-    char token[SS_TOKEN_HEX];
 
     if (ss_message_by_ticket(r->st, r->param, &m)) {
         ss_page_not_found(r);
@@ -411,13 +441,12 @@ void ss_page_message_ticket(struct ss_wreq *r)
     message_item(r, &m);
     raw(b, "</ul>\n");
     if (m.reply && strcmp(m.status, "published") == 0) {
-        form_token(r, token);
+        form_cookie(r);
         raw(b, "<form class=\"stack\" method=\"post\" action=\"/messages/");
         ss_attr(b, r->param);
         raw(b, "\"><fieldset><legend>");
         raw(b, L(r, "这个答复对您有帮助吗？"));
         raw(b, "</legend>");
-        ss_wf_hidden(b, "csrf", token);
         raw(b, "<button type=\"submit\" name=\"helpful\" value=\"1\">");
         raw(b, L(r, "有帮助"));
         raw(b, "</button> <button type=\"submit\" name=\"helpful\" value=\"0\">");
@@ -459,16 +488,25 @@ void ss_page_message_photo(struct ss_wreq *r)
     struct ss_message m;
     struct ss_err err;
     char dir[SS_EVIDENCE_DIR_MAX], path[SS_EVIDENCE_DIR_MAX + 80], buf[16384];
+    struct ss_user u;
     long id;
     size_t k;
+    int shown = 0;
     FILE *f;
 
     if (ss_parse_long(r->param, &id) || id < 1 || ss_store_message_get(r->st, id, &m)) {
         ss_page_not_found(r);
         return;
     }
-    /* only a published message's photo, only as the image type sniffed */
-    if (strcmp(m.status, "published") != 0 || !m.photo_sha256[0] ||
+    /* a published message's photo for anyone, another's for the staff who
+     * may moderate it; only as the image type sniffed */
+    if (strcmp(m.status, "published") == 0) {
+        shown = 1;
+    } else if (ss_auth_session(r->st, ss_http_cookie(r->http, SS_SESSION_COOKIE), &u, NULL) ==
+               SS_OK) {
+        shown = ss_message_may_moderate(r->e, &u, &m);
+    }
+    if (!shown || !m.photo_sha256[0] ||
         (strcmp(m.photo_mime, "image/jpeg") && strcmp(m.photo_mime, "image/png")) ||
         ss_store_evidence_dir(r->st, dir, sizeof dir, &err) ||
         snprintf(path, sizeof path, "%s/%s", dir, m.photo_sha256) >= (int)sizeof path ||
@@ -481,7 +519,8 @@ void ss_page_message_photo(struct ss_wreq *r)
         ss_buf_put(&r->resp->body, buf, k);
     fclose(f);
     r->resp->ctype = strcmp(m.photo_mime, "image/png") == 0 ? "image/png" : "image/jpeg";
-    r->resp->cache_control = "public, max-age=86400";
+    r->resp->cache_control =
+        strcmp(m.status, "published") == 0 ? "public, max-age=86400" : "no-store";
     snprintf(r->resp->disposition, sizeof r->resp->disposition, "inline; filename=\"%lld.%s\"",
              (long long)id, strcmp(m.photo_mime, "image/png") == 0 ? "png" : "jpg");
     snprintf(r->resp->etag, sizeof r->resp->etag, "\"%s\"", m.photo_sha256);

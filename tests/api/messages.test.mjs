@@ -148,7 +148,12 @@ test('the writer follows by ticket and marks a complaint\'s answer not helpful: 
   const sv = (await as.sup.get('/console/supervision')).buf.toString();
   assert.ok(sv.includes('h-sv-messages') && sv.includes('路灯坏了') &&
             sv.includes('&lt;script&gt;'), 'on the supervision page, escaped');
-  // a moderator sees no notice button; the supervisor's form makes one
+  // a moderator may not make a notice; the supervisor's form makes one
+  const byMod = await send(srv.base, '/console/messages', {
+    method: 'POST', headers: { Cookie: as.mod.cookie,
+                               'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `csrf=${as.mod.csrf}&id=${first.id}&action=notice` });
+  assert.equal(byMod.status, 403);
   const form = await send(srv.base, '/console/messages', {
     method: 'POST', headers: { Cookie: as.sup.cookie,
                                'Content-Type': 'application/x-www-form-urlencoded' },
@@ -251,6 +256,40 @@ test('the refusals in three languages, same code and field', async () => {
   }
   assert.match(zh.json.error.message, /[\u4e00-\u9fff]/);
   assert.match(ug.json.error.message, /[\u0600-\u06ff]/);
+  // every flow's refusals: the same code and field, the words of each language
+  const m = await post({ about: { target: 48 }, kind: 'question', text: '三种语言' });
+  const flows = [
+    ['send a duplicate', (h) => post({ about: { target: 48 }, kind: 'question', text: '三种语言' },
+                                     { headers: h })],
+    ['publish out of role', (h) => send(srv.base, `/api/v1/messages/${m.json.id}/publish`, {
+      method: 'POST', headers: { Cookie: as.viewer.cookie, 'X-CSRF-Token': as.viewer.csrf, ...h } })],
+    ['hide for no reason', (h) => send(srv.base, `/api/v1/messages/${m.json.id}/hide`, {
+      method: 'POST', body: JSON.stringify({ reason: 'x' }),
+      headers: { Cookie: as.mod.cookie, 'X-CSRF-Token': as.mod.csrf,
+                 'Content-Type': 'application/json', ...h } })],
+    ['reply before publishing', (h) => send(srv.base, `/api/v1/messages/${m.json.id}/reply`, {
+      method: 'POST', body: JSON.stringify({ text: '答' }),
+      headers: { Cookie: as.rep.cookie, 'X-CSRF-Token': as.rep.csrf,
+                 'Content-Type': 'application/json', ...h } })],
+    ['rate before an answer', (h) => send(srv.base, `/api/v1/tickets/${m.json.ticket}/helpful`, {
+      method: 'POST', body: JSON.stringify({ helpful: true }),
+      headers: { 'Content-Type': 'application/json', ...h } })],
+    ['an unknown ticket', (h) => send(srv.base, `/api/v1/tickets/${'f'.repeat(32)}`,
+                                      { headers: h })],
+  ];
+  for (const [what, call] of flows) {
+    const [e, z, u] = [await call({}), await call({ 'Accept-Language': 'zh-CN' }),
+                       await call({ 'Accept-Language': 'ug' })];
+    assert.ok(e.status >= 400, `${what}: ${e.status}`);
+    for (const r of [z, u]) {
+      assert.equal(r.status, e.status, what);
+      assert.equal(r.json.error.code, e.json.error.code, what);
+      assert.equal(r.json.error.field, e.json.error.field, what);
+    }
+    assert.match(e.json.error.message, /^[\x20-\x7e]+$/, `${what}: English`);
+    assert.match(z.json.error.message, /[\u4e00-\u9fff]/, `${what}: Chinese`);
+    assert.match(u.json.error.message, /[\u0600-\u06ff]/, `${what}: Uyghur`);
+  }
   // the pages too: the form in the three languages
   for (const [lang, word] of [['zh', '我要留言'], ['en', 'Leave a message'], ['ug', 'ئۇچۇر']]) {
     const p = (await get(`/targets/47?lang=${lang}`)).buf.toString();
@@ -320,16 +359,20 @@ test('the form without script: form token, photo kept and shown only once publis
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Strict/);
   const token = /ss_form=([0-9a-f]+)/.exec(cookie)[1];
-  const html = page.buf.toString();
-  assert.ok(html.includes(`name="csrf" value="${token}"`));
-  const fields = { csrf: token, about: 'target', target: '47', kind: 'complaint',
+  assert.ok(!page.buf.toString().includes(token), 'the page\'s bytes hold no token');
+  assert.deepEqual((await get('/targets/47')).buf, page.buf, 'the same page for everyone');
+  const fields = { about: 'target', target: '47', kind: 'complaint',
                    text: '表单留言 <img src=x onerror=alert(1)>', contact: '', website: '' };
-  // without the cookie: refused, and the text comes back in the form
+  // without the cookie, or with one this site did not issue: refused, the text comes back
   let m = multipart(fields);
-  let r = await send(srv.base, '/messages', { method: 'POST', body: m.body,
-                                              headers: { 'Content-Type': m.type } });
-  assert.equal(r.status, 403);
-  assert.ok(r.buf.toString().includes('表单留言 &lt;img'), 'nothing typed is lost');
+  let r;
+  for (const c of [undefined, `ss_form=${'0'.repeat(48)}`]) {
+    r = await send(srv.base, '/messages', { method: 'POST', body: m.body,
+                                            headers: { 'Content-Type': m.type,
+                                                       ...(c ? { Cookie: c } : {}) } });
+    assert.equal(r.status, 403);
+    assert.ok(r.buf.toString().includes('表单留言 &lt;img'), 'nothing typed is lost');
+  }
   // a photo that is not one
   m = multipart(fields, [['photo', 'x.jpg', 'image/jpeg', '<html><script>1</script>']]);
   r = await send(srv.base, '/messages', { method: 'POST', body: m.body,
@@ -346,6 +389,11 @@ test('the form without script: form token, photo kept and shown only once publis
   const mine = await get(`/api/v1/tickets/${ticket}`);
   assert.equal(mine.json.photo, null, 'no photo before publishing');
   assert.equal((await get(`/messages/photos/${mine.json.id}`)).status, 404);
+  // the moderator sees it to moderate; a unit's clerk does not
+  const staff = await as.mod.get(`/messages/photos/${mine.json.id}`);
+  assert.equal(staff.status, 200);
+  assert.equal(staff.headers['cache-control'], 'no-store');
+  assert.equal((await as.rep.get(`/messages/photos/${mine.json.id}`)).status, 404);
   assert.equal((await as.mod.post(`/api/v1/messages/${mine.json.id}/publish`)).status, 200);
   const ph = await get(`/messages/photos/${mine.json.id}`);
   assert.equal(ph.status, 200);

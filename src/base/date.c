@@ -152,3 +152,17 @@ int32_t ss_date_today(void)
     localtime_r(&now, &tm);
     return ss_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
+
+int ss_date_weekday(int32_t day)
+{
+    return (int)(((day + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
+}
+
+int32_t ss_date_add_workdays(int32_t day, int n)
+{
+    while (n > 0) {
+        int w = ss_date_weekday(++day);
+        n -= w != 0 && w != 6;
+    }
+    return day;
+}

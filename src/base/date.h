@@ -33,6 +33,11 @@ void ss_date_fmt(int32_t days, char out[11]);
  * for tests and for replaying a past day. */
 int32_t ss_date_today(void);
 int ss_is_leap(int y);
+/* Day of the week: 0 Sunday .. 6 Saturday. */
+int ss_date_weekday(int32_t day);
+/* The day n working days after day (Saturdays and Sundays skipped; public
+ * holidays are not known): a deadline "within n working days". */
+int32_t ss_date_add_workdays(int32_t day, int n);
 int ss_days_in_month(int y, int m);
 
 #endif

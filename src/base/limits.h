@@ -62,4 +62,10 @@
 #define SS_MAX_SHEET_READS 2        /* sheets read at once by the server; more wait */
 #define SS_MAX_EVIDENCE (10u << 20) /* one evidence file (photo or PDF) */
 
+/* The public's messages (core/message.h) */
+#define SS_MAX_MESSAGE 2000     /* bytes in a message's text */
+#define SS_MAX_REPLY 4000       /* bytes in a unit's public reply */
+#define SS_MAX_CONTACT 254      /* bytes in a contact (an email address at most) */
+#define SS_MAX_PHOTO (5u << 20) /* a message's photo (JPEG or PNG) */
+
 #endif

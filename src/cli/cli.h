@@ -50,6 +50,8 @@ int cmd_supervise(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
 /* cycle open|vote|show|proposals|promote|merge|decline|seal|adopt (cmd_cycle.c). */
 int cmd_cycle(int argc, char **argv);
+/* message list|publish|hide|reply: the public's messages (cmd_message.c). */
+int cmd_message(int argc, char **argv);
 
 /* completeness: reporting completeness of a period (cmd_completeness.c). */
 int cmd_completeness(int argc, char **argv);

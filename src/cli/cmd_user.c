@@ -30,8 +30,9 @@ static const char USAGE[] =
     "       shishi user disable|enable|reset-password|unlock NAME [--db FILE]\n\n"
     "add             create an account; the password is read from standard input\n"
     "                (one line, 8 to 128 bytes), e.g. from a terminal prompt or a pipe\n"
-    "                ROLE is admin, reviewer, reporter, viewer, supervisor or deputy; CODE\n"
-    "                the account acts for (GB/T 2260); DEPT a department of the plan.\n"
+    "                ROLE is admin, reviewer, reporter, viewer, supervisor, deputy\n"
+    "                or moderator; CODE the org unit the account acts for (GB/T 2260);\n"
+    "                DEPT a department of the plan.\n"
     "                NAME is stored in Unicode NFKC form; invisible or direction\n"
     "                characters, mixed look-alike alphabets and names that read like\n"
     "                an existing one are refused\n"
@@ -122,10 +123,10 @@ static int user_add(int argc, char **argv)
     if (npos != 1 || !role || !org) {
         fprintf(stderr, "shishi user add: %s\n",
                 npos != 1 ? "NAME is missing: the new account's user name"
-                : !role
-                    ? "--role is missing: admin, reviewer, reporter, viewer, supervisor or deputy"
-                    : "--org is missing: the code of the org unit the account acts "
-                      "for (GB/T 2260, e.g. --org 650102)");
+                : !role   ? "--role is missing: admin, reviewer, reporter, viewer, supervisor, "
+                            "deputy or moderator"
+                          : "--org is missing: the code of the org unit the account acts "
+                            "for (GB/T 2260, e.g. --org 650102)");
         fputs(USAGE, stderr);
         return SS_EXIT_USAGE;
     }

@@ -39,6 +39,7 @@ static const struct command COMMANDS[] = {
     {"supervise", cmd_supervise, "issue and escalate supervision notices (supervise run)"},
     {"notice", cmd_notice, "supervision notices: notice list|show|issue|close|return"},
     {"cycle", cmd_cycle, "the yearly cycle: proposals, the deputies' vote, the result as a plan"},
+    {"message", cmd_message, "the public's messages: message list|publish|hide|reply"},
 };
 
 static void usage(FILE *f)

@@ -20,8 +20,9 @@ long ss_access_user_org(const struct ss_engine *e, const struct ss_user *u)
 
 static const char *role_name(enum ss_role r)
 {
-    static const char *const names[] = {SS_M("admin"),  SS_M("reviewer"),   SS_M("reporter"),
-                                        SS_M("viewer"), SS_M("supervisor"), SS_M("deputy")};
+    static const char *const names[] = {SS_M("admin"),    SS_M("reviewer"),   SS_M("reporter"),
+                                        SS_M("viewer"),   SS_M("supervisor"), SS_M("deputy"),
+                                        SS_M("moderator")};
 
     return (unsigned)r < SS_ARRAY_LEN(names) ? names[r] : SS_M("user");
 }
@@ -129,5 +130,34 @@ int ss_access_vote(const struct ss_engine *e, const struct ss_user *u, long org,
         return deny(u, err, SS_M("vote: only deputies vote"));
     if (org < 0 || org != ss_access_user_org(e, u))
         return deny(u, err, SS_M("vote in the congress of another org unit"));
+    return SS_OK;
+}
+
+int ss_access_moderate(const struct ss_engine *e, const struct ss_user *u, long org,
+                       struct ss_err *err)
+{
+    long mine;
+
+    if (u->role == SS_ROLE_ADMIN)
+        return SS_OK;
+    if (u->role != SS_ROLE_MODERATOR && u->role != SS_ROLE_SUPERVISOR)
+        return deny(u, err, SS_M("moderate the public's messages"));
+    mine = ss_access_user_org(e, u);
+    if (org < 0 || mine < 0 || !ss_engine_org_within(e, org, mine))
+        return deny(u, err, SS_M("moderate messages outside its own subtree"));
+    return SS_OK;
+}
+
+int ss_access_reply(const struct ss_engine *e, const struct ss_user *u, long org, const char *dept,
+                    struct ss_err *err)
+{
+    if (u->role == SS_ROLE_ADMIN)
+        return SS_OK;
+    if (u->role != SS_ROLE_REPORTER && u->role != SS_ROLE_REVIEWER)
+        return deny(u, err, SS_M("reply to the public's messages"));
+    if (org < 0 || org != ss_access_user_org(e, u))
+        return deny(u, err, SS_M("reply to a message sent to another org unit"));
+    if (u->dept[0] && dept && *dept && strcmp(u->dept, dept) != 0)
+        return deny(u, err, SS_M("reply to a message for another department"));
     return SS_OK;
 }

@@ -12,12 +12,16 @@
  *   - viewer: reads only;
  *   - supervisor (督查室): reads everything in its subtree and runs and
  *     manages supervision there (issues, closes and returns notices), but
- *     never enters, approves or breaks down reports.
+ *     never enters, approves or breaks down reports;
  *   - deputy (人大代表): reads like a viewer in its subtree, and votes in
  *     the congress of its own org unit only (ss_access_vote; the cycle's
- *     triage is ss_access_supervise's: a supervisor or an admin).
+ *     triage is ss_access_supervise's: a supervisor or an admin);
+ *   - moderator: publishes or hides the public's messages (core/message.h)
+ *     about places in its subtree, as a supervisor may; nothing else but
+ *     reading.
  * Notices (core/notice.h) are answered by the reporters and reviewers of
- * an org unit they are addressed to.
+ * an org unit they are addressed to; so are published messages, by the
+ * unit they are sent to (and its department, when the account has one).
  * Reading public figures needs no account at all.
  *
  * Each check returns 0 when allowed, or SS_EFORBIDDEN with err saying why
@@ -58,5 +62,15 @@ int ss_access_vote(const struct ss_engine *e, const struct ss_user *u, long org,
  * reviewer, or an admin). */
 int ss_access_answer(const struct ss_engine *e, const struct ss_user *u, long org,
                      struct ss_err *err);
+
+/* Publish or hide a message about org index `org` (a moderator or a
+ * supervisor in whose subtree it lies, or an admin). */
+int ss_access_moderate(const struct ss_engine *e, const struct ss_user *u, long org,
+                       struct ss_err *err);
+/* Reply in public to a message sent to org index `org` and department
+ * dept (NULL or "": none): its own reporter or reviewer, of that
+ * department when the account is scoped to one; or an admin. */
+int ss_access_reply(const struct ss_engine *e, const struct ss_user *u, long org, const char *dept,
+                    struct ss_err *err);
 
 #endif

@@ -46,8 +46,8 @@
 #include "store/store_account.h"
 #include "store/store_audit.h"
 
-static const char *const ROLES[] = {"admin",  "reviewer",   "reporter",
-                                    "viewer", "supervisor", "deputy"};
+static const char *const ROLES[] = {"admin",      "reviewer", "reporter", "viewer",
+                                    "supervisor", "deputy",   "moderator"};
 _Static_assert(SS_ARRAY_LEN(ROLES) == SS_ROLE_COUNT, "a name for every role");
 
 static _Atomic int64_t fixed_clock;
@@ -405,7 +405,7 @@ int ss_auth_user_add(struct ss_store *st, const char *name_in, const char *role,
     if (ss_role_parse(role, &r))
         return ss_err_set(
             err, SS_EINVAL, "--role",
-            "the role must be admin, reviewer, reporter, viewer, supervisor or deputy");
+            "the role must be admin, reviewer, reporter, viewer, supervisor, deputy or moderator");
     if (!org_code || !*org_code)
         return ss_err_set(err, SS_EINVAL, "--org", "an account needs an org unit code");
     if (dept && strlen(dept) >= 128) /* struct ss_user's dept */

@@ -29,9 +29,7 @@
 #include "core/engine.h"
 #include "store/store.h"
 
-/* The roles (access.h says what each may do). The store also takes
- * "moderator" (migration 11), which a later issue brings; ss_role_parse
- * refuses it until then. */
+/* The roles (access.h says what each may do). */
 enum ss_role {
     SS_ROLE_ADMIN = 0,
     SS_ROLE_REVIEWER = 1,
@@ -39,8 +37,9 @@ enum ss_role {
     SS_ROLE_VIEWER = 3,
     SS_ROLE_SUPERVISOR = 4, /* 督查室: reads its subtree, runs supervision */
     SS_ROLE_DEPUTY = 5, /* 人大代表: votes in the congress of its own org unit (core/cycle.h) */
+    SS_ROLE_MODERATOR = 6, /* publishes or hides the public's messages in its subtree */
 };
-#define SS_ROLE_COUNT 6
+#define SS_ROLE_COUNT 7
 
 struct ss_user {
     int64_t id;
@@ -70,7 +69,7 @@ struct ss_user {
  * production. Verification always uses the cost stored in the hash. */
 
 const char *ss_role_str(enum ss_role r); /* "admin", "reviewer", "reporter", "viewer",
-                                            "supervisor", "deputy" */
+                                            "supervisor", "deputy", "moderator" */
 int ss_role_parse(const char *s, enum ss_role *out);
 
 /* The NFKC form of a user name into out, or SS_EINVAL with err (field

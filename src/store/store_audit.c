@@ -170,6 +170,13 @@ static const struct store_audited AUDITED[] = {
      .cols = "id,year,proposal_id,title,text,cost,department,note,created_by,created_at"},
     {.table = "cycle_voter", .since = STORE_SCHEMA_CYCLE, .id = "id",
      .cols = "id,year,account_id"},
+    /* the public's messages (store_message.c): the record of what was
+     * sent and what staff did with it; never the ticket's hash, the
+     * sealed contact or its digest */
+    {.table = "message", .since = STORE_SCHEMA_MESSAGES, .id = "id",
+     .cols = "id,plan_id,about,target_id,project_no,org_id,kind,text,photo_sha256,photo_mime,"
+             "status,hide_reason,dept,received_at,received_on,moderated_on,moderated_by,deadline,"
+             "reply,replied_on,replied_by,helpful,notice_id"},
 };
 /* clang-format on */
 

@@ -91,6 +91,8 @@ void store_db_forget_prepared(struct ss_store *st);
 /* The migration that makes the yearly cycle's tables: proposals,
  * candidates, voters and ballots (store_cycle.c). */
 #define STORE_SCHEMA_CYCLE 19
+/* The migration that makes the public's messages (store_message.c). */
+#define STORE_SCHEMA_MESSAGES 20
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

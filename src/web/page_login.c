@@ -29,8 +29,8 @@
 
 static const char *role_text(const struct ss_wreq *r, enum ss_role role)
 {
-    static const char *const names[] = {N_("管理员"), N_("审核员"), N_("填报员"),
-                                        N_("查看者"), N_("督查员"), N_("人大代表")};
+    static const char *const names[] = {N_("管理员"), N_("审核员"),   N_("填报员"),    N_("查看者"),
+                                        N_("督查员"), N_("人大代表"), N_("留言审核员")};
 
     if ((unsigned)role >= SS_ARRAY_LEN(names))
         role = SS_ROLE_VIEWER;

@@ -21,6 +21,7 @@
 #include "web/export.h"
 #include "web/feed_web.h"
 #include "web/figure_html.h"
+#include "web/message_web.h"
 #include "web/page.h"
 #include "web/render.h"
 
@@ -245,6 +246,7 @@ void ss_page_org(struct ss_wreq *r)
     free(fs);
     rank_children(r, org);
     ss_feed_follow_box(r, "org", g->code);
+    ss_message_section(r, "org", 0, 0, org);
     ss_page_end(r);
 }
 

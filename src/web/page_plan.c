@@ -17,6 +17,7 @@
 #include "core/score.h"
 #include "web/feed_web.h"
 #include "web/figure_html.h"
+#include "web/message_web.h"
 #include "web/rating_web.h"
 #include "web/render.h"
 
@@ -261,6 +262,7 @@ void ss_page_project(struct ss_wreq *r)
     }
     ss_rating_section(r, pr);
     ss_feed_follow_box(r, "project", ref);
+    ss_message_section(r, "project", 0, pr->no, -1);
     ss_page_end(r);
 }
 

@@ -27,6 +27,7 @@
 #include "core/workflow.h"
 #include "store/store_workflow.h"
 #include "web/export.h"
+#include "web/message_web.h"
 #include "web/render.h"
 #include "web/supervision_web.h"
 #include "web/workflow_web.h"
@@ -874,6 +875,7 @@ void ss_page_supervision(struct ss_wreq *r)
     lights(r, x.org, r->day);
     not_reported(r, x.org, &c);
     notices(r, x.org, &c);
+    ss_message_supervision(r, &x.u, x.org);
     changes(r, x.org, r->day);
     ss_as_of_line(r, r->day);
     raw(b, "<p><a href=\"/console\">");

@@ -17,6 +17,7 @@
 #include "web/export.h"
 #include "web/feed_web.h"
 #include "web/figure_html.h"
+#include "web/message_web.h"
 #include "web/notice_web.h"
 #include "web/page.h"
 #include "web/render.h"
@@ -289,6 +290,7 @@ void ss_page_target(struct ss_wreq *r)
     breakdown_section(r, (size_t)ti, org);
     ss_notice_public_lines(r, b, t->id, org);
     ss_feed_follow_box(r, "target", ref);
+    ss_message_section(r, "target", t->id, 0, org);
     raw(b, "<p><a href=\"/orgs/");
     ss_attr(b, g->code);
     raw(b, "\">");

@@ -238,6 +238,8 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
     if (notices) {
         raw(b, "<li><a href=\"/console/notices\">");
         raw(b, L(r, "督办单"));
+        raw(b, "</a></li><li><a href=\"/console/messages\">");
+        raw(b, L(r, "群众留言"));
         raw(b, "</a></li>");
     }
     if (u->role == SS_ROLE_ADMIN || u->role == SS_ROLE_SUPERVISOR) {

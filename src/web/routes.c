@@ -15,6 +15,7 @@
 #include "web/cycle_web.h"
 #include "web/export.h"
 #include "web/feed_web.h"
+#include "web/message_web.h"
 #include "web/notice_web.h"
 #include "web/plan_admin_web.h"
 #include "web/rating_web.h"
@@ -118,6 +119,29 @@ const struct ss_route ss_routes[] = {
          .summary = "Sign out (form)"}}},
     {.path = "/console", .get = ss_page_console, .get_auth = 1,
      .summary = "The signed-in user's console"},
+    {.path = "/messages", .summary = "Send a message (form)",
+     .ops = {
+        {.method = "POST", .run = ss_page_message_post, .status = 303,
+         .summary = "Send a suggestion, complaint or question (form, no account; the page's form "
+             "token): to the writer's page /messages/{ticket}"}}},
+    {.path = "/messages/photos/{id}", .get = ss_page_message_photo,
+     .summary = "A published message's photo (JPEG or PNG, as sniffed when it was sent)",
+     .param = {.type = "integer", .desc = "message id"}},
+    {.path = "/messages/{ticket}", .get = ss_page_message_ticket,
+     .summary = "The writer's page: the message, its state and the answer",
+     .param = {.type = "string", .desc = "the ticket given when the message was sent"},
+     .ops = {
+        {.method = "POST", .run = ss_page_message_rate, .status = 303,
+         .summary = "Mark the answer helpful or not (form)"}}},
+    {.path = "/console/messages", .get = ss_page_messages_console, .get_auth = 1,
+     .summary = "The public's messages waiting for the signed-in user: to publish or hide (a "
+         "moderator or supervisor), to answer (the responsible unit)",
+     .ops = {
+        {.method = "POST", .run = ss_page_messages_console_post, .status = 303, .auth = 1,
+         .summary = "Publish, hide or answer a message, or make it a notice (form)"}}},
+    {.path = "/console/messages.csv", .get = ss_page_messages_csv, .get_auth = 1,
+     .summary = "The messages the signed-in user may moderate or answer, in every state, as CSV "
+         "(never a contact)"},
     {.path = "/api/v1/plan", .get = ss_api_plan, .cache = SS_CACHE_PLAN, .api = 1,
      .summary = "The current plan with every target's figures at the plan's top org unit, as of "
          "today",
@@ -470,6 +494,69 @@ const struct ss_route ss_routes[] = {
      .summary = "The vote's result: per candidate its votes and whether it passed, turnout "
          "and ties at the cut; 403 until the voting window has closed",
      .param = {.type = "integer", .desc = "Plan year."}, .schema = "CycleResult"},
+    {.path = "/api/v1/messages", .get = ss_api_messages, .api = 1,
+     .summary = "The published messages (意见建议) about a target, a project or a place, oldest "
+         "first, each with its public answer, and how many were hidden by reason; never a "
+         "contact",
+     .schema = "MessageList",
+     .query = {
+        {.name = "target", .desc = "Target id: messages about it (with org: sent from there or "
+             "below)."},
+        {.name = "project", .desc = "Project number: messages about it."},
+        {.name = "org", .desc = "Org unit code: alone, messages about the place; with target or "
+             "project, only those sent from it or below. None of the three: every published "
+             "message of the plan."}},
+     .ops = {
+        {.method = "POST", .run = ss_api_message_post, .status = 201, .body = "MessageNew",
+         .schema = "MessageCreated", .errors = "404 409 429",
+         .summary = "Send a suggestion, complaint or question without an account (application/"
+             "json only): text up to 2000 bytes; contact (a phone number or an email address) "
+             "optional, stored sealed and never shown; received until a moderator publishes "
+             "it. The ticket is shown once: it follows the message (/messages/{ticket}). "
+             "Throttled per client and per contact (429); the same text about the same thing "
+             "within a day is refused (409)"}}},
+    {.path = "/api/v1/messages/queue", .get = ss_api_messages_queue, .api = 1, .get_auth = 1,
+     .summary = "The messages the signed-in user may act on: to moderate (a moderator or "
+         "supervisor, in its subtree) or to answer (the responsible unit's reporters and "
+         "reviewers, published ones)",
+     .schema = "MessageQueue",
+     .query = {
+        {.name = "status", .desc = "received, published or hidden; default: all."}}},
+    {.path = "/api/v1/tickets/{ticket}", .get = ss_api_message_ticket, .api = 1,
+     .summary = "The writer's own message by its ticket, in any state",
+     .param = {.type = "string", .desc = "The ticket given when the message was sent."},
+     .schema = "Message"},
+    {.path = "/api/v1/tickets/{ticket}/helpful", .api = 1,
+     .summary = "Rate the answer",
+     .param = {.type = "string", .desc = "The ticket given when the message was sent."},
+     .ops = {
+        {.method = "POST", .run = ss_api_message_helpful, .status = 200, .body = "MessageHelpful",
+         .schema = "Message", .errors = "404 409",
+         .summary = "The writer marks the answer helpful or not (again: changes the mark); "
+             "only once there is an answer (409)"}}},
+    {.path = "/api/v1/messages/{id}/publish", .api = 1, .summary = "Publish a message",
+     .param = {.type = "integer", .desc = "Message id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_message_change, .status = 200, .auth = 1,
+         .schema = "MessageStaff", .errors = "404 409",
+         .summary = "Publish a received message (a moderator or supervisor of its place): it is "
+             "shown in public, sent to the responsible unit, and due to be answered within the "
+             "working days configured (default 15)"}}},
+    {.path = "/api/v1/messages/{id}/hide", .api = 1, .summary = "Hide a message",
+     .param = {.type = "integer", .desc = "Message id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_message_change, .status = 200, .auth = 1,
+         .body = "MessageHide", .schema = "MessageStaff", .errors = "404 409",
+         .summary = "Hide a received or published message with a reason: abuse, privacy, "
+             "advertising, off_topic, duplicate or unlawful (the public sees the counts by "
+             "reason)"}}},
+    {.path = "/api/v1/messages/{id}/reply", .api = 1, .summary = "Answer a message",
+     .param = {.type = "integer", .desc = "Message id."},
+     .ops = {
+        {.method = "POST", .run = ss_api_message_change, .status = 200, .auth = 1,
+         .body = "MessageReply", .schema = "MessageStaff", .errors = "404 409",
+         .summary = "The responsible unit's public answer (its reporter or reviewer), once, to "
+             "a published message"}}},
     {.path = "/api/v1/openapi.json", .get = ss_api_openapi, .api = 1, .summary = "This document"},
 };
 // clang-format on
@@ -893,6 +980,43 @@ static void components(struct ss_json *j)
            "year:integer org:string deputies:integer ballots:integer voters:integer "
            "turnout:number seats:integer pass_share:number candidates:[@ResultCandidate] "
            "ties:@ResultTie? sealed:@ResultSeal?");
+    schema(j, "MessageAbout",
+           "What a message is about: a target or a project (with the "
+           "place it was sent from), or a place.",
+           "target:integer project:integer org:string");
+    schema(j, "MessageReplyText", "The responsible unit's public answer; by: the unit.",
+           "text:string on:date by:string?");
+    schema(j, "MessageReplyStaff", "The answer as staff read it: account: who wrote it.",
+           "text:string on:date by:string? account:string");
+#define MESSAGE_PUBLIC                                                                             \
+    "id:integer about:@MessageAbout kind:string status:string text:string received_on:date "       \
+    "department:string? hidden_reason:string? published_on:date? deadline:date? photo:string? "    \
+    "helpful:boolean? attention:boolean notice:integer? "
+    schema(j, "Message",
+           "A message from the public. kind: suggestion, complaint, question; status: "
+           "received, published, hidden (hidden_reason says why); attention: the supervision "
+           "office sees it (unanswered past the deadline, or a complaint whose answer was "
+           "marked not helpful). Never a contact.",
+           MESSAGE_PUBLIC "reply:@MessageReplyText?");
+    schema(j, "MessageStaff",
+           "A message as staff read it: who moderated it and whether the writer left a contact "
+           "(never the contact itself).",
+           MESSAGE_PUBLIC "reply:@MessageReplyStaff? moderated_by:string? has_contact:boolean");
+    schema(j, "MessageHidden", "Hidden messages by reason.",
+           "abuse:integer privacy:integer advertising:integer off_topic:integer "
+           "duplicate:integer unlawful:integer");
+    schema(j, "MessageList", NULL,
+           "messages:[@Message] hidden:@MessageHidden hidden_total:integer");
+    schema(j, "MessageQueue", NULL, "messages:[@MessageStaff]");
+    schema(j, "MessageNew",
+           "about: {\"target\": ID} or {\"project\": N}, either with an optional \"org\" (the "
+           "place), or {\"org\": \"CODE\"}; website: leave empty (a field for robots).",
+           "about:@MessageAbout kind:string text:string contact:string? website:string?");
+    schema(j, "MessageCreated", "ticket: keep it to follow the message; it is shown once.",
+           "id:integer status:string ticket:string");
+    schema(j, "MessageHelpful", NULL, "helpful:boolean");
+    schema(j, "MessageHide", NULL, "reason:string");
+    schema(j, "MessageReply", NULL, "text:string");
     schema(j, "ErrorBody",
            "code: what kind of error (bad_input, bad_parameter, not_found, forbidden, "
            "conflict, throttled, busy, internal ...); field: the input it is about, when it "

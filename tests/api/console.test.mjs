@@ -82,13 +82,14 @@ test('on 1 December the period is November (due 5 December), with a picker of th
 test('the console shows each role its own links: a reporter sees no reviewer links', async () => {
   const links = async (u) => [...(await page(u, '/console')).matchAll(/href="(\/console\/[a-z]+)"/g)]
     .map((m) => m[1]);
-  assert.deepEqual(await links(as.clerk), ['/console/report', '/console/notices']);
-  assert.deepEqual(await links(as.reviewer), ['/console/inbox', '/console/supervision', '/console/notices']);
+  assert.deepEqual(await links(as.clerk), ['/console/report', '/console/notices', '/console/messages']);
+  assert.deepEqual(await links(as.reviewer), ['/console/inbox', '/console/supervision', '/console/notices',
+                                              '/console/messages']);
   assert.deepEqual(await links(as.viewer), []);
   assert.deepEqual(await links(as.admin),
                    ['/console/report', '/console/inbox', '/console/supervision', '/console/ratings',
-                    '/console/notices', '/console/cycle', '/console/users', '/console/plan',
-                    '/console/translate']);
+                    '/console/notices', '/console/messages', '/console/cycle', '/console/users',
+                    '/console/plan', '/console/translate']);
 });
 
 let drafts = [];

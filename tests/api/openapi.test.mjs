@@ -52,6 +52,7 @@ before(async () => {
   EXAMPLE.receipt = b.json.receipt;
   cyc(['vote', '--year', '2026', '--from', '2026-06-03', '--to', '2026-06-29', '--seats', '1']);
   cyc(['open', '--year', '2027', '--from', '2026-06-30', '--to', '2026-07-31']);
+  EXAMPLE.ticket = (await message()).ticket;
 });
 const cand = {};
 after(async () => { assert.equal(await srv.stop(), 0); });
@@ -191,6 +192,43 @@ Object.assign(CALLS, {
     send(srv.base, `/api/v1/cycles/2026/receipts/${EXAMPLE.receipt}`),
   'get /api/v1/cycles/{year}/result': () => send(srv.base, '/api/v1/cycles/2026/result'),
 });
+  'get /api/v1/messages': () => send(srv.base, `/api/v1/messages?target=${T}`),
+  'post /api/v1/messages': () => send(srv.base, '/api/v1/messages', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ about: { project: 1 }, kind: 'suggestion', text: '建议' }) }),
+  'get /api/v1/messages/queue': () => as.admin.get('/api/v1/messages/queue'),
+  'get /api/v1/tickets/{ticket}': () =>
+    send(srv.base, `/api/v1/tickets/${EXAMPLE.ticket}`),
+  'post /api/v1/tickets/{ticket}/helpful': async () =>
+    send(srv.base, `/api/v1/tickets/${(await published(true)).ticket}/helpful`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ helpful: true }) }),
+  'post /api/v1/messages/{id}/publish': async () =>
+    as.admin.post(`/api/v1/messages/${(await message()).id}/publish`),
+  'post /api/v1/messages/{id}/hide': async () =>
+    as.admin.post(`/api/v1/messages/${(await message()).id}/hide`, { reason: 'abuse' }),
+  'post /api/v1/messages/{id}/reply': async () =>
+    as.admin.post(`/api/v1/messages/${(await published()).id}/reply`, { text: '已办' }),
+};
+
+// A message from the public about target T (text made unique), as sent.
+let messages = 0;
+async function message() {
+  const r = await send(srv.base, '/api/v1/messages', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ about: { target: T }, kind: 'question', text: `问题 ${++messages}` }) });
+  assert.equal(r.status, 201, String(r.buf));
+  return r.json;
+}
+// ... published, and answered when asked.
+async function published(answered = false) {
+  const m = await message();
+  assert.equal((await as.admin.post(`/api/v1/messages/${m.id}/publish`)).status, 200);
+  if (answered)
+    assert.equal((await as.admin.post(`/api/v1/messages/${m.id}/reply`, { text: '答' })).status,
+                 200);
+  return m;
+}
 
 // A notice at org issued (and answered, when asked) by the admin; its id.
 async function notice(org, answered = false) {

@@ -18,9 +18,9 @@ run "$S" assign --db "$DB" --target 47 --org 650102 --value 100
 echo 'a long password' | "$S" user add du --role supervisor --org 65 --db "$DB" > "$T/out" 2> "$T/err" \
     && ok "user add --role supervisor" || { no "user add --role supervisor"; cat "$T/err"; }
 same "the account is a supervisor" "$(sql "SELECT role FROM account WHERE name = 'du'")" supervisor
-echo 'a long password' | "$S" user add mod --role moderator --org 65 --db "$DB" > "$T/out" 2> "$T/err"
-same "a role of a later issue is refused" "$?" 1
-errhas "supervisor"
+echo 'a long password' | "$S" user add dep --role mayor --org 65 --db "$DB" > "$T/out" 2> "$T/err"
+same "a role shishi does not know is refused" "$?" 1
+errhas "supervisor, deputy or moderator"
 echo 'a long password' | "$S" user add clerk --role reporter --org 650102 --db "$DB" > /dev/null 2>&1
 
 run "$S" report add --db "$DB" --target 47 --org 650102 --date 2026-06-30 --value 2

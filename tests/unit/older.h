@@ -18,6 +18,8 @@
  * the status history, the outbox's sealed and headers columns).
  * OLDER_UNDO_SOURCES the imported announcements' (STORE_SCHEMA_SOURCES),
  * OLDER_UNDO_CYCLE the yearly cycle's (STORE_SCHEMA_CYCLE).
+ * OLDER_UNDO_SOURCES the imported announcements' (STORE_SCHEMA_SOURCES),
+ * OLDER_UNDO_MESSAGES the public's messages' (STORE_SCHEMA_MESSAGES).
  * OLDER_UNDO_NEWER: all of them, for going back to 10 or before.
  */
 #ifndef SS_TEST_OLDER_H
@@ -34,9 +36,10 @@
 #define OLDER_UNDO_SOURCES "DROP TABLE plan_source;"
 #define OLDER_UNDO_SUPERVISION_RULE "DROP TABLE supervision_rule;"
 #define OLDER_UNDO_RATINGS "DROP TABLE rating; DROP TABLE survey_code; DROP TABLE survey;"
-#define OLDER_UNDO_FOLLOW                                                                          \
-#define OLDER_UNDO_CYCLE #define OLDER_UNDO_NEWER OLDER_UNDO_CYCLE OLDER_UNDO_FOLLOW           \
-        OLDER_UNDO_RATINGS OLDER_UNDO_SUPERVISION_RULE OLDER_UNDO_SOURCES OLDER_UNDO_BULLETIN      \
-            OLDER_UNDO_DELIVERY OLDER_UNDO_NOTICES
+#define OLDER_UNDO_FOLLOW #define OLDER_UNDO_MESSAGES "DROP TABLE message;"
+#define OLDER_UNDO_NEWER                                                                           \
+    OLDER_UNDO_MESSAGES OLDER_UNDO_CYCLE OLDER_UNDO_FOLLOW OLDER_UNDO_RATINGS                      \
+        OLDER_UNDO_SUPERVISION_RULE OLDER_UNDO_SOURCES OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY     \
+            OLDER_UNDO_NOTICES
 
 #endif

@@ -700,12 +700,14 @@ static void test_roles(void **state)
     assert_int_equal(ss_role_parse("supervisor", &r), 0);
     assert_int_equal(r, SS_ROLE_SUPERVISOR);
     assert_string_equal(ss_role_str(SS_ROLE_SUPERVISOR), "supervisor");
-    /* the store takes it (migration 11), core not yet */
-    assert_int_equal(ss_role_parse("moderator", &r), SS_EINVAL);
-    /* deputies vote (core/cycle.h) */
+    /* deputies vote (core/cycle.h), moderators moderate (core/message.h) */
     assert_int_equal(ss_role_parse("deputy", &r), 0);
     assert_int_equal(r, SS_ROLE_DEPUTY);
     assert_string_equal(ss_role_str(SS_ROLE_DEPUTY), "deputy");
+    assert_int_equal(ss_role_parse("moderator", &r), 0);
+    assert_int_equal(r, SS_ROLE_MODERATOR);
+    assert_string_equal(ss_role_str(SS_ROLE_MODERATOR), "moderator");
+    assert_int_equal(ss_role_parse("clerk", &r), SS_EINVAL);
 }
 
 /* ---- body parsers ---- */

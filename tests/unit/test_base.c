@@ -131,6 +131,17 @@ static void test_dates(void **state)
     setenv("SHISHI_TODAY", "2026-11-29", 1);
     ss_date_parse("2026-11-29", &d);
     assert_int_equal(ss_date_today(), d);
+    /* working days: 2026-07-10 is a Friday; 15 of them end on the 31st */
+    ss_date_parse("2026-07-10", &d);
+    assert_int_equal(ss_date_weekday(d), 5);
+    ss_date_fmt(ss_date_add_workdays(d, 1), s);
+    assert_string_equal(s, "2026-07-13");
+    ss_date_fmt(ss_date_add_workdays(d, 15), s);
+    assert_string_equal(s, "2026-07-31");
+    ss_date_parse("2026-07-11", &d); /* a Saturday */
+    ss_date_fmt(ss_date_add_workdays(d, 5), s);
+    assert_string_equal(s, "2026-07-17");
+    assert_int_equal(ss_date_weekday(-1), 3);
 }
 
 static void test_numbers(void **state)

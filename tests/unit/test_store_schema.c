@@ -689,7 +689,7 @@ static void test_pg_fresh_schema(void **state)
         "translation", "notice",     "notice_event", "notice_evidence",  "notice_rule",
         "channel",     "bulletin",   "plan_source",  "supervision_rule", "survey",
         "rating",      "cycle",      "proposal",     "candidate",        "cycle_voter",
-        "memo"};
+        "message",     "memo"};
     struct fixture *f = ready(state);
     struct ss_buf b, want;
     struct ss_err err;
@@ -722,7 +722,7 @@ static void test_pg_fresh_schema(void **state)
                 "'target','assignment','report','account','evidence','session','translation',"
                 "'notice','notice_event','notice_evidence','notice_rule','channel','bulletin','"
                 "plan_source','supervision_rule','survey','rating','cycle','proposal',"
-                "'candidate','cycle_voter',"
+                "'candidate','cycle_voter','message',"
                 "'memo']) AS relname ORDER BY relname",
                 &want);
     assert_string_equal(b.data, want.data);

@@ -170,6 +170,36 @@ static void test_access_rules(void **state)
     assert_int_equal(ss_access_answer(f->e, &f->rev9901, O(f, "990101"), &err), SS_EFORBIDDEN);
     assert_int_equal(ss_access_answer(f->e, &f->sup9901, O(f, "9901"), &err), SS_EFORBIDDEN);
     assert_int_equal(ss_access_answer(f->e, &f->viewer, O(f, "99"), &err), SS_EFORBIDDEN);
+    /* the public's messages: a moderator or supervisor in its subtree
+     * publishes and hides; the unit's reporter or reviewer (of the
+     * message's department, when scoped to one) replies */
+    {
+        struct ss_user mod;
+        user(&mod, "mod9901", SS_ROLE_MODERATOR, "9901", NULL);
+        assert_int_equal(ss_access_moderate(f->e, &mod, O(f, "990101"), &err), 0);
+        assert_int_equal(ss_access_moderate(f->e, &mod, O(f, "9901"), &err), 0);
+        assert_int_equal(ss_access_moderate(f->e, &mod, O(f, "990201"), &err), SS_EFORBIDDEN);
+        assert_int_equal(ss_access_moderate(f->e, &f->sup9901, O(f, "990101"), &err), 0);
+        assert_int_equal(ss_access_moderate(f->e, &f->rev9901, O(f, "990101"), &err),
+                         SS_EFORBIDDEN);
+        assert_int_equal(ss_access_moderate(f->e, &f->admin, O(f, "990201"), &err), 0);
+        /* a moderator does nothing else */
+        assert_int_equal(ss_access_supervise(f->e, &mod, O(f, "990101"), &err), SS_EFORBIDDEN);
+        assert_int_equal(ss_access_review(f->e, &mod, O(f, "990101"), &err), SS_EFORBIDDEN);
+        assert_int_equal(ss_access_report(f->e, &mod, 0, O(f, "9901"), &err), SS_EFORBIDDEN);
+        assert_int_equal(ss_access_answer(f->e, &mod, O(f, "9901"), &err), SS_EFORBIDDEN);
+        assert_int_equal(ss_access_reply(f->e, &mod, O(f, "9901"), NULL, &err), SS_EFORBIDDEN);
+        assert_int_equal(ss_access_reply(f->e, &f->rep990101, O(f, "990101"), "交通厅", &err), 0);
+        assert_int_equal(ss_access_reply(f->e, &f->rep990101, O(f, "990102"), NULL, &err),
+                         SS_EFORBIDDEN);
+        assert_int_equal(ss_access_reply(f->e, &f->rev9901, O(f, "9901"), NULL, &err), 0);
+        assert_int_equal(ss_access_reply(f->e, &f->rep_dept, O(f, "990101"), "人社厅", &err), 0);
+        assert_int_equal(ss_access_reply(f->e, &f->rep_dept, O(f, "990101"), "交通厅", &err),
+                         SS_EFORBIDDEN);
+        assert_int_equal(ss_access_reply(f->e, &f->sup9901, O(f, "9901"), NULL, &err),
+                         SS_EFORBIDDEN);
+        assert_int_equal(ss_access_reply(f->e, &f->admin, O(f, "990201"), "x", &err), 0);
+    }
 }
 
 static int share(struct fixture *f, const struct ss_user *u, const char *org, double v, int force,

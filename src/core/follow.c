@@ -339,8 +339,50 @@ static int source_notices(struct src *c)
     return ss_store_feed_notices(c->st, &c->s->scope, c->since, c->limit, notice_entry, c);
 }
 
-/* The kinds of entry. An answered message (issue 14's messages) is one
- * more line: {"message", source_messages}. */
+static int message_entry(void *ctx, const struct ss_feed_message *m)
+{
+    struct src *c = ctx;
+    const char *code, *place = org_name(c, m->org_id, &code), *about = place;
+    struct ss_feed_entry *x;
+    struct ss_buf b;
+    long ti = m->target_id ? target_index(c->p, m->target_id) : -1;
+    size_t i;
+
+    if (m->target_id && ti < 0)
+        return 0;
+    x = entry_add(c->out);
+    snprintf(x->id, sizeof x->id, "message/%lld", (long long)m->id);
+    x->row = m->id;
+    snprintf(x->updated, sizeof x->updated, "%s", m->at);
+    if (ti >= 0) {
+        about = c->p->targets[ti].metric;
+        snprintf(x->path, sizeof x->path, "/targets/%lld?org=%s", (long long)m->target_id, code);
+    } else if (strcmp(m->about, "project") == 0) {
+        for (i = 0; i < c->p->nprojects; i++)
+            if (c->p->projects[i].no == m->project_no)
+                about = c->p->projects[i].title;
+        snprintf(x->path, sizeof x->path, "/projects/%d", m->project_no);
+    } else {
+        snprintf(x->path, sizeof x->path, "/orgs/%s", code);
+    }
+    ss_buf_init(&b, 1u << 16);
+    ss_buf_printf(&b, ss_tr(c->lang, "群众留言已答复：%s，%s"), about, place);
+    x->title = clipped(b.data ? b.data : "", 600);
+    ss_buf_reset(&b);
+    ss_buf_puts(&b, m->text);
+    ss_buf_puts(&b, "\n");
+    ss_buf_printf(&b, ss_tr(c->lang, "答复：%s"), m->reply);
+    x->text = clipped(b.data ? b.data : "", ENTRY_TEXT_MAX);
+    ss_buf_cleanup(&b);
+    return 0;
+}
+
+static int source_messages(struct src *c)
+{
+    return ss_store_feed_messages(c->st, &c->s->scope, c->since, c->limit, message_entry, c);
+}
+
+/* The kinds of entry: one function each. */
 static const struct {
     const char *kind;
     int (*fn)(struct src *c);
@@ -348,6 +390,7 @@ static const struct {
     {"report", source_reports},
     {"status", source_statuses},
     {"notice", source_notices},
+    {"message", source_messages},
 };
 
 /* newest first; ties by kind and row id, so the order is the same at every

@@ -205,6 +205,63 @@ int ss_store_feed_notices(struct ss_store *st, const struct ss_feed_scope *sc, c
     return rc;
 }
 
+static void message_fill(struct store_stmt *s, struct ss_feed_message *m)
+{
+    const char *t;
+
+    m->id = store_col_int64(s, 0);
+    m->target_id = store_col_null(s, 1) ? 0 : store_col_int64(s, 1);
+    m->org_id = store_col_int64(s, 2);
+    m->project_no = store_col_null(s, 3) ? 0 : (int)store_col_int64(s, 3);
+    copy_text(s, 4, m->about, sizeof m->about);
+    copy_text(s, 5, m->kind, sizeof m->kind);
+    copy_text(s, 6, m->at, sizeof m->at);
+    t = store_col_text(s, 7);
+    m->text = ss_xstrdup(t ? t : "");
+    t = store_col_text(s, 8);
+    m->reply = ss_xstrdup(t ? t : "");
+}
+
+static int message_call(ss_feed_message_fn fn, void *ctx, struct ss_feed_message *m)
+{
+    int rc = fn(ctx, m);
+
+    free(m->text);
+    free(m->reply);
+    return rc;
+}
+
+int ss_store_feed_messages(struct ss_store *st, const struct ss_feed_scope *sc, const char *since,
+                           size_t limit, ss_feed_message_fn fn, void *ctx)
+{
+    /* a project's feed: messages about it (by number) or about its targets */
+    static const char SQL[] =
+        SUBTREE "SELECT m.id, m.target_id, m.org_id, m.project_no, m.about, m.kind, m.replied_at, "
+                "m.text, m.reply FROM message m LEFT JOIN target t ON t.id = m.target_id "
+                "WHERE m.plan_id = ?1 AND m.status = 'published' AND m.reply IS NOT NULL "
+                "AND m.replied_at IS NOT NULL AND (?2 = 0 OR m.target_id = ?2) "
+                "AND (?4 = 0 OR t.project_id = ?4 OR m.project_no = "
+                "(SELECT no FROM project WHERE id = ?4)) "
+                "AND (?3 = 0 OR m.org_id IN (SELECT id FROM sub)) AND " SINCE(
+                    "m.replied_at") " ORDER BY m.replied_at DESC, m.id DESC LIMIT ?6";
+    struct store_stmt *s = feed_prepare(st, SQL, sc, since, limit);
+    struct ss_feed_message m;
+    int rc = SS_OK, step;
+
+    if (!s)
+        return SS_EDB;
+    while ((step = store_step(s)) == STORE_ROW) {
+        memset(&m, 0, sizeof m);
+        message_fill(s, &m);
+        if ((rc = message_call(fn, ctx, &m)))
+            break;
+    }
+    if (!rc && step != STORE_DONE)
+        rc = SS_EDB;
+    store_finalize(s);
+    return rc;
+}
+
 /* ---- the status history ----------------------------------------------------- */
 
 /* meta key of plan_id's mark */

@@ -73,6 +73,20 @@ typedef int (*ss_feed_notice_fn)(void *ctx, const struct ss_feed_notice *n);
 int ss_store_feed_notices(struct ss_store *st, const struct ss_feed_scope *sc, const char *since,
                           size_t limit, ss_feed_notice_fn fn, void *ctx);
 
+/* A published message (store_message.h) that its unit answered. Text
+ * fields malloc'd, freed after fn returns. */
+struct ss_feed_message {
+    int64_t id, target_id, org_id; /* target_id 0 unless about a target */
+    int project_no;                /* 0 unless about a project */
+    char about[8];                 /* target, project, org */
+    char kind[12];
+    char at[24]; /* when it was answered */
+    char *text, *reply;
+};
+typedef int (*ss_feed_message_fn)(void *ctx, const struct ss_feed_message *m);
+int ss_store_feed_messages(struct ss_store *st, const struct ss_feed_scope *sc, const char *since,
+                           size_t limit, ss_feed_message_fn fn, void *ctx);
+
 /* ---- the status history ----------------------------------------------------- */
 
 /* The (seq, day) plan_id's statuses were last recorded with (a meta

@@ -152,7 +152,9 @@ int ss_store_message_update(struct ss_store *st, const struct ss_message *m, con
     s = store_prepare(st,
                       "UPDATE message SET status = ?2, hide_reason = ?3, moderated_on = ?4,"
                       " moderated_by = ?5, deadline = ?6, reply = ?7, replied_on = ?8,"
-                      " replied_by = ?9, helpful = ?10, notice_id = ?11"
+                      " replied_by = ?9, helpful = ?10, notice_id = ?11,"
+                      " replied_at = CASE WHEN replied_at IS NULL AND CAST(?7 AS TEXT) IS NOT NULL"
+                      " THEN CAST(?13 AS TEXT) ELSE replied_at END"
                       " WHERE id = ?1 AND status = ?12",
                       err);
     if (!s) {
@@ -173,6 +175,11 @@ int ss_store_message_update(struct ss_store *st, const struct ss_message *m, con
     else
         store_bind_null(s, 10);
     bind_id(s, 11, m->notice_id);
+    {
+        char now[21];
+        store_now(now); /* when the reply was written: the feeds' time of it */
+        store_bind_text(s, 13, now);
+    }
     store_bind_text(s, 12, was);
     if (store_step(s) != STORE_DONE)
         rc = store_db_error(st, err, "updating the message");

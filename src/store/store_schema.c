@@ -377,6 +377,7 @@
     "  deadline TEXT,"                                                                             \
     "  reply TEXT,"                                                                                \
     "  replied_on TEXT,"                                                                           \
+    "  replied_at TEXT,"                                                                           \
     "  replied_by TEXT,"                                                                           \
     "  helpful " INT " CHECK (helpful IS NULL OR helpful IN (0, 1)),"                              \
     "  notice_id " INT " REFERENCES notice(id));"                                                  \

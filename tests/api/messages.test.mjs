@@ -133,6 +133,15 @@ test('acceptance: the responsible unit replies; the reply shows under the messag
   assert.equal(l.messages[0].reply.text, '已安排维修 <b>三天内</b>');
   assert.equal(l.messages[0].reply.account, undefined, 'no official account in public');
   assert.equal(l.messages[0].moderated_by, undefined);
+  // the answered message is an entry of the target's feed (and its
+  // project's), escaped, without the contact
+  for (const f of ['/feeds/targets/47.atom', '/feeds/projects/10.atom']) {
+    const feed = (await get(f)).buf.toString();
+    assert.ok(feed.includes(`:message/${first.id}</id>`), `${f}: an entry for the answer`);
+    assert.ok(feed.includes('已安排维修 &lt;b&gt;三天内&lt;/b&gt;'), `${f}: the answer, escaped`);
+    assert.ok(!feed.includes('<b>') && !feed.includes('<script>'), `${f}: no markup of theirs`);
+    assert.ok(!feed.includes(DIGITS) && !feed.includes(PHONE), `${f}: no phone`);
+  }
 });
 
 test('the writer follows by ticket and marks a complaint\'s answer not helpful: the supervision ' +

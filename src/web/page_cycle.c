@@ -22,6 +22,7 @@
 #include "base/util.h"
 #include "core/access.h"
 #include "core/cycle.h"
+#include "core/rating.h"
 #include "store/store_bulletin.h"
 #include "store/store_cycle.h"
 #include "web/cycle_web.h"
@@ -330,6 +331,38 @@ static int64_t plan_of_year(struct ss_wreq *r, int year)
     return ss_store_cycle_plan_of_year(r->st, year);
 }
 
+/* A past year's satisfaction of project no: the public's and the
+ * deputies' ratings of that year, apart (core/rating.h), and the API's
+ * link for the distribution. */
+static void year_satisfaction(struct ss_wreq *r, int no, int year)
+{
+    struct ss_buf *b = &r->resp->body;
+    struct ss_satisfaction s;
+    char period[SS_PERIOD_MAX];
+    int k;
+
+    snprintf(period, sizeof period, "%d", year);
+    if (ss_rating_summary(r->st, no, period, &s))
+        return;
+    raw(b, "<p class=\"counts\">");
+    for (k = 0; k <= SS_RATING_DEPUTIES; k++) {
+        const struct ss_satisfaction_part *pt = &s.part[k];
+
+        if (k)
+            raw(b, " · ");
+        raw(b, k == SS_RATING_OPEN ? L(r, "群众满意度") : L(r, "人大代表测评"));
+        raw(b, L(r, "："));
+        if (pt->n == 0) {
+            raw(b, L(r, "无评价"));
+            continue;
+        }
+        ss_buf_printf(b, L(r, "%lld 份，平均 %.1f 分（满分 5 分）"), (long long)pt->n, pt->mean);
+    }
+    ss_buf_printf(b, " <a href=\"/api/v1/projects/%d/satisfaction?period=%d\">", no, year);
+    raw(b, L(r, "分布（JSON）"));
+    raw(b, "</a></p>\n");
+}
+
 static void plan_body(struct ss_wreq *r, int year)
 {
     struct ss_buf *b = &r->resp->body;
@@ -353,7 +386,9 @@ static void plan_body(struct ss_wreq *r, int year)
 
         ss_buf_printf(b, "<h2><span class=\"no\">%d.</span> ", pr->no);
         ss_content_id(r, "span", SS_TEXT_PROJECT, pr->id, pr->title);
-        raw(b, "</h2>\n<ul class=\"targets\">");
+        raw(b, "</h2>\n");
+        year_satisfaction(r, pr->no, year);
+        raw(b, "<ul class=\"targets\">");
         for (k = 0; k < p->ntargets; k++) {
             const struct ss_target *t = &p->targets[k];
             struct ss_figure f;

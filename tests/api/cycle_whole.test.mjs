@@ -113,6 +113,13 @@ test('open → 20 proposals → merge and promote 12 → 30 deputies vote → re
   // before activation 2026 is current, and /plans/2026 is it
   let p26 = await send(srv.base, '/plans/2026');
   assert.equal(p26.status, 200);
+  // two ratings of 2026's project 10, shown with 2026 once it is past
+  for (const score of [5, 3]) {
+    const rr = await send(srv.base, '/api/v1/ratings', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ project: 10, score }) });
+    assert.equal(rr.status, 201, String(rr.buf));
+  }
   // activate → 2027 is current; 2026 stays browsable with its figures
   cli(['report', 'add', '--target', String(plan2026.projects[0].targets[0].id), '--org', '65',
        '--date', '2026-10-31', '--value', '123456']);
@@ -125,6 +132,8 @@ test('open → 20 proposals → merge and promote 12 → 30 deputies vote → re
   const html = p26.buf.toString();
   assert.ok(html.includes(plan2026.plan.title), '/plans/2026 shows 2026');
   assert.match(html, /123,456|123456/, "2026's figures");
+  assert.match(html, /2 份，平均 4\.0 分（满分 5 分）/, "2026's satisfaction");
+  assert.ok(html.includes('/api/v1/projects/10/satisfaction?period=2026'));
   assert.equal((await send(srv.base, '/plans/2027')).status, 200);
   assert.equal((await send(srv.base, '/plans/2019')).status, 404);
   // reports on 2027's plan, and its status

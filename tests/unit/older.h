@@ -16,9 +16,7 @@
  * OLDER_UNDO_RATINGS the satisfaction ratings' (STORE_SCHEMA_RATINGS).
  * OLDER_UNDO_FOLLOW the following's (STORE_SCHEMA_FOLLOW: subscriptions,
  * the status history, the outbox's sealed and headers columns).
- * OLDER_UNDO_SOURCES the imported announcements' (STORE_SCHEMA_SOURCES),
  * OLDER_UNDO_CYCLE the yearly cycle's (STORE_SCHEMA_CYCLE).
- * OLDER_UNDO_SOURCES the imported announcements' (STORE_SCHEMA_SOURCES),
  * OLDER_UNDO_MESSAGES the public's messages' (STORE_SCHEMA_MESSAGES).
  * OLDER_UNDO_NEWER: all of them, for going back to 10 or before.
  */
@@ -36,7 +34,13 @@
 #define OLDER_UNDO_SOURCES "DROP TABLE plan_source;"
 #define OLDER_UNDO_SUPERVISION_RULE "DROP TABLE supervision_rule;"
 #define OLDER_UNDO_RATINGS "DROP TABLE rating; DROP TABLE survey_code; DROP TABLE survey;"
-#define OLDER_UNDO_FOLLOW #define OLDER_UNDO_MESSAGES "DROP TABLE message;"
+#define OLDER_UNDO_FOLLOW                                                                          \
+    "DROP TABLE status_change; DROP TABLE status_now; DROP TABLE subscription; "                   \
+    "ALTER TABLE outbox DROP COLUMN headers; ALTER TABLE outbox DROP COLUMN sealed;"
+#define OLDER_UNDO_CYCLE                                                                           \
+    "DROP TABLE ballot; DROP TABLE cycle_voter; DROP TABLE candidate; DROP TABLE proposal; "       \
+    "DROP TABLE cycle;"
+#define OLDER_UNDO_MESSAGES "DROP TABLE message;"
 #define OLDER_UNDO_NEWER                                                                           \
     OLDER_UNDO_MESSAGES OLDER_UNDO_CYCLE OLDER_UNDO_FOLLOW OLDER_UNDO_RATINGS                      \
         OLDER_UNDO_SUPERVISION_RULE OLDER_UNDO_SOURCES OLDER_UNDO_BULLETIN OLDER_UNDO_DELIVERY     \

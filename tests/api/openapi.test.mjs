@@ -192,6 +192,8 @@ Object.assign(CALLS, {
     send(srv.base, `/api/v1/cycles/2026/receipts/${EXAMPLE.receipt}`),
   'get /api/v1/cycles/{year}/result': () => send(srv.base, '/api/v1/cycles/2026/result'),
 });
+// the public's messages
+Object.assign(CALLS, {
   'get /api/v1/messages': () => send(srv.base, `/api/v1/messages?target=${T}`),
   'post /api/v1/messages': () => send(srv.base, '/api/v1/messages', {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -209,7 +211,7 @@ Object.assign(CALLS, {
     as.admin.post(`/api/v1/messages/${(await message()).id}/hide`, { reason: 'abuse' }),
   'post /api/v1/messages/{id}/reply': async () =>
     as.admin.post(`/api/v1/messages/${(await published()).id}/reply`, { text: '已办' }),
-};
+});
 
 // A message from the public about target T (text made unique), as sent.
 let messages = 0;

@@ -2,19 +2,26 @@
 // submit reports over the API and reviewers approve them. Run by
 // bench/ingest.sh, which starts the database and the instances.
 //
-//   node bench/ingest.mjs DB SECS CLIENTS BASE1 BASE2 ...
+//   node bench/ingest.mjs DB SECS CLIENTS MODE BASE1 BASE2 ...
 //
-// Each client is a (county reporter, target) pair that reports a new
-// cumulative value as of a new date, then has it approved by a reviewer of
-// the region (another account, so never its own report), through the
-// instances in turn: client i submits through BASE[i % n] and the approval
-// goes through BASE[(i + 1) % n]. Prints one line: reports submitted and
-// approved per second over SECS, the p50/p99 of a submit+approve pair, and
-// the answers that were not 2xx.
+// MODE single: each client is a (county reporter, target) pair that
+// reports a new cumulative value as of a new date (POST /api/v1/reports),
+// then has it approved by a reviewer of the region (another account, so
+// never its own report; POST /api/v1/reports/{id}/approve).
+// MODE sheet: month end as a county clerk does it: each client is a county
+// reporter (two clients share a county when there are more clients than
+// counties, each with its half of the targets) that uploads the month's
+// ledger for review (POST /api/v1/ledger?status=submitted, a CSV of one
+// row per target), month after month, and a reviewer approves the sheet's
+// reports in one request (POST /api/v1/reports/approve).
+// Either way client i writes through BASE[i % n] and the approval goes
+// through BASE[(i + 1) % n]. Prints one line: reports submitted and
+// approved per second over SECS, the p50/p99 of one round (a report or a
+// sheet, submitted and approved), and the answers that were not 2xx.
 import http from 'node:http';
 import { execFileSync, spawnSync } from 'node:child_process';
 
-const [db, secsArg, clientsArg, ...bases] = process.argv.slice(2);
+const [db, secsArg, clientsArg, mode, ...bases] = process.argv.slice(2);
 const SECS = Number(secsArg);
 const CLIENTS = Number(clientsArg);
 const SHISHI = process.env.SHISHI_BIN;
@@ -78,8 +85,19 @@ if (!targets.length || !orgs.length) throw new Error('no count targets or no cou
 
 // accounts: a reporter per county used, a reviewer of the region per instance
 const pairs = [];
-for (let i = 0; i < CLIENTS; i++)
-  pairs.push({ org: orgs[i % orgs.length], target: targets[Math.floor(i / orgs.length) % targets.length] });
+if (mode === 'sheet') {
+  const halves = Math.ceil(CLIENTS / orgs.length);
+  const per = Math.ceil(targets.length / halves);
+  for (let i = 0; i < CLIENTS; i++) {
+    const h = Math.floor(i / orgs.length) % halves;
+    pairs.push({ org: orgs[i % orgs.length], targets: targets.slice(h * per, (h + 1) * per) });
+  }
+} else if (mode === 'single') {
+  for (let i = 0; i < CLIENTS; i++)
+    pairs.push({ org: orgs[i % orgs.length], target: targets[Math.floor(i / orgs.length) % targets.length] });
+} else {
+  throw new Error(`mode is single or sheet, not ${mode}`);
+}
 const counties = [...new Set(pairs.map((p) => p.org))];
 for (const c of counties) userAdd(`r${c}`, 'reporter', c);
 bases.forEach((_, k) => userAdd(`rev${k}`, 'reviewer', '65'));
@@ -93,8 +111,8 @@ const lat = [];
 let done = 0, bad = 0;
 const start = Date.now(), end = start + SECS * 1000;
 const day0 = Date.UTC(2026, 0, 1);
-await Promise.all(pairs.map(async (p, i) => {
-  const a = i % bases.length, b = (i + 1) % bases.length;
+
+async function single(p, a, b) {
   let n = 0;
   while (Date.now() < end) {
     const t0 = Date.now();
@@ -109,11 +127,33 @@ await Promise.all(pairs.map(async (p, i) => {
     done++;
     lat.push(Date.now() - t0);
   }
-}));
+}
+
+async function sheet(p, a, b) {
+  const s = reporters[`${a}:${p.org}`];
+  for (let m = 1; m <= 12 && Date.now() < end; m++) {
+    const t0 = Date.now();
+    const period = `2026-${String(m).padStart(2, '0')}`;
+    const csv = 'id,项目,指标,单位,任务,上次,本期,分子,分母,说明\r\n' +
+      p.targets.map((t, k) => `${t},,,,,,${1000 * m + k},,,`).join('\r\n') + '\r\n';
+    const r = await send(bases[a], `/api/v1/ledger?period=${period}&status=submitted`, {
+      method: 'POST', body: csv,
+      headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, 'Content-Type': 'text/csv' } });
+    if (r.status !== 200 || !r.json || r.json.ids.length !== p.targets.length) { bad++; continue; }
+    const ok = await post(bases[b], reviewers[b], '/api/v1/reports/approve', { ids: r.json.ids });
+    if (ok.status !== 200) bad++;
+    done += ok.json ? ok.json.approved : 0;
+    lat.push(Date.now() - t0);
+  }
+}
+
+await Promise.all(pairs.map((p, i) =>
+  (mode === 'sheet' ? sheet : single)(p, i % bases.length, (i + 1) % bases.length)));
 const secs = (Date.now() - start) / 1000;
 lat.sort((x, y) => x - y);
 const q = (f) => lat.length ? lat[Math.min(lat.length - 1, Math.floor(f * lat.length))] : NaN;
 console.log(`ingest: ${(done / secs).toFixed(0)} reports/s submitted and approved ` +
-            `(${done} in ${secs.toFixed(1)} s, ${CLIENTS} clients, ${bases.length} instances), ` +
-            `pair p50 ${q(0.5)} ms p99 ${q(0.99)} ms, not 2xx ${bad}`);
+            `(${done} in ${secs.toFixed(1)} s, ${CLIENTS} clients, ${bases.length} instances, ` +
+            `${mode === 'sheet' ? `a sheet of ${pairs[0].targets.length} reports a round` : 'a report a round'}), ` +
+            `round p50 ${q(0.5)} ms p99 ${q(0.99)} ms, not 2xx ${bad}`);
 agent.destroy();

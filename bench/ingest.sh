@@ -10,10 +10,14 @@
 # as a real server) holds one database; `shishi init`, then INGEST_N (3)
 # `shishi serve` on it, each on its own loopback port, and bench/ingest.mjs
 # with INGEST_CLIENTS (200) concurrent clients for INGEST_SECS (20)
-# seconds: each client submits a report of its county through one instance
-# and a reviewer approves it through the next (see ingest.mjs). Every
-# write is an authenticated, CSRF-checked, audited, durable transaction.
-# The reference: COPY of as many rows (approved reports with their seq) into
+# seconds, twice, each time on a new database: month ledgers (each client
+# a county clerk uploading the month's ledger for review, a reviewer
+# approving its reports in one request), then single reports (each client
+# submits a report of its county through one instance and a reviewer
+# approves it through the next; see ingest.mjs). Every write is an
+# authenticated, CSRF-checked, audited, durable transaction.
+# The reference: COPY of as many rows as the larger run stored (approved
+# reports with their seq) into
 # the report table of the same database, the audit triggers firing, in one
 # transaction: rows/s. Goal: >= 2,000 reports/s through three instances.
 # The instances, the clients and PostgreSQL share this machine's cores;
@@ -40,28 +44,9 @@ export SHISHI_TODAY
 echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 url=$(sh "$top/tests/pg/cluster.sh" start "$tmp/pg")
 psql -q -v ON_ERROR_STOP=1 "$url" -c "ALTER SYSTEM SET fsync = on" -c "SELECT pg_reload_conf()" \
-    -c "CREATE DATABASE ingest" >/dev/null
-db=$(printf '%s' "$url" | sed 's|/postgres?|/ingest?|')
+    -c "CREATE DATABASE ingest" -c "CREATE DATABASE ingest_sheet" >/dev/null
 SHISHI_AUDIT_KEY=$tmp/audit.key
 export SHISHI_AUDIT_KEY
-"$bin" init --db "$db" >/dev/null
-bases=""
-i=0
-while [ "$i" -lt "$n" ]; do
-    "$bin" serve --db "$db" --listen 127.0.0.1:0 --per-ip 512 2>"$tmp/serve$i.log" &
-    pids="$pids $!"
-    i=$((i + 1))
-done
-for i in $(seq 0 $((n - 1))); do
-    k=0
-    until port=$(sed -n 's/.*listening on .*(port \([0-9]*\).*/\1/p' "$tmp/serve$i.log") &&
-        [ -n "$port" ]; do
-        k=$((k + 1))
-        [ "$k" -lt 200 ] || { echo "bench/ingest.sh: instance $i did not start" >&2; cat "$tmp/serve$i.log" >&2; exit 1; }
-        sleep 0.1
-    done
-    bases="$bases http://127.0.0.1:$port"
-done
 # CPU time (clock ticks) of the instances and of the cluster's processes:
 # on a shared machine, what the load cost, beside how long it took
 ticks() {
@@ -73,19 +58,49 @@ pg_pids() {
     pm=$(head -1 "$tmp/pg/data/postmaster.pid")
     echo "$pm $(pgrep -P "$pm" | tr '\n' ' ')"
 }
-serve0=$(ticks $pids)
-pg0=$(ticks $(pg_pids))
-SHISHI_BIN=$bin NODE_PATH=$top/node_modules node "$top/bench/ingest.mjs" "$db" "$secs" "$clients" $bases \
-    | tee "$tmp/api.txt"
-serve1=$(ticks $pids)
-pg1=$(ticks $(pg_pids))
-api=$(sed -n 's/^ingest: \([0-9]*\) reports.*/\1/p' "$tmp/api.txt")
-done_n=$(sed -n 's/.*(\([0-9]*\) in .*/\1/p' "$tmp/api.txt")
-hz=$(getconf CLK_TCK)
-awk -v s=$((serve1 - serve0)) -v p=$((pg1 - pg0)) -v n="${done_n:-0}" -v hz="$hz" 'BEGIN {
-    if (n > 0) printf "CPU per report submitted and approved: instances %.1f ms, PostgreSQL %.1f ms (its backends that lived through the run)\n", s * 1000 / hz / n, p * 1000 / hz / n }'
-for p in $pids; do kill "$p" 2>/dev/null || true; done
-pids=""
+# phase MODE DBNAME: a new database, N instances on it, ingest.mjs in MODE
+# (single: a report and its approval a round; sheet: a county's month
+# ledger uploaded for review and approved in one request), its line and
+# the CPU per report; the instances stopped after
+phase() {
+    db=$(printf '%s' "$url" | sed "s|/postgres?|/$2?|")
+    "$bin" init --db "$db" >/dev/null
+    bases=""
+    i=0
+    while [ "$i" -lt "$n" ]; do
+        "$bin" serve --db "$db" --listen 127.0.0.1:0 --per-ip 512 2>"$tmp/serve$1$i.log" &
+        pids="$pids $!"
+        i=$((i + 1))
+    done
+    for i in $(seq 0 $((n - 1))); do
+        k=0
+        until port=$(sed -n 's/.*listening on .*(port \([0-9]*\).*/\1/p' "$tmp/serve$1$i.log") &&
+            [ -n "$port" ]; do
+            k=$((k + 1))
+            [ "$k" -lt 200 ] || { echo "bench/ingest.sh: instance $i did not start" >&2; cat "$tmp/serve$1$i.log" >&2; exit 1; }
+            sleep 0.1
+        done
+        bases="$bases http://127.0.0.1:$port"
+    done
+    serve0=$(ticks $pids)
+    pg0=$(ticks $(pg_pids))
+    SHISHI_BIN=$bin NODE_PATH=$top/node_modules node "$top/bench/ingest.mjs" "$db" "$secs" "$clients" "$1" $bases \
+        | tee "$tmp/api.$1.txt"
+    serve1=$(ticks $pids)
+    pg1=$(ticks $(pg_pids))
+    done_n=$(sed -n 's/.*(\([0-9]*\) in .*/\1/p' "$tmp/api.$1.txt")
+    hz=$(getconf CLK_TCK)
+    awk -v s=$((serve1 - serve0)) -v p=$((pg1 - pg0)) -v n="${done_n:-0}" -v hz="$hz" -v m="$1" 'BEGIN {
+        if (n > 0) printf "CPU per report submitted and approved (%s): instances %.1f ms, PostgreSQL %.1f ms (its backends that lived through the run)\n", m, s * 1000 / hz / n, p * 1000 / hz / n }'
+    for p in $pids; do kill "$p" 2>/dev/null || true; done
+    pids=""
+    sleep 0.3
+}
+phase sheet ingest_sheet
+sheet=$(sed -n 's/^ingest: \([0-9]*\) reports.*/\1/p' "$tmp/api.sheet.txt")
+phase single ingest
+api=$(sed -n 's/^ingest: \([0-9]*\) reports.*/\1/p' "$tmp/api.single.txt")
+done_n=$(cat "$tmp/api.single.txt" "$tmp/api.sheet.txt" | sed -n 's/.*(\([0-9]*\) in .*/\1/p' | sort -n | tail -1)
 # the reference: the same number of rows by COPY, the triggers firing
 rows=${done_n:-10000}
 [ "$rows" -gt 0 ] || rows=10000
@@ -109,4 +124,5 @@ EOF
 t1=$(date +%s%N)
 ref=$(awk -v n="$rows" -v ns=$((t1 - t0)) 'BEGIN { printf "%d", n / (ns / 1e9) }')
 echo "reference: COPY of $rows report rows into the same table: $ref rows/s"
-awk -v a="${api:-0}" -v r="$ref" 'BEGIN { printf "ingest ratio: API %d reports/s = %.3f x COPY (goal >= 2000 reports/s)\n", a, a / r }'
+awk -v a="${api:-0}" -v s="${sheet:-0}" -v r="$ref" 'BEGIN {
+    printf "ingest ratio: API, a report a round, %d reports/s = %.3f x COPY; month ledgers, %d reports/s = %.3f x COPY (goal >= 2000 reports/s)\n", a, a / r, s, s / r }'

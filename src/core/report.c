@@ -72,13 +72,13 @@ int ss_report_check(struct ss_store *st, const struct ss_plan *plan_in,
     const struct ss_plan *plan = plan_in;
     struct ss_org org = {0};
     struct ss_report_in in;
-    struct ss_report_row near;
+    struct ss_report_row near, later;
     const struct ss_target *t;
     enum ss_voice v = req->voice;
     long ti;
     int32_t day, today;
     char d1[11], d2[11];
-    int rc;
+    int rc, has_near = 0, has_later = 0;
 
     memset(&in, 0, sizeof in);
     if (!plan) {
@@ -99,8 +99,10 @@ int ss_report_check(struct ss_store *st, const struct ss_plan *plan_in,
         goto out;
     }
     t = &plan->targets[ti];
-    if (!req->org || strlen(req->org) > SS_MAX_ORG_CODE ||
-        ss_store_org_get(st, req->org, &org) != SS_OK) {
+    if (req->org_id > 0) {
+        org.id = req->org_id; /* known to the caller (a stored report's) */
+    } else if (!req->org || strlen(req->org) > SS_MAX_ORG_CODE ||
+               ss_store_org_get(st, req->org, &org) != SS_OK) {
         rc = ss_err_set(err, SS_ENOTFOUND, "org", "no org unit with code '%s'",
                         req->org ? req->org : "");
         goto out;
@@ -192,8 +194,12 @@ int ss_report_check(struct ss_store *st, const struct ss_plan *plan_in,
         }
         in.value = req->value;
         /* Cumulative values never go down without a correction. */
-        if (!req->correction && ss_store_report_near(st, t->id, org.id, day, -1, &near) == SS_OK &&
-            near.a > req->value) {
+        if (!req->correction && ss_store_report_around(st, t->id, org.id, day, &near, &has_near,
+                                                       &later, &has_later) != SS_OK) {
+            rc = ss_err_set(err, SS_EDB, "db", "cannot read the approved reports of the unit");
+            goto out;
+        }
+        if (!req->correction && has_near && near.a > req->value) {
             ss_date_fmt(near.as_of, d1);
             rc = ss_err_set(err, SS_EINVAL, "value",
                             "%g is lower than %g approved as of %s; cumulative values only grow "
@@ -201,13 +207,12 @@ int ss_report_check(struct ss_store *st, const struct ss_plan *plan_in,
                             req->value, near.a, d1, correction_advice(req));
             goto out;
         }
-        if (!req->correction && ss_store_report_near(st, t->id, org.id, day, 1, &near) == SS_OK &&
-            near.a < req->value) {
-            ss_date_fmt(near.as_of, d1);
+        if (!req->correction && has_later && later.a < req->value) {
+            ss_date_fmt(later.as_of, d1);
             rc = ss_err_set(err, SS_EINVAL, "value",
                             "%g is higher than %g approved later, as of %s; cumulative values "
                             "only grow (%s)",
-                            req->value, near.a, d1, correction_advice(req));
+                            req->value, later.a, d1, correction_advice(req));
             goto out;
         }
     }

@@ -39,6 +39,7 @@ const char *ss_voice_field(enum ss_voice v, const char *field);
 struct ss_report_req {
     int64_t target_id;
     const char *org;    /* org unit code */
+    int64_t org_id;     /* > 0: its id, known to the caller, so org is not looked up */
     const char *date;   /* YYYY-MM-DD */
     double value;       /* NAN when not given */
     double numerator;   /* NAN when not given */

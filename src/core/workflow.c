@@ -29,7 +29,8 @@
 #include "store/store_audit.h"
 #include "store/store_workflow.h"
 
-#define HISTORY 24 /* earlier reports looked at for the jump flag */
+#define HISTORY 24       /* earlier reports looked at for the jump flag */
+#define APPROVE_BATCH 64 /* approvals in one transaction (the writers' lock held so long) */
 /* The console's words for a review out of the reviewer's scope. */
 static const char *const REVIEW_DENIED =
     N_("this account may not review this unit's reports (only those of the units below it)");
@@ -186,17 +187,12 @@ int ss_workflow_may_move(const char *from, const char *to)
  * move MOVES does not allow ("report 7 is approved; only a submitted
  * report can be returned": from_words, verb), then compare-and-set from
  * the status read. */
-static int move(struct ss_store *st, int64_t id, struct ss_wf_move *m, const char *verb,
-                const char *from_words, struct ss_err *err)
+static int move_from(struct ss_store *st, int64_t id, const char *from, struct ss_wf_move *m,
+                     const char *verb, const char *from_words, struct ss_err *err)
 {
     struct ss_wf_report r;
-    char from[12];
     int rc;
 
-    if (ss_store_wf_get(st, id, &r) != SS_OK)
-        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
-    snprintf(from, sizeof from, "%s", r.status);
-    ss_wf_report_cleanup(&r);
     if (!ss_workflow_may_move(from, m->to))
         return ss_err_set(err, SS_ECONFLICT, "status",
                           "report %lld is %s; only a %s report can be %s", (long long)id, from,
@@ -212,6 +208,20 @@ static int move(struct ss_store *st, int64_t id, struct ss_wf_move *m, const cha
         ss_wf_report_cleanup(&r);
     }
     return rc;
+}
+
+/* Move report id as move_from does, from the status it has now. */
+static int move(struct ss_store *st, int64_t id, struct ss_wf_move *m, const char *verb,
+                const char *from_words, struct ss_err *err)
+{
+    struct ss_wf_report r;
+    char from[12];
+
+    if (ss_store_wf_get(st, id, &r) != SS_OK)
+        return ss_err_set(err, SS_ENOTFOUND, "id", "no report with id %lld", (long long)id);
+    snprintf(from, sizeof from, "%s", r.status);
+    ss_wf_report_cleanup(&r);
+    return move_from(st, id, from, m, verb, from_words, err);
 }
 
 /* Commit the transaction begun for a step, or roll it back. */
@@ -444,6 +454,7 @@ static int recheck(struct ss_store *st, const struct ss_engine *e, const struct 
     memset(&req, 0, sizeof req);
     req.target_id = r->target_id;
     req.org = r->org_code;
+    req.org_id = r->org_id;
     ss_date_fmt(r->as_of, date);
     req.date = date;
     req.value = req.numerator = req.denominator = req.baseline = NAN;
@@ -463,45 +474,79 @@ static int recheck(struct ss_store *st, const struct ss_engine *e, const struct 
     return ss_report_check(st, plan, &req, &in, NULL, err);
 }
 
-int ss_workflow_approve(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
+/* Who may approve report r (at org, its engine index): its reviewer's
+ * scope, never its own reporter. */
+static int approve_may_report(const struct ss_engine *e, const struct ss_user *u,
+                              const struct ss_wf_report *r, long org, enum ss_voice v,
+                              struct ss_err *err)
+{
+    int rc;
+
+    if ((rc = access_voice(ss_access_review(e, u, org, err), v, err, REVIEW_DENIED)))
+        return rc;
+    if (!ss_workflow_may_approve(u, r))
+        return ss_err_set(err, SS_EFORBIDDEN, "report",
+                          "report %lld was submitted by %s: another reviewer approves it",
+                          (long long)r->id, u->name);
+    return SS_OK;
+}
+
+/* approve_may_report of report id, read. */
+static int approve_may(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
+                       int64_t id, enum ss_voice v, struct ss_err *err)
+{
+    struct ss_wf_report r;
+    long org;
+    int rc;
+
+    if ((rc = load(st, e, id, &r, &org, err)))
+        return rc;
+    rc = approve_may_report(e, u, &r, org, v, err);
+    ss_wf_report_cleanup(&r);
+    return rc;
+}
+
+/* The approval of report id inside the caller's transaction: the recheck
+ * and the move, so that nothing approved in between can make the check
+ * stale. A refusal writes nothing and leaves the transaction open; only a
+ * failed write of the store ends it (ss_store_actor is then NULL). */
+static int approve_step(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
                         int64_t id, enum ss_voice v, struct ss_err *err)
 {
     struct ss_wf_report r;
     struct ss_err why;
-    long org;
-    int rc, own;
+    char from[12];
+    int rc;
 
-    if ((rc = load(st, e, id, &r, &org, err)))
-        return rc;
-    own = !ss_workflow_may_approve(u, &r);
-    ss_wf_report_cleanup(&r);
-    if ((rc = access_voice(ss_access_review(e, u, org, err), v, err, REVIEW_DENIED)))
-        return rc;
-    if (own)
-        return ss_err_set(err, SS_EFORBIDDEN, "report",
-                          "report %lld was submitted by %s: another reviewer approves it",
-                          (long long)id, u->name);
-    /* The recheck and the approval in one transaction: nothing approved in
-     * between can make the check stale. */
-    if ((rc = ss_store_begin(st, u->name, err)))
-        return ss_err_set(err, rc, "db", "the store is busy; try again");
-    if (ss_store_wf_get(st, id, &r) != SS_OK) {
-        ss_store_rollback(st);
+    if (ss_store_wf_get(st, id, &r) != SS_OK)
         return not_found(id, err);
-    }
     if (strcmp(r.status, "submitted") == 0 && (rc = recheck(st, e, &r, v, &why))) {
         ss_wf_report_cleanup(&r);
-        ss_store_rollback(st);
         return ss_err_set(err, rc, why.field, "report %lld cannot be approved: %s", (long long)id,
                           ss_err_nest(&why));
     }
+    snprintf(from, sizeof from, "%s", r.status);
     ss_wf_report_cleanup(&r);
     {
         struct ss_wf_move m = {NULL, "approved", u->name, NULL, NULL, 0};
-        if ((rc = move(st, id, &m, "approved", "submitted", err))) {
-            ss_store_rollback(st);
+        if ((rc = move_from(st, id, from, &m, "approved", "submitted", err)))
             return state_voice(rc, st, id, SS_M("approved"), SS_M("waiting for review"), v, err);
-        }
+    }
+    return SS_OK;
+}
+
+int ss_workflow_approve(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
+                        int64_t id, enum ss_voice v, struct ss_err *err)
+{
+    int rc;
+
+    if ((rc = approve_may(st, e, u, id, v, err)))
+        return rc;
+    if ((rc = ss_store_begin(st, u->name, err)))
+        return ss_err_set(err, rc, "db", "the store is busy; try again");
+    if ((rc = approve_step(st, e, u, id, v, err))) {
+        ss_store_rollback(st);
+        return rc;
     }
     if ((rc = ss_store_commit(st, err)))
         return ss_err_set(err, rc, "db", "the approval could not be saved; nothing changed");
@@ -511,6 +556,8 @@ int ss_workflow_approve(struct ss_store *st, const struct ss_engine *e, const st
 struct order {
     int64_t id;
     int32_t as_of;
+    int rc; /* -1: may be approved; else why not, err saying so */
+    struct ss_err err;
 };
 
 static int by_date(const void *a, const void *b)
@@ -520,6 +567,46 @@ static int by_date(const void *a, const void *b)
     if (x->as_of != y->as_of)
         return x->as_of < y->as_of ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Approve the n reports of o, in that order, in one transaction: each is
+ * checked on its own as ss_workflow_approve checks it, and one refused
+ * leaves the others approved, so the results are those of approving them one
+ * at a time, with one commit (and, on PostgreSQL, one turn of the writers'
+ * lock) for them all. When the store itself fails inside (a report changed
+ * by another reviewer meanwhile, a lost connection), the transaction is gone
+ * with what it had written, and each is approved again on its own. Returns
+ * how many were approved. */
+static size_t approve_batch(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
+                            const struct order *o, size_t n, enum ss_voice v,
+                            struct ss_wf_result *res)
+{
+    struct ss_err err;
+    size_t i, ok = 0;
+    int broken = n < 2 || ss_store_begin(st, u->name, &err) != SS_OK;
+
+    for (i = 0; i < n && !broken; i++) {
+        res[i].id = o[i].id;
+        ss_err_clear(&res[i].err);
+        if (o[i].rc != -1) { /* refused before: who may approve never changes */
+            res[i].rc = o[i].rc;
+            res[i].err = o[i].err;
+            continue;
+        }
+        res[i].rc = approve_step(st, e, u, o[i].id, v, &res[i].err);
+        ok += res[i].rc == SS_OK;
+        broken = res[i].rc == SS_EDB || !ss_store_actor(st);
+    }
+    if (!broken && ss_store_commit(st, &err) == SS_OK)
+        return ok;
+    ss_store_rollback(st); /* nothing of it stays: again, one by one */
+    for (ok = 0, i = 0; i < n; i++) {
+        res[i].id = o[i].id;
+        ss_err_clear(&res[i].err);
+        res[i].rc = ss_workflow_approve(st, e, u, o[i].id, v, &res[i].err);
+        ok += res[i].rc == SS_OK;
+    }
+    return ok;
 }
 
 size_t ss_workflow_approve_many(struct ss_store *st, const struct ss_engine *e,
@@ -538,18 +625,22 @@ size_t ss_workflow_approve_many(struct ss_store *st, const struct ss_engine *e,
             continue; /* repeated */
         o[m].id = ids[i];
         o[m].as_of = INT32_MIN; /* unknown ids first: they fail at once */
+        ss_err_clear(&o[m].err);
         if (ss_store_wf_get(st, ids[i], &r) == SS_OK) {
             o[m].as_of = r.as_of;
+            o[m].rc = approve_may_report(e, u, &r, ss_engine_org_by_id(e, r.org_id), v, &o[m].err);
+            if (o[m].rc == SS_OK)
+                o[m].rc = -1;
             ss_wf_report_cleanup(&r);
+        } else {
+            o[m].rc = not_found(ids[i], &o[m].err);
         }
         m++;
     }
     qsort(o, m, sizeof *o, by_date);
-    for (i = 0; i < m; i++) {
-        res[i].id = o[i].id;
-        ss_err_clear(&res[i].err);
-        res[i].rc = ss_workflow_approve(st, e, u, o[i].id, v, &res[i].err);
-        ok += res[i].rc == SS_OK;
+    for (i = 0; i < m; i += k) {
+        k = m - i < APPROVE_BATCH ? m - i : APPROVE_BATCH;
+        ok += approve_batch(st, e, u, o + i, k, v, res + i);
     }
     free(o);
     *nres = m;

@@ -272,11 +272,13 @@ typedef int (*ss_sql_sum_fn)(void *ctx, const struct ss_sql_sum *s);
 int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_sql_sum_fn fn,
                         void *ctx);
 
-/* The approved report for (target, org) nearest to `date`: the latest with
- * as_of <= date (dir < 0) or the earliest with as_of > date (dir > 0).
- * SS_ENOTFOUND if none. */
-int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t date,
-                         int dir, struct ss_report_row *out);
+/* The approved reports for (target, org) nearest to `date`, in one read:
+ * the latest with as_of <= date into *before and the earliest with as_of
+ * > date into *after; each flag (*has_before, *has_after) says whether
+ * there is one. SS_OK, or SS_EDB. */
+int ss_store_report_around(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t date,
+                           struct ss_report_row *before, int *has_before,
+                           struct ss_report_row *after, int *has_after);
 
 /* "The reports approved after since_seq": call fn for every approved
  * report with seq > since_seq, as of one committed state, in seq order

@@ -868,6 +868,7 @@ static int chain(struct ss_store *st, char prev[65], int64_t *last, struct ss_er
 
     if (!s)
         return SS_EDB;
+    store_plan_each_run(s); /* the rows to seal are the table's last */
     do {
         int64_t batch_ids[SEAL_BATCH];
         char batch_prev[SEAL_BATCH][65], batch_hash[SEAL_BATCH][65];

@@ -13,7 +13,8 @@
  * server once per connection: the first run of a text (with one set of
  * parameter types) prepares it under a name of its own (PQprepare), and
  * every later run, by any store_stmt of that connection, executes the
- * prepared one (PQexecPrepared). The names are kept per connection in an
+ * prepared one (PQexecPrepared); a statement marked store_plan_each_run
+ * is never prepared, and so is planned for its values at each run. The names are kept per connection in an
  * open-addressing table of PREPARED_SLOTS, filled to 3/4 at most; a text
  * that finds it full runs as before. A migration or a reconnection
  * forgets them (store_db_forget_prepared); a statement whose result's
@@ -72,6 +73,7 @@ struct store_stmt {
     int row, nrows;
     int64_t changes;
     int binary;          /* results in binary (store_binary_results) */
+    int each_run;        /* planned at each run, never prepared (store_plan_each_run) */
     unsigned char *blob; /* the last store_col_blob's decoded bytes */
 };
 
@@ -315,7 +317,7 @@ static PGresult *pg_run(struct store_stmt *s)
     struct ss_store *st = s->st;
     char name[24];
     PGresult *res;
-    int p = pg_prepared(s, name);
+    int p = s->each_run ? 0 : pg_prepared(s, name);
 
     if (p < 0)
         return NULL;
@@ -439,6 +441,12 @@ void store_binary_results(struct store_stmt *s)
 {
     if (s)
         s->binary = 1;
+}
+
+void store_plan_each_run(struct store_stmt *s)
+{
+    if (s)
+        s->each_run = 1;
 }
 
 /* ---- bindings ---------------------------------------------------------------------- */

@@ -68,6 +68,14 @@ void store_finalize(struct store_stmt *s);
  * reals, text and blobs read so (a numeric, a boolean or a date column
  * would not: cast them in the SQL). SQLite: nothing to do. */
 void store_binary_results(struct store_stmt *s);
+/* PostgreSQL: the statement is planned at each run for its values, never
+ * prepared: for a range over a growing table ("seq > ?1", "id >= ?1 AND
+ * hash IS NULL"), whose values are near its end, which a generic plan
+ * cannot know (it reads a third of the table). Other statements are
+ * prepared once per connection and PostgreSQL chooses, after five runs,
+ * whether their generic plan is as good as their values' own. SQLite:
+ * nothing to do. */
+void store_plan_each_run(struct store_stmt *s);
 /* Rows inserted, updated or deleted by the statement's last run. */
 int64_t store_changes(struct store_stmt *s);
 

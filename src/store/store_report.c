@@ -63,32 +63,37 @@ static void row_from_stmt(struct store_stmt *s, struct ss_report_row *o)
     "id, target_id, org_id, coalesce(seq, 0), as_of, "                                             \
     "coalesce(numerator, value, 0), coalesce(denominator, 0)"
 
-int ss_store_report_near(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t date,
-                         int dir, struct ss_report_row *out)
+int ss_store_report_around(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t date,
+                           struct ss_report_row *before, int *has_before,
+                           struct ss_report_row *after, int *has_after)
 {
     struct store_stmt *s;
-    int rc = SS_ENOTFOUND;
+    int step;
 
-    s = store_prepare(
-        st,
-        dir < 0 ? "SELECT " REPORT_COLS " FROM report WHERE target_id = ?1 AND org_id = ?2"
-                  " AND as_of <= ?3 AND status = 'approved'"
-                  " ORDER BY as_of DESC, seq DESC LIMIT 1"
-                : "SELECT " REPORT_COLS " FROM report WHERE target_id = ?1 AND org_id = ?2"
-                  " AND as_of > ?3 AND status = 'approved'"
-                  " ORDER BY as_of ASC, seq DESC LIMIT 1",
-        NULL);
+    *has_before = *has_after = 0;
+    /* the two neighbours, each by the (target, org, as_of) index, with
+     * which one it is in a last column */
+    s = store_prepare(st,
+                      "SELECT * FROM (SELECT " REPORT_COLS ", 0 FROM report"
+                      " WHERE target_id = ?1 AND org_id = ?2 AND as_of <= ?3"
+                      " AND status = 'approved' ORDER BY as_of DESC, seq DESC LIMIT 1) AS b"
+                      " UNION ALL "
+                      "SELECT * FROM (SELECT " REPORT_COLS ", 1 FROM report"
+                      " WHERE target_id = ?1 AND org_id = ?2 AND as_of > ?3"
+                      " AND status = 'approved' ORDER BY as_of ASC, seq DESC LIMIT 1) AS a",
+                      NULL);
     if (!s)
         return SS_EDB;
     store_bind_int64(s, 1, target_id);
     store_bind_int64(s, 2, org_id);
     store_bind_date(s, 3, date);
-    if (store_step(s) == STORE_ROW) {
-        row_from_stmt(s, out);
-        rc = SS_OK;
+    while ((step = store_step(s)) == STORE_ROW) {
+        int later = store_col_int64(s, 7) != 0;
+        row_from_stmt(s, later ? after : before);
+        *(later ? has_after : has_before) = 1;
     }
     store_finalize(s);
-    return rc;
+    return step == STORE_DONE ? SS_OK : SS_EDB;
 }
 
 int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq, ss_report_fn fn,
@@ -109,6 +114,7 @@ int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_s
                       NULL);
     if (!s)
         return SS_EDB;
+    store_plan_each_run(s); /* an incremental load reads the table's last few */
     store_bind_int64(s, 1, since_seq);
     while ((step = store_step(s)) == STORE_ROW) {
         row_from_stmt(s, &row);

@@ -196,7 +196,7 @@ void ss_api_ledger_post(struct ss_wreq *r)
     struct ss_err err;
     struct ss_json j;
     enum ss_sheet_enc enc;
-    const char *data;
+    const char *data, *status;
     char msg[SS_ERR_TEXT];
     size_t len, i;
     long org;
@@ -213,6 +213,15 @@ void ss_api_ledger_post(struct ss_wreq *r)
     }
     if (ss_sheet_enc_parse(ss_http_arg(r->http, "encoding"), &enc)) {
         ss_err_set(&err, SS_EINVAL, "encoding", "encoding is utf-8 or gb18030 (or left out)");
+        ss_web_error(r, &err);
+        return;
+    }
+    status = ss_http_arg(r->http, "status");
+    if (status && strcmp(status, "draft") != 0 && strcmp(status, "submitted") != 0) {
+        ss_err_set(&err, SS_EINVAL, "status",
+                   "status is draft (kept to be submitted later) or submitted (for review at "
+                   "once), not '%.40s'",
+                   status);
         ss_web_error(r, &err);
         return;
     }
@@ -237,8 +246,8 @@ void ss_api_ledger_post(struct ss_wreq *r)
         ss_web_error(r, &err);
         return;
     }
-    if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"), "draft", SS_VOICE_API,
-                         &res, &err)) {
+    if (ss_ledger_import(st, r->e, &u, &sh, ss_http_arg(r->http, "period"),
+                         status ? status : "draft", SS_VOICE_API, &res, &err)) {
         ss_sheet_free(&sh);
         ss_ledger_result_cleanup(&res);
         ss_web_error(r, &err);
@@ -251,7 +260,7 @@ void ss_api_ledger_post(struct ss_wreq *r)
     ss_json_obj(&j);
     ss_json_kstr(&j, "format", sh.format);
     ss_json_kstr(&j, "period", res.period);
-    ss_json_kstr(&j, "status", "draft");
+    ss_json_kstr(&j, "status", status ? status : "draft");
     ss_json_kint(&j, "stored", (long long)res.stored);
     ss_json_kint(&j, "unchanged", (long long)res.unchanged);
     ss_json_kint(&j, "skipped", (long long)res.skipped);

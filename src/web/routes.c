@@ -354,14 +354,17 @@ const struct ss_route ss_routes[] = {
         {.name = "period",
          .desc = "Month YYYY-MM; must agree with the sheet's own period; needed only when the "
              "sheet says none."},
-        {.name = "encoding", .desc = "A CSV's encoding, utf-8 or gb18030; default: detected."}},
+        {.name = "encoding", .desc = "A CSV's encoding, utf-8 or gb18030; default: detected."},
+        {.name = "status",
+         .desc = "draft (the default: kept, to be submitted later) or submitted (every row for "
+             "review at once, as the console's upload offers)"}},
      .ops = {
         {.method = "POST", .run = ss_api_ledger_post, .status = 200, .auth = 1,
          .body = "multipart:file", .schema = "LedgerResult", .errors = "422 413 503",
          .summary = "Upload the filled ledger (.xlsx, or CSV in UTF-8 or GB18030) as multipart "
              "field file, for the period the sheet says: every row is validated, each error named "
-             "by row and column, valid rows kept as drafts in one transaction, replacing the "
-             "period's drafts (422 when some rows were refused; 503 while other sheets are being "
+             "by row and column, valid rows kept as drafts (or submitted, ?status=submitted) in one "
+             "transaction, replacing the period's drafts (422 when some rows were refused; 503 while other sheets are being "
              "read)"}}},
     {.path = "/api/v1/notices", .get = ss_api_notices, .api = 1, .get_auth = 1,
      .summary = "Supervision notices (督办单) addressed to the units the signed-in user sees, "

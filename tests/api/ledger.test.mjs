@@ -255,3 +255,31 @@ test('an upload is refused before its body is read unless a reporter sends it', 
                                                          '/api/v1/reports/1/evidence')], { until });
   assert.match(r.data, /^HTTP\/1\.1 403 /);
 });
+
+test('month end in two requests: the ledger uploaded for review (?status=submitted), then ' +
+     'approved as one batch; an unknown status is refused before anything is stored', async () => {
+  const csv = Buffer.from(`id,p,m,u,a,l,v,n,d,note\r\n${T[0]},p,m,u,50,,31,,,\r\n${T[1]},p,m,u,50,,32,,,\r\n`);
+  let up = await clerk.upload('/api/v1/ledger?period=2026-02&status=final', 'file', 'l.csv',
+                              'text/csv', csv);
+  assert.equal(up.status, 400, String(up.buf));
+  assert.equal(up.json.error.field, 'status');
+  let inbox = await reviewer.get('/api/v1/inbox');
+  assert.equal(inbox.json.reports.filter((r) => r.date === '2026-02-28').length, 0);
+  up = await clerk.upload('/api/v1/ledger?period=2026-02&status=submitted', 'file', 'l.csv',
+                          'text/csv', csv);
+  assert.equal(up.status, 200, String(up.buf));
+  assert.equal(up.json.status, 'submitted');
+  assert.equal(up.json.ids.length, 2);
+  inbox = await reviewer.get('/api/v1/inbox');
+  const waiting = inbox.json.reports.filter((r) => r.date === '2026-02-28');
+  assert.deepEqual(waiting.map((r) => r.id).sort(), [...up.json.ids].sort());
+  assert.ok(waiting.every((r) => r.status === 'submitted'), JSON.stringify(waiting));
+  const ok = await reviewer.post('/api/v1/reports/approve', { ids: up.json.ids });
+  assert.equal(ok.status, 200, String(ok.buf));
+  assert.equal(ok.json.approved, 2);
+  const mine = await clerk.get('/api/v1/me/assignments?period=2026-02');
+  for (const [t, v] of [[T[0], 31], [T[1], 32]]) {
+    const a = mine.json.assignments.find((x) => x.target === t);
+    assert.deepEqual([a.last, a.last_date], [v, '2026-02-28'], JSON.stringify(a));
+  }
+});

@@ -914,6 +914,8 @@ static void test_approve_many(void **state)
     char flags[SS_FLAGS_MAX];
     int64_t a, b, c, d, ids[5];
     size_t nres = 0, ok, i;
+    struct rawdb raw = testdb_raw(&f->db);
+    long long signed0;
 
     assert_int_equal(submit(f, &f->rep990101, "990101", "2026-06-30", 10, &a, flags), 0);
     assert_int_equal(submit(f, &f->rep990101, "990101", "2026-05-31", 150, &b, flags), 0);
@@ -922,9 +924,13 @@ static void test_approve_many(void **state)
     /* a (10 on 30 June) comes after b (150 on 31 May): b is approved
      * first, then a falls below it; d is out of rev9901's scope */
     ids[0] = a, ids[1] = b, ids[2] = c, ids[3] = d, ids[4] = a;
+    signed0 = rawdb_int(&raw, "SELECT count(*) FROM audit_log WHERE sig IS NOT NULL");
     ok = ss_workflow_approve_many(f->st, f->e, &f->rev9901, ids, 5, 0, res, &nres);
     assert_int_equal(nres, 4);
     assert_int_equal(ok, 2);
+    /* in one transaction: one commit signs the audit log once for both */
+    assert_int_equal(rawdb_int(&raw, "SELECT count(*) FROM audit_log WHERE sig IS NOT NULL"),
+                     signed0 + 1);
     for (i = 0; i < nres; i++) {
         if (res[i].id == b || res[i].id == c)
             assert_int_equal(res[i].rc, 0);

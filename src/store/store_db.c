@@ -14,20 +14,18 @@
  * parameter types) prepares it under a name of its own (PQprepare), and
  * every later run, by any store_stmt of that connection, executes the
  * prepared one (PQexecPrepared); a statement marked store_plan_each_run
- * is never prepared, and so is planned for its values at each run. The names are kept per connection in an
- * open-addressing table of PREPARED_SLOTS, filled to 3/4 at most; a text
- * that finds it full runs as before. A migration or a reconnection
- * forgets them (store_db_forget_prepared); a statement whose result's
- * shape changed under it ("cached plan must not change result type")
- * is prepared again and run once more when no transaction is open. Results come back as text and
- * are parsed here (bytea in hex, decoded on demand), or, for a statement that asks
- * (store_binary_results: the engine's bulk reads), in binary: integers
- * and doubles in network byte order, text and bytea as their bytes, so
- * neither the server nor this side converts each value to text and back. A statement that fails
- * keeps the server's message and SQLSTATE on the connection for store_db_error and
- * store_db_failure. (In PostgreSQL a failed statement aborts the open
- * transaction: the store's code never continues a transaction after a
- * failed statement, on either backend.)
+ * is never prepared, and so is planned for its values at each run. The names are kept per
+ * connection in an open-addressing table of PREPARED_SLOTS, filled to 3/4 at most; a text that
+ * finds it full runs as before. A migration or a reconnection forgets them
+ * (store_db_forget_prepared); a statement whose result's shape changed under it ("cached plan must
+ * not change result type") is prepared again and run once more when no transaction is open. Results
+ * come back as text and are parsed here (bytea in hex, decoded on demand), or, for a statement that
+ * asks (store_binary_results: the engine's bulk reads), in binary: integers and doubles in network
+ * byte order, text and bytea as their bytes, so neither the server nor this side converts each
+ * value to text and back. A statement that fails keeps the server's message and SQLSTATE on the
+ * connection for store_db_error and store_db_failure. (In PostgreSQL a failed statement aborts the
+ * open transaction: the store's code never continues a transaction after a failed statement, on
+ * either backend.)
  */
 #include "store/store_db.h"
 

@@ -490,9 +490,16 @@ int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struc
         import_row(st, e, u, org, date, start, end, status, v, row, &p, res);
     }
     if (p.n) {
-        for (i = 0; i < p.n; i++)
+        struct ss_store_cell *cells = ss_xcalloc(p.n, sizeof *cells);
+
+        for (i = 0; i < p.n; i++) {
             p.rows[i].flags = p.flags[i];
-        if (!(rc = ss_store_begin(st, u->name, err))) {
+            cells[i].target_id = p.rows[i].in.target_id;
+            cells[i].org_id = p.rows[i].in.org_id;
+        }
+        rc = ss_store_begin_cells(st, u->name, cells, p.n, err);
+        free(cells);
+        if (!rc) {
             rc = ss_workflow_put(st, p.rows, p.n, u->id, err);
             rc = rc ? (ss_store_rollback(st), rc) : ss_store_commit(st, err);
         }

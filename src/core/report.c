@@ -194,8 +194,11 @@ int ss_report_check(struct ss_store *st, const struct ss_plan *plan_in,
         }
         in.value = req->value;
         /* Cumulative values never go down without a correction. */
-        if (!req->correction && ss_store_report_around(st, t->id, org.id, day, &near, &has_near,
-                                                       &later, &has_later) != SS_OK) {
+        if (!req->correction &&
+            (req->around ? req->around(req->around_ctx, t->id, org.id, day, &near, &has_near,
+                                       &later, &has_later)
+                         : ss_store_report_around(st, t->id, org.id, day, &near, &has_near, &later,
+                                                  &has_later)) != SS_OK) {
             rc = ss_err_set(err, SS_EDB, "db", "cannot read the approved reports of the unit");
             goto out;
         }

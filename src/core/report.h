@@ -36,6 +36,13 @@ enum ss_voice { SS_VOICE_CLI = 0, SS_VOICE_API, SS_VOICE_FORM };
  * writes “更正”). */
 const char *ss_voice_field(enum ss_voice v, const char *field);
 
+/* Where ss_report_check finds the approved reports next to a date (the
+ * cumulative rule): the store (ss_store_report_around) unless a request
+ * brings its own, as a batch of approvals does (core/workflow.c). */
+typedef int (*ss_report_around_fn)(void *ctx, int64_t target_id, int64_t org_id, int32_t date,
+                                   struct ss_report_row *before, int *has_before,
+                                   struct ss_report_row *after, int *has_after);
+
 struct ss_report_req {
     int64_t target_id;
     const char *org;    /* org unit code */
@@ -49,10 +56,12 @@ struct ss_report_req {
     int correction;     /* allows a lower cumulative value; needs a note */
     const char *status; /* "approved" from the administrator's CLI */
     const char *by;
-    const char *period;  /* "YYYY-MM" for a period's form or ledger: the live report of
-                            the period is the one replaced (core/workflow.h); NULL: the date's */
-    enum ss_voice voice; /* who reads the errors (0: the CLI) */
-    int review;          /* checked again at approval: the advice is the reviewer's */
+    const char *period;         /* "YYYY-MM" for a period's form or ledger: the live report of
+                                   the period is the one replaced (core/workflow.h); NULL: the date's */
+    enum ss_voice voice;        /* who reads the errors (0: the CLI) */
+    int review;                 /* checked again at approval: the advice is the reviewer's */
+    ss_report_around_fn around; /* NULL: the store */
+    void *around_ctx;
 };
 
 /* Validate without writing, against plan (NULL: the current plan, loaded

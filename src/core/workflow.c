@@ -384,7 +384,8 @@ int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const str
         return ss_err_set(err, rc, "report", "cannot read the unit's earlier reports");
     ss_workflow_flag_children(e, ti, &put.in, flags);
     put.flags = flags;
-    if ((rc = ss_store_begin(st, u->name, err)) ||
+    if ((rc = ss_store_begin_cells(
+             st, u->name, &(struct ss_store_cell){put.in.target_id, put.in.org_id}, 1, err)) ||
         (rc = finish(st, ss_workflow_put(st, &put, 1, u->id, err), err))) {
         /* submitted meanwhile: say so in the reader's words */
         if (rc == SS_ECONFLICT)
@@ -423,7 +424,7 @@ int ss_workflow_resubmit(struct ss_store *st, const struct ss_engine *e, const s
     if (access_voice(rc, v, err, N_("this account may not submit this report")))
         return rc;
     {
-        struct ss_wf_move m = {NULL, "submitted", NULL, NULL, u->name, u->id};
+        struct ss_wf_move m = {NULL, "submitted", NULL, NULL, u->name, u->id, NULL};
         if (!(rc = ss_store_begin(st, u->name, err)))
             rc = finish(st, move(st, id, &m, "submitted", "draft or returned", err), err);
     }
@@ -442,8 +443,68 @@ int ss_workflow_may_approve(const struct ss_user *u, const struct ss_wf_report *
 
 /* Check report r again as it would be checked if it were submitted now,
  * against what is approved by now. */
+/* The approved reports of a batch's cells, read once under the writers'
+ * lock (which keeps them as they are until the batch commits), with the
+ * batch's own approvals added as they are made: what
+ * ss_store_report_around would find, for every recheck of the batch, with
+ * no read each. */
+struct approved_set {
+    struct ss_report_row *row;
+    size_t n, cap;
+    int64_t next_seq; /* the batch's approvals: after every stored one */
+};
+
+static int set_around(void *ctx, int64_t target_id, int64_t org_id, int32_t day,
+                      struct ss_report_row *before, int *has_before, struct ss_report_row *after,
+                      int *has_after)
+{
+    const struct approved_set *a = ctx;
+    size_t i;
+
+    *has_before = *has_after = 0;
+    for (i = 0; i < a->n; i++) {
+        const struct ss_report_row *x = &a->row[i];
+
+        if (x->target_id != target_id || x->org_id != org_id)
+            continue;
+        /* as the store's: the latest on or before the day, the earliest
+         * after it, the highest seq among those of one date */
+        if (x->as_of <= day) {
+            if (!*has_before || x->as_of > before->as_of ||
+                (x->as_of == before->as_of && x->seq > before->seq)) {
+                *before = *x;
+                *has_before = 1;
+            }
+        } else if (!*has_after || x->as_of < after->as_of ||
+                   (x->as_of == after->as_of && x->seq > after->seq)) {
+            *after = *x;
+            *has_after = 1;
+        }
+    }
+    return SS_OK;
+}
+
+static void set_add(struct approved_set *a, const struct ss_wf_report *r)
+{
+    struct ss_report_row *x;
+
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 64;
+        a->row = ss_xrealloc(a->row, a->cap * sizeof *a->row);
+    }
+    x = &a->row[a->n++];
+    x->id = r->id;
+    x->target_id = r->target_id;
+    x->org_id = r->org_id;
+    x->seq = a->next_seq++;
+    x->as_of = r->as_of;
+    /* the store's coalesce(numerator, value, 0) and coalesce(denominator, 0) */
+    x->a = !isnan(r->numerator) ? r->numerator : !isnan(r->value) ? r->value : 0;
+    x->b = !isnan(r->denominator) ? r->denominator : 0;
+}
+
 static int recheck(struct ss_store *st, const struct ss_engine *e, const struct ss_wf_report *r,
-                   enum ss_voice v, struct ss_err *err)
+                   struct approved_set *set, enum ss_voice v, struct ss_err *err)
 {
     const struct ss_plan *plan = ss_engine_plan(e);
     struct ss_report_req req;
@@ -471,6 +532,10 @@ static int recheck(struct ss_store *st, const struct ss_engine *e, const struct 
     req.correction = has_flag(r->flags, "correction");
     req.voice = v;
     req.review = 1;
+    if (set) {
+        req.around = set_around;
+        req.around_ctx = set;
+    }
     return ss_report_check(st, plan, &req, &in, NULL, err);
 }
 
@@ -511,27 +576,40 @@ static int approve_may(struct ss_store *st, const struct ss_engine *e, const str
  * stale. A refusal writes nothing and leaves the transaction open; only a
  * failed write of the store ends it (ss_store_actor is then NULL). */
 static int approve_step(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
-                        int64_t id, enum ss_voice v, struct ss_err *err)
+                        int64_t id, const struct ss_wf_report *known, struct approved_set *set,
+                        enum ss_voice v, struct ss_err *err)
 {
-    struct ss_wf_report r;
+    struct ss_wf_report read;
+    const struct ss_wf_report *r = known;
     struct ss_err why;
     char from[12];
     int rc;
 
-    if (ss_store_wf_get(st, id, &r) != SS_OK)
-        return not_found(id, err);
-    if (strcmp(r.status, "submitted") == 0 && (rc = recheck(st, e, &r, v, &why))) {
-        ss_wf_report_cleanup(&r);
+    /* known: read before the transaction; the move then happens only if
+     * the report's date and values are still those checked (a report
+     * returned, corrected and submitted again meanwhile is refused, and
+     * the batch approves each again on its own) */
+    if (!known) {
+        if (ss_store_wf_get(st, id, &read) != SS_OK)
+            return not_found(id, err);
+        r = &read;
+    }
+    if (strcmp(r->status, "submitted") == 0 && (rc = recheck(st, e, r, set, v, &why))) {
+        if (!known)
+            ss_wf_report_cleanup(&read);
         return ss_err_set(err, rc, why.field, "report %lld cannot be approved: %s", (long long)id,
                           ss_err_nest(&why));
     }
-    snprintf(from, sizeof from, "%s", r.status);
-    ss_wf_report_cleanup(&r);
+    snprintf(from, sizeof from, "%s", r->status);
+    if (!known)
+        ss_wf_report_cleanup(&read);
     {
-        struct ss_wf_move m = {NULL, "approved", u->name, NULL, NULL, 0};
+        struct ss_wf_move m = {NULL, "approved", u->name, NULL, NULL, 0, known};
         if ((rc = move_from(st, id, from, &m, "approved", "submitted", err)))
             return state_voice(rc, st, id, SS_M("approved"), SS_M("waiting for review"), v, err);
     }
+    if (set && known)
+        set_add(set, known);
     return SS_OK;
 }
 
@@ -544,7 +622,7 @@ int ss_workflow_approve(struct ss_store *st, const struct ss_engine *e, const st
         return rc;
     if ((rc = ss_store_begin(st, u->name, err)))
         return ss_err_set(err, rc, "db", "the store is busy; try again");
-    if ((rc = approve_step(st, e, u, id, v, err))) {
+    if ((rc = approve_step(st, e, u, id, NULL, NULL, v, err))) {
         ss_store_rollback(st);
         return rc;
     }
@@ -556,8 +634,9 @@ int ss_workflow_approve(struct ss_store *st, const struct ss_engine *e, const st
 struct order {
     int64_t id;
     int32_t as_of;
-    int rc; /* -1: may be approved; else why not, err saying so */
+    int rc; /* -1: may be approved (r as read); else why not, err saying so */
     struct ss_err err;
+    struct ss_wf_report r; /* when rc is -1 */
 };
 
 static int by_date(const void *a, const void *b)
@@ -581,10 +660,22 @@ static size_t approve_batch(struct ss_store *st, const struct ss_engine *e, cons
                             const struct order *o, size_t n, enum ss_voice v,
                             struct ss_wf_result *res)
 {
+    struct approved_set set = {NULL, 0, 0, INT64_MAX / 2};
+    struct ss_store_cell *cells = ss_xcalloc(n, sizeof *cells);
     struct ss_err err;
-    size_t i, ok = 0;
+    size_t i, k = 0, ok = 0;
     int broken = n < 2 || ss_store_begin(st, u->name, &err) != SS_OK;
 
+    /* the cells' approved reports, once, under the writers' lock */
+    for (i = 0; i < n; i++)
+        if (o[i].rc == -1) {
+            cells[k].target_id = o[i].r.target_id;
+            cells[k++].org_id = o[i].r.org_id;
+        }
+    if (!broken && ss_store_reports_approved_in(st, cells, k, &set.row, &set.n) != SS_OK)
+        broken = 1;
+    set.cap = set.n;
+    free(cells);
     for (i = 0; i < n && !broken; i++) {
         res[i].id = o[i].id;
         ss_err_clear(&res[i].err);
@@ -593,10 +684,11 @@ static size_t approve_batch(struct ss_store *st, const struct ss_engine *e, cons
             res[i].err = o[i].err;
             continue;
         }
-        res[i].rc = approve_step(st, e, u, o[i].id, v, &res[i].err);
+        res[i].rc = approve_step(st, e, u, o[i].id, &o[i].r, &set, v, &res[i].err);
         ok += res[i].rc == SS_OK;
         broken = res[i].rc == SS_EDB || !ss_store_actor(st);
     }
+    free(set.row);
     if (!broken && ss_store_commit(st, &err) == SS_OK)
         return ok;
     ss_store_rollback(st); /* nothing of it stays: again, one by one */
@@ -629,9 +721,12 @@ size_t ss_workflow_approve_many(struct ss_store *st, const struct ss_engine *e,
         if (ss_store_wf_get(st, ids[i], &r) == SS_OK) {
             o[m].as_of = r.as_of;
             o[m].rc = approve_may_report(e, u, &r, ss_engine_org_by_id(e, r.org_id), v, &o[m].err);
-            if (o[m].rc == SS_OK)
+            if (o[m].rc == SS_OK) {
                 o[m].rc = -1;
-            ss_wf_report_cleanup(&r);
+                o[m].r = r; /* kept for the batch; cleaned up below */
+            } else {
+                ss_wf_report_cleanup(&r);
+            }
         } else {
             o[m].rc = not_found(ids[i], &o[m].err);
         }
@@ -642,6 +737,9 @@ size_t ss_workflow_approve_many(struct ss_store *st, const struct ss_engine *e,
         k = m - i < APPROVE_BATCH ? m - i : APPROVE_BATCH;
         ok += approve_batch(st, e, u, o + i, k, v, res + i);
     }
+    for (i = 0; i < m; i++)
+        if (o[i].rc == -1)
+            ss_wf_report_cleanup(&o[i].r);
     free(o);
     *nres = m;
     return ok;
@@ -667,7 +765,7 @@ int ss_workflow_return(struct ss_store *st, const struct ss_engine *e, const str
         return ss_err_set(err, SS_EINVAL, "comment",
                           "the comment must be UTF-8 of at most %d bytes", SS_MAX_COMMENT);
     {
-        struct ss_wf_move m = {NULL, "returned", u->name, comment, NULL, 0};
+        struct ss_wf_move m = {NULL, "returned", u->name, comment, NULL, 0, NULL};
         if (!(rc = ss_store_begin(st, u->name, err))) {
             rc = move(st, id, &m, "returned", "submitted", err);
             /* its reporter hears of it, in the same transaction */

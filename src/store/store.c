@@ -83,32 +83,91 @@ static int lite_begin(struct ss_store *st, int exclusive, struct ss_err *err)
     return SS_OK;
 }
 
-/* BEGIN, the writers' lock, and the actor for the audit triggers. */
-static int pg_begin(struct ss_store *st, const char *actor, struct ss_err *err)
+static int cell_cmp(const void *a, const void *b)
+{
+    const struct ss_store_cell *x = a, *y = b;
+
+    if (x->target_id != y->target_id)
+        return x->target_id < y->target_id ? -1 : 1;
+    return x->org_id < y->org_id ? -1 : x->org_id > y->org_id;
+}
+
+/* The cells as two PostgreSQL arrays of text, "{t1,t2,...}" and
+ * "{o1,o2,...}", sorted by (target, org) and without repeats: every
+ * transaction takes its cells' locks in this one order, so two never wait
+ * for each other in a cycle. */
+static void cell_arrays(const struct ss_store_cell *cells, size_t n, struct ss_buf *t,
+                        struct ss_buf *o)
+{
+    struct ss_store_cell *c = ss_xcalloc(n + 1, sizeof *c);
+    size_t i, k = 0;
+
+    memcpy(c, cells, n * sizeof *c);
+    qsort(c, n, sizeof *c, cell_cmp);
+    ss_buf_putc(t, '{');
+    ss_buf_putc(o, '{');
+    for (i = 0; i < n; i++) {
+        if (i && cell_cmp(&c[i], &c[i - 1]) == 0)
+            continue;
+        ss_buf_printf(t, "%s%lld", k ? "," : "", (long long)c[i].target_id);
+        ss_buf_printf(o, "%s%lld", k ? "," : "", (long long)c[i].org_id);
+        k++;
+    }
+    ss_buf_putc(t, '}');
+    ss_buf_putc(o, '}');
+    free(c);
+}
+
+/* BEGIN, the writers' lock (or, with cells, the cells' locks), and the
+ * actor for the audit triggers. A cell's lock is the two-key advisory
+ * lock (target, org unit), each key the id's low 31 bits: a space apart
+ * from the one-key locks (the writers', the seal's, the migration's); two
+ * cells that share a key only wait for each other. */
+static int pg_begin(struct ss_store *st, const char *actor, const struct ss_store_cell *cells,
+                    size_t n, struct ss_err *err)
 {
     struct store_stmt *s;
+    struct ss_buf t, o;
     int rc;
 
     if (in_tx(st))
         store_exec(st, "ROLLBACK", NULL); /* an aborted one left by a failure */
     if ((rc = store_exec(st, "BEGIN ISOLATION LEVEL READ COMMITTED", err)))
         return rc;
-    s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1), set_config('shishi.actor', ?2, true)",
-                      err);
+    s = store_prepare(
+        st,
+        cells ? "SELECT set_config('shishi.actor', ?1, true),"
+                " (SELECT count(pg_advisory_xact_lock("
+                "CAST(u.t & 2147483647 AS integer), CAST(u.o & 2147483647 AS integer)))"
+                " FROM unnest(CAST(?2 AS bigint[]), CAST(?3 AS bigint[]))"
+                " WITH ORDINALITY AS u(t, o, k))"
+              : "SELECT set_config('shishi.actor', ?1, true), pg_advisory_xact_lock(?2)",
+        err);
     if (!s) {
         store_exec(st, "ROLLBACK", NULL);
         return SS_EDB;
     }
-    store_bind_int64(s, 1, STORE_PG_WRITERS_LOCK);
-    store_bind_text(s, 2, actor);
+    store_bind_text(s, 1, actor);
+    ss_buf_init(&t, 24 * n + 8); /* a bigint's digits and a comma each */
+    ss_buf_init(&o, 24 * n + 8);
+    if (cells) {
+        cell_arrays(cells, n, &t, &o);
+        store_bind_text(s, 2, t.data);
+        store_bind_text(s, 3, o.data);
+    } else {
+        store_bind_int64(s, 2, STORE_PG_WRITERS_LOCK);
+    }
     rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "beginning a transaction");
     store_finalize(s);
+    ss_buf_cleanup(&t);
+    ss_buf_cleanup(&o);
     if (rc)
         store_exec(st, "ROLLBACK", NULL);
     return rc;
 }
 
-int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, struct ss_err *err)
+static int tx_begin(struct ss_store *st, const char *actor, int exclusive,
+                    const struct ss_store_cell *cells, size_t n, struct ss_err *err)
 {
     int rc;
 
@@ -123,8 +182,9 @@ int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, str
         st->tx_depth++;
         return SS_OK;
     }
-    if ((rc = st->pg ? pg_begin(st, actor, err) : lite_begin(st, exclusive, err)))
+    if ((rc = st->pg ? pg_begin(st, actor, cells, n, err) : lite_begin(st, exclusive, err)))
         return rc;
+    st->tx_cells = cells != NULL;
     snprintf(st->actor, sizeof st->actor, "%s", actor);
     st->tx_depth = 1;
     if (store_audit_begin(st, err)) {
@@ -132,6 +192,19 @@ int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, str
         return SS_EDB;
     }
     return SS_OK;
+}
+
+int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, struct ss_err *err)
+{
+    return tx_begin(st, actor, exclusive, NULL, 0, err);
+}
+
+int store_tx_begin_cells(struct ss_store *st, const char *actor, const struct ss_store_cell *cells,
+                         size_t n, struct ss_err *err)
+{
+    static const struct ss_store_cell none;
+
+    return tx_begin(st, actor, 0, cells ? cells : &none, cells ? n : 0, err);
 }
 
 int store_tx_join(struct ss_store *st, struct ss_err *err)
@@ -182,6 +255,7 @@ int store_tx_commit(struct ss_store *st, struct ss_err *err)
         return SS_EDB;
     }
     st->tx_depth = 0;
+    st->tx_cells = 0;
     st->actor[0] = '\0';
     return SS_OK;
 }
@@ -189,6 +263,7 @@ int store_tx_commit(struct ss_store *st, struct ss_err *err)
 void store_tx_rollback(struct ss_store *st)
 {
     st->tx_depth = 0;
+    st->tx_cells = 0;
     st->actor[0] = '\0';
     if (in_tx(st))
         store_exec(st, "ROLLBACK", NULL);
@@ -396,6 +471,12 @@ int ss_store_durable(struct ss_store *st)
 int ss_store_begin(struct ss_store *st, const char *actor, struct ss_err *err)
 {
     return actor ? store_tx_begin_as(st, actor, 0, err) : store_tx_join(st, err);
+}
+
+int ss_store_begin_cells(struct ss_store *st, const char *actor, const struct ss_store_cell *cells,
+                         size_t n, struct ss_err *err)
+{
+    return actor ? store_tx_begin_cells(st, actor, cells, n, err) : store_tx_join(st, err);
 }
 
 int ss_store_commit(struct ss_store *st, struct ss_err *err)

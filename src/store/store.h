@@ -62,12 +62,16 @@
  *   SQLite keeps it with one writer at a time: the seq is max(seq) + 1
  *   taken inside the write transaction, after its lock, so approvals
  *   commit in seq order.
- *   PostgreSQL keeps it the same way: every write transaction takes one
- *   transaction-level advisory lock (STORE_PG_WRITERS_LOCK) right after
- *   its BEGIN and holds it to its commit; a lock is released only after
- *   its commit is visible, so max(seq) + 1 read under it is higher than
- *   every committed seq and approvals commit in seq order; readers need
- *   nothing. (Refused for now: a sequence, with readers taking only seqs
+ *   PostgreSQL keeps it the same way: every write transaction that may
+ *   approve takes one transaction-level advisory lock
+ *   (STORE_PG_WRITERS_LOCK) right after its BEGIN and holds it to its
+ *   commit; a lock is released only after its commit is visible, so
+ *   max(seq) + 1 read under it is higher than every committed seq and
+ *   approvals commit in seq order; readers need nothing. A report
+ *   transaction (ss_store_begin_cells: a month's ledger, a report
+ *   submitted) approves nothing and takes its cells' locks instead, so
+ *   clerks' submissions run at once, beside each other and beside the
+ *   approvals. (Refused for now: a sequence, with readers taking only seqs
  *   below a mark that waits for approvals in flight, from pg_snapshot_xmin
  *   and each approval's xid8: parallel writers, but every read computes a
  *   mark. The ingest benchmark says what the one lock costs.)
@@ -149,6 +153,22 @@ int ss_store_durable(struct ss_store *st);
  * ones just return); a failed commit rolled back. rollback ends the whole
  * transaction at any depth. */
 int ss_store_begin(struct ss_store *st, const char *actor, struct ss_err *err);
+/* A report's cell: its target and org unit. */
+struct ss_store_cell {
+    int64_t target_id, org_id;
+};
+/* Begin a write transaction by actor, as ss_store_begin, that writes the
+ * reports of the n cells and nothing else, and approves none: drafts and
+ * submitted reports, new, replaced or corrected (a month's ledger, one
+ * report). PostgreSQL: it takes a lock per cell, not the writers' lock, so
+ * writers of other cells run at once; two writers of one cell take turns,
+ * and the one-live-report-per-date rule reads what the other committed.
+ * Its audit entries are sealed at its commit under the seal's own lock, as
+ * every transaction's; an approval in it is refused (SS_EINVAL): the
+ * approval order needs the writers' lock (see "Approval order"). SQLite:
+ * ss_store_begin. Inside an open transaction it joins (cells ignored). */
+int ss_store_begin_cells(struct ss_store *st, const char *actor, const struct ss_store_cell *cells,
+                         size_t n, struct ss_err *err);
 int ss_store_commit(struct ss_store *st, struct ss_err *err);
 void ss_store_rollback(struct ss_store *st);
 /* The open transaction's actor, or NULL when none is open. */
@@ -279,6 +299,15 @@ int ss_store_sql_rollup(struct ss_store *st, const char *code, int32_t date, ss_
 int ss_store_report_around(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t date,
                            struct ss_report_row *before, int *has_before,
                            struct ss_report_row *after, int *has_after);
+/* Every approved report of the n cells (struct ss_store_cell, below), in
+ * one read, ordered by target, org unit, date and seq: what
+ * ss_store_report_around would find in any of them, for a batch of
+ * approvals to check in memory under the writers' lock, which keeps the
+ * approved set as it is until the batch commits. *out: the caller frees
+ * it. SS_OK or SS_EDB. */
+struct ss_store_cell;
+int ss_store_reports_approved_in(struct ss_store *st, const struct ss_store_cell *cells, size_t n,
+                                 struct ss_report_row **out, size_t *nout);
 
 /* "The reports approved after since_seq": call fn for every approved
  * report with seq > since_seq, as of one committed state, in seq order

@@ -39,6 +39,9 @@ struct ss_store {
     char sqlstate[6];                /* and its SQLSTATE */
     char *path;                      /* the file, or the connection URL (password removed) */
     int tx_depth;                    /* nesting of the open transaction; 0: none */
+    int tx_cells;                    /* the open transaction was begun for report cells
+                                        (ss_store_begin_cells): it approves nothing (on
+                                        PostgreSQL it holds cell locks, not the writers') */
     char actor[STORE_ACTOR_MAX];     /* who the open transaction is by ("" when none is open) */
     struct store_stmt *counters;     /* ss_store_counters' query, prepared once */
     int64_t seal_from;               /* the first audit entry the open transaction may write */
@@ -115,6 +118,10 @@ void store_db_forget_prepared(struct ss_store *st);
 int store_tx_join(struct ss_store *st, struct ss_err *err);
 int store_tx_own(struct ss_store *st, struct ss_err *err);
 int store_tx_begin_as(struct ss_store *st, const char *actor, int exclusive, struct ss_err *err);
+/* store_tx_begin_as for ss_store_begin_cells: on PostgreSQL the n cells'
+ * locks instead of the writers' lock. */
+int store_tx_begin_cells(struct ss_store *st, const char *actor, const struct ss_store_cell *cells,
+                         size_t n, struct ss_err *err);
 int store_tx_commit(struct ss_store *st, struct ss_err *err);
 void store_tx_rollback(struct ss_store *st);
 

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/util.h"
 #include "store/store_int.h"
 
@@ -96,33 +97,97 @@ int ss_store_report_around(struct ss_store *st, int64_t target_id, int64_t org_i
     return step == STORE_DONE ? SS_OK : SS_EDB;
 }
 
+int ss_store_reports_approved_in(struct ss_store *st, const struct ss_store_cell *cells, size_t n,
+                                 struct ss_report_row **out, size_t *nout)
+{
+    struct store_stmt *s;
+    struct ss_buf q;
+    size_t i, cap = 0;
+    int step, rc = SS_OK;
+
+    *out = NULL;
+    *nout = 0;
+    if (n == 0)
+        return SS_OK;
+    /* the cells as a VALUES list: column1 and column2 on both backends */
+    ss_buf_init(&q, 1024 + 32 * n);
+    ss_buf_puts(&q, "SELECT r.id, r.target_id, r.org_id, coalesce(r.seq, 0), r.as_of,"
+                    " coalesce(r.numerator, r.value, 0), coalesce(r.denominator, 0)"
+                    " FROM report r JOIN (VALUES ");
+    for (i = 0; i < n; i++)
+        ss_buf_printf(&q, "%s(?%zu, ?%zu)", i ? ", " : "", 2 * i + 1, 2 * i + 2);
+    ss_buf_puts(&q, ") AS c ON r.target_id = c.column1 AND r.org_id = c.column2"
+                    " WHERE r.status = 'approved' ORDER BY r.target_id, r.org_id, r.as_of, r.seq");
+    s = q.err ? NULL : store_prepare(st, q.data, NULL);
+    ss_buf_cleanup(&q);
+    if (!s)
+        return SS_EDB;
+    for (i = 0; i < n; i++) {
+        store_bind_int64(s, (int)(2 * i + 1), cells[i].target_id);
+        store_bind_int64(s, (int)(2 * i + 2), cells[i].org_id);
+    }
+    while ((step = store_step(s)) == STORE_ROW) {
+        if (*nout == cap) {
+            cap = cap ? 2 * cap : 64;
+            *out = ss_xrealloc(*out, cap * sizeof **out);
+        }
+        row_from_stmt(s, &(*out)[(*nout)++]);
+    }
+    if (step == STORE_FAIL) {
+        rc = SS_EDB;
+        free(*out);
+        *out = NULL;
+        *nout = 0;
+    }
+    store_finalize(s);
+    return rc;
+}
+
+/* An incremental load reads in pages of this many, each by the seq index
+ * (ORDER BY seq LIMIT): a plan of "seq > N" alone can take the whole table
+ * when the statistics are older than the table's last rows. */
+#define APPROVED_PAGE 4096
+
 int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq, ss_report_fn fn,
                            void *ctx)
 {
     struct store_stmt *s;
     struct ss_report_row row;
-    int rc = SS_OK, step;
+    int rc = SS_OK, step, more = 1, paged = since_seq > 0;
+    int64_t got;
 
     (void)plan_id; /* the engine drops rows of other plans' targets itself */
     /* A full load scans the table in storage order, which is much faster
      * than walking the seq index; the engine then keeps, per day, the row
-     * with the highest seq. Incremental loads go in seq order. */
+     * with the highest seq. Incremental loads go in seq order, a page at a
+     * time (each page goes on from the last seq the one before read: a
+     * report committed meanwhile has a higher seq, so none is skipped). */
     s = store_prepare(st,
                       since_seq > 0 ? "SELECT " REPORT_COLS
-                                      " FROM report WHERE seq > ?1 ORDER BY seq"
+                                      " FROM report WHERE seq > ?1 ORDER BY seq LIMIT ?2"
                                     : "SELECT " REPORT_COLS " FROM report WHERE seq > ?1",
                       NULL);
     if (!s)
         return SS_EDB;
     store_plan_each_run(s); /* an incremental load reads the table's last few */
-    store_bind_int64(s, 1, since_seq);
-    while ((step = store_step(s)) == STORE_ROW) {
-        row_from_stmt(s, &row);
-        if ((rc = fn(ctx, &row)))
-            break;
+    while (more && rc == SS_OK) {
+        store_bind_int64(s, 1, since_seq);
+        if (paged)
+            store_bind_int64(s, 2, APPROVED_PAGE);
+        got = 0;
+        while ((step = store_step(s)) == STORE_ROW) {
+            row_from_stmt(s, &row);
+            got++;
+            if (row.seq > since_seq)
+                since_seq = row.seq;
+            if ((rc = fn(ctx, &row)))
+                break;
+        }
+        if (step == STORE_FAIL)
+            rc = SS_EDB;
+        more = paged && got == APPROVED_PAGE && step == STORE_DONE;
+        store_reset(s);
     }
-    if (step == STORE_FAIL)
-        rc = SS_EDB;
     store_finalize(s);
     return rc;
 }

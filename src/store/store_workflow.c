@@ -438,6 +438,9 @@ int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m
         return ss_err_set(err, SS_ECONFLICT, "status",
                           "report %lld is approved: an approved report never changes",
                           (long long)id);
+    if (st->tx_cells && strcmp(m->to, "approved") == 0) /* its seq needs the writers' lock */
+        return ss_err_set(err, SS_EINVAL, "status",
+                          "an approval cannot be made in a transaction of report cells");
     if ((rc = store_tx_join(st, err)))
         return rc;
     /* an approval's seq: max + 1 read after the writers' lock this
@@ -447,18 +450,26 @@ int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m
      * own snapshot is taken after that lock, so it sees every approval
      * committed before. */
     store_now(now);
-    s = store_prepare(st,
-                      "UPDATE report SET status = ?3,"
-                      " reviewed_by = coalesce(?4, reviewed_by),"
-                      " reviewed_at = CASE WHEN CAST(?4 AS TEXT) IS NOT NULL"
-                      "  THEN CAST(?8 AS TEXT) ELSE reviewed_at END,"
-                      " review_comment = coalesce(?5, review_comment),"
-                      " created_by = coalesce(?6, created_by),"
-                      " user_id = coalesce(?7, user_id),"
-                      " seq = CASE WHEN CAST(?3 AS TEXT) = 'approved'"
-                      "  THEN (SELECT coalesce(max(seq), 0) + 1 FROM report) ELSE seq END"
-                      " WHERE id = ?1 AND status = ?2",
-                      err);
+#define MOVE_SQL                                                                                   \
+    "UPDATE report SET status = ?3,"                                                               \
+    " reviewed_by = coalesce(?4, reviewed_by),"                                                    \
+    " reviewed_at = CASE WHEN CAST(?4 AS TEXT) IS NOT NULL"                                        \
+    "  THEN CAST(?8 AS TEXT) ELSE reviewed_at END,"                                                \
+    " review_comment = coalesce(?5, review_comment),"                                              \
+    " created_by = coalesce(?6, created_by),"                                                      \
+    " user_id = coalesce(?7, user_id),"                                                            \
+    " seq = CASE WHEN CAST(?3 AS TEXT) = 'approved'"                                               \
+    "  THEN (SELECT coalesce(max(seq), 0) + 1 FROM report) ELSE seq END"                           \
+    " WHERE id = ?1 AND status = ?2"
+#define SAME(IS)                                                                                   \
+    " AND as_of = ?9 AND value " IS " ?10 AND numerator " IS " ?11 AND denominator " IS " ?12"
+    s = store_prepare(
+        st,
+        !m->same ? MOVE_SQL
+                 : STORE_SQL(st, MOVE_SQL SAME("IS"), MOVE_SQL SAME("IS NOT DISTINCT FROM")),
+        err);
+#undef SAME
+#undef MOVE_SQL
     if (!s) {
         store_tx_rollback(st);
         return SS_EDB;
@@ -472,6 +483,12 @@ int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m
     if (m->user_id > 0)
         store_bind_int64(s, 7, m->user_id);
     store_bind_text(s, 8, now);
+    if (m->same) {
+        store_bind_date(s, 9, m->same->as_of);
+        bind_num(s, 10, m->same->value);
+        bind_num(s, 11, m->same->numerator);
+        bind_num(s, 12, m->same->denominator);
+    }
     if (store_step(s) != STORE_DONE) {
         rc = store_db_error(st, err, "changing the report's status");
     } else if (store_changes(s) != 1) {

@@ -144,6 +144,8 @@ struct ss_wf_move {
     const char *comment;  /* review_comment */
     const char *by;       /* created_by: the reporter who vouches for it (a submission) */
     int64_t user_id;      /* user_id: the same, as an account */
+    const struct ss_wf_report *same; /* when set: moved only if its date and values are
+                                        still these (read before, outside the transaction) */
 };
 /* Move report id from m->from to m->to in one statement. Moving to
  * "approved" gives it the next approval seq in the same statement (store.h:

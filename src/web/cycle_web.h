@@ -1,8 +1,8 @@
 /*
  * cycle_web.h - the yearly cycle over HTTP: the JSON API (cycle_api.c)
  * and the pages (page_cycle.c): the public's proposal form and list, the
- * result, past years' plans, and the console's triage page. Routes in
- * routes.c.
+ * result, past years' plans, and the console's triage page; the deputies'
+ * ballot and the receipt check (page_ballot.c). Routes in routes.c.
  */
 #ifndef SS_CYCLE_WEB_H
 #define SS_CYCLE_WEB_H
@@ -28,6 +28,9 @@ void ss_page_result(struct ss_wreq *r);
 void ss_page_plan_year(struct ss_wreq *r);
 void ss_page_cycle_console(struct ss_wreq *r);
 void ss_page_cycle_console_post(struct ss_wreq *r);
+void ss_page_ballot(struct ss_wreq *r); /* page_ballot.c */
+void ss_page_ballot_post(struct ss_wreq *r);
+void ss_page_receipt(struct ss_wreq *r);
 
 /* The rule for anonymous proposals: per client address (core/throttle.h). */
 extern const struct ss_throttle_rule ss_proposal_rule;

@@ -242,6 +242,11 @@ void ss_wf_console_links(struct ss_wreq *r, const struct ss_user *u)
         raw(b, L(r, "群众留言"));
         raw(b, "</a></li>");
     }
+    if (u->role == SS_ROLE_DEPUTY) {
+        raw(b, "<li><a href=\"/console/ballot\">");
+        raw(b, L(r, "代表票决"));
+        raw(b, "</a></li>");
+    }
     if (u->role == SS_ROLE_ADMIN || u->role == SS_ROLE_SUPERVISOR) {
         raw(b, "<li><a href=\"/console/cycle\">");
         raw(b, L(r, "征集建议论证"));

@@ -282,6 +282,68 @@ test('a receipt finds its ballot (for anyone holding it); the log never holds it
   assert.match(srv.log(), /receipts\/-/);
 });
 
+test('the ballot page: a deputy chooses up to the seats on a form, gets the receipt once, ' +
+     'checks it on the receipt page; a second ballot and other roles are refused', async () => {
+  userAdd(srv.db, 'onpage', 'deputy', '65');
+  const d = await signIn(srv.base, 'onpage');
+  const count = () => Number(sql(srv.db, `SELECT count(*) FROM ballot WHERE year = ${Y}`));
+  const form = (fields, { csrf = d.csrf } = {}) => {
+    const q = new URLSearchParams({ year: String(Y), ...(csrf ? { csrf } : {}) });
+    for (const c of fields) q.append('choice', String(c));
+    return send(srv.base, '/console/ballot', {
+      method: 'POST', body: q.toString(),
+      headers: { Cookie: d.cookie, 'Content-Type': 'application/x-www-form-urlencoded' } });
+  };
+  let r = await d.get('/console/ballot');
+  assert.equal(r.status, 200, String(r.buf));
+  let h = r.buf.toString();
+  assert.match(h, /<form method="post" action="\/console\/ballot">/);
+  assert.equal((h.match(/type="checkbox" id="c\d+" name="choice"/g) || []).length,
+               Number(sql(srv.db, `SELECT count(*) FROM candidate WHERE year = ${Y}`)));
+  assert.match(h, /最多选 10 个/);
+  assert.match(h, /候选0/);
+  assert.match(h, /民政厅/, 'the lead department triage set');
+  const before = count();
+  r = await form(candidates.slice(0, 11));
+  assert.equal(r.status, 400, 'more than the seats');
+  assert.match(r.buf.toString(), /role="alert"/);
+  r = await form([candidates[0]], { csrf: '' });
+  assert.equal(r.status, 403, 'no CSRF token');
+  r = await form([999999]);
+  assert.equal(r.status, 400, 'not a candidate');
+  assert.equal(count(), before, 'nothing stored by the refused ones');
+  r = await form([candidates[10], candidates[11]]);
+  assert.equal(r.status, 201, String(r.buf));
+  assert.equal(r.headers['cache-control'], 'no-store');
+  const code = /<code class="receipt">([0-9a-f]{32})<\/code>/.exec(r.buf.toString())[1];
+  assert.equal(count(), before + 1);
+  r = await send(srv.base, `/cycles/${Y}/receipt?code=${code}`);
+  assert.equal(r.status, 200);
+  h = r.buf.toString();
+  assert.match(h, /这张选票已计入/);
+  assert.match(h, /候选10</);
+  assert.match(h, /候选11</);
+  assert.doesNotMatch(h, /候选3</);
+  r = await send(srv.base, `/cycles/${Y}/receipt?code=${'0'.repeat(32)}`);
+  assert.equal(r.status, 404);
+  r = await d.get('/console/ballot');
+  h = r.buf.toString();
+  assert.match(h, /您已投票/);
+  assert.doesNotMatch(h, /name="choice"/, 'no second form');
+  r = await form([candidates[1]]);
+  assert.equal(r.status, 409, 'a second ballot');
+  assert.equal(count(), before + 1);
+  for (const who of ['reviewer', 'viewer', 'admin', 'dep1']) {
+    r = await as[who].get('/console/ballot');
+    assert.equal(r.status, 403, `${who} has no ballot here`);
+  }
+  r = await send(srv.base, '/console/ballot');
+  assert.equal(r.status, 303, 'anonymous: to the sign-in');
+  assert.match(r.headers.location, /^\/login/);
+  await new Promise((res) => setTimeout(res, 400)); // the access log flushes every 250 ms
+  assert.ok(!srv.log().includes(code), 'the receipt is in no log line');
+});
+
 test('the result is 403 until the vote closes; then counts, turnout, passes', async () => {
   let r = await send(srv.base, `/api/v1/cycles/${Y}/result`);
   assert.equal(r.status, 403);
@@ -292,20 +354,21 @@ test('the result is 403 until the vote closes; then counts, turnout, passes', as
   r = await send(srv.base, `/api/v1/cycles/${Y}/result`);
   assert.equal(r.status, 200, String(r.buf));
   const res = r.json;
-  assert.equal(res.deputies, 52); // d0..d49, twice, late (dep1 is 6501's)
-  assert.equal(res.ballots, 52);
-  assert.equal(res.voters, 52);
+  assert.equal(res.deputies, 53); // d0..d49, twice, late, onpage (dep1 is 6501's)
+  assert.equal(res.ballots, 53);
+  assert.equal(res.voters, 53);
   assert.equal(res.turnout, 1);
   const votes = Object.fromEntries(res.candidates.map((c) => [c.id, c]));
   for (let k = 0; k < 10; k++) assert.equal(votes[candidates[k]].votes, 50 - 5 * k);
-  assert.equal(votes[candidates[11]].votes, 2);
-  // more than half of 52 deputies: 27 or more -> candidates 0..4 (50 45 40 35 30)
+  assert.equal(votes[candidates[11]].votes, 3);
+  assert.equal(votes[candidates[10]].votes, 1);
+  // more than half of 53 deputies: 27 or more -> candidates 0..4 (50 45 40 35 30)
   assert.deepEqual(res.candidates.filter((c) => c.passed).map((c) => c.id),
                    candidates.slice(0, 5));
   assert.equal(res.ties, null);
   const sum = res.candidates.reduce((s, c) => s + c.votes, 0);
   // the ballots' choices add up to the votes
-  assert.equal(sum, deputies.reduce((s, _, i) => s + (i % 10) + 1, 0) + 2);
+  assert.equal(sum, deputies.reduce((s, _, i) => s + (i % 10) + 1, 0) + 4);
   const page = await send(srv.base, `/cycles/${Y}/result`);
   assert.equal(page.status, 200);
 });
@@ -321,7 +384,7 @@ test('secrecy: no column, audit entry or log line links a ballot to its deputy',
     assert.match(sql(srv.db, "SELECT sql FROM sqlite_master WHERE name = 'ballot'"),
                  /WITHOUT ROWID/, 'no hidden row counter orders ballots');
   assert.equal(sql(srv.db, "SELECT count(*) FROM audit_log WHERE tbl = 'ballot'"), '0');
-  assert.equal(sql(srv.db, "SELECT count(*) FROM audit_log WHERE tbl = 'cycle_voter'"), '52');
+  assert.equal(sql(srv.db, "SELECT count(*) FROM audit_log WHERE tbl = 'cycle_voter'"), '53');
   const ids = sql(srv.db, `SELECT count(*) FROM audit_log a, ballot b WHERE a.row_json LIKE ` +
                           `'%' || b.id || '%'`);
   assert.equal(ids, '0', 'no ballot key in the audit log');
@@ -329,13 +392,13 @@ test('secrecy: no column, audit entry or log line links a ballot to its deputy',
   assert.equal(choices, '0');
   // the seal: rewritten in key order, count and digest in the audited cycle row
   const out = cli('cycle', 'seal', '--year', String(Y));
-  assert.match(out, /52 ballots sealed/);
-  assert.equal(sql(srv.db, `SELECT sealed_ballots FROM cycle WHERE year = ${Y}`), '52');
+  assert.match(out, /53 ballots sealed/);
+  assert.equal(sql(srv.db, `SELECT sealed_ballots FROM cycle WHERE year = ${Y}`), '53');
   assert.match(sql(srv.db, `SELECT row_json FROM audit_log WHERE tbl = 'cycle' ORDER BY id DESC ` +
                            `LIMIT 1`), /sealed_digest/);
   const r = await send(srv.base, `/api/v1/cycles/${Y}/result`);
-  assert.equal(r.json.sealed.ballots, 52);
-  assert.equal(r.json.ballots, 52);
+  assert.equal(r.json.sealed.ballots, 53);
+  assert.equal(r.json.ballots, 53);
   // the receipts still find their ballots after the seal
   const again = await send(srv.base, `/api/v1/cycles/${Y}/receipts/${receipts[9]}`);
   assert.deepEqual(again.json.choices, candidates.slice(0, 10));

@@ -283,7 +283,7 @@ test('every documented operation answers with its documented status and media ty
 test('query parameters are documented on write routes too', () => {
   const doc = JSON.parse(fs.readFileSync('docs/openapi.json', 'utf8'));
   const names = (op) => op.parameters.filter((x) => x.in === 'query').map((x) => x.name);
-  assert.deepEqual(names(doc.paths['/api/v1/ledger'].post), ['period', 'encoding']);
+  assert.deepEqual(names(doc.paths['/api/v1/ledger'].post), ['period', 'encoding', 'status']);
   assert.deepEqual(names(doc.paths['/api/v1/ledger.xlsx'].get), ['period']);
   assert.ok('400' in doc.paths['/api/v1/ledger'].post.responses);
 });

@@ -267,10 +267,10 @@ static void test_status_compare_and_set(void **state)
     struct ss_store *other;
     struct ss_report_in r;
     struct ss_wf_report got;
-    struct ss_wf_move back = {"submitted", "returned", "rev1", "why", NULL, 0};
-    struct ss_wf_move ok = {"submitted", "approved", "rev2", NULL, NULL, 0};
-    struct ss_wf_move undo = {"approved", "draft", NULL, NULL, NULL, 0};
-    struct ss_wf_move ghost = {"submitted", "approved", "rev1", NULL, NULL, 0};
+    struct ss_wf_move back = {"submitted", "returned", "rev1", "why", NULL, 0, NULL};
+    struct ss_wf_move ok = {"submitted", "approved", "rev2", NULL, NULL, 0, NULL};
+    struct ss_wf_move undo = {"approved", "draft", NULL, NULL, NULL, 0, NULL};
+    struct ss_wf_move ghost = {"submitted", "approved", "rev1", NULL, NULL, 0, NULL};
     struct ss_err err;
     int64_t id;
 

@@ -124,7 +124,7 @@ static int teardown(void **state)
 /* Approve report id on st, by reviewer `by`. */
 static int approve(struct ss_store *st, int64_t id, const char *by)
 {
-    struct ss_wf_move m = {"submitted", "approved", by, NULL, NULL, 0};
+    struct ss_wf_move m = {"submitted", "approved", by, NULL, NULL, 0, NULL};
     struct ss_err err;
 
     return AS(st, by, ss_store_wf_move(st, id, &m, &err));

@@ -9,6 +9,7 @@
  * only on SQLite (PostgreSQL's schema starts at 10).
  */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +34,7 @@
 #include "core/workflow.h"
 #include "older.h"
 #include "store/store.h"
+#include "store/store_audit.h"
 #include "store/store_workflow.h"
 #include "txn.h"
 
@@ -954,6 +956,186 @@ static void test_approve_many(void **state)
         fail_msg("not Chinese throughout: %s", zh);
 }
 
+/* A report transaction (ss_store_begin_cells) holds its cells' locks,
+ * not the writers' lock: on PostgreSQL another connection's writer
+ * commits while it is open, and what it holds is one two-key advisory
+ * lock per cell; an approval inside it is refused. On SQLite it is a
+ * write transaction like any. */
+static void test_cells_transaction(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_store_cell cells[3];
+    struct ss_store *other;
+    struct ss_err err;
+    struct ss_wf_move m = {"submitted", "approved", "rev9901", NULL, NULL, 0, NULL};
+    struct rawdb raw = testdb_raw(&f->db);
+    char flags[SS_FLAGS_MAX];
+    int64_t id;
+
+    assert_int_equal(submit(f, &f->rep990101, "990101", "2026-05-31", 5, &id, flags), 0);
+    cells[0].target_id = f->tid[0];
+    cells[0].org_id = ss_engine_org(f->e, O(f, "990101"))->id;
+    cells[1] = cells[0]; /* a repeat counts once */
+    cells[2].target_id = f->tid[1];
+    cells[2].org_id = cells[0].org_id;
+    assert_int_equal(ss_store_begin_cells(f->st, "rep990101", cells, 3, &err), 0);
+    assert_int_equal(ss_store_wf_move(f->st, id, &m, &err), SS_EINVAL);
+    assert_non_null(strstr(err.msg, "approval"));
+    if (f->db.pg) {
+        static const char mine[] = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                                   " AND granted AND database = (SELECT oid FROM pg_database"
+                                   " WHERE datname = current_database()) AND objsubid = ";
+        char q[512];
+
+        snprintf(q, sizeof q, "%s2", mine);
+        assert_int_equal(rawdb_int(&raw, q), 2);
+        snprintf(q, sizeof q, "%s1", mine);
+        assert_int_equal(rawdb_int(&raw, q), 0);
+        /* a writer on another connection takes the writers' lock at once */
+        assert_int_equal(ss_store_open(f->db.path, 0, &other, &err), 0);
+        assert_int_equal(ss_store_meta_set(other, "cells_test", "1"), 0);
+        ss_store_close(other);
+    }
+    ss_store_rollback(f->st);
+    /* the report stays as it was: submitted */
+    {
+        struct ss_wf_report got;
+        assert_int_equal(ss_store_wf_get(f->st, id, &got), 0);
+        assert_string_equal(got.status, "submitted");
+        ss_wf_report_cleanup(&got);
+    }
+}
+
+/* A move guarded by what was read (ss_wf_move.same, the batch's): it
+ * happens only while the report's date and values are still those. */
+static void test_move_if_same(void **state)
+{
+    struct fixture *f = *state;
+    struct ss_wf_report got, other;
+    struct ss_err err;
+    char flags[SS_FLAGS_MAX];
+    int64_t id;
+
+    assert_int_equal(submit(f, &f->rep990101, "990101", "2026-05-31", 7, &id, flags), 0);
+    assert_int_equal(ss_store_wf_get(f->st, id, &got), 0);
+    other = got;
+    other.value = 8; /* as if it had been corrected since it was read */
+    {
+        struct ss_wf_move m = {"submitted", "approved", "rev9901", NULL, NULL, 0, &other};
+        assert_int_equal(ss_store_begin(f->st, "rev9901", &err), 0);
+        assert_int_equal(ss_store_wf_move(f->st, id, &m, &err), SS_ECONFLICT);
+        ss_store_rollback(f->st);
+    }
+    other = got;
+    other.as_of = got.as_of - 1;
+    {
+        struct ss_wf_move m = {"submitted", "approved", "rev9901", NULL, NULL, 0, &other};
+        assert_int_equal(ss_store_begin(f->st, "rev9901", &err), 0);
+        assert_int_equal(ss_store_wf_move(f->st, id, &m, &err), SS_ECONFLICT);
+        ss_store_rollback(f->st);
+    }
+    {
+        struct ss_wf_move m = {"submitted", "approved", "rev9901", NULL, NULL, 0, &got};
+        assert_int_equal(ss_store_begin(f->st, "rev9901", &err), 0);
+        assert_int_equal(ss_store_wf_move(f->st, id, &m, &err), 0);
+        assert_int_equal(ss_store_commit(f->st, &err), 0);
+    }
+    ss_wf_report_cleanup(&got);
+    assert_int_equal(ss_store_wf_get(f->st, id, &got), 0);
+    assert_string_equal(got.status, "approved");
+    assert_true(got.seq > 0);
+    ss_wf_report_cleanup(&got);
+}
+
+/* Clerks writing at once, each on its own connection, in report
+ * transactions: RACERS threads store a draft ROUNDS times each, half of
+ * them all on one cell and date (each replacing the last), the others on
+ * cells of their own. Every write succeeds (two writers of a cell take
+ * turns: without the cell's lock the second would find no live report,
+ * insert, and hit the one-live-report index), one live report stays per
+ * cell and date, and the audit log verifies. */
+#define RACERS 6
+#define ROUNDS 15
+struct racer {
+    const char *path;
+    struct ss_wf_put put;
+    int64_t user_id;
+    int failures;
+    char why[SS_ERR_TEXT];
+};
+
+static void *racer_main(void *arg)
+{
+    struct racer *x = arg;
+    struct ss_store *st;
+    struct ss_err err;
+    int i, rc;
+
+    if (ss_store_open(x->path, 0, &st, &err)) {
+        x->failures = ROUNDS;
+        snprintf(x->why, sizeof x->why, "%s", err.msg);
+        return NULL;
+    }
+    for (i = 0; i < ROUNDS; i++) {
+        struct ss_store_cell c = {x->put.in.target_id, x->put.in.org_id};
+        struct ss_wf_put p = x->put;
+
+        p.in.value = 10 + i;
+        if (!(rc = ss_store_begin_cells(st, "rep990101", &c, 1, &err))) {
+            rc = ss_workflow_put(st, &p, 1, x->user_id, &err);
+            rc = rc ? (ss_store_rollback(st), rc) : ss_store_commit(st, &err);
+        }
+        if (rc) {
+            x->failures++;
+            snprintf(x->why, sizeof x->why, "%s", err.msg);
+        }
+    }
+    ss_store_close(st);
+    return NULL;
+}
+
+static void test_clerks_at_once(void **state)
+{
+    struct fixture *f = *state;
+    struct racer x[RACERS];
+    pthread_t t[RACERS];
+    struct rawdb raw = testdb_raw(&f->db);
+    struct ss_audit_result ar;
+    struct ss_err err;
+    int64_t org = ss_engine_org(f->e, O(f, "990101"))->id;
+    int32_t day = ss_days_from_civil(2026, 5, 31);
+    char q[256];
+    int i;
+
+    for (i = 0; i < RACERS; i++) {
+        memset(&x[i], 0, sizeof x[i]);
+        x[i].path = f->db.path;
+        x[i].put.in.target_id = i % 2 ? f->tid[0] : f->tid[(i / 2) % 3];
+        x[i].put.in.org_id = org;
+        x[i].put.in.as_of = i % 2 ? day : day - 1 - i; /* odd: one cell and date */
+        x[i].put.in.numerator = x[i].put.in.denominator = NAN;
+        x[i].put.in.status = "draft";
+        x[i].put.in.by = "rep990101";
+        x[i].put.from = x[i].put.to = x[i].put.in.as_of;
+    }
+    for (i = 0; i < RACERS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, racer_main, &x[i]), 0);
+    for (i = 0; i < RACERS; i++)
+        pthread_join(t[i], NULL);
+    for (i = 0; i < RACERS; i++)
+        if (x[i].failures)
+            fail_msg("racer %d: %d writes failed: %s", i, x[i].failures, x[i].why);
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM report WHERE target_id = %lld AND org_id = %lld"
+             " AND as_of = '2026-05-31'",
+             (long long)f->tid[0], (long long)org);
+    assert_int_equal(rawdb_int(&raw, q), 1);
+    assert_int_equal(rawdb_int(&raw, "SELECT count(*) FROM report"), 1 + RACERS / 2);
+    assert_int_equal(ss_store_audit_verify(f->st, NULL, &ar, &err), 0);
+    assert_int_equal(ar.bad_entry, 0);
+    assert_string_equal(ar.what, "");
+}
+
 /* The console's voice: the form's fields, never a flag, in any language:
  * the error is a message id with arguments, written in the reader's. */
 static void test_voices(void **state)
@@ -1072,6 +1254,9 @@ int main(void)
         ON_SQLITE(test_migration_one_live, setup, teardown),
         ON_BOTH(test_revisions, setup, teardown),
         ON_BOTH(test_approve_many, setup, teardown),
+        ON_BOTH(test_cells_transaction, setup, teardown),
+        ON_BOTH(test_move_if_same, setup, teardown),
+        ON_BOTH(test_clerks_at_once, setup, teardown),
         ON_BOTH(test_voices, setup, teardown),
         ON_BOTH(test_evidence_dir, setup, teardown),
     };

@@ -1,8 +1,9 @@
 // cycle.test.mjs - the yearly cycle's pages on a phone, in the three
 // languages and large text: /proposals (its form typed into and sent with
 // no script, the honeypot out of view and out of the tab order), the
-// result page, /plans/2026 once 2027 is current, and the console's
-// triage page: axe finds nothing and each fits a 360 px screen.
+// result page, /plans/2026 once 2027 is current, the console's triage
+// page, and a deputy's ballot, its receipt and the receipt check: axe
+// finds nothing and each fits a 360 px screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -90,9 +91,25 @@ test('the console triage page, the result page and /plans/2026 pass axe', async 
   cli('cycle', 'vote', '--year', '2027', '--from', '2026-11-06', '--to', '2026-11-10',
       '--seats', '1');
   userAdd(srv.db, 'dep', 'deputy', '65');
-  const d = await apiSignIn(srv.base, 'dep');
   const cand = JSON.parse(cli('cycle', 'show', '--year', '2027', '--json')).candidates[0].id;
-  assert.equal((await d.post('/api/v1/cycles/2027/ballots', { choices: [cand] })).status, 201);
+  // the deputy votes on the ballot page, with no script, and checks the receipt
+  const dctx = await chrome.launch();
+  const dp = await dctx.newPage();
+  await signIn(dp, srv.base, 'dep', 'a long password');
+  await check(dp, '/console/ballot?year=2027');
+  await dp.goto(`${srv.base}/console/ballot?year=2027`);
+  await dp.check(`input[name=choice][value="${cand}"]`);
+  await Promise.all([dp.waitForNavigation(), dp.click('main form button[type=submit]')]);
+  const code = await dp.textContent('code.receipt');
+  assert.match(code, /^[0-9a-f]{32}$/);
+  assert.deepEqual(await axe(dp), [], 'the receipt page');
+  assert.ok((await dp.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width);
+  await check(dp, `/cycles/2027/receipt?code=${code}`);
+  assert.match(await dp.textContent('main'), /书房/);
+  await dp.close();
+  const d = await apiSignIn(srv.base, 'dep');
+  assert.equal((await d.post('/api/v1/cycles/2027/ballots', { choices: [cand] })).status, 409,
+               'voted once, on the page');
   cli('cycle', 'vote', '--year', '2027', '--from', '2026-11-06', '--to', '2026-11-09',
       '--seats', '1');
   await check(page, '/cycles/2027/result');

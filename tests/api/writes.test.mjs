@@ -38,11 +38,14 @@ after(async () => {
 
 // Another process takes the database's write lock and keeps it until
 // release(): every write of the server waits for it (busy timeout, or on
-// PostgreSQL lock_timeout, for the writers' advisory lock), reads do not.
+// PostgreSQL lock_timeout, for the writers' advisory lock, or, for a
+// report transaction, which does not take that one, the audit seal's lock
+// at its commit), reads do not.
 const PG_WRITERS_LOCK = '126892282964073'; // STORE_PG_WRITERS_LOCK (store_int.h)
+const PG_SEAL_LOCK = '32484424438802785'; // SEAL_LOCK (store_audit.c)
 function holdWriteLock(db) {
   const p = BACKEND === 'pg'
-    ? spawn('sh', ['-c', `(echo "SELECT pg_advisory_lock(${PG_WRITERS_LOCK});"; echo "\\warn locked"; ` +
+    ? spawn('sh', ['-c', `(echo "SELECT pg_advisory_lock(${PG_WRITERS_LOCK}), pg_advisory_lock(${PG_SEAL_LOCK});"; echo "\\warn locked"; ` +
                          'cat; echo "SELECT pg_advisory_unlock_all();") | psql -X -q -A -t "$0" 2>&1', db],
             { stdio: ['pipe', 'pipe', 'inherit'] })
     : spawn('python3', ['-c', `

@@ -306,7 +306,44 @@ struct pending {
     int *line; /* the sheet row of each */
     int64_t *tids;
     size_t n;
+    /* what every row's checks read, read once for the sheet: the unit's
+     * approved reports of the plan's targets, its live reports of the
+     * period (sorted by target) */
+    struct ss_wf_approved known;
+    struct ss_wf_report *live;
+    size_t nlive;
 };
+
+/* The live report of target tid in p, or NULL. */
+static const struct ss_wf_report *live_of(const struct pending *p, int64_t tid)
+{
+    size_t i;
+
+    for (i = 0; i < p->nlive; i++)
+        if (p->live[i].target_id == tid)
+            return &p->live[i];
+    return NULL;
+}
+
+/* Read what the rows of org unit org_id's sheet of [from, to] are checked
+ * against (struct pending). SS_OK or SS_EDB, err saying so. */
+static int pending_read(struct ss_store *st, const struct ss_plan *plan, int64_t org_id,
+                        int32_t from, int32_t to, struct pending *p, struct ss_err *err)
+{
+    struct ss_store_cell *cells = ss_xcalloc(plan->ntargets + 1, sizeof *cells);
+    size_t i;
+    int rc;
+
+    for (i = 0; i < plan->ntargets; i++) {
+        cells[i].target_id = plan->targets[i].id;
+        cells[i].org_id = org_id;
+    }
+    rc = ss_wf_approved_read(st, cells, plan->ntargets, &p->known);
+    free(cells);
+    if (rc || ss_store_wf_live_of(st, org_id, from, to, &p->live, &p->nlive))
+        return ss_err_set(err, SS_EDB, "db", "cannot read the unit's reports");
+    return SS_OK;
+}
 
 /* Validate one row; on success append it to p. */
 static void import_row(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
@@ -383,6 +420,9 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     memset(&req, 0, sizeof req);
     req.target_id = tid;
     req.org = ss_engine_org(e, org)->code;
+    req.org_id = ss_engine_org(e, org)->id;
+    req.around = ss_wf_approved_around;
+    req.around_ctx = &p->known;
     req.date = date;
     req.value = nums[0];
     req.numerator = req.denominator = req.baseline = NAN;
@@ -397,7 +437,7 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     req.by = u->name;
     req.voice = v;
     if (ss_report_check(st, plan, &req, &in, &ti, &err) ||
-        ss_workflow_replaceable(st, &in, from, to, v, &err)) {
+        ss_workflow_replaceable_of(live_of(p, tid), &in, &err)) {
         row_error(res, row->row, col_of_field(err.field), err.field, &err);
         return;
     }
@@ -411,7 +451,7 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     p->rows[p->n].to = to;
     p->tids[p->n] = tid;
     p->line[p->n] = row->row;
-    if (ss_workflow_flags(st, plan, ti, &in, u->dept, 0, p->flags[p->n]))
+    if (ss_workflow_flags(st, plan, ti, &in, u->dept, 0, &p->known, p->flags[p->n]))
         p->flags[p->n][0] = '\0';
     ss_workflow_flag_children(e, ti, &in, p->flags[p->n]);
     p->n++;
@@ -478,6 +518,8 @@ int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struc
         return ss_err_set(err, SS_EINVAL, "period", "%s has not started yet", pr);
     memcpy(res->period, pr, 8);
     ss_date_fmt(ss_period_report_day(start, end), date);
+    if ((rc = pending_read(st, ss_engine_plan(e), ss_engine_org(e, org)->id, start, end, &p, err)))
+        goto out;
     for (i = 0; i < sheet->nrows; i++) {
         const struct ss_sheet_row *row = &sheet->rows[i];
         const char *idc = ss_sheet_cell(row, SS_LCOL_ID);
@@ -521,9 +563,14 @@ int ss_ledger_import(struct ss_store *st, const struct ss_engine *e, const struc
             }
         }
     }
+out:
     free(p.rows);
     free(p.flags);
     free(p.tids);
     free(p.line);
+    ss_wf_approved_cleanup(&p.known);
+    for (i = 0; i < p.nlive; i++)
+        ss_wf_report_cleanup(&p.live[i]);
+    free(p.live);
     return rc;
 }

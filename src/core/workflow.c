@@ -58,9 +58,35 @@ static int has_flag(const char *flags, const char *flag)
     return 0;
 }
 
+/* The values of the last max approved reports of in's cell before its
+ * date, oldest first, from known (as ss_store_wf_history reads them). */
+static size_t known_history(const struct ss_wf_approved *known, const struct ss_report_in *in,
+                            double *vals, size_t max)
+{
+    const struct ss_report_row *r = known->row;
+    size_t i, n = 0, first = 0;
+
+    /* the cell's rows are sorted by date and seq: those before the date
+     * are a run, whose last max are the history */
+    for (i = 0; i < known->n; i++)
+        if (r[i].target_id == in->target_id && r[i].org_id == in->org_id &&
+            r[i].as_of < in->as_of) {
+            if (n == 0)
+                first = i;
+            n++;
+        }
+    if (n > max) {
+        first += n - max;
+        n = max;
+    }
+    for (i = 0; i < n; i++)
+        vals[i] = r[first + i].a;
+    return n;
+}
+
 int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
                       const struct ss_report_in *in, const char *dept, int correction,
-                      char out[SS_FLAGS_MAX])
+                      const struct ss_wf_approved *known, char out[SS_FLAGS_MAX])
 {
     const struct ss_target *t = &plan->targets[ti];
     double share = 0, dshare, hist[HISTORY], maxinc = 0;
@@ -78,7 +104,9 @@ int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
         return SS_OK;
     if (own && share > 0 && in->value > 3 * share)
         add_flag(out, "over_3x_share");
-    if (ss_store_wf_history(st, in->target_id, in->org_id, in->as_of, hist, HISTORY, &n))
+    if (known)
+        n = known_history(known, in, hist, HISTORY);
+    else if (ss_store_wf_history(st, in->target_id, in->org_id, in->as_of, hist, HISTORY, &n))
         return SS_EDB;
     if (n >= 3) {
         for (i = 1; i < n; i++)
@@ -255,26 +283,34 @@ static int same_num(double a, double b)
     return (isnan(a) && isnan(b)) || a == b;
 }
 
+int ss_workflow_replaceable_of(const struct ss_wf_report *live, const struct ss_report_in *in,
+                               struct ss_err *err)
+{
+    char d[11];
+
+    if (!live || strcmp(live->status, "submitted") != 0 ||
+        (same_num(live->value, in->value) && same_num(live->numerator, in->numerator) &&
+         same_num(live->denominator, in->denominator) &&
+         strcmp(live->note ? live->note : "", in->note ? in->note : "") == 0))
+        return SS_OK;
+    ss_date_fmt(live->as_of, d);
+    return ss_err_set(err, SS_ECONFLICT, "report",
+                      "report %lld (%g as of %s) is submitted and waits for review: it is not "
+                      "replaced. Ask the reviewer to return it, then correct it",
+                      (long long)live->id, isnan(live->numerator) ? live->value : live->numerator,
+                      d);
+}
+
 int ss_workflow_replaceable(struct ss_store *st, const struct ss_report_in *in, int32_t from,
                             int32_t to, enum ss_voice v, struct ss_err *err)
 {
     struct ss_wf_report live;
-    char d[11];
-    int rc = SS_OK;
+    int rc;
 
     (void)v; /* one message for every reader: it names no field */
     if (ss_store_wf_live(st, in->target_id, in->org_id, from, to, &live) != SS_OK)
         return SS_OK;
-    if (strcmp(live.status, "submitted") == 0 &&
-        !(same_num(live.value, in->value) && same_num(live.numerator, in->numerator) &&
-          same_num(live.denominator, in->denominator) &&
-          strcmp(live.note ? live.note : "", in->note ? in->note : "") == 0)) {
-        ss_date_fmt(live.as_of, d);
-        rc = ss_err_set(err, SS_ECONFLICT, "report",
-                        "report %lld (%g as of %s) is submitted and waits for review: it is not "
-                        "replaced. Ask the reviewer to return it, then correct it",
-                        (long long)live.id, isnan(live.numerator) ? live.value : live.numerator, d);
-    }
+    rc = ss_workflow_replaceable_of(&live, in, err);
     ss_wf_report_cleanup(&live);
     return rc;
 }
@@ -288,54 +324,98 @@ static int same_values(const struct ss_wf_report *r, const struct ss_report_in *
            same_num(r->denominator, x->denominator) && strcmp(n1, n2) == 0;
 }
 
+/* 1 when rows are of one org unit and one period, each of its own target:
+ * their live reports are read at once (ss_store_wf_live_of) and the new
+ * ones inserted at once (ss_store_wf_insert_many), as a ledger's are. */
+static int one_sheet(const struct ss_wf_put *rows, size_t n)
+{
+    size_t i, k;
+
+    if (n < 2)
+        return 0;
+    for (i = 1; i < n; i++)
+        if (rows[i].in.org_id != rows[0].in.org_id || rows[i].from != rows[0].from ||
+            rows[i].to != rows[0].to)
+            return 0;
+    for (i = 1; i < n; i++)
+        for (k = 0; k < i; k++)
+            if (rows[k].in.target_id == rows[i].in.target_id)
+                return 0;
+    return 1;
+}
+
 int ss_workflow_put(struct ss_store *st, struct ss_wf_put *rows, size_t n, int64_t user_id,
                     struct ss_err *err)
 {
-    size_t i;
-    int rc;
+    struct ss_wf_report *lives = NULL;
+    struct ss_wf_put **ins = NULL;
+    size_t i, k, nlives = 0, nins = 0;
+    int rc, sheet = one_sheet(rows, n);
 
     for (i = 0; i < n; i++)
         if (strcmp(rows[i].in.status, "draft") != 0 && strcmp(rows[i].in.status, "submitted") != 0)
             return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
     if ((rc = ss_store_begin(st, NULL, err)))
         return rc;
+    if (sheet) {
+        ins = ss_xcalloc(n, sizeof *ins);
+        if (ss_store_wf_live_of(st, rows[0].in.org_id, rows[0].from, rows[0].to, &lives, &nlives))
+            rc = ss_err_set(err, SS_EDB, "db", "cannot read the live reports");
+    }
     for (i = 0; i < n && !rc; i++) {
         struct ss_wf_put *p = &rows[i];
-        struct ss_wf_report live;
+        struct ss_wf_report own, *live = NULL;
 
         p->id = 0;
         p->outcome = 0;
-        rc = ss_store_wf_live(st, p->in.target_id, p->in.org_id, p->from, p->to, &live);
-        if (rc == SS_ENOTFOUND) {
-            rc = ss_store_wf_insert(st, p, user_id, err);
-            p->outcome = SS_WF_INSERTED;
-            continue;
-        }
-        if (rc) {
+        if (sheet) {
+            for (k = 0; k < nlives && lives[k].target_id != p->in.target_id; k++)
+                ;
+            live = k < nlives ? &lives[k] : NULL;
+        } else if ((rc = ss_store_wf_live(st, p->in.target_id, p->in.org_id, p->from, p->to,
+                                          &own)) == SS_OK) {
+            live = &own;
+        } else if (rc != SS_ENOTFOUND) {
             rc = ss_err_set(err, SS_EDB, "db", "cannot read the live report");
             break;
         }
-        p->id = live.id;
-        if (strcmp(live.status, "submitted") == 0) {
+        rc = SS_OK;
+        if (!live) { /* new: a sheet's all at once, below */
+            p->outcome = SS_WF_INSERTED;
+            if (sheet)
+                ins[nins++] = p;
+            else
+                rc = ss_store_wf_insert(st, p, user_id, err);
+            continue;
+        }
+        p->id = live->id;
+        if (strcmp(live->status, "submitted") == 0) {
             /* a submitted report is never replaced: the reviewer must see
              * the values they approve */
-            if (same_values(&live, &p->in))
+            if (same_values(live, &p->in))
                 p->outcome = SS_WF_UNCHANGED;
             else
                 rc = ss_err_set(err, SS_ECONFLICT, "report",
                                 "row %zu: report %lld of this date is submitted and waits for "
                                 "review; it is not replaced",
-                                i + 1, (long long)live.id);
-        } else if (strcmp(live.status, "draft") == 0 && same_values(&live, &p->in) &&
-                   live.as_of == p->in.as_of && strcmp(p->in.status, "draft") == 0) {
+                                i + 1, (long long)live->id);
+        } else if (strcmp(live->status, "draft") == 0 && same_values(live, &p->in) &&
+                   live->as_of == p->in.as_of && strcmp(p->in.status, "draft") == 0) {
             p->outcome = SS_WF_UNCHANGED;
         } else {
-            int returned = strcmp(live.status, "returned") == 0;
+            int returned = strcmp(live->status, "returned") == 0;
             p->outcome = returned ? SS_WF_CORRECTED : SS_WF_REPLACED;
-            rc = ss_store_wf_replace(st, live.id, live.status, p, user_id, returned, err);
+            rc = ss_store_wf_replace(st, live->id, live->status, p, user_id, returned, err);
         }
-        ss_wf_report_cleanup(&live);
+        if (live == &own)
+            ss_wf_report_cleanup(&own);
     }
+    if (!rc && nins)
+        rc = ss_store_wf_insert_many(st, ins, nins, user_id, err);
+    for (k = 0; k < nlives; k++)
+        ss_wf_report_cleanup(&lives[k]);
+    free(lives);
+    free(ins);
     return finish(st, rc, err);
 }
 
@@ -380,7 +460,7 @@ int ss_workflow_submit(struct ss_store *st, const struct ss_engine *e, const str
     }
     if ((rc = ss_workflow_replaceable(st, &put.in, put.from, put.to, v, err)))
         return rc;
-    if ((rc = ss_workflow_flags(st, plan, ti, &put.in, u->dept, r.correction, flags)))
+    if ((rc = ss_workflow_flags(st, plan, ti, &put.in, u->dept, r.correction, NULL, flags)))
         return ss_err_set(err, rc, "report", "cannot read the unit's earlier reports");
     ss_workflow_flag_children(e, ti, &put.in, flags);
     put.flags = flags;
@@ -441,24 +521,28 @@ int ss_workflow_may_approve(const struct ss_user *u, const struct ss_wf_report *
     return !(r->created_by && strcmp(r->created_by, u->name) == 0);
 }
 
-/* Check report r again as it would be checked if it were submitted now,
- * against what is approved by now. */
-/* The approved reports of a batch's cells, read once under the writers'
- * lock (which keeps them as they are until the batch commits), with the
- * batch's own approvals added as they are made: what
- * ss_store_report_around would find, for every recheck of the batch, with
- * no read each. */
-struct approved_set {
-    struct ss_report_row *row;
-    size_t n, cap;
-    int64_t next_seq; /* the batch's approvals: after every stored one */
-};
-
-static int set_around(void *ctx, int64_t target_id, int64_t org_id, int32_t day,
-                      struct ss_report_row *before, int *has_before, struct ss_report_row *after,
-                      int *has_after)
+int ss_wf_approved_read(struct ss_store *st, const struct ss_store_cell *cells, size_t n,
+                        struct ss_wf_approved *a)
 {
-    const struct approved_set *a = ctx;
+    memset(a, 0, sizeof *a);
+    a->next_seq = INT64_MAX / 2;
+    if (ss_store_reports_approved_in(st, cells, n, &a->row, &a->n) != SS_OK)
+        return SS_EDB;
+    a->cap = a->n;
+    return SS_OK;
+}
+
+void ss_wf_approved_cleanup(struct ss_wf_approved *a)
+{
+    free(a->row);
+    memset(a, 0, sizeof *a);
+}
+
+int ss_wf_approved_around(void *ctx, int64_t target_id, int64_t org_id, int32_t day,
+                          struct ss_report_row *before, int *has_before,
+                          struct ss_report_row *after, int *has_after)
+{
+    const struct ss_wf_approved *a = ctx;
     size_t i;
 
     *has_before = *has_after = 0;
@@ -484,7 +568,7 @@ static int set_around(void *ctx, int64_t target_id, int64_t org_id, int32_t day,
     return SS_OK;
 }
 
-static void set_add(struct approved_set *a, const struct ss_wf_report *r)
+static void set_add(struct ss_wf_approved *a, const struct ss_wf_report *r)
 {
     struct ss_report_row *x;
 
@@ -504,7 +588,7 @@ static void set_add(struct approved_set *a, const struct ss_wf_report *r)
 }
 
 static int recheck(struct ss_store *st, const struct ss_engine *e, const struct ss_wf_report *r,
-                   struct approved_set *set, enum ss_voice v, struct ss_err *err)
+                   struct ss_wf_approved *set, enum ss_voice v, struct ss_err *err)
 {
     const struct ss_plan *plan = ss_engine_plan(e);
     struct ss_report_req req;
@@ -533,7 +617,7 @@ static int recheck(struct ss_store *st, const struct ss_engine *e, const struct 
     req.voice = v;
     req.review = 1;
     if (set) {
-        req.around = set_around;
+        req.around = ss_wf_approved_around;
         req.around_ctx = set;
     }
     return ss_report_check(st, plan, &req, &in, NULL, err);
@@ -571,17 +655,31 @@ static int approve_may(struct ss_store *st, const struct ss_engine *e, const str
     return rc;
 }
 
+/* The recheck of submitted report r before its approval, against the
+ * approved reports of set when given (else the store's). */
+static int approve_check(struct ss_store *st, const struct ss_engine *e,
+                         const struct ss_wf_report *r, struct ss_wf_approved *set, enum ss_voice v,
+                         struct ss_err *err)
+{
+    struct ss_err why;
+    int rc;
+
+    if (strcmp(r->status, "submitted") != 0 || !(rc = recheck(st, e, r, set, v, &why)))
+        return SS_OK;
+    return ss_err_set(err, rc, why.field, "report %lld cannot be approved: %s", (long long)r->id,
+                      ss_err_nest(&why));
+}
+
 /* The approval of report id inside the caller's transaction: the recheck
  * and the move, so that nothing approved in between can make the check
  * stale. A refusal writes nothing and leaves the transaction open; only a
  * failed write of the store ends it (ss_store_actor is then NULL). */
 static int approve_step(struct ss_store *st, const struct ss_engine *e, const struct ss_user *u,
-                        int64_t id, const struct ss_wf_report *known, struct approved_set *set,
+                        int64_t id, const struct ss_wf_report *known, struct ss_wf_approved *set,
                         enum ss_voice v, struct ss_err *err)
 {
     struct ss_wf_report read;
     const struct ss_wf_report *r = known;
-    struct ss_err why;
     char from[12];
     int rc;
 
@@ -594,11 +692,10 @@ static int approve_step(struct ss_store *st, const struct ss_engine *e, const st
             return not_found(id, err);
         r = &read;
     }
-    if (strcmp(r->status, "submitted") == 0 && (rc = recheck(st, e, r, set, v, &why))) {
+    if ((rc = approve_check(st, e, r, set, v, err))) {
         if (!known)
             ss_wf_report_cleanup(&read);
-        return ss_err_set(err, rc, why.field, "report %lld cannot be approved: %s", (long long)id,
-                          ss_err_nest(&why));
+        return rc;
     }
     snprintf(from, sizeof from, "%s", r->status);
     if (!known)
@@ -652,7 +749,8 @@ static int by_date(const void *a, const void *b)
  * checked on its own as ss_workflow_approve checks it, and one refused
  * leaves the others approved, so the results are those of approving them one
  * at a time, with one commit (and, on PostgreSQL, one turn of the writers'
- * lock) for them all. When the store itself fails inside (a report changed
+ * lock and one statement for all the moves: ss_store_wf_approve_all) for
+ * them all. When the store itself fails inside (a report changed
  * by another reviewer meanwhile, a lost connection), the transaction is gone
  * with what it had written, and each is approved again on its own. Returns
  * how many were approved. */
@@ -660,10 +758,11 @@ static size_t approve_batch(struct ss_store *st, const struct ss_engine *e, cons
                             const struct order *o, size_t n, enum ss_voice v,
                             struct ss_wf_result *res)
 {
-    struct approved_set set = {NULL, 0, 0, INT64_MAX / 2};
+    struct ss_wf_approved set = {NULL, 0, 0, INT64_MAX / 2};
     struct ss_store_cell *cells = ss_xcalloc(n, sizeof *cells);
+    const struct ss_wf_report **moves = ss_xcalloc(n, sizeof *moves);
     struct ss_err err;
-    size_t i, k = 0, ok = 0;
+    size_t i, k = 0, m = 0, ok = 0;
     int broken = n < 2 || ss_store_begin(st, u->name, &err) != SS_OK;
 
     /* the cells' approved reports, once, under the writers' lock */
@@ -672,9 +771,8 @@ static size_t approve_batch(struct ss_store *st, const struct ss_engine *e, cons
             cells[k].target_id = o[i].r.target_id;
             cells[k++].org_id = o[i].r.org_id;
         }
-    if (!broken && ss_store_reports_approved_in(st, cells, k, &set.row, &set.n) != SS_OK)
+    if (!broken && ss_wf_approved_read(st, cells, k, &set) != SS_OK)
         broken = 1;
-    set.cap = set.n;
     free(cells);
     for (i = 0; i < n && !broken; i++) {
         res[i].id = o[i].id;
@@ -684,11 +782,25 @@ static size_t approve_batch(struct ss_store *st, const struct ss_engine *e, cons
             res[i].err = o[i].err;
             continue;
         }
-        res[i].rc = approve_step(st, e, u, o[i].id, &o[i].r, &set, v, &res[i].err);
-        ok += res[i].rc == SS_OK;
+        if (strcmp(o[i].r.status, "submitted") != 0) { /* refused: nothing written */
+            res[i].rc = approve_step(st, e, u, o[i].id, &o[i].r, &set, v, &res[i].err);
+            broken = res[i].rc == SS_EDB || !ss_store_actor(st);
+            continue;
+        }
+        /* checked against the set, which then holds it: the moves, made
+         * together below, are those that passed, in this order */
+        if ((res[i].rc = approve_check(st, e, &o[i].r, &set, v, &res[i].err)) == SS_OK) {
+            set_add(&set, &o[i].r);
+            moves[m++] = &o[i].r;
+            ok++;
+        }
         broken = res[i].rc == SS_EDB || !ss_store_actor(st);
     }
-    free(set.row);
+    ss_wf_approved_cleanup(&set);
+    /* all in one statement; one that changed meanwhile ends the transaction */
+    if (!broken && m && ss_store_wf_approve_all(st, moves, m, u->name, &err) != SS_OK)
+        broken = 1;
+    free(moves);
     if (!broken && ss_store_commit(st, &err) == SS_OK)
         return ok;
     ss_store_rollback(st); /* nothing of it stays: again, one by one */
@@ -706,32 +818,43 @@ size_t ss_workflow_approve_many(struct ss_store *st, const struct ss_engine *e,
                                 enum ss_voice v, struct ss_wf_result *res, size_t *nres)
 {
     struct order *o = ss_xcalloc(n + 1, sizeof *o);
+    int64_t *uniq = ss_xcalloc(n + 1, sizeof *uniq);
+    struct ss_wf_report *read = ss_xcalloc(n + 1, sizeof *read);
+    int *found = ss_xcalloc(n + 1, sizeof *found);
     size_t i, k, m = 0, ok = 0;
 
     for (i = 0; i < n; i++) {
-        struct ss_wf_report r;
-
-        for (k = 0; k < m && o[k].id != ids[i]; k++)
+        for (k = 0; k < m && uniq[k] != ids[i]; k++)
             ;
-        if (k < m)
-            continue; /* repeated */
-        o[m].id = ids[i];
-        o[m].as_of = INT32_MIN; /* unknown ids first: they fail at once */
-        ss_err_clear(&o[m].err);
-        if (ss_store_wf_get(st, ids[i], &r) == SS_OK) {
-            o[m].as_of = r.as_of;
-            o[m].rc = approve_may_report(e, u, &r, ss_engine_org_by_id(e, r.org_id), v, &o[m].err);
-            if (o[m].rc == SS_OK) {
-                o[m].rc = -1;
-                o[m].r = r; /* kept for the batch; cleaned up below */
+        if (k == m) /* else repeated */
+            uniq[m++] = ids[i];
+    }
+    /* all read in one statement (or, when that fails, one by one) */
+    if (ss_store_wf_get_many(st, uniq, m, read, found) != SS_OK)
+        for (i = 0; i < m; i++)
+            found[i] = ss_store_wf_get(st, uniq[i], &read[i]) == SS_OK;
+    for (i = 0; i < m; i++) {
+        struct ss_wf_report *r = &read[i];
+
+        o[i].id = uniq[i];
+        o[i].as_of = INT32_MIN; /* unknown ids first: they fail at once */
+        ss_err_clear(&o[i].err);
+        if (found[i]) {
+            o[i].as_of = r->as_of;
+            o[i].rc = approve_may_report(e, u, r, ss_engine_org_by_id(e, r->org_id), v, &o[i].err);
+            if (o[i].rc == SS_OK) {
+                o[i].rc = -1;
+                o[i].r = *r; /* kept for the batch; cleaned up below */
             } else {
-                ss_wf_report_cleanup(&r);
+                ss_wf_report_cleanup(r);
             }
         } else {
-            o[m].rc = not_found(ids[i], &o[m].err);
+            o[i].rc = not_found(uniq[i], &o[i].err);
         }
-        m++;
     }
+    free(uniq);
+    free(read);
+    free(found);
     qsort(o, m, sizeof *o, by_date);
     for (i = 0; i < m; i += k) {
         k = m - i < APPROVE_BATCH ? m - i : APPROVE_BATCH;

@@ -61,11 +61,32 @@
 
 #define SS_FLAGS_MAX 64
 
+/* The approved reports of some cells, read once, for the checks of many
+ * reports with no read each: a batch of approvals (which adds its own as
+ * it makes them), a ledger's rows. ss_wf_approved_around answers as
+ * ss_store_report_around would (a request's around, core/report.h, with
+ * the set as its context); ss_workflow_flags reads a report's history
+ * from it. Rows sorted by target, org unit, date and seq as read. */
+struct ss_wf_approved {
+    struct ss_report_row *row;
+    size_t n, cap;
+    int64_t next_seq; /* a batch's approvals: numbered after every stored one */
+};
+/* Read the approved reports of the n cells into *a (its own; cleaned up
+ * by ss_wf_approved_cleanup). SS_OK or SS_EDB. */
+int ss_wf_approved_read(struct ss_store *st, const struct ss_store_cell *cells, size_t n,
+                        struct ss_wf_approved *a);
+void ss_wf_approved_cleanup(struct ss_wf_approved *a);
+int ss_wf_approved_around(void *ctx, int64_t target_id, int64_t org_id, int32_t day,
+                          struct ss_report_row *before, int *has_before,
+                          struct ss_report_row *after, int *has_after);
+
 /* Flags of a validated report (see above) into out ("" for none). dept is
- * the reporter's department (NULL or "" for none). */
+ * the reporter's department (NULL or "" for none). known: the approved
+ * reports of in's cell, read before (NULL: read from the store here). */
 int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
                       const struct ss_report_in *in, const char *dept, int correction,
-                      char out[SS_FLAGS_MAX]);
+                      const struct ss_wf_approved *known, char out[SS_FLAGS_MAX]);
 
 /* Adds "children_differ" to out when the unit's children have approved
  * reports as of in's date whose sum (as the same figure) differs from in:
@@ -101,6 +122,10 @@ int ss_workflow_put(struct ss_store *st, struct ss_wf_put *rows, size_t n, int64
  * that check many rows before writing them (the ledger). */
 int ss_workflow_replaceable(struct ss_store *st, const struct ss_report_in *in, int32_t from,
                             int32_t to, enum ss_voice v, struct ss_err *err);
+/* The same against live, the live report of in's cell in [from, to] read
+ * before (ss_store_wf_live_of), NULL when there is none. */
+int ss_workflow_replaceable_of(const struct ss_wf_report *live, const struct ss_report_in *in,
+                               struct ss_err *err);
 /* "inserted", "replaced", "corrected", "unchanged". */
 const char *ss_workflow_outcome_str(int outcome);
 

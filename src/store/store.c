@@ -240,13 +240,14 @@ int store_tx_commit(struct ss_store *st, struct ss_err *err)
         store_tx_rollback(st);
         return ss_err_set(err, SS_EDB, "db", "no transaction to commit (it was rolled back)");
     }
-    if ((rc = store_audit_seal(st, err))) {
+    /* PostgreSQL: wake the other instances' listeners (delivered at the
+     * commit, not before; nothing when it rolls back); before the seal,
+     * so that its round trip is not made under the seal's lock */
+    if (st->pg && (rc = store_exec(st, "NOTIFY " STORE_PG_CHANNEL, err))) {
         store_tx_rollback(st);
         return rc;
     }
-    /* PostgreSQL: wake the other instances' listeners (delivered at the
-     * commit, not before; nothing when it rolls back) */
-    if (st->pg && (rc = store_exec(st, "NOTIFY " STORE_PG_CHANNEL, err))) {
+    if ((rc = store_audit_seal(st, err))) {
         store_tx_rollback(st);
         return rc;
     }

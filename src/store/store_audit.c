@@ -462,9 +462,9 @@ int store_audit_migrate(struct ss_store *st, int version, struct ss_err *err)
     return rc;
 }
 
-/* The hash of the entry in columns 0 to 5 of s (id, at, action, tbl,
- * row_id, row_json, as text), sealed by actor after prev. */
-static void entry_hash(struct store_stmt *s, const char *actor, const char *prev, char out[65])
+/* The hash of the entry whose id, at, action, tbl, row_id and row_json,
+ * as text, are f[0..5] (NULL for SQL NULL), sealed by actor after prev. */
+static void entry_hash_of(const char *const f[6], const char *actor, const char *prev, char out[65])
 {
     crypto_hash_sha256_state h;
     unsigned char d[crypto_hash_sha256_BYTES];
@@ -473,9 +473,8 @@ static void entry_hash(struct store_stmt *s, const char *actor, const char *prev
 
     crypto_hash_sha256_init(&h);
     for (col = 0; col < 6; col++) {
-        const char *t = store_col_text(s, col);
-        if (t)
-            crypto_hash_sha256_update(&h, (const unsigned char *)t, strlen(t));
+        if (f[col])
+            crypto_hash_sha256_update(&h, (const unsigned char *)f[col], strlen(f[col]));
         crypto_hash_sha256_update(&h, &SEP, 1);
     }
     crypto_hash_sha256_update(&h, (const unsigned char *)actor, strlen(actor));
@@ -483,6 +482,17 @@ static void entry_hash(struct store_stmt *s, const char *actor, const char *prev
     crypto_hash_sha256_update(&h, (const unsigned char *)prev, strlen(prev));
     crypto_hash_sha256_final(&h, d);
     sodium_bin2hex(out, 65, d, sizeof d);
+}
+
+/* entry_hash_of the row s is on: id, at, action, tbl, row_id, row_json. */
+static void entry_hash(struct store_stmt *s, const char *actor, const char *prev, char out[65])
+{
+    const char *f[6];
+    int col;
+
+    for (col = 0; col < 6; col++)
+        f[col] = store_col_text(s, col);
+    entry_hash_of(f, actor, prev, out);
 }
 
 /* 0 and the key in pk if hex is 64 hex digits, else -1. */
@@ -895,6 +905,164 @@ static int chain(struct ss_store *st, char prev[65], int64_t *last, struct ss_er
     return rc;
 }
 
+/* The pending entries one fast seal takes at most: a transaction with
+ * more (an import, a restore) is sealed by pg_number and chain, in
+ * batches, not held in memory at once. */
+#define FAST_SEAL_MAX 256
+
+/* This transaction's pending entries, for pg_seal_fast. */
+struct pending {
+    size_t n;
+    int64_t pid[FAST_SEAL_MAX];
+    char *f[FAST_SEAL_MAX][6]; /* at, action, tbl, row_id, row_json (f[k][0]: the id, later) */
+};
+
+static void pending_cleanup(struct pending *p)
+{
+    size_t i;
+    int c;
+
+    for (i = 0; i < p->n; i++)
+        for (c = 0; c < 6; c++)
+            free(p->f[i][c]);
+    p->n = 0;
+}
+
+/* Read this transaction's pending entries in order: SS_OK, SS_ENOTFOUND
+ * when there are more than FAST_SEAL_MAX, SS_EDB. */
+static int pending_read(struct ss_store *st, struct pending *p)
+{
+    struct store_stmt *s =
+        store_prepare(st,
+                      "SELECT id, at, action, tbl, row_id, row_json FROM audit_pending"
+                      " WHERE xact = pg_current_xact_id_if_assigned() ORDER BY id LIMIT ?1",
+                      NULL);
+    int step, c;
+
+    p->n = 0;
+    if (!s)
+        return SS_EDB;
+    store_bind_int64(s, 1, FAST_SEAL_MAX + 1);
+    while ((step = store_step(s)) == STORE_ROW && p->n < FAST_SEAL_MAX) {
+        p->pid[p->n] = store_col_int64(s, 0);
+        p->f[p->n][0] = NULL;
+        for (c = 1; c < 6; c++)
+            p->f[p->n][c] = store_col_text(s, c) ? ss_xstrdup(store_col_text(s, c)) : NULL;
+        p->n++;
+    }
+    store_finalize(s);
+    if (step == STORE_ROW) /* one more than fits */
+        return SS_ENOTFOUND;
+    return step == STORE_DONE ? SS_OK : SS_EDB;
+}
+
+/* PostgreSQL, when the key is settled (or nothing is signed): the seal in
+ * three statements under the seal's lock, none of them an UPDATE. The
+ * pending entries are read before the lock (they are this transaction's
+ * own); under it, the last entry and its hash; then each is hashed here,
+ * numbered after it, and moved into audit_log with its hash and (the last
+ * one) its signature by one INSERT ... SELECT from the DELETE. Where
+ * pg_number and chain write each entry twice (numbered, then sealed),
+ * this writes it once. SS_ENOTFOUND when the transaction has more entries
+ * than FAST_SEAL_MAX: nothing done, the caller seals as before. */
+static int pg_seal_fast(struct ss_store *st, int signing, struct ss_err *err)
+{
+    struct pending *p = ss_xcalloc(1, sizeof *p);
+    struct ss_buf ids, nids, prevs, hashes, sigs;
+    struct store_stmt *s;
+    char prev[65], hash[65], num[24];
+    int64_t last = 0;
+    size_t i;
+    int rc;
+
+    if ((rc = pending_read(st, p)) || p->n == 0) {
+        if (rc == SS_EDB)
+            rc = store_db_error(st, err, "reading the audit log");
+        goto out;
+    }
+    if ((rc = pg_seal_lock(st, err)))
+        goto out;
+    if ((rc = last_hash(st, prev))) {
+        rc = store_db_error(st, err, "reading the audit log");
+        goto out;
+    }
+    ss_buf_init(&ids, 24 * p->n + 2);
+    ss_buf_init(&nids, 24 * p->n + 2);
+    ss_buf_init(&prevs, 68 * p->n + 2);
+    ss_buf_init(&hashes, 68 * p->n + 2);
+    ss_buf_init(&sigs, SIG_HEX * p->n + 8 * p->n + 2);
+    ss_buf_puts(&ids, "{");
+    ss_buf_puts(&nids, "{");
+    ss_buf_puts(&prevs, "{");
+    ss_buf_puts(&hashes, "{");
+    ss_buf_puts(&sigs, "{");
+    for (i = 0; i < p->n; i++) {
+        const char *sep = i ? "," : "";
+        last = st->seal_from + (int64_t)i;
+        snprintf(num, sizeof num, "%lld", (long long)last);
+        p->f[i][0] = ss_xstrdup(num);
+        entry_hash_of((const char *const *)p->f[i], st->actor, prev, hash);
+        ss_buf_printf(&ids, "%s%lld", sep, (long long)p->pid[i]);
+        ss_buf_printf(&nids, "%s%s", sep, num);
+        ss_buf_printf(&prevs, "%s%s", sep, *prev ? prev : "\"\"");
+        ss_buf_printf(&hashes, "%s%s", sep, hash);
+        if (signing && i + 1 == p->n) {
+            unsigned char sig[crypto_sign_BYTES], m[SIG_DOMAIN_LEN + 64];
+            char hex[SIG_HEX];
+            sig_message(hash, m);
+            crypto_sign_detached(sig, NULL, m, sizeof m, st->key->sk);
+            sodium_bin2hex(hex, sizeof hex, sig, sizeof sig);
+            ss_buf_printf(&sigs, "%s%s", sep, hex);
+        } else {
+            ss_buf_printf(&sigs, "%sNULL", sep);
+        }
+        memcpy(prev, hash, 65);
+    }
+    ss_buf_puts(&ids, "}");
+    ss_buf_puts(&nids, "}");
+    ss_buf_puts(&prevs, "}");
+    ss_buf_puts(&hashes, "}");
+    ss_buf_puts(&sigs, "}");
+    s = store_prepare(
+        st,
+        "WITH moved AS (DELETE FROM audit_pending WHERE xact = pg_current_xact_id_if_assigned()"
+        " RETURNING id, at, action, tbl, row_id, row_json),"
+        " put AS (INSERT INTO audit_log(id, at, actor, action, tbl, row_id, row_json, prev, hash,"
+        " sig) SELECT v.nid, m.at, ?1, m.action, m.tbl, m.row_id, m.row_json, v.prev, v.hash,"
+        " v.sig FROM moved m JOIN unnest(CAST(?2 AS bigint[]), CAST(?3 AS bigint[]),"
+        " CAST(?4 AS text[]), CAST(?5 AS text[]), CAST(?6 AS text[])) AS v(pid, nid, prev, hash,"
+        " sig) ON v.pid = m.id RETURNING 1)"
+        " SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM put)",
+        err);
+    rc = SS_EDB;
+    if (s && !ids.err && !nids.err && !prevs.err && !hashes.err && !sigs.err) {
+        store_bind_text(s, 1, st->actor);
+        store_bind_text(s, 2, ids.data);
+        store_bind_text(s, 3, nids.data);
+        store_bind_text(s, 4, prevs.data);
+        store_bind_text(s, 5, hashes.data);
+        store_bind_text(s, 6, sigs.data);
+        /* every entry read is moved, and none other: else nothing stays */
+        if (store_step(s) != STORE_ROW)
+            rc = store_db_error(st, err, "sealing the audit log");
+        else if (store_col_int64(s, 0) != (int64_t)p->n || store_col_int64(s, 1) != (int64_t)p->n)
+            rc = ss_err_set(err, SS_EDB, "db",
+                            "the audit log could not be sealed: its entries changed meanwhile");
+        else
+            rc = SS_OK;
+    }
+    store_finalize(s);
+    ss_buf_cleanup(&ids);
+    ss_buf_cleanup(&nids);
+    ss_buf_cleanup(&prevs);
+    ss_buf_cleanup(&hashes);
+    ss_buf_cleanup(&sigs);
+out:
+    pending_cleanup(p);
+    free(p);
+    return rc;
+}
+
 int store_audit_seal(struct ss_store *st, struct ss_err *err)
 {
     char prev[65];
@@ -905,6 +1073,9 @@ int store_audit_seal(struct ss_store *st, struct ss_err *err)
 
     if (!schema_has(st, version, 2))
         return SS_OK;
+    if (pg && (!signing || (st->key && st->key->recorded)) &&
+        (rc = pg_seal_fast(st, signing, err)) != SS_ENOTFOUND)
+        return rc;
     /* nothing written: nothing to seal, and no key needed */
     if ((any = unsealed(st)) < 0)
         return store_db_error(st, err, "reading the audit log");

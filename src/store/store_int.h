@@ -52,6 +52,7 @@ struct ss_store {
                                         connection (store_db.c), NULL before the first */
     unsigned nprepared;
     unsigned prepared_gen; /* in their names: bumped each time they are forgotten */
+    int schema_is_latest;  /* PostgreSQL: the schema was read at this build's latest */
 };
 
 /* PostgreSQL: forget the statements prepared on st's connection (and
@@ -96,6 +97,9 @@ void store_db_forget_prepared(struct ss_store *st);
 #define STORE_SCHEMA_CYCLE 19
 /* The migration that makes the public's messages (store_message.c). */
 #define STORE_SCHEMA_MESSAGES 20
+/* The migration that adds report_approved, a cell's approved reports by
+ * date (ss_store_reports_approved_in, ss_store_report_around). */
+#define STORE_SCHEMA_APPROVED_CELL 21
 
 /* Transactions (store.c). They nest: only the outermost begin and commit
  * reach SQLite, and the outermost commit seals the audit log first. A

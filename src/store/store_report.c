@@ -109,15 +109,32 @@ int ss_store_reports_approved_in(struct ss_store *st, const struct ss_store_cell
     *nout = 0;
     if (n == 0)
         return SS_OK;
-    /* the cells as a VALUES list: column1 and column2 on both backends */
-    ss_buf_init(&q, 1024 + 32 * n);
-    ss_buf_puts(&q, "SELECT r.id, r.target_id, r.org_id, coalesce(r.seq, 0), r.as_of,"
-                    " coalesce(r.numerator, r.value, 0), coalesce(r.denominator, 0)"
-                    " FROM report r JOIN (VALUES ");
+    /* the cells as a VALUES list: column1 and column2 on both backends.
+     * PostgreSQL: each cell's rows by a LATERAL subquery, whose ORDER BY
+     * keeps the planner from flattening it into a join, so each is one
+     * probe of report_approved; as a join, statistics older than the
+     * day's approvals (a third of the table, at month end) make it hash
+     * every approved report (measured: 5.4 ms against 0.5 for 24 cells of
+     * 11,000 reports). SQLite's planner probes per row either way. */
+    ss_buf_init(&q, 1024 + 48 * n);
+    ss_buf_puts(&q, STORE_SQL(st,
+                              "SELECT r.id, r.target_id, r.org_id, coalesce(r.seq, 0), r.as_of,"
+                              " coalesce(r.numerator, r.value, 0), coalesce(r.denominator, 0)"
+                              " FROM report r JOIN (VALUES ",
+                              "SELECT r.id, r.target_id, r.org_id, coalesce(r.seq, 0), r.as_of,"
+                              " coalesce(r.numerator, r.value, 0), coalesce(r.denominator, 0)"
+                              " FROM (VALUES "));
     for (i = 0; i < n; i++)
-        ss_buf_printf(&q, "%s(?%zu, ?%zu)", i ? ", " : "", 2 * i + 1, 2 * i + 2);
-    ss_buf_puts(&q, ") AS c ON r.target_id = c.column1 AND r.org_id = c.column2"
-                    " WHERE r.status = 'approved' ORDER BY r.target_id, r.org_id, r.as_of, r.seq");
+        ss_buf_printf(
+            &q, STORE_SQL(st, "%s(?%zu, ?%zu)", "%s(CAST(?%zu AS BIGINT), CAST(?%zu AS BIGINT))"),
+            i ? ", " : "", 2 * i + 1, 2 * i + 2);
+    ss_buf_puts(&q, STORE_SQL(st,
+                              ") AS c ON r.target_id = c.column1 AND r.org_id = c.column2"
+                              " WHERE r.status = 'approved'",
+                              ") AS c CROSS JOIN LATERAL (SELECT * FROM report"
+                              " WHERE target_id = c.column1 AND org_id = c.column2"
+                              " AND status = 'approved' ORDER BY as_of, seq) r"));
+    ss_buf_puts(&q, " ORDER BY r.target_id, r.org_id, r.as_of, r.seq");
     s = q.err ? NULL : store_prepare(st, q.data, NULL);
     ss_buf_cleanup(&q);
     if (!s)
@@ -145,8 +162,12 @@ int ss_store_reports_approved_in(struct ss_store *st, const struct ss_store_cell
 
 /* An incremental load reads in pages of this many, each by the seq index
  * (ORDER BY seq LIMIT): a plan of "seq > N" alone can take the whole table
- * when the statistics are older than the table's last rows. */
-#define APPROVED_PAGE 4096
+ * when the statistics are older than the table's last rows. The page is
+ * small because PostgreSQL, whose statistics guess a third of the table
+ * above any N it has not seen, still scans and sorts the table when that
+ * guess is below the LIMIT (measured: 4096 took a sequential scan of a
+ * 15,000-row table, 3 ms; 256 the index, 0.4 ms). */
+#define APPROVED_PAGE 256
 
 int ss_store_each_approved(struct ss_store *st, int64_t plan_id, int64_t since_seq, ss_report_fn fn,
                            void *ctx)
@@ -263,15 +284,18 @@ int store_reports_insert(struct ss_store *st, const struct ss_report_in *r,
 {
     struct store_stmt *s = NULL;
     char now[21];
-    int64_t seq;
+    int64_t seq = 0;
     size_t i;
     int rc;
 
     if ((rc = store_tx_join(st, err)))
         return rc;
     /* approval order: max(seq) read under the writers' lock this
-     * transaction holds, then one more per approved row */
-    if ((seq = ss_store_report_max_seq(st)) < 0) {
+     * transaction holds, then one more per approved row (read only when
+     * a row is approved: a submission holds cells' locks, and no seq) */
+    for (i = 0; i < n && strcmp(r[i].status, "approved") != 0; i++)
+        ;
+    if (i < n && (seq = ss_store_report_max_seq(st)) < 0) {
         rc = store_db_error(st, err, "reading the approval mark");
         goto fail;
     }

@@ -1134,6 +1134,16 @@ static const struct store_migration MIGRATIONS[] = {
      * the message is about and its text, for duplicates. */
     {"the public's messages", MESSAGE_SQL("INTEGER PRIMARY KEY", "INTEGER"), NULL,
      MESSAGE_SQL(PG_ID, "BIGINT"), NULL, NULL},
+    /* 21 (STORE_SCHEMA_APPROVED_CELL): a cell's approved reports by date.
+     * An approval's check reads the approved reports around its date
+     * (ss_store_report_around, ss_store_reports_approved_in); through
+     * report_status (status, org) that walks every approved report of the
+     * org unit, through this index only the cell's. */
+    {"a cell's approved reports by date",
+     "CREATE INDEX IF NOT EXISTS report_approved ON report(target_id, org_id, as_of, seq)"
+     " WHERE status = 'approved';", NULL,
+     "CREATE INDEX IF NOT EXISTS report_approved ON report(target_id, org_id, as_of, seq)"
+     " WHERE status = 'approved';", NULL, NULL},
 };
 /* clang-format on */
 
@@ -1149,7 +1159,8 @@ _Static_assert(STORE_SCHEMA_ROLES < STORE_SCHEMA_NOTICES &&
                    STORE_SCHEMA_RATINGS < STORE_SCHEMA_FOLLOW &&
                    STORE_SCHEMA_FOLLOW < STORE_SCHEMA_CYCLE &&
                    STORE_SCHEMA_CYCLE < STORE_SCHEMA_MESSAGES &&
-                   STORE_SCHEMA_MESSAGES <= (int)SS_ARRAY_LEN(MIGRATIONS),
+                   STORE_SCHEMA_MESSAGES < STORE_SCHEMA_APPROVED_CELL &&
+                   STORE_SCHEMA_APPROVED_CELL <= (int)SS_ARRAY_LEN(MIGRATIONS),
                "the named migrations are in the list's order");
 
 #define BUILT_IN ((int)SS_ARRAY_LEN(MIGRATIONS))
@@ -1455,11 +1466,18 @@ int ss_store_schema_version(struct ss_store *st)
 
     if (store_backend(st) == STORE_SQLITE)
         return (int)store_int64(st, "PRAGMA user_version", -1);
+    /* once the latest, always: no build migrates a database back, and one
+     * newer than this build is refused at its open (every commit's seal
+     * asks; two round trips each saved) */
+    if (st->schema_is_latest)
+        return store_schema_latest();
     /* the record, once migration 1 made it (no statement may fail here: on
      * PostgreSQL that would end the open transaction) */
     has = store_int64(
         st, "SELECT CASE WHEN to_regclass('schema_migration') IS NULL THEN 0 ELSE 1 END", -1);
     if (has <= 0)
         return (int)has;
-    return (int)store_int64(st, "SELECT coalesce(max(version), 0) FROM schema_migration", -1);
+    has = store_int64(st, "SELECT coalesce(max(version), 0) FROM schema_migration", -1);
+    st->schema_is_latest = has == store_schema_latest();
+    return (int)has;
 }

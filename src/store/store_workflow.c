@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/date.h"
 #include "base/util.h"
 #include "store/store_int.h"
 
@@ -334,6 +336,61 @@ int ss_store_wf_get(struct ss_store *st, int64_t id, struct ss_wf_report *out)
     return rc;
 }
 
+int ss_store_wf_get_many(struct ss_store *st, const int64_t *ids, size_t n,
+                         struct ss_wf_report *out, int *found)
+{
+    struct store_stmt *s;
+    struct ss_buf list;
+    size_t i, k;
+    int step, pg = store_backend(st) == STORE_PG;
+
+    memset(out, 0, n * sizeof *out);
+    memset(found, 0, n * sizeof *found);
+    if (n == 0)
+        return SS_OK;
+    /* the ids as one parameter: an array on PostgreSQL, a JSON array for
+     * SQLite's json_each */
+    ss_buf_init(&list, 24 * n + 2);
+    ss_buf_putc(&list, pg ? '{' : '[');
+    for (i = 0; i < n; i++)
+        ss_buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+    ss_buf_putc(&list, pg ? '}' : ']');
+    s = list.err
+            ? NULL
+            : store_prepare(st,
+                            STORE_SQL(st,
+                                      "SELECT " WF_COLS " FROM report r JOIN org_unit o ON"
+                                      " o.id = r.org_id WHERE r.id IN"
+                                      " (SELECT value FROM json_each(?1))",
+                                      "SELECT " WF_COLS " FROM report r JOIN org_unit o ON"
+                                      " o.id = r.org_id WHERE r.id = ANY(CAST(?1 AS bigint[]))"),
+                            NULL);
+    if (!s) {
+        ss_buf_cleanup(&list);
+        return SS_EDB;
+    }
+    store_bind_text(s, 1, list.data);
+    while ((step = store_step(s)) == STORE_ROW) {
+        int64_t id = store_col_int64(s, 0);
+        /* each id once, at its first place (a repeated id is the caller's) */
+        for (k = 0; k < n && (ids[k] != id || found[k]); k++)
+            ;
+        if (k < n) {
+            wf_from_stmt(s, &out[k]);
+            found[k] = 1;
+        }
+    }
+    store_finalize(s);
+    ss_buf_cleanup(&list);
+    if (step == STORE_DONE)
+        return SS_OK;
+    for (i = 0; i < n; i++)
+        if (found[i])
+            ss_wf_report_cleanup(&out[i]);
+    memset(found, 0, n * sizeof *found);
+    return SS_EDB;
+}
+
 int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t from,
                      int32_t to, struct ss_wf_report *out)
 {
@@ -360,6 +417,45 @@ int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int
     return rc;
 }
 
+int ss_store_wf_live_of(struct ss_store *st, int64_t org_id, int32_t from, int32_t to,
+                        struct ss_wf_report **out, size_t *n)
+{
+    /* report_live holds the unit's live reports, which are few: the
+     * latest of each target by row_number, on both backends */
+    struct store_stmt *s = store_prepare(
+        st,
+        "SELECT * FROM (SELECT " WF_COLS ", row_number() OVER (PARTITION BY r.target_id"
+        " ORDER BY r.as_of DESC, r.id DESC) AS k FROM report r JOIN org_unit o ON"
+        " o.id = r.org_id WHERE r.org_id = ?1 AND r.status <> 'approved'"
+        " AND r.as_of BETWEEN ?2 AND ?3) x WHERE k = 1 ORDER BY 2",
+        NULL);
+    size_t cap = 0;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    if (!s)
+        return SS_EDB;
+    store_bind_int64(s, 1, org_id);
+    store_bind_date(s, 2, from);
+    store_bind_date(s, 3, to);
+    while ((step = store_step(s)) == STORE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            *out = ss_xrealloc(*out, cap * sizeof **out);
+        }
+        wf_from_stmt(s, &(*out)[(*n)++]);
+    }
+    store_finalize(s);
+    if (step == STORE_DONE)
+        return SS_OK;
+    while (*n)
+        ss_wf_report_cleanup(&(*out)[--*n]);
+    free(*out);
+    *out = NULL;
+    return SS_EDB;
+}
+
 static void bind_num(struct store_stmt *s, int i, double v)
 {
     if (isnan(v))
@@ -376,6 +472,151 @@ int ss_store_wf_insert(struct ss_store *st, struct ss_wf_put *p, int64_t user_id
     if (strcmp(p->in.status, "draft") != 0 && strcmp(p->in.status, "submitted") != 0)
         return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
     return store_reports_insert(st, &p->in, &fl, user_id, 1, &p->id, err);
+}
+
+/* Append text t to the PostgreSQL array literal b as one element: NULL
+ * for NULL (or, when empty_null, ""), else quoted, with backslash and "
+ * escaped. */
+static void text_elem(struct ss_buf *b, const char *t, int empty_null)
+{
+    if (b->len > 1)
+        ss_buf_putc(b, ',');
+    if (!t || (empty_null && !*t)) {
+        ss_buf_puts(b, "NULL");
+        return;
+    }
+    ss_buf_putc(b, '"');
+    for (; *t; t++) {
+        if (*t == '"' || *t == '\\')
+            ss_buf_putc(b, '\\');
+        ss_buf_putc(b, *t);
+    }
+    ss_buf_putc(b, '"');
+}
+
+/* Append double v to b as an array element: NULL for NaN. */
+static void num_elem(struct ss_buf *b, double v)
+{
+    if (b->len > 1)
+        ss_buf_putc(b, ',');
+    if (isnan(v))
+        ss_buf_puts(b, "NULL");
+    else
+        ss_buf_printf(b, "%.17g", v);
+}
+
+/* The columns of ss_store_wf_insert_many, one array each. */
+enum {
+    INS_TARGET,
+    INS_ORG,
+    INS_DATE,
+    INS_VALUE,
+    INS_NUM,
+    INS_DEN,
+    INS_NOTE,
+    INS_STATUS,
+    INS_FLAGS,
+    INS_BY,
+    INS_COLS
+};
+
+int ss_store_wf_insert_many(struct ss_store *st, struct ss_wf_put *const *p, size_t n,
+                            int64_t user_id, struct ss_err *err)
+{
+    struct ss_buf a[INS_COLS];
+    struct store_stmt *s;
+    char day[11];
+    size_t i, k, got = 0;
+    int rc = SS_OK, c, step, bad = 0;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(p[i]->in.status, "draft") != 0 && strcmp(p[i]->in.status, "submitted") != 0)
+            return ss_err_set(err, SS_EINVAL, "status", "a new report is a draft or submitted");
+    if (store_backend(st) == STORE_SQLITE || n < 2) {
+        for (i = 0; i < n && !rc; i++)
+            rc = ss_store_wf_insert(st, p[i], user_id, err);
+        return rc;
+    }
+    if ((rc = store_tx_join(st, err)))
+        return rc;
+    for (c = 0; c < INS_COLS; c++) {
+        size_t cap = 64 * n + 8; /* numbers, dates, statuses */
+        for (i = 0; c >= INS_NOTE && c != INS_STATUS && i < n; i++) {
+            const char *t = c == INS_NOTE ? p[i]->in.note : c == INS_BY ? p[i]->in.by : p[i]->flags;
+            cap += t ? 2 * strlen(t) : 0; /* each byte escaped, at worst */
+        }
+        ss_buf_init(&a[c], cap);
+        ss_buf_putc(&a[c], '{');
+    }
+    for (i = 0; i < n; i++) {
+        const struct ss_report_in *x = &p[i]->in;
+        if (a[INS_TARGET].len > 1) {
+            ss_buf_putc(&a[INS_TARGET], ',');
+            ss_buf_putc(&a[INS_ORG], ',');
+        }
+        ss_buf_printf(&a[INS_TARGET], "%lld", (long long)x->target_id);
+        ss_buf_printf(&a[INS_ORG], "%lld", (long long)x->org_id);
+        ss_date_fmt(x->as_of, day);
+        text_elem(&a[INS_DATE], day, 0);
+        num_elem(&a[INS_VALUE], x->value);
+        num_elem(&a[INS_NUM], x->numerator);
+        num_elem(&a[INS_DEN], x->denominator);
+        text_elem(&a[INS_NOTE], x->note, 1);
+        text_elem(&a[INS_STATUS], x->status, 0);
+        text_elem(&a[INS_FLAGS], p[i]->flags, 1);
+        text_elem(&a[INS_BY], x->by, 0);
+    }
+    for (c = 0; c < INS_COLS; c++) {
+        ss_buf_putc(&a[c], '}');
+        bad |= a[c].err;
+    }
+    s = bad ? NULL
+            : store_prepare(
+                  st,
+                  "INSERT INTO report(target_id, org_id, as_of, value, numerator, denominator,"
+                  " note, status, flags, created_by, user_id)"
+                  " SELECT * , CAST(?11 AS bigint) FROM unnest(CAST(?1 AS bigint[]),"
+                  " CAST(?2 AS bigint[]), CAST(?3 AS text[]), CAST(?4 AS double precision[]),"
+                  " CAST(?5 AS double precision[]), CAST(?6 AS double precision[]),"
+                  " CAST(?7 AS text[]), CAST(?8 AS text[]), CAST(?9 AS text[]),"
+                  " CAST(?10 AS text[])) RETURNING id, target_id, org_id, as_of",
+                  err);
+    if (!s) {
+        for (c = 0; c < INS_COLS; c++)
+            ss_buf_cleanup(&a[c]);
+        store_tx_rollback(st);
+        return bad ? ss_err_set(err, SS_EINVAL, "report", "the reports are too long to store")
+                   : SS_EDB;
+    }
+    for (c = 0; c < INS_COLS; c++)
+        store_bind_text(s, c + 1, a[c].data);
+    if (user_id > 0)
+        store_bind_int64(s, 11, user_id);
+    /* each row's id: by its (target, unit, date), one live report each */
+    while ((step = store_step(s)) == STORE_ROW) {
+        int64_t t = store_col_int64(s, 1), o = store_col_int64(s, 2);
+        int32_t d = 0;
+        if (ss_date_parse(store_col_text(s, 3), &d))
+            continue;
+        for (k = 0; k < n; k++)
+            if (p[k]->in.target_id == t && p[k]->in.org_id == o && p[k]->in.as_of == d) {
+                p[k]->id = store_col_int64(s, 0);
+                got++;
+                break;
+            }
+    }
+    if (step != STORE_DONE)
+        rc = store_db_error(st, err, "storing the reports");
+    else if (got != n)
+        rc = ss_err_set(err, SS_EDB, "report", "%zu of %zu reports were stored", got, n);
+    store_finalize(s);
+    for (c = 0; c < INS_COLS; c++)
+        ss_buf_cleanup(&a[c]);
+    if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
 }
 
 int ss_store_wf_replace(struct ss_store *st, int64_t id, const char *from,
@@ -504,6 +745,118 @@ int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m
     }
     store_finalize(s);
     if (rc) {
+        store_tx_rollback(st);
+        return rc;
+    }
+    return store_tx_commit(st, err);
+}
+
+/* The field of a report that float_array writes. */
+enum wf_field { WF_VALUE, WF_NUMERATOR, WF_DENOMINATOR };
+
+/* A PostgreSQL array literal of field f of the n reports r: NULL for NaN,
+ * each as the text that reads back as the same double. */
+static void float_array(struct ss_buf *b, const struct ss_wf_report *const *r, size_t n,
+                        enum wf_field f)
+{
+    size_t i;
+
+    ss_buf_putc(b, '{');
+    for (i = 0; i < n; i++) {
+        double v = f == WF_VALUE       ? r[i]->value
+                   : f == WF_NUMERATOR ? r[i]->numerator
+                                       : r[i]->denominator;
+        if (i)
+            ss_buf_putc(b, ',');
+        if (isnan(v))
+            ss_buf_puts(b, "NULL");
+        else
+            ss_buf_printf(b, "%.17g", v);
+    }
+    ss_buf_putc(b, '}');
+}
+
+int ss_store_wf_approve_all(struct ss_store *st, const struct ss_wf_report *const *r, size_t n,
+                            const char *reviewer, struct ss_err *err)
+{
+    struct ss_buf ids, dates, val, num, den;
+    struct store_stmt *s;
+    char now[21], day[11];
+    size_t i;
+    int rc = SS_OK;
+
+    if (st->tx_cells)
+        return ss_err_set(err, SS_EINVAL, "status",
+                          "an approval cannot be made in a transaction of report cells");
+    if (store_backend(st) == STORE_SQLITE) { /* in process: a statement each costs little */
+        for (i = 0; i < n && !rc; i++) {
+            struct ss_wf_move m = {"submitted", "approved", reviewer, NULL, NULL, 0, r[i]};
+            rc = ss_store_wf_move(st, r[i]->id, &m, err);
+        }
+        return rc;
+    }
+    if (n == 0)
+        return SS_OK;
+    if ((rc = store_tx_join(st, err)))
+        return rc;
+    store_now(now);
+    ss_buf_init(&ids, 24 * n + 2);
+    ss_buf_init(&dates, 12 * n + 2);
+    ss_buf_init(&val, 32 * n + 2); /* %.17g: at most 24 bytes, and a comma */
+    ss_buf_init(&num, 32 * n + 2);
+    ss_buf_init(&den, 32 * n + 2);
+    ss_buf_putc(&ids, '{');
+    ss_buf_putc(&dates, '{');
+    for (i = 0; i < n; i++) {
+        ss_date_fmt(r[i]->as_of, day);
+        ss_buf_printf(&ids, "%s%lld", i ? "," : "", (long long)r[i]->id);
+        ss_buf_printf(&dates, "%s%s", i ? "," : "", day);
+    }
+    ss_buf_putc(&ids, '}');
+    ss_buf_putc(&dates, '}');
+    float_array(&val, r, n, WF_VALUE);
+    float_array(&num, r, n, WF_NUMERATOR);
+    float_array(&den, r, n, WF_DENOMINATOR);
+    /* the seqs: max + 1, + 2, ... in the order given, the max read once
+     * (an InitPlan) under the writers' lock, as ss_store_wf_move reads it */
+    s = store_prepare(st,
+                      "UPDATE report AS r SET status = 'approved', reviewed_by = ?1,"
+                      " reviewed_at = ?2, seq = (SELECT coalesce(max(seq), 0) FROM report) + v.k"
+                      " FROM unnest(CAST(?3 AS bigint[]), CAST(?4 AS text[]),"
+                      " CAST(?5 AS double precision[]), CAST(?6 AS double precision[]),"
+                      " CAST(?7 AS double precision[]))"
+                      " WITH ORDINALITY AS v(id, as_of, value, numerator, denominator, k)"
+                      " WHERE r.id = v.id AND r.status = 'submitted' AND r.as_of = v.as_of"
+                      " AND r.value IS NOT DISTINCT FROM v.value"
+                      " AND r.numerator IS NOT DISTINCT FROM v.numerator"
+                      " AND r.denominator IS NOT DISTINCT FROM v.denominator",
+                      err);
+    if (s) {
+        store_bind_text(s, 1, reviewer);
+        store_bind_text(s, 2, now);
+        store_bind_text(s, 3, ids.data);
+        store_bind_text(s, 4, dates.data);
+        store_bind_text(s, 5, val.data);
+        store_bind_text(s, 6, num.data);
+        store_bind_text(s, 7, den.data);
+        if (ids.err || dates.err || val.err || num.err || den.err)
+            rc = ss_err_set(err, SS_EINVAL, "report", "the reports' values did not fit");
+        else if (store_step(s) != STORE_DONE)
+            rc = store_db_error(st, err, "approving the reports");
+        else if (store_changes(s) != (int64_t)n)
+            rc =
+                ss_err_set(err, SS_ECONFLICT, "status", "%lld of the %zu reports changed meanwhile",
+                           (long long)n - (long long)store_changes(s), n);
+        store_finalize(s);
+    } else {
+        rc = SS_EDB;
+    }
+    ss_buf_cleanup(&ids);
+    ss_buf_cleanup(&dates);
+    ss_buf_cleanup(&val);
+    ss_buf_cleanup(&num);
+    ss_buf_cleanup(&den);
+    if (rc) { /* as ss_store_wf_move: the transaction is gone with it */
         store_tx_rollback(st);
         return rc;
     }

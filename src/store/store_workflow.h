@@ -104,6 +104,11 @@ struct ss_wf_put {
  * date) is refused by the schema (SS_EDB). */
 int ss_store_wf_insert(struct ss_store *st, struct ss_wf_put *p, int64_t user_id,
                        struct ss_err *err);
+/* ss_store_wf_insert of the n rows p[0..n-1], of n different (target,
+ * unit, date): on PostgreSQL in one statement, on SQLite one each. Every
+ * row or none: a failure rolls the transaction back. */
+int ss_store_wf_insert_many(struct ss_store *st, struct ss_wf_put *const *p, size_t n,
+                            int64_t user_id, struct ss_err *err);
 /* Replace the values of live report id in place (same id), compare-and-set
  * on its status `from` (never an approved one): its date, values, note,
  * status (p->in.status), flags, reporter and user id; clear_review clears
@@ -131,10 +136,21 @@ struct ss_wf_report {
 };
 void ss_wf_report_cleanup(struct ss_wf_report *r);
 int ss_store_wf_get(struct ss_store *st, int64_t id, struct ss_wf_report *out);
+/* ss_store_wf_get of the n ids in one statement: out[i] for ids[i], with
+ * found[i] 1 when it exists (0 and out[i] zeroed when not). SS_OK or
+ * SS_EDB (nothing then to clean up). */
+int ss_store_wf_get_many(struct ss_store *st, const int64_t *ids, size_t n,
+                         struct ss_wf_report *out, int *found);
 /* The live report of (target, org) dated in [from, to], the latest if
  * several; SS_ENOTFOUND if none. */
 int ss_store_wf_live(struct ss_store *st, int64_t target_id, int64_t org_id, int32_t from,
                      int32_t to, struct ss_wf_report *out);
+/* The same for every target of org unit org_id at once: each target's
+ * live report dated in [from, to] (the latest if several) into *out, a
+ * malloc'd array of *n, sorted by target (free each with
+ * ss_wf_report_cleanup, then the array). SS_OK or SS_EDB. */
+int ss_store_wf_live_of(struct ss_store *st, int64_t org_id, int32_t from, int32_t to,
+                        struct ss_wf_report **out, size_t *n);
 
 /* A status change, compare-and-set: from the status the caller read to
  * another. NULL fields (0 for user_id) keep the column as it is. */
@@ -156,6 +172,17 @@ struct ss_wf_move {
  * changes then. Which moves are allowed is core's (core/workflow.h). */
 int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m,
                      struct ss_err *err);
+
+/* Approve the n submitted reports r[0..n-1] by reviewer, in that order
+ * (their approval seqs follow each other in it), each only if its date and
+ * values are still those in r[i]: on PostgreSQL in one statement, on
+ * SQLite one ss_store_wf_move each. Needs a transaction of the writers'
+ * lock (not of cells). SS_OK when all n moved; SS_ECONFLICT (field
+ * "status") when one did not, as returned, changed or gone meanwhile, and
+ * then, as after any failure of ss_store_wf_move, the whole transaction is
+ * rolled back (ss_store_actor is NULL). */
+int ss_store_wf_approve_all(struct ss_store *st, const struct ss_wf_report *const *r, size_t n,
+                            const char *reviewer, struct ss_err *err);
 
 /* A version of a report that a reviewer returned: its values then and why
  * it was returned. Strings malloc'd; free the array with

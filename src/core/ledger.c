@@ -307,9 +307,9 @@ struct pending {
     int64_t *tids;
     size_t n;
     /* what every row's checks read, read once for the sheet: the unit's
-     * approved reports of the plan's targets, its live reports of the
-     * period (sorted by target) */
-    struct ss_wf_approved known;
+     * approved reports of the plan's targets and its shares, its live
+     * reports of the period (sorted by target) */
+    struct ss_wf_known known;
     struct ss_wf_report *live;
     size_t nlive;
 };
@@ -338,9 +338,10 @@ static int pending_read(struct ss_store *st, const struct ss_plan *plan, int64_t
         cells[i].target_id = plan->targets[i].id;
         cells[i].org_id = org_id;
     }
-    rc = ss_wf_approved_read(st, cells, plan->ntargets, &p->known);
+    rc = ss_wf_approved_read(st, cells, plan->ntargets, &p->known.approved);
     free(cells);
-    if (rc || ss_store_wf_live_of(st, org_id, from, to, &p->live, &p->nlive))
+    if (rc || ss_store_assignments_of(st, org_id, &p->known.share, &p->known.nshare) ||
+        ss_store_wf_live_of(st, org_id, from, to, &p->live, &p->nlive))
         return ss_err_set(err, SS_EDB, "db", "cannot read the unit's reports");
     return SS_OK;
 }
@@ -422,7 +423,7 @@ static void import_row(struct ss_store *st, const struct ss_engine *e, const str
     req.org = ss_engine_org(e, org)->code;
     req.org_id = ss_engine_org(e, org)->id;
     req.around = ss_wf_approved_around;
-    req.around_ctx = &p->known;
+    req.around_ctx = &p->known.approved;
     req.date = date;
     req.value = nums[0];
     req.numerator = req.denominator = req.baseline = NAN;
@@ -568,7 +569,8 @@ out:
     free(p.flags);
     free(p.tids);
     free(p.line);
-    ss_wf_approved_cleanup(&p.known);
+    ss_wf_approved_cleanup(&p.known.approved);
+    free(p.known.share);
     for (i = 0; i < p.nlive; i++)
         ss_wf_report_cleanup(&p.live[i]);
     free(p.live);

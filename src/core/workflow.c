@@ -86,7 +86,7 @@ static size_t known_history(const struct ss_wf_approved *known, const struct ss_
 
 int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
                       const struct ss_report_in *in, const char *dept, int correction,
-                      const struct ss_wf_approved *known, char out[SS_FLAGS_MAX])
+                      const struct ss_wf_known *known, char out[SS_FLAGS_MAX])
 {
     const struct ss_target *t = &plan->targets[ti];
     double share = 0, dshare, hist[HISTORY], maxinc = 0;
@@ -96,7 +96,15 @@ int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
     out[0] = '\0';
     if (correction)
         add_flag(out, "correction");
-    own = ss_store_assignment_get(st, in->target_id, in->org_id, &share) == SS_OK;
+    if (known) {
+        for (i = 0; i < known->nshare && known->share[i].target_id != in->target_id; i++)
+            ;
+        own = i < known->nshare;
+        if (own)
+            share = known->share[i].value;
+    } else {
+        own = ss_store_assignment_get(st, in->target_id, in->org_id, &share) == SS_OK;
+    }
     if (!own &&
         !(dept && *dept && ss_store_assignment_dept_get(st, in->target_id, dept, &dshare) == SS_OK))
         add_flag(out, "no_share");
@@ -105,7 +113,7 @@ int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
     if (own && share > 0 && in->value > 3 * share)
         add_flag(out, "over_3x_share");
     if (known)
-        n = known_history(known, in, hist, HISTORY);
+        n = known_history(&known->approved, in, hist, HISTORY);
     else if (ss_store_wf_history(st, in->target_id, in->org_id, in->as_of, hist, HISTORY, &n))
         return SS_EDB;
     if (n >= 3) {

@@ -81,12 +81,21 @@ int ss_wf_approved_around(void *ctx, int64_t target_id, int64_t org_id, int32_t 
                           struct ss_report_row *before, int *has_before,
                           struct ss_report_row *after, int *has_after);
 
+/* What the flags of many reports of one org unit read, read once for them
+ * all (a ledger's rows): the approved reports of their cells, and the
+ * unit's own shares (ss_store_assignments_of). */
+struct ss_wf_known {
+    struct ss_wf_approved approved;
+    struct ss_assignment_row *share;
+    size_t nshare;
+};
+
 /* Flags of a validated report (see above) into out ("" for none). dept is
- * the reporter's department (NULL or "" for none). known: the approved
- * reports of in's cell, read before (NULL: read from the store here). */
+ * the reporter's department (NULL or "" for none). known: what in's unit
+ * has, read before (NULL: read from the store here). */
 int ss_workflow_flags(struct ss_store *st, const struct ss_plan *plan, long ti,
                       const struct ss_report_in *in, const char *dept, int correction,
-                      const struct ss_wf_approved *known, char out[SS_FLAGS_MAX]);
+                      const struct ss_wf_known *known, char out[SS_FLAGS_MAX]);
 
 /* Adds "children_differ" to out when the unit's children have approved
  * reports as of in's date whose sum (as the same figure) differs from in:

@@ -18,8 +18,9 @@
  * advisory lock (STORE_PG_WRITERS_LOCK, held to the commit: one writer at
  * a time across every instance, the same guarantee), then
  * set_config('shishi.actor', actor, true), which the audit triggers read,
- * raising when it is unset; at the commit, NOTIFY shishi_changes for the
- * other instances (ss_store_listen).
+ * raising when it is unset, and, in the same statement,
+ * pg_notify('shishi_changes') for the other instances (ss_store_listen:
+ * delivered at the commit, nothing when it rolls back).
  *
  * Change counters: the plan-structure and assignment counters are meta
  * rows that triggers add one to on every change (migration 4); the
@@ -136,12 +137,14 @@ static int pg_begin(struct ss_store *st, const char *actor, const struct ss_stor
         return rc;
     s = store_prepare(
         st,
-        cells ? "SELECT set_config('shishi.actor', ?1, true),"
-                " (SELECT count(pg_advisory_xact_lock("
-                "CAST(u.t & 2147483647 AS integer), CAST(u.o & 2147483647 AS integer)))"
-                " FROM unnest(CAST(?2 AS bigint[]), CAST(?3 AS bigint[]))"
-                " WITH ORDINALITY AS u(t, o, k))"
-              : "SELECT set_config('shishi.actor', ?1, true), pg_advisory_xact_lock(?2)",
+        cells
+            ? "SELECT set_config('shishi.actor', ?1, true), pg_notify('" STORE_PG_CHANNEL "', ''),"
+              " (SELECT count(pg_advisory_xact_lock("
+              "CAST(u.t & 2147483647 AS integer), CAST(u.o & 2147483647 AS integer)))"
+              " FROM unnest(CAST(?2 AS bigint[]), CAST(?3 AS bigint[]))"
+              " WITH ORDINALITY AS u(t, o, k))"
+            : "SELECT set_config('shishi.actor', ?1, true), pg_notify('" STORE_PG_CHANNEL "', ''),"
+              " pg_advisory_xact_lock(?2)",
         err);
     if (!s) {
         store_exec(st, "ROLLBACK", NULL);
@@ -239,13 +242,6 @@ int store_tx_commit(struct ss_store *st, struct ss_err *err)
     if (!in_tx(st) || (st->pg && PQtransactionStatus(st->pg) == PQTRANS_INERROR)) {
         store_tx_rollback(st);
         return ss_err_set(err, SS_EDB, "db", "no transaction to commit (it was rolled back)");
-    }
-    /* PostgreSQL: wake the other instances' listeners (delivered at the
-     * commit, not before; nothing when it rolls back); before the seal,
-     * so that its round trip is not made under the seal's lock */
-    if (st->pg && (rc = store_exec(st, "NOTIFY " STORE_PG_CHANNEL, err))) {
-        store_tx_rollback(st);
-        return rc;
     }
     if ((rc = store_audit_seal(st, err))) {
         store_tx_rollback(st);

@@ -905,6 +905,39 @@ static int chain(struct ss_store *st, char prev[65], int64_t *last, struct ss_er
     return rc;
 }
 
+/* PostgreSQL, pg_seal_fast's: the seal's lock, then, in one statement of
+ * its own (a snapshot taken after the lock), the entry this transaction's
+ * are numbered from and the hash of the last sealed one before them
+ * (prev; "" when none is). */
+static int pg_seal_head(struct ss_store *st, char prev[65], struct ss_err *err)
+{
+    struct store_stmt *s;
+    int rc;
+
+    if (!(s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1)", err)))
+        return SS_EDB;
+    store_bind_int64(s, 1, SEAL_LOCK);
+    rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "locking the audit log");
+    store_finalize(s);
+    if (rc)
+        return rc;
+    if (!(s = store_prepare(st,
+                            "SELECT coalesce(max(id), 0) + 1, (SELECT hash FROM audit_log"
+                            " WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1) FROM audit_log",
+                            err)))
+        return SS_EDB;
+    prev[0] = '\0';
+    if (store_step(s) == STORE_ROW) {
+        st->seal_from = store_col_int64(s, 0);
+        if (store_col_text(s, 1))
+            snprintf(prev, 65, "%s", store_col_text(s, 1));
+    } else {
+        rc = store_db_error(st, err, "reading the audit log");
+    }
+    store_finalize(s);
+    return rc;
+}
+
 /* The pending entries one fast seal takes at most: a transaction with
  * more (an import, a restore) is sealed by pg_number and chain, in
  * batches, not held in memory at once. */
@@ -959,7 +992,7 @@ static int pending_read(struct ss_store *st, struct pending *p)
 /* PostgreSQL, when the key is settled (or nothing is signed): the seal in
  * three statements under the seal's lock, none of them an UPDATE. The
  * pending entries are read before the lock (they are this transaction's
- * own); under it, the last entry and its hash; then each is hashed here,
+ * own); under it, the last entry and its hash (pg_seal_head); then each is hashed here,
  * numbered after it, and moved into audit_log with its hash and (the last
  * one) its signature by one INSERT ... SELECT from the DELETE. Where
  * pg_number and chain write each entry twice (numbered, then sealed),
@@ -980,12 +1013,8 @@ static int pg_seal_fast(struct ss_store *st, int signing, struct ss_err *err)
             rc = store_db_error(st, err, "reading the audit log");
         goto out;
     }
-    if ((rc = pg_seal_lock(st, err)))
+    if ((rc = pg_seal_head(st, prev, err)))
         goto out;
-    if ((rc = last_hash(st, prev))) {
-        rc = store_db_error(st, err, "reading the audit log");
-        goto out;
-    }
     ss_buf_init(&ids, 24 * p->n + 2);
     ss_buf_init(&nids, 24 * p->n + 2);
     ss_buf_init(&prevs, 68 * p->n + 2);

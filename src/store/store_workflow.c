@@ -115,6 +115,39 @@ int ss_store_assignment_get(struct ss_store *st, int64_t target_id, int64_t org_
     return rc;
 }
 
+int ss_store_assignments_of(struct ss_store *st, int64_t org_id, struct ss_assignment_row **out,
+                            size_t *n)
+{
+    struct store_stmt *s = store_prepare(st,
+                                         "SELECT target_id, value FROM assignment WHERE"
+                                         " org_id = ?1 AND dept_id IS NULL ORDER BY target_id",
+                                         NULL);
+    size_t cap = 0;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    if (!s)
+        return SS_EDB;
+    store_bind_int64(s, 1, org_id);
+    while ((step = store_step(s)) == STORE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 32;
+            *out = ss_xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[*n].target_id = store_col_int64(s, 0);
+        (*out)[*n].org_id = org_id;
+        (*out)[(*n)++].value = store_col_double(s, 1);
+    }
+    store_finalize(s);
+    if (step == STORE_DONE)
+        return SS_OK;
+    free(*out);
+    *out = NULL;
+    *n = 0;
+    return SS_EDB;
+}
+
 int ss_store_assignment_dept_get(struct ss_store *st, int64_t target_id, const char *dept,
                                  double *value)
 {

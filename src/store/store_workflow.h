@@ -42,6 +42,11 @@ int ss_store_assign_set(struct ss_store *st, int64_t target_id, int64_t org_id, 
                         double value, const char *reason, struct ss_err *err);
 /* The share of target at org_id; SS_ENOTFOUND if none. */
 int ss_store_assignment_get(struct ss_store *st, int64_t target_id, int64_t org_id, double *value);
+/* ss_store_assignment_get of every target at org_id at once: *out, a
+ * malloc'd array of *n (the caller frees it), sorted by target. SS_OK or
+ * SS_EDB. */
+int ss_store_assignments_of(struct ss_store *st, int64_t org_id, struct ss_assignment_row **out,
+                            size_t *n);
 /* Sum and count of the shares of target given to the children of
  * parent_id (0: org units without a parent), leaving out except_org. */
 int ss_store_assignment_children_sum(struct ss_store *st, int64_t target_id, int64_t parent_id,

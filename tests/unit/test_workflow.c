@@ -1136,6 +1136,63 @@ static void test_clerks_at_once(void **state)
     assert_string_equal(ar.what, "");
 }
 
+/* The flags of a ledger's rows, from what was read once for the sheet
+ * (struct ss_wf_known), are the flags read report by report: the unit's
+ * share (none at 990102), and the last HISTORY approved values of more
+ * than HISTORY, whose first step is far larger than the rest, so that a
+ * window other than the last HISTORY judges a jump otherwise. */
+static void test_flags_known(void **state)
+{
+    static const double tries[] = {25, 40, 45, 100, 1000};
+    static const char *const orgs[] = {"990101", "990102"};
+    struct fixture *f = *state;
+    struct ss_assign_result res;
+    struct ss_report_req r;
+    struct ss_wf_known known;
+    struct ss_store_cell cell;
+    struct ss_report_in in;
+    struct ss_err err;
+    char a[SS_FLAGS_MAX], b[SS_FLAGS_MAX], date[24];
+    int64_t id;
+    size_t k, o;
+    int d, jumps = 0;
+
+    assert_int_equal(share(f, NULL, "990101", 10, 0, NULL, &res), 0);
+    /* 30 approved in January: 0, then 11, 12, ... 39 */
+    for (d = 1; d <= 30; d++) {
+        snprintf(date, sizeof date, "2026-01-%02d", d);
+        r = req_of(f, "990101", date, d == 1 ? 0 : d + 9, NULL);
+        assert_int_equal(ss_workflow_submit(f->st, f->e, &f->rep990101, &r, &id, a, NULL, &err), 0);
+        assert_int_equal(ss_workflow_approve(f->st, f->e, &f->rev9901, id, 0, &err), 0);
+    }
+    for (o = 0; o < 2; o++) {
+        memset(&known, 0, sizeof known);
+        cell.target_id = f->tid[0];
+        cell.org_id = ss_engine_org(f->e, O(f, orgs[o]))->id;
+        assert_int_equal(ss_wf_approved_read(f->st, &cell, 1, &known.approved), 0);
+        assert_int_equal(ss_store_assignments_of(f->st, cell.org_id, &known.share, &known.nshare),
+                         0);
+        for (k = 0; k < SS_ARRAY_LEN(tries); k++) {
+            memset(&in, 0, sizeof in);
+            in.target_id = f->tid[0];
+            in.org_id = cell.org_id;
+            in.as_of = ss_days_from_civil(2026, 2, 28);
+            in.value = tries[k];
+            in.numerator = in.denominator = NAN;
+            assert_int_equal(
+                ss_workflow_flags(f->st, ss_engine_plan(f->e), 0, &in, NULL, 0, NULL, a), 0);
+            assert_int_equal(
+                ss_workflow_flags(f->st, ss_engine_plan(f->e), 0, &in, NULL, 0, &known, b), 0);
+            assert_string_equal(a, b);
+            jumps += strstr(a, "jump") != NULL;
+        }
+        ss_wf_approved_cleanup(&known.approved);
+        free(known.share);
+    }
+    /* 45 is a jump after the last 24 (steps of 1), not after all 30 */
+    assert_int_equal(jumps, 3);
+}
+
 /* A sheet's rows, one org unit and period: their live reports read at
  * once, the new ones inserted in one statement on PostgreSQL (whose array
  * literals carry the notes: quotes, backslashes, braces and commas come
@@ -1341,6 +1398,7 @@ int main(void)
         ON_BOTH(test_move_if_same, setup, teardown),
         ON_BOTH(test_clerks_at_once, setup, teardown),
         ON_BOTH(test_put_sheet, setup, teardown),
+        ON_BOTH(test_flags_known, setup, teardown),
         ON_BOTH(test_voices, setup, teardown),
         ON_BOTH(test_evidence_dir, setup, teardown),
     };

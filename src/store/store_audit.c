@@ -326,12 +326,18 @@ static void triggers_sql(struct ss_buf *b, const struct store_audited *a, const 
     }
 }
 
-/* PostgreSQL: the table's trigger function and its three row triggers.
- * The function refuses a change made without an actor. */
+/* PostgreSQL: the table's trigger function and its three triggers. They
+ * are statement triggers over the statement's transition table (one
+ * INSERT ... SELECT of the images per statement, where a row trigger runs
+ * one INSERT per row: a ledger's 24 rows, a batch's 24 approvals), but for
+ * an UPDATE OF a column list (session), which PostgreSQL allows only per
+ * row. The function refuses a change made without an actor (a statement
+ * that changed no row changed nothing, and passes). */
 static void pg_triggers_sql(struct ss_buf *b, const struct store_audited *a, const char *id,
                             const char *cols, int drop)
 {
-    static const char *const ev[3][2] = {{"ins", "INSERT"}, {"upd", "UPDATE"}, {"del", "DELETE"}};
+    static const char *const ev[3][3] = {
+        {"ins", "INSERT", "NEW"}, {"upd", "UPDATE", "NEW"}, {"del", "DELETE", "OLD"}};
     size_t k;
 
     for (k = 0; drop && k < 3; k++)
@@ -339,22 +345,51 @@ static void pg_triggers_sql(struct ss_buf *b, const struct store_audited *a, con
                       a->table);
     ss_buf_printf(b,
                   "CREATE OR REPLACE FUNCTION audit_%s() RETURNS trigger LANGUAGE plpgsql AS "
-                  "$audit$\nDECLARE r %s;\nBEGIN\n"
-                  "  IF coalesce(current_setting('shishi.actor', true), '') = '' THEN\n"
+                  "$audit$\nDECLARE r %s; n bigint := 1;\nBEGIN\n"
+                  "  IF TG_LEVEL = 'ROW' THEN\n"
+                  "    IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;\n"
+                  "    INSERT INTO audit_pending(action, tbl, row_id, row_json) VALUES "
+                  "(lower(TG_OP), '%s', r.%s, CAST(",
+                  a->table, a->table, a->table, id);
+    row_image(b, 1, cols, "r");
+    ss_buf_printf(b,
+                  " AS text));\n"
+                  "  ELSIF TG_OP = 'DELETE' THEN\n"
+                  "    INSERT INTO audit_pending(action, tbl, row_id, row_json) SELECT 'delete',"
+                  " '%s', t.%s, CAST(",
+                  a->table, id);
+    row_image(b, 1, cols, "t");
+    ss_buf_printf(
+        b,
+        " AS text) FROM audit_old t ORDER BY t.%s;\n"
+        "    GET DIAGNOSTICS n = ROW_COUNT;\n"
+        "  ELSE\n"
+        "    INSERT INTO audit_pending(action, tbl, row_id, row_json) SELECT lower(TG_OP),"
+        " '%s', t.%s, CAST(",
+        id, a->table, id);
+    row_image(b, 1, cols, "t");
+    ss_buf_printf(b,
+                  " AS text) FROM audit_new t ORDER BY t.%s;\n"
+                  "    GET DIAGNOSTICS n = ROW_COUNT;\n"
+                  "  END IF;\n"
+                  "  IF n > 0 AND coalesce(current_setting('shishi.actor', true), '') = '' THEN\n"
                   "    RAISE EXCEPTION 'shishi: %% on %s without an acting user (shishi.actor "
                   "is not set): nothing is written by nobody', TG_OP;\n"
                   "  END IF;\n"
-                  "  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;\n"
-                  "  INSERT INTO audit_pending(action, tbl, row_id, row_json) VALUES "
-                  "(lower(TG_OP), '%s', r.%s, CAST(",
-                  a->table, a->table, a->table, a->table, id);
-    row_image(b, 1, cols, "r");
-    ss_buf_puts(b, " AS text));\n  RETURN NULL;\nEND\n$audit$;\n");
+                  "  RETURN NULL;\nEND\n$audit$;\n",
+                  id, a->table);
     for (k = 0; k < 3; k++) {
+        int row = k == 1 && a->update_of;
         ss_buf_printf(b, "CREATE TRIGGER audit_%s_%s AFTER %s ", a->table, ev[k][0], ev[k][1]);
-        if (k == 1 && a->update_of)
+        if (row)
             ss_buf_printf(b, "OF %s ", cols);
-        ss_buf_printf(b, "ON %s FOR EACH ROW EXECUTE FUNCTION audit_%s();\n", a->table, a->table);
+        ss_buf_printf(b, "ON %s ", a->table);
+        if (row)
+            ss_buf_puts(b, "FOR EACH ROW");
+        else
+            ss_buf_printf(b, "REFERENCING %s TABLE AS audit_%s FOR EACH STATEMENT", ev[k][2],
+                          k == 2 ? "old" : "new");
+        ss_buf_printf(b, " EXECUTE FUNCTION audit_%s();\n", a->table);
     }
 }
 
@@ -439,7 +474,11 @@ int store_audit_migrate(struct ss_store *st, int version, struct ss_err *err)
     ss_buf_init(&cols, 1 << 14);
     for (i = 0; audited_at(i, &a); i++) {
         int starts = image == version ? a.since == version : a.since <= image;
-        if (starts || (a.since < version && (adds_to(&a, version) || rebuilt(st, &a, version)))) {
+        /* PostgreSQL's triggers became statement triggers at
+         * STORE_SCHEMA_APPROVED_CELL: every table's are made again then */
+        int again = pg && version == STORE_SCHEMA_APPROVED_CELL;
+        if (starts ||
+            (a.since < version && (again || adds_to(&a, version) || rebuilt(st, &a, version)))) {
             ss_buf_reset(&cols);
             cols_at(&a, image, &cols);
             if (pg)

@@ -1138,8 +1138,10 @@ static const struct store_migration MIGRATIONS[] = {
      * An approval's check reads the approved reports around its date
      * (ss_store_report_around, ss_store_reports_approved_in); through
      * report_status (status, org) that walks every approved report of the
-     * org unit, through this index only the cell's. */
-    {"a cell's approved reports by date",
+     * org unit, through this index only the cell's. On PostgreSQL the
+     * audit triggers become statement triggers (store_audit.c makes every
+     * table's again). */
+    {"a cell's approved reports by date; audit triggers per statement",
      "CREATE INDEX IF NOT EXISTS report_approved ON report(target_id, org_id, as_of, seq)"
      " WHERE status = 'approved';", NULL,
      "CREATE INDEX IF NOT EXISTS report_approved ON report(target_id, org_id, as_of, seq)"

@@ -267,7 +267,12 @@ static void *listener_main(void *arg);
  * cores are busy, a worker that has a read to answer is scheduled before a
  * lane thread (which still gets its share). On Linux the nice value is per
  * thread. The refresher keeps the server's: it holds the engine's write
- * lock and check_mu, which must not wait for a core. */
+ * lock and check_mu, which must not wait for a core. So do the lanes on
+ * PostgreSQL: there a lane thread holds the database's locks (the
+ * writers', its cells', the seal's) between its statements, which every
+ * instance's writers wait for, and a lowered priority stretched each of
+ * those waits by the cores' queue (its work is the server's, not its
+ * own: it mostly waits for its answers). */
 static void lower_priority(void)
 {
     id_t tid = (id_t)syscall(SYS_gettid);
@@ -1046,7 +1051,8 @@ static void *lane_main(void *arg)
     struct job *j;
     uint64_t ticket = 0;
 
-    lower_priority();
+    if (!ss_store_is_url(l->w->db_path))
+        lower_priority();
 
     for (;;) {
         pthread_mutex_lock(&l->mu);

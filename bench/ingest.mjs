@@ -19,6 +19,7 @@
 // approved per second over SECS, the p50/p99 of one round (a report or a
 // sheet, submitted and approved), and the answers that were not 2xx.
 import http from 'node:http';
+import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const [db, secsArg, clientsArg, mode, ...bases] = process.argv.slice(2);
@@ -107,8 +108,43 @@ for (const [k, base] of bases.entries())
 const reviewers = [];
 for (const [k, base] of bases.entries()) reviewers[k] = await session(base, `rev${k}`);
 
+// CPU time (clock ticks, user + system) of each of pids: the instances
+// (INGEST_SERVE_PIDS) and PostgreSQL's (INGEST_PG_PID, the postmaster, and
+// its children, whose backends the instances open as they go)
+function ticks(pids) {
+  const t = new Map();
+  for (const p of pids) {
+    try {
+      const st = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      t.set(p, Number(f[11]) + Number(f[12]));
+    } catch { /* gone */ }
+  }
+  return t;
+}
+function pgPids() {
+  const pm = process.env.INGEST_PG_PID;
+  if (!pm) return [];
+  const kids = readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d)).filter((d) => {
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      return st.slice(st.lastIndexOf(')') + 2).split(' ')[1] === pm;
+    } catch { return false; }
+  });
+  return [pm, ...kids];
+}
+// the CPU spent since `before` by the processes alive now (one born since
+// counts whole; one gone since, not at all): milliseconds
+function spent(before, pids) {
+  let t = 0;
+  for (const [p, v] of ticks(pids)) t += v - (before.get(p) || 0);
+  return t * 1000 / Number(process.env.INGEST_HZ || 100);
+}
+const servePids = (process.env.INGEST_SERVE_PIDS || '').trim().split(/\s+/).filter(Boolean);
+
 const lat = [];
 let done = 0, bad = 0;
+const serve0 = ticks(servePids), pg0 = ticks(pgPids());
 const start = Date.now(), end = start + SECS * 1000;
 const day0 = Date.UTC(2026, 0, 1);
 
@@ -150,10 +186,14 @@ async function sheet(p, a, b) {
 await Promise.all(pairs.map((p, i) =>
   (mode === 'sheet' ? sheet : single)(p, i % bases.length, (i + 1) % bases.length)));
 const secs = (Date.now() - start) / 1000;
+const serveMs = spent(serve0, servePids), pgMs = spent(pg0, pgPids());
 lat.sort((x, y) => x - y);
 const q = (f) => lat.length ? lat[Math.min(lat.length - 1, Math.floor(f * lat.length))] : NaN;
 console.log(`ingest: ${(done / secs).toFixed(0)} reports/s submitted and approved ` +
             `(${done} in ${secs.toFixed(1)} s, ${CLIENTS} clients, ${bases.length} instances, ` +
             `${mode === 'sheet' ? `a sheet of ${pairs[0].targets.length} reports a round` : 'a report a round'}), ` +
             `round p50 ${q(0.5)} ms p99 ${q(0.99)} ms, not 2xx ${bad}`);
+if (done > 0 && servePids.length)
+  console.log(`CPU per report submitted and approved (${mode}, over the load): ` +
+              `instances ${(serveMs / done).toFixed(2)} ms, PostgreSQL ${(pgMs / done).toFixed(2)} ms`);
 agent.destroy();

@@ -21,8 +21,10 @@
 # the report table of the same database, the audit triggers firing, in one
 # transaction: rows/s. Goal: >= 2,000 reports/s through three instances.
 # The instances, the clients and PostgreSQL share this machine's cores;
-# the CPU time the instances and PostgreSQL spent per report is printed
-# too, which says what the load costs when the cores are shared.
+# the CPU time the instances and PostgreSQL spent per report over the load
+# (ingest.mjs reads it from /proc at its start and end, so the accounts
+# and sign-ins before it are not in it) is printed too, which says what
+# the load costs when the cores are shared.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SHISHI_BIN:-$top/build/shishi}
@@ -47,21 +49,10 @@ psql -q -v ON_ERROR_STOP=1 "$url" -c "ALTER SYSTEM SET fsync = on" -c "SELECT pg
     -c "CREATE DATABASE ingest" -c "CREATE DATABASE ingest_sheet" >/dev/null
 SHISHI_AUDIT_KEY=$tmp/audit.key
 export SHISHI_AUDIT_KEY
-# CPU time (clock ticks) of the instances and of the cluster's processes:
-# on a shared machine, what the load cost, beside how long it took
-ticks() {
-    for p in "$@"; do
-        [ -r "/proc/$p/stat" ] && sed 's/^.*) //' "/proc/$p/stat" | cut -d' ' -f12,13
-    done | awk '{ s += $1 + $2 } END { print s + 0 }'
-}
-pg_pids() {
-    pm=$(head -1 "$tmp/pg/data/postmaster.pid")
-    echo "$pm $(pgrep -P "$pm" | tr '\n' ' ')"
-}
 # phase MODE DBNAME: a new database, N instances on it, ingest.mjs in MODE
 # (single: a report and its approval a round; sheet: a county's month
-# ledger uploaded for review and approved in one request), its line and
-# the CPU per report; the instances stopped after
+# ledger uploaded for review and approved in one request), its lines;
+# the instances stopped after
 phase() {
     db=$(printf '%s' "$url" | sed "s|/postgres?|/$2?|")
     "$bin" init --db "$db" >/dev/null
@@ -82,16 +73,11 @@ phase() {
         done
         bases="$bases http://127.0.0.1:$port"
     done
-    serve0=$(ticks $pids)
-    pg0=$(ticks $(pg_pids))
-    SHISHI_BIN=$bin NODE_PATH=$top/node_modules node "$top/bench/ingest.mjs" "$db" "$secs" "$clients" "$1" $bases \
-        | tee "$tmp/api.$1.txt"
-    serve1=$(ticks $pids)
-    pg1=$(ticks $(pg_pids))
-    done_n=$(sed -n 's/.*(\([0-9]*\) in .*/\1/p' "$tmp/api.$1.txt")
-    hz=$(getconf CLK_TCK)
-    awk -v s=$((serve1 - serve0)) -v p=$((pg1 - pg0)) -v n="${done_n:-0}" -v hz="$hz" -v m="$1" 'BEGIN {
-        if (n > 0) printf "CPU per report submitted and approved (%s): instances %.1f ms, PostgreSQL %.1f ms (its backends that lived through the run)\n", m, s * 1000 / hz / n, p * 1000 / hz / n }'
+    # the CPU the instances and the cluster spend over the load (not the
+    # accounts and sign-ins before it): ingest.mjs reads it from /proc
+    INGEST_SERVE_PIDS="$pids" INGEST_PG_PID=$(head -1 "$tmp/pg/data/postmaster.pid") \
+        INGEST_HZ=$(getconf CLK_TCK) SHISHI_BIN=$bin NODE_PATH=$top/node_modules \
+        node "$top/bench/ingest.mjs" "$db" "$secs" "$clients" "$1" $bases | tee "$tmp/api.$1.txt"
     for p in $pids; do kill "$p" 2>/dev/null || true; done
     pids=""
     sleep 0.3

@@ -23,8 +23,10 @@
  *   migrations 2 to STORE_SCHEMA_PG_BASE make none; from the next one on,
  *   both backends follow the lists alike. A table's triggers there are
  *   one plpgsql function, audit_T(), and the three triggers audit_T_ins,
- *   _upd, _del (SQLite's names); the image is jsonb_build_object of the
- *   same columns, stored as its text.
+ *   _upd, _del (SQLite's names), statement triggers over the transition
+ *   table since migration STORE_SCHEMA_APPROVED_CELL (an UPDATE OF a
+ *   column list stays a row trigger); the image is jsonb_build_object of
+ *   the same columns, stored as its text.
  *
  * Verification follows the versions too: the table is compared with each
  * row's last entry, where an entry written before a column was added

@@ -784,31 +784,6 @@ int ss_store_wf_move(struct ss_store *st, int64_t id, const struct ss_wf_move *m
     return store_tx_commit(st, err);
 }
 
-/* The field of a report that float_array writes. */
-enum wf_field { WF_VALUE, WF_NUMERATOR, WF_DENOMINATOR };
-
-/* A PostgreSQL array literal of field f of the n reports r: NULL for NaN,
- * each as the text that reads back as the same double. */
-static void float_array(struct ss_buf *b, const struct ss_wf_report *const *r, size_t n,
-                        enum wf_field f)
-{
-    size_t i;
-
-    ss_buf_putc(b, '{');
-    for (i = 0; i < n; i++) {
-        double v = f == WF_VALUE       ? r[i]->value
-                   : f == WF_NUMERATOR ? r[i]->numerator
-                                       : r[i]->denominator;
-        if (i)
-            ss_buf_putc(b, ',');
-        if (isnan(v))
-            ss_buf_puts(b, "NULL");
-        else
-            ss_buf_printf(b, "%.17g", v);
-    }
-    ss_buf_putc(b, '}');
-}
-
 int ss_store_wf_approve_all(struct ss_store *st, const struct ss_wf_report *const *r, size_t n,
                             const char *reviewer, struct ss_err *err)
 {
@@ -840,16 +815,22 @@ int ss_store_wf_approve_all(struct ss_store *st, const struct ss_wf_report *cons
     ss_buf_init(&den, 32 * n + 2);
     ss_buf_putc(&ids, '{');
     ss_buf_putc(&dates, '{');
+    ss_buf_putc(&val, '{');
+    ss_buf_putc(&num, '{');
+    ss_buf_putc(&den, '{');
     for (i = 0; i < n; i++) {
         ss_date_fmt(r[i]->as_of, day);
         ss_buf_printf(&ids, "%s%lld", i ? "," : "", (long long)r[i]->id);
         ss_buf_printf(&dates, "%s%s", i ? "," : "", day);
+        num_elem(&val, r[i]->value);
+        num_elem(&num, r[i]->numerator);
+        num_elem(&den, r[i]->denominator);
     }
     ss_buf_putc(&ids, '}');
     ss_buf_putc(&dates, '}');
-    float_array(&val, r, n, WF_VALUE);
-    float_array(&num, r, n, WF_NUMERATOR);
-    float_array(&den, r, n, WF_DENOMINATOR);
+    ss_buf_putc(&val, '}');
+    ss_buf_putc(&num, '}');
+    ss_buf_putc(&den, '}');
     /* the seqs: max + 1, + 2, ... in the order given, the max read once
      * (an InitPlan) under the writers' lock, as ss_store_wf_move reads it */
     s = store_prepare(st,

@@ -751,22 +751,30 @@ int store_audit_begin(struct ss_store *st, struct ss_err *err)
     return st->seal_from > 0 ? SS_OK : store_db_error(st, err, "reading the audit log");
 }
 
+/* PostgreSQL: wait for the seal's lock, held to the commit. */
+static int pg_seal_take(struct ss_store *st, struct ss_err *err)
+{
+    struct store_stmt *s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1)", err);
+    int rc;
+
+    if (!s)
+        return SS_EDB;
+    store_bind_int64(s, 1, SEAL_LOCK);
+    rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "locking the audit log");
+    store_finalize(s);
+    return rc;
+}
+
 /* PostgreSQL: take the seal's lock (once per transaction), then, in a
  * statement of its own (a snapshot taken after the lock), the entry this
  * transaction's entries are numbered from. */
 static int pg_seal_lock(struct ss_store *st, struct ss_err *err)
 {
-    struct store_stmt *s;
     int rc;
 
     if (st->seal_from > 0)
         return SS_OK;
-    if (!(s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1)", err)))
-        return SS_EDB;
-    store_bind_int64(s, 1, SEAL_LOCK);
-    rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "locking the audit log");
-    store_finalize(s);
-    if (rc)
+    if ((rc = pg_seal_take(st, err)))
         return rc;
     st->seal_from = store_int64(st, "SELECT coalesce(max(id), 0) + 1 FROM audit_log", -1);
     return st->seal_from > 0 ? SS_OK : store_db_error(st, err, "reading the audit log");
@@ -955,12 +963,7 @@ static int pg_seal_head(struct ss_store *st, char prev[65], struct ss_err *err)
     struct store_stmt *s;
     int rc;
 
-    if (!(s = store_prepare(st, "SELECT pg_advisory_xact_lock(?1)", err)))
-        return SS_EDB;
-    store_bind_int64(s, 1, SEAL_LOCK);
-    rc = store_step(s) == STORE_ROW ? SS_OK : store_db_error(st, err, "locking the audit log");
-    store_finalize(s);
-    if (rc)
+    if ((rc = pg_seal_take(st, err)))
         return rc;
     if (!(s = store_prepare(st,
                             "SELECT coalesce(max(id), 0) + 1, (SELECT hash FROM audit_log"

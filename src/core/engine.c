@@ -989,6 +989,7 @@ int ss_engine_open(struct ss_store *st, int64_t plan_id, struct ss_engine **out,
     struct ss_engine *e = ss_xcalloc(1, sizeof *e);
     int rc = engine_load_any(e, st, plan_id, err);
 
+    e->pinned = plan_id;
     if (rc) {
         ss_engine_free(e);
         *out = NULL;
@@ -1015,7 +1016,7 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
 
     if ((rc = ss_store_counters(st, &c)))
         return rc;
-    plan_id = c.plan_id;
+    plan_id = e->pinned ? e->pinned : c.plan_id;
     structure = c.structure;
     assignments = c.assignments;
     seq = c.approved;
@@ -1027,10 +1028,11 @@ int ss_engine_refresh(struct ss_engine *e, struct ss_store *st)
     if (plan_id != e->plan->id || structure != e->structure_version || seq < e->last_seq) {
         struct ss_engine fresh;
         memset(&fresh, 0, sizeof fresh);
-        if ((rc = engine_load_any(&fresh, st, 0, NULL))) {
+        if ((rc = engine_load_any(&fresh, st, e->pinned, NULL))) {
             engine_clear(&fresh);
             return rc;
         }
+        fresh.pinned = e->pinned;
         engine_clear(e);
         *e = fresh;
         check_or_abort(e, "a rebuild");

@@ -85,13 +85,18 @@ struct ss_figure {
     int differs; /* own and children both reported and disagree */
 };
 
-/* Build an engine for plan_id (0: the current plan) from the store. */
+/* Build an engine for plan_id (0: the current plan) from the store. An
+ * engine opened for a plan of its own keeps to it through refreshes; one
+ * opened for the current plan follows the store to whichever plan is
+ * current. */
 int ss_engine_open(struct ss_store *st, int64_t plan_id, struct ss_engine **out,
                    struct ss_err *err);
 void ss_engine_free(struct ss_engine *e);
 
 /* Apply reports approved since the last refresh. Cheap when nothing
- * changed (one PRAGMA). Returns 1 if figures changed, 0 if not, <0 on error. */
+ * changed (one reading of the change counters); a changed structure, or
+ * another current plan (for an engine that follows it), rebuilds. Returns 1
+ * if figures changed, 0 if not, <0 on error. */
 int ss_engine_refresh(struct ss_engine *e, struct ss_store *st);
 
 const struct ss_plan *ss_engine_plan(const struct ss_engine *e);

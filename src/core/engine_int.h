@@ -118,6 +118,7 @@ struct ss_engine {
                               builds the children's sums bottom-up, see engine.c */
     struct delta *scratch; /* ndays + 2 point deltas for ss_engine_apply */
     int64_t last_seq;
+    int64_t pinned;            /* the plan asked for at open; 0: the current one, followed */
     int64_t structure_version; /* the change counters (ss_store_counters) at load */
     int64_t assignment_version;
     struct ss_texts *texts; /* translations of plan content (core/translate.h) */

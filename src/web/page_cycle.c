@@ -434,7 +434,7 @@ static void plan_body(struct ss_wreq *r, int year)
 
 void ss_page_plan_year(struct ss_wreq *r)
 {
-    struct ss_engine *e = NULL;
+    const struct ss_engine *e;
     struct ss_wreq past;
     struct ss_err err;
     int year = path_year(r);
@@ -448,9 +448,9 @@ void ss_page_plan_year(struct ss_wreq *r)
         ss_page_plan(r);
         return;
     }
-    /* A past year's own engine, opened for this request: figures as of the
-     * end of its period (ss_web_clamp_day). */
-    if (ss_engine_open(r->st, id, &e, &err)) {
+    /* A past year's own engine, kept by the server between visits: figures
+     * as of the end of its period (ss_web_clamp_day). */
+    if (!(e = ss_web_past_begin(r, id, &err))) {
         ss_web_error(r, &err);
         return;
     }
@@ -459,7 +459,7 @@ void ss_page_plan_year(struct ss_wreq *r)
     past.plan = ss_engine_plan(e);
     past.day = ss_web_clamp_day(past.plan, ss_date_today());
     plan_body(&past, year);
-    ss_engine_free(e);
+    ss_web_past_end(r);
 }
 
 /* ---- the console's triage ------------------------------------------------- */

@@ -80,6 +80,7 @@
 #include "web/routes.h"
 
 #define MAX_THREAD_STORES 256
+#define NPAST 2             /* past plans' engines kept (see struct past) */
 #define FRESH_NS 1000000ull /* re-check the change counters at most this often */
 #define COOKIE_AGE (365L * 86400)
 #define WRITE_THREADS 2  /* the write lane's threads (see the file-top comment) */
@@ -120,6 +121,17 @@ struct job {
     struct ss_http_resp *resp;
     const struct ss_route_op *op;
     char param[SS_WEB_MAX_PARAM];
+};
+
+/* A past plan's engine (/plans/{year}), kept between visits: building one
+ * reads every report of that plan (seconds and a few hundred MB for a
+ * national plan), which no citizen's page view may cost. NPAST of them at
+ * most, the least recently used given up for another; each refreshed on
+ * every visit (one reading of the change counters when nothing moved), so
+ * a late approval for a past year shows at once. */
+struct past {
+    struct ss_engine *e; /* NULL: free */
+    uint64_t used;       /* w->past_clock at its last visit */
 };
 
 /* A queue of jobs and the threads that run them, first come first served. */
@@ -174,6 +186,10 @@ struct ss_web {
     struct ss_store *stores[MAX_THREAD_STORES]; /* read-only and read-write, to close */
     size_t nstores;
     struct slot slots[NSLOTS];
+    /* past plans: past_mu is held from ss_web_past_begin to its _end */
+    pthread_mutex_t past_mu;
+    struct past past[NPAST];
+    uint64_t past_clock;
     struct asset assets[8];
     size_t nassets;
     char asset_path[8][64];
@@ -209,6 +225,44 @@ int32_t ss_web_clamp_day(const struct ss_plan *p, int32_t day)
     if (p->end != SS_NO_DATE && day > p->end)
         return p->end;
     return day;
+}
+
+/* ---- past plans ------------------------------------------------------------ */
+
+const struct ss_engine *ss_web_past_begin(struct ss_wreq *r, int64_t plan_id, struct ss_err *err)
+{
+    struct ss_web *w = r->web;
+    struct past *p = NULL, *lru = &w->past[0];
+    int rc, i;
+
+    pthread_mutex_lock(&w->past_mu);
+    for (i = 0; i < NPAST && !p; i++) {
+        struct past *x = &w->past[i];
+        if (x->e && ss_engine_plan(x->e)->id == plan_id)
+            p = x;
+        else if (!x->e || (lru->e && x->used < lru->used))
+            lru = x;
+    }
+    if (!p) {
+        p = lru;
+        ss_engine_free(p->e);
+        p->e = NULL;
+        if (ss_engine_open(r->st, plan_id, &p->e, err)) {
+            pthread_mutex_unlock(&w->past_mu);
+            return NULL;
+        }
+    } else if ((rc = ss_engine_refresh(p->e, r->st)) < 0) {
+        fprintf(stderr,
+                "shishi serve: refresh of plan %lld failed (%d); serving the last figures\n",
+                (long long)plan_id, rc);
+    }
+    p->used = ++w->past_clock;
+    return p->e;
+}
+
+void ss_web_past_end(struct ss_wreq *r)
+{
+    pthread_mutex_unlock(&r->web->past_mu);
 }
 
 /* ---- set-up ---------------------------------------------------------------- */
@@ -361,6 +415,7 @@ int ss_web_new(const char *db_path, const char *replica, struct ss_web **out, st
     pthread_rwlock_init(&w->lock, NULL);
     pthread_mutex_init(&w->stores_mu, NULL);
     pthread_mutex_init(&w->check_mu, NULL);
+    pthread_mutex_init(&w->past_mu, NULL);
     pthread_mutex_init(&w->ref_mu, NULL);
     pthread_cond_init(&w->ref_cv, NULL);
     pthread_cond_init(&w->ref_idle, NULL);
@@ -431,6 +486,9 @@ void ss_web_free(struct ss_web *w)
     for (i = 0; i < w->nstores; i++)
         ss_store_close(w->stores[i]);
     ss_engine_free(w->engine);
+    for (i = 0; i < NPAST; i++)
+        ss_engine_free(w->past[i].e);
+    pthread_mutex_destroy(&w->past_mu);
     ss_store_close(w->refresh_st);
     pthread_rwlock_destroy(&w->lock);
     pthread_mutex_destroy(&w->stores_mu);

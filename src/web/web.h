@@ -163,6 +163,13 @@ struct ss_store *ss_web_store_rw(struct ss_wreq *r);
 enum ss_lang ss_web_lang(const struct ss_http_req *req);
 /* The day the figures are for: today clamped to the plan period. */
 int32_t ss_web_clamp_day(const struct ss_plan *p, int32_t day);
+
+/* A past plan's engine for this request, kept between requests and
+ * brought up to date (web.c, struct past); NULL and err set when it
+ * cannot be built. Unless NULL, every other past-plan request waits until
+ * ss_web_past_end, which the caller calls when it is done with it. */
+const struct ss_engine *ss_web_past_begin(struct ss_wreq *r, int64_t plan_id, struct ss_err *err);
+void ss_web_past_end(struct ss_wreq *r);
 /* ETag of an embedded static asset ("/static/site.css"), for cache-busting
  * links; "" if unknown. */
 const char *ss_web_asset_etag(const struct ss_web *w, const char *path);

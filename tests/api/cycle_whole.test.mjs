@@ -145,4 +145,13 @@ test('open → 20 proposals → merge and promote 12 → 30 deputies vote → re
   const st = status.projects[0].targets.find((x) => x.id === t.id);
   assert.ok(st, JSON.stringify(status.projects[0]).slice(0, 400));
   assert.match(JSON.stringify(st), new RegExp(`"actual":${Math.round(t.value / 2)}\\b`));
+  // the server keeps 2026's engine between visits and brings it up to date
+  // on each: 2027's approvals move the store's counters, and 2026's page
+  // stays 2026's, with its figures
+  for (let k = 0; k < 2; k++) {
+    const again = (await send(srv.base, '/plans/2026')).buf.toString();
+    assert.ok(again.includes(plan2026.plan.title), 'still 2026 on visit ' + k);
+    assert.ok(!again.includes(cur.plan.title), 'not 2027 on visit ' + k);
+    assert.match(again, /123,456|123456/, "2026's figures on visit " + k);
+  }
 });

@@ -78,11 +78,7 @@ static struct ss_sheet_row *add_row(struct ss_sheet *s, size_t *cap, int rn)
 {
     struct ss_sheet_row *r;
 
-    if (s->nrows == *cap) {
-        *cap = *cap ? *cap * 2 : 64;
-        s->rows = ss_xrealloc(s->rows, *cap * sizeof *s->rows);
-    }
-    r = &s->rows[s->nrows++];
+    r = SS_PUSH(s->rows, s->nrows, *cap);
     r->row = rn;
     r->ncells = 0;
     r->cells = NULL;

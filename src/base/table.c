@@ -69,12 +69,7 @@ struct ss_tcell *ss_table_cell(struct ss_table *t, const char *text, double num)
 {
     struct ss_tcell *c;
 
-    if (t->ncells == t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 64;
-        t->cells = ss_xrealloc(t->cells, t->cap * sizeof *t->cells);
-    }
-    c = &t->cells[t->ncells++];
-    memset(c, 0, sizeof *c);
+    c = SS_PUSH(t->cells, t->ncells, t->cap);
     c->text = text ? ss_xstrdup(text) : NULL;
     c->num = num;
     return c;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,21 @@ void *ss_xrealloc(void *p, size_t n)
     if (!q)
         oom(n);
     return q;
+}
+
+void *ss_grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+    char *v = arr;
+
+    if (n >= *cap) {
+        size_t c = *cap ? 2 * *cap : 16;
+        if (c <= n || c > SIZE_MAX / size)
+            oom(SIZE_MAX);
+        v = ss_xrealloc(v, c * size);
+        *cap = c;
+    }
+    memset(v + n * size, 0, size);
+    return v;
 }
 
 char *ss_xstrdup(const char *s)

@@ -33,6 +33,16 @@ void *ss_xrealloc(void *p, size_t n);
 char *ss_xstrdup(const char *s);
 char *ss_xstrndup(const char *s, size_t n);
 
+/* Room for element n of a growing array of elements of size bytes: once n
+ * has reached *cap the array doubles (16 at first). Returns the array,
+ * perhaps moved, with element n zeroed. */
+void *ss_grow(void *arr, size_t n, size_t *cap, size_t size);
+
+/* The next element of a growing array: grows arr as needed, counts the
+ * element in n and gives its address, zeroed. arr, n and cap are lvalues
+ * evaluated more than once. */
+#define SS_PUSH(arr, n, cap) ((arr) = ss_grow((arr), (n), &(cap), sizeof *(arr)), &(arr)[(n)++])
+
 /* Strict number parsing: the whole string must be the number. */
 int ss_parse_double(const char *s, double *out);
 int ss_parse_long(const char *s, long *out);

@@ -222,12 +222,7 @@ int ss_completeness_load(struct ss_store *st, const struct ss_engine *e, const c
         if (!ss_engine_org_within(e, o, org))
             continue;
         add_dept(c, p->targets[ti].dept, s, as[i].last_report, &dcap);
-        if (c->nitems == cap) {
-            cap = cap ? cap * 2 : 64;
-            c->items = ss_xrealloc(c->items, cap * sizeof *c->items);
-        }
-        it = &c->items[c->nitems++];
-        memset(it, 0, sizeof *it);
+        it = SS_PUSH(c->items, c->nitems, cap);
         it->ti = (size_t)ti;
         it->org = o;
         it->state = s;

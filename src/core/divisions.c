@@ -67,11 +67,7 @@ static void list_add(struct ss_org_list *l, const char *code, const char *name, 
 {
     struct ss_org_unit *u;
 
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 256;
-        l->units = ss_xrealloc(l->units, l->cap * sizeof *l->units);
-    }
-    u = &l->units[l->n++];
+    u = SS_PUSH(l->units, l->n, l->cap);
     snprintf(u->code, sizeof u->code, "%s", code);
     snprintf(u->parent_code, sizeof u->parent_code, "%s", parent);
     u->name = ss_xstrndup(name, name_len);

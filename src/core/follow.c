@@ -166,12 +166,7 @@ static struct ss_feed_entry *entry_add(struct ss_feed *f)
 {
     struct ss_feed_entry *x;
 
-    if (f->n == f->cap) {
-        f->cap = f->cap ? 2 * f->cap : 32;
-        f->v = ss_xrealloc(f->v, f->cap * sizeof *f->v);
-    }
-    x = &f->v[f->n++];
-    memset(x, 0, sizeof *x);
+    x = SS_PUSH(f->v, f->n, f->cap);
     return x;
 }
 

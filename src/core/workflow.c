@@ -580,11 +580,7 @@ static void set_add(struct ss_wf_approved *a, const struct ss_wf_report *r)
 {
     struct ss_report_row *x;
 
-    if (a->n == a->cap) {
-        a->cap = a->cap ? 2 * a->cap : 64;
-        a->row = ss_xrealloc(a->row, a->cap * sizeof *a->row);
-    }
-    x = &a->row[a->n++];
+    x = SS_PUSH(a->row, a->n, a->cap);
     x->id = r->id;
     x->target_id = r->target_id;
     x->org_id = r->org_id;

@@ -128,11 +128,7 @@ static void other_numbers(const struct xdoc *d, const struct xseg *seg, const st
         if (q.value > 0 && !q.single_yi && (q.ue > q.ub || q.mult || q.percent) &&
             !was_taken(tk, q.nb) && p->nnumbers < MAX_NUMBERS) {
             struct ss_xnumber *x;
-            if (p->nnumbers == cap) {
-                cap = cap ? cap * 2 : 16;
-                p->numbers = ss_xrealloc(p->numbers, cap * sizeof *p->numbers);
-            }
-            x = &p->numbers[p->nnumbers++];
+            x = SS_PUSH(p->numbers, p->nnumbers, cap);
             x->value = q.value;
             x->unit = q.ue > q.ub ? capped(quote(d, q.ub, q.ue), SS_MAX_UNIT)
                                   : ss_xstrdup(q.percent ? "%" : "");

@@ -65,12 +65,7 @@ size_t ss_extract_numbers(const char *s, size_t n, struct ss_xquantity **out)
             struct ss_xquantity *x;
             size_t ul = q.ue > q.ub ? q.ue - q.ub : 0;
 
-            if (count == cap) {
-                cap = cap ? cap * 2 : 64;
-                v = ss_xrealloc(v, cap * sizeof *v);
-            }
-            x = &v[count++];
-            memset(x, 0, sizeof *x);
+            x = SS_PUSH(v, count, cap);
             x->b = d.map[q.b];
             x->e = d.map[q.e];
             x->value = q.value;

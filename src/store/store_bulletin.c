@@ -126,11 +126,7 @@ int ss_store_bulletin_list(struct ss_store *st, struct ss_bulletin_rec **out, si
     if (!s)
         return SS_EDB;
     while ((step = store_step(s)) == STORE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        read_rec(s, &(*out)[(*n)++]);
+        read_rec(s, SS_PUSH(*out, *n, cap));
     }
     store_finalize(s);
     if (step != STORE_DONE) {

@@ -278,11 +278,7 @@ int ss_store_message_list(struct ss_store *st, const struct ss_store_message_fil
     bind_id(s, 6, f->org_id);
     store_bind_int64(s, 7, SS_MESSAGE_LIST_MAX);
     while ((rc = store_step(s)) == STORE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        row_read(s, &(*out)[(*n)++]);
+        row_read(s, SS_PUSH(*out, *n, cap));
     }
     store_finalize(s);
     if (rc != STORE_DONE) {

@@ -373,11 +373,7 @@ int ss_store_notice_list(struct ss_store *st, int64_t plan_id, const char *statu
     store_bind_int64(s, 1, plan_id);
     store_bind_text(s, 2, status);
     while ((step = store_step(s)) == STORE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        row_read(s, &(*out)[(*n)++]);
+        row_read(s, SS_PUSH(*out, *n, cap));
     }
     store_finalize(s);
     if (step != STORE_DONE) {
@@ -407,12 +403,7 @@ int ss_store_notice_events(struct ss_store *st, int64_t id, struct ss_notice_eve
     store_bind_int64(s, 1, id);
     while ((step = store_step(s)) == STORE_ROW) {
         struct ss_notice_event *e;
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 8;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        e = &(*out)[(*n)++];
-        memset(e, 0, sizeof *e);
+        e = SS_PUSH(*out, *n, cap);
         e->id = store_col_int64(s, 0);
         text_to(s, 1, e->kind, sizeof e->kind);
         text_to(s, 2, e->grade, sizeof e->grade);
@@ -621,12 +612,7 @@ int ss_store_notice_files(struct ss_store *st, int64_t id, struct ss_notice_file
     store_bind_int64(s, 1, id);
     while ((step = store_step(s)) == STORE_ROW) {
         struct ss_notice_file *f;
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 4;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        f = &(*out)[(*n)++];
-        memset(f, 0, sizeof *f);
+        f = SS_PUSH(*out, *n, cap);
         f->id = store_col_int64(s, 0);
         text_to(s, 1, f->sha256, sizeof f->sha256);
         text_to(s, 2, f->mime, sizeof f->mime);

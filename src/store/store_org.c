@@ -95,11 +95,7 @@ int ss_store_orgs_load(struct ss_store *st, struct ss_org **out, size_t *n)
     if (!s)
         return SS_EDB;
     while ((step = store_step(s)) == STORE_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 256;
-            v = ss_xrealloc(v, cap * sizeof *v);
-        }
-        org_from_row(s, &v[len++]);
+        org_from_row(s, SS_PUSH(v, len, cap));
     }
     store_finalize(s);
     if (step != STORE_DONE) { /* not a shorter tree: none */

@@ -356,12 +356,7 @@ int ss_store_outbox_claim(struct ss_store *st, int64_t now, int64_t lease_until,
     bind_due(s, now, lease_until, email, only_id, limit);
     while ((step = store_step(s)) == STORE_ROW) {
         struct ss_outbox_msg *x;
-        if (got == cap) {
-            cap = cap ? 2 * cap : 8;
-            m = ss_xrealloc(m, cap * sizeof *m);
-        }
-        x = &m[got++];
-        memset(x, 0, sizeof *x);
+        x = SS_PUSH(m, got, cap);
         x->id = store_col_int64(s, 0);
         x->event_key = store_col_strdup(s, 1);
         x->kind = store_col_strdup(s, 2);

@@ -268,11 +268,7 @@ int ss_store_plan_load(struct ss_store *st, int64_t plan_id, struct ss_plan **ou
     cap = 0;
     while ((step = store_step(s)) == STORE_ROW) {
         struct ss_project *pr;
-        if (p->nprojects == cap) {
-            cap = cap ? cap * 2 : 16;
-            p->projects = ss_xrealloc(p->projects, cap * sizeof *p->projects);
-        }
-        pr = &p->projects[p->nprojects++];
+        pr = SS_PUSH(p->projects, p->nprojects, cap);
         pr->id = store_col_int64(s, 0);
         pr->no = (int)store_col_int64(s, 1);
         pr->title = store_col_strdup(s, 2);
@@ -298,12 +294,7 @@ int ss_store_plan_load(struct ss_store *st, int64_t plan_id, struct ss_plan **ou
     while ((step = store_step(s)) == STORE_ROW) {
         struct ss_target *t;
         const char *prof = store_col_text(s, 12);
-        if (p->ntargets == cap) {
-            cap = cap ? cap * 2 : 64;
-            p->targets = ss_xrealloc(p->targets, cap * sizeof *p->targets);
-        }
-        t = &p->targets[p->ntargets++];
-        memset(t, 0, sizeof *t);
+        t = SS_PUSH(p->targets, p->ntargets, cap);
         t->id = store_col_int64(s, 0);
         t->project_id = store_col_int64(s, 1);
         t->project_no = (int)store_col_int64(s, 2);

@@ -135,11 +135,7 @@ int ss_store_rating_comments(struct ss_store *st, const char *period, int projec
         struct ss_rating_comment *c;
         int src = ss_rating_source_parse(store_col_text(s, 3));
 
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        c = &(*out)[(*n)++];
+        c = SS_PUSH(*out, *n, cap);
         c->id = store_col_int64(s, 0);
         c->project_no = (int)store_col_int64(s, 1);
         c->score = (int)store_col_int64(s, 2);
@@ -316,11 +312,7 @@ int ss_store_surveys(struct ss_store *st, const char *period, int project_no,
     store_bind_text(s, 1, period);
     store_bind_int64(s, 2, project_no);
     while ((step = store_step(s)) == STORE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 8;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        survey_row(s, &(*out)[(*n)++]);
+        survey_row(s, SS_PUSH(*out, *n, cap));
     }
     store_finalize(s);
     if (step != STORE_DONE) {

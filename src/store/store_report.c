@@ -144,11 +144,7 @@ int ss_store_reports_approved_in(struct ss_store *st, const struct ss_store_cell
         store_bind_int64(s, (int)(2 * i + 2), cells[i].org_id);
     }
     while ((step = store_step(s)) == STORE_ROW) {
-        if (*nout == cap) {
-            cap = cap ? 2 * cap : 64;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        row_from_stmt(s, &(*out)[(*nout)++]);
+        row_from_stmt(s, SS_PUSH(*out, *nout, cap));
     }
     if (step == STORE_FAIL) {
         rc = SS_EDB;
@@ -484,11 +480,7 @@ static int scan_slice(struct ss_store *st, struct scan_job *j, int64_t lo, int64
     store_bind_int64(s, 2, hi);
     store_bind_int64(s, 3, j->upto);
     while ((step = store_step(s)) == STORE_ROW) {
-        if (j->n == j->cap) {
-            j->cap = j->cap ? j->cap * 2 : 65536;
-            j->rows = ss_xrealloc(j->rows, j->cap * sizeof *j->rows);
-        }
-        row_from_stmt(s, &j->rows[j->n++]);
+        row_from_stmt(s, SS_PUSH(j->rows, j->n, j->cap));
     }
     store_finalize(s);
     return step == STORE_DONE ? SS_OK : SS_EDB;

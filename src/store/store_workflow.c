@@ -264,12 +264,7 @@ int ss_store_my_assignments(struct ss_store *st, int64_t plan_id, int64_t org_id
     while ((step = store_step(s)) == STORE_ROW) {
         struct ss_my_assignment *m;
 
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        m = &(*out)[(*n)++];
-        memset(m, 0, sizeof *m);
+        m = SS_PUSH(*out, *n, cap);
         m->target_id = store_col_int64(s, 0);
         m->value = store_col_double(s, 1);
         m->last = col_num(s, 2);
@@ -473,11 +468,7 @@ int ss_store_wf_live_of(struct ss_store *st, int64_t org_id, int32_t from, int32
     store_bind_date(s, 2, from);
     store_bind_date(s, 3, to);
     while ((step = store_step(s)) == STORE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        wf_from_stmt(s, &(*out)[(*n)++]);
+        wf_from_stmt(s, SS_PUSH(*out, *n, cap));
     }
     store_finalize(s);
     if (step == STORE_DONE)
@@ -931,12 +922,7 @@ int ss_store_wf_revisions(struct ss_store *st, int64_t id, size_t max, struct ss
     while ((step = store_step(s)) == STORE_ROW) {
         struct ss_wf_revision *v;
 
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 4;
-            *out = ss_xrealloc(*out, cap * sizeof **out);
-        }
-        v = &(*out)[(*n)++];
-        memset(v, 0, sizeof *v);
+        v = SS_PUSH(*out, *n, cap);
         col_copy(s, 0, v->at, sizeof v->at);
         v->as_of = store_col_date(s, 1);
         v->value = col_num(s, 2);

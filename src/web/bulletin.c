@@ -33,12 +33,7 @@ static struct ss_bblock *add(struct ss_bdoc *d, enum ss_bblock_kind kind, const 
 {
     struct ss_bblock *b;
 
-    if (d->n == d->cap) {
-        d->cap = d->cap ? 2 * d->cap : 32;
-        d->blocks = ss_xrealloc(d->blocks, d->cap * sizeof *d->blocks);
-    }
-    b = &d->blocks[d->n++];
-    memset(b, 0, sizeof *b);
+    b = SS_PUSH(d->blocks, d->n, d->cap);
     b->kind = kind;
     b->text = text ? ss_xstrdup(text) : NULL;
     return b;

@@ -25,13 +25,14 @@ set -eu
 # libopencc-dev: the extractor reads traditional-script announcements
 # through OpenCC's t2s (src/extract/decode.c); opencc, its command, makes
 # the traditional copy of the seed that tests/extract/score.sh reads.
+# unzip: the export tests open the open-data zip and the workbooks with it.
 PKGS="gcc clang make pkg-config libsqlite3-dev libjansson-dev libsodium-dev
 libmicrohttpd-dev libutf8proc-dev libpcre2-dev zlib1g-dev libcmocka-dev
 libclang-rt-14-dev python3 chromium fonts-noto-cjk curl sqlite3
 libxlsxwriter-dev libzip-dev libexpat1-dev libcsv-dev clang-format cppcheck gettext
 libpq-dev postgresql-15 postgresql-client-15 libcurl4-openssl-dev
 libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-core poppler-utils
-libopencc-dev opencc"
+libopencc-dev opencc unzip"
 if [ "${SHISHI_BENCH:-}" = 1 ]; then
     PKGS="$PKGS wrk nginx-light"
 fi

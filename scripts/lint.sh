@@ -18,12 +18,16 @@
 #            capped buffer, ss_parse_long)
 #   cppcheck warnings and portability over src/ (its style checks argue
 #            with STYLE.md's declarations at the top of a block)
+#   tools    every command a test runs that a minimal Debian 12 lacks is
+#            one scripts/deps.sh checks (its TOOLS): the commands the
+#            JavaScript tests run by name, and, in the shell tests, the
+#            commands of a list of such programs
 #
 # LINT="layers banned" runs only those. The symbol check reads build/obj:
 # `make lint` builds it first.
 set -u
 cd "$(dirname "$0")/.."
-checks=${LINT:-format layers symbols banned cppcheck}
+checks=${LINT:-format layers symbols banned cppcheck tools}
 fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -177,11 +181,46 @@ lint_cppcheck() {
     fi
 }
 
+# ---- tools ----
+# Commands not in a minimal Debian 12 that a shell test might run.
+NONBASE="unzip zip pdftotext pdffonts pdfinfo pdftoppm sqlite3 curl wget msgfmt opencc psql
+jq xxd nc xmllint file bc python3 openssl chromium node npm"
+lint_tools() {
+    tools=" $(sed -n 's/^TOOLS="\(.*\)"$/\1/p' scripts/deps.sh) node npm sh chromium "
+    if [ "$tools" = "  node npm sh chromium " ]; then
+        say "tools: no TOOLS=\"...\" line in scripts/deps.sh"
+        fails=$((fails + 1))
+        return
+    fi
+    used=$(grep -rhoE "(execFileSync|execFile|spawnSync|spawn|execSync)\\(['\"][^'\"/]+['\"]" \
+        tests --include='*.mjs' | sed -E "s/.*\\(['\"]//; s/['\"]$//" | sort -u)
+    for c in $NONBASE; do
+        if grep -qE "(^|[(|;&]|then|do|\\$\\()[[:space:]]*$c[[:space:]]" tests/*/*.sh tests/*.sh 2>/dev/null; then
+            used="$used $c"
+        fi
+    done
+    bad=0
+    for c in $used; do
+        case $tools in
+        *" $c "*) ;;
+        *)
+            say "tools: the tests run $c, which scripts/deps.sh does not check (add it and its package to TOOLS and PKGS)"
+            bad=1
+            ;;
+        esac
+    done
+    if [ "$bad" = 0 ]; then
+        echo "lint: tools: the $(echo "$used" | tr ' ' '\n' | sort -u | grep -c .) commands the tests run are checked by scripts/deps.sh"
+    else
+        fails=$((fails + 1))
+    fi
+}
+
 for c in $checks; do
     case $c in
-    format | layers | symbols | banned | cppcheck) "lint_$c" ;;
+    format | layers | symbols | banned | cppcheck | tools) "lint_$c" ;;
     *)
-        say "no check called $c (format layers symbols banned cppcheck)"
+        say "no check called $c (format layers symbols banned cppcheck tools)"
         fails=$((fails + 1))
         ;;
     esac

@@ -47,24 +47,6 @@ static int id_param(struct ss_wreq *r, int64_t *id)
     return 0;
 }
 
-/* A string member: NULL when absent or null; -1 after a 400. */
-static int str_member(struct ss_wreq *r, json_t *body, const char *name, const char **out)
-{
-    json_t *v = json_object_get(body, name);
-    struct ss_err err;
-
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v)) {
-        ss_err_set(&err, SS_EINVAL, name, "%s must be a string", name);
-        ss_web_error(r, &err);
-        return -1;
-    }
-    *out = json_string_value(v);
-    return 0;
-}
-
 static struct ss_store *rw(struct ss_wreq *r)
 {
     struct ss_store *st = ss_web_store_rw(r);
@@ -201,8 +183,8 @@ void ss_api_notice_post(struct ss_wreq *r)
         ss_web_error(r, &err);
         goto out;
     }
-    if (str_member(r, body, "org", &org) || str_member(r, body, "text", &text) ||
-        str_member(r, body, "grade", &grade))
+    if (ss_api_str_member(r, body, "org", &org) || ss_api_str_member(r, body, "text", &text) ||
+        ss_api_str_member(r, body, "grade", &grade))
         goto out;
     if (grade && (g = ss_grade_parse(grade)) == SS_GRADE_NONE) {
         ss_err_set(&err, SS_EINVAL, "grade", "grade must be blue, yellow or red");
@@ -236,8 +218,10 @@ static void change(struct ss_wreq *r, char what)
     if (what != 'c' || r->http->body_len) {
         if (!(body = ss_api_json_body(r)))
             return;
-        if (str_member(r, body, "text", &text) || str_member(r, body, "measures", &measures) ||
-            str_member(r, body, "due", &due) || str_member(r, body, "comment", &comment))
+        if (ss_api_str_member(r, body, "text", &text) ||
+            ss_api_str_member(r, body, "measures", &measures) ||
+            ss_api_str_member(r, body, "due", &due) ||
+            ss_api_str_member(r, body, "comment", &comment))
             goto out;
     }
     if (!(st = rw(r)))

@@ -82,24 +82,6 @@ static int num_field(struct ss_wreq *r, json_t *body, const char *name, double *
     return 0;
 }
 
-/* A string field: NULL when absent; -1 after a 400. */
-static int str_field(struct ss_wreq *r, json_t *body, const char *name, const char **out)
-{
-    json_t *v = json_object_get(body, name);
-    struct ss_err err;
-
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v)) {
-        ss_err_set(&err, SS_EINVAL, name, "%s must be a string", name);
-        ss_web_error(r, &err);
-        return -1;
-    }
-    *out = json_string_value(v);
-    return 0;
-}
-
 static int id_param(struct ss_wreq *r, int64_t *id)
 {
     long v;
@@ -147,8 +129,10 @@ void ss_api_report_post(struct ss_wreq *r)
         goto out;
     }
     req.target_id = json_integer_value(v);
-    if (str_field(r, body, "org", &req.org) || str_field(r, body, "date", &req.date) ||
-        str_field(r, body, "note", &req.note) || str_field(r, body, "status", &req.status) ||
+    if (ss_api_str_member(r, body, "org", &req.org) ||
+        ss_api_str_member(r, body, "date", &req.date) ||
+        ss_api_str_member(r, body, "note", &req.note) ||
+        ss_api_str_member(r, body, "status", &req.status) ||
         num_field(r, body, "value", &req.value) ||
         num_field(r, body, "numerator", &req.numerator) ||
         num_field(r, body, "denominator", &req.denominator) ||
@@ -205,7 +189,7 @@ static void transition(struct ss_wreq *r, int which)
     if (which == 1 || r->http->body_len) {
         if (!(body = ss_api_json_body(r)))
             return;
-        if (str_field(r, body, "comment", &comment))
+        if (ss_api_str_member(r, body, "comment", &comment))
             goto out;
     }
     if (!(st = rw(r)))
@@ -457,8 +441,10 @@ void ss_api_assign_post(struct ss_wreq *r)
         goto out;
     }
     req.target_id = json_integer_value(v);
-    if (str_field(r, body, "org", &req.org) || str_field(r, body, "dept", &req.dept) ||
-        str_field(r, body, "reason", &req.reason) || num_field(r, body, "value", &req.value))
+    if (ss_api_str_member(r, body, "org", &req.org) ||
+        ss_api_str_member(r, body, "dept", &req.dept) ||
+        ss_api_str_member(r, body, "reason", &req.reason) ||
+        num_field(r, body, "value", &req.value))
         goto out;
     req.force = json_is_true(json_object_get(body, "force"));
     if (!req.org == !req.dept) {

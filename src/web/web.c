@@ -236,17 +236,18 @@ const struct ss_engine *ss_web_past_begin(struct ss_wreq *r, int64_t plan_id, st
     int rc, i;
 
     pthread_mutex_lock(&w->past_mu);
-    for (i = 0; i < NPAST && !p; i++) {
+    for (i = 0; i < NPAST && !p; i++) { /* a free one was never used: 0 */
         struct past *x = &w->past[i];
         if (x->e && ss_engine_plan(x->e)->id == plan_id)
             p = x;
-        else if (!x->e || (lru->e && x->used < lru->used))
+        else if (x->used < lru->used)
             lru = x;
     }
     if (!p) {
         p = lru;
         ss_engine_free(p->e);
         p->e = NULL;
+        p->used = 0;
         if (ss_engine_open(r->st, plan_id, &p->e, err)) {
             pthread_mutex_unlock(&w->past_mu);
             return NULL;
